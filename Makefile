@@ -1,0 +1,22 @@
+.PHONY: run test lint build check bench
+
+# The whole API on http://127.0.0.1:3000 with demo data; Ctrl-C stops everything.
+run:
+	@local/run.sh
+
+# The same stack on its own ports, every test, the template lint.
+test:
+	@local/test.sh
+
+lint:
+	@local/lint.sh
+
+check:
+	cargo check --workspace --all-targets
+
+# Release Lambda artifacts (arm64) with cargo-lambda, as `sam build` does.
+build:
+	cargo lambda build --release --arm64 --bins --package functions
+
+bench:
+	@echo "no benchmarks yet: they arrive with the coin economy"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make run`: the whole API on http://127.0.0.1:3000 over DynamoDB Local and moto.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+local/install.sh
+echo "building the dev server (the first build takes a few minutes)..."
+cargo build --quiet -p local --bin dev-server
+source local/stack.sh
+SERVER=""
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
+  stack_down
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+stack_up "${DDB_PORT:-8000}" "${MOTO_PORT:-5000}"
+# Local-only values; deployed functions read theirs from Secrets Manager / SSM.
+export TABLE_NAME="${TABLE_NAME:-streamly-local}"
+export JWT_SECRET="${JWT_SECRET:-local-development-secret-not-for-production}"
+export EMAIL_FROM="${EMAIL_FROM:-no-reply@demo.local}"
+export API_ADDR="${API_ADDR:-127.0.0.1:3000}"
+target/debug/dev-server &
+SERVER=$!
+wait "$SERVER"

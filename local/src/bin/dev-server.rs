@@ -1,0 +1,28 @@
+//! `make run`'s API: every route on one port, the table created and demo data loaded.
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let state = Arc::new(app::AppState::from_env().await?);
+    if store::table::ensure(&state.db.client, &state.db.table).await? {
+        tracing::info!(table = %state.db.table, "created table");
+    }
+    state.messenger.ensure_sender_identity().await?;
+    let pw = local::demo::DemoPasswords::from_env();
+    local::demo::load(&state, &pw)
+        .await
+        .map_err(|e| e.message)?;
+    let addr = std::env::var("API_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!("\nAPI on http://{addr}\n{}", local::demo::logins_text(&pw));
+    local::server::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! Fixed demo data so a person can try the API at once. Passwords can be
+//! overridden by environment (`DEMO_ADMIN_PASSWORD`, `DEMO_HOST_PASSWORD`,
+//! `DEMO_USER_PASSWORD`).
+
+use app::accounts::{self, BootstrapAdminInput, RegisterInput};
+use app::{ApiError, AppState};
+
+pub const ADMIN_EMAIL: &str = "admin@demo.local";
+pub const HOST_EMAILS: [&str; 2] = ["host1@demo.local", "host2@demo.local"];
+pub const USER_EMAILS: [&str; 2] = ["user1@demo.local", "user2@demo.local"];
+pub const HOST_CALL_PRICE: i64 = 60;
+
+pub struct DemoPasswords {
+    pub admin: String,
+    pub host: String,
+    pub user: String,
+}
+
+impl DemoPasswords {
+    pub fn from_env() -> Self {
+        let var = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
+        DemoPasswords {
+            admin: var("DEMO_ADMIN_PASSWORD", "demo-admin-pass"),
+            host: var("DEMO_HOST_PASSWORD", "demo-host-pass"),
+            user: var("DEMO_USER_PASSWORD", "demo-user-pass"),
+        }
+    }
+}
+
+fn display_name(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or(email);
+    let mut c = local.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// Creates an account unless its login is taken; answers its id either way.
+async fn ensure_account(state: &AppState, email: &str, password: &str) -> Result<String, ApiError> {
+    let input = RegisterInput {
+        email: Some(email.into()),
+        phone: None,
+        password: password.into(),
+        name: display_name(email),
+    };
+    match accounts::register(state, input).await {
+        Ok(s) => Ok(s.account.id),
+        Err(e) if e.code == "account_exists" => {
+            let a = state
+                .db
+                .find_account_by_login(email)
+                .await?
+                .ok_or_else(|| ApiError::internal("login without account"))?;
+            Ok(a.id)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Loads the demo accounts; running it again changes nothing.
+pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> {
+    let admin = BootstrapAdminInput {
+        email: ADMIN_EMAIL.into(),
+        password: pw.admin.clone(),
+        name: Some("Admin".into()),
+    };
+    match accounts::bootstrap_admin(state, admin).await {
+        Ok(_) => {}
+        Err(e) if e.code == "admin_exists" => {}
+        Err(e) => return Err(e),
+    }
+    for email in HOST_EMAILS {
+        let id = ensure_account(state, email, &pw.host).await?;
+        state.db.make_host(&id, HOST_CALL_PRICE, true).await?;
+    }
+    for email in USER_EMAILS {
+        ensure_account(state, email, &pw.user).await?;
+    }
+    Ok(())
+}
+
+pub fn logins_text(pw: &DemoPasswords) -> String {
+    let mut s = String::from("Demo logins (POST /auth/login {\"login\", \"password\"}):\n");
+    s += &format!("  admin  {ADMIN_EMAIL:<20} {}\n", pw.admin);
+    for e in HOST_EMAILS {
+        s += &format!(
+            "  host   {e:<20} {}  (call price {HOST_CALL_PRICE} coins/min, online)\n",
+            pw.host
+        );
+    }
+    for e in USER_EMAILS {
+        s += &format!("  user   {e:<20} {}\n", pw.user);
+    }
+    s
+}

@@ -1,0 +1,69 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use app::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use lambda_http::RequestExt;
+
+/// Largest body the dev server reads, like API Gateway's 10 MB payload limit.
+const MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// Matches the route as API Gateway would, then hands a Lambda-shaped request
+/// to the same `app::http::handle` every function runs.
+async fn route(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let Some((route, params)) = app::routes::find(parts.method.as_str(), parts.uri.path()) else {
+        let err = app::ApiError::not_found(format!(
+            "no route for {} {}",
+            parts.method,
+            parts.uri.path()
+        ));
+        return to_axum(app::http::response(err.status, Some(err.body())));
+    };
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            let err = app::ApiError::new(413, "payload_too_large", "body: larger than 10 MB");
+            return to_axum(app::http::response(err.status, Some(err.body())));
+        }
+    };
+    let mut query: HashMap<String, Vec<String>> = HashMap::new();
+    for (k, v) in form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes()) {
+        query
+            .entry(k.into_owned())
+            .or_default()
+            .push(v.into_owned());
+    }
+    let req = http::Request::from_parts(parts, lambda_http::Body::from(bytes.to_vec()))
+        .with_path_parameters(params)
+        .with_query_string_parameters(query);
+    to_axum(app::http::handle(&state, route, req).await)
+}
+
+fn to_axum(resp: lambda_http::Response<lambda_http::Body>) -> Response {
+    let (parts, body) = resp.into_parts();
+    let body = match body {
+        lambda_http::Body::Empty => Body::empty(),
+        lambda_http::Body::Text(t) => Body::from(t),
+        lambda_http::Body::Binary(b) => Body::from(b),
+        _ => Body::empty(),
+    };
+    Response::from_parts(parts, body)
+}
+
+pub fn router(state: Arc<AppState>) -> axum::Router {
+    axum::Router::new().fallback(route).with_state(state)
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,552 @@
+//! Sign-up, sign-in, sessions, password reset, and the caller's own profile.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::{Account, RefreshRecord, ResetCode, Role};
+
+use crate::auth::{self, Caller};
+use crate::error::ApiResult;
+use crate::http::{Ctx, Reply};
+use crate::{ApiError, AppState, validate, views};
+
+pub const LOCKOUT_FAILURES: i64 = 10;
+pub const LOCKOUT_WINDOW_MS: i64 = 15 * 60 * 1000;
+pub const RESET_CODE_TTL_MS: i64 = 10 * 60 * 1000;
+pub const RESET_MAX_TRIES: i64 = 5;
+pub const RESET_MAX_SENDS_PER_HOUR: usize = 3;
+const HOUR_MS: i64 = 3600 * 1000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterInput {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub password: String,
+    pub name: String,
+}
+
+/// A signed-in answer: the account and a fresh token pair.
+pub struct Session {
+    pub account: Account,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+impl Session {
+    fn json(&self, access_ttl_secs: i64) -> Value {
+        json!({
+            "user": views::me(&self.account),
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "token_type": "Bearer",
+            "expires_in": access_ttl_secs,
+        })
+    }
+}
+
+/// Builds a new account (not yet stored) after validating the input.
+async fn new_account(state: &AppState, input: RegisterInput, role: Role) -> ApiResult<Account> {
+    let (login, is_email) =
+        validate::email_or_phone(input.email.as_deref(), input.phone.as_deref())?;
+    validate::password("password", &input.password)?;
+    let name = validate::text("name", &input.name, 1, 50)?;
+    let password_hash = auth::hash_password(&input.password).await?;
+    Ok(Account {
+        id: ulid::Ulid::new().to_string(),
+        role,
+        name,
+        email: is_email.then(|| login.clone()),
+        phone: (!is_email).then_some(login),
+        password_hash,
+        bio: String::new(),
+        avatar_id: None,
+        gender: None,
+        birthday: None,
+        language: None,
+        interest_ids: vec![],
+        followers: 0,
+        following: 0,
+        posts: 0,
+        call_price: None,
+        online: false,
+        banned: false,
+        created_at: state.now(),
+    })
+}
+
+async fn start_session(state: &AppState, account: Account) -> ApiResult<Session> {
+    let now = state.now();
+    let session_id = ulid::Ulid::new().to_string();
+    let (refresh_token, hash) = auth::new_refresh_token();
+    let record = RefreshRecord {
+        account_id: account.id.clone(),
+        session_id: session_id.clone(),
+        used: false,
+        expires_at: now + state.config.refresh_ttl_secs * 1000,
+    };
+    state.db.create_session(&hash, &record, now).await?;
+    let access_token =
+        auth::issue_access_token(&state.config, &account.id, account.role, &session_id, now);
+    Ok(Session {
+        account,
+        access_token,
+        refresh_token,
+    })
+}
+
+pub async fn register(state: &AppState, input: RegisterInput) -> ApiResult<Session> {
+    let account = new_account(state, input, Role::User).await?;
+    state.db.create_account(&account, false).await?;
+    start_session(state, account).await
+}
+
+pub async fn register_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let s = register(state, ctx.json()?).await?;
+    Ok(Reply::created(s.json(state.config.access_ttl_secs)))
+}
+
+#[derive(Deserialize)]
+pub struct BootstrapAdminInput {
+    pub email: String,
+    pub password: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Creates the first admin; refused (409 `admin_exists`) once there is one.
+pub async fn bootstrap_admin(state: &AppState, input: BootstrapAdminInput) -> ApiResult<Value> {
+    if state.db.admin_exists().await? {
+        return Err(ApiError::conflict(
+            "admin_exists",
+            "an admin already exists",
+        ));
+    }
+    let reg = RegisterInput {
+        email: Some(input.email),
+        phone: None,
+        password: input.password,
+        name: input.name.unwrap_or_else(|| "Admin".into()),
+    };
+    let account = new_account(state, reg, Role::Admin).await?;
+    state
+        .db
+        .create_account(&account, true)
+        .await
+        .map_err(|e| match e {
+            store::Error::Condition("admin_exists") => {
+                ApiError::conflict("admin_exists", "an admin already exists")
+            }
+            other => other.into(),
+        })?;
+    Ok(json!({ "id": account.id, "email": account.email, "role": account.role }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginInput {
+    pub login: String,
+    pub password: String,
+}
+
+pub async fn login(state: &AppState, input: LoginInput) -> ApiResult<Session> {
+    let wrong = || ApiError::new(401, "invalid_credentials", "wrong login or password");
+    let login = validate::login(&input.login).map_err(|_| wrong())?;
+    let now = state.now();
+    let Some(account) = state.db.find_account_by_login(&login).await? else {
+        auth::verify_password(&input.password, None).await?;
+        return Err(wrong());
+    };
+    let lock = state.db.get_lockout(&account.id).await?;
+    if lock.failures >= LOCKOUT_FAILURES && lock.window_start > now - LOCKOUT_WINDOW_MS {
+        return Err(ApiError::rate_limited(
+            "too many failed sign-ins; try again in 15 minutes or reset your password",
+        ));
+    }
+    if !auth::verify_password(&input.password, Some(&account.password_hash)).await? {
+        state
+            .db
+            .record_login_failure(&account.id, now, LOCKOUT_WINDOW_MS)
+            .await?;
+        return Err(wrong());
+    }
+    if account.banned {
+        return Err(ApiError::new(
+            403,
+            "account_banned",
+            "this account is banned",
+        ));
+    }
+    if lock.failures > 0 {
+        state.db.clear_login_failures(&account.id).await?;
+    }
+    start_session(state, account).await
+}
+
+pub async fn login_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let s = login(state, ctx.json()?).await?;
+    Ok(Reply::ok(s.json(state.config.access_ttl_secs)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshInput {
+    pub refresh_token: String,
+}
+
+/// Rotates a refresh token. A token that was already rotated is reuse: the
+/// whole login it belongs to is revoked, so a stolen copy dies with it.
+pub async fn refresh(state: &AppState, input: RefreshInput) -> ApiResult<Session> {
+    let invalid = || ApiError::unauthenticated("refresh token is invalid or expired");
+    let old = auth::token_hash(&input.refresh_token);
+    let record = state.db.get_refresh(&old).await?.ok_or_else(invalid)?;
+    if record.used {
+        state
+            .db
+            .revoke_session(&record.account_id, &record.session_id)
+            .await?;
+        return Err(invalid());
+    }
+    if record.expires_at <= state.now() {
+        return Err(invalid());
+    }
+    let account = state
+        .db
+        .get_account(&record.account_id)
+        .await?
+        .ok_or_else(invalid)?;
+    if account.banned {
+        state
+            .db
+            .revoke_session(&record.account_id, &record.session_id)
+            .await?;
+        return Err(ApiError::new(
+            403,
+            "account_banned",
+            "this account is banned",
+        ));
+    }
+    let (refresh_token, new) = auth::new_refresh_token();
+    match state.db.rotate_refresh(&old, &new, &record).await {
+        Ok(()) => {}
+        Err(store::Error::Condition("token_reused")) => {
+            state
+                .db
+                .revoke_session(&record.account_id, &record.session_id)
+                .await?;
+            return Err(invalid());
+        }
+        Err(store::Error::Condition(_)) => return Err(invalid()),
+        Err(e) => return Err(e.into()),
+    }
+    let access_token = auth::issue_access_token(
+        &state.config,
+        &account.id,
+        account.role,
+        &record.session_id,
+        state.now(),
+    );
+    Ok(Session {
+        account,
+        access_token,
+        refresh_token,
+    })
+}
+
+pub async fn refresh_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let s = refresh(state, ctx.json()?).await?;
+    Ok(Reply::ok(s.json(state.config.access_ttl_secs)))
+}
+
+/// Ends the login the refresh token belongs to, if it is the caller's.
+pub async fn logout(state: &AppState, caller: &Caller, input: RefreshInput) -> ApiResult<()> {
+    let hash = auth::token_hash(&input.refresh_token);
+    if let Some(r) = state.db.get_refresh(&hash).await?
+        && r.account_id == caller.id
+    {
+        state
+            .db
+            .revoke_session(&r.account_id, &r.session_id)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn logout_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    logout(state, ctx.caller()?, ctx.json()?).await?;
+    Ok(Reply::no_content())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForgotInput {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Sends a 6-digit code by e-mail or SMS. Answers the same whether or not the
+/// account exists; past 3 sends an hour it quietly sends nothing.
+pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<()> {
+    let (login, is_email) =
+        validate::email_or_phone(input.email.as_deref(), input.phone.as_deref())?;
+    let Some(account) = state.db.find_account_by_login(&login).await? else {
+        return Ok(());
+    };
+    let now = state.now();
+    let prev = state.db.get_reset_code(&account.id).await?;
+    let mut sends: Vec<i64> = prev.as_ref().map(|p| p.sends.clone()).unwrap_or_default();
+    sends.retain(|t| *t > now - HOUR_MS);
+    if sends.len() >= RESET_MAX_SENDS_PER_HOUR {
+        tracing::info!(account_id = %account.id, "password reset send limit reached");
+        return Ok(());
+    }
+    sends.push(now);
+    let code = auth::new_reset_code();
+    let record = ResetCode {
+        code_hash: auth::hash_reset_code(&state.config, &account.id, &code),
+        expires_at: now + RESET_CODE_TTL_MS,
+        tries: 0,
+        sends,
+        version: prev.as_ref().map_or(1, |p| p.version + 1),
+    };
+    match state
+        .db
+        .put_reset_code(&account.id, &record, prev.map(|p| p.version))
+        .await
+    {
+        Ok(()) => {}
+        // A concurrent request stored its code first; that one is sent.
+        Err(store::Error::Condition("reset_conflict")) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
+    let app = &state.config.app_name;
+    let sent = if is_email {
+        let text = format!(
+            "Your {app} password reset code is {code}. It expires in 10 minutes. If you did not ask for it, ignore this e-mail."
+        );
+        state
+            .messenger
+            .send_email(&login, &format!("Your {app} password reset code"), &text)
+            .await
+    } else {
+        state
+            .messenger
+            .send_sms(
+                &login,
+                &format!("{code} is your {app} password reset code. It expires in 10 minutes."),
+            )
+            .await
+    };
+    sent.map_err(|e| {
+        tracing::error!(error = %e, account_id = %account.id, "sending reset code failed");
+        ApiError::unavailable("could not send the code; try again shortly")
+    })
+}
+
+pub async fn forgot_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    forgot_password(state, ctx.json()?).await?;
+    Ok(Reply::accepted(
+        json!({ "status": "sent_if_account_exists" }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResetInput {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub code: String,
+    pub new_password: String,
+}
+
+/// Sets a new password with a valid code and revokes every login of the account.
+pub async fn reset_password(state: &AppState, input: ResetInput) -> ApiResult<()> {
+    let (login, _) = validate::email_or_phone(input.email.as_deref(), input.phone.as_deref())?;
+    if input.code.len() != 6 || !input.code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::invalid("code: must be the 6-digit code we sent"));
+    }
+    validate::password("new_password", &input.new_password)?;
+    let bad_code = || {
+        ApiError::new(
+            400,
+            "invalid_code",
+            "the code is wrong or has expired; ask for a new one",
+        )
+    };
+    let account = state
+        .db
+        .find_account_by_login(&login)
+        .await?
+        .ok_or_else(bad_code)?;
+    let stored = state
+        .db
+        .get_reset_code(&account.id)
+        .await?
+        .ok_or_else(bad_code)?;
+    if stored.expires_at <= state.now() || stored.tries >= RESET_MAX_TRIES {
+        return Err(bad_code());
+    }
+    if auth::hash_reset_code(&state.config, &account.id, &input.code) != stored.code_hash {
+        // The try counts only if this is still the code we compared against.
+        let _ = state
+            .db
+            .count_reset_try(&account.id, &stored.code_hash, RESET_MAX_TRIES)
+            .await;
+        return Err(bad_code());
+    }
+    let new_hash = auth::hash_password(&input.new_password).await?;
+    state
+        .db
+        .reset_password(&account.id, &stored.code_hash, RESET_MAX_TRIES, &new_hash)
+        .await
+        .map_err(|e| match e {
+            store::Error::Condition(_) => bad_code(),
+            other => other.into(),
+        })?;
+    state.db.revoke_all_sessions(&account.id).await?;
+    Ok(())
+}
+
+pub async fn reset_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    reset_password(state, ctx.json()?).await?;
+    Ok(Reply::no_content())
+}
+
+async fn own_account(state: &AppState, caller: &Caller) -> ApiResult<Account> {
+    state
+        .db
+        .get_account(&caller.id)
+        .await?
+        .ok_or_else(|| ApiError::unauthenticated("account no longer exists"))
+}
+
+pub async fn get_me_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    Ok(Reply::ok(views::me(
+        &own_account(state, ctx.caller()?).await?,
+    )))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeInput {
+    pub name: Option<String>,
+    pub bio: Option<String>,
+    pub gender: Option<String>,
+    pub birthday: Option<String>,
+    pub language: Option<String>,
+    pub avatar_id: Option<String>,
+    pub interest_ids: Option<Vec<String>>,
+}
+
+pub const GENDERS: [&str; 4] = ["male", "female", "other", "undisclosed"];
+
+pub async fn update_me(
+    state: &AppState,
+    caller: &Caller,
+    input: UpdateMeInput,
+) -> ApiResult<Account> {
+    let mut ch = store::ProfileChanges::default();
+    if let Some(n) = input.name {
+        ch.name = Some(validate::text("name", &n, 1, 50)?);
+    }
+    if let Some(b) = input.bio {
+        ch.bio = Some(validate::text("bio", &b, 0, 500)?);
+    }
+    if let Some(g) = input.gender {
+        if !GENDERS.contains(&g.as_str()) {
+            return Err(ApiError::invalid(format!(
+                "gender: one of {}",
+                GENDERS.join(", ")
+            )));
+        }
+        ch.gender = Some(g);
+    }
+    if let Some(b) = input.birthday {
+        let date = chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d")
+            .map_err(|_| ApiError::invalid("birthday: a date like 1990-04-21"))?;
+        let today = chrono::DateTime::from_timestamp_millis(state.now())
+            .unwrap_or_default()
+            .date_naive();
+        if date >= today || today.years_since(date).unwrap_or(0) > 120 {
+            return Err(ApiError::invalid(
+                "birthday: must be a real date in the past",
+            ));
+        }
+        ch.birthday = Some(b);
+    }
+    if let Some(l) = input.language {
+        let ok = (2..=35).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !ok {
+            return Err(ApiError::invalid(
+                "language: a language tag like en or pt-BR",
+            ));
+        }
+        ch.language = Some(l);
+    }
+    if let Some(a) = input.avatar_id {
+        ch.avatar_id = Some(validate::id("avatar_id", &a)?);
+    }
+    if let Some(ids) = input.interest_ids {
+        if ids.len() > 20 {
+            return Err(ApiError::invalid("interest_ids: at most 20"));
+        }
+        let mut clean: Vec<String> = ids
+            .iter()
+            .map(|i| validate::id("interest_ids", i))
+            .collect::<ApiResult<_>>()?;
+        clean.dedup();
+        ch.interest_ids = Some(clean);
+    }
+    state
+        .db
+        .update_profile(&caller.id, ch)
+        .await
+        .map_err(|e| match e {
+            store::Error::Condition("not_found") => {
+                ApiError::unauthenticated("account no longer exists")
+            }
+            other => other.into(),
+        })
+}
+
+pub async fn update_me_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let account = update_me(state, ctx.caller()?, ctx.json()?).await?;
+    Ok(Reply::ok(views::me(&account)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushTokenInput {
+    pub token: String,
+    pub platform: String,
+}
+
+pub const PLATFORMS: [&str; 3] = ["android", "ios", "web"];
+
+pub async fn put_push_token(
+    state: &AppState,
+    caller: &Caller,
+    input: PushTokenInput,
+) -> ApiResult<()> {
+    let token = input.token.trim();
+    if token.is_empty() || token.len() > 4096 {
+        return Err(ApiError::invalid("token: 1 to 4096 characters"));
+    }
+    if !PLATFORMS.contains(&input.platform.as_str()) {
+        return Err(ApiError::invalid(format!(
+            "platform: one of {}",
+            PLATFORMS.join(", ")
+        )));
+    }
+    let hash = auth::token_hash(token);
+    state
+        .db
+        .put_push_token(&caller.id, &hash, token, &input.platform, state.now())
+        .await?;
+    Ok(())
+}
+
+pub async fn put_push_token_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    put_push_token(state, ctx.caller()?, ctx.json()?).await?;
+    Ok(Reply::no_content())
+}

@@ -1,0 +1,78 @@
+use serde_json::json;
+
+/// The one error type of every use case. `status`/`code` are PRODUCT.md's;
+/// `http::handle` turns it into the response in one place.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+    /// 400 naming what is wrong, e.g. `invalid("password: must be at least 8 characters")`.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(400, "invalid_request", message)
+    }
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(401, "unauthenticated", message)
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(403, "forbidden", message)
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(404, "not_found", message)
+    }
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(409, code, message)
+    }
+    pub fn rate_limited(message: impl Into<String>) -> Self {
+        Self::new(429, "rate_limited", message)
+    }
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(503, "unavailable", message)
+    }
+    /// A bug or an outage: the cause goes to the log, never to the client.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(500, "internal", "internal error")
+    }
+
+    pub fn body(&self) -> serde_json::Value {
+        json!({ "error": self.code, "message": self.message })
+    }
+}
+
+impl From<store::Error> for ApiError {
+    /// Conditions a use case did not map itself get their generic meaning here.
+    fn from(e: store::Error) -> Self {
+        match e {
+            store::Error::Condition("bad_cursor") => {
+                ApiError::invalid("cursor: not a cursor of this list")
+            }
+            store::Error::Condition("not_found" | "account_missing") => {
+                ApiError::not_found("account not found")
+            }
+            store::Error::Condition("account_exists") => ApiError::conflict(
+                "account_exists",
+                "an account with this e-mail or phone already exists",
+            ),
+            store::Error::Condition("already_following") => {
+                ApiError::conflict("already_following", "you already follow this user")
+            }
+            store::Error::Condition("not_following") => {
+                ApiError::not_found("you do not follow this user")
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}

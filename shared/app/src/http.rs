@@ -1,0 +1,221 @@
+//! The HTTP adapter shared by every Lambda and the dev server: request →
+//! `Ctx` (with the caller authenticated and authorised per the route table),
+//! handler result → response, one log line per request.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use store::PageKey;
+
+use crate::auth::{Caller, verify_access_token};
+use crate::error::ApiResult;
+use crate::routes::{Access, Route};
+use crate::{ApiError, AppState, cursor};
+
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 100;
+
+/// What a handler gets: the parsed request and, on authenticated routes, the caller.
+pub struct Ctx {
+    pub params: HashMap<String, String>,
+    pub query: HashMap<String, String>,
+    pub headers: http::HeaderMap,
+    pub body: Vec<u8>,
+    caller: Option<Caller>,
+}
+
+impl Ctx {
+    pub fn new(
+        params: HashMap<String, String>,
+        query: HashMap<String, String>,
+        headers: http::HeaderMap,
+        body: Vec<u8>,
+    ) -> Self {
+        Ctx {
+            params,
+            query,
+            headers,
+            body,
+            caller: None,
+        }
+    }
+
+    /// The JSON body as `T`; a malformed body or a wrong field is a 400 that
+    /// names the field (`name: invalid type: integer, expected a string`).
+    pub fn json<T: DeserializeOwned>(&self) -> ApiResult<T> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::invalid("body: a JSON object is required"));
+        }
+        let de = &mut serde_json::Deserializer::from_slice(&self.body);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let what = inner.to_string();
+            // serde_json appends " at line L column C"; the field path says more.
+            let what = what.split(" at line ").next().unwrap_or(&what);
+            if path == "." || path.is_empty() {
+                ApiError::invalid(format!("body: {what}"))
+            } else {
+                ApiError::invalid(format!("{path}: {what}"))
+            }
+        })
+    }
+
+    pub fn param(&self, name: &str) -> &str {
+        self.params
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The authenticated caller; every non-public route has one.
+    pub fn caller(&self) -> ApiResult<&Caller> {
+        self.caller
+            .as_ref()
+            .ok_or_else(|| ApiError::unauthenticated("sign in first"))
+    }
+
+    /// `?limit=&cursor=` for a list whose cursors are bound to `scope`.
+    pub fn page(&self, state: &AppState, scope: &str) -> ApiResult<(usize, Option<PageKey>)> {
+        let limit = match self.query.get("limit") {
+            None => DEFAULT_LIMIT,
+            Some(l) => match l.parse::<usize>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::invalid(format!(
+                        "limit: must be an integer from 1 to {MAX_LIMIT}"
+                    )));
+                }
+            },
+        };
+        let start = match self.query.get("cursor").filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => Some(cursor::decode(&state.config.jwt_secret, scope, c)?),
+        };
+        Ok((limit, start))
+    }
+}
+
+/// A list answer: `{"items": [...], "next_cursor": "…" | null}`.
+pub fn list_reply(
+    state: &AppState,
+    scope: &str,
+    items: Vec<Value>,
+    next: Option<PageKey>,
+) -> Reply {
+    let next_cursor = next.map(|k| cursor::encode(&state.config.jwt_secret, scope, &k));
+    Reply::ok(serde_json::json!({ "items": items, "next_cursor": next_cursor }))
+}
+
+/// A successful answer.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Option<Value>,
+}
+
+impl Reply {
+    pub fn ok(body: Value) -> Self {
+        Reply {
+            status: 200,
+            body: Some(body),
+        }
+    }
+    pub fn created(body: Value) -> Self {
+        Reply {
+            status: 201,
+            body: Some(body),
+        }
+    }
+    pub fn accepted(body: Value) -> Self {
+        Reply {
+            status: 202,
+            body: Some(body),
+        }
+    }
+    pub fn no_content() -> Self {
+        Reply {
+            status: 204,
+            body: None,
+        }
+    }
+}
+
+fn bearer(headers: &http::HeaderMap) -> Option<&str> {
+    let v = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+fn authorize(state: &AppState, route: &Route, ctx: &mut Ctx) -> ApiResult<()> {
+    let Access::Auth(roles) = route.access else {
+        return Ok(());
+    };
+    let token = bearer(&ctx.headers)
+        .ok_or_else(|| ApiError::unauthenticated("Authorization: Bearer token required"))?;
+    let caller = verify_access_token(&state.config, token, state.now())?;
+    if !roles.is_empty() && !roles.contains(&caller.role) {
+        return Err(ApiError::forbidden("your role may not do this"));
+    }
+    ctx.caller = Some(caller);
+    Ok(())
+}
+
+/// Runs one route for a parsed request and always answers a response.
+pub async fn dispatch(
+    state: &AppState,
+    route: &Route,
+    mut ctx: Ctx,
+) -> (u16, Option<Value>, Option<String>) {
+    let result = match authorize(state, route, &mut ctx) {
+        Ok(()) => (route.handler)(state, &ctx).await,
+        Err(e) => Err(e),
+    };
+    let caller = ctx.caller.map(|c| c.id);
+    match result {
+        Ok(r) => (r.status, r.body, caller),
+        Err(e) => (e.status, Some(e.body()), caller),
+    }
+}
+
+/// The Lambda entry: API Gateway's request (path parameters already matched) → response.
+pub async fn handle(state: &AppState, route: &Route, req: Request) -> Response<Body> {
+    let started = Instant::now();
+    let ctx = Ctx::new(
+        req.path_parameters()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        req.query_string_parameters()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        req.headers().clone(),
+        req.body().as_ref().to_vec(),
+    );
+    let (status, body, caller) = dispatch(state, route, ctx).await;
+    tracing::info!(
+        route = route.name,
+        status,
+        latency_ms = started.elapsed().as_millis() as u64,
+        account_id = caller.as_deref().unwrap_or("-"),
+        "request"
+    );
+    response(status, body)
+}
+
+pub fn response(status: u16, body: Option<Value>) -> Response<Body> {
+    let builder = Response::builder().status(status);
+    match body {
+        Some(v) => builder
+            .header("content-type", "application/json")
+            .body(Body::Text(v.to_string())),
+        None => builder.body(Body::Empty),
+    }
+    .expect("valid response")
+}

@@ -1,0 +1,58 @@
+//! The Lambda side: what each `functions/src/bin/<name>.rs` calls.
+
+use std::sync::Arc;
+
+use lambda_runtime::LambdaEvent;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{AppState, routes};
+
+pub type Error = lambda_runtime::Error;
+
+/// JSON logs, one object per line, as CloudWatch's JSON log format expects.
+pub fn init_tracing() {
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_current_span(false)
+        .without_time()
+        .try_init();
+}
+
+async fn state() -> Result<Arc<AppState>, Error> {
+    init_tracing();
+    Ok(Arc::new(AppState::from_env().await?))
+}
+
+/// Serves the HTTP route named `name` from the route table.
+pub async fn serve_http(name: &str) -> Result<(), Error> {
+    let route = routes::by_name(name).ok_or_else(|| format!("no route named {name}"))?;
+    let state = state().await?;
+    lambda_http::run(lambda_http::service_fn(move |req| {
+        let state = state.clone();
+        async move { Ok::<_, Error>(crate::http::handle(&state, route, req).await) }
+    }))
+    .await
+}
+
+/// Serves a function invoked with a JSON event (bootstrap-admin, schedules).
+pub async fn serve_event<E, O, F, Fut>(f: F) -> Result<(), Error>
+where
+    E: DeserializeOwned + Send + 'static,
+    O: Serialize + Send + 'static,
+    F: Fn(Arc<AppState>, E) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<O, crate::ApiError>> + Send + 'static,
+{
+    let state = state().await?;
+    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<E>| {
+        let fut = f(state.clone(), event.payload);
+        async move {
+            fut.await
+                .map_err(|e| Error::from(format!("{}: {}", e.code, e.message)))
+        }
+    }))
+    .await
+}

@@ -1,0 +1,23 @@
+//! Use cases per domain, the HTTP adapter (auth, errors → responses), config and
+//! the route table. Nothing here knows about Lambda except `lambda.rs`, so tests
+//! and the dev server call the same code without it.
+
+pub mod accounts;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod cursor;
+pub mod error;
+pub mod http;
+pub mod lambda;
+pub mod routes;
+pub mod social;
+pub mod state;
+mod validate;
+mod views;
+
+pub use clock::Clock;
+pub use config::Config;
+pub use error::ApiError;
+pub use state::AppState;
+pub use store::Role;

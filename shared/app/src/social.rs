@@ -1,0 +1,106 @@
+//! Public profiles and the follow graph.
+
+use serde_json::json;
+use store::{FollowEdge, Page};
+
+use crate::error::ApiResult;
+use crate::http::{Ctx, Reply, list_reply};
+use crate::{ApiError, AppState, validate, views};
+
+fn target(ctx: &Ctx) -> ApiResult<String> {
+    validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))
+}
+
+pub async fn get_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let id = target(ctx)?;
+    let account = state
+        .db
+        .get_account(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("user not found"))?;
+    let is_following = if caller.id == id {
+        None
+    } else {
+        Some(state.db.is_following(&caller.id, &id).await?)
+    };
+    Ok(Reply::ok(views::profile(&account, is_following)))
+}
+
+pub async fn follow(state: &AppState, follower: &str, followee: &str) -> ApiResult<i64> {
+    if follower == followee {
+        return Err(ApiError::invalid("id: you cannot follow yourself"));
+    }
+    let now = state.now();
+    state
+        .db
+        .follow(follower, followee, now)
+        .await
+        .map_err(|e| match e {
+            store::Error::Condition("account_missing") => ApiError::not_found("user not found"),
+            other => other.into(),
+        })?;
+    Ok(now)
+}
+
+pub async fn follow_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let id = target(ctx)?;
+    let at = follow(state, &caller.id, &id).await?;
+    Ok(Reply::created(
+        json!({ "follower_id": caller.id, "followee_id": id, "created_at": views::time(at) }),
+    ))
+}
+
+pub async fn unfollow_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let id = target(ctx)?;
+    state.db.unfollow(&caller.id, &id).await?;
+    Ok(Reply::no_content())
+}
+
+enum Direction {
+    Followers,
+    Following,
+}
+
+async fn list(state: &AppState, ctx: &Ctx, dir: Direction) -> ApiResult<Reply> {
+    let id = target(ctx)?;
+    let scope = match dir {
+        Direction::Followers => format!("followers:{id}"),
+        Direction::Following => format!("following:{id}"),
+    };
+    let (limit, start) = ctx.page(state, &scope)?;
+    if state.db.get_account(&id).await?.is_none() {
+        return Err(ApiError::not_found("user not found"));
+    }
+    let page: Page<FollowEdge> = match dir {
+        Direction::Followers => state.db.list_followers(&id, limit, start).await?,
+        Direction::Following => state.db.list_following(&id, limit, start).await?,
+    };
+    let other = |e: &FollowEdge| match dir {
+        Direction::Followers => e.follower_id.clone(),
+        Direction::Following => e.followee_id.clone(),
+    };
+    let ids: Vec<String> = page.items.iter().map(other).collect();
+    let accounts = state.db.get_accounts(&ids).await?;
+    let items = page
+        .items
+        .iter()
+        .filter_map(|e| {
+            accounts
+                .iter()
+                .find(|a| a.id == other(e))
+                .map(|a| views::account_summary(a, e.created_at))
+        })
+        .collect();
+    Ok(list_reply(state, &scope, items, page.next))
+}
+
+pub async fn list_followers_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    list(state, ctx, Direction::Followers).await
+}
+
+pub async fn list_following_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    list(state, ctx, Direction::Following).await
+}

@@ -1,0 +1,527 @@
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Db, Item, TxItem, n, s};
+use crate::table::TTL_ATTRIBUTE;
+use crate::{Error, Result, keys};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Host,
+    Agency,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Host => "host",
+            Role::Agency => "agency",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// The account item: identity, credentials, profile and the counters shown on it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub role: Role,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub password_hash: String,
+    #[serde(default)]
+    pub bio: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub interest_ids: Vec<String>,
+    #[serde(default)]
+    pub followers: i64,
+    #[serde(default)]
+    pub following: i64,
+    #[serde(default)]
+    pub posts: i64,
+    /// Hosts: coins per minute of a video call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_price: Option<i64>,
+    #[serde(default)]
+    pub online: bool,
+    #[serde(default)]
+    pub banned: bool,
+    pub created_at: i64,
+}
+
+impl Account {
+    /// The e-mail or phone the account logs in with.
+    pub fn login(&self) -> &str {
+        self.email
+            .as_deref()
+            .or(self.phone.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+/// Profile fields an account may change about itself; `None` leaves a field as it is.
+#[derive(Default, Debug)]
+pub struct ProfileChanges {
+    pub name: Option<String>,
+    pub bio: Option<String>,
+    pub gender: Option<String>,
+    pub birthday: Option<String>,
+    pub language: Option<String>,
+    pub avatar_id: Option<String>,
+    pub interest_ids: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct LockoutState {
+    pub window_start: i64,
+    pub failures: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ResetCode {
+    pub code_hash: String,
+    pub expires_at: i64,
+    pub tries: i64,
+    /// When codes were sent (ms), for the hourly limit.
+    pub sends: Vec<i64>,
+    /// Optimistic-lock counter so concurrent sends cannot exceed the limit.
+    pub version: i64,
+}
+
+fn with_key(mut item: Item, pk: String, sk: &str) -> Item {
+    item.extend(Db::key(pk, sk));
+    item
+}
+
+fn put(db: &Db, item: Item, condition: Option<&str>) -> TransactWriteItem {
+    TransactWriteItem::builder()
+        .put(
+            Put::builder()
+                .table_name(&db.table)
+                .set_item(Some(item))
+                .set_condition_expression(condition.map(String::from))
+                .build()
+                .expect("put"),
+        )
+        .build()
+}
+
+impl Db {
+    fn account_item(&self, a: &Account) -> Result<Item> {
+        Ok(with_key(
+            serde_dynamo::to_item(a)?,
+            keys::account(&a.id),
+            keys::PROFILE,
+        ))
+    }
+
+    fn login_item(&self, login: &str, account_id: &str) -> Item {
+        let mut i = Self::key(keys::login(login), keys::LOGIN);
+        i.insert("account_id".into(), s(account_id));
+        i
+    }
+
+    /// Creates the account and claims its login in one transaction, so two
+    /// sign-ups with the same e-mail cannot both succeed (`account_exists`).
+    /// `admin` also claims the single-admin sentinel (`admin_exists`).
+    pub async fn create_account(&self, a: &Account, admin: bool) -> Result<()> {
+        let new = Some("attribute_not_exists(pk)");
+        let mut items = vec![
+            TxItem {
+                item: put(self, self.login_item(a.login(), &a.id), new),
+                reason: "account_exists",
+            },
+            TxItem {
+                item: put(self, self.account_item(a)?, new),
+                reason: "account_exists",
+            },
+        ];
+        if admin {
+            let sentinel = Self::key(keys::ADMIN_SENTINEL.into(), keys::ADMIN_SENTINEL);
+            items.insert(
+                0,
+                TxItem {
+                    item: put(self, sentinel, new),
+                    reason: "admin_exists",
+                },
+            );
+        }
+        self.transact(items).await
+    }
+
+    pub async fn admin_exists(&self) -> Result<bool> {
+        Ok(self
+            .get(keys::ADMIN_SENTINEL.into(), keys::ADMIN_SENTINEL)
+            .await?
+            .is_some())
+    }
+
+    pub async fn get_account(&self, id: &str) -> Result<Option<Account>> {
+        self.get_as(keys::account(id), keys::PROFILE).await
+    }
+
+    pub async fn get_accounts(&self, ids: &[String]) -> Result<Vec<Account>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(100) {
+            let keys = chunk
+                .iter()
+                .map(|id| Self::key(keys::account(id), keys::PROFILE))
+                .collect();
+            for item in self.batch_get(keys).await? {
+                out.push(serde_dynamo::from_item(item)?);
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn find_account_by_login(&self, login: &str) -> Result<Option<Account>> {
+        let Some(item) = self.get(keys::login(login), keys::LOGIN).await? else {
+            return Ok(None);
+        };
+        let Some(id) = item.get("account_id").and_then(|v| v.as_s().ok()) else {
+            return Err(Error::Corrupt("login item without account_id".into()));
+        };
+        self.get_account(id).await
+    }
+
+    /// Applies the given profile changes and answers the updated account
+    /// (`not_found` if the account is gone).
+    pub async fn update_profile(&self, id: &str, ch: ProfileChanges) -> Result<Account> {
+        let mut sets = Vec::new();
+        let mut values = std::collections::HashMap::new();
+        let mut names = std::collections::HashMap::new();
+        let mut field = |name: &str, v: aws_sdk_dynamodb::types::AttributeValue| {
+            names.insert(format!("#{name}"), name.to_string());
+            values.insert(format!(":{name}"), v);
+            sets.push(format!("#{name} = :{name}"));
+        };
+        if let Some(v) = ch.name {
+            field("name", s(v))
+        }
+        if let Some(v) = ch.bio {
+            field("bio", s(v))
+        }
+        if let Some(v) = ch.gender {
+            field("gender", s(v))
+        }
+        if let Some(v) = ch.birthday {
+            field("birthday", s(v))
+        }
+        if let Some(v) = ch.language {
+            field("language", s(v))
+        }
+        if let Some(v) = ch.avatar_id {
+            field("avatar_id", s(v))
+        }
+        if let Some(v) = ch.interest_ids {
+            field(
+                "interest_ids",
+                aws_sdk_dynamodb::types::AttributeValue::L(v.into_iter().map(s).collect()),
+            )
+        }
+        if sets.is_empty() {
+            return self
+                .get_account(id)
+                .await?
+                .ok_or(Error::Condition("not_found"));
+        }
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
+            .update_expression(format!("SET {}", sets.join(", ")))
+            .condition_expression("attribute_exists(pk)")
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match res {
+            Ok(out) => Ok(serde_dynamo::from_item(out.attributes.unwrap_or_default())?),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(Error::Condition("not_found"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Makes an account a host with its call settings (demo data; host approval later).
+    pub async fn make_host(&self, id: &str, call_price: i64, online: bool) -> Result<()> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
+            .update_expression("SET #role = :host, call_price = :p, #online = :o")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#role", "role")
+            .expression_attribute_names("#online", "online")
+            .expression_attribute_values(":host", s(Role::Host.as_str()))
+            .expression_attribute_values(":p", n(call_price))
+            .expression_attribute_values(
+                ":o",
+                aws_sdk_dynamodb::types::AttributeValue::Bool(online),
+            )
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_password_hash(&self, id: &str, hash: &str) -> Result<()> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
+            .update_expression("SET password_hash = :h")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":h", s(hash))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    // ---- login failures ----
+
+    pub async fn get_lockout(&self, account_id: &str) -> Result<LockoutState> {
+        Ok(self
+            .get_as(keys::account(account_id), keys::LOCKOUT)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Counts one failed login in a fixed window starting at the first failure.
+    pub async fn record_login_failure(
+        &self,
+        account_id: &str,
+        now: i64,
+        window_ms: i64,
+    ) -> Result<()> {
+        let key = Self::key(keys::account(account_id), keys::LOCKOUT);
+        let in_window = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key.clone()))
+            .update_expression("ADD failures :one")
+            .condition_expression("window_start > :cutoff")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":cutoff", n(now - window_ms))
+            .send()
+            .await;
+        match in_window {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                let mut item = key;
+                item.insert("window_start".into(), n(now));
+                item.insert("failures".into(), n(1));
+                item.insert(TTL_ATTRIBUTE.into(), n((now + window_ms) / 1000 + 60));
+                self.client
+                    .put_item()
+                    .table_name(&self.table)
+                    .set_item(Some(item))
+                    .send()
+                    .await?;
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn clear_login_failures(&self, account_id: &str) -> Result<()> {
+        self.delete(keys::account(account_id), keys::LOCKOUT).await
+    }
+
+    // ---- password reset codes ----
+
+    pub async fn get_reset_code(&self, account_id: &str) -> Result<Option<ResetCode>> {
+        self.get_as(keys::account(account_id), keys::RESET).await
+    }
+
+    /// Stores a new code if nobody replaced the previous one meanwhile
+    /// (`reset_conflict`), so concurrent requests cannot exceed the hourly sends.
+    pub async fn put_reset_code(
+        &self,
+        account_id: &str,
+        code: &ResetCode,
+        prev_version: Option<i64>,
+    ) -> Result<()> {
+        let mut item = with_key(
+            serde_dynamo::to_item(code)?,
+            keys::account(account_id),
+            keys::RESET,
+        );
+        item.insert(
+            TTL_ATTRIBUTE.into(),
+            n(code.sends.iter().max().copied().unwrap_or(code.expires_at) / 1000 + 3600),
+        );
+        let mut req = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item));
+        req = match prev_version {
+            None => req.condition_expression("attribute_not_exists(pk)"),
+            Some(v) => req
+                .condition_expression("version = :v")
+                .expression_attribute_values(":v", n(v)),
+        };
+        match req.send().await {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(Error::Condition("reset_conflict"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Counts a wrong guess against the code it was made for; fails
+    /// (`invalid_code`) once the code is used up or replaced.
+    pub async fn count_reset_try(
+        &self,
+        account_id: &str,
+        code_hash: &str,
+        max_tries: i64,
+    ) -> Result<()> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(account_id), keys::RESET)))
+            .update_expression("ADD tries :one")
+            .condition_expression("code_hash = :h AND tries < :max")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":h", s(code_hash))
+            .expression_attribute_values(":max", n(max_tries))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(Error::Condition("invalid_code"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Sets the new password and consumes the code in one transaction, so a code
+    /// works once even when two resets race (`invalid_code` for the loser). The
+    /// login-failure window is cleared in the same step.
+    pub async fn reset_password(
+        &self,
+        account_id: &str,
+        code_hash: &str,
+        max_tries: i64,
+        new_hash: &str,
+    ) -> Result<()> {
+        let consume = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(account_id), keys::RESET)))
+            .condition_expression("code_hash = :h AND tries < :max")
+            .expression_attribute_values(":h", s(code_hash))
+            .expression_attribute_values(":max", n(max_tries))
+            .build()
+            .expect("delete");
+        let set = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(account_id), keys::PROFILE)))
+            .update_expression("SET password_hash = :p")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":p", s(new_hash))
+            .build()
+            .expect("update");
+        let unlock = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(account_id), keys::LOCKOUT)))
+            .build()
+            .expect("delete");
+        self.transact(vec![
+            TxItem {
+                item: TransactWriteItem::builder().delete(consume).build(),
+                reason: "invalid_code",
+            },
+            TxItem {
+                item: TransactWriteItem::builder().update(set).build(),
+                reason: "not_found",
+            },
+            TxItem {
+                item: TransactWriteItem::builder().delete(unlock).build(),
+                reason: "invalid_code",
+            },
+        ])
+        .await
+    }
+
+    // ---- push tokens ----
+
+    pub async fn put_push_token(
+        &self,
+        account_id: &str,
+        token_hash: &str,
+        token: &str,
+        platform: &str,
+        now: i64,
+    ) -> Result<()> {
+        let mut item = Self::key(keys::account(account_id), keys::push_token(token_hash));
+        item.insert("token".into(), s(token));
+        item.insert("platform".into(), s(platform));
+        item.insert("updated_at".into(), n(now));
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// The push tokens registered by an account: (token, platform).
+    pub async fn list_push_tokens(&self, account_id: &str) -> Result<Vec<(String, String)>> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+            .expression_attribute_values(":pk", s(keys::account(account_id)))
+            .expression_attribute_values(":p", s(keys::push_token("")))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out
+            .items()
+            .iter()
+            .filter_map(|i| {
+                Some((
+                    i.get("token")?.as_s().ok()?.clone(),
+                    i.get("platform")?.as_s().ok()?.clone(),
+                ))
+            })
+            .collect())
+    }
+}

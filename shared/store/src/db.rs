@@ -1,0 +1,210 @@
+use std::collections::HashMap;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+
+use crate::page::{Page, PageKey};
+use crate::table::{Index, PK, SK};
+use crate::{Error, Result};
+
+pub(crate) type Item = HashMap<String, AttributeValue>;
+
+/// A handle on the table: the SDK client (built once per Lambda instance) and its name.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub client: Client,
+    pub table: String,
+}
+
+pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+pub(crate) fn n(v: i64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+/// One action of a transaction and the domain reason to report when its
+/// condition is what cancelled the transaction.
+pub(crate) struct TxItem {
+    pub item: TransactWriteItem,
+    pub reason: &'static str,
+}
+
+impl Db {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Db {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub(crate) fn key(pk: String, sk: impl Into<String>) -> Item {
+        HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])
+    }
+
+    pub(crate) async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(pk, sk)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out.item)
+    }
+
+    pub(crate) async fn get_as<T: serde::de::DeserializeOwned>(
+        &self,
+        pk: String,
+        sk: &str,
+    ) -> Result<Option<T>> {
+        self.get(pk, sk)
+            .await?
+            .map(|i| serde_dynamo::from_item(i).map_err(Error::from))
+            .transpose()
+    }
+
+    pub(crate) async fn delete(&self, pk: String, sk: &str) -> Result<()> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(pk, sk)))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Runs one TransactWriteItems. A condition failure becomes `Error::Condition`
+    /// with the failing action's reason; a conflict with another transaction on
+    /// the same items is retried, since the loser must re-evaluate its conditions
+    /// against the winner's result (two identical follows → one 201, one 409).
+    pub(crate) async fn transact(&self, items: Vec<TxItem>) -> Result<()> {
+        let mut attempt = 0;
+        loop {
+            let res = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.iter().map(|t| t.item.clone()).collect()))
+                .send()
+                .await;
+            let err = match res {
+                Ok(_) => return Ok(()),
+                Err(e) => e,
+            };
+            if let Some(svc) = err.as_service_error()
+                && let aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(c) = svc
+            {
+                let reasons = c.cancellation_reasons();
+                if let Some(i) = reasons.iter().position(|r| r.code() == Some("ConditionalCheckFailed")) {
+                    return Err(Error::Condition(items[i].reason));
+                }
+                if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) && attempt < 8 {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(5 * (1 << attempt.min(5)))).await;
+                    continue;
+                }
+            }
+            return Err(err.into());
+        }
+    }
+
+    /// One page of a partition, `limit` items at most, after `start`. Reads one
+    /// extra item so the last page says `next: None` instead of leading to an empty page.
+    pub(crate) async fn query_page(
+        &self,
+        index: Option<&Index>,
+        pk_value: String,
+        limit: usize,
+        start: Option<PageKey>,
+        newest_first: bool,
+    ) -> Result<Page<Item>> {
+        let pk_name = index.map_or(PK, |ix| ix.pk);
+        let key_names: Vec<&str> = match index {
+            Some(ix) => vec![PK, SK, ix.pk, ix.sk],
+            None => vec![PK, SK],
+        };
+        let exclusive_start = match start {
+            None => None,
+            Some(k) => {
+                let well_formed = k.len() == key_names.len()
+                    && key_names.iter().all(|n| k.contains_key(*n))
+                    && k.get(pk_name) == Some(&pk_value);
+                if !well_formed {
+                    return Err(Error::Condition("bad_cursor"));
+                }
+                Some(k.into_iter().map(|(k, v)| (k, s(v))).collect::<Item>())
+            }
+        };
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .set_index_name(index.map(|ix| ix.name.to_string()))
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", pk_name)
+            .expression_attribute_values(":pk", s(pk_value))
+            .scan_index_forward(!newest_first)
+            .limit(limit as i32 + 1)
+            .set_exclusive_start_key(exclusive_start)
+            .send()
+            .await?;
+        let mut items = out.items.unwrap_or_default();
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            let last = items.last().expect("limit >= 1");
+            let mut k = PageKey::new();
+            for name in key_names {
+                match last.get(name) {
+                    Some(AttributeValue::S(v)) => {
+                        k.insert(name.to_string(), v.clone());
+                    }
+                    _ => return Err(Error::Corrupt(format!("item without key attribute {name}"))),
+                }
+            }
+            Some(k)
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    /// Reads up to 100 items by key, in the order asked; missing ones are skipped.
+    pub(crate) async fn batch_get(&self, keys: Vec<Item>) -> Result<Vec<Item>> {
+        use aws_sdk_dynamodb::types::KeysAndAttributes;
+        let mut found: Vec<Item> = Vec::new();
+        let mut pending = keys.clone();
+        while !pending.is_empty() {
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(
+                    &self.table,
+                    KeysAndAttributes::builder()
+                        .set_keys(Some(pending))
+                        .consistent_read(true)
+                        .build()
+                        .map_err(|e| Error::Db(e.to_string()))?,
+                )
+                .send()
+                .await?;
+            found.extend(
+                out.responses
+                    .and_then(|mut r| r.remove(&self.table))
+                    .unwrap_or_default(),
+            );
+            pending = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.table))
+                .map(|k| k.keys)
+                .unwrap_or_default();
+        }
+        let pos = |i: &Item| {
+            keys.iter()
+                .position(|k| k.get(PK) == i.get(PK) && k.get(SK) == i.get(SK))
+        };
+        found.sort_by_key(|i| pos(i));
+        Ok(found)
+    }
+}

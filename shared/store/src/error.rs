@@ -1,0 +1,28 @@
+use aws_sdk_dynamodb::error::SdkError;
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What the store can tell its callers. `Condition` carries the domain reason a
+/// transaction's condition named (e.g. `already_following`), so callers map it
+/// to a 4xx without knowing which item failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("condition failed: {0}")]
+    Condition(&'static str),
+    #[error("stored item is malformed: {0}")]
+    Corrupt(String),
+    #[error("dynamodb: {0}")]
+    Db(String),
+}
+
+impl<E: std::error::Error + 'static, R: std::fmt::Debug> From<SdkError<E, R>> for Error {
+    fn from(e: SdkError<E, R>) -> Self {
+        Error::Db(aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())
+    }
+}
+
+impl From<serde_dynamo::Error> for Error {
+    fn from(e: serde_dynamo::Error) -> Self {
+        Error::Corrupt(e.to_string())
+    }
+}

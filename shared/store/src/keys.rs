@@ -1,0 +1,39 @@
+//! Every partition and sort key of the single table. See `table.rs` for the
+//! access-pattern table these serve.
+
+pub fn account(id: &str) -> String {
+    format!("ACCOUNT#{id}")
+}
+pub const PROFILE: &str = "PROFILE";
+pub fn login(login: &str) -> String {
+    format!("LOGIN#{login}")
+}
+pub const LOGIN: &str = "LOGIN";
+pub const LOCKOUT: &str = "LOCKOUT";
+pub const RESET: &str = "RESET";
+pub fn session(id: &str) -> String {
+    format!("SESSION#{id}")
+}
+pub const SESSION_PREFIX: &str = "SESSION#";
+pub fn refresh(hash: &str) -> String {
+    format!("REFRESH#{hash}")
+}
+pub const REFRESH: &str = "REFRESH";
+pub fn push_token(hash: &str) -> String {
+    format!("PUSH#{hash}")
+}
+pub const ADMIN_SENTINEL: &str = "SINGLETON#ADMIN";
+pub fn follows(followee: &str) -> String {
+    format!("FOLLOWS#{followee}")
+}
+pub fn followers_of(id: &str) -> String {
+    format!("FOLLOWERS#{id}")
+}
+pub fn following_of(id: &str) -> String {
+    format!("FOLLOWING#{id}")
+}
+/// Time-ordered sort key for "newest first" lists: fixed-width millis, then the
+/// id so two entries in the same millisecond stay distinct.
+pub fn by_time(ms: i64, id: &str) -> String {
+    format!("{ms:015}#{id}")
+}

@@ -1,0 +1,19 @@
+//! The DynamoDB access crate: the one table's definition, every key, every item
+//! shape and every transaction. Nothing outside this crate spells a `pk`.
+
+mod accounts;
+mod db;
+mod error;
+mod follows;
+mod keys;
+mod page;
+mod sessions;
+pub mod table;
+
+pub use accounts::{Account, LockoutState, ProfileChanges, ResetCode, Role};
+pub use aws_sdk_dynamodb::Client as DynamoClient;
+pub use db::Db;
+pub use error::{Error, Result};
+pub use follows::FollowEdge;
+pub use page::{Page, PageKey};
+pub use sessions::RefreshRecord;

@@ -1,0 +1,152 @@
+//! Logins ("sessions") and their rotating refresh tokens. A session holds the
+//! hash of its one current refresh token; every token ever issued has its own
+//! item so a rotated one is recognised when it comes back (reuse).
+
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Db, Item, TxItem, n, s};
+use crate::table::TTL_ATTRIBUTE;
+use crate::{Result, keys};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RefreshRecord {
+    pub account_id: String,
+    pub session_id: String,
+    pub used: bool,
+    pub expires_at: i64,
+}
+
+impl Db {
+    fn refresh_item(&self, hash: &str, r: &RefreshRecord) -> Result<Item> {
+        let mut item: Item = serde_dynamo::to_item(r)?;
+        item.extend(Self::key(keys::refresh(hash), keys::REFRESH));
+        item.insert(TTL_ATTRIBUTE.into(), n(r.expires_at / 1000));
+        Ok(item)
+    }
+
+    fn put_tx(&self, item: Item) -> TransactWriteItem {
+        TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(item))
+                    .build()
+                    .expect("put"),
+            )
+            .build()
+    }
+
+    /// Starts a login with its first refresh token.
+    pub async fn create_session(&self, hash: &str, r: &RefreshRecord, now: i64) -> Result<()> {
+        let mut session = Self::key(keys::account(&r.account_id), keys::session(&r.session_id));
+        session.insert("current".into(), s(hash));
+        session.insert("created_at".into(), n(now));
+        session.insert(TTL_ATTRIBUTE.into(), n(r.expires_at / 1000));
+        self.transact(vec![
+            TxItem {
+                item: self.put_tx(session),
+                reason: "session_exists",
+            },
+            TxItem {
+                item: self.put_tx(self.refresh_item(hash, r)?),
+                reason: "session_exists",
+            },
+        ])
+        .await
+    }
+
+    pub async fn get_refresh(&self, hash: &str) -> Result<Option<RefreshRecord>> {
+        self.get_as(keys::refresh(hash), keys::REFRESH).await
+    }
+
+    /// Replaces the session's current token `old` by `new` in one transaction:
+    /// `token_reused` if `old` was already rotated (the caller then revokes the
+    /// session), `session_revoked` if the login is gone or moved on.
+    pub async fn rotate_refresh(&self, old: &str, new: &str, r: &RefreshRecord) -> Result<()> {
+        let mark_used = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::refresh(old), keys::REFRESH)))
+            .update_expression("SET used = :t")
+            .condition_expression("used = :f")
+            .expression_attribute_values(":t", AttributeValue::Bool(true))
+            .expression_attribute_values(":f", AttributeValue::Bool(false))
+            .build()
+            .expect("update");
+        let advance = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(
+                keys::account(&r.account_id),
+                keys::session(&r.session_id),
+            )))
+            .update_expression("SET #c = :new")
+            .condition_expression("#c = :old")
+            .expression_attribute_names("#c", "current")
+            .expression_attribute_values(":new", s(new))
+            .expression_attribute_values(":old", s(old))
+            .build()
+            .expect("update");
+        self.transact(vec![
+            TxItem {
+                item: TransactWriteItem::builder().update(mark_used).build(),
+                reason: "token_reused",
+            },
+            TxItem {
+                item: TransactWriteItem::builder().update(advance).build(),
+                reason: "session_revoked",
+            },
+            TxItem {
+                item: self.put_tx(self.refresh_item(new, r)?),
+                reason: "session_revoked",
+            },
+        ])
+        .await
+    }
+
+    /// Ends one login: its tokens stop working because the session is gone.
+    pub async fn revoke_session(&self, account_id: &str, session_id: &str) -> Result<()> {
+        self.delete(keys::account(account_id), &keys::session(session_id))
+            .await
+    }
+
+    /// Ends every login of an account (password reset, ban).
+    pub async fn revoke_all_sessions(&self, account_id: &str) -> Result<usize> {
+        let mut revoked = 0;
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+                .expression_attribute_values(":pk", s(keys::account(account_id)))
+                .expression_attribute_values(":p", s(keys::SESSION_PREFIX))
+                .projection_expression("pk, sk")
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in out.items() {
+                let key: Item = item.clone();
+                self.client
+                    .delete_item()
+                    .table_name(&self.table)
+                    .set_key(Some(key))
+                    .send()
+                    .await?;
+                revoked += 1;
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(revoked);
+            }
+        }
+    }
+
+    pub async fn session_exists(&self, account_id: &str, session_id: &str) -> Result<bool> {
+        Ok(self
+            .get(keys::account(account_id), &keys::session(session_id))
+            .await?
+            .is_some())
+    }
+}

@@ -1,0 +1,138 @@
+//! The one table definition. `template.yaml` declares the same table; a test
+//! compares the two.
+//!
+//! | access pattern                         | index | key                                           |
+//! |----------------------------------------|-------|-----------------------------------------------|
+//! | account by id                          | table | `ACCOUNT#id` / `PROFILE`                      |
+//! | account by e-mail or phone (unique)    | table | `LOGIN#login` / `LOGIN` → account_id          |
+//! | login failures of an account           | table | `ACCOUNT#id` / `LOCKOUT`                      |
+//! | password-reset code of an account      | table | `ACCOUNT#id` / `RESET`                        |
+//! | sessions (logins) of an account        | table | `ACCOUNT#id` / `SESSION#sid`                  |
+//! | refresh token by hash                  | table | `REFRESH#sha256` / `REFRESH`                  |
+//! | push tokens of an account              | table | `ACCOUNT#id` / `PUSH#sha256`                  |
+//! | does A follow B                        | table | `ACCOUNT#A` / `FOLLOWS#B`                     |
+//! | followers of B, newest first           | gsi1  | `FOLLOWERS#B` / `ms#A`                        |
+//! | accounts A follows, newest first       | gsi2  | `FOLLOWING#A` / `ms#B`                        |
+//! | an admin exists                        | table | `SINGLETON#ADMIN` / `SINGLETON#ADMIN`         |
+//!
+//! The GSIs are generic (`gsiNpk`/`gsiNsk`) so later access patterns overload
+//! them instead of adding indexes.
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+};
+
+use crate::{Error, Result};
+
+pub const PK: &str = "pk";
+pub const SK: &str = "sk";
+/// Items carrying this epoch-seconds attribute are removed by DynamoDB's TTL.
+pub const TTL_ATTRIBUTE: &str = "expires_at_ttl";
+
+pub struct Index {
+    pub name: &'static str,
+    pub pk: &'static str,
+    pub sk: &'static str,
+}
+
+pub const GSI1: Index = Index {
+    name: "gsi1",
+    pk: "gsi1pk",
+    sk: "gsi1sk",
+};
+pub const GSI2: Index = Index {
+    name: "gsi2",
+    pk: "gsi2pk",
+    sk: "gsi2sk",
+};
+pub const INDEXES: [&Index; 2] = [&GSI1, &GSI2];
+
+/// Every key attribute (all strings), as CloudFormation's AttributeDefinitions lists them.
+pub fn attribute_names() -> Vec<&'static str> {
+    let mut names = vec![PK, SK];
+    for ix in INDEXES {
+        names.push(ix.pk);
+        names.push(ix.sk);
+    }
+    names
+}
+
+fn key(pk: &str, sk: &str) -> Vec<KeySchemaElement> {
+    [(pk, KeyType::Hash), (sk, KeyType::Range)]
+        .into_iter()
+        .map(|(n, t)| {
+            KeySchemaElement::builder()
+                .attribute_name(n)
+                .key_type(t)
+                .build()
+                .expect("key")
+        })
+        .collect()
+}
+
+/// Creates the table (on-demand, all GSIs projecting everything) and turns on TTL.
+pub async fn create(client: &Client, name: &str) -> Result<()> {
+    let mut req = client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .set_key_schema(Some(key(PK, SK)));
+    for attr in attribute_names() {
+        req = req.attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(attr)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .expect("attr"),
+        );
+    }
+    for ix in INDEXES {
+        req = req.global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(ix.name)
+                .set_key_schema(Some(key(ix.pk, ix.sk)))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .expect("gsi"),
+        );
+    }
+    req.send().await?;
+    client
+        .update_time_to_live()
+        .table_name(name)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .enabled(true)
+                .attribute_name(TTL_ATTRIBUTE)
+                .build()
+                .expect("ttl"),
+        )
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// Creates the table unless it exists (the dev server's start-up).
+pub async fn ensure(client: &Client, name: &str) -> Result<bool> {
+    match client.describe_table().table_name(name).send().await {
+        Ok(_) => Ok(false),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            create(client, name).await.map(|_| true)
+        }
+        Err(e) => Err(Error::from(e)),
+    }
+}
+
+pub async fn delete(client: &Client, name: &str) -> Result<()> {
+    client.delete_table().table_name(name).send().await?;
+    Ok(())
+}
