@@ -8,7 +8,8 @@ cargo build --quiet -p local --bin dev-server
 source local/stack.sh
 SERVER=""
 cleanup() {
-  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
+  set +e
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi
   stack_down
 }
 trap cleanup EXIT

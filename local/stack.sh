@@ -30,6 +30,7 @@ stack_up() {
 }
 
 stack_down() {
+  set +e
   for pid in "${STACK_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${STACK_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   STACK_PIDS=()

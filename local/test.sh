@@ -9,5 +9,7 @@ trap stack_down EXIT
 stack_up "${TEST_DDB_PORT:-8010}" "${TEST_MOTO_PORT:-5010}"
 # CI must at least compile every Lambda binary, not only the ones tests link.
 cargo check --quiet --workspace --bins
-cargo test --workspace
 local/lint.sh
+# Unit tests of the shared crates, then the one integration-test binary last.
+cargo test --quiet --workspace --exclude functions --exclude api-tests --lib
+cargo test -p api-tests --test api

@@ -1,1 +1,8 @@
-fn main() {}
+//! The one integration-test binary: every test starts the real dev server on a
+//! random port over its own fresh table in DynamoDB Local, with moto behind
+//! SES and SNS (`make test` starts both).
+
+mod accounts;
+mod consistency;
+mod social;
+mod support;

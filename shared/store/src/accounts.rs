@@ -285,14 +285,18 @@ impl Db {
         Ok(())
     }
 
-    pub async fn set_password_hash(&self, id: &str, hash: &str) -> Result<()> {
+    /// Bans or unbans an account: a banned one cannot sign in, refresh or move coins.
+    pub async fn set_banned(&self, id: &str, banned: bool) -> Result<()> {
         self.client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
-            .update_expression("SET password_hash = :h")
+            .update_expression("SET banned = :b")
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":h", s(hash))
+            .expression_attribute_values(
+                ":b",
+                aws_sdk_dynamodb::types::AttributeValue::Bool(banned),
+            )
             .send()
             .await?;
         Ok(())

@@ -1,0 +1,208 @@
+use std::sync::Arc;
+
+use app::{AppState, Clock, Config};
+use serde_json::{Value, json};
+
+pub const SECRET: &str = "test-secret-for-the-integration-suite-0123456789";
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub state: AppState,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl std::fmt::Debug for Resp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status, self.body)
+    }
+}
+
+/// A signed-in account as the tests use it.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: String,
+    pub login: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl TestApp {
+    pub async fn start() -> TestApp {
+        assert!(
+            std::env::var("AWS_ENDPOINT_URL_DYNAMODB").is_ok(),
+            "run the suite with `make test`, which starts DynamoDB Local and moto"
+        );
+        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let table = format!("test-{}", ulid::Ulid::new());
+        let client = store::DynamoClient::new(&sdk);
+        store::table::create(&client, &table)
+            .await
+            .expect("create table");
+        let mut config = Config::new(table, SECRET);
+        config.email_from = "no-reply@test.local".into();
+        let state = AppState::new(
+            &sdk,
+            config,
+            Clock::manual(chrono::Utc::now().timestamp_millis()),
+        );
+        state
+            .messenger
+            .ensure_sender_identity()
+            .await
+            .expect("verify sender");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(local::server::serve(
+            listener,
+            Arc::new(state.clone()),
+            async {
+                let _ = rx.await;
+            },
+        ));
+        TestApp {
+            base,
+            http: reqwest::Client::new(),
+            state,
+            _shutdown: tx,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        self.raw(method, path, token, body.map(|b| b.to_string()))
+            .await
+    }
+
+    /// Sends `body` as is, so tests can send malformed JSON.
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> Resp {
+        let mut req = self
+            .http
+            .request(method.parse().unwrap(), format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.header("content-type", "application/json").body(b);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).expect("JSON body")
+        };
+        if status >= 400 {
+            assert!(
+                body["error"].is_string() && body["message"].is_string(),
+                "error shape: {body}"
+            );
+            assert_ne!(status, 500, "a 500 is a bug: {body}");
+        }
+        Resp { status, body }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.call("GET", path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.call("POST", path, token, Some(body)).await
+    }
+
+    /// Registers a new user with a unique e-mail (moto's outbox is shared).
+    pub async fn user(&self, name: &str) -> User {
+        let email = format!(
+            "{}-{}@example.com",
+            name.to_lowercase(),
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
+        self.register(json!({"email": email, "password": "password-123", "name": name}))
+            .await
+    }
+
+    pub async fn register(&self, body: Value) -> User {
+        let login = body["email"]
+            .as_str()
+            .or(body["phone"].as_str())
+            .unwrap()
+            .to_lowercase();
+        let r = self.post("/auth/register", None, body).await;
+        assert_eq!(r.status, 201, "{r:?}");
+        User {
+            id: r.body["user"]["id"].as_str().unwrap().into(),
+            login,
+            access: r.body["access_token"].as_str().unwrap().into(),
+            refresh: r.body["refresh_token"].as_str().unwrap().into(),
+        }
+    }
+}
+
+/// What moto "sent": e-mails to `to` (bodies) or SMS to a number, oldest first.
+pub async fn sent_emails(to: &str) -> Vec<String> {
+    moto_data().await["ses"]["Message"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| {
+            m["destinations"]["ToAddresses"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x == to))
+        })
+        .map(|m| m["body"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+pub async fn sent_sms(phone: &str) -> Vec<String> {
+    moto_data().await["sns"]["SMS"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| m["phone_number"] == phone)
+        .map(|m| m["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+async fn moto_data() -> Value {
+    let base = std::env::var("AWS_ENDPOINT_URL").expect("moto endpoint");
+    reqwest::get(format!("{base}/moto-api/data.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The 6-digit code in a message.
+pub fn code_in(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a 6-digit code")
+        .to_string()
+}
+
+/// A phone number no other test uses.
+pub fn unique_phone() -> String {
+    let n: u64 = ulid::Ulid::new().random() as u64 % 10_000_000;
+    format!("+1415{n:07}")
+}
