@@ -30,19 +30,13 @@ impl DemoPasswords {
 fn display_name(email: &str) -> String {
     let local = email.split('@').next().unwrap_or(email);
     let mut c = local.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// Creates an account unless its login is taken; answers its id either way.
 async fn ensure_account(state: &AppState, email: &str, password: &str) -> Result<String, ApiError> {
-    let input = RegisterInput {
-        email: Some(email.into()),
-        phone: None,
-        password: password.into(),
-        name: display_name(email),
-    };
+    let input =
+        RegisterInput { email: Some(email.into()), phone: None, password: password.into(), name: display_name(email) };
     match accounts::register(state, input).await {
         Ok(s) => Ok(s.account.id),
         Err(e) if e.code == "account_exists" => {
@@ -59,11 +53,8 @@ async fn ensure_account(state: &AppState, email: &str, password: &str) -> Result
 
 /// Loads the demo accounts; running it again changes nothing.
 pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> {
-    let admin = BootstrapAdminInput {
-        email: ADMIN_EMAIL.into(),
-        password: pw.admin.clone(),
-        name: Some("Admin".into()),
-    };
+    let admin =
+        BootstrapAdminInput { email: ADMIN_EMAIL.into(), password: pw.admin.clone(), name: Some("Admin".into()) };
     match accounts::bootstrap_admin(state, admin).await {
         Ok(_) => {}
         Err(e) if e.code == "admin_exists" => {}
@@ -83,10 +74,7 @@ pub fn logins_text(pw: &DemoPasswords) -> String {
     let mut s = String::from("Demo logins (POST /auth/login {\"login\", \"password\"}):\n");
     s += &format!("  admin  {ADMIN_EMAIL:<20} {}\n", pw.admin);
     for e in HOST_EMAILS {
-        s += &format!(
-            "  host   {e:<20} {}  (call price {HOST_CALL_PRICE} coins/min, online)\n",
-            pw.host
-        );
+        s += &format!("  host   {e:<20} {}  (call price {HOST_CALL_PRICE} coins/min, online)\n", pw.host);
     }
     for e in USER_EMAILS {
         s += &format!("  user   {e:<20} {}\n", pw.user);

@@ -15,11 +15,7 @@ const MAX_BODY: usize = 10 * 1024 * 1024;
 async fn route(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let Some((route, params)) = app::routes::find(parts.method.as_str(), parts.uri.path()) else {
-        let err = app::ApiError::not_found(format!(
-            "no route for {} {}",
-            parts.method,
-            parts.uri.path()
-        ));
+        let err = app::ApiError::not_found(format!("no route for {} {}", parts.method, parts.uri.path()));
         return to_axum(app::http::response(err.status, Some(err.body())));
     };
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
@@ -31,10 +27,7 @@ async fn route(State(state): State<Arc<AppState>>, req: Request) -> Response {
     };
     let mut query: HashMap<String, Vec<String>> = HashMap::new();
     for (k, v) in form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes()) {
-        query
-            .entry(k.into_owned())
-            .or_default()
-            .push(v.into_owned());
+        query.entry(k.into_owned()).or_default().push(v.into_owned());
     }
     let req = http::Request::from_parts(parts, lambda_http::Body::from(bytes.to_vec()))
         .with_path_parameters(params)
@@ -63,7 +56,5 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }

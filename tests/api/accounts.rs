@@ -9,11 +9,7 @@ const MIN: i64 = 60_000;
 async fn register_with_email_answers_tokens_and_stores_an_argon2id_hash() {
     let app = TestApp::start().await;
     let r = app
-        .post(
-            "/auth/register",
-            None,
-            json!({"email": " Ada@Example.COM ", "password": "password-123", "name": "Ada"}),
-        )
+        .post("/auth/register", None, json!({"email": " Ada@Example.COM ", "password": "password-123", "name": "Ada"}))
         .await;
     assert_eq!(r.status, 201, "{r:?}");
     assert_eq!(r.body["user"]["email"], "ada@example.com");
@@ -21,21 +17,9 @@ async fn register_with_email_answers_tokens_and_stores_an_argon2id_hash() {
     assert_eq!(r.body["user"]["followers"], 0);
     assert!(r.body["user"].get("password_hash").is_none());
     assert!(r.body["access_token"].as_str().unwrap().split('.').count() == 3);
-    let stored = app
-        .state
-        .db
-        .find_account_by_login("ada@example.com")
-        .await
-        .unwrap()
-        .expect("stored");
-    assert!(
-        stored.password_hash.starts_with("$argon2id$"),
-        "{}",
-        stored.password_hash
-    );
-    let me = app
-        .get("/me", r.body["access_token"].as_str().unwrap())
-        .await;
+    let stored = app.state.db.find_account_by_login("ada@example.com").await.unwrap().expect("stored");
+    assert!(stored.password_hash.starts_with("$argon2id$"), "{}", stored.password_hash);
+    let me = app.get("/me", r.body["access_token"].as_str().unwrap()).await;
     assert_eq!(me.status, 200);
     assert_eq!(me.body["id"], r.body["user"]["id"]);
 }
@@ -44,16 +28,8 @@ async fn register_with_email_answers_tokens_and_stores_an_argon2id_hash() {
 async fn register_with_phone_and_sign_in_with_it() {
     let app = TestApp::start().await;
     let phone = unique_phone();
-    let u = app
-        .register(json!({"phone": phone, "password": "password-123", "name": "Bo"}))
-        .await;
-    let r = app
-        .post(
-            "/auth/login",
-            None,
-            json!({"login": phone, "password": "password-123"}),
-        )
-        .await;
+    let u = app.register(json!({"phone": phone, "password": "password-123", "name": "Bo"})).await;
+    let r = app.login(&phone, "password-123").await;
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(r.body["user"]["id"], u.id.as_str());
     assert_eq!(r.body["user"]["phone"], phone.as_str());
@@ -62,19 +38,11 @@ async fn register_with_phone_and_sign_in_with_it() {
 #[tokio::test]
 async fn registering_a_taken_login_is_409_even_in_another_case() {
     let app = TestApp::start().await;
-    app.register(json!({"email": "dup@example.com", "password": "password-123", "name": "A"}))
-        .await;
+    app.register(json!({"email": "dup@example.com", "password": "password-123", "name": "A"})).await;
     let r = app
-        .post(
-            "/auth/register",
-            None,
-            json!({"email": "DUP@example.com", "password": "password-456", "name": "B"}),
-        )
+        .post("/auth/register", None, json!({"email": "DUP@example.com", "password": "password-456", "name": "B"}))
         .await;
-    assert_eq!(
-        (r.status, r.body["error"].as_str()),
-        (409, Some("account_exists"))
-    );
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("account_exists")));
 }
 
 #[tokio::test]
@@ -95,89 +63,33 @@ async fn bad_registrations_are_400_naming_the_field_and_store_nothing() {
             json!({"email": "a@example.com", "phone": "+14155550100", "password": "password-123", "name": "A"}),
             "email or phone",
         ),
-        (
-            json!({"password": "password-123", "name": "A"}),
-            "email or phone",
-        ),
-        (
-            json!({"email": "a@example.com", "password": "short", "name": "A"}),
-            "password",
-        ),
-        (
-            json!({"email": "not-an-email", "password": "password-123", "name": "A"}),
-            "email",
-        ),
-        (
-            json!({"phone": "4155550100", "password": "password-123", "name": "A"}),
-            "phone",
-        ),
-        (
-            json!({"email": "a@example.com", "password": "password-123", "name": "  "}),
-            "name",
-        ),
-        (
-            json!({"email": "a@example.com", "password": 12345678, "name": "A"}),
-            "password",
-        ),
-        (
-            json!({"email": "a@example.com", "password": "password-123"}),
-            "name",
-        ),
-        (
-            json!({"email": "a@example.com", "password": "password-123", "name": "A", "role": "admin"}),
-            "role",
-        ),
+        (json!({"password": "password-123", "name": "A"}), "email or phone"),
+        (json!({"email": "a@example.com", "password": "short", "name": "A"}), "password"),
+        (json!({"email": "not-an-email", "password": "password-123", "name": "A"}), "email"),
+        (json!({"phone": "4155550100", "password": "password-123", "name": "A"}), "phone"),
+        (json!({"email": "a@example.com", "password": "password-123", "name": "  "}), "name"),
+        (json!({"email": "a@example.com", "password": 12345678, "name": "A"}), "password"),
+        (json!({"email": "a@example.com", "password": "password-123"}), "name"),
+        (json!({"email": "a@example.com", "password": "password-123", "name": "A", "role": "admin"}), "role"),
     ];
     for (body, field) in cases {
         let r = app.post("/auth/register", None, body.clone()).await;
-        assert_eq!(
-            (r.status, r.body["error"].as_str()),
-            (400, Some("invalid_request")),
-            "{body} → {r:?}"
-        );
-        assert!(
-            r.body["message"].as_str().unwrap().contains(field),
-            "{body} → {r:?}"
-        );
+        assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_request")), "{body} → {r:?}");
+        assert!(r.body["message"].as_str().unwrap().contains(field), "{body} → {r:?}");
     }
     for raw in ["{", "", "[]", "null", "{\"email\": \"a@example.com\",}"] {
-        let r = app
-            .raw("POST", "/auth/register", None, Some(raw.into()))
-            .await;
-        assert_eq!(
-            (r.status, r.body["error"].as_str()),
-            (400, Some("invalid_request")),
-            "{raw:?} → {r:?}"
-        );
+        let r = app.raw("POST", "/auth/register", None, Some(raw.into())).await;
+        assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_request")), "{raw:?} → {r:?}");
     }
-    assert!(
-        app.state
-            .db
-            .find_account_by_login("a@example.com")
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(app.state.db.find_account_by_login("a@example.com").await.unwrap().is_none());
 }
 
 #[tokio::test]
 async fn wrong_password_and_unknown_account_get_the_same_401() {
     let app = TestApp::start().await;
     let u = app.user("Cy").await;
-    let wrong = app
-        .post(
-            "/auth/login",
-            None,
-            json!({"login": u.login, "password": "wrong-password"}),
-        )
-        .await;
-    let unknown = app
-        .post(
-            "/auth/login",
-            None,
-            json!({"login": "nobody@example.com", "password": "wrong-password"}),
-        )
-        .await;
+    let wrong = app.login(&u.login, "wrong-password").await;
+    let unknown = app.login("nobody@example.com", "wrong-password").await;
     assert_eq!(wrong.status, 401);
     assert_eq!(wrong.body, unknown.body);
     assert_eq!(wrong.body["error"], "invalid_credentials");
@@ -188,44 +100,19 @@ async fn ten_failures_lock_the_account_for_fifteen_minutes() {
     let app = TestApp::start().await;
     let u = app.user("Di").await;
     for _ in 0..10 {
-        let r = app
-            .post(
-                "/auth/login",
-                None,
-                json!({"login": u.login, "password": "wrong-password"}),
-            )
-            .await;
+        let r = app.login(&u.login, "wrong-password").await;
         assert_eq!(r.status, 401);
     }
-    let locked = app
-        .post(
-            "/auth/login",
-            None,
-            json!({"login": u.login, "password": "password-123"}),
-        )
-        .await;
-    assert_eq!(
-        (locked.status, locked.body["error"].as_str()),
-        (429, Some("rate_limited"))
-    );
+    let locked = app.login(&u.login, "password-123").await;
+    assert_eq!((locked.status, locked.body["error"].as_str()), (429, Some("rate_limited")));
     app.state.clock.advance(15 * MIN + 1);
-    let ok = app
-        .post(
-            "/auth/login",
-            None,
-            json!({"login": u.login, "password": "password-123"}),
-        )
-        .await;
+    let ok = app.login(&u.login, "password-123").await;
     assert_eq!(ok.status, 200, "{ok:?}");
 }
 
 fn forge(claims: serde_json::Value, key: &[u8]) -> String {
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::default(),
-        &claims,
-        &jsonwebtoken::EncodingKey::from_secret(key),
-    )
-    .unwrap()
+    jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(key))
+        .unwrap()
 }
 
 #[tokio::test]
@@ -236,38 +123,29 @@ async fn missing_tampered_foreign_unsigned_and_expired_tokens_are_401() {
     let now = app.state.clock.now_ms() / 1000;
     let claims = json!({"sub": u.id, "role": "admin", "iss": "streamly-api", "iat": now, "exp": now + 600, "sid": "x"});
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let unsigned = format!(
-        "{}.{}.",
-        b64.encode(br#"{"alg":"none","typ":"JWT"}"#),
-        b64.encode(claims.to_string())
-    );
+    let unsigned = format!("{}.{}.", b64.encode(br#"{"alg":"none","typ":"JWT"}"#), b64.encode(claims.to_string()));
     let mut tampered = u.access.clone();
     let payload_at = tampered.find('.').unwrap() + 3;
     tampered.replace_range(
         payload_at..payload_at + 1,
-        if &tampered[payload_at..payload_at + 1] == "A" {
-            "B"
-        } else {
-            "A"
-        },
+        if &tampered[payload_at..payload_at + 1] == "A" { "B" } else { "A" },
     );
-    for token in [
-        forge(claims.clone(), b"another-key-another-key-another-key"),
-        unsigned,
-        tampered,
-        "garbage".into(),
-    ] {
+    for token in [forge(claims.clone(), b"another-key-another-key-another-key"), unsigned, tampered, "garbage".into()] {
         let r = app.get("/me", &token).await;
-        assert_eq!(
-            (r.status, r.body["error"].as_str()),
-            (401, Some("unauthenticated")),
-            "{token}"
-        );
+        assert_eq!((r.status, r.body["error"].as_str()), (401, Some("unauthenticated")), "{token}");
     }
     let r = app.call("GET", "/me", None, None).await;
     assert_eq!(r.status, 401);
     // Our key but the wrong issuer is still refused.
-    let r = app.get("/me", &forge(json!({"sub": u.id, "role": "user", "iss": "other", "iat": now, "exp": now + 600, "sid": "x"}), SECRET.as_bytes())).await;
+    let r = app
+        .get(
+            "/me",
+            &forge(
+                json!({"sub": u.id, "role": "user", "iss": "other", "iat": now, "exp": now + 600, "sid": "x"}),
+                SECRET.as_bytes(),
+            ),
+        )
+        .await;
     assert_eq!(r.status, 401);
     assert_eq!(app.get("/me", &u.access).await.status, 200);
     app.state.clock.advance(15 * MIN + 1000);
@@ -280,50 +158,21 @@ async fn missing_tampered_foreign_unsigned_and_expired_tokens_are_401() {
 async fn refresh_rotates_and_reusing_a_rotated_token_revokes_the_login() {
     let app = TestApp::start().await;
     let u = app.user("Fa").await;
-    let r1 = app
-        .post("/auth/refresh", None, json!({"refresh_token": u.refresh}))
-        .await;
+    let r1 = app.refresh(&u.refresh).await;
     assert_eq!(r1.status, 200, "{r1:?}");
     let new_refresh = r1.body["refresh_token"].as_str().unwrap().to_string();
     assert_ne!(new_refresh, u.refresh);
-    assert_eq!(
-        app.get("/me", r1.body["access_token"].as_str().unwrap())
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.get("/me", r1.body["access_token"].as_str().unwrap()).await.status, 200);
     // The old one comes back: someone else has it. The whole login dies.
-    let reuse = app
-        .post("/auth/refresh", None, json!({"refresh_token": u.refresh}))
-        .await;
+    let reuse = app.refresh(&u.refresh).await;
     assert_eq!(reuse.status, 401);
-    let after = app
-        .post("/auth/refresh", None, json!({"refresh_token": new_refresh}))
-        .await;
+    let after = app.refresh(&new_refresh).await;
     assert_eq!(after.status, 401);
     // Another login of the same account is untouched.
-    let other = app
-        .post(
-            "/auth/login",
-            None,
-            json!({"login": u.login, "password": "password-123"}),
-        )
-        .await;
-    let r = app
-        .post(
-            "/auth/refresh",
-            None,
-            json!({"refresh_token": other.body["refresh_token"]}),
-        )
-        .await;
+    let other = app.login(&u.login, "password-123").await;
+    let r = app.refresh(other.body["refresh_token"].as_str().unwrap()).await;
     assert_eq!(r.status, 200);
-    let bogus = app
-        .post(
-            "/auth/refresh",
-            None,
-            json!({"refresh_token": "not-a-token"}),
-        )
-        .await;
+    let bogus = app.refresh("not-a-token").await;
     assert_eq!(bogus.status, 401);
 }
 
@@ -331,10 +180,7 @@ async fn refresh_rotates_and_reusing_a_rotated_token_revokes_the_login() {
 async fn concurrent_refreshes_of_one_token_give_one_new_pair() {
     let app = TestApp::start().await;
     let u = app.user("Ga").await;
-    let rs = join_all(
-        (0..5).map(|_| app.post("/auth/refresh", None, json!({"refresh_token": u.refresh}))),
-    )
-    .await;
+    let rs = join_all((0..5).map(|_| app.post("/auth/refresh", None, json!({"refresh_token": u.refresh})))).await;
     assert_eq!(rs.iter().filter(|r| r.status == 200).count(), 1, "{rs:?}");
 }
 
@@ -342,21 +188,11 @@ async fn concurrent_refreshes_of_one_token_give_one_new_pair() {
 async fn logout_revokes_that_login() {
     let app = TestApp::start().await;
     let u = app.user("Ha").await;
-    let r = app
-        .post(
-            "/auth/logout",
-            Some(&u.access),
-            json!({"refresh_token": u.refresh}),
-        )
-        .await;
+    let r = app.post("/auth/logout", Some(&u.access), json!({"refresh_token": u.refresh})).await;
     assert_eq!(r.status, 204);
-    let r = app
-        .post("/auth/refresh", None, json!({"refresh_token": u.refresh}))
-        .await;
+    let r = app.refresh(&u.refresh).await;
     assert_eq!(r.status, 401);
-    let r = app
-        .post("/auth/logout", None, json!({"refresh_token": u.refresh}))
-        .await;
+    let r = app.post("/auth/logout", None, json!({"refresh_token": u.refresh})).await;
     assert_eq!(r.status, 401);
 }
 
@@ -364,22 +200,8 @@ async fn logout_revokes_that_login() {
 async fn someone_elses_refresh_token_does_not_log_them_out() {
     let app = TestApp::start().await;
     let (a, b) = (app.user("Ia").await, app.user("Ib").await);
-    assert_eq!(
-        app.post(
-            "/auth/logout",
-            Some(&a.access),
-            json!({"refresh_token": b.refresh})
-        )
-        .await
-        .status,
-        204
-    );
-    assert_eq!(
-        app.post("/auth/refresh", None, json!({"refresh_token": b.refresh}))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.post("/auth/logout", Some(&a.access), json!({"refresh_token": b.refresh})).await.status, 204);
+    assert_eq!(app.refresh(&b.refresh).await.status, 200);
 }
 
 async fn forgot(app: &TestApp, body: serde_json::Value) {
@@ -391,72 +213,34 @@ async fn forgot(app: &TestApp, body: serde_json::Value) {
 async fn reset_by_email_sets_the_password_and_revokes_every_login() {
     let app = TestApp::start().await;
     let u = app.user("Ja").await;
-    let second = app
-        .post(
-            "/auth/login",
-            None,
-            json!({"login": u.login, "password": "password-123"}),
-        )
-        .await;
+    let second = app.login(&u.login, "password-123").await;
     forgot(&app, json!({"email": u.login})).await;
     let mails = sent_emails(&u.login).await;
     assert_eq!(mails.len(), 1);
     let code = code_in(&mails[0]);
     let r = app
-        .post(
-            "/auth/password/reset",
-            None,
-            json!({"email": u.login, "code": code, "new_password": "brand-new-pass"}),
-        )
+        .post("/auth/password/reset", None, json!({"email": u.login, "code": code, "new_password": "brand-new-pass"}))
         .await;
     assert_eq!(r.status, 204, "{r:?}");
-    for t in [
-        u.refresh.as_str(),
-        second.body["refresh_token"].as_str().unwrap(),
-    ] {
-        assert_eq!(
-            app.post("/auth/refresh", None, json!({"refresh_token": t}))
-                .await
-                .status,
-            401
-        );
+    for t in [u.refresh.as_str(), second.body["refresh_token"].as_str().unwrap()] {
+        assert_eq!(app.refresh(t).await.status, 401);
     }
-    let old = app
-        .post(
-            "/auth/login",
-            None,
-            json!({"login": u.login, "password": "password-123"}),
-        )
-        .await;
+    let old = app.login(&u.login, "password-123").await;
     assert_eq!(old.status, 401);
-    let new = app
-        .post(
-            "/auth/login",
-            None,
-            json!({"login": u.login, "password": "brand-new-pass"}),
-        )
-        .await;
+    let new = app.login(&u.login, "brand-new-pass").await;
     assert_eq!(new.status, 200);
     // A code works once.
     let again = app
-        .post(
-            "/auth/password/reset",
-            None,
-            json!({"email": u.login, "code": code, "new_password": "another-pass"}),
-        )
+        .post("/auth/password/reset", None, json!({"email": u.login, "code": code, "new_password": "another-pass"}))
         .await;
-    assert_eq!(
-        (again.status, again.body["error"].as_str()),
-        (400, Some("invalid_code"))
-    );
+    assert_eq!((again.status, again.body["error"].as_str()), (400, Some("invalid_code")));
 }
 
 #[tokio::test]
 async fn reset_by_sms_reads_the_code_from_the_text() {
     let app = TestApp::start().await;
     let phone = unique_phone();
-    app.register(json!({"phone": phone, "password": "password-123", "name": "Ka"}))
-        .await;
+    app.register(json!({"phone": phone, "password": "password-123", "name": "Ka"})).await;
     forgot(&app, json!({"phone": phone})).await;
     let texts = sent_sms(&phone).await;
     assert_eq!(texts.len(), 1);
@@ -468,30 +252,16 @@ async fn reset_by_sms_reads_the_code_from_the_text() {
         )
         .await;
     assert_eq!(r.status, 204, "{r:?}");
-    assert_eq!(
-        app.post(
-            "/auth/login",
-            None,
-            json!({"login": phone, "password": "sms-new-pass"})
-        )
-        .await
-        .status,
-        200
-    );
+    assert_eq!(app.login(&phone, "sms-new-pass").await.status, 200);
 }
 
 #[tokio::test]
 async fn forgot_for_an_unknown_account_is_202_and_sends_nothing() {
     let app = TestApp::start().await;
-    let email = format!(
-        "ghost-{}@example.com",
-        ulid::Ulid::new().to_string().to_lowercase()
-    );
+    let email = format!("ghost-{}@example.com", ulid::Ulid::new().to_string().to_lowercase());
     forgot(&app, json!({"email": email})).await;
     assert!(sent_emails(&email).await.is_empty());
-    let r = app
-        .post("/auth/password/forgot", None, json!({"email": "nope"}))
-        .await;
+    let r = app.post("/auth/password/forgot", None, json!({"email": "nope"})).await;
     assert_eq!(r.status, 400);
 }
 
@@ -526,26 +296,10 @@ async fn five_wrong_codes_burn_the_code() {
         assert_eq!(r.body["error"], "invalid_code");
     }
     let r = app
-        .post(
-            "/auth/password/reset",
-            None,
-            json!({"email": u.login, "code": code, "new_password": "whatever-pass"}),
-        )
+        .post("/auth/password/reset", None, json!({"email": u.login, "code": code, "new_password": "whatever-pass"}))
         .await;
-    assert_eq!(
-        (r.status, r.body["error"].as_str()),
-        (400, Some("invalid_code"))
-    );
-    assert_eq!(
-        app.post(
-            "/auth/login",
-            None,
-            json!({"login": u.login, "password": "password-123"})
-        )
-        .await
-        .status,
-        200
-    );
+    assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_code")));
+    assert_eq!(app.login(&u.login, "password-123").await.status, 200);
 }
 
 #[tokio::test]
@@ -556,22 +310,11 @@ async fn a_code_expires_after_ten_minutes() {
     let code = code_in(&sent_emails(&u.login).await[0]);
     app.state.clock.advance(10 * MIN + 1);
     let r = app
-        .post(
-            "/auth/password/reset",
-            None,
-            json!({"email": u.login, "code": code, "new_password": "late-new-pass"}),
-        )
+        .post("/auth/password/reset", None, json!({"email": u.login, "code": code, "new_password": "late-new-pass"}))
         .await;
-    assert_eq!(
-        (r.status, r.body["error"].as_str()),
-        (400, Some("invalid_code"))
-    );
+    assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_code")));
     let r = app
-        .post(
-            "/auth/password/reset",
-            None,
-            json!({"email": u.login, "code": "12345", "new_password": "late-new-pass"}),
-        )
+        .post("/auth/password/reset", None, json!({"email": u.login, "code": "12345", "new_password": "late-new-pass"}))
         .await;
     assert_eq!(r.status, 400);
     assert!(r.body["message"].as_str().unwrap().starts_with("code"));
@@ -605,22 +348,13 @@ async fn profile_updates_are_validated_and_stored() {
         (json!({"followers": 1000}), "followers"),
         (json!({"interest_ids": "music"}), "interest_ids"),
     ] {
-        let r = app
-            .call("PATCH", "/me", Some(&u.access), Some(bad.clone()))
-            .await;
+        let r = app.call("PATCH", "/me", Some(&u.access), Some(bad.clone())).await;
         assert_eq!(r.status, 400, "{bad} → {r:?}");
-        assert!(
-            r.body["message"].as_str().unwrap().contains(field),
-            "{bad} → {r:?}"
-        );
+        assert!(r.body["message"].as_str().unwrap().contains(field), "{bad} → {r:?}");
     }
     let me = app.get("/me", &u.access).await;
     assert_eq!(
-        (
-            me.body["name"].as_str(),
-            me.body["role"].as_str(),
-            me.body["followers"].as_i64()
-        ),
+        (me.body["name"].as_str(), me.body["role"].as_str(), me.body["followers"].as_i64()),
         (Some("Olga"), Some("user"), Some(0))
     );
 }
@@ -630,72 +364,32 @@ async fn push_tokens_are_stored_per_account() {
     let app = TestApp::start().await;
     let u = app.user("Pa").await;
     let r = app
-        .call(
-            "PUT",
-            "/me/push-token",
-            Some(&u.access),
-            Some(json!({"token": "fcm-token-1", "platform": "android"})),
-        )
+        .call("PUT", "/me/push-token", Some(&u.access), Some(json!({"token": "fcm-token-1", "platform": "android"})))
         .await;
     assert_eq!(r.status, 204, "{r:?}");
     let again = app
-        .call(
-            "PUT",
-            "/me/push-token",
-            Some(&u.access),
-            Some(json!({"token": "fcm-token-1", "platform": "android"})),
-        )
+        .call("PUT", "/me/push-token", Some(&u.access), Some(json!({"token": "fcm-token-1", "platform": "android"})))
         .await;
     assert_eq!(again.status, 204);
-    let bad = app
-        .call(
-            "PUT",
-            "/me/push-token",
-            Some(&u.access),
-            Some(json!({"token": "t", "platform": "symbian"})),
-        )
-        .await;
+    let bad =
+        app.call("PUT", "/me/push-token", Some(&u.access), Some(json!({"token": "t", "platform": "symbian"}))).await;
     assert_eq!(bad.status, 400);
     let tokens = app.state.db.list_push_tokens(&u.id).await.unwrap();
-    assert_eq!(
-        tokens,
-        vec![("fcm-token-1".to_string(), "android".to_string())]
-    );
+    assert_eq!(tokens, vec![("fcm-token-1".to_string(), "android".to_string())]);
 }
 
 #[tokio::test]
 async fn bootstrap_admin_creates_one_admin_and_refuses_a_second() {
     use app::accounts::{BootstrapAdminInput, bootstrap_admin};
     let app = TestApp::start().await;
-    let input = |e: &str| BootstrapAdminInput {
-        email: e.into(),
-        password: "admin-password".into(),
-        name: None,
-    };
-    let first = bootstrap_admin(&app.state, input("root@example.com"))
-        .await
-        .expect("first admin");
+    let input = |e: &str| BootstrapAdminInput { email: e.into(), password: "admin-password".into(), name: None };
+    let first = bootstrap_admin(&app.state, input("root@example.com")).await.expect("first admin");
     assert_eq!(first["role"], "admin");
-    let second = bootstrap_admin(&app.state, input("root2@example.com"))
-        .await
-        .unwrap_err();
+    let second = bootstrap_admin(&app.state, input("root2@example.com")).await.unwrap_err();
     assert_eq!((second.status, second.code), (409, "admin_exists"));
-    let r = app
-        .post(
-            "/auth/login",
-            None,
-            json!({"login": "root@example.com", "password": "admin-password"}),
-        )
-        .await;
+    let r = app.login("root@example.com", "admin-password").await;
     assert_eq!(r.body["user"]["role"], "admin");
-    assert!(
-        app.state
-            .db
-            .find_account_by_login("root2@example.com")
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(app.state.db.find_account_by_login("root2@example.com").await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -704,19 +398,8 @@ async fn banned_accounts_cannot_sign_in_or_refresh() {
     let u = app.user("Qa").await;
     // Banning over HTTP arrives with the admin panel; this is the flag it sets.
     app.state.db.set_banned(&u.id, true).await.unwrap();
-    let r = app
-        .post(
-            "/auth/login",
-            None,
-            json!({"login": u.login, "password": "password-123"}),
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.body["error"].as_str()),
-        (403, Some("account_banned"))
-    );
-    let r = app
-        .post("/auth/refresh", None, json!({"refresh_token": u.refresh}))
-        .await;
+    let r = app.login(&u.login, "password-123").await;
+    assert_eq!((r.status, r.body["error"].as_str()), (403, Some("account_banned")));
+    let r = app.refresh(&u.refresh).await;
     assert_eq!(r.status, 403);
 }

@@ -9,10 +9,7 @@ use app::routes::{EVENT_FUNCTIONS, ROUTES};
 use serde_yaml::Value;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 fn template() -> Value {
@@ -24,50 +21,28 @@ fn resource_name(function: &str) -> String {
         .split('-')
         .map(|p| {
             let mut c = p.chars();
-            c.next()
-                .unwrap()
-                .to_uppercase()
-                .chain(c)
-                .collect::<String>()
+            c.next().unwrap().to_uppercase().chain(c).collect::<String>()
         })
         .collect();
     format!("{pascal}Function")
 }
 
 fn all_functions() -> BTreeSet<&'static str> {
-    ROUTES
-        .iter()
-        .map(|r| r.name)
-        .chain(EVENT_FUNCTIONS.iter().map(|f| f.name))
-        .collect()
+    ROUTES.iter().map(|r| r.name).chain(EVENT_FUNCTIONS.iter().map(|f| f.name)).collect()
 }
 
 fn files(dir: &str, ext: &str) -> BTreeSet<String> {
     std::fs::read_dir(root().join(dir))
         .unwrap()
-        .filter_map(|e| {
-            e.unwrap()
-                .file_name()
-                .to_str()?
-                .strip_suffix(ext)
-                .map(String::from)
-        })
+        .filter_map(|e| e.unwrap().file_name().to_str()?.strip_suffix(ext).map(String::from))
         .collect()
 }
 
 #[test]
 fn every_function_has_a_binary_an_event_and_a_sam_resource_and_nothing_else_does() {
     let names: BTreeSet<String> = all_functions().into_iter().map(String::from).collect();
-    assert_eq!(
-        ROUTES.len() + EVENT_FUNCTIONS.len(),
-        names.len(),
-        "duplicate function names"
-    );
-    assert_eq!(
-        files("functions/src/bin", ".rs"),
-        names,
-        "functions/src/bin"
-    );
+    assert_eq!(ROUTES.len() + EVENT_FUNCTIONS.len(), names.len(), "duplicate function names");
+    assert_eq!(files("functions/src/bin", ".rs"), names, "functions/src/bin");
     assert_eq!(files("events", ".json"), names, "events/");
     let t = template();
     let sam: BTreeSet<String> = t["Resources"]
@@ -82,14 +57,9 @@ fn every_function_has_a_binary_an_event_and_a_sam_resource_and_nothing_else_does
     for name in &names {
         let r = &t["Resources"][resource_name(name).as_str()];
         assert_eq!(r["Metadata"]["BuildMethod"], "rust-cargolambda", "{name}");
-        assert_eq!(
-            r["Metadata"]["BuildProperties"]["Binary"].as_str(),
-            Some(name.as_str()),
-            "{name}"
-        );
+        assert_eq!(r["Metadata"]["BuildProperties"]["Binary"].as_str(), Some(name.as_str()), "{name}");
         assert_eq!(r["Properties"]["CodeUri"], "functions", "{name}");
-        let bin =
-            std::fs::read_to_string(root().join(format!("functions/src/bin/{name}.rs"))).unwrap();
+        let bin = std::fs::read_to_string(root().join(format!("functions/src/bin/{name}.rs"))).unwrap();
         assert!(bin.lines().count() <= 12, "{name}: binaries stay thin");
     }
 }
@@ -104,32 +74,15 @@ fn each_http_route_is_the_sam_event_of_its_function() {
             .unwrap_or_default();
         let http: Vec<&Value> = events.values().filter(|e| e["Type"] == "HttpApi").collect();
         assert_eq!(http.len(), 1, "{}: one HttpApi event", route.name);
-        assert_eq!(
-            http[0]["Properties"]["Method"].as_str(),
-            Some(route.method),
-            "{}",
-            route.name
-        );
-        assert_eq!(
-            http[0]["Properties"]["Path"].as_str(),
-            Some(route.path),
-            "{}",
-            route.name
-        );
+        assert_eq!(http[0]["Properties"]["Method"].as_str(), Some(route.method), "{}", route.name);
+        assert_eq!(http[0]["Properties"]["Path"].as_str(), Some(route.path), "{}", route.name);
     }
     for f in EVENT_FUNCTIONS {
         let events = &t["Resources"][resource_name(f.name).as_str()]["Properties"]["Events"];
-        let schedule = events
-            .as_mapping()
-            .and_then(|m| m.values().find(|e| e["Type"] == "Schedule").cloned());
+        let schedule = events.as_mapping().and_then(|m| m.values().find(|e| e["Type"] == "Schedule").cloned());
         match f.schedule {
             None => assert!(events.is_null(), "{} has no trigger", f.name),
-            Some(rate) => assert_eq!(
-                schedule.unwrap()["Properties"]["Schedule"].as_str(),
-                Some(rate),
-                "{}",
-                f.name
-            ),
+            Some(rate) => assert_eq!(schedule.unwrap()["Properties"]["Schedule"].as_str(), Some(rate), "{}", f.name),
         }
     }
 }
@@ -137,38 +90,26 @@ fn each_http_route_is_the_sam_event_of_its_function() {
 #[test]
 fn every_http_event_parses_as_an_api_gateway_v2_request_for_its_route() {
     for route in ROUTES {
-        let text =
-            std::fs::read_to_string(root().join(format!("events/{}.json", route.name))).unwrap();
-        let ev: aws_lambda_events::apigw::ApiGatewayV2httpRequest = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("events/{}.json: {e}", route.name));
+        let text = std::fs::read_to_string(root().join(format!("events/{}.json", route.name))).unwrap();
+        let ev: aws_lambda_events::apigw::ApiGatewayV2httpRequest =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("events/{}.json: {e}", route.name));
         assert_eq!(
             ev.route_key.as_deref(),
             Some(format!("{} {}", route.method, route.path).as_str()),
             "{}",
             route.name
         );
-        assert_eq!(
-            ev.request_context.http.method.as_str(),
-            route.method,
-            "{}",
-            route.name
-        );
+        assert_eq!(ev.request_context.http.method.as_str(), route.method, "{}", route.name);
         let raw = ev.raw_path.unwrap();
-        let (found, params) = app::routes::find(route.method, &raw)
-            .unwrap_or_else(|| panic!("{}: {raw} matches no route", route.name));
+        let (found, params) =
+            app::routes::find(route.method, &raw).unwrap_or_else(|| panic!("{}: {raw} matches no route", route.name));
         assert_eq!(found.name, route.name);
         for (k, v) in params {
-            assert_eq!(
-                ev.path_parameters.get(&k),
-                Some(&v),
-                "{}: pathParameters",
-                route.name
-            );
+            assert_eq!(ev.path_parameters.get(&k), Some(&v), "{}: pathParameters", route.name);
         }
     }
     let admin = std::fs::read_to_string(root().join("events/bootstrap-admin.json")).unwrap();
-    let _: app::accounts::BootstrapAdminInput =
-        serde_json::from_str(&admin).expect("bootstrap-admin event");
+    let _: app::accounts::BootstrapAdminInput = serde_json::from_str(&admin).expect("bootstrap-admin event");
 }
 
 #[test]
@@ -181,36 +122,18 @@ fn the_template_table_is_the_table_the_code_creates() {
         .as_sequence()
         .unwrap()
         .iter()
-        .map(|a| {
-            (
-                a["AttributeName"].as_str().unwrap(),
-                a["AttributeType"].as_str().unwrap(),
-            )
-        })
+        .map(|a| (a["AttributeName"].as_str().unwrap(), a["AttributeType"].as_str().unwrap()))
         .collect();
-    let expected: Vec<(&str, &str)> = table::attribute_names()
-        .into_iter()
-        .map(|n| (n, "S"))
-        .collect();
+    let expected: Vec<(&str, &str)> = table::attribute_names().into_iter().map(|n| (n, "S")).collect();
     assert_eq!(attrs, expected);
     let key = |ks: &Value| -> Vec<(String, String)> {
         ks.as_sequence()
             .unwrap()
             .iter()
-            .map(|k| {
-                (
-                    k["AttributeName"].as_str().unwrap().into(),
-                    k["KeyType"].as_str().unwrap().into(),
-                )
-            })
+            .map(|k| (k["AttributeName"].as_str().unwrap().into(), k["KeyType"].as_str().unwrap().into()))
             .collect()
     };
-    let pair = |pk: &str, sk: &str| {
-        vec![
-            (pk.to_string(), "HASH".to_string()),
-            (sk.to_string(), "RANGE".to_string()),
-        ]
-    };
+    let pair = |pk: &str, sk: &str| vec![(pk.to_string(), "HASH".to_string()), (sk.to_string(), "RANGE".to_string())];
     assert_eq!(key(&p["KeySchema"]), pair(table::PK, table::SK));
     let gsis = p["GlobalSecondaryIndexes"].as_sequence().unwrap();
     assert_eq!(gsis.len(), table::INDEXES.len());
@@ -219,10 +142,7 @@ fn the_template_table_is_the_table_the_code_creates() {
         assert_eq!(key(&g["KeySchema"]), pair(ix.pk, ix.sk));
         assert_eq!(g["Projection"]["ProjectionType"], "ALL");
     }
-    assert_eq!(
-        p["TimeToLiveSpecification"]["AttributeName"].as_str(),
-        Some(table::TTL_ATTRIBUTE)
-    );
+    assert_eq!(p["TimeToLiveSpecification"]["AttributeName"].as_str(), Some(table::TTL_ATTRIBUTE));
 }
 
 #[test]

@@ -41,61 +41,27 @@ impl TestApp {
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let table = format!("test-{}", ulid::Ulid::new());
         let client = store::DynamoClient::new(&sdk);
-        store::table::create(&client, &table)
-            .await
-            .expect("create table");
+        store::table::create(&client, &table).await.expect("create table");
         let mut config = Config::new(table, SECRET);
         config.email_from = "no-reply@test.local".into();
-        let state = AppState::new(
-            &sdk,
-            config,
-            Clock::manual(chrono::Utc::now().timestamp_millis()),
-        );
-        state
-            .messenger
-            .ensure_sender_identity()
-            .await
-            .expect("verify sender");
+        let state = AppState::new(&sdk, config, Clock::manual(chrono::Utc::now().timestamp_millis()));
+        state.messenger.ensure_sender_identity().await.expect("verify sender");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(local::server::serve(
-            listener,
-            Arc::new(state.clone()),
-            async {
-                let _ = rx.await;
-            },
-        ));
-        TestApp {
-            base,
-            http: reqwest::Client::new(),
-            state,
-            _shutdown: tx,
-        }
+        tokio::spawn(local::server::serve(listener, Arc::new(state.clone()), async {
+            let _ = rx.await;
+        }));
+        TestApp { base, http: reqwest::Client::new(), state, _shutdown: tx }
     }
 
-    pub async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Resp {
-        self.raw(method, path, token, body.map(|b| b.to_string()))
-            .await
+    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+        self.raw(method, path, token, body.map(|b| b.to_string())).await
     }
 
     /// Sends `body` as is, so tests can send malformed JSON.
-    pub async fn raw(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<String>,
-    ) -> Resp {
-        let mut req = self
-            .http
-            .request(method.parse().unwrap(), format!("{}{}", self.base, path));
+    pub async fn raw(&self, method: &str, path: &str, token: Option<&str>, body: Option<String>) -> Resp {
+        let mut req = self.http.request(method.parse().unwrap(), format!("{}{}", self.base, path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -105,16 +71,9 @@ impl TestApp {
         let res = req.send().await.expect("request");
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).expect("JSON body")
-        };
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON body") };
         if status >= 400 {
-            assert!(
-                body["error"].is_string() && body["message"].is_string(),
-                "error shape: {body}"
-            );
+            assert!(body["error"].is_string() && body["message"].is_string(), "error shape: {body}");
             assert_ne!(status, 500, "a 500 is a bug: {body}");
         }
         Resp { status, body }
@@ -128,23 +87,22 @@ impl TestApp {
         self.call("POST", path, token, Some(body)).await
     }
 
+    pub async fn login(&self, login: &str, password: &str) -> Resp {
+        self.post("/auth/login", None, json!({"login": login, "password": password})).await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Resp {
+        self.post("/auth/refresh", None, json!({"refresh_token": refresh_token})).await
+    }
+
     /// Registers a new user with a unique e-mail (moto's outbox is shared).
     pub async fn user(&self, name: &str) -> User {
-        let email = format!(
-            "{}-{}@example.com",
-            name.to_lowercase(),
-            ulid::Ulid::new().to_string().to_lowercase()
-        );
-        self.register(json!({"email": email, "password": "password-123", "name": name}))
-            .await
+        let email = format!("{}-{}@example.com", name.to_lowercase(), ulid::Ulid::new().to_string().to_lowercase());
+        self.register(json!({"email": email, "password": "password-123", "name": name})).await
     }
 
     pub async fn register(&self, body: Value) -> User {
-        let login = body["email"]
-            .as_str()
-            .or(body["phone"].as_str())
-            .unwrap()
-            .to_lowercase();
+        let login = body["email"].as_str().or(body["phone"].as_str()).unwrap().to_lowercase();
         let r = self.post("/auth/register", None, body).await;
         assert_eq!(r.status, 201, "{r:?}");
         User {
@@ -163,11 +121,7 @@ pub async fn sent_emails(to: &str) -> Vec<String> {
         .cloned()
         .unwrap_or_default()
         .into_iter()
-        .filter(|m| {
-            m["destinations"]["ToAddresses"]
-                .as_array()
-                .is_some_and(|a| a.iter().any(|x| x == to))
-        })
+        .filter(|m| m["destinations"]["ToAddresses"].as_array().is_some_and(|a| a.iter().any(|x| x == to)))
         .map(|m| m["body"].as_str().unwrap_or_default().to_string())
         .collect()
 }
@@ -185,20 +139,12 @@ pub async fn sent_sms(phone: &str) -> Vec<String> {
 
 async fn moto_data() -> Value {
     let base = std::env::var("AWS_ENDPOINT_URL").expect("moto endpoint");
-    reqwest::get(format!("{base}/moto-api/data.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    reqwest::get(format!("{base}/moto-api/data.json")).await.unwrap().json().await.unwrap()
 }
 
 /// The 6-digit code in a message.
 pub fn code_in(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .expect("a 6-digit code")
-        .to_string()
+    text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_string()
 }
 
 /// A phone number no other test uses.

@@ -4,9 +4,7 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let state = Arc::new(app::AppState::from_env().await?);
     if store::table::ensure(&state.db.client, &state.db.table).await? {
@@ -14,9 +12,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     }
     state.messenger.ensure_sender_identity().await?;
     let pw = local::demo::DemoPasswords::from_env();
-    local::demo::load(&state, &pw)
-        .await
-        .map_err(|e| e.message)?;
+    local::demo::load(&state, &pw).await.map_err(|e| e.message)?;
     let addr = std::env::var("API_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("\nAPI on http://{addr}\n{}", local::demo::logins_text(&pw));

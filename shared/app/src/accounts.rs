@@ -46,8 +46,7 @@ impl Session {
 
 /// Builds a new account (not yet stored) after validating the input.
 async fn new_account(state: &AppState, input: RegisterInput, role: Role) -> ApiResult<Account> {
-    let (login, is_email) =
-        validate::email_or_phone(input.email.as_deref(), input.phone.as_deref())?;
+    let (login, is_email) = validate::email_or_phone(input.email.as_deref(), input.phone.as_deref())?;
     validate::password("password", &input.password)?;
     let name = validate::text("name", &input.name, 1, 50)?;
     let password_hash = auth::hash_password(&input.password).await?;
@@ -85,13 +84,8 @@ async fn start_session(state: &AppState, account: Account) -> ApiResult<Session>
         expires_at: now + state.config.refresh_ttl_secs * 1000,
     };
     state.db.create_session(&hash, &record, now).await?;
-    let access_token =
-        auth::issue_access_token(&state.config, &account.id, account.role, &session_id, now);
-    Ok(Session {
-        account,
-        access_token,
-        refresh_token,
-    })
+    let access_token = auth::issue_access_token(&state.config, &account.id, account.role, &session_id, now);
+    Ok(Session { account, access_token, refresh_token })
 }
 
 pub async fn register(state: &AppState, input: RegisterInput) -> ApiResult<Session> {
@@ -116,10 +110,7 @@ pub struct BootstrapAdminInput {
 /// Creates the first admin; refused (409 `admin_exists`) once there is one.
 pub async fn bootstrap_admin(state: &AppState, input: BootstrapAdminInput) -> ApiResult<Value> {
     if state.db.admin_exists().await? {
-        return Err(ApiError::conflict(
-            "admin_exists",
-            "an admin already exists",
-        ));
+        return Err(ApiError::conflict("admin_exists", "an admin already exists"));
     }
     let reg = RegisterInput {
         email: Some(input.email),
@@ -128,16 +119,10 @@ pub async fn bootstrap_admin(state: &AppState, input: BootstrapAdminInput) -> Ap
         name: input.name.unwrap_or_else(|| "Admin".into()),
     };
     let account = new_account(state, reg, Role::Admin).await?;
-    state
-        .db
-        .create_account(&account, true)
-        .await
-        .map_err(|e| match e {
-            store::Error::Condition("admin_exists") => {
-                ApiError::conflict("admin_exists", "an admin already exists")
-            }
-            other => other.into(),
-        })?;
+    state.db.create_account(&account, true).await.map_err(|e| match e {
+        store::Error::Condition("admin_exists") => ApiError::conflict("admin_exists", "an admin already exists"),
+        other => other.into(),
+    })?;
     Ok(json!({ "id": account.id, "email": account.email, "role": account.role }))
 }
 
@@ -158,23 +143,14 @@ pub async fn login(state: &AppState, input: LoginInput) -> ApiResult<Session> {
     };
     let lock = state.db.get_lockout(&account.id).await?;
     if lock.failures >= LOCKOUT_FAILURES && lock.window_start > now - LOCKOUT_WINDOW_MS {
-        return Err(ApiError::rate_limited(
-            "too many failed sign-ins; try again in 15 minutes or reset your password",
-        ));
+        return Err(ApiError::rate_limited("too many failed sign-ins; try again in 15 minutes or reset your password"));
     }
     if !auth::verify_password(&input.password, Some(&account.password_hash)).await? {
-        state
-            .db
-            .record_login_failure(&account.id, now, LOCKOUT_WINDOW_MS)
-            .await?;
+        state.db.record_login_failure(&account.id, now, LOCKOUT_WINDOW_MS).await?;
         return Err(wrong());
     }
     if account.banned {
-        return Err(ApiError::new(
-            403,
-            "account_banned",
-            "this account is banned",
-        ));
+        return Err(ApiError::new(403, "account_banned", "this account is banned"));
     }
     if lock.failures > 0 {
         state.db.clear_login_failures(&account.id).await?;
@@ -200,56 +176,30 @@ pub async fn refresh(state: &AppState, input: RefreshInput) -> ApiResult<Session
     let old = auth::token_hash(&input.refresh_token);
     let record = state.db.get_refresh(&old).await?.ok_or_else(invalid)?;
     if record.used {
-        state
-            .db
-            .revoke_session(&record.account_id, &record.session_id)
-            .await?;
+        state.db.revoke_session(&record.account_id, &record.session_id).await?;
         return Err(invalid());
     }
     if record.expires_at <= state.now() {
         return Err(invalid());
     }
-    let account = state
-        .db
-        .get_account(&record.account_id)
-        .await?
-        .ok_or_else(invalid)?;
+    let account = state.db.get_account(&record.account_id).await?.ok_or_else(invalid)?;
     if account.banned {
-        state
-            .db
-            .revoke_session(&record.account_id, &record.session_id)
-            .await?;
-        return Err(ApiError::new(
-            403,
-            "account_banned",
-            "this account is banned",
-        ));
+        state.db.revoke_session(&record.account_id, &record.session_id).await?;
+        return Err(ApiError::new(403, "account_banned", "this account is banned"));
     }
     let (refresh_token, new) = auth::new_refresh_token();
     match state.db.rotate_refresh(&old, &new, &record).await {
         Ok(()) => {}
         Err(store::Error::Condition("token_reused")) => {
-            state
-                .db
-                .revoke_session(&record.account_id, &record.session_id)
-                .await?;
+            state.db.revoke_session(&record.account_id, &record.session_id).await?;
             return Err(invalid());
         }
         Err(store::Error::Condition(_)) => return Err(invalid()),
         Err(e) => return Err(e.into()),
     }
-    let access_token = auth::issue_access_token(
-        &state.config,
-        &account.id,
-        account.role,
-        &record.session_id,
-        state.now(),
-    );
-    Ok(Session {
-        account,
-        access_token,
-        refresh_token,
-    })
+    let access_token =
+        auth::issue_access_token(&state.config, &account.id, account.role, &record.session_id, state.now());
+    Ok(Session { account, access_token, refresh_token })
 }
 
 pub async fn refresh_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
@@ -263,10 +213,7 @@ pub async fn logout(state: &AppState, caller: &Caller, input: RefreshInput) -> A
     if let Some(r) = state.db.get_refresh(&hash).await?
         && r.account_id == caller.id
     {
-        state
-            .db
-            .revoke_session(&r.account_id, &r.session_id)
-            .await?;
+        state.db.revoke_session(&r.account_id, &r.session_id).await?;
     }
     Ok(())
 }
@@ -286,8 +233,7 @@ pub struct ForgotInput {
 /// Sends a 6-digit code by e-mail or SMS. Answers the same whether or not the
 /// account exists; past 3 sends an hour it quietly sends nothing.
 pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<()> {
-    let (login, is_email) =
-        validate::email_or_phone(input.email.as_deref(), input.phone.as_deref())?;
+    let (login, is_email) = validate::email_or_phone(input.email.as_deref(), input.phone.as_deref())?;
     let Some(account) = state.db.find_account_by_login(&login).await? else {
         return Ok(());
     };
@@ -308,11 +254,7 @@ pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<
         sends,
         version: prev.as_ref().map_or(1, |p| p.version + 1),
     };
-    match state
-        .db
-        .put_reset_code(&account.id, &record, prev.map(|p| p.version))
-        .await
-    {
+    match state.db.put_reset_code(&account.id, &record, prev.map(|p| p.version)).await {
         Ok(()) => {}
         // A concurrent request stored its code first; that one is sent.
         Err(store::Error::Condition("reset_conflict")) => return Ok(()),
@@ -323,17 +265,11 @@ pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<
         let text = format!(
             "Your {app} password reset code is {code}. It expires in 10 minutes. If you did not ask for it, ignore this e-mail."
         );
-        state
-            .messenger
-            .send_email(&login, &format!("Your {app} password reset code"), &text)
-            .await
+        state.messenger.send_email(&login, &format!("Your {app} password reset code"), &text).await
     } else {
         state
             .messenger
-            .send_sms(
-                &login,
-                &format!("{code} is your {app} password reset code. It expires in 10 minutes."),
-            )
+            .send_sms(&login, &format!("{code} is your {app} password reset code. It expires in 10 minutes."))
             .await
     };
     sent.map_err(|e| {
@@ -344,9 +280,7 @@ pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<
 
 pub async fn forgot_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     forgot_password(state, ctx.json()?).await?;
-    Ok(Reply::accepted(
-        json!({ "status": "sent_if_account_exists" }),
-    ))
+    Ok(Reply::accepted(json!({ "status": "sent_if_account_exists" })))
 }
 
 #[derive(Deserialize)]
@@ -365,43 +299,22 @@ pub async fn reset_password(state: &AppState, input: ResetInput) -> ApiResult<()
         return Err(ApiError::invalid("code: must be the 6-digit code we sent"));
     }
     validate::password("new_password", &input.new_password)?;
-    let bad_code = || {
-        ApiError::new(
-            400,
-            "invalid_code",
-            "the code is wrong or has expired; ask for a new one",
-        )
-    };
-    let account = state
-        .db
-        .find_account_by_login(&login)
-        .await?
-        .ok_or_else(bad_code)?;
-    let stored = state
-        .db
-        .get_reset_code(&account.id)
-        .await?
-        .ok_or_else(bad_code)?;
+    let bad_code = || ApiError::new(400, "invalid_code", "the code is wrong or has expired; ask for a new one");
+    let account = state.db.find_account_by_login(&login).await?.ok_or_else(bad_code)?;
+    let stored = state.db.get_reset_code(&account.id).await?.ok_or_else(bad_code)?;
     if stored.expires_at <= state.now() || stored.tries >= RESET_MAX_TRIES {
         return Err(bad_code());
     }
     if auth::hash_reset_code(&state.config, &account.id, &input.code) != stored.code_hash {
         // The try counts only if this is still the code we compared against.
-        let _ = state
-            .db
-            .count_reset_try(&account.id, &stored.code_hash, RESET_MAX_TRIES)
-            .await;
+        let _ = state.db.count_reset_try(&account.id, &stored.code_hash, RESET_MAX_TRIES).await;
         return Err(bad_code());
     }
     let new_hash = auth::hash_password(&input.new_password).await?;
-    state
-        .db
-        .reset_password(&account.id, &stored.code_hash, RESET_MAX_TRIES, &new_hash)
-        .await
-        .map_err(|e| match e {
-            store::Error::Condition(_) => bad_code(),
-            other => other.into(),
-        })?;
+    state.db.reset_password(&account.id, &stored.code_hash, RESET_MAX_TRIES, &new_hash).await.map_err(|e| match e {
+        store::Error::Condition(_) => bad_code(),
+        other => other.into(),
+    })?;
     state.db.revoke_all_sessions(&account.id).await?;
     Ok(())
 }
@@ -412,17 +325,11 @@ pub async fn reset_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
 }
 
 async fn own_account(state: &AppState, caller: &Caller) -> ApiResult<Account> {
-    state
-        .db
-        .get_account(&caller.id)
-        .await?
-        .ok_or_else(|| ApiError::unauthenticated("account no longer exists"))
+    state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))
 }
 
 pub async fn get_me_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    Ok(Reply::ok(views::me(
-        &own_account(state, ctx.caller()?).await?,
-    )))
+    Ok(Reply::ok(views::me(&own_account(state, ctx.caller()?).await?)))
 }
 
 #[derive(Deserialize)]
@@ -439,11 +346,7 @@ pub struct UpdateMeInput {
 
 pub const GENDERS: [&str; 4] = ["male", "female", "other", "undisclosed"];
 
-pub async fn update_me(
-    state: &AppState,
-    caller: &Caller,
-    input: UpdateMeInput,
-) -> ApiResult<Account> {
+pub async fn update_me(state: &AppState, caller: &Caller, input: UpdateMeInput) -> ApiResult<Account> {
     let mut ch = store::ProfileChanges::default();
     if let Some(n) = input.name {
         ch.name = Some(validate::text("name", &n, 1, 50)?);
@@ -453,33 +356,23 @@ pub async fn update_me(
     }
     if let Some(g) = input.gender {
         if !GENDERS.contains(&g.as_str()) {
-            return Err(ApiError::invalid(format!(
-                "gender: one of {}",
-                GENDERS.join(", ")
-            )));
+            return Err(ApiError::invalid(format!("gender: one of {}", GENDERS.join(", "))));
         }
         ch.gender = Some(g);
     }
     if let Some(b) = input.birthday {
         let date = chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d")
             .map_err(|_| ApiError::invalid("birthday: a date like 1990-04-21"))?;
-        let today = chrono::DateTime::from_timestamp_millis(state.now())
-            .unwrap_or_default()
-            .date_naive();
+        let today = chrono::DateTime::from_timestamp_millis(state.now()).unwrap_or_default().date_naive();
         if date >= today || today.years_since(date).unwrap_or(0) > 120 {
-            return Err(ApiError::invalid(
-                "birthday: must be a real date in the past",
-            ));
+            return Err(ApiError::invalid("birthday: must be a real date in the past"));
         }
         ch.birthday = Some(b);
     }
     if let Some(l) = input.language {
-        let ok = (2..=35).contains(&l.len())
-            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let ok = (2..=35).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !ok {
-            return Err(ApiError::invalid(
-                "language: a language tag like en or pt-BR",
-            ));
+            return Err(ApiError::invalid("language: a language tag like en or pt-BR"));
         }
         ch.language = Some(l);
     }
@@ -490,23 +383,14 @@ pub async fn update_me(
         if ids.len() > 20 {
             return Err(ApiError::invalid("interest_ids: at most 20"));
         }
-        let mut clean: Vec<String> = ids
-            .iter()
-            .map(|i| validate::id("interest_ids", i))
-            .collect::<ApiResult<_>>()?;
+        let mut clean: Vec<String> = ids.iter().map(|i| validate::id("interest_ids", i)).collect::<ApiResult<_>>()?;
         clean.dedup();
         ch.interest_ids = Some(clean);
     }
-    state
-        .db
-        .update_profile(&caller.id, ch)
-        .await
-        .map_err(|e| match e {
-            store::Error::Condition("not_found") => {
-                ApiError::unauthenticated("account no longer exists")
-            }
-            other => other.into(),
-        })
+    state.db.update_profile(&caller.id, ch).await.map_err(|e| match e {
+        store::Error::Condition("not_found") => ApiError::unauthenticated("account no longer exists"),
+        other => other.into(),
+    })
 }
 
 pub async fn update_me_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
@@ -523,26 +407,16 @@ pub struct PushTokenInput {
 
 pub const PLATFORMS: [&str; 3] = ["android", "ios", "web"];
 
-pub async fn put_push_token(
-    state: &AppState,
-    caller: &Caller,
-    input: PushTokenInput,
-) -> ApiResult<()> {
+pub async fn put_push_token(state: &AppState, caller: &Caller, input: PushTokenInput) -> ApiResult<()> {
     let token = input.token.trim();
     if token.is_empty() || token.len() > 4096 {
         return Err(ApiError::invalid("token: 1 to 4096 characters"));
     }
     if !PLATFORMS.contains(&input.platform.as_str()) {
-        return Err(ApiError::invalid(format!(
-            "platform: one of {}",
-            PLATFORMS.join(", ")
-        )));
+        return Err(ApiError::invalid(format!("platform: one of {}", PLATFORMS.join(", "))));
     }
     let hash = auth::token_hash(token);
-    state
-        .db
-        .put_push_token(&caller.id, &hash, token, &input.platform, state.now())
-        .await?;
+    state.db.put_push_token(&caller.id, &hash, token, &input.platform, state.now()).await?;
     Ok(())
 }
 

@@ -36,13 +36,7 @@ pub struct Caller {
     pub session_id: String,
 }
 
-pub fn issue_access_token(
-    config: &Config,
-    id: &str,
-    role: Role,
-    session_id: &str,
-    now_ms: i64,
-) -> String {
+pub fn issue_access_token(config: &Config, id: &str, role: Role, session_id: &str, now_ms: i64) -> String {
     let iat = now_ms / 1000;
     let claims = Claims {
         sub: id.into(),
@@ -52,12 +46,8 @@ pub fn issue_access_token(
         exp: iat + config.access_ttl_secs,
         sid: session_id.into(),
     };
-    jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(&config.jwt_secret),
-    )
-    .expect("HS256 encoding cannot fail")
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&config.jwt_secret))
+        .expect("HS256 encoding cannot fail")
 }
 
 /// Accepts only HS256 tokens signed with our secret, issued by us and not
@@ -68,17 +58,12 @@ pub fn verify_access_token(config: &Config, token: &str, now_ms: i64) -> Result<
     v.validate_exp = false;
     v.set_issuer(&[ISSUER]);
     v.set_required_spec_claims(&["exp", "iss", "sub"]);
-    let data =
-        jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&config.jwt_secret), &v)
-            .map_err(|_| ApiError::unauthenticated("access token is invalid"))?;
+    let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&config.jwt_secret), &v)
+        .map_err(|_| ApiError::unauthenticated("access token is invalid"))?;
     if data.claims.exp <= now_ms / 1000 {
         return Err(ApiError::unauthenticated("access token has expired"));
     }
-    Ok(Caller {
-        id: data.claims.sub,
-        role: data.claims.role,
-        session_id: data.claims.sid,
-    })
+    Ok(Caller { id: data.claims.sub, role: data.claims.role, session_id: data.claims.sid })
 }
 
 /// A new opaque refresh token (256 random bits) and the hash we store.
@@ -119,9 +104,7 @@ pub async fn hash_password(password: &str) -> Result<String, ApiError> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
     })
     .await
     .map_err(ApiError::internal)?
@@ -137,19 +120,14 @@ pub async fn verify_password(password: &str, stored: Option<&str>) -> Result<boo
         None => DUMMY
             .get_or_init(|| {
                 let salt = SaltString::generate(&mut OsRng);
-                Argon2::default()
-                    .hash_password(b"not a password", &salt)
-                    .expect("hash")
-                    .to_string()
+                Argon2::default().hash_password(b"not a password", &salt).expect("hash").to_string()
             })
             .clone(),
     };
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&stored).map_err(ApiError::internal)?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
+        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
     .map_err(ApiError::internal)?

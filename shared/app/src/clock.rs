@@ -14,9 +14,7 @@ impl Clock {
     }
 
     pub fn manual(start_ms: i64) -> Self {
-        Clock {
-            manual: Some(Arc::new(AtomicI64::new(start_ms))),
-        }
+        Clock { manual: Some(Arc::new(AtomicI64::new(start_ms))) }
     }
 
     pub fn now_ms(&self) -> i64 {

@@ -25,13 +25,10 @@ impl Config {
     }
 
     pub fn from_env() -> Result<Self, String> {
-        let var =
-            |k: &str| std::env::var(k).map_err(|_| format!("environment variable {k} is not set"));
+        let var = |k: &str| std::env::var(k).map_err(|_| format!("environment variable {k} is not set"));
         let secret = var("JWT_SECRET")?;
         if secret.len() < MIN_SECRET_LEN {
-            return Err(format!(
-                "JWT_SECRET must be at least {MIN_SECRET_LEN} bytes"
-            ));
+            return Err(format!("JWT_SECRET must be at least {MIN_SECRET_LEN} bytes"));
         }
         let mut c = Config::new(var("TABLE_NAME")?, secret.into_bytes());
         if let Ok(from) = var("EMAIL_FROM") {

@@ -33,8 +33,31 @@ pub fn decode(secret: &[u8], scope: &str, cursor: &str) -> Result<PageKey, ApiEr
     if tag.len() != 16 {
         return Err(bad());
     }
-    mac(secret, scope, &payload)
-        .verify_truncated_left(&tag)
-        .map_err(|_| bad())?;
+    mac(secret, scope, &payload).verify_truncated_left(&tag).map_err(|_| bad())?;
     serde_json::from_slice(&payload).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> PageKey {
+        PageKey::from([("pk".to_string(), "ACCOUNT#a".to_string()), ("sk".to_string(), "FOLLOWS#b".to_string())])
+    }
+
+    #[test]
+    fn a_cursor_round_trips_only_in_its_own_scope_and_key() {
+        let c = encode(b"k1", "followers:a", &key());
+        assert_eq!(decode(b"k1", "followers:a", &c).unwrap(), key());
+        assert_eq!(decode(b"k1", "followers:b", &c).unwrap_err().status, 400);
+        assert_eq!(decode(b"k2", "followers:a", &c).unwrap_err().status, 400);
+    }
+
+    #[test]
+    fn a_shortened_signature_is_refused() {
+        let c = encode(b"k1", "s", &key());
+        let (payload, tag) = c.split_once('.').unwrap();
+        let short = format!("{payload}.{}", &tag[..4]);
+        assert_eq!(decode(b"k1", "s", &short).unwrap_err().status, 400);
+    }
 }

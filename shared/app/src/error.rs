@@ -13,11 +13,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
+        ApiError { status, code, message: message.into() }
     }
     /// 400 naming what is wrong, e.g. `invalid("password: must be at least 8 characters")`.
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -56,22 +52,15 @@ impl From<store::Error> for ApiError {
     /// Conditions a use case did not map itself get their generic meaning here.
     fn from(e: store::Error) -> Self {
         match e {
-            store::Error::Condition("bad_cursor") => {
-                ApiError::invalid("cursor: not a cursor of this list")
+            store::Error::Condition("bad_cursor") => ApiError::invalid("cursor: not a cursor of this list"),
+            store::Error::Condition("not_found" | "account_missing") => ApiError::not_found("account not found"),
+            store::Error::Condition("account_exists") => {
+                ApiError::conflict("account_exists", "an account with this e-mail or phone already exists")
             }
-            store::Error::Condition("not_found" | "account_missing") => {
-                ApiError::not_found("account not found")
-            }
-            store::Error::Condition("account_exists") => ApiError::conflict(
-                "account_exists",
-                "an account with this e-mail or phone already exists",
-            ),
             store::Error::Condition("already_following") => {
                 ApiError::conflict("already_following", "you already follow this user")
             }
-            store::Error::Condition("not_following") => {
-                ApiError::not_found("you do not follow this user")
-            }
+            store::Error::Condition("not_following") => ApiError::not_found("you do not follow this user"),
             other => ApiError::internal(other),
         }
     }

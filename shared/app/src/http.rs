@@ -34,13 +34,7 @@ impl Ctx {
         headers: http::HeaderMap,
         body: Vec<u8>,
     ) -> Self {
-        Ctx {
-            params,
-            query,
-            headers,
-            body,
-            caller: None,
-        }
+        Ctx { params, query, headers, body, caller: None }
     }
 
     /// The JSON body as `T`; a malformed body or a wrong field is a 400 that
@@ -65,17 +59,12 @@ impl Ctx {
     }
 
     pub fn param(&self, name: &str) -> &str {
-        self.params
-            .get(name)
-            .map(String::as_str)
-            .unwrap_or_default()
+        self.params.get(name).map(String::as_str).unwrap_or_default()
     }
 
     /// The authenticated caller; every non-public route has one.
     pub fn caller(&self) -> ApiResult<&Caller> {
-        self.caller
-            .as_ref()
-            .ok_or_else(|| ApiError::unauthenticated("sign in first"))
+        self.caller.as_ref().ok_or_else(|| ApiError::unauthenticated("sign in first"))
     }
 
     /// `?limit=&cursor=` for a list whose cursors are bound to `scope`.
@@ -85,9 +74,7 @@ impl Ctx {
             Some(l) => match l.parse::<usize>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
                 _ => {
-                    return Err(ApiError::invalid(format!(
-                        "limit: must be an integer from 1 to {MAX_LIMIT}"
-                    )));
+                    return Err(ApiError::invalid(format!("limit: must be an integer from 1 to {MAX_LIMIT}")));
                 }
             },
         };
@@ -100,12 +87,7 @@ impl Ctx {
 }
 
 /// A list answer: `{"items": [...], "next_cursor": "…" | null}`.
-pub fn list_reply(
-    state: &AppState,
-    scope: &str,
-    items: Vec<Value>,
-    next: Option<PageKey>,
-) -> Reply {
+pub fn list_reply(state: &AppState, scope: &str, items: Vec<Value>, next: Option<PageKey>) -> Reply {
     let next_cursor = next.map(|k| cursor::encode(&state.config.jwt_secret, scope, &k));
     Reply::ok(serde_json::json!({ "items": items, "next_cursor": next_cursor }))
 }
@@ -119,45 +101,31 @@ pub struct Reply {
 
 impl Reply {
     pub fn ok(body: Value) -> Self {
-        Reply {
-            status: 200,
-            body: Some(body),
-        }
+        Reply { status: 200, body: Some(body) }
     }
     pub fn created(body: Value) -> Self {
-        Reply {
-            status: 201,
-            body: Some(body),
-        }
+        Reply { status: 201, body: Some(body) }
     }
     pub fn accepted(body: Value) -> Self {
-        Reply {
-            status: 202,
-            body: Some(body),
-        }
+        Reply { status: 202, body: Some(body) }
     }
     pub fn no_content() -> Self {
-        Reply {
-            status: 204,
-            body: None,
-        }
+        Reply { status: 204, body: None }
     }
 }
 
 fn bearer(headers: &http::HeaderMap) -> Option<&str> {
     let v = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then_some(token.trim())
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
 }
 
 fn authorize(state: &AppState, route: &Route, ctx: &mut Ctx) -> ApiResult<()> {
     let Access::Auth(roles) = route.access else {
         return Ok(());
     };
-    let token = bearer(&ctx.headers)
-        .ok_or_else(|| ApiError::unauthenticated("Authorization: Bearer token required"))?;
+    let token =
+        bearer(&ctx.headers).ok_or_else(|| ApiError::unauthenticated("Authorization: Bearer token required"))?;
     let caller = verify_access_token(&state.config, token, state.now())?;
     if !roles.is_empty() && !roles.contains(&caller.role) {
         return Err(ApiError::forbidden("your role may not do this"));
@@ -167,11 +135,7 @@ fn authorize(state: &AppState, route: &Route, ctx: &mut Ctx) -> ApiResult<()> {
 }
 
 /// Runs one route for a parsed request and always answers a response.
-pub async fn dispatch(
-    state: &AppState,
-    route: &Route,
-    mut ctx: Ctx,
-) -> (u16, Option<Value>, Option<String>) {
+pub async fn dispatch(state: &AppState, route: &Route, mut ctx: Ctx) -> (u16, Option<Value>, Option<String>) {
     let result = match authorize(state, route, &mut ctx) {
         Ok(()) => (route.handler)(state, &ctx).await,
         Err(e) => Err(e),
@@ -187,14 +151,8 @@ pub async fn dispatch(
 pub async fn handle(state: &AppState, route: &Route, req: Request) -> Response<Body> {
     let started = Instant::now();
     let ctx = Ctx::new(
-        req.path_parameters()
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        req.query_string_parameters()
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        req.path_parameters().iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        req.query_string_parameters().iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         req.headers().clone(),
         req.body().as_ref().to_vec(),
     );
@@ -212,9 +170,7 @@ pub async fn handle(state: &AppState, route: &Route, req: Request) -> Response<B
 pub fn response(status: u16, body: Option<Value>) -> Response<Body> {
     let builder = Response::builder().status(status);
     match body {
-        Some(v) => builder
-            .header("content-type", "application/json")
-            .body(Body::Text(v.to_string())),
+        Some(v) => builder.header("content-type", "application/json").body(Body::Text(v.to_string())),
         None => builder.body(Body::Empty),
     }
     .expect("valid response")

@@ -14,9 +14,7 @@ pub type Error = lambda_runtime::Error;
 pub fn init_tracing() {
     let _ = tracing_subscriber::fmt()
         .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_current_span(false)
         .without_time()
         .try_init();
@@ -49,10 +47,7 @@ where
     let state = state().await?;
     lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<E>| {
         let fut = f(state.clone(), event.payload);
-        async move {
-            fut.await
-                .map_err(|e| Error::from(format!("{}: {}", e.code, e.message)))
-        }
+        async move { fut.await.map_err(|e| Error::from(format!("{}: {}", e.code, e.message))) }
     }))
     .await
 }

@@ -11,10 +11,7 @@ use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
 use crate::{AppState, accounts, social};
 
-pub type Handler = for<'a> fn(
-    &'a AppState,
-    &'a Ctx,
-) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
+pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Access {
@@ -43,103 +40,31 @@ pub struct EventFunction {
 
 macro_rules! route {
     ($name:literal, $method:literal, $path:literal, $access:expr, $f:path) => {{
-        fn h<'a>(
-            s: &'a AppState,
-            c: &'a Ctx,
-        ) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>> {
+        fn h<'a>(s: &'a AppState, c: &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>> {
             Box::pin($f(s, c))
         }
-        Route {
-            name: $name,
-            method: $method,
-            path: $path,
-            access: $access,
-            handler: h,
-        }
+        Route { name: $name, method: $method, path: $path, access: $access, handler: h }
     }};
 }
 
 pub static ROUTES: &[Route] = &[
-    route!(
-        "register",
-        "POST",
-        "/auth/register",
-        Access::Public,
-        accounts::register_http
-    ),
-    route!(
-        "login",
-        "POST",
-        "/auth/login",
-        Access::Public,
-        accounts::login_http
-    ),
-    route!(
-        "refresh-token",
-        "POST",
-        "/auth/refresh",
-        Access::Public,
-        accounts::refresh_http
-    ),
+    route!("register", "POST", "/auth/register", Access::Public, accounts::register_http),
+    route!("login", "POST", "/auth/login", Access::Public, accounts::login_http),
+    route!("refresh-token", "POST", "/auth/refresh", Access::Public, accounts::refresh_http),
     route!("logout", "POST", "/auth/logout", ANY, accounts::logout_http),
-    route!(
-        "forgot-password",
-        "POST",
-        "/auth/password/forgot",
-        Access::Public,
-        accounts::forgot_password_http
-    ),
-    route!(
-        "reset-password",
-        "POST",
-        "/auth/password/reset",
-        Access::Public,
-        accounts::reset_password_http
-    ),
+    route!("forgot-password", "POST", "/auth/password/forgot", Access::Public, accounts::forgot_password_http),
+    route!("reset-password", "POST", "/auth/password/reset", Access::Public, accounts::reset_password_http),
     route!("get-me", "GET", "/me", ANY, accounts::get_me_http),
     route!("update-me", "PATCH", "/me", ANY, accounts::update_me_http),
-    route!(
-        "put-push-token",
-        "PUT",
-        "/me/push-token",
-        ANY,
-        accounts::put_push_token_http
-    ),
+    route!("put-push-token", "PUT", "/me/push-token", ANY, accounts::put_push_token_http),
     route!("get-user", "GET", "/users/{id}", ANY, social::get_user_http),
-    route!(
-        "follow-user",
-        "POST",
-        "/users/{id}/follow",
-        ANY,
-        social::follow_http
-    ),
-    route!(
-        "unfollow-user",
-        "DELETE",
-        "/users/{id}/follow",
-        ANY,
-        social::unfollow_http
-    ),
-    route!(
-        "list-followers",
-        "GET",
-        "/users/{id}/followers",
-        ANY,
-        social::list_followers_http
-    ),
-    route!(
-        "list-following",
-        "GET",
-        "/users/{id}/following",
-        ANY,
-        social::list_following_http
-    ),
+    route!("follow-user", "POST", "/users/{id}/follow", ANY, social::follow_http),
+    route!("unfollow-user", "DELETE", "/users/{id}/follow", ANY, social::unfollow_http),
+    route!("list-followers", "GET", "/users/{id}/followers", ANY, social::list_followers_http),
+    route!("list-following", "GET", "/users/{id}/following", ANY, social::list_following_http),
 ];
 
-pub static EVENT_FUNCTIONS: &[EventFunction] = &[EventFunction {
-    name: "bootstrap-admin",
-    schedule: None,
-}];
+pub static EVENT_FUNCTIONS: &[EventFunction] = &[EventFunction { name: "bootstrap-admin", schedule: None }];
 
 pub fn by_name(name: &str) -> Option<&'static Route> {
     ROUTES.iter().find(|r| r.name == name)
@@ -150,10 +75,7 @@ pub fn by_name(name: &str) -> Option<&'static Route> {
 pub fn find(method: &str, path: &str) -> Option<(&'static Route, HashMap<String, String>)> {
     let segs: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let mut best: Option<(usize, &'static Route, HashMap<String, String>)> = None;
-    for route in ROUTES
-        .iter()
-        .filter(|r| r.method.eq_ignore_ascii_case(method))
-    {
+    for route in ROUTES.iter().filter(|r| r.method.eq_ignore_ascii_case(method)) {
         let pattern: Vec<&str> = route.path.split('/').collect();
         if pattern.len() != segs.len() {
             continue;

@@ -14,16 +14,8 @@ fn target(ctx: &Ctx) -> ApiResult<String> {
 pub async fn get_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let id = target(ctx)?;
-    let account = state
-        .db
-        .get_account(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("user not found"))?;
-    let is_following = if caller.id == id {
-        None
-    } else {
-        Some(state.db.is_following(&caller.id, &id).await?)
-    };
+    let account = state.db.get_account(&id).await?.ok_or_else(|| ApiError::not_found("user not found"))?;
+    let is_following = if caller.id == id { None } else { Some(state.db.is_following(&caller.id, &id).await?) };
     Ok(Reply::ok(views::profile(&account, is_following)))
 }
 
@@ -32,14 +24,10 @@ pub async fn follow(state: &AppState, follower: &str, followee: &str) -> ApiResu
         return Err(ApiError::invalid("id: you cannot follow yourself"));
     }
     let now = state.now();
-    state
-        .db
-        .follow(follower, followee, now)
-        .await
-        .map_err(|e| match e {
-            store::Error::Condition("account_missing") => ApiError::not_found("user not found"),
-            other => other.into(),
-        })?;
+    state.db.follow(follower, followee, now).await.map_err(|e| match e {
+        store::Error::Condition("account_missing") => ApiError::not_found("user not found"),
+        other => other.into(),
+    })?;
     Ok(now)
 }
 
@@ -47,9 +35,7 @@ pub async fn follow_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let id = target(ctx)?;
     let at = follow(state, &caller.id, &id).await?;
-    Ok(Reply::created(
-        json!({ "follower_id": caller.id, "followee_id": id, "created_at": views::time(at) }),
-    ))
+    Ok(Reply::created(json!({ "follower_id": caller.id, "followee_id": id, "created_at": views::time(at) })))
 }
 
 pub async fn unfollow_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
@@ -87,12 +73,7 @@ async fn list(state: &AppState, ctx: &Ctx, dir: Direction) -> ApiResult<Reply> {
     let items = page
         .items
         .iter()
-        .filter_map(|e| {
-            accounts
-                .iter()
-                .find(|a| a.id == other(e))
-                .map(|a| views::account_summary(a, e.created_at))
-        })
+        .filter_map(|e| accounts.iter().find(|a| a.id == other(e)).map(|a| views::account_summary(a, e.created_at)))
         .collect();
     Ok(list_reply(state, &scope, items, page.next))
 }

@@ -16,12 +16,7 @@ impl AppState {
     pub fn new(sdk: &aws_config::SdkConfig, config: Config, clock: Clock) -> Self {
         let db = Db::new(store::DynamoClient::new(sdk), config.table.clone());
         let messenger = Messenger::new(sdk, config.email_from.clone());
-        AppState {
-            db,
-            messenger,
-            config,
-            clock,
-        }
+        AppState { db, messenger, config, clock }
     }
 
     /// The Lambda and dev-server start-up: SDK settings (region, credentials,

@@ -16,25 +16,14 @@ pub struct Messenger {
 
 impl Messenger {
     pub fn new(sdk: &aws_config::SdkConfig, from: impl Into<String>) -> Self {
-        Messenger {
-            ses: aws_sdk_sesv2::Client::new(sdk),
-            sns: aws_sdk_sns::Client::new(sdk),
-            from: from.into(),
-        }
+        Messenger { ses: aws_sdk_sesv2::Client::new(sdk), sns: aws_sdk_sns::Client::new(sdk), from: from.into() }
     }
 
     pub async fn send_email(&self, to: &str, subject: &str, text: &str) -> Result<(), SendError> {
-        let content = |s: &str| {
-            Content::builder()
-                .data(s)
-                .charset("UTF-8")
-                .build()
-                .map_err(|e| SendError(e.to_string()))
-        };
-        let message = Message::builder()
-            .subject(content(subject)?)
-            .body(Body::builder().text(content(text)?).build())
-            .build();
+        let content =
+            |s: &str| Content::builder().data(s).charset("UTF-8").build().map_err(|e| SendError(e.to_string()));
+        let message =
+            Message::builder().subject(content(subject)?).body(Body::builder().text(content(text)?).build()).build();
         self.ses
             .send_email()
             .from_email_address(&self.from)
@@ -66,23 +55,10 @@ impl Messenger {
     /// Verifies the sender identity. Only the local stack needs this (moto
     /// refuses to send from an unverified address); in AWS it is set up once.
     pub async fn ensure_sender_identity(&self) -> Result<(), SendError> {
-        match self
-            .ses
-            .create_email_identity()
-            .email_identity(&self.from)
-            .send()
-            .await
-        {
+        match self.ses.create_email_identity().email_identity(&self.from).send().await {
             Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_already_exists_exception()) =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(SendError(
-                aws_sdk_sesv2::error::DisplayErrorContext(e).to_string(),
-            )),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_already_exists_exception()) => Ok(()),
+            Err(e) => Err(SendError(aws_sdk_sesv2::error::DisplayErrorContext(e).to_string())),
         }
     }
 }

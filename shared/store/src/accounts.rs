@@ -67,10 +67,7 @@ pub struct Account {
 impl Account {
     /// The e-mail or phone the account logs in with.
     pub fn login(&self) -> &str {
-        self.email
-            .as_deref()
-            .or(self.phone.as_deref())
-            .unwrap_or_default()
+        self.email.as_deref().or(self.phone.as_deref()).unwrap_or_default()
     }
 }
 
@@ -123,11 +120,7 @@ fn put(db: &Db, item: Item, condition: Option<&str>) -> TransactWriteItem {
 
 impl Db {
     fn account_item(&self, a: &Account) -> Result<Item> {
-        Ok(with_key(
-            serde_dynamo::to_item(a)?,
-            keys::account(&a.id),
-            keys::PROFILE,
-        ))
+        Ok(with_key(serde_dynamo::to_item(a)?, keys::account(&a.id), keys::PROFILE))
     }
 
     fn login_item(&self, login: &str, account_id: &str) -> Item {
@@ -142,33 +135,18 @@ impl Db {
     pub async fn create_account(&self, a: &Account, admin: bool) -> Result<()> {
         let new = Some("attribute_not_exists(pk)");
         let mut items = vec![
-            TxItem {
-                item: put(self, self.login_item(a.login(), &a.id), new),
-                reason: "account_exists",
-            },
-            TxItem {
-                item: put(self, self.account_item(a)?, new),
-                reason: "account_exists",
-            },
+            TxItem { item: put(self, self.login_item(a.login(), &a.id), new), reason: "account_exists" },
+            TxItem { item: put(self, self.account_item(a)?, new), reason: "account_exists" },
         ];
         if admin {
             let sentinel = Self::key(keys::ADMIN_SENTINEL.into(), keys::ADMIN_SENTINEL);
-            items.insert(
-                0,
-                TxItem {
-                    item: put(self, sentinel, new),
-                    reason: "admin_exists",
-                },
-            );
+            items.insert(0, TxItem { item: put(self, sentinel, new), reason: "admin_exists" });
         }
         self.transact(items).await
     }
 
     pub async fn admin_exists(&self) -> Result<bool> {
-        Ok(self
-            .get(keys::ADMIN_SENTINEL.into(), keys::ADMIN_SENTINEL)
-            .await?
-            .is_some())
+        Ok(self.get(keys::ADMIN_SENTINEL.into(), keys::ADMIN_SENTINEL).await?.is_some())
     }
 
     pub async fn get_account(&self, id: &str) -> Result<Option<Account>> {
@@ -178,10 +156,7 @@ impl Db {
     pub async fn get_accounts(&self, ids: &[String]) -> Result<Vec<Account>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(100) {
-            let keys = chunk
-                .iter()
-                .map(|id| Self::key(keys::account(id), keys::PROFILE))
-                .collect();
+            let keys = chunk.iter().map(|id| Self::key(keys::account(id), keys::PROFILE)).collect();
             for item in self.batch_get(keys).await? {
                 out.push(serde_dynamo::from_item(item)?);
             }
@@ -229,16 +204,10 @@ impl Db {
             field("avatar_id", s(v))
         }
         if let Some(v) = ch.interest_ids {
-            field(
-                "interest_ids",
-                aws_sdk_dynamodb::types::AttributeValue::L(v.into_iter().map(s).collect()),
-            )
+            field("interest_ids", aws_sdk_dynamodb::types::AttributeValue::L(v.into_iter().map(s).collect()))
         }
         if sets.is_empty() {
-            return self
-                .get_account(id)
-                .await?
-                .ok_or(Error::Condition("not_found"));
+            return self.get_account(id).await?.ok_or(Error::Condition("not_found"));
         }
         let res = self
             .client
@@ -254,10 +223,7 @@ impl Db {
             .await;
         match res {
             Ok(out) => Ok(serde_dynamo::from_item(out.attributes.unwrap_or_default())?),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
                 Err(Error::Condition("not_found"))
             }
             Err(e) => Err(e.into()),
@@ -276,10 +242,7 @@ impl Db {
             .expression_attribute_names("#online", "online")
             .expression_attribute_values(":host", s(Role::Host.as_str()))
             .expression_attribute_values(":p", n(call_price))
-            .expression_attribute_values(
-                ":o",
-                aws_sdk_dynamodb::types::AttributeValue::Bool(online),
-            )
+            .expression_attribute_values(":o", aws_sdk_dynamodb::types::AttributeValue::Bool(online))
             .send()
             .await?;
         Ok(())
@@ -293,10 +256,7 @@ impl Db {
             .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
             .update_expression("SET banned = :b")
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(
-                ":b",
-                aws_sdk_dynamodb::types::AttributeValue::Bool(banned),
-            )
+            .expression_attribute_values(":b", aws_sdk_dynamodb::types::AttributeValue::Bool(banned))
             .send()
             .await?;
         Ok(())
@@ -305,19 +265,11 @@ impl Db {
     // ---- login failures ----
 
     pub async fn get_lockout(&self, account_id: &str) -> Result<LockoutState> {
-        Ok(self
-            .get_as(keys::account(account_id), keys::LOCKOUT)
-            .await?
-            .unwrap_or_default())
+        Ok(self.get_as(keys::account(account_id), keys::LOCKOUT).await?.unwrap_or_default())
     }
 
     /// Counts one failed login in a fixed window starting at the first failure.
-    pub async fn record_login_failure(
-        &self,
-        account_id: &str,
-        now: i64,
-        window_ms: i64,
-    ) -> Result<()> {
+    pub async fn record_login_failure(&self, account_id: &str, now: i64, window_ms: i64) -> Result<()> {
         let key = Self::key(keys::account(account_id), keys::LOCKOUT);
         let in_window = self
             .client
@@ -332,20 +284,12 @@ impl Db {
             .await;
         match in_window {
             Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
                 let mut item = key;
                 item.insert("window_start".into(), n(now));
                 item.insert("failures".into(), n(1));
                 item.insert(TTL_ATTRIBUTE.into(), n((now + window_ms) / 1000 + 60));
-                self.client
-                    .put_item()
-                    .table_name(&self.table)
-                    .set_item(Some(item))
-                    .send()
-                    .await?;
+                self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
                 Ok(())
             }
             Err(e) => Err(e.into()),
@@ -364,38 +308,17 @@ impl Db {
 
     /// Stores a new code if nobody replaced the previous one meanwhile
     /// (`reset_conflict`), so concurrent requests cannot exceed the hourly sends.
-    pub async fn put_reset_code(
-        &self,
-        account_id: &str,
-        code: &ResetCode,
-        prev_version: Option<i64>,
-    ) -> Result<()> {
-        let mut item = with_key(
-            serde_dynamo::to_item(code)?,
-            keys::account(account_id),
-            keys::RESET,
-        );
-        item.insert(
-            TTL_ATTRIBUTE.into(),
-            n(code.sends.iter().max().copied().unwrap_or(code.expires_at) / 1000 + 3600),
-        );
-        let mut req = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item));
+    pub async fn put_reset_code(&self, account_id: &str, code: &ResetCode, prev_version: Option<i64>) -> Result<()> {
+        let mut item = with_key(serde_dynamo::to_item(code)?, keys::account(account_id), keys::RESET);
+        item.insert(TTL_ATTRIBUTE.into(), n(code.sends.iter().max().copied().unwrap_or(code.expires_at) / 1000 + 3600));
+        let mut req = self.client.put_item().table_name(&self.table).set_item(Some(item));
         req = match prev_version {
             None => req.condition_expression("attribute_not_exists(pk)"),
-            Some(v) => req
-                .condition_expression("version = :v")
-                .expression_attribute_values(":v", n(v)),
+            Some(v) => req.condition_expression("version = :v").expression_attribute_values(":v", n(v)),
         };
         match req.send().await {
             Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
                 Err(Error::Condition("reset_conflict"))
             }
             Err(e) => Err(e.into()),
@@ -404,12 +327,7 @@ impl Db {
 
     /// Counts a wrong guess against the code it was made for; fails
     /// (`invalid_code`) once the code is used up or replaced.
-    pub async fn count_reset_try(
-        &self,
-        account_id: &str,
-        code_hash: &str,
-        max_tries: i64,
-    ) -> Result<()> {
+    pub async fn count_reset_try(&self, account_id: &str, code_hash: &str, max_tries: i64) -> Result<()> {
         let res = self
             .client
             .update_item()
@@ -424,10 +342,7 @@ impl Db {
             .await;
         match res {
             Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
                 Err(Error::Condition("invalid_code"))
             }
             Err(e) => Err(e.into()),
@@ -466,18 +381,9 @@ impl Db {
             .build()
             .expect("delete");
         self.transact(vec![
-            TxItem {
-                item: TransactWriteItem::builder().delete(consume).build(),
-                reason: "invalid_code",
-            },
-            TxItem {
-                item: TransactWriteItem::builder().update(set).build(),
-                reason: "not_found",
-            },
-            TxItem {
-                item: TransactWriteItem::builder().delete(unlock).build(),
-                reason: "invalid_code",
-            },
+            TxItem { item: TransactWriteItem::builder().delete(consume).build(), reason: "invalid_code" },
+            TxItem { item: TransactWriteItem::builder().update(set).build(), reason: "not_found" },
+            TxItem { item: TransactWriteItem::builder().delete(unlock).build(), reason: "invalid_code" },
         ])
         .await
     }
@@ -496,12 +402,7 @@ impl Db {
         item.insert("token".into(), s(token));
         item.insert("platform".into(), s(platform));
         item.insert("updated_at".into(), n(now));
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await?;
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }
 
@@ -520,12 +421,7 @@ impl Db {
         Ok(out
             .items()
             .iter()
-            .filter_map(|i| {
-                Some((
-                    i.get("token")?.as_s().ok()?.clone(),
-                    i.get("platform")?.as_s().ok()?.clone(),
-                ))
-            })
+            .filter_map(|i| Some((i.get("token")?.as_s().ok()?.clone(), i.get("platform")?.as_s().ok()?.clone())))
             .collect())
     }
 }

@@ -33,10 +33,7 @@ pub(crate) struct TxItem {
 
 impl Db {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Db {
-            client,
-            table: table.into(),
-        }
+        Db { client, table: table.into() }
     }
 
     pub(crate) fn key(pk: String, sk: impl Into<String>) -> Item {
@@ -55,24 +52,12 @@ impl Db {
         Ok(out.item)
     }
 
-    pub(crate) async fn get_as<T: serde::de::DeserializeOwned>(
-        &self,
-        pk: String,
-        sk: &str,
-    ) -> Result<Option<T>> {
-        self.get(pk, sk)
-            .await?
-            .map(|i| serde_dynamo::from_item(i).map_err(Error::from))
-            .transpose()
+    pub(crate) async fn get_as<T: serde::de::DeserializeOwned>(&self, pk: String, sk: &str) -> Result<Option<T>> {
+        self.get(pk, sk).await?.map(|i| serde_dynamo::from_item(i).map_err(Error::from)).transpose()
     }
 
     pub(crate) async fn delete(&self, pk: String, sk: &str) -> Result<()> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(Self::key(pk, sk)))
-            .send()
-            .await?;
+        self.client.delete_item().table_name(&self.table).set_key(Some(Self::key(pk, sk))).send().await?;
         Ok(())
     }
 
@@ -189,21 +174,10 @@ impl Db {
                 )
                 .send()
                 .await?;
-            found.extend(
-                out.responses
-                    .and_then(|mut r| r.remove(&self.table))
-                    .unwrap_or_default(),
-            );
-            pending = out
-                .unprocessed_keys
-                .and_then(|mut u| u.remove(&self.table))
-                .map(|k| k.keys)
-                .unwrap_or_default();
+            found.extend(out.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default());
+            pending = out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).map(|k| k.keys).unwrap_or_default();
         }
-        let pos = |i: &Item| {
-            keys.iter()
-                .position(|k| k.get(PK) == i.get(PK) && k.get(SK) == i.get(SK))
-        };
+        let pos = |i: &Item| keys.iter().position(|k| k.get(PK) == i.get(PK) && k.get(SK) == i.get(SK));
         found.sort_by_key(|i| pos(i));
         Ok(found)
     }

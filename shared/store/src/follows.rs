@@ -28,9 +28,7 @@ impl Db {
                 .condition_expression(format!("attribute_exists(pk) AND {field} >= :one"))
                 .expression_attribute_values(":one", n(1));
         }
-        TransactWriteItem::builder()
-            .update(u.build().expect("update"))
-            .build()
+        TransactWriteItem::builder().update(u.build().expect("update")).build()
     }
 
     /// The edge and both counters in one transaction: `already_following`,
@@ -51,18 +49,9 @@ impl Db {
             .build()
             .expect("put");
         self.transact(vec![
-            TxItem {
-                item: TransactWriteItem::builder().put(put).build(),
-                reason: "already_following",
-            },
-            TxItem {
-                item: self.counter(follower, "following", 1),
-                reason: "account_missing",
-            },
-            TxItem {
-                item: self.counter(followee, "followers", 1),
-                reason: "account_missing",
-            },
+            TxItem { item: TransactWriteItem::builder().put(put).build(), reason: "already_following" },
+            TxItem { item: self.counter(follower, "following", 1), reason: "account_missing" },
+            TxItem { item: self.counter(followee, "followers", 1), reason: "account_missing" },
         ])
         .await
     }
@@ -71,57 +60,30 @@ impl Db {
     pub async fn unfollow(&self, follower: &str, followee: &str) -> Result<()> {
         let del = Delete::builder()
             .table_name(&self.table)
-            .set_key(Some(Self::key(
-                keys::account(follower),
-                keys::follows(followee),
-            )))
+            .set_key(Some(Self::key(keys::account(follower), keys::follows(followee))))
             .condition_expression("attribute_exists(pk)")
             .build()
             .expect("delete");
         self.transact(vec![
-            TxItem {
-                item: TransactWriteItem::builder().delete(del).build(),
-                reason: "not_following",
-            },
-            TxItem {
-                item: self.counter(follower, "following", -1),
-                reason: "account_missing",
-            },
-            TxItem {
-                item: self.counter(followee, "followers", -1),
-                reason: "account_missing",
-            },
+            TxItem { item: TransactWriteItem::builder().delete(del).build(), reason: "not_following" },
+            TxItem { item: self.counter(follower, "following", -1), reason: "account_missing" },
+            TxItem { item: self.counter(followee, "followers", -1), reason: "account_missing" },
         ])
         .await
     }
 
     pub async fn is_following(&self, follower: &str, followee: &str) -> Result<bool> {
-        Ok(self
-            .get(keys::account(follower), &keys::follows(followee))
-            .await?
-            .is_some())
+        Ok(self.get(keys::account(follower), &keys::follows(followee)).await?.is_some())
     }
 
     /// Who follows `id`, newest first.
-    pub async fn list_followers(
-        &self,
-        id: &str,
-        limit: usize,
-        start: Option<PageKey>,
-    ) -> Result<Page<FollowEdge>> {
-        self.edges(&GSI1, keys::followers_of(id), limit, start)
-            .await
+    pub async fn list_followers(&self, id: &str, limit: usize, start: Option<PageKey>) -> Result<Page<FollowEdge>> {
+        self.edges(&GSI1, keys::followers_of(id), limit, start).await
     }
 
     /// Whom `id` follows, newest first.
-    pub async fn list_following(
-        &self,
-        id: &str,
-        limit: usize,
-        start: Option<PageKey>,
-    ) -> Result<Page<FollowEdge>> {
-        self.edges(&GSI2, keys::following_of(id), limit, start)
-            .await
+    pub async fn list_following(&self, id: &str, limit: usize, start: Option<PageKey>) -> Result<Page<FollowEdge>> {
+        self.edges(&GSI2, keys::following_of(id), limit, start).await
     }
 
     async fn edges(
@@ -132,14 +94,7 @@ impl Db {
         start: Option<PageKey>,
     ) -> Result<Page<FollowEdge>> {
         let page = self.query_page(Some(ix), pk, limit, start, true).await?;
-        let items = page
-            .items
-            .into_iter()
-            .map(serde_dynamo::from_item)
-            .collect::<std::result::Result<_, _>>()?;
-        Ok(Page {
-            items,
-            next: page.next,
-        })
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
     }
 }

@@ -27,13 +27,7 @@ impl Db {
 
     fn put_tx(&self, item: Item) -> TransactWriteItem {
         TransactWriteItem::builder()
-            .put(
-                Put::builder()
-                    .table_name(&self.table)
-                    .set_item(Some(item))
-                    .build()
-                    .expect("put"),
-            )
+            .put(Put::builder().table_name(&self.table).set_item(Some(item)).build().expect("put"))
             .build()
     }
 
@@ -44,14 +38,8 @@ impl Db {
         session.insert("created_at".into(), n(now));
         session.insert(TTL_ATTRIBUTE.into(), n(r.expires_at / 1000));
         self.transact(vec![
-            TxItem {
-                item: self.put_tx(session),
-                reason: "session_exists",
-            },
-            TxItem {
-                item: self.put_tx(self.refresh_item(hash, r)?),
-                reason: "session_exists",
-            },
+            TxItem { item: self.put_tx(session), reason: "session_exists" },
+            TxItem { item: self.put_tx(self.refresh_item(hash, r)?), reason: "session_exists" },
         ])
         .await
     }
@@ -75,10 +63,7 @@ impl Db {
             .expect("update");
         let advance = Update::builder()
             .table_name(&self.table)
-            .set_key(Some(Self::key(
-                keys::account(&r.account_id),
-                keys::session(&r.session_id),
-            )))
+            .set_key(Some(Self::key(keys::account(&r.account_id), keys::session(&r.session_id))))
             .update_expression("SET #c = :new")
             .condition_expression("#c = :old")
             .expression_attribute_names("#c", "current")
@@ -87,26 +72,16 @@ impl Db {
             .build()
             .expect("update");
         self.transact(vec![
-            TxItem {
-                item: TransactWriteItem::builder().update(mark_used).build(),
-                reason: "token_reused",
-            },
-            TxItem {
-                item: TransactWriteItem::builder().update(advance).build(),
-                reason: "session_revoked",
-            },
-            TxItem {
-                item: self.put_tx(self.refresh_item(new, r)?),
-                reason: "session_revoked",
-            },
+            TxItem { item: TransactWriteItem::builder().update(mark_used).build(), reason: "token_reused" },
+            TxItem { item: TransactWriteItem::builder().update(advance).build(), reason: "session_revoked" },
+            TxItem { item: self.put_tx(self.refresh_item(new, r)?), reason: "session_revoked" },
         ])
         .await
     }
 
     /// Ends one login: its tokens stop working because the session is gone.
     pub async fn revoke_session(&self, account_id: &str, session_id: &str) -> Result<()> {
-        self.delete(keys::account(account_id), &keys::session(session_id))
-            .await
+        self.delete(keys::account(account_id), &keys::session(session_id)).await
     }
 
     /// Ends every login of an account (password reset, ban).
@@ -128,12 +103,7 @@ impl Db {
                 .await?;
             for item in out.items() {
                 let key: Item = item.clone();
-                self.client
-                    .delete_item()
-                    .table_name(&self.table)
-                    .set_key(Some(key))
-                    .send()
-                    .await?;
+                self.client.delete_item().table_name(&self.table).set_key(Some(key)).send().await?;
                 revoked += 1;
             }
             start = out.last_evaluated_key;
@@ -144,9 +114,6 @@ impl Db {
     }
 
     pub async fn session_exists(&self, account_id: &str, session_id: &str) -> Result<bool> {
-        Ok(self
-            .get(keys::account(account_id), &keys::session(session_id))
-            .await?
-            .is_some())
+        Ok(self.get(keys::account(account_id), &keys::session(session_id)).await?.is_some())
     }
 }

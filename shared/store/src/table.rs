@@ -20,8 +20,8 @@
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, TimeToLiveSpecification,
 };
 
 use crate::{Error, Result};
@@ -37,16 +37,8 @@ pub struct Index {
     pub sk: &'static str,
 }
 
-pub const GSI1: Index = Index {
-    name: "gsi1",
-    pk: "gsi1pk",
-    sk: "gsi1sk",
-};
-pub const GSI2: Index = Index {
-    name: "gsi2",
-    pk: "gsi2pk",
-    sk: "gsi2sk",
-};
+pub const GSI1: Index = Index { name: "gsi1", pk: "gsi1pk", sk: "gsi1sk" };
+pub const GSI2: Index = Index { name: "gsi2", pk: "gsi2pk", sk: "gsi2sk" };
 pub const INDEXES: [&Index; 2] = [&GSI1, &GSI2];
 
 /// Every key attribute (all strings), as CloudFormation's AttributeDefinitions lists them.
@@ -62,13 +54,7 @@ pub fn attribute_names() -> Vec<&'static str> {
 fn key(pk: &str, sk: &str) -> Vec<KeySchemaElement> {
     [(pk, KeyType::Hash), (sk, KeyType::Range)]
         .into_iter()
-        .map(|(n, t)| {
-            KeySchemaElement::builder()
-                .attribute_name(n)
-                .key_type(t)
-                .build()
-                .expect("key")
-        })
+        .map(|(n, t)| KeySchemaElement::builder().attribute_name(n).key_type(t).build().expect("key"))
         .collect()
 }
 
@@ -93,11 +79,7 @@ pub async fn create(client: &Client, name: &str) -> Result<()> {
             GlobalSecondaryIndex::builder()
                 .index_name(ix.name)
                 .set_key_schema(Some(key(ix.pk, ix.sk)))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
                 .build()
                 .expect("gsi"),
         );
@@ -107,11 +89,7 @@ pub async fn create(client: &Client, name: &str) -> Result<()> {
         .update_time_to_live()
         .table_name(name)
         .time_to_live_specification(
-            TimeToLiveSpecification::builder()
-                .enabled(true)
-                .attribute_name(TTL_ATTRIBUTE)
-                .build()
-                .expect("ttl"),
+            TimeToLiveSpecification::builder().enabled(true).attribute_name(TTL_ATTRIBUTE).build().expect("ttl"),
         )
         .send()
         .await?;
@@ -122,10 +100,7 @@ pub async fn create(client: &Client, name: &str) -> Result<()> {
 pub async fn ensure(client: &Client, name: &str) -> Result<bool> {
     match client.describe_table().table_name(name).send().await {
         Ok(_) => Ok(false),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_resource_not_found_exception()) =>
-        {
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => {
             create(client, name).await.map(|_| true)
         }
         Err(e) => Err(Error::from(e)),
