@@ -3,12 +3,14 @@
 //! `DEMO_USER_PASSWORD`).
 
 use app::accounts::{self, BootstrapAdminInput, RegisterInput};
+use app::wallet::{self, GrantInput, Idem};
 use app::{ApiError, AppState};
 
 pub const ADMIN_EMAIL: &str = "admin@demo.local";
 pub const HOST_EMAILS: [&str; 2] = ["host1@demo.local", "host2@demo.local"];
 pub const USER_EMAILS: [&str; 2] = ["user1@demo.local", "user2@demo.local"];
 pub const HOST_CALL_PRICE: i64 = 60;
+pub const USER_START_COINS: i64 = 1000;
 
 pub struct DemoPasswords {
     pub admin: String,
@@ -64,8 +66,13 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> 
         let id = ensure_account(state, email, &pw.host).await?;
         state.db.make_host(&id, HOST_CALL_PRICE, true).await?;
     }
+    let admin_id = state.db.find_account_by_login(ADMIN_EMAIL).await?.map(|a| a.id).unwrap_or_default();
     for email in USER_EMAILS {
-        ensure_account(state, email, &pw.user).await?;
+        let id = ensure_account(state, email, &pw.user).await?;
+        // Starting coins are a ledgered grant like any other; the key makes a rerun grant nothing.
+        let idem = Idem { account_id: admin_id.clone(), key: format!("demo-start-coins-{id}") };
+        let grant = GrantInput { amount: USER_START_COINS, reason: "Demo starting coins".into() };
+        wallet::grant_coins(state, &admin_id, &id, grant, Some(&idem)).await?;
     }
     Ok(())
 }
@@ -77,7 +84,7 @@ pub fn logins_text(pw: &DemoPasswords) -> String {
         s += &format!("  host   {e:<20} {}  (call price {HOST_CALL_PRICE} coins/min, online)\n", pw.host);
     }
     for e in USER_EMAILS {
-        s += &format!("  user   {e:<20} {}\n", pw.user);
+        s += &format!("  user   {e:<20} {}  ({USER_START_COINS} coins)\n", pw.user);
     }
     s
 }

@@ -6,3 +6,4 @@ mod accounts;
 mod consistency;
 mod social;
 mod support;
+mod wallet;

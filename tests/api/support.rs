@@ -95,6 +95,60 @@ impl TestApp {
         self.post("/auth/refresh", None, json!({"refresh_token": refresh_token})).await
     }
 
+    /// The table's one admin (created on first use), signed in.
+    pub async fn admin(&self) -> User {
+        let email = "admin@test.local";
+        if !self.state.db.admin_exists().await.unwrap() {
+            let input = app::accounts::BootstrapAdminInput {
+                email: email.into(),
+                password: "admin-password".into(),
+                name: None,
+            };
+            app::accounts::bootstrap_admin(&self.state, input).await.expect("bootstrap admin");
+        }
+        let r = self.login(email, "admin-password").await;
+        assert_eq!(r.status, 200, "{r:?}");
+        User {
+            id: r.body["user"]["id"].as_str().unwrap().into(),
+            login: email.into(),
+            access: r.body["access_token"].as_str().unwrap().into(),
+            refresh: r.body["refresh_token"].as_str().unwrap().into(),
+        }
+    }
+
+    /// Grants coins as the admin; answers the response.
+    pub async fn grant(&self, admin: &User, to: &User, amount: i64) -> Resp {
+        self.post(
+            &format!("/admin/users/{}/coins", to.id),
+            Some(&admin.access),
+            json!({"amount": amount, "reason": "test"}),
+        )
+        .await
+    }
+
+    /// Sends with an Idempotency-Key.
+    pub async fn post_idem(&self, path: &str, token: &str, key: &str, body: Value) -> Resp {
+        let res = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .bearer_auth(token)
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        let body = res.json().await.unwrap_or(Value::Null);
+        assert_ne!(status, 500, "a 500 is a bug: {body}");
+        Resp { status, body }
+    }
+
+    pub async fn wallet(&self, user: &User) -> (i64, i64) {
+        let r = self.get("/me/wallet", &user.access).await;
+        assert_eq!(r.status, 200, "{r:?}");
+        (r.body["coins"].as_i64().unwrap(), r.body["earnings"].as_i64().unwrap())
+    }
+
     /// Registers a new user with a unique e-mail (moto's outbox is shared).
     pub async fn user(&self, name: &str) -> User {
         let email = format!("{}-{}@example.com", name.to_lowercase(), ulid::Ulid::new().to_string().to_lowercase());

@@ -69,6 +69,8 @@ async fn new_account(state: &AppState, input: RegisterInput, role: Role) -> ApiR
         call_price: None,
         online: false,
         banned: false,
+        coins: 0,
+        earnings: 0,
         created_at: state.now(),
     })
 }

@@ -60,6 +60,11 @@ impl From<store::Error> for ApiError {
             store::Error::Condition("already_following") => {
                 ApiError::conflict("already_following", "you already follow this user")
             }
+            // Seen only by `wallet::with_retries`, which retries or replays.
+            store::Error::Condition(c @ ("balance_changed" | "idempotent_replay")) => {
+                ApiError::conflict(c, "the balance changed meanwhile; try again")
+            }
+            store::Error::Condition("account_banned") => ApiError::forbidden("this account is banned"),
             store::Error::Condition("not_following") => ApiError::not_found("you do not follow this user"),
             other => ApiError::internal(other),
         }

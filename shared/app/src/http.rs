@@ -67,6 +67,15 @@ impl Ctx {
         self.caller.as_ref().ok_or_else(|| ApiError::unauthenticated("sign in first"))
     }
 
+    /// The `Idempotency-Key` header: any string of 1–64 visible characters.
+    pub fn idempotency_key(&self) -> ApiResult<Option<String>> {
+        let Some(v) = self.headers.get("idempotency-key") else { return Ok(None) };
+        match v.to_str() {
+            Ok(k) if (1..=64).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(k.to_string())),
+            _ => Err(ApiError::invalid("Idempotency-Key: 1 to 64 visible ASCII characters")),
+        }
+    }
+
     /// `?limit=&cursor=` for a list whose cursors are bound to `scope`.
     pub fn page(&self, state: &AppState, scope: &str) -> ApiResult<(usize, Option<PageKey>)> {
         let limit = match self.query.get("limit") {

@@ -15,6 +15,7 @@ pub mod social;
 pub mod state;
 mod validate;
 mod views;
+pub mod wallet;
 
 pub use clock::Clock;
 pub use config::Config;

@@ -9,7 +9,7 @@ use store::Role;
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
-use crate::{AppState, accounts, social};
+use crate::{AppState, accounts, social, wallet};
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
 
@@ -21,6 +21,7 @@ pub enum Access {
 }
 
 pub const ANY: Access = Access::Auth(&[]);
+pub const ADMIN: Access = Access::Auth(&[Role::Admin]);
 
 pub struct Route {
     pub name: &'static str,
@@ -62,6 +63,9 @@ pub static ROUTES: &[Route] = &[
     route!("unfollow-user", "DELETE", "/users/{id}/follow", ANY, social::unfollow_http),
     route!("list-followers", "GET", "/users/{id}/followers", ANY, social::list_followers_http),
     route!("list-following", "GET", "/users/{id}/following", ANY, social::list_following_http),
+    route!("get-wallet", "GET", "/me/wallet", ANY, wallet::get_wallet_http),
+    route!("list-transactions", "GET", "/me/transactions", ANY, wallet::list_transactions_http),
+    route!("grant-coins", "POST", "/admin/users/{id}/coins", ADMIN, wallet::grant_coins_http),
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[EventFunction { name: "bootstrap-admin", schedule: None }];

@@ -52,3 +52,11 @@ pub fn account_summary(a: &Account, followed_at: i64) -> Value {
         "followed_at": time(followed_at),
     })
 }
+
+/// A ledger line as `GET /me/transactions` shows it.
+pub fn ledger_entry(e: &store::LedgerEntry) -> Value {
+    let mut v = serde_json::to_value(e).expect("plain struct");
+    v.as_object_mut().expect("object").remove("account_id");
+    v["created_at"] = json!(time(e.created_at));
+    v
+}

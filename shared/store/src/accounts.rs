@@ -61,6 +61,12 @@ pub struct Account {
     pub online: bool,
     #[serde(default)]
     pub banned: bool,
+    /// Coins the account holds to spend.
+    #[serde(default)]
+    pub coins: i64,
+    /// Hosts: coins earned and not yet settled.
+    #[serde(default)]
+    pub earnings: i64,
     pub created_at: i64,
 }
 

@@ -102,10 +102,11 @@ impl Db {
         index: Option<&Index>,
         pk_value: String,
         limit: usize,
+        sk_prefix: Option<&str>,
         start: Option<PageKey>,
         newest_first: bool,
     ) -> Result<Page<Item>> {
-        let pk_name = index.map_or(PK, |ix| ix.pk);
+        let (pk_name, sk_name) = index.map_or((PK, SK), |ix| (ix.pk, ix.sk));
         let key_names: Vec<&str> = match index {
             Some(ix) => vec![PK, SK, ix.pk, ix.sk],
             None => vec![PK, SK],
@@ -122,17 +123,25 @@ impl Db {
                 Some(k.into_iter().map(|(k, v)| (k, s(v))).collect::<Item>())
             }
         };
-        let out = self
+        let mut q = self
             .client
             .query()
             .table_name(&self.table)
             .set_index_name(index.map(|ix| ix.name.to_string()))
             .key_condition_expression("#pk = :pk")
             .expression_attribute_names("#pk", pk_name)
-            .expression_attribute_values(":pk", s(pk_value))
+            .expression_attribute_values(":pk", s(pk_value));
+        if let Some(prefix) = sk_prefix {
+            q = q
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#sk", sk_name)
+                .expression_attribute_values(":prefix", s(prefix));
+        }
+        let out = q
             .scan_index_forward(!newest_first)
             .limit(limit as i32 + 1)
             .set_exclusive_start_key(exclusive_start)
+            .consistent_read(index.is_none())
             .send()
             .await?;
         let mut items = out.items.unwrap_or_default();

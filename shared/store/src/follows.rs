@@ -93,7 +93,7 @@ impl Db {
         limit: usize,
         start: Option<PageKey>,
     ) -> Result<Page<FollowEdge>> {
-        let page = self.query_page(Some(ix), pk, limit, start, true).await?;
+        let page = self.query_page(Some(ix), pk, limit, None, start, true).await?;
         let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
         Ok(Page { items, next: page.next })
     }

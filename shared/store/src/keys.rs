@@ -37,3 +37,11 @@ pub fn following_of(id: &str) -> String {
 pub fn by_time(ms: i64, id: &str) -> String {
     format!("{ms:015}#{id}")
 }
+pub fn ledger(entry_id: &str) -> String {
+    format!("LEDGER#{entry_id}")
+}
+pub const LEDGER_PREFIX: &str = "LEDGER#";
+pub fn idempotency(account_id: &str, key: &str) -> String {
+    format!("IDEM#{account_id}#{key}")
+}
+pub const IDEMPOTENCY: &str = "IDEM";

@@ -9,6 +9,7 @@ mod keys;
 mod page;
 mod sessions;
 pub mod table;
+mod wallet;
 
 pub use accounts::{Account, LockoutState, ProfileChanges, ResetCode, Role};
 pub use aws_sdk_dynamodb::Client as DynamoClient;
@@ -17,3 +18,4 @@ pub use error::{Error, Result};
 pub use follows::FollowEdge;
 pub use page::{Page, PageKey};
 pub use sessions::RefreshRecord;
+pub use wallet::{Balance, IDEMPOTENCY_TTL_MS, IdempotentReply, LedgerEntry, WalletChange};

@@ -1,0 +1,180 @@
+//! Wallets, the ledger and admin grants; the retry-and-replay loop every
+//! coin-moving use case runs in.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::{Balance, IdempotentReply, LedgerEntry, WalletChange};
+
+use crate::error::ApiResult;
+use crate::http::{Ctx, Reply, list_reply};
+use crate::{ApiError, AppState, validate, views};
+
+/// How often a money use case re-reads and retries when a balance moved
+/// between its read and its transaction (other requests on the same wallet).
+const MAX_ATTEMPTS: usize = 50;
+
+/// The request's Idempotency-Key, scoped to the caller.
+pub struct Idem {
+    pub account_id: String,
+    pub key: String,
+}
+
+impl Idem {
+    pub fn from_ctx(ctx: &Ctx) -> ApiResult<Option<Idem>> {
+        let caller = ctx.caller()?;
+        Ok(ctx.idempotency_key()?.map(|key| Idem { account_id: caller.id.clone(), key }))
+    }
+
+    pub fn record(&self, reply: &Reply, now: i64) -> IdempotentReply {
+        IdempotentReply {
+            status: reply.status,
+            body: reply.body.as_ref().unwrap_or(&Value::Null).to_string(),
+            created_at: now,
+        }
+    }
+}
+
+fn replay(r: IdempotentReply) -> ApiResult<Reply> {
+    let body: Value = serde_json::from_str(&r.body).map_err(ApiError::internal)?;
+    Ok(Reply { status: r.status, body: (!body.is_null()).then_some(body) })
+}
+
+/// Runs `attempt` (read, decide, one transaction) until it is not beaten by a
+/// concurrent change of the same balances; answers a stored reply when the
+/// Idempotency-Key was used before, including by a request racing this one.
+pub async fn with_retries<F, Fut>(state: &AppState, idem: Option<&Idem>, mut attempt: F) -> ApiResult<Reply>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ApiResult<Reply>>,
+{
+    let stored = || async {
+        let i = idem.expect("replay only with a key");
+        state.db.get_idempotent_reply(&i.account_id, &i.key, state.now()).await
+    };
+    if idem.is_some()
+        && let Some(r) = stored().await?
+    {
+        return replay(r);
+    }
+    for _ in 0..MAX_ATTEMPTS {
+        match attempt().await {
+            Err(e) if e.code == "balance_changed" => continue,
+            Err(e) if e.code == "idempotent_replay" => {
+                return replay(stored().await?.ok_or_else(|| ApiError::internal("idempotency record vanished"))?);
+            }
+            other => return other,
+        }
+    }
+    Err(ApiError::unavailable("this wallet is busy; try again"))
+}
+
+/// A ledger entry id that sorts by the entry's time (our clock, not the system's).
+pub fn entry_id(now: i64) -> String {
+    ulid::Ulid::from_parts(now as u64, rand::random()).to_string()
+}
+
+pub fn new_entry(
+    account_id: &str,
+    kind: &str,
+    balance: Balance,
+    amount: i64,
+    balance_after: i64,
+    now: i64,
+) -> LedgerEntry {
+    LedgerEntry {
+        id: entry_id(now),
+        account_id: account_id.into(),
+        kind: kind.into(),
+        balance,
+        amount,
+        balance_after,
+        counterparty_id: None,
+        gift_id: None,
+        gift_name: None,
+        quantity: None,
+        room_id: None,
+        reason: None,
+        recharge_id: None,
+        created_at: now,
+    }
+}
+
+pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let a =
+        state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
+    Ok(Reply::ok(json!({ "coins": a.coins, "earnings": a.earnings })))
+}
+
+pub async fn list_transactions_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let scope = format!("ledger:{}", caller.id);
+    let (limit, start) = ctx.page(state, &scope)?;
+    let page = state.db.list_ledger(&caller.id, limit, start).await?;
+    let items = page.items.iter().map(views::ledger_entry).collect();
+    Ok(list_reply(state, &scope, items, page.next))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantInput {
+    pub amount: i64,
+    pub reason: String,
+}
+
+/// The largest single grant or correction, so a typo cannot mint a fortune.
+pub const MAX_GRANT: i64 = 100_000_000;
+
+/// Adds coins to an account (a grant) or, negative, takes them back (a
+/// correction that never goes below zero: 402 when the account has fewer).
+pub async fn grant_coins(
+    state: &AppState,
+    admin_id: &str,
+    account_id: &str,
+    input: GrantInput,
+    idem: Option<&Idem>,
+) -> ApiResult<Reply> {
+    if input.amount == 0 || input.amount.abs() > MAX_GRANT {
+        return Err(ApiError::invalid(format!("amount: a non-zero whole number of coins within ±{MAX_GRANT}")));
+    }
+    let reason = validate::text("reason", &input.reason, 1, 200)?;
+    with_retries(state, idem, || async {
+        let now = state.now();
+        let account = state.db.get_account(account_id).await?.ok_or_else(|| ApiError::not_found("user not found"))?;
+        let after = account.coins + input.amount;
+        if after < 0 {
+            return Err(ApiError::new(
+                402,
+                "insufficient_coins",
+                format!("the account holds only {} coins", account.coins),
+            ));
+        }
+        let kind = if input.amount > 0 { "grant" } else { "correction" };
+        let mut entry = new_entry(account_id, kind, Balance::Coins, input.amount, after, now);
+        entry.counterparty_id = Some(admin_id.to_string());
+        entry.reason = Some(reason.clone());
+        let reply = Reply::created(json!({
+            "entry": views::ledger_entry(&entry),
+            "wallet": { "coins": after, "earnings": account.earnings },
+        }));
+        let change = WalletChange { expected: account.coins, entry };
+        let record = idem.map(|i| (i, i.record(&reply, now)));
+        state
+            .db
+            .apply_wallet_changes(
+                &[change],
+                &[],
+                record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r)),
+            )
+            .await?;
+        Ok(reply)
+    })
+    .await
+}
+
+pub async fn grant_coins_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let admin = ctx.caller()?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))?;
+    let idem = Idem::from_ctx(ctx)?;
+    grant_coins(state, &admin.id, &id, ctx.json()?, idem.as_ref()).await
+}
