@@ -3,6 +3,7 @@
 //! `DEMO_USER_PASSWORD`).
 
 use app::accounts::{self, BootstrapAdminInput, RegisterInput};
+use app::gifts::{self, GiftInput};
 use app::wallet::{self, GrantInput, Idem};
 use app::{ApiError, AppState};
 
@@ -11,6 +12,7 @@ pub const HOST_EMAILS: [&str; 2] = ["host1@demo.local", "host2@demo.local"];
 pub const USER_EMAILS: [&str; 2] = ["user1@demo.local", "user2@demo.local"];
 pub const HOST_CALL_PRICE: i64 = 60;
 pub const USER_START_COINS: i64 = 1000;
+pub const GIFTS: [(&str, i64); 4] = [("Rose", 1), ("Heart", 10), ("Car", 500), ("Castle", 1000)];
 
 pub struct DemoPasswords {
     pub admin: String,
@@ -65,6 +67,19 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> 
     for email in HOST_EMAILS {
         let id = ensure_account(state, email, &pw.host).await?;
         state.db.make_host(&id, HOST_CALL_PRICE, true).await?;
+    }
+    if state.db.list_catalog::<store::Gift>(store::Catalog::Gift, true, 1, None).await?.items.is_empty() {
+        for (name, price) in GIFTS {
+            let image_key = format!("gifts/{}.png", name.to_lowercase());
+            let input = GiftInput {
+                name: Some(name.into()),
+                price_coins: Some(price),
+                image_key: Some(image_key),
+                animation_key: None,
+                active: None,
+            };
+            gifts::create_gift(state, input).await?;
+        }
     }
     let admin_id = state.db.find_account_by_login(ADMIN_EMAIL).await?.map(|a| a.id).unwrap_or_default();
     for email in USER_EMAILS {

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod consistency;
+mod gifts;
 mod social;
 mod support;
 mod wallet;

@@ -116,14 +116,13 @@ impl TestApp {
         }
     }
 
-    /// Grants coins as the admin; answers the response.
+    /// Grants coins as the admin; answers the response. The clock then moves
+    /// on a millisecond so later ledger entries sort after the grant.
     pub async fn grant(&self, admin: &User, to: &User, amount: i64) -> Resp {
-        self.post(
-            &format!("/admin/users/{}/coins", to.id),
-            Some(&admin.access),
-            json!({"amount": amount, "reason": "test"}),
-        )
-        .await
+        let path = format!("/admin/users/{}/coins", to.id);
+        let r = self.post(&path, Some(&admin.access), json!({"amount": amount, "reason": "test"})).await;
+        self.state.clock.advance(1);
+        r
     }
 
     /// Sends with an Idempotency-Key.

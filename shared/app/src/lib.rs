@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod cursor;
 pub mod error;
+pub mod gifts;
 pub mod http;
 pub mod lambda;
 pub mod routes;

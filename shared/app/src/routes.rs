@@ -9,7 +9,7 @@ use store::Role;
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
-use crate::{AppState, accounts, social, wallet};
+use crate::{AppState, accounts, gifts, social, wallet};
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
 
@@ -65,6 +65,11 @@ pub static ROUTES: &[Route] = &[
     route!("list-following", "GET", "/users/{id}/following", ANY, social::list_following_http),
     route!("get-wallet", "GET", "/me/wallet", ANY, wallet::get_wallet_http),
     route!("list-transactions", "GET", "/me/transactions", ANY, wallet::list_transactions_http),
+    route!("list-gifts", "GET", "/gifts", Access::Public, gifts::list_gifts_http),
+    route!("create-gift", "POST", "/admin/gifts", ADMIN, gifts::create_gift_http),
+    route!("update-gift", "PATCH", "/admin/gifts/{id}", ADMIN, gifts::update_gift_http),
+    route!("delete-gift", "DELETE", "/admin/gifts/{id}", ADMIN, gifts::delete_gift_http),
+    route!("send-gift", "POST", "/users/{id}/gifts", ANY, gifts::send_gift_http),
     route!("grant-coins", "POST", "/admin/users/{id}/coins", ADMIN, wallet::grant_coins_http),
 ];
 

@@ -45,3 +45,17 @@ pub fn idempotency(account_id: &str, key: &str) -> String {
     format!("IDEM#{account_id}#{key}")
 }
 pub const IDEMPOTENCY: &str = "IDEM";
+pub fn catalog_item(kind: &str, id: &str) -> String {
+    format!("{kind}#{id}")
+}
+/// The GSI1 partition listing a catalog's active (or retired) items.
+pub fn catalog_list(kind: &str, active: bool) -> String {
+    if active { format!("CATALOG#{kind}") } else { format!("CATALOG#{kind}#RETIRED") }
+}
+pub fn room(id: &str) -> String {
+    format!("ROOM#{id}")
+}
+pub const ROOM: &str = "ROOM";
+pub fn room_gifter(sender: &str) -> String {
+    format!("GIFTER#{sender}")
+}

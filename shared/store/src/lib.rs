@@ -2,9 +2,11 @@
 //! shape and every transaction. Nothing outside this crate spells a `pk`.
 
 mod accounts;
+mod catalog;
 mod db;
 mod error;
 mod follows;
+mod gifts;
 mod keys;
 mod page;
 mod sessions;
@@ -13,9 +15,11 @@ mod wallet;
 
 pub use accounts::{Account, LockoutState, ProfileChanges, ResetCode, Role};
 pub use aws_sdk_dynamodb::Client as DynamoClient;
+pub use catalog::{Catalog, CatalogEntry};
 pub use db::Db;
 pub use error::{Error, Result};
 pub use follows::FollowEdge;
+pub use gifts::{Gift, GiftSend};
 pub use page::{Page, PageKey};
 pub use sessions::RefreshRecord;
 pub use wallet::{Balance, IDEMPOTENCY_TTL_MS, IdempotentReply, LedgerEntry, WalletChange};

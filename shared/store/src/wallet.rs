@@ -112,7 +112,7 @@ impl Db {
     pub(crate) fn wallet_items(&self, changes: &[WalletChange], not_banned: &[&str]) -> Result<Vec<TxItem>> {
         let mut items = Vec::new();
         for c in changes {
-            let guard = not_banned.contains(&c.entry.account_id.as_str()).then_some("banned <> :true");
+            let guard = not_banned.contains(&c.entry.account_id.as_str()).then_some("NOT (banned = :true)");
             items.push(TxItem { item: self.wallet_update(c, guard), reason: "balance_changed" });
             items.push(TxItem { item: self.ledger_put(&c.entry)?, reason: "duplicate_entry" });
         }
@@ -168,5 +168,36 @@ impl Db {
             self.query_page(None, keys::account(account_id), limit, Some(keys::LEDGER_PREFIX), start, true).await?;
         let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
         Ok(Page { items, next: page.next })
+    }
+}
+
+impl Db {
+    /// Sums every account's coins and earnings: the right-hand side of the
+    /// conservation invariant, for reconciliation (a full scan: not for requests).
+    pub async fn sum_balances(&self) -> Result<(i64, i64)> {
+        let (mut coins, mut earnings) = (0, 0);
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("sk = :profile")
+                .expression_attribute_values(":profile", AttributeValue::S(keys::PROFILE.into()))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in out.items() {
+                let num =
+                    |k: &str| item.get(k).and_then(|v| v.as_n().ok()).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+                coins += num("coins");
+                earnings += num("earnings");
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok((coins, earnings));
+            }
+        }
     }
 }

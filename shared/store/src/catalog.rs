@@ -1,0 +1,90 @@
+//! Admin-managed catalogs (gifts, coin packages, later interests, avatars...):
+//! one item per entry, listed through GSI1 by kind, active ones apart from
+//! retired ones so the apps' list never needs a filter.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::db::{Db, Item, s};
+use crate::page::{Page, PageKey};
+use crate::table::GSI1;
+use crate::{Error, Result, keys};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Catalog {
+    Gift,
+    CoinPackage,
+}
+
+impl Catalog {
+    fn kind(self) -> &'static str {
+        match self {
+            Catalog::Gift => "GIFT",
+            Catalog::CoinPackage => "PACKAGE",
+        }
+    }
+}
+
+/// What every catalog entry has.
+pub trait CatalogEntry: Serialize + DeserializeOwned {
+    fn id(&self) -> &str;
+    fn active(&self) -> bool;
+    /// Where it sorts in the list (e.g. by price), zero-padded.
+    fn sort_key(&self) -> String;
+}
+
+impl Db {
+    fn catalog_item<T: CatalogEntry>(&self, cat: Catalog, entry: &T) -> Result<Item> {
+        let mut item: Item = serde_dynamo::to_item(entry)?;
+        item.extend(Self::key(keys::catalog_item(cat.kind(), entry.id()), cat.kind()));
+        item.insert(GSI1.pk.into(), s(keys::catalog_list(cat.kind(), entry.active())));
+        item.insert(GSI1.sk.into(), s(format!("{}#{}", entry.sort_key(), entry.id())));
+        Ok(item)
+    }
+
+    /// Creates an entry (`exists` if the id is taken) or replaces it (`not_found` if absent).
+    pub async fn put_catalog_entry<T: CatalogEntry>(&self, cat: Catalog, entry: &T, create: bool) -> Result<()> {
+        let res = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(self.catalog_item(cat, entry)?))
+            .condition_expression(if create { "attribute_not_exists(pk)" } else { "attribute_exists(pk)" })
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Err(Error::Condition(if create { "exists" } else { "not_found" }))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn get_catalog_entry<T: CatalogEntry>(&self, cat: Catalog, id: &str) -> Result<Option<T>> {
+        self.get_as(keys::catalog_item(cat.kind(), id), cat.kind()).await
+    }
+
+    /// Active (or retired) entries in their sort order.
+    pub async fn list_catalog<T: CatalogEntry>(
+        &self,
+        cat: Catalog,
+        active: bool,
+        limit: usize,
+        start: Option<PageKey>,
+    ) -> Result<Page<T>> {
+        let page =
+            self.query_page(Some(&GSI1), keys::catalog_list(cat.kind(), active), limit, None, start, false).await?;
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
+    }
+
+    pub(crate) fn catalog_key(cat: Catalog, id: &str) -> Item {
+        Self::key(keys::catalog_item(cat.kind(), id), cat.kind())
+    }
+}
+
+pub(crate) fn bool_av(b: bool) -> AttributeValue {
+    AttributeValue::Bool(b)
+}

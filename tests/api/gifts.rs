@@ -1,0 +1,249 @@
+use futures::future::join_all;
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+async fn gift(app: &TestApp, admin: &User, name: &str, price: i64) -> String {
+    let r = app
+        .post("/admin/gifts", Some(&admin.access), json!({"name": name, "price_coins": price, "image_key": "g.png"}))
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    r.body["id"].as_str().unwrap().to_string()
+}
+
+async fn host(app: &TestApp, name: &str) -> User {
+    let h = app.user(name).await;
+    app.state.db.make_host(&h.id, 60, true).await.unwrap();
+    h
+}
+
+async fn send(app: &TestApp, from: &User, to: &User, body: Value) -> Resp {
+    app.post(&format!("/users/{}/gifts", to.id), Some(&from.access), body).await
+}
+
+async fn ledger(app: &TestApp, u: &User) -> Vec<Value> {
+    app.get("/me/transactions?limit=100", &u.access).await.body["items"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn admins_manage_the_gift_catalog_and_anyone_reads_it() {
+    let app = TestApp::start().await;
+    let (admin, u) = (app.admin().await, app.user("Una").await);
+    let heart = gift(&app, &admin, "Heart", 10).await;
+    gift(&app, &admin, "Rose", 1).await;
+    let list = app.call("GET", "/gifts", None, None).await;
+    assert_eq!(list.status, 200);
+    let names: Vec<&str> = list.body["items"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["Rose", "Heart"], "cheapest first");
+    let r = app.post("/admin/gifts", Some(&u.access), json!({"name": "X", "price_coins": 1, "image_key": "x"})).await;
+    assert_eq!(r.status, 403);
+    let r = app.call("PATCH", &format!("/admin/gifts/{heart}"), Some(&u.access), Some(json!({"price_coins": 1}))).await;
+    assert_eq!(r.status, 403);
+    let r = app
+        .call("PATCH", &format!("/admin/gifts/{heart}"), Some(&admin.access), Some(json!({"price_coins": 12})))
+        .await;
+    assert_eq!((r.status, r.body["price_coins"].as_i64()), (200, Some(12)));
+    let r = app.call("PATCH", "/admin/gifts/nope", Some(&admin.access), Some(json!({"price_coins": 12}))).await;
+    assert_eq!(r.status, 404);
+    let r = app.call("DELETE", &format!("/admin/gifts/{heart}"), Some(&u.access), None).await;
+    assert_eq!(r.status, 403);
+    let r = app.call("DELETE", &format!("/admin/gifts/{heart}"), Some(&admin.access), None).await;
+    assert_eq!(r.status, 204);
+    let list = app.call("GET", "/gifts", None, None).await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn bad_gift_prices_and_fields_are_400() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    for body in [
+        json!({"name": "A", "price_coins": 0, "image_key": "k"}),
+        json!({"name": "A", "price_coins": -5, "image_key": "k"}),
+        json!({"name": "A", "price_coins": 1.5, "image_key": "k"}),
+        json!({"name": "A", "price_coins": "5", "image_key": "k"}),
+        json!({"name": "A", "price_coins": 10_000_000_000i64, "image_key": "k"}),
+        json!({"name": "A", "image_key": "k"}),
+        json!({"price_coins": 5, "image_key": "k"}),
+        json!({"name": "A", "price_coins": 5}),
+        json!({"name": "", "price_coins": 5, "image_key": "k"}),
+        json!({"name": "A", "price_coins": 5, "image_key": "k", "sent_count": 99}),
+    ] {
+        let r = app.post("/admin/gifts", Some(&admin.access), body.clone()).await;
+        assert_eq!(r.status, 400, "{body} → {r:?}");
+    }
+    assert_eq!(app.call("GET", "/gifts", None, None).await.body["items"], json!([]));
+}
+
+#[tokio::test]
+async fn a_gift_moves_coins_to_host_earnings_with_both_ledger_entries() {
+    let app = TestApp::start().await;
+    let (admin, u, h) = (app.admin().await, app.user("Sue").await, host(&app, "Hana").await);
+    let heart = gift(&app, &admin, "Heart", 10).await;
+    app.grant(&admin, &u, 100).await;
+    let r = send(&app, &u, &h, json!({"gift_id": heart, "quantity": 3, "room_id": "room1"})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    assert_eq!((r.body["total_coins"].as_i64(), r.body["wallet"]["coins"].as_i64()), (Some(30), Some(70)));
+    assert_eq!(app.wallet(&u).await, (70, 0));
+    assert_eq!(app.wallet(&h).await, (0, 30));
+    let sent = &ledger(&app, &u).await[0];
+    assert_eq!(
+        (sent["type"].as_str(), sent["amount"].as_i64(), sent["balance_after"].as_i64()),
+        (Some("gift_sent"), Some(-30), Some(70))
+    );
+    assert_eq!(
+        (sent["counterparty_id"].as_str(), sent["gift_name"].as_str(), sent["quantity"].as_i64()),
+        (Some(h.id.as_str()), Some("Heart"), Some(3))
+    );
+    assert_eq!(sent["room_id"], "room1");
+    let got = &ledger(&app, &h).await[0];
+    assert_eq!(
+        (got["type"].as_str(), got["amount"].as_i64(), got["balance_after"].as_i64()),
+        (Some("gift_received"), Some(30), Some(30))
+    );
+    assert_eq!(got["balance"], "earnings");
+    assert_eq!(app.state.db.room_host_earning("room1").await.unwrap(), 30);
+    let g: store::Gift = app.state.db.get_catalog_entry(store::Catalog::Gift, &heart).await.unwrap().unwrap();
+    assert_eq!((g.sent_count, g.coins_total), (3, 30));
+    // The room belongs to Hana now; another host's gift cannot land in it.
+    let other = host(&app, "Ola").await;
+    let r = send(&app, &u, &other, json!({"gift_id": heart, "quantity": 1, "room_id": "room1"})).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(app.wallet(&u).await, (70, 0));
+}
+
+#[tokio::test]
+async fn gifts_go_only_to_hosts_and_never_to_yourself() {
+    let app = TestApp::start().await;
+    let (admin, u, v, h) = (app.admin().await, app.user("Al").await, app.user("Bo").await, host(&app, "Hy").await);
+    let rose = gift(&app, &admin, "Rose", 1).await;
+    app.grant(&admin, &u, 10).await;
+    app.grant(&admin, &h, 10).await;
+    let r = send(&app, &u, &v, json!({"gift_id": rose, "quantity": 1})).await;
+    assert_eq!(r.status, 400, "{r:?}");
+    let r = send(&app, &h, &h, json!({"gift_id": rose, "quantity": 1})).await;
+    assert_eq!(r.status, 400);
+    let r = app.post("/users/nobody/gifts", Some(&u.access), json!({"gift_id": rose, "quantity": 1})).await;
+    assert_eq!(r.status, 404);
+    let r = send(&app, &u, &h, json!({"gift_id": "nogift", "quantity": 1})).await;
+    assert_eq!(r.status, 404);
+    for body in [
+        json!({"gift_id": rose, "quantity": 0}),
+        json!({"gift_id": rose, "quantity": -1}),
+        json!({"gift_id": rose, "quantity": 1000}),
+        json!({"gift_id": rose, "quantity": 1.5}),
+        json!({"gift_id": rose, "quantity": "2"}),
+        json!({"gift_id": rose}),
+        json!({"quantity": 1}),
+    ] {
+        let r = send(&app, &u, &h, body.clone()).await;
+        assert_eq!(r.status, 400, "{body} → {r:?}");
+    }
+    assert_eq!(app.wallet(&u).await, (10, 0));
+    assert_eq!(app.wallet(&h).await, (10, 0));
+    assert_eq!(ledger(&app, &u).await.len(), 1);
+}
+
+#[tokio::test]
+async fn too_few_coins_is_402_and_changes_nothing() {
+    let app = TestApp::start().await;
+    let (admin, u, h) = (app.admin().await, app.user("Cy").await, host(&app, "Di").await);
+    let car = gift(&app, &admin, "Car", 500).await;
+    app.grant(&admin, &u, 499).await;
+    let r = send(&app, &u, &h, json!({"gift_id": car, "quantity": 1})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (402, Some("insufficient_coins")));
+    assert_eq!(app.wallet(&u).await, (499, 0));
+    assert_eq!(app.wallet(&h).await, (0, 0));
+    assert_eq!(ledger(&app, &h).await.len(), 0);
+}
+
+#[tokio::test]
+async fn twenty_sends_at_once_with_coins_for_five_give_exactly_five() {
+    let app = TestApp::start().await;
+    let (admin, u, h) = (app.admin().await, app.user("Ed").await, host(&app, "Flo").await);
+    let heart = gift(&app, &admin, "Heart", 10).await;
+    app.grant(&admin, &u, 50).await;
+    let rs = join_all((0..20).map(|_| send(&app, &u, &h, json!({"gift_id": heart, "quantity": 1})))).await;
+    let ok = rs.iter().filter(|r| r.status == 201).count();
+    let short = rs.iter().filter(|r| r.status == 402).count();
+    assert_eq!((ok, short), (5, 15), "{rs:?}");
+    assert_eq!(app.wallet(&u).await, (0, 0));
+    assert_eq!(app.wallet(&h).await, (0, 50));
+    assert_eq!(ledger(&app, &u).await.iter().filter(|e| e["type"] == "gift_sent").count(), 5);
+    assert_eq!(ledger(&app, &h).await.len(), 5);
+    let mut after: Vec<i64> = ledger(&app, &h).await.iter().map(|e| e["balance_after"].as_i64().unwrap()).collect();
+    after.sort();
+    assert_eq!(after, vec![10, 20, 30, 40, 50]);
+}
+
+#[tokio::test]
+async fn a_repeated_idempotency_key_sends_once() {
+    let app = TestApp::start().await;
+    let (admin, u, h) = (app.admin().await, app.user("Gil").await, host(&app, "Hal").await);
+    let heart = gift(&app, &admin, "Heart", 10).await;
+    app.grant(&admin, &u, 100).await;
+    let path = format!("/users/{}/gifts", h.id);
+    let body = json!({"gift_id": heart, "quantity": 2});
+    let rs = join_all((0..8).map(|_| app.post_idem(&path, &u.access, "tap-1", body.clone()))).await;
+    assert!(rs.iter().all(|r| r.status == 201 && r.body == rs[0].body), "{rs:?}");
+    assert_eq!(app.wallet(&u).await, (80, 0));
+    assert_eq!(app.wallet(&h).await, (0, 20));
+}
+
+#[tokio::test]
+async fn a_retired_gift_cannot_be_sent_but_history_keeps_it() {
+    let app = TestApp::start().await;
+    let (admin, u, h) = (app.admin().await, app.user("Ian").await, host(&app, "Joy").await);
+    let rose = gift(&app, &admin, "Rose", 1).await;
+    app.grant(&admin, &u, 10).await;
+    assert_eq!(send(&app, &u, &h, json!({"gift_id": rose, "quantity": 1})).await.status, 201);
+    app.call("DELETE", &format!("/admin/gifts/{rose}"), Some(&admin.access), None).await;
+    let r = send(&app, &u, &h, json!({"gift_id": rose, "quantity": 1})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("gift_retired")));
+    assert_eq!(app.wallet(&u).await, (9, 0));
+    assert_eq!(ledger(&app, &u).await[0]["gift_name"], "Rose");
+}
+
+#[tokio::test]
+async fn banned_senders_cannot_move_coins() {
+    let app = TestApp::start().await;
+    let (admin, u, h) = (app.admin().await, app.user("Kim").await, host(&app, "Lou").await);
+    let rose = gift(&app, &admin, "Rose", 1).await;
+    app.grant(&admin, &u, 10).await;
+    app.state.db.set_banned(&u.id, true).await.unwrap();
+    let r = send(&app, &u, &h, json!({"gift_id": rose, "quantity": 1})).await;
+    assert_eq!(r.status, 403);
+    assert_eq!(app.state.db.get_account(&u.id).await.unwrap().unwrap().coins, 10);
+}
+
+#[tokio::test]
+async fn coins_granted_equal_coins_held_plus_earnings_after_any_mix() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let users = join_all((0..4).map(|_| app.user("Mia"))).await;
+    let hosts = join_all((0..2).map(|_| host(&app, "Ned"))).await;
+    let gifts = [
+        gift(&app, &admin, "Rose", 1).await,
+        gift(&app, &admin, "Heart", 10).await,
+        gift(&app, &admin, "Car", 500).await,
+    ];
+    let mut granted = 0;
+    for (i, u) in users.iter().enumerate() {
+        let amount = 300 + 111 * i as i64;
+        app.grant(&admin, u, amount).await;
+        granted += amount;
+    }
+    app.grant(&admin, &users[0], -50).await;
+    granted -= 50;
+    let sends = users.iter().enumerate().flat_map(|(i, u)| {
+        let hosts = &hosts;
+        let gifts = &gifts;
+        (0..6).map(move |j| (u, &hosts[(i + j) % 2], &gifts[j % 3], 1 + (j as i64 % 3)))
+    });
+    let rs = join_all(sends.map(|(u, h, g, q)| send(&app, u, h, json!({"gift_id": g, "quantity": q})))).await;
+    assert!(rs.iter().all(|r| r.status == 201 || r.status == 402), "{rs:?}");
+    assert!(rs.iter().any(|r| r.status == 201));
+    let (coins, earnings) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!(coins + earnings, granted);
+    assert!(coins >= 0 && earnings > 0);
+}
