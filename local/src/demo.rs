@@ -4,6 +4,7 @@
 
 use app::accounts::{self, BootstrapAdminInput, RegisterInput};
 use app::gifts::{self, GiftInput};
+use app::packages::{self, PackageInput};
 use app::wallet::{self, GrantInput, Idem};
 use app::{ApiError, AppState};
 
@@ -12,6 +13,8 @@ pub const HOST_EMAILS: [&str; 2] = ["host1@demo.local", "host2@demo.local"];
 pub const USER_EMAILS: [&str; 2] = ["user1@demo.local", "user2@demo.local"];
 pub const HOST_CALL_PRICE: i64 = 60;
 pub const USER_START_COINS: i64 = 1000;
+/// (coins, bonus, price in paise): INR packages.
+pub const PACKAGES: [(i64, i64, i64); 3] = [(100, 0, 9_900), (500, 50, 44_900), (1200, 200, 99_900)];
 pub const GIFTS: [(&str, i64); 4] = [("Rose", 1), ("Heart", 10), ("Car", 500), ("Castle", 1000)];
 
 pub struct DemoPasswords {
@@ -79,6 +82,18 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> 
                 active: None,
             };
             gifts::create_gift(state, input).await?;
+        }
+    }
+    if state.db.list_catalog::<store::CoinPackage>(store::Catalog::CoinPackage, true, 1, None).await?.items.is_empty() {
+        for (coins, bonus, price) in PACKAGES {
+            let input = PackageInput {
+                coins: Some(coins),
+                bonus_coins: Some(bonus),
+                price_minor: Some(price),
+                currency: Some("INR".into()),
+                active: None,
+            };
+            packages::create_coin_package(state, input).await?;
         }
     }
     let admin_id = state.db.find_account_by_login(ADMIN_EMAIL).await?.map(|a| a.id).unwrap_or_default();

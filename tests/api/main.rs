@@ -5,6 +5,7 @@
 mod accounts;
 mod consistency;
 mod gifts;
+mod packages;
 mod social;
 mod support;
 mod wallet;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod gifts;
 pub mod http;
 pub mod lambda;
+pub mod packages;
 pub mod routes;
 pub mod social;
 pub mod state;

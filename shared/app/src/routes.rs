@@ -9,7 +9,7 @@ use store::Role;
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
-use crate::{AppState, accounts, gifts, social, wallet};
+use crate::{AppState, accounts, gifts, packages, social, wallet};
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
 
@@ -70,6 +70,10 @@ pub static ROUTES: &[Route] = &[
     route!("update-gift", "PATCH", "/admin/gifts/{id}", ADMIN, gifts::update_gift_http),
     route!("delete-gift", "DELETE", "/admin/gifts/{id}", ADMIN, gifts::delete_gift_http),
     route!("send-gift", "POST", "/users/{id}/gifts", ANY, gifts::send_gift_http),
+    route!("list-coin-packages", "GET", "/coin-packages", Access::Public, packages::list_coin_packages_http),
+    route!("create-coin-package", "POST", "/admin/coin-packages", ADMIN, packages::create_coin_package_http),
+    route!("update-coin-package", "PATCH", "/admin/coin-packages/{id}", ADMIN, packages::update_coin_package_http),
+    route!("delete-coin-package", "DELETE", "/admin/coin-packages/{id}", ADMIN, packages::delete_coin_package_http),
     route!("grant-coins", "POST", "/admin/users/{id}/coins", ADMIN, wallet::grant_coins_http),
 ];
 

@@ -1,0 +1,128 @@
+//! The coin-package catalog: admin CRUD and the apps' list.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::{Catalog, CoinPackage};
+
+use crate::error::ApiResult;
+use crate::gifts::positive;
+use crate::http::{Ctx, Reply, list_reply};
+use crate::{ApiError, AppState, validate, views};
+
+pub const MAX_COINS: i64 = 10_000_000;
+pub const MAX_PRICE_MINOR: i64 = 10_000_000_000;
+
+fn package_json(p: &CoinPackage) -> Value {
+    json!({
+        "id": p.id,
+        "coins": p.coins,
+        "bonus_coins": p.bonus_coins,
+        "price_minor": p.price_minor,
+        "currency": p.currency,
+        "active": p.active,
+        "created_at": views::time(p.created_at),
+        "updated_at": views::time(p.updated_at),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageInput {
+    pub coins: Option<i64>,
+    pub bonus_coins: Option<i64>,
+    pub price_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub active: Option<bool>,
+}
+
+impl PackageInput {
+    fn apply(self, p: &mut CoinPackage) -> ApiResult<()> {
+        if let Some(c) = self.coins {
+            p.coins = positive("coins", c, MAX_COINS)?;
+        }
+        if let Some(b) = self.bonus_coins {
+            if !(0..=MAX_COINS).contains(&b) {
+                return Err(ApiError::invalid(format!("bonus_coins: a whole number from 0 to {MAX_COINS}")));
+            }
+            p.bonus_coins = b;
+        }
+        if let Some(m) = self.price_minor {
+            p.price_minor = positive("price_minor", m, MAX_PRICE_MINOR)?;
+        }
+        if let Some(c) = self.currency {
+            if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
+                return Err(ApiError::invalid("currency: an ISO 4217 code like INR or USD"));
+            }
+            p.currency = c.to_ascii_uppercase();
+        }
+        if let Some(a) = self.active {
+            p.active = a;
+        }
+        Ok(())
+    }
+}
+
+pub async fn list_coin_packages_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (limit, start) = ctx.page(state, "coin-packages")?;
+    let page = state.db.list_catalog::<CoinPackage>(Catalog::CoinPackage, true, limit, start).await?;
+    Ok(list_reply(state, "coin-packages", page.items.iter().map(package_json).collect(), page.next))
+}
+
+pub async fn create_coin_package(state: &AppState, input: PackageInput) -> ApiResult<CoinPackage> {
+    for (field, given) in [
+        ("coins", input.coins.is_some()),
+        ("price_minor", input.price_minor.is_some()),
+        ("currency", input.currency.is_some()),
+    ] {
+        if !given {
+            return Err(ApiError::invalid(format!("{field}: required")));
+        }
+    }
+    let now = state.now();
+    let mut p = CoinPackage {
+        id: ulid::Ulid::new().to_string(),
+        coins: 0,
+        bonus_coins: 0,
+        price_minor: 0,
+        currency: String::new(),
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    input.apply(&mut p)?;
+    state.db.put_catalog_entry(Catalog::CoinPackage, &p, true).await?;
+    Ok(p)
+}
+
+pub async fn create_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    Ok(Reply::created(package_json(&create_coin_package(state, ctx.json()?).await?)))
+}
+
+pub async fn existing_package(state: &AppState, id: &str) -> ApiResult<CoinPackage> {
+    let id = validate::id("id", id).map_err(|_| ApiError::not_found("coin package not found"))?;
+    state
+        .db
+        .get_catalog_entry(Catalog::CoinPackage, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("coin package not found"))
+}
+
+pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let input: PackageInput = ctx.json()?;
+    let mut p = existing_package(state, ctx.param("id")).await?;
+    input.apply(&mut p)?;
+    p.updated_at = state.now();
+    state.db.put_catalog_entry(Catalog::CoinPackage, &p, false).await?;
+    Ok(Reply::ok(package_json(&p)))
+}
+
+/// Retires the package: it can no longer be bought; recharges keep their copy of its terms.
+pub async fn delete_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let mut p = existing_package(state, ctx.param("id")).await?;
+    if p.active {
+        p.active = false;
+        p.updated_at = state.now();
+        state.db.put_catalog_entry(Catalog::CoinPackage, &p, false).await?;
+    }
+    Ok(Reply::no_content())
+}

@@ -1,0 +1,28 @@
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::CatalogEntry;
+
+/// A coin package the apps sell: `coins + bonus_coins` for `price_minor` in `currency`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CoinPackage {
+    pub id: String,
+    pub coins: i64,
+    pub bonus_coins: i64,
+    pub price_minor: i64,
+    pub currency: String,
+    pub active: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl CatalogEntry for CoinPackage {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn active(&self) -> bool {
+        self.active
+    }
+    fn sort_key(&self) -> String {
+        format!("{:012}", self.coins)
+    }
+}
