@@ -19,6 +19,7 @@ stack_up "${DDB_PORT:-8000}" "${MOTO_PORT:-5000}"
 export TABLE_NAME="${TABLE_NAME:-streamly-local}"
 export JWT_SECRET="${JWT_SECRET:-local-development-secret-not-for-production}"
 export EMAIL_FROM="${EMAIL_FROM:-no-reply@demo.local}"
+export PAYMENTS_MODE=local # made-up provider orders; webhook secrets whsec_local_demo / rzp_local_demo
 export API_ADDR="${API_ADDR:-127.0.0.1:3000}"
 target/debug/dev-server &
 SERVER=$!

@@ -6,6 +6,7 @@ mod accounts;
 mod consistency;
 mod gifts;
 mod packages;
+mod recharges;
 mod social;
 mod support;
 mod wallet;

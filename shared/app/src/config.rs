@@ -8,7 +8,19 @@ pub struct Config {
     pub app_name: String,
     pub access_ttl_secs: i64,
     pub refresh_ttl_secs: i64,
+    /// `PAYMENTS_MODE=local`: provider orders are made up, no network.
+    pub payments_local: bool,
+    pub stripe_webhook_secret: String,
+    pub razorpay_webhook_secret: String,
+    /// Live mode only: API keys for creating orders.
+    pub stripe_secret_key: String,
+    pub razorpay_key_id: String,
+    pub razorpay_key_secret: String,
 }
+
+/// The local stack's webhook secrets (`make run`, tests); never used in live mode.
+pub const LOCAL_STRIPE_WEBHOOK_SECRET: &str = "whsec_local_demo";
+pub const LOCAL_RAZORPAY_WEBHOOK_SECRET: &str = "rzp_local_demo";
 
 pub const MIN_SECRET_LEN: usize = 32;
 
@@ -21,6 +33,12 @@ impl Config {
             app_name: "Streamly".into(),
             access_ttl_secs: 15 * 60,
             refresh_ttl_secs: 30 * 24 * 3600,
+            payments_local: true,
+            stripe_webhook_secret: LOCAL_STRIPE_WEBHOOK_SECRET.into(),
+            razorpay_webhook_secret: LOCAL_RAZORPAY_WEBHOOK_SECRET.into(),
+            stripe_secret_key: String::new(),
+            razorpay_key_id: String::new(),
+            razorpay_key_secret: String::new(),
         }
     }
 
@@ -36,6 +54,19 @@ impl Config {
         }
         if let Ok(name) = var("APP_NAME") {
             c.app_name = name;
+        }
+        c.payments_local = var("PAYMENTS_MODE").is_ok_and(|m| m == "local");
+        if c.payments_local {
+            c.stripe_webhook_secret = var("STRIPE_WEBHOOK_SECRET").unwrap_or(c.stripe_webhook_secret);
+            c.razorpay_webhook_secret = var("RAZORPAY_WEBHOOK_SECRET").unwrap_or(c.razorpay_webhook_secret);
+        } else {
+            // Only the recharge and webhook functions get these; elsewhere they stay
+            // empty and any use of them answers 503 (see `recharges`).
+            c.stripe_webhook_secret = var("STRIPE_WEBHOOK_SECRET").unwrap_or_default();
+            c.razorpay_webhook_secret = var("RAZORPAY_WEBHOOK_SECRET").unwrap_or_default();
+            c.stripe_secret_key = var("STRIPE_SECRET_KEY").unwrap_or_default();
+            c.razorpay_key_id = var("RAZORPAY_KEY_ID").unwrap_or_default();
+            c.razorpay_key_secret = var("RAZORPAY_KEY_SECRET").unwrap_or_default();
         }
         Ok(c)
     }

@@ -12,6 +12,7 @@ pub mod gifts;
 pub mod http;
 pub mod lambda;
 pub mod packages;
+pub mod recharges;
 pub mod routes;
 pub mod social;
 pub mod state;

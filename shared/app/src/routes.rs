@@ -9,7 +9,7 @@ use store::Role;
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
-use crate::{AppState, accounts, gifts, packages, social, wallet};
+use crate::{AppState, accounts, gifts, packages, recharges, social, wallet};
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
 
@@ -74,6 +74,9 @@ pub static ROUTES: &[Route] = &[
     route!("create-coin-package", "POST", "/admin/coin-packages", ADMIN, packages::create_coin_package_http),
     route!("update-coin-package", "PATCH", "/admin/coin-packages/{id}", ADMIN, packages::update_coin_package_http),
     route!("delete-coin-package", "DELETE", "/admin/coin-packages/{id}", ADMIN, packages::delete_coin_package_http),
+    route!("create-recharge", "POST", "/recharges", ANY, recharges::create_recharge_http),
+    route!("stripe-webhook", "POST", "/webhooks/stripe", Access::Public, recharges::stripe_webhook_http),
+    route!("razorpay-webhook", "POST", "/webhooks/razorpay", Access::Public, recharges::razorpay_webhook_http),
     route!("grant-coins", "POST", "/admin/users/{id}/coins", ADMIN, wallet::grant_coins_http),
 ];
 

@@ -1,4 +1,5 @@
 use integrations::Messenger;
+use integrations::payments::Payments;
 use store::Db;
 
 use crate::{Clock, Config};
@@ -8,6 +9,7 @@ use crate::{Clock, Config};
 pub struct AppState {
     pub db: Db,
     pub messenger: Messenger,
+    pub payments: Payments,
     pub config: Config,
     pub clock: Clock,
 }
@@ -16,7 +18,17 @@ impl AppState {
     pub fn new(sdk: &aws_config::SdkConfig, config: Config, clock: Clock) -> Self {
         let db = Db::new(store::DynamoClient::new(sdk), config.table.clone());
         let messenger = Messenger::new(sdk, config.email_from.clone());
-        AppState { db, messenger, config, clock }
+        let payments = if config.payments_local {
+            Payments::Local
+        } else {
+            Payments::Live {
+                http: reqwest::Client::new(),
+                stripe_secret_key: config.stripe_secret_key.clone(),
+                razorpay_key_id: config.razorpay_key_id.clone(),
+                razorpay_key_secret: config.razorpay_key_secret.clone(),
+            }
+        };
+        AppState { db, messenger, payments, config, clock }
     }
 
     /// The Lambda and dev-server start-up: SDK settings (region, credentials,

@@ -1,6 +1,7 @@
-//! Outbound integrations. This slice has e-mail (SES v2) and SMS (SNS); Agora,
-//! FCM, Firebase and payment signatures join here in later slices.
+//! Outbound integrations: e-mail (SES v2), SMS (SNS), payment providers
+//! (Stripe, Razorpay); Agora, FCM and Firebase join here in later slices.
 
 mod messaging;
+pub mod payments;
 
 pub use messaging::{Messenger, SendError};

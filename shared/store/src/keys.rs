@@ -59,3 +59,11 @@ pub const ROOM: &str = "ROOM";
 pub fn room_gifter(sender: &str) -> String {
     format!("GIFTER#{sender}")
 }
+pub fn recharge(id: &str) -> String {
+    format!("RECHARGE#{id}")
+}
+pub const RECHARGE: &str = "RECHARGE";
+pub fn payment_ref(provider: &str, reference: &str) -> String {
+    format!("PAYREF#{provider}#{reference}")
+}
+pub const PAYMENT_REF: &str = "PAYREF";

@@ -1,0 +1,210 @@
+use futures::future::join_all;
+use integrations::payments::{razorpay_webhook_signature, stripe_signature};
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+const STRIPE_SECRET: &str = app::config::LOCAL_STRIPE_WEBHOOK_SECRET;
+const RAZORPAY_SECRET: &str = app::config::LOCAL_RAZORPAY_WEBHOOK_SECRET;
+
+async fn package(app: &TestApp, admin: &User) -> String {
+    let body = json!({"coins": 500, "bonus_coins": 50, "price_minor": 44900, "currency": "INR"});
+    let r = app.post("/admin/coin-packages", Some(&admin.access), body).await;
+    r.body["id"].as_str().unwrap().to_string()
+}
+
+async fn recharge(app: &TestApp, u: &User, package_id: &str, provider: &str) -> Value {
+    let r = app.post("/recharges", Some(&u.access), json!({"package_id": package_id, "provider": provider})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    r.body
+}
+
+fn stripe_event(r: &Value, amount: i64) -> String {
+    json!({
+        "id": "evt_1", "object": "event", "type": "payment_intent.succeeded",
+        "data": {"object": {"id": r["provider_ref"], "object": "payment_intent", "amount": amount, "currency": "inr",
+            "metadata": {"recharge_id": r["id"]}}}
+    })
+    .to_string()
+}
+
+fn razorpay_event(order_id: &Value, amount: i64) -> String {
+    json!({"event": "payment.captured", "payload": {"payment": {"entity": {"id": "pay_1", "order_id": order_id, "amount": amount, "currency": "INR"}}}})
+        .to_string()
+}
+
+impl TestApp {
+    async fn webhook(&self, path: &str, header: &str, sig: &str, body: &str) -> Resp {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(header, sig)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        Resp { status, body: res.json().await.unwrap_or(Value::Null) }
+    }
+
+    async fn stripe(&self, body: &str) -> Resp {
+        let t = self.state.clock.now_ms() / 1000;
+        self.webhook(
+            "/webhooks/stripe",
+            "stripe-signature",
+            &format!("t={t},v1={}", stripe_signature(STRIPE_SECRET, t, body.as_bytes())),
+            body,
+        )
+        .await
+    }
+
+    async fn razorpay(&self, body: &str) -> Resp {
+        self.webhook(
+            "/webhooks/razorpay",
+            "x-razorpay-signature",
+            &razorpay_webhook_signature(RAZORPAY_SECRET, body.as_bytes()),
+            body,
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn a_recharge_is_a_pending_order_with_the_providers_reference() {
+    let app = TestApp::start().await;
+    let (admin, u) = (app.admin().await, app.user("Raj").await);
+    let p = package(&app, &admin).await;
+    let s = recharge(&app, &u, &p, "stripe").await;
+    assert!(s["provider_ref"].as_str().unwrap().starts_with("pi_local_"));
+    assert_eq!(
+        (s["status"].as_str(), s["coins"].as_i64(), s["amount_minor"].as_i64(), s["currency"].as_str()),
+        (Some("pending"), Some(500), Some(44900), Some("INR"))
+    );
+    let r = recharge(&app, &u, &p, "razorpay").await;
+    assert!(r["provider_ref"].as_str().unwrap().starts_with("order_local_"));
+    assert_eq!(app.wallet(&u).await, (0, 0), "nothing is credited before the webhook");
+    let bad = app.post("/recharges", Some(&u.access), json!({"package_id": p, "provider": "paypal"})).await;
+    assert_eq!(bad.status, 400);
+    let bad = app.post("/recharges", Some(&u.access), json!({"package_id": "nope", "provider": "stripe"})).await;
+    assert_eq!(bad.status, 404);
+    let a = app.post_idem("/recharges", &u.access, "buy-1", json!({"package_id": p, "provider": "stripe"})).await;
+    let b = app.post_idem("/recharges", &u.access, "buy-1", json!({"package_id": p, "provider": "stripe"})).await;
+    assert_eq!((a.status, &a.body), (b.status, &b.body));
+    app.call("DELETE", &format!("/admin/coin-packages/{p}"), Some(&admin.access), None).await;
+    let r = app.post("/recharges", Some(&u.access), json!({"package_id": p, "provider": "stripe"})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("package_retired")));
+}
+
+#[tokio::test]
+async fn a_stripe_webhook_delivered_ten_times_at_once_credits_once() {
+    let app = TestApp::start().await;
+    let (admin, u) = (app.admin().await, app.user("Sam").await);
+    let p = package(&app, &admin).await;
+    let r = recharge(&app, &u, &p, "stripe").await;
+    let body = stripe_event(&r, 44900);
+    let rs = join_all((0..10).map(|_| app.stripe(&body))).await;
+    assert!(rs.iter().all(|r| r.status == 200), "{rs:?}");
+    assert_eq!(rs.iter().filter(|r| r.body["status"] == "credited").count(), 1, "{rs:?}");
+    assert_eq!(app.wallet(&u).await, (550, 0));
+    let ledger = app.get("/me/transactions", &u.access).await;
+    let e = &ledger.body["items"][0];
+    assert_eq!(
+        (e["type"].as_str(), e["amount"].as_i64(), e["recharge_id"].as_str()),
+        (Some("recharge"), Some(550), r["id"].as_str())
+    );
+    assert_eq!(ledger.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(app.stripe(&body).await.body["status"], "ignored");
+}
+
+#[tokio::test]
+async fn bad_stripe_signatures_are_400_and_credit_nothing() {
+    let app = TestApp::start().await;
+    let (admin, u) = (app.admin().await, app.user("Tom").await);
+    let p = package(&app, &admin).await;
+    let r = recharge(&app, &u, &p, "stripe").await;
+    let body = stripe_event(&r, 44900);
+    let t = app.state.clock.now_ms() / 1000;
+    let good = stripe_signature(STRIPE_SECRET, t, body.as_bytes());
+    let tampered = body.replace("44900", "44901");
+    let old_t = t - 301;
+    let old = format!("t={old_t},v1={}", stripe_signature(STRIPE_SECRET, old_t, body.as_bytes()));
+    let foreign = format!("t={t},v1={}", stripe_signature("whsec_someone_else", t, body.as_bytes()));
+    for (sig, b) in [
+        (format!("t={t},v1={good}"), tampered.as_str()),
+        (old, body.as_str()),
+        (foreign, body.as_str()),
+        ("".into(), body.as_str()),
+    ] {
+        let res = app.webhook("/webhooks/stripe", "stripe-signature", &sig, b).await;
+        assert_eq!((res.status, res.body["error"].as_str()), (400, Some("invalid_signature")), "{sig}");
+    }
+    let res = app.webhook("/webhooks/razorpay", "x-other", "x", &body).await;
+    assert_eq!(res.status, 400);
+    assert_eq!(app.wallet(&u).await, (0, 0));
+}
+
+#[tokio::test]
+async fn razorpay_captures_credit_once_and_bad_signatures_are_refused() {
+    let app = TestApp::start().await;
+    let (admin, u) = (app.admin().await, app.user("Uma").await);
+    let p = package(&app, &admin).await;
+    let r = recharge(&app, &u, &p, "razorpay").await;
+    let body = razorpay_event(&r["provider_ref"], 44900);
+    let bad = app
+        .webhook(
+            "/webhooks/razorpay",
+            "x-razorpay-signature",
+            &razorpay_webhook_signature("other", body.as_bytes()),
+            &body,
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(app.wallet(&u).await, (0, 0));
+    let rs = join_all((0..10).map(|_| app.razorpay(&body))).await;
+    assert_eq!(rs.iter().filter(|r| r.body["status"] == "credited").count(), 1, "{rs:?}");
+    assert_eq!(app.wallet(&u).await, (550, 0));
+}
+
+#[tokio::test]
+async fn mismatched_unknown_and_unhandled_events_are_ignored() {
+    let app = TestApp::start().await;
+    let (admin, u) = (app.admin().await, app.user("Vin").await);
+    let p = package(&app, &admin).await;
+    let s = recharge(&app, &u, &p, "stripe").await;
+    let z = recharge(&app, &u, &p, "razorpay").await;
+    let cases = [
+        app.stripe(&stripe_event(&s, 100)).await,
+        app.stripe(&stripe_event(&json!({"id": "x", "provider_ref": "pi_unknown"}), 44900)).await,
+        app.stripe(&stripe_event(&s, 44900).replace("payment_intent.succeeded", "payment_intent.created")).await,
+        app.stripe(&stripe_event(&s, 44900).replace("\"inr\"", "\"usd\"")).await,
+        app.razorpay(&razorpay_event(&z["provider_ref"], 1)).await,
+        app.razorpay(&razorpay_event(&json!("order_unknown"), 44900)).await,
+        app.razorpay(&razorpay_event(&z["provider_ref"], 44900).replace("payment.captured", "payment.failed")).await,
+        // A Razorpay event naming a Stripe reference finds no Razorpay order.
+        app.razorpay(&razorpay_event(&s["provider_ref"], 44900)).await,
+    ];
+    for c in cases {
+        assert_eq!((c.status, c.body["status"].as_str()), (200, Some("ignored")), "{c:?}");
+    }
+    assert_eq!(app.wallet(&u).await, (0, 0));
+}
+
+#[tokio::test]
+async fn both_providers_events_racing_credit_once() {
+    let app = TestApp::start().await;
+    let (admin, u) = (app.admin().await, app.user("Wu").await);
+    let p = package(&app, &admin).await;
+    let s = recharge(&app, &u, &p, "stripe").await;
+    let stripe_body = stripe_event(&s, 44900);
+    let rzp_body = razorpay_event(&s["provider_ref"], 44900);
+    let (a, b) = futures::join!(
+        join_all((0..5).map(|_| app.stripe(&stripe_body))),
+        join_all((0..5).map(|_| app.razorpay(&rzp_body)))
+    );
+    let credited = a.iter().chain(b.iter()).filter(|r| r.body["status"] == "credited").count();
+    assert_eq!(credited, 1);
+    assert_eq!(app.wallet(&u).await, (550, 0));
+    let (coins, earnings) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!(coins + earnings, 550);
+}
