@@ -18,5 +18,6 @@ check:
 build:
 	cargo lambda build --release --arm64 --bins --package functions
 
+# send-gift through the use case vs the bare transaction, on DynamoDB Local.
 bench:
-	@echo "no benchmarks yet: they arrive with the coin economy"
+	@local/bench.sh

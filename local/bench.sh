@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `make bench`: the benchmarks against the local stack (own ports, reused if up).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+local/install.sh
+source local/stack.sh
+trap stack_down EXIT
+stack_up "${BENCH_DDB_PORT:-8020}" "${BENCH_MOTO_PORT:-5020}"
+cargo run --quiet -p local --bin bench
