@@ -159,15 +159,9 @@ pub async fn send_gift(
     }
     with_retries(state, idem, || async {
         let now = state.now();
-        let ids = [sender_id.to_string(), receiver_id.to_string()];
-        let (accounts, gift) =
-            tokio::try_join!(state.db.get_accounts(&ids), state.db.get_catalog_entry::<Gift>(Catalog::Gift, &gift_id))?;
-        let sender = accounts
-            .iter()
-            .find(|a| a.id == sender_id)
-            .ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
-        let receiver =
-            accounts.iter().find(|a| a.id == receiver_id).ok_or_else(|| ApiError::not_found("user not found"))?;
+        let (sender, receiver, gift) = state.db.gift_send_view(sender_id, receiver_id, &gift_id).await?;
+        let sender = sender.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
+        let receiver = receiver.ok_or_else(|| ApiError::not_found("user not found"))?;
         if receiver.role != Role::Host {
             return Err(ApiError::invalid("id: gifts can only be sent to hosts"));
         }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Catalog, CatalogEntry, bool_av};
 use crate::db::{Db, TxItem, n, s};
 use crate::wallet::{IdempotentReply, WalletChange};
-use crate::{Result, keys};
+use crate::{Account, Result, keys};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Gift {
@@ -101,6 +101,33 @@ impl Db {
             items.push(self.idempotency_item(account, key, reply)?);
         }
         self.transact(items).await
+    }
+
+    /// What a gift send decides on, in one BatchGetItem: the sender, the
+    /// receiver and the gift.
+    pub async fn gift_send_view(
+        &self,
+        sender_id: &str,
+        receiver_id: &str,
+        gift_id: &str,
+    ) -> Result<(Option<Account>, Option<Account>, Option<Gift>)> {
+        let keys = vec![
+            Self::key(keys::account(sender_id), keys::PROFILE),
+            Self::key(keys::account(receiver_id), keys::PROFILE),
+            Self::catalog_key(Catalog::Gift, gift_id),
+        ];
+        let (mut sender, mut receiver, mut gift) = (None, None, None);
+        for item in self.batch_get(keys).await? {
+            let pk = item.get(crate::table::PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            if pk == keys::account(sender_id) {
+                sender = Some(serde_dynamo::from_item(item)?);
+            } else if pk == keys::account(receiver_id) {
+                receiver = Some(serde_dynamo::from_item(item)?);
+            } else {
+                gift = Some(serde_dynamo::from_item(item)?);
+            }
+        }
+        Ok((sender, receiver, gift))
     }
 
     /// A room's gift total (`host_earning`), 0 when nothing was sent in it.
