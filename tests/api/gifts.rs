@@ -247,3 +247,33 @@ async fn coins_granted_equal_coins_held_plus_earnings_after_any_mix() {
     assert_eq!(coins + earnings, granted);
     assert!(coins >= 0 && earnings > 0);
 }
+
+#[tokio::test]
+async fn repeated_sends_stay_exact_when_balances_change_elsewhere() {
+    let app = TestApp::start().await;
+    let (admin, u, h) = (app.admin().await, app.user("Ora").await, host(&app, "Pia").await);
+    let heart = gift(&app, &admin, "Heart", 10).await;
+    app.grant(&admin, &u, 30).await;
+    assert_eq!(send(&app, &u, &h, json!({"gift_id": heart, "quantity": 1})).await.status, 201);
+    // Coins and earnings move outside this sender's sends.
+    app.grant(&admin, &u, 5).await;
+    app.grant(&admin, &h, 7).await;
+    let r = send(&app, &u, &h, json!({"gift_id": heart, "quantity": 1})).await;
+    assert_eq!((r.status, r.body["wallet"]["coins"].as_i64()), (201, Some(15)));
+    assert_eq!(app.wallet(&h).await, (7, 20));
+    assert_eq!(ledger(&app, &h).await.iter().find(|e| e["type"] == "gift_received").unwrap()["balance_after"], 20);
+    // The price changes: the next send pays the new price.
+    app.call("PATCH", &format!("/admin/gifts/{heart}"), Some(&admin.access), Some(json!({"price_coins": 5}))).await;
+    let r = send(&app, &u, &h, json!({"gift_id": heart, "quantity": 1})).await;
+    assert_eq!((r.status, r.body["total_coins"].as_i64()), (201, Some(5)));
+    // The balance is taken away: 402, nothing changes.
+    app.grant(&admin, &u, -10).await;
+    let r = send(&app, &u, &h, json!({"gift_id": heart, "quantity": 1})).await;
+    assert_eq!(r.status, 402);
+    assert_eq!(app.wallet(&u).await, (0, 0));
+    // And recharged again, it goes through.
+    app.grant(&admin, &u, 5).await;
+    assert_eq!(send(&app, &u, &h, json!({"gift_id": heart, "quantity": 1})).await.status, 201);
+    assert_eq!(app.wallet(&u).await, (0, 0));
+    assert_eq!(app.wallet(&h).await, (7, 30));
+}

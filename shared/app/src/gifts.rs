@@ -157,11 +157,27 @@ pub async fn send_gift(
     if sender_id == receiver_id {
         return Err(ApiError::invalid("id: you cannot send a gift to yourself"));
     }
+    let view_key = (sender_id.to_string(), receiver_id.to_string(), gift_id.clone());
+    let try_cache = std::sync::atomic::AtomicBool::new(true);
     with_retries(state, idem, || async {
         let now = state.now();
-        let (sender, receiver, gift) = state.db.gift_send_view(sender_id, receiver_id, &gift_id).await?;
+        // From the cache only on the first attempt; a refusal seen there is re-checked fresh.
+        let cached = if try_cache.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            state.gift_views.get(&view_key, now)
+        } else {
+            None
+        };
+        let from_cache = cached.is_some();
+        let (sender, receiver, gift) = match cached {
+            Some((s, r, g)) => (Some(s), Some(r), Some(g)),
+            None => state.db.gift_send_view(sender_id, receiver_id, &gift_id).await?,
+        };
         let sender = sender.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
         let receiver = receiver.ok_or_else(|| ApiError::not_found("user not found"))?;
+        let gift_ok = gift.as_ref().is_some_and(|g| g.active && sender.coins >= g.price_coins * quantity);
+        if from_cache && (sender.banned || receiver.role != Role::Host || !gift_ok) {
+            return Err(ApiError::conflict("balance_changed", "re-read before refusing"));
+        }
         if receiver.role != Role::Host {
             return Err(ApiError::invalid("id: gifts can only be sent to hosts"));
         }
@@ -219,10 +235,18 @@ pub async fn send_gift(
             room_id: room_id.as_deref(),
             idempotency: record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r)),
         };
-        state.db.send_gift(send).await.map_err(|e| match e {
+        let sent = state.db.send_gift(send).await;
+        if sent.is_err() {
+            state.gift_views.forget(&view_key);
+        }
+        sent.map_err(|e| match e {
             store::Error::Condition("room_not_host") => ApiError::invalid("room_id: that room belongs to another host"),
             other => other.into(),
         })?;
+        let (mut sender, mut receiver) = (sender.clone(), receiver.clone());
+        sender.coins -= total;
+        receiver.earnings += total;
+        state.gift_views.put(view_key.clone(), (sender, receiver, gift.clone()), now);
         Ok(reply)
     })
     .await

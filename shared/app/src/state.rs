@@ -1,3 +1,6 @@
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use integrations::Messenger;
 use integrations::payments::Payments;
 use store::Db;
@@ -12,6 +15,46 @@ pub struct AppState {
     pub payments: Payments,
     pub config: Config,
     pub clock: Clock,
+    pub gift_views: GiftViewCache,
+}
+
+/// What the last gift send from this instance saw of (sender, host, gift),
+/// so a sender tapping the same gift again is one read-free transaction.
+/// Never trusted for a decision: the transaction's conditions (exact
+/// balances, gift active at its price, sender not banned) fail on a stale
+/// view and the send re-reads; any refusal is re-checked against a fresh read.
+#[derive(Clone, Debug, Default)]
+pub struct GiftViewCache(
+    Arc<Mutex<HashMap<(String, String, String), (store::Account, store::Account, store::Gift, i64)>>>,
+);
+
+impl GiftViewCache {
+    const TTL_MS: i64 = 30_000;
+    const MAX_ENTRIES: usize = 4096;
+
+    pub fn get(
+        &self,
+        key: &(String, String, String),
+        now: i64,
+    ) -> Option<(store::Account, store::Account, store::Gift)> {
+        let map = self.0.lock().ok()?;
+        map.get(key).filter(|v| now - v.3 < Self::TTL_MS).map(|(s, r, g, _)| (s.clone(), r.clone(), g.clone()))
+    }
+
+    pub fn put(&self, key: (String, String, String), view: (store::Account, store::Account, store::Gift), now: i64) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= Self::MAX_ENTRIES {
+                map.clear();
+            }
+            map.insert(key, (view.0, view.1, view.2, now));
+        }
+    }
+
+    pub fn forget(&self, key: &(String, String, String)) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(key);
+        }
+    }
 }
 
 impl AppState {
@@ -28,7 +71,7 @@ impl AppState {
                 razorpay_key_secret: config.razorpay_key_secret.clone(),
             }
         };
-        AppState { db, messenger, payments, config, clock }
+        AppState { db, messenger, payments, config, clock, gift_views: GiftViewCache::default() }
     }
 
     /// The Lambda and dev-server start-up: SDK settings (region, credentials,
