@@ -6,4 +6,4 @@ local/install.sh
 source local/stack.sh
 trap stack_down EXIT
 stack_up "${BENCH_DDB_PORT:-8020}" "${BENCH_MOTO_PORT:-5020}"
-cargo run --quiet -p local --bin bench
+cargo run --quiet --profile bench-local -p local --bin bench
