@@ -20,6 +20,10 @@ export TABLE_NAME="${TABLE_NAME:-streamly-local}"
 export JWT_SECRET="${JWT_SECRET:-local-development-secret-not-for-production}"
 export EMAIL_FROM="${EMAIL_FROM:-no-reply@demo.local}"
 export PAYMENTS_MODE=local # made-up provider orders; webhook secrets whsec_local_demo / rzp_local_demo
+# The local Agora project (tokens checkable with any Agora token tool) and the tick interval.
+export AGORA_APP_ID="${AGORA_APP_ID:-0123456789abcdef0123456789abcdef}"
+export AGORA_APP_CERTIFICATE="${AGORA_APP_CERTIFICATE:-fedcba9876543210fedcba9876543210}"
+export CALL_TICK_SECS="${CALL_TICK_SECS:-60}"
 export API_ADDR="${API_ADDR:-127.0.0.1:3000}"
 target/debug/dev-server &
 SERVER=$!

@@ -58,3 +58,21 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
+
+/// Runs `call-tick` every `every`, as EventBridge does in AWS; logs what it did.
+pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match app::calls::call_tick(&state, state.now()).await {
+            Ok(r) => {
+                let n = |c: &std::sync::atomic::AtomicUsize| app::calls::TickReport::get(c);
+                if n(&r.missed) + n(&r.charged_minutes) + n(&r.ended) + n(&r.dropped) + n(&r.failed) > 0 {
+                    tracing::info!(report = %serde_json::to_string(&r).unwrap_or_default(), "call-tick");
+                }
+            }
+            Err(e) => tracing::error!(error = %e.message, "call-tick failed"),
+        }
+    }
+}

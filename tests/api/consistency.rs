@@ -124,8 +124,7 @@ fn the_template_table_is_the_table_the_code_creates() {
         .iter()
         .map(|a| (a["AttributeName"].as_str().unwrap(), a["AttributeType"].as_str().unwrap()))
         .collect();
-    let expected: Vec<(&str, &str)> = table::attribute_names().into_iter().map(|n| (n, "S")).collect();
-    assert_eq!(attrs, expected);
+    assert_eq!(attrs, table::attributes());
     let key = |ks: &Value| -> Vec<(String, String)> {
         ks.as_sequence()
             .unwrap()

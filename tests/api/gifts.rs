@@ -12,9 +12,7 @@ async fn gift(app: &TestApp, admin: &User, name: &str, price: i64) -> String {
 }
 
 async fn host(app: &TestApp, name: &str) -> User {
-    let h = app.user(name).await;
-    app.state.db.make_host(&h.id, 60, true).await.unwrap();
-    h
+    app.host(name).await
 }
 
 async fn send(app: &TestApp, from: &User, to: &User, body: Value) -> Resp {
@@ -81,7 +79,8 @@ async fn a_gift_moves_coins_to_host_earnings_with_both_ledger_entries() {
     let (admin, u, h) = (app.admin().await, app.user("Sue").await, host(&app, "Hana").await);
     let heart = gift(&app, &admin, "Heart", 10).await;
     app.grant(&admin, &u, 100).await;
-    let r = send(&app, &u, &h, json!({"gift_id": heart, "quantity": 3, "room_id": "room1"})).await;
+    let room = app.post("/rooms", Some(&h.access), json!({})).await.body["room"]["id"].as_str().unwrap().to_string();
+    let r = send(&app, &u, &h, json!({"gift_id": heart, "quantity": 3, "room_id": room})).await;
     assert_eq!(r.status, 201, "{r:?}");
     assert_eq!((r.body["total_coins"].as_i64(), r.body["wallet"]["coins"].as_i64()), (Some(30), Some(70)));
     assert_eq!(app.wallet(&u).await, (70, 0));
@@ -95,20 +94,22 @@ async fn a_gift_moves_coins_to_host_earnings_with_both_ledger_entries() {
         (sent["counterparty_id"].as_str(), sent["gift_name"].as_str(), sent["quantity"].as_i64()),
         (Some(h.id.as_str()), Some("Heart"), Some(3))
     );
-    assert_eq!(sent["room_id"], "room1");
+    assert_eq!(sent["room_id"], room.as_str());
     let got = &ledger(&app, &h).await[0];
     assert_eq!(
         (got["type"].as_str(), got["amount"].as_i64(), got["balance_after"].as_i64()),
         (Some("gift_received"), Some(30), Some(30))
     );
     assert_eq!(got["balance"], "earnings");
-    assert_eq!(app.state.db.room_host_earning("room1").await.unwrap(), 30);
+    assert_eq!(app.get(&format!("/rooms/{room}"), &u.access).await.body["host_earning"], 30);
     let g: store::Gift = app.state.db.get_catalog_entry(store::Catalog::Gift, &heart).await.unwrap().unwrap();
     assert_eq!((g.sent_count, g.coins_total), (3, 30));
-    // The room belongs to Hana now; another host's gift cannot land in it.
+    // The room is Hana's; another host's gift cannot land in it, nor in a room that does not exist.
     let other = host(&app, "Ola").await;
-    let r = send(&app, &u, &other, json!({"gift_id": heart, "quantity": 1, "room_id": "room1"})).await;
+    let r = send(&app, &u, &other, json!({"gift_id": heart, "quantity": 1, "room_id": room})).await;
     assert_eq!(r.status, 400);
+    let r = send(&app, &u, &h, json!({"gift_id": heart, "quantity": 1, "room_id": "no-such-room"})).await;
+    assert_eq!(r.status, 404);
     assert_eq!(app.wallet(&u).await, (70, 0));
 }
 

@@ -7,6 +7,7 @@ mod consistency;
 mod gifts;
 mod packages;
 mod recharges;
+mod rooms;
 mod social;
 mod support;
 mod wallet;

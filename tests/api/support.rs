@@ -9,6 +9,8 @@ pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub state: AppState,
+    /// What the app "pushed" (the recording notifier behind `state.notifier`).
+    pub notifications: integrations::notify::RecordingNotifier,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -44,7 +46,9 @@ impl TestApp {
         store::table::create(&client, &table).await.expect("create table");
         let mut config = Config::new(table, SECRET);
         config.email_from = "no-reply@test.local".into();
-        let state = AppState::new(&sdk, config, Clock::manual(chrono::Utc::now().timestamp_millis()));
+        let mut state = AppState::new(&sdk, config, Clock::manual(chrono::Utc::now().timestamp_millis()));
+        let notifications = integrations::notify::RecordingNotifier::default();
+        state.notifier = Arc::new(notifications.clone());
         state.messenger.ensure_sender_identity().await.expect("verify sender");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -52,7 +56,7 @@ impl TestApp {
         tokio::spawn(local::server::serve(listener, Arc::new(state.clone()), async {
             let _ = rx.await;
         }));
-        TestApp { base, http: reqwest::Client::new(), state, _shutdown: tx }
+        TestApp { base, http: reqwest::Client::new(), state, notifications, _shutdown: tx }
     }
 
     pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
@@ -152,6 +156,15 @@ impl TestApp {
     pub async fn user(&self, name: &str) -> User {
         let email = format!("{}-{}@example.com", name.to_lowercase(), ulid::Ulid::new().to_string().to_lowercase());
         self.register(json!({"email": email, "password": "password-123", "name": name})).await
+    }
+
+    /// A new host (60 coins a minute, online), signed in again so the token says `host`.
+    pub async fn host(&self, name: &str) -> User {
+        let h = self.user(name).await;
+        self.state.db.make_host(&h.id, 60, true).await.unwrap();
+        let r = self.login(&h.login, "password-123").await;
+        assert_eq!(r.status, 200, "{r:?}");
+        User { access: r.body["access_token"].as_str().unwrap().into(), ..h }
     }
 
     pub async fn register(&self, body: Value) -> User {

@@ -16,11 +16,19 @@ pub struct Config {
     pub stripe_secret_key: String,
     pub razorpay_key_id: String,
     pub razorpay_key_secret: String,
+    /// Agora project: tokens for rooms and calls (certificate from Secrets Manager in AWS).
+    pub agora_app_id: String,
+    pub agora_app_certificate: String,
 }
 
 /// The local stack's webhook secrets (`make run`, tests); never used in live mode.
 pub const LOCAL_STRIPE_WEBHOOK_SECRET: &str = "whsec_local_demo";
 pub const LOCAL_RAZORPAY_WEBHOOK_SECRET: &str = "rzp_local_demo";
+
+/// The local stack's Agora project (`make run`, tests): any standard Agora
+/// token tool can check the tokens the local API hands out.
+pub const LOCAL_AGORA_APP_ID: &str = "0123456789abcdef0123456789abcdef";
+pub const LOCAL_AGORA_APP_CERTIFICATE: &str = "fedcba9876543210fedcba9876543210";
 
 pub const MIN_SECRET_LEN: usize = 32;
 
@@ -39,6 +47,8 @@ impl Config {
             stripe_secret_key: String::new(),
             razorpay_key_id: String::new(),
             razorpay_key_secret: String::new(),
+            agora_app_id: LOCAL_AGORA_APP_ID.into(),
+            agora_app_certificate: LOCAL_AGORA_APP_CERTIFICATE.into(),
         }
     }
 
@@ -68,6 +78,9 @@ impl Config {
             c.razorpay_key_id = var("RAZORPAY_KEY_ID").unwrap_or_default();
             c.razorpay_key_secret = var("RAZORPAY_KEY_SECRET").unwrap_or_default();
         }
+        // Only the room and call functions get the certificate; elsewhere tokens answer 503.
+        c.agora_app_id = var("AGORA_APP_ID").unwrap_or_default();
+        c.agora_app_certificate = var("AGORA_APP_CERTIFICATE").unwrap_or_default();
         Ok(c)
     }
 }

@@ -239,10 +239,10 @@ pub async fn send_gift(
         if sent.is_err() {
             state.gift_views.forget(&view_key);
         }
-        sent.map_err(|e| match e {
-            store::Error::Condition("room_not_host") => ApiError::invalid("room_id: that room belongs to another host"),
-            other => other.into(),
-        })?;
+        if let Err(store::Error::Condition("room_unavailable")) = sent {
+            return Err(room_refusal(state, room_id.as_deref().unwrap_or_default(), receiver_id).await);
+        }
+        sent?;
         let (mut sender, mut receiver) = (sender.clone(), receiver.clone());
         sender.coins -= total;
         receiver.earnings += total;
@@ -250,6 +250,17 @@ pub async fn send_gift(
         Ok(reply)
     })
     .await
+}
+
+/// Why a gift could not land in the room it names.
+async fn room_refusal(state: &AppState, room_id: &str, host_id: &str) -> ApiError {
+    match state.db.get_room(room_id).await {
+        Ok(None) => ApiError::not_found("room not found"),
+        Ok(Some(r)) if r.host_id != host_id => ApiError::invalid("room_id: that room belongs to another host"),
+        Ok(Some(r)) if !r.live => ApiError::conflict("room_ended", "this room has ended"),
+        Ok(Some(_)) => ApiError::conflict("balance_changed", "the room changed meanwhile; try again"),
+        Err(e) => e.into(),
+    }
 }
 
 pub async fn send_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {

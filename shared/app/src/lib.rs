@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod calls;
 pub mod clock;
 pub mod config;
 pub mod cursor;
@@ -13,6 +14,7 @@ pub mod http;
 pub mod lambda;
 pub mod packages;
 pub mod recharges;
+pub mod rooms;
 pub mod routes;
 pub mod social;
 pub mod state;

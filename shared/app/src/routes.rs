@@ -9,7 +9,7 @@ use store::Role;
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
-use crate::{AppState, accounts, gifts, packages, recharges, social, wallet};
+use crate::{AppState, accounts, calls, gifts, packages, recharges, rooms, social, wallet};
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
 
@@ -22,6 +22,7 @@ pub enum Access {
 
 pub const ANY: Access = Access::Auth(&[]);
 pub const ADMIN: Access = Access::Auth(&[Role::Admin]);
+pub const HOST: Access = Access::Auth(&[Role::Host]);
 
 pub struct Route {
     pub name: &'static str,
@@ -78,9 +79,27 @@ pub static ROUTES: &[Route] = &[
     route!("stripe-webhook", "POST", "/webhooks/stripe", Access::Public, recharges::stripe_webhook_http),
     route!("razorpay-webhook", "POST", "/webhooks/razorpay", Access::Public, recharges::razorpay_webhook_http),
     route!("grant-coins", "POST", "/admin/users/{id}/coins", ADMIN, wallet::grant_coins_http),
+    route!("start-room", "POST", "/rooms", HOST, rooms::start_room_http),
+    route!("end-room", "POST", "/rooms/{id}/end", ANY, rooms::end_room_http),
+    route!("list-rooms", "GET", "/rooms", ANY, rooms::list_rooms_http),
+    route!("get-room", "GET", "/rooms/{id}", ANY, rooms::get_room_http),
+    route!("join-room", "POST", "/rooms/{id}/join", ANY, rooms::join_room_http),
+    route!("leave-room", "POST", "/rooms/{id}/leave", ANY, rooms::leave_room_http),
+    route!("put-call-settings", "PUT", "/host/call-settings", HOST, calls::put_call_settings_http),
+    route!("start-call", "POST", "/calls", ANY, calls::start_call_http),
+    route!("cancel-call", "POST", "/calls/{id}/cancel", ANY, calls::cancel_call_http),
+    route!("decline-call", "POST", "/calls/{id}/decline", ANY, calls::decline_call_http),
+    route!("accept-call", "POST", "/calls/{id}/accept", ANY, calls::accept_call_http),
+    route!("call-heartbeat", "POST", "/calls/{id}/heartbeat", ANY, calls::call_heartbeat_http),
+    route!("end-call", "POST", "/calls/{id}/end", ANY, calls::end_call_http),
+    route!("get-call", "GET", "/calls/{id}", ANY, calls::get_call_http),
+    route!("list-my-calls", "GET", "/me/calls", ANY, calls::list_my_calls_http),
 ];
 
-pub static EVENT_FUNCTIONS: &[EventFunction] = &[EventFunction { name: "bootstrap-admin", schedule: None }];
+pub static EVENT_FUNCTIONS: &[EventFunction] = &[
+    EventFunction { name: "bootstrap-admin", schedule: None },
+    EventFunction { name: "call-tick", schedule: Some("rate(1 minute)") },
+];
 
 pub fn by_name(name: &str) -> Option<&'static Route> {
     ROUTES.iter().find(|r| r.name == name)

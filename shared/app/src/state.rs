@@ -2,6 +2,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use integrations::Messenger;
+use integrations::agora::Agora;
+use integrations::notify::{Notifier, RecordingNotifier};
 use integrations::payments::Payments;
 use store::Db;
 
@@ -16,6 +18,9 @@ pub struct AppState {
     pub config: Config,
     pub clock: Clock,
     pub gift_views: GiftViewCache,
+    pub agora: Agora,
+    /// Push to people (low balance, ...); records and logs until FCM arrives.
+    pub notifier: Arc<dyn Notifier>,
 }
 
 /// What the last gift send from this instance saw of (sender, host, gift),
@@ -71,7 +76,17 @@ impl AppState {
                 razorpay_key_secret: config.razorpay_key_secret.clone(),
             }
         };
-        AppState { db, messenger, payments, config, clock, gift_views: GiftViewCache::default() }
+        let agora = Agora::new(config.agora_app_id.clone(), config.agora_app_certificate.clone());
+        AppState {
+            db,
+            messenger,
+            payments,
+            config,
+            clock,
+            gift_views: GiftViewCache::default(),
+            agora,
+            notifier: Arc::new(RecordingNotifier::default()),
+        }
     }
 
     /// The Lambda and dev-server start-up: SDK settings (region, credentials,

@@ -95,6 +95,8 @@ pub fn new_entry(
         room_id: None,
         reason: None,
         recharge_id: None,
+        call_id: None,
+        minute: None,
         created_at: now,
     }
 }

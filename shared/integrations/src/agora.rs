@@ -96,6 +96,19 @@ impl Agora {
         format!("007{}", B64.encode(z.finish().expect("in memory")))
     }
 
+    /// An unguessable channel name for a room or call: a keyed hash of its
+    /// kind and id, so knowing a room id does not give its channel.
+    pub fn channel_name(&self, kind: &str, id: &str) -> String {
+        let h = hmac(self.certificate.as_bytes(), format!("channel:{kind}:{id}").as_bytes());
+        let hex: String = h[..16].iter().map(|b| format!("{b:02x}")).collect();
+        format!("{kind}_{hex}")
+    }
+
+    /// Whether a certificate is configured (tokens can be signed).
+    pub fn configured(&self) -> bool {
+        !self.app_id.is_empty() && !self.certificate.is_empty()
+    }
+
     /// A token issued now (`now_secs`) with a random salt.
     pub fn rtc_token(&self, channel: &str, uid: u32, role: RtcRole, expire_secs: u32, now_secs: u32) -> String {
         let salt = rand::random_range(1..=99_999_999);

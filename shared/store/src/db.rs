@@ -120,7 +120,14 @@ impl Db {
                 if !well_formed {
                     return Err(Error::Condition("bad_cursor"));
                 }
-                Some(k.into_iter().map(|(k, v)| (k, s(v))).collect::<Item>())
+                let numeric = |name: &str| index.is_some_and(|ix| ix.numeric_sk && ix.sk == name);
+                let value = |name: &str, v: String| {
+                    if numeric(name) { AttributeValue::N(v) } else { s(v) }
+                };
+                if k.iter().any(|(name, v)| numeric(name) && v.parse::<f64>().is_err()) {
+                    return Err(Error::Condition("bad_cursor"));
+                }
+                Some(k.into_iter().map(|(k, v)| (k.clone(), value(&k, v))).collect::<Item>())
             }
         };
         let mut q = self
@@ -151,7 +158,7 @@ impl Db {
             let mut k = PageKey::new();
             for name in key_names {
                 match last.get(name) {
-                    Some(AttributeValue::S(v)) => {
+                    Some(AttributeValue::S(v) | AttributeValue::N(v)) => {
                         k.insert(name.to_string(), v.clone());
                     }
                     _ => return Err(Error::Corrupt(format!("item without key attribute {name}"))),
@@ -189,5 +196,104 @@ impl Db {
         let pos = |i: &Item| keys.iter().position(|k| k.get(PK) == i.get(PK) && k.get(SK) == i.get(SK));
         found.sort_by_key(|i| pos(i));
         Ok(found)
+    }
+}
+
+enum Op {
+    Put(Item),
+    Update(String),
+    Delete,
+    Check,
+}
+
+/// One transaction action, built fluently: the key (or item), the update
+/// expression, the condition and its placeholders, then `because(reason)`.
+pub(crate) struct Action {
+    table: String,
+    key: Item,
+    op: Op,
+    condition: Option<String>,
+    names: HashMap<String, String>,
+    values: Item,
+}
+
+impl Action {
+    fn new(db: &Db, key: Item, op: Op) -> Self {
+        Action { table: db.table.clone(), key, op, condition: None, names: HashMap::new(), values: HashMap::new() }
+    }
+    pub fn put(db: &Db, item: Item) -> Self {
+        Self::new(db, HashMap::new(), Op::Put(item))
+    }
+    pub fn update(db: &Db, pk: String, sk: &str, expression: impl Into<String>) -> Self {
+        Self::new(db, Db::key(pk, sk), Op::Update(expression.into()))
+    }
+    pub fn delete(db: &Db, pk: String, sk: &str) -> Self {
+        Self::new(db, Db::key(pk, sk), Op::Delete)
+    }
+    pub fn check(db: &Db, pk: String, sk: &str) -> Self {
+        Self::new(db, Db::key(pk, sk), Op::Check)
+    }
+    pub fn when(mut self, condition: impl Into<String>) -> Self {
+        self.condition = Some(condition.into());
+        self
+    }
+    pub fn name(mut self, placeholder: &str, attribute: &str) -> Self {
+        self.names.insert(placeholder.into(), attribute.into());
+        self
+    }
+    pub fn val(mut self, placeholder: &str, v: AttributeValue) -> Self {
+        self.values.insert(placeholder.into(), v);
+        self
+    }
+    /// The finished action; `reason` is the error when its condition cancels the transaction.
+    pub fn because(self, reason: &'static str) -> TxItem {
+        use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, Update};
+        let names = (!self.names.is_empty()).then_some(self.names);
+        let values = (!self.values.is_empty()).then_some(self.values);
+        let t = TransactWriteItem::builder();
+        let item = match self.op {
+            Op::Put(item) => t.put(
+                Put::builder()
+                    .table_name(self.table)
+                    .set_item(Some(item))
+                    .set_condition_expression(self.condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .build()
+                    .expect("put"),
+            ),
+            Op::Update(expression) => t.update(
+                Update::builder()
+                    .table_name(self.table)
+                    .set_key(Some(self.key))
+                    .update_expression(expression)
+                    .set_condition_expression(self.condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .build()
+                    .expect("update"),
+            ),
+            Op::Delete => t.delete(
+                Delete::builder()
+                    .table_name(self.table)
+                    .set_key(Some(self.key))
+                    .set_condition_expression(self.condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .build()
+                    .expect("delete"),
+            ),
+            Op::Check => t.condition_check(
+                ConditionCheck::builder()
+                    .table_name(self.table)
+                    .set_key(Some(self.key))
+                    .condition_expression(self.condition.expect("a check has a condition"))
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .build()
+                    .expect("check"),
+            ),
+        };
+        TxItem { item: item.build(), reason }
     }
 }

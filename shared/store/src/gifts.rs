@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, CatalogEntry, bool_av};
-use crate::db::{Db, TxItem, n, s};
+use crate::db::{Action, Db, TxItem, n, s};
 use crate::wallet::{IdempotentReply, WalletChange};
 use crate::{Account, Result, keys};
 
@@ -55,7 +55,7 @@ pub struct GiftSend<'a> {
 impl Db {
     /// One transaction: `balance_changed` (a balance or the gift's price moved
     /// since it was read: re-read and retry), `account_banned`,
-    /// `room_not_host` (the room belongs to another host), `idempotent_replay`.
+    /// `room_unavailable` (no live room of this host), `idempotent_replay`.
     pub async fn send_gift(&self, g: GiftSend<'_>) -> Result<()> {
         let mut items = self.wallet_items(&g.changes, &[g.sender_id])?;
         let total = g.price_coins * g.quantity;
@@ -72,30 +72,30 @@ impl Db {
             .expect("update");
         items.push(TxItem { item: TransactWriteItem::builder().update(counters).build(), reason: "balance_changed" });
         if let Some(room) = g.room_id {
-            // The room's running total and this sender's part of it (top gifters).
-            // Live rooms arrive later; until then the first gift names the room's host.
-            let total_update = Update::builder()
-                .table_name(&self.table)
-                .set_key(Some(Self::key(keys::room(room), keys::ROOM)))
-                .update_expression("SET host_id = if_not_exists(host_id, :host) ADD host_earning :t")
-                .condition_expression("attribute_not_exists(host_id) OR host_id = :host")
-                .expression_attribute_values(":host", s(g.receiver_id))
-                .expression_attribute_values(":t", n(total))
-                .build()
-                .expect("update");
-            let gifter = Update::builder()
-                .table_name(&self.table)
-                .set_key(Some(Self::key(keys::room(room), keys::room_gifter(g.sender_id))))
-                .update_expression("SET sender_id = :sender ADD coins :t")
-                .expression_attribute_values(":sender", s(g.sender_id))
-                .expression_attribute_values(":t", n(total))
-                .build()
-                .expect("update");
-            items.push(TxItem {
-                item: TransactWriteItem::builder().update(total_update).build(),
-                reason: "room_not_host",
-            });
-            items.push(TxItem { item: TransactWriteItem::builder().update(gifter).build(), reason: "room_not_host" });
+            // The live room's running total, and this sender's part of it: its
+            // coins double as the top-gifters sort key, kept equal in one update.
+            items.push(
+                Action::update(self, keys::room(room), keys::ROOM, "ADD host_earning :t")
+                    .when("live = :true AND host_id = :host")
+                    .val(":true", bool_av(true))
+                    .val(":host", s(g.receiver_id))
+                    .val(":t", n(total))
+                    .because("room_unavailable"),
+            );
+            items.push(
+                Action::update(
+                    self,
+                    keys::room(room),
+                    &keys::room_gifter(g.sender_id),
+                    "SET sender_id = :sender, gsi3pk = :gifters, coins = if_not_exists(coins, :zero) + :t, \
+                     gsi3sk = if_not_exists(coins, :zero) + :t",
+                )
+                .val(":sender", s(g.sender_id))
+                .val(":gifters", s(keys::room_gifters(room)))
+                .val(":zero", n(0))
+                .val(":t", n(total))
+                .because("room_unavailable"),
+            );
         }
         if let Some((account, key, reply)) = g.idempotency {
             items.push(self.idempotency_item(account, key, reply)?);
@@ -128,11 +128,5 @@ impl Db {
             }
         }
         Ok((sender, receiver, gift))
-    }
-
-    /// A room's gift total (`host_earning`), 0 when nothing was sent in it.
-    pub async fn room_host_earning(&self, room_id: &str) -> Result<i64> {
-        let item = self.get(keys::room(room_id), keys::ROOM).await?;
-        Ok(item.and_then(|i| i.get("host_earning")?.as_n().ok()?.parse().ok()).unwrap_or(0))
     }
 }

@@ -59,6 +59,42 @@ pub const ROOM: &str = "ROOM";
 pub fn room_gifter(sender: &str) -> String {
     format!("GIFTER#{sender}")
 }
+pub fn room_viewer(viewer: &str) -> String {
+    format!("VIEWER#{viewer}")
+}
+/// GSI3 partition of a room's gifters, by coins.
+pub fn room_gifters(room: &str) -> String {
+    format!("ROOM_GIFTERS#{room}")
+}
+/// GSI3 partition of the live rooms, by viewers.
+pub const LIVE_ROOMS: &str = "ROOMS#LIVE";
+/// Under `account(host)`: the host's live room.
+pub const LIVE_ROOM: &str = "LIVE_ROOM";
+pub fn call(id: &str) -> String {
+    format!("CALL#{id}")
+}
+pub const CALL: &str = "CALL";
+/// Under `account(a)`: one of a's calls (made or received), newest first.
+pub fn call_ref(created_ms: i64, call_id: &str) -> String {
+    format!("CALLREF#{}", by_time(created_ms, call_id))
+}
+pub const CALL_REF_PREFIX: &str = "CALLREF#";
+/// Under `account(a)`: the active call a is in.
+pub const BUSY: &str = "BUSY";
+/// Under `account(caller)`: the caller's ringing request.
+pub const RINGING: &str = "RINGING";
+/// Under `account(host)`: a ringing request to the host.
+pub fn incoming(call_id: &str) -> String {
+    format!("INCOMING#{call_id}")
+}
+pub const INCOMING_PREFIX: &str = "INCOMING#";
+/// GSI1 partitions of calls the tick looks at: active by paid-until, ringing by creation.
+pub const ACTIVE_CALLS: &str = "CALLS#ACTIVE";
+pub const RINGING_CALLS: &str = "CALLS#RINGING";
+/// The largest sort key of `by_time(ms, _)`: everything at or before `ms`.
+pub fn by_time_upto(ms: i64) -> String {
+    format!("{ms:015}#~")
+}
 pub fn recharge(id: &str) -> String {
     format!("RECHARGE#{id}")
 }

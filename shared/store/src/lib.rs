@@ -2,6 +2,7 @@
 //! shape and every transaction. Nothing outside this crate spells a `pk`.
 
 mod accounts;
+mod calls;
 mod catalog;
 mod db;
 mod error;
@@ -11,12 +12,14 @@ mod keys;
 mod packages;
 mod page;
 mod recharges;
+mod rooms;
 mod sessions;
 pub mod table;
 mod wallet;
 
 pub use accounts::{Account, LockoutState, ProfileChanges, ResetCode, Role};
 pub use aws_sdk_dynamodb::Client as DynamoClient;
+pub use calls::{Call, CallStartView, CallState, NewCall};
 pub use catalog::{Catalog, CatalogEntry};
 pub use db::Db;
 pub use error::{Error, Result};
@@ -25,5 +28,6 @@ pub use gifts::{Gift, GiftSend};
 pub use packages::CoinPackage;
 pub use page::{Page, PageKey};
 pub use recharges::Recharge;
+pub use rooms::Room;
 pub use sessions::RefreshRecord;
 pub use wallet::{Balance, IDEMPOTENCY_TTL_MS, IdempotentReply, LedgerEntry, WalletChange};

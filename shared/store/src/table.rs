@@ -14,6 +14,18 @@
 //! | followers of B, newest first           | gsi1  | `FOLLOWERS#B` / `ms#A`                        |
 //! | accounts A follows, newest first       | gsi2  | `FOLLOWING#A` / `ms#B`                        |
 //! | an admin exists                        | table | `SINGLETON#ADMIN` / `SINGLETON#ADMIN`         |
+//! | ledger of an account, newest first     | table | `ACCOUNT#id` / `LEDGER#ulid`                  |
+//! | catalog (gifts, packages), by price    | gsi1  | `CATALOG#kind[#RETIRED]` / price#id           |
+//! | a live room; its viewer; its gifter    | table | `ROOM#id` / `ROOM`, `VIEWER#a`, `GIFTER#a`    |
+//! | a host's live room (one at a time)     | table | `ACCOUNT#host` / `LIVE_ROOM`                  |
+//! | live rooms, most viewers first         | gsi3  | `ROOMS#LIVE` / viewers (N)                    |
+//! | a room's top gifters                   | gsi3  | `ROOM_GIFTERS#id` / coins (N)                 |
+//! | a call                                 | table | `CALL#id` / `CALL`                            |
+//! | calls of an account, newest first      | table | `ACCOUNT#a` / `CALLREF#ms#call`               |
+//! | an account's active call; ringing call | table | `ACCOUNT#a` / `BUSY`, `RINGING`               |
+//! | a host's incoming ringing calls        | table | `ACCOUNT#host` / `INCOMING#call`              |
+//! | active calls by next charge time       | gsi1  | `CALLS#ACTIVE` / paid_until ms#call           |
+//! | ringing calls by creation time         | gsi1  | `CALLS#RINGING` / created ms#call             |
 //!
 //! The GSIs are generic (`gsiNpk`/`gsiNsk`) so later access patterns overload
 //! them instead of adding indexes.
@@ -35,20 +47,24 @@ pub struct Index {
     pub name: &'static str,
     pub pk: &'static str,
     pub sk: &'static str,
+    /// A number sort key, for "largest first" lists whose counter an update
+    /// expression keeps equal to the sort key (`SET n = n + :d, gsi3sk = n + :d`).
+    pub numeric_sk: bool,
 }
 
-pub const GSI1: Index = Index { name: "gsi1", pk: "gsi1pk", sk: "gsi1sk" };
-pub const GSI2: Index = Index { name: "gsi2", pk: "gsi2pk", sk: "gsi2sk" };
-pub const INDEXES: [&Index; 2] = [&GSI1, &GSI2];
+pub const GSI1: Index = Index { name: "gsi1", pk: "gsi1pk", sk: "gsi1sk", numeric_sk: false };
+pub const GSI2: Index = Index { name: "gsi2", pk: "gsi2pk", sk: "gsi2sk", numeric_sk: false };
+pub const GSI3: Index = Index { name: "gsi3", pk: "gsi3pk", sk: "gsi3sk", numeric_sk: true };
+pub const INDEXES: [&Index; 3] = [&GSI1, &GSI2, &GSI3];
 
-/// Every key attribute (all strings), as CloudFormation's AttributeDefinitions lists them.
-pub fn attribute_names() -> Vec<&'static str> {
-    let mut names = vec![PK, SK];
+/// Every key attribute with its type (`S` or `N`), as CloudFormation's AttributeDefinitions lists them.
+pub fn attributes() -> Vec<(&'static str, &'static str)> {
+    let mut attrs = vec![(PK, "S"), (SK, "S")];
     for ix in INDEXES {
-        names.push(ix.pk);
-        names.push(ix.sk);
+        attrs.push((ix.pk, "S"));
+        attrs.push((ix.sk, if ix.numeric_sk { "N" } else { "S" }));
     }
-    names
+    attrs
 }
 
 fn key(pk: &str, sk: &str) -> Vec<KeySchemaElement> {
@@ -65,11 +81,11 @@ pub async fn create(client: &Client, name: &str) -> Result<()> {
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
         .set_key_schema(Some(key(PK, SK)));
-    for attr in attribute_names() {
+    for (attr, kind) in attributes() {
         req = req.attribute_definitions(
             AttributeDefinition::builder()
                 .attribute_name(attr)
-                .attribute_type(ScalarAttributeType::S)
+                .attribute_type(ScalarAttributeType::from(kind))
                 .build()
                 .expect("attr"),
         );

@@ -53,6 +53,11 @@ pub struct LedgerEntry {
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recharge_id: Option<String>,
+    /// Call charges: the call and which of its minutes (1 = the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minute: Option<i64>,
     pub created_at: i64,
 }
 

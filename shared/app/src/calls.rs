@@ -1,0 +1,564 @@
+//! Paid one-to-one video calls: the state machine, the per-minute prepaid
+//! billing and the `call-tick` schedule that drives it.
+//!
+//! Billing: accepting charges minute 1 and sets `paid_until = accepted_at + 60 s`.
+//! Minute k+1 is charged when it is due within the coming minute (by the tick)
+//! or has started (when a party ends the call). A caller who cannot pay has the
+//! call ended at `paid_until`. Each minute is one transaction conditioned on
+//! `paid_minutes` as read, so ticks running twice, late or at once charge it once.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use futures_util::StreamExt;
+use futures_util::stream;
+use integrations::agora::RtcRole;
+use integrations::notify::Notification;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use store::{Account, Balance, Call, CallState, NewCall, Role, WalletChange};
+
+use crate::error::ApiResult;
+use crate::http::{Ctx, Reply, list_reply};
+use crate::rooms::{ROOM_TOKEN_SECS, agora_grant};
+use crate::wallet::{Idem, new_entry, with_retries};
+use crate::{ApiError, AppState, validate, views};
+
+pub const MINUTE_MS: i64 = 60_000;
+/// Ringing this long unanswered: missed.
+pub const RING_TIMEOUT_MS: i64 = 45_000;
+/// No heartbeat from a party this long: the call dropped.
+pub const HEARTBEAT_TIMEOUT_MS: i64 = 90_000;
+/// Warn the caller when the coins cover fewer minutes than this.
+pub const LOW_BALANCE_MINUTES: i64 = 2;
+pub const MAX_PRICE_PER_MINUTE: i64 = 100_000;
+/// Call tokens outlive the time the caller's coins can pay for by this much.
+const TOKEN_MARGIN_SECS: i64 = 300;
+/// Calls the tick reads accounts for in one BatchGetItem (two accounts each).
+const TICK_CHUNK: usize = 25;
+/// Chunks the tick works on at once: at most `TICK_CHUNK × TICK_CHUNKS_IN_FLIGHT` transactions in flight.
+const TICK_CHUNKS_IN_FLIGHT: usize = 4;
+const MAX_ATTEMPTS: usize = 50;
+
+pub fn call_json(c: &Call) -> Value {
+    let duration = match (c.accepted_at, c.ended_at) {
+        (Some(a), Some(e)) => Some((e - a).max(0) / 1000),
+        _ => None,
+    };
+    json!({
+        "id": c.id,
+        "caller_id": c.caller_id,
+        "host_id": c.host_id,
+        "state": c.state,
+        "price_per_minute": c.price_per_minute,
+        "paid_minutes": c.paid_minutes,
+        "total_coins": c.total_coins(),
+        "created_at": views::time(c.created_at),
+        "accepted_at": c.accepted_at.map(views::time),
+        "paid_until": c.paid_until.map(views::time),
+        "ended_at": c.ended_at.map(views::time),
+        "duration_secs": duration,
+        "end_reason": c.end_reason,
+    })
+}
+
+fn call_error(e: store::Error) -> ApiError {
+    match e {
+        store::Error::Condition("call_not_ringing") => {
+            ApiError::conflict("call_not_ringing", "the call is not ringing")
+        }
+        store::Error::Condition("call_not_active") => ApiError::conflict("call_not_active", "the call is not active"),
+        store::Error::Condition("caller_busy") => ApiError::conflict("caller_busy", "the caller is in another call"),
+        store::Error::Condition("host_busy") => ApiError::conflict("host_busy", "the host is in another call"),
+        other => other.into(),
+    }
+}
+
+fn insufficient(price: i64, coins: i64) -> ApiError {
+    ApiError::new(402, "insufficient_coins", format!("a minute costs {price} coins; you have {coins}"))
+}
+
+// ---- host settings ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallSettingsInput {
+    pub price_per_minute: i64,
+    pub online: bool,
+}
+
+pub async fn put_call_settings_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let input: CallSettingsInput = ctx.json()?;
+    let price = crate::gifts::positive("price_per_minute", input.price_per_minute, MAX_PRICE_PER_MINUTE)?;
+    let a = state.db.set_call_settings(&caller.id, price, input.online).await.map_err(|e| match e {
+        store::Error::Condition("not_host") => ApiError::forbidden("only hosts have call settings"),
+        other => other.into(),
+    })?;
+    Ok(Reply::ok(json!({ "price_per_minute": a.call_price, "online": a.online })))
+}
+
+// ---- ringing ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartCallInput {
+    pub host_id: String,
+}
+
+/// Rings a host. The caller's earlier ringing request is cancelled in the same transaction.
+pub async fn start_call(
+    state: &AppState,
+    caller_id: &str,
+    input: StartCallInput,
+    idem: Option<&Idem>,
+) -> ApiResult<Reply> {
+    let host_id = validate::id("host_id", &input.host_id)?;
+    if host_id == caller_id {
+        return Err(ApiError::invalid("host_id: you cannot call yourself"));
+    }
+    with_retries(state, idem, || async {
+        let now = state.now();
+        let view = state.db.call_start_view(caller_id, &host_id).await?;
+        let caller = view.caller.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
+        let host = view.host.filter(|h| h.role == Role::Host).ok_or_else(|| ApiError::not_found("host not found"))?;
+        if caller.banned {
+            return Err(ApiError::forbidden("this account is banned"));
+        }
+        if view.caller_busy {
+            return Err(ApiError::conflict("caller_busy", "you are in a call already"));
+        }
+        let price = match host.call_price {
+            Some(p) if host.online => p,
+            _ => return Err(ApiError::conflict("host_offline", "the host is offline")),
+        };
+        if view.host_busy {
+            return Err(ApiError::conflict("host_busy", "the host is in another call"));
+        }
+        if caller.coins < price {
+            return Err(insufficient(price, caller.coins));
+        }
+        let replaces = match view.caller_ringing {
+            Some(id) => state.db.get_call(&id).await?,
+            None => None,
+        };
+        let id = crate::wallet::entry_id(now);
+        let call = Call {
+            channel: state.agora.channel_name("c", &id),
+            id,
+            caller_id: caller_id.to_string(),
+            host_id: host_id.clone(),
+            state: CallState::Ringing,
+            price_per_minute: price,
+            paid_minutes: 0,
+            paid_until: None,
+            created_at: now,
+            accepted_at: None,
+            ended_at: None,
+            caller_seen_at: None,
+            host_seen_at: None,
+            end_reason: None,
+        };
+        let reply = Reply::created(call_json(&call));
+        let record = idem.map(|i| (i, i.record(&reply, now)));
+        let new_call = NewCall {
+            call: &call,
+            replaces: replaces.as_ref(),
+            idempotency: record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r)),
+        };
+        state.db.create_call(new_call).await.map_err(call_error)?;
+        Ok(reply)
+    })
+    .await
+}
+
+pub async fn start_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let idem = Idem::from_ctx(ctx)?;
+    start_call(state, &caller.id, ctx.json()?, idem.as_ref()).await
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Party {
+    Caller,
+    Host,
+}
+
+/// The call and the caller's part in it; strangers get 404 (a call's
+/// existence is private), admins may read any call.
+async fn call_for(state: &AppState, ctx: &Ctx) -> ApiResult<(Call, Option<Party>)> {
+    let caller = ctx.caller()?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("call not found"))?;
+    let call = state.db.get_call(&id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
+    let party = if call.caller_id == caller.id {
+        Some(Party::Caller)
+    } else if call.host_id == caller.id {
+        Some(Party::Host)
+    } else if caller.role == Role::Admin {
+        None
+    } else {
+        return Err(ApiError::not_found("call not found"));
+    };
+    Ok((call, party))
+}
+
+fn only(party: Option<Party>, who: Party, what: &str) -> ApiResult<()> {
+    if party == Some(who) {
+        Ok(())
+    } else {
+        let who = if who == Party::Caller { "caller" } else { "host" };
+        Err(ApiError::forbidden(format!("only the {who} can {what} this call")))
+    }
+}
+
+async fn finish_ringing(state: &AppState, mut call: Call, to: CallState, reason: &str) -> ApiResult<Reply> {
+    if call.state != CallState::Ringing {
+        return Err(ApiError::conflict("call_not_ringing", "the call is not ringing"));
+    }
+    let now = state.now();
+    state.db.finish_ringing(&call, to, reason, now).await.map_err(call_error)?;
+    call.state = to;
+    call.ended_at = Some(now);
+    call.end_reason = Some(reason.into());
+    Ok(Reply::ok(call_json(&call)))
+}
+
+pub async fn cancel_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (call, party) = call_for(state, ctx).await?;
+    only(party, Party::Caller, "cancel")?;
+    finish_ringing(state, call, CallState::Cancelled, "cancelled").await
+}
+
+pub async fn decline_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (call, party) = call_for(state, ctx).await?;
+    only(party, Party::Host, "decline")?;
+    finish_ringing(state, call, CallState::Declined, "declined").await
+}
+
+/// The call's token lasts as long as the caller's coins can pay for it, plus a margin.
+fn call_token_secs(call: &Call, caller_coins: i64, now: i64) -> i64 {
+    let paid_secs = (call.paid_until.unwrap_or(now) - now).max(0) / 1000;
+    let affordable = caller_coins / call.price_per_minute.max(1);
+    (paid_secs + affordable * 60 + TOKEN_MARGIN_SECS).min(ROOM_TOKEN_SECS)
+}
+
+fn minute_entries(call: &Call, caller: &Account, host: &Account, minute: i64, now: i64) -> [WalletChange; 2] {
+    let price = call.price_per_minute;
+    let describe = |mut e: store::LedgerEntry, other: &str| {
+        e.counterparty_id = Some(other.to_string());
+        e.call_id = Some(call.id.clone());
+        e.minute = Some(minute);
+        e
+    };
+    [
+        WalletChange {
+            expected: caller.coins,
+            entry: describe(
+                new_entry(&caller.id, "call_charge", Balance::Coins, -price, caller.coins - price, now),
+                &host.id,
+            ),
+        },
+        WalletChange {
+            expected: host.earnings,
+            entry: describe(
+                new_entry(&host.id, "call_earning", Balance::Earnings, price, host.earnings + price, now),
+                &caller.id,
+            ),
+        },
+    ]
+}
+
+async fn warn_if_low(state: &AppState, call: &Call, coins_left: i64) {
+    if coins_left < LOW_BALANCE_MINUTES * call.price_per_minute {
+        let n = Notification {
+            account_id: call.caller_id.clone(),
+            kind: "low_balance".into(),
+            title: "Low balance".into(),
+            body: format!("{coins_left} coins left: less than {LOW_BALANCE_MINUTES} more minutes of this call"),
+            data: [("call_id".to_string(), call.id.clone()), ("coins".to_string(), coins_left.to_string())].into(),
+        };
+        state.notifier.send(n).await;
+    }
+}
+
+/// Accepts a ringing call (host only): busy markers, minute 1 charged, the
+/// call active, in one transaction; then the host's other requests are declined.
+pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: Option<&Idem>) -> ApiResult<Reply> {
+    let reply = with_retries(state, idem, || async {
+        let now = state.now();
+        let call = state.db.get_call(call_id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
+        if call.state != CallState::Ringing {
+            return Err(ApiError::conflict("call_not_ringing", "the call is not ringing"));
+        }
+        let accounts = state.db.get_accounts(&[call.caller_id.clone(), call.host_id.clone()]).await?;
+        let find = |id: &str| accounts.iter().find(|a| a.id == id).cloned();
+        let caller = find(&call.caller_id).ok_or_else(|| ApiError::not_found("the caller is gone"))?;
+        let host = find(&call.host_id).ok_or_else(|| ApiError::not_found("host not found"))?;
+        if caller.coins < call.price_per_minute {
+            return Err(insufficient(call.price_per_minute, caller.coins));
+        }
+        let changes = minute_entries(&call, &caller, &host, 1, now);
+        let mut active = call.clone();
+        active.state = CallState::Active;
+        active.accepted_at = Some(now);
+        active.paid_minutes = 1;
+        active.paid_until = Some(now + MINUTE_MS);
+        active.caller_seen_at = Some(now);
+        active.host_seen_at = Some(now);
+        let coins_left = caller.coins - call.price_per_minute;
+        let secs = call_token_secs(&active, coins_left, now);
+        let reply = Reply::ok(json!({
+            "call": call_json(&active),
+            "agora": agora_grant(state, &call.channel, host_id, RtcRole::Publisher, secs)?,
+        }));
+        let record = idem.map(|i| (i, i.record(&reply, now)));
+        let idempotency = record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r));
+        state.db.accept_call(&call, now, &changes, idempotency).await.map_err(call_error)?;
+        warn_if_low(state, &active, coins_left).await;
+        Ok(reply)
+    })
+    .await?;
+    // The host is busy now: their other requests will not be answered.
+    for other in state.db.incoming_calls(host_id).await? {
+        if other != call_id
+            && let Some(c) = state.db.get_call(&other).await?
+        {
+            match state.db.finish_ringing(&c, CallState::Declined, "accepted_elsewhere", state.now()).await {
+                Ok(()) | Err(store::Error::Condition("call_not_ringing")) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(reply)
+}
+
+pub async fn accept_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (call, party) = call_for(state, ctx).await?;
+    only(party, Party::Host, "accept")?;
+    let idem = Idem::from_ctx(ctx)?;
+    accept_call(state, &call.host_id, &call.id, idem.as_ref()).await
+}
+
+// ---- active ----
+
+pub async fn call_heartbeat_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (call, party) = call_for(state, ctx).await?;
+    let Some(party) = party else {
+        return Err(ApiError::forbidden("only the call's parties send heartbeats"));
+    };
+    let call = state.db.call_heartbeat(&call.id, party == Party::Caller, state.now()).await.map_err(call_error)?;
+    Ok(Reply::ok(call_json(&call)))
+}
+
+/// Ends an active call (either party): minutes started and not yet charged
+/// are charged first (if the caller can pay), then the call ends. Ending an
+/// ended call answers it again.
+pub async fn end_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (call, party) = call_for(state, ctx).await?;
+    let Some(party) = party else {
+        return Err(ApiError::forbidden("only the call's parties can end it"));
+    };
+    match call.state {
+        CallState::Ended => return Ok(Reply::ok(call_json(&call))),
+        CallState::Active => {}
+        _ => return Err(ApiError::conflict("call_not_active", "the call is not active; cancel or decline it")),
+    }
+    let now = state.now();
+    let reason = if party == Party::Caller { "ended_by_caller" } else { "ended_by_host" };
+    let report = TickReport::default();
+    let call = settle(state, call, None, now, now - 1, Some(reason), &report).await?;
+    Ok(Reply::ok(call_json(&call)))
+}
+
+pub async fn get_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (call, party) = call_for(state, ctx).await?;
+    let mut v = call_json(&call);
+    // A party of an active call gets a fresh token (to join, or to renew one).
+    if call.state == CallState::Active && party.is_some() {
+        let me = ctx.caller()?;
+        let coins = state.db.get_account(&call.caller_id).await?.map_or(0, |a| a.coins);
+        let secs = call_token_secs(&call, coins, state.now());
+        v["agora"] = agora_grant(state, &call.channel, &me.id, RtcRole::Publisher, secs)?;
+    }
+    Ok(Reply::ok(v))
+}
+
+pub async fn list_my_calls_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let scope = format!("calls:{}", caller.id);
+    let (limit, start) = ctx.page(state, &scope)?;
+    let page = state.db.list_calls_of(&caller.id, limit, start).await?;
+    Ok(list_reply(state, &scope, page.items.iter().map(call_json).collect(), page.next))
+}
+
+// ---- billing ----
+
+/// What one tick did.
+#[derive(Debug, Default, Serialize)]
+pub struct TickReport {
+    pub missed: AtomicUsize,
+    pub charged_minutes: AtomicUsize,
+    pub ended: AtomicUsize,
+    pub dropped: AtomicUsize,
+    pub failed: AtomicUsize,
+}
+
+impl TickReport {
+    fn add(counter: &AtomicUsize) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn get(counter: &AtomicUsize) -> usize {
+        counter.load(Ordering::Relaxed)
+    }
+}
+
+/// Brings one active call up to date at `now`: ends it when a party stopped
+/// sending heartbeats (no charge), charges every minute that starts at or
+/// before `charge_upto` while the caller can pay, ends it at `paid_until` when
+/// the caller cannot pay a minute that has started, and, with `end_reason`,
+/// ends it now. `accounts`: (caller, host) as read with the call, if at hand.
+async fn settle(
+    state: &AppState,
+    mut call: Call,
+    mut accounts: Option<(Account, Account)>,
+    now: i64,
+    charge_upto: i64,
+    end_reason: Option<&str>,
+    report: &TickReport,
+) -> ApiResult<Call> {
+    for _ in 0..MAX_ATTEMPTS {
+        if call.state != CallState::Active {
+            return Ok(call);
+        }
+        let paid_until = call.paid_until.unwrap_or(now);
+        let last_seen = call.caller_seen_at.unwrap_or(now).min(call.host_seen_at.unwrap_or(now));
+        let ending = if now - last_seen > HEARTBEAT_TIMEOUT_MS {
+            Some((now.min(paid_until), "dropped"))
+        } else if paid_until > charge_upto {
+            match end_reason {
+                Some(r) => Some((now.min(paid_until), r)),
+                None => return Ok(call),
+            }
+        } else {
+            None
+        };
+        let ending = match ending {
+            Some(e) => Some(e),
+            None => {
+                if accounts.is_none() {
+                    let a = state.db.get_accounts(&[call.caller_id.clone(), call.host_id.clone()]).await?;
+                    let find = |id: &str| a.iter().find(|x| x.id == id).cloned();
+                    accounts = find(&call.caller_id).zip(find(&call.host_id));
+                }
+                match &accounts {
+                    None => Some((now.min(paid_until), "account_gone")),
+                    Some((caller, _)) if caller.banned => Some((now.min(paid_until), "banned")),
+                    Some((caller, _)) if caller.coins < call.price_per_minute => {
+                        if paid_until <= now || end_reason.is_some() {
+                            Some((paid_until.min(now), "insufficient_coins"))
+                        } else {
+                            // The paid minute still runs; the next tick ends it unless topped up.
+                            return Ok(call);
+                        }
+                    }
+                    Some(_) => None,
+                }
+            }
+        };
+        if let Some((at, reason)) = ending {
+            match state.db.end_call(&call, at, reason).await {
+                Ok(()) => {
+                    TickReport::add(if reason == "dropped" { &report.dropped } else { &report.ended });
+                    call.state = CallState::Ended;
+                    call.ended_at = Some(at);
+                    call.end_reason = Some(reason.into());
+                    return Ok(call);
+                }
+                Err(store::Error::Condition("call_changed")) => {
+                    call = state.db.get_call(&call.id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let (caller, host) = accounts.as_ref().expect("read above");
+        let minute = call.paid_minutes + 1;
+        let changes = minute_entries(&call, caller, host, minute, now);
+        match state.db.charge_call_minute(&call, &changes).await {
+            Ok(()) => {
+                TickReport::add(&report.charged_minutes);
+                call.paid_minutes = minute;
+                call.paid_until = Some(paid_until + MINUTE_MS);
+                let (mut caller, mut host) = accounts.take().expect("read above");
+                caller.coins -= call.price_per_minute;
+                host.earnings += call.price_per_minute;
+                warn_if_low(state, &call, caller.coins).await;
+                accounts = Some((caller, host));
+            }
+            Err(store::Error::Condition("call_changed")) => {
+                call = state.db.get_call(&call.id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
+            }
+            Err(store::Error::Condition("balance_changed" | "account_banned")) => accounts = None,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::unavailable("this call is busy; try again"))
+}
+
+/// One run of the schedule at `now`: ringing calls unanswered for 45 s become
+/// missed; every active call due within the coming minute is settled (see
+/// `settle`). Calls are found through GSI1, never a scan; work is bounded in
+/// concurrency. One call failing does not stop the others: the next run retries it.
+pub async fn call_tick(state: &AppState, now: i64) -> ApiResult<TickReport> {
+    let report = TickReport::default();
+    let ringing = state.db.ringing_calls_before(now - RING_TIMEOUT_MS).await?;
+    stream::iter(ringing)
+        .for_each_concurrent(TICK_CHUNK * TICK_CHUNKS_IN_FLIGHT, |c| {
+            let report = &report;
+            async move {
+                match state.db.finish_ringing(&c, CallState::Missed, "missed", now).await {
+                    Ok(()) => TickReport::add(&report.missed),
+                    Err(store::Error::Condition("call_not_ringing")) => {}
+                    Err(e) => {
+                        TickReport::add(&report.failed);
+                        tracing::error!(call_id = %c.id, error = %e, "missing a call failed");
+                    }
+                }
+            }
+        })
+        .await;
+    let due = state.db.active_calls_due(now + MINUTE_MS).await?;
+    stream::iter(due.chunks(TICK_CHUNK))
+        .for_each_concurrent(TICK_CHUNKS_IN_FLIGHT, |chunk| {
+            let report = &report;
+            async move {
+                let ids: Vec<String> = chunk.iter().flat_map(|c| [c.caller_id.clone(), c.host_id.clone()]).collect();
+                let accounts = match state.db.get_accounts(&ids).await {
+                    Ok(a) => a,
+                    Err(e) => {
+                        report.failed.fetch_add(chunk.len(), Ordering::Relaxed);
+                        tracing::error!(error = %e, "reading call accounts failed");
+                        return;
+                    }
+                };
+                let find = |id: &str| accounts.iter().find(|a| a.id == id).cloned();
+                stream::iter(chunk)
+                    .for_each_concurrent(None, |c| {
+                        let pair = find(&c.caller_id).zip(find(&c.host_id));
+                        async move {
+                            if let Err(e) = settle(state, c.clone(), pair, now, now + MINUTE_MS, None, report).await {
+                                TickReport::add(&report.failed);
+                                tracing::error!(call_id = %c.id, error = %e.message, "settling a call failed");
+                            }
+                        }
+                    })
+                    .await;
+            }
+        })
+        .await;
+    Ok(report)
+}
+
+/// The scheduled Lambda's entry: EventBridge's event says nothing we need; the clock says when.
+pub async fn scheduled_tick(state: std::sync::Arc<AppState>, _event: Value) -> ApiResult<TickReport> {
+    call_tick(&state, state.now()).await
+}

@@ -1,0 +1,437 @@
+//! Paid video calls: the call item and every state change as one transaction
+//! with its condition, the parties' markers (ringing, busy) and the money.
+//!
+//! ringing → cancelled | declined | missed | active;  active → ended.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Action, Db, Item, TxItem, n, s};
+use crate::page::{Page, PageKey};
+use crate::table::{GSI1, PK};
+use crate::wallet::{IdempotentReply, WalletChange};
+use crate::{Account, Error, Result, keys};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CallState {
+    Ringing,
+    Cancelled,
+    Declined,
+    Missed,
+    Active,
+    Ended,
+}
+
+impl CallState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallState::Ringing => "ringing",
+            CallState::Cancelled => "cancelled",
+            CallState::Declined => "declined",
+            CallState::Missed => "missed",
+            CallState::Active => "active",
+            CallState::Ended => "ended",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Call {
+    pub id: String,
+    pub caller_id: String,
+    pub host_id: String,
+    pub state: CallState,
+    pub price_per_minute: i64,
+    /// Minutes charged so far (prepaid: the current minute included).
+    #[serde(default)]
+    pub paid_minutes: i64,
+    /// `accepted_at + paid_minutes × 60 s`: when the next minute is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_until: Option<i64>,
+    pub channel: String,
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+    /// Last heartbeats of each party (accept counts as one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_seen_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_seen_at: Option<i64>,
+    /// Why it ended: cancelled, replaced, declined, accepted_elsewhere, missed,
+    /// ended_by_caller, ended_by_host, insufficient_coins, dropped, banned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_reason: Option<String>,
+}
+
+impl Call {
+    /// Coins charged so far.
+    pub fn total_coins(&self) -> i64 {
+        self.paid_minutes * self.price_per_minute
+    }
+}
+
+/// Who sees a call in the tick's indexes.
+fn index_value(partition: &str, ms: i64, id: &str) -> (AttributeValue, AttributeValue) {
+    (s(partition), s(keys::by_time(ms, id)))
+}
+
+fn call_key_update(db: &Db, call_id: &str, expression: &str) -> Action {
+    Action::update(db, keys::call(call_id), keys::CALL, expression).name("#state", "state")
+}
+
+/// What creating a call read and decided.
+pub struct NewCall<'a> {
+    pub call: &'a Call,
+    /// The caller's ringing request this one replaces (cancels), as read.
+    pub replaces: Option<&'a Call>,
+    pub idempotency: Option<(&'a str, &'a str, &'a IdempotentReply)>,
+}
+
+impl Db {
+    fn call_item(&self, c: &Call) -> Result<Item> {
+        let mut item: Item = serde_dynamo::to_item(c)?;
+        item.extend(Self::key(keys::call(&c.id), keys::CALL));
+        Ok(item)
+    }
+
+    /// Ends a ringing call (`call_not_ringing` if it is not) and clears its markers.
+    fn finish_ringing_items(&self, c: &Call, state: CallState, reason: &str, now: i64) -> Vec<TxItem> {
+        vec![
+            call_key_update(
+                self,
+                &c.id,
+                "SET #state = :new, ended_at = :now, end_reason = :reason REMOVE gsi1pk, gsi1sk",
+            )
+            .when("#state = :ringing")
+            .val(":new", s(state.as_str()))
+            .val(":ringing", s(CallState::Ringing.as_str()))
+            .val(":now", n(now))
+            .val(":reason", s(reason))
+            .because("call_not_ringing"),
+            Action::delete(self, keys::account(&c.caller_id), keys::RINGING)
+                .when("attribute_not_exists(pk) OR call_id = :call")
+                .val(":call", s(&c.id))
+                .because("call_not_ringing"),
+            Action::delete(self, keys::account(&c.host_id), &keys::incoming(&c.id)).because("call_not_ringing"),
+        ]
+    }
+
+    /// Creates a ringing call. Conditions: the caller's ringing marker is as
+    /// read (`balance_changed`: re-read), neither party busy (`caller_busy`,
+    /// `host_busy`), the host still an online host at this price and the caller
+    /// able to pay a minute (`balance_changed`: re-read and decide), the
+    /// replaced request still ringing (`balance_changed`).
+    pub async fn create_call(&self, nc: NewCall<'_>) -> Result<()> {
+        let c = nc.call;
+        let mut item = self.call_item(c)?;
+        let (gpk, gsk) = index_value(keys::RINGING_CALLS, c.created_at, &c.id);
+        item.insert(GSI1.pk.into(), gpk);
+        item.insert(GSI1.sk.into(), gsk);
+        let mut ringing = Self::key(keys::account(&c.caller_id), keys::RINGING);
+        ringing.insert("call_id".into(), s(&c.id));
+        let mut incoming = Self::key(keys::account(&c.host_id), &keys::incoming(&c.id));
+        incoming.insert("call_id".into(), s(&c.id));
+        let reference = |account: &str| {
+            let mut r = Self::key(keys::account(account), &keys::call_ref(c.created_at, &c.id));
+            r.insert("call_id".into(), s(&c.id));
+            Action::put(self, r).because("balance_changed")
+        };
+        let mut items = vec![
+            Action::put(self, item).when("attribute_not_exists(pk)").because("balance_changed"),
+            match nc.replaces {
+                None => Action::put(self, ringing).when("attribute_not_exists(pk)"),
+                Some(old) => Action::put(self, ringing).when("call_id = :old").val(":old", s(&old.id)),
+            }
+            .because("balance_changed"),
+            Action::put(self, incoming).because("balance_changed"),
+            Action::check(self, keys::account(&c.caller_id), keys::BUSY)
+                .when("attribute_not_exists(pk)")
+                .because("caller_busy"),
+            Action::check(self, keys::account(&c.host_id), keys::BUSY)
+                .when("attribute_not_exists(pk)")
+                .because("host_busy"),
+            Action::check(self, keys::account(&c.host_id), keys::PROFILE)
+                .when("#role = :host AND online = :true AND call_price = :price")
+                .name("#role", "role")
+                .val(":host", s("host"))
+                .val(":true", AttributeValue::Bool(true))
+                .val(":price", n(c.price_per_minute))
+                .because("balance_changed"),
+            Action::check(self, keys::account(&c.caller_id), keys::PROFILE)
+                .when("coins >= :price AND NOT (banned = :true)")
+                .val(":true", AttributeValue::Bool(true))
+                .val(":price", n(c.price_per_minute))
+                .because("balance_changed"),
+            reference(&c.caller_id),
+            reference(&c.host_id),
+        ];
+        if let Some(old) = nc.replaces {
+            let mut replaced = self.finish_ringing_items(old, CallState::Cancelled, "replaced", c.created_at);
+            replaced.remove(1); // the caller's ringing marker is overwritten above
+            for r in &mut replaced {
+                r.reason = "balance_changed";
+            }
+            items.extend(replaced);
+        }
+        if let Some((account, key, reply)) = nc.idempotency {
+            items.push(self.idempotency_item(account, key, reply)?);
+        }
+        self.transact(items).await
+    }
+
+    /// cancelled / declined / missed: `call_not_ringing` when it no longer rings.
+    pub async fn finish_ringing(&self, c: &Call, state: CallState, reason: &str, now: i64) -> Result<()> {
+        self.transact(self.finish_ringing_items(c, state, reason, now)).await
+    }
+
+    /// Accepts a ringing call: both parties marked busy, the first minute
+    /// charged (`changes`: caller coins, host earnings), the call active.
+    /// `call_not_ringing`, `caller_busy`, `host_busy`, `balance_changed`,
+    /// `account_banned`, `idempotent_replay`.
+    pub async fn accept_call(
+        &self,
+        c: &Call,
+        now: i64,
+        changes: &[WalletChange; 2],
+        idempotency: Option<(&str, &str, &IdempotentReply)>,
+    ) -> Result<()> {
+        let paid_until = now + 60_000;
+        let (gpk, gsk) = index_value(keys::ACTIVE_CALLS, paid_until, &c.id);
+        let busy = |account: &str, reason: &'static str| {
+            let mut m = Self::key(keys::account(account), keys::BUSY);
+            m.insert("call_id".into(), s(&c.id));
+            Action::put(self, m).when("attribute_not_exists(pk)").because(reason)
+        };
+        let mut items = vec![
+            call_key_update(
+                self,
+                &c.id,
+                "SET #state = :active, accepted_at = :now, paid_minutes = :one, paid_until = :until, \
+                 caller_seen_at = :now, host_seen_at = :now, gsi1pk = :gpk, gsi1sk = :gsk",
+            )
+            .when("#state = :ringing")
+            .val(":active", s(CallState::Active.as_str()))
+            .val(":ringing", s(CallState::Ringing.as_str()))
+            .val(":now", n(now))
+            .val(":one", n(1))
+            .val(":until", n(paid_until))
+            .val(":gpk", gpk)
+            .val(":gsk", gsk)
+            .because("call_not_ringing"),
+            busy(&c.caller_id, "caller_busy"),
+            busy(&c.host_id, "host_busy"),
+            Action::delete(self, keys::account(&c.caller_id), keys::RINGING)
+                .when("attribute_not_exists(pk) OR call_id = :call")
+                .val(":call", s(&c.id))
+                .because("call_not_ringing"),
+            Action::delete(self, keys::account(&c.host_id), &keys::incoming(&c.id)).because("call_not_ringing"),
+        ];
+        items.extend(self.wallet_items(changes, &[&c.caller_id])?);
+        if let Some((account, key, reply)) = idempotency {
+            items.push(self.idempotency_item(account, key, reply)?);
+        }
+        self.transact(items).await
+    }
+
+    /// Prepays the next minute of an active call: `call_changed` when the call
+    /// is no longer active with `paid_minutes` as read, `balance_changed`,
+    /// `account_banned` (the caller).
+    pub async fn charge_call_minute(&self, c: &Call, changes: &[WalletChange; 2]) -> Result<()> {
+        let paid_until = c.paid_until.unwrap_or_default() + 60_000;
+        let mut items = vec![
+            call_key_update(self, &c.id, "SET paid_minutes = :next, paid_until = :until, gsi1sk = :gsk")
+                .when("#state = :active AND paid_minutes = :paid")
+                .val(":active", s(CallState::Active.as_str()))
+                .val(":paid", n(c.paid_minutes))
+                .val(":next", n(c.paid_minutes + 1))
+                .val(":until", n(paid_until))
+                .val(":gsk", s(keys::by_time(paid_until, &c.id)))
+                .because("call_changed"),
+        ];
+        items.extend(self.wallet_items(changes, &[&c.caller_id])?);
+        self.transact(items).await
+    }
+
+    /// Ends an active call at `ended_at` and frees both parties: `call_changed`
+    /// when it is no longer active with `paid_minutes` as read.
+    pub async fn end_call(&self, c: &Call, ended_at: i64, reason: &str) -> Result<()> {
+        let free = |account: &str| {
+            Action::delete(self, keys::account(account), keys::BUSY)
+                .when("attribute_not_exists(pk) OR call_id = :call")
+                .val(":call", s(&c.id))
+                .because("call_changed")
+        };
+        self.transact(vec![
+            call_key_update(
+                self,
+                &c.id,
+                "SET #state = :ended, ended_at = :at, end_reason = :reason REMOVE gsi1pk, gsi1sk",
+            )
+            .when("#state = :active AND paid_minutes = :paid")
+            .val(":active", s(CallState::Active.as_str()))
+            .val(":ended", s(CallState::Ended.as_str()))
+            .val(":paid", n(c.paid_minutes))
+            .val(":at", n(ended_at))
+            .val(":reason", s(reason))
+            .because("call_changed"),
+            free(&c.caller_id),
+            free(&c.host_id),
+        ])
+        .await
+    }
+
+    /// Records a party's heartbeat; `call_not_active` unless the call is active.
+    pub async fn call_heartbeat(&self, call_id: &str, caller_side: bool, now: i64) -> Result<Call> {
+        let field = if caller_side { "caller_seen_at" } else { "host_seen_at" };
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::call(call_id), keys::CALL)))
+            .update_expression(format!("SET {field} = :now"))
+            .condition_expression("#state = :active")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":active", s(CallState::Active.as_str()))
+            .expression_attribute_values(":now", n(now))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match res {
+            Ok(out) => Ok(serde_dynamo::from_item(out.attributes.unwrap_or_default())?),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Err(Error::Condition("call_not_active"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn get_call(&self, id: &str) -> Result<Option<Call>> {
+        self.get_as(keys::call(id), keys::CALL).await
+    }
+
+    /// What starting a call decides on, in one BatchGetItem: the caller, the
+    /// host, the caller's ringing request id and whether each party is busy.
+    pub async fn call_start_view(&self, caller_id: &str, host_id: &str) -> Result<CallStartView> {
+        let keys = vec![
+            Self::key(keys::account(caller_id), keys::PROFILE),
+            Self::key(keys::account(host_id), keys::PROFILE),
+            Self::key(keys::account(caller_id), keys::RINGING),
+            Self::key(keys::account(caller_id), keys::BUSY),
+            Self::key(keys::account(host_id), keys::BUSY),
+        ];
+        let mut v = CallStartView::default();
+        for item in self.batch_get(keys).await? {
+            let pk = item.get(PK).and_then(|x| x.as_s().ok()).cloned().unwrap_or_default();
+            let sk = item.get(crate::table::SK).and_then(|x| x.as_s().ok()).cloned().unwrap_or_default();
+            let call_id = || item.get("call_id").and_then(|x| x.as_s().ok()).cloned();
+            match (pk == keys::account(caller_id), sk.as_str()) {
+                (true, keys::PROFILE) => v.caller = Some(serde_dynamo::from_item(item)?),
+                (false, keys::PROFILE) => v.host = Some(serde_dynamo::from_item(item)?),
+                (true, keys::RINGING) => v.caller_ringing = call_id(),
+                (true, keys::BUSY) => v.caller_busy = true,
+                (false, keys::BUSY) => v.host_busy = true,
+                _ => {}
+            }
+        }
+        Ok(v)
+    }
+
+    /// Ids of the ringing requests to a host.
+    pub async fn incoming_calls(&self, host_id: &str) -> Result<Vec<String>> {
+        let page = self.query_page(None, keys::account(host_id), 100, Some(keys::INCOMING_PREFIX), None, false).await?;
+        Ok(page.items.iter().filter_map(|i| i.get("call_id")?.as_s().ok().cloned()).collect())
+    }
+
+    /// An account's calls (made or received), newest first.
+    pub async fn list_calls_of(&self, account_id: &str, limit: usize, start: Option<PageKey>) -> Result<Page<Call>> {
+        let page =
+            self.query_page(None, keys::account(account_id), limit, Some(keys::CALL_REF_PREFIX), start, true).await?;
+        let ids: Vec<Item> = page
+            .items
+            .iter()
+            .filter_map(|i| Some(Self::key(keys::call(i.get("call_id")?.as_s().ok()?), keys::CALL)))
+            .collect();
+        let calls = self
+            .batch_get(ids)
+            .await?
+            .into_iter()
+            .map(serde_dynamo::from_item)
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items: calls, next: page.next })
+    }
+
+    /// Calls of a tick index with sort time at or before `upto` (all pages).
+    async fn calls_due(&self, partition: &str, upto: i64) -> Result<Vec<Call>> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let res = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(GSI1.name)
+                .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
+                .expression_attribute_values(":pk", s(partition))
+                .expression_attribute_values(":upto", s(keys::by_time_upto(upto)))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in res.items.unwrap_or_default() {
+                out.push(serde_dynamo::from_item(item)?);
+            }
+            start = res.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Active calls whose next minute is due at or before `upto` (the index is
+    /// eventually consistent: every change re-checks its conditions).
+    pub async fn active_calls_due(&self, upto: i64) -> Result<Vec<Call>> {
+        self.calls_due(keys::ACTIVE_CALLS, upto).await
+    }
+
+    /// Ringing calls created at or before `upto`.
+    pub async fn ringing_calls_before(&self, upto: i64) -> Result<Vec<Call>> {
+        self.calls_due(keys::RINGING_CALLS, upto).await
+    }
+
+    /// Sets a host's call price and online flag; `not_host` when the account is no host.
+    pub async fn set_call_settings(&self, host_id: &str, price: i64, online: bool) -> Result<Account> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(host_id), keys::PROFILE)))
+            .update_expression("SET call_price = :p, online = :o")
+            .condition_expression("#role = :host")
+            .expression_attribute_names("#role", "role")
+            .expression_attribute_values(":host", s("host"))
+            .expression_attribute_values(":p", n(price))
+            .expression_attribute_values(":o", AttributeValue::Bool(online))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match res {
+            Ok(out) => Ok(serde_dynamo::from_item(out.attributes.unwrap_or_default())?),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Err(Error::Condition("not_host"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// See `Db::call_start_view`.
+#[derive(Default)]
+pub struct CallStartView {
+    pub caller: Option<Account>,
+    pub host: Option<Account>,
+    pub caller_ringing: Option<String>,
+    pub caller_busy: bool,
+    pub host_busy: bool,
+}

@@ -1,0 +1,155 @@
+//! Live rooms: one per host at a time, viewers counted once each, the room's
+//! gift total and gifters (written by `send_gift`), listed by viewers.
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Action, Db, Item, n, s};
+use crate::page::{Page, PageKey};
+use crate::table::GSI3;
+use crate::{Error, Result, keys};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Room {
+    pub id: String,
+    pub host_id: String,
+    pub channel: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub viewers: i64,
+    /// Coins of the gifts sent in the room.
+    #[serde(default)]
+    pub host_earning: i64,
+    pub live: bool,
+    pub started_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+}
+
+fn t() -> aws_sdk_dynamodb::types::AttributeValue {
+    aws_sdk_dynamodb::types::AttributeValue::Bool(true)
+}
+
+impl Db {
+    /// Creates the room and claims the host's one live room (`host_live` when
+    /// the host has one already).
+    pub async fn start_room(&self, room: &Room) -> Result<()> {
+        let mut item: Item = serde_dynamo::to_item(room)?;
+        item.extend(Self::key(keys::room(&room.id), keys::ROOM));
+        item.insert(GSI3.pk.into(), s(keys::LIVE_ROOMS));
+        item.insert(GSI3.sk.into(), n(0));
+        let mut live = Self::key(keys::account(&room.host_id), keys::LIVE_ROOM);
+        live.insert("room_id".into(), s(&room.id));
+        self.transact(vec![
+            Action::put(self, live).when("attribute_not_exists(pk)").because("host_live"),
+            Action::put(self, item).when("attribute_not_exists(pk)").because("host_live"),
+        ])
+        .await
+    }
+
+    /// The id of the host's live room, if any.
+    pub async fn live_room_of(&self, host_id: &str) -> Result<Option<String>> {
+        let item = self.get(keys::account(host_id), keys::LIVE_ROOM).await?;
+        Ok(item.and_then(|i| i.get("room_id")?.as_s().ok().cloned()))
+    }
+
+    pub async fn get_room(&self, id: &str) -> Result<Option<Room>> {
+        self.get_as(keys::room(id), keys::ROOM).await
+    }
+
+    /// Ends a live room (`room_ended` if it was not live) and frees its host.
+    pub async fn end_room(&self, room: &Room, now: i64) -> Result<()> {
+        self.transact(vec![
+            Action::update(
+                self,
+                keys::room(&room.id),
+                keys::ROOM,
+                "SET live = :false, ended_at = :now REMOVE gsi3pk, gsi3sk",
+            )
+            .when("live = :true")
+            .val(":true", t())
+            .val(":false", aws_sdk_dynamodb::types::AttributeValue::Bool(false))
+            .val(":now", n(now))
+            .because("room_ended"),
+            Action::delete(self, keys::account(&room.host_id), keys::LIVE_ROOM)
+                .when("attribute_not_exists(pk) OR room_id = :room")
+                .val(":room", s(&room.id))
+                .because("room_ended"),
+        ])
+        .await
+    }
+
+    /// Counts a viewer in: `Ok(false)` when they were in already (counted
+    /// once), `room_ended` when the room is not live.
+    pub async fn join_room(&self, room_id: &str, viewer_id: &str, now: i64) -> Result<bool> {
+        let mut viewer = Self::key(keys::room(room_id), &keys::room_viewer(viewer_id));
+        viewer.insert("joined_at".into(), n(now));
+        let res = self
+            .transact(vec![
+                // The viewer count is also the list's sort key, kept equal in the same update.
+                Action::update(
+                    self,
+                    keys::room(room_id),
+                    keys::ROOM,
+                    "SET viewers = viewers + :one, gsi3sk = viewers + :one",
+                )
+                .when("live = :true")
+                .val(":true", t())
+                .val(":one", n(1))
+                .because("room_ended"),
+                Action::put(self, viewer).when("attribute_not_exists(pk)").because("already_viewing"),
+            ])
+            .await;
+        match res {
+            Ok(()) => Ok(true),
+            Err(Error::Condition("already_viewing")) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Counts a viewer out: `Ok(false)` when they were not in.
+    pub async fn leave_room(&self, room_id: &str, viewer_id: &str) -> Result<bool> {
+        let res = self
+            .transact(vec![
+                Action::delete(self, keys::room(room_id), &keys::room_viewer(viewer_id))
+                    .when("attribute_exists(pk)")
+                    .because("not_viewing"),
+                Action::update(
+                    self,
+                    keys::room(room_id),
+                    keys::ROOM,
+                    "SET viewers = viewers - :one, gsi3sk = viewers - :one",
+                )
+                .when("attribute_exists(pk)")
+                .val(":one", n(1))
+                .because("not_viewing"),
+            ])
+            .await;
+        match res {
+            Ok(()) => Ok(true),
+            Err(Error::Condition("not_viewing")) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Live rooms, most viewers first.
+    pub async fn list_live_rooms(&self, limit: usize, start: Option<PageKey>) -> Result<Page<Room>> {
+        let page = self.query_page(Some(&GSI3), keys::LIVE_ROOMS.into(), limit, None, start, true).await?;
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
+    }
+
+    /// A room's biggest gifters: (sender id, coins), most coins first.
+    pub async fn top_gifters(&self, room_id: &str, n: usize) -> Result<Vec<(String, i64)>> {
+        let page = self.query_page(Some(&GSI3), keys::room_gifters(room_id), n, None, None, true).await?;
+        Ok(page
+            .items
+            .iter()
+            .filter_map(|i| {
+                let id = i.get("sender_id")?.as_s().ok()?.clone();
+                let coins = i.get("coins")?.as_n().ok()?.parse().ok()?;
+                Some((id, coins))
+            })
+            .collect())
+    }
+}
