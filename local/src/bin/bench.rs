@@ -11,6 +11,7 @@ use app::wallet::{self, GrantInput, new_entry};
 use app::{AppState, Clock, Config};
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use futures_util::{StreamExt, stream};
 use store::{Balance, Catalog, Gift, GiftSend, WalletChange};
 
 /// Counts requests the DynamoDB client sends.
@@ -42,6 +43,124 @@ async fn user(state: &AppState, name: &str) -> String {
     let email = format!("{name}-{}@bench.local", ulid::Ulid::new().to_string().to_lowercase());
     let input = RegisterInput { email: Some(email), phone: None, password: "bench-password".into(), name: name.into() };
     accounts::register(state, input).await.map_err(|e| e.message).expect("register").account.id
+}
+
+/// A bench account written directly (no password hashing): a caller with coins or an online host.
+async fn bench_account(state: &AppState, name: String, host: bool, coins: i64) -> String {
+    let id = ulid::Ulid::new().to_string();
+    let role = if host { store::Role::Host } else { store::Role::User };
+    let email = Some(format!("{}@bench.local", name.to_lowercase()));
+    let mut a = store::Account::new(id.clone(), role, name, (email, None), "-".into(), state.now());
+    a.call_price = host.then_some(CALL_PRICE);
+    a.online = host;
+    a.coins = coins;
+    state.db.create_account(&a, false).await.expect("account");
+    id
+}
+
+const CALL_PRICE: i64 = 10;
+const CALLER_COINS: i64 = 1_000_000;
+/// Requests in flight while setting up and in the bare-transaction run (as the tick's own bound).
+const IN_FLIGHT: usize = 100;
+
+/// `n` active calls, accepted at the clock's now through the use cases.
+async fn active_calls(state: &AppState, n: usize, tag: &str) -> Vec<store::Call> {
+    let ids: Vec<(String, String)> = stream::iter(0..n)
+        .map(|i| async move {
+            let caller = bench_account(state, format!("c{i}-{tag}"), false, CALLER_COINS).await;
+            let host = bench_account(state, format!("h{i}-{tag}"), true, 0).await;
+            let input = app::calls::StartCallInput { host_id: host.clone() };
+            let r = app::calls::start_call(state, &caller, input, None).await.map_err(|e| e.message).unwrap();
+            let call_id = r.body.unwrap()["id"].as_str().unwrap().to_string();
+            app::calls::accept_call(state, &host, &call_id, None).await.map_err(|e| e.message).unwrap();
+            (call_id, caller)
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
+    let mut calls = Vec::with_capacity(n);
+    for (id, _) in ids {
+        calls.push(state.db.get_call(&id).await.unwrap().unwrap());
+    }
+    calls
+}
+
+/// One tick over `n` due calls against the bare charge transactions of the same shape.
+async fn tick_bench(sdk: &aws_config::SdkConfig, n: usize) {
+    let table = format!("bench-tick-{}", ulid::Ulid::new());
+    let client = aws_sdk_dynamodb::Client::new(sdk);
+    store::table::create(&client, &table).await.expect("create table");
+    let state = AppState::new(
+        sdk,
+        Config::new(&table, "bench-secret-bench-secret-bench-secret!"),
+        Clock::manual(1_800_000_000_000),
+    );
+    let tag = ulid::Ulid::new().to_string().to_lowercase();
+    let t = Instant::now();
+    let calls = active_calls(&state, n, &tag).await;
+    let setup = t.elapsed();
+
+    // 30 s in, every call's minute 2 is due within the coming minute.
+    state.clock.advance(30_000);
+    let t = Instant::now();
+    let report = app::calls::call_tick(&state, state.now()).await.map_err(|e| e.message).unwrap();
+    let tick = t.elapsed();
+    let charged = app::calls::TickReport::get(&report.charged_minutes);
+    assert_eq!(charged, n, "every due call billed once");
+
+    // The same shape bare: minute 3 of each call, balances known, as many in flight.
+    let now = state.now();
+    let t = Instant::now();
+    stream::iter(&calls)
+        .for_each_concurrent(IN_FLIGHT, |c| {
+            let state = &state;
+            async move {
+                let mut c = c.clone();
+                c.paid_minutes = 2;
+                c.paid_until = c.paid_until.map(|p| p + 60_000);
+                let coins = CALLER_COINS - 2 * CALL_PRICE;
+                let changes = [
+                    WalletChange {
+                        expected: coins,
+                        entry: new_entry(
+                            &c.caller_id,
+                            "call_charge",
+                            Balance::Coins,
+                            -CALL_PRICE,
+                            coins - CALL_PRICE,
+                            now,
+                        ),
+                    },
+                    WalletChange {
+                        expected: 2 * CALL_PRICE,
+                        entry: new_entry(
+                            &c.host_id,
+                            "call_earning",
+                            Balance::Earnings,
+                            CALL_PRICE,
+                            3 * CALL_PRICE,
+                            now,
+                        ),
+                    },
+                ];
+                state.db.charge_call_minute(&c, &changes).await.unwrap();
+            }
+        })
+        .await;
+    let raw = t.elapsed();
+    let per = |d: Duration| d.as_secs_f64() * 1000.0 / n as f64;
+    println!(
+        "call-tick over {n} due calls (setup {:.0} s): tick {:.2} s = {:.0} calls billed/s, {:.3} ms/call; \
+         bare charge transactions {:.2} s = {:.3} ms/call; ratio {:.2}x",
+        setup.as_secs_f64(),
+        tick.as_secs_f64(),
+        n as f64 / tick.as_secs_f64(),
+        per(tick),
+        raw.as_secs_f64(),
+        per(raw),
+        tick.as_secs_f64() / raw.as_secs_f64(),
+    );
+    store::table::delete(&client, &table).await.unwrap();
 }
 
 #[tokio::main]
@@ -132,4 +251,9 @@ async fn main() {
     println!("  bare TransactWriteItems:        median {raw_med:.2} ms, p90 {raw_p90:.2} ms");
     println!("  ratio (median): {:.2}x   DynamoDB requests per send: {per_send:.2}", uc_med / raw_med);
     store::table::delete(&state.db.client, &table).await.unwrap();
+
+    let sizes = std::env::var("BENCH_TICK_CALLS").unwrap_or_else(|_| "1000,10000".into());
+    for n in sizes.split(',').filter_map(|v| v.trim().parse().ok()) {
+        tick_bench(&sdk, n).await;
+    }
 }

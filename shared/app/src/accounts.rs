@@ -50,29 +50,8 @@ async fn new_account(state: &AppState, input: RegisterInput, role: Role) -> ApiR
     validate::password("password", &input.password)?;
     let name = validate::text("name", &input.name, 1, 50)?;
     let password_hash = auth::hash_password(&input.password).await?;
-    Ok(Account {
-        id: ulid::Ulid::new().to_string(),
-        role,
-        name,
-        email: is_email.then(|| login.clone()),
-        phone: (!is_email).then_some(login),
-        password_hash,
-        bio: String::new(),
-        avatar_id: None,
-        gender: None,
-        birthday: None,
-        language: None,
-        interest_ids: vec![],
-        followers: 0,
-        following: 0,
-        posts: 0,
-        call_price: None,
-        online: false,
-        banned: false,
-        coins: 0,
-        earnings: 0,
-        created_at: state.now(),
-    })
+    let login = (is_email.then(|| login.clone()), (!is_email).then_some(login));
+    Ok(Account::new(ulid::Ulid::new().to_string(), role, name, login, password_hash, state.now()))
 }
 
 async fn start_session(state: &AppState, account: Account) -> ApiResult<Session> {

@@ -71,6 +71,40 @@ pub struct Account {
 }
 
 impl Account {
+    /// A fresh account: no profile details, no counters, no coins.
+    pub fn new(
+        id: String,
+        role: Role,
+        name: String,
+        login: (Option<String>, Option<String>),
+        password_hash: String,
+        now: i64,
+    ) -> Self {
+        Account {
+            id,
+            role,
+            name,
+            email: login.0,
+            phone: login.1,
+            password_hash,
+            bio: String::new(),
+            avatar_id: None,
+            gender: None,
+            birthday: None,
+            language: None,
+            interest_ids: vec![],
+            followers: 0,
+            following: 0,
+            posts: 0,
+            call_price: None,
+            online: false,
+            banned: false,
+            coins: 0,
+            earnings: 0,
+            created_at: now,
+        }
+    }
+
     /// The e-mail or phone the account logs in with.
     pub fn login(&self) -> &str {
         self.email.as_deref().or(self.phone.as_deref()).unwrap_or_default()
@@ -215,7 +249,7 @@ impl Db {
         if sets.is_empty() {
             return self.get_account(id).await?.ok_or(Error::Condition("not_found"));
         }
-        let res = self
+        let req = self
             .client
             .update_item()
             .table_name(&self.table)
@@ -223,17 +257,8 @@ impl Db {
             .update_expression(format!("SET {}", sets.join(", ")))
             .condition_expression("attribute_exists(pk)")
             .set_expression_attribute_names(Some(names))
-            .set_expression_attribute_values(Some(values))
-            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
-            .send()
-            .await;
-        match res {
-            Ok(out) => Ok(serde_dynamo::from_item(out.attributes.unwrap_or_default())?),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                Err(Error::Condition("not_found"))
-            }
-            Err(e) => Err(e.into()),
-        }
+            .set_expression_attribute_values(Some(values));
+        self.update_returning(req, "not_found").await
     }
 
     /// Makes an account a host with its call settings (demo data; host approval later).

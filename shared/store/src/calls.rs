@@ -10,7 +10,7 @@ use crate::db::{Action, Db, Item, TxItem, n, s};
 use crate::page::{Page, PageKey};
 use crate::table::{GSI1, PK};
 use crate::wallet::{IdempotentReply, WalletChange};
-use crate::{Account, Error, Result, keys};
+use crate::{Account, Result, keys};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -287,7 +287,7 @@ impl Db {
     /// Records a party's heartbeat; `call_not_active` unless the call is active.
     pub async fn call_heartbeat(&self, call_id: &str, caller_side: bool, now: i64) -> Result<Call> {
         let field = if caller_side { "caller_seen_at" } else { "host_seen_at" };
-        let res = self
+        let req = self
             .client
             .update_item()
             .table_name(&self.table)
@@ -296,17 +296,8 @@ impl Db {
             .condition_expression("#state = :active")
             .expression_attribute_names("#state", "state")
             .expression_attribute_values(":active", s(CallState::Active.as_str()))
-            .expression_attribute_values(":now", n(now))
-            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
-            .send()
-            .await;
-        match res {
-            Ok(out) => Ok(serde_dynamo::from_item(out.attributes.unwrap_or_default())?),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                Err(Error::Condition("call_not_active"))
-            }
-            Err(e) => Err(e.into()),
-        }
+            .expression_attribute_values(":now", n(now));
+        self.update_returning(req, "call_not_active").await
     }
 
     pub async fn get_call(&self, id: &str) -> Result<Option<Call>> {
@@ -403,7 +394,7 @@ impl Db {
 
     /// Sets a host's call price and online flag; `not_host` when the account is no host.
     pub async fn set_call_settings(&self, host_id: &str, price: i64, online: bool) -> Result<Account> {
-        let res = self
+        let req = self
             .client
             .update_item()
             .table_name(&self.table)
@@ -414,17 +405,8 @@ impl Db {
             .expression_attribute_names("#online", "online")
             .expression_attribute_values(":host", s("host"))
             .expression_attribute_values(":p", n(price))
-            .expression_attribute_values(":o", AttributeValue::Bool(online))
-            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
-            .send()
-            .await;
-        match res {
-            Ok(out) => Ok(serde_dynamo::from_item(out.attributes.unwrap_or_default())?),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                Err(Error::Condition("not_host"))
-            }
-            Err(e) => Err(e.into()),
-        }
+            .expression_attribute_values(":o", AttributeValue::Bool(online));
+        self.update_returning(req, "not_host").await
     }
 }
 

@@ -61,6 +61,22 @@ impl Db {
         Ok(())
     }
 
+    /// Sends a conditional UpdateItem and answers the item as it is after it:
+    /// `reason` when the condition failed.
+    pub(crate) async fn update_returning<T: serde::de::DeserializeOwned>(
+        &self,
+        req: aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder,
+        reason: &'static str,
+    ) -> Result<T> {
+        match req.return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew).send().await {
+            Ok(out) => Ok(serde_dynamo::from_item(out.attributes.unwrap_or_default())?),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Err(Error::Condition(reason))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Runs one TransactWriteItems. A condition failure becomes `Error::Condition`
     /// with the failing action's reason; a conflict with another transaction on
     /// the same items is retried, since the loser must re-evaluate its conditions
