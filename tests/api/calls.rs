@@ -106,15 +106,16 @@ async fn a_call_is_accepted_billed_each_minute_and_ended_with_both_ledgers_agree
     app.state.clock.advance(10 * SEC);
     let r = act(&app, &caller, &id, "end").await;
     assert_eq!(r.status, 200, "{r:?}");
-    assert_eq!((r.body["state"].as_str(), r.body["paid_minutes"].as_i64()), (Some("ended"), Some(3)));
-    assert_eq!((r.body["total_coins"].as_i64(), r.body["duration_secs"].as_i64()), (Some(30), Some(100)));
+    // 100 s is two started minutes: the prepaid third, not begun, comes back.
+    assert_eq!((r.body["state"].as_str(), r.body["paid_minutes"].as_i64()), (Some("ended"), Some(2)));
+    assert_eq!((r.body["total_coins"].as_i64(), r.body["duration_secs"].as_i64()), (Some(20), Some(100)));
     assert_eq!(r.body["end_reason"], "ended_by_caller");
     let again = act(&app, &host, &id, "end").await;
-    assert_eq!((again.status, again.body["paid_minutes"].as_i64()), (200, Some(3)), "ending twice is harmless");
+    assert_eq!((again.status, again.body["paid_minutes"].as_i64()), (200, Some(2)), "ending twice is harmless");
     app.state.clock.advance(120 * SEC);
     tick(&app).await;
-    assert_eq!(app.wallet(&caller).await, (70, 0), "never charged after the end");
-    assert_eq!(app.wallet(&host).await, (0, 30));
+    assert_eq!(app.wallet(&caller).await, (80, 0), "never charged after the end");
+    assert_eq!(app.wallet(&host).await, (0, 20));
 
     let paid = ledger(&app, &caller).await;
     let paid = of_type(&paid, "call_charge");
@@ -124,6 +125,15 @@ async fn a_call_is_accepted_billed_each_minute_and_ended_with_both_ledgers_agree
     assert_eq!(earned.len(), 3);
     let after: Vec<i64> = paid.iter().map(|e| e["balance_after"].as_i64().unwrap()).collect();
     assert_eq!(after, vec![70, 80, 90], "newest first, exact balances");
+    let back = ledger(&app, &caller).await;
+    let back = of_type(&back, "call_refund");
+    assert_eq!((back.len(), back[0]["amount"].as_i64(), back[0]["balance_after"].as_i64()), (1, Some(10), Some(80)));
+    let taken = ledger(&app, &host).await;
+    let taken = of_type(&taken, "call_refund");
+    assert_eq!(
+        (taken.len(), taken[0]["amount"].as_i64(), taken[0]["balance_after"].as_i64()),
+        (1, Some(-10), Some(20))
+    );
     for (p, e) in paid.iter().zip(&earned) {
         assert_eq!((p["amount"].as_i64(), e["amount"].as_i64()), (Some(-PRICE), Some(PRICE)));
         assert_eq!((p["call_id"].as_str(), e["call_id"].as_str()), (Some(id.as_str()), Some(id.as_str())));

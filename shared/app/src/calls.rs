@@ -6,6 +6,8 @@
 //! or has started (when a party ends the call). A caller who cannot pay has the
 //! call ended at `paid_until`. Each minute is one transaction conditioned on
 //! `paid_minutes` as read, so ticks running twice, late or at once charge it once.
+//! A call that ends before a prepaid minute starts gets that minute back in the
+//! ending transaction (`call_refund`): never charged for time after the end.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -267,6 +269,38 @@ fn minute_entries(call: &Call, caller: &Account, host: &Account, minute: i64, no
     ]
 }
 
+/// Minutes begun by `at` (at least the first).
+fn started_minutes(call: &Call, at: i64) -> i64 {
+    let elapsed = (at - call.accepted_at.unwrap_or(at)).max(0);
+    ((elapsed + MINUTE_MS - 1) / MINUTE_MS).max(1)
+}
+
+/// Returns `minutes` prepaid minutes: caller coins up, host earnings down.
+fn refund_entries(call: &Call, caller: &Account, host: &Account, minutes: i64, now: i64) -> [WalletChange; 2] {
+    let amount = minutes * call.price_per_minute;
+    let describe = |mut e: store::LedgerEntry, other: &str| {
+        e.counterparty_id = Some(other.to_string());
+        e.call_id = Some(call.id.clone());
+        e
+    };
+    [
+        WalletChange {
+            expected: caller.coins,
+            entry: describe(
+                new_entry(&caller.id, "call_refund", Balance::Coins, amount, caller.coins + amount, now),
+                &host.id,
+            ),
+        },
+        WalletChange {
+            expected: host.earnings,
+            entry: describe(
+                new_entry(&host.id, "call_refund", Balance::Earnings, -amount, host.earnings - amount, now),
+                &caller.id,
+            ),
+        },
+    ]
+}
+
 async fn warn_if_low(state: &AppState, call: &Call, coins_left: i64) {
     if coins_left < LOW_BALANCE_MINUTES * call.price_per_minute {
         let n = Notification {
@@ -465,16 +499,38 @@ async fn settle(
             }
         };
         if let Some((at, reason)) = ending {
-            match state.db.end_call(&call, at, reason).await {
+            // Prepaid minutes that never started go back: never charged for time after the end.
+            let started = started_minutes(&call, at).min(call.paid_minutes);
+            let unstarted = call.paid_minutes - started;
+            if unstarted > 0 && accounts.is_none() {
+                let a = state.db.get_accounts(&[call.caller_id.clone(), call.host_id.clone()]).await?;
+                let find = |id: &str| a.iter().find(|x| x.id == id).cloned();
+                accounts = find(&call.caller_id).zip(find(&call.host_id));
+            }
+            let refund = match &accounts {
+                // (Earnings already settled away keep the minute charged rather than go negative.)
+                Some((caller, host)) if unstarted > 0 && host.earnings >= unstarted * call.price_per_minute => {
+                    Some(refund_entries(&call, caller, host, unstarted, now))
+                }
+                _ => None,
+            };
+            let kept = if refund.is_some() { started } else { call.paid_minutes };
+            match state.db.end_call(&call, at, reason, kept, refund.as_ref()).await {
                 Ok(()) => {
                     TickReport::add(if reason == "dropped" { &report.dropped } else { &report.ended });
                     call.state = CallState::Ended;
                     call.ended_at = Some(at);
                     call.end_reason = Some(reason.into());
+                    call.paid_until = call.accepted_at.map(|a| a + kept * MINUTE_MS);
+                    call.paid_minutes = kept;
                     return Ok(call);
                 }
                 Err(store::Error::Condition("call_changed")) => {
                     call = state.db.get_call(&call.id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
+                    continue;
+                }
+                Err(store::Error::Condition("balance_changed")) => {
+                    accounts = None;
                     continue;
                 }
                 Err(e) => return Err(e.into()),

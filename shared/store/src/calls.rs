@@ -256,32 +256,49 @@ impl Db {
         self.transact(items).await
     }
 
-    /// Ends an active call at `ended_at` and frees both parties: `call_changed`
-    /// when it is no longer active with `paid_minutes` as read.
-    pub async fn end_call(&self, c: &Call, ended_at: i64, reason: &str) -> Result<()> {
+    /// Ends an active call at `ended_at` and frees both parties, keeping
+    /// `started_minutes` of the minutes paid; `refund` (caller coins back, host
+    /// earnings down, with their ledger entries) returns prepaid minutes that
+    /// never started. `call_changed` when the call is no longer active with
+    /// `paid_minutes` as read; `balance_changed`.
+    pub async fn end_call(
+        &self,
+        c: &Call,
+        ended_at: i64,
+        reason: &str,
+        started_minutes: i64,
+        refund: Option<&[WalletChange; 2]>,
+    ) -> Result<()> {
         let free = |account: &str| {
             Action::delete(self, keys::account(account), keys::BUSY)
                 .when("attribute_not_exists(pk) OR call_id = :call")
                 .val(":call", s(&c.id))
                 .because("call_changed")
         };
-        self.transact(vec![
+        let paid_until = c.accepted_at.unwrap_or(ended_at) + started_minutes * 60_000;
+        let mut items = vec![
             call_key_update(
                 self,
                 &c.id,
-                "SET #state = :ended, ended_at = :at, end_reason = :reason REMOVE gsi1pk, gsi1sk",
+                "SET #state = :ended, ended_at = :at, end_reason = :reason, paid_minutes = :kept, \
+                 paid_until = :until REMOVE gsi1pk, gsi1sk",
             )
             .when("#state = :active AND paid_minutes = :paid")
             .val(":active", s(CallState::Active.as_str()))
             .val(":ended", s(CallState::Ended.as_str()))
             .val(":paid", n(c.paid_minutes))
+            .val(":kept", n(started_minutes))
+            .val(":until", n(paid_until))
             .val(":at", n(ended_at))
             .val(":reason", s(reason))
             .because("call_changed"),
             free(&c.caller_id),
             free(&c.host_id),
-        ])
-        .await
+        ];
+        if let Some(changes) = refund {
+            items.extend(self.wallet_items(changes, &[])?);
+        }
+        self.transact(items).await
     }
 
     /// Records a party's heartbeat; `call_not_active` unless the call is active.
