@@ -482,3 +482,43 @@ async fn both_parties_list_their_calls_newest_first_and_a_repeated_request_rings
     let stranger = app.user("S").await;
     assert_eq!(app.get("/me/calls", &stranger.access).await.body["items"], json!([]));
 }
+
+#[tokio::test]
+async fn a_tick_that_stopped_half_way_is_finished_by_the_next_without_charging_twice() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let mut calls = Vec::new();
+    for i in 0..3 {
+        let caller = app.user(&format!("C{i}")).await;
+        let host = app.host(&format!("H{i}")).await;
+        app.grant(&admin, &caller, 1000).await;
+        let id = active(&app, &caller, &host).await;
+        calls.push((caller, host, id));
+    }
+    app.state.clock.advance(30 * SEC);
+    for (c, h, id) in &calls {
+        heartbeat(&app, c, h, id).await;
+    }
+    // The crashed run got as far as charging the first call's minute 2.
+    let (c, h, id) = &calls[0];
+    let call = app.state.db.get_call(id).await.unwrap().unwrap();
+    let now = app.state.now();
+    let (caller_coins, host_earnings) = (1000 - 60, 60);
+    let changes = [
+        store::WalletChange {
+            expected: caller_coins,
+            entry: app::wallet::new_entry(&c.id, "call_charge", store::Balance::Coins, -60, caller_coins - 60, now),
+        },
+        store::WalletChange {
+            expected: host_earnings,
+            entry: app::wallet::new_entry(&h.id, "call_earning", store::Balance::Earnings, 60, host_earnings + 60, now),
+        },
+    ];
+    app.state.db.charge_call_minute(&call, &changes).await.unwrap();
+    let report = tick(&app).await;
+    assert_eq!(app::calls::TickReport::get(&report.charged_minutes), 2, "only the two calls it had not reached");
+    for (c, _, id) in &calls {
+        assert_eq!(call_of(&app, c, id).await["paid_minutes"], 2);
+        assert_eq!(app.wallet(c).await.0, 1000 - 120);
+    }
+}
