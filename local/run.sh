@@ -23,6 +23,7 @@ export PAYMENTS_MODE=local # made-up provider orders; webhook secrets whsec_loca
 # The local Agora project (tokens checkable with any Agora token tool) and the tick interval.
 export AGORA_APP_ID="${AGORA_APP_ID:-0123456789abcdef0123456789abcdef}"
 export AGORA_APP_CERTIFICATE="${AGORA_APP_CERTIFICATE:-fedcba9876543210fedcba9876543210}"
+export MEDIA_BUCKET="${MEDIA_BUCKET:-streamly-media-local}" # created in moto at start-up
 export CALL_TICK_SECS="${CALL_TICK_SECS:-60}"
 export API_ADDR="${API_ADDR:-127.0.0.1:3000}"
 target/debug/dev-server &

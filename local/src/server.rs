@@ -59,7 +59,8 @@ pub async fn serve(
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
 
-/// Runs `call-tick` every `every`, as EventBridge does in AWS; logs what it did.
+/// Runs `call-tick` every `every`, as EventBridge does in AWS (and the post
+/// purge with it, which AWS runs every 10 minutes); logs what they did.
 pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
     let mut interval = tokio::time::interval(every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -73,6 +74,11 @@ pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
                 }
             }
             Err(e) => tracing::error!(error = %e.message, "call-tick failed"),
+        }
+        match app::posts::purge_deleted_posts(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(finished = n, "purge-deleted-posts"),
+            Err(e) => tracing::error!(error = %e.message, "purge-deleted-posts failed"),
         }
     }
 }

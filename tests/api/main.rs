@@ -7,6 +7,7 @@ mod calls;
 mod consistency;
 mod gifts;
 mod packages;
+mod posts;
 mod recharges;
 mod rooms;
 mod social;

@@ -50,6 +50,7 @@ impl TestApp {
         let notifications = integrations::notify::RecordingNotifier::default();
         state.notifier = Arc::new(notifications.clone());
         state.messenger.ensure_sender_identity().await.expect("verify sender");
+        state.media.ensure_bucket().await.expect("media bucket");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

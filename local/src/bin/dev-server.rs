@@ -11,6 +11,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         tracing::info!(table = %state.db.table, "created table");
     }
     state.messenger.ensure_sender_identity().await?;
+    state.media.ensure_bucket().await?;
     let pw = local::demo::DemoPasswords::from_env();
     local::demo::load(&state, &pw).await.map_err(|e| e.message)?;
     // EventBridge's schedule, locally: billing stays per real minute whatever the interval.

@@ -19,6 +19,9 @@ pub struct Config {
     /// Agora project: tokens for rooms and calls (certificate from Secrets Manager in AWS).
     pub agora_app_id: String,
     pub agora_app_certificate: String,
+    /// S3 bucket of uploads (videos, images, audio) and, when set, the CDN in front of it.
+    pub media_bucket: String,
+    pub media_cdn_url: Option<String>,
 }
 
 /// The local stack's webhook secrets (`make run`, tests); never used in live mode.
@@ -29,6 +32,9 @@ pub const LOCAL_RAZORPAY_WEBHOOK_SECRET: &str = "rzp_local_demo";
 /// token tool can check the tokens the local API hands out.
 pub const LOCAL_AGORA_APP_ID: &str = "0123456789abcdef0123456789abcdef";
 pub const LOCAL_AGORA_APP_CERTIFICATE: &str = "fedcba9876543210fedcba9876543210";
+
+/// The local stack's bucket (in moto).
+pub const LOCAL_MEDIA_BUCKET: &str = "streamly-media-local";
 
 pub const MIN_SECRET_LEN: usize = 32;
 
@@ -49,6 +55,8 @@ impl Config {
             razorpay_key_secret: String::new(),
             agora_app_id: LOCAL_AGORA_APP_ID.into(),
             agora_app_certificate: LOCAL_AGORA_APP_CERTIFICATE.into(),
+            media_bucket: LOCAL_MEDIA_BUCKET.into(),
+            media_cdn_url: None,
         }
     }
 
@@ -81,6 +89,10 @@ impl Config {
         // Only the room and call functions get the certificate; elsewhere tokens answer 503.
         c.agora_app_id = var("AGORA_APP_ID").unwrap_or_default();
         c.agora_app_certificate = var("AGORA_APP_CERTIFICATE").unwrap_or_default();
+        if let Ok(bucket) = var("MEDIA_BUCKET") {
+            c.media_bucket = bucket;
+        }
+        c.media_cdn_url = var("MEDIA_CDN_URL").ok().filter(|u| !u.is_empty());
         Ok(c)
     }
 }

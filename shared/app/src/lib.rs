@@ -3,6 +3,7 @@
 //! and the dev server call the same code without it.
 
 pub mod accounts;
+pub mod audios;
 pub mod auth;
 pub mod calls;
 pub mod clock;
@@ -12,7 +13,9 @@ pub mod error;
 pub mod gifts;
 pub mod http;
 pub mod lambda;
+pub mod media;
 pub mod packages;
+pub mod posts;
 pub mod recharges;
 pub mod rooms;
 pub mod routes;

@@ -9,7 +9,7 @@ use store::Role;
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
-use crate::{AppState, accounts, calls, gifts, packages, recharges, rooms, social, wallet};
+use crate::{AppState, accounts, audios, calls, gifts, media, packages, posts, recharges, rooms, social, wallet};
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
 
@@ -94,11 +94,29 @@ pub static ROUTES: &[Route] = &[
     route!("end-call", "POST", "/calls/{id}/end", ANY, calls::end_call_http),
     route!("get-call", "GET", "/calls/{id}", ANY, calls::get_call_http),
     route!("list-my-calls", "GET", "/me/calls", ANY, calls::list_my_calls_http),
+    route!("create-upload", "POST", "/uploads", ANY, media::create_upload_http),
+    route!("create-post", "POST", "/posts", ANY, posts::create_post_http),
+    route!("get-post", "GET", "/posts/{id}", ANY, posts::get_post_http),
+    route!("list-user-posts", "GET", "/users/{id}/posts", ANY, posts::list_user_posts_http),
+    route!("get-feed", "GET", "/feed", ANY, posts::get_feed_http),
+    route!("delete-post", "DELETE", "/posts/{id}", ANY, posts::delete_post_http),
+    route!("like-post", "POST", "/posts/{id}/like", ANY, posts::like_post_http),
+    route!("unlike-post", "DELETE", "/posts/{id}/like", ANY, posts::unlike_post_http),
+    route!("create-comment", "POST", "/posts/{id}/comments", ANY, posts::create_comment_http),
+    route!("list-comments", "GET", "/posts/{id}/comments", ANY, posts::list_comments_http),
+    route!("delete-comment", "DELETE", "/posts/{id}/comments/{comment_id}", ANY, posts::delete_comment_http),
+    route!("share-post", "POST", "/posts/{id}/share", ANY, posts::share_post_http),
+    route!("view-post", "POST", "/posts/{id}/view", ANY, posts::view_post_http),
+    route!("list-audios", "GET", "/audios", Access::Public, audios::list_audios_http),
+    route!("create-audio", "POST", "/admin/audios", ADMIN, audios::create_audio_http),
+    route!("update-audio", "PATCH", "/admin/audios/{id}", ADMIN, audios::update_audio_http),
+    route!("delete-audio", "DELETE", "/admin/audios/{id}", ADMIN, audios::delete_audio_http),
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[
     EventFunction { name: "bootstrap-admin", schedule: None },
     EventFunction { name: "call-tick", schedule: Some("rate(1 minute)") },
+    EventFunction { name: "purge-deleted-posts", schedule: Some("rate(10 minutes)") },
 ];
 
 pub fn by_name(name: &str) -> Option<&'static Route> {

@@ -3,6 +3,7 @@ use std::sync::{Arc, Mutex};
 
 use integrations::Messenger;
 use integrations::agora::Agora;
+use integrations::media::Media;
 use integrations::notify::{Notifier, RecordingNotifier};
 use integrations::payments::Payments;
 use store::Db;
@@ -21,6 +22,7 @@ pub struct AppState {
     pub agora: Agora,
     /// Push to people (low balance, ...); records and logs until FCM arrives.
     pub notifier: Arc<dyn Notifier>,
+    pub media: Media,
 }
 
 /// What the last gift send from this instance saw of (sender, host, gift),
@@ -76,6 +78,7 @@ impl AppState {
                 razorpay_key_secret: config.razorpay_key_secret.clone(),
             }
         };
+        let media_config = (config.media_bucket.clone(), config.media_cdn_url.clone());
         let agora = Agora::new(config.agora_app_id.clone(), config.agora_app_certificate.clone());
         AppState {
             db,
@@ -86,6 +89,7 @@ impl AppState {
             gift_views: GiftViewCache::default(),
             agora,
             notifier: Arc::new(RecordingNotifier::default()),
+            media: Media::new(sdk, media_config.0, media_config.1),
         }
     }
 

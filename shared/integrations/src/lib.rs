@@ -1,8 +1,9 @@
 //! Outbound integrations: e-mail (SES v2), SMS (SNS), payment providers
-//! (Stripe, Razorpay), Agora RTC tokens, notifications; FCM and Firebase join
+//! (Stripe, Razorpay), Agora RTC tokens, S3 media, notifications; FCM and Firebase join
 //! here in later slices.
 
 pub mod agora;
+pub mod media;
 mod messaging;
 pub mod notify;
 pub mod payments;

@@ -15,6 +15,7 @@ use crate::{Error, Result, keys};
 pub enum Catalog {
     Gift,
     CoinPackage,
+    Audio,
 }
 
 impl Catalog {
@@ -22,6 +23,7 @@ impl Catalog {
         match self {
             Catalog::Gift => "GIFT",
             Catalog::CoinPackage => "PACKAGE",
+            Catalog::Audio => "AUDIO",
         }
     }
 }

@@ -187,6 +187,36 @@ impl Db {
         Ok(Page { items, next })
     }
 
+    /// Writes (`Some(item)`) or deletes (`None`, by `key`) many items, 25 a
+    /// request, resending what DynamoDB left unprocessed. Not atomic: for
+    /// fan-out and clean-up that are safe to repeat.
+    pub(crate) async fn batch_write(&self, ops: Vec<(Item, Option<Item>)>) -> Result<()> {
+        use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
+        for chunk in ops.chunks(25) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|(key, item)| match item {
+                    Some(i) => WriteRequest::builder()
+                        .put_request(PutRequest::builder().set_item(Some(i.clone())).build().expect("put"))
+                        .build(),
+                    None => WriteRequest::builder()
+                        .delete_request(DeleteRequest::builder().set_key(Some(key.clone())).build().expect("delete"))
+                        .build(),
+                })
+                .collect();
+            let mut attempt = 0u32;
+            while !pending.is_empty() {
+                let out = self.client.batch_write_item().request_items(&self.table, pending).send().await?;
+                pending = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
+                if !pending.is_empty() {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(10 * (1 << attempt.min(6)))).await;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Reads up to 100 items by key, in the order asked; missing ones are skipped.
     pub(crate) async fn batch_get(&self, keys: Vec<Item>) -> Result<Vec<Item>> {
         use aws_sdk_dynamodb::types::KeysAndAttributes;

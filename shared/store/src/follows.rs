@@ -15,7 +15,7 @@ pub struct FollowEdge {
 }
 
 impl Db {
-    fn counter(&self, id: &str, field: &str, delta: i64) -> TransactWriteItem {
+    pub(crate) fn counter(&self, id: &str, field: &str, delta: i64) -> TransactWriteItem {
         let mut u = Update::builder()
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))

@@ -103,3 +103,36 @@ pub fn payment_ref(provider: &str, reference: &str) -> String {
     format!("PAYREF#{provider}#{reference}")
 }
 pub const PAYMENT_REF: &str = "PAYREF";
+pub fn post(id: &str) -> String {
+    format!("POST#{id}")
+}
+pub const POST: &str = "POST";
+/// Under `post(id)`: what hangs on a post (one like/view per account; comments and shares by ulid).
+pub fn post_like(account: &str) -> String {
+    format!("LIKE#{account}")
+}
+pub fn post_view(account: &str) -> String {
+    format!("VIEW#{account}")
+}
+pub fn post_comment(comment_id: &str) -> String {
+    format!("COMMENT#{comment_id}")
+}
+pub const COMMENT_PREFIX: &str = "COMMENT#";
+pub fn post_share(share_id: &str) -> String {
+    format!("SHARE#{share_id}")
+}
+/// GSI2 partition of an author's posts; GSI1 partitions of everyone's posts and of posts being deleted.
+pub fn posts_by(author: &str) -> String {
+    format!("POSTS_BY#{author}")
+}
+pub const ALL_POSTS: &str = "POSTS#ALL";
+pub const DELETING_POSTS: &str = "POSTS#DELETING";
+/// Under `account(follower)`: a followed account's post in the follower's feed.
+pub fn feed_entry(created_ms: i64, post_id: &str) -> String {
+    format!("FEED#{}", by_time(created_ms, post_id))
+}
+pub const FEED_PREFIX: &str = "FEED#";
+/// GSI1 partition of a post's feed entries (to remove them with the post).
+pub fn feed_of(post_id: &str) -> String {
+    format!("FEEDOF#{post_id}")
+}
