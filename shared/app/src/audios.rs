@@ -101,12 +101,8 @@ pub async fn update_audio_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> 
 
 /// Retires the track: new posts cannot pick it; posts that use it keep it.
 pub async fn delete_audio_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    let mut a = existing_audio(state, ctx.param("id")).await?;
-    if a.active {
-        a.active = false;
-        a.updated_at = state.now();
-        state.db.put_catalog_entry(Catalog::Audio, &a, false).await?;
-    }
+    let a = existing_audio(state, ctx.param("id")).await?;
+    state.db.retire_catalog_entry(Catalog::Audio, a, state.now()).await?;
     Ok(Reply::no_content())
 }
 

@@ -125,12 +125,8 @@ pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 
 /// Retires the gift: it can no longer be sent, and history keeps its name and price.
 pub async fn delete_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    let mut g = existing_gift(state, ctx).await?;
-    if g.active {
-        g.active = false;
-        g.updated_at = state.now();
-        state.db.put_catalog_entry(Catalog::Gift, &g, false).await?;
-    }
+    let g = existing_gift(state, ctx).await?;
+    state.db.retire_catalog_entry(Catalog::Gift, g, state.now()).await?;
     Ok(Reply::no_content())
 }
 

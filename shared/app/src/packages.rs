@@ -118,11 +118,7 @@ pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<
 
 /// Retires the package: it can no longer be bought; recharges keep their copy of its terms.
 pub async fn delete_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    let mut p = existing_package(state, ctx.param("id")).await?;
-    if p.active {
-        p.active = false;
-        p.updated_at = state.now();
-        state.db.put_catalog_entry(Catalog::CoinPackage, &p, false).await?;
-    }
+    let p = existing_package(state, ctx.param("id")).await?;
+    state.db.retire_catalog_entry(Catalog::CoinPackage, p, state.now()).await?;
     Ok(Reply::no_content())
 }

@@ -34,6 +34,8 @@ pub trait CatalogEntry: Serialize + DeserializeOwned {
     fn active(&self) -> bool;
     /// Where it sorts in the list (e.g. by price), zero-padded.
     fn sort_key(&self) -> String;
+    /// Takes it off the apps' list (history keeps it).
+    fn retire(&mut self, now: i64);
 }
 
 impl Db {
@@ -80,6 +82,16 @@ impl Db {
             self.query_page(Some(&GSI1), keys::catalog_list(cat.kind(), active), limit, None, start, false).await?;
         let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
         Ok(Page { items, next: page.next })
+    }
+
+    /// Retires an entry unless it is retired already: it leaves the active
+    /// list and can no longer be used, while everything that refers to it keeps it.
+    pub async fn retire_catalog_entry<T: CatalogEntry>(&self, cat: Catalog, mut entry: T, now: i64) -> Result<()> {
+        if entry.active() {
+            entry.retire(now);
+            self.put_catalog_entry(cat, &entry, false).await?;
+        }
+        Ok(())
     }
 
     pub(crate) fn catalog_key(cat: Catalog, id: &str) -> Item {

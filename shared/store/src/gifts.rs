@@ -35,6 +35,10 @@ impl CatalogEntry for Gift {
     fn active(&self) -> bool {
         self.active
     }
+    fn retire(&mut self, now: i64) {
+        self.active = false;
+        self.updated_at = now;
+    }
     fn sort_key(&self) -> String {
         format!("{:012}", self.price_coins)
     }

@@ -22,6 +22,10 @@ impl CatalogEntry for CoinPackage {
     fn active(&self) -> bool {
         self.active
     }
+    fn retire(&mut self, now: i64) {
+        self.active = false;
+        self.updated_at = now;
+    }
     fn sort_key(&self) -> String {
         format!("{:012}", self.coins)
     }
@@ -46,6 +50,10 @@ impl CatalogEntry for Audio {
     }
     fn active(&self) -> bool {
         self.active
+    }
+    fn retire(&mut self, now: i64) {
+        self.active = false;
+        self.updated_at = now;
     }
     fn sort_key(&self) -> String {
         // Alphabetical by title (the list's order); the id breaks ties.
