@@ -71,6 +71,25 @@ async fn heartbeat(app: &TestApp, caller: &User, host: &User, id: &str) {
 
 const SEC: i64 = 1000;
 
+/// `n` active calls (callers holding 1000 coins, hosts at 60 a minute), 30 s
+/// in with fresh heartbeats: each call's minute 2 is due.
+async fn calls_30s_in(app: &TestApp, n: usize) -> Vec<(User, User, String)> {
+    let admin = app.admin().await;
+    let mut calls = Vec::new();
+    for i in 0..n {
+        let caller = app.user(&format!("C{i}")).await;
+        let host = app.host(&format!("H{i}")).await;
+        app.grant(&admin, &caller, 1000).await;
+        let id = active(app, &caller, &host).await;
+        calls.push((caller, host, id));
+    }
+    app.state.clock.advance(30 * SEC);
+    for (c, h, id) in &calls {
+        heartbeat(app, c, h, id).await;
+    }
+    calls
+}
+
 #[tokio::test]
 async fn a_call_is_accepted_billed_each_minute_and_ended_with_both_ledgers_agreeing() {
     let app = TestApp::start().await;
@@ -340,19 +359,7 @@ async fn racing_requests_and_racing_accepts_leave_one_call_each() {
 #[tokio::test]
 async fn ten_ticks_at_once_charge_each_minute_once() {
     let app = TestApp::start().await;
-    let admin = app.admin().await;
-    let mut calls = Vec::new();
-    for i in 0..4 {
-        let caller = app.user(&format!("C{i}")).await;
-        let host = app.host(&format!("H{i}")).await;
-        app.grant(&admin, &caller, 1000).await;
-        let id = active(&app, &caller, &host).await;
-        calls.push((caller, host, id));
-    }
-    app.state.clock.advance(30 * SEC);
-    for (c, h, id) in &calls {
-        heartbeat(&app, c, h, id).await;
-    }
+    let calls = calls_30s_in(&app, 4).await;
     let reports = join_all((0..10).map(|_| tick(&app))).await;
     let charged: usize = reports.iter().map(|r| app::calls::TickReport::get(&r.charged_minutes)).sum();
     assert_eq!(charged, 4, "one minute per call across all ten runs");
@@ -486,19 +493,7 @@ async fn both_parties_list_their_calls_newest_first_and_a_repeated_request_rings
 #[tokio::test]
 async fn a_tick_that_stopped_half_way_is_finished_by_the_next_without_charging_twice() {
     let app = TestApp::start().await;
-    let admin = app.admin().await;
-    let mut calls = Vec::new();
-    for i in 0..3 {
-        let caller = app.user(&format!("C{i}")).await;
-        let host = app.host(&format!("H{i}")).await;
-        app.grant(&admin, &caller, 1000).await;
-        let id = active(&app, &caller, &host).await;
-        calls.push((caller, host, id));
-    }
-    app.state.clock.advance(30 * SEC);
-    for (c, h, id) in &calls {
-        heartbeat(&app, c, h, id).await;
-    }
+    let calls = calls_30s_in(&app, 3).await;
     // The crashed run got as far as charging the first call's minute 2.
     let (c, h, id) = &calls[0];
     let call = app.state.db.get_call(id).await.unwrap().unwrap();

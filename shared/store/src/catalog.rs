@@ -38,6 +38,30 @@ pub trait CatalogEntry: Serialize + DeserializeOwned {
     fn retire(&mut self, now: i64);
 }
 
+/// Implements `CatalogEntry` for a struct with `id`, `active` and
+/// `updated_at` fields, sorted by `$sort` (a closure over the entry).
+macro_rules! catalog_entry {
+    ($t:ty, $sort:expr) => {
+        impl $crate::catalog::CatalogEntry for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn active(&self) -> bool {
+                self.active
+            }
+            fn retire(&mut self, now: i64) {
+                self.active = false;
+                self.updated_at = now;
+            }
+            fn sort_key(&self) -> String {
+                let sort: fn(&$t) -> String = $sort;
+                sort(self)
+            }
+        }
+    };
+}
+pub(crate) use catalog_entry;
+
 impl Db {
     fn catalog_item<T: CatalogEntry>(&self, cat: Catalog, entry: &T) -> Result<Item> {
         let mut item: Item = serde_dynamo::to_item(entry)?;

@@ -5,7 +5,7 @@
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Catalog, CatalogEntry, bool_av};
+use crate::catalog::{Catalog, bool_av, catalog_entry};
 use crate::db::{Action, Db, TxItem, n, s};
 use crate::wallet::{IdempotentReply, WalletChange};
 use crate::{Account, Result, keys};
@@ -28,21 +28,7 @@ pub struct Gift {
     pub updated_at: i64,
 }
 
-impl CatalogEntry for Gift {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn active(&self) -> bool {
-        self.active
-    }
-    fn retire(&mut self, now: i64) {
-        self.active = false;
-        self.updated_at = now;
-    }
-    fn sort_key(&self) -> String {
-        format!("{:012}", self.price_coins)
-    }
-}
+catalog_entry!(Gift, |e| format!("{:012}", e.price_coins));
 
 /// Everything a gift send writes; `changes` are the sender's coins and the host's earnings.
 pub struct GiftSend<'a> {

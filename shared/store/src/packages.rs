@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::CatalogEntry;
+use crate::catalog::catalog_entry;
 
 /// A coin package the apps sell: `coins + bonus_coins` for `price_minor` in `currency`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -15,21 +15,7 @@ pub struct CoinPackage {
     pub updated_at: i64,
 }
 
-impl CatalogEntry for CoinPackage {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn active(&self) -> bool {
-        self.active
-    }
-    fn retire(&mut self, now: i64) {
-        self.active = false;
-        self.updated_at = now;
-    }
-    fn sort_key(&self) -> String {
-        format!("{:012}", self.coins)
-    }
-}
+catalog_entry!(CoinPackage, |e| format!("{:012}", e.coins));
 
 /// A track posts can use: an admin-uploaded audio file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -44,19 +30,5 @@ pub struct Audio {
     pub updated_at: i64,
 }
 
-impl CatalogEntry for Audio {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn active(&self) -> bool {
-        self.active
-    }
-    fn retire(&mut self, now: i64) {
-        self.active = false;
-        self.updated_at = now;
-    }
-    fn sort_key(&self) -> String {
-        // Alphabetical by title (the list's order); the id breaks ties.
-        self.title.to_lowercase().chars().take(40).collect()
-    }
-}
+// Alphabetical by title (the list's order); the id breaks ties.
+catalog_entry!(Audio, |e| e.title.to_lowercase().chars().take(40).collect());
