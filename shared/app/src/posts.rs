@@ -151,20 +151,26 @@ pub async fn get_feed_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(list_reply(state, &scope, posts_json(state, &page.items).await?, page.next))
 }
 
+/// The post id of the path; a missing or deleted post is found out by the
+/// write's own condition (`post_gone` → 404), not by a read before it.
+fn post_id(ctx: &Ctx) -> ApiResult<String> {
+    validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("post not found"))
+}
+
 pub async fn like_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
-    let post = live_post(state, ctx).await?;
-    state.db.like_post(&post.id, &caller.id, state.now()).await.map_err(|e| match e {
+    let id = post_id(ctx)?;
+    state.db.like_post(&id, &caller.id, state.now()).await.map_err(|e| match e {
         store::Error::Condition("already_liked") => ApiError::conflict("already_liked", "you already like this post"),
         other => gone(other),
     })?;
-    Ok(Reply::created(json!({ "post_id": post.id, "likes": post.likes + 1 })))
+    Ok(Reply::created(json!({ "post_id": id, "liked": true })))
 }
 
 pub async fn unlike_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
-    let post = live_post(state, ctx).await?;
-    state.db.unlike_post(&post.id, &caller.id).await.map_err(|e| match e {
+    let id = post_id(ctx)?;
+    state.db.unlike_post(&id, &caller.id).await.map_err(|e| match e {
         store::Error::Condition("not_liked") => ApiError::not_found("you do not like this post"),
         other => gone(other),
     })?;
@@ -181,11 +187,11 @@ pub async fn create_comment_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
     let caller = ctx.caller()?;
     let input: CommentInput = ctx.json()?;
     let text = validate::text("text", &input.text, 1, MAX_COMMENT)?;
-    let post = live_post(state, ctx).await?;
+    let post_id = post_id(ctx)?;
     let now = state.now();
     let c = Comment {
         id: crate::wallet::entry_id(now),
-        post_id: post.id.clone(),
+        post_id,
         author_id: caller.id.clone(),
         text,
         created_at: now,
@@ -222,18 +228,19 @@ pub async fn delete_comment_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
 
 pub async fn share_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
-    let post = live_post(state, ctx).await?;
+    let id = post_id(ctx)?;
     let now = state.now();
-    state.db.share_post(&post.id, &crate::wallet::entry_id(now), &caller.id, now).await.map_err(gone)?;
-    Ok(Reply::created(json!({ "post_id": post.id, "shares": post.shares + 1 })))
+    let share_id = crate::wallet::entry_id(now);
+    state.db.share_post(&id, &share_id, &caller.id, now).await.map_err(gone)?;
+    Ok(Reply::created(json!({ "post_id": id, "share_id": share_id })))
 }
 
 /// Counts the caller's view once per post; later views answer `counted: false`.
 pub async fn view_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
-    let post = live_post(state, ctx).await?;
-    let counted = state.db.view_post(&post.id, &caller.id, state.now()).await.map_err(gone)?;
-    Ok(Reply::ok(json!({ "post_id": post.id, "views": post.views + counted as i64, "counted": counted })))
+    let id = post_id(ctx)?;
+    let counted = state.db.view_post(&id, &caller.id, state.now()).await.map_err(gone)?;
+    Ok(Reply::ok(json!({ "post_id": id, "counted": counted })))
 }
 
 /// Deletes a post (its author or an admin): marks it deleted first (never
