@@ -16,6 +16,12 @@ pub const USER_START_COINS: i64 = 1000;
 /// (coins, bonus, price in paise): INR packages.
 pub const PACKAGES: [(i64, i64, i64); 3] = [(100, 0, 9_900), (500, 50, 44_900), (1200, 200, 99_900)];
 pub const GIFTS: [(&str, i64); 4] = [("Rose", 1), ("Heart", 10), ("Car", 500), ("Castle", 1000)];
+pub const INTERESTS: [&str; 5] = ["Music", "Dance", "Gaming", "Travel", "Cooking"];
+pub const FAQS: [(&str, &str); 3] = [
+    ("How do I buy coins?", "Open Wallet, pick a coin package and pay with your card or UPI."),
+    ("How are video calls billed?", "Per started minute, at the host's price, paid in advance minute by minute."),
+    ("How do I become a host?", "Apply with your agency's code; the agency approves your application."),
+];
 
 pub struct DemoPasswords {
     pub admin: String,
@@ -96,6 +102,7 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> 
             packages::create_coin_package(state, input).await?;
         }
     }
+    load_master_data(state).await?;
     let admin_id = state.db.find_account_by_login(ADMIN_EMAIL).await?.map(|a| a.id).unwrap_or_default();
     for email in USER_EMAILS {
         let id = ensure_account(state, email, &pw.user).await?;
@@ -103,6 +110,36 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> 
         let idem = Idem { account_id: admin_id.clone(), key: format!("demo-start-coins-{id}") };
         let grant = GrantInput { amount: USER_START_COINS, reason: "Demo starting coins".into() };
         wallet::grant_coins(state, &admin_id, &id, grant, Some(&idem)).await?;
+    }
+    Ok(())
+}
+
+/// Interests, avatars, FAQs and the two pages, once.
+async fn load_master_data(state: &AppState) -> Result<(), ApiError> {
+    use app::masterdata::{self, Avatar, AvatarInput, Faq, FaqInput, Interest, InterestInput, PageInput};
+    use store::Catalog;
+    if state.db.list_catalog::<Interest>(Catalog::Interest, true, 1, None).await?.items.is_empty() {
+        for name in INTERESTS {
+            let input = InterestInput { name: Some(name.into()), icon_key: None, active: None };
+            masterdata::create::<Interest>(state, input).await?;
+        }
+        for i in 1..=4 {
+            let input = AvatarInput { image_key: Some(format!("avatars/{i}.png")), active: None };
+            masterdata::create::<Avatar>(state, input).await?;
+        }
+        for (i, (q, a)) in FAQS.iter().enumerate() {
+            let input = FaqInput {
+                question: Some((*q).into()),
+                answer: Some((*a).into()),
+                position: Some(i as i64),
+                active: None,
+            };
+            masterdata::create::<Faq>(state, input).await?;
+        }
+        for (slug, title) in [("terms", "Terms and conditions"), ("privacy", "Privacy policy")] {
+            let body = format!("{title} of the demo app: be kind, be safe, respect others.");
+            masterdata::put_page(state, None, slug, PageInput { title: title.into(), body }).await?;
+        }
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
 use futures::future::join_all;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::*;
 
@@ -323,18 +323,30 @@ async fn a_code_expires_after_ten_minutes() {
 #[tokio::test]
 async fn profile_updates_are_validated_and_stored() {
     let app = TestApp::start().await;
-    let u = app.user("Oa").await;
+    let (u, admin) = (app.user("Oa").await, app.admin().await);
+    let made = |path: &'static str, body: Value| {
+        let app = &app;
+        let token = admin.access.clone();
+        async move { app.post(path, Some(&token), body).await.body["id"].as_str().unwrap().to_string() }
+    };
+    let av = made("/admin/avatars", json!({"image_key": "avatars/1.png"})).await;
+    let music = made("/admin/interests", json!({"name": "Music"})).await;
+    let games = made("/admin/interests", json!({"name": "Games"})).await;
     let r = app
         .call(
             "PATCH",
             "/me",
             Some(&u.access),
-            Some(json!({"name": "Olga", "bio": "I stream", "gender": "female", "birthday": "1995-02-03", "language": "pt-BR", "avatar_id": "av1", "interest_ids": ["music", "games"]})),
+            Some(json!({"name": "Olga", "bio": "I stream", "gender": "female", "birthday": "1995-02-03", "language": "pt-BR", "avatar_id": av, "interest_ids": [music, games]})),
         )
         .await;
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(r.body["name"], "Olga");
-    assert_eq!(r.body["interest_ids"], json!(["music", "games"]));
+    assert_eq!(r.body["interest_ids"], json!([music, games]));
+    for bad in [json!({"avatar_id": "av1"}), json!({"interest_ids": [music, "nope"]})] {
+        let r = app.call("PATCH", "/me", Some(&u.access), Some(bad.clone())).await;
+        assert_eq!(r.status, 400, "{bad} must name existing master data");
+    }
     let me = app.get("/me", &u.access).await;
     assert_eq!(me.body["bio"], "I stream");
     assert_eq!(me.body["birthday"], "1995-02-03");

@@ -6,6 +6,7 @@ mod accounts;
 mod calls;
 mod consistency;
 mod gifts;
+mod masterdata;
 mod packages;
 mod posts;
 mod recharges;

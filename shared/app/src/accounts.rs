@@ -358,7 +358,9 @@ pub async fn update_me(state: &AppState, caller: &Caller, input: UpdateMeInput) 
         ch.language = Some(l);
     }
     if let Some(a) = input.avatar_id {
-        ch.avatar_id = Some(validate::id("avatar_id", &a)?);
+        let a = validate::id("avatar_id", &a)?;
+        crate::masterdata::check_ids::<store::Avatar>(state, "avatar_id", std::slice::from_ref(&a)).await?;
+        ch.avatar_id = Some(a);
     }
     if let Some(ids) = input.interest_ids {
         if ids.len() > 20 {
@@ -366,6 +368,7 @@ pub async fn update_me(state: &AppState, caller: &Caller, input: UpdateMeInput) 
         }
         let mut clean: Vec<String> = ids.iter().map(|i| validate::id("interest_ids", i)).collect::<ApiResult<_>>()?;
         clean.dedup();
+        crate::masterdata::check_ids::<store::Interest>(state, "interest_ids", &clean).await?;
         ch.interest_ids = Some(clean);
     }
     state.db.update_profile(&caller.id, ch).await.map_err(|e| match e {

@@ -106,20 +106,29 @@ pub fn list_reply(state: &AppState, scope: &str, items: Vec<Value>, next: Option
 pub struct Reply {
     pub status: u16,
     pub body: Option<Value>,
+    /// For the audit log: what the changed resource looked like before.
+    pub before: Option<Value>,
 }
 
 impl Reply {
+    fn new(status: u16, body: Option<Value>) -> Self {
+        Reply { status, body, before: None }
+    }
     pub fn ok(body: Value) -> Self {
-        Reply { status: 200, body: Some(body) }
+        Self::new(200, Some(body))
     }
     pub fn created(body: Value) -> Self {
-        Reply { status: 201, body: Some(body) }
+        Self::new(201, Some(body))
     }
     pub fn accepted(body: Value) -> Self {
-        Reply { status: 202, body: Some(body) }
+        Self::new(202, Some(body))
     }
     pub fn no_content() -> Self {
-        Reply { status: 204, body: None }
+        Self::new(204, None)
+    }
+    pub fn with_before(mut self, before: Value) -> Self {
+        self.before = Some(before);
+        self
     }
 }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod gifts;
 pub mod http;
 pub mod lambda;
+pub mod masterdata;
 pub mod media;
 pub mod packages;
 pub mod posts;

@@ -189,13 +189,7 @@ pub async fn create_comment_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
     let text = validate::text("text", &input.text, 1, MAX_COMMENT)?;
     let post_id = post_id(ctx)?;
     let now = state.now();
-    let c = Comment {
-        id: crate::wallet::entry_id(now),
-        post_id,
-        author_id: caller.id.clone(),
-        text,
-        created_at: now,
-    };
+    let c = Comment { id: crate::wallet::entry_id(now), post_id, author_id: caller.id.clone(), text, created_at: now };
     state.db.add_comment(&c).await.map_err(gone)?;
     Ok(Reply::created(comment_json(&c)))
 }

@@ -9,6 +9,7 @@ use store::Role;
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
+use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{AppState, accounts, audios, calls, gifts, media, packages, posts, recharges, rooms, social, wallet};
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
@@ -111,6 +112,20 @@ pub static ROUTES: &[Route] = &[
     route!("create-audio", "POST", "/admin/audios", ADMIN, audios::create_audio_http),
     route!("update-audio", "PATCH", "/admin/audios/{id}", ADMIN, audios::update_audio_http),
     route!("delete-audio", "DELETE", "/admin/audios/{id}", ADMIN, audios::delete_audio_http),
+    route!("list-interests", "GET", "/interests", Access::Public, masterdata::list::<Interest>),
+    route!("create-interest", "POST", "/admin/interests", ADMIN, masterdata::create_http::<Interest>),
+    route!("update-interest", "PATCH", "/admin/interests/{id}", ADMIN, masterdata::update_http::<Interest>),
+    route!("delete-interest", "DELETE", "/admin/interests/{id}", ADMIN, masterdata::delete_http::<Interest>),
+    route!("list-avatars", "GET", "/avatars", Access::Public, masterdata::list::<Avatar>),
+    route!("create-avatar", "POST", "/admin/avatars", ADMIN, masterdata::create_http::<Avatar>),
+    route!("update-avatar", "PATCH", "/admin/avatars/{id}", ADMIN, masterdata::update_http::<Avatar>),
+    route!("delete-avatar", "DELETE", "/admin/avatars/{id}", ADMIN, masterdata::delete_http::<Avatar>),
+    route!("list-faqs", "GET", "/faqs", Access::Public, masterdata::list::<Faq>),
+    route!("create-faq", "POST", "/admin/faqs", ADMIN, masterdata::create_http::<Faq>),
+    route!("update-faq", "PATCH", "/admin/faqs/{id}", ADMIN, masterdata::update_http::<Faq>),
+    route!("delete-faq", "DELETE", "/admin/faqs/{id}", ADMIN, masterdata::delete_http::<Faq>),
+    route!("get-page", "GET", "/pages/{slug}", Access::Public, masterdata::get_page_http),
+    route!("put-page", "PUT", "/admin/pages/{slug}", ADMIN, masterdata::put_page_http),
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[

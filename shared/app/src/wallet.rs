@@ -36,7 +36,7 @@ impl Idem {
 
 fn replay(r: IdempotentReply) -> ApiResult<Reply> {
     let body: Value = serde_json::from_str(&r.body).map_err(ApiError::internal)?;
-    Ok(Reply { status: r.status, body: (!body.is_null()).then_some(body) })
+    Ok(Reply { status: r.status, body: (!body.is_null()).then_some(body), before: None })
 }
 
 /// Runs `attempt` (read, decide, one transaction) until it is not beaten by a

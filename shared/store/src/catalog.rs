@@ -16,6 +16,9 @@ pub enum Catalog {
     Gift,
     CoinPackage,
     Audio,
+    Interest,
+    Avatar,
+    Faq,
 }
 
 impl Catalog {
@@ -24,6 +27,9 @@ impl Catalog {
             Catalog::Gift => "GIFT",
             Catalog::CoinPackage => "PACKAGE",
             Catalog::Audio => "AUDIO",
+            Catalog::Interest => "INTEREST",
+            Catalog::Avatar => "AVATAR",
+            Catalog::Faq => "FAQ",
         }
     }
 }
@@ -115,6 +121,32 @@ impl Db {
             entry.retire(now);
             self.put_catalog_entry(cat, &entry, false).await?;
         }
+        Ok(())
+    }
+
+    /// Which of `ids` are active entries of the catalog (one BatchGetItem per 100).
+    pub async fn active_catalog_ids<T: CatalogEntry>(&self, cat: Catalog, ids: &[String]) -> Result<Vec<String>> {
+        let mut found = Vec::new();
+        for chunk in ids.chunks(100) {
+            let keys = chunk.iter().map(|id| Self::catalog_key(cat, id)).collect();
+            for item in self.batch_get(keys).await? {
+                let e: T = serde_dynamo::from_item(item)?;
+                if e.active() {
+                    found.push(e.id().to_string());
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    pub async fn get_page(&self, slug: &str) -> Result<Option<crate::SitePage>> {
+        self.get_as(keys::site_page(slug), keys::SITE_PAGE).await
+    }
+
+    pub async fn put_page(&self, page: &crate::SitePage) -> Result<()> {
+        let mut item: Item = serde_dynamo::to_item(page)?;
+        item.extend(Self::key(keys::site_page(&page.slug), keys::SITE_PAGE));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }
 

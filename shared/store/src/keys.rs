@@ -136,3 +136,7 @@ pub const FEED_PREFIX: &str = "FEED#";
 pub fn feed_of(post_id: &str) -> String {
     format!("FEEDOF#{post_id}")
 }
+pub fn site_page(slug: &str) -> String {
+    format!("PAGE#{slug}")
+}
+pub const SITE_PAGE: &str = "PAGE";

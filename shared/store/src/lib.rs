@@ -26,7 +26,7 @@ pub use db::Db;
 pub use error::{Error, Result};
 pub use follows::FollowEdge;
 pub use gifts::{Gift, GiftSend};
-pub use packages::{Audio, CoinPackage};
+pub use packages::{Audio, Avatar, CoinPackage, Faq, Interest, SitePage};
 pub use page::{Page, PageKey};
 pub use posts::{Comment, Post};
 pub use recharges::Recharge;
