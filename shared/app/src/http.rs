@@ -158,10 +158,48 @@ pub async fn dispatch(state: &AppState, route: &Route, mut ctx: Ctx) -> (u16, Op
         Ok(()) => (route.handler)(state, &ctx).await,
         Err(e) => Err(e),
     };
+    if let (Ok(reply), Some(caller)) = (&result, &ctx.caller) {
+        audit(state, route, &ctx, caller, reply).await;
+    }
     let caller = ctx.caller.map(|c| c.id);
     match result {
         Ok(r) => (r.status, r.body, caller),
         Err(e) => (e.status, Some(e.body()), caller),
+    }
+}
+
+/// Every change an admin or an agency makes goes to the audit log: who,
+/// which function, on what, the request, and the resource before and after.
+async fn audit(state: &AppState, route: &Route, ctx: &Ctx, caller: &crate::auth::Caller, reply: &Reply) {
+    if route.method == "GET" || !matches!(caller.role, store::Role::Admin | store::Role::Agency) {
+        return;
+    }
+    // Long texts (pages) are cut: the log says what changed, not a copy of everything.
+    const MAX: usize = 20_000;
+    let text = |v: &Value| {
+        let s = v.to_string();
+        if s.len() > MAX { format!("{}…", &s[..s.floor_char_boundary(MAX)]) } else { s }
+    };
+    let mut path = route.path.to_string();
+    for (k, v) in &ctx.params {
+        path = path.replace(&format!("{{{k}}}"), v);
+    }
+    let now = state.now();
+    let entry = store::AuditEntry {
+        id: crate::wallet::entry_id(now),
+        actor_id: caller.id.clone(),
+        actor_role: caller.role.as_str().into(),
+        action: route.name.into(),
+        method: route.method.into(),
+        path,
+        request: serde_json::from_slice::<Value>(&ctx.body).ok().map(|v| text(&v)),
+        before: reply.before.as_ref().map(text),
+        after: reply.body.as_ref().map(text),
+        status: reply.status,
+        created_at: now,
+    };
+    if let Err(e) = state.db.put_audit(&entry).await {
+        tracing::error!(action = route.name, error = %e, "audit write failed");
     }
 }
 

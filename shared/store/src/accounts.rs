@@ -2,7 +2,8 @@ use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, Item, TxItem, n, s};
-use crate::table::TTL_ATTRIBUTE;
+use crate::page::{Page, PageKey};
+use crate::table::{GSI1, GSI2, TTL_ATTRIBUTE};
 use crate::{Error, Result, keys};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +68,25 @@ pub struct Account {
     /// Hosts: coins earned and not yet settled.
     #[serde(default)]
     pub earnings: i64,
+    /// Hosts: coins earned and settled (paid out through a settlement).
+    #[serde(default)]
+    pub settled_earnings: i64,
+    /// Hosts: activity counters for the panels.
+    #[serde(default)]
+    pub gifts_received: i64,
+    #[serde(default)]
+    pub call_minutes: i64,
+    /// Hosts: their agency; agency owners: the agency they own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency_id: Option<String>,
+    /// Hosts removed from an agency: the unsettled coins earned under it, which
+    /// that agency settles (a host can join another agency once they are).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub former_agency_id: Option<String>,
+    #[serde(default)]
+    pub former_agency_coins: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banned_reason: Option<String>,
     pub created_at: i64,
 }
 
@@ -101,6 +121,13 @@ impl Account {
             banned: false,
             coins: 0,
             earnings: 0,
+            settled_earnings: 0,
+            gifts_received: 0,
+            call_minutes: 0,
+            agency_id: None,
+            former_agency_id: None,
+            former_agency_coins: 0,
+            banned_reason: None,
             created_at: now,
         }
     }
@@ -160,7 +187,14 @@ fn put(db: &Db, item: Item, condition: Option<&str>) -> TransactWriteItem {
 
 impl Db {
     fn account_item(&self, a: &Account) -> Result<Item> {
-        Ok(with_key(serde_dynamo::to_item(a)?, keys::account(&a.id), keys::PROFILE))
+        let mut item = with_key(serde_dynamo::to_item(a)?, keys::account(&a.id), keys::PROFILE);
+        item.insert(GSI1.pk.into(), s(keys::ACCOUNTS));
+        item.insert(GSI1.sk.into(), s(keys::name_key(&a.name, &a.id)));
+        if a.role == Role::Host {
+            item.insert(GSI2.pk.into(), s(keys::HOSTS));
+            item.insert(GSI2.sk.into(), s(keys::name_key(&a.name, &a.id)));
+        }
+        Ok(item)
     }
 
     fn login_item(&self, login: &str, account_id: &str) -> Item {
@@ -226,6 +260,8 @@ impl Db {
             sets.push(format!("#{name} = :{name}"));
         };
         if let Some(v) = ch.name {
+            // The admin lists sort and search by name: their keys follow it.
+            field("gsi1sk", s(keys::name_key(&v, id)));
             field("name", s(v))
         }
         if let Some(v) = ch.bio {
@@ -261,36 +297,67 @@ impl Db {
         self.update_returning(req, "not_found").await
     }
 
-    /// Makes an account a host with its call settings (demo data; host approval later).
+    /// Makes an account a host with its call settings (demo data and tests;
+    /// real hosts come through an approved application).
     pub async fn make_host(&self, id: &str, call_price: i64, online: bool) -> Result<()> {
+        let a = self.get_account(id).await?.ok_or(Error::Condition("not_found"))?;
         self.client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
-            .update_expression("SET #role = :host, call_price = :p, #online = :o")
+            .update_expression("SET #role = :host, call_price = :p, #online = :o, gsi2pk = :hosts, gsi2sk = :name")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#role", "role")
             .expression_attribute_names("#online", "online")
             .expression_attribute_values(":host", s(Role::Host.as_str()))
             .expression_attribute_values(":p", n(call_price))
             .expression_attribute_values(":o", aws_sdk_dynamodb::types::AttributeValue::Bool(online))
+            .expression_attribute_values(":hosts", s(keys::HOSTS))
+            .expression_attribute_values(":name", s(keys::name_key(&a.name, id)))
             .send()
             .await?;
         Ok(())
     }
 
-    /// Bans or unbans an account: a banned one cannot sign in, refresh or move coins.
-    pub async fn set_banned(&self, id: &str, banned: bool) -> Result<()> {
-        self.client
+    /// Accounts by name (a prefix of the lowercased name, or all), A to Z.
+    pub async fn list_accounts(
+        &self,
+        name_prefix: Option<&str>,
+        limit: usize,
+        start: Option<PageKey>,
+    ) -> Result<Page<Account>> {
+        let prefix = name_prefix.map(|p| p.to_lowercase());
+        let page = self.query_page(Some(&GSI1), keys::ACCOUNTS.into(), limit, prefix.as_deref(), start, false).await?;
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
+    }
+
+    /// Hosts, A to Z.
+    pub async fn list_host_accounts(&self, limit: usize, start: Option<PageKey>) -> Result<Page<Account>> {
+        let page = self.query_page(Some(&GSI2), keys::HOSTS.into(), limit, None, start, false).await?;
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
+    }
+
+    /// Bans (with the reason) or unbans an account: a banned one cannot sign
+    /// in, refresh or move coins. Admins cannot be banned (`not_bannable`).
+    pub async fn set_banned(&self, id: &str, banned: bool, reason: Option<&str>) -> Result<Account> {
+        let mut req = self
+            .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
-            .update_expression("SET banned = :b")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":b", aws_sdk_dynamodb::types::AttributeValue::Bool(banned))
-            .send()
-            .await?;
-        Ok(())
+            .condition_expression("attribute_exists(pk) AND #role <> :admin")
+            .expression_attribute_names("#role", "role")
+            .expression_attribute_values(":admin", s(Role::Admin.as_str()))
+            .expression_attribute_values(":b", aws_sdk_dynamodb::types::AttributeValue::Bool(banned));
+        req = match reason {
+            Some(r) => {
+                req.update_expression("SET banned = :b, banned_reason = :r").expression_attribute_values(":r", s(r))
+            }
+            None => req.update_expression("SET banned = :b REMOVE banned_reason"),
+        };
+        self.update_returning(req, "not_bannable").await
     }
 
     // ---- login failures ----

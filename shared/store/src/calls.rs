@@ -230,7 +230,7 @@ impl Db {
                 .because("call_not_ringing"),
             Action::delete(self, keys::account(&c.host_id), &keys::incoming(&c.id)).because("call_not_ringing"),
         ];
-        items.extend(self.wallet_items(changes, &[&c.caller_id])?);
+        items.extend(self.wallet_items_counting(changes, &[&c.caller_id], &[(&c.host_id, "call_minutes", 1)])?);
         if let Some((account, key, reply)) = idempotency {
             items.push(self.idempotency_item(account, key, reply)?);
         }
@@ -252,7 +252,7 @@ impl Db {
                 .val(":gsk", s(keys::by_time(paid_until, &c.id)))
                 .because("call_changed"),
         ];
-        items.extend(self.wallet_items(changes, &[&c.caller_id])?);
+        items.extend(self.wallet_items_counting(changes, &[&c.caller_id], &[(&c.host_id, "call_minutes", 1)])?);
         self.transact(items).await
     }
 
@@ -296,7 +296,8 @@ impl Db {
             free(&c.host_id),
         ];
         if let Some(changes) = refund {
-            items.extend(self.wallet_items(changes, &[])?);
+            let unstarted = c.paid_minutes - started_minutes;
+            items.extend(self.wallet_items_counting(changes, &[], &[(&c.host_id, "call_minutes", -unstarted)])?);
         }
         self.transact(items).await
     }

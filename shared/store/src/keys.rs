@@ -140,3 +140,12 @@ pub fn site_page(slug: &str) -> String {
     format!("PAGE#{slug}")
 }
 pub const SITE_PAGE: &str = "PAGE";
+/// The audit log's partition (admin and agency actions are few).
+pub const AUDIT: &str = "AUDIT";
+/// GSI1 partition of all accounts and GSI2 partition of hosts, by `name_key`.
+pub const ACCOUNTS: &str = "ACCOUNTS";
+pub const HOSTS: &str = "HOSTS";
+/// Sorts and searches by name (case-insensitive); the id keeps equal names apart.
+pub fn name_key(name: &str, id: &str) -> String {
+    format!("{}#{id}", name.to_lowercase())
+}

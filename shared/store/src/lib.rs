@@ -2,6 +2,7 @@
 //! shape and every transaction. Nothing outside this crate spells a `pk`.
 
 mod accounts;
+mod audit;
 mod calls;
 mod catalog;
 mod db;
@@ -19,6 +20,7 @@ pub mod table;
 mod wallet;
 
 pub use accounts::{Account, LockoutState, ProfileChanges, ResetCode, Role};
+pub use audit::AuditEntry;
 pub use aws_sdk_dynamodb::Client as DynamoClient;
 pub use calls::{Call, CallStartView, CallState, NewCall};
 pub use catalog::{Catalog, CatalogEntry};

@@ -78,7 +78,12 @@ pub struct IdempotentReply {
 pub const IDEMPOTENCY_TTL_MS: i64 = 24 * 3600 * 1000;
 
 impl Db {
-    fn wallet_update(&self, c: &WalletChange, condition_extra: Option<&str>) -> TransactWriteItem {
+    fn wallet_update(
+        &self,
+        c: &WalletChange,
+        condition_extra: Option<&str>,
+        counter: Option<(&str, i64)>,
+    ) -> TransactWriteItem {
         let attr = c.entry.balance.attr();
         let mut cond = format!("attribute_exists(pk) AND {attr} = :expected");
         if let Some(extra) = condition_extra {
@@ -87,10 +92,18 @@ impl Db {
         let u = Update::builder()
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::account(&c.entry.account_id), keys::PROFILE)))
-            .update_expression(format!("SET {attr} = :after"))
+            .update_expression(match counter {
+                // Activity counters ride on the same update (no extra request).
+                Some((field, _)) => format!("SET {attr} = :after ADD {field} :count"),
+                None => format!("SET {attr} = :after"),
+            })
             .condition_expression(cond)
             .expression_attribute_values(":expected", n(c.expected))
             .expression_attribute_values(":after", n(c.entry.balance_after));
+        let u = match counter {
+            Some((_, count)) => u.expression_attribute_values(":count", n(count)),
+            None => u,
+        };
         let u = if condition_extra.is_some() {
             u.expression_attribute_values(":true", AttributeValue::Bool(true))
         } else {
@@ -115,10 +128,22 @@ impl Db {
     /// balance is not what was read (re-read and retry), `account_banned` when
     /// an account that must not be banned is.
     pub(crate) fn wallet_items(&self, changes: &[WalletChange], not_banned: &[&str]) -> Result<Vec<TxItem>> {
+        self.wallet_items_counting(changes, not_banned, &[])
+    }
+
+    /// `wallet_items`, also adding to activity counters of the changed
+    /// accounts: `(account, field, delta)`, e.g. a host's `gifts_received`.
+    pub(crate) fn wallet_items_counting(
+        &self,
+        changes: &[WalletChange],
+        not_banned: &[&str],
+        counters: &[(&str, &str, i64)],
+    ) -> Result<Vec<TxItem>> {
         let mut items = Vec::new();
         for c in changes {
             let guard = not_banned.contains(&c.entry.account_id.as_str()).then_some("NOT (banned = :true)");
-            items.push(TxItem { item: self.wallet_update(c, guard), reason: "balance_changed" });
+            let counter = counters.iter().find(|(a, _, _)| *a == c.entry.account_id).map(|(_, f, d)| (*f, *d));
+            items.push(TxItem { item: self.wallet_update(c, guard, counter), reason: "balance_changed" });
             items.push(TxItem { item: self.ledger_put(&c.entry)?, reason: "duplicate_entry" });
         }
         Ok(items)
