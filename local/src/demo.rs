@@ -9,6 +9,9 @@ use app::wallet::{self, GrantInput, Idem};
 use app::{ApiError, AppState};
 
 pub const ADMIN_EMAIL: &str = "admin@demo.local";
+pub const AGENCY_EMAIL: &str = "agency@demo.local";
+pub const AGENCY_CODE: &str = "DEMO01";
+pub const AGENCY_COMMISSION: i64 = 10;
 pub const HOST_EMAILS: [&str; 2] = ["host1@demo.local", "host2@demo.local"];
 pub const USER_EMAILS: [&str; 2] = ["user1@demo.local", "user2@demo.local"];
 pub const HOST_CALL_PRICE: i64 = 60;
@@ -25,6 +28,7 @@ pub const FAQS: [(&str, &str); 3] = [
 
 pub struct DemoPasswords {
     pub admin: String,
+    pub agency: String,
     pub host: String,
     pub user: String,
 }
@@ -34,6 +38,7 @@ impl DemoPasswords {
         let var = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
         DemoPasswords {
             admin: var("DEMO_ADMIN_PASSWORD", "demo-admin-pass"),
+            agency: var("DEMO_AGENCY_PASSWORD", "demo-agency-pass"),
             host: var("DEMO_HOST_PASSWORD", "demo-host-pass"),
             user: var("DEMO_USER_PASSWORD", "demo-user-pass"),
         }
@@ -73,9 +78,11 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> 
         Err(e) if e.code == "admin_exists" => {}
         Err(e) => return Err(e),
     }
+    let agency = ensure_agency(state, &pw.agency).await?;
     for email in HOST_EMAILS {
         let id = ensure_account(state, email, &pw.host).await?;
-        state.db.make_host(&id, HOST_CALL_PRICE, true).await?;
+        join_agency(state, &agency, &id, email).await?;
+        state.db.set_call_settings(&id, HOST_CALL_PRICE, true).await?;
     }
     if state.db.list_catalog::<store::Gift>(store::Catalog::Gift, true, 1, None).await?.items.is_empty() {
         for (name, price) in GIFTS {
@@ -114,6 +121,43 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> 
     Ok(())
 }
 
+/// The demo agency (code DEMO01), owned by agency@demo.local.
+async fn ensure_agency(state: &AppState, password: &str) -> Result<store::Agency, ApiError> {
+    if let Some(a) = state.db.agency_by_code(AGENCY_CODE).await? {
+        return Ok(a);
+    }
+    ensure_account(state, AGENCY_EMAIL, password).await?;
+    let input = app::agencies::AgencyInput {
+        name: "Demo Agency".into(),
+        owner_email: AGENCY_EMAIL.into(),
+        commission_percent: AGENCY_COMMISSION,
+        code: Some(AGENCY_CODE.into()),
+    };
+    app::agencies::create_agency(state, input).await
+}
+
+/// Makes the account a host of the agency the way real hosts become one: an
+/// application with the agency's code, approved.
+async fn join_agency(state: &AppState, agency: &store::Agency, id: &str, email: &str) -> Result<(), ApiError> {
+    let account = state.db.get_account(id).await?.ok_or_else(|| ApiError::internal("demo host vanished"))?;
+    if account.agency_id.is_some() {
+        return Ok(());
+    }
+    let input = app::agencies::ApplicationInput {
+        agency_code: agency.code.clone(),
+        display_name: display_name(email),
+        about: "Demo host".into(),
+        country: "IN".into(),
+        languages: vec!["en".into(), "hi".into()],
+    };
+    let mut application = app::agencies::create_host_application(state, id, input).await?;
+    application.status = "approved".into();
+    application.decided_at = Some(state.now());
+    application.decided_by = Some(agency.owner_id.clone());
+    state.db.approve_application(&application, &account.name, HOST_CALL_PRICE).await?;
+    Ok(())
+}
+
 /// Interests, avatars, FAQs and the two pages, once.
 async fn load_master_data(state: &AppState) -> Result<(), ApiError> {
     use app::masterdata::{self, Avatar, AvatarInput, Faq, FaqInput, Interest, InterestInput, PageInput};
@@ -147,6 +191,7 @@ async fn load_master_data(state: &AppState) -> Result<(), ApiError> {
 pub fn logins_text(pw: &DemoPasswords) -> String {
     let mut s = String::from("Demo logins (POST /auth/login {\"login\", \"password\"}):\n");
     s += &format!("  admin  {ADMIN_EMAIL:<20} {}\n", pw.admin);
+    s += &format!("  agency {AGENCY_EMAIL:<20} {}  (code {AGENCY_CODE}, {AGENCY_COMMISSION}% commission)\n", pw.agency);
     for e in HOST_EMAILS {
         s += &format!("  host   {e:<20} {}  (call price {HOST_CALL_PRICE} coins/min, online)\n", pw.host);
     }

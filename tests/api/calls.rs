@@ -163,7 +163,8 @@ async fn a_call_is_accepted_billed_each_minute_and_ended_with_both_ledgers_agree
     let next = ring(&app, &caller, &host).await;
     assert_eq!(next.status, 201, "{next:?}");
     // Conservation: what was granted is what the accounts hold.
-    let (coins, earnings) = app.state.db.sum_balances().await.unwrap();
+    let (coins, earnings, settled) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!(settled, 0, "nothing settled here");
     assert_eq!(coins + earnings, 100);
 }
 

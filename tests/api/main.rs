@@ -3,6 +3,7 @@
 //! SES and SNS (`make test` starts both).
 
 mod accounts;
+mod agencies;
 mod calls;
 mod consistency;
 mod gifts;

@@ -205,6 +205,7 @@ async fn both_providers_events_racing_credit_once() {
     let credited = a.iter().chain(b.iter()).filter(|r| r.body["status"] == "credited").count();
     assert_eq!(credited, 1);
     assert_eq!(app.wallet(&u).await, (550, 0));
-    let (coins, earnings) = app.state.db.sum_balances().await.unwrap();
+    let (coins, earnings, settled) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!(settled, 0, "nothing settled here");
     assert_eq!(coins + earnings, 550);
 }

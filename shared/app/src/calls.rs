@@ -281,6 +281,7 @@ fn refund_entries(call: &Call, caller: &Account, host: &Account, minutes: i64, n
     let describe = |mut e: store::LedgerEntry, other: &str| {
         e.counterparty_id = Some(other.to_string());
         e.call_id = Some(call.id.clone());
+        e.quantity = Some(minutes);
         e
     };
     [

@@ -22,6 +22,13 @@ pub struct Config {
     /// S3 bucket of uploads (videos, images, audio) and, when set, the CDN in front of it.
     pub media_bucket: String,
     pub media_cdn_url: Option<String>,
+    /// Settlements: the platform's percent of the gross, what a coin pays in
+    /// minor units, and the payout currency.
+    pub platform_fee_percent: i64,
+    pub coin_value_minor: i64,
+    pub settlement_currency: String,
+    /// A newly approved host's call price until they set their own.
+    pub default_call_price: i64,
 }
 
 /// The local stack's webhook secrets (`make run`, tests); never used in live mode.
@@ -57,6 +64,10 @@ impl Config {
             agora_app_certificate: LOCAL_AGORA_APP_CERTIFICATE.into(),
             media_bucket: LOCAL_MEDIA_BUCKET.into(),
             media_cdn_url: None,
+            platform_fee_percent: 20,
+            coin_value_minor: 1,
+            settlement_currency: "INR".into(),
+            default_call_price: 60,
         }
     }
 
@@ -93,6 +104,22 @@ impl Config {
             c.media_bucket = bucket;
         }
         c.media_cdn_url = var("MEDIA_CDN_URL").ok().filter(|u| !u.is_empty());
+        let number = |k: &str, default: i64, range: std::ops::RangeInclusive<i64>| -> Result<i64, String> {
+            match var(k) {
+                Err(_) => Ok(default),
+                Ok(v) => v
+                    .parse()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| format!("{k} must be a whole number in {range:?}")),
+            }
+        };
+        c.platform_fee_percent = number("PLATFORM_FEE_PERCENT", c.platform_fee_percent, 0..=100)?;
+        c.coin_value_minor = number("COIN_VALUE_MINOR", c.coin_value_minor, 1..=1_000_000)?;
+        c.default_call_price = number("DEFAULT_CALL_PRICE", c.default_call_price, 1..=100_000)?;
+        if let Ok(cur) = var("SETTLEMENT_CURRENCY") {
+            c.settlement_currency = cur.to_ascii_uppercase();
+        }
         Ok(c)
     }
 }

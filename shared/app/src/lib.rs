@@ -3,6 +3,8 @@
 //! and the dev server call the same code without it.
 
 pub mod accounts;
+pub mod admin;
+pub mod agencies;
 pub mod audios;
 pub mod auth;
 pub mod calls;

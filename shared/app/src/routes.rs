@@ -10,7 +10,9 @@ use store::Role;
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
-use crate::{AppState, accounts, audios, calls, gifts, media, packages, posts, recharges, rooms, social, wallet};
+use crate::{
+    AppState, accounts, admin, agencies, audios, calls, gifts, media, packages, posts, recharges, rooms, social, wallet,
+};
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
 
@@ -24,6 +26,8 @@ pub enum Access {
 pub const ANY: Access = Access::Auth(&[]);
 pub const ADMIN: Access = Access::Auth(&[Role::Admin]);
 pub const HOST: Access = Access::Auth(&[Role::Host]);
+pub const AGENCY: Access = Access::Auth(&[Role::Agency]);
+pub const AGENCY_OR_ADMIN: Access = Access::Auth(&[Role::Agency, Role::Admin]);
 
 pub struct Route {
     pub name: &'static str,
@@ -126,6 +130,61 @@ pub static ROUTES: &[Route] = &[
     route!("delete-faq", "DELETE", "/admin/faqs/{id}", ADMIN, masterdata::delete_http::<Faq>),
     route!("get-page", "GET", "/pages/{slug}", Access::Public, masterdata::get_page_http),
     route!("put-page", "PUT", "/admin/pages/{slug}", ADMIN, masterdata::put_page_http),
+    route!("list-users", "GET", "/admin/users", ADMIN, admin::list_users_http),
+    route!("get-user-admin", "GET", "/admin/users/{id}", ADMIN, admin::get_user_admin_http),
+    route!("ban-user", "POST", "/admin/users/{id}/ban", ADMIN, admin::ban_user_http),
+    route!("unban-user", "POST", "/admin/users/{id}/unban", ADMIN, admin::unban_user_http),
+    route!("list-hosts", "GET", "/admin/hosts", ADMIN, admin::list_hosts_http),
+    route!("list-audit", "GET", "/admin/audit", ADMIN, admin::list_audit_http),
+    route!("list-agencies", "GET", "/admin/agencies", ADMIN, agencies::list_agencies_http),
+    route!("create-agency", "POST", "/admin/agencies", ADMIN, agencies::create_agency_http),
+    route!("update-agency", "PATCH", "/admin/agencies/{id}", ADMIN, agencies::update_agency_http),
+    route!("delete-agency", "DELETE", "/admin/agencies/{id}", ADMIN, agencies::delete_agency_http),
+    route!(
+        "create-agency-settlement",
+        "POST",
+        "/admin/agencies/{id}/settlements",
+        ADMIN,
+        agencies::create_agency_settlement_http
+    ),
+    route!("list-settlements", "GET", "/admin/settlements", ADMIN, agencies::list_settlements_http),
+    route!("list-host-applications", "GET", "/admin/host-applications", ADMIN, agencies::list_host_applications_http),
+    route!("create-host-application", "POST", "/host-applications", ANY, agencies::create_host_application_http),
+    route!("get-my-host-application", "GET", "/host-applications/me", ANY, agencies::get_my_host_application_http),
+    route!("get-agency", "GET", "/agency", AGENCY, agencies::get_agency_http),
+    route!(
+        "list-agency-host-applications",
+        "GET",
+        "/agency/host-applications",
+        AGENCY,
+        agencies::list_agency_host_applications_http
+    ),
+    route!(
+        "approve-host-application",
+        "POST",
+        "/agency/host-applications/{id}/approve",
+        AGENCY_OR_ADMIN,
+        agencies::approve_host_application_http
+    ),
+    route!(
+        "reject-host-application",
+        "POST",
+        "/agency/host-applications/{id}/reject",
+        AGENCY_OR_ADMIN,
+        agencies::reject_host_application_http
+    ),
+    route!("list-agency-hosts", "GET", "/agency/hosts", AGENCY, agencies::list_agency_hosts_http),
+    route!("remove-agency-host", "DELETE", "/agency/hosts/{id}", AGENCY, agencies::remove_agency_host_http),
+    route!(
+        "create-host-settlement",
+        "POST",
+        "/agency/hosts/{id}/settlements",
+        AGENCY,
+        agencies::create_host_settlement_http
+    ),
+    route!("list-agency-settlements", "GET", "/agency/settlements", AGENCY, agencies::list_agency_settlements_http),
+    route!("list-my-settlements", "GET", "/host/settlements", HOST, agencies::list_my_settlements_http),
+    route!("get-host-dashboard", "GET", "/host/dashboard", HOST, agencies::get_host_dashboard_http),
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[

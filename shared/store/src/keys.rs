@@ -149,3 +149,51 @@ pub const HOSTS: &str = "HOSTS";
 pub fn name_key(name: &str, id: &str) -> String {
     format!("{}#{id}", name.to_lowercase())
 }
+pub fn agency(id: &str) -> String {
+    format!("AGENCY#{id}")
+}
+pub const AGENCY: &str = "AGENCY";
+/// An agency's code, unique: `AGENCYCODE#code` / `AGENCYCODE` → agency id.
+pub fn agency_code(code: &str) -> String {
+    format!("AGENCYCODE#{code}")
+}
+pub const AGENCY_CODE: &str = "AGENCYCODE";
+/// GSI1 partition of agencies by name.
+pub const AGENCIES: &str = "AGENCIES";
+/// Under `agency(id)`: a current host; a former host whose earnings under the agency are unsettled.
+pub fn agency_host(host: &str) -> String {
+    format!("HOST#{host}")
+}
+pub const AGENCY_HOST_PREFIX: &str = "HOST#";
+pub fn former_host(host: &str) -> String {
+    format!("FORMER#{host}")
+}
+pub const FORMER_HOST_PREFIX: &str = "FORMER#";
+pub fn host_application(id: &str) -> String {
+    format!("HOSTAPP#{id}")
+}
+pub const HOST_APPLICATION: &str = "HOSTAPP";
+/// Under `account(a)`: a's pending application (one at a time).
+pub const PENDING_APPLICATION: &str = "HOSTAPP_PENDING";
+/// GSI1: an agency's applications by status; GSI2: all by status; GSI3: an account's.
+pub fn applications_of(agency: &str, status: &str) -> String {
+    format!("HOSTAPPS#{agency}#{status}")
+}
+pub fn applications_by_status(status: &str) -> String {
+    format!("HOSTAPPS#{status}")
+}
+pub fn applications_by(account: &str) -> String {
+    format!("MYAPPS#{account}")
+}
+pub fn settlement(id: &str) -> String {
+    format!("SETTLEMENT#{id}")
+}
+pub const SETTLEMENT: &str = "SETTLEMENT";
+/// GSI1: an agency's settlements; GSI2: a host's; GSI3: all (admins).
+pub fn settlements_of_agency(agency: &str) -> String {
+    format!("SETTLEMENTS_OF_AGENCY#{agency}")
+}
+pub fn settlements_of_host(host: &str) -> String {
+    format!("SETTLEMENTS_OF_HOST#{host}")
+}
+pub const SETTLEMENTS: &str = "SETTLEMENTS";

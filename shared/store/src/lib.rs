@@ -2,6 +2,7 @@
 //! shape and every transaction. Nothing outside this crate spells a `pk`.
 
 mod accounts;
+mod agencies;
 mod audit;
 mod calls;
 mod catalog;
@@ -20,6 +21,7 @@ pub mod table;
 mod wallet;
 
 pub use accounts::{Account, LockoutState, ProfileChanges, ResetCode, Role};
+pub use agencies::{Agency, HostApplication, Settlement};
 pub use audit::AuditEntry;
 pub use aws_sdk_dynamodb::Client as DynamoClient;
 pub use calls::{Call, CallStartView, CallState, NewCall};

@@ -202,10 +202,11 @@ impl Db {
 }
 
 impl Db {
-    /// Sums every account's coins and earnings: the right-hand side of the
-    /// conservation invariant, for reconciliation (a full scan: not for requests).
-    pub async fn sum_balances(&self) -> Result<(i64, i64)> {
-        let (mut coins, mut earnings) = (0, 0);
+    /// Sums every account's coins, unsettled and settled earnings: the
+    /// right-hand side of the conservation invariant (coins credited by
+    /// recharges and grants = their sum), for reconciliation (a full scan: not for requests).
+    pub async fn sum_balances(&self) -> Result<(i64, i64, i64)> {
+        let (mut coins, mut earnings, mut settled) = (0, 0, 0);
         let mut start = None;
         loop {
             let out = self
@@ -223,10 +224,11 @@ impl Db {
                     |k: &str| item.get(k).and_then(|v| v.as_n().ok()).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
                 coins += num("coins");
                 earnings += num("earnings");
+                settled += num("settled_earnings");
             }
             start = out.last_evaluated_key;
             if start.is_none() {
-                return Ok((coins, earnings));
+                return Ok((coins, earnings, settled));
             }
         }
     }

@@ -1,0 +1,5 @@
+//! `list-agency-host-applications`: see the route table in `shared/app/src/routes.rs`.
+#[tokio::main]
+async fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::serve_http("list-agency-host-applications").await
+}

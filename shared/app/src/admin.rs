@@ -1,0 +1,122 @@
+//! The admin panel's people tools: find users, see hosts with their earnings,
+//! ban and unban, and read the audit log.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::{Account, Role};
+
+use crate::error::ApiResult;
+use crate::http::{Ctx, Reply, list_reply};
+use crate::{ApiError, AppState, validate, views};
+
+/// Everything an admin sees of an account.
+pub fn account_admin_json(a: &Account) -> Value {
+    let mut v = views::me(a);
+    for (k, val) in [
+        ("coins", json!(a.coins)),
+        ("earnings", json!(a.earnings)),
+        ("settled_earnings", json!(a.settled_earnings)),
+        ("gifts_received", json!(a.gifts_received)),
+        ("call_minutes", json!(a.call_minutes)),
+        ("agency_id", json!(a.agency_id)),
+        ("banned", json!(a.banned)),
+        ("banned_reason", json!(a.banned_reason)),
+    ] {
+        v[k] = val;
+    }
+    v
+}
+
+/// `?q=`: an e-mail or phone finds that account; other text is a name prefix.
+pub async fn list_users_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let q = ctx.query.get("q").map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+    if let Some(q) = &q
+        && (q.contains('@') || q.starts_with('+'))
+    {
+        let login = validate::login(q)?;
+        let found = state.db.find_account_by_login(&login).await?;
+        let items = found.iter().map(account_admin_json).collect();
+        return Ok(list_reply(state, "admin-users-login", items, None));
+    }
+    if q.as_ref().is_some_and(|q| q.chars().count() > 50) {
+        return Err(ApiError::invalid("q: at most 50 characters"));
+    }
+    let scope = format!("admin-users:{}", q.as_deref().unwrap_or_default().to_lowercase());
+    let (limit, start) = ctx.page(state, &scope)?;
+    let page = state.db.list_accounts(q.as_deref(), limit, start).await?;
+    Ok(list_reply(state, &scope, page.items.iter().map(account_admin_json).collect(), page.next))
+}
+
+async fn target(state: &AppState, ctx: &Ctx) -> ApiResult<Account> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))?;
+    state.db.get_account(&id).await?.ok_or_else(|| ApiError::not_found("user not found"))
+}
+
+pub async fn get_user_admin_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    Ok(Reply::ok(account_admin_json(&target(state, ctx).await?)))
+}
+
+pub async fn list_hosts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (limit, start) = ctx.page(state, "admin-hosts")?;
+    let page = state.db.list_host_accounts(limit, start).await?;
+    Ok(list_reply(state, "admin-hosts", page.items.iter().map(account_admin_json).collect(), page.next))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BanInput {
+    pub reason: String,
+}
+
+/// Bans: no sign-in, no refresh (every login revoked now), no coin moves, no
+/// calls. Admins cannot be banned.
+pub async fn ban_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let input: BanInput = ctx.json()?;
+    let reason = validate::text("reason", &input.reason, 1, 500)?;
+    let before = target(state, ctx).await?;
+    if before.role == Role::Admin {
+        return Err(ApiError::forbidden("admins cannot be banned"));
+    }
+    let after = state.db.set_banned(&before.id, true, Some(&reason)).await.map_err(not_bannable)?;
+    state.db.revoke_all_sessions(&before.id).await?;
+    Ok(Reply::ok(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
+}
+
+pub async fn unban_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let before = target(state, ctx).await?;
+    let after = state.db.set_banned(&before.id, false, None).await.map_err(not_bannable)?;
+    Ok(Reply::ok(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
+}
+
+fn not_bannable(e: store::Error) -> ApiError {
+    match e {
+        store::Error::Condition("not_bannable") => ApiError::forbidden("admins cannot be banned"),
+        other => other.into(),
+    }
+}
+
+pub async fn list_audit_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (limit, start) = ctx.page(state, "audit")?;
+    let page = state.db.list_audit(limit, start).await?;
+    let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str::<Value>(t).ok());
+    let items = page
+        .items
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.id,
+                "actor_id": e.actor_id,
+                "actor_role": e.actor_role,
+                "action": e.action,
+                "method": e.method,
+                "path": e.path,
+                "request": parse(&e.request),
+                "before": parse(&e.before),
+                "after": parse(&e.after),
+                "status": e.status,
+                "created_at": views::time(e.created_at),
+            })
+        })
+        .collect();
+    Ok(list_reply(state, "audit", items, page.next))
+}

@@ -1,0 +1,680 @@
+//! Agencies and their hosts: agency CRUD (admins), host applications (users
+//! apply with a code; the agency or an admin decides), the agency and host
+//! panels, and settlements of host earnings.
+//!
+//! Settlement arithmetic (all integers, minor units): gross = coins ×
+//! COIN_VALUE_MINOR; platform fee = ⌊gross × PLATFORM_FEE_PERCENT / 100⌋;
+//! agency commission = ⌊(gross − fee) × commission_percent / 100⌋; host payout
+//! = gross − fee − commission, so the rounding remainder goes to the host and
+//! fee + commission + payout = gross always.
+
+use integrations::notify::Notification;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::{Account, Agency, Balance, HostApplication, Role, Settlement};
+
+use crate::error::ApiResult;
+use crate::http::{Ctx, Reply, list_reply};
+use crate::wallet::new_entry;
+use crate::{ApiError, AppState, validate, views};
+
+const MAX_ATTEMPTS: usize = 50;
+
+/// How a settlement's gross splits; see the module comment for the rounding.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub struct Split {
+    pub gross: i64,
+    pub fee: i64,
+    pub commission: i64,
+    pub payout: i64,
+}
+
+pub fn split(coins: i64, coin_value_minor: i64, fee_percent: i64, commission_percent: i64) -> Split {
+    let gross = coins * coin_value_minor;
+    let fee = gross * fee_percent / 100;
+    let commission = (gross - fee) * commission_percent / 100;
+    Split { gross, fee, commission, payout: gross - fee - commission }
+}
+
+pub fn agency_json(a: &Agency) -> Value {
+    json!({
+        "id": a.id,
+        "name": a.name,
+        "code": a.code,
+        "owner_id": a.owner_id,
+        "commission_percent": a.commission_percent,
+        "created_at": views::time(a.created_at),
+        "updated_at": views::time(a.updated_at),
+    })
+}
+
+fn application_json(a: &HostApplication) -> Value {
+    json!({
+        "id": a.id,
+        "account_id": a.account_id,
+        "agency_id": a.agency_id,
+        "agency_code": a.agency_code,
+        "display_name": a.display_name,
+        "about": a.about,
+        "country": a.country,
+        "languages": a.languages,
+        "status": a.status,
+        "reason": a.reason,
+        "created_at": views::time(a.created_at),
+        "decided_at": a.decided_at.map(views::time),
+    })
+}
+
+pub fn settlement_json(s: &Settlement) -> Value {
+    json!({
+        "id": s.id,
+        "host_id": s.host_id,
+        "agency_id": s.agency_id,
+        "batch_id": s.batch_id,
+        "coins": s.coins,
+        "gross_minor": s.gross_minor,
+        "platform_fee_minor": s.platform_fee_minor,
+        "agency_commission_minor": s.agency_commission_minor,
+        "host_payout_minor": s.host_payout_minor,
+        "currency": s.currency,
+        "platform_fee_percent": s.platform_fee_percent,
+        "commission_percent": s.commission_percent,
+        "cutoff": views::time(s.cutoff),
+        "created_at": views::time(s.created_at),
+    })
+}
+
+fn percent(field: &str, v: i64) -> ApiResult<i64> {
+    if (0..=100).contains(&v) {
+        Ok(v)
+    } else {
+        Err(ApiError::invalid(format!("{field}: a whole number from 0 to 100")))
+    }
+}
+
+// ---- agencies (admins) ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyInput {
+    pub name: String,
+    pub owner_email: String,
+    pub commission_percent: i64,
+    /// Optional: a code of the admin's choosing (4–12 of A–Z, 0–9); made up otherwise.
+    pub code: Option<String>,
+}
+
+fn new_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    (0..6).map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char).collect()
+}
+
+/// Creates the agency with a unique code; the owner's account (found by
+/// e-mail, or created with a random password they replace through "forgot
+/// password") becomes its agency account.
+pub async fn create_agency(state: &AppState, input: AgencyInput) -> ApiResult<Agency> {
+    let name = validate::text("name", &input.name, 1, 80)?;
+    let email = validate::email("owner_email", &input.owner_email)?;
+    let commission_percent = percent("commission_percent", input.commission_percent)?;
+    let chosen = match input.code {
+        Some(c) => {
+            let c = c.trim().to_ascii_uppercase();
+            if !(4..=12).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(ApiError::invalid("code: 4 to 12 letters and digits"));
+            }
+            Some(c)
+        }
+        None => None,
+    };
+    let owner = match state.db.find_account_by_login(&email).await? {
+        Some(a) => a,
+        None => {
+            let password = crate::auth::hex(&rand::random::<[u8; 16]>());
+            let input =
+                crate::accounts::RegisterInput { email: Some(email), phone: None, password, name: name.clone() };
+            crate::accounts::register(state, input).await?.account
+        }
+    };
+    if owner.role != Role::User {
+        return Err(ApiError::conflict("owner_not_user", "the owner's account is already a host, agency or admin"));
+    }
+    for _ in 0..5 {
+        let now = state.now();
+        let agency = Agency {
+            id: ulid::Ulid::new().to_string(),
+            name: name.clone(),
+            code: chosen.clone().unwrap_or_else(new_code),
+            owner_id: owner.id.clone(),
+            commission_percent,
+            created_at: now,
+            updated_at: now,
+        };
+        match state.db.create_agency(&agency).await {
+            Ok(()) => return Ok(agency),
+            Err(store::Error::Condition("code_taken")) if chosen.is_none() => continue,
+            Err(store::Error::Condition("code_taken")) => {
+                return Err(ApiError::conflict("code_taken", "another agency has this code"));
+            }
+            Err(store::Error::Condition("owner_not_user")) => {
+                return Err(ApiError::conflict(
+                    "owner_not_user",
+                    "the owner's account is already a host, agency or admin",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::unavailable("could not find a free agency code; try again"))
+}
+
+pub async fn create_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    Ok(Reply::created(agency_json(&create_agency(state, ctx.json()?).await?)))
+}
+
+pub async fn list_agencies_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (limit, start) = ctx.page(state, "agencies")?;
+    let page = state.db.list_agencies(limit, start).await?;
+    Ok(list_reply(state, "agencies", page.items.iter().map(agency_json).collect(), page.next))
+}
+
+async fn agency_by_param(state: &AppState, ctx: &Ctx) -> ApiResult<Agency> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("agency not found"))?;
+    state.db.get_agency(&id).await?.ok_or_else(|| ApiError::not_found("agency not found"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyChanges {
+    pub name: Option<String>,
+    pub commission_percent: Option<i64>,
+}
+
+pub async fn update_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let input: AgencyChanges = ctx.json()?;
+    let mut a = agency_by_param(state, ctx).await?;
+    let before = agency_json(&a);
+    if let Some(n) = input.name {
+        a.name = validate::text("name", &n, 1, 80)?;
+    }
+    if let Some(p) = input.commission_percent {
+        a.commission_percent = percent("commission_percent", p)?;
+    }
+    a.updated_at = state.now();
+    state.db.put_agency(&a).await?;
+    Ok(Reply::ok(agency_json(&a)).with_before(before))
+}
+
+/// Only an agency without hosts (current, or former ones still to settle) can go.
+pub async fn delete_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let a = agency_by_param(state, ctx).await?;
+    if !state.db.agency_host_ids(&a.id).await?.is_empty() || !state.db.former_host_ids(&a.id).await?.is_empty() {
+        return Err(ApiError::conflict("agency_has_hosts", "remove and settle the agency's hosts first"));
+    }
+    state.db.delete_agency(&a).await?;
+    Ok(Reply::no_content().with_before(agency_json(&a)))
+}
+
+/// The agency the caller owns (agency accounts).
+async fn my_agency(state: &AppState, ctx: &Ctx) -> ApiResult<Agency> {
+    let caller = ctx.caller()?;
+    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account gone"))?;
+    let id =
+        me.agency_id.filter(|_| me.role == Role::Agency).ok_or_else(|| ApiError::forbidden("not an agency account"))?;
+    state.db.get_agency(&id).await?.ok_or_else(|| ApiError::forbidden("this agency no longer exists"))
+}
+
+pub async fn get_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let a = my_agency(state, ctx).await?;
+    let mut v = agency_json(&a);
+    v["hosts"] = json!(state.db.agency_host_ids(&a.id).await?.len());
+    Ok(Reply::ok(v))
+}
+
+// ---- applications ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationInput {
+    pub agency_code: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub about: String,
+    pub country: String,
+    pub languages: Vec<String>,
+}
+
+pub async fn create_host_application(
+    state: &AppState,
+    account_id: &str,
+    input: ApplicationInput,
+) -> ApiResult<HostApplication> {
+    let display_name = validate::text("display_name", &input.display_name, 1, 50)?;
+    let about = validate::text("about", &input.about, 0, 500)?;
+    let country = input.country.trim().to_ascii_uppercase();
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(ApiError::invalid("country: a two-letter ISO code like IN"));
+    }
+    if input.languages.is_empty() || input.languages.len() > 5 {
+        return Err(ApiError::invalid("languages: one to five language tags"));
+    }
+    for l in &input.languages {
+        if !(2..=35).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(ApiError::invalid("languages: language tags like en or hi-IN"));
+        }
+    }
+    let code = input.agency_code.trim().to_ascii_uppercase();
+    let bad_code = || ApiError::invalid("agency_code: no agency has this code");
+    if code.is_empty() || code.len() > 12 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(bad_code());
+    }
+    let agency = state.db.agency_by_code(&code).await?.ok_or_else(bad_code)?;
+    let now = state.now();
+    let app = HostApplication {
+        id: crate::wallet::entry_id(now),
+        account_id: account_id.to_string(),
+        agency_id: agency.id,
+        agency_code: code,
+        display_name,
+        about,
+        country,
+        languages: input.languages,
+        status: "pending".into(),
+        reason: None,
+        created_at: now,
+        decided_at: None,
+        decided_by: None,
+    };
+    state.db.create_application(&app).await.map_err(|e| match e {
+        store::Error::Condition("application_pending") => {
+            ApiError::conflict("application_pending", "you have an application waiting for a decision")
+        }
+        store::Error::Condition("not_user") => {
+            ApiError::conflict("cannot_apply", "only users who are not hosts yet apply")
+        }
+        other => other.into(),
+    })?;
+    Ok(app)
+}
+
+pub async fn create_host_application_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    Ok(Reply::created(application_json(&create_host_application(state, &caller.id, ctx.json()?).await?)))
+}
+
+pub async fn get_my_host_application_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let app = state.db.latest_application_of(&caller.id).await?.ok_or_else(|| ApiError::not_found("no application"))?;
+    Ok(Reply::ok(application_json(&app)))
+}
+
+fn status_param(ctx: &Ctx) -> ApiResult<String> {
+    let s = ctx.query.get("status").cloned().unwrap_or_else(|| "pending".into());
+    if ["pending", "approved", "rejected"].contains(&s.as_str()) {
+        Ok(s)
+    } else {
+        Err(ApiError::invalid("status: pending, approved or rejected"))
+    }
+}
+
+async fn list_applications(state: &AppState, ctx: &Ctx, agency: Option<&str>) -> ApiResult<Reply> {
+    let status = status_param(ctx)?;
+    let scope = format!("applications:{}:{status}", agency.unwrap_or("*"));
+    let (limit, start) = ctx.page(state, &scope)?;
+    let page = state.db.list_applications(agency, &status, limit, start).await?;
+    Ok(list_reply(state, &scope, page.items.iter().map(application_json).collect(), page.next))
+}
+
+pub async fn list_agency_host_applications_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let agency = my_agency(state, ctx).await?;
+    list_applications(state, ctx, Some(&agency.id)).await
+}
+
+pub async fn list_host_applications_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    list_applications(state, ctx, None).await
+}
+
+/// The application named in the path, if the caller may decide it: an admin
+/// any, an agency only those for its own code.
+async fn decidable(state: &AppState, ctx: &Ctx) -> ApiResult<HostApplication> {
+    let caller = ctx.caller()?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("application not found"))?;
+    let app = state.db.get_application(&id).await?.ok_or_else(|| ApiError::not_found("application not found"))?;
+    if caller.role != Role::Admin && my_agency(state, ctx).await?.id != app.agency_id {
+        return Err(ApiError::forbidden("this application is for another agency"));
+    }
+    if app.status != "pending" {
+        return Err(ApiError::conflict("application_not_pending", "this application was decided already"));
+    }
+    Ok(app)
+}
+
+fn not_pending(e: store::Error) -> ApiError {
+    match e {
+        store::Error::Condition("not_pending") => {
+            ApiError::conflict("application_not_pending", "this application was decided already")
+        }
+        store::Error::Condition("cannot_host") => ApiError::conflict(
+            "cannot_host",
+            "the applicant can no longer become a host (not a plain user, or owing settlement to a former agency)",
+        ),
+        other => other.into(),
+    }
+}
+
+async fn tell_applicant(state: &AppState, app: &HostApplication) {
+    let (title, body) = if app.status == "approved" {
+        ("You are a host now", "Your host application was approved. Sign in again to go live.".to_string())
+    } else {
+        ("Host application declined", format!("Reason: {}", app.reason.as_deref().unwrap_or("-")))
+    };
+    let n = Notification {
+        account_id: app.account_id.clone(),
+        kind: "host_application_decided".into(),
+        title: title.into(),
+        body,
+        data: [("application_id".to_string(), app.id.clone()), ("status".to_string(), app.status.clone())].into(),
+    };
+    state.notifier.send(n).await;
+}
+
+pub async fn approve_host_application_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let mut app = decidable(state, ctx).await?;
+    let before = application_json(&app);
+    let applicant =
+        state.db.get_account(&app.account_id).await?.ok_or_else(|| ApiError::not_found("applicant gone"))?;
+    app.status = "approved".into();
+    app.decided_at = Some(state.now());
+    app.decided_by = Some(ctx.caller()?.id.clone());
+    state.db.approve_application(&app, &applicant.name, state.config.default_call_price).await.map_err(not_pending)?;
+    tell_applicant(state, &app).await;
+    Ok(Reply::ok(application_json(&app)).with_before(before))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RejectInput {
+    pub reason: String,
+}
+
+pub async fn reject_host_application_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let input: RejectInput = ctx.json()?;
+    let reason = validate::text("reason", &input.reason, 1, 500)?;
+    let mut app = decidable(state, ctx).await?;
+    let before = application_json(&app);
+    app.status = "rejected".into();
+    app.reason = Some(reason);
+    app.decided_at = Some(state.now());
+    app.decided_by = Some(ctx.caller()?.id.clone());
+    state.db.reject_application(&app).await.map_err(not_pending)?;
+    tell_applicant(state, &app).await;
+    Ok(Reply::ok(application_json(&app)).with_before(before))
+}
+
+// ---- the agency's hosts ----
+
+fn host_row(a: &Account) -> Value {
+    json!({
+        "id": a.id,
+        "name": a.name,
+        "avatar_id": a.avatar_id,
+        "online": a.online,
+        "call_price": a.call_price,
+        "unsettled_earnings": a.earnings,
+        "settled_earnings": a.settled_earnings,
+        "call_minutes": a.call_minutes,
+        "gifts_received": a.gifts_received,
+    })
+}
+
+pub async fn list_agency_hosts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let agency = my_agency(state, ctx).await?;
+    let scope = format!("agency-hosts:{}", agency.id);
+    let (limit, start) = ctx.page(state, &scope)?;
+    let page = state.db.agency_hosts_page(&agency.id, limit, start).await?;
+    let hosts = state.db.get_accounts(&page.items).await?;
+    Ok(list_reply(state, &scope, hosts.iter().map(host_row).collect(), page.next))
+}
+
+/// Ends the host's link; their unsettled coins stay theirs, owed to settlement by this agency.
+pub async fn remove_agency_host_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let agency = my_agency(state, ctx).await?;
+    let missing = || ApiError::not_found("not a host of this agency");
+    let id = validate::id("id", ctx.param("id")).map_err(|_| missing())?;
+    for _ in 0..MAX_ATTEMPTS {
+        let host = state.db.get_account(&id).await?.ok_or_else(missing)?;
+        if host.agency_id.as_deref() != Some(agency.id.as_str()) {
+            return Err(missing());
+        }
+        match state.db.remove_agency_host(&agency.id, &host, state.now()).await {
+            Ok(()) => return Ok(Reply::no_content().with_before(host_row(&host))),
+            Err(store::Error::Condition("balance_changed")) => continue,
+            Err(store::Error::Condition("not_agency_host")) => return Err(missing()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::unavailable("this host is busy; try again"))
+}
+
+// ---- settlements ----
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SettleInput {
+    /// RFC 3339; earnings credited up to and including it are settled. Default: now.
+    pub cutoff: Option<String>,
+}
+
+fn cutoff(state: &AppState, ctx: &Ctx) -> ApiResult<i64> {
+    let input: SettleInput =
+        if ctx.body.iter().all(u8::is_ascii_whitespace) { SettleInput::default() } else { ctx.json()? };
+    let now = state.now();
+    match input.cutoff {
+        None => Ok(now),
+        Some(c) => {
+            let t = chrono::DateTime::parse_from_rfc3339(&c)
+                .map_err(|_| ApiError::invalid("cutoff: an RFC 3339 time"))?
+                .timestamp_millis();
+            if t > now { Err(ApiError::invalid("cutoff: cannot be in the future")) } else { Ok(t) }
+        }
+    }
+}
+
+/// Settles what `host_id` earned under `agency` up to `cutoff`: `None` when
+/// there is nothing (left) to settle.
+pub async fn settle_host(
+    state: &AppState,
+    agency: &Agency,
+    host_id: &str,
+    cutoff: i64,
+    by: &str,
+    batch_id: Option<&str>,
+) -> ApiResult<Option<Settlement>> {
+    for _ in 0..MAX_ATTEMPTS {
+        let host = state.db.get_account(host_id).await?.ok_or_else(|| ApiError::not_found("host not found"))?;
+        let former = if host.agency_id.as_deref() == Some(agency.id.as_str()) {
+            None
+        } else if host.former_agency_id.as_deref() == Some(agency.id.as_str()) && host.former_agency_coins > 0 {
+            Some(host.former_agency_coins)
+        } else {
+            return Err(ApiError::not_found("not a host of this agency"));
+        };
+        let credited_after = state.db.earnings_credited_after(host_id, cutoff).await?;
+        let due = (host.earnings - credited_after).max(0);
+        let coins = former.map_or(due, |claim| due.min(claim));
+        if coins == 0 {
+            return Ok(None);
+        }
+        let now = state.now();
+        let cfg = &state.config;
+        let sp = split(coins, cfg.coin_value_minor, cfg.platform_fee_percent, agency.commission_percent);
+        let st = Settlement {
+            id: crate::wallet::entry_id(now),
+            host_id: host_id.to_string(),
+            agency_id: Some(agency.id.clone()),
+            batch_id: batch_id.map(String::from),
+            coins,
+            gross_minor: sp.gross,
+            platform_fee_minor: sp.fee,
+            agency_commission_minor: sp.commission,
+            host_payout_minor: sp.payout,
+            currency: cfg.settlement_currency.clone(),
+            platform_fee_percent: cfg.platform_fee_percent,
+            commission_percent: agency.commission_percent,
+            cutoff,
+            created_by: by.to_string(),
+            created_at: now,
+        };
+        let mut entry = new_entry(host_id, "settlement", Balance::Earnings, -coins, host.earnings - coins, now);
+        entry.counterparty_id = Some(agency.owner_id.clone());
+        entry.reason = Some(format!("settlement {}", st.id));
+        match state.db.settle_host(&st, host.earnings, &entry, former).await {
+            Ok(()) => return Ok(Some(st)),
+            // Earnings moved (a gift, a call minute, another settlement): read again.
+            Err(store::Error::Condition("balance_changed")) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::unavailable("this host's earnings are busy; try again"))
+}
+
+fn nothing() -> ApiError {
+    ApiError::conflict("nothing_to_settle", "no unsettled earnings up to this cut-off")
+}
+
+/// The agency settles one of its hosts (or a former host it still owes).
+pub async fn create_host_settlement_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let agency = my_agency(state, ctx).await?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("not a host of this agency"))?;
+    let cutoff = cutoff(state, ctx)?;
+    let st = settle_host(state, &agency, &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
+    Ok(Reply::created(settlement_json(&st)))
+}
+
+/// An admin settles every host of an agency (and former hosts it owes), one
+/// transaction per host; the answer sums them.
+pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let agency = agency_by_param(state, ctx).await?;
+    let cutoff = cutoff(state, ctx)?;
+    let by = ctx.caller()?.id.clone();
+    let batch = crate::wallet::entry_id(state.now());
+    let mut hosts = state.db.agency_host_ids(&agency.id).await?;
+    hosts.extend(state.db.former_host_ids(&agency.id).await?);
+    let mut lines = Vec::new();
+    for h in &hosts {
+        if let Some(st) = settle_host(state, &agency, h, cutoff, &by, Some(&batch)).await? {
+            lines.push(st);
+        }
+    }
+    if lines.is_empty() {
+        return Err(nothing());
+    }
+    let sum = |f: fn(&Settlement) -> i64| lines.iter().map(f).sum::<i64>();
+    Ok(Reply::created(json!({
+        "id": batch,
+        "agency_id": agency.id,
+        "coins": sum(|s| s.coins),
+        "gross_minor": sum(|s| s.gross_minor),
+        "platform_fee_minor": sum(|s| s.platform_fee_minor),
+        "agency_commission_minor": sum(|s| s.agency_commission_minor),
+        "host_payout_minor": sum(|s| s.host_payout_minor),
+        "currency": state.config.settlement_currency,
+        "cutoff": views::time(cutoff),
+        "hosts": lines.iter().map(settlement_json).collect::<Vec<_>>(),
+    })))
+}
+
+async fn settlements_page(state: &AppState, ctx: &Ctx, agency: Option<&str>, host: Option<&str>) -> ApiResult<Reply> {
+    let scope = format!("settlements:{}:{}", agency.unwrap_or("*"), host.unwrap_or("*"));
+    let (limit, start) = ctx.page(state, &scope)?;
+    let page = state.db.list_settlements(agency, host, limit, start).await?;
+    Ok(list_reply(state, &scope, page.items.iter().map(settlement_json).collect(), page.next))
+}
+
+pub async fn list_agency_settlements_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let agency = my_agency(state, ctx).await?;
+    settlements_page(state, ctx, Some(&agency.id), None).await
+}
+
+pub async fn list_settlements_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    settlements_page(state, ctx, None, None).await
+}
+
+pub async fn list_my_settlements_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    settlements_page(state, ctx, None, Some(&caller.id)).await
+}
+
+/// The host panel's figures: earnings today and this week (UTC, weeks from
+/// Monday), unsettled and settled earnings, call minutes today and this week.
+pub async fn get_host_dashboard_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    use chrono::{Datelike, Duration};
+    let caller = ctx.caller()?;
+    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account gone"))?;
+    let now = chrono::DateTime::from_timestamp_millis(state.now()).unwrap_or_default();
+    let today = now.date_naive().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    let week = today - Duration::days(now.weekday().num_days_from_monday() as i64);
+    let (today_ms, week_ms) = (today.timestamp_millis(), week.timestamp_millis());
+    let (mut earn_today, mut earn_week, mut min_today, mut min_week) = (0, 0, 0, 0);
+    let mut start = None;
+    'pages: loop {
+        let page = state.db.list_ledger(&caller.id, 100, start).await?;
+        for e in &page.items {
+            if e.created_at < week_ms {
+                break 'pages;
+            }
+            if e.balance != Balance::Earnings || e.kind == "settlement" {
+                continue;
+            }
+            let minutes = match e.kind.as_str() {
+                "call_earning" => 1,
+                "call_refund" => -e.quantity.unwrap_or(0),
+                _ => 0,
+            };
+            earn_week += e.amount;
+            min_week += minutes;
+            if e.created_at >= today_ms {
+                earn_today += e.amount;
+                min_today += minutes;
+            }
+        }
+        match page.next {
+            Some(k) => start = Some(k),
+            None => break,
+        }
+    }
+    Ok(Reply::ok(json!({
+        "earnings_today": earn_today,
+        "earnings_week": earn_week,
+        "unsettled_earnings": me.earnings,
+        "settled_earnings": me.settled_earnings,
+        "call_minutes_today": min_today,
+        "call_minutes_week": min_week,
+        "call_minutes_total": me.call_minutes,
+        "gifts_received_total": me.gifts_received,
+        "agency_id": me.agency_id,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_split_adds_up_and_rounds_down_fee_and_commission() {
+        // 333 coins at 1 paisa, 20 % fee, 15 % commission: 333 → 66 (66.6) + 40 (267 × 15 % = 40.05) + 227.
+        assert_eq!(split(333, 1, 20, 15), Split { gross: 333, fee: 66, commission: 40, payout: 227 });
+        // 1 coin: nothing to take a percent of.
+        assert_eq!(split(1, 1, 20, 15), Split { gross: 1, fee: 0, commission: 0, payout: 1 });
+        // 1000 coins at 5 minor units, 30 % and 10 %: 5000 → 1500 + 350 + 3150.
+        assert_eq!(split(1000, 5, 30, 10), Split { gross: 5000, fee: 1500, commission: 350, payout: 3150 });
+        // The edges: no fee, everything to the agency.
+        assert_eq!(split(7, 3, 0, 100), Split { gross: 21, fee: 0, commission: 21, payout: 0 });
+        for coins in [1, 2, 3, 7, 99, 101, 12345] {
+            for (f, c) in [(0, 0), (20, 15), (33, 33), (99, 1), (100, 50)] {
+                let s = split(coins, 7, f, c);
+                assert_eq!(s.fee + s.commission + s.payout, s.gross, "{coins} {f} {c}");
+                assert!(s.payout >= 0 && s.commission >= 0 && s.fee >= 0);
+            }
+        }
+    }
+}

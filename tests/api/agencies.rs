@@ -1,0 +1,406 @@
+use futures::future::join_all;
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+/// An agency (10 % commission) whose owner is signed in with the agency role.
+async fn agency(app: &TestApp, admin: &User, code: &str, commission: i64) -> (User, String) {
+    let owner = app.user(&format!("Owner{code}")).await;
+    let body = json!({"name": format!("Agency {code}"), "owner_email": owner.login, "commission_percent": commission, "code": code});
+    let r = app.post("/admin/agencies", Some(&admin.access), body).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    assert_eq!((r.body["code"].as_str(), r.body["owner_id"].as_str()), (Some(code), Some(owner.id.as_str())));
+    (relogin(app, &owner).await, r.body["id"].as_str().unwrap().to_string())
+}
+
+async fn relogin(app: &TestApp, u: &User) -> User {
+    let r = app.login(&u.login, "password-123").await;
+    assert_eq!(r.status, 200, "{r:?}");
+    User { access: r.body["access_token"].as_str().unwrap().into(), ..u.clone() }
+}
+
+fn application(code: &str) -> Value {
+    json!({"agency_code": code, "display_name": "Asha", "about": "I sing", "country": "in", "languages": ["hi", "en"]})
+}
+
+/// A user who applied with `code` and was approved by `approver`, signed in as a host.
+async fn onboarded(app: &TestApp, approver: &User, code: &str, name: &str) -> User {
+    let u = app.user(name).await;
+    let r = app.post("/host-applications", Some(&u.access), application(code)).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let id = r.body["id"].as_str().unwrap();
+    let r = app.post(&format!("/agency/host-applications/{id}/approve"), Some(&approver.access), json!({})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    relogin(app, &u).await
+}
+
+async fn gift(app: &TestApp, admin: &User, from: &User, to: &User, coins: i64) {
+    let g = app
+        .post(
+            "/admin/gifts",
+            Some(&admin.access),
+            json!({"name": format!("G{coins}"), "price_coins": coins, "image_key": "g.png"}),
+        )
+        .await;
+    let r = app
+        .post(&format!("/users/{}/gifts", to.id), Some(&from.access), json!({"gift_id": g.body["id"], "quantity": 1}))
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    app.state.clock.advance(1);
+}
+
+#[tokio::test]
+async fn a_user_applies_with_a_code_the_agency_approves_and_the_new_host_goes_live_and_takes_calls() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (owner, agency_id) = agency(&app, &admin, "STAR01", 10).await;
+    let (other_owner, _) = agency(&app, &admin, "MOON01", 10).await;
+    let u = app.user("Asha").await;
+
+    let r = app.post("/host-applications", Some(&u.access), application("NOPE99")).await;
+    assert_eq!(r.status, 400, "unknown code");
+    for bad in [
+        json!({"agency_code": "STAR01", "display_name": "", "country": "IN", "languages": ["en"]}),
+        json!({"agency_code": "STAR01", "display_name": "A", "country": "India", "languages": ["en"]}),
+        json!({"agency_code": "STAR01", "display_name": "A", "country": "IN", "languages": []}),
+    ] {
+        assert_eq!(app.post("/host-applications", Some(&u.access), bad).await.status, 400);
+    }
+    let r = app.post("/host-applications", Some(&u.access), application("star01")).await;
+    assert_eq!((r.status, r.body["status"].as_str()), (201, Some("pending")), "{r:?}");
+    let id = r.body["id"].as_str().unwrap().to_string();
+    let again = app.post("/host-applications", Some(&u.access), application("STAR01")).await;
+    assert_eq!((again.status, again.body["error"].as_str()), (409, Some("application_pending")));
+    assert_eq!(app.get("/host-applications/me", &u.access).await.body["id"], id.as_str());
+
+    let pending = app.get("/agency/host-applications", &owner.access).await;
+    assert_eq!(pending.body["items"][0]["id"], id.as_str());
+    assert_eq!(app.get("/agency/host-applications", &other_owner.access).await.body["items"], json!([]));
+    let r = app.post(&format!("/agency/host-applications/{id}/approve"), Some(&other_owner.access), json!({})).await;
+    assert_eq!(r.status, 403, "another agency's application");
+    assert_eq!(
+        app.post(&format!("/agency/host-applications/{id}/approve"), Some(&u.access), json!({})).await.status,
+        403
+    );
+    let r = app.post(&format!("/agency/host-applications/{id}/approve"), Some(&owner.access), json!({})).await;
+    assert_eq!((r.status, r.body["status"].as_str()), (200, Some("approved")), "{r:?}");
+    let r =
+        app.post(&format!("/agency/host-applications/{id}/reject"), Some(&owner.access), json!({"reason": "x"})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("application_not_pending")));
+    let told: Vec<_> = app.notifications.sent().into_iter().filter(|n| n.account_id == u.id).collect();
+    assert_eq!(
+        (told.len(), told[0].kind.as_str(), told[0].data["status"].as_str()),
+        (1, "host_application_decided", "approved")
+    );
+
+    // A host now, of this agency, with default call settings.
+    let host = relogin(&app, &u).await;
+    let me = app.get("/me", &host.access).await;
+    assert_eq!((me.body["role"].as_str(), me.body["call_price"].as_i64()), (Some("host"), Some(60)));
+    let hosts = app.get("/agency/hosts", &owner.access).await;
+    assert_eq!(hosts.body["items"][0]["id"], u.id.as_str());
+    assert_eq!(app.get(&format!("/users/{}", u.id), &host.access).await.body["role"], "host");
+    assert_eq!(app.post("/rooms", Some(&host.access), json!({})).await.status, 201, "can go live");
+    app.call("PUT", "/host/call-settings", Some(&host.access), Some(json!({"price_per_minute": 30, "online": true})))
+        .await;
+    let caller = app.user("Cal").await;
+    app.grant(&admin, &caller, 100).await;
+    let call = app.post("/calls", Some(&caller.access), json!({"host_id": u.id})).await;
+    assert_eq!(call.status, 201, "{call:?}");
+    let r =
+        app.post(&format!("/calls/{}/accept", call.body["id"].as_str().unwrap()), Some(&host.access), json!({})).await;
+    assert_eq!(r.status, 200, "can take calls: {r:?}");
+    let dash = app.get("/host/dashboard", &host.access).await;
+    assert_eq!((dash.body["earnings_today"].as_i64(), dash.body["call_minutes_today"].as_i64()), (Some(30), Some(1)));
+    assert_eq!(dash.body["agency_id"], agency_id.as_str());
+    assert_eq!(
+        app.post("/host-applications", Some(&host.access), application("STAR01")).await.status,
+        409,
+        "hosts do not apply"
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_application_keeps_its_reason_and_the_user_may_apply_again() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (owner, _) = agency(&app, &admin, "STAR01", 10).await;
+    let u = app.user("Rae").await;
+    let id = app.post("/host-applications", Some(&u.access), application("STAR01")).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.post(&format!("/agency/host-applications/{id}/reject"), Some(&owner.access), json!({})).await.status,
+        400
+    );
+    let r = app
+        .post(&format!("/agency/host-applications/{id}/reject"), Some(&owner.access), json!({"reason": "No video"}))
+        .await;
+    assert_eq!((r.status, r.body["reason"].as_str()), (200, Some("No video")));
+    assert_eq!(app.get("/host-applications/me", &u.access).await.body["status"], "rejected");
+    assert_eq!(app.get("/me", &u.access).await.body["role"], "user");
+    // Admins decide any agency's applications.
+    let id = app.post("/host-applications", Some(&u.access), application("STAR01")).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let all = app.get("/admin/host-applications", &admin.access).await;
+    assert_eq!(all.body["items"][0]["id"], id.as_str());
+    assert_eq!(
+        app.post(&format!("/agency/host-applications/{id}/approve"), Some(&admin.access), json!({})).await.status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_settlement_splits_fee_commission_and_payout_exactly_and_settles_once_under_a_race() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (owner, agency_id) = agency(&app, &admin, "STAR01", 15).await;
+    let host = onboarded(&app, &owner, "STAR01", "Hana").await;
+    let fan = app.user("Fan").await;
+    app.grant(&admin, &fan, 1000).await;
+    gift(&app, &admin, &fan, &host, 333).await;
+
+    // The agency and an admin settle at the same moment: exactly one settles.
+    let path_agency = format!("/agency/hosts/{}/settlements", host.id);
+    let path_admin = format!("/admin/agencies/{agency_id}/settlements");
+    let (a, b) = tokio::join!(
+        app.post(&path_agency, Some(&owner.access), json!({})),
+        app.post(&path_admin, Some(&admin.access), json!({}))
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [201, 409], "{a:?} {b:?}");
+    let won = if a.status == 201 { &a.body } else { &b.body };
+    // 333 coins at 1 paisa, 20 % platform fee, 15 % commission: 66 + 40 + 227 = 333.
+    assert_eq!(
+        (won["coins"].as_i64(), won["gross_minor"].as_i64(), won["platform_fee_minor"].as_i64()),
+        (Some(333), Some(333), Some(66))
+    );
+    assert_eq!((won["agency_commission_minor"].as_i64(), won["host_payout_minor"].as_i64()), (Some(40), Some(227)));
+    assert_eq!(won["currency"], "INR");
+    let lost = if a.status == 409 { &a.body } else { &b.body };
+    assert_eq!(lost["error"], "nothing_to_settle");
+
+    assert_eq!(app.wallet(&host).await, (0, 0));
+    let dash = app.get("/host/dashboard", &host.access).await;
+    assert_eq!(
+        (dash.body["unsettled_earnings"].as_i64(), dash.body["settled_earnings"].as_i64()),
+        (Some(0), Some(333))
+    );
+    let ledger = app.get("/me/transactions", &host.access).await;
+    assert_eq!(
+        (ledger.body["items"][0]["type"].as_str(), ledger.body["items"][0]["amount"].as_i64()),
+        (Some("settlement"), Some(-333))
+    );
+    for (who, path) in [(&host, "/host/settlements"), (&owner, "/agency/settlements"), (&admin, "/admin/settlements")] {
+        let list = app.get(path, &who.access).await;
+        assert_eq!(list.body["items"].as_array().unwrap().len(), 1, "{path}");
+        assert_eq!(list.body["items"][0]["coins"], 333, "{path}");
+    }
+    // Conservation: granted = coins + unsettled + settled.
+    let (coins, earnings, settled) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!((coins + earnings + settled, settled), (1000, 333));
+}
+
+#[tokio::test]
+async fn earnings_after_the_cutoff_wait_for_the_next_settlement() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (owner, _) = agency(&app, &admin, "STAR01", 10).await;
+    let host = onboarded(&app, &owner, "STAR01", "Hana").await;
+    let fan = app.user("Fan").await;
+    app.grant(&admin, &fan, 1000).await;
+    gift(&app, &admin, &fan, &host, 100).await;
+    app.state.clock.advance(1000);
+    let cutoff = chrono::DateTime::from_timestamp_millis(app.state.now()).unwrap().to_rfc3339();
+    app.state.clock.advance(1000);
+    gift(&app, &admin, &fan, &host, 50).await;
+    let path = format!("/agency/hosts/{}/settlements", host.id);
+    let r = app.post(&path, Some(&owner.access), json!({"cutoff": cutoff})).await;
+    assert_eq!((r.status, r.body["coins"].as_i64()), (201, Some(100)), "{r:?}");
+    assert_eq!(app.wallet(&host).await.1, 50, "the later gift is still unsettled");
+    let r = app.post(&path, Some(&owner.access), json!({"cutoff": cutoff})).await;
+    assert_eq!(r.status, 409, "nothing more up to that cut-off");
+    let r = app.post(&path, Some(&owner.access), json!({})).await;
+    assert_eq!((r.status, r.body["coins"].as_i64()), (201, Some(50)));
+    let future = chrono::DateTime::from_timestamp_millis(app.state.now() + 60_000).unwrap().to_rfc3339();
+    assert_eq!(app.post(&path, Some(&owner.access), json!({"cutoff": future})).await.status, 400);
+}
+
+#[tokio::test]
+async fn a_removed_host_keeps_earnings_owed_to_settlement_by_the_agency_they_were_earned_under() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (owner, agency_id) = agency(&app, &admin, "STAR01", 10).await;
+    let (other_owner, _) = agency(&app, &admin, "MOON01", 10).await;
+    let host = onboarded(&app, &owner, "STAR01", "Hana").await;
+    let fan = app.user("Fan").await;
+    app.grant(&admin, &fan, 1000).await;
+    gift(&app, &admin, &fan, &host, 200).await;
+    assert_eq!(
+        app.call("DELETE", &format!("/agency/hosts/{}", host.id), Some(&other_owner.access), None).await.status,
+        404
+    );
+    assert_eq!(app.call("DELETE", &format!("/agency/hosts/{}", host.id), Some(&owner.access), None).await.status, 204);
+    assert_eq!(app.get("/agency/hosts", &owner.access).await.body["items"], json!([]));
+    assert_eq!(app.wallet(&host).await.1, 200, "the coins stay the host's");
+    // Still a host: earns on, outside any agency; cannot join another agency while owed.
+    gift(&app, &admin, &fan, &host, 30).await;
+    let r = app.post("/agency/settlements", Some(&owner.access), json!({})).await;
+    assert_eq!(r.status, 404, "no such route for POST");
+    let r = app.post(&format!("/admin/agencies/{agency_id}/settlements"), Some(&admin.access), json!({})).await;
+    assert_eq!((r.status, r.body["coins"].as_i64()), (201, Some(200)), "only what was earned under the agency: {r:?}");
+    assert_eq!(app.wallet(&host).await.1, 30);
+    let r = app.post(&format!("/agency/hosts/{}/settlements", host.id), Some(&owner.access), json!({})).await;
+    assert_eq!(r.status, 404, "nothing more is owed to this agency");
+}
+
+#[tokio::test]
+async fn admins_manage_agencies_with_validation() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let u = app.user("U").await;
+    for bad in [
+        json!({"name": "", "owner_email": "a@b.co", "commission_percent": 10}),
+        json!({"name": "A", "owner_email": "not-an-email", "commission_percent": 10}),
+        json!({"name": "A", "owner_email": "a@b.co", "commission_percent": 101}),
+        json!({"name": "A", "owner_email": "a@b.co", "commission_percent": -1}),
+        json!({"name": "A", "owner_email": "a@b.co", "commission_percent": 10, "code": "a b"}),
+        json!({"name": "A", "owner_email": "a@b.co"}),
+    ] {
+        assert_eq!(app.post("/admin/agencies", Some(&admin.access), bad.clone()).await.status, 400, "{bad}");
+    }
+    let body = json!({"name": "A", "owner_email": "new-owner@example.com", "commission_percent": 10});
+    assert_eq!(app.post("/admin/agencies", Some(&u.access), body.clone()).await.status, 403);
+    let r = app.post("/admin/agencies", Some(&admin.access), body).await;
+    assert_eq!(r.status, 201, "an owner without an account gets one: {r:?}");
+    assert_eq!(r.body["code"].as_str().unwrap().len(), 6);
+    let id = r.body["id"].as_str().unwrap().to_string();
+    let host = app.host("H").await;
+    let r = app
+        .post(
+            "/admin/agencies",
+            Some(&admin.access),
+            json!({"name": "B", "owner_email": host.login, "commission_percent": 5}),
+        )
+        .await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("owner_not_user")));
+    let (owner, _) = agency(&app, &admin, "DUPE01", 10).await;
+    let r = app
+        .post(
+            "/admin/agencies",
+            Some(&admin.access),
+            json!({"name": "C", "owner_email": u.login, "commission_percent": 5, "code": "DUPE01"}),
+        )
+        .await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("code_taken")));
+    let r = app
+        .call("PATCH", &format!("/admin/agencies/{id}"), Some(&admin.access), Some(json!({"commission_percent": 12})))
+        .await;
+    assert_eq!((r.status, r.body["commission_percent"].as_i64()), (200, Some(12)));
+    assert_eq!(app.get("/admin/agencies", &admin.access).await.body["items"].as_array().unwrap().len(), 2);
+    onboarded(&app, &owner, "DUPE01", "Hx").await;
+    let dupe = app.get("/agency", &owner.access).await;
+    assert_eq!((dupe.body["code"].as_str(), dupe.body["hosts"].as_i64()), (Some("DUPE01"), Some(1)));
+    let r = app
+        .call("DELETE", &format!("/admin/agencies/{}", dupe.body["id"].as_str().unwrap()), Some(&admin.access), None)
+        .await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("agency_has_hosts")));
+    assert_eq!(app.call("DELETE", &format!("/admin/agencies/{id}"), Some(&admin.access), None).await.status, 204);
+    assert_eq!(app.get("/agency", &u.access).await.status, 403);
+}
+
+#[tokio::test]
+async fn a_ban_stops_login_refresh_gifts_and_calls_until_lifted_and_admins_cannot_be_banned() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (u, h) = (app.user("Bad").await, app.host("Hy").await);
+    app.grant(&admin, &u, 500).await;
+    let g =
+        app.post("/admin/gifts", Some(&admin.access), json!({"name": "R", "price_coins": 1, "image_key": "r"})).await;
+    let r = app.post(&format!("/admin/users/{}/ban", u.id), Some(&admin.access), json!({"reason": "spam"})).await;
+    assert_eq!(
+        (r.status, r.body["banned"].as_bool(), r.body["banned_reason"].as_str()),
+        (200, Some(true), Some("spam"))
+    );
+    assert_eq!(app.login(&u.login, "password-123").await.status, 403);
+    assert_ne!(app.refresh(&u.refresh).await.status, 200, "its logins were revoked");
+    let r = app
+        .post(&format!("/users/{}/gifts", h.id), Some(&u.access), json!({"gift_id": g.body["id"], "quantity": 1}))
+        .await;
+    assert_eq!(r.status, 403, "no coin moves with a still-valid access token");
+    assert_eq!(app.post("/calls", Some(&u.access), json!({"host_id": h.id})).await.status, 403);
+    assert_eq!(
+        app.post(&format!("/admin/users/{}/ban", admin.id), Some(&admin.access), json!({"reason": "x"})).await.status,
+        403
+    );
+    assert_eq!(app.post(&format!("/admin/users/{}/ban", u.id), Some(&admin.access), json!({})).await.status, 400);
+    let r = app.post(&format!("/admin/users/{}/unban", u.id), Some(&admin.access), json!({})).await;
+    assert_eq!((r.status, r.body["banned"].as_bool()), (200, Some(false)));
+    let back = app.login(&u.login, "password-123").await;
+    assert_eq!(back.status, 200);
+    let token = back.body["access_token"].as_str().unwrap();
+    assert_eq!(
+        app.post(&format!("/users/{}/gifts", h.id), Some(token), json!({"gift_id": g.body["id"], "quantity": 1}))
+            .await
+            .status,
+        201
+    );
+
+    // Every admin action above is in the audit log, with before and after.
+    let audit = app.get("/admin/audit?limit=100", &admin.access).await;
+    let actions: Vec<&str> =
+        audit.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    for a in ["unban-user", "ban-user", "create-gift", "grant-coins"] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+    // (The test clock stands still between these, so find it by action rather than position.)
+    let unban = audit.body["items"].as_array().unwrap().iter().find(|e| e["action"] == "unban-user").unwrap();
+    assert_eq!((unban["action"].as_str(), unban["actor_id"].as_str()), (Some("unban-user"), Some(admin.id.as_str())));
+    assert_eq!((unban["before"]["banned"].as_bool(), unban["after"]["banned"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(app.get("/admin/audit", &u.access).await.status, 403);
+}
+
+#[tokio::test]
+async fn admins_find_users_by_name_email_or_phone_and_list_hosts_with_earnings() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let names = ["Zed", "Zara", "Amy"];
+    let users: Vec<User> = join_all(names.iter().map(|n| app.user(n))).await;
+    let r = app.get("/admin/users?q=za", &admin.access).await;
+    let found: Vec<&str> = r.body["items"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(found, vec!["Zara"]);
+    let r = app.get(&format!("/admin/users?q={}", users[2].login), &admin.access).await;
+    assert_eq!(r.body["items"][0]["id"], users[2].id.as_str());
+    let page = app.get("/admin/users?limit=2", &admin.access).await;
+    assert!(page.body["next_cursor"].is_string());
+    let one = app.get(&format!("/admin/users/{}", users[0].id), &admin.access).await;
+    assert_eq!(
+        (one.body["email"].as_str(), one.body["banned"].as_bool()),
+        (Some(users[0].login.as_str()), Some(false))
+    );
+    let h = app.host("Hostess").await;
+    let hosts = app.get("/admin/hosts", &admin.access).await;
+    assert_eq!(hosts.body["items"][0]["id"], h.id.as_str());
+    assert_eq!(hosts.body["items"][0]["earnings"], 0);
+    assert_eq!(app.get("/admin/users", &users[0].access).await.status, 403);
+}
+
+#[tokio::test]
+async fn the_demo_data_loads_twice_with_an_agency_owning_both_hosts() {
+    let app = TestApp::start().await;
+    let pw = local::demo::DemoPasswords::from_env();
+    local::demo::load(&app.state, &pw).await.map_err(|e| e.message).unwrap();
+    local::demo::load(&app.state, &pw).await.map_err(|e| e.message).unwrap();
+    let owner = app.login(local::demo::AGENCY_EMAIL, &pw.agency).await;
+    let token = owner.body["access_token"].as_str().unwrap();
+    let agency = app.get("/agency", token).await;
+    assert_eq!((agency.body["code"].as_str(), agency.body["hosts"].as_i64()), (Some("DEMO01"), Some(2)));
+    let host = app.login(local::demo::HOST_EMAILS[0], &pw.host).await;
+    assert_eq!(host.body["user"]["role"], "host");
+    assert_eq!(app.call("GET", "/interests", None, None).await.body["items"].as_array().unwrap().len(), 5);
+    assert_eq!(app.call("GET", "/pages/terms", None, None).await.status, 200);
+}
