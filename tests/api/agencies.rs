@@ -404,3 +404,31 @@ async fn the_demo_data_loads_twice_with_an_agency_owning_both_hosts() {
     assert_eq!(app.call("GET", "/interests", None, None).await.body["items"].as_array().unwrap().len(), 5);
     assert_eq!(app.call("GET", "/pages/terms", None, None).await.status, 200);
 }
+
+#[tokio::test]
+async fn a_banned_host_takes_no_gifts_or_calls_and_their_running_call_ends_at_the_next_tick() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (fan, h) = (app.user("Fan").await, app.host("Hy").await);
+    app.grant(&admin, &fan, 1000).await;
+    let call = app.post("/calls", Some(&fan.access), json!({"host_id": h.id})).await;
+    let id = call.body["id"].as_str().unwrap().to_string();
+    assert_eq!(app.post(&format!("/calls/{id}/accept"), Some(&h.access), json!({})).await.status, 200);
+    assert_eq!(
+        app.post(&format!("/admin/users/{}/ban", h.id), Some(&admin.access), json!({"reason": "abuse"})).await.status,
+        200
+    );
+    app.state.clock.advance(30_000);
+    app::calls::call_tick(&app.state, app.state.now()).await.unwrap();
+    let c = app.get(&format!("/calls/{id}"), &fan.access).await;
+    assert_eq!((c.body["state"].as_str(), c.body["end_reason"].as_str()), (Some("ended"), Some("banned")));
+    assert_eq!(c.body["paid_minutes"], 1, "no minute charged for a banned host");
+    let g =
+        app.post("/admin/gifts", Some(&admin.access), json!({"name": "R", "price_coins": 1, "image_key": "r"})).await;
+    let r = app
+        .post(&format!("/users/{}/gifts", h.id), Some(&fan.access), json!({"gift_id": g.body["id"], "quantity": 1}))
+        .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(app.post("/calls", Some(&fan.access), json!({"host_id": h.id})).await.status, 404);
+    assert_eq!(app.wallet(&fan).await.0, 940);
+}

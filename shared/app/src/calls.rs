@@ -122,7 +122,10 @@ pub async fn start_call(
         let now = state.now();
         let view = state.db.call_start_view(caller_id, &host_id).await?;
         let caller = view.caller.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
-        let host = view.host.filter(|h| h.role == Role::Host).ok_or_else(|| ApiError::not_found("host not found"))?;
+        let host = view
+            .host
+            .filter(|h| h.role == Role::Host && !h.banned)
+            .ok_or_else(|| ApiError::not_found("host not found"))?;
         if caller.banned {
             return Err(ApiError::forbidden("this account is banned"));
         }
@@ -486,7 +489,7 @@ async fn settle(
                 }
                 match &accounts {
                     None => Some((now.min(paid_until), "account_gone")),
-                    Some((caller, _)) if caller.banned => Some((now.min(paid_until), "banned")),
+                    Some((caller, host)) if caller.banned || host.banned => Some((now.min(paid_until), "banned")),
                     Some((caller, _)) if caller.coins < call.price_per_minute => {
                         if paid_until <= now || end_reason.is_some() {
                             Some((paid_until.min(now), "insufficient_coins"))

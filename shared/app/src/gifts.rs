@@ -171,11 +171,14 @@ pub async fn send_gift(
         let sender = sender.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
         let receiver = receiver.ok_or_else(|| ApiError::not_found("user not found"))?;
         let gift_ok = gift.as_ref().is_some_and(|g| g.active && sender.coins >= g.price_coins * quantity);
-        if from_cache && (sender.banned || receiver.role != Role::Host || !gift_ok) {
+        if from_cache && (sender.banned || receiver.banned || receiver.role != Role::Host || !gift_ok) {
             return Err(ApiError::conflict("balance_changed", "re-read before refusing"));
         }
         if receiver.role != Role::Host {
             return Err(ApiError::invalid("id: gifts can only be sent to hosts"));
+        }
+        if receiver.banned {
+            return Err(ApiError::not_found("this host is not available"));
         }
         if sender.banned {
             return Err(ApiError::forbidden("this account is banned"));

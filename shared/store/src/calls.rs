@@ -230,7 +230,11 @@ impl Db {
                 .because("call_not_ringing"),
             Action::delete(self, keys::account(&c.host_id), &keys::incoming(&c.id)).because("call_not_ringing"),
         ];
-        items.extend(self.wallet_items_counting(changes, &[&c.caller_id], &[(&c.host_id, "call_minutes", 1)])?);
+        items.extend(self.wallet_items_counting(
+            changes,
+            &[&c.caller_id, &c.host_id],
+            &[(&c.host_id, "call_minutes", 1)],
+        )?);
         if let Some((account, key, reply)) = idempotency {
             items.push(self.idempotency_item(account, key, reply)?);
         }
@@ -252,7 +256,11 @@ impl Db {
                 .val(":gsk", s(keys::by_time(paid_until, &c.id)))
                 .because("call_changed"),
         ];
-        items.extend(self.wallet_items_counting(changes, &[&c.caller_id], &[(&c.host_id, "call_minutes", 1)])?);
+        items.extend(self.wallet_items_counting(
+            changes,
+            &[&c.caller_id, &c.host_id],
+            &[(&c.host_id, "call_minutes", 1)],
+        )?);
         self.transact(items).await
     }
 

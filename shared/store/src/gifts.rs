@@ -47,8 +47,11 @@ impl Db {
     /// since it was read: re-read and retry), `account_banned`,
     /// `room_unavailable` (no live room of this host), `idempotent_replay`.
     pub async fn send_gift(&self, g: GiftSend<'_>) -> Result<()> {
-        let mut items =
-            self.wallet_items_counting(&g.changes, &[g.sender_id], &[(g.receiver_id, "gifts_received", g.quantity)])?;
+        let mut items = self.wallet_items_counting(
+            &g.changes,
+            &[g.sender_id, g.receiver_id],
+            &[(g.receiver_id, "gifts_received", g.quantity)],
+        )?;
         let total = g.price_coins * g.quantity;
         let counters = Update::builder()
             .table_name(&self.table)
