@@ -34,6 +34,24 @@ async fn onboarded(app: &TestApp, approver: &User, code: &str, name: &str) -> Us
     relogin(app, &u).await
 }
 
+/// An admin, agency STAR01 (owner signed in) with one onboarded host, and a fan holding 1000 coins.
+struct Team {
+    admin: User,
+    owner: User,
+    agency_id: String,
+    host: User,
+    fan: User,
+}
+
+async fn team(app: &TestApp, commission: i64) -> Team {
+    let admin = app.admin().await;
+    let (owner, agency_id) = agency(app, &admin, "STAR01", commission).await;
+    let host = onboarded(app, &owner, "STAR01", "Hana").await;
+    let fan = app.user("Fan").await;
+    app.grant(&admin, &fan, 1000).await;
+    Team { admin, owner, agency_id, host, fan }
+}
+
 async fn gift(app: &TestApp, admin: &User, from: &User, to: &User, coins: i64) {
     let g = app
         .post(
@@ -156,11 +174,7 @@ async fn a_rejected_application_keeps_its_reason_and_the_user_may_apply_again() 
 #[tokio::test]
 async fn a_settlement_splits_fee_commission_and_payout_exactly_and_settles_once_under_a_race() {
     let app = TestApp::start().await;
-    let admin = app.admin().await;
-    let (owner, agency_id) = agency(&app, &admin, "STAR01", 15).await;
-    let host = onboarded(&app, &owner, "STAR01", "Hana").await;
-    let fan = app.user("Fan").await;
-    app.grant(&admin, &fan, 1000).await;
+    let Team { admin, owner, agency_id: agency_id, host, fan } = team(&app, 15).await;
     gift(&app, &admin, &fan, &host, 333).await;
 
     // The agency and an admin settle at the same moment: exactly one settles.
@@ -208,11 +222,7 @@ async fn a_settlement_splits_fee_commission_and_payout_exactly_and_settles_once_
 #[tokio::test]
 async fn earnings_after_the_cutoff_wait_for_the_next_settlement() {
     let app = TestApp::start().await;
-    let admin = app.admin().await;
-    let (owner, _) = agency(&app, &admin, "STAR01", 10).await;
-    let host = onboarded(&app, &owner, "STAR01", "Hana").await;
-    let fan = app.user("Fan").await;
-    app.grant(&admin, &fan, 1000).await;
+    let Team { admin, owner, agency_id: _, host, fan } = team(&app, 10).await;
     gift(&app, &admin, &fan, &host, 100).await;
     app.state.clock.advance(1000);
     let cutoff = chrono::DateTime::from_timestamp_millis(app.state.now()).unwrap().to_rfc3339();
@@ -233,12 +243,8 @@ async fn earnings_after_the_cutoff_wait_for_the_next_settlement() {
 #[tokio::test]
 async fn a_removed_host_keeps_earnings_owed_to_settlement_by_the_agency_they_were_earned_under() {
     let app = TestApp::start().await;
-    let admin = app.admin().await;
-    let (owner, agency_id) = agency(&app, &admin, "STAR01", 10).await;
+    let Team { admin, owner, agency_id: agency_id, host, fan } = team(&app, 10).await;
     let (other_owner, _) = agency(&app, &admin, "MOON01", 10).await;
-    let host = onboarded(&app, &owner, "STAR01", "Hana").await;
-    let fan = app.user("Fan").await;
-    app.grant(&admin, &fan, 1000).await;
     gift(&app, &admin, &fan, &host, 200).await;
     assert_eq!(
         app.call("DELETE", &format!("/agency/hosts/{}", host.id), Some(&other_owner.access), None).await.status,
