@@ -174,7 +174,7 @@ async fn a_rejected_application_keeps_its_reason_and_the_user_may_apply_again() 
 #[tokio::test]
 async fn a_settlement_splits_fee_commission_and_payout_exactly_and_settles_once_under_a_race() {
     let app = TestApp::start().await;
-    let Team { admin, owner, agency_id: agency_id, host, fan } = team(&app, 15).await;
+    let Team { admin, owner, agency_id, host, fan } = team(&app, 15).await;
     gift(&app, &admin, &fan, &host, 333).await;
 
     // The agency and an admin settle at the same moment: exactly one settles.
@@ -243,7 +243,7 @@ async fn earnings_after_the_cutoff_wait_for_the_next_settlement() {
 #[tokio::test]
 async fn a_removed_host_keeps_earnings_owed_to_settlement_by_the_agency_they_were_earned_under() {
     let app = TestApp::start().await;
-    let Team { admin, owner, agency_id: agency_id, host, fan } = team(&app, 10).await;
+    let Team { admin, owner, agency_id, host, fan } = team(&app, 10).await;
     let (other_owner, _) = agency(&app, &admin, "MOON01", 10).await;
     gift(&app, &admin, &fan, &host, 200).await;
     assert_eq!(
