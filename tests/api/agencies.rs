@@ -105,11 +105,8 @@ async fn a_user_applies_with_a_code_the_agency_approves_and_the_new_host_goes_li
     let r =
         app.post(&format!("/agency/host-applications/{id}/reject"), Some(&owner.access), json!({"reason": "x"})).await;
     assert_eq!((r.status, r.body["error"].as_str()), (409, Some("application_not_pending")));
-    let told: Vec<_> = app.notifications.sent().into_iter().filter(|n| n.account_id == u.id).collect();
-    assert_eq!(
-        (told.len(), told[0].kind.as_str(), told[0].data["status"].as_str()),
-        (1, "host_application_decided", "approved")
-    );
+    let told = app.notifications_of(&u, "host_application").await;
+    assert_eq!((told.len(), told[0]["data"]["status"].as_str()), (1, Some("approved")));
 
     // A host now, of this agency, with default call settings.
     let host = relogin(&app, &u).await;

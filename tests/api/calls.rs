@@ -407,17 +407,15 @@ async fn running_out_of_coins_mid_call_warns_then_ends_it_at_the_paid_time() {
     let app = TestApp::start().await;
     let (caller, host) = parties(&app, 25).await;
     let id = active(&app, &caller, &host).await; // 15 left: covers one more minute → warned
-    assert_eq!(app.notifications.sent().iter().filter(|n| n.kind == "low_balance").count(), 1);
+    assert_eq!(app.notifications_of(&caller, "low_balance").await.len(), 1);
     app.state.clock.advance(30 * SEC);
     heartbeat(&app, &caller, &host, &id).await;
     tick(&app).await; // minute 2 → 5 left
     assert_eq!(app.wallet(&caller).await.0, 5);
-    let warnings: Vec<_> = app.notifications.sent().into_iter().filter(|n| n.kind == "low_balance").collect();
+    let warnings = app.notifications_of(&caller, "low_balance").await;
     assert_eq!(warnings.len(), 2);
-    assert_eq!(
-        (warnings[1].account_id.as_str(), warnings[1].data["call_id"].as_str()),
-        (caller.id.as_str(), id.as_str())
-    );
+    let newest = &warnings[0]["data"];
+    assert_eq!((newest["call_id"].as_str(), newest["coins"].as_str()), (Some(id.as_str()), Some("5")));
     app.state.clock.advance(60 * SEC);
     heartbeat(&app, &caller, &host, &id).await;
     tick(&app).await; // minute 3 due at 120 s, unaffordable, but minute 2 still runs

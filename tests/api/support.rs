@@ -9,8 +9,6 @@ pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub state: AppState,
-    /// What the app "pushed" (the recording notifier behind `state.notifier`).
-    pub notifications: integrations::notify::RecordingNotifier,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -46,9 +44,7 @@ impl TestApp {
         store::table::create(&client, &table).await.expect("create table");
         let mut config = Config::new(table, SECRET);
         config.email_from = "no-reply@test.local".into();
-        let mut state = AppState::new(&sdk, config, Clock::manual(chrono::Utc::now().timestamp_millis()));
-        let notifications = integrations::notify::RecordingNotifier::default();
-        state.notifier = Arc::new(notifications.clone());
+        let state = AppState::new(&sdk, config, Clock::manual(chrono::Utc::now().timestamp_millis()));
         state.messenger.ensure_sender_identity().await.expect("verify sender");
         state.media.ensure_bucket().await.expect("media bucket");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -57,7 +53,7 @@ impl TestApp {
         tokio::spawn(local::server::serve(listener, Arc::new(state.clone()), async {
             let _ = rx.await;
         }));
-        TestApp { base, http: reqwest::Client::new(), state, notifications, _shutdown: tx }
+        TestApp { base, http: reqwest::Client::new(), state, _shutdown: tx }
     }
 
     pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
@@ -145,6 +141,18 @@ impl TestApp {
         let body = res.json().await.unwrap_or(Value::Null);
         assert_ne!(status, 500, "a 500 is a bug: {body}");
         Resp { status, body }
+    }
+
+    /// The user's notifications as the app lists them, newest first.
+    pub async fn notifications(&self, user: &User) -> Vec<Value> {
+        let r = self.get("/me/notifications?limit=100", &user.access).await;
+        assert_eq!(r.status, 200, "{r:?}");
+        r.body["items"].as_array().unwrap().clone()
+    }
+
+    /// The user's notifications of one type.
+    pub async fn notifications_of(&self, user: &User, kind: &str) -> Vec<Value> {
+        self.notifications(user).await.into_iter().filter(|n| n["type"] == kind).collect()
     }
 
     pub async fn wallet(&self, user: &User) -> (i64, i64) {

@@ -216,6 +216,11 @@ async fn main() {
 
         let now = state.now();
         let t = Instant::now();
+        // The same items the use case writes, the host's notification included.
+        let note = app::notify::record(
+            app::notify::note(&raw_host, "gift", "New gift", "Bench sent you 1 × Rose (1 coins)".into(), &[]),
+            now,
+        );
         let s = GiftSend {
             changes: [
                 WalletChange {
@@ -234,6 +239,7 @@ async fn main() {
             quantity: 1,
             room_id: None,
             idempotency: None,
+            notification: Some(&note),
         };
         state.db.send_gift(s).await.unwrap();
         raw.push(t.elapsed());

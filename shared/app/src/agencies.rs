@@ -369,7 +369,7 @@ async fn tell_applicant(state: &AppState, app: &HostApplication) {
     };
     let n = Notification {
         account_id: app.account_id.clone(),
-        kind: "host_application_decided".into(),
+        kind: "host_application".into(),
         title: title.into(),
         body,
         data: [("application_id".to_string(), app.id.clone()), ("status".to_string(), app.status.clone())].into(),
@@ -528,7 +528,12 @@ pub async fn settle_host(
         entry.counterparty_id = Some(agency.owner_id.clone());
         entry.reason = Some(format!("settlement {}", st.id));
         match state.db.settle_host(&st, host.earnings, &entry, former).await {
-            Ok(()) => return Ok(Some(st)),
+            Ok(()) => {
+                let body = format!("{coins} coins settled: {} {} to you", st.host_payout_minor, st.currency);
+                let data = [("settlement_id", st.id.as_str()), ("coins", &coins.to_string())];
+                state.notifier.send(crate::notify::note(host_id, "settlement", "Earnings settled", body, &data)).await;
+                return Ok(Some(st));
+            }
             // Earnings moved (a gift, a call minute, another settlement): read again.
             Err(store::Error::Condition("balance_changed")) => continue,
             Err(e) => return Err(e.into()),

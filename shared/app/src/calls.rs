@@ -171,6 +171,9 @@ pub async fn start_call(
             idempotency: record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r)),
         };
         state.db.create_call(new_call).await.map_err(call_error)?;
+        let body = format!("{} is calling ({price} coins a minute)", caller.name);
+        let data = [("call_id", call.id.as_str()), ("caller_id", caller_id)];
+        state.notifier.send(crate::notify::note(&host_id, "incoming_call", "Incoming call", body, &data)).await;
         Ok(reply)
     })
     .await
@@ -576,7 +579,16 @@ pub async fn call_tick(state: &AppState, now: i64) -> ApiResult<TickReport> {
             let report = &report;
             async move {
                 match state.db.finish_ringing(&c, CallState::Missed, "missed", now).await {
-                    Ok(()) => TickReport::add(&report.missed),
+                    Ok(()) => {
+                        TickReport::add(&report.missed);
+                        for (who, body) in
+                            [(&c.caller_id, "Your call was not answered"), (&c.host_id, "You missed a call")]
+                        {
+                            let data = [("call_id", c.id.as_str()), ("caller_id", c.caller_id.as_str())];
+                            let n = crate::notify::note(who, "missed_call", "Missed call", body.into(), &data);
+                            state.notifier.send(n).await;
+                        }
+                    }
                     Err(store::Error::Condition("call_not_ringing")) => {}
                     Err(e) => {
                         TickReport::add(&report.failed);

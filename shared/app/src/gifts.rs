@@ -221,6 +221,22 @@ pub async fn send_gift(
             "created_at": views::time(now),
         }));
         let record = idem.map(|i| (i, i.record(&reply, now)));
+        let body = format!("{} sent you {quantity} × {} ({total} coins)", sender.name, gift.name);
+        let note = crate::notify::record(
+            crate::notify::note(
+                receiver_id,
+                "gift",
+                "New gift",
+                body,
+                &[
+                    ("gift_id", &gift.id),
+                    ("sender_id", sender_id),
+                    ("quantity", &quantity.to_string()),
+                    ("coins", &total.to_string()),
+                ],
+            ),
+            now,
+        );
         let send = GiftSend {
             changes: [
                 WalletChange { expected: sender.coins, entry: sent },
@@ -233,6 +249,7 @@ pub async fn send_gift(
             quantity,
             room_id: room_id.as_deref(),
             idempotency: record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r)),
+            notification: Some(&note),
         };
         let sent = state.db.send_gift(send).await;
         if sent.is_err() {

@@ -17,6 +17,7 @@ pub mod http;
 pub mod lambda;
 pub mod masterdata;
 pub mod media;
+pub mod notify;
 pub mod packages;
 pub mod posts;
 pub mod recharges;

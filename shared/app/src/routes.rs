@@ -11,7 +11,8 @@ use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{
-    AppState, accounts, admin, agencies, audios, calls, gifts, media, packages, posts, recharges, rooms, social, wallet,
+    AppState, accounts, admin, agencies, audios, calls, gifts, media, notify, packages, posts, recharges, rooms,
+    social, wallet,
 };
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
@@ -185,6 +186,8 @@ pub static ROUTES: &[Route] = &[
     route!("list-agency-settlements", "GET", "/agency/settlements", AGENCY, agencies::list_agency_settlements_http),
     route!("list-my-settlements", "GET", "/host/settlements", HOST, agencies::list_my_settlements_http),
     route!("get-host-dashboard", "GET", "/host/dashboard", HOST, agencies::get_host_dashboard_http),
+    route!("list-notifications", "GET", "/me/notifications", ANY, notify::list_notifications_http),
+    route!("mark-notifications-read", "POST", "/me/notifications/read", ANY, notify::mark_notifications_read_http),
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[

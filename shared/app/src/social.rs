@@ -28,6 +28,12 @@ pub async fn follow(state: &AppState, follower: &str, followee: &str) -> ApiResu
         store::Error::Condition("account_missing") => ApiError::not_found("user not found"),
         other => other.into(),
     })?;
+    let name = state.db.get_account(follower).await?.map(|a| a.name).unwrap_or_default();
+    let body = format!("{name} follows you");
+    state
+        .notifier
+        .send(crate::notify::note(followee, "follow", "New follower", body, &[("follower_id", follower)]))
+        .await;
     Ok(now)
 }
 

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 use integrations::Messenger;
 use integrations::agora::Agora;
 use integrations::media::Media;
-use integrations::notify::{Notifier, RecordingNotifier};
+use integrations::notify::Notifier;
 use integrations::payments::Payments;
 use store::Db;
 
@@ -20,7 +20,7 @@ pub struct AppState {
     pub clock: Clock,
     pub gift_views: GiftViewCache,
     pub agora: Agora,
-    /// Push to people (low balance, ...); records and logs until FCM arrives.
+    /// Notifies people: stores the notification; the table's stream pushes it.
     pub notifier: Arc<dyn Notifier>,
     pub media: Media,
 }
@@ -78,6 +78,7 @@ impl AppState {
                 razorpay_key_secret: config.razorpay_key_secret.clone(),
             }
         };
+        let notifier = Arc::new(crate::notify::TableNotifier { db: db.clone(), clock: clock.clone() });
         let media_config = (config.media_bucket.clone(), config.media_cdn_url.clone());
         let agora = Agora::new(config.agora_app_id.clone(), config.agora_app_certificate.clone());
         AppState {
@@ -88,7 +89,7 @@ impl AppState {
             clock,
             gift_views: GiftViewCache::default(),
             agora,
-            notifier: Arc::new(RecordingNotifier::default()),
+            notifier,
             media: Media::new(sdk, media_config.0, media_config.1),
         }
     }

@@ -40,6 +40,8 @@ pub struct GiftSend<'a> {
     pub quantity: i64,
     pub room_id: Option<&'a str>,
     pub idempotency: Option<(&'a str, &'a str, &'a IdempotentReply)>,
+    /// The host's "gift received" notification, written in the same transaction.
+    pub notification: Option<&'a crate::Notification>,
 }
 
 impl Db {
@@ -47,11 +49,14 @@ impl Db {
     /// since it was read: re-read and retry), `account_banned`,
     /// `room_unavailable` (no live room of this host), `idempotent_replay`.
     pub async fn send_gift(&self, g: GiftSend<'_>) -> Result<()> {
-        let mut items = self.wallet_items_counting(
-            &g.changes,
-            &[g.sender_id, g.receiver_id],
-            &[(g.receiver_id, "gifts_received", g.quantity)],
-        )?;
+        let mut counters = vec![(g.receiver_id, "gifts_received", g.quantity)];
+        if g.notification.is_some() {
+            counters.push((g.receiver_id, "unread_notifications", 1));
+        }
+        let mut items = self.wallet_items_counting(&g.changes, &[g.sender_id, g.receiver_id], &counters)?;
+        if let Some(note) = g.notification {
+            items.push(self.notification_put(note)?);
+        }
         let total = g.price_coins * g.quantity;
         let counters = Update::builder()
             .table_name(&self.table)

@@ -197,3 +197,8 @@ pub fn settlements_of_host(host: &str) -> String {
     format!("SETTLEMENTS_OF_HOST#{host}")
 }
 pub const SETTLEMENTS: &str = "SETTLEMENTS";
+/// Under `account(a)`: one of a's notifications.
+pub fn notification(id: &str) -> String {
+    format!("NOTIF#{id}")
+}
+pub const NOTIFICATION_PREFIX: &str = "NOTIF#";

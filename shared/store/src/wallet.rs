@@ -82,7 +82,7 @@ impl Db {
         &self,
         c: &WalletChange,
         condition_extra: Option<&str>,
-        counter: Option<(&str, i64)>,
+        counters: &[(&str, i64)],
     ) -> TransactWriteItem {
         let attr = c.entry.balance.attr();
         let mut cond = format!("attribute_exists(pk) AND {attr} = :expected");
@@ -92,18 +92,21 @@ impl Db {
         let u = Update::builder()
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::account(&c.entry.account_id), keys::PROFILE)))
-            .update_expression(match counter {
-                // Activity counters ride on the same update (no extra request).
-                Some((field, _)) => format!("SET {attr} = :after ADD {field} :count"),
-                None => format!("SET {attr} = :after"),
+            // Activity counters ride on the same update (no extra request).
+            .update_expression(if counters.is_empty() {
+                format!("SET {attr} = :after")
+            } else {
+                let adds: Vec<String> =
+                    counters.iter().enumerate().map(|(i, (f, _))| format!("{f} :count{i}")).collect();
+                format!("SET {attr} = :after ADD {}", adds.join(", "))
             })
             .condition_expression(cond)
             .expression_attribute_values(":expected", n(c.expected))
             .expression_attribute_values(":after", n(c.entry.balance_after));
-        let u = match counter {
-            Some((_, count)) => u.expression_attribute_values(":count", n(count)),
-            None => u,
-        };
+        let u = counters
+            .iter()
+            .enumerate()
+            .fold(u, |u, (i, (_, d))| u.expression_attribute_values(format!(":count{i}"), n(*d)));
         let u = if condition_extra.is_some() {
             u.expression_attribute_values(":true", AttributeValue::Bool(true))
         } else {
@@ -142,8 +145,9 @@ impl Db {
         let mut items = Vec::new();
         for c in changes {
             let guard = not_banned.contains(&c.entry.account_id.as_str()).then_some("NOT (banned = :true)");
-            let counter = counters.iter().find(|(a, _, _)| *a == c.entry.account_id).map(|(_, f, d)| (*f, *d));
-            items.push(TxItem { item: self.wallet_update(c, guard, counter), reason: "balance_changed" });
+            let mine: Vec<(&str, i64)> =
+                counters.iter().filter(|(a, _, _)| *a == c.entry.account_id).map(|(_, f, d)| (*f, *d)).collect();
+            items.push(TxItem { item: self.wallet_update(c, guard, &mine), reason: "balance_changed" });
             items.push(TxItem { item: self.ledger_put(&c.entry)?, reason: "duplicate_entry" });
         }
         Ok(items)
