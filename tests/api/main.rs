@@ -8,6 +8,7 @@ mod calls;
 mod consistency;
 mod gifts;
 mod masterdata;
+mod notifications;
 mod packages;
 mod posts;
 mod recharges;

@@ -1,0 +1,76 @@
+use serde_json::json;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn each_event_notifies_its_recipient_once() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (fan, host) = (app.user("Fan").await, app.host("Hana").await);
+    app.grant(&admin, &fan, 1000).await;
+
+    app.post(&format!("/users/{}/follow", host.id), Some(&fan.access), json!({})).await;
+    let follows = app.notifications_of(&host, "follow").await;
+    assert_eq!((follows.len(), follows[0]["data"]["follower_id"].as_str()), (1, Some(fan.id.as_str())));
+    assert_eq!(follows[0]["body"], "Fan follows you");
+
+    let g = app
+        .post("/admin/gifts", Some(&admin.access), json!({"name": "Rose", "price_coins": 5, "image_key": "r"}))
+        .await;
+    let r = app
+        .post(&format!("/users/{}/gifts", host.id), Some(&fan.access), json!({"gift_id": g.body["id"], "quantity": 2}))
+        .await;
+    assert_eq!(r.status, 201);
+    let gifts = app.notifications_of(&host, "gift").await;
+    assert_eq!(gifts.len(), 1);
+    assert_eq!(
+        (gifts[0]["data"]["sender_id"].as_str(), gifts[0]["data"]["coins"].as_str()),
+        (Some(fan.id.as_str()), Some("10"))
+    );
+
+    let call = app.post("/calls", Some(&fan.access), json!({"host_id": host.id})).await;
+    let incoming = app.notifications_of(&host, "incoming_call").await;
+    assert_eq!((incoming.len(), incoming[0]["data"]["call_id"].as_str()), (1, call.body["id"].as_str()));
+    app.state.clock.advance(46_000);
+    app::calls::call_tick(&app.state, app.state.now()).await.unwrap();
+    app::calls::call_tick(&app.state, app.state.now()).await.unwrap();
+    assert_eq!(app.notifications_of(&host, "missed_call").await.len(), 1, "once, however many ticks");
+    assert_eq!(app.notifications_of(&fan, "missed_call").await.len(), 1);
+    assert_eq!(app.notifications(&fan).await.len(), 1, "the caller got only the missed call");
+}
+
+#[tokio::test]
+async fn notifications_list_newest_first_with_an_unread_count_and_are_marked_read() {
+    let app = TestApp::start().await;
+    let star = app.user("Star").await;
+    let mut fans = Vec::new();
+    for i in 0..5 {
+        fans.push(app.user(&format!("F{i}")).await);
+    }
+    for f in &fans {
+        app.post(&format!("/users/{}/follow", star.id), Some(&f.access), json!({})).await;
+        app.state.clock.advance(1);
+    }
+    let page = app.get("/me/notifications?limit=2", &star.access).await;
+    assert_eq!(
+        (page.body["unread"].as_i64(), page.body["items"][0]["body"].as_str()),
+        (Some(5), Some("F4 follows you"))
+    );
+    assert_eq!(page.body["items"][0]["read"], false);
+    let cursor = page.body["next_cursor"].as_str().unwrap();
+    let rest = app.get(&format!("/me/notifications?limit=10&cursor={cursor}"), &star.access).await;
+    assert_eq!(rest.body["items"].as_array().unwrap().len(), 3);
+
+    let first = page.body["items"][0]["id"].as_str().unwrap();
+    for _ in 0..2 {
+        let r = app.post("/me/notifications/read", Some(&star.access), json!({"ids": [first]})).await;
+        assert_eq!((r.status, r.body["unread"].as_i64()), (200, Some(4)), "marking twice counts once");
+    }
+    // Someone else's ids change nothing.
+    let r = app.post("/me/notifications/read", Some(&fans[0].access), json!({"ids": [first]})).await;
+    assert_eq!(r.body["unread"], 0);
+    assert_eq!(app.post("/me/notifications/read", Some(&star.access), json!({"ids": "all"})).await.status, 400);
+    let r = app.post("/me/notifications/read", Some(&star.access), json!({})).await;
+    assert_eq!(r.body["unread"], 0);
+    assert!(app.notifications(&star).await.iter().all(|n| n["read"] == true));
+}
