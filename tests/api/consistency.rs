@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use app::routes::{EVENT_FUNCTIONS, ROUTES};
+use app::routes::{EVENT_FUNCTIONS, ROUTES, Trigger};
 use serde_yaml::Value;
 
 fn root() -> PathBuf {
@@ -79,10 +79,30 @@ fn each_http_route_is_the_sam_event_of_its_function() {
     }
     for f in EVENT_FUNCTIONS {
         let events = &t["Resources"][resource_name(f.name).as_str()]["Properties"]["Events"];
-        let schedule = events.as_mapping().and_then(|m| m.values().find(|e| e["Type"] == "Schedule").cloned());
-        match f.schedule {
-            None => assert!(events.is_null(), "{} has no trigger", f.name),
-            Some(rate) => assert_eq!(schedule.unwrap()["Properties"]["Schedule"].as_str(), Some(rate), "{}", f.name),
+        let of_type = |ty: &str| events.as_mapping().and_then(|m| m.values().find(|e| e["Type"] == ty).cloned());
+        match f.trigger {
+            Trigger::Manual => assert!(events.is_null(), "{} has no trigger", f.name),
+            Trigger::Schedule(rate) => {
+                assert_eq!(of_type("Schedule").unwrap()["Properties"]["Schedule"].as_str(), Some(rate), "{}", f.name)
+            }
+            Trigger::TableStream => {
+                let p =
+                    of_type("DynamoDB").unwrap_or_else(|| panic!("{}: a DynamoDB stream event", f.name))["Properties"]
+                        .clone();
+                let stream = serde_yaml::to_string(&p["Stream"]).unwrap();
+                assert!(
+                    stream.contains("GetAtt") && stream.contains("Table.StreamArn"),
+                    "{}: the table's stream",
+                    f.name
+                );
+                assert_eq!(
+                    p["FunctionResponseTypes"][0], "ReportBatchItemFailures",
+                    "{}: partial batch failures",
+                    f.name
+                );
+                let dlq = serde_yaml::to_string(&p["DestinationConfig"]["OnFailure"]["Destination"]).unwrap();
+                assert!(dlq.contains("DeadLetterQueue"), "{}: a dead-letter queue", f.name);
+            }
         }
     }
 }
@@ -142,6 +162,7 @@ fn the_template_table_is_the_table_the_code_creates() {
         assert_eq!(g["Projection"]["ProjectionType"], "ALL");
     }
     assert_eq!(p["TimeToLiveSpecification"]["AttributeName"].as_str(), Some(table::TTL_ATTRIBUTE));
+    assert_eq!(p["StreamSpecification"]["StreamViewType"].as_str(), Some(table::STREAM_VIEW));
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod masterdata;
 mod notifications;
 mod packages;
 mod posts;
+mod push;
 mod recharges;
 mod rooms;
 mod social;

@@ -34,6 +34,11 @@ pub struct User {
 
 impl TestApp {
     pub async fn start() -> TestApp {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts with the test configuration changed by `configure` first.
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         assert!(
             std::env::var("AWS_ENDPOINT_URL_DYNAMODB").is_ok(),
             "run the suite with `make test`, which starts DynamoDB Local and moto"
@@ -41,9 +46,13 @@ impl TestApp {
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let table = format!("test-{}", ulid::Ulid::new());
         let client = store::DynamoClient::new(&sdk);
-        store::table::create(&client, &table).await.expect("create table");
-        let mut config = Config::new(table, SECRET);
+        let mut config = Config::new(table.clone(), SECRET);
         config.email_from = "no-reply@test.local".into();
+        configure(&mut config);
+        // Only the tests that read the stream (those with Firebase configured) pay for one.
+        store::table::create_with(&client, &table, config.firebase_service_account.is_some())
+            .await
+            .expect("create table");
         let state = AppState::new(&sdk, config, Clock::manual(chrono::Utc::now().timestamp_millis()));
         state.messenger.ensure_sender_identity().await.expect("verify sender");
         state.media.ensure_bucket().await.expect("media bucket");

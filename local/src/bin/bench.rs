@@ -89,7 +89,8 @@ async fn active_calls(state: &AppState, n: usize, tag: &str) -> Vec<store::Call>
 async fn tick_bench(sdk: &aws_config::SdkConfig, n: usize) {
     let table = format!("bench-tick-{}", ulid::Ulid::new());
     let client = aws_sdk_dynamodb::Client::new(sdk);
-    store::table::create(&client, &table).await.expect("create table");
+    // No stream: DynamoDB Local's stream overhead is not what AWS has.
+    store::table::create_with(&client, &table, false).await.expect("create table");
     let state = AppState::new(
         sdk,
         Config::new(&table, "bench-secret-bench-secret-bench-secret!"),
@@ -172,7 +173,8 @@ async fn main() {
         aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(requests.clone()).build(),
     );
     let table = format!("bench-{}", ulid::Ulid::new());
-    store::table::create(&client, &table).await.expect("create table");
+    // No stream: DynamoDB Local's stream overhead is not what AWS has.
+    store::table::create_with(&client, &table, false).await.expect("create table");
     let mut state =
         AppState::new(&sdk, Config::new(&table, "bench-secret-bench-secret-bench-secret!"), Clock::system());
     state.db = store::Db::new(client, &table);

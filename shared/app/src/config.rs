@@ -29,6 +29,13 @@ pub struct Config {
     pub settlement_currency: String,
     /// A newly approved host's call price until they set their own.
     pub default_call_price: i64,
+    /// Firebase service-account JSON (Secrets Manager): chat tokens and FCM.
+    pub firebase_service_account: Option<String>,
+    /// `log`: pushes are logged, not sent (the local stack without credentials).
+    pub push_log_only: bool,
+    /// Overrides of Google's endpoints (tests point them at a local server).
+    pub fcm_base_url: Option<String>,
+    pub google_token_url: Option<String>,
 }
 
 /// The local stack's webhook secrets (`make run`, tests); never used in live mode.
@@ -68,6 +75,10 @@ impl Config {
             coin_value_minor: 1,
             settlement_currency: "INR".into(),
             default_call_price: 60,
+            firebase_service_account: None,
+            push_log_only: true,
+            fcm_base_url: None,
+            google_token_url: None,
         }
     }
 
@@ -117,6 +128,14 @@ impl Config {
         c.platform_fee_percent = number("PLATFORM_FEE_PERCENT", c.platform_fee_percent, 0..=100)?;
         c.coin_value_minor = number("COIN_VALUE_MINOR", c.coin_value_minor, 1..=1_000_000)?;
         c.default_call_price = number("DEFAULT_CALL_PRICE", c.default_call_price, 1..=100_000)?;
+        c.firebase_service_account = var("FIREBASE_SERVICE_ACCOUNT").ok().filter(|v| !v.trim().is_empty());
+        c.push_log_only = match var("PUSH_MODE").as_deref() {
+            Ok("log") => true,
+            Ok("fcm") => false,
+            _ => c.firebase_service_account.is_none(),
+        };
+        c.fcm_base_url = var("FCM_BASE_URL").ok();
+        c.google_token_url = var("GOOGLE_TOKEN_URL").ok();
         if let Ok(cur) = var("SETTLEMENT_CURRENCY") {
             c.settlement_currency = cur.to_ascii_uppercase();
         }

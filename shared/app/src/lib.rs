@@ -20,6 +20,7 @@ pub mod media;
 pub mod notify;
 pub mod packages;
 pub mod posts;
+pub mod push;
 pub mod recharges;
 pub mod rooms;
 pub mod routes;

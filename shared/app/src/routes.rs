@@ -11,7 +11,7 @@ use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{
-    AppState, accounts, admin, agencies, audios, calls, gifts, media, notify, packages, posts, recharges, rooms,
+    AppState, accounts, admin, agencies, audios, calls, gifts, media, notify, packages, posts, push, recharges, rooms,
     social, wallet,
 };
 
@@ -39,11 +39,19 @@ pub struct Route {
     pub handler: Handler,
 }
 
-/// Functions without an HTTP route: invoked directly or by a schedule.
+/// Functions without an HTTP route: invoked by hand, by a schedule, or by the table's stream.
 pub struct EventFunction {
     pub name: &'static str,
-    /// `None` for a function invoked by hand; `Some("rate(1 minute)")` for a schedule.
-    pub schedule: Option<&'static str>,
+    pub trigger: Trigger,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Trigger {
+    Manual,
+    /// An EventBridge schedule: `rate(1 minute)`.
+    Schedule(&'static str),
+    /// New items on the table's DynamoDB stream.
+    TableStream,
 }
 
 macro_rules! route {
@@ -188,12 +196,14 @@ pub static ROUTES: &[Route] = &[
     route!("get-host-dashboard", "GET", "/host/dashboard", HOST, agencies::get_host_dashboard_http),
     route!("list-notifications", "GET", "/me/notifications", ANY, notify::list_notifications_http),
     route!("mark-notifications-read", "POST", "/me/notifications/read", ANY, notify::mark_notifications_read_http),
+    route!("get-chat-token", "POST", "/me/chat-token", ANY, push::get_chat_token_http),
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[
-    EventFunction { name: "bootstrap-admin", schedule: None },
-    EventFunction { name: "call-tick", schedule: Some("rate(1 minute)") },
-    EventFunction { name: "purge-deleted-posts", schedule: Some("rate(10 minutes)") },
+    EventFunction { name: "bootstrap-admin", trigger: Trigger::Manual },
+    EventFunction { name: "call-tick", trigger: Trigger::Schedule("rate(1 minute)") },
+    EventFunction { name: "purge-deleted-posts", trigger: Trigger::Schedule("rate(10 minutes)") },
+    EventFunction { name: "send-push", trigger: Trigger::TableStream },
 ];
 
 pub fn by_name(name: &str) -> Option<&'static Route> {

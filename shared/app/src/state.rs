@@ -23,6 +23,8 @@ pub struct AppState {
     /// Notifies people: stores the notification; the table's stream pushes it.
     pub notifier: Arc<dyn Notifier>,
     pub media: Media,
+    /// The Firebase service account, when configured: chat tokens and FCM.
+    pub google: Option<integrations::google::Google>,
 }
 
 /// What the last gift send from this instance saw of (sender, host, gift),
@@ -79,6 +81,13 @@ impl AppState {
             }
         };
         let notifier = Arc::new(crate::notify::TableNotifier { db: db.clone(), clock: clock.clone() });
+        let google = config.firebase_service_account.as_deref().and_then(|json| {
+            integrations::google::Google::new(json, config.fcm_base_url.clone(), config.google_token_url.clone())
+                .map_err(
+                    |e| tracing::error!(error = %e, "Firebase service account unusable: chat tokens and FCM are off"),
+                )
+                .ok()
+        });
         let media_config = (config.media_bucket.clone(), config.media_cdn_url.clone());
         let agora = Agora::new(config.agora_app_id.clone(), config.agora_app_certificate.clone());
         AppState {
@@ -91,6 +100,7 @@ impl AppState {
             agora,
             notifier,
             media: Media::new(sdk, media_config.0, media_config.1),
+            google,
         }
     }
 

@@ -1,8 +1,9 @@
 //! Outbound integrations: e-mail (SES v2), SMS (SNS), payment providers
-//! (Stripe, Razorpay), Agora RTC tokens, S3 media, notifications; FCM and Firebase join
-//! here in later slices.
+//! (Stripe, Razorpay), Agora RTC tokens, S3 media, notifications, Firebase
+//! custom tokens and FCM pushes.
 
 pub mod agora;
+pub mod google;
 pub mod media;
 mod messaging;
 pub mod notify;

@@ -31,7 +31,7 @@ pub use db::Db;
 pub use error::{Error, Result};
 pub use follows::FollowEdge;
 pub use gifts::{Gift, GiftSend};
-pub use notifications::{NOTIFICATION_TTL_MS, Notification};
+pub use notifications::{NOTIFICATION_TTL_MS, Notification, is_notification_sk};
 pub use packages::{Audio, Avatar, CoinPackage, Faq, Interest, SitePage};
 pub use page::{Page, PageKey};
 pub use posts::{Comment, Post};

@@ -133,3 +133,8 @@ impl Db {
         self.delete(keys::account(account), &keys::push_token(token_hash)).await
     }
 }
+
+/// Whether an item's sort key is a notification's (what `send-push` handles).
+pub fn is_notification_sk(sk: &str) -> bool {
+    sk.starts_with(keys::NOTIFICATION_PREFIX)
+}
