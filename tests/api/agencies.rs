@@ -196,6 +196,8 @@ async fn a_settlement_splits_fee_commission_and_payout_exactly_and_settles_once_
     assert_eq!(lost["error"], "nothing_to_settle");
 
     assert_eq!(app.wallet(&host).await, (0, 0));
+    let told = app.notifications_of(&host, "settlement").await;
+    assert_eq!((told.len(), told[0]["data"]["coins"].as_str()), (1, Some("333")), "the host hears once");
     let dash = app.get("/host/dashboard", &host.access).await;
     assert_eq!(
         (dash.body["unsettled_earnings"].as_i64(), dash.body["settled_earnings"].as_i64()),
