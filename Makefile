@@ -18,6 +18,6 @@ check:
 build:
 	cargo lambda build --release --arm64 --bins --package functions
 
-# send-gift through the use case vs the bare transaction, on DynamoDB Local.
+# send-gift and call-tick through the use cases vs the bare transactions, on the local stack.
 bench:
 	@local/bench.sh

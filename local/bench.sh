@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 local/install.sh
 source local/stack.sh
 trap stack_down EXIT
-stack_up "${BENCH_DDB_PORT:-8020}" "${BENCH_MOTO_PORT:-5020}"
+stack_up "${BENCH_MOTO_PORT:-5020}"
 cargo run --quiet --profile bench-local -p local --bin bench

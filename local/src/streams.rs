@@ -25,12 +25,8 @@ impl StreamReader {
         let table = state.db.client.describe_table().table_name(&state.db.table).send().await?;
         let arn = table.table().and_then(|t| t.latest_stream_arn()).ok_or("the table has no stream")?.to_string();
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        let mut conf = aws_sdk_dynamodbstreams::config::Builder::from(&sdk);
-        // DynamoDB Local serves the Streams API on its own endpoint.
-        if let Ok(url) = std::env::var("AWS_ENDPOINT_URL_DYNAMODB") {
-            conf = conf.endpoint_url(url);
-        }
-        let client = aws_sdk_dynamodbstreams::Client::from_conf(conf.build());
+        // Locally moto serves the Streams API beside DynamoDB (`AWS_ENDPOINT_URL`).
+        let client = aws_sdk_dynamodbstreams::Client::new(&sdk);
         let mut reader =
             StreamReader { client, arn, iterators: HashMap::new(), done: Default::default(), last_seq: HashMap::new() };
         reader.find_shards(if from_start { ShardIteratorType::TrimHorizon } else { ShardIteratorType::Latest }).await?;
@@ -67,9 +63,9 @@ impl StreamReader {
         for (shard, it) in self.iterators.clone() {
             let out = match self.client.get_records().shard_iterator(it).send().await {
                 Ok(out) => out,
-                // DynamoDB Local refuses an iterator taken from an empty shard's
-                // horizon once records arrive: resume after the last record
-                // handled (or from the horizon again).
+                // An iterator past the stream's 24 h retention (or, in some
+                // emulators, taken from an empty shard's horizon) is refused:
+                // resume after the last record handled (or from the horizon).
                 Err(e) if e.as_service_error().is_some_and(|s| s.is_trimmed_data_access_exception()) => {
                     let req = self.client.get_shard_iterator().stream_arn(&self.arn).shard_id(&shard);
                     let req = match self.last_seq.get(&shard) {

@@ -1,6 +1,6 @@
 //! The one integration-test binary: every test starts the real dev server on a
-//! random port over its own fresh table in DynamoDB Local, with moto behind
-//! SES and SNS (`make test` starts both).
+//! random port over its own fresh table in moto's DynamoDB, with moto behind
+//! S3, SES and SNS too (`make test` starts it: local/moto_server.py).
 
 mod accounts;
 mod agencies;
@@ -15,5 +15,6 @@ mod push;
 mod recharges;
 mod rooms;
 mod social;
+mod stack;
 mod support;
 mod wallet;

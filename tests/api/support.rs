@@ -41,7 +41,7 @@ impl TestApp {
     pub async fn start_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         assert!(
             std::env::var("AWS_ENDPOINT_URL_DYNAMODB").is_ok(),
-            "run the suite with `make test`, which starts DynamoDB Local and moto"
+            "run the suite with `make test`, which starts the local stack (moto)"
         );
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let table = format!("test-{}", ulid::Ulid::new());

@@ -1,4 +1,4 @@
-//! `make bench`: send-gift through the use case against DynamoDB Local, side by
+//! `make bench`: send-gift through the use case against the local stack (moto), side by
 //! side with the bare transaction it ends in, and the DynamoDB requests per send.
 
 use std::sync::Arc;
@@ -89,7 +89,7 @@ async fn active_calls(state: &AppState, n: usize, tag: &str) -> Vec<store::Call>
 async fn tick_bench(sdk: &aws_config::SdkConfig, n: usize) {
     let table = format!("bench-tick-{}", ulid::Ulid::new());
     let client = aws_sdk_dynamodb::Client::new(sdk);
-    // No stream: DynamoDB Local's stream overhead is not what AWS has.
+    // No stream: the local stack's stream bookkeeping is not what AWS has.
     store::table::create_with(&client, &table, false).await.expect("create table");
     let state = AppState::new(
         sdk,
@@ -173,7 +173,7 @@ async fn main() {
         aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(requests.clone()).build(),
     );
     let table = format!("bench-{}", ulid::Ulid::new());
-    // No stream: DynamoDB Local's stream overhead is not what AWS has.
+    // No stream: the local stack's stream bookkeeping is not what AWS has.
     store::table::create_with(&client, &table, false).await.expect("create table");
     let mut state =
         AppState::new(&sdk, Config::new(&table, "bench-secret-bench-secret-bench-secret!"), Clock::system());
@@ -198,7 +198,7 @@ async fn main() {
 
     // The bare transaction runs on its own sender and host, so it neither helps
     // nor spoils the use case's cached view, and the two alternate send by send
-    // so DynamoDB Local's warm-up and table growth fall on both alike.
+    // so the local stack's warm-up and table growth fall on both alike.
     let (raw_sender, raw_host) = (user(&state, "raw-sender").await, user(&state, "raw-host").await);
     state.db.make_host(&raw_host, 60, true).await.unwrap();
     let grant = GrantInput { amount: 10_000_000, reason: "bench".into() };
@@ -252,7 +252,7 @@ async fn main() {
     let (uc_med, uc_p90) = stats(use_case);
     let (raw_med, raw_p90) = stats(raw);
     println!(
-        "send-gift, {n} sequential sends against DynamoDB Local ({} build):",
+        "send-gift, {n} sequential sends against the local stack (moto) ({} build):",
         if cfg!(debug_assertions) { "debug" } else { "release" }
     );
     println!("  use case (reads + transaction): median {uc_med:.2} ms, p90 {uc_p90:.2} ms");

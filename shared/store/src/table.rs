@@ -81,9 +81,9 @@ pub async fn create(client: &Client, name: &str) -> Result<()> {
     create_with(client, name, true).await
 }
 
-/// `create`, with the stream only when asked: DynamoDB Local slows every write
-/// down several times over for each table with a stream, so the tests that do
-/// not read the stream make their tables without one.
+/// `create`, with the stream only when asked: the local stack keeps every
+/// stream record in memory for good, so the tests and benches that do not
+/// read the stream make their tables without one.
 pub async fn create_with(client: &Client, name: &str, stream: bool) -> Result<()> {
     let mut req = client
         .create_table()
