@@ -9,12 +9,21 @@ each DynamoDB request gives at least that guarantee, so the concurrency tests
 prove something. Other services keep moto's threads (an S3 upload does not
 wait behind a transaction), and the threaded server keeps connections alive.
 
+Also: moto rolls a cancelled transaction back from a deep copy of each table
+it touches, which costs the whole table's size per transaction; the launcher
+swaps that for a journal of the touched items (see below).
+
 Usage: python local/moto_server.py PORT [HOST]
 """
 
+import copy
 import sys
 import threading
 
+import moto.dynamodb.models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -41,6 +50,69 @@ class SerialisedDynamoDB:
             # The body is produced inside the lock too: moto builds it from
             # live state, and werkzeug would otherwise iterate it after release.
             return list(self.app(environ, start_response))
+
+
+class _NoTableCopies:
+    """moto's `copy` as its DynamoDB backend sees it, but for whole tables:
+    moto deep-copies every table a transaction touches so it can roll back,
+    which makes each transaction cost the size of the table (a 20-send race
+    on a test's small table took seconds, and a bench's table grows without
+    bound). `journalled_transact_write_items` keeps the touched items instead."""
+
+    def __getattr__(self, name):
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(x, *args):
+        return x if isinstance(x, Table) else copy.deepcopy(x, *args)
+
+
+_transact_write_items = DynamoDBBackend.transact_write_items
+
+
+def journalled_transact_write_items(self, transact_items):
+    """moto's TransactWriteItems with a rollback journal of just the items it
+    touches (their copies before, and each stream's length), restored when
+    the transaction is cancelled. Runs under the DynamoDB lock."""
+    journal, streams = [], {}
+    for action in transact_items:
+        op = next(iter(action.values()))
+        table = self.tables.get(op.get("TableName"))
+        if table is None:
+            continue
+        key = op.get("Key") or op.get("Item") or {}
+        if table.hash_key_attr not in key:
+            continue
+        hash_key = DynamoType(key[table.hash_key_attr])
+        range_key = None
+        if table.range_key_attr is not None:
+            if table.range_key_attr not in key:
+                continue
+            range_key = DynamoType(key[table.range_key_attr])
+        before = table.items.get(hash_key, {}).get(range_key) if range_key else table.items.get(hash_key)
+        journal.append((table, hash_key, range_key, copy.deepcopy(before)))
+        if table.stream_shard is not None:
+            streams[id(table)] = (table.stream_shard, len(table.stream_shard.items))
+    try:
+        return _transact_write_items(self, transact_items)
+    except Exception:
+        for table, hash_key, range_key, before in reversed(journal):
+            if range_key is None:
+                if before is None:
+                    table.items.pop(hash_key, None)
+                else:
+                    table.items[hash_key] = before
+            elif before is None:
+                table.items.get(hash_key, {}).pop(range_key, None)
+            else:
+                table.items[hash_key][range_key] = before
+        for shard, length in streams.values():
+            del shard.items[length:]
+        raise
+
+
+dynamodb_models.copy = _NoTableCopies()
+DynamoDBBackend.transact_write_items = journalled_transact_write_items
 
 
 def main():

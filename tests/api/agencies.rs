@@ -437,3 +437,38 @@ async fn a_banned_host_takes_no_gifts_or_calls_and_their_running_call_ends_at_th
     assert_eq!(app.post("/calls", Some(&fan.access), json!({"host_id": h.id})).await.status, 404);
     assert_eq!(app.wallet(&fan).await.0, 940);
 }
+
+#[tokio::test]
+async fn a_settlement_amid_a_stream_of_gifts_settles_at_once_and_two_racing_never_pay_twice() {
+    let app = TestApp::start().await;
+    let Team { admin, owner, agency_id: _, host, fan: _ } = team(&app, 10).await;
+    let rose =
+        app.post("/admin/gifts", Some(&admin.access), json!({"name": "R", "price_coins": 2, "image_key": "r"})).await;
+    let rose = rose.body["id"].as_str().unwrap().to_string();
+    let gift_path = format!("/users/{}/gifts", host.id);
+    let send = |token: String| {
+        let (app, path, body) = (&app, &gift_path, json!({"gift_id": rose, "quantity": 1}));
+        async move { app.post(path, Some(&token), body).await }
+    };
+    let mut fans = Vec::new();
+    for i in 0..10 {
+        let f = app.user(&format!("F{i}")).await;
+        app.grant(&admin, &f, 12).await;
+        assert_eq!(send(f.access.clone()).await.status, 201);
+        fans.push(f);
+    }
+    app.state.clock.advance(1000);
+    let path = format!("/agency/hosts/{}/settlements", host.id);
+    let settle = || app.post(&path, Some(&owner.access), json!({}));
+    let gifts = join_all(fans.iter().flat_map(|f| (0..5).map(|_| send(f.access.clone()))));
+    let (a, b, gifts) = tokio::join!(settle(), settle(), gifts);
+    assert!(gifts.iter().all(|r| r.status == 201), "{gifts:?}");
+    let won: Vec<&Resp> = [&a, &b].into_iter().filter(|r| r.status == 201).collect();
+    assert!(!won.is_empty() && [&a, &b].iter().all(|r| r.status == 201 || r.status == 409), "{a:?} {b:?}");
+    let paid: i64 = won.iter().map(|r| r.body["coins"].as_i64().unwrap()).sum();
+    let (coins, earnings, settled) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!(settled, paid);
+    assert_eq!(earnings + settled, 20 + 100, "every gift is either settled or still owed, once");
+    assert_eq!(coins + earnings + settled, 1000 + 120, "conservation (the team's fan holds 1000)");
+    assert!(paid >= 20, "the earnings before the settlement are settled: {paid}");
+}

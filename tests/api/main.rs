@@ -6,6 +6,7 @@ mod accounts;
 mod agencies;
 mod calls;
 mod consistency;
+mod crowd;
 mod gifts;
 mod masterdata;
 mod notifications;

@@ -174,3 +174,54 @@ async fn gifts_in_a_room_make_its_host_earning_and_top_three_gifters() {
     assert_eq!(top, vec![("F0".into(), 60), ("F3".into(), 40), ("F2".into(), 30)]);
     assert_eq!(app.wallet(&h).await.1, 150);
 }
+
+#[tokio::test]
+async fn the_live_list_spread_over_shards_pages_through_every_room_once_most_watched_then_newest_first() {
+    let app = TestApp::start().await;
+    let viewers = [app.user("V0").await, app.user("V1").await, app.user("V2").await];
+    let mut rooms = Vec::new();
+    for i in 0..9 {
+        let h = app.host(&format!("H{i}")).await;
+        rooms.push(go_live(&app, &h).await["room"]["id"].as_str().unwrap().to_string());
+        app.state.clock.advance(1);
+    }
+    // Rooms 0, 3, 6 get three viewers, 1 and 4 one; the rest none.
+    for (i, room) in rooms.iter().enumerate() {
+        let n = [3, 1, 0][i % 3] * usize::from(i < 7 || i % 3 == 2);
+        for v in &viewers[..n] {
+            assert_eq!(join(&app, v, room).await.status, 200);
+        }
+    }
+    // A viewer leaving takes the room down a place.
+    assert_eq!(app.post(&format!("/rooms/{}/leave", rooms[0]), Some(&viewers[2].access), json!({})).await.status, 204);
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/rooms?limit=2&cursor={c}"),
+            None => "/rooms?limit=2".to_string(),
+        };
+        let page = app.get(&path, &viewers[0].access).await;
+        assert_eq!(page.status, 200, "{page:?}");
+        for r in page.body["items"].as_array().unwrap() {
+            seen.push((r["viewers"].as_i64().unwrap(), r["id"].as_str().unwrap().to_string()));
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    let order = |i: usize| rooms[i].clone();
+    let expected = vec![
+        (3, order(6)),
+        (3, order(3)),
+        (2, order(0)),
+        (1, order(4)),
+        (1, order(1)),
+        (0, order(8)),
+        (0, order(7)),
+        (0, order(5)),
+        (0, order(2)),
+    ];
+    assert_eq!(seen, expected, "ties: the newest room first");
+}

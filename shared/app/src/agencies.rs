@@ -18,8 +18,6 @@ use crate::http::{Ctx, Reply, list_reply};
 use crate::wallet::new_entry;
 use crate::{ApiError, AppState, validate, views};
 
-const MAX_ATTEMPTS: usize = 50;
-
 /// How a settlement's gross splits; see the module comment for the rounding.
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
 pub struct Split {
@@ -440,7 +438,8 @@ pub async fn remove_agency_host_http(state: &AppState, ctx: &Ctx) -> ApiResult<R
     let agency = my_agency(state, ctx).await?;
     let missing = || ApiError::not_found("not a host of this agency");
     let id = validate::id("id", ctx.param("id")).map_err(|_| missing())?;
-    for _ in 0..MAX_ATTEMPTS {
+    let mut retry = store::retry::Retry::default();
+    while retry.attempt().await {
         let host = state.db.get_account(&id).await?.ok_or_else(missing)?;
         if host.agency_id.as_deref() != Some(agency.id.as_str()) {
             return Err(missing());
@@ -489,7 +488,8 @@ pub async fn settle_host(
     by: &str,
     batch_id: Option<&str>,
 ) -> ApiResult<Option<Settlement>> {
-    for _ in 0..MAX_ATTEMPTS {
+    let mut retry = store::retry::Retry::default();
+    while retry.attempt().await {
         let host = state.db.get_account(host_id).await?.ok_or_else(|| ApiError::not_found("host not found"))?;
         let former = if host.agency_id.as_deref() == Some(agency.id.as_str()) {
             None
@@ -524,10 +524,10 @@ pub async fn settle_host(
             created_by: by.to_string(),
             created_at: now,
         };
-        let mut entry = new_entry(host_id, "settlement", Balance::Earnings, -coins, host.earnings - coins, now);
+        let mut entry = new_entry(host_id, "settlement", Balance::Earnings, -coins, None, now);
         entry.counterparty_id = Some(agency.owner_id.clone());
         entry.reason = Some(format!("settlement {}", st.id));
-        match state.db.settle_host(&st, host.earnings, &entry, former).await {
+        match state.db.settle_host(&st, host.settled_earnings, &entry, former).await {
             Ok(()) => {
                 let body = format!("{coins} coins settled: {} {} to you", st.host_payout_minor, st.currency);
                 let data = [("settlement_id", st.id.as_str()), ("coins", &coins.to_string())];
@@ -619,32 +619,17 @@ pub async fn get_host_dashboard_http(state: &AppState, ctx: &Ctx) -> ApiResult<R
     let today = now.date_naive().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
     let week = today - Duration::days(now.weekday().num_days_from_monday() as i64);
     let (today_ms, week_ms) = (today.timestamp_millis(), week.timestamp_millis());
+    // The week's day items (at most 7 keys, one BatchGetItem), never the ledger.
+    let today_key = store::day_of(today_ms);
+    let days: Vec<String> =
+        (0..7).map(|i| week_ms + i * 86_400_000).take_while(|ms| *ms <= today_ms).map(store::day_of).collect();
     let (mut earn_today, mut earn_week, mut min_today, mut min_week) = (0, 0, 0, 0);
-    let mut start = None;
-    'pages: loop {
-        let page = state.db.list_ledger(&caller.id, 100, start).await?;
-        for e in &page.items {
-            if e.created_at < week_ms {
-                break 'pages;
-            }
-            if e.balance != Balance::Earnings || e.kind == "settlement" {
-                continue;
-            }
-            let minutes = match e.kind.as_str() {
-                "call_earning" => 1,
-                "call_refund" => -e.quantity.unwrap_or(0),
-                _ => 0,
-            };
-            earn_week += e.amount;
-            min_week += minutes;
-            if e.created_at >= today_ms {
-                earn_today += e.amount;
-                min_today += minutes;
-            }
-        }
-        match page.next {
-            Some(k) => start = Some(k),
-            None => break,
+    for (day, earned, minutes, _gifts) in state.db.earning_days(&caller.id, &days).await? {
+        earn_week += earned;
+        min_week += minutes;
+        if day == today_key {
+            earn_today += earned;
+            min_today += minutes;
         }
     }
     Ok(Reply::ok(json!({

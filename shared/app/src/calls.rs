@@ -39,7 +39,6 @@ const TOKEN_MARGIN_SECS: i64 = 300;
 const TICK_CHUNK: usize = 25;
 /// Chunks the tick works on at once: at most `TICK_CHUNK × TICK_CHUNKS_IN_FLIGHT` transactions in flight.
 const TICK_CHUNKS_IN_FLIGHT: usize = 4;
-const MAX_ATTEMPTS: usize = 50;
 
 pub fn call_json(c: &Call) -> Value {
     let duration = match (c.accepted_at, c.ended_at) {
@@ -258,20 +257,15 @@ fn minute_entries(call: &Call, caller: &Account, host: &Account, minute: i64, no
         e
     };
     [
-        WalletChange {
-            expected: caller.coins,
-            entry: describe(
-                new_entry(&caller.id, "call_charge", Balance::Coins, -price, caller.coins - price, now),
-                &host.id,
-            ),
-        },
-        WalletChange {
-            expected: host.earnings,
-            entry: describe(
-                new_entry(&host.id, "call_earning", Balance::Earnings, price, host.earnings + price, now),
-                &caller.id,
-            ),
-        },
+        WalletChange::exact(
+            caller.coins,
+            describe(new_entry(&caller.id, "call_charge", Balance::Coins, -price, None, now), &host.id),
+        ),
+        // The host is credited with ADD: a crowd of callers never retries on each other.
+        WalletChange::add(describe(
+            new_entry(&host.id, "call_earning", Balance::Earnings, price, None, now),
+            &caller.id,
+        )),
     ]
 }
 
@@ -291,20 +285,14 @@ fn refund_entries(call: &Call, caller: &Account, host: &Account, minutes: i64, n
         e
     };
     [
-        WalletChange {
-            expected: caller.coins,
-            entry: describe(
-                new_entry(&caller.id, "call_refund", Balance::Coins, amount, caller.coins + amount, now),
-                &host.id,
-            ),
-        },
-        WalletChange {
-            expected: host.earnings,
-            entry: describe(
-                new_entry(&host.id, "call_refund", Balance::Earnings, -amount, host.earnings - amount, now),
-                &caller.id,
-            ),
-        },
+        WalletChange::exact(
+            caller.coins,
+            describe(new_entry(&caller.id, "call_refund", Balance::Coins, amount, None, now), &host.id),
+        ),
+        WalletChange::add(describe(
+            new_entry(&host.id, "call_refund", Balance::Earnings, -amount, None, now),
+            &caller.id,
+        )),
     ]
 }
 
@@ -466,7 +454,8 @@ async fn settle(
     end_reason: Option<&str>,
     report: &TickReport,
 ) -> ApiResult<Call> {
-    for _ in 0..MAX_ATTEMPTS {
+    let mut retry = store::retry::Retry::default();
+    while retry.attempt().await {
         if call.state != CallState::Active {
             return Ok(call);
         }

@@ -66,6 +66,7 @@ impl From<store::Error> for ApiError {
             }
             store::Error::Condition("account_banned") => ApiError::forbidden("this account is banned"),
             store::Error::Condition("not_following") => ApiError::not_found("you do not follow this user"),
+            store::Error::Busy => ApiError::unavailable("too many changes at once; try again"),
             other => ApiError::internal(other),
         }
     }

@@ -203,12 +203,12 @@ pub async fn send_gift(
             e.room_id = room_id.clone();
             e
         };
-        let sent =
-            describe(new_entry(sender_id, "gift_sent", Balance::Coins, -total, sender.coins - total, now), receiver_id);
-        let received = describe(
-            new_entry(receiver_id, "gift_received", Balance::Earnings, total, receiver.earnings + total, now),
-            sender_id,
+        let sent = describe(
+            new_entry(sender_id, "gift_sent", Balance::Coins, -total, Some(sender.coins - total), now),
+            receiver_id,
         );
+        let received =
+            describe(new_entry(receiver_id, "gift_received", Balance::Earnings, total, None, now), sender_id);
         let reply = Reply::created(json!({
             "id": sent.id,
             "gift_id": gift.id,
@@ -239,8 +239,9 @@ pub async fn send_gift(
         );
         let send = GiftSend {
             changes: [
-                WalletChange { expected: sender.coins, entry: sent },
-                WalletChange { expected: receiver.earnings, entry: received },
+                WalletChange::exact(sender.coins, sent),
+                // The host is credited with ADD: a crowd of senders never retries on each other.
+                WalletChange::add(received),
             ],
             sender_id,
             receiver_id,

@@ -224,7 +224,11 @@ pub async fn handle(state: &AppState, route: &Route, req: Request) -> Response<B
 }
 
 pub fn response(status: u16, body: Option<Value>) -> Response<Body> {
-    let builder = Response::builder().status(status);
+    let mut builder = Response::builder().status(status);
+    if status == 503 {
+        // Every 503 here is a race or an outage that a retry a second later is likely to miss.
+        builder = builder.header("retry-after", "1");
+    }
     match body {
         Some(v) => builder.header("content-type", "application/json").body(Body::Text(v.to_string())),
         None => builder.body(Body::Empty),

@@ -107,9 +107,9 @@ async fn credit(state: &AppState, recharge: &Recharge) -> ApiResult<Reply> {
         };
         let now = state.now();
         let total = recharge.coins + recharge.bonus_coins;
-        let mut entry = new_entry(&account.id, "recharge", Balance::Coins, total, account.coins + total, now);
+        let mut entry = new_entry(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
         entry.recharge_id = Some(recharge.id.clone());
-        match state.db.credit_recharge(&recharge.id, &WalletChange { expected: account.coins, entry }, now).await {
+        match state.db.credit_recharge(&recharge.id, &WalletChange::exact(account.coins, entry), now).await {
             Ok(()) => Ok(Reply::ok(json!({ "status": "credited", "recharge_id": recharge.id, "coins": total }))),
             Err(store::Error::Condition("already_credited")) => ignored("already credited"),
             Err(e) => Err(e.into()),

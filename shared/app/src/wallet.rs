@@ -9,10 +9,6 @@ use crate::error::ApiResult;
 use crate::http::{Ctx, Reply, list_reply};
 use crate::{ApiError, AppState, validate, views};
 
-/// How often a money use case re-reads and retries when a balance moved
-/// between its read and its transaction (other requests on the same wallet).
-const MAX_ATTEMPTS: usize = 50;
-
 /// The request's Idempotency-Key, scoped to the caller.
 pub struct Idem {
     pub account_id: String,
@@ -56,7 +52,8 @@ where
     {
         return replay(r);
     }
-    for _ in 0..MAX_ATTEMPTS {
+    let mut retry = store::retry::Retry::default();
+    while retry.attempt().await {
         match attempt().await {
             Err(e) if e.code == "balance_changed" => continue,
             Err(e) if e.code == "idempotent_replay" => {
@@ -78,7 +75,7 @@ pub fn new_entry(
     kind: &str,
     balance: Balance,
     amount: i64,
-    balance_after: i64,
+    balance_after: Option<i64>,
     now: i64,
 ) -> LedgerEntry {
     LedgerEntry {
@@ -152,14 +149,14 @@ pub async fn grant_coins(
             ));
         }
         let kind = if input.amount > 0 { "grant" } else { "correction" };
-        let mut entry = new_entry(account_id, kind, Balance::Coins, input.amount, after, now);
+        let mut entry = new_entry(account_id, kind, Balance::Coins, input.amount, Some(after), now);
         entry.counterparty_id = Some(admin_id.to_string());
         entry.reason = Some(reason.clone());
         let reply = Reply::created(json!({
             "entry": views::ledger_entry(&entry),
             "wallet": { "coins": after, "earnings": account.earnings },
         }));
-        let change = WalletChange { expected: account.coins, entry };
+        let change = WalletChange::exact(account.coins, entry);
         let record = idem.map(|i| (i, i.record(&reply, now)));
         state
             .db

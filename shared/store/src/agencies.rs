@@ -334,35 +334,71 @@ impl Db {
 
     // ---- settlements ----
 
-    /// Coins credited to a host's earnings after `cutoff` (they wait for the next settlement).
+    /// Net earnings (credits less call refunds; settlements aside) a host got
+    /// after `cutoff`: they wait for the next settlement. Whole days after the
+    /// cutoff's come from the host's day items; only the rest of the cutoff's
+    /// own day is read from the ledger (its ids sort by time), never more.
     pub async fn earnings_credited_after(&self, host_id: &str, cutoff: i64) -> Result<i64> {
-        let mut sum = 0;
+        const DAY_MS: i64 = 86_400_000;
+        let next_day = (cutoff.div_euclid(DAY_MS) + 1) * DAY_MS;
+        let ulid_at = |ms: i64| keys::ledger(&ulid::Ulid::from_parts(ms.max(0) as u64, 0).to_string());
+        let sum = |items: Vec<Item>, field: &str, keep: &dyn Fn(&Item) -> bool| -> i64 {
+            items.iter().filter(|i| keep(i)).filter_map(|i| i.get(field)?.as_n().ok()?.parse::<i64>().ok()).sum()
+        };
+        let earnings_entry = |i: &Item| {
+            i.get("balance").and_then(|v| v.as_s().ok()).is_some_and(|b| b == "earnings")
+                && i.get("type").and_then(|v| v.as_s().ok()).is_some_and(|t| t != "settlement")
+                && i.get("created_at").and_then(|v| v.as_n().ok()).and_then(|v| v.parse::<i64>().ok()) > Some(cutoff)
+        };
+        let rest_of_day = self.query_between(keys::account(host_id), ulid_at(cutoff + 1), ulid_at(next_day)).await?;
+        let later_days = self
+            .query_between(keys::account(host_id), keys::earning_day(&keys::day_of(next_day)), keys::earning_day("~"))
+            .await?;
+        Ok(sum(rest_of_day, "amount", &earnings_entry) + sum(later_days, "earned", &|_| true))
+    }
+
+    /// Every item of partition `pk` with `from <= sk < to` (all pages).
+    async fn query_between(&self, pk: String, from: String, to: String) -> Result<Vec<Item>> {
+        let mut out = Vec::new();
         let mut start = None;
         loop {
-            let page = self.list_ledger(host_id, 100, start).await?;
-            for e in &page.items {
-                if e.created_at <= cutoff {
-                    return Ok(sum);
-                }
-                if e.balance == crate::Balance::Earnings && e.amount > 0 {
-                    sum += e.amount;
-                }
-            }
-            match page.next {
-                Some(k) => start = Some(k),
-                None => return Ok(sum),
+            let res = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+                .expression_attribute_values(":pk", s(&pk))
+                .expression_attribute_values(":from", s(&from))
+                .expression_attribute_values(":to", s(&to))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            out.extend(
+                res.items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|i| i.get(crate::table::SK).and_then(|v| v.as_s().ok()).is_some_and(|sk| *sk != to)),
+            );
+            start = res.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out);
             }
         }
     }
 
-    /// Settles one host in one transaction: earnings (exactly `expected`) down
-    /// by `s.coins`, settled earnings up, the ledger entry and the record;
-    /// with `former` (the claim as read) the former agency's claim shrinks and
-    /// its `FORMER#host` item goes once nothing is owed. `balance_changed`.
+    /// Settles one host in one transaction: earnings down by `s.coins` (with
+    /// `ADD`, as long as they cover it, so gifts and call minutes landing
+    /// meanwhile never make it retry), settled earnings up, the ledger entry
+    /// and the record. Settlements of one host are serialised by conditioning
+    /// on `settled` (its settled earnings as read; only settlements change
+    /// them), so two can never pay out the same coins. With `former` (the claim
+    /// as read) the former agency's claim shrinks and its `FORMER#host` item
+    /// goes once nothing is owed. `balance_changed`.
     pub async fn settle_host(
         &self,
         st: &Settlement,
-        expected: i64,
+        settled: i64,
         entry: &LedgerEntry,
         former: Option<i64>,
     ) -> Result<()> {
@@ -378,28 +414,33 @@ impl Db {
         record.insert(GSI3.sk.into(), n(st.created_at));
         let mut ledger: Item = serde_dynamo::to_item(entry)?;
         ledger.extend(Self::key(keys::account(&st.host_id), &keys::ledger(&entry.id)));
+        let same_settled = if settled == 0 {
+            "(attribute_not_exists(settled_earnings) OR settled_earnings = :settled)"
+        } else {
+            "settled_earnings = :settled"
+        };
         let account = match former {
             None => Action::update(
                 self,
                 keys::account(&st.host_id),
                 keys::PROFILE,
-                "SET earnings = :after ADD settled_earnings :coins",
+                "ADD earnings :debit, settled_earnings :coins",
             )
-            .when("earnings = :expected"),
+            .when(format!("earnings >= :coins AND {same_settled}")),
             Some(claim) => Action::update(
                 self,
                 keys::account(&st.host_id),
                 keys::PROFILE,
-                "SET earnings = :after, former_agency_coins = :claim_after ADD settled_earnings :coins",
+                "SET former_agency_coins = :claim_after ADD earnings :debit, settled_earnings :coins",
             )
-            .when("earnings = :expected AND former_agency_coins = :claim")
+            .when(format!("earnings >= :coins AND {same_settled} AND former_agency_coins = :claim"))
             .val(":claim", n(claim))
             .val(":claim_after", n(claim - st.coins)),
         };
         let mut items = vec![
             account
-                .val(":after", n(expected - st.coins))
-                .val(":expected", n(expected))
+                .val(":debit", n(-st.coins))
+                .val(":settled", n(settled))
                 .val(":coins", n(st.coins))
                 .because("balance_changed"),
             Action::put(self, ledger).when("attribute_not_exists(pk)").because("balance_changed"),

@@ -127,7 +127,8 @@ impl Db {
     pub async fn create_call(&self, nc: NewCall<'_>) -> Result<()> {
         let c = nc.call;
         let mut item = self.call_item(c)?;
-        let (gpk, gsk) = index_value(keys::RINGING_CALLS, c.created_at, &c.id);
+        let (gpk, gsk) =
+            index_value(&keys::ringing_calls(keys::shard_of(&c.id, keys::CALL_SHARDS)), c.created_at, &c.id);
         item.insert(GSI1.pk.into(), gpk);
         item.insert(GSI1.sk.into(), gsk);
         let mut ringing = Self::key(keys::account(&c.caller_id), keys::RINGING);
@@ -200,7 +201,7 @@ impl Db {
         idempotency: Option<(&str, &str, &IdempotentReply)>,
     ) -> Result<()> {
         let paid_until = now + 60_000;
-        let (gpk, gsk) = index_value(keys::ACTIVE_CALLS, paid_until, &c.id);
+        let (gpk, gsk) = index_value(&keys::active_calls(keys::shard_of(&c.id, keys::CALL_SHARDS)), paid_until, &c.id);
         let busy = |account: &str, reason: &'static str| {
             let mut m = Self::key(keys::account(account), keys::BUSY);
             m.insert("call_id".into(), s(&c.id));
@@ -381,8 +382,18 @@ impl Db {
         Ok(Page { items: calls, next: page.next })
     }
 
-    /// Calls of a tick index with sort time at or before `upto` (all pages).
-    async fn calls_due(&self, partition: &str, upto: i64) -> Result<Vec<Call>> {
+    /// Calls of a sharded tick index with sort time at or before `upto`: every
+    /// shard at once, all pages.
+    async fn calls_due(&self, partition: fn(u32) -> String, upto: i64) -> Result<Vec<Call>> {
+        let shards = (0..keys::CALL_SHARDS).map(|k| self.calls_due_in(partition(k), upto));
+        let mut out = Vec::new();
+        for calls in futures_util::future::try_join_all(shards).await? {
+            out.extend(calls);
+        }
+        Ok(out)
+    }
+
+    async fn calls_due_in(&self, partition: String, upto: i64) -> Result<Vec<Call>> {
         let mut out = Vec::new();
         let mut start = None;
         loop {
@@ -392,7 +403,7 @@ impl Db {
                 .table_name(&self.table)
                 .index_name(GSI1.name)
                 .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
-                .expression_attribute_values(":pk", s(partition))
+                .expression_attribute_values(":pk", s(&partition))
                 .expression_attribute_values(":upto", s(keys::by_time_upto(upto)))
                 .set_exclusive_start_key(start)
                 .send()
@@ -410,12 +421,12 @@ impl Db {
     /// Active calls whose next minute is due at or before `upto` (the index is
     /// eventually consistent: every change re-checks its conditions).
     pub async fn active_calls_due(&self, upto: i64) -> Result<Vec<Call>> {
-        self.calls_due(keys::ACTIVE_CALLS, upto).await
+        self.calls_due(keys::active_calls, upto).await
     }
 
     /// Ringing calls created at or before `upto`.
     pub async fn ringing_calls_before(&self, upto: i64) -> Result<Vec<Call>> {
-        self.calls_due(keys::RINGING_CALLS, upto).await
+        self.calls_due(keys::ringing_calls, upto).await
     }
 
     /// Sets a host's call price and online flag; `not_host` when the account is no host.

@@ -82,7 +82,7 @@ impl Db {
     /// the same items is retried, since the loser must re-evaluate its conditions
     /// against the winner's result (two identical follows → one 201, one 409).
     pub(crate) async fn transact(&self, items: Vec<TxItem>) -> Result<()> {
-        let mut attempt = 0;
+        let mut retry = crate::retry::Retry::default();
         loop {
             let res = self
                 .client
@@ -101,10 +101,12 @@ impl Db {
                 if let Some(i) = reasons.iter().position(|r| r.code() == Some("ConditionalCheckFailed")) {
                     return Err(Error::Condition(items[i].reason));
                 }
-                if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) && attempt < 8 {
-                    attempt += 1;
-                    tokio::time::sleep(Duration::from_millis(5 * (1 << attempt.min(5)))).await;
-                    continue;
+                // A conflict is retried within the budget (`Busy` past it: 503).
+                if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) {
+                    if retry.attempt().await {
+                        continue;
+                    }
+                    return Err(Error::Busy);
                 }
             }
             return Err(err.into());

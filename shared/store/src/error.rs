@@ -9,6 +9,9 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub enum Error {
     #[error("condition failed: {0}")]
     Condition(&'static str),
+    /// Other transactions kept conflicting on the same items for the whole retry budget.
+    #[error("transaction conflicts outlasted the retry budget")]
+    Busy,
     #[error("stored item is malformed: {0}")]
     Corrupt(String),
     #[error("dynamodb: {0}")]

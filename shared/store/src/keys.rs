@@ -41,6 +41,15 @@ pub fn ledger(entry_id: &str) -> String {
     format!("LEDGER#{entry_id}")
 }
 pub const LEDGER_PREFIX: &str = "LEDGER#";
+/// Under `account(host)`: what the host earned on one UTC day (`yyyy-mm-dd`),
+/// so the host panel never reads the ledger.
+pub fn earning_day(day: &str) -> String {
+    format!("DAY#{day}")
+}
+/// The UTC day (`yyyy-mm-dd`) of a time in ms.
+pub fn day_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%d").to_string()
+}
 pub fn idempotency(account_id: &str, key: &str) -> String {
     format!("IDEM#{account_id}#{key}")
 }
@@ -66,8 +75,16 @@ pub fn room_viewer(viewer: &str) -> String {
 pub fn room_gifters(room: &str) -> String {
     format!("ROOM_GIFTERS#{room}")
 }
-/// GSI3 partition of the live rooms, by viewers.
-pub const LIVE_ROOMS: &str = "ROOMS#LIVE";
+/// Shards of the live-room list: every join and leave rewrites the room's
+/// GSI3 sort key, and one partition key takes ~1,000 writes/s (see README).
+pub const LIVE_ROOM_SHARDS: u32 = 16;
+/// GSI3 partition (one of `LIVE_ROOM_SHARDS`) of the live rooms, by viewers.
+pub fn live_rooms(shard: u32) -> String {
+    format!("ROOMS#LIVE#{shard}")
+}
+pub fn live_rooms_of(room: &str) -> String {
+    live_rooms(shard_of(room, LIVE_ROOM_SHARDS))
+}
 /// Under `account(host)`: the host's live room.
 pub const LIVE_ROOM: &str = "LIVE_ROOM";
 pub fn call(id: &str) -> String {
@@ -88,9 +105,22 @@ pub fn incoming(call_id: &str) -> String {
     format!("INCOMING#{call_id}")
 }
 pub const INCOMING_PREFIX: &str = "INCOMING#";
+/// Shards of the tick's call indexes: every call minute rewrites the active
+/// call's GSI1 sort key (see README for the arithmetic).
+pub const CALL_SHARDS: u32 = 8;
 /// GSI1 partitions of calls the tick looks at: active by paid-until, ringing by creation.
-pub const ACTIVE_CALLS: &str = "CALLS#ACTIVE";
-pub const RINGING_CALLS: &str = "CALLS#RINGING";
+pub fn active_calls(shard: u32) -> String {
+    format!("CALLS#ACTIVE#{shard}")
+}
+pub fn ringing_calls(shard: u32) -> String {
+    format!("CALLS#RINGING#{shard}")
+}
+/// Which of `n` shards an id falls in: FNV-1a, stable across builds and
+/// versions (std's hasher promises neither).
+pub fn shard_of(id: &str, n: u32) -> u32 {
+    let hash = id.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193));
+    hash % n
+}
 /// The largest sort key of `by_time(ms, _)`: everything at or before `ms`.
 pub fn by_time_upto(ms: i64) -> String {
     format!("{ms:015}#~")

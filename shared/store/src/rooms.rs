@@ -30,14 +30,29 @@ fn t() -> aws_sdk_dynamodb::types::AttributeValue {
     aws_sdk_dynamodb::types::AttributeValue::Bool(true)
 }
 
+/// A live room's place in the list, kept in `list_rank` and copied into its
+/// GSI3 sort key: viewers × `RANK_STEP` + start time (mod `RANK_STEP`), so
+/// rooms with as many viewers sort newest first and (but for two started in
+/// the same millisecond) no two rooms share a rank, which the sharded list's
+/// cursor relies on. A join adds `RANK_STEP` (the update keeps the two equal).
+const RANK_STEP: i128 = 10_000_000_000_000;
+
+fn rank_step(sign: i128) -> aws_sdk_dynamodb::types::AttributeValue {
+    aws_sdk_dynamodb::types::AttributeValue::N((sign * RANK_STEP).to_string())
+}
+
 impl Db {
     /// Creates the room and claims the host's one live room (`host_live` when
     /// the host has one already).
     pub async fn start_room(&self, room: &Room) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(room)?;
         item.extend(Self::key(keys::room(&room.id), keys::ROOM));
-        item.insert(GSI3.pk.into(), s(keys::LIVE_ROOMS));
-        item.insert(GSI3.sk.into(), n(0));
+        let rank = aws_sdk_dynamodb::types::AttributeValue::N(
+            (room.viewers as i128 * RANK_STEP + room.started_at as i128 % RANK_STEP).to_string(),
+        );
+        item.insert(GSI3.pk.into(), s(keys::live_rooms_of(&room.id)));
+        item.insert(GSI3.sk.into(), rank.clone());
+        item.insert("list_rank".into(), rank);
         let mut live = Self::key(keys::account(&room.host_id), keys::LIVE_ROOM);
         live.insert("room_id".into(), s(&room.id));
         self.transact(vec![
@@ -91,11 +106,12 @@ impl Db {
                     self,
                     keys::room(room_id),
                     keys::ROOM,
-                    "SET viewers = viewers + :one, gsi3sk = viewers + :one",
+                    "SET viewers = viewers + :one, list_rank = list_rank + :step, gsi3sk = list_rank + :step",
                 )
                 .when("live = :true")
                 .val(":true", t())
                 .val(":one", n(1))
+                .val(":step", rank_step(1))
                 .because("room_ended"),
                 Action::put(self, viewer).when("attribute_not_exists(pk)").because("already_viewing"),
             ])
@@ -118,10 +134,11 @@ impl Db {
                     self,
                     keys::room(room_id),
                     keys::ROOM,
-                    "SET viewers = viewers - :one, gsi3sk = viewers - :one",
+                    "SET viewers = viewers - :one, list_rank = list_rank - :step, gsi3sk = list_rank - :step",
                 )
                 .when("attribute_exists(pk)")
                 .val(":one", n(1))
+                .val(":step", rank_step(1))
                 .because("not_viewing"),
             ])
             .await;
@@ -132,11 +149,57 @@ impl Db {
         }
     }
 
-    /// Live rooms, most viewers first.
+    /// Live rooms, most viewers first: the top of every shard at once,
+    /// merged. The cursor is the last room's rank and id; the next page takes
+    /// what ranks below it.
     pub async fn list_live_rooms(&self, limit: usize, start: Option<PageKey>) -> Result<Page<Room>> {
-        let page = self.query_page(Some(&GSI3), keys::LIVE_ROOMS.into(), limit, None, start, true).await?;
-        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
-        Ok(Page { items, next: page.next })
+        let after = match start {
+            None => None,
+            Some(k) => {
+                let rank = k.get("list_rank").and_then(|r| r.parse::<i128>().ok());
+                match (rank, k.get("id")) {
+                    (Some(rank), Some(id)) if k.len() == 2 => Some((rank, id.clone())),
+                    _ => return Err(Error::Condition("bad_cursor")),
+                }
+            }
+        };
+        let shards = (0..keys::LIVE_ROOM_SHARDS).map(|k| self.live_rooms_in(k, after.as_ref().map(|a| a.0), limit + 1));
+        let mut rooms: Vec<(i128, Room)> = Vec::new();
+        for items in futures_util::future::try_join_all(shards).await? {
+            for item in items {
+                let rank = item.get("list_rank").and_then(|r| r.as_n().ok()).and_then(|r| r.parse().ok());
+                let rank = rank.ok_or_else(|| Error::Corrupt("live room without list_rank".into()))?;
+                let room: Room = serde_dynamo::from_item(item)?;
+                if after.as_ref().is_none_or(|(r, id)| rank < *r || (rank == *r && room.id < *id)) {
+                    rooms.push((rank, room));
+                }
+            }
+        }
+        rooms.sort_by(|a, b| (b.0, &b.1.id).cmp(&(a.0, &a.1.id)));
+        let next = (rooms.len() > limit).then(|| {
+            let (rank, room) = &rooms[limit - 1];
+            PageKey::from([("list_rank".to_string(), rank.to_string()), ("id".to_string(), room.id.clone())])
+        });
+        rooms.truncate(limit);
+        Ok(Page { items: rooms.into_iter().map(|(_, r)| r).collect(), next })
+    }
+
+    /// Up to `limit` live rooms of one shard ranked at or below `upto`, highest first.
+    async fn live_rooms_in(&self, shard: u32, upto: Option<i128>, limit: usize) -> Result<Vec<Item>> {
+        let mut q = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI3.name)
+            .key_condition_expression("gsi3pk = :pk")
+            .expression_attribute_values(":pk", s(keys::live_rooms(shard)));
+        if let Some(upto) = upto {
+            q = q
+                .key_condition_expression("gsi3pk = :pk AND gsi3sk <= :upto")
+                .expression_attribute_values(":upto", aws_sdk_dynamodb::types::AttributeValue::N(upto.to_string()));
+        }
+        let out = q.scan_index_forward(false).limit(limit as i32).send().await?;
+        Ok(out.items.unwrap_or_default())
     }
 
     /// A room's biggest gifters: (sender id, coins), most coins first.

@@ -1,12 +1,15 @@
 //! Balances and the ledger. Every change of `coins` or `earnings` is one
-//! transaction: each balance update is conditioned on the exact value the
-//! caller read (so the ledger's `balance_after` is exact and a balance can
-//! never go below zero), and writes its ledger entry beside it.
+//! transaction that writes its ledger entry beside the balance update. A
+//! payer's balance is conditioned on the exact value read, so its entry's
+//! `balance_after` is exact and it never goes below zero. A payee's (a host's
+//! earnings) is changed with `ADD` under conditions that do not depend on its
+//! value, so a crowd paying one host never retries on each other; its entry
+//! then has no `balance_after` (it cannot be known without a read).
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, Item, TxItem, n};
+use crate::db::{Action, Db, Item, TxItem, n};
 use crate::page::{Page, PageKey};
 use crate::table::TTL_ATTRIBUTE;
 use crate::{Result, keys};
@@ -38,7 +41,9 @@ pub struct LedgerEntry {
     pub kind: String,
     pub balance: Balance,
     pub amount: i64,
-    pub balance_after: i64,
+    /// The balance right after this entry; absent on `ADD`-applied entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_after: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counterparty_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,10 +66,26 @@ pub struct LedgerEntry {
     pub created_at: i64,
 }
 
-/// A balance change: `expected` is the value read before, `entry.amount` the delta.
+/// A balance change of `entry.amount`: `expected` is the value read before
+/// (the update is conditioned on it), or `None` for an `ADD` that only needs
+/// the balance to stay ≥ 0.
 pub struct WalletChange {
-    pub expected: i64,
+    pub expected: Option<i64>,
     pub entry: LedgerEntry,
+}
+
+impl WalletChange {
+    /// Conditioned on the balance being `expected`; `balance_after` is exact.
+    pub fn exact(expected: i64, mut entry: LedgerEntry) -> Self {
+        entry.balance_after = Some(expected + entry.amount);
+        WalletChange { expected: Some(expected), entry }
+    }
+
+    /// Applied with `ADD` whatever the balance is (a debit: as long as it stays ≥ 0).
+    pub fn add(mut entry: LedgerEntry) -> Self {
+        entry.balance_after = None;
+        WalletChange { expected: None, entry }
+    }
 }
 
 /// A stored answer to a request made with an Idempotency-Key.
@@ -78,40 +99,57 @@ pub struct IdempotentReply {
 pub const IDEMPOTENCY_TTL_MS: i64 = 24 * 3600 * 1000;
 
 impl Db {
-    fn wallet_update(
-        &self,
-        c: &WalletChange,
-        condition_extra: Option<&str>,
-        counters: &[(&str, i64)],
-    ) -> TransactWriteItem {
+    fn wallet_update(&self, c: &WalletChange, not_banned: bool, counters: &[(&str, i64)]) -> TransactWriteItem {
         let attr = c.entry.balance.attr();
-        let mut cond = format!("attribute_exists(pk) AND {attr} = :expected");
-        if let Some(extra) = condition_extra {
-            cond = format!("{cond} AND {extra}");
+        let mut conds = vec!["attribute_exists(pk)".to_string()];
+        let mut set = Vec::new();
+        let mut adds = Vec::new();
+        let mut values = vec![];
+        let mut names = vec![];
+        match c.expected {
+            Some(expected) => {
+                conds.push(format!("{attr} = :expected"));
+                set.push(format!("{attr} = :after"));
+                values.push((":expected".to_string(), n(expected)));
+                values.push((":after".to_string(), n(expected + c.entry.amount)));
+            }
+            None => {
+                adds.push(format!("{attr} :delta"));
+                values.push((":delta".to_string(), n(c.entry.amount)));
+                if c.entry.amount < 0 {
+                    conds.push(format!("{attr} >= :debit"));
+                    values.push((":debit".to_string(), n(-c.entry.amount)));
+                } else if c.entry.balance == Balance::Earnings {
+                    // Only hosts earn: an account demoted meanwhile is not credited.
+                    conds.push("#role = :host".into());
+                    names.push(("#role", "role"));
+                    values.push((":host".to_string(), AttributeValue::S("host".into())));
+                }
+            }
+        }
+        if not_banned {
+            conds.push("NOT (banned = :true)".into());
+            values.push((":true".to_string(), AttributeValue::Bool(true)));
+        }
+        // Activity counters ride on the same update (no extra request).
+        for (i, (field, delta)) in counters.iter().enumerate() {
+            adds.push(format!("{field} :count{i}"));
+            values.push((format!(":count{i}"), n(*delta)));
+        }
+        let mut expression = String::new();
+        if !set.is_empty() {
+            expression = format!("SET {}", set.join(", "));
+        }
+        if !adds.is_empty() {
+            expression = format!("{expression} ADD {}", adds.join(", "));
         }
         let u = Update::builder()
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::account(&c.entry.account_id), keys::PROFILE)))
-            // Activity counters ride on the same update (no extra request).
-            .update_expression(if counters.is_empty() {
-                format!("SET {attr} = :after")
-            } else {
-                let adds: Vec<String> =
-                    counters.iter().enumerate().map(|(i, (f, _))| format!("{f} :count{i}")).collect();
-                format!("SET {attr} = :after ADD {}", adds.join(", "))
-            })
-            .condition_expression(cond)
-            .expression_attribute_values(":expected", n(c.expected))
-            .expression_attribute_values(":after", n(c.entry.balance_after));
-        let u = counters
-            .iter()
-            .enumerate()
-            .fold(u, |u, (i, (_, d))| u.expression_attribute_values(format!(":count{i}"), n(*d)));
-        let u = if condition_extra.is_some() {
-            u.expression_attribute_values(":true", AttributeValue::Bool(true))
-        } else {
-            u
-        };
+            .update_expression(expression.trim_start())
+            .condition_expression(conds.join(" AND "))
+            .set_expression_attribute_values(Some(values.into_iter().collect()));
+        let u = names.into_iter().fold(u, |u, (k, v)| u.expression_attribute_names(k, v));
         TransactWriteItem::builder().update(u.build().expect("update")).build()
     }
 
@@ -144,13 +182,54 @@ impl Db {
     ) -> Result<Vec<TxItem>> {
         let mut items = Vec::new();
         for c in changes {
-            let guard = not_banned.contains(&c.entry.account_id.as_str()).then_some("NOT (banned = :true)");
+            let guard = not_banned.contains(&c.entry.account_id.as_str());
             let mine: Vec<(&str, i64)> =
                 counters.iter().filter(|(a, _, _)| *a == c.entry.account_id).map(|(_, f, d)| (*f, *d)).collect();
             items.push(TxItem { item: self.wallet_update(c, guard, &mine), reason: "balance_changed" });
             items.push(TxItem { item: self.ledger_put(&c.entry)?, reason: "duplicate_entry" });
+            if c.entry.balance == Balance::Earnings && c.entry.kind != "settlement" {
+                items.push(self.earning_day_add(&c.entry, &mine));
+            }
         }
         Ok(items)
+    }
+
+    /// Adds an earnings change (and the host's activity counters, but unread
+    /// notifications) to the host's day item: `ADD`s, no condition.
+    fn earning_day_add(&self, e: &LedgerEntry, counters: &[(&str, i64)]) -> TxItem {
+        let counters: Vec<&(&str, i64)> = counters.iter().filter(|(f, _)| *f != "unread_notifications").collect();
+        let mut adds = vec!["earned :amount".to_string()];
+        adds.extend(counters.iter().enumerate().map(|(i, (f, _))| format!("{f} :count{i}")));
+        let day = keys::day_of(e.created_at);
+        let action = Action::update(
+            self,
+            keys::account(&e.account_id),
+            &keys::earning_day(&day),
+            format!("SET #day = :day ADD {}", adds.join(", ")),
+        )
+        .name("#day", "day")
+        .val(":day", AttributeValue::S(day.clone()))
+        .val(":amount", n(e.amount));
+        counters
+            .iter()
+            .enumerate()
+            .fold(action, |a, (i, (_, d))| a.val(&format!(":count{i}"), n(*d)))
+            .because("balance_changed")
+    }
+
+    /// A host's day items (`yyyy-mm-dd` → (earned, call minutes, gifts received)).
+    pub async fn earning_days(&self, host_id: &str, days: &[String]) -> Result<Vec<(String, i64, i64, i64)>> {
+        let keys = days.iter().map(|d| Self::key(keys::account(host_id), keys::earning_day(d))).collect();
+        let num = |i: &Item, k: &str| i.get(k).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
+        Ok(self
+            .batch_get(keys)
+            .await?
+            .iter()
+            .filter_map(|i| {
+                let day = i.get("day")?.as_s().ok()?.clone();
+                Some((day, num(i, "earned"), num(i, "call_minutes"), num(i, "gifts_received")))
+            })
+            .collect())
     }
 
     /// The idempotency record for `(account, key)`, written in the same
