@@ -1,9 +1,33 @@
 #!/usr/bin/env bash
-# `make bench`: the benchmarks against the local stack (own ports, reused if up).
+# `make bench`: the benchmarks against the local stack (own ports, reused if up):
+# send-gift and call-tick through the use cases vs the bare transactions, then
+# the crowd case through the HTTP API of a dev server run as `make run` runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 local/install.sh
 source local/stack.sh
-trap stack_down EXIT
+SERVER=""
+cleanup() {
+  set +e
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi
+  stack_down
+}
+trap cleanup EXIT
 stack_up "${BENCH_MOTO_PORT:-5020}"
-cargo run --quiet --profile bench-local -p local --bin bench
+cargo build --quiet --profile bench-local -p local --bin bench --bin dev-server
+target/bench-local/bench
+
+# The crowd: one host in one live room vs the same sends over 10 hosts.
+PORT="${BENCH_API_PORT:-3020}"
+TABLE_NAME="bench-crowd-$(date +%s)" JWT_SECRET=bench-secret-bench-secret-bench-secret-0123 \
+  EMAIL_FROM=no-reply@demo.local PAYMENTS_MODE=local PUSH_MODE=log MEDIA_BUCKET=streamly-media-bench \
+  AGORA_APP_ID=0123456789abcdef0123456789abcdef AGORA_APP_CERTIFICATE=fedcba9876543210fedcba9876543210 \
+  API_ADDR="127.0.0.1:$PORT" RUST_LOG=warn target/bench-local/dev-server >".run/bench-dev-server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 150); do
+  curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/gifts" && break
+  sleep 0.2
+done
+for crowd in ${BENCH_CROWDS:-50x40 200x10}; do
+  python3 local/crowd.py "${crowd%x*}" "${crowd#*x}" "http://127.0.0.1:$PORT"
+done

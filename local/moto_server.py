@@ -17,8 +17,10 @@ Usage: python local/moto_server.py PORT [HOST]
 """
 
 import copy
+import os
 import sys
 import threading
+import time
 
 import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
@@ -32,6 +34,8 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import run_simple
 
 DYNAMODB_TARGETS = ("DynamoDB_", "DynamoDBStreams_")
+# MOTO_TRACE=1: one line per DynamoDB request on stderr (operation, time, size).
+TRACE = os.environ.get("MOTO_TRACE") == "1"
 
 
 class SerialisedDynamoDB:
@@ -49,7 +53,12 @@ class SerialisedDynamoDB:
         with self.lock:
             # The body is produced inside the lock too: moto builds it from
             # live state, and werkzeug would otherwise iterate it after release.
-            return list(self.app(environ, start_response))
+            started = time.perf_counter()
+            body = list(self.app(environ, start_response))
+            if TRACE:
+                ms = (time.perf_counter() - started) * 1000
+                print(f"{target} {ms:.1f} ms {sum(map(len, body))} bytes", file=sys.stderr, flush=True)
+            return body
 
 
 class _NoTableCopies:

@@ -114,7 +114,8 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> 
     for email in USER_EMAILS {
         let id = ensure_account(state, email, &pw.user).await?;
         // Starting coins are a ledgered grant like any other; the key makes a rerun grant nothing.
-        let idem = Idem { account_id: admin_id.clone(), key: format!("demo-start-coins-{id}") };
+        let idem =
+            Idem { account_id: admin_id.clone(), key: format!("demo-start-coins-{id}"), request_hash: "demo".into() };
         let grant = GrantInput { amount: USER_START_COINS, reason: "Demo starting coins".into() };
         wallet::grant_coins(state, &admin_id, &id, grant, Some(&idem)).await?;
     }

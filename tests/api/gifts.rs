@@ -193,6 +193,52 @@ async fn a_repeated_idempotency_key_sends_once() {
 }
 
 #[tokio::test]
+async fn an_idempotency_key_reused_for_another_route_target_or_body_is_422_and_changes_nothing() {
+    let app = TestApp::start().await;
+    let (admin, u) = (app.admin().await, app.user("Kit").await);
+    let (h, h2) = (host(&app, "Lea").await, host(&app, "Max").await);
+    let heart = gift(&app, &admin, "Heart", 10).await;
+    app.grant(&admin, &u, 100).await;
+    let body = json!({"gift_id": heart, "quantity": 1});
+    let first = app.post_idem(&format!("/users/{}/gifts", h.id), &u.access, "k-1", body.clone()).await;
+    assert_eq!(first.status, 201);
+    // The same request again, keys in another order: the first answer.
+    let same = json!({"quantity": 1, "gift_id": heart});
+    let again = app.post_idem(&format!("/users/{}/gifts", h.id), &u.access, "k-1", same).await;
+    assert_eq!((again.status, &again.body), (201, &first.body));
+    for (path, body) in [
+        (format!("/users/{}/gifts", h2.id), body.clone()),
+        (format!("/users/{}/gifts", h.id), json!({"gift_id": heart, "quantity": 2})),
+        ("/calls".to_string(), json!({"host_id": h.id})),
+    ] {
+        let r = app.post_idem(&path, &u.access, "k-1", body).await;
+        assert_eq!((r.status, r.body["error"].as_str()), (422, Some("idempotency_key_reused")), "{path}: {r:?}");
+    }
+    assert_eq!(app.wallet(&u).await, (90, 0));
+    assert_eq!((app.wallet(&h).await, app.wallet(&h2).await), ((0, 10), (0, 0)));
+}
+
+#[tokio::test]
+async fn two_requests_at_once_with_one_key_both_answer_the_first_ones_result_even_when_only_one_is_affordable() {
+    let app = TestApp::start().await;
+    let (admin, u, h) = (app.admin().await, app.user("Ned").await, host(&app, "Oli").await);
+    let heart = gift(&app, &admin, "Heart", 10).await;
+    app.grant(&admin, &u, 10).await;
+    let path = format!("/users/{}/gifts", h.id);
+    let body = json!({"gift_id": heart, "quantity": 1});
+    for round in 0..3 {
+        let key = format!("tap-{round}");
+        let (a, b) = tokio::join!(
+            app.post_idem(&path, &u.access, &key, body.clone()),
+            app.post_idem(&path, &u.access, &key, body.clone())
+        );
+        assert_eq!((a.status, b.status), (if round == 0 { (201, 201) } else { (402, 402) }), "{a:?} {b:?}");
+        assert_eq!(a.body, b.body, "never 402 for one and 201 for the other");
+    }
+    assert_eq!(app.wallet(&u).await, (0, 0));
+}
+
+#[tokio::test]
 async fn a_retired_gift_cannot_be_sent_but_history_keeps_it() {
     let app = TestApp::start().await;
     let (admin, u, h) = (app.admin().await, app.user("Ian").await, host(&app, "Joy").await);

@@ -24,6 +24,9 @@ pub struct Ctx {
     pub query: HashMap<String, String>,
     pub headers: http::HeaderMap,
     pub body: Vec<u8>,
+    /// The route's method and name (set by `dispatch`): what an Idempotency-Key is bound to.
+    pub method: &'static str,
+    pub route: &'static str,
     caller: Option<Caller>,
 }
 
@@ -34,7 +37,7 @@ impl Ctx {
         headers: http::HeaderMap,
         body: Vec<u8>,
     ) -> Self {
-        Ctx { params, query, headers, body, caller: None }
+        Ctx { params, query, headers, body, method: "", route: "", caller: None }
     }
 
     /// The JSON body as `T`; a malformed body or a wrong field is a 400 that
@@ -154,6 +157,7 @@ fn authorize(state: &AppState, route: &Route, ctx: &mut Ctx) -> ApiResult<()> {
 
 /// Runs one route for a parsed request and always answers a response.
 pub async fn dispatch(state: &AppState, route: &Route, mut ctx: Ctx) -> (u16, Option<Value>, Option<String>) {
+    (ctx.method, ctx.route) = (route.method, route.name);
     let result = match authorize(state, route, &mut ctx) {
         Ok(()) => (route.handler)(state, &ctx).await,
         Err(e) => Err(e),

@@ -98,8 +98,13 @@ impl Db {
                 && let aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(c) = svc
             {
                 let reasons = c.cancellation_reasons();
-                if let Some(i) = reasons.iter().position(|r| r.code() == Some("ConditionalCheckFailed")) {
-                    return Err(Error::Condition(items[i].reason));
+                let failed: Vec<usize> = (0..reasons.len())
+                    .filter(|i| reasons[*i].code() == Some("ConditionalCheckFailed"))
+                    .collect();
+                // The same Idempotency-Key already committed says more than
+                // a balance that moved because of it.
+                if let Some(i) = failed.iter().find(|i| items[**i].reason == "idempotent_replay").or(failed.first()) {
+                    return Err(Error::Condition(items[*i].reason));
                 }
                 // A conflict is retried within the budget (`Busy` past it: 503).
                 if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) {

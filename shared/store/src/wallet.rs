@@ -91,6 +91,10 @@ impl WalletChange {
 /// A stored answer to a request made with an Idempotency-Key.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct IdempotentReply {
+    /// SHA-256 of the request it answers (method, route, path parameters, body):
+    /// the same key on another request is refused, not replayed.
+    #[serde(default)]
+    pub request_hash: String,
     pub status: u16,
     pub body: String,
     pub created_at: i64,
