@@ -343,6 +343,12 @@ async fn profile_updates_are_validated_and_stored() {
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(r.body["name"], "Olga");
     assert_eq!(r.body["interest_ids"], json!([music, games]));
+    // An id named twice counts once (not a 500 from a batch naming one key twice).
+    let r =
+        app.call("PATCH", "/me", Some(&u.access), Some(json!({"interest_ids": [games, music, games, music]}))).await;
+    assert_eq!((r.status, &r.body["interest_ids"]), (200, &json!([games, music])), "{r:?}");
+    let r = app.call("PATCH", "/me", Some(&u.access), Some(json!({"interest_ids": [music, games]}))).await;
+    assert_eq!(r.status, 200);
     for bad in [json!({"avatar_id": "av1"}), json!({"interest_ids": [music, "nope"]})] {
         let r = app.call("PATCH", "/me", Some(&u.access), Some(bad.clone())).await;
         assert_eq!(r.status, 400, "{bad} must name existing master data");

@@ -118,7 +118,7 @@ async fn a_stripe_webhook_delivered_ten_times_at_once_credits_once() {
 }
 
 #[tokio::test]
-async fn bad_stripe_signatures_are_400_and_credit_nothing() {
+async fn bad_stripe_signatures_and_timestamps_far_off_or_at_the_i64_limits_are_400_and_credit_nothing() {
     let app = TestApp::start().await;
     let (admin, u) = (app.admin().await, app.user("Tom").await);
     let p = package(&app, &admin).await;
@@ -130,7 +130,12 @@ async fn bad_stripe_signatures_are_400_and_credit_nothing() {
     let old_t = t - 301;
     let old = format!("t={old_t},v1={}", stripe_signature(STRIPE_SECRET, old_t, body.as_bytes()));
     let foreign = format!("t={t},v1={}", stripe_signature("whsec_someone_else", t, body.as_bytes()));
+    let far = |t: i64| format!("t={t},v1={}", stripe_signature(STRIPE_SECRET, t, body.as_bytes()));
     for (sig, b) in [
+        (far(i64::MIN), body.as_str()),
+        (far(i64::MAX), body.as_str()),
+        (far(t - 10 * 365 * 86_400), body.as_str()),
+        (far(t + 10 * 365 * 86_400), body.as_str()),
         (format!("t={t},v1={good}"), tampered.as_str()),
         (old, body.as_str()),
         (foreign, body.as_str()),

@@ -366,8 +366,7 @@ pub async fn update_me(state: &AppState, caller: &Caller, input: UpdateMeInput) 
         if ids.len() > 20 {
             return Err(ApiError::invalid("interest_ids: at most 20"));
         }
-        let mut clean: Vec<String> = ids.iter().map(|i| validate::id("interest_ids", i)).collect::<ApiResult<_>>()?;
-        clean.dedup();
+        let clean = validate::unique(ids.iter().map(|i| validate::id("interest_ids", i)).collect::<ApiResult<_>>()?);
         crate::masterdata::check_ids::<store::Interest>(state, "interest_ids", &clean).await?;
         ch.interest_ids = Some(clean);
     }

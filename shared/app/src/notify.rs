@@ -97,7 +97,7 @@ pub async fn mark_notifications_read_http(state: &AppState, ctx: &Ctx) -> ApiRes
         if ctx.body.iter().all(u8::is_ascii_whitespace) { ReadInput::default() } else { ctx.json()? };
     let ids = match &input.ids {
         Some(ids) if ids.len() > 500 => return Err(ApiError::invalid("ids: at most 500")),
-        Some(ids) => Some(ids.iter().map(|i| validate::id("ids", i)).collect::<ApiResult<Vec<_>>>()?),
+        Some(ids) => Some(validate::unique(ids.iter().map(|i| validate::id("ids", i)).collect::<ApiResult<Vec<_>>>()?)),
         None => None,
     };
     for _ in 0..10 {

@@ -81,6 +81,13 @@ pub fn login(raw: &str) -> Result<String, ApiError> {
     if raw.contains('@') { email("login", raw) } else { phone("login", raw) }
 }
 
+/// The ids in their first-seen order, each once: a batch naming one item twice
+/// is DynamoDB's ValidationException, never the caller's 500.
+pub fn unique(ids: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter().filter(|i| seen.insert(i.clone())).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,7 +58,8 @@ pub fn verify_stripe(header: &str, body: &[u8], secret: &str, now_secs: i64) -> 
         }
     }
     let t = t.ok_or("Stripe-Signature: no timestamp")?;
-    if (now_secs - t).abs() > STRIPE_TOLERANCE_SECS {
+    // abs_diff: a timestamp like i64::MIN must not overflow the subtraction.
+    if now_secs.abs_diff(t) > STRIPE_TOLERANCE_SECS as u64 {
         return Err("Stripe-Signature: timestamp outside the 300 s tolerance");
     }
     let expected = stripe_signature(secret, t, body);
@@ -171,6 +172,10 @@ mod tests {
                 .is_err()
         );
         assert!(verify_stripe("v1=abc", body, "whsec_test_secret", 1492774577).is_err());
+        for t in [i64::MIN, i64::MAX, -1, 0] {
+            let header = format!("t={t},v1={sig}");
+            assert!(verify_stripe(&header, body, "whsec_test_secret", 1492774577).is_err(), "{t}");
+        }
     }
 
     #[test]

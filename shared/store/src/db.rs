@@ -228,7 +228,13 @@ impl Db {
     pub(crate) async fn batch_get(&self, keys: Vec<Item>) -> Result<Vec<Item>> {
         use aws_sdk_dynamodb::types::KeysAndAttributes;
         let mut found: Vec<Item> = Vec::new();
-        let mut pending = keys.clone();
+        // One key named twice is a ValidationException for the whole batch.
+        let mut pending: Vec<Item> = Vec::new();
+        for k in &keys {
+            if !pending.contains(k) {
+                pending.push(k.clone());
+            }
+        }
         while !pending.is_empty() {
             let out = self
                 .client
