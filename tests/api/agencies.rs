@@ -370,6 +370,29 @@ async fn a_ban_stops_login_refresh_gifts_and_calls_until_lifted_and_admins_canno
 }
 
 #[tokio::test]
+async fn the_audit_log_stores_no_tokens_passwords_or_codes() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let device = "device-token-that-must-not-be-logged-0123456789";
+    let r = app
+        .call("PUT", "/me/push-token", Some(&admin.access), Some(json!({"token": device, "platform": "android"})))
+        .await;
+    assert!(r.status < 300, "{r:?}");
+    let r = app.post("/auth/logout", Some(&admin.access), json!({"refresh_token": admin.refresh})).await;
+    assert!(r.status < 300, "{r:?}");
+    let again = app.admin().await;
+    let audit = app.get("/admin/audit?limit=100", &again.access).await;
+    let text = audit.body.to_string();
+    let actions: Vec<&str> =
+        audit.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"put-push-token") && actions.contains(&"logout"), "{actions:?}");
+    for secret in [device, admin.refresh.as_str(), admin.access.as_str()] {
+        assert!(!text.contains(secret), "a secret in the audit log: {text}");
+    }
+    assert!(text.contains("[redacted]"));
+}
+
+#[tokio::test]
 async fn admins_find_users_by_name_email_or_phone_and_list_hosts_with_earnings() {
     let app = TestApp::start().await;
     let admin = app.admin().await;

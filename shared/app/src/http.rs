@@ -178,10 +178,11 @@ async fn audit(state: &AppState, route: &Route, ctx: &Ctx, caller: &crate::auth:
     if route.method == "GET" || !matches!(caller.role, store::Role::Admin | store::Role::Agency) {
         return;
     }
-    // Long texts (pages) are cut: the log says what changed, not a copy of everything.
+    // Long texts (pages) are cut: the log says what changed, not a copy of
+    // everything; secrets are blanked: the log is read by people.
     const MAX: usize = 20_000;
     let text = |v: &Value| {
-        let s = v.to_string();
+        let s = redacted(v.clone()).to_string();
         if s.len() > MAX { format!("{}…", &s[..s.floor_char_boundary(MAX)]) } else { s }
     };
     let mut path = route.path.to_string();
@@ -204,6 +205,36 @@ async fn audit(state: &AppState, route: &Route, ctx: &Ctx, caller: &crate::auth:
     };
     if let Err(e) = state.db.put_audit(&entry).await {
         tracing::error!(action = route.name, error = %e, "audit write failed");
+    }
+}
+
+/// Field names whose values never reach the audit log: passwords, tokens,
+/// one-time codes, secrets and keys (not S3 object keys like `image_key`).
+fn secret_field(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("password")
+        || n.contains("token")
+        || n.contains("secret")
+        || n == "code"
+        || n == "otp"
+        || n.ends_with("private_key")
+        || n == "api_key"
+        || n == "signature"
+}
+
+/// `v` with every secret field's value replaced by `"[redacted]"`, at any depth.
+pub fn redacted(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = if secret_field(&k) { Value::String("[redacted]".into()) } else { redacted(v) };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(redacted).collect()),
+        other => other,
     }
 }
 
