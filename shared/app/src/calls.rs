@@ -322,6 +322,14 @@ pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: O
         let find = |id: &str| accounts.iter().find(|a| a.id == id).cloned();
         let caller = find(&call.caller_id).ok_or_else(|| ApiError::not_found("the caller is gone"))?;
         let host = find(&call.host_id).ok_or_else(|| ApiError::not_found("host not found"))?;
+        if caller.banned {
+            // Banned while it rang: the request ends now, not after a retry budget of refusals.
+            match state.db.finish_ringing(&call, CallState::Cancelled, "banned", now).await {
+                Ok(()) | Err(store::Error::Condition("call_not_ringing")) => {}
+                Err(e) => return Err(e.into()),
+            }
+            return Err(ApiError::conflict("caller_banned", "the caller has been banned; the call is cancelled"));
+        }
         if caller.coins < call.price_per_minute {
             return Err(insufficient(call.price_per_minute, caller.coins));
         }
