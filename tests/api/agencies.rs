@@ -495,3 +495,18 @@ async fn a_settlement_amid_a_stream_of_gifts_settles_at_once_and_two_racing_neve
     assert_eq!(coins + earnings + settled, 1000 + 120, "conservation (the team's fan holds 1000)");
     assert!(paid >= 20, "the earnings before the settlement are settled: {paid}");
 }
+
+#[tokio::test]
+async fn a_settlement_whose_commit_answer_is_lost_settles_once() {
+    let proxy = LossyProxy::start().await;
+    let app = TestApp::start_behind(&proxy).await;
+    let Team { admin, owner, agency_id: _, host, fan } = team(&app, 10).await;
+    gift(&app, &admin, &fan, &host, 200).await;
+    proxy.lose_next_commits(1);
+    let r = app.post(&format!("/agency/hosts/{}/settlements", host.id), Some(&owner.access), json!({})).await;
+    assert_eq!((r.status, r.body["coins"].as_i64()), (201, Some(200)), "{r:?}");
+    assert_eq!(proxy.lost(), 1);
+    let (_, earnings, settled) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!((earnings, settled), (0, 200));
+    assert_eq!(app.get("/host/settlements", &host.access).await.body["items"].as_array().unwrap().len(), 1);
+}

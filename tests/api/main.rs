@@ -14,6 +14,7 @@ mod packages;
 mod posts;
 mod push;
 mod recharges;
+mod retries;
 mod rooms;
 mod social;
 mod stack;

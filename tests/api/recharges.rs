@@ -214,3 +214,18 @@ async fn both_providers_events_racing_credit_once() {
     assert_eq!(settled, 0, "nothing settled here");
     assert_eq!(coins + earnings, 550);
 }
+
+#[tokio::test]
+async fn a_webhook_credit_whose_commit_answer_is_lost_credits_once() {
+    let proxy = LossyProxy::start().await;
+    let app = TestApp::start_behind(&proxy).await;
+    let (admin, u) = (app.admin().await, app.user("Val").await);
+    let p = package(&app, &admin).await;
+    let r = recharge(&app, &u, &p, "stripe").await;
+    proxy.lose_next_commits(1);
+    let res = app.stripe(&stripe_event(&r, 44900)).await;
+    assert_eq!((res.status, res.body["status"].as_str()), (200, Some("credited")), "{res:?}");
+    assert_eq!(proxy.lost(), 1);
+    assert_eq!(app.wallet(&u).await, (550, 0));
+    assert_eq!(app.get("/me/transactions", &u.access).await.body["items"].as_array().unwrap().len(), 1);
+}

@@ -39,11 +39,24 @@ impl TestApp {
 
     /// Starts with the test configuration changed by `configure` first.
     pub async fn start_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+        Self::start_at(None, configure).await
+    }
+
+    /// Starts with the SDK talking to the stack through `proxy` (a `LossyProxy`).
+    pub async fn start_behind(proxy: &LossyProxy) -> TestApp {
+        Self::start_at(Some(&proxy.url), |_| {}).await
+    }
+
+    async fn start_at(endpoint: Option<&str>, configure: impl FnOnce(&mut Config)) -> TestApp {
         assert!(
             std::env::var("AWS_ENDPOINT_URL_DYNAMODB").is_ok(),
             "run the suite with `make test`, which starts the local stack (moto)"
         );
-        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        if let Some(url) = endpoint {
+            loader = loader.endpoint_url(url);
+        }
+        let sdk = loader.load().await;
         let table = format!("test-{}", ulid::Ulid::new());
         let client = store::DynamoClient::new(&sdk);
         let mut config = Config::new(table.clone(), SECRET);
@@ -235,4 +248,78 @@ pub fn code_in(text: &str) -> String {
 pub fn unique_phone() -> String {
     let n: u64 = ulid::Ulid::new().random() as u64 % 10_000_000;
     format!("+1415{n:07}")
+}
+
+/// A proxy between the SDK and the local stack's DynamoDB that can lose the
+/// answer of a committed transaction: armed, it forwards a TransactWriteItems
+/// (which commits) and answers 500 instead, so the SDK sends it again, as it
+/// does when a response is lost on the way back.
+pub struct LossyProxy {
+    pub url: String,
+    armed: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    lost: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl LossyProxy {
+    pub async fn start() -> LossyProxy {
+        use std::sync::atomic::Ordering;
+        let upstream = std::env::var("AWS_ENDPOINT_URL_DYNAMODB").expect("the local stack");
+        let armed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let lost = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (a, l) = (armed.clone(), lost.clone());
+        let http = reqwest::Client::new();
+        let handler = move |req: axum::extract::Request| {
+            let (http, upstream, armed, lost) = (http.clone(), upstream.clone(), a.clone(), l.clone());
+            async move {
+                let (parts, body) = req.into_parts();
+                let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+                let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                let uri = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let mut out = http.request(parts.method.clone(), format!("{upstream}{uri}"));
+                for (k, v) in &parts.headers {
+                    if k != "host" && k != "content-length" {
+                        out = out.header(k, v);
+                    }
+                }
+                let res = out.body(body).send().await.unwrap();
+                let status = res.status();
+                let headers = res.headers().clone();
+                let bytes = res.bytes().await.unwrap();
+                let lose = target.ends_with(".TransactWriteItems")
+                    && status.is_success()
+                    && armed.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+                if lose {
+                    lost.fetch_add(1, Ordering::SeqCst);
+                    return axum::response::Response::builder()
+                        .status(500)
+                        .header("content-type", "application/x-amz-json-1.0")
+                        .body(axum::body::Body::from(
+                            r#"{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"lost"}"#,
+                        ))
+                        .unwrap();
+                }
+                let mut b = axum::response::Response::builder().status(status.as_u16());
+                for (k, v) in &headers {
+                    if k != "content-length" && k != "transfer-encoding" && k != "connection" {
+                        b = b.header(k, v);
+                    }
+                }
+                b.body(axum::body::Body::from(bytes)).unwrap()
+            }
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, axum::Router::new().fallback(handler)).await });
+        LossyProxy { url, armed, lost }
+    }
+
+    /// Loses the answers of the next `n` committed transactions.
+    pub fn lose_next_commits(&self, n: usize) {
+        self.armed.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// How many answers were lost so far.
+    pub fn lost(&self) -> usize {
+        self.lost.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }

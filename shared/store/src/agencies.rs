@@ -443,7 +443,7 @@ impl Db {
                 .val(":settled", n(settled))
                 .val(":coins", n(st.coins))
                 .because("balance_changed"),
-            Action::put(self, ledger).when("attribute_not_exists(pk)").because("balance_changed"),
+            Action::put(self, ledger).when("attribute_not_exists(pk)").because(crate::db::PROOF_OF_COMMIT),
             Action::put(self, record).when("attribute_not_exists(pk)").because("balance_changed"),
         ];
         if let (Some(claim), Some(agency)) = (former, &st.agency_id)

@@ -17,6 +17,9 @@ pub struct Db {
     pub table: String,
 }
 
+/// The reason of a transaction's ledger put: also its proof of commit (see `Db::transact`).
+pub(crate) const PROOF_OF_COMMIT: &str = "duplicate_entry";
+
 pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
@@ -81,6 +84,14 @@ impl Db {
     /// with the failing action's reason; a conflict with another transaction on
     /// the same items is retried, since the loser must re-evaluate its conditions
     /// against the winner's result (two identical follows → one 201, one 409).
+    ///
+    /// A transaction whose commit succeeded but whose answer was lost is sent
+    /// again by the SDK's retries. In AWS the `ClientRequestToken` (new for
+    /// each of our attempts, the same for the SDK's retries of it) makes that
+    /// retry a no-op success. Where the token is not honoured (the local stack)
+    /// the retry fails its conditions; then the attempt's own ledger entry (a
+    /// `PROOF_OF_COMMIT` put, whose id is new per attempt) existing proves the
+    /// commit, and the answer is success, never a second charge.
     pub(crate) async fn transact(&self, items: Vec<TxItem>) -> Result<()> {
         let mut retry = crate::retry::Retry::default();
         loop {
@@ -88,6 +99,7 @@ impl Db {
                 .client
                 .transact_write_items()
                 .set_transact_items(Some(items.iter().map(|t| t.item.clone()).collect()))
+                .client_request_token(ulid::Ulid::new().to_string())
                 .send()
                 .await;
             let err = match res {
@@ -104,6 +116,9 @@ impl Db {
                 // The same Idempotency-Key already committed says more than
                 // a balance that moved because of it.
                 if let Some(i) = failed.iter().find(|i| items[**i].reason == "idempotent_replay").or(failed.first()) {
+                    if self.committed_before(&items).await? {
+                        return Ok(());
+                    }
                     return Err(Error::Condition(items[*i].reason));
                 }
                 // A conflict is retried within the budget (`Busy` past it: 503).
@@ -116,6 +131,26 @@ impl Db {
             }
             return Err(err.into());
         }
+    }
+
+    /// Whether this very transaction committed already: its proof-of-commit
+    /// item (a ledger entry whose id is random and new per attempt) is stored.
+    async fn committed_before(&self, items: &[TxItem]) -> Result<bool> {
+        let Some(proof) = items.iter().find(|t| t.reason == PROOF_OF_COMMIT).and_then(|t| t.item.put()) else {
+            return Ok(false);
+        };
+        let item = proof.item();
+        let (Some(pk), Some(sk)) = (item.get(PK), item.get(SK)) else { return Ok(false) };
+        let found = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PK, pk.clone())
+            .key(SK, sk.clone())
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(found.item().is_some())
     }
 
     /// One page of a partition, `limit` items at most, after `start`. Reads one

@@ -190,7 +190,7 @@ impl Db {
             let mine: Vec<(&str, i64)> =
                 counters.iter().filter(|(a, _, _)| *a == c.entry.account_id).map(|(_, f, d)| (*f, *d)).collect();
             items.push(TxItem { item: self.wallet_update(c, guard, &mine), reason: "balance_changed" });
-            items.push(TxItem { item: self.ledger_put(&c.entry)?, reason: "duplicate_entry" });
+            items.push(TxItem { item: self.ledger_put(&c.entry)?, reason: crate::db::PROOF_OF_COMMIT });
             if c.entry.balance == Balance::Earnings && c.entry.kind != "settlement" {
                 items.push(self.earning_day_add(&c.entry, &mine));
             }
