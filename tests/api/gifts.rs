@@ -326,3 +326,39 @@ async fn repeated_sends_stay_exact_when_balances_change_elsewhere() {
     assert_eq!(app.wallet(&u).await, (0, 0));
     assert_eq!(app.wallet(&h).await, (7, 30));
 }
+
+#[tokio::test]
+async fn an_admin_edit_written_from_a_stale_read_keeps_counters_and_never_unretires() {
+    let app = TestApp::start().await;
+    let (admin, u, h) = (app.admin().await, app.user("Pat").await, host(&app, "Quin").await);
+    let heart = gift(&app, &admin, "Heart", 10).await;
+    app.grant(&admin, &u, 100).await;
+    // The edit read the gift before these sends and the retirement...
+    let stale: store::Gift = app.state.db.get_catalog_entry(store::Catalog::Gift, &heart).await.unwrap().unwrap();
+    let sends = join_all((0..4).map(|_| send(&app, &u, &h, json!({"gift_id": heart, "quantity": 1})))).await;
+    assert!(sends.iter().all(|r| r.status == 201));
+    assert_eq!(app.call("DELETE", &format!("/admin/gifts/{heart}"), Some(&admin.access), None).await.status, 204);
+    // ...and writes after them.
+    let mut edited = stale.clone();
+    edited.name = "Big heart".into();
+    let stored = app.state.db.update_catalog_entry(store::Catalog::Gift, &edited, false).await.unwrap();
+    assert_eq!((stored.name.as_str(), stored.active), ("Big heart", false), "still retired");
+    assert_eq!((stored.sent_count, stored.coins_total), (4, 40), "the sends still counted");
+    assert!(app.call("GET", "/gifts", None, None).await.body["items"].as_array().unwrap().is_empty());
+
+    // Through the API, edits racing sends: every send is counted.
+    let rose = gift(&app, &admin, "Rose", 1).await;
+    let path = format!("/admin/gifts/{rose}");
+    let edits = join_all(
+        (0..5).map(|i| app.call("PATCH", &path, Some(&admin.access), Some(json!({"name": format!("Rose {i}")})))),
+    );
+    let sends = join_all((0..20).map(|_| send(&app, &u, &h, json!({"gift_id": rose, "quantity": 1}))));
+    let (edits, sends) = tokio::join!(edits, sends);
+    assert!(edits.iter().all(|r| r.status == 200) && sends.iter().all(|r| r.status == 201), "{edits:?} {sends:?}");
+    let g: store::Gift = app.state.db.get_catalog_entry(store::Catalog::Gift, &rose).await.unwrap().unwrap();
+    assert_eq!((g.sent_count, g.coins_total, g.active), (20, 20, true));
+    // An edit that sets `active` does write it.
+    let r =
+        app.call("PATCH", &format!("/admin/gifts/{heart}"), Some(&admin.access), Some(json!({"active": true}))).await;
+    assert_eq!((r.status, r.body["active"].as_bool(), r.body["sent_count"].as_i64()), (200, Some(true), Some(4)));
+}

@@ -95,7 +95,7 @@ pub async fn update_audio_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> 
     let mut a = existing_audio(state, ctx.param("id")).await?;
     input.apply(state, &admin.id, &mut a).await?;
     a.updated_at = state.now();
-    state.db.put_catalog_entry(Catalog::Audio, &a, false).await?;
+    let a = state.db.update_catalog_entry(Catalog::Audio, &a, ctx.body_has("active")).await?;
     Ok(Reply::ok(audio_json(state, &a).await?))
 }
 

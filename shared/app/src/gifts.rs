@@ -119,7 +119,7 @@ pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let mut g = existing_gift(state, ctx).await?;
     input.apply(&mut g)?;
     g.updated_at = state.now();
-    state.db.put_catalog_entry(Catalog::Gift, &g, false).await?;
+    let g = state.db.update_catalog_entry(Catalog::Gift, &g, ctx.body_has("active")).await?;
     Ok(Reply::ok(gift_json(&g)))
 }
 

@@ -61,6 +61,11 @@ impl Ctx {
         })
     }
 
+    /// Whether the JSON body names `field` at its top level (an edit that sets it).
+    pub fn body_has(&self, field: &str) -> bool {
+        serde_json::from_slice::<Value>(&self.body).ok().is_some_and(|v| v.get(field).is_some())
+    }
+
     pub fn param(&self, name: &str) -> &str {
         self.params.get(name).map(String::as_str).unwrap_or_default()
     }

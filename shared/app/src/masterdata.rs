@@ -182,7 +182,7 @@ pub async fn update_http<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<Re
     let mut e = existing::<T>(state, ctx).await?;
     let before = e.json();
     e.apply(input, state.now())?;
-    state.db.put_catalog_entry(T::CATALOG, &e, false).await?;
+    let e = state.db.update_catalog_entry(T::CATALOG, &e, ctx.body_has("active")).await?;
     Ok(Reply::ok(e.json()).with_before(before))
 }
 

@@ -112,7 +112,7 @@ pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<
     let mut p = existing_package(state, ctx.param("id")).await?;
     input.apply(&mut p)?;
     p.updated_at = state.now();
-    state.db.put_catalog_entry(Catalog::CoinPackage, &p, false).await?;
+    let p = state.db.update_catalog_entry(Catalog::CoinPackage, &p, ctx.body_has("active")).await?;
     Ok(Reply::ok(package_json(&p)))
 }
 

@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::db::{Db, Item, s};
+use crate::db::{Db, Item, n, s};
 use crate::page::{Page, PageKey};
 use crate::table::GSI1;
 use crate::{Error, Result, keys};
@@ -42,12 +42,17 @@ pub trait CatalogEntry: Serialize + DeserializeOwned {
     fn sort_key(&self) -> String;
     /// Takes it off the apps' list (history keeps it).
     fn retire(&mut self, now: i64);
+    /// Fields only sends and purchases change (with `ADD`): an admin's edit never writes them.
+    const COUNTERS: &'static [&'static str] = &[];
 }
 
 /// Implements `CatalogEntry` for a struct with `id`, `active` and
 /// `updated_at` fields, sorted by `$sort` (a closure over the entry).
 macro_rules! catalog_entry {
     ($t:ty, $sort:expr) => {
+        $crate::catalog::catalog_entry!($t, $sort, []);
+    };
+    ($t:ty, $sort:expr, [$($counter:literal),*]) => {
         impl $crate::catalog::CatalogEntry for $t {
             fn id(&self) -> &str {
                 &self.id
@@ -63,6 +68,7 @@ macro_rules! catalog_entry {
                 let sort: fn(&$t) -> String = $sort;
                 sort(self)
             }
+            const COUNTERS: &'static [&'static str] = &[$($counter),*];
         }
     };
 }
@@ -114,14 +120,60 @@ impl Db {
         Ok(Page { items, next: page.next })
     }
 
-    /// Retires an entry unless it is retired already: it leaves the active
-    /// list and can no longer be used, while everything that refers to it keeps it.
-    pub async fn retire_catalog_entry<T: CatalogEntry>(&self, cat: Catalog, mut entry: T, now: i64) -> Result<()> {
-        if entry.active() {
-            entry.retire(now);
-            self.put_catalog_entry(cat, &entry, false).await?;
+    /// Writes an admin's edit of an existing entry (`not_found` if absent) as
+    /// an update of its own fields only: counters written meanwhile by sends
+    /// stay, and `active` (with the list it is on) is written only when the
+    /// edit sets it, so an edit racing a retirement never brings it back.
+    /// Answers the entry as stored.
+    pub async fn update_catalog_entry<T: CatalogEntry>(&self, cat: Catalog, entry: &T, sets_active: bool) -> Result<T> {
+        let item = self.catalog_item(cat, entry)?;
+        let skip = |k: &str| {
+            k == crate::table::PK
+                || k == crate::table::SK
+                || T::COUNTERS.contains(&k)
+                || (!sets_active && (k == "active" || k == GSI1.pk))
+        };
+        let mut req = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::catalog_key(cat, entry.id())))
+            .condition_expression("attribute_exists(pk)");
+        let mut sets = Vec::new();
+        for (i, (k, v)) in item.into_iter().filter(|(k, _)| !skip(k)).enumerate() {
+            sets.push(format!("#f{i} = :v{i}"));
+            req = req.expression_attribute_names(format!("#f{i}"), k).expression_attribute_values(format!(":v{i}"), v);
         }
-        Ok(())
+        self.update_returning(req.update_expression(format!("SET {}", sets.join(", "))), "not_found").await
+    }
+
+    /// Retires an entry unless it is retired already: it leaves the active
+    /// list and can no longer be used, while everything that refers to it
+    /// keeps it. Only `active`, `updated_at` and the list change.
+    pub async fn retire_catalog_entry<T: CatalogEntry>(&self, cat: Catalog, mut entry: T, now: i64) -> Result<()> {
+        if !entry.active() {
+            return Ok(());
+        }
+        entry.retire(now);
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::catalog_key(cat, entry.id())))
+            .update_expression("SET active = :false, updated_at = :now, gsi1pk = :list")
+            .condition_expression("active = :true")
+            .expression_attribute_values(":false", bool_av(false))
+            .expression_attribute_values(":true", bool_av(true))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":list", s(keys::catalog_list(cat.kind(), false)))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(()),
+            // Retired (or gone) meanwhile: nothing left to do.
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Which of `ids` are active entries of the catalog (one BatchGetItem per 100).

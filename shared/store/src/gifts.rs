@@ -28,7 +28,7 @@ pub struct Gift {
     pub updated_at: i64,
 }
 
-catalog_entry!(Gift, |e| format!("{:012}", e.price_coins));
+catalog_entry!(Gift, |e| format!("{:012}", e.price_coins), ["sent_count", "coins_total"]);
 
 /// Everything a gift send writes; `changes` are the sender's coins and the host's earnings.
 pub struct GiftSend<'a> {
