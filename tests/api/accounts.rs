@@ -110,6 +110,24 @@ async fn ten_failures_lock_the_account_for_fifteen_minutes() {
     assert_eq!(ok.status, 200, "{ok:?}");
 }
 
+#[tokio::test]
+async fn a_hundred_parallel_wrong_sign_ins_check_at_most_ten_passwords_and_the_rest_are_429() {
+    let app = TestApp::start().await;
+    let u = app.user("Dora").await;
+    let rs = futures::future::join_all((0..100).map(|_| app.login(&u.login, "wrong-password"))).await;
+    let checked = rs.iter().filter(|r| r.status == 401).count();
+    let refused = rs.iter().filter(|r| r.status == 429).count();
+    assert_eq!((checked, refused), (10, 90), "{rs:?}");
+    let locked = app.login(&u.login, "password-123").await;
+    assert_eq!(locked.status, 429, "the right password too, until the window ends");
+    app.state.clock.advance(15 * MIN + 1);
+    assert_eq!(app.login(&u.login, "password-123").await.status, 200);
+    // A success clears the count: ten more wrong ones are checked again.
+    for _ in 0..10 {
+        assert_eq!(app.login(&u.login, "wrong-password").await.status, 401);
+    }
+}
+
 fn forge(claims: serde_json::Value, key: &[u8]) -> String {
     jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(key))
         .unwrap()

@@ -122,20 +122,17 @@ pub async fn login(state: &AppState, input: LoginInput) -> ApiResult<Session> {
         auth::verify_password(&input.password, None).await?;
         return Err(wrong());
     };
-    let lock = state.db.get_lockout(&account.id).await?;
-    if lock.failures >= LOCKOUT_FAILURES && lock.window_start > now - LOCKOUT_WINDOW_MS {
+    // The attempt is counted before the password is checked (a failure keeps it).
+    if !state.db.reserve_login_attempt(&account.id, now, LOCKOUT_WINDOW_MS, LOCKOUT_FAILURES).await? {
         return Err(ApiError::rate_limited("too many failed sign-ins; try again in 15 minutes or reset your password"));
     }
     if !auth::verify_password(&input.password, Some(&account.password_hash)).await? {
-        state.db.record_login_failure(&account.id, now, LOCKOUT_WINDOW_MS).await?;
         return Err(wrong());
     }
     if account.banned {
         return Err(ApiError::new(403, "account_banned", "this account is banned"));
     }
-    if lock.failures > 0 {
-        state.db.clear_login_failures(&account.id).await?;
-    }
+    state.db.clear_login_failures(&account.id).await?;
     start_session(state, account).await
 }
 

@@ -366,30 +366,48 @@ impl Db {
         Ok(self.get_as(keys::account(account_id), keys::LOCKOUT).await?.unwrap_or_default())
     }
 
-    /// Counts one failed login in a fixed window starting at the first failure.
-    pub async fn record_login_failure(&self, account_id: &str, now: i64, window_ms: i64) -> Result<()> {
+    /// Reserves one sign-in attempt before the password is checked, in a fixed
+    /// window that starts at the first attempt: `false` when `limit` attempts
+    /// are taken already in the window (then the caller refuses without
+    /// checking). Atomic, so parallel guesses cannot all pass a check made
+    /// before any of them is counted. A successful sign-in clears the window.
+    pub async fn reserve_login_attempt(&self, account_id: &str, now: i64, window_ms: i64, limit: i64) -> Result<bool> {
         let key = Self::key(keys::account(account_id), keys::LOCKOUT);
+        let cutoff = n(now - window_ms);
         let in_window = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key.clone()))
             .update_expression("ADD failures :one")
-            .condition_expression("window_start > :cutoff")
+            .condition_expression("window_start > :cutoff AND failures < :limit")
             .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":cutoff", n(now - window_ms))
+            .expression_attribute_values(":cutoff", cutoff.clone())
+            .expression_attribute_values(":limit", n(limit))
             .send()
             .await;
         match in_window {
-            Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                let mut item = key;
-                item.insert("window_start".into(), n(now));
-                item.insert("failures".into(), n(1));
-                item.insert(TTL_ATTRIBUTE.into(), n((now + window_ms) / 1000 + 60));
-                self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
-                Ok(())
-            }
+            Ok(_) => return Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+            Err(e) => return Err(e.into()),
+        }
+        // No live window (or a full one): start a window unless a live one exists.
+        let mut item = key;
+        item.insert("window_start".into(), n(now));
+        item.insert("failures".into(), n(1));
+        item.insert(TTL_ATTRIBUTE.into(), n((now + window_ms) / 1000 + 60));
+        let fresh = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk) OR window_start <= :cutoff")
+            .expression_attribute_values(":cutoff", cutoff)
+            .send()
+            .await;
+        match fresh {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
             Err(e) => Err(e.into()),
         }
     }
