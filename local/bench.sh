@@ -6,13 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 local/install.sh
 source local/stack.sh
-SERVER=""
-cleanup() {
-  set +e
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi
-  stack_down
-}
-trap cleanup EXIT
+trap stack_and_server_down EXIT
 stack_up "${BENCH_MOTO_PORT:-5020}"
 cargo build --quiet --profile bench-local -p local --bin bench --bin dev-server
 target/bench-local/bench

@@ -6,13 +6,7 @@ local/install.sh
 echo "building the dev server (the first build takes a few minutes)..."
 cargo build --quiet -p local --bin dev-server
 source local/stack.sh
-SERVER=""
-cleanup() {
-  set +e
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi
-  stack_down
-}
-trap cleanup EXIT
+trap stack_and_server_down EXIT
 trap 'exit 130' INT TERM
 stack_up "${MOTO_PORT:-5000}"
 # Local-only values; deployed functions read theirs from Secrets Manager / SSM.

@@ -8,6 +8,7 @@
 # https://dynamodb.eu-west-1.amazonaws.com with real credentials in the
 # environment, to run the suite against a real table (S3/SNS/SES stay on moto).
 STACK_PIDS=()
+SERVER="" # a dev server started by the sourcing script, stopped by stack_and_server_down
 
 answers() { curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/moto-api/" ; }
 
@@ -46,4 +47,10 @@ stack_down() {
   for pid in "${STACK_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${STACK_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   STACK_PIDS=()
+}
+
+stack_and_server_down() {
+  set +e
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi
+  stack_down
 }

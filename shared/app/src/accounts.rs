@@ -63,6 +63,8 @@ async fn start_session(state: &AppState, account: Account) -> ApiResult<Session>
         session_id: session_id.clone(),
         used: false,
         expires_at: now + state.config.refresh_ttl_secs * 1000,
+        rotated_at: None,
+        successor: None,
     };
     state.db.create_session(&hash, &record, now).await?;
     let access_token = auth::issue_access_token(&state.config, &account.id, account.role, &session_id, now);
@@ -147,13 +149,44 @@ pub struct RefreshInput {
     pub refresh_token: String,
 }
 
-/// Rotates a refresh token. A token that was already rotated is reuse: the
-/// whole login it belongs to is revoked, so a stolen copy dies with it.
+/// How long a rotated refresh token still answers with its successor (two
+/// refreshes racing from one app), before presenting it is reuse.
+pub const REFRESH_GRACE_MS: i64 = 30_000;
+
+/// The successor of a token rotated within the grace period, opened with the token itself.
+async fn successor_in_grace(
+    state: &AppState,
+    token: &str,
+    record: &store::RefreshRecord,
+) -> ApiResult<Option<Session>> {
+    let fresh = record.rotated_at.is_some_and(|at| state.now() - at <= REFRESH_GRACE_MS);
+    let Some(successor) = record.successor.as_deref().filter(|_| fresh).and_then(|s| auth::seal_token(s, token)) else {
+        return Ok(None);
+    };
+    let Some(next) = state.db.get_refresh(&auth::token_hash(&successor)).await? else { return Ok(None) };
+    if next.session_id != record.session_id || next.expires_at <= state.now() {
+        return Ok(None);
+    }
+    let Some(account) = state.db.get_account(&record.account_id).await? else { return Ok(None) };
+    if account.banned {
+        return Ok(None);
+    }
+    let access_token =
+        auth::issue_access_token(&state.config, &account.id, account.role, &record.session_id, state.now());
+    Ok(Some(Session { account, access_token, refresh_token: successor }))
+}
+
+/// Rotates a refresh token. A token rotated within the last 30 s answers its
+/// successor again (two refreshes at once from one app); later it is reuse:
+/// the whole login it belongs to is revoked, so a stolen copy dies with it.
 pub async fn refresh(state: &AppState, input: RefreshInput) -> ApiResult<Session> {
     let invalid = || ApiError::unauthenticated("refresh token is invalid or expired");
     let old = auth::token_hash(&input.refresh_token);
     let record = state.db.get_refresh(&old).await?.ok_or_else(invalid)?;
     if record.used {
+        if let Some(s) = successor_in_grace(state, &input.refresh_token, &record).await? {
+            return Ok(s);
+        }
         state.db.revoke_session(&record.account_id, &record.session_id).await?;
         return Err(invalid());
     }
@@ -166,9 +199,16 @@ pub async fn refresh(state: &AppState, input: RefreshInput) -> ApiResult<Session
         return Err(ApiError::new(403, "account_banned", "this account is banned"));
     }
     let (refresh_token, new) = auth::new_refresh_token();
-    match state.db.rotate_refresh(&old, &new, &record).await {
+    let sealed = auth::seal_token(&refresh_token, &input.refresh_token).ok_or_else(invalid)?;
+    match state.db.rotate_refresh(&old, &new, &record, &sealed, state.now()).await {
         Ok(()) => {}
         Err(store::Error::Condition("token_reused")) => {
+            // Rotated by a request racing this one: its successor, if still in grace.
+            if let Some(r) = state.db.get_refresh(&old).await?
+                && let Some(s) = successor_in_grace(state, &input.refresh_token, &r).await?
+            {
+                return Ok(s);
+            }
             state.db.revoke_session(&record.account_id, &record.session_id).await?;
             return Err(invalid());
         }

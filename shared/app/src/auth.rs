@@ -75,6 +75,17 @@ pub fn new_refresh_token() -> (String, String) {
     (token, hash)
 }
 
+/// `successor` sealed with `key` (the token it replaces): XOR with
+/// HMAC-SHA256(key, "successor"), so only the holder of `key` can open it.
+/// Opening is the same operation. `None` for a token of another shape.
+pub fn seal_token(successor: &str, key: &str) -> Option<String> {
+    let bytes = B64.decode(successor).ok().filter(|b| b.len() == 32)?;
+    let mut m = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("any key length");
+    m.update(b"successor");
+    let pad = m.finalize().into_bytes();
+    Some(B64.encode(bytes.iter().zip(pad.iter()).map(|(a, b)| a ^ b).collect::<Vec<u8>>()))
+}
+
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }

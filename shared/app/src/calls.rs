@@ -248,7 +248,8 @@ fn call_token_secs(call: &Call, caller_coins: i64, now: i64) -> i64 {
     (paid_secs + affordable * 60 + TOKEN_MARGIN_SECS).min(ROOM_TOKEN_SECS)
 }
 
-fn minute_entries(call: &Call, caller: &Account, host: &Account, minute: i64, now: i64) -> [WalletChange; 2] {
+fn minute_entries(call: &Call, caller: &Account, minute: i64, now: i64) -> [WalletChange; 2] {
+    let host_id = &call.host_id;
     let price = call.price_per_minute;
     let describe = |mut e: store::LedgerEntry, other: &str| {
         e.counterparty_id = Some(other.to_string());
@@ -259,11 +260,11 @@ fn minute_entries(call: &Call, caller: &Account, host: &Account, minute: i64, no
     [
         WalletChange::exact(
             caller.coins,
-            describe(new_entry(&caller.id, "call_charge", Balance::Coins, -price, None, now), &host.id),
+            describe(new_entry(&caller.id, "call_charge", Balance::Coins, -price, None, now), host_id),
         ),
         // The host is credited with ADD: a crowd of callers never retries on each other.
         WalletChange::add(describe(
-            new_entry(&host.id, "call_earning", Balance::Earnings, price, None, now),
+            new_entry(host_id, "call_earning", Balance::Earnings, price, None, now),
             &caller.id,
         )),
     ]
@@ -276,7 +277,8 @@ fn started_minutes(call: &Call, at: i64) -> i64 {
 }
 
 /// Returns `minutes` prepaid minutes: caller coins up, host earnings down.
-fn refund_entries(call: &Call, caller: &Account, host: &Account, minutes: i64, now: i64) -> [WalletChange; 2] {
+fn refund_entries(call: &Call, caller: &Account, minutes: i64, now: i64) -> [WalletChange; 2] {
+    let host_id = &call.host_id;
     let amount = minutes * call.price_per_minute;
     let describe = |mut e: store::LedgerEntry, other: &str| {
         e.counterparty_id = Some(other.to_string());
@@ -287,10 +289,10 @@ fn refund_entries(call: &Call, caller: &Account, host: &Account, minutes: i64, n
     [
         WalletChange::exact(
             caller.coins,
-            describe(new_entry(&caller.id, "call_refund", Balance::Coins, amount, None, now), &host.id),
+            describe(new_entry(&caller.id, "call_refund", Balance::Coins, amount, None, now), host_id),
         ),
         WalletChange::add(describe(
-            new_entry(&host.id, "call_refund", Balance::Earnings, -amount, None, now),
+            new_entry(host_id, "call_refund", Balance::Earnings, -amount, None, now),
             &caller.id,
         )),
     ]
@@ -321,7 +323,7 @@ pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: O
         let accounts = state.db.get_accounts(&[call.caller_id.clone(), call.host_id.clone()]).await?;
         let find = |id: &str| accounts.iter().find(|a| a.id == id).cloned();
         let caller = find(&call.caller_id).ok_or_else(|| ApiError::not_found("the caller is gone"))?;
-        let host = find(&call.host_id).ok_or_else(|| ApiError::not_found("host not found"))?;
+        find(&call.host_id).ok_or_else(|| ApiError::not_found("host not found"))?;
         if caller.banned {
             // Banned while it rang: the request ends now, not after a retry budget of refusals.
             match state.db.finish_ringing(&call, CallState::Cancelled, "banned", now).await {
@@ -333,7 +335,7 @@ pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: O
         if caller.coins < call.price_per_minute {
             return Err(insufficient(call.price_per_minute, caller.coins));
         }
-        let changes = minute_entries(&call, &caller, &host, 1, now);
+        let changes = minute_entries(&call, &caller, 1, now);
         let mut active = call.clone();
         active.state = CallState::Active;
         active.accepted_at = Some(now);
@@ -452,11 +454,13 @@ impl TickReport {
 /// sending heartbeats (no charge), charges every minute that starts at or
 /// before `charge_upto` while the caller can pay, ends it at `paid_until` when
 /// the caller cannot pay a minute that has started, and, with `end_reason`,
-/// ends it now. `accounts`: (caller, host) as read with the call, if at hand.
+/// ends it now. `accounts`: (caller, host) as read with the call, if at hand;
+/// the tick reads only callers (`host: None`): a charge or refund is guarded by
+/// the host's own conditions, and a refusal there re-reads both.
 async fn settle(
     state: &AppState,
     mut call: Call,
-    mut accounts: Option<(Account, Account)>,
+    mut accounts: Option<(Account, Option<Account>)>,
     now: i64,
     charge_upto: i64,
     end_reason: Option<&str>,
@@ -483,13 +487,13 @@ async fn settle(
             Some(e) => Some(e),
             None => {
                 if accounts.is_none() {
-                    let a = state.db.get_accounts(&[call.caller_id.clone(), call.host_id.clone()]).await?;
-                    let find = |id: &str| a.iter().find(|x| x.id == id).cloned();
-                    accounts = find(&call.caller_id).zip(find(&call.host_id));
+                    accounts = read_parties(state, &call).await?;
                 }
                 match &accounts {
                     None => Some((now.min(paid_until), "account_gone")),
-                    Some((caller, host)) if caller.banned || host.banned => Some((now.min(paid_until), "banned")),
+                    Some((caller, host)) if caller.banned || host.as_ref().is_some_and(|h| h.banned) => {
+                        Some((now.min(paid_until), "banned"))
+                    }
                     Some((caller, _)) if caller.coins < call.price_per_minute => {
                         if paid_until <= now || end_reason.is_some() {
                             Some((paid_until.min(now), "insufficient_coins"))
@@ -507,14 +511,16 @@ async fn settle(
             let started = started_minutes(&call, at).min(call.paid_minutes);
             let unstarted = call.paid_minutes - started;
             if unstarted > 0 && accounts.is_none() {
-                let a = state.db.get_accounts(&[call.caller_id.clone(), call.host_id.clone()]).await?;
-                let find = |id: &str| a.iter().find(|x| x.id == id).cloned();
-                accounts = find(&call.caller_id).zip(find(&call.host_id));
+                accounts = read_parties(state, &call).await?;
             }
             let refund = match &accounts {
-                // (Earnings already settled away keep the minute charged rather than go negative.)
-                Some((caller, host)) if unstarted > 0 && host.earnings >= unstarted * call.price_per_minute => {
-                    Some(refund_entries(&call, caller, host, unstarted, now))
+                // (Earnings already settled away keep the minute charged rather than go negative:
+                // the refund's own condition checks that when the host was not read.)
+                Some((caller, host))
+                    if unstarted > 0
+                        && host.as_ref().is_none_or(|h| h.earnings >= unstarted * call.price_per_minute) =>
+                {
+                    Some(refund_entries(&call, caller, unstarted, now))
                 }
                 _ => None,
             };
@@ -534,34 +540,50 @@ async fn settle(
                     continue;
                 }
                 Err(store::Error::Condition("balance_changed")) => {
-                    accounts = None;
+                    // Re-read both: a host whose earnings no longer cover the refund keeps the minute.
+                    accounts = read_parties(state, &call).await?;
                     continue;
                 }
                 Err(e) => return Err(e.into()),
             }
         }
-        let (caller, host) = accounts.as_ref().expect("read above");
+        let (caller, _) = accounts.as_ref().expect("read above");
         let minute = call.paid_minutes + 1;
-        let changes = minute_entries(&call, caller, host, minute, now);
+        let changes = minute_entries(&call, caller, minute, now);
         match state.db.charge_call_minute(&call, &changes).await {
             Ok(()) => {
                 TickReport::add(&report.charged_minutes);
                 call.paid_minutes = minute;
                 call.paid_until = Some(paid_until + MINUTE_MS);
-                let (mut caller, mut host) = accounts.take().expect("read above");
+                let (mut caller, host) = accounts.take().expect("read above");
                 caller.coins -= call.price_per_minute;
-                host.earnings += call.price_per_minute;
                 warn_if_low(state, &call, caller.coins).await;
-                accounts = Some((caller, host));
+                // The host's earnings moved by an ADD: no longer known.
+                accounts = Some((
+                    caller,
+                    host.map(|mut h| {
+                        h.earnings += call.price_per_minute;
+                        h
+                    }),
+                ));
             }
             Err(store::Error::Condition("call_changed")) => {
                 call = state.db.get_call(&call.id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
             }
-            Err(store::Error::Condition("balance_changed" | "account_banned")) => accounts = None,
+            Err(store::Error::Condition("balance_changed" | "account_banned")) => {
+                accounts = read_parties(state, &call).await?;
+            }
             Err(e) => return Err(e.into()),
         }
     }
     Err(ApiError::unavailable("this call is busy; try again"))
+}
+
+/// Both parties of a call, fresh: `None` when either is gone.
+async fn read_parties(state: &AppState, call: &Call) -> ApiResult<Option<(Account, Option<Account>)>> {
+    let a = state.db.get_accounts(&[call.caller_id.clone(), call.host_id.clone()]).await?;
+    let find = |id: &str| a.iter().find(|x| x.id == id).cloned();
+    Ok(find(&call.caller_id).zip(find(&call.host_id)).map(|(c, h)| (c, Some(h))))
 }
 
 /// One run of the schedule at `now`: ringing calls unanswered for 45 s become
@@ -600,7 +622,8 @@ pub async fn call_tick(state: &AppState, now: i64) -> ApiResult<TickReport> {
         .for_each_concurrent(TICK_CHUNKS_IN_FLIGHT, |chunk| {
             let report = &report;
             async move {
-                let ids: Vec<String> = chunk.iter().flat_map(|c| [c.caller_id.clone(), c.host_id.clone()]).collect();
+                // Callers only: the host side of a charge is an ADD guarded by its own conditions.
+                let ids: Vec<String> = chunk.iter().map(|c| c.caller_id.clone()).collect();
                 let accounts = match state.db.get_accounts(&ids).await {
                     Ok(a) => a,
                     Err(e) => {
@@ -612,7 +635,7 @@ pub async fn call_tick(state: &AppState, now: i64) -> ApiResult<TickReport> {
                 let find = |id: &str| accounts.iter().find(|a| a.id == id).cloned();
                 stream::iter(chunk)
                     .for_each_concurrent(None, |c| {
-                        let pair = find(&c.caller_id).zip(find(&c.host_id));
+                        let pair = find(&c.caller_id).map(|caller| (caller, None));
                         async move {
                             if let Err(e) = settle(state, c.clone(), pair, now, now + MINUTE_MS, None, report).await {
                                 TickReport::add(&report.failed);

@@ -15,6 +15,13 @@ pub struct RefreshRecord {
     pub session_id: String,
     pub used: bool,
     pub expires_at: i64,
+    /// Once rotated: when, and the successor token sealed with this token
+    /// (only its holder can open it), so a refresh racing the rotation gets
+    /// the same successor instead of signing the user out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotated_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successor: Option<String>,
 }
 
 impl Db {
@@ -51,14 +58,16 @@ impl Db {
     /// Replaces the session's current token `old` by `new` in one transaction:
     /// `token_reused` if `old` was already rotated (the caller then revokes the
     /// session), `session_revoked` if the login is gone or moved on.
-    pub async fn rotate_refresh(&self, old: &str, new: &str, r: &RefreshRecord) -> Result<()> {
+    pub async fn rotate_refresh(&self, old: &str, new: &str, r: &RefreshRecord, sealed: &str, now: i64) -> Result<()> {
         let mark_used = Update::builder()
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::refresh(old), keys::REFRESH)))
-            .update_expression("SET used = :t")
+            .update_expression("SET used = :t, rotated_at = :now, successor = :sealed")
             .condition_expression("used = :f")
             .expression_attribute_values(":t", AttributeValue::Bool(true))
             .expression_attribute_values(":f", AttributeValue::Bool(false))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":sealed", s(sealed))
             .build()
             .expect("update");
         let advance = Update::builder()
