@@ -62,6 +62,8 @@ async fn notifications_list_newest_first_with_an_unread_count_and_are_marked_rea
     assert_eq!(rest.body["items"].as_array().unwrap().len(), 3);
 
     let first = page.body["items"][0]["id"].as_str().unwrap();
+    // Unread ones never expire (the unread count stays equal to the unread items).
+    assert_eq!(app.state.db.notification_expiry(&star.id, first).await.unwrap(), None);
     for _ in 0..2 {
         let r = app.post("/me/notifications/read", Some(&star.access), json!({"ids": [first, first, first]})).await;
         assert_eq!(
@@ -70,6 +72,9 @@ async fn notifications_list_newest_first_with_an_unread_count_and_are_marked_rea
             "marking twice (and thrice at once) counts once"
         );
     }
+    let expiry = app.state.db.notification_expiry(&star.id, first).await.unwrap();
+    let ninety_days = (app.state.now() + store::NOTIFICATION_TTL_MS) / 1000;
+    assert_eq!(expiry, Some(ninety_days), "read: it expires 90 days on");
     // Someone else's ids change nothing.
     let r = app.post("/me/notifications/read", Some(&fans[0].access), json!({"ids": [first]})).await;
     assert_eq!(r.body["unread"], 0);

@@ -102,7 +102,7 @@ pub async fn mark_notifications_read_http(state: &AppState, ctx: &Ctx) -> ApiRes
     };
     for _ in 0..10 {
         let unread = state.db.unread_notification_ids(&caller.id, ids.as_deref()).await?;
-        match state.db.mark_notifications_read(&caller.id, &unread).await {
+        match state.db.mark_notifications_read(&caller.id, &unread, state.now()).await {
             Ok(()) => return Ok(Reply::ok(json!({ "unread": state.db.unread_notifications(&caller.id).await? }))),
             // Another request marked some meanwhile: read again.
             Err(store::Error::Condition("changed")) => continue,

@@ -12,7 +12,8 @@ use crate::page::{Page, PageKey};
 use crate::table::TTL_ATTRIBUTE;
 use crate::{Error, Result, keys};
 
-/// How long notifications stay in the list.
+/// How long a notification stays in the list once read. Unread ones never
+/// expire: TTL removing one would leave the unread counter above the items.
 pub const NOTIFICATION_TTL_MS: i64 = 90 * 24 * 3600 * 1000;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -37,7 +38,6 @@ impl Db {
     pub(crate) fn notification_put(&self, n_: &Notification) -> Result<TxItem> {
         let mut item: Item = serde_dynamo::to_item(n_)?;
         item.extend(Self::key(keys::account(&n_.account_id), &keys::notification(&n_.id)));
-        item.insert(TTL_ATTRIBUTE.into(), n((n_.created_at + NOTIFICATION_TTL_MS) / 1000));
         Ok(Action::put(self, item).when("attribute_not_exists(pk)").because("notification_exists"))
     }
 
@@ -99,17 +99,25 @@ impl Db {
 
     /// Marks unread notifications read and lowers the unread count by as many,
     /// 99 to a transaction; `changed` when one was read meanwhile (read again).
-    pub async fn mark_notifications_read(&self, account: &str, unread: &[String]) -> Result<()> {
+    /// Marks them read (and from then on expiring, `NOTIFICATION_TTL_MS` after `now`).
+    pub async fn mark_notifications_read(&self, account: &str, unread: &[String], now: i64) -> Result<()> {
         for chunk in unread.chunks(99) {
             let mut items: Vec<TxItem> = chunk
                 .iter()
                 .map(|id| {
-                    Action::update(self, keys::account(account), &keys::notification(id), "SET #read = :true")
-                        .when("#read = :false")
-                        .name("#read", "read")
-                        .val(":true", AttributeValue::Bool(true))
-                        .val(":false", AttributeValue::Bool(false))
-                        .because("changed")
+                    Action::update(
+                        self,
+                        keys::account(account),
+                        &keys::notification(id),
+                        "SET #read = :true, #ttl = :ttl",
+                    )
+                    .when("#read = :false")
+                    .name("#read", "read")
+                    .name("#ttl", TTL_ATTRIBUTE)
+                    .val(":ttl", n((now + NOTIFICATION_TTL_MS) / 1000))
+                    .val(":true", AttributeValue::Bool(true))
+                    .val(":false", AttributeValue::Bool(false))
+                    .because("changed")
                 })
                 .collect();
             items.push(
@@ -122,6 +130,12 @@ impl Db {
             self.transact(items).await?;
         }
         Ok(())
+    }
+
+    /// When a notification expires (epoch seconds), if it does.
+    pub async fn notification_expiry(&self, account: &str, id: &str) -> Result<Option<i64>> {
+        let item = self.get(keys::account(account), &keys::notification(id)).await?;
+        Ok(item.and_then(|i| i.get(TTL_ATTRIBUTE)?.as_n().ok()?.parse().ok()))
     }
 
     pub async fn unread_notifications(&self, account: &str) -> Result<i64> {
