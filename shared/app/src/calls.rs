@@ -17,7 +17,7 @@ use integrations::agora::RtcRole;
 use integrations::notify::Notification;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use store::{Account, Balance, Call, CallState, NewCall, Role, WalletChange};
+use store::{Account, Balance, Call, CallState, NewCall, Payer, Role, WalletChange};
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply, list_reply};
@@ -248,7 +248,7 @@ fn call_token_secs(call: &Call, caller_coins: i64, now: i64) -> i64 {
     (paid_secs + affordable * 60 + TOKEN_MARGIN_SECS).min(ROOM_TOKEN_SECS)
 }
 
-fn minute_entries(call: &Call, caller: &Account, minute: i64, now: i64) -> [WalletChange; 2] {
+fn minute_entries(call: &Call, caller: &Payer, minute: i64, now: i64) -> [WalletChange; 2] {
     let host_id = &call.host_id;
     let price = call.price_per_minute;
     let describe = |mut e: store::LedgerEntry, other: &str| {
@@ -277,7 +277,7 @@ fn started_minutes(call: &Call, at: i64) -> i64 {
 }
 
 /// Returns `minutes` prepaid minutes: caller coins up, host earnings down.
-fn refund_entries(call: &Call, caller: &Account, minutes: i64, now: i64) -> [WalletChange; 2] {
+fn refund_entries(call: &Call, caller: &Payer, minutes: i64, now: i64) -> [WalletChange; 2] {
     let host_id = &call.host_id;
     let amount = minutes * call.price_per_minute;
     let describe = |mut e: store::LedgerEntry, other: &str| {
@@ -335,7 +335,7 @@ pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: O
         if caller.coins < call.price_per_minute {
             return Err(insufficient(call.price_per_minute, caller.coins));
         }
-        let changes = minute_entries(&call, &caller, 1, now);
+        let changes = minute_entries(&call, &Payer::from(&caller), 1, now);
         let mut active = call.clone();
         active.state = CallState::Active;
         active.accepted_at = Some(now);
@@ -460,7 +460,7 @@ impl TickReport {
 async fn settle(
     state: &AppState,
     mut call: Call,
-    mut accounts: Option<(Account, Option<Account>)>,
+    mut accounts: Option<(Payer, Option<Account>)>,
     now: i64,
     charge_upto: i64,
     end_reason: Option<&str>,
@@ -580,10 +580,10 @@ async fn settle(
 }
 
 /// Both parties of a call, fresh: `None` when either is gone.
-async fn read_parties(state: &AppState, call: &Call) -> ApiResult<Option<(Account, Option<Account>)>> {
+async fn read_parties(state: &AppState, call: &Call) -> ApiResult<Option<(Payer, Option<Account>)>> {
     let a = state.db.get_accounts(&[call.caller_id.clone(), call.host_id.clone()]).await?;
     let find = |id: &str| a.iter().find(|x| x.id == id).cloned();
-    Ok(find(&call.caller_id).zip(find(&call.host_id)).map(|(c, h)| (c, Some(h))))
+    Ok(find(&call.caller_id).zip(find(&call.host_id)).map(|(c, h)| (Payer::from(&c), Some(h))))
 }
 
 /// One run of the schedule at `now`: ringing calls unanswered for 45 s become
@@ -624,7 +624,7 @@ pub async fn call_tick(state: &AppState, now: i64) -> ApiResult<TickReport> {
             async move {
                 // Callers only: the host side of a charge is an ADD guarded by its own conditions.
                 let ids: Vec<String> = chunk.iter().map(|c| c.caller_id.clone()).collect();
-                let accounts = match state.db.get_accounts(&ids).await {
+                let accounts = match state.db.get_payers(&ids).await {
                     Ok(a) => a,
                     Err(e) => {
                         report.failed.fetch_add(chunk.len(), Ordering::Relaxed);

@@ -27,6 +27,22 @@ impl Role {
 }
 
 /// The account item: identity, credentials, profile and the counters shown on it.
+/// The part of an account that pays: see `Db::get_payers`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Payer {
+    pub id: String,
+    #[serde(default)]
+    pub coins: i64,
+    #[serde(default)]
+    pub banned: bool,
+}
+
+impl From<&Account> for Payer {
+    fn from(a: &Account) -> Self {
+        Payer { id: a.id.clone(), coins: a.coins, banned: a.banned }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Account {
     pub id: String,
@@ -232,6 +248,19 @@ impl Db {
         for chunk in ids.chunks(100) {
             let keys = chunk.iter().map(|id| Self::key(keys::account(id), keys::PROFILE)).collect();
             for item in self.batch_get(keys).await? {
+                out.push(serde_dynamo::from_item(item)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Just the balance side of accounts (id, coins, banned), as the call-tick
+    /// needs it for thousands of callers: a projection, not whole profiles.
+    pub async fn get_payers(&self, ids: &[String]) -> Result<Vec<Payer>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(100) {
+            let keys = chunk.iter().map(|id| Self::key(keys::account(id), keys::PROFILE)).collect();
+            for item in self.batch_get_projected(keys, "pk, sk, id, coins, banned").await? {
                 out.push(serde_dynamo::from_item(item)?);
             }
         }

@@ -261,6 +261,12 @@ impl Db {
 
     /// Reads up to 100 items by key, in the order asked; missing ones are skipped.
     pub(crate) async fn batch_get(&self, keys: Vec<Item>) -> Result<Vec<Item>> {
+        self.batch_get_projected(keys, "").await
+    }
+
+    /// `batch_get` reading only the attributes of `projection` (all when empty;
+    /// it must name `pk` and `sk`, which put the answers in order).
+    pub(crate) async fn batch_get_projected(&self, keys: Vec<Item>, projection: &str) -> Result<Vec<Item>> {
         use aws_sdk_dynamodb::types::KeysAndAttributes;
         let mut found: Vec<Item> = Vec::new();
         // One key named twice is a ValidationException for the whole batch.
@@ -278,6 +284,7 @@ impl Db {
                     &self.table,
                     KeysAndAttributes::builder()
                         .set_keys(Some(pending))
+                        .set_projection_expression((!projection.is_empty()).then(|| projection.to_string()))
                         .consistent_read(true)
                         .build()
                         .map_err(|e| Error::Db(e.to_string()))?,
