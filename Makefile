@@ -18,6 +18,6 @@ check:
 build:
 	cargo lambda build --release --arm64 --bins --package functions
 
-# send-gift and call-tick through the use cases vs the bare transactions, on the local stack.
+# send-gift and call-tick vs the bare transactions, and the crowd case over HTTP, on the local stack.
 bench:
 	@local/bench.sh
