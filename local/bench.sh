@@ -9,7 +9,8 @@ source local/stack.sh
 trap stack_and_server_down EXIT
 stack_up "${BENCH_MOTO_PORT:-5020}"
 cargo build --quiet --profile bench-local -p local --bin bench --bin dev-server
-target/bench-local/bench
+# 1,000 due calls by default: 10,000 take about half an hour on moto (BENCH_TICK_CALLS=1000,10000).
+BENCH_TICK_CALLS="${BENCH_TICK_CALLS:-1000}" target/bench-local/bench
 
 # The crowd: one host in one live room vs the same sends over 10 hosts.
 PORT="${BENCH_API_PORT:-3020}"
