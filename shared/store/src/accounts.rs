@@ -403,25 +403,25 @@ impl Db {
     pub async fn reserve_login_attempt(&self, account_id: &str, now: i64, window_ms: i64, limit: i64) -> Result<bool> {
         let key = Self::key(keys::account(account_id), keys::LOCKOUT);
         let cutoff = n(now - window_ms);
-        let in_window = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key.clone()))
-            .update_expression("ADD failures :one")
-            .condition_expression("window_start > :cutoff AND failures < :limit")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":cutoff", cutoff.clone())
-            .expression_attribute_values(":limit", n(limit))
-            .send()
-            .await;
-        match in_window {
+        let in_window = || {
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(key.clone()))
+                .update_expression("ADD failures :one")
+                .condition_expression("window_start > :cutoff AND failures < :limit")
+                .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":cutoff", cutoff.clone())
+                .expression_attribute_values(":limit", n(limit))
+                .send()
+        };
+        match in_window().await {
             Ok(_) => return Ok(true),
             Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
             Err(e) => return Err(e.into()),
         }
         // No live window (or a full one): start a window unless a live one exists.
-        let mut item = key;
+        let mut item = key.clone();
         item.insert("window_start".into(), n(now));
         item.insert("failures".into(), n(1));
         item.insert(TTL_ATTRIBUTE.into(), n((now + window_ms) / 1000 + 60));
@@ -431,10 +431,16 @@ impl Db {
             .table_name(&self.table)
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(pk) OR window_start <= :cutoff")
-            .expression_attribute_values(":cutoff", cutoff)
+            .expression_attribute_values(":cutoff", cutoff.clone())
             .send()
             .await;
         match fresh {
+            Ok(_) => return Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+            Err(e) => return Err(e.into()),
+        }
+        // A racing attempt started the window first: take a place in it, if one is left.
+        match in_window().await {
             Ok(_) => Ok(true),
             Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
             Err(e) => Err(e.into()),
