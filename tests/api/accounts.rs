@@ -426,6 +426,44 @@ async fn push_tokens_are_stored_per_account() {
 }
 
 #[tokio::test]
+async fn a_device_push_token_has_one_owner_and_signing_out_removes_it() {
+    let app = TestApp::start().await;
+    let (a, b) = (app.user("Qa").await, app.user("Qb").await);
+    let put = |u: &User, token: &'static str| {
+        let (app, access) = (&app, u.access.clone());
+        async move {
+            let body = json!({"token": token, "platform": "android"});
+            app.call("PUT", "/me/push-token", Some(&access), Some(body)).await.status
+        }
+    };
+    assert_eq!(put(&a, "shared-device").await, 204);
+    assert_eq!(put(&a, "a-only").await, 204);
+    // The device signs in as B: the token moves; A no longer gets pushes on it.
+    assert_eq!(put(&b, "shared-device").await, 204);
+    let tokens = |u: &User| {
+        let (app, id) = (&app, u.id.clone());
+        async move {
+            let mut t: Vec<String> =
+                app.state.db.list_push_tokens(&id).await.unwrap().into_iter().map(|(t, _)| t).collect();
+            t.sort();
+            t
+        }
+    };
+    assert_eq!(tokens(&a).await, vec!["a-only"]);
+    assert_eq!(tokens(&b).await, vec!["shared-device"]);
+    // Both at once: one owner in the end.
+    let (x, y) = tokio::join!(put(&a, "contested"), put(&b, "contested"));
+    assert_eq!((x, y), (204, 204));
+    let owners = [tokens(&a).await, tokens(&b).await].iter().filter(|t| t.contains(&"contested".to_string())).count();
+    assert_eq!(owners, 1);
+    // B signs out on that device: its token goes with the login.
+    assert_eq!(app.post("/auth/logout", Some(&b.access), json!({"refresh_token": b.refresh})).await.status, 204);
+    assert!(!tokens(&b).await.contains(&"shared-device".to_string()));
+    assert_eq!(put(&a, "shared-device").await, 204, "and can be registered again");
+    assert!(tokens(&a).await.contains(&"shared-device".to_string()));
+}
+
+#[tokio::test]
 async fn bootstrap_admin_creates_one_admin_and_refuses_a_second() {
     use app::accounts::{BootstrapAdminInput, bootstrap_admin};
     let app = TestApp::start().await;

@@ -232,6 +232,8 @@ pub async fn logout(state: &AppState, caller: &Caller, input: RefreshInput) -> A
         && r.account_id == caller.id
     {
         state.db.revoke_session(&r.account_id, &r.session_id).await?;
+        // The device signed out: it gets no more of this account's pushes.
+        state.db.delete_push_tokens_of_session(&r.account_id, &r.session_id).await?;
     }
     Ok(())
 }
@@ -436,7 +438,7 @@ pub async fn put_push_token(state: &AppState, caller: &Caller, input: PushTokenI
         return Err(ApiError::invalid(format!("platform: one of {}", PLATFORMS.join(", "))));
     }
     let hash = auth::token_hash(token);
-    state.db.put_push_token(&caller.id, &hash, token, &input.platform, state.now()).await?;
+    state.db.put_push_token(&caller.id, &caller.session_id, &hash, token, &input.platform, state.now()).await?;
     Ok(())
 }
 

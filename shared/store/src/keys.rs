@@ -19,6 +19,11 @@ pub fn refresh(hash: &str) -> String {
     format!("REFRESH#{hash}")
 }
 pub const REFRESH: &str = "REFRESH";
+/// A device push token's one owner (an account and the login that registered it).
+pub fn push_token_owner(hash: &str) -> String {
+    format!("PUSHTOKEN#{hash}")
+}
+pub const PUSH_TOKEN_OWNER: &str = "OWNER";
 pub fn push_token(hash: &str) -> String {
     format!("PUSH#{hash}")
 }
