@@ -588,17 +588,7 @@ impl Db {
 
     /// Forgets the device tokens a login registered (it signed out).
     pub async fn delete_push_tokens_of_session(&self, account_id: &str, session_id: &str) -> Result<()> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-            .expression_attribute_values(":pk", s(keys::account(account_id)))
-            .expression_attribute_values(":p", s(keys::push_token("")))
-            .consistent_read(true)
-            .send()
-            .await?;
-        for i in out.items() {
+        for i in &self.push_token_items(account_id).await? {
             let of_session = i.get("session_id").and_then(|v| v.as_s().ok()).is_some_and(|v| v == session_id);
             let Some(sk) = i.get(crate::table::SK).and_then(|v| v.as_s().ok()).filter(|_| of_session) else { continue };
             let hash = sk.trim_start_matches(&keys::push_token(""));
@@ -621,6 +611,16 @@ impl Db {
 
     /// The push tokens registered by an account: (token, platform).
     pub async fn list_push_tokens(&self, account_id: &str) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .push_token_items(account_id)
+            .await?
+            .iter()
+            .filter_map(|i| Some((i.get("token")?.as_s().ok()?.clone(), i.get("platform")?.as_s().ok()?.clone())))
+            .collect())
+    }
+
+    /// The account's push-token items (a handful per account: one page).
+    async fn push_token_items(&self, account_id: &str) -> Result<Vec<Item>> {
         let out = self
             .client
             .query()
@@ -631,10 +631,6 @@ impl Db {
             .consistent_read(true)
             .send()
             .await?;
-        Ok(out
-            .items()
-            .iter()
-            .filter_map(|i| Some((i.get("token")?.as_s().ok()?.clone(), i.get("platform")?.as_s().ok()?.clone())))
-            .collect())
+        Ok(out.items.unwrap_or_default())
     }
 }
