@@ -80,7 +80,7 @@ pub async fn create_audio_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> 
         updated_at: now,
     };
     input.apply(state, &admin.id, &mut a).await?;
-    state.db.put_catalog_entry(Catalog::Audio, &a, true).await?;
+    state.db.put_catalog_entry(Catalog::Audio, &a).await?;
     Ok(Reply::created(audio_json(state, &a).await?))
 }
 

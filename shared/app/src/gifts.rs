@@ -105,7 +105,7 @@ pub async fn create_gift(state: &AppState, input: GiftInput) -> ApiResult<Gift> 
         updated_at: now,
     };
     input.apply(&mut g)?;
-    state.db.put_catalog_entry(Catalog::Gift, &g, true).await?;
+    state.db.put_catalog_entry(Catalog::Gift, &g).await?;
     Ok(g)
 }
 

@@ -163,7 +163,7 @@ pub async fn create<T: Master>(state: &AppState, input: T::Input) -> ApiResult<T
     let now = state.now();
     let mut e = T::new(ulid::Ulid::new().to_string(), now);
     e.apply(input, now)?;
-    state.db.put_catalog_entry(T::CATALOG, &e, true).await?;
+    state.db.put_catalog_entry(T::CATALOG, &e).await?;
     Ok(e)
 }
 

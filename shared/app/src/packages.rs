@@ -90,7 +90,7 @@ pub async fn create_coin_package(state: &AppState, input: PackageInput) -> ApiRe
         updated_at: now,
     };
     input.apply(&mut p)?;
-    state.db.put_catalog_entry(Catalog::CoinPackage, &p, true).await?;
+    state.db.put_catalog_entry(Catalog::CoinPackage, &p).await?;
     Ok(p)
 }
 

@@ -166,12 +166,6 @@ pub struct ProfileChanges {
     pub interest_ids: Option<Vec<String>>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct LockoutState {
-    pub window_start: i64,
-    pub failures: i64,
-}
-
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ResetCode {
     pub code_hash: String,
@@ -390,10 +384,6 @@ impl Db {
     }
 
     // ---- login failures ----
-
-    pub async fn get_lockout(&self, account_id: &str) -> Result<LockoutState> {
-        Ok(self.get_as(keys::account(account_id), keys::LOCKOUT).await?.unwrap_or_default())
-    }
 
     /// Reserves one sign-in attempt before the password is checked, in a fixed
     /// window that starts at the first attempt: `false` when `limit` attempts

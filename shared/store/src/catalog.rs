@@ -83,20 +83,20 @@ impl Db {
         Ok(item)
     }
 
-    /// Creates an entry (`exists` if the id is taken) or replaces it (`not_found` if absent).
-    pub async fn put_catalog_entry<T: CatalogEntry>(&self, cat: Catalog, entry: &T, create: bool) -> Result<()> {
+    /// Creates an entry: `exists` if the id is taken (edits go through `update_catalog_entry`).
+    pub async fn put_catalog_entry<T: CatalogEntry>(&self, cat: Catalog, entry: &T) -> Result<()> {
         let res = self
             .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(self.catalog_item(cat, entry)?))
-            .condition_expression(if create { "attribute_not_exists(pk)" } else { "attribute_exists(pk)" })
+            .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
         match res {
             Ok(_) => Ok(()),
             Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                Err(Error::Condition(if create { "exists" } else { "not_found" }))
+                Err(Error::Condition("exists"))
             }
             Err(e) => Err(e.into()),
         }

@@ -22,7 +22,7 @@ mod sessions;
 pub mod table;
 mod wallet;
 
-pub use accounts::{Account, LockoutState, Payer, ProfileChanges, ResetCode, Role};
+pub use accounts::{Account, Payer, ProfileChanges, ResetCode, Role};
 pub use agencies::{Agency, HostApplication, Settlement};
 pub use audit::AuditEntry;
 pub use aws_sdk_dynamodb::Client as DynamoClient;
