@@ -122,9 +122,12 @@ async fn a_user_applies_with_a_code_the_agency_approves_and_the_new_host_goes_li
     app.grant(&admin, &caller, 100).await;
     let call = app.post("/calls", Some(&caller.access), json!({"host_id": u.id})).await;
     assert_eq!(call.status, 201, "{call:?}");
-    let r =
-        app.post(&format!("/calls/{}/accept", call.body["id"].as_str().unwrap()), Some(&host.access), json!({})).await;
+    let call_id = call.body["id"].as_str().unwrap();
+    let r = app.post(&format!("/calls/{call_id}/accept"), Some(&host.access), json!({})).await;
     assert_eq!(r.status, 200, "can take calls: {r:?}");
+    app.state.clock.advance(25_000);
+    let r = app.post(&format!("/calls/{call_id}/end"), Some(&caller.access), json!({})).await;
+    assert_eq!(r.body["billed_minutes"], 1, "{r:?}");
     let dash = app.get("/host/dashboard", &host.access).await;
     assert_eq!((dash.body["earnings_today"].as_i64(), dash.body["call_minutes_today"].as_i64()), (Some(30), Some(1)));
     assert_eq!(dash.body["agency_id"], agency_id.as_str());
@@ -166,6 +169,35 @@ async fn a_rejected_application_keeps_its_reason_and_the_user_may_apply_again() 
         app.post(&format!("/agency/host-applications/{id}/approve"), Some(&admin.access), json!({})).await.status,
         200
     );
+}
+
+#[tokio::test]
+async fn settling_during_a_call_never_takes_the_prepaid_minute_and_the_caller_gets_it_back_in_full() {
+    let app = TestApp::start().await;
+    let Team { owner, host, fan, .. } = team(&app, 10).await;
+    let r = app
+        .call("PUT", "/host/call-settings", Some(&host.access), Some(json!({"price_per_minute": 50, "online": true})))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let call = app.post("/calls", Some(&fan.access), json!({"host_id": host.id})).await;
+    let id = call.body["id"].as_str().unwrap();
+    assert_eq!(app.post(&format!("/calls/{id}/accept"), Some(&host.access), json!({})).await.status, 200);
+    app.state.clock.advance(30_000);
+    for who in [&fan, &host] {
+        assert_eq!(app.post(&format!("/calls/{id}/heartbeat"), Some(&who.access), json!({})).await.status, 200);
+    }
+    app::calls::call_tick(&app.state, app.state.now()).await.unwrap(); // minute 2 prepaid at 30 s
+    assert_eq!(app.wallet(&fan).await.0, 900);
+    // The agency settles the host while minute 2 has not begun: only minute 1 is the host's.
+    let s = app.post(&format!("/agency/hosts/{}/settlements", host.id), Some(&owner.access), json!({})).await;
+    assert_eq!((s.status, s.body["coins"].as_i64()), (201, Some(50)), "{s:?}");
+    app.state.clock.advance(10_000);
+    let end = app.post(&format!("/calls/{id}/end"), Some(&fan.access), json!({})).await;
+    assert_eq!((end.status, end.body["billed_minutes"].as_i64()), (200, Some(1)), "{end:?}");
+    assert_eq!(app.wallet(&fan).await.0, 950, "minute 2 came back in full");
+    assert_eq!(app.wallet(&host).await.1, 0);
+    let (coins, earnings, settled) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!((coins + earnings + settled, settled), (1000, 50), "conservation");
 }
 
 #[tokio::test]
@@ -450,7 +482,7 @@ async fn a_banned_host_takes_no_gifts_or_calls_and_their_running_call_ends_at_th
     app::calls::call_tick(&app.state, app.state.now()).await.unwrap();
     let c = app.get(&format!("/calls/{id}"), &fan.access).await;
     assert_eq!((c.body["state"].as_str(), c.body["end_reason"].as_str()), (Some("ended"), Some("banned")));
-    assert_eq!(c.body["paid_minutes"], 1, "no minute charged for a banned host");
+    assert_eq!(c.body["paid_minutes"], 0, "a banned host earns nothing more: the held minute goes back");
     let g =
         app.post("/admin/gifts", Some(&admin.access), json!({"name": "R", "price_coins": 1, "image_key": "r"})).await;
     let r = app
@@ -458,7 +490,7 @@ async fn a_banned_host_takes_no_gifts_or_calls_and_their_running_call_ends_at_th
         .await;
     assert_eq!(r.status, 404);
     assert_eq!(app.post("/calls", Some(&fan.access), json!({"host_id": h.id})).await.status, 404);
-    assert_eq!(app.wallet(&fan).await.0, 940);
+    assert_eq!((app.wallet(&fan).await.0, app.wallet(&h).await.1), (1000, 0));
 }
 
 #[tokio::test]

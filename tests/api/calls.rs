@@ -105,7 +105,8 @@ async fn a_call_is_accepted_billed_each_minute_and_ended_with_both_ledgers_agree
     let payload = crate::rooms::token_payload(r.body["agora"]["token"].as_str().unwrap());
     assert!(crate::rooms::has_str(&payload, &channel));
     assert_eq!(app.wallet(&caller).await, (90, 0));
-    assert_eq!(app.wallet(&host).await, (0, 10));
+    assert_eq!(app.wallet(&host).await, (0, 0), "minute 1 is held on the call until it has run past the grace");
+    assert_eq!(app.state.db.held_in_calls().await.unwrap(), 10);
     // The caller gets the same channel (and a token of their own) from the call.
     let seen = call_of(&app, &caller, &id).await;
     assert_eq!(seen["agora"]["channel"], channel.as_str());
@@ -115,19 +116,24 @@ async fn a_call_is_accepted_billed_each_minute_and_ended_with_both_ledgers_agree
     heartbeat(&app, &caller, &host, &id).await;
     tick(&app).await;
     assert_eq!(app.wallet(&caller).await.0, 80, "minute 2 is prepaid when due within the coming minute");
+    assert_eq!(app.wallet(&host).await.1, 10, "minute 1, begun, is the host's; minute 2 is held");
+    assert_eq!(call_of(&app, &caller, &id).await["billed_minutes"], 1);
     tick(&app).await;
     assert_eq!(app.wallet(&caller).await.0, 80, "a second run in the same minute charges nothing");
     app.state.clock.advance(60 * SEC);
     heartbeat(&app, &caller, &host, &id).await;
     tick(&app).await;
     assert_eq!(app.wallet(&caller).await.0, 70);
+    let (coins, earnings, _) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!(coins + earnings + app.state.db.held_in_calls().await.unwrap(), 100, "conservation mid-call");
 
     app.state.clock.advance(10 * SEC);
     let r = act(&app, &caller, &id, "end").await;
     assert_eq!(r.status, 200, "{r:?}");
     // 100 s is two started minutes: the prepaid third, not begun, comes back.
     assert_eq!((r.body["state"].as_str(), r.body["paid_minutes"].as_i64()), (Some("ended"), Some(2)));
-    assert_eq!((r.body["total_coins"].as_i64(), r.body["duration_secs"].as_i64()), (Some(20), Some(100)));
+    assert_eq!((r.body["billed_minutes"].as_i64(), r.body["total_coins"].as_i64()), (Some(2), Some(20)));
+    assert_eq!(r.body["duration_secs"].as_i64(), Some(100));
     assert_eq!(r.body["end_reason"], "ended_by_caller");
     let again = act(&app, &host, &id, "end").await;
     assert_eq!((again.status, again.body["paid_minutes"].as_i64()), (200, Some(2)), "ending twice is harmless");
@@ -140,32 +146,33 @@ async fn a_call_is_accepted_billed_each_minute_and_ended_with_both_ledgers_agree
     let paid = of_type(&paid, "call_charge");
     let earned = ledger(&app, &host).await;
     let earned = of_type(&earned, "call_earning");
-    assert_eq!(paid.len(), 3);
-    assert_eq!(earned.len(), 3);
     let after: Vec<i64> = paid.iter().map(|e| e["balance_after"].as_i64().unwrap()).collect();
     assert_eq!(after, vec![70, 80, 90], "newest first, exact balances");
+    let minutes: Vec<(i64, i64, i64)> = earned
+        .iter()
+        .map(|e| (e["minute"].as_i64().unwrap(), e["quantity"].as_i64().unwrap(), e["amount"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(minutes, vec![(2, 1, PRICE), (1, 1, PRICE)], "each minute earned once, as it began");
     let back = ledger(&app, &caller).await;
     let back = of_type(&back, "call_refund");
     assert_eq!((back.len(), back[0]["amount"].as_i64(), back[0]["balance_after"].as_i64()), (1, Some(10), Some(80)));
-    let taken = ledger(&app, &host).await;
-    let taken = of_type(&taken, "call_refund");
-    assert_eq!(
-        (taken.len(), taken[0]["amount"].as_i64(), taken[0].get("balance_after")),
-        (1, Some(-10), None),
-        "the host side is applied with ADD: no balance_after"
-    );
-    for (p, e) in paid.iter().zip(&earned) {
-        assert_eq!((p["amount"].as_i64(), e["amount"].as_i64()), (Some(-PRICE), Some(PRICE)));
-        assert_eq!((p["call_id"].as_str(), e["call_id"].as_str()), (Some(id.as_str()), Some(id.as_str())));
-        assert_eq!(p["minute"], e["minute"]);
+    assert!(of_type(&ledger(&app, &host).await, "call_refund").is_empty(), "the refund came from the call's hold");
+    for p in &paid {
+        assert_eq!((p["amount"].as_i64(), p["call_id"].as_str()), (Some(-PRICE), Some(id.as_str())));
         assert_eq!(p["counterparty_id"], host.id.as_str());
+    }
+    for e in &earned {
+        assert_eq!(
+            (e["call_id"].as_str(), e["counterparty_id"].as_str()),
+            (Some(id.as_str()), Some(caller.id.as_str()))
+        );
     }
     // Both parties are free again.
     let next = ring(&app, &caller, &host).await;
     assert_eq!(next.status, 201, "{next:?}");
     // Conservation: what was granted is what the accounts hold.
     let (coins, earnings, settled) = app.state.db.sum_balances().await.unwrap();
-    assert_eq!(settled, 0, "nothing settled here");
+    assert_eq!((settled, app.state.db.held_in_calls().await.unwrap()), (0, 0), "nothing settled, nothing held");
     assert_eq!(coins + earnings, 100);
 }
 
@@ -368,7 +375,7 @@ async fn ten_ticks_at_once_charge_each_minute_once() {
     for (c, h, id) in &calls {
         assert_eq!(call_of(&app, c, id).await["paid_minutes"], 2);
         assert_eq!(app.wallet(c).await.0, 1000 - 2 * 60);
-        assert_eq!(app.wallet(h).await.1, 2 * 60);
+        assert_eq!(app.wallet(h).await.1, 60, "minute 1 earned, minute 2 held");
         assert_eq!(of_type(&ledger(&app, c).await, "call_charge").len(), 2);
     }
 }
@@ -434,22 +441,62 @@ async fn running_out_of_coins_mid_call_warns_then_ends_it_at_the_paid_time() {
 }
 
 #[tokio::test]
-async fn a_silent_party_drops_the_call_without_a_further_charge() {
+async fn a_dropped_call_is_billed_up_to_the_silent_partys_last_heartbeat_plus_one_interval_and_never_prepaid() {
     let app = TestApp::start().await;
     let (caller, host) = parties(&app, 100).await;
     let id = active(&app, &caller, &host).await;
     app.state.clock.advance(30 * SEC);
-    heartbeat(&app, &caller, &host, &id).await;
-    tick(&app).await; // minute 2, paid until 120 s
+    heartbeat(&app, &caller, &host, &id).await; // the host's last heartbeat, at 30 s
+    tick(&app).await; // minute 2 prepaid, paid until 120 s
+    assert_eq!(app.wallet(&caller).await.0, 80);
     app.state.clock.advance(60 * SEC);
-    assert_eq!(act(&app, &caller, &id, "heartbeat").await.status, 200); // the host went quiet at 30 s
+    assert_eq!(act(&app, &caller, &id, "heartbeat").await.status, 200);
+    tick(&app).await; // 90 s: minute 3 is due within the minute, but the host is silent
+    assert_eq!(app.wallet(&caller).await.0, 80, "no minute is prepaid for a call with a silent party");
+    assert_eq!(call_of(&app, &caller, &id).await["paid_minutes"], 2);
     app.state.clock.advance(35 * SEC);
-    tick(&app).await; // 125 s: 95 s without the host
+    assert_eq!(act(&app, &caller, &id, "heartbeat").await.status, 200);
+    let report = tick(&app).await; // 125 s: 95 s without the host
+    assert_eq!(app::calls::TickReport::get(&report.dropped), 1);
     let c = call_of(&app, &caller, &id).await;
     assert_eq!((c["state"].as_str(), c["end_reason"].as_str()), (Some("ended"), Some("dropped")));
-    assert_eq!((c["paid_minutes"].as_i64(), c["duration_secs"].as_i64()), (Some(2), Some(120)));
-    assert_eq!(app.wallet(&caller).await.0, 80);
+    // Billed up to 30 s + 30 s = 60 s: one minute. Minute 2 began after the host fell silent: back.
+    assert_eq!((c["paid_minutes"].as_i64(), c["billed_minutes"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(c["duration_secs"].as_i64(), Some(60));
+    assert_eq!((app.wallet(&caller).await.0, app.wallet(&host).await.1), (90, 10));
     assert_eq!(ring(&app, &caller, &host).await.status, 201, "both parties are free");
+}
+
+#[tokio::test]
+async fn a_call_ending_within_the_connection_grace_costs_nothing_and_earns_nothing() {
+    let app = TestApp::start().await;
+    let (caller, host) = parties(&app, 100).await;
+    // Ended by the host 19 s in, after a tick prepaid minute 2: both minutes go back.
+    let id = active(&app, &caller, &host).await;
+    app.state.clock.advance(15 * SEC);
+    tick(&app).await;
+    assert_eq!(app.wallet(&caller).await.0, 80, "minute 2 is due within the coming minute");
+    assert_eq!(app.wallet(&host).await.1, 0, "nothing is earned within the grace");
+    app.state.clock.advance(4 * SEC);
+    let r = act(&app, &host, &id, "end").await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(
+        (r.body["billed_minutes"].as_i64(), r.body["paid_minutes"].as_i64(), r.body["total_coins"].as_i64()),
+        (Some(0), Some(0), Some(0))
+    );
+    assert_eq!((app.wallet(&caller).await, app.wallet(&host).await), ((100, 0), (0, 0)));
+    let back = of_type(&ledger(&app, &caller).await, "call_refund").into_iter().cloned().collect::<Vec<_>>();
+    assert_eq!((back.len(), back[0]["quantity"].as_i64(), back[0]["amount"].as_i64()), (1, Some(2), Some(20)));
+    // Past the grace the begun minute is billed.
+    app.state.clock.advance(SEC);
+    let id = active(&app, &caller, &host).await;
+    app.state.clock.advance(25 * SEC);
+    let r = act(&app, &caller, &id, "end").await;
+    assert_eq!((r.body["billed_minutes"].as_i64(), r.body["total_coins"].as_i64()), (Some(1), Some(PRICE)));
+    assert_eq!((app.wallet(&caller).await.0, app.wallet(&host).await.1), (90, 10));
+    let dash = app.get("/host/dashboard", &host.access).await;
+    assert_eq!((dash.body["earnings_today"].as_i64(), dash.body["call_minutes_today"].as_i64()), (Some(10), Some(1)));
+    assert_eq!(app.state.db.held_in_calls().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -495,25 +542,14 @@ async fn a_tick_that_stopped_half_way_is_finished_by_the_next_without_charging_t
     let app = TestApp::start().await;
     let calls = calls_30s_in(&app, 3).await;
     // The crashed run got as far as charging the first call's minute 2.
-    let (c, h, id) = &calls[0];
+    let (c, _, id) = &calls[0];
     let call = app.state.db.get_call(id).await.unwrap().unwrap();
     let now = app.state.now();
-    let caller_coins = 1000 - 60;
-    let changes = [
-        store::WalletChange::exact(
-            caller_coins,
-            app::wallet::new_entry(&c.id, "call_charge", store::Balance::Coins, -60, None, now),
-        ),
-        store::WalletChange::add(app::wallet::new_entry(
-            &h.id,
-            "call_earning",
-            store::Balance::Earnings,
-            60,
-            None,
-            now,
-        )),
-    ];
-    app.state.db.charge_call_minute(&call, &changes).await.unwrap();
+    let charge = store::WalletChange::exact(
+        1000 - 60,
+        app::wallet::new_entry(&c.id, "call_charge", store::Balance::Coins, -60, None, now),
+    );
+    app.state.db.charge_call_minute(&call, &charge, None).await.unwrap();
     let report = tick(&app).await;
     assert_eq!(app::calls::TickReport::get(&report.charged_minutes), 2, "only the two calls it had not reached");
     for (c, _, id) in &calls {

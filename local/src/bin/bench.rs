@@ -119,15 +119,25 @@ async fn tick_bench(sdk: &aws_config::SdkConfig, n: usize) {
                 let mut c = c.clone();
                 c.paid_minutes = 2;
                 c.paid_until = c.paid_until.map(|p| p + 60_000);
+                c.earned_minutes = 1;
                 let coins = CALLER_COINS - 2 * CALL_PRICE;
-                let changes = [
-                    WalletChange::exact(
-                        coins,
-                        new_entry(&c.caller_id, "call_charge", Balance::Coins, -CALL_PRICE, None, now),
-                    ),
-                    WalletChange::add(new_entry(&c.host_id, "call_earning", Balance::Earnings, CALL_PRICE, None, now)),
-                ];
-                state.db.charge_call_minute(&c, &changes).await.unwrap();
+                let charge = WalletChange::exact(
+                    coins,
+                    new_entry(&c.caller_id, "call_charge", Balance::Coins, -CALL_PRICE, None, now),
+                );
+                // Minute 2 has begun: passed on to the host, as the tick does.
+                let release = store::Release {
+                    earned_minutes: 2,
+                    change: WalletChange::add(new_entry(
+                        &c.host_id,
+                        "call_earning",
+                        Balance::Earnings,
+                        CALL_PRICE,
+                        None,
+                        now,
+                    )),
+                };
+                state.db.charge_call_minute(&c, &charge, Some(&release)).await.unwrap();
             }
         })
         .await;

@@ -6,8 +6,11 @@
 //! or has started (when a party ends the call). A caller who cannot pay has the
 //! call ended at `paid_until`. Each minute is one transaction conditioned on
 //! `paid_minutes` as read, so ticks running twice, late or at once charge it once.
-//! A call that ends before a prepaid minute starts gets that minute back in the
-//! ending transaction (`call_refund`): never charged for time after the end.
+//! Paid coins are held on the call and pass to the host's earnings only once
+//! their minute has begun past the connection grace, so a settlement never
+//! takes a minute that may go back; the ending transaction gives the caller
+//! back the rest (`call_refund`): none for time after the end, none within the
+//! grace, none past a silent party's last heartbeat plus one interval.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -17,7 +20,7 @@ use integrations::agora::RtcRole;
 use integrations::notify::Notification;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use store::{Account, Balance, Call, CallState, NewCall, Payer, Role, WalletChange};
+use store::{Account, Balance, Call, CallState, NewCall, Payer, Release, Role, WalletChange};
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply, list_reply};
@@ -30,6 +33,11 @@ pub const MINUTE_MS: i64 = 60_000;
 pub const RING_TIMEOUT_MS: i64 = 45_000;
 /// No heartbeat from a party this long: the call dropped.
 pub const HEARTBEAT_TIMEOUT_MS: i64 = 90_000;
+/// Parties send a heartbeat about this often while a call is active.
+pub const HEARTBEAT_INTERVAL_MS: i64 = 30_000;
+/// A party not heard from for this long is silent: no minute is prepaid, and
+/// the call is billed only up to its last heartbeat plus one interval.
+pub const SILENT_AFTER_MS: i64 = 45_000;
 /// Warn the caller when the coins cover fewer minutes than this.
 pub const LOW_BALANCE_MINUTES: i64 = 2;
 pub const MAX_PRICE_PER_MINUTE: i64 = 100_000;
@@ -52,6 +60,7 @@ pub fn call_json(c: &Call) -> Value {
         "state": c.state,
         "price_per_minute": c.price_per_minute,
         "paid_minutes": c.paid_minutes,
+        "billed_minutes": c.earned_minutes,
         "total_coins": c.total_coins(),
         "created_at": views::time(c.created_at),
         "accepted_at": c.accepted_at.map(views::time),
@@ -154,6 +163,7 @@ pub async fn start_call(
             state: CallState::Ringing,
             price_per_minute: price,
             paid_minutes: 0,
+            earned_minutes: 0,
             paid_until: None,
             created_at: now,
             accepted_at: None,
@@ -248,26 +258,13 @@ fn call_token_secs(call: &Call, caller_coins: i64, now: i64) -> i64 {
     (paid_secs + affordable * 60 + TOKEN_MARGIN_SECS).min(ROOM_TOKEN_SECS)
 }
 
-fn minute_entries(call: &Call, caller: &Payer, minute: i64, now: i64) -> [WalletChange; 2] {
-    let host_id = &call.host_id;
-    let price = call.price_per_minute;
-    let describe = |mut e: store::LedgerEntry, other: &str| {
-        e.counterparty_id = Some(other.to_string());
-        e.call_id = Some(call.id.clone());
-        e.minute = Some(minute);
-        e
-    };
-    [
-        WalletChange::exact(
-            caller.coins,
-            describe(new_entry(&caller.id, "call_charge", Balance::Coins, -price, None, now), host_id),
-        ),
-        // The host is credited with ADD: a crowd of callers never retries on each other.
-        WalletChange::add(describe(
-            new_entry(host_id, "call_earning", Balance::Earnings, price, None, now),
-            &caller.id,
-        )),
-    ]
+/// The caller's side of minute `minute`: coins down, held on the call.
+fn charge_entry(call: &Call, caller: &Payer, minute: i64, now: i64) -> WalletChange {
+    let mut e = new_entry(&caller.id, "call_charge", Balance::Coins, -call.price_per_minute, None, now);
+    e.counterparty_id = Some(call.host_id.clone());
+    e.call_id = Some(call.id.clone());
+    e.minute = Some(minute);
+    WalletChange::exact(caller.coins, e)
 }
 
 /// Minutes begun by `at` (at least the first).
@@ -276,26 +273,41 @@ fn started_minutes(call: &Call, at: i64) -> i64 {
     ((elapsed + MINUTE_MS - 1) / MINUTE_MS).max(1)
 }
 
-/// Returns `minutes` prepaid minutes: caller coins up, host earnings down.
-fn refund_entries(call: &Call, caller: &Payer, minutes: i64, now: i64) -> [WalletChange; 2] {
-    let host_id = &call.host_id;
-    let amount = minutes * call.price_per_minute;
-    let describe = |mut e: store::LedgerEntry, other: &str| {
-        e.counterparty_id = Some(other.to_string());
+/// Up to when the call counts as connected at `now`: now, or, while a party
+/// is silent, that party's last heartbeat plus one heartbeat interval.
+fn connected_until(call: &Call, now: i64) -> i64 {
+    let last_seen = call.caller_seen_at.unwrap_or(now).min(call.host_seen_at.unwrap_or(now));
+    if now - last_seen > SILENT_AFTER_MS { (last_seen + HEARTBEAT_INTERVAL_MS).min(now) } else { now }
+}
+
+/// Of the paid minutes, those the caller owes for good at `at`: the ones
+/// begun by then, none while the connection grace runs.
+fn billable_minutes(call: &Call, at: i64, grace_ms: i64) -> i64 {
+    if at - call.accepted_at.unwrap_or(at) < grace_ms { 0 } else { started_minutes(call, at).min(call.paid_minutes) }
+}
+
+/// Passes the call's held minutes up to `earned` on to the host (ADD: a
+/// crowd of callers never retries on each other).
+fn release_to(call: &Call, earned: i64, now: i64) -> Option<Release> {
+    let minutes = earned - call.earned_minutes;
+    (minutes > 0).then(|| {
+        let amount = minutes * call.price_per_minute;
+        let mut e = new_entry(&call.host_id, "call_earning", Balance::Earnings, amount, None, now);
+        e.counterparty_id = Some(call.caller_id.clone());
         e.call_id = Some(call.id.clone());
+        e.minute = Some(call.earned_minutes + 1);
         e.quantity = Some(minutes);
-        e
-    };
-    [
-        WalletChange::exact(
-            caller.coins,
-            describe(new_entry(&caller.id, "call_refund", Balance::Coins, amount, None, now), host_id),
-        ),
-        WalletChange::add(describe(
-            new_entry(host_id, "call_refund", Balance::Earnings, -amount, None, now),
-            &caller.id,
-        )),
-    ]
+        Release { earned_minutes: earned, change: WalletChange::add(e) }
+    })
+}
+
+/// Gives the caller back `minutes` held minutes.
+fn refund_entry(call: &Call, caller: &Payer, minutes: i64, now: i64) -> WalletChange {
+    let mut e = new_entry(&caller.id, "call_refund", Balance::Coins, minutes * call.price_per_minute, None, now);
+    e.counterparty_id = Some(call.host_id.clone());
+    e.call_id = Some(call.id.clone());
+    e.quantity = Some(minutes);
+    WalletChange::exact(caller.coins, e)
 }
 
 async fn warn_if_low(state: &AppState, call: &Call, coins_left: i64) {
@@ -335,7 +347,7 @@ pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: O
         if caller.coins < call.price_per_minute {
             return Err(insufficient(call.price_per_minute, caller.coins));
         }
-        let changes = minute_entries(&call, &Payer::from(&caller), 1, now);
+        let charge = charge_entry(&call, &Payer::from(&caller), 1, now);
         let mut active = call.clone();
         active.state = CallState::Active;
         active.accepted_at = Some(now);
@@ -351,7 +363,7 @@ pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: O
         }));
         let record = idem.map(|i| (i, i.record(&reply, now)));
         let idempotency = record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r));
-        state.db.accept_call(&call, now, &changes, idempotency).await.map_err(call_error)?;
+        state.db.accept_call(&call, now, &charge, idempotency).await.map_err(call_error)?;
         warn_if_low(state, &active, coins_left).await;
         Ok(reply)
     })
@@ -404,7 +416,7 @@ pub async fn end_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let now = state.now();
     let reason = if party == Party::Caller { "ended_by_caller" } else { "ended_by_host" };
     let report = TickReport::default();
-    let call = settle(state, call, None, now, now - 1, Some(reason), &report).await?;
+    let call = settle(state, call, None, now, false, Some(reason), &report).await?;
     Ok(Reply::ok(call_json(&call)))
 }
 
@@ -450,82 +462,88 @@ impl TickReport {
     }
 }
 
-/// Brings one active call up to date at `now`: ends it when a party stopped
-/// sending heartbeats (no charge), charges every minute that starts at or
-/// before `charge_upto` while the caller can pay, ends it at `paid_until` when
-/// the caller cannot pay a minute that has started, and, with `end_reason`,
-/// ends it now. `accounts`: (caller, host) as read with the call, if at hand;
-/// the tick reads only callers (`host: None`): a charge or refund is guarded by
-/// the host's own conditions, and a refusal there re-reads both.
+/// Brings one active call up to date at `now`. While both parties are
+/// heard from it charges every minute begun (with `prepay`, also the one due
+/// within the coming minute) while the caller can pay, and passes begun
+/// minutes past the grace on to the host; with a silent party it charges only
+/// up to that party's last heartbeat plus one interval and never prepays. It
+/// ends the call when a party has been silent past the timeout (`dropped`),
+/// when the caller cannot pay a minute that has begun (at the paid time), when
+/// a party is banned or gone, and, with `end_reason`, now. Ending keeps the
+/// minutes begun by the end (none within the grace) and gives the rest back.
+/// `accounts`: (caller, host) as read with the call, if at hand; the tick
+/// reads only callers (`host: None`): a refusal re-reads both.
 async fn settle(
     state: &AppState,
     mut call: Call,
     mut accounts: Option<(Payer, Option<Account>)>,
     now: i64,
-    charge_upto: i64,
+    prepay: bool,
     end_reason: Option<&str>,
     report: &TickReport,
 ) -> ApiResult<Call> {
+    let grace = state.config.call_grace_secs * 1000;
+    // Set when a re-read found a party gone (accounts are never deleted today).
+    let mut gone = false;
     let mut retry = store::retry::Retry::default();
     while retry.attempt().await {
         if call.state != CallState::Active {
             return Ok(call);
         }
         let paid_until = call.paid_until.unwrap_or(now);
+        let until = connected_until(&call, now);
         let last_seen = call.caller_seen_at.unwrap_or(now).min(call.host_seen_at.unwrap_or(now));
-        let ending = if now - last_seen > HEARTBEAT_TIMEOUT_MS {
-            Some((now.min(paid_until), "dropped"))
-        } else if paid_until > charge_upto {
-            match end_reason {
-                Some(r) => Some((now.min(paid_until), r)),
-                None => return Ok(call),
-            }
-        } else {
-            None
-        };
-        let ending = match ending {
-            Some(e) => Some(e),
-            None => {
-                if accounts.is_none() {
-                    accounts = read_parties(state, &call).await?;
-                }
-                match &accounts {
-                    None => Some((now.min(paid_until), "account_gone")),
-                    Some((caller, host)) if caller.banned || host.as_ref().is_some_and(|h| h.banned) => {
-                        Some((now.min(paid_until), "banned"))
-                    }
-                    Some((caller, _)) if caller.coins < call.price_per_minute => {
-                        if paid_until <= now || end_reason.is_some() {
-                            Some((paid_until.min(now), "insufficient_coins"))
-                        } else {
-                            // The paid minute still runs; the next tick ends it unless topped up.
-                            return Ok(call);
-                        }
-                    }
-                    Some(_) => None,
-                }
-            }
-        };
-        if let Some((at, reason)) = ending {
-            // Prepaid minutes that never started go back: never charged for time after the end.
-            let started = started_minutes(&call, at).min(call.paid_minutes);
-            let unstarted = call.paid_minutes - started;
-            if unstarted > 0 && accounts.is_none() {
+        let charge_upto = if prepay && until == now { now + MINUTE_MS } else { until - 1 };
+        let mut ending = None;
+        if paid_until <= charge_upto {
+            if accounts.is_none() {
                 accounts = read_parties(state, &call).await?;
+                gone = accounts.is_none();
+            }
+            match &accounts {
+                None => ending = Some((until.min(paid_until), "account_gone")),
+                Some((caller, host)) if caller.banned || host.as_ref().is_some_and(|h| h.banned) => {
+                    ending = Some((until.min(paid_until), "banned"))
+                }
+                Some((caller, _)) if caller.coins < call.price_per_minute => {
+                    if paid_until > now && end_reason.is_none() {
+                        // The paid minute still runs; the next tick ends it unless topped up.
+                        return Ok(call);
+                    }
+                    ending = Some((paid_until.min(until), "insufficient_coins"));
+                }
+                Some(_) => {}
+            }
+        } else if now - last_seen > HEARTBEAT_TIMEOUT_MS {
+            ending = Some((until.min(paid_until), "dropped"));
+        } else if let Some(reason) = end_reason {
+            ending = Some((until.min(paid_until), reason));
+        } else {
+            return Ok(call);
+        }
+        if let Some((at, reason)) = ending {
+            let mut kept = billable_minutes(&call, at, grace).max(call.earned_minutes);
+            if kept < call.paid_minutes && accounts.is_none() {
+                accounts = read_parties(state, &call).await?;
+                gone = accounts.is_none();
+            }
+            let release = match &accounts {
+                // A banned host (or one no longer a host) earns nothing more: the held minutes go back.
+                Some((_, Some(h))) if h.banned || h.role != Role::Host => None,
+                _ if gone => None,
+                _ => release_to(&call, kept, now),
+            };
+            if release.is_none() {
+                kept = call.earned_minutes;
             }
             let refund = match &accounts {
-                // (Earnings already settled away keep the minute charged rather than go negative:
-                // the refund's own condition checks that when the host was not read.)
-                Some((caller, host))
-                    if unstarted > 0
-                        && host.as_ref().is_none_or(|h| h.earnings >= unstarted * call.price_per_minute) =>
-                {
-                    Some(refund_entries(&call, caller, unstarted, now))
+                Some((caller, _)) if kept < call.paid_minutes => {
+                    Some(refund_entry(&call, caller, call.paid_minutes - kept, now))
                 }
                 _ => None,
             };
-            let kept = if refund.is_some() { started } else { call.paid_minutes };
-            match state.db.end_call(&call, at, reason, kept, refund.as_ref()).await {
+            let end = store::CallEnd { at, reason, kept, release: release.as_ref(), refund: refund.as_ref() };
+            match state.db.end_call(&call, &end).await {
                 Ok(()) => {
                     TickReport::add(if reason == "dropped" { &report.dropped } else { &report.ended });
                     call.state = CallState::Ended;
@@ -533,45 +551,43 @@ async fn settle(
                     call.end_reason = Some(reason.into());
                     call.paid_until = call.accepted_at.map(|a| a + kept * MINUTE_MS);
                     call.paid_minutes = kept;
+                    call.earned_minutes = kept;
                     return Ok(call);
                 }
                 Err(store::Error::Condition("call_changed")) => {
                     call = state.db.get_call(&call.id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
-                    continue;
                 }
-                Err(store::Error::Condition("balance_changed")) => {
-                    // Re-read both: a host whose earnings no longer cover the refund keeps the minute.
+                Err(store::Error::Condition("balance_changed" | "account_banned")) => {
                     accounts = read_parties(state, &call).await?;
-                    continue;
+                    gone = accounts.is_none();
                 }
                 Err(e) => return Err(e.into()),
             }
+            continue;
         }
         let (caller, _) = accounts.as_ref().expect("read above");
         let minute = call.paid_minutes + 1;
-        let changes = minute_entries(&call, caller, minute, now);
-        match state.db.charge_call_minute(&call, &changes).await {
+        let charge = charge_entry(&call, caller, minute, now);
+        let release = release_to(&call, billable_minutes(&call, until, grace), now);
+        match state.db.charge_call_minute(&call, &charge, release.as_ref()).await {
             Ok(()) => {
                 TickReport::add(&report.charged_minutes);
                 call.paid_minutes = minute;
                 call.paid_until = Some(paid_until + MINUTE_MS);
+                if let Some(r) = &release {
+                    call.earned_minutes = r.earned_minutes;
+                }
                 let (mut caller, host) = accounts.take().expect("read above");
                 caller.coins -= call.price_per_minute;
                 warn_if_low(state, &call, caller.coins).await;
-                // The host's earnings moved by an ADD: no longer known.
-                accounts = Some((
-                    caller,
-                    host.map(|mut h| {
-                        h.earnings += call.price_per_minute;
-                        h
-                    }),
-                ));
+                accounts = Some((caller, host));
             }
             Err(store::Error::Condition("call_changed")) => {
                 call = state.db.get_call(&call.id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
             }
             Err(store::Error::Condition("balance_changed" | "account_banned")) => {
                 accounts = read_parties(state, &call).await?;
+                gone = accounts.is_none();
             }
             Err(e) => return Err(e.into()),
         }
@@ -637,7 +653,7 @@ pub async fn call_tick(state: &AppState, now: i64) -> ApiResult<TickReport> {
                     .for_each_concurrent(None, |c| {
                         let pair = find(&c.caller_id).map(|caller| (caller, None));
                         async move {
-                            if let Err(e) = settle(state, c.clone(), pair, now, now + MINUTE_MS, None, report).await {
+                            if let Err(e) = settle(state, c.clone(), pair, now, true, None, report).await {
                                 TickReport::add(&report.failed);
                                 tracing::error!(call_id = %c.id, error = %e.message, "settling a call failed");
                             }

@@ -29,6 +29,8 @@ pub struct Config {
     pub settlement_currency: String,
     /// A newly approved host's call price until they set their own.
     pub default_call_price: i64,
+    /// A call ending this soon after it was accepted costs nothing (peers bill only connected calls).
+    pub call_grace_secs: i64,
     /// Firebase service-account JSON (Secrets Manager): chat tokens and FCM.
     pub firebase_service_account: Option<String>,
     /// `log`: pushes are logged, not sent (the local stack without credentials).
@@ -75,6 +77,7 @@ impl Config {
             coin_value_minor: 1,
             settlement_currency: "INR".into(),
             default_call_price: 60,
+            call_grace_secs: 20,
             firebase_service_account: None,
             push_log_only: true,
             fcm_base_url: None,
@@ -128,6 +131,7 @@ impl Config {
         c.platform_fee_percent = number("PLATFORM_FEE_PERCENT", c.platform_fee_percent, 0..=100)?;
         c.coin_value_minor = number("COIN_VALUE_MINOR", c.coin_value_minor, 1..=1_000_000)?;
         c.default_call_price = number("DEFAULT_CALL_PRICE", c.default_call_price, 1..=100_000)?;
+        c.call_grace_secs = number("CALL_GRACE_SECS", c.call_grace_secs, 0..=59)?;
         c.firebase_service_account = var("FIREBASE_SERVICE_ACCOUNT").ok().filter(|v| !v.trim().is_empty());
         c.push_log_only = match var("PUSH_MODE").as_deref() {
             Ok("log") => true,

@@ -43,9 +43,15 @@ pub struct Call {
     pub host_id: String,
     pub state: CallState,
     pub price_per_minute: i64,
-    /// Minutes charged so far (prepaid: the current minute included).
+    /// Minutes charged to the caller so far (prepaid: the current minute included).
     #[serde(default)]
     pub paid_minutes: i64,
+    /// Minutes passed on to the host's earnings: started, past the connection
+    /// grace. The rest of the paid minutes are held on the call (escrow) until
+    /// they start (then earned) or the call ends first (then refunded): a
+    /// settlement never takes a minute that may still go back.
+    #[serde(default)]
+    pub earned_minutes: i64,
     /// `accepted_at + paid_minutes × 60 s`: when the next minute is due.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_until: Option<i64>,
@@ -70,6 +76,11 @@ impl Call {
     /// Coins charged so far.
     pub fn total_coins(&self) -> i64 {
         self.paid_minutes * self.price_per_minute
+    }
+
+    /// Coins paid by the caller and not yet the host's: held on the call.
+    pub fn held_coins(&self) -> i64 {
+        (self.paid_minutes - self.earned_minutes) * self.price_per_minute
     }
 }
 
@@ -190,14 +201,14 @@ impl Db {
     }
 
     /// Accepts a ringing call: both parties marked busy, the first minute
-    /// charged (`changes`: caller coins, host earnings), the call active.
+    /// charged to the caller (`charge`) and held on the call, the call active.
     /// `call_not_ringing`, `caller_busy`, `host_busy`, `balance_changed`,
-    /// `account_banned`, `idempotent_replay`.
+    /// `account_banned` (either party), `idempotent_replay`.
     pub async fn accept_call(
         &self,
         c: &Call,
         now: i64,
-        changes: &[WalletChange; 2],
+        charge: &WalletChange,
         idempotency: Option<(&str, &str, &IdempotentReply)>,
     ) -> Result<()> {
         let paid_until = now + 60_000;
@@ -211,14 +222,15 @@ impl Db {
             call_key_update(
                 self,
                 &c.id,
-                "SET #state = :active, accepted_at = :now, paid_minutes = :one, paid_until = :until, \
-                 caller_seen_at = :now, host_seen_at = :now, gsi1pk = :gpk, gsi1sk = :gsk",
+                "SET #state = :active, accepted_at = :now, paid_minutes = :one, earned_minutes = :zero, \
+                 paid_until = :until, caller_seen_at = :now, host_seen_at = :now, gsi1pk = :gpk, gsi1sk = :gsk",
             )
             .when("#state = :ringing")
             .val(":active", s(CallState::Active.as_str()))
             .val(":ringing", s(CallState::Ringing.as_str()))
             .val(":now", n(now))
             .val(":one", n(1))
+            .val(":zero", n(0))
             .val(":until", n(paid_until))
             .val(":gpk", gpk)
             .val(":gsk", gsk)
@@ -230,83 +242,106 @@ impl Db {
                 .val(":call", s(&c.id))
                 .because("call_not_ringing"),
             Action::delete(self, keys::account(&c.host_id), &keys::incoming(&c.id)).because("call_not_ringing"),
+            Action::check(self, keys::account(&c.host_id), keys::PROFILE)
+                .when("#role = :host AND NOT (banned = :true)")
+                .name("#role", "role")
+                .val(":host", s("host"))
+                .val(":true", AttributeValue::Bool(true))
+                .because("account_banned"),
         ];
-        items.extend(self.wallet_items_counting(
-            changes,
-            &[&c.caller_id, &c.host_id],
-            &[(&c.host_id, "call_minutes", 1)],
-        )?);
+        items.extend(self.wallet_items(std::slice::from_ref(charge), &[&c.caller_id])?);
         if let Some((account, key, reply)) = idempotency {
             items.push(self.idempotency_item(account, key, reply)?);
         }
         self.transact(items).await
     }
 
-    /// Prepays the next minute of an active call: `call_changed` when the call
-    /// is no longer active with `paid_minutes` as read, `balance_changed`,
-    /// `account_banned` (the caller).
-    pub async fn charge_call_minute(&self, c: &Call, changes: &[WalletChange; 2]) -> Result<()> {
+    /// Prepays the next minute of an active call (`charge`: the caller's
+    /// coins, held on the call) and passes started minutes on to the host
+    /// (`release`: host earnings, up to `earned` minutes). `call_changed` when
+    /// the call is no longer active with `paid_minutes` as read,
+    /// `balance_changed` (or a banned party), `account_banned` (a banned host).
+    pub async fn charge_call_minute(&self, c: &Call, charge: &WalletChange, release: Option<&Release>) -> Result<()> {
         let paid_until = c.paid_until.unwrap_or_default() + 60_000;
+        let earned = release.map_or(c.earned_minutes, |r| r.earned_minutes);
         let mut items = vec![
-            call_key_update(self, &c.id, "SET paid_minutes = :next, paid_until = :until, gsi1sk = :gsk")
-                .when("#state = :active AND paid_minutes = :paid")
-                .val(":active", s(CallState::Active.as_str()))
-                .val(":paid", n(c.paid_minutes))
-                .val(":next", n(c.paid_minutes + 1))
-                .val(":until", n(paid_until))
-                .val(":gsk", s(keys::by_time(paid_until, &c.id)))
-                .because("call_changed"),
+            call_key_update(
+                self,
+                &c.id,
+                "SET paid_minutes = :next, earned_minutes = :earned, paid_until = :until, gsi1sk = :gsk",
+            )
+            .when("#state = :active AND paid_minutes = :paid")
+            .val(":active", s(CallState::Active.as_str()))
+            .val(":paid", n(c.paid_minutes))
+            .val(":next", n(c.paid_minutes + 1))
+            .val(":earned", n(earned))
+            .val(":until", n(paid_until))
+            .val(":gsk", s(keys::by_time(paid_until, &c.id)))
+            .because("call_changed"),
         ];
-        items.extend(self.wallet_items_counting(
-            changes,
-            &[&c.caller_id, &c.host_id],
-            &[(&c.host_id, "call_minutes", 1)],
-        )?);
+        items.extend(self.wallet_items(std::slice::from_ref(charge), &[&c.caller_id])?);
+        if let Some(r) = release {
+            items.extend(self.release_items(c, r)?);
+        } else {
+            items.push(
+                Action::check(self, keys::account(&c.host_id), keys::PROFILE)
+                    .when("NOT (banned = :true)")
+                    .val(":true", AttributeValue::Bool(true))
+                    .because("account_banned"),
+            );
+        }
         self.transact(items).await
     }
 
+    /// The host's earnings up by the released minutes (ledger entry, day
+    /// item, `call_minutes`); refused (`balance_changed`) for a banned host or no host.
+    fn release_items(&self, c: &Call, r: &Release) -> Result<Vec<TxItem>> {
+        let minutes = r.earned_minutes - c.earned_minutes;
+        self.wallet_items_counting(
+            std::slice::from_ref(&r.change),
+            &[&c.host_id],
+            &[(&c.host_id, "call_minutes", minutes)],
+        )
+    }
+
     /// Ends an active call at `ended_at` and frees both parties, keeping
-    /// `started_minutes` of the minutes paid; `refund` (caller coins back, host
-    /// earnings down, with their ledger entries) returns prepaid minutes that
-    /// never started. `call_changed` when the call is no longer active with
-    /// `paid_minutes` as read; `balance_changed`.
-    pub async fn end_call(
-        &self,
-        c: &Call,
-        ended_at: i64,
-        reason: &str,
-        started_minutes: i64,
-        refund: Option<&[WalletChange; 2]>,
-    ) -> Result<()> {
+    /// `kept` of the minutes paid: `release` passes the kept minutes not yet
+    /// earned on to the host, `refund` gives the caller back the rest (minutes
+    /// that never started, or all within the connection grace); nothing stays
+    /// held. `call_changed` when the call is no longer active with
+    /// `paid_minutes` as read; `balance_changed` (also: the host banned or gone).
+    pub async fn end_call(&self, c: &Call, end: &CallEnd<'_>) -> Result<()> {
         let free = |account: &str| {
             Action::delete(self, keys::account(account), keys::BUSY)
                 .when("attribute_not_exists(pk) OR call_id = :call")
                 .val(":call", s(&c.id))
                 .because("call_changed")
         };
-        let paid_until = c.accepted_at.unwrap_or(ended_at) + started_minutes * 60_000;
+        let paid_until = c.accepted_at.unwrap_or(end.at) + end.kept * 60_000;
         let mut items = vec![
             call_key_update(
                 self,
                 &c.id,
                 "SET #state = :ended, ended_at = :at, end_reason = :reason, paid_minutes = :kept, \
-                 paid_until = :until REMOVE gsi1pk, gsi1sk",
+                 earned_minutes = :kept, paid_until = :until REMOVE gsi1pk, gsi1sk",
             )
             .when("#state = :active AND paid_minutes = :paid")
             .val(":active", s(CallState::Active.as_str()))
             .val(":ended", s(CallState::Ended.as_str()))
             .val(":paid", n(c.paid_minutes))
-            .val(":kept", n(started_minutes))
+            .val(":kept", n(end.kept))
             .val(":until", n(paid_until))
-            .val(":at", n(ended_at))
-            .val(":reason", s(reason))
+            .val(":at", n(end.at))
+            .val(":reason", s(end.reason))
             .because("call_changed"),
             free(&c.caller_id),
             free(&c.host_id),
         ];
-        if let Some(changes) = refund {
-            let unstarted = c.paid_minutes - started_minutes;
-            items.extend(self.wallet_items_counting(changes, &[], &[(&c.host_id, "call_minutes", -unstarted)])?);
+        if let Some(r) = end.release {
+            items.extend(self.release_items(c, r)?);
+        }
+        if let Some(refund) = end.refund {
+            items.extend(self.wallet_items(std::slice::from_ref(refund), &[])?);
         }
         self.transact(items).await
     }
@@ -429,6 +464,35 @@ impl Db {
         self.calls_due(keys::ringing_calls, upto).await
     }
 
+    /// Coins held on active calls (paid, not yet earned nor refunded): with
+    /// `sum_balances`, the conservation invariant's right-hand side (a full
+    /// scan: for reconciliation, not for requests).
+    pub async fn held_in_calls(&self) -> Result<i64> {
+        let mut held = 0;
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("sk = :call AND #state = :active")
+                .expression_attribute_names("#state", "state")
+                .expression_attribute_values(":call", s(keys::CALL))
+                .expression_attribute_values(":active", s(CallState::Active.as_str()))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in out.items.unwrap_or_default() {
+                held += serde_dynamo::from_item::<_, Call>(item)?.held_coins();
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(held);
+            }
+        }
+    }
+
     /// Sets a host's call price and online flag; `not_host` when the account is no host.
     pub async fn set_call_settings(&self, host_id: &str, price: i64, online: bool) -> Result<Account> {
         let req = self
@@ -445,6 +509,22 @@ impl Db {
             .expression_attribute_values(":o", AttributeValue::Bool(online));
         self.update_returning(req, "not_host").await
     }
+}
+
+/// Minutes of a call passed on to the host: the call's `earned_minutes`
+/// becomes `earned_minutes`, and `change` credits the difference.
+pub struct Release {
+    pub earned_minutes: i64,
+    pub change: WalletChange,
+}
+
+/// How an active call ends: at `at` for `reason`, `kept` minutes paid for good.
+pub struct CallEnd<'a> {
+    pub at: i64,
+    pub reason: &'a str,
+    pub kept: i64,
+    pub release: Option<&'a Release>,
+    pub refund: Option<&'a WalletChange>,
 }
 
 /// See `Db::call_start_view`.

@@ -26,7 +26,7 @@ pub use accounts::{Account, Payer, ProfileChanges, ResetCode, Role};
 pub use agencies::{Agency, HostApplication, Settlement};
 pub use audit::AuditEntry;
 pub use aws_sdk_dynamodb::Client as DynamoClient;
-pub use calls::{Call, CallStartView, CallState, NewCall};
+pub use calls::{Call, CallEnd, CallStartView, CallState, NewCall, Release};
 pub use catalog::{Catalog, CatalogEntry};
 pub use db::Db;
 pub use error::{Error, Result};
