@@ -284,15 +284,35 @@ async fn a_removed_host_keeps_earnings_owed_to_settlement_by_the_agency_they_wer
     assert_eq!(app.call("DELETE", &format!("/agency/hosts/{}", host.id), Some(&owner.access), None).await.status, 204);
     assert_eq!(app.get("/agency/hosts", &owner.access).await.body["items"], json!([]));
     assert_eq!(app.wallet(&host).await.1, 200, "the coins stay the host's");
-    // Still a host: earns on, outside any agency; cannot join another agency while owed.
+    // Still a host: earns on, outside any agency.
     gift(&app, &admin, &fan, &host, 30).await;
     let r = app.post("/agency/settlements", Some(&owner.access), json!({})).await;
     assert_eq!(r.status, 404, "no such route for POST");
+    // What they earned since leaving is never stuck: an admin settles it, at no commission.
+    let own = format!("/admin/hosts/{}/settlements", host.id);
+    assert_eq!(app.post(&own, Some(&owner.access), json!({})).await.status, 403);
+    let r = app.post(&own, Some(&admin.access), json!({})).await;
+    assert_eq!((r.status, r.body["coins"].as_i64()), (201, Some(30)), "the former agency's 200 aside: {r:?}");
+    assert_eq!((r.body["agency_id"].clone(), r.body["agency_commission_minor"].as_i64()), (Value::Null, Some(0)));
+    assert_eq!(app.post(&own, Some(&admin.access), json!({})).await.body["error"], "nothing_to_settle");
+    assert_eq!(app.wallet(&host).await.1, 200);
+    // They may apply to another agency, which can take them once the former one's claim is settled.
+    let r = app.post("/host-applications", Some(&host.access), application("MOON01")).await;
+    assert_eq!(r.status, 201, "a removed host applies like a user: {r:?}");
+    let approve = format!("/agency/host-applications/{}/approve", r.body["id"].as_str().unwrap());
+    let r = app.post(&approve, Some(&other_owner.access), json!({})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("cannot_host")), "still owed by STAR01: {r:?}");
     let r = app.post(&format!("/admin/agencies/{agency_id}/settlements"), Some(&admin.access), json!({})).await;
     assert_eq!((r.status, r.body["coins"].as_i64()), (201, Some(200)), "only what was earned under the agency: {r:?}");
-    assert_eq!(app.wallet(&host).await.1, 30);
     let r = app.post(&format!("/agency/hosts/{}/settlements", host.id), Some(&owner.access), json!({})).await;
     assert_eq!(r.status, 404, "nothing more is owed to this agency");
+    assert_eq!(app.post(&approve, Some(&other_owner.access), json!({})).await.status, 200);
+    let hosts = app.get("/agency/hosts", &other_owner.access).await;
+    assert_eq!(hosts.body["items"][0]["id"], host.id.as_str());
+    let r = app.post(&own, Some(&admin.access), json!({})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("host_in_agency")), "its agency settles it now");
+    let (_, earnings, settled) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!((earnings, settled), (0, 230));
 }
 
 #[tokio::test]

@@ -287,7 +287,7 @@ pub async fn create_host_application(
             ApiError::conflict("application_pending", "you have an application waiting for a decision")
         }
         store::Error::Condition("not_user") => {
-            ApiError::conflict("cannot_apply", "only users who are not hosts yet apply")
+            ApiError::conflict("cannot_apply", "only users, and hosts who left their agency, apply")
         }
         other => other.into(),
     })?;
@@ -353,7 +353,7 @@ fn not_pending(e: store::Error) -> ApiError {
         }
         store::Error::Condition("cannot_host") => ApiError::conflict(
             "cannot_host",
-            "the applicant can no longer become a host (not a plain user, or owing settlement to a former agency)",
+            "the applicant can no longer join (in an agency now, or owed a settlement by a former agency)",
         ),
         other => other.into(),
     }
@@ -478,11 +478,13 @@ fn cutoff(state: &AppState, ctx: &Ctx) -> ApiResult<i64> {
     }
 }
 
-/// Settles what `host_id` earned under `agency` up to `cutoff`: `None` when
-/// there is nothing (left) to settle.
+/// Settles what `host_id` earned under `agency` up to `cutoff`, or with no
+/// agency what a host in none earned since leaving one (the former agency's
+/// claim aside: that agency settles it): `None` when there is nothing (left)
+/// to settle.
 pub async fn settle_host(
     state: &AppState,
-    agency: &Agency,
+    agency: Option<&Agency>,
     host_id: &str,
     cutoff: i64,
     by: &str,
@@ -491,26 +493,36 @@ pub async fn settle_host(
     let mut retry = store::retry::Retry::default();
     while retry.attempt().await {
         let host = state.db.get_account(host_id).await?.ok_or_else(|| ApiError::not_found("host not found"))?;
-        let former = if host.agency_id.as_deref() == Some(agency.id.as_str()) {
-            None
-        } else if host.former_agency_id.as_deref() == Some(agency.id.as_str()) && host.former_agency_coins > 0 {
-            Some(host.former_agency_coins)
-        } else {
-            return Err(ApiError::not_found("not a host of this agency"));
+        let former = match agency {
+            Some(a) if host.agency_id.as_deref() == Some(a.id.as_str()) => None,
+            Some(a) if host.former_agency_id.as_deref() == Some(a.id.as_str()) && host.former_agency_coins > 0 => {
+                Some(host.former_agency_coins)
+            }
+            Some(_) => return Err(ApiError::not_found("not a host of this agency")),
+            None if host.role != Role::Host => return Err(ApiError::not_found("host not found")),
+            None if host.agency_id.is_some() => {
+                return Err(ApiError::conflict("host_in_agency", "this host belongs to an agency: it settles them"));
+            }
+            None => None,
         };
         let credited_after = state.db.earnings_credited_after(host_id, cutoff).await?;
         let due = (host.earnings - credited_after).max(0);
-        let coins = former.map_or(due, |claim| due.min(claim));
+        let coins = match (agency, former) {
+            (_, Some(claim)) => due.min(claim),
+            (None, None) => (due - host.former_agency_coins).max(0),
+            (Some(_), None) => due,
+        };
         if coins == 0 {
             return Ok(None);
         }
         let now = state.now();
         let cfg = &state.config;
-        let sp = split(coins, cfg.coin_value_minor, cfg.platform_fee_percent, agency.commission_percent);
+        let commission = agency.map_or(0, |a| a.commission_percent);
+        let sp = split(coins, cfg.coin_value_minor, cfg.platform_fee_percent, commission);
         let st = Settlement {
             id: crate::wallet::entry_id(now),
             host_id: host_id.to_string(),
-            agency_id: Some(agency.id.clone()),
+            agency_id: agency.map(|a| a.id.clone()),
             batch_id: batch_id.map(String::from),
             coins,
             gross_minor: sp.gross,
@@ -519,13 +531,13 @@ pub async fn settle_host(
             host_payout_minor: sp.payout,
             currency: cfg.settlement_currency.clone(),
             platform_fee_percent: cfg.platform_fee_percent,
-            commission_percent: agency.commission_percent,
+            commission_percent: commission,
             cutoff,
             created_by: by.to_string(),
             created_at: now,
         };
         let mut entry = new_entry(host_id, "settlement", Balance::Earnings, -coins, None, now);
-        entry.counterparty_id = Some(agency.owner_id.clone());
+        entry.counterparty_id = agency.map(|a| a.owner_id.clone());
         entry.reason = Some(format!("settlement {}", st.id));
         match state.db.settle_host(&st, host.settled_earnings, &entry, former).await {
             Ok(()) => {
@@ -551,7 +563,16 @@ pub async fn create_host_settlement_http(state: &AppState, ctx: &Ctx) -> ApiResu
     let agency = my_agency(state, ctx).await?;
     let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("not a host of this agency"))?;
     let cutoff = cutoff(state, ctx)?;
-    let st = settle_host(state, &agency, &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
+    let st = settle_host(state, Some(&agency), &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
+    Ok(Reply::created(settlement_json(&st)))
+}
+
+/// An admin settles a host who belongs to no agency (removed from one):
+/// what they earned since, at no commission.
+pub async fn create_admin_host_settlement_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("host not found"))?;
+    let cutoff = cutoff(state, ctx)?;
+    let st = settle_host(state, None, &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
     Ok(Reply::created(settlement_json(&st)))
 }
 
@@ -566,7 +587,7 @@ pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> ApiRe
     hosts.extend(state.db.former_host_ids(&agency.id).await?);
     let mut lines = Vec::new();
     for h in &hosts {
-        if let Some(st) = settle_host(state, &agency, h, cutoff, &by, Some(&batch)).await? {
+        if let Some(st) = settle_host(state, Some(&agency), h, cutoff, &by, Some(&batch)).await? {
             lines.push(st);
         }
     }

@@ -156,6 +156,13 @@ pub static ROUTES: &[Route] = &[
         ADMIN,
         agencies::create_agency_settlement_http
     ),
+    route!(
+        "create-host-settlement-admin",
+        "POST",
+        "/admin/hosts/{id}/settlements",
+        ADMIN,
+        agencies::create_admin_host_settlement_http
+    ),
     route!("list-settlements", "GET", "/admin/settlements", ADMIN, agencies::list_settlements_http),
     route!("list-host-applications", "GET", "/admin/host-applications", ADMIN, agencies::list_host_applications_http),
     route!("create-host-application", "POST", "/host-applications", ANY, agencies::create_host_application_http),

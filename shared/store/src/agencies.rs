@@ -74,6 +74,9 @@ fn from_items<T: serde::de::DeserializeOwned>(items: Vec<Item>) -> Result<Vec<T>
     items.into_iter().map(|i| serde_dynamo::from_item(i).map_err(Error::from)).collect()
 }
 
+/// Who may join an agency: a plain user, or a host removed from their agency.
+const MAY_JOIN: &str = "#role = :user OR (#role = :host AND attribute_not_exists(agency_id))";
+
 impl Db {
     fn agency_item(&self, a: &Agency) -> Result<Item> {
         let mut item: Item = serde_dynamo::to_item(a)?;
@@ -237,15 +240,17 @@ impl Db {
         Ok(item)
     }
 
-    /// `application_pending` (one at a time), `not_user` (hosts, agencies and admins do not apply).
+    /// `application_pending` (one at a time), `not_user` (hosts of an
+    /// agency, agencies and admins do not apply; a host removed from one may).
     pub async fn create_application(&self, a: &HostApplication) -> Result<()> {
         let mut pending = Self::key(keys::account(&a.account_id), keys::PENDING_APPLICATION);
         pending.insert("application_id".into(), s(&a.id));
         self.transact(vec![
             Action::check(self, keys::account(&a.account_id), keys::PROFILE)
-                .when("#role = :user")
+                .when(MAY_JOIN)
                 .name("#role", "role")
                 .val(":user", s(Role::User.as_str()))
+                .val(":host", s(Role::Host.as_str()))
                 .because("not_user"),
             Action::put(self, pending).when("attribute_not_exists(pk)").because("application_pending"),
             Action::put(self, self.application_item(a)?)
@@ -295,8 +300,9 @@ impl Db {
     }
 
     /// Approves: the account becomes a host of the agency with default call
-    /// settings, linked to the agency, in one transaction. `not_pending`,
-    /// `cannot_host` (no longer a plain user, or owing settlement to a former agency).
+    /// settings (a former host keeps theirs), linked to the agency, in one
+    /// transaction. `not_pending`, `cannot_host` (no longer a plain user or a
+    /// host without agency, or owing settlement to a former agency).
     pub async fn approve_application(&self, a: &HostApplication, name: &str, default_price: i64) -> Result<()> {
         let mut items = self.decide_items(a)?;
         items.push(
@@ -307,7 +313,9 @@ impl Db {
                 "SET #role = :host, agency_id = :agency, call_price = if_not_exists(call_price, :price), \
                  #online = if_not_exists(#online, :false), gsi2pk = :hosts, gsi2sk = :name",
             )
-            .when("#role = :user AND (attribute_not_exists(former_agency_coins) OR former_agency_coins = :zero)")
+            .when(format!(
+                "({MAY_JOIN}) AND (attribute_not_exists(former_agency_coins) OR former_agency_coins = :zero)"
+            ))
             .name("#role", "role")
             .name("#online", "online")
             .val(":host", s(Role::Host.as_str()))
