@@ -261,6 +261,28 @@ async fn the_feed_shows_followed_accounts_newest_first_or_everyone_when_followin
 }
 
 #[tokio::test]
+async fn following_an_account_backfills_its_twenty_newest_posts_in_order_and_unfollowing_removes_them() {
+    let app = TestApp::start().await;
+    let (reader, a, b) = (app.user("R").await, app.user("A").await, app.user("B").await);
+    assert_eq!(app.post(&format!("/users/{}/follow", b.id), Some(&reader.access), json!({})).await.status, 201);
+    // 21 posts by A, 2 by B in between.
+    let mut all = Vec::new();
+    for i in 0..23 {
+        let who = if i == 3 || i == 15 { &b } else { &a };
+        all.push((who.id.clone(), post(&app, who, &format!("p{i}")).await["id"].as_str().unwrap().to_string()));
+    }
+    let feed = async |app: &TestApp| ids(&app.get("/feed?limit=100", &reader.access).await.body);
+    let by_b: Vec<String> = all.iter().rev().filter(|(w, _)| *w == b.id).map(|(_, p)| p.clone()).collect();
+    assert_eq!(feed(&app).await, by_b);
+    assert_eq!(app.post(&format!("/users/{}/follow", a.id), Some(&reader.access), json!({})).await.status, 201);
+    // A's oldest post is the 21st most recent: left out.
+    let expected: Vec<String> = all.iter().skip(1).rev().map(|(_, p)| p.clone()).collect();
+    assert_eq!(feed(&app).await, expected, "A's 20 newest among B's, newest first");
+    assert_eq!(app.call("DELETE", &format!("/users/{}/follow", a.id), Some(&reader.access), None).await.status, 204);
+    assert_eq!(feed(&app).await, by_b, "unfollowing takes A's posts out again");
+}
+
+#[tokio::test]
 async fn deleting_a_post_removes_everything_that_hangs_on_it() {
     let app = TestApp::start().await;
     let (author, fan, stranger) = (app.user("Au").await, app.user("Fan").await, app.user("S").await);

@@ -19,6 +19,9 @@ pub async fn get_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::ok(views::profile(&account, is_following)))
 }
 
+/// A follow puts this many of the account's most recent posts in the follower's feed.
+pub const FEED_BACKFILL: usize = 20;
+
 pub async fn follow(state: &AppState, follower: &str, followee: &str) -> ApiResult<i64> {
     if follower == followee {
         return Err(ApiError::invalid("id: you cannot follow yourself"));
@@ -28,6 +31,12 @@ pub async fn follow(state: &AppState, follower: &str, followee: &str) -> ApiResu
         store::Error::Condition("account_missing") => ApiError::not_found("user not found"),
         other => other.into(),
     })?;
+    let recent = state.db.list_posts(Some(followee), FEED_BACKFILL, None).await?.items;
+    state.db.backfill_feed(follower, &recent).await?;
+    // An unfollow that landed while this ran must not leave the posts behind.
+    if !state.db.is_following(follower, followee).await? {
+        state.db.remove_from_feed(follower, followee).await?;
+    }
     let name = state.db.get_account(follower).await?.map(|a| a.name).unwrap_or_default();
     let body = format!("{name} follows you");
     state
@@ -48,6 +57,7 @@ pub async fn unfollow_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let id = target(ctx)?;
     state.db.unfollow(&caller.id, &id).await?;
+    state.db.remove_from_feed(&caller.id, &id).await?;
     Ok(Reply::no_content())
 }
 

@@ -92,19 +92,42 @@ impl Db {
         }
     }
 
+    /// The post's entry in `follower`'s feed.
+    fn feed_item(follower: &str, p: &Post) -> Item {
+        let mut item = Self::key(keys::account(follower), &keys::feed_entry(p.created_at, &p.id));
+        item.insert("post_id".into(), s(&p.id));
+        item.insert(GSI1.pk.into(), s(keys::feed_of(&p.id)));
+        item.insert(GSI1.sk.into(), s(follower));
+        item
+    }
+
     /// Puts the post in each follower's feed (repeatable: same keys).
     pub async fn fan_out_post(&self, p: &Post, followers: &[String]) -> Result<()> {
-        let ops = followers
-            .iter()
-            .map(|f| {
-                let mut item = Self::key(keys::account(f), &keys::feed_entry(p.created_at, &p.id));
-                item.insert("post_id".into(), s(&p.id));
-                item.insert(GSI1.pk.into(), s(keys::feed_of(&p.id)));
-                item.insert(GSI1.sk.into(), s(f));
-                (Item::new(), Some(item))
-            })
-            .collect();
-        self.batch_write(ops).await
+        self.batch_write(followers.iter().map(|f| (Item::new(), Some(Self::feed_item(f, p)))).collect()).await
+    }
+
+    /// Puts posts in one follower's feed, where their times sort them among
+    /// the rest (a follow's backfill; repeatable).
+    pub async fn backfill_feed(&self, follower: &str, posts: &[Post]) -> Result<()> {
+        self.batch_write(posts.iter().map(|p| (Item::new(), Some(Self::feed_item(follower, p)))).collect()).await
+    }
+
+    /// Removes every post of `author` from `follower`'s feed (an unfollow):
+    /// the author's posts are listed page by page and their entries deleted by key.
+    pub async fn remove_from_feed(&self, follower: &str, author: &str) -> Result<()> {
+        let mut start = None;
+        loop {
+            let page = self.query_page(Some(&GSI2), keys::posts_by(author), 500, None, start, true).await?;
+            let ops = from_items::<Post>(page.items)?
+                .iter()
+                .map(|p| (Self::key(keys::account(follower), &keys::feed_entry(p.created_at, &p.id)), None))
+                .collect();
+            self.batch_write(ops).await?;
+            match page.next {
+                Some(k) => start = Some(k),
+                None => return Ok(()),
+            }
+        }
     }
 
     pub async fn get_post(&self, id: &str) -> Result<Option<Post>> {
