@@ -12,12 +12,13 @@ cargo build --quiet --profile bench-local -p local --bin bench --bin dev-server
 # 1,000 due calls by default: 10,000 take about half an hour on moto (BENCH_TICK_CALLS=1000,10000).
 BENCH_TICK_CALLS="${BENCH_TICK_CALLS:-1000}" target/bench-local/bench
 
-# The crowd: one host in one live room vs the same sends over 10 hosts.
+# The crowd: one host in one live room vs the same sends over 10 hosts (all from
+# this machine: per-IP sign-up limits off).
 PORT="${BENCH_API_PORT:-3020}"
 TABLE_NAME="bench-crowd-$(date +%s)" JWT_SECRET=bench-secret-bench-secret-bench-secret-0123 \
   EMAIL_FROM=no-reply@demo.local PAYMENTS_MODE=local PUSH_MODE=log MEDIA_BUCKET=streamly-media-bench \
   AGORA_APP_ID=0123456789abcdef0123456789abcdef AGORA_APP_CERTIFICATE=fedcba9876543210fedcba9876543210 \
-  API_ADDR="127.0.0.1:$PORT" RUST_LOG=warn target/bench-local/dev-server >".run/bench-dev-server.log" 2>&1 &
+  RATE_LIMITS=off API_ADDR="127.0.0.1:$PORT" RUST_LOG=warn target/bench-local/dev-server >".run/bench-dev-server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 150); do
   curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/gifts" && break
@@ -26,3 +27,5 @@ done
 for crowd in ${BENCH_CROWDS:-50x40 200x10}; do
   python3 local/crowd.py "${crowd%x*}" "${crowd#*x}" "http://127.0.0.1:$PORT"
 done
+# Known vs unknown logins: same answers, same time.
+python3 local/existence.py "${BENCH_EXISTENCE_ROUNDS:-20}" "http://127.0.0.1:$PORT"

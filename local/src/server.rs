@@ -5,7 +5,11 @@ use app::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
+use std::net::SocketAddr;
+
 use lambda_http::RequestExt;
+use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
+use lambda_http::request::RequestContext;
 
 /// Largest body the dev server reads, like API Gateway's 10 MB payload limit.
 const MAX_BODY: usize = 10 * 1024 * 1024;
@@ -14,6 +18,10 @@ const MAX_BODY: usize = 10 * 1024 * 1024;
 /// to the same `app::http::handle` every function runs.
 async fn route(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
+    // API Gateway tells the function the client's address in its request context; so does this.
+    let mut context = ApiGatewayV2httpRequestContext::default();
+    context.http.source_ip =
+        parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
     let Some((route, params)) = app::routes::find(parts.method.as_str(), parts.uri.path()) else {
         let err = app::ApiError::not_found(format!("no route for {} {}", parts.method, parts.uri.path()));
         return to_axum(app::http::response(err.status, Some(err.body())));
@@ -31,7 +39,8 @@ async fn route(State(state): State<Arc<AppState>>, req: Request) -> Response {
     }
     let req = http::Request::from_parts(parts, lambda_http::Body::from(bytes.to_vec()))
         .with_path_parameters(params)
-        .with_query_string_parameters(query);
+        .with_query_string_parameters(query)
+        .with_request_context(RequestContext::ApiGatewayV2(context));
     to_axum(app::http::handle(&state, route, req).await)
 }
 
@@ -56,7 +65,9 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Runs `call-tick` every `every`, as EventBridge does in AWS (and the post

@@ -294,6 +294,94 @@ async fn forgot_for_an_unknown_account_is_202_and_sends_nothing() {
     assert_eq!(r.status, 400);
 }
 
+/// A 429 as the limits answer it: code, and when to come back in the header and the body.
+fn assert_rate_limited(r: &Resp) {
+    assert_eq!((r.status, r.body["error"].as_str()), (429, Some("rate_limited")), "{r:?}");
+    let secs = r.retry_after.expect("Retry-After");
+    assert!((1..=3600).contains(&secs), "{secs}");
+    assert_eq!(r.body["retry_after_secs"], secs);
+}
+
+#[tokio::test]
+async fn sign_up_forgot_password_and_reset_are_limited_per_ip_and_per_login_with_retry_after() {
+    let app = TestApp::start_with(|c| c.ip_rate_limits = true).await;
+    // 30 sign-ups an hour from one address, at once or not.
+    let signups = join_all((0..31).map(|i| {
+        app.post(
+            "/auth/register",
+            None,
+            json!({"email": format!("rl{i}@example.com"), "password": "password-123", "name": "R"}),
+        )
+    }))
+    .await;
+    assert_eq!(signups.iter().filter(|r| r.status == 201).count(), 30);
+    assert_rate_limited(signups.iter().find(|r| r.status != 201).unwrap());
+    // Five reset codes asked an hour per login, known or not; the same answer either way.
+    for login in ["rl0@example.com", "nobody@example.com"] {
+        for _ in 0..5 {
+            assert_eq!(app.post("/auth/password/forgot", None, json!({"email": login})).await.status, 202);
+        }
+        assert_rate_limited(&app.post("/auth/password/forgot", None, json!({"email": login})).await);
+    }
+    // Ten resets tried an hour per login.
+    for _ in 0..10 {
+        let body = json!({"email": "rl1@example.com", "code": "000000", "new_password": "password-456"});
+        assert_eq!(app.post("/auth/password/reset", None, body).await.status, 400);
+    }
+    let body = json!({"email": "rl1@example.com", "code": "000000", "new_password": "password-456"});
+    assert_rate_limited(&app.post("/auth/password/reset", None, body).await);
+    // Twenty forgot-password requests an hour from one address, whatever the logins.
+    let asks = join_all(
+        (0..12).map(|i| app.post("/auth/password/forgot", None, json!({"email": format!("x{i}@example.com")}))),
+    )
+    .await;
+    assert_eq!(asks.iter().filter(|r| r.status == 202).count(), 8, "12 of the 20 were taken above");
+    assert_rate_limited(asks.iter().find(|r| r.status != 202).unwrap());
+    // A new hour, a new window.
+    app.state.clock.advance(60 * MIN);
+    assert_eq!(app.post("/auth/password/forgot", None, json!({"email": "rl0@example.com"})).await.status, 202);
+}
+
+#[tokio::test]
+async fn texts_have_an_hourly_budget_per_number_and_overall() {
+    let app = TestApp::start_with(|c| c.sms_hourly_budget = 7).await;
+    let phone = "+15550001234";
+    for _ in 0..5 {
+        assert_eq!(app.post("/auth/password/forgot", None, json!({"phone": phone})).await.status, 202);
+    }
+    assert_rate_limited(&app.post("/auth/password/forgot", None, json!({"phone": phone})).await);
+    // Two more numbers reach the overall budget of 7; the next number is refused.
+    for other in ["+15550001235", "+15550001236"] {
+        assert_eq!(app.post("/auth/password/forgot", None, json!({"phone": other})).await.status, 202);
+    }
+    assert_rate_limited(&app.post("/auth/password/forgot", None, json!({"phone": "+15550001237"})).await);
+    // E-mail is not texts.
+    assert_eq!(app.post("/auth/password/forgot", None, json!({"email": "e@example.com"})).await.status, 202);
+}
+
+#[tokio::test]
+async fn sign_in_and_forgot_password_answer_an_unknown_login_exactly_as_a_known_one() {
+    let app = TestApp::start().await;
+    let u = app.user("Known").await;
+    let ghost = "ghost@example.com";
+    let known = app.login(&u.login, "wrong-password").await;
+    let unknown = app.login(ghost, "wrong-password").await;
+    assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
+    // Both are locked out after ten failures: the lockout does not tell them apart either.
+    for who in [u.login.as_str(), ghost] {
+        for _ in 0..9 {
+            assert_eq!(app.login(who, "wrong-password").await.status, 401);
+        }
+        let r = app.login(who, "wrong-password").await;
+        assert_eq!(r.status, 429, "{who}");
+        assert_eq!(r.body["error"], "rate_limited");
+    }
+    let known = app.post("/auth/password/forgot", None, json!({"email": u.login})).await;
+    let unknown = app.post("/auth/password/forgot", None, json!({"email": ghost})).await;
+    assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
+    assert_eq!(known.status, 202);
+}
+
 #[tokio::test]
 async fn at_most_three_codes_are_sent_an_hour() {
     let app = TestApp::start().await;

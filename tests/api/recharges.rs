@@ -35,17 +35,7 @@ fn razorpay_event(order_id: &Value, amount: i64) -> String {
 
 impl TestApp {
     async fn webhook(&self, path: &str, header: &str, sig: &str, body: &str) -> Resp {
-        let res = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(header, sig)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        Resp { status, body: res.json().await.unwrap_or(Value::Null) }
+        self.send("POST", path, None, Some(body.to_string()), &[(header, sig)]).await
     }
 
     async fn stripe(&self, body: &str) -> Resp {

@@ -202,3 +202,23 @@ async fn hosts_show_call_price_and_online() {
     let r = app.get(&format!("/users/{}", u.id), &h.access).await;
     assert!(r.body.get("call_price").is_none());
 }
+
+#[tokio::test]
+async fn following_and_unfollowing_in_a_loop_pushes_one_new_follower_note_a_day() {
+    let app = TestApp::start().await;
+    let (fan, star) = (app.user("Fan").await, app.user("Star").await);
+    let path = format!("/users/{}/follow", star.id);
+    for _ in 0..3 {
+        assert_eq!(app.post(&path, Some(&fan.access), json!({})).await.status, 201);
+        assert_eq!(app.call("DELETE", &path, Some(&fan.access), None).await.status, 204);
+    }
+    assert_eq!(app.notifications_of(&star, "follow").await.len(), 1);
+    app.state.clock.advance(24 * 3600 * 1000);
+    let signed_in = async |u: &User| {
+        let access = app.login(&u.login, "password-123").await.body["access_token"].as_str().unwrap().to_string();
+        User { access, ..u.clone() }
+    };
+    let (fan, star) = (signed_in(&fan).await, signed_in(&star).await);
+    assert_eq!(app.post(&path, Some(&fan.access), json!({})).await.status, 201);
+    assert_eq!(app.notifications_of(&star, "follow").await.len(), 2, "a new day, a new note");
+}

@@ -15,6 +15,8 @@ pub struct TestApp {
 pub struct Resp {
     pub status: u16,
     pub body: Value,
+    /// The `Retry-After` header, in seconds.
+    pub retry_after: Option<i64>,
 }
 
 impl std::fmt::Debug for Resp {
@@ -61,6 +63,8 @@ impl TestApp {
         let client = store::DynamoClient::new(&sdk);
         let mut config = Config::new(table.clone(), SECRET);
         config.email_from = "no-reply@test.local".into();
+        // Every test's clients share 127.0.0.1: the per-IP limits have their own tests.
+        config.ip_rate_limits = false;
         configure(&mut config);
         // Only the tests that read the stream (those with Firebase configured) pay for one.
         store::table::create_with(&client, &table, config.firebase_service_account.is_some())
@@ -84,7 +88,21 @@ impl TestApp {
 
     /// Sends `body` as is, so tests can send malformed JSON.
     pub async fn raw(&self, method: &str, path: &str, token: Option<&str>, body: Option<String>) -> Resp {
+        self.send(method, path, token, body, &[]).await
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let mut req = self.http.request(method.parse().unwrap(), format!("{}{}", self.base, path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -93,13 +111,14 @@ impl TestApp {
         }
         let res = req.send().await.expect("request");
         let status = res.status().as_u16();
+        let retry_after = res.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
         let text = res.text().await.unwrap();
         let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON body") };
         if status >= 400 {
             assert!(body["error"].is_string() && body["message"].is_string(), "error shape: {body}");
             assert_ne!(status, 500, "a 500 is a bug: {body}");
         }
-        Resp { status, body }
+        Resp { status, body, retry_after }
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Resp {
@@ -150,19 +169,7 @@ impl TestApp {
 
     /// Sends with an Idempotency-Key.
     pub async fn post_idem(&self, path: &str, token: &str, key: &str, body: Value) -> Resp {
-        let res = self
-            .http
-            .post(format!("{}{}", self.base, path))
-            .bearer_auth(token)
-            .header("idempotency-key", key)
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
-        let status = res.status().as_u16();
-        let body = res.json().await.unwrap_or(Value::Null);
-        assert_ne!(status, 500, "a 500 is a bug: {body}");
-        Resp { status, body }
+        self.send("POST", path, Some(token), Some(body.to_string()), &[("idempotency-key", key)]).await
     }
 
     /// The user's notifications as the app lists them, newest first.

@@ -7,7 +7,7 @@ use store::{Account, RefreshRecord, ResetCode, Role};
 use crate::auth::{self, Caller};
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
-use crate::{ApiError, AppState, validate, views};
+use crate::{ApiError, AppState, limits, validate, views};
 
 pub const LOCKOUT_FAILURES: i64 = 10;
 pub const LOCKOUT_WINDOW_MS: i64 = 15 * 60 * 1000;
@@ -78,7 +78,9 @@ pub async fn register(state: &AppState, input: RegisterInput) -> ApiResult<Sessi
 }
 
 pub async fn register_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    let s = register(state, ctx.json()?).await?;
+    let input: RegisterInput = ctx.json()?;
+    limits::guard(state, ctx, &limits::REGISTER_PER_IP, None).await?;
+    let s = register(state, input).await?;
     Ok(Reply::created(s.json(state.config.access_ttl_secs)))
 }
 
@@ -120,17 +122,22 @@ pub async fn login(state: &AppState, input: LoginInput) -> ApiResult<Session> {
     let wrong = || ApiError::new(401, "invalid_credentials", "wrong login or password");
     let login = validate::login(&input.login).map_err(|_| wrong())?;
     let now = state.now();
-    let Some(account) = state.db.find_account_by_login(&login).await? else {
-        auth::verify_password(&input.password, None).await?;
-        return Err(wrong());
-    };
+    // An unknown login takes the same steps (a lockout window of its own, a
+    // hash read and checked): its answers and timing tell nothing.
+    let id = state.db.account_id_by_login(&login).await?;
+    let subject = id.clone().unwrap_or_else(|| format!("unknown-{}", &auth::token_hash(&login)[..26]));
+    let hash = state.db.password_hash_of(&subject).await?;
     // The attempt is counted before the password is checked (a failure keeps it).
-    if !state.db.reserve_login_attempt(&account.id, now, LOCKOUT_WINDOW_MS, LOCKOUT_FAILURES).await? {
-        return Err(ApiError::rate_limited("too many failed sign-ins; try again in 15 minutes or reset your password"));
+    if !state.db.reserve_login_attempt(&subject, now, LOCKOUT_WINDOW_MS, LOCKOUT_FAILURES).await? {
+        return Err(ApiError::rate_limited(
+            "too many failed sign-ins; try again in 15 minutes or reset your password",
+            LOCKOUT_WINDOW_MS / 1000,
+        ));
     }
-    if !auth::verify_password(&input.password, Some(&account.password_hash)).await? {
+    if !auth::verify_password(&input.password, hash.as_deref()).await? || id.is_none() {
         return Err(wrong());
     }
+    let account = state.db.get_account(&subject).await?.ok_or_else(wrong)?;
     if account.banned {
         return Err(ApiError::new(403, "account_banned", "this account is banned"));
     }
@@ -139,7 +146,10 @@ pub async fn login(state: &AppState, input: LoginInput) -> ApiResult<Session> {
 }
 
 pub async fn login_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    let s = login(state, ctx.json()?).await?;
+    let input: LoginInput = ctx.json()?;
+    // Per login, the lockout limits sign-ins (in `login`).
+    limits::guard(state, ctx, &limits::LOGIN_PER_IP, None).await?;
+    let s = login(state, input).await?;
     Ok(Reply::ok(s.json(state.config.access_ttl_secs)))
 }
 
@@ -298,8 +308,29 @@ pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<
     })
 }
 
+/// The least time a forgot-password answer takes: sending the code (known
+/// accounts only) must not make their answers slower than unknown ones'.
+pub const FORGOT_MIN_MS: u64 = 250;
+
 pub async fn forgot_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    forgot_password(state, ctx.json()?).await?;
+    let started = std::time::Instant::now();
+    let input: ForgotInput = ctx.json()?;
+    let login = validate::email_or_phone(input.email.as_deref(), input.phone.as_deref());
+    limits::guard(
+        state,
+        ctx,
+        &limits::FORGOT_PER_IP,
+        login.as_ref().ok().map(|(l, _)| (&limits::FORGOT_PER_LOGIN, l.as_str())),
+    )
+    .await?;
+    if let Ok((phone, false)) = &login {
+        // Texts cost money: a budget per number and overall, whether or not the number has an account.
+        let overall =
+            limits::Limit { scope: limits::SMS_OVERALL_SCOPE, max: state.config.sms_hourly_budget, window_ms: HOUR_MS };
+        limits::check(state, &[(&limits::SMS_PER_PHONE, &auth::token_hash(phone)), (&overall, "all")]).await?;
+    }
+    forgot_password(state, input).await?;
+    tokio::time::sleep_until((started + std::time::Duration::from_millis(FORGOT_MIN_MS)).into()).await;
     Ok(Reply::accepted(json!({ "status": "sent_if_account_exists" })))
 }
 
@@ -340,7 +371,16 @@ pub async fn reset_password(state: &AppState, input: ResetInput) -> ApiResult<()
 }
 
 pub async fn reset_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    reset_password(state, ctx.json()?).await?;
+    let input: ResetInput = ctx.json()?;
+    let login = validate::email_or_phone(input.email.as_deref(), input.phone.as_deref());
+    limits::guard(
+        state,
+        ctx,
+        &limits::RESET_PER_IP,
+        login.as_ref().ok().map(|(l, _)| (&limits::RESET_PER_LOGIN, l.as_str())),
+    )
+    .await?;
+    reset_password(state, input).await?;
     Ok(Reply::no_content())
 }
 

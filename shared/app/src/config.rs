@@ -29,6 +29,10 @@ pub struct Config {
     pub settlement_currency: String,
     /// A newly approved host's call price until they set their own.
     pub default_call_price: i64,
+    /// Per-IP rate limits on sign-up and sign-in (`RATE_LIMITS=off` for load tests from one machine).
+    pub ip_rate_limits: bool,
+    /// Texts sent an hour across all numbers (SMS pumping guard).
+    pub sms_hourly_budget: i64,
     /// A call ending this soon after it was accepted costs nothing (peers bill only connected calls).
     pub call_grace_secs: i64,
     /// Firebase service-account JSON (Secrets Manager): chat tokens and FCM.
@@ -78,6 +82,8 @@ impl Config {
             settlement_currency: "INR".into(),
             default_call_price: 60,
             call_grace_secs: 20,
+            ip_rate_limits: true,
+            sms_hourly_budget: 1000,
             firebase_service_account: None,
             push_log_only: true,
             fcm_base_url: None,
@@ -131,6 +137,8 @@ impl Config {
         c.platform_fee_percent = number("PLATFORM_FEE_PERCENT", c.platform_fee_percent, 0..=100)?;
         c.coin_value_minor = number("COIN_VALUE_MINOR", c.coin_value_minor, 1..=1_000_000)?;
         c.default_call_price = number("DEFAULT_CALL_PRICE", c.default_call_price, 1..=100_000)?;
+        c.ip_rate_limits = var("RATE_LIMITS").map_or(true, |v| v != "off");
+        c.sms_hourly_budget = number("SMS_HOURLY_BUDGET", c.sms_hourly_budget, 0..=10_000_000)?;
         c.call_grace_secs = number("CALL_GRACE_SECS", c.call_grace_secs, 0..=59)?;
         c.firebase_service_account = var("FIREBASE_SERVICE_ACCOUNT").ok().filter(|v| !v.trim().is_empty());
         c.push_log_only = match var("PUSH_MODE").as_deref() {

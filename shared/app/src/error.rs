@@ -7,13 +7,15 @@ pub struct ApiError {
     pub status: u16,
     pub code: &'static str,
     pub message: String,
+    /// 429: when to try again (the body's `retry_after_secs` and the `Retry-After` header).
+    pub retry_after_secs: Option<i64>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError { status, code, message: message.into(), retry_after_secs: None }
     }
     /// 400 naming what is wrong, e.g. `invalid("password: must be at least 8 characters")`.
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -31,8 +33,8 @@ impl ApiError {
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(409, code, message)
     }
-    pub fn rate_limited(message: impl Into<String>) -> Self {
-        Self::new(429, "rate_limited", message)
+    pub fn rate_limited(message: impl Into<String>, retry_after_secs: i64) -> Self {
+        ApiError { retry_after_secs: Some(retry_after_secs.max(1)), ..Self::new(429, "rate_limited", message) }
     }
     pub fn unavailable(message: impl Into<String>) -> Self {
         Self::new(503, "unavailable", message)
@@ -44,7 +46,11 @@ impl ApiError {
     }
 
     pub fn body(&self) -> serde_json::Value {
-        json!({ "error": self.code, "message": self.message })
+        let mut body = json!({ "error": self.code, "message": self.message });
+        if let Some(secs) = self.retry_after_secs {
+            body["retry_after_secs"] = secs.into();
+        }
+        body
     }
 }
 

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
+use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -27,6 +28,8 @@ pub struct Ctx {
     /// The route's method and name (set by `dispatch`): what an Idempotency-Key is bound to.
     pub method: &'static str,
     pub route: &'static str,
+    /// The client's address as API Gateway saw it (per-IP rate limits).
+    pub source_ip: String,
     caller: Option<Caller>,
 }
 
@@ -37,7 +40,7 @@ impl Ctx {
         headers: http::HeaderMap,
         body: Vec<u8>,
     ) -> Self {
-        Ctx { params, query, headers, body, method: "", route: "", caller: None }
+        Ctx { params, query, headers, body, method: "", route: "", source_ip: "unknown".into(), caller: None }
     }
 
     /// The JSON body as `T`; a malformed body or a wrong field is a 400 that
@@ -246,12 +249,17 @@ pub fn redacted(v: Value) -> Value {
 /// The Lambda entry: API Gateway's request (path parameters already matched) → response.
 pub async fn handle(state: &AppState, route: &Route, req: Request) -> Response<Body> {
     let started = Instant::now();
-    let ctx = Ctx::new(
+    let mut ctx = Ctx::new(
         req.path_parameters().iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         req.query_string_parameters().iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         req.headers().clone(),
         req.body().as_ref().to_vec(),
     );
+    if let Some(RequestContext::ApiGatewayV2(rc)) = req.request_context_ref()
+        && let Some(ip) = &rc.http.source_ip
+    {
+        ctx.source_ip = ip.clone();
+    }
     let (status, body, caller) = dispatch(state, route, ctx).await;
     tracing::info!(
         route = route.name,
@@ -268,6 +276,9 @@ pub fn response(status: u16, body: Option<Value>) -> Response<Body> {
     if status == 503 {
         // Every 503 here is a race or an outage that a retry a second later is likely to miss.
         builder = builder.header("retry-after", "1");
+    }
+    if let Some(secs) = body.as_ref().and_then(|b| b.get("retry_after_secs")).and_then(Value::as_i64) {
+        builder = builder.header("retry-after", secs.to_string());
     }
     match body {
         Some(v) => builder.header("content-type", "application/json").body(Body::Text(v.to_string())),

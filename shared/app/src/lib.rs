@@ -15,6 +15,7 @@ pub mod error;
 pub mod gifts;
 pub mod http;
 pub mod lambda;
+pub mod limits;
 pub mod masterdata;
 pub mod media;
 pub mod notify;

@@ -37,12 +37,13 @@ pub async fn follow(state: &AppState, follower: &str, followee: &str) -> ApiResu
     if !state.db.is_following(follower, followee).await? {
         state.db.remove_from_feed(follower, followee).await?;
     }
-    let name = state.db.get_account(follower).await?.map(|a| a.name).unwrap_or_default();
-    let body = format!("{name} follows you");
-    state
-        .notifier
-        .send(crate::notify::note(followee, "follow", "New follower", body, &[("follower_id", follower)]))
-        .await;
+    // Follow, unfollow, follow again: one new-follower push a day for the pair.
+    if crate::limits::allow(state, &crate::limits::FOLLOW_PUSH, &format!("{followee}:{follower}")).await? {
+        let name = state.db.get_account(follower).await?.map(|a| a.name).unwrap_or_default();
+        let body = format!("{name} follows you");
+        let note = crate::notify::note(followee, "follow", "New follower", body, &[("follower_id", follower)]);
+        state.notifier.send(note).await;
+    }
     Ok(now)
 }
 

@@ -262,13 +262,36 @@ impl Db {
     }
 
     pub async fn find_account_by_login(&self, login: &str) -> Result<Option<Account>> {
+        match self.account_id_by_login(login).await? {
+            Some(id) => self.get_account(&id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The id of the account signing in with `login` (an e-mail or a phone number).
+    pub async fn account_id_by_login(&self, login: &str) -> Result<Option<String>> {
         let Some(item) = self.get(keys::login(login), keys::LOGIN).await? else {
             return Ok(None);
         };
-        let Some(id) = item.get("account_id").and_then(|v| v.as_s().ok()) else {
-            return Err(Error::Corrupt("login item without account_id".into()));
-        };
-        self.get_account(id).await
+        match item.get("account_id").and_then(|v| v.as_s().ok()) {
+            Some(id) => Ok(Some(id.clone())),
+            None => Err(Error::Corrupt("login item without account_id".into())),
+        }
+    }
+
+    /// Just an account's password hash (a projection: sign-in reads no more
+    /// before the password is right).
+    pub async fn password_hash_of(&self, id: &str) -> Result<Option<String>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
+            .projection_expression("password_hash")
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out.item.and_then(|i| i.get("password_hash").and_then(|v| v.as_s().ok()).cloned()))
     }
 
     /// Applies the given profile changes and answers the updated account

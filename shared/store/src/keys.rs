@@ -55,6 +55,13 @@ pub fn earning_day(day: &str) -> String {
 pub fn day_of(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%d").to_string()
 }
+/// A rate limit's counter: one item per scope, key and fixed window.
+pub fn rate(scope: &str, key: &str) -> String {
+    format!("RATE#{scope}#{key}")
+}
+pub fn rate_window(start_ms: i64) -> String {
+    format!("W#{start_ms}")
+}
 pub fn idempotency(account_id: &str, key: &str) -> String {
     format!("IDEM#{account_id}#{key}")
 }

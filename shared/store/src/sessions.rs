@@ -126,3 +126,28 @@ impl Db {
         Ok(self.get(keys::account(account_id), &keys::session(session_id)).await?.is_some())
     }
 }
+
+impl Db {
+    /// Counts one hit of `key` in `scope`'s fixed window of `window_ms` that
+    /// holds `now` (one `ADD`, atomic under any concurrency) and returns the
+    /// window's hits so far, this one included. The counter expires with TTL.
+    pub async fn hit_rate_counter(&self, scope: &str, key: &str, window_ms: i64, now: i64) -> Result<i64> {
+        let start = now - now.rem_euclid(window_ms);
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::rate(scope, key), &keys::rate_window(start))))
+            .update_expression("ADD hits :one SET #ttl = if_not_exists(#ttl, :ttl)")
+            .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":ttl", n((start + window_ms) / 1000 + 60))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
+            .send()
+            .await?;
+        Ok(out
+            .attributes
+            .and_then(|a| a.get("hits").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()))
+            .unwrap_or(1))
+    }
+}
