@@ -203,7 +203,7 @@ impl Db {
                 .because("not_agency_host"),
         ];
         let account = if host.earnings > 0 {
-            let mut former = Self::key(keys::agency(agency_id), &keys::former_host(&host.id));
+            let mut former = Self::key(keys::agency(agency_id), keys::former_host(&host.id));
             former.insert("host_id".into(), s(&host.id));
             former.insert("removed_at".into(), n(now));
             items.push(Action::put(self, former).because("not_agency_host"));
@@ -328,7 +328,7 @@ impl Db {
             .val(":zero", n(0))
             .because("cannot_host"),
         );
-        let mut link = Self::key(keys::agency(&a.agency_id), &keys::agency_host(&a.account_id));
+        let mut link = Self::key(keys::agency(&a.agency_id), keys::agency_host(&a.account_id));
         link.insert("host_id".into(), s(&a.account_id));
         link.insert("joined_at".into(), n(a.decided_at.unwrap_or(a.created_at)));
         items.push(Action::put(self, link).because("cannot_host"));
@@ -421,7 +421,7 @@ impl Db {
         record.insert(GSI3.pk.into(), s(keys::SETTLEMENTS));
         record.insert(GSI3.sk.into(), n(st.created_at));
         let mut ledger: Item = serde_dynamo::to_item(entry)?;
-        ledger.extend(Self::key(keys::account(&st.host_id), &keys::ledger(&entry.id)));
+        ledger.extend(Self::key(keys::account(&st.host_id), keys::ledger(&entry.id)));
         let same_settled = if settled == 0 {
             "(attribute_not_exists(settled_earnings) OR settled_earnings = :settled)"
         } else {

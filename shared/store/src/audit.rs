@@ -29,7 +29,7 @@ pub struct AuditEntry {
 impl Db {
     pub async fn put_audit(&self, e: &AuditEntry) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(e)?;
-        item.extend(Self::key(keys::AUDIT.into(), &keys::by_time(e.created_at, &e.id)));
+        item.extend(Self::key(keys::AUDIT.into(), keys::by_time(e.created_at, &e.id)));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }

@@ -144,10 +144,10 @@ impl Db {
         item.insert(GSI1.sk.into(), gsk);
         let mut ringing = Self::key(keys::account(&c.caller_id), keys::RINGING);
         ringing.insert("call_id".into(), s(&c.id));
-        let mut incoming = Self::key(keys::account(&c.host_id), &keys::incoming(&c.id));
+        let mut incoming = Self::key(keys::account(&c.host_id), keys::incoming(&c.id));
         incoming.insert("call_id".into(), s(&c.id));
         let reference = |account: &str| {
-            let mut r = Self::key(keys::account(account), &keys::call_ref(c.created_at, &c.id));
+            let mut r = Self::key(keys::account(account), keys::call_ref(c.created_at, &c.id));
             r.insert("call_id".into(), s(&c.id));
             Action::put(self, r).because("balance_changed")
         };

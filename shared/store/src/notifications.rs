@@ -37,7 +37,7 @@ impl Db {
     /// The notification's item (what the stream picks up for the push).
     pub(crate) fn notification_put(&self, n_: &Notification) -> Result<TxItem> {
         let mut item: Item = serde_dynamo::to_item(n_)?;
-        item.extend(Self::key(keys::account(&n_.account_id), &keys::notification(&n_.id)));
+        item.extend(Self::key(keys::account(&n_.account_id), keys::notification(&n_.id)));
         Ok(Action::put(self, item).when("attribute_not_exists(pk)").because("notification_exists"))
     }
 
@@ -73,7 +73,7 @@ impl Db {
             Some(ids) => {
                 for chunk in ids.chunks(100) {
                     let keys =
-                        chunk.iter().map(|id| Self::key(keys::account(account), &keys::notification(id))).collect();
+                        chunk.iter().map(|id| Self::key(keys::account(account), keys::notification(id))).collect();
                     for item in self.batch_get(keys).await? {
                         let n_: Notification = serde_dynamo::from_item(item)?;
                         if !n_.read {

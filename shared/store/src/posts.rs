@@ -94,7 +94,7 @@ impl Db {
 
     /// The post's entry in `follower`'s feed.
     fn feed_item(follower: &str, p: &Post) -> Item {
-        let mut item = Self::key(keys::account(follower), &keys::feed_entry(p.created_at, &p.id));
+        let mut item = Self::key(keys::account(follower), keys::feed_entry(p.created_at, &p.id));
         item.insert("post_id".into(), s(&p.id));
         item.insert(GSI1.pk.into(), s(keys::feed_of(&p.id)));
         item.insert(GSI1.sk.into(), s(follower));
@@ -120,7 +120,7 @@ impl Db {
             let page = self.query_page(Some(&GSI2), keys::posts_by(author), 500, None, start, true).await?;
             let ops = from_items::<Post>(page.items)?
                 .iter()
-                .map(|p| (Self::key(keys::account(follower), &keys::feed_entry(p.created_at, &p.id)), None))
+                .map(|p| (Self::key(keys::account(follower), keys::feed_entry(p.created_at, &p.id)), None))
                 .collect();
             self.batch_write(ops).await?;
             match page.next {
@@ -163,7 +163,7 @@ impl Db {
 
     /// `already_liked`, `post_gone`.
     pub async fn like_post(&self, post_id: &str, account: &str, now: i64) -> Result<()> {
-        let mut edge = Self::key(keys::post(post_id), &keys::post_like(account));
+        let mut edge = Self::key(keys::post(post_id), keys::post_like(account));
         edge.insert("account_id".into(), s(account));
         edge.insert("created_at".into(), n(now));
         self.transact(vec![
@@ -191,7 +191,7 @@ impl Db {
     /// `post_gone`.
     pub async fn add_comment(&self, c: &Comment) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(c)?;
-        item.extend(Self::key(keys::post(&c.post_id), &keys::post_comment(&c.id)));
+        item.extend(Self::key(keys::post(&c.post_id), keys::post_comment(&c.id)));
         self.transact(vec![
             self.post_counter(&c.post_id, "comments", 1),
             Action::put(self, item).when("attribute_not_exists(pk)").because("post_gone"),
@@ -222,7 +222,7 @@ impl Db {
 
     /// One share (an account may share a post many times); `post_gone`.
     pub async fn share_post(&self, post_id: &str, share_id: &str, account: &str, now: i64) -> Result<()> {
-        let mut edge = Self::key(keys::post(post_id), &keys::post_share(share_id));
+        let mut edge = Self::key(keys::post(post_id), keys::post_share(share_id));
         edge.insert("account_id".into(), s(account));
         edge.insert("created_at".into(), n(now));
         self.transact(vec![
@@ -234,7 +234,7 @@ impl Db {
 
     /// Counts the account's view once: `Ok(false)` when it was counted before; `post_gone`.
     pub async fn view_post(&self, post_id: &str, account: &str, now: i64) -> Result<bool> {
-        let mut edge = Self::key(keys::post(post_id), &keys::post_view(account));
+        let mut edge = Self::key(keys::post(post_id), keys::post_view(account));
         edge.insert("created_at".into(), n(now));
         let res = self
             .transact(vec![

@@ -97,7 +97,7 @@ impl Db {
     /// Counts a viewer in: `Ok(false)` when they were in already (counted
     /// once), `room_ended` when the room is not live.
     pub async fn join_room(&self, room_id: &str, viewer_id: &str, now: i64) -> Result<bool> {
-        let mut viewer = Self::key(keys::room(room_id), &keys::room_viewer(viewer_id));
+        let mut viewer = Self::key(keys::room(room_id), keys::room_viewer(viewer_id));
         viewer.insert("joined_at".into(), n(now));
         let res = self
             .transact(vec![

@@ -137,7 +137,7 @@ impl Db {
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(Self::key(keys::rate(scope, key), &keys::rate_window(start))))
+            .set_key(Some(Self::key(keys::rate(scope, key), keys::rate_window(start))))
             .update_expression("ADD hits :one SET #ttl = if_not_exists(#ttl, :ttl)")
             .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
             .expression_attribute_values(":one", n(1))
