@@ -308,6 +308,21 @@ pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<
     })
 }
 
+/// Counts a request against its per-IP limit and, when it names a valid
+/// login, that login's; the login, if valid (the use case names what is wrong).
+async fn limit_by_login(
+    state: &AppState,
+    ctx: &Ctx,
+    per_ip: &limits::Limit,
+    per_login: &limits::Limit,
+    email: &Option<String>,
+    phone: &Option<String>,
+) -> ApiResult<Option<(String, bool)>> {
+    let login = validate::email_or_phone(email.as_deref(), phone.as_deref()).ok();
+    limits::guard(state, ctx, per_ip, login.as_ref().map(|(l, _)| (per_login, l.as_str()))).await?;
+    Ok(login)
+}
+
 /// The least time a forgot-password answer takes: sending the code (known
 /// accounts only) must not make their answers slower than unknown ones'.
 pub const FORGOT_MIN_MS: u64 = 250;
@@ -315,15 +330,10 @@ pub const FORGOT_MIN_MS: u64 = 250;
 pub async fn forgot_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let started = std::time::Instant::now();
     let input: ForgotInput = ctx.json()?;
-    let login = validate::email_or_phone(input.email.as_deref(), input.phone.as_deref());
-    limits::guard(
-        state,
-        ctx,
-        &limits::FORGOT_PER_IP,
-        login.as_ref().ok().map(|(l, _)| (&limits::FORGOT_PER_LOGIN, l.as_str())),
-    )
-    .await?;
-    if let Ok((phone, false)) = &login {
+    let login =
+        limit_by_login(state, ctx, &limits::FORGOT_PER_IP, &limits::FORGOT_PER_LOGIN, &input.email, &input.phone)
+            .await?;
+    if let Some((phone, false)) = &login {
         // Texts cost money: a budget per number and overall, whether or not the number has an account.
         let overall =
             limits::Limit { scope: limits::SMS_OVERALL_SCOPE, max: state.config.sms_hourly_budget, window_ms: HOUR_MS };
@@ -372,14 +382,7 @@ pub async fn reset_password(state: &AppState, input: ResetInput) -> ApiResult<()
 
 pub async fn reset_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let input: ResetInput = ctx.json()?;
-    let login = validate::email_or_phone(input.email.as_deref(), input.phone.as_deref());
-    limits::guard(
-        state,
-        ctx,
-        &limits::RESET_PER_IP,
-        login.as_ref().ok().map(|(l, _)| (&limits::RESET_PER_LOGIN, l.as_str())),
-    )
-    .await?;
+    limit_by_login(state, ctx, &limits::RESET_PER_IP, &limits::RESET_PER_LOGIN, &input.email, &input.phone).await?;
     reset_password(state, input).await?;
     Ok(Reply::no_content())
 }

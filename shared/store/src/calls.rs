@@ -468,29 +468,14 @@ impl Db {
     /// `sum_balances`, the conservation invariant's right-hand side (a full
     /// scan: for reconciliation, not for requests).
     pub async fn held_in_calls(&self) -> Result<i64> {
-        let mut held = 0;
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression("sk = :call AND #state = :active")
-                .expression_attribute_names("#state", "state")
-                .expression_attribute_values(":call", s(keys::CALL))
-                .expression_attribute_values(":active", s(CallState::Active.as_str()))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in out.items.unwrap_or_default() {
-                held += serde_dynamo::from_item::<_, Call>(item)?.held_coins();
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(held);
-            }
-        }
+        let items = self
+            .scan_all(
+                "sk = :call AND #state = :active",
+                &[("#state", "state")],
+                &[(":call", s(keys::CALL)), (":active", s(CallState::Active.as_str()))],
+            )
+            .await?;
+        items.into_iter().try_fold(0, |held, item| Ok(held + serde_dynamo::from_item::<_, Call>(item)?.held_coins()))
     }
 
     /// Sets a host's call price and online flag; `not_host` when the account is no host.

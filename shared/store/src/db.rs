@@ -229,6 +229,39 @@ impl Db {
         Ok(Page { items, next })
     }
 
+    /// Every item matching `filter`, consistently read, all pages: a full
+    /// scan, for reconciliation and tests, never for requests.
+    pub(crate) async fn scan_all(
+        &self,
+        filter: &str,
+        names: &[(&str, &str)],
+        values: &[(&str, AttributeValue)],
+    ) -> Result<Vec<Item>> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let mut req = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression(filter)
+                .consistent_read(true)
+                .set_exclusive_start_key(start);
+            for (k, v) in names {
+                req = req.expression_attribute_names(*k, *v);
+            }
+            for (k, v) in values {
+                req = req.expression_attribute_values(*k, v.clone());
+            }
+            let res = req.send().await?;
+            out.extend(res.items.unwrap_or_default());
+            start = res.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
     /// Writes (`Some(item)`) or deletes (`None`, by `key`) many items, 25 a
     /// request, resending what DynamoDB left unprocessed. Not atomic: for
     /// fan-out and clean-up that are safe to repeat.

@@ -293,30 +293,16 @@ impl Db {
     /// right-hand side of the conservation invariant (coins credited by
     /// recharges and grants = their sum), for reconciliation (a full scan: not for requests).
     pub async fn sum_balances(&self) -> Result<(i64, i64, i64)> {
+        let items =
+            self.scan_all("sk = :profile", &[], &[(":profile", AttributeValue::S(keys::PROFILE.into()))]).await?;
         let (mut coins, mut earnings, mut settled) = (0, 0, 0);
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression("sk = :profile")
-                .expression_attribute_values(":profile", AttributeValue::S(keys::PROFILE.into()))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in out.items() {
-                let num =
-                    |k: &str| item.get(k).and_then(|v| v.as_n().ok()).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-                coins += num("coins");
-                earnings += num("earnings");
-                settled += num("settled_earnings");
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok((coins, earnings, settled));
-            }
+        for item in &items {
+            let num =
+                |k: &str| item.get(k).and_then(|v| v.as_n().ok()).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+            coins += num("coins");
+            earnings += num("earnings");
+            settled += num("settled_earnings");
         }
+        Ok((coins, earnings, settled))
     }
 }
