@@ -1,4 +1,4 @@
-.PHONY: run test lint build check bench
+.PHONY: run test lint build check bench openapi
 
 # The whole API on http://127.0.0.1:3000 with demo data; Ctrl-C stops everything.
 run:
@@ -21,3 +21,7 @@ build:
 # send-gift and call-tick vs the bare transactions, and the crowd case over HTTP, on the local stack.
 bench:
 	@local/bench.sh
+
+# openapi.json from the route table and the request types (a test fails when it is stale).
+openapi:
+	cargo run --quiet -p local --bin openapi > openapi.json

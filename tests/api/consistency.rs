@@ -174,3 +174,31 @@ fn route_matching_prefers_literal_segments_and_rejects_unknown_paths() {
     assert!(app::routes::find("PUT", "/users/abc/follow").is_none());
     assert!(app::routes::find("GET", "/nowhere").is_none());
 }
+
+#[test]
+fn the_committed_openapi_json_is_the_generated_document_and_lists_every_http_function() {
+    let committed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("openapi.json")).expect("openapi.json")).unwrap();
+    assert!(committed == app::openapi::document(), "openapi.json is stale: run `make openapi`");
+    let mut documented = BTreeSet::new();
+    for (path, item) in committed["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            documented.insert((method.to_uppercase(), path.clone(), op["operationId"].as_str().unwrap().to_string()));
+        }
+    }
+    let routes: BTreeSet<_> =
+        ROUTES.iter().map(|r| (r.method.to_string(), r.path.to_string(), r.name.to_string())).collect();
+    assert_eq!(documented, routes, "one operation per route, named as the function");
+    // And every HTTP function of the template is one of them.
+    let t = template();
+    for (name, res) in t["Resources"].as_mapping().unwrap() {
+        let Some(api) = res["Properties"]["Events"]["Api"]["Properties"].as_mapping() else { continue };
+        let (method, path) =
+            (api[&Value::from("Method")].as_str().unwrap(), api[&Value::from("Path")].as_str().unwrap());
+        assert!(
+            documented.iter().any(|(m, p, _)| m == method && p == path),
+            "{} {method} {path} is not in openapi.json",
+            name.as_str().unwrap()
+        );
+    }
+}

@@ -7,6 +7,7 @@ mod agencies;
 mod calls;
 mod consistency;
 mod crowd;
+mod docs;
 mod gifts;
 mod masterdata;
 mod notifications;

@@ -16,7 +16,7 @@ pub const RESET_MAX_TRIES: i64 = 5;
 pub const RESET_MAX_SENDS_PER_HOUR: usize = 3;
 const HOUR_MS: i64 = 3600 * 1000;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterInput {
     pub email: Option<String>,
@@ -84,7 +84,7 @@ pub async fn register_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::created(s.json(state.config.access_ttl_secs)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct BootstrapAdminInput {
     pub email: String,
     pub password: String,
@@ -111,7 +111,7 @@ pub async fn bootstrap_admin(state: &AppState, input: BootstrapAdminInput) -> Ap
     Ok(json!({ "id": account.id, "email": account.email, "role": account.role }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginInput {
     pub login: String,
@@ -153,7 +153,7 @@ pub async fn login_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::ok(s.json(state.config.access_ttl_secs)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshInput {
     pub refresh_token: String,
@@ -253,7 +253,7 @@ pub async fn logout_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::no_content())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ForgotInput {
     pub email: Option<String>,
@@ -344,7 +344,7 @@ pub async fn forgot_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Repl
     Ok(Reply::accepted(json!({ "status": "sent_if_account_exists" })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetInput {
     pub email: Option<String>,
@@ -395,7 +395,7 @@ pub async fn get_me_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::ok(views::me(&own_account(state, ctx.caller()?).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeInput {
     pub name: Option<String>,
@@ -463,7 +463,7 @@ pub async fn update_me_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::ok(views::me(&account)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushTokenInput {
     pub token: String,

@@ -62,7 +62,7 @@ pub async fn list_hosts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(list_reply(state, "admin-hosts", page.items.iter().map(account_admin_json).collect(), page.next))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BanInput {
     pub reason: String,

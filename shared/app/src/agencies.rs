@@ -92,7 +92,7 @@ fn percent(field: &str, v: i64) -> ApiResult<i64> {
 
 // ---- agencies (admins) ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyInput {
     pub name: String,
@@ -180,7 +180,7 @@ async fn agency_by_param(state: &AppState, ctx: &Ctx) -> ApiResult<Agency> {
     state.db.get_agency(&id).await?.ok_or_else(|| ApiError::not_found("agency not found"))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyChanges {
     pub name: Option<String>,
@@ -230,7 +230,7 @@ pub async fn get_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 
 // ---- applications ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationInput {
     pub agency_code: String,
@@ -388,7 +388,7 @@ pub async fn approve_host_application_http(state: &AppState, ctx: &Ctx) -> ApiRe
     Ok(Reply::ok(application_json(&app)).with_before(before))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectInput {
     pub reason: String,
@@ -456,7 +456,7 @@ pub async fn remove_agency_host_http(state: &AppState, ctx: &Ctx) -> ApiResult<R
 
 // ---- settlements ----
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettleInput {
     /// RFC 3339; earnings credited up to and including it are settled. Default: now.

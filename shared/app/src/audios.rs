@@ -22,7 +22,7 @@ async fn audio_json(state: &AppState, a: &Audio) -> ApiResult<Value> {
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AudioInput {
     pub title: Option<String>,

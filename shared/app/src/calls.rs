@@ -89,7 +89,7 @@ fn insufficient(price: i64, coins: i64) -> ApiError {
 
 // ---- host settings ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallSettingsInput {
     pub price_per_minute: i64,
@@ -109,7 +109,7 @@ pub async fn put_call_settings_http(state: &AppState, ctx: &Ctx) -> ApiResult<Re
 
 // ---- ringing ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartCallInput {
     pub host_id: String,

@@ -38,7 +38,7 @@ fn key_field(field: &str, v: &str) -> ApiResult<String> {
     validate::text(field, v, 1, 512)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GiftInput {
     pub name: Option<String>,
@@ -130,7 +130,7 @@ pub async fn delete_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::no_content())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendGiftInput {
     pub gift_id: String,

@@ -119,11 +119,16 @@ pub struct Reply {
     pub body: Option<Value>,
     /// For the audit log: what the changed resource looked like before.
     pub before: Option<Value>,
+    /// An HTML page instead of JSON (the API docs).
+    pub html: Option<&'static str>,
 }
 
 impl Reply {
     fn new(status: u16, body: Option<Value>) -> Self {
-        Reply { status, body, before: None }
+        Reply { status, body, before: None, html: None }
+    }
+    pub fn html(page: &'static str) -> Self {
+        Reply { html: Some(page), ..Self::new(200, None) }
     }
     pub fn ok(body: Value) -> Self {
         Self::new(200, Some(body))
@@ -164,7 +169,11 @@ fn authorize(state: &AppState, route: &Route, ctx: &mut Ctx) -> ApiResult<()> {
 }
 
 /// Runs one route for a parsed request and always answers a response.
-pub async fn dispatch(state: &AppState, route: &Route, mut ctx: Ctx) -> (u16, Option<Value>, Option<String>) {
+pub async fn dispatch(
+    state: &AppState,
+    route: &Route,
+    mut ctx: Ctx,
+) -> (u16, Option<Value>, Option<&'static str>, Option<String>) {
     (ctx.method, ctx.route) = (route.method, route.name);
     let result = match authorize(state, route, &mut ctx) {
         Ok(()) => (route.handler)(state, &ctx).await,
@@ -175,8 +184,8 @@ pub async fn dispatch(state: &AppState, route: &Route, mut ctx: Ctx) -> (u16, Op
     }
     let caller = ctx.caller.map(|c| c.id);
     match result {
-        Ok(r) => (r.status, r.body, caller),
-        Err(e) => (e.status, Some(e.body()), caller),
+        Ok(r) => (r.status, r.body, r.html, caller),
+        Err(e) => (e.status, Some(e.body()), None, caller),
     }
 }
 
@@ -260,7 +269,7 @@ pub async fn handle(state: &AppState, route: &Route, req: Request) -> Response<B
     {
         ctx.source_ip = ip.clone();
     }
-    let (status, body, caller) = dispatch(state, route, ctx).await;
+    let (status, body, html, caller) = dispatch(state, route, ctx).await;
     tracing::info!(
         route = route.name,
         status,
@@ -268,7 +277,14 @@ pub async fn handle(state: &AppState, route: &Route, req: Request) -> Response<B
         account_id = caller.as_deref().unwrap_or("-"),
         "request"
     );
-    response(status, body)
+    match html {
+        Some(page) => Response::builder()
+            .status(status)
+            .header("content-type", "text/html; charset=utf-8")
+            .body(Body::Text(page.into()))
+            .expect("valid response"),
+        None => response(status, body),
+    }
 }
 
 pub fn response(status: u16, body: Option<Value>) -> Response<Body> {

@@ -19,6 +19,7 @@ pub mod limits;
 pub mod masterdata;
 pub mod media;
 pub mod notify;
+pub mod openapi;
 pub mod packages;
 pub mod posts;
 pub mod push;

@@ -28,7 +28,7 @@ fn key_field(field: &str, v: &str) -> ApiResult<String> {
     validate::text(field, v, 1, 512)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterestInput {
     pub name: Option<String>,
@@ -65,7 +65,7 @@ impl Master for Interest {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AvatarInput {
     pub image_key: Option<String>,
@@ -98,7 +98,7 @@ impl Master for Avatar {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaqInput {
     pub question: Option<String>,
@@ -221,7 +221,7 @@ pub async fn get_page_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::ok(page_json(&page)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageInput {
     pub title: String,

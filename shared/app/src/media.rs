@@ -52,7 +52,7 @@ fn media_error(e: integrations::media::MediaError) -> ApiError {
     ApiError::internal(e)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UploadInput {
     pub kind: String,

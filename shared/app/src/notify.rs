@@ -84,7 +84,7 @@ pub async fn list_notifications_http(state: &AppState, ctx: &Ctx) -> ApiResult<R
     Ok(reply)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadInput {
     pub ids: Option<Vec<String>>,

@@ -25,7 +25,7 @@ fn package_json(p: &CoinPackage) -> Value {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackageInput {
     pub coins: Option<i64>,

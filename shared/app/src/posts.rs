@@ -60,7 +60,7 @@ fn gone(e: store::Error) -> ApiError {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostInput {
     pub media_key: String,
@@ -178,7 +178,7 @@ pub async fn unlike_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::no_content())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentInput {
     pub text: String,

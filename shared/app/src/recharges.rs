@@ -28,7 +28,7 @@ fn recharge_json(r: &Recharge) -> Value {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RechargeInput {
     pub package_id: String,

@@ -55,7 +55,7 @@ pub fn agora_grant(
     }))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartRoomInput {
     pub title: Option<String>,

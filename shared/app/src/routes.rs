@@ -6,13 +6,15 @@ use std::future::Future;
 use std::pin::Pin;
 
 use store::Role;
+use utoipa::ToSchema;
+use utoipa::openapi::{Ref, RefOr, schema::Schema};
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{
-    AppState, accounts, admin, agencies, audios, calls, gifts, media, notify, packages, posts, push, recharges, rooms,
-    social, wallet,
+    AppState, accounts, admin, agencies, audios, calls, gifts, media, notify, openapi, packages, posts, push,
+    recharges, rooms, social, wallet,
 };
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
@@ -37,6 +39,75 @@ pub struct Route {
     pub path: &'static str,
     pub access: Access,
     pub handler: Handler,
+    /// What the OpenAPI document says beyond the above (`crate::openapi`).
+    pub api: Api,
+}
+
+/// Schemas by name: a body's own and those it refers to.
+pub type Schemas = Vec<(String, RefOr<Schema>)>;
+/// Registers a body type's schemas and answers a reference to it.
+pub type BodySchema = fn(&mut Schemas) -> RefOr<Schema>;
+
+/// `BodySchema` of a serde type with a derived `ToSchema`.
+pub fn schema_of<T: ToSchema>(defs: &mut Schemas) -> RefOr<Schema> {
+    T::schemas(defs);
+    defs.push((T::name().into_owned(), T::schema()));
+    Ref::from_schema_name(T::name()).into()
+}
+
+/// A route's contract beyond method, path and access: its success status,
+/// body, and habits (pagination, Idempotency-Key, a webhook's signature).
+#[derive(Clone, Copy)]
+pub struct Api {
+    pub ok: u16,
+    /// A second success status (e.g. 200 when a room already runs).
+    pub also: Option<u16>,
+    pub request: Option<BodySchema>,
+    /// The body may be left out (defaults apply).
+    pub optional_body: bool,
+    /// `limit` and `cursor` in, `{items, next_cursor}` out.
+    pub list: bool,
+    pub idempotent: bool,
+    /// A webhook: the provider's signature header.
+    pub signature: Option<&'static str>,
+}
+
+impl Api {
+    pub const fn ok(status: u16) -> Api {
+        Api {
+            ok: status,
+            also: None,
+            request: None,
+            optional_body: false,
+            list: false,
+            idempotent: false,
+            signature: None,
+        }
+    }
+    pub const fn body(mut self, schema: BodySchema) -> Api {
+        self.request = Some(schema);
+        self
+    }
+    pub const fn optional_body(mut self) -> Api {
+        self.optional_body = true;
+        self
+    }
+    pub const fn also(mut self, status: u16) -> Api {
+        self.also = Some(status);
+        self
+    }
+    pub const fn list(mut self) -> Api {
+        self.list = true;
+        self
+    }
+    pub const fn idempotent(mut self) -> Api {
+        self.idempotent = true;
+        self
+    }
+    pub const fn signed(mut self, header: &'static str) -> Api {
+        self.signature = Some(header);
+        self
+    }
 }
 
 /// Functions without an HTTP route: invoked by hand, by a schedule, or by the table's stream.
@@ -55,155 +126,492 @@ pub enum Trigger {
 }
 
 macro_rules! route {
-    ($name:literal, $method:literal, $path:literal, $access:expr, $f:path) => {{
+    ($name:literal, $method:literal, $path:literal, $access:expr, $f:path, $api:expr) => {{
         fn h<'a>(s: &'a AppState, c: &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>> {
             Box::pin($f(s, c))
         }
-        Route { name: $name, method: $method, path: $path, access: $access, handler: h }
+        Route { name: $name, method: $method, path: $path, access: $access, handler: h, api: $api }
     }};
 }
 
 pub static ROUTES: &[Route] = &[
-    route!("register", "POST", "/auth/register", Access::Public, accounts::register_http),
-    route!("login", "POST", "/auth/login", Access::Public, accounts::login_http),
-    route!("refresh-token", "POST", "/auth/refresh", Access::Public, accounts::refresh_http),
-    route!("logout", "POST", "/auth/logout", ANY, accounts::logout_http),
-    route!("forgot-password", "POST", "/auth/password/forgot", Access::Public, accounts::forgot_password_http),
-    route!("reset-password", "POST", "/auth/password/reset", Access::Public, accounts::reset_password_http),
-    route!("get-me", "GET", "/me", ANY, accounts::get_me_http),
-    route!("update-me", "PATCH", "/me", ANY, accounts::update_me_http),
-    route!("put-push-token", "PUT", "/me/push-token", ANY, accounts::put_push_token_http),
-    route!("get-user", "GET", "/users/{id}", ANY, social::get_user_http),
-    route!("follow-user", "POST", "/users/{id}/follow", ANY, social::follow_http),
-    route!("unfollow-user", "DELETE", "/users/{id}/follow", ANY, social::unfollow_http),
-    route!("list-followers", "GET", "/users/{id}/followers", ANY, social::list_followers_http),
-    route!("list-following", "GET", "/users/{id}/following", ANY, social::list_following_http),
-    route!("get-wallet", "GET", "/me/wallet", ANY, wallet::get_wallet_http),
-    route!("list-transactions", "GET", "/me/transactions", ANY, wallet::list_transactions_http),
-    route!("list-gifts", "GET", "/gifts", Access::Public, gifts::list_gifts_http),
-    route!("create-gift", "POST", "/admin/gifts", ADMIN, gifts::create_gift_http),
-    route!("update-gift", "PATCH", "/admin/gifts/{id}", ADMIN, gifts::update_gift_http),
-    route!("delete-gift", "DELETE", "/admin/gifts/{id}", ADMIN, gifts::delete_gift_http),
-    route!("send-gift", "POST", "/users/{id}/gifts", ANY, gifts::send_gift_http),
-    route!("list-coin-packages", "GET", "/coin-packages", Access::Public, packages::list_coin_packages_http),
-    route!("create-coin-package", "POST", "/admin/coin-packages", ADMIN, packages::create_coin_package_http),
-    route!("update-coin-package", "PATCH", "/admin/coin-packages/{id}", ADMIN, packages::update_coin_package_http),
-    route!("delete-coin-package", "DELETE", "/admin/coin-packages/{id}", ADMIN, packages::delete_coin_package_http),
-    route!("create-recharge", "POST", "/recharges", ANY, recharges::create_recharge_http),
-    route!("stripe-webhook", "POST", "/webhooks/stripe", Access::Public, recharges::stripe_webhook_http),
-    route!("razorpay-webhook", "POST", "/webhooks/razorpay", Access::Public, recharges::razorpay_webhook_http),
-    route!("grant-coins", "POST", "/admin/users/{id}/coins", ADMIN, wallet::grant_coins_http),
-    route!("start-room", "POST", "/rooms", HOST, rooms::start_room_http),
-    route!("end-room", "POST", "/rooms/{id}/end", ANY, rooms::end_room_http),
-    route!("list-rooms", "GET", "/rooms", ANY, rooms::list_rooms_http),
-    route!("get-room", "GET", "/rooms/{id}", ANY, rooms::get_room_http),
-    route!("join-room", "POST", "/rooms/{id}/join", ANY, rooms::join_room_http),
-    route!("leave-room", "POST", "/rooms/{id}/leave", ANY, rooms::leave_room_http),
-    route!("put-call-settings", "PUT", "/host/call-settings", HOST, calls::put_call_settings_http),
-    route!("start-call", "POST", "/calls", ANY, calls::start_call_http),
-    route!("cancel-call", "POST", "/calls/{id}/cancel", ANY, calls::cancel_call_http),
-    route!("decline-call", "POST", "/calls/{id}/decline", ANY, calls::decline_call_http),
-    route!("accept-call", "POST", "/calls/{id}/accept", ANY, calls::accept_call_http),
-    route!("call-heartbeat", "POST", "/calls/{id}/heartbeat", ANY, calls::call_heartbeat_http),
-    route!("end-call", "POST", "/calls/{id}/end", ANY, calls::end_call_http),
-    route!("get-call", "GET", "/calls/{id}", ANY, calls::get_call_http),
-    route!("list-my-calls", "GET", "/me/calls", ANY, calls::list_my_calls_http),
-    route!("create-upload", "POST", "/uploads", ANY, media::create_upload_http),
-    route!("create-post", "POST", "/posts", ANY, posts::create_post_http),
-    route!("get-post", "GET", "/posts/{id}", ANY, posts::get_post_http),
-    route!("list-user-posts", "GET", "/users/{id}/posts", ANY, posts::list_user_posts_http),
-    route!("get-feed", "GET", "/feed", ANY, posts::get_feed_http),
-    route!("delete-post", "DELETE", "/posts/{id}", ANY, posts::delete_post_http),
-    route!("like-post", "POST", "/posts/{id}/like", ANY, posts::like_post_http),
-    route!("unlike-post", "DELETE", "/posts/{id}/like", ANY, posts::unlike_post_http),
-    route!("create-comment", "POST", "/posts/{id}/comments", ANY, posts::create_comment_http),
-    route!("list-comments", "GET", "/posts/{id}/comments", ANY, posts::list_comments_http),
-    route!("delete-comment", "DELETE", "/posts/{id}/comments/{comment_id}", ANY, posts::delete_comment_http),
-    route!("share-post", "POST", "/posts/{id}/share", ANY, posts::share_post_http),
-    route!("view-post", "POST", "/posts/{id}/view", ANY, posts::view_post_http),
-    route!("list-audios", "GET", "/audios", Access::Public, audios::list_audios_http),
-    route!("create-audio", "POST", "/admin/audios", ADMIN, audios::create_audio_http),
-    route!("update-audio", "PATCH", "/admin/audios/{id}", ADMIN, audios::update_audio_http),
-    route!("delete-audio", "DELETE", "/admin/audios/{id}", ADMIN, audios::delete_audio_http),
-    route!("list-interests", "GET", "/interests", Access::Public, masterdata::list::<Interest>),
-    route!("create-interest", "POST", "/admin/interests", ADMIN, masterdata::create_http::<Interest>),
-    route!("update-interest", "PATCH", "/admin/interests/{id}", ADMIN, masterdata::update_http::<Interest>),
-    route!("delete-interest", "DELETE", "/admin/interests/{id}", ADMIN, masterdata::delete_http::<Interest>),
-    route!("list-avatars", "GET", "/avatars", Access::Public, masterdata::list::<Avatar>),
-    route!("create-avatar", "POST", "/admin/avatars", ADMIN, masterdata::create_http::<Avatar>),
-    route!("update-avatar", "PATCH", "/admin/avatars/{id}", ADMIN, masterdata::update_http::<Avatar>),
-    route!("delete-avatar", "DELETE", "/admin/avatars/{id}", ADMIN, masterdata::delete_http::<Avatar>),
-    route!("list-faqs", "GET", "/faqs", Access::Public, masterdata::list::<Faq>),
-    route!("create-faq", "POST", "/admin/faqs", ADMIN, masterdata::create_http::<Faq>),
-    route!("update-faq", "PATCH", "/admin/faqs/{id}", ADMIN, masterdata::update_http::<Faq>),
-    route!("delete-faq", "DELETE", "/admin/faqs/{id}", ADMIN, masterdata::delete_http::<Faq>),
-    route!("get-page", "GET", "/pages/{slug}", Access::Public, masterdata::get_page_http),
-    route!("put-page", "PUT", "/admin/pages/{slug}", ADMIN, masterdata::put_page_http),
-    route!("list-users", "GET", "/admin/users", ADMIN, admin::list_users_http),
-    route!("get-user-admin", "GET", "/admin/users/{id}", ADMIN, admin::get_user_admin_http),
-    route!("ban-user", "POST", "/admin/users/{id}/ban", ADMIN, admin::ban_user_http),
-    route!("unban-user", "POST", "/admin/users/{id}/unban", ADMIN, admin::unban_user_http),
-    route!("list-hosts", "GET", "/admin/hosts", ADMIN, admin::list_hosts_http),
-    route!("list-audit", "GET", "/admin/audit", ADMIN, admin::list_audit_http),
-    route!("list-agencies", "GET", "/admin/agencies", ADMIN, agencies::list_agencies_http),
-    route!("create-agency", "POST", "/admin/agencies", ADMIN, agencies::create_agency_http),
-    route!("update-agency", "PATCH", "/admin/agencies/{id}", ADMIN, agencies::update_agency_http),
-    route!("delete-agency", "DELETE", "/admin/agencies/{id}", ADMIN, agencies::delete_agency_http),
+    route!("get-openapi", "GET", "/openapi.json", Access::Public, openapi::get_openapi_http, Api::ok(200)),
+    route!("get-docs", "GET", "/docs", Access::Public, openapi::get_docs_http, Api::ok(200)),
+    route!(
+        "register",
+        "POST",
+        "/auth/register",
+        Access::Public,
+        accounts::register_http,
+        Api::ok(201).body(schema_of::<accounts::RegisterInput>)
+    ),
+    route!(
+        "login",
+        "POST",
+        "/auth/login",
+        Access::Public,
+        accounts::login_http,
+        Api::ok(200).body(schema_of::<accounts::LoginInput>)
+    ),
+    route!(
+        "refresh-token",
+        "POST",
+        "/auth/refresh",
+        Access::Public,
+        accounts::refresh_http,
+        Api::ok(200).body(schema_of::<accounts::RefreshInput>)
+    ),
+    route!(
+        "logout",
+        "POST",
+        "/auth/logout",
+        ANY,
+        accounts::logout_http,
+        Api::ok(204).body(schema_of::<accounts::RefreshInput>)
+    ),
+    route!(
+        "forgot-password",
+        "POST",
+        "/auth/password/forgot",
+        Access::Public,
+        accounts::forgot_password_http,
+        Api::ok(202).body(schema_of::<accounts::ForgotInput>)
+    ),
+    route!(
+        "reset-password",
+        "POST",
+        "/auth/password/reset",
+        Access::Public,
+        accounts::reset_password_http,
+        Api::ok(204).body(schema_of::<accounts::ResetInput>)
+    ),
+    route!("get-me", "GET", "/me", ANY, accounts::get_me_http, Api::ok(200)),
+    route!(
+        "update-me",
+        "PATCH",
+        "/me",
+        ANY,
+        accounts::update_me_http,
+        Api::ok(200).body(schema_of::<accounts::UpdateMeInput>)
+    ),
+    route!(
+        "put-push-token",
+        "PUT",
+        "/me/push-token",
+        ANY,
+        accounts::put_push_token_http,
+        Api::ok(204).body(schema_of::<accounts::PushTokenInput>)
+    ),
+    route!("get-user", "GET", "/users/{id}", ANY, social::get_user_http, Api::ok(200)),
+    route!("follow-user", "POST", "/users/{id}/follow", ANY, social::follow_http, Api::ok(201)),
+    route!("unfollow-user", "DELETE", "/users/{id}/follow", ANY, social::unfollow_http, Api::ok(204)),
+    route!("list-followers", "GET", "/users/{id}/followers", ANY, social::list_followers_http, Api::ok(200).list()),
+    route!("list-following", "GET", "/users/{id}/following", ANY, social::list_following_http, Api::ok(200).list()),
+    route!("get-wallet", "GET", "/me/wallet", ANY, wallet::get_wallet_http, Api::ok(200)),
+    route!("list-transactions", "GET", "/me/transactions", ANY, wallet::list_transactions_http, Api::ok(200).list()),
+    route!("list-gifts", "GET", "/gifts", Access::Public, gifts::list_gifts_http, Api::ok(200).list()),
+    route!(
+        "create-gift",
+        "POST",
+        "/admin/gifts",
+        ADMIN,
+        gifts::create_gift_http,
+        Api::ok(201).body(schema_of::<gifts::GiftInput>)
+    ),
+    route!(
+        "update-gift",
+        "PATCH",
+        "/admin/gifts/{id}",
+        ADMIN,
+        gifts::update_gift_http,
+        Api::ok(200).body(schema_of::<gifts::GiftInput>)
+    ),
+    route!("delete-gift", "DELETE", "/admin/gifts/{id}", ADMIN, gifts::delete_gift_http, Api::ok(204)),
+    route!(
+        "send-gift",
+        "POST",
+        "/users/{id}/gifts",
+        ANY,
+        gifts::send_gift_http,
+        Api::ok(201).idempotent().body(schema_of::<gifts::SendGiftInput>)
+    ),
+    route!(
+        "list-coin-packages",
+        "GET",
+        "/coin-packages",
+        Access::Public,
+        packages::list_coin_packages_http,
+        Api::ok(200).list()
+    ),
+    route!(
+        "create-coin-package",
+        "POST",
+        "/admin/coin-packages",
+        ADMIN,
+        packages::create_coin_package_http,
+        Api::ok(201).body(schema_of::<packages::PackageInput>)
+    ),
+    route!(
+        "update-coin-package",
+        "PATCH",
+        "/admin/coin-packages/{id}",
+        ADMIN,
+        packages::update_coin_package_http,
+        Api::ok(200).body(schema_of::<packages::PackageInput>)
+    ),
+    route!(
+        "delete-coin-package",
+        "DELETE",
+        "/admin/coin-packages/{id}",
+        ADMIN,
+        packages::delete_coin_package_http,
+        Api::ok(204)
+    ),
+    route!(
+        "create-recharge",
+        "POST",
+        "/recharges",
+        ANY,
+        recharges::create_recharge_http,
+        Api::ok(201).idempotent().body(schema_of::<recharges::RechargeInput>)
+    ),
+    route!(
+        "stripe-webhook",
+        "POST",
+        "/webhooks/stripe",
+        Access::Public,
+        recharges::stripe_webhook_http,
+        Api::ok(200).signed("Stripe-Signature")
+    ),
+    route!(
+        "razorpay-webhook",
+        "POST",
+        "/webhooks/razorpay",
+        Access::Public,
+        recharges::razorpay_webhook_http,
+        Api::ok(200).signed("X-Razorpay-Signature")
+    ),
+    route!(
+        "grant-coins",
+        "POST",
+        "/admin/users/{id}/coins",
+        ADMIN,
+        wallet::grant_coins_http,
+        Api::ok(201).idempotent().body(schema_of::<wallet::GrantInput>)
+    ),
+    route!(
+        "start-room",
+        "POST",
+        "/rooms",
+        HOST,
+        rooms::start_room_http,
+        Api::ok(201).also(200).optional_body().body(schema_of::<rooms::StartRoomInput>)
+    ),
+    route!("end-room", "POST", "/rooms/{id}/end", ANY, rooms::end_room_http, Api::ok(200)),
+    route!("list-rooms", "GET", "/rooms", ANY, rooms::list_rooms_http, Api::ok(200).list()),
+    route!("get-room", "GET", "/rooms/{id}", ANY, rooms::get_room_http, Api::ok(200)),
+    route!("join-room", "POST", "/rooms/{id}/join", ANY, rooms::join_room_http, Api::ok(200)),
+    route!("leave-room", "POST", "/rooms/{id}/leave", ANY, rooms::leave_room_http, Api::ok(204)),
+    route!(
+        "put-call-settings",
+        "PUT",
+        "/host/call-settings",
+        HOST,
+        calls::put_call_settings_http,
+        Api::ok(200).body(schema_of::<calls::CallSettingsInput>)
+    ),
+    route!(
+        "start-call",
+        "POST",
+        "/calls",
+        ANY,
+        calls::start_call_http,
+        Api::ok(201).idempotent().body(schema_of::<calls::StartCallInput>)
+    ),
+    route!("cancel-call", "POST", "/calls/{id}/cancel", ANY, calls::cancel_call_http, Api::ok(200)),
+    route!("decline-call", "POST", "/calls/{id}/decline", ANY, calls::decline_call_http, Api::ok(200)),
+    route!("accept-call", "POST", "/calls/{id}/accept", ANY, calls::accept_call_http, Api::ok(200).idempotent()),
+    route!("call-heartbeat", "POST", "/calls/{id}/heartbeat", ANY, calls::call_heartbeat_http, Api::ok(200)),
+    route!("end-call", "POST", "/calls/{id}/end", ANY, calls::end_call_http, Api::ok(200)),
+    route!("get-call", "GET", "/calls/{id}", ANY, calls::get_call_http, Api::ok(200)),
+    route!("list-my-calls", "GET", "/me/calls", ANY, calls::list_my_calls_http, Api::ok(200).list()),
+    route!(
+        "create-upload",
+        "POST",
+        "/uploads",
+        ANY,
+        media::create_upload_http,
+        Api::ok(201).body(schema_of::<media::UploadInput>)
+    ),
+    route!(
+        "create-post",
+        "POST",
+        "/posts",
+        ANY,
+        posts::create_post_http,
+        Api::ok(201).body(schema_of::<posts::PostInput>)
+    ),
+    route!("get-post", "GET", "/posts/{id}", ANY, posts::get_post_http, Api::ok(200)),
+    route!("list-user-posts", "GET", "/users/{id}/posts", ANY, posts::list_user_posts_http, Api::ok(200).list()),
+    route!("get-feed", "GET", "/feed", ANY, posts::get_feed_http, Api::ok(200).list()),
+    route!("delete-post", "DELETE", "/posts/{id}", ANY, posts::delete_post_http, Api::ok(204)),
+    route!("like-post", "POST", "/posts/{id}/like", ANY, posts::like_post_http, Api::ok(201)),
+    route!("unlike-post", "DELETE", "/posts/{id}/like", ANY, posts::unlike_post_http, Api::ok(204)),
+    route!(
+        "create-comment",
+        "POST",
+        "/posts/{id}/comments",
+        ANY,
+        posts::create_comment_http,
+        Api::ok(201).body(schema_of::<posts::CommentInput>)
+    ),
+    route!("list-comments", "GET", "/posts/{id}/comments", ANY, posts::list_comments_http, Api::ok(200).list()),
+    route!(
+        "delete-comment",
+        "DELETE",
+        "/posts/{id}/comments/{comment_id}",
+        ANY,
+        posts::delete_comment_http,
+        Api::ok(204)
+    ),
+    route!("share-post", "POST", "/posts/{id}/share", ANY, posts::share_post_http, Api::ok(201)),
+    route!("view-post", "POST", "/posts/{id}/view", ANY, posts::view_post_http, Api::ok(200)),
+    route!("list-audios", "GET", "/audios", Access::Public, audios::list_audios_http, Api::ok(200).list()),
+    route!(
+        "create-audio",
+        "POST",
+        "/admin/audios",
+        ADMIN,
+        audios::create_audio_http,
+        Api::ok(201).body(schema_of::<audios::AudioInput>)
+    ),
+    route!(
+        "update-audio",
+        "PATCH",
+        "/admin/audios/{id}",
+        ADMIN,
+        audios::update_audio_http,
+        Api::ok(200).body(schema_of::<audios::AudioInput>)
+    ),
+    route!("delete-audio", "DELETE", "/admin/audios/{id}", ADMIN, audios::delete_audio_http, Api::ok(204)),
+    route!("list-interests", "GET", "/interests", Access::Public, masterdata::list::<Interest>, Api::ok(200).list()),
+    route!(
+        "create-interest",
+        "POST",
+        "/admin/interests",
+        ADMIN,
+        masterdata::create_http::<Interest>,
+        Api::ok(201).body(schema_of::<masterdata::InterestInput>)
+    ),
+    route!(
+        "update-interest",
+        "PATCH",
+        "/admin/interests/{id}",
+        ADMIN,
+        masterdata::update_http::<Interest>,
+        Api::ok(200).body(schema_of::<masterdata::InterestInput>)
+    ),
+    route!(
+        "delete-interest",
+        "DELETE",
+        "/admin/interests/{id}",
+        ADMIN,
+        masterdata::delete_http::<Interest>,
+        Api::ok(204)
+    ),
+    route!("list-avatars", "GET", "/avatars", Access::Public, masterdata::list::<Avatar>, Api::ok(200).list()),
+    route!(
+        "create-avatar",
+        "POST",
+        "/admin/avatars",
+        ADMIN,
+        masterdata::create_http::<Avatar>,
+        Api::ok(201).body(schema_of::<masterdata::AvatarInput>)
+    ),
+    route!(
+        "update-avatar",
+        "PATCH",
+        "/admin/avatars/{id}",
+        ADMIN,
+        masterdata::update_http::<Avatar>,
+        Api::ok(200).body(schema_of::<masterdata::AvatarInput>)
+    ),
+    route!("delete-avatar", "DELETE", "/admin/avatars/{id}", ADMIN, masterdata::delete_http::<Avatar>, Api::ok(204)),
+    route!("list-faqs", "GET", "/faqs", Access::Public, masterdata::list::<Faq>, Api::ok(200).list()),
+    route!(
+        "create-faq",
+        "POST",
+        "/admin/faqs",
+        ADMIN,
+        masterdata::create_http::<Faq>,
+        Api::ok(201).body(schema_of::<masterdata::FaqInput>)
+    ),
+    route!(
+        "update-faq",
+        "PATCH",
+        "/admin/faqs/{id}",
+        ADMIN,
+        masterdata::update_http::<Faq>,
+        Api::ok(200).body(schema_of::<masterdata::FaqInput>)
+    ),
+    route!("delete-faq", "DELETE", "/admin/faqs/{id}", ADMIN, masterdata::delete_http::<Faq>, Api::ok(204)),
+    route!("get-page", "GET", "/pages/{slug}", Access::Public, masterdata::get_page_http, Api::ok(200)),
+    route!(
+        "put-page",
+        "PUT",
+        "/admin/pages/{slug}",
+        ADMIN,
+        masterdata::put_page_http,
+        Api::ok(200).body(schema_of::<masterdata::PageInput>)
+    ),
+    route!("list-users", "GET", "/admin/users", ADMIN, admin::list_users_http, Api::ok(200).list()),
+    route!("get-user-admin", "GET", "/admin/users/{id}", ADMIN, admin::get_user_admin_http, Api::ok(200)),
+    route!(
+        "ban-user",
+        "POST",
+        "/admin/users/{id}/ban",
+        ADMIN,
+        admin::ban_user_http,
+        Api::ok(200).body(schema_of::<admin::BanInput>)
+    ),
+    route!("unban-user", "POST", "/admin/users/{id}/unban", ADMIN, admin::unban_user_http, Api::ok(200)),
+    route!("list-hosts", "GET", "/admin/hosts", ADMIN, admin::list_hosts_http, Api::ok(200).list()),
+    route!("list-audit", "GET", "/admin/audit", ADMIN, admin::list_audit_http, Api::ok(200).list()),
+    route!("list-agencies", "GET", "/admin/agencies", ADMIN, agencies::list_agencies_http, Api::ok(200).list()),
+    route!(
+        "create-agency",
+        "POST",
+        "/admin/agencies",
+        ADMIN,
+        agencies::create_agency_http,
+        Api::ok(201).body(schema_of::<agencies::AgencyInput>)
+    ),
+    route!(
+        "update-agency",
+        "PATCH",
+        "/admin/agencies/{id}",
+        ADMIN,
+        agencies::update_agency_http,
+        Api::ok(200).body(schema_of::<agencies::AgencyChanges>)
+    ),
+    route!("delete-agency", "DELETE", "/admin/agencies/{id}", ADMIN, agencies::delete_agency_http, Api::ok(204)),
     route!(
         "create-agency-settlement",
         "POST",
         "/admin/agencies/{id}/settlements",
         ADMIN,
-        agencies::create_agency_settlement_http
+        agencies::create_agency_settlement_http,
+        Api::ok(201).optional_body().body(schema_of::<agencies::SettleInput>)
     ),
     route!(
         "create-host-settlement-admin",
         "POST",
         "/admin/hosts/{id}/settlements",
         ADMIN,
-        agencies::create_admin_host_settlement_http
+        agencies::create_admin_host_settlement_http,
+        Api::ok(201).optional_body().body(schema_of::<agencies::SettleInput>)
     ),
-    route!("list-settlements", "GET", "/admin/settlements", ADMIN, agencies::list_settlements_http),
-    route!("list-host-applications", "GET", "/admin/host-applications", ADMIN, agencies::list_host_applications_http),
-    route!("create-host-application", "POST", "/host-applications", ANY, agencies::create_host_application_http),
-    route!("get-my-host-application", "GET", "/host-applications/me", ANY, agencies::get_my_host_application_http),
-    route!("get-agency", "GET", "/agency", AGENCY, agencies::get_agency_http),
+    route!(
+        "list-settlements",
+        "GET",
+        "/admin/settlements",
+        ADMIN,
+        agencies::list_settlements_http,
+        Api::ok(200).list()
+    ),
+    route!(
+        "list-host-applications",
+        "GET",
+        "/admin/host-applications",
+        ADMIN,
+        agencies::list_host_applications_http,
+        Api::ok(200).list()
+    ),
+    route!(
+        "create-host-application",
+        "POST",
+        "/host-applications",
+        ANY,
+        agencies::create_host_application_http,
+        Api::ok(201).body(schema_of::<agencies::ApplicationInput>)
+    ),
+    route!(
+        "get-my-host-application",
+        "GET",
+        "/host-applications/me",
+        ANY,
+        agencies::get_my_host_application_http,
+        Api::ok(200)
+    ),
+    route!("get-agency", "GET", "/agency", AGENCY, agencies::get_agency_http, Api::ok(200)),
     route!(
         "list-agency-host-applications",
         "GET",
         "/agency/host-applications",
         AGENCY,
-        agencies::list_agency_host_applications_http
+        agencies::list_agency_host_applications_http,
+        Api::ok(200).list()
     ),
     route!(
         "approve-host-application",
         "POST",
         "/agency/host-applications/{id}/approve",
         AGENCY_OR_ADMIN,
-        agencies::approve_host_application_http
+        agencies::approve_host_application_http,
+        Api::ok(200)
     ),
     route!(
         "reject-host-application",
         "POST",
         "/agency/host-applications/{id}/reject",
         AGENCY_OR_ADMIN,
-        agencies::reject_host_application_http
+        agencies::reject_host_application_http,
+        Api::ok(200).body(schema_of::<agencies::RejectInput>)
     ),
-    route!("list-agency-hosts", "GET", "/agency/hosts", AGENCY, agencies::list_agency_hosts_http),
-    route!("remove-agency-host", "DELETE", "/agency/hosts/{id}", AGENCY, agencies::remove_agency_host_http),
+    route!("list-agency-hosts", "GET", "/agency/hosts", AGENCY, agencies::list_agency_hosts_http, Api::ok(200).list()),
+    route!(
+        "remove-agency-host",
+        "DELETE",
+        "/agency/hosts/{id}",
+        AGENCY,
+        agencies::remove_agency_host_http,
+        Api::ok(204)
+    ),
     route!(
         "create-host-settlement",
         "POST",
         "/agency/hosts/{id}/settlements",
         AGENCY,
-        agencies::create_host_settlement_http
+        agencies::create_host_settlement_http,
+        Api::ok(201).optional_body().body(schema_of::<agencies::SettleInput>)
     ),
-    route!("list-agency-settlements", "GET", "/agency/settlements", AGENCY, agencies::list_agency_settlements_http),
-    route!("list-my-settlements", "GET", "/host/settlements", HOST, agencies::list_my_settlements_http),
-    route!("get-host-dashboard", "GET", "/host/dashboard", HOST, agencies::get_host_dashboard_http),
-    route!("list-notifications", "GET", "/me/notifications", ANY, notify::list_notifications_http),
-    route!("mark-notifications-read", "POST", "/me/notifications/read", ANY, notify::mark_notifications_read_http),
-    route!("get-chat-token", "POST", "/me/chat-token", ANY, push::get_chat_token_http),
+    route!(
+        "list-agency-settlements",
+        "GET",
+        "/agency/settlements",
+        AGENCY,
+        agencies::list_agency_settlements_http,
+        Api::ok(200).list()
+    ),
+    route!(
+        "list-my-settlements",
+        "GET",
+        "/host/settlements",
+        HOST,
+        agencies::list_my_settlements_http,
+        Api::ok(200).list()
+    ),
+    route!("get-host-dashboard", "GET", "/host/dashboard", HOST, agencies::get_host_dashboard_http, Api::ok(200)),
+    route!("list-notifications", "GET", "/me/notifications", ANY, notify::list_notifications_http, Api::ok(200).list()),
+    route!(
+        "mark-notifications-read",
+        "POST",
+        "/me/notifications/read",
+        ANY,
+        notify::mark_notifications_read_http,
+        Api::ok(200).optional_body().body(schema_of::<notify::ReadInput>)
+    ),
+    route!("get-chat-token", "POST", "/me/chat-token", ANY, push::get_chat_token_http, Api::ok(200)),
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[

@@ -70,7 +70,7 @@ async fn stored_reply(state: &AppState, idem: &Idem) -> ApiResult<Option<Reply>>
 
 fn replay(r: IdempotentReply) -> ApiResult<Reply> {
     let body: Value = serde_json::from_str(&r.body).map_err(ApiError::internal)?;
-    Ok(Reply { status: r.status, body: (!body.is_null()).then_some(body), before: None })
+    Ok(Reply { status: r.status, body: (!body.is_null()).then_some(body), before: None, html: None })
 }
 
 /// Runs `attempt` (read, decide, one transaction) until it is not beaten by a
@@ -157,7 +157,7 @@ pub async fn list_transactions_http(state: &AppState, ctx: &Ctx) -> ApiResult<Re
     Ok(list_reply(state, &scope, items, page.next))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantInput {
     pub amount: i64,
