@@ -18,15 +18,7 @@ export PAYMENTS_MODE=local # made-up provider orders; webhook secrets whsec_loca
 export AGORA_APP_ID="${AGORA_APP_ID:-0123456789abcdef0123456789abcdef}"
 export AGORA_APP_CERTIFICATE="${AGORA_APP_CERTIFICATE:-fedcba9876543210fedcba9876543210}"
 export MEDIA_BUCKET="${MEDIA_BUCKET:-streamly-media-local}" # created in moto at start-up
-if [ -z "${FIREBASE_SERVICE_ACCOUNT:-}" ]; then
-  # No Firebase project: a local service-account key so POST /me/chat-token
-  # works (tokens a local emulator can check), and pushes go to the log.
-  KEY=.tools/firebase-local-key.pem
-  [ -f "$KEY" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEY" 2>/dev/null
-  FIREBASE_SERVICE_ACCOUNT=$(python3 -c 'import json,sys; print(json.dumps({"project_id": "streamly-local", "client_email": "firebase-adminsdk@streamly-local.iam.gserviceaccount.com", "private_key": open(sys.argv[1]).read()}))' "$KEY")
-  export FIREBASE_SERVICE_ACCOUNT
-  export PUSH_MODE=log
-fi
+local_firebase
 export CALL_TICK_SECS="${CALL_TICK_SECS:-60}"
 export API_ADDR="${API_ADDR:-127.0.0.1:3000}"
 target/debug/dev-server &

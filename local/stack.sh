@@ -54,3 +54,15 @@ stack_and_server_down() {
   if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi
   stack_down
 }
+
+# No Firebase project: a local service-account key so POST /me/chat-token
+# works (tokens a local emulator can check), and pushes go to the log.
+local_firebase() {
+  if [ -z "${FIREBASE_SERVICE_ACCOUNT:-}" ]; then
+    local key=.tools/firebase-local-key.pem
+    [ -f "$key" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$key" 2>/dev/null
+    FIREBASE_SERVICE_ACCOUNT=$(python3 -c 'import json,sys; print(json.dumps({"project_id": "streamly-local", "client_email": "firebase-adminsdk@streamly-local.iam.gserviceaccount.com", "private_key": open(sys.argv[1]).read()}))' "$key")
+    export FIREBASE_SERVICE_ACCOUNT
+    export PUSH_MODE=log
+  fi
+}

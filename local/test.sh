@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: the same stack on its own ports (reused if already up), the
-# whole suite, the template lint; stops what it started.
+# whole suite, the template lint, schemathesis; stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 local/install.sh
@@ -13,3 +13,6 @@ local/lint.sh
 # Unit tests of the shared crates, then the one integration-test binary last.
 cargo test --quiet --workspace --exclude functions --exclude api-tests --lib
 cargo test -p api-tests --test api
+# Every operation of openapi.json fuzzed against a dev server on the same stack.
+cargo build --quiet -p local --bin dev-server
+local/fuzz.sh

@@ -43,10 +43,10 @@ fn error_responses() -> Map<String, Value> {
 
 /// Error statuses a route can answer, with when.
 fn errors(r: &Route) -> Vec<(u16, &'static str)> {
-    let mut out = vec![(400, "the request is malformed or a field is invalid (the message names it)")];
-    if r.access != Access::Public || r.api.signature.is_some() {
-        out.push((401, "no valid access token (or, for a webhook, no valid signature)"));
-    }
+    let mut out = vec![
+        (400, "the request is malformed or a field is invalid (the message names it)"),
+        (401, "no valid access token, credentials or refresh token (a webhook: no valid signature)"),
+    ];
     if r.access != Access::Public {
         out.push((403, "the caller's role may not do this, or the account is banned"));
     }
@@ -130,6 +130,8 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
     for status in std::iter::once(r.api.ok).chain(r.api.also) {
         let ok = if status == 204 {
             json!({"description": "done; no body"})
+        } else if r.name == "get-docs" {
+            json!({"description": "the docs page", "content": {"text/html": {"schema": {"type": "string"}}}})
         } else if r.api.list {
             json!({"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}})
         } else {

@@ -57,6 +57,9 @@ pub async fn follow_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 pub async fn unfollow_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let id = target(ctx)?;
+    if id == caller.id {
+        return Err(ApiError::invalid("id: you cannot follow yourself"));
+    }
     state.db.unfollow(&caller.id, &id).await?;
     state.db.remove_from_feed(&caller.id, &id).await?;
     Ok(Reply::no_content())

@@ -176,7 +176,8 @@ pub async fn grant_coins(
     input: GrantInput,
     idem: Option<&Idem>,
 ) -> ApiResult<Reply> {
-    if input.amount == 0 || input.amount.abs() > MAX_GRANT {
+    // unsigned_abs: i64::MIN has no positive counterpart.
+    if input.amount == 0 || input.amount.unsigned_abs() > MAX_GRANT as u64 {
         return Err(ApiError::invalid(format!("amount: a non-zero whole number of coins within ±{MAX_GRANT}")));
     }
     let reason = validate::text("reason", &input.reason, 1, 200)?;
