@@ -243,7 +243,15 @@ pub async fn sent_sms(phone: &str) -> Vec<String> {
 
 async fn moto_data() -> Value {
     let base = std::env::var("AWS_ENDPOINT_URL").expect("moto endpoint");
-    reqwest::get(format!("{base}/moto-api/data.json")).await.unwrap().json().await.unwrap()
+    // moto builds the dump by walking every service's state while other
+    // requests change it; a walk that collides answers 500: walk again.
+    for _ in 0..5 {
+        let res = reqwest::get(format!("{base}/moto-api/data.json")).await.unwrap();
+        if res.status().is_success() {
+            return res.json().await.unwrap();
+        }
+    }
+    panic!("moto's data.json kept failing");
 }
 
 /// The 6-digit code in a message.
