@@ -32,15 +32,30 @@ pub struct Session {
     pub refresh_token: String,
 }
 
+/// A signed-in answer as the apps get it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionView {
+    pub user: views::Me,
+    /// JWT, `Authorization: Bearer …`
+    pub access_token: String,
+    /// Opaque; rotated on every use (POST /auth/refresh)
+    pub refresh_token: String,
+    /// Always `Bearer`
+    pub token_type: &'static str,
+    /// Seconds the access token lives
+    pub expires_in: i64,
+}
+
 impl Session {
-    fn json(&self, access_ttl_secs: i64) -> Value {
-        json!({
-            "user": views::me(&self.account),
-            "access_token": self.access_token,
-            "refresh_token": self.refresh_token,
-            "token_type": "Bearer",
-            "expires_in": access_ttl_secs,
-        })
+    fn json(&self, access_ttl_secs: i64) -> SessionView {
+        SessionView {
+            user: views::me(&self.account),
+            access_token: self.access_token.clone(),
+            refresh_token: self.refresh_token.clone(),
+            token_type: "Bearer",
+            expires_in: access_ttl_secs,
+        }
     }
 }
 

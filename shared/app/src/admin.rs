@@ -11,7 +11,7 @@ use crate::{ApiError, AppState, validate, views};
 
 /// Everything an admin sees of an account.
 pub fn account_admin_json(a: &Account) -> Value {
-    let mut v = views::me(a);
+    let mut v = views::body(&views::me(a));
     for (k, val) in [
         ("coins", json!(a.coins)),
         ("earnings", json!(a.earnings)),

@@ -108,9 +108,13 @@ impl Ctx {
 }
 
 /// A list answer: `{"items": [...], "next_cursor": "…" | null}`.
-pub fn list_reply(state: &AppState, scope: &str, items: Vec<Value>, next: Option<PageKey>) -> Reply {
-    let next_cursor = next.map(|k| cursor::encode(&state.config.jwt_secret, scope, &k));
-    Reply::ok(serde_json::json!({ "items": items, "next_cursor": next_cursor }))
+pub fn list_reply<T: serde::Serialize>(state: &AppState, scope: &str, items: Vec<T>, next: Option<PageKey>) -> Reply {
+    Reply::ok(serde_json::json!({ "items": items, "next_cursor": next_cursor(state, scope, next) }))
+}
+
+/// The `next_cursor` of a page: the next page's start, sealed to `scope`.
+pub fn next_cursor(state: &AppState, scope: &str, next: Option<PageKey>) -> Option<String> {
+    next.map(|k| cursor::encode(&state.config.jwt_secret, scope, &k))
 }
 
 /// A successful answer.
@@ -131,14 +135,15 @@ impl Reply {
     pub fn html(page: &'static str) -> Self {
         Reply { html: Some(page), ..Self::new(200, None) }
     }
-    pub fn ok(body: Value) -> Self {
-        Self::new(200, Some(body))
+    /// `body`: a typed view (or, for the rest, a `json!` value).
+    pub fn ok(body: impl serde::Serialize) -> Self {
+        Self::new(200, Some(crate::views::body(&body)))
     }
-    pub fn created(body: Value) -> Self {
-        Self::new(201, Some(body))
+    pub fn created(body: impl serde::Serialize) -> Self {
+        Self::new(201, Some(crate::views::body(&body)))
     }
-    pub fn accepted(body: Value) -> Self {
-        Self::new(202, Some(body))
+    pub fn accepted(body: impl serde::Serialize) -> Self {
+        Self::new(202, Some(crate::views::body(&body)))
     }
     pub fn no_content() -> Self {
         Self::new(204, None)

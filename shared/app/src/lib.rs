@@ -29,7 +29,7 @@ pub mod routes;
 pub mod social;
 pub mod state;
 mod validate;
-mod views;
+pub mod views;
 pub mod wallet;
 
 pub use clock::Clock;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::error::ApiResult;
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Ctx, Reply};
 use crate::{ApiError, AppState, Clock, validate, views};
 
 /// The record a notification becomes, at `now`.
@@ -57,6 +57,33 @@ pub fn note(account: &str, kind: &str, title: &str, body: String, data: &[(&str,
     }
 }
 
+/// A notification as the app lists it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationView {
+    pub id: String,
+    /// follow, gift, incoming_call, missed_call, low_balance, settlement, host_application, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    /// What the app needs to open it (ids)
+    pub data: std::collections::BTreeMap<String, String>,
+    pub read: bool,
+    /// RFC 3339
+    pub created_at: String,
+}
+
+/// A page of notifications and the unread count.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationsPage {
+    pub items: Vec<NotificationView>,
+    /// Pass as `cursor` for the next page; null on the last
+    pub next_cursor: Option<String>,
+    pub unread: i64,
+}
+
 pub async fn list_notifications_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let scope = format!("notifications:{}", caller.id);
@@ -65,23 +92,21 @@ pub async fn list_notifications_http(state: &AppState, ctx: &Ctx) -> ApiResult<R
     let items = page
         .items
         .iter()
-        .map(|n| {
-            json!({
-                "id": n.id,
-                "type": n.kind,
-                "title": n.title,
-                "body": n.body,
-                "data": n.data,
-                "read": n.read,
-                "created_at": views::time(n.created_at),
-            })
+        .map(|n| NotificationView {
+            id: n.id.clone(),
+            kind: n.kind.clone(),
+            title: n.title.clone(),
+            body: n.body.clone(),
+            data: n.data.clone(),
+            read: n.read,
+            created_at: views::time(n.created_at),
         })
         .collect();
-    let mut reply = list_reply(state, &scope, items, page.next);
-    if let Some(body) = reply.body.as_mut() {
-        body["unread"] = json!(state.db.unread_notifications(&caller.id).await?);
-    }
-    Ok(reply)
+    Ok(Reply::ok(NotificationsPage {
+        items,
+        next_cursor: crate::http::next_cursor(state, &scope, page.next),
+        unread: state.db.unread_notifications(&caller.id).await?,
+    }))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]

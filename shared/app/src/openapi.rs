@@ -127,15 +127,18 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
         );
     }
     let mut responses = Map::new();
+    let body = r.api.response.map(|schema| serde_json::to_value(schema(defs)).expect("schema"));
     for status in std::iter::once(r.api.ok).chain(r.api.also) {
         let ok = if status == 204 {
             json!({"description": "done; no body"})
         } else if r.name == "get-docs" {
             json!({"description": "the docs page", "content": {"text/html": {"schema": {"type": "string"}}}})
-        } else if r.api.list {
-            json!({"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}})
+        } else if r.api.list && !r.api.whole_page {
+            let items = body.clone().unwrap_or_else(|| json!({"type": "object"}));
+            json!({"description": "a page", "content": {"application/json": {"schema": page_of(items)}}})
         } else {
-            json!({"description": "success", "content": {"application/json": {"schema": {"type": "object"}}}})
+            let schema = body.clone().unwrap_or_else(|| json!({"type": "object"}));
+            json!({"description": "success", "content": {"application/json": {"schema": schema}}})
         };
         responses.insert(status.to_string(), ok);
     }
@@ -144,6 +147,19 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
     }
     op.insert("responses".into(), responses.into());
     op.into()
+}
+
+/// A page of `items`: `{items, next_cursor}`.
+fn page_of(items: Value) -> Value {
+    json!({
+        "type": "object",
+        "required": ["items", "next_cursor"],
+        "additionalProperties": false,
+        "properties": {
+            "items": {"type": "array", "items": items},
+            "next_cursor": {"type": ["string", "null"], "description": "pass as `cursor` for the next page; null on the last"}
+        }
+    })
 }
 
 /// The whole document.
@@ -156,17 +172,6 @@ pub fn document() -> Value {
     }
     let mut schemas = Map::new();
     schemas.insert("Error".into(), error_schema());
-    schemas.insert(
-        "Page".into(),
-        json!({
-            "type": "object",
-            "required": ["items", "next_cursor"],
-            "properties": {
-                "items": {"type": "array", "items": {"type": "object"}},
-                "next_cursor": {"type": ["string", "null"], "description": "pass as `cursor` for the next page; null on the last"}
-            }
-        }),
-    );
     defs.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, schema) in defs {
         schemas.insert(name, serde_json::to_value(schema).expect("schema"));

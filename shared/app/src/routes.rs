@@ -14,7 +14,7 @@ use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{
     AppState, accounts, admin, agencies, audios, calls, gifts, media, notify, openapi, packages, posts, push,
-    recharges, rooms, social, wallet,
+    recharges, rooms, social, views, wallet,
 };
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
@@ -63,10 +63,14 @@ pub struct Api {
     /// A second success status (e.g. 200 when a room already runs).
     pub also: Option<u16>,
     pub request: Option<BodySchema>,
+    /// The success body (of a list: each item); untyped answers say `object`.
+    pub response: Option<BodySchema>,
     /// The body may be left out (defaults apply).
     pub optional_body: bool,
     /// `limit` and `cursor` in, `{items, next_cursor}` out.
     pub list: bool,
+    /// `response` is the whole page (a list with more than items and cursor).
+    pub whole_page: bool,
     pub idempotent: bool,
     /// A webhook: the provider's signature header.
     pub signature: Option<&'static str>,
@@ -78,14 +82,33 @@ impl Api {
             ok: status,
             also: None,
             request: None,
+            response: None,
             optional_body: false,
             list: false,
+            whole_page: false,
             idempotent: false,
             signature: None,
         }
     }
     pub const fn body(mut self, schema: BodySchema) -> Api {
         self.request = Some(schema);
+        self
+    }
+    pub const fn returns(mut self, schema: BodySchema) -> Api {
+        self.response = Some(schema);
+        self
+    }
+    /// A page of `schema` items.
+    pub const fn list_of(mut self, schema: BodySchema) -> Api {
+        self.list = true;
+        self.response = Some(schema);
+        self
+    }
+    /// A page whose body is `schema` as a whole.
+    pub const fn page(mut self, schema: BodySchema) -> Api {
+        self.list = true;
+        self.whole_page = true;
+        self.response = Some(schema);
         self
     }
     pub const fn optional_body(mut self) -> Api {
@@ -143,7 +166,7 @@ pub static ROUTES: &[Route] = &[
         "/auth/register",
         Access::Public,
         accounts::register_http,
-        Api::ok(201).body(schema_of::<accounts::RegisterInput>)
+        Api::ok(201).body(schema_of::<accounts::RegisterInput>).returns(schema_of::<accounts::SessionView>)
     ),
     route!(
         "login",
@@ -151,7 +174,7 @@ pub static ROUTES: &[Route] = &[
         "/auth/login",
         Access::Public,
         accounts::login_http,
-        Api::ok(200).body(schema_of::<accounts::LoginInput>)
+        Api::ok(200).body(schema_of::<accounts::LoginInput>).returns(schema_of::<accounts::SessionView>)
     ),
     route!(
         "refresh-token",
@@ -159,7 +182,7 @@ pub static ROUTES: &[Route] = &[
         "/auth/refresh",
         Access::Public,
         accounts::refresh_http,
-        Api::ok(200).body(schema_of::<accounts::RefreshInput>)
+        Api::ok(200).body(schema_of::<accounts::RefreshInput>).returns(schema_of::<accounts::SessionView>)
     ),
     route!(
         "logout",
@@ -185,14 +208,14 @@ pub static ROUTES: &[Route] = &[
         accounts::reset_password_http,
         Api::ok(204).body(schema_of::<accounts::ResetInput>)
     ),
-    route!("get-me", "GET", "/me", ANY, accounts::get_me_http, Api::ok(200)),
+    route!("get-me", "GET", "/me", ANY, accounts::get_me_http, Api::ok(200).returns(schema_of::<views::Me>)),
     route!(
         "update-me",
         "PATCH",
         "/me",
         ANY,
         accounts::update_me_http,
-        Api::ok(200).body(schema_of::<accounts::UpdateMeInput>)
+        Api::ok(200).body(schema_of::<accounts::UpdateMeInput>).returns(schema_of::<views::Me>)
     ),
     route!(
         "put-push-token",
@@ -202,13 +225,55 @@ pub static ROUTES: &[Route] = &[
         accounts::put_push_token_http,
         Api::ok(204).body(schema_of::<accounts::PushTokenInput>)
     ),
-    route!("get-user", "GET", "/users/{id}", ANY, social::get_user_http, Api::ok(200)),
-    route!("follow-user", "POST", "/users/{id}/follow", ANY, social::follow_http, Api::ok(201)),
+    route!(
+        "get-user",
+        "GET",
+        "/users/{id}",
+        ANY,
+        social::get_user_http,
+        Api::ok(200).returns(schema_of::<views::Profile>)
+    ),
+    route!(
+        "follow-user",
+        "POST",
+        "/users/{id}/follow",
+        ANY,
+        social::follow_http,
+        Api::ok(201).returns(schema_of::<social::Followed>)
+    ),
     route!("unfollow-user", "DELETE", "/users/{id}/follow", ANY, social::unfollow_http, Api::ok(204)),
-    route!("list-followers", "GET", "/users/{id}/followers", ANY, social::list_followers_http, Api::ok(200).list()),
-    route!("list-following", "GET", "/users/{id}/following", ANY, social::list_following_http, Api::ok(200).list()),
-    route!("get-wallet", "GET", "/me/wallet", ANY, wallet::get_wallet_http, Api::ok(200)),
-    route!("list-transactions", "GET", "/me/transactions", ANY, wallet::list_transactions_http, Api::ok(200).list()),
+    route!(
+        "list-followers",
+        "GET",
+        "/users/{id}/followers",
+        ANY,
+        social::list_followers_http,
+        Api::ok(200).list_of(schema_of::<views::AccountSummary>)
+    ),
+    route!(
+        "list-following",
+        "GET",
+        "/users/{id}/following",
+        ANY,
+        social::list_following_http,
+        Api::ok(200).list_of(schema_of::<views::AccountSummary>)
+    ),
+    route!(
+        "get-wallet",
+        "GET",
+        "/me/wallet",
+        ANY,
+        wallet::get_wallet_http,
+        Api::ok(200).returns(schema_of::<views::Wallet>)
+    ),
+    route!(
+        "list-transactions",
+        "GET",
+        "/me/transactions",
+        ANY,
+        wallet::list_transactions_http,
+        Api::ok(200).list_of(schema_of::<views::LedgerLine>)
+    ),
     route!("list-gifts", "GET", "/gifts", Access::Public, gifts::list_gifts_http, Api::ok(200).list()),
     route!(
         "create-gift",
@@ -297,7 +362,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/users/{id}/coins",
         ADMIN,
         wallet::grant_coins_http,
-        Api::ok(201).idempotent().body(schema_of::<wallet::GrantInput>)
+        Api::ok(201).idempotent().body(schema_of::<wallet::GrantInput>).returns(schema_of::<wallet::Granted>)
     ),
     route!(
         "start-room",
@@ -602,7 +667,14 @@ pub static ROUTES: &[Route] = &[
         Api::ok(200).list()
     ),
     route!("get-host-dashboard", "GET", "/host/dashboard", HOST, agencies::get_host_dashboard_http, Api::ok(200)),
-    route!("list-notifications", "GET", "/me/notifications", ANY, notify::list_notifications_http, Api::ok(200).list()),
+    route!(
+        "list-notifications",
+        "GET",
+        "/me/notifications",
+        ANY,
+        notify::list_notifications_http,
+        Api::ok(200).page(schema_of::<notify::NotificationsPage>)
+    ),
     route!(
         "mark-notifications-read",
         "POST",

@@ -1,6 +1,5 @@
 //! Public profiles and the follow graph.
 
-use serde_json::json;
 use store::{FollowEdge, Page};
 
 use crate::error::ApiResult;
@@ -47,11 +46,21 @@ pub async fn follow(state: &AppState, follower: &str, followee: &str) -> ApiResu
     Ok(now)
 }
 
+/// A follow's answer.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Followed {
+    pub follower_id: String,
+    pub followee_id: String,
+    /// RFC 3339
+    pub created_at: String,
+}
+
 pub async fn follow_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let id = target(ctx)?;
     let at = follow(state, &caller.id, &id).await?;
-    Ok(Reply::created(json!({ "follower_id": caller.id, "followee_id": id, "created_at": views::time(at) })))
+    Ok(Reply::created(Followed { follower_id: caller.id.clone(), followee_id: id, created_at: views::time(at) }))
 }
 
 pub async fn unfollow_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {

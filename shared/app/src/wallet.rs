@@ -2,7 +2,7 @@
 //! coin-moving use case runs in.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use store::{Balance, IdempotentReply, LedgerEntry, WalletChange};
 
 use crate::error::ApiResult;
@@ -145,7 +145,7 @@ pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let a =
         state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
-    Ok(Reply::ok(json!({ "coins": a.coins, "earnings": a.earnings })))
+    Ok(Reply::ok(views::Wallet { coins: a.coins, earnings: a.earnings }))
 }
 
 pub async fn list_transactions_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
@@ -162,6 +162,14 @@ pub async fn list_transactions_http(state: &AppState, ctx: &Ctx) -> ApiResult<Re
 pub struct GrantInput {
     pub amount: i64,
     pub reason: String,
+}
+
+/// A grant's answer: its ledger line and the wallet after it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Granted {
+    pub entry: views::LedgerLine,
+    pub wallet: views::Wallet,
 }
 
 /// The largest single grant or correction, so a typo cannot mint a fortune.
@@ -196,10 +204,10 @@ pub async fn grant_coins(
         let mut entry = new_entry(account_id, kind, Balance::Coins, input.amount, Some(after), now);
         entry.counterparty_id = Some(admin_id.to_string());
         entry.reason = Some(reason.clone());
-        let reply = Reply::created(json!({
-            "entry": views::ledger_entry(&entry),
-            "wallet": { "coins": after, "earnings": account.earnings },
-        }));
+        let reply = Reply::created(Granted {
+            entry: views::ledger_entry(&entry),
+            wallet: views::Wallet { coins: after, earnings: account.earnings },
+        });
         let change = WalletChange::exact(account.coins, entry);
         let record = idem.map(|i| (i, i.record(&reply, now)));
         state
