@@ -19,12 +19,13 @@ use futures_util::stream;
 use integrations::agora::RtcRole;
 use integrations::notify::Notification;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use store::{Account, Balance, Call, CallState, NewCall, Payer, Release, Role, WalletChange};
+use utoipa::ToSchema;
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply, list_reply};
-use crate::rooms::{ROOM_TOKEN_SECS, agora_grant};
+use crate::rooms::{AgoraGrant, ROOM_TOKEN_SECS, agora_grant};
 use crate::wallet::{Idem, new_entry, with_retries};
 use crate::{ApiError, AppState, validate, views};
 
@@ -48,27 +49,74 @@ const TICK_CHUNK: usize = 25;
 /// Chunks the tick works on at once: at most `TICK_CHUNK × TICK_CHUNKS_IN_FLIGHT` transactions in flight.
 const TICK_CHUNKS_IN_FLIGHT: usize = 4;
 
-pub fn call_json(c: &Call) -> Value {
+/// A call as either party (or an admin) sees it.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallView {
+    pub id: String,
+    pub caller_id: String,
+    pub host_id: String,
+    /// ringing, cancelled, declined, missed, active or ended
+    pub state: &'static str,
+    pub price_per_minute: i64,
+    /// Minutes charged so far, the prepaid one included
+    pub paid_minutes: i64,
+    /// Minutes passed on to the host (final once ended; 0 within the connection grace)
+    pub billed_minutes: i64,
+    /// Coins charged: paid_minutes × price_per_minute
+    pub total_coins: i64,
+    /// RFC 3339
+    pub created_at: String,
+    pub accepted_at: Option<String>,
+    /// When the next minute is due
+    pub paid_until: Option<String>,
+    pub ended_at: Option<String>,
+    pub duration_secs: Option<i64>,
+    /// cancelled, replaced, declined, accepted_elsewhere, missed, ended_by_caller, ended_by_host, insufficient_coins, dropped, banned, account_gone
+    pub end_reason: Option<String>,
+    /// `GET /calls/{id}` by a party of an active call: a fresh token for the channel
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agora: Option<AgoraGrant>,
+}
+
+pub fn call_json(c: &Call) -> CallView {
     let duration = match (c.accepted_at, c.ended_at) {
         (Some(a), Some(e)) => Some((e - a).max(0) / 1000),
         _ => None,
     };
-    json!({
-        "id": c.id,
-        "caller_id": c.caller_id,
-        "host_id": c.host_id,
-        "state": c.state,
-        "price_per_minute": c.price_per_minute,
-        "paid_minutes": c.paid_minutes,
-        "billed_minutes": c.earned_minutes,
-        "total_coins": c.total_coins(),
-        "created_at": views::time(c.created_at),
-        "accepted_at": c.accepted_at.map(views::time),
-        "paid_until": c.paid_until.map(views::time),
-        "ended_at": c.ended_at.map(views::time),
-        "duration_secs": duration,
-        "end_reason": c.end_reason,
-    })
+    CallView {
+        id: c.id.clone(),
+        caller_id: c.caller_id.clone(),
+        host_id: c.host_id.clone(),
+        state: c.state.as_str(),
+        price_per_minute: c.price_per_minute,
+        paid_minutes: c.paid_minutes,
+        billed_minutes: c.earned_minutes,
+        total_coins: c.total_coins(),
+        created_at: views::time(c.created_at),
+        accepted_at: c.accepted_at.map(views::time),
+        paid_until: c.paid_until.map(views::time),
+        ended_at: c.ended_at.map(views::time),
+        duration_secs: duration,
+        end_reason: c.end_reason.clone(),
+        agora: None,
+    }
+}
+
+/// An accepted call and the host's grant to join its channel.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptedCall {
+    pub call: CallView,
+    pub agora: AgoraGrant,
+}
+
+/// A host's call settings.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallSettings {
+    pub price_per_minute: Option<i64>,
+    pub online: bool,
 }
 
 fn call_error(e: store::Error) -> ApiError {
@@ -104,7 +152,7 @@ pub async fn put_call_settings_http(state: &AppState, ctx: &Ctx) -> ApiResult<Re
         store::Error::Condition("not_host") => ApiError::forbidden("only hosts have call settings"),
         other => other.into(),
     })?;
-    Ok(Reply::ok(json!({ "price_per_minute": a.call_price, "online": a.online })))
+    Ok(Reply::ok(CallSettings { price_per_minute: a.call_price, online: a.online }))
 }
 
 // ---- ringing ----
@@ -357,10 +405,10 @@ pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: O
         active.host_seen_at = Some(now);
         let coins_left = caller.coins - call.price_per_minute;
         let secs = call_token_secs(&active, coins_left, now);
-        let reply = Reply::ok(json!({
-            "call": call_json(&active),
-            "agora": agora_grant(state, &call.channel, host_id, RtcRole::Publisher, secs)?,
-        }));
+        let reply = Reply::ok(AcceptedCall {
+            call: call_json(&active),
+            agora: agora_grant(state, &call.channel, host_id, RtcRole::Publisher, secs)?,
+        });
         let record = idem.map(|i| (i, i.record(&reply, now)));
         let idempotency = record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r));
         state.db.accept_call(&call, now, &charge, idempotency).await.map_err(call_error)?;
@@ -428,7 +476,7 @@ pub async fn get_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
         let me = ctx.caller()?;
         let coins = state.db.get_account(&call.caller_id).await?.map_or(0, |a| a.coins);
         let secs = call_token_secs(&call, coins, state.now());
-        v["agora"] = agora_grant(state, &call.channel, &me.id, RtcRole::Publisher, secs)?;
+        v.agora = Some(agora_grant(state, &call.channel, &me.id, RtcRole::Publisher, secs)?);
     }
     Ok(Reply::ok(v))
 }

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use integrations::agora::RtcRole;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use store::{Account, Role, Room};
+use utoipa::ToSchema;
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply, list_reply};
@@ -17,18 +17,53 @@ use crate::{ApiError, AppState, validate, views};
 pub const ROOM_TOKEN_SECS: i64 = 24 * 3600;
 pub const TOP_GIFTERS: usize = 3;
 
-pub fn room_json(r: &Room) -> Value {
-    json!({
-        "id": r.id,
-        "host_id": r.host_id,
-        "channel": r.channel,
-        "title": r.title,
-        "viewers": r.viewers,
-        "host_earning": r.host_earning,
-        "live": r.live,
-        "started_at": views::time(r.started_at),
-        "ended_at": r.ended_at.map(views::time),
-    })
+/// A live room (or one that ended).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomView {
+    pub id: String,
+    pub host_id: String,
+    /// The Agora channel
+    pub channel: String,
+    pub title: Option<String>,
+    pub viewers: i64,
+    /// Coins the host earned in this room
+    pub host_earning: i64,
+    pub live: bool,
+    /// RFC 3339
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    /// Lists and `GET /rooms/{id}`: who hosts it
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<Person>,
+}
+
+pub fn room_json(r: &Room) -> RoomView {
+    RoomView {
+        id: r.id.clone(),
+        host_id: r.host_id.clone(),
+        channel: r.channel.clone(),
+        title: r.title.clone(),
+        viewers: r.viewers,
+        host_earning: r.host_earning,
+        live: r.live,
+        started_at: views::time(r.started_at),
+        ended_at: r.ended_at.map(views::time),
+        host: None,
+    }
+}
+
+/// What joining a video channel takes.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgoraGrant {
+    pub app_id: String,
+    pub channel: String,
+    /// The caller's Agora uid (derived from the account id)
+    pub uid: u32,
+    pub token: String,
+    /// RFC 3339
+    pub expires_at: String,
 }
 
 /// `{app_id, channel, uid, token, expires_at}` for `account_id` in `channel`.
@@ -38,7 +73,7 @@ pub fn agora_grant(
     account_id: &str,
     role: RtcRole,
     expire_secs: i64,
-) -> ApiResult<Value> {
+) -> ApiResult<AgoraGrant> {
     if !state.agora.configured() {
         return Err(ApiError::unavailable("video is not configured"));
     }
@@ -46,13 +81,21 @@ pub fn agora_grant(
     let secs = expire_secs.clamp(60, ROOM_TOKEN_SECS);
     let uid = integrations::agora::uid_for(account_id);
     let token = state.agora.rtc_token(channel, uid, role, secs as u32, (now / 1000) as u32);
-    Ok(json!({
-        "app_id": state.agora.app_id,
-        "channel": channel,
-        "uid": uid,
-        "token": token,
-        "expires_at": views::time(now / 1000 * 1000 + secs * 1000),
-    }))
+    Ok(AgoraGrant {
+        app_id: state.agora.app_id.clone(),
+        channel: channel.to_string(),
+        uid,
+        token,
+        expires_at: views::time(now / 1000 * 1000 + secs * 1000),
+    })
+}
+
+/// A started (or resumed) room and the host's grant to publish in it.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomStarted {
+    pub room: RoomView,
+    pub agora: AgoraGrant,
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -71,7 +114,7 @@ pub async fn start_room(state: &AppState, host_id: &str, input: StartRoomInput) 
             && room.live
         {
             let agora = agora_grant(state, &room.channel, host_id, RtcRole::Publisher, ROOM_TOKEN_SECS)?;
-            return Ok(Reply::ok(json!({ "room": room_json(&room), "agora": agora })));
+            return Ok(Reply::ok(RoomStarted { room: room_json(&room), agora }));
         }
         let id = ulid::Ulid::new().to_string();
         let room = Room {
@@ -87,7 +130,7 @@ pub async fn start_room(state: &AppState, host_id: &str, input: StartRoomInput) 
         };
         let agora = agora_grant(state, &room.channel, host_id, RtcRole::Publisher, ROOM_TOKEN_SECS)?;
         match state.db.start_room(&room).await {
-            Ok(()) => return Ok(Reply::created(json!({ "room": room_json(&room), "agora": agora }))),
+            Ok(()) => return Ok(Reply::created(RoomStarted { room: room_json(&room), agora })),
             // Another start won the race: answer its room.
             Err(store::Error::Condition("host_live")) => continue,
             Err(e) => return Err(e.into()),
@@ -124,8 +167,43 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::ok(room_json(&room)))
 }
 
-fn person(a: &Account) -> Value {
-    json!({ "id": a.id, "name": a.name, "role": a.role, "avatar_id": a.avatar_id })
+/// Who someone is, in short.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    /// user, host, agency or admin
+    pub role: &'static str,
+    pub avatar_id: Option<String>,
+}
+
+fn person(a: &Account) -> Person {
+    Person { id: a.id.clone(), name: a.name.clone(), role: a.role.as_str(), avatar_id: a.avatar_id.clone() }
+}
+
+/// One of a room's top gifters.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopGifter {
+    pub id: String,
+    pub name: String,
+    pub role: &'static str,
+    pub avatar_id: Option<String>,
+    /// Coins sent in this room
+    pub coins: i64,
+}
+
+/// Joining a room: the room, a grant to watch, its host and top gifters.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomJoined {
+    pub room: RoomView,
+    pub agora: AgoraGrant,
+    pub host: views::Profile,
+    pub viewers: i64,
+    pub host_earning: i64,
+    pub top_gifters: Vec<TopGifter>,
 }
 
 async fn accounts_by_id(state: &AppState, ids: Vec<String>) -> ApiResult<HashMap<String, Account>> {
@@ -139,12 +217,8 @@ pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let items = page
         .items
         .iter()
-        .map(|r| {
-            let mut v = room_json(r);
-            v["host"] = hosts.get(&r.host_id).map(person).unwrap_or(Value::Null);
-            v
-        })
-        .collect();
+        .map(|r| RoomView { host: hosts.get(&r.host_id).map(person), ..room_json(r) })
+        .collect::<Vec<_>>();
     Ok(list_reply(state, "rooms", items, page.next))
 }
 
@@ -152,9 +226,7 @@ pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     ctx.caller()?;
     let room = existing_room(state, ctx).await?;
     let host = state.db.get_account(&room.host_id).await?;
-    let mut v = room_json(&room);
-    v["host"] = host.as_ref().map(person).unwrap_or(Value::Null);
-    Ok(Reply::ok(v))
+    Ok(Reply::ok(RoomView { host: host.as_ref().map(person), ..room_json(&room) }))
 }
 
 /// Joins a live room: counted once however often the same viewer joins.
@@ -178,23 +250,22 @@ pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> ApiR
     ids.push(room.host_id.clone());
     let people = accounts_by_id(state, ids).await?;
     let host = people.get(&room.host_id).ok_or_else(|| ApiError::not_found("the room's host is gone"))?;
-    let top: Vec<Value> = gifters
+    let top = gifters
         .iter()
         .filter_map(|(id, coins)| {
-            let mut v = person(people.get(id)?);
-            v["coins"] = json!(coins);
-            Some(v)
+            let p = person(people.get(id)?);
+            Some(TopGifter { id: p.id, name: p.name, role: p.role, avatar_id: p.avatar_id, coins: *coins })
         })
         .collect();
     let agora = agora_grant(state, &room.channel, viewer_id, RtcRole::Subscriber, ROOM_TOKEN_SECS)?;
-    Ok(Reply::ok(json!({
-        "room": room_json(&room),
-        "agora": agora,
-        "host": views::profile(host, None),
-        "viewers": room.viewers,
-        "host_earning": room.host_earning,
-        "top_gifters": top,
-    })))
+    Ok(Reply::ok(RoomJoined {
+        agora,
+        host: views::profile(host, None),
+        viewers: room.viewers,
+        host_earning: room.host_earning,
+        top_gifters: top,
+        room: room_json(&room),
+    }))
 }
 
 pub async fn join_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {

@@ -370,12 +370,44 @@ pub static ROUTES: &[Route] = &[
         "/rooms",
         HOST,
         rooms::start_room_http,
-        Api::ok(201).also(200).optional_body().body(schema_of::<rooms::StartRoomInput>)
+        Api::ok(201)
+            .also(200)
+            .optional_body()
+            .body(schema_of::<rooms::StartRoomInput>)
+            .returns(schema_of::<rooms::RoomStarted>)
     ),
-    route!("end-room", "POST", "/rooms/{id}/end", ANY, rooms::end_room_http, Api::ok(200)),
-    route!("list-rooms", "GET", "/rooms", ANY, rooms::list_rooms_http, Api::ok(200).list()),
-    route!("get-room", "GET", "/rooms/{id}", ANY, rooms::get_room_http, Api::ok(200)),
-    route!("join-room", "POST", "/rooms/{id}/join", ANY, rooms::join_room_http, Api::ok(200)),
+    route!(
+        "end-room",
+        "POST",
+        "/rooms/{id}/end",
+        ANY,
+        rooms::end_room_http,
+        Api::ok(200).returns(schema_of::<rooms::RoomView>)
+    ),
+    route!(
+        "list-rooms",
+        "GET",
+        "/rooms",
+        ANY,
+        rooms::list_rooms_http,
+        Api::ok(200).list_of(schema_of::<rooms::RoomView>)
+    ),
+    route!(
+        "get-room",
+        "GET",
+        "/rooms/{id}",
+        ANY,
+        rooms::get_room_http,
+        Api::ok(200).returns(schema_of::<rooms::RoomView>)
+    ),
+    route!(
+        "join-room",
+        "POST",
+        "/rooms/{id}/join",
+        ANY,
+        rooms::join_room_http,
+        Api::ok(200).returns(schema_of::<rooms::RoomJoined>)
+    ),
     route!("leave-room", "POST", "/rooms/{id}/leave", ANY, rooms::leave_room_http, Api::ok(204)),
     route!(
         "put-call-settings",
@@ -383,7 +415,7 @@ pub static ROUTES: &[Route] = &[
         "/host/call-settings",
         HOST,
         calls::put_call_settings_http,
-        Api::ok(200).body(schema_of::<calls::CallSettingsInput>)
+        Api::ok(200).body(schema_of::<calls::CallSettingsInput>).returns(schema_of::<calls::CallSettings>)
     ),
     route!(
         "start-call",
@@ -391,15 +423,64 @@ pub static ROUTES: &[Route] = &[
         "/calls",
         ANY,
         calls::start_call_http,
-        Api::ok(201).idempotent().body(schema_of::<calls::StartCallInput>)
+        Api::ok(201).idempotent().body(schema_of::<calls::StartCallInput>).returns(schema_of::<calls::CallView>)
     ),
-    route!("cancel-call", "POST", "/calls/{id}/cancel", ANY, calls::cancel_call_http, Api::ok(200)),
-    route!("decline-call", "POST", "/calls/{id}/decline", ANY, calls::decline_call_http, Api::ok(200)),
-    route!("accept-call", "POST", "/calls/{id}/accept", ANY, calls::accept_call_http, Api::ok(200).idempotent()),
-    route!("call-heartbeat", "POST", "/calls/{id}/heartbeat", ANY, calls::call_heartbeat_http, Api::ok(200)),
-    route!("end-call", "POST", "/calls/{id}/end", ANY, calls::end_call_http, Api::ok(200)),
-    route!("get-call", "GET", "/calls/{id}", ANY, calls::get_call_http, Api::ok(200)),
-    route!("list-my-calls", "GET", "/me/calls", ANY, calls::list_my_calls_http, Api::ok(200).list()),
+    route!(
+        "cancel-call",
+        "POST",
+        "/calls/{id}/cancel",
+        ANY,
+        calls::cancel_call_http,
+        Api::ok(200).returns(schema_of::<calls::CallView>)
+    ),
+    route!(
+        "decline-call",
+        "POST",
+        "/calls/{id}/decline",
+        ANY,
+        calls::decline_call_http,
+        Api::ok(200).returns(schema_of::<calls::CallView>)
+    ),
+    route!(
+        "accept-call",
+        "POST",
+        "/calls/{id}/accept",
+        ANY,
+        calls::accept_call_http,
+        Api::ok(200).idempotent().returns(schema_of::<calls::AcceptedCall>)
+    ),
+    route!(
+        "call-heartbeat",
+        "POST",
+        "/calls/{id}/heartbeat",
+        ANY,
+        calls::call_heartbeat_http,
+        Api::ok(200).returns(schema_of::<calls::CallView>)
+    ),
+    route!(
+        "end-call",
+        "POST",
+        "/calls/{id}/end",
+        ANY,
+        calls::end_call_http,
+        Api::ok(200).returns(schema_of::<calls::CallView>)
+    ),
+    route!(
+        "get-call",
+        "GET",
+        "/calls/{id}",
+        ANY,
+        calls::get_call_http,
+        Api::ok(200).returns(schema_of::<calls::CallView>)
+    ),
+    route!(
+        "list-my-calls",
+        "GET",
+        "/me/calls",
+        ANY,
+        calls::list_my_calls_http,
+        Api::ok(200).list_of(schema_of::<calls::CallView>)
+    ),
     route!(
         "create-upload",
         "POST",
