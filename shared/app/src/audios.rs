@@ -2,24 +2,40 @@
 //! upload) and manage the entry; the apps list the active ones.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+
 use store::{Audio, Catalog};
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply, list_reply};
 use crate::{ApiError, AppState, media, validate, views};
 
-async fn audio_json(state: &AppState, a: &Audio) -> ApiResult<Value> {
-    Ok(json!({
-        "id": a.id,
-        "title": a.title,
-        "artist": a.artist,
-        "media_key": a.media_key,
-        "media_url": media::playable_url(state, &a.media_key).await?,
-        "active": a.active,
-        "created_at": views::time(a.created_at),
-        "updated_at": views::time(a.updated_at),
-    }))
+/// A track of the audio library.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AudioView {
+    pub id: String,
+    pub title: String,
+    pub artist: Option<String>,
+    pub media_key: String,
+    /// Where to play it (presigned or CDN)
+    pub media_url: String,
+    pub active: bool,
+    /// RFC 3339
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+async fn audio_json(state: &AppState, a: &Audio) -> ApiResult<AudioView> {
+    Ok(AudioView {
+        id: a.id.clone(),
+        title: a.title.clone(),
+        artist: a.artist.clone(),
+        media_key: a.media_key.clone(),
+        media_url: media::playable_url(state, &a.media_key).await?,
+        active: a.active,
+        created_at: views::time(a.created_at),
+        updated_at: views::time(a.updated_at),
+    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -1,7 +1,7 @@
 //! The gift catalog (admin CRUD, the apps' list) and sending gifts to hosts.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+
 use store::{Balance, Catalog, Gift, GiftSend, Role, WalletChange};
 
 use crate::error::ApiResult;
@@ -12,18 +12,53 @@ use crate::{ApiError, AppState, validate, views};
 pub const MAX_PRICE: i64 = 1_000_000;
 pub const MAX_QUANTITY: i64 = 999;
 
-fn gift_json(g: &Gift) -> Value {
-    json!({
-        "id": g.id,
-        "name": g.name,
-        "price_coins": g.price_coins,
-        "image_key": g.image_key,
-        "animation_key": g.animation_key,
-        "active": g.active,
-        "sent_count": g.sent_count,
-        "created_at": views::time(g.created_at),
-        "updated_at": views::time(g.updated_at),
-    })
+/// A gift of the catalog.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GiftView {
+    pub id: String,
+    pub name: String,
+    pub price_coins: i64,
+    pub image_key: String,
+    pub animation_key: Option<String>,
+    pub active: bool,
+    /// How many were sent, ever
+    pub sent_count: i64,
+    /// RFC 3339
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn gift_json(g: &Gift) -> GiftView {
+    GiftView {
+        id: g.id.clone(),
+        name: g.name.clone(),
+        price_coins: g.price_coins,
+        image_key: g.image_key.clone(),
+        animation_key: g.animation_key.clone(),
+        active: g.active,
+        sent_count: g.sent_count,
+        created_at: views::time(g.created_at),
+        updated_at: views::time(g.updated_at),
+    }
+}
+
+/// A sent gift: what left the sender's wallet.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GiftSent {
+    /// The sender's ledger entry
+    pub id: String,
+    pub gift_id: String,
+    pub gift_name: String,
+    pub quantity: i64,
+    pub total_coins: i64,
+    pub receiver_id: String,
+    pub room_id: Option<String>,
+    /// The sender's wallet after
+    pub wallet: views::Wallet,
+    /// RFC 3339
+    pub created_at: String,
 }
 
 pub fn positive(field: &str, v: i64, max: i64) -> ApiResult<i64> {
@@ -209,17 +244,17 @@ pub async fn send_gift(
         );
         let received =
             describe(new_entry(receiver_id, "gift_received", Balance::Earnings, total, None, now), sender_id);
-        let reply = Reply::created(json!({
-            "id": sent.id,
-            "gift_id": gift.id,
-            "gift_name": gift.name,
-            "quantity": quantity,
-            "total_coins": total,
-            "receiver_id": receiver_id,
-            "room_id": room_id,
-            "wallet": { "coins": sender.coins - total, "earnings": sender.earnings },
-            "created_at": views::time(now),
-        }));
+        let reply = Reply::created(GiftSent {
+            id: sent.id.clone(),
+            gift_id: gift.id.clone(),
+            gift_name: gift.name.clone(),
+            quantity,
+            total_coins: total,
+            receiver_id: receiver_id.to_string(),
+            room_id: room_id.clone(),
+            wallet: views::Wallet { coins: sender.coins - total, earnings: sender.earnings },
+            created_at: views::time(now),
+        });
         let record = idem.map(|i| (i, i.record(&reply, now)));
         let body = format!("{} sent you {quantity} × {} ({total} coins)", sender.name, gift.name);
         let note = crate::notify::record(

@@ -1,7 +1,7 @@
 //! The coin-package catalog: admin CRUD and the apps' list.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+
 use store::{Catalog, CoinPackage};
 
 use crate::error::ApiResult;
@@ -12,17 +12,33 @@ use crate::{ApiError, AppState, validate, views};
 pub const MAX_COINS: i64 = 10_000_000;
 pub const MAX_PRICE_MINOR: i64 = 10_000_000_000;
 
-fn package_json(p: &CoinPackage) -> Value {
-    json!({
-        "id": p.id,
-        "coins": p.coins,
-        "bonus_coins": p.bonus_coins,
-        "price_minor": p.price_minor,
-        "currency": p.currency,
-        "active": p.active,
-        "created_at": views::time(p.created_at),
-        "updated_at": views::time(p.updated_at),
-    })
+/// A coin package of the shop.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackageView {
+    pub id: String,
+    pub coins: i64,
+    pub bonus_coins: i64,
+    /// In the currency's minor unit (paise, cents)
+    pub price_minor: i64,
+    pub currency: String,
+    pub active: bool,
+    /// RFC 3339
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn package_json(p: &CoinPackage) -> PackageView {
+    PackageView {
+        id: p.id.clone(),
+        coins: p.coins,
+        bonus_coins: p.bonus_coins,
+        price_minor: p.price_minor,
+        currency: p.currency.clone(),
+        active: p.active,
+        created_at: views::time(p.created_at),
+        updated_at: views::time(p.updated_at),
+    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

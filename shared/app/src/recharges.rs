@@ -3,7 +3,7 @@
 
 use integrations::payments::{self, Provider};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use store::{Balance, Recharge, WalletChange};
 
 use crate::error::ApiResult;
@@ -12,20 +12,53 @@ use crate::packages::existing_package;
 use crate::wallet::{Idem, new_entry, with_retries};
 use crate::{ApiError, AppState, validate, views};
 
-fn recharge_json(r: &Recharge) -> Value {
-    json!({
-        "id": r.id,
-        "provider": r.provider,
-        "provider_ref": r.provider_ref,
-        "package_id": r.package_id,
-        "coins": r.coins,
-        "bonus_coins": r.bonus_coins,
-        "total_coins": r.coins + r.bonus_coins,
-        "amount_minor": r.amount_minor,
-        "currency": r.currency,
-        "status": r.status,
-        "created_at": views::time(r.created_at),
-    })
+/// A recharge: an order with a payment provider, credited once paid.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RechargeView {
+    pub id: String,
+    /// stripe or razorpay
+    pub provider: String,
+    /// The provider's order (payment intent, order id) to pay in the app
+    pub provider_ref: String,
+    pub package_id: String,
+    pub coins: i64,
+    pub bonus_coins: i64,
+    pub total_coins: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// pending or credited
+    pub status: String,
+    /// RFC 3339
+    pub created_at: String,
+}
+
+fn recharge_json(r: &Recharge) -> RechargeView {
+    RechargeView {
+        id: r.id.clone(),
+        provider: r.provider.clone(),
+        provider_ref: r.provider_ref.clone(),
+        package_id: r.package_id.clone(),
+        coins: r.coins,
+        bonus_coins: r.bonus_coins,
+        total_coins: r.coins + r.bonus_coins,
+        amount_minor: r.amount_minor,
+        currency: r.currency.clone(),
+        status: r.status.clone(),
+        created_at: views::time(r.created_at),
+    }
+}
+
+/// A webhook's answer to the provider.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookAnswer {
+    /// credited or ignored
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recharge_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coins: Option<i64>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -96,7 +129,7 @@ pub async fn create_recharge_http(state: &AppState, ctx: &Ctx) -> ApiResult<Repl
 
 fn ignored(why: &str) -> ApiResult<Reply> {
     tracing::info!(why, "webhook ignored");
-    Ok(Reply::ok(json!({ "status": "ignored" })))
+    Ok(Reply::ok(WebhookAnswer { status: "ignored", recharge_id: None, coins: None }))
 }
 
 /// Credits a paid recharge's coins (plus bonus) once, whatever the number of deliveries.
@@ -110,7 +143,11 @@ async fn credit(state: &AppState, recharge: &Recharge) -> ApiResult<Reply> {
         let mut entry = new_entry(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
         entry.recharge_id = Some(recharge.id.clone());
         match state.db.credit_recharge(&recharge.id, &WalletChange::exact(account.coins, entry), now).await {
-            Ok(()) => Ok(Reply::ok(json!({ "status": "credited", "recharge_id": recharge.id, "coins": total }))),
+            Ok(()) => Ok(Reply::ok(WebhookAnswer {
+                status: "credited",
+                recharge_id: Some(recharge.id.clone()),
+                coins: Some(total),
+            })),
             Err(store::Error::Condition("already_credited")) => ignored("already credited"),
             Err(e) => Err(e.into()),
         }

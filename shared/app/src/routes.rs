@@ -274,14 +274,21 @@ pub static ROUTES: &[Route] = &[
         wallet::list_transactions_http,
         Api::ok(200).list_of(schema_of::<views::LedgerLine>)
     ),
-    route!("list-gifts", "GET", "/gifts", Access::Public, gifts::list_gifts_http, Api::ok(200).list()),
+    route!(
+        "list-gifts",
+        "GET",
+        "/gifts",
+        Access::Public,
+        gifts::list_gifts_http,
+        Api::ok(200).list_of(schema_of::<gifts::GiftView>)
+    ),
     route!(
         "create-gift",
         "POST",
         "/admin/gifts",
         ADMIN,
         gifts::create_gift_http,
-        Api::ok(201).body(schema_of::<gifts::GiftInput>)
+        Api::ok(201).body(schema_of::<gifts::GiftInput>).returns(schema_of::<gifts::GiftView>)
     ),
     route!(
         "update-gift",
@@ -289,7 +296,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/gifts/{id}",
         ADMIN,
         gifts::update_gift_http,
-        Api::ok(200).body(schema_of::<gifts::GiftInput>)
+        Api::ok(200).body(schema_of::<gifts::GiftInput>).returns(schema_of::<gifts::GiftView>)
     ),
     route!("delete-gift", "DELETE", "/admin/gifts/{id}", ADMIN, gifts::delete_gift_http, Api::ok(204)),
     route!(
@@ -298,7 +305,7 @@ pub static ROUTES: &[Route] = &[
         "/users/{id}/gifts",
         ANY,
         gifts::send_gift_http,
-        Api::ok(201).idempotent().body(schema_of::<gifts::SendGiftInput>)
+        Api::ok(201).idempotent().body(schema_of::<gifts::SendGiftInput>).returns(schema_of::<gifts::GiftSent>)
     ),
     route!(
         "list-coin-packages",
@@ -306,7 +313,7 @@ pub static ROUTES: &[Route] = &[
         "/coin-packages",
         Access::Public,
         packages::list_coin_packages_http,
-        Api::ok(200).list()
+        Api::ok(200).list_of(schema_of::<packages::PackageView>)
     ),
     route!(
         "create-coin-package",
@@ -314,7 +321,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/coin-packages",
         ADMIN,
         packages::create_coin_package_http,
-        Api::ok(201).body(schema_of::<packages::PackageInput>)
+        Api::ok(201).body(schema_of::<packages::PackageInput>).returns(schema_of::<packages::PackageView>)
     ),
     route!(
         "update-coin-package",
@@ -322,7 +329,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/coin-packages/{id}",
         ADMIN,
         packages::update_coin_package_http,
-        Api::ok(200).body(schema_of::<packages::PackageInput>)
+        Api::ok(200).body(schema_of::<packages::PackageInput>).returns(schema_of::<packages::PackageView>)
     ),
     route!(
         "delete-coin-package",
@@ -338,7 +345,10 @@ pub static ROUTES: &[Route] = &[
         "/recharges",
         ANY,
         recharges::create_recharge_http,
-        Api::ok(201).idempotent().body(schema_of::<recharges::RechargeInput>)
+        Api::ok(201)
+            .idempotent()
+            .body(schema_of::<recharges::RechargeInput>)
+            .returns(schema_of::<recharges::RechargeView>)
     ),
     route!(
         "stripe-webhook",
@@ -346,7 +356,7 @@ pub static ROUTES: &[Route] = &[
         "/webhooks/stripe",
         Access::Public,
         recharges::stripe_webhook_http,
-        Api::ok(200).signed("Stripe-Signature")
+        Api::ok(200).signed("Stripe-Signature").returns(schema_of::<recharges::WebhookAnswer>)
     ),
     route!(
         "razorpay-webhook",
@@ -354,7 +364,7 @@ pub static ROUTES: &[Route] = &[
         "/webhooks/razorpay",
         Access::Public,
         recharges::razorpay_webhook_http,
-        Api::ok(200).signed("X-Razorpay-Signature")
+        Api::ok(200).signed("X-Razorpay-Signature").returns(schema_of::<recharges::WebhookAnswer>)
     ),
     route!(
         "grant-coins",
@@ -522,14 +532,21 @@ pub static ROUTES: &[Route] = &[
     ),
     route!("share-post", "POST", "/posts/{id}/share", ANY, posts::share_post_http, Api::ok(201)),
     route!("view-post", "POST", "/posts/{id}/view", ANY, posts::view_post_http, Api::ok(200)),
-    route!("list-audios", "GET", "/audios", Access::Public, audios::list_audios_http, Api::ok(200).list()),
+    route!(
+        "list-audios",
+        "GET",
+        "/audios",
+        Access::Public,
+        audios::list_audios_http,
+        Api::ok(200).list_of(schema_of::<audios::AudioView>)
+    ),
     route!(
         "create-audio",
         "POST",
         "/admin/audios",
         ADMIN,
         audios::create_audio_http,
-        Api::ok(201).body(schema_of::<audios::AudioInput>)
+        Api::ok(201).body(schema_of::<audios::AudioInput>).returns(schema_of::<audios::AudioView>)
     ),
     route!(
         "update-audio",
@@ -537,7 +554,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/audios/{id}",
         ADMIN,
         audios::update_audio_http,
-        Api::ok(200).body(schema_of::<audios::AudioInput>)
+        Api::ok(200).body(schema_of::<audios::AudioInput>).returns(schema_of::<audios::AudioView>)
     ),
     route!("delete-audio", "DELETE", "/admin/audios/{id}", ADMIN, audios::delete_audio_http, Api::ok(204)),
     route!("list-interests", "GET", "/interests", Access::Public, masterdata::list::<Interest>, Api::ok(200).list()),
