@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+
 use store::Role;
 
 use crate::error::ApiResult;
@@ -77,20 +77,32 @@ pub async fn create_upload(state: &AppState, account_id: &str, role: Role, input
     }
     let key = format!("uploads/{account_id}/{}/{}.{ext}", k.name, ulid::Ulid::new().to_string().to_lowercase());
     let p = state.media.presign_put(&key, &ct, input.size, UPLOAD_TTL).await.map_err(media_error)?;
-    let mut headers = Map::new();
-    for (name, value) in p.headers {
-        headers.insert(name, Value::String(value));
-    }
+    let mut headers: std::collections::BTreeMap<String, String> = p.headers.into_iter().collect();
     // The signature covers these; the client must send exactly them.
-    headers.insert("content-type".into(), json!(ct));
-    headers.insert("content-length".into(), json!(input.size.to_string()));
-    Ok(Reply::created(json!({
-        "url": p.url,
-        "key": key,
-        "headers": headers,
-        "max_size": k.max_size,
-        "expires_at": views::time(state.now() + UPLOAD_TTL.as_millis() as i64),
-    })))
+    headers.insert("content-type".into(), ct.to_string());
+    headers.insert("content-length".into(), input.size.to_string());
+    Ok(Reply::created(Upload {
+        url: p.url,
+        key,
+        headers,
+        max_size: k.max_size,
+        expires_at: views::time(state.now() + UPLOAD_TTL.as_millis() as i64),
+    }))
+}
+
+/// Where and how to PUT an upload.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Upload {
+    /// Presigned S3 URL: PUT the bytes here
+    pub url: String,
+    /// The object's key: give it to POST /posts (or an audio, an avatar)
+    pub key: String,
+    /// Send exactly these headers with the PUT
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub max_size: i64,
+    /// RFC 3339: the URL stops working
+    pub expires_at: String,
 }
 
 pub async fn create_upload_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {

@@ -18,24 +18,49 @@ use crate::{ApiError, AppState, audios, media, validate, views};
 pub const MAX_CAPTION: usize = 2200;
 pub const MAX_COMMENT: usize = 1000;
 
-pub async fn post_json(state: &AppState, p: &Post) -> ApiResult<Value> {
-    Ok(json!({
-        "id": p.id,
-        "author_id": p.author_id,
-        "caption": p.caption,
-        "media_key": p.media_key,
-        "media_type": p.media_type,
-        "media_url": media::playable_url(state, &p.media_key).await?,
-        "audio_id": p.audio_id,
-        "likes": p.likes,
-        "comments": p.comments,
-        "shares": p.shares,
-        "views": p.views,
-        "created_at": views::time(p.created_at),
-    }))
+/// A post.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostView {
+    pub id: String,
+    pub author_id: String,
+    pub caption: String,
+    pub media_key: String,
+    /// video or image
+    pub media_type: String,
+    /// Where to play it (presigned or CDN)
+    pub media_url: String,
+    pub audio_id: Option<String>,
+    pub likes: i64,
+    pub comments: i64,
+    pub shares: i64,
+    pub views: i64,
+    /// RFC 3339
+    pub created_at: String,
+    /// `GET /posts/{id}`: whether the caller likes it
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_liked: Option<bool>,
 }
 
-async fn posts_json(state: &AppState, posts: &[Post]) -> ApiResult<Vec<Value>> {
+pub async fn post_json(state: &AppState, p: &Post) -> ApiResult<PostView> {
+    Ok(PostView {
+        id: p.id.clone(),
+        author_id: p.author_id.clone(),
+        caption: p.caption.clone(),
+        media_key: p.media_key.clone(),
+        media_type: p.media_type.clone(),
+        media_url: media::playable_url(state, &p.media_key).await?,
+        audio_id: p.audio_id.clone(),
+        likes: p.likes,
+        comments: p.comments,
+        shares: p.shares,
+        views: p.views,
+        created_at: views::time(p.created_at),
+        is_liked: None,
+    })
+}
+
+async fn posts_json(state: &AppState, posts: &[Post]) -> ApiResult<Vec<PostView>> {
     let mut out = Vec::with_capacity(posts.len());
     for p in posts {
         out.push(post_json(state, p).await?);
@@ -43,14 +68,50 @@ async fn posts_json(state: &AppState, posts: &[Post]) -> ApiResult<Vec<Value>> {
     Ok(out)
 }
 
-fn comment_json(c: &Comment) -> Value {
-    json!({
-        "id": c.id,
-        "post_id": c.post_id,
-        "author_id": c.author_id,
-        "text": c.text,
-        "created_at": views::time(c.created_at),
-    })
+/// A comment on a post.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentView {
+    pub id: String,
+    pub post_id: String,
+    pub author_id: String,
+    pub text: String,
+    /// RFC 3339
+    pub created_at: String,
+}
+
+fn comment_json(c: &Comment) -> CommentView {
+    CommentView {
+        id: c.id.clone(),
+        post_id: c.post_id.clone(),
+        author_id: c.author_id.clone(),
+        text: c.text.clone(),
+        created_at: views::time(c.created_at),
+    }
+}
+
+/// A like's answer.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Liked {
+    pub post_id: String,
+    pub liked: bool,
+}
+
+/// A share's answer.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shared {
+    pub post_id: String,
+    pub share_id: String,
+}
+
+/// A view's answer: counted only on a viewer's first view.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Viewed {
+    pub post_id: String,
+    pub counted: bool,
 }
 
 fn gone(e: store::Error) -> ApiError {
@@ -121,7 +182,7 @@ pub async fn get_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let post = live_post(state, ctx).await?;
     let mut v = post_json(state, &post).await?;
-    v["is_liked"] = json!(state.db.has_liked(&post.id, &caller.id).await?);
+    v.is_liked = Some(state.db.has_liked(&post.id, &caller.id).await?);
     Ok(Reply::ok(v))
 }
 
@@ -165,7 +226,7 @@ pub async fn like_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
         store::Error::Condition("already_liked") => ApiError::conflict("already_liked", "you already like this post"),
         other => gone(other),
     })?;
-    Ok(Reply::created(json!({ "post_id": id, "liked": true })))
+    Ok(Reply::created(Liked { post_id: id, liked: true }))
 }
 
 pub async fn unlike_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
@@ -227,7 +288,7 @@ pub async fn share_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let now = state.now();
     let share_id = crate::wallet::entry_id(now);
     state.db.share_post(&id, &share_id, &caller.id, now).await.map_err(gone)?;
-    Ok(Reply::created(json!({ "post_id": id, "share_id": share_id })))
+    Ok(Reply::created(Shared { post_id: id, share_id }))
 }
 
 /// Counts the caller's view once per post; later views answer `counted: false`.
@@ -235,7 +296,7 @@ pub async fn view_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let id = post_id(ctx)?;
     let counted = state.db.view_post(&id, &caller.id, state.now()).await.map_err(gone)?;
-    Ok(Reply::ok(json!({ "post_id": id, "counted": counted })))
+    Ok(Reply::ok(Viewed { post_id: id, counted }))
 }
 
 /// Deletes a post (its author or an admin): marks it deleted first (never

@@ -497,7 +497,7 @@ pub static ROUTES: &[Route] = &[
         "/uploads",
         ANY,
         media::create_upload_http,
-        Api::ok(201).body(schema_of::<media::UploadInput>)
+        Api::ok(201).body(schema_of::<media::UploadInput>).returns(schema_of::<media::Upload>)
     ),
     route!(
         "create-post",
@@ -505,13 +505,34 @@ pub static ROUTES: &[Route] = &[
         "/posts",
         ANY,
         posts::create_post_http,
-        Api::ok(201).body(schema_of::<posts::PostInput>)
+        Api::ok(201).body(schema_of::<posts::PostInput>).returns(schema_of::<posts::PostView>)
     ),
-    route!("get-post", "GET", "/posts/{id}", ANY, posts::get_post_http, Api::ok(200)),
-    route!("list-user-posts", "GET", "/users/{id}/posts", ANY, posts::list_user_posts_http, Api::ok(200).list()),
-    route!("get-feed", "GET", "/feed", ANY, posts::get_feed_http, Api::ok(200).list()),
+    route!(
+        "get-post",
+        "GET",
+        "/posts/{id}",
+        ANY,
+        posts::get_post_http,
+        Api::ok(200).returns(schema_of::<posts::PostView>)
+    ),
+    route!(
+        "list-user-posts",
+        "GET",
+        "/users/{id}/posts",
+        ANY,
+        posts::list_user_posts_http,
+        Api::ok(200).list_of(schema_of::<posts::PostView>)
+    ),
+    route!("get-feed", "GET", "/feed", ANY, posts::get_feed_http, Api::ok(200).list_of(schema_of::<posts::PostView>)),
     route!("delete-post", "DELETE", "/posts/{id}", ANY, posts::delete_post_http, Api::ok(204)),
-    route!("like-post", "POST", "/posts/{id}/like", ANY, posts::like_post_http, Api::ok(201)),
+    route!(
+        "like-post",
+        "POST",
+        "/posts/{id}/like",
+        ANY,
+        posts::like_post_http,
+        Api::ok(201).returns(schema_of::<posts::Liked>)
+    ),
     route!("unlike-post", "DELETE", "/posts/{id}/like", ANY, posts::unlike_post_http, Api::ok(204)),
     route!(
         "create-comment",
@@ -519,9 +540,16 @@ pub static ROUTES: &[Route] = &[
         "/posts/{id}/comments",
         ANY,
         posts::create_comment_http,
-        Api::ok(201).body(schema_of::<posts::CommentInput>)
+        Api::ok(201).body(schema_of::<posts::CommentInput>).returns(schema_of::<posts::CommentView>)
     ),
-    route!("list-comments", "GET", "/posts/{id}/comments", ANY, posts::list_comments_http, Api::ok(200).list()),
+    route!(
+        "list-comments",
+        "GET",
+        "/posts/{id}/comments",
+        ANY,
+        posts::list_comments_http,
+        Api::ok(200).list_of(schema_of::<posts::CommentView>)
+    ),
     route!(
         "delete-comment",
         "DELETE",
@@ -530,8 +558,22 @@ pub static ROUTES: &[Route] = &[
         posts::delete_comment_http,
         Api::ok(204)
     ),
-    route!("share-post", "POST", "/posts/{id}/share", ANY, posts::share_post_http, Api::ok(201)),
-    route!("view-post", "POST", "/posts/{id}/view", ANY, posts::view_post_http, Api::ok(200)),
+    route!(
+        "share-post",
+        "POST",
+        "/posts/{id}/share",
+        ANY,
+        posts::share_post_http,
+        Api::ok(201).returns(schema_of::<posts::Shared>)
+    ),
+    route!(
+        "view-post",
+        "POST",
+        "/posts/{id}/view",
+        ANY,
+        posts::view_post_http,
+        Api::ok(200).returns(schema_of::<posts::Viewed>)
+    ),
     route!(
         "list-audios",
         "GET",
