@@ -323,6 +323,14 @@ pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<
     })
 }
 
+/// Forgot-password's answer, the same whether or not the account exists.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Accepted {
+    /// Always `sent_if_account_exists`
+    pub status: &'static str,
+}
+
 /// Counts a request against its per-IP limit and, when it names a valid
 /// login, that login's; the login, if valid (the use case names what is wrong).
 async fn limit_by_login(
@@ -356,7 +364,7 @@ pub async fn forgot_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Repl
     }
     forgot_password(state, input).await?;
     tokio::time::sleep_until((started + std::time::Duration::from_millis(FORGOT_MIN_MS)).into()).await;
-    Ok(Reply::accepted(json!({ "status": "sent_if_account_exists" })))
+    Ok(Reply::accepted(Accepted { status: "sent_if_account_exists" }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -148,8 +148,8 @@ impl Reply {
     pub fn no_content() -> Self {
         Self::new(204, None)
     }
-    pub fn with_before(mut self, before: Value) -> Self {
-        self.before = Some(before);
+    pub fn with_before(mut self, before: impl serde::Serialize) -> Self {
+        self.before = Some(crate::views::body(&before));
         self
     }
 }

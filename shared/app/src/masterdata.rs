@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+
 pub use store::{Avatar, Faq, Interest};
 use store::{Catalog, CatalogEntry, SitePage};
 
@@ -21,7 +21,57 @@ pub trait Master: CatalogEntry + Clone + Send + Sync {
     /// Fields a create must give.
     fn missing(input: &Self::Input) -> Option<&'static str>;
     fn apply(&mut self, input: Self::Input, now: i64) -> ApiResult<()>;
-    fn json(&self) -> Value;
+    /// How it shows in answers (and in the document).
+    type View: serde::Serialize;
+    fn json(&self) -> Self::View;
+}
+
+/// An interest users pick for their profile.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterestView {
+    pub id: String,
+    pub name: String,
+    pub icon_key: Option<String>,
+    pub active: bool,
+    /// RFC 3339
+    pub updated_at: String,
+}
+
+/// A stock avatar.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AvatarView {
+    pub id: String,
+    pub image_key: String,
+    pub active: bool,
+    /// RFC 3339
+    pub updated_at: String,
+}
+
+/// A frequently asked question.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FaqView {
+    pub id: String,
+    pub question: String,
+    pub answer: String,
+    /// Lists sort by it
+    pub position: i64,
+    pub active: bool,
+    /// RFC 3339
+    pub updated_at: String,
+}
+
+/// A site page (terms, privacy).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageView {
+    pub slug: String,
+    pub title: String,
+    pub body: String,
+    /// RFC 3339
+    pub updated_at: String,
 }
 
 fn key_field(field: &str, v: &str) -> ApiResult<String> {
@@ -59,9 +109,15 @@ impl Master for Interest {
         self.updated_at = now;
         Ok(())
     }
-    fn json(&self) -> Value {
-        json!({"id": self.id, "name": self.name, "icon_key": self.icon_key, "active": self.active,
-               "updated_at": views::time(self.updated_at)})
+    type View = InterestView;
+    fn json(&self) -> InterestView {
+        InterestView {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            icon_key: self.icon_key.clone(),
+            active: self.active,
+            updated_at: views::time(self.updated_at),
+        }
     }
 }
 
@@ -92,9 +148,14 @@ impl Master for Avatar {
         self.updated_at = now;
         Ok(())
     }
-    fn json(&self) -> Value {
-        json!({"id": self.id, "image_key": self.image_key, "active": self.active,
-               "updated_at": views::time(self.updated_at)})
+    type View = AvatarView;
+    fn json(&self) -> AvatarView {
+        AvatarView {
+            id: self.id.clone(),
+            image_key: self.image_key.clone(),
+            active: self.active,
+            updated_at: views::time(self.updated_at),
+        }
     }
 }
 
@@ -144,9 +205,16 @@ impl Master for Faq {
         self.updated_at = now;
         Ok(())
     }
-    fn json(&self) -> Value {
-        json!({"id": self.id, "question": self.question, "answer": self.answer, "position": self.position,
-               "active": self.active, "updated_at": views::time(self.updated_at)})
+    type View = FaqView;
+    fn json(&self) -> FaqView {
+        FaqView {
+            id: self.id.clone(),
+            question: self.question.clone(),
+            answer: self.answer.clone(),
+            position: self.position,
+            active: self.active,
+            updated_at: views::time(self.updated_at),
+        }
     }
 }
 
@@ -206,8 +274,13 @@ pub async fn check_ids<T: Master>(state: &AppState, field: &str, ids: &[String])
 
 pub const PAGE_SLUGS: [&str; 2] = ["terms", "privacy"];
 
-fn page_json(p: &SitePage) -> Value {
-    json!({"slug": p.slug, "title": p.title, "body": p.body, "updated_at": views::time(p.updated_at)})
+fn page_json(p: &SitePage) -> PageView {
+    PageView {
+        slug: p.slug.clone(),
+        title: p.title.clone(),
+        body: p.body.clone(),
+        updated_at: views::time(p.updated_at),
+    }
 }
 
 fn slug(ctx: &Ctx) -> ApiResult<&str> {

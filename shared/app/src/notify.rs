@@ -6,7 +6,6 @@ use std::pin::Pin;
 
 use integrations::notify::{Notification, Notifier};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
@@ -74,6 +73,13 @@ pub struct NotificationView {
     pub created_at: String,
 }
 
+/// How many notifications are unread.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Unread {
+    pub unread: i64,
+}
+
 /// A page of notifications and the unread count.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -128,7 +134,7 @@ pub async fn mark_notifications_read_http(state: &AppState, ctx: &Ctx) -> ApiRes
     for _ in 0..10 {
         let unread = state.db.unread_notification_ids(&caller.id, ids.as_deref()).await?;
         match state.db.mark_notifications_read(&caller.id, &unread, state.now()).await {
-            Ok(()) => return Ok(Reply::ok(json!({ "unread": state.db.unread_notifications(&caller.id).await? }))),
+            Ok(()) => return Ok(Reply::ok(Unread { unread: state.db.unread_notifications(&caller.id).await? })),
             // Another request marked some meanwhile: read again.
             Err(store::Error::Condition("changed")) => continue,
             Err(e) => return Err(e.into()),

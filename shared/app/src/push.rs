@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use futures_util::{StreamExt, stream};
 use integrations::google::{PushError, PushMessage};
-use serde_json::{Value, json};
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
@@ -132,6 +131,15 @@ pub async fn send_push_event(
 }
 
 /// `POST /me/chat-token`: a Firebase custom token (uid = account id, `role` claim).
+/// A Firebase custom token: sign in to Firebase with it to use chat.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChatToken {
+    pub token: String,
+    /// RFC 3339
+    pub expires_at: String,
+}
+
 pub async fn get_chat_token_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let google = state.google.as_ref().ok_or_else(|| ApiError::unavailable("chat is not configured"))?;
@@ -142,6 +150,5 @@ pub async fn get_chat_token_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
     let now = state.now() / 1000;
     let claims = [("role".to_string(), me.role.as_str().to_string())].into();
     let token = google.custom_token(&me.id, claims, now).map_err(ApiError::internal)?;
-    let body: Value = json!({ "token": token, "expires_at": views::time((now + 3600) * 1000) });
-    Ok(Reply::ok(body))
+    Ok(Reply::ok(ChatToken { token, expires_at: views::time((now + 3600) * 1000) }))
 }

@@ -198,7 +198,7 @@ pub static ROUTES: &[Route] = &[
         "/auth/password/forgot",
         Access::Public,
         accounts::forgot_password_http,
-        Api::ok(202).body(schema_of::<accounts::ForgotInput>)
+        Api::ok(202).body(schema_of::<accounts::ForgotInput>).returns(schema_of::<accounts::Accepted>)
     ),
     route!(
         "reset-password",
@@ -599,14 +599,21 @@ pub static ROUTES: &[Route] = &[
         Api::ok(200).body(schema_of::<audios::AudioInput>).returns(schema_of::<audios::AudioView>)
     ),
     route!("delete-audio", "DELETE", "/admin/audios/{id}", ADMIN, audios::delete_audio_http, Api::ok(204)),
-    route!("list-interests", "GET", "/interests", Access::Public, masterdata::list::<Interest>, Api::ok(200).list()),
+    route!(
+        "list-interests",
+        "GET",
+        "/interests",
+        Access::Public,
+        masterdata::list::<Interest>,
+        Api::ok(200).list_of(schema_of::<masterdata::InterestView>)
+    ),
     route!(
         "create-interest",
         "POST",
         "/admin/interests",
         ADMIN,
         masterdata::create_http::<Interest>,
-        Api::ok(201).body(schema_of::<masterdata::InterestInput>)
+        Api::ok(201).body(schema_of::<masterdata::InterestInput>).returns(schema_of::<masterdata::InterestView>)
     ),
     route!(
         "update-interest",
@@ -614,7 +621,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/interests/{id}",
         ADMIN,
         masterdata::update_http::<Interest>,
-        Api::ok(200).body(schema_of::<masterdata::InterestInput>)
+        Api::ok(200).body(schema_of::<masterdata::InterestInput>).returns(schema_of::<masterdata::InterestView>)
     ),
     route!(
         "delete-interest",
@@ -624,14 +631,21 @@ pub static ROUTES: &[Route] = &[
         masterdata::delete_http::<Interest>,
         Api::ok(204)
     ),
-    route!("list-avatars", "GET", "/avatars", Access::Public, masterdata::list::<Avatar>, Api::ok(200).list()),
+    route!(
+        "list-avatars",
+        "GET",
+        "/avatars",
+        Access::Public,
+        masterdata::list::<Avatar>,
+        Api::ok(200).list_of(schema_of::<masterdata::AvatarView>)
+    ),
     route!(
         "create-avatar",
         "POST",
         "/admin/avatars",
         ADMIN,
         masterdata::create_http::<Avatar>,
-        Api::ok(201).body(schema_of::<masterdata::AvatarInput>)
+        Api::ok(201).body(schema_of::<masterdata::AvatarInput>).returns(schema_of::<masterdata::AvatarView>)
     ),
     route!(
         "update-avatar",
@@ -639,17 +653,24 @@ pub static ROUTES: &[Route] = &[
         "/admin/avatars/{id}",
         ADMIN,
         masterdata::update_http::<Avatar>,
-        Api::ok(200).body(schema_of::<masterdata::AvatarInput>)
+        Api::ok(200).body(schema_of::<masterdata::AvatarInput>).returns(schema_of::<masterdata::AvatarView>)
     ),
     route!("delete-avatar", "DELETE", "/admin/avatars/{id}", ADMIN, masterdata::delete_http::<Avatar>, Api::ok(204)),
-    route!("list-faqs", "GET", "/faqs", Access::Public, masterdata::list::<Faq>, Api::ok(200).list()),
+    route!(
+        "list-faqs",
+        "GET",
+        "/faqs",
+        Access::Public,
+        masterdata::list::<Faq>,
+        Api::ok(200).list_of(schema_of::<masterdata::FaqView>)
+    ),
     route!(
         "create-faq",
         "POST",
         "/admin/faqs",
         ADMIN,
         masterdata::create_http::<Faq>,
-        Api::ok(201).body(schema_of::<masterdata::FaqInput>)
+        Api::ok(201).body(schema_of::<masterdata::FaqInput>).returns(schema_of::<masterdata::FaqView>)
     ),
     route!(
         "update-faq",
@@ -657,17 +678,24 @@ pub static ROUTES: &[Route] = &[
         "/admin/faqs/{id}",
         ADMIN,
         masterdata::update_http::<Faq>,
-        Api::ok(200).body(schema_of::<masterdata::FaqInput>)
+        Api::ok(200).body(schema_of::<masterdata::FaqInput>).returns(schema_of::<masterdata::FaqView>)
     ),
     route!("delete-faq", "DELETE", "/admin/faqs/{id}", ADMIN, masterdata::delete_http::<Faq>, Api::ok(204)),
-    route!("get-page", "GET", "/pages/{slug}", Access::Public, masterdata::get_page_http, Api::ok(200)),
+    route!(
+        "get-page",
+        "GET",
+        "/pages/{slug}",
+        Access::Public,
+        masterdata::get_page_http,
+        Api::ok(200).returns(schema_of::<masterdata::PageView>)
+    ),
     route!(
         "put-page",
         "PUT",
         "/admin/pages/{slug}",
         ADMIN,
         masterdata::put_page_http,
-        Api::ok(200).body(schema_of::<masterdata::PageInput>)
+        Api::ok(200).body(schema_of::<masterdata::PageInput>).returns(schema_of::<masterdata::PageView>)
     ),
     route!("list-users", "GET", "/admin/users", ADMIN, admin::list_users_http, Api::ok(200).list()),
     route!("get-user-admin", "GET", "/admin/users/{id}", ADMIN, admin::get_user_admin_http, Api::ok(200)),
@@ -821,9 +849,16 @@ pub static ROUTES: &[Route] = &[
         "/me/notifications/read",
         ANY,
         notify::mark_notifications_read_http,
-        Api::ok(200).optional_body().body(schema_of::<notify::ReadInput>)
+        Api::ok(200).optional_body().body(schema_of::<notify::ReadInput>).returns(schema_of::<notify::Unread>)
     ),
-    route!("get-chat-token", "POST", "/me/chat-token", ANY, push::get_chat_token_http, Api::ok(200)),
+    route!(
+        "get-chat-token",
+        "POST",
+        "/me/chat-token",
+        ANY,
+        push::get_chat_token_http,
+        Api::ok(200).returns(schema_of::<push::ChatToken>)
+    ),
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[
