@@ -202,3 +202,25 @@ fn the_committed_openapi_json_is_the_generated_document_and_lists_every_http_fun
         );
     }
 }
+
+#[test]
+fn every_success_body_in_the_document_is_a_declared_type() {
+    let doc = app::openapi::document();
+    let untyped = serde_json::json!({"type": "object"});
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op["operationId"] == "get-openapi" {
+                continue; // the document itself
+            }
+            for (status, r) in op["responses"].as_object().unwrap() {
+                let Some(content) = r.get("content").and_then(|c| c.get("application/json")) else { continue };
+                let schema = &content["schema"];
+                let items = &schema["properties"]["items"]["items"];
+                assert!(
+                    *schema != untyped && *items != untyped,
+                    "{method} {path} {status}: the answer is not typed"
+                );
+            }
+        }
+    }
+}

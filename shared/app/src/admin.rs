@@ -9,22 +9,92 @@ use crate::error::ApiResult;
 use crate::http::{Ctx, Reply, list_reply};
 use crate::{ApiError, AppState, validate, views};
 
-/// Everything an admin sees of an account.
-pub fn account_admin_json(a: &Account) -> Value {
-    let mut v = views::body(&views::me(a));
-    for (k, val) in [
-        ("coins", json!(a.coins)),
-        ("earnings", json!(a.earnings)),
-        ("settled_earnings", json!(a.settled_earnings)),
-        ("gifts_received", json!(a.gifts_received)),
-        ("call_minutes", json!(a.call_minutes)),
-        ("agency_id", json!(a.agency_id)),
-        ("banned", json!(a.banned)),
-        ("banned_reason", json!(a.banned_reason)),
-    ] {
-        v[k] = val;
+/// Everything an admin sees of an account: the owner's view and the money.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdminAccount {
+    pub id: String,
+    pub name: String,
+    /// user, host, agency or admin
+    pub role: &'static str,
+    pub bio: String,
+    pub avatar_id: Option<String>,
+    pub followers: i64,
+    pub following: i64,
+    pub posts: i64,
+    /// RFC 3339
+    pub created_at: String,
+    /// Hosts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_price: Option<i64>,
+    /// Hosts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online: Option<bool>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub gender: Option<String>,
+    pub birthday: Option<String>,
+    pub language: Option<String>,
+    pub interest_ids: Vec<String>,
+    pub coins: i64,
+    pub earnings: i64,
+    pub settled_earnings: i64,
+    pub gifts_received: i64,
+    pub call_minutes: i64,
+    pub agency_id: Option<String>,
+    pub banned: bool,
+    pub banned_reason: Option<String>,
+}
+
+pub fn account_admin_json(a: &Account) -> AdminAccount {
+    let m = views::me(a);
+    AdminAccount {
+        id: m.id,
+        name: m.name,
+        role: m.role,
+        bio: m.bio,
+        avatar_id: m.avatar_id,
+        followers: m.followers,
+        following: m.following,
+        posts: m.posts,
+        created_at: m.created_at,
+        call_price: m.call_price,
+        online: m.online,
+        email: m.email,
+        phone: m.phone,
+        gender: m.gender,
+        birthday: m.birthday,
+        language: m.language,
+        interest_ids: m.interest_ids,
+        coins: a.coins,
+        earnings: a.earnings,
+        settled_earnings: a.settled_earnings,
+        gifts_received: a.gifts_received,
+        call_minutes: a.call_minutes,
+        agency_id: a.agency_id.clone(),
+        banned: a.banned,
+        banned_reason: a.banned_reason.clone(),
     }
-    v
+}
+
+/// A line of the audit log: who changed what, and how it looked before and after.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditView {
+    pub id: String,
+    pub actor_id: String,
+    pub actor_role: String,
+    /// The function, e.g. ban-user
+    pub action: String,
+    pub method: String,
+    pub path: String,
+    /// The request body (secrets redacted)
+    pub request: Option<Value>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub status: u16,
+    /// RFC 3339
+    pub created_at: String,
 }
 
 /// `?q=`: an e-mail or phone finds that account; other text is a name prefix.
@@ -102,20 +172,18 @@ pub async fn list_audit_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let items = page
         .items
         .iter()
-        .map(|e| {
-            json!({
-                "id": e.id,
-                "actor_id": e.actor_id,
-                "actor_role": e.actor_role,
-                "action": e.action,
-                "method": e.method,
-                "path": e.path,
-                "request": parse(&e.request),
-                "before": parse(&e.before),
-                "after": parse(&e.after),
-                "status": e.status,
-                "created_at": views::time(e.created_at),
-            })
+        .map(|e| AuditView {
+            id: e.id.clone(),
+            actor_id: e.actor_id.clone(),
+            actor_role: e.actor_role.clone(),
+            action: e.action.clone(),
+            method: e.method.clone(),
+            path: e.path.clone(),
+            request: parse(&e.request),
+            before: parse(&e.before),
+            after: parse(&e.after),
+            status: e.status,
+            created_at: views::time(e.created_at),
         })
         .collect();
     Ok(list_reply(state, "audit", items, page.next))

@@ -9,8 +9,9 @@
 //! fee + commission + payout = gross always.
 
 use integrations::notify::Notification;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
 use store::{Account, Agency, Balance, HostApplication, Role, Settlement};
 
 use crate::error::ApiResult;
@@ -34,52 +35,164 @@ pub fn split(coins: i64, coin_value_minor: i64, fee_percent: i64, commission_per
     Split { gross, fee, commission, payout: gross - fee - commission }
 }
 
-pub fn agency_json(a: &Agency) -> Value {
-    json!({
-        "id": a.id,
-        "name": a.name,
-        "code": a.code,
-        "owner_id": a.owner_id,
-        "commission_percent": a.commission_percent,
-        "created_at": views::time(a.created_at),
-        "updated_at": views::time(a.updated_at),
-    })
+/// An agency.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyView {
+    pub id: String,
+    pub name: String,
+    /// What users type to apply to it
+    pub code: String,
+    pub owner_id: String,
+    pub commission_percent: i64,
+    /// RFC 3339
+    pub created_at: String,
+    pub updated_at: String,
+    /// `GET /agency`: how many hosts it has
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<i64>,
 }
 
-fn application_json(a: &HostApplication) -> Value {
-    json!({
-        "id": a.id,
-        "account_id": a.account_id,
-        "agency_id": a.agency_id,
-        "agency_code": a.agency_code,
-        "display_name": a.display_name,
-        "about": a.about,
-        "country": a.country,
-        "languages": a.languages,
-        "status": a.status,
-        "reason": a.reason,
-        "created_at": views::time(a.created_at),
-        "decided_at": a.decided_at.map(views::time),
-    })
+pub fn agency_json(a: &Agency) -> AgencyView {
+    AgencyView {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        code: a.code.clone(),
+        owner_id: a.owner_id.clone(),
+        commission_percent: a.commission_percent,
+        created_at: views::time(a.created_at),
+        updated_at: views::time(a.updated_at),
+        hosts: None,
+    }
 }
 
-pub fn settlement_json(s: &Settlement) -> Value {
-    json!({
-        "id": s.id,
-        "host_id": s.host_id,
-        "agency_id": s.agency_id,
-        "batch_id": s.batch_id,
-        "coins": s.coins,
-        "gross_minor": s.gross_minor,
-        "platform_fee_minor": s.platform_fee_minor,
-        "agency_commission_minor": s.agency_commission_minor,
-        "host_payout_minor": s.host_payout_minor,
-        "currency": s.currency,
-        "platform_fee_percent": s.platform_fee_percent,
-        "commission_percent": s.commission_percent,
-        "cutoff": views::time(s.cutoff),
-        "created_at": views::time(s.created_at),
-    })
+/// An application to become a host of an agency.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationView {
+    pub id: String,
+    pub account_id: String,
+    pub agency_id: String,
+    pub agency_code: String,
+    pub display_name: String,
+    pub about: String,
+    /// ISO 3166 alpha-2
+    pub country: String,
+    pub languages: Vec<String>,
+    /// pending, approved or rejected
+    pub status: String,
+    /// Why it was rejected
+    pub reason: Option<String>,
+    /// RFC 3339
+    pub created_at: String,
+    pub decided_at: Option<String>,
+}
+
+fn application_json(a: &HostApplication) -> ApplicationView {
+    ApplicationView {
+        id: a.id.clone(),
+        account_id: a.account_id.clone(),
+        agency_id: a.agency_id.clone(),
+        agency_code: a.agency_code.clone(),
+        display_name: a.display_name.clone(),
+        about: a.about.clone(),
+        country: a.country.clone(),
+        languages: a.languages.clone(),
+        status: a.status.clone(),
+        reason: a.reason.clone(),
+        created_at: views::time(a.created_at),
+        decided_at: a.decided_at.map(views::time),
+    }
+}
+
+/// A host's settlement: coins out of earnings, split into fee, commission and payout (minor units).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementView {
+    pub id: String,
+    pub host_id: String,
+    /// None: a host without an agency, settled by an admin
+    pub agency_id: Option<String>,
+    /// An admin's settlement of a whole agency
+    pub batch_id: Option<String>,
+    pub coins: i64,
+    pub gross_minor: i64,
+    pub platform_fee_minor: i64,
+    pub agency_commission_minor: i64,
+    pub host_payout_minor: i64,
+    pub currency: String,
+    pub platform_fee_percent: i64,
+    pub commission_percent: i64,
+    /// RFC 3339: earnings credited up to this are settled
+    pub cutoff: String,
+    pub created_at: String,
+}
+
+pub fn settlement_json(s: &Settlement) -> SettlementView {
+    SettlementView {
+        id: s.id.clone(),
+        host_id: s.host_id.clone(),
+        agency_id: s.agency_id.clone(),
+        batch_id: s.batch_id.clone(),
+        coins: s.coins,
+        gross_minor: s.gross_minor,
+        platform_fee_minor: s.platform_fee_minor,
+        agency_commission_minor: s.agency_commission_minor,
+        host_payout_minor: s.host_payout_minor,
+        currency: s.currency.clone(),
+        platform_fee_percent: s.platform_fee_percent,
+        commission_percent: s.commission_percent,
+        cutoff: views::time(s.cutoff),
+        created_at: views::time(s.created_at),
+    }
+}
+
+/// An admin's settlement of an agency: the sums and each host's line.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchView {
+    /// The batch id (each line's `batch_id`)
+    pub id: String,
+    pub agency_id: String,
+    pub coins: i64,
+    pub gross_minor: i64,
+    pub platform_fee_minor: i64,
+    pub agency_commission_minor: i64,
+    pub host_payout_minor: i64,
+    pub currency: String,
+    /// RFC 3339
+    pub cutoff: String,
+    pub hosts: Vec<SettlementView>,
+}
+
+/// One of an agency's hosts, with their numbers.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostRow {
+    pub id: String,
+    pub name: String,
+    pub avatar_id: Option<String>,
+    pub online: bool,
+    pub call_price: Option<i64>,
+    pub unsettled_earnings: i64,
+    pub settled_earnings: i64,
+    pub call_minutes: i64,
+    pub gifts_received: i64,
+}
+
+/// A host's own numbers.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dashboard {
+    pub earnings_today: i64,
+    pub earnings_week: i64,
+    pub unsettled_earnings: i64,
+    pub settled_earnings: i64,
+    pub call_minutes_today: i64,
+    pub call_minutes_week: i64,
+    pub call_minutes_total: i64,
+    pub gifts_received_total: i64,
+    pub agency_id: Option<String>,
 }
 
 fn percent(field: &str, v: i64) -> ApiResult<i64> {
@@ -223,9 +336,8 @@ async fn my_agency(state: &AppState, ctx: &Ctx) -> ApiResult<Agency> {
 
 pub async fn get_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let a = my_agency(state, ctx).await?;
-    let mut v = agency_json(&a);
-    v["hosts"] = json!(state.db.agency_host_ids(&a.id).await?.len());
-    Ok(Reply::ok(v))
+    let hosts = state.db.agency_host_ids(&a.id).await?.len() as i64;
+    Ok(Reply::ok(AgencyView { hosts: Some(hosts), ..agency_json(&a) }))
 }
 
 // ---- applications ----
@@ -410,18 +522,18 @@ pub async fn reject_host_application_http(state: &AppState, ctx: &Ctx) -> ApiRes
 
 // ---- the agency's hosts ----
 
-fn host_row(a: &Account) -> Value {
-    json!({
-        "id": a.id,
-        "name": a.name,
-        "avatar_id": a.avatar_id,
-        "online": a.online,
-        "call_price": a.call_price,
-        "unsettled_earnings": a.earnings,
-        "settled_earnings": a.settled_earnings,
-        "call_minutes": a.call_minutes,
-        "gifts_received": a.gifts_received,
-    })
+fn host_row(a: &Account) -> HostRow {
+    HostRow {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        avatar_id: a.avatar_id.clone(),
+        online: a.online,
+        call_price: a.call_price,
+        unsettled_earnings: a.earnings,
+        settled_earnings: a.settled_earnings,
+        call_minutes: a.call_minutes,
+        gifts_received: a.gifts_received,
+    }
 }
 
 pub async fn list_agency_hosts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
@@ -595,18 +707,18 @@ pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> ApiRe
         return Err(nothing());
     }
     let sum = |f: fn(&Settlement) -> i64| lines.iter().map(f).sum::<i64>();
-    Ok(Reply::created(json!({
-        "id": batch,
-        "agency_id": agency.id,
-        "coins": sum(|s| s.coins),
-        "gross_minor": sum(|s| s.gross_minor),
-        "platform_fee_minor": sum(|s| s.platform_fee_minor),
-        "agency_commission_minor": sum(|s| s.agency_commission_minor),
-        "host_payout_minor": sum(|s| s.host_payout_minor),
-        "currency": state.config.settlement_currency,
-        "cutoff": views::time(cutoff),
-        "hosts": lines.iter().map(settlement_json).collect::<Vec<_>>(),
-    })))
+    Ok(Reply::created(BatchView {
+        id: batch,
+        agency_id: agency.id.clone(),
+        coins: sum(|s| s.coins),
+        gross_minor: sum(|s| s.gross_minor),
+        platform_fee_minor: sum(|s| s.platform_fee_minor),
+        agency_commission_minor: sum(|s| s.agency_commission_minor),
+        host_payout_minor: sum(|s| s.host_payout_minor),
+        currency: state.config.settlement_currency.clone(),
+        cutoff: views::time(cutoff),
+        hosts: lines.iter().map(settlement_json).collect(),
+    }))
 }
 
 async fn settlements_page(state: &AppState, ctx: &Ctx, agency: Option<&str>, host: Option<&str>) -> ApiResult<Reply> {
@@ -653,17 +765,17 @@ pub async fn get_host_dashboard_http(state: &AppState, ctx: &Ctx) -> ApiResult<R
             min_today += minutes;
         }
     }
-    Ok(Reply::ok(json!({
-        "earnings_today": earn_today,
-        "earnings_week": earn_week,
-        "unsettled_earnings": me.earnings,
-        "settled_earnings": me.settled_earnings,
-        "call_minutes_today": min_today,
-        "call_minutes_week": min_week,
-        "call_minutes_total": me.call_minutes,
-        "gifts_received_total": me.gifts_received,
-        "agency_id": me.agency_id,
-    })))
+    Ok(Reply::ok(Dashboard {
+        earnings_today: earn_today,
+        earnings_week: earn_week,
+        unsettled_earnings: me.earnings,
+        settled_earnings: me.settled_earnings,
+        call_minutes_today: min_today,
+        call_minutes_week: min_week,
+        call_minutes_total: me.call_minutes,
+        gifts_received_total: me.gifts_received,
+        agency_id: me.agency_id.clone(),
+    }))
 }
 
 #[cfg(test)]

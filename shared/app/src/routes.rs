@@ -697,27 +697,69 @@ pub static ROUTES: &[Route] = &[
         masterdata::put_page_http,
         Api::ok(200).body(schema_of::<masterdata::PageInput>).returns(schema_of::<masterdata::PageView>)
     ),
-    route!("list-users", "GET", "/admin/users", ADMIN, admin::list_users_http, Api::ok(200).list()),
-    route!("get-user-admin", "GET", "/admin/users/{id}", ADMIN, admin::get_user_admin_http, Api::ok(200)),
+    route!(
+        "list-users",
+        "GET",
+        "/admin/users",
+        ADMIN,
+        admin::list_users_http,
+        Api::ok(200).list_of(schema_of::<admin::AdminAccount>)
+    ),
+    route!(
+        "get-user-admin",
+        "GET",
+        "/admin/users/{id}",
+        ADMIN,
+        admin::get_user_admin_http,
+        Api::ok(200).returns(schema_of::<admin::AdminAccount>)
+    ),
     route!(
         "ban-user",
         "POST",
         "/admin/users/{id}/ban",
         ADMIN,
         admin::ban_user_http,
-        Api::ok(200).body(schema_of::<admin::BanInput>)
+        Api::ok(200).body(schema_of::<admin::BanInput>).returns(schema_of::<admin::AdminAccount>)
     ),
-    route!("unban-user", "POST", "/admin/users/{id}/unban", ADMIN, admin::unban_user_http, Api::ok(200)),
-    route!("list-hosts", "GET", "/admin/hosts", ADMIN, admin::list_hosts_http, Api::ok(200).list()),
-    route!("list-audit", "GET", "/admin/audit", ADMIN, admin::list_audit_http, Api::ok(200).list()),
-    route!("list-agencies", "GET", "/admin/agencies", ADMIN, agencies::list_agencies_http, Api::ok(200).list()),
+    route!(
+        "unban-user",
+        "POST",
+        "/admin/users/{id}/unban",
+        ADMIN,
+        admin::unban_user_http,
+        Api::ok(200).returns(schema_of::<admin::AdminAccount>)
+    ),
+    route!(
+        "list-hosts",
+        "GET",
+        "/admin/hosts",
+        ADMIN,
+        admin::list_hosts_http,
+        Api::ok(200).list_of(schema_of::<admin::AdminAccount>)
+    ),
+    route!(
+        "list-audit",
+        "GET",
+        "/admin/audit",
+        ADMIN,
+        admin::list_audit_http,
+        Api::ok(200).list_of(schema_of::<admin::AuditView>)
+    ),
+    route!(
+        "list-agencies",
+        "GET",
+        "/admin/agencies",
+        ADMIN,
+        agencies::list_agencies_http,
+        Api::ok(200).list_of(schema_of::<agencies::AgencyView>)
+    ),
     route!(
         "create-agency",
         "POST",
         "/admin/agencies",
         ADMIN,
         agencies::create_agency_http,
-        Api::ok(201).body(schema_of::<agencies::AgencyInput>)
+        Api::ok(201).body(schema_of::<agencies::AgencyInput>).returns(schema_of::<agencies::AgencyView>)
     ),
     route!(
         "update-agency",
@@ -725,7 +767,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/agencies/{id}",
         ADMIN,
         agencies::update_agency_http,
-        Api::ok(200).body(schema_of::<agencies::AgencyChanges>)
+        Api::ok(200).body(schema_of::<agencies::AgencyChanges>).returns(schema_of::<agencies::AgencyView>)
     ),
     route!("delete-agency", "DELETE", "/admin/agencies/{id}", ADMIN, agencies::delete_agency_http, Api::ok(204)),
     route!(
@@ -734,7 +776,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/agencies/{id}/settlements",
         ADMIN,
         agencies::create_agency_settlement_http,
-        Api::ok(201).optional_body().body(schema_of::<agencies::SettleInput>)
+        Api::ok(201).optional_body().body(schema_of::<agencies::SettleInput>).returns(schema_of::<agencies::BatchView>)
     ),
     route!(
         "create-host-settlement-admin",
@@ -742,7 +784,10 @@ pub static ROUTES: &[Route] = &[
         "/admin/hosts/{id}/settlements",
         ADMIN,
         agencies::create_admin_host_settlement_http,
-        Api::ok(201).optional_body().body(schema_of::<agencies::SettleInput>)
+        Api::ok(201)
+            .optional_body()
+            .body(schema_of::<agencies::SettleInput>)
+            .returns(schema_of::<agencies::SettlementView>)
     ),
     route!(
         "list-settlements",
@@ -750,7 +795,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/settlements",
         ADMIN,
         agencies::list_settlements_http,
-        Api::ok(200).list()
+        Api::ok(200).list_of(schema_of::<agencies::SettlementView>)
     ),
     route!(
         "list-host-applications",
@@ -758,7 +803,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/host-applications",
         ADMIN,
         agencies::list_host_applications_http,
-        Api::ok(200).list()
+        Api::ok(200).list_of(schema_of::<agencies::ApplicationView>)
     ),
     route!(
         "create-host-application",
@@ -766,7 +811,7 @@ pub static ROUTES: &[Route] = &[
         "/host-applications",
         ANY,
         agencies::create_host_application_http,
-        Api::ok(201).body(schema_of::<agencies::ApplicationInput>)
+        Api::ok(201).body(schema_of::<agencies::ApplicationInput>).returns(schema_of::<agencies::ApplicationView>)
     ),
     route!(
         "get-my-host-application",
@@ -774,16 +819,23 @@ pub static ROUTES: &[Route] = &[
         "/host-applications/me",
         ANY,
         agencies::get_my_host_application_http,
-        Api::ok(200)
+        Api::ok(200).returns(schema_of::<agencies::ApplicationView>)
     ),
-    route!("get-agency", "GET", "/agency", AGENCY, agencies::get_agency_http, Api::ok(200)),
+    route!(
+        "get-agency",
+        "GET",
+        "/agency",
+        AGENCY,
+        agencies::get_agency_http,
+        Api::ok(200).returns(schema_of::<agencies::AgencyView>)
+    ),
     route!(
         "list-agency-host-applications",
         "GET",
         "/agency/host-applications",
         AGENCY,
         agencies::list_agency_host_applications_http,
-        Api::ok(200).list()
+        Api::ok(200).list_of(schema_of::<agencies::ApplicationView>)
     ),
     route!(
         "approve-host-application",
@@ -791,7 +843,7 @@ pub static ROUTES: &[Route] = &[
         "/agency/host-applications/{id}/approve",
         AGENCY_OR_ADMIN,
         agencies::approve_host_application_http,
-        Api::ok(200)
+        Api::ok(200).returns(schema_of::<agencies::ApplicationView>)
     ),
     route!(
         "reject-host-application",
@@ -799,9 +851,16 @@ pub static ROUTES: &[Route] = &[
         "/agency/host-applications/{id}/reject",
         AGENCY_OR_ADMIN,
         agencies::reject_host_application_http,
-        Api::ok(200).body(schema_of::<agencies::RejectInput>)
+        Api::ok(200).body(schema_of::<agencies::RejectInput>).returns(schema_of::<agencies::ApplicationView>)
     ),
-    route!("list-agency-hosts", "GET", "/agency/hosts", AGENCY, agencies::list_agency_hosts_http, Api::ok(200).list()),
+    route!(
+        "list-agency-hosts",
+        "GET",
+        "/agency/hosts",
+        AGENCY,
+        agencies::list_agency_hosts_http,
+        Api::ok(200).list_of(schema_of::<agencies::HostRow>)
+    ),
     route!(
         "remove-agency-host",
         "DELETE",
@@ -816,7 +875,10 @@ pub static ROUTES: &[Route] = &[
         "/agency/hosts/{id}/settlements",
         AGENCY,
         agencies::create_host_settlement_http,
-        Api::ok(201).optional_body().body(schema_of::<agencies::SettleInput>)
+        Api::ok(201)
+            .optional_body()
+            .body(schema_of::<agencies::SettleInput>)
+            .returns(schema_of::<agencies::SettlementView>)
     ),
     route!(
         "list-agency-settlements",
@@ -824,7 +886,7 @@ pub static ROUTES: &[Route] = &[
         "/agency/settlements",
         AGENCY,
         agencies::list_agency_settlements_http,
-        Api::ok(200).list()
+        Api::ok(200).list_of(schema_of::<agencies::SettlementView>)
     ),
     route!(
         "list-my-settlements",
@@ -832,9 +894,16 @@ pub static ROUTES: &[Route] = &[
         "/host/settlements",
         HOST,
         agencies::list_my_settlements_http,
-        Api::ok(200).list()
+        Api::ok(200).list_of(schema_of::<agencies::SettlementView>)
     ),
-    route!("get-host-dashboard", "GET", "/host/dashboard", HOST, agencies::get_host_dashboard_http, Api::ok(200)),
+    route!(
+        "get-host-dashboard",
+        "GET",
+        "/host/dashboard",
+        HOST,
+        agencies::get_host_dashboard_http,
+        Api::ok(200).returns(schema_of::<agencies::Dashboard>)
+    ),
     route!(
         "list-notifications",
         "GET",
