@@ -36,5 +36,5 @@ HOST_TOKEN=$(token host1@demo.local demo-host-pass)
   --url "http://127.0.0.1:$PORT" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth \
   --seed "${FUZZ_SEED:-20261129}" --max-examples "${FUZZ_EXAMPLES:-10}" \
-  --phases "${FUZZ_PHASES:-examples,coverage,fuzzing}" \
+  --phases "${FUZZ_PHASES:-examples,coverage,fuzzing,stateful}" \
   --workers 1 --request-timeout 30 --no-color --generation-database none "$@"

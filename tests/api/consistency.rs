@@ -216,10 +216,7 @@ fn every_success_body_in_the_document_is_a_declared_type() {
                 let Some(content) = r.get("content").and_then(|c| c.get("application/json")) else { continue };
                 let schema = &content["schema"];
                 let items = &schema["properties"]["items"]["items"];
-                assert!(
-                    *schema != untyped && *items != untyped,
-                    "{method} {path} {status}: the answer is not typed"
-                );
+                assert!(*schema != untyped && *items != untyped, "{method} {path} {status}: the answer is not typed");
             }
         }
     }

@@ -19,9 +19,15 @@ const HOUR_MS: i64 = 3600 * 1000;
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterInput {
+    /// One of email and phone
+    #[schema(format = Email, example = "asha@example.com")]
     pub email: Option<String>,
+    /// E.164, e.g. +919812345678
+    #[schema(example = "+919812345678")]
     pub phone: Option<String>,
+    #[schema(min_length = 8, max_length = 128, example = "correct-horse")]
     pub password: String,
+    #[schema(min_length = 1, max_length = 50, example = "Asha")]
     pub name: String,
 }
 

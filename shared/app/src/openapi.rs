@@ -140,6 +140,20 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
             let schema = body.clone().unwrap_or_else(|| json!({"type": "object"}));
             json!({"description": "success", "content": {"application/json": {"schema": schema}}})
         };
+        let mut ok = ok;
+        if status == r.api.ok && !r.api.links.is_empty() {
+            let links: Map<String, Value> = r
+                .api
+                .links
+                .iter()
+                .map(|l| {
+                    let params: Map<String, Value> =
+                        l.parameters.iter().map(|(k, v)| (k.to_string(), Value::from(*v))).collect();
+                    (l.operation.to_string(), json!({"operationId": l.operation, "parameters": params}))
+                })
+                .collect();
+            ok["links"] = links.into();
+        }
         responses.insert(status.to_string(), ok);
     }
     for (status, _) in errors(r) {

@@ -74,6 +74,24 @@ pub struct Api {
     pub idempotent: bool,
     /// A webhook: the provider's signature header.
     pub signature: Option<&'static str>,
+    /// OpenAPI links from the success answer to the operations it leads to.
+    pub links: &'static [Link],
+}
+
+/// An OpenAPI link: `operation` (a route name) with its parameters taken from
+/// this answer, e.g. `("id", "$response.body#/id")`. Schemathesis's stateful
+/// phase follows them (register → follow → gift).
+#[derive(Clone, Copy)]
+pub struct Link {
+    pub operation: &'static str,
+    pub parameters: &'static [(&'static str, &'static str)],
+}
+
+/// Links to operations whose `{id}` is the answer's `pointer`.
+macro_rules! links_by_id {
+    ($pointer:literal: $($op:literal),+) => {
+        &[$(Link { operation: $op, parameters: &[("id", $pointer)] }),+]
+    };
 }
 
 impl Api {
@@ -88,7 +106,12 @@ impl Api {
             whole_page: false,
             idempotent: false,
             signature: None,
+            links: &[],
         }
+    }
+    pub const fn links(mut self, links: &'static [Link]) -> Api {
+        self.links = links;
+        self
     }
     pub const fn body(mut self, schema: BodySchema) -> Api {
         self.request = Some(schema);
@@ -166,7 +189,7 @@ pub static ROUTES: &[Route] = &[
         "/auth/register",
         Access::Public,
         accounts::register_http,
-        Api::ok(201).body(schema_of::<accounts::RegisterInput>).returns(schema_of::<accounts::SessionView>)
+        Api::ok(201).body(schema_of::<accounts::RegisterInput>).returns(schema_of::<accounts::SessionView>).links(links_by_id!("$response.body#/user/id": "get-user", "follow-user", "send-gift", "list-user-posts", "list-followers"))
     ),
     route!(
         "login",
@@ -239,7 +262,7 @@ pub static ROUTES: &[Route] = &[
         "/users/{id}/follow",
         ANY,
         social::follow_http,
-        Api::ok(201).returns(schema_of::<social::Followed>)
+        Api::ok(201).returns(schema_of::<social::Followed>).links(links_by_id!("$response.body#/followee_id": "unfollow-user", "list-followers"))
     ),
     route!("unfollow-user", "DELETE", "/users/{id}/follow", ANY, social::unfollow_http, Api::ok(204)),
     route!(
@@ -288,7 +311,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/gifts",
         ADMIN,
         gifts::create_gift_http,
-        Api::ok(201).body(schema_of::<gifts::GiftInput>).returns(schema_of::<gifts::GiftView>)
+        Api::ok(201).body(schema_of::<gifts::GiftInput>).returns(schema_of::<gifts::GiftView>).links(links_by_id!("$response.body#/id": "update-gift", "delete-gift"))
     ),
     route!(
         "update-gift",
@@ -321,7 +344,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/coin-packages",
         ADMIN,
         packages::create_coin_package_http,
-        Api::ok(201).body(schema_of::<packages::PackageInput>).returns(schema_of::<packages::PackageView>)
+        Api::ok(201).body(schema_of::<packages::PackageInput>).returns(schema_of::<packages::PackageView>).links(links_by_id!("$response.body#/id": "update-coin-package", "delete-coin-package"))
     ),
     route!(
         "update-coin-package",
@@ -380,7 +403,7 @@ pub static ROUTES: &[Route] = &[
         "/rooms",
         HOST,
         rooms::start_room_http,
-        Api::ok(201)
+        Api::ok(201).links(links_by_id!("$response.body#/room/id": "get-room", "end-room"))
             .also(200)
             .optional_body()
             .body(schema_of::<rooms::StartRoomInput>)
@@ -433,7 +456,7 @@ pub static ROUTES: &[Route] = &[
         "/calls",
         ANY,
         calls::start_call_http,
-        Api::ok(201).idempotent().body(schema_of::<calls::StartCallInput>).returns(schema_of::<calls::CallView>)
+        Api::ok(201).idempotent().body(schema_of::<calls::StartCallInput>).returns(schema_of::<calls::CallView>).links(links_by_id!("$response.body#/id": "get-call", "cancel-call"))
     ),
     route!(
         "cancel-call",
@@ -505,7 +528,7 @@ pub static ROUTES: &[Route] = &[
         "/posts",
         ANY,
         posts::create_post_http,
-        Api::ok(201).body(schema_of::<posts::PostInput>).returns(schema_of::<posts::PostView>)
+        Api::ok(201).body(schema_of::<posts::PostInput>).returns(schema_of::<posts::PostView>).links(links_by_id!("$response.body#/id": "get-post", "like-post", "create-comment", "list-comments", "view-post", "share-post", "delete-post"))
     ),
     route!(
         "get-post",
@@ -540,7 +563,7 @@ pub static ROUTES: &[Route] = &[
         "/posts/{id}/comments",
         ANY,
         posts::create_comment_http,
-        Api::ok(201).body(schema_of::<posts::CommentInput>).returns(schema_of::<posts::CommentView>)
+        Api::ok(201).body(schema_of::<posts::CommentInput>).returns(schema_of::<posts::CommentView>).links(&[Link { operation: "delete-comment", parameters: &[("id", "$response.body#/post_id"), ("comment_id", "$response.body#/id")] }])
     ),
     route!(
         "list-comments",
@@ -759,7 +782,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/agencies",
         ADMIN,
         agencies::create_agency_http,
-        Api::ok(201).body(schema_of::<agencies::AgencyInput>).returns(schema_of::<agencies::AgencyView>)
+        Api::ok(201).body(schema_of::<agencies::AgencyInput>).returns(schema_of::<agencies::AgencyView>).links(links_by_id!("$response.body#/id": "update-agency", "create-agency-settlement", "delete-agency"))
     ),
     route!(
         "update-agency",
