@@ -117,6 +117,7 @@ impl TestApp {
         if status >= 400 {
             assert!(body["error"].is_string() && body["message"].is_string(), "error shape: {body}");
             assert_ne!(status, 500, "a 500 is a bug: {body}");
+            documented_error(method, path, status, body["error"].as_str().unwrap_or_default());
         }
         Resp { status, body, retry_after }
     }
@@ -239,6 +240,28 @@ pub async fn sent_sms(phone: &str) -> Vec<String> {
         .filter(|m| m["phone_number"] == phone)
         .map(|m| m["message"].as_str().unwrap_or_default().to_string())
         .collect()
+}
+
+/// Every error a test sees is one the OpenAPI document lists for its route and
+/// status: the suite keeps the documented codes complete.
+fn documented_error(method: &str, path: &str, status: u16, code: &str) {
+    let path = path.split('?').next().unwrap_or_default();
+    let Some((route, _)) = app::routes::find(method, path) else { return };
+    let codes: Vec<&str> = app::openapi::errors(route)
+        .into_iter()
+        .find(|(s, _, _)| *s == status)
+        .map(|(_, _, codes)| codes)
+        .unwrap_or_default();
+    if !codes.contains(&code) {
+        // DOC_CODES_COLLECT=file: note it instead (to fill in the route table).
+        if let Ok(file) = std::env::var("DOC_CODES_COLLECT") {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(file).unwrap();
+            writeln!(f, "{} {status} {code}", route.name).unwrap();
+            return;
+        }
+        panic!("{method} {path} answered {status} {code}, which the document does not list for {}", route.name);
+    }
 }
 
 async fn moto_data() -> Value {

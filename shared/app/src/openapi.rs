@@ -25,48 +25,44 @@ fn error_schema() -> Value {
     })
 }
 
-/// The shared error responses (`#/components/responses/E400`, ...).
-fn error_responses() -> Map<String, Value> {
-    let mut out = Map::new();
-    for r in ROUTES {
-        for (status, when) in errors(r) {
-            let mut e = json!({"description": when, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
-            if matches!(status, 429 | 503) {
-                e["headers"] = json!({"Retry-After": {"description": "seconds", "schema": {"type": "integer"}}});
-            }
-            out.insert(format!("E{status}"), e);
-        }
+/// The status of each route-specific error code.
+pub fn status_of(code: &str) -> u16 {
+    match code {
+        "invalid_signature" | "invalid_code" => 400,
+        "invalid_credentials" => 401,
+        "insufficient_coins" => 402,
+        "account_banned" => 403,
+        "idempotency_key_reused" => 422,
+        _ => 409,
     }
-    out.sort_keys();
-    out
 }
 
-/// Error statuses a route can answer, with when.
-fn errors(r: &Route) -> Vec<(u16, &'static str)> {
-    let mut out = vec![
-        (400, "the request is malformed or a field is invalid (the message names it)"),
-        (401, "no valid access token, credentials or refresh token (a webhook: no valid signature)"),
-    ];
-    if r.access != Access::Public {
-        out.push((403, "the caller's role may not do this, or the account is banned"));
-    }
-    if r.api.idempotent || r.name == "send-gift" || r.name.contains("call") {
-        out.push((402, "insufficient_coins"));
-    }
-    out.extend([
-        (404, "not found (or not visible to the caller)"),
-        (409, "a conflict with the current state; the code says which"),
-        (413, "payload_too_large: the body is over 10 MB"),
-    ]);
-    if r.api.idempotent {
-        out.push((422, "idempotency_key_reused: the key was used for a different request"));
-    }
-    out.extend([
-        (429, "rate_limited: see Retry-After"),
-        (503, "unavailable: a race or an outage; retry after Retry-After"),
-    ]);
-    out.sort();
-    out
+/// Codes any route may answer with a status, and when.
+const GENERIC: &[(u16, &str, &str)] = &[
+    (400, "invalid_request", "the request is malformed or a field is invalid (the message names it)"),
+    (401, "unauthenticated", "no valid access token, credentials or refresh token"),
+    (402, "", "not enough coins"),
+    (403, "forbidden", "the caller's role may not do this, or the account is banned"),
+    (404, "not_found", "not found (or not visible to the caller)"),
+    (409, "", "a conflict with the current state; the code says which"),
+    (413, "payload_too_large", "the body is over 10 MB"),
+    (422, "", "the Idempotency-Key was used for a different request"),
+    (429, "rate_limited", "too many requests: see Retry-After"),
+    (503, "unavailable", "a race or an outage: retry after Retry-After"),
+];
+
+/// Error statuses a route can answer, each with the codes it can carry.
+pub fn errors(r: &Route) -> Vec<(u16, &'static str, Vec<&'static str>)> {
+    GENERIC
+        .iter()
+        .filter_map(|(status, generic, when)| {
+            // A public route has no role to refuse.
+            let generic = if *status == 403 && r.access == Access::Public { "" } else { *generic };
+            let mut codes: Vec<&str> = generic.split(' ').filter(|c| !c.is_empty()).collect();
+            codes.extend(r.api.codes.iter().copied().filter(|c| status_of(c) == *status));
+            (!codes.is_empty()).then_some((*status, *when, codes))
+        })
+        .collect()
 }
 
 fn tag(path: &str) -> String {
@@ -156,8 +152,18 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
         }
         responses.insert(status.to_string(), ok);
     }
-    for (status, _) in errors(r) {
-        responses.insert(status.to_string(), json!({"$ref": format!("#/components/responses/E{status}")}));
+    for (status, when, codes) in errors(r) {
+        let mut e = json!({
+            "description": format!("{when}: {}", codes.join(", ")),
+            "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/Error",
+                "properties": {"error": {"enum": codes}}
+            }}}
+        });
+        if matches!(status, 429 | 503) {
+            e["headers"] = json!({"Retry-After": {"description": "seconds", "schema": {"type": "integer"}}});
+        }
+        responses.insert(status.to_string(), e);
     }
     op.insert("responses".into(), responses.into());
     op.into()
@@ -200,7 +206,6 @@ pub fn document() -> Value {
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "responses": error_responses(),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                 "description": "`access_token` from /auth/login or /auth/register (15 minutes); renew with /auth/refresh"}}
         }

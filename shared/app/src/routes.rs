@@ -76,6 +76,9 @@ pub struct Api {
     pub signature: Option<&'static str>,
     /// OpenAPI links from the success answer to the operations it leads to.
     pub links: &'static [Link],
+    /// Error codes of its own (`already_following`, `host_busy`, ...) beside
+    /// the generic ones every route may answer (`crate::openapi`).
+    pub codes: &'static [&'static str],
 }
 
 /// An OpenAPI link: `operation` (a route name) with its parameters taken from
@@ -107,7 +110,12 @@ impl Api {
             idempotent: false,
             signature: None,
             links: &[],
+            codes: &[],
         }
+    }
+    pub const fn codes(mut self, codes: &'static [&'static str]) -> Api {
+        self.codes = codes;
+        self
     }
     pub const fn links(mut self, links: &'static [Link]) -> Api {
         self.links = links;
@@ -189,7 +197,7 @@ pub static ROUTES: &[Route] = &[
         "/auth/register",
         Access::Public,
         accounts::register_http,
-        Api::ok(201).body(schema_of::<accounts::RegisterInput>).returns(schema_of::<accounts::SessionView>).links(links_by_id!("$response.body#/user/id": "get-user", "follow-user", "send-gift", "list-user-posts", "list-followers"))
+        Api::ok(201).body(schema_of::<accounts::RegisterInput>).returns(schema_of::<accounts::SessionView>).links(links_by_id!("$response.body#/user/id": "get-user", "follow-user", "send-gift", "list-user-posts", "list-followers")).codes(&["account_exists"])
     ),
     route!(
         "login",
@@ -197,7 +205,7 @@ pub static ROUTES: &[Route] = &[
         "/auth/login",
         Access::Public,
         accounts::login_http,
-        Api::ok(200).body(schema_of::<accounts::LoginInput>).returns(schema_of::<accounts::SessionView>)
+        Api::ok(200).body(schema_of::<accounts::LoginInput>).returns(schema_of::<accounts::SessionView>).codes(&["invalid_credentials", "account_banned"])
     ),
     route!(
         "refresh-token",
@@ -205,7 +213,7 @@ pub static ROUTES: &[Route] = &[
         "/auth/refresh",
         Access::Public,
         accounts::refresh_http,
-        Api::ok(200).body(schema_of::<accounts::RefreshInput>).returns(schema_of::<accounts::SessionView>)
+        Api::ok(200).body(schema_of::<accounts::RefreshInput>).returns(schema_of::<accounts::SessionView>).codes(&["account_banned"])
     ),
     route!(
         "logout",
@@ -229,7 +237,7 @@ pub static ROUTES: &[Route] = &[
         "/auth/password/reset",
         Access::Public,
         accounts::reset_password_http,
-        Api::ok(204).body(schema_of::<accounts::ResetInput>)
+        Api::ok(204).body(schema_of::<accounts::ResetInput>).codes(&["invalid_code"])
     ),
     route!("get-me", "GET", "/me", ANY, accounts::get_me_http, Api::ok(200).returns(schema_of::<views::Me>)),
     route!(
@@ -262,7 +270,7 @@ pub static ROUTES: &[Route] = &[
         "/users/{id}/follow",
         ANY,
         social::follow_http,
-        Api::ok(201).returns(schema_of::<social::Followed>).links(links_by_id!("$response.body#/followee_id": "unfollow-user", "list-followers"))
+        Api::ok(201).returns(schema_of::<social::Followed>).links(links_by_id!("$response.body#/followee_id": "unfollow-user", "list-followers")).codes(&["already_following"])
     ),
     route!("unfollow-user", "DELETE", "/users/{id}/follow", ANY, social::unfollow_http, Api::ok(204)),
     route!(
@@ -328,7 +336,7 @@ pub static ROUTES: &[Route] = &[
         "/users/{id}/gifts",
         ANY,
         gifts::send_gift_http,
-        Api::ok(201).idempotent().body(schema_of::<gifts::SendGiftInput>).returns(schema_of::<gifts::GiftSent>)
+        Api::ok(201).idempotent().body(schema_of::<gifts::SendGiftInput>).returns(schema_of::<gifts::GiftSent>).codes(&["insufficient_coins", "idempotency_key_reused", "room_ended", "gift_retired", "balance_changed"])
     ),
     route!(
         "list-coin-packages",
@@ -368,7 +376,7 @@ pub static ROUTES: &[Route] = &[
         "/recharges",
         ANY,
         recharges::create_recharge_http,
-        Api::ok(201)
+        Api::ok(201).codes(&["package_retired", "idempotency_key_reused"])
             .idempotent()
             .body(schema_of::<recharges::RechargeInput>)
             .returns(schema_of::<recharges::RechargeView>)
@@ -379,7 +387,7 @@ pub static ROUTES: &[Route] = &[
         "/webhooks/stripe",
         Access::Public,
         recharges::stripe_webhook_http,
-        Api::ok(200).signed("Stripe-Signature").returns(schema_of::<recharges::WebhookAnswer>)
+        Api::ok(200).signed("Stripe-Signature").returns(schema_of::<recharges::WebhookAnswer>).codes(&["invalid_signature"])
     ),
     route!(
         "razorpay-webhook",
@@ -387,7 +395,7 @@ pub static ROUTES: &[Route] = &[
         "/webhooks/razorpay",
         Access::Public,
         recharges::razorpay_webhook_http,
-        Api::ok(200).signed("X-Razorpay-Signature").returns(schema_of::<recharges::WebhookAnswer>)
+        Api::ok(200).signed("X-Razorpay-Signature").returns(schema_of::<recharges::WebhookAnswer>).codes(&["invalid_signature"])
     ),
     route!(
         "grant-coins",
@@ -395,7 +403,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/users/{id}/coins",
         ADMIN,
         wallet::grant_coins_http,
-        Api::ok(201).idempotent().body(schema_of::<wallet::GrantInput>).returns(schema_of::<wallet::Granted>)
+        Api::ok(201).idempotent().body(schema_of::<wallet::GrantInput>).returns(schema_of::<wallet::Granted>).codes(&["insufficient_coins", "idempotency_key_reused"])
     ),
     route!(
         "start-room",
@@ -439,7 +447,7 @@ pub static ROUTES: &[Route] = &[
         "/rooms/{id}/join",
         ANY,
         rooms::join_room_http,
-        Api::ok(200).returns(schema_of::<rooms::RoomJoined>)
+        Api::ok(200).returns(schema_of::<rooms::RoomJoined>).codes(&["room_ended"])
     ),
     route!("leave-room", "POST", "/rooms/{id}/leave", ANY, rooms::leave_room_http, Api::ok(204)),
     route!(
@@ -456,7 +464,7 @@ pub static ROUTES: &[Route] = &[
         "/calls",
         ANY,
         calls::start_call_http,
-        Api::ok(201).idempotent().body(schema_of::<calls::StartCallInput>).returns(schema_of::<calls::CallView>).links(links_by_id!("$response.body#/id": "get-call", "cancel-call"))
+        Api::ok(201).idempotent().body(schema_of::<calls::StartCallInput>).returns(schema_of::<calls::CallView>).links(links_by_id!("$response.body#/id": "get-call", "cancel-call")).codes(&["insufficient_coins", "idempotency_key_reused", "host_offline", "host_busy", "caller_busy"])
     ),
     route!(
         "cancel-call",
@@ -464,7 +472,7 @@ pub static ROUTES: &[Route] = &[
         "/calls/{id}/cancel",
         ANY,
         calls::cancel_call_http,
-        Api::ok(200).returns(schema_of::<calls::CallView>)
+        Api::ok(200).returns(schema_of::<calls::CallView>).codes(&["call_not_ringing"])
     ),
     route!(
         "decline-call",
@@ -472,7 +480,7 @@ pub static ROUTES: &[Route] = &[
         "/calls/{id}/decline",
         ANY,
         calls::decline_call_http,
-        Api::ok(200).returns(schema_of::<calls::CallView>)
+        Api::ok(200).returns(schema_of::<calls::CallView>).codes(&["call_not_ringing"])
     ),
     route!(
         "accept-call",
@@ -480,7 +488,7 @@ pub static ROUTES: &[Route] = &[
         "/calls/{id}/accept",
         ANY,
         calls::accept_call_http,
-        Api::ok(200).idempotent().returns(schema_of::<calls::AcceptedCall>)
+        Api::ok(200).idempotent().returns(schema_of::<calls::AcceptedCall>).codes(&["call_not_ringing", "host_busy", "caller_busy", "caller_banned", "insufficient_coins", "idempotency_key_reused"])
     ),
     route!(
         "call-heartbeat",
@@ -488,7 +496,7 @@ pub static ROUTES: &[Route] = &[
         "/calls/{id}/heartbeat",
         ANY,
         calls::call_heartbeat_http,
-        Api::ok(200).returns(schema_of::<calls::CallView>)
+        Api::ok(200).returns(schema_of::<calls::CallView>).codes(&["call_not_active"])
     ),
     route!(
         "end-call",
@@ -496,7 +504,7 @@ pub static ROUTES: &[Route] = &[
         "/calls/{id}/end",
         ANY,
         calls::end_call_http,
-        Api::ok(200).returns(schema_of::<calls::CallView>)
+        Api::ok(200).returns(schema_of::<calls::CallView>).codes(&["call_not_active"])
     ),
     route!(
         "get-call",
@@ -554,7 +562,7 @@ pub static ROUTES: &[Route] = &[
         "/posts/{id}/like",
         ANY,
         posts::like_post_http,
-        Api::ok(201).returns(schema_of::<posts::Liked>)
+        Api::ok(201).returns(schema_of::<posts::Liked>).codes(&["already_liked"])
     ),
     route!("unlike-post", "DELETE", "/posts/{id}/like", ANY, posts::unlike_post_http, Api::ok(204)),
     route!(
@@ -782,7 +790,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/agencies",
         ADMIN,
         agencies::create_agency_http,
-        Api::ok(201).body(schema_of::<agencies::AgencyInput>).returns(schema_of::<agencies::AgencyView>).links(links_by_id!("$response.body#/id": "update-agency", "create-agency-settlement", "delete-agency"))
+        Api::ok(201).body(schema_of::<agencies::AgencyInput>).returns(schema_of::<agencies::AgencyView>).links(links_by_id!("$response.body#/id": "update-agency", "create-agency-settlement", "delete-agency")).codes(&["owner_not_user", "code_taken"])
     ),
     route!(
         "update-agency",
@@ -790,16 +798,16 @@ pub static ROUTES: &[Route] = &[
         "/admin/agencies/{id}",
         ADMIN,
         agencies::update_agency_http,
-        Api::ok(200).body(schema_of::<agencies::AgencyChanges>).returns(schema_of::<agencies::AgencyView>)
+        Api::ok(200).body(schema_of::<agencies::AgencyChanges>).returns(schema_of::<agencies::AgencyView>).codes(&["code_taken"])
     ),
-    route!("delete-agency", "DELETE", "/admin/agencies/{id}", ADMIN, agencies::delete_agency_http, Api::ok(204)),
+    route!("delete-agency", "DELETE", "/admin/agencies/{id}", ADMIN, agencies::delete_agency_http, Api::ok(204).codes(&["agency_has_hosts"])),
     route!(
         "create-agency-settlement",
         "POST",
         "/admin/agencies/{id}/settlements",
         ADMIN,
         agencies::create_agency_settlement_http,
-        Api::ok(201).optional_body().body(schema_of::<agencies::SettleInput>).returns(schema_of::<agencies::BatchView>)
+        Api::ok(201).optional_body().body(schema_of::<agencies::SettleInput>).returns(schema_of::<agencies::BatchView>).codes(&["nothing_to_settle"])
     ),
     route!(
         "create-host-settlement-admin",
@@ -807,7 +815,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/hosts/{id}/settlements",
         ADMIN,
         agencies::create_admin_host_settlement_http,
-        Api::ok(201)
+        Api::ok(201).codes(&["nothing_to_settle", "host_in_agency"])
             .optional_body()
             .body(schema_of::<agencies::SettleInput>)
             .returns(schema_of::<agencies::SettlementView>)
@@ -834,7 +842,7 @@ pub static ROUTES: &[Route] = &[
         "/host-applications",
         ANY,
         agencies::create_host_application_http,
-        Api::ok(201).body(schema_of::<agencies::ApplicationInput>).returns(schema_of::<agencies::ApplicationView>)
+        Api::ok(201).body(schema_of::<agencies::ApplicationInput>).returns(schema_of::<agencies::ApplicationView>).codes(&["cannot_apply", "application_pending"])
     ),
     route!(
         "get-my-host-application",
@@ -866,7 +874,7 @@ pub static ROUTES: &[Route] = &[
         "/agency/host-applications/{id}/approve",
         AGENCY_OR_ADMIN,
         agencies::approve_host_application_http,
-        Api::ok(200).returns(schema_of::<agencies::ApplicationView>)
+        Api::ok(200).returns(schema_of::<agencies::ApplicationView>).codes(&["cannot_host", "application_not_pending"])
     ),
     route!(
         "reject-host-application",
@@ -874,7 +882,7 @@ pub static ROUTES: &[Route] = &[
         "/agency/host-applications/{id}/reject",
         AGENCY_OR_ADMIN,
         agencies::reject_host_application_http,
-        Api::ok(200).body(schema_of::<agencies::RejectInput>).returns(schema_of::<agencies::ApplicationView>)
+        Api::ok(200).body(schema_of::<agencies::RejectInput>).returns(schema_of::<agencies::ApplicationView>).codes(&["application_not_pending"])
     ),
     route!(
         "list-agency-hosts",
@@ -898,7 +906,7 @@ pub static ROUTES: &[Route] = &[
         "/agency/hosts/{id}/settlements",
         AGENCY,
         agencies::create_host_settlement_http,
-        Api::ok(201)
+        Api::ok(201).codes(&["nothing_to_settle"])
             .optional_body()
             .body(schema_of::<agencies::SettleInput>)
             .returns(schema_of::<agencies::SettlementView>)
