@@ -60,7 +60,12 @@ stack_and_server_down() {
 local_firebase() {
   if [ -z "${FIREBASE_SERVICE_ACCOUNT:-}" ]; then
     local key=.tools/firebase-local-key.pem
-    [ -f "$key" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$key" 2>/dev/null
+    # With the venv's `cryptography` (moto's dependency): no openssl CLI needed.
+    [ -f "$key" ] || .tools/venv/bin/python -c 'import sys
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+k = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+open(sys.argv[1], "wb").write(k.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))' "$key"
     FIREBASE_SERVICE_ACCOUNT=$(python3 -c 'import json,sys; print(json.dumps({"project_id": "streamly-local", "client_email": "firebase-adminsdk@streamly-local.iam.gserviceaccount.com", "private_key": open(sys.argv[1]).read()}))' "$key")
     export FIREBASE_SERVICE_ACCOUNT
     export PUSH_MODE=log
