@@ -127,7 +127,7 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
     for status in std::iter::once(r.api.ok).chain(r.api.also) {
         let ok = if status == 204 {
             json!({"description": "done; no body"})
-        } else if r.name == "get-docs" {
+        } else if r.api.html {
             json!({"description": "the docs page", "content": {"text/html": {"schema": {"type": "string"}}}})
         } else if r.api.list && !r.api.whole_page {
             let items = body.clone().unwrap_or_else(|| json!({"type": "object"}));

@@ -79,6 +79,8 @@ pub struct Api {
     /// Error codes of its own (`already_following`, `host_busy`, ...) beside
     /// the generic ones every route may answer (`crate::openapi`).
     pub codes: &'static [&'static str],
+    /// The answer is an HTML page, not JSON (the API docs).
+    pub html: bool,
 }
 
 /// An OpenAPI link: `operation` (a route name) with its parameters taken from
@@ -111,7 +113,12 @@ impl Api {
             signature: None,
             links: &[],
             codes: &[],
+            html: false,
         }
+    }
+    pub const fn html(mut self) -> Api {
+        self.html = true;
+        self
     }
     pub const fn codes(mut self, codes: &'static [&'static str]) -> Api {
         self.codes = codes;
@@ -190,7 +197,7 @@ macro_rules! route {
 
 pub static ROUTES: &[Route] = &[
     route!("get-openapi", "GET", "/openapi.json", Access::Public, openapi::get_openapi_http, Api::ok(200)),
-    route!("get-docs", "GET", "/docs", Access::Public, openapi::get_docs_http, Api::ok(200)),
+    route!("get-docs", "GET", "/docs", Access::Public, openapi::get_docs_http, Api::ok(200).html()),
     route!(
         "register",
         "POST",
