@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// An agency (10 % commission) whose owner is signed in with the agency role.
-async fn agency(app: &TestApp, admin: &User, code: &str, commission: i64) -> (User, String) {
+pub(crate) async fn agency(app: &TestApp, admin: &User, code: &str, commission: i64) -> (User, String) {
     let owner = app.user(&format!("Owner{code}")).await;
     let body = json!({"name": format!("Agency {code}"), "owner_email": owner.login, "commission_percent": commission, "code": code});
     let r = app.post("/admin/agencies", Some(&admin.access), body).await;
@@ -13,18 +13,18 @@ async fn agency(app: &TestApp, admin: &User, code: &str, commission: i64) -> (Us
     (relogin(app, &owner).await, r.body["id"].as_str().unwrap().to_string())
 }
 
-async fn relogin(app: &TestApp, u: &User) -> User {
+pub(crate) async fn relogin(app: &TestApp, u: &User) -> User {
     let r = app.login(&u.login, "password-123").await;
     assert_eq!(r.status, 200, "{r:?}");
     User { access: r.body["access_token"].as_str().unwrap().into(), ..u.clone() }
 }
 
-fn application(code: &str) -> Value {
+pub(crate) fn application(code: &str) -> Value {
     json!({"agency_code": code, "display_name": "Asha", "about": "I sing", "country": "in", "languages": ["hi", "en"]})
 }
 
 /// A user who applied with `code` and was approved by `approver`, signed in as a host.
-async fn onboarded(app: &TestApp, approver: &User, code: &str, name: &str) -> User {
+pub(crate) async fn onboarded(app: &TestApp, approver: &User, code: &str, name: &str) -> User {
     let u = app.user(name).await;
     let r = app.post("/host-applications", Some(&u.access), application(code)).await;
     assert_eq!(r.status, 201, "{r:?}");

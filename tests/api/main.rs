@@ -19,5 +19,6 @@ mod retries;
 mod rooms;
 mod social;
 mod stack;
+mod stats;
 mod support;
 mod wallet;

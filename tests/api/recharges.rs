@@ -7,19 +7,19 @@ use crate::support::*;
 const STRIPE_SECRET: &str = app::config::LOCAL_STRIPE_WEBHOOK_SECRET;
 const RAZORPAY_SECRET: &str = app::config::LOCAL_RAZORPAY_WEBHOOK_SECRET;
 
-async fn package(app: &TestApp, admin: &User) -> String {
+pub(crate) async fn package(app: &TestApp, admin: &User) -> String {
     let body = json!({"coins": 500, "bonus_coins": 50, "price_minor": 44900, "currency": "INR"});
     let r = app.post("/admin/coin-packages", Some(&admin.access), body).await;
     r.body["id"].as_str().unwrap().to_string()
 }
 
-async fn recharge(app: &TestApp, u: &User, package_id: &str, provider: &str) -> Value {
+pub(crate) async fn recharge(app: &TestApp, u: &User, package_id: &str, provider: &str) -> Value {
     let r = app.post("/recharges", Some(&u.access), json!({"package_id": package_id, "provider": provider})).await;
     assert_eq!(r.status, 201, "{r:?}");
     r.body
 }
 
-fn stripe_event(r: &Value, amount: i64) -> String {
+pub(crate) fn stripe_event(r: &Value, amount: i64) -> String {
     json!({
         "id": "evt_1", "object": "event", "type": "payment_intent.succeeded",
         "data": {"object": {"id": r["provider_ref"], "object": "payment_intent", "amount": amount, "currency": "inr",
@@ -38,7 +38,7 @@ impl TestApp {
         self.send("POST", path, None, Some(body.to_string()), &[(header, sig)]).await
     }
 
-    async fn stripe(&self, body: &str) -> Resp {
+    pub(crate) async fn stripe(&self, body: &str) -> Resp {
         let t = self.state.clock.now_ms() / 1000;
         self.webhook(
             "/webhooks/stripe",

@@ -28,6 +28,7 @@ pub mod rooms;
 pub mod routes;
 pub mod social;
 pub mod state;
+pub mod stats;
 mod validate;
 pub mod views;
 pub mod wallet;

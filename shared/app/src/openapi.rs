@@ -99,6 +99,12 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
         params.push(json!({"name": "cursor", "in": "query", "required": false,
             "description": "`next_cursor` of the previous page", "schema": {"type": "string"}}));
     }
+    for (name, schema, description) in r.api.query {
+        let schema: Value = serde_json::from_str(schema).expect("a route's query schema is JSON");
+        params.push(
+            json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema}),
+        );
+    }
     if r.api.idempotent {
         params.push(json!({"name": "Idempotency-Key", "in": "header", "required": false,
             "description": "A repeat with the same key answers the first answer (24 h); the same key on another request is 422.",

@@ -14,7 +14,7 @@ use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{
     AppState, accounts, admin, agencies, audios, calls, gifts, media, notify, openapi, packages, posts, push,
-    recharges, rooms, social, views, wallet,
+    recharges, rooms, social, stats, views, wallet,
 };
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
@@ -81,6 +81,8 @@ pub struct Api {
     pub codes: &'static [&'static str],
     /// The answer is an HTML page, not JSON (the API docs).
     pub html: bool,
+    /// Query parameters beside `limit` and `cursor`: (name, JSON schema, description).
+    pub query: &'static [(&'static str, &'static str, &'static str)],
 }
 
 /// An OpenAPI link: `operation` (a route name) with its parameters taken from
@@ -114,10 +116,15 @@ impl Api {
             links: &[],
             codes: &[],
             html: false,
+            query: &[],
         }
     }
     pub const fn html(mut self) -> Api {
         self.html = true;
+        self
+    }
+    pub const fn query(mut self, params: &'static [(&'static str, &'static str, &'static str)]) -> Api {
+        self.query = params;
         self
     }
     pub const fn codes(mut self, codes: &'static [&'static str]) -> Api {
@@ -736,12 +743,28 @@ pub static ROUTES: &[Route] = &[
         Api::ok(200).body(schema_of::<masterdata::PageInput>).returns(schema_of::<masterdata::PageView>)
     ),
     route!(
+        "get-admin-stats",
+        "GET",
+        "/admin/stats",
+        ADMIN,
+        stats::get_admin_stats_http,
+        Api::ok(200).returns(schema_of::<stats::AdminStats>).query(&[(
+            "days",
+            r#"{"type": "integer", "minimum": 1, "maximum": 90, "default": 30}"#,
+            "days in the series, today included"
+        )])
+    ),
+    route!(
         "list-users",
         "GET",
         "/admin/users",
         ADMIN,
         admin::list_users_http,
-        Api::ok(200).list_of(schema_of::<admin::AdminAccount>)
+        Api::ok(200).list_of(schema_of::<admin::AdminAccount>).query(&[(
+            "q",
+            r#"{"type": "string"}"#,
+            "an e-mail or phone number finds that account; other text (up to 50 characters) is a name prefix"
+        )])
     ),
     route!(
         "get-user-admin",

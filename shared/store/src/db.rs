@@ -92,7 +92,10 @@ impl Db {
     /// the retry fails its conditions; then the attempt's own ledger entry (a
     /// `PROOF_OF_COMMIT` put, whose id is new per attempt) existing proves the
     /// commit, and the answer is success, never a second charge.
-    pub(crate) async fn transact(&self, items: Vec<TxItem>) -> Result<()> {
+    ///
+    /// The platform counters of the ledger entries it writes ride along (`crate::stats`).
+    pub(crate) async fn transact(&self, mut items: Vec<TxItem>) -> Result<()> {
+        items.extend(self.stats_items(&items));
         let mut retry = crate::retry::Retry::default();
         loop {
             let res = self

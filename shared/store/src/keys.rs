@@ -244,3 +244,15 @@ pub fn notification(id: &str) -> String {
     format!("NOTIF#{id}")
 }
 pub const NOTIFICATION_PREFIX: &str = "NOTIF#";
+/// Shards of the platform's counters: every gift, recharge and call minute
+/// adds to one, so a busy day is 16 items, not one hot one.
+pub const STATS_SHARDS: u32 = 16;
+/// One shard of one UTC day's platform counters (the admin dashboard).
+pub fn stats_day(day: &str, shard: u32) -> String {
+    format!("STATS#DAY#{day}#{shard}")
+}
+/// One shard of the running platform totals (unsettled earnings, coins in wallets).
+pub fn stats_total(shard: u32) -> String {
+    format!("STATS#TOTAL#{shard}")
+}
+pub const STATS: &str = "STATS";

@@ -19,6 +19,7 @@ mod recharges;
 pub mod retry;
 mod rooms;
 mod sessions;
+mod stats;
 pub mod table;
 mod wallet;
 
@@ -40,4 +41,5 @@ pub use posts::{Comment, Post};
 pub use recharges::Recharge;
 pub use rooms::Room;
 pub use sessions::RefreshRecord;
+pub use stats::{DayStats, Totals};
 pub use wallet::{Balance, IDEMPOTENCY_TTL_MS, IdempotentReply, LedgerEntry, WalletChange};

@@ -1,0 +1,245 @@
+//! The platform's counters for the admin dashboard: per UTC day (accounts
+//! created, coins sold, gifts, call minutes, host earnings, settlements) and
+//! running totals (unsettled host earnings, coins in wallets).
+//!
+//! They are derived from the ledger entries a transaction writes, by
+//! `transact` itself, so every money path counts without remembering to: the
+//! counters change in the same transaction as the balances, or not at all.
+//! Each transaction adds to one of `STATS_SHARDS` shards (picked by its first
+//! ledger entry's id), so a crowd of gifts never queues on one item; reads
+//! merge the shards.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::Serialize;
+
+use crate::db::{Action, Item, TxItem, n, s};
+use crate::{Db, Result, keys};
+
+/// One UTC day's counters, summed over the shards.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DayStats {
+    /// `yyyy-mm-dd`.
+    pub day: String,
+    pub new_users: i64,
+    /// Coins credited by paid recharges (bonus included).
+    pub coins_sold: i64,
+    pub recharges: i64,
+    /// Coins granted by admins (corrections negative).
+    pub coins_granted: i64,
+    pub gifts_sent: i64,
+    pub gift_coins: i64,
+    /// Call minutes passed to hosts (billed minutes).
+    pub call_minutes: i64,
+    /// Coins hosts earned (gifts and call minutes).
+    pub host_earnings: i64,
+    /// Host earnings settled (paid out).
+    pub settled_coins: i64,
+}
+
+/// Running totals, summed over the shards.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Totals {
+    pub unsettled_earnings: i64,
+    pub wallet_coins: i64,
+}
+
+const DAY_FIELDS: [&str; 9] = [
+    "new_users",
+    "coins_sold",
+    "recharges",
+    "coins_granted",
+    "gifts_sent",
+    "gift_coins",
+    "call_minutes",
+    "host_earnings",
+    "settled_coins",
+];
+
+impl DayStats {
+    /// The counters in `DAY_FIELDS` order.
+    fn counts_mut(&mut self) -> [&mut i64; 9] {
+        [
+            &mut self.new_users,
+            &mut self.coins_sold,
+            &mut self.recharges,
+            &mut self.coins_granted,
+            &mut self.gifts_sent,
+            &mut self.gift_coins,
+            &mut self.call_minutes,
+            &mut self.host_earnings,
+            &mut self.settled_coins,
+        ]
+    }
+
+    /// Adds another day's counters to these (a period's sums).
+    pub fn add(&mut self, other: &DayStats) {
+        let mut other = other.clone();
+        for (mine, theirs) in self.counts_mut().into_iter().zip(other.counts_mut()) {
+            *mine += *theirs;
+        }
+    }
+}
+
+fn num(i: &Item, k: &str) -> i64 {
+    i.get(k).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+/// What one ledger entry adds to its day's counters and to the totals.
+fn ledger_counts(entry: &Item) -> (Vec<(&'static str, i64)>, Vec<(&'static str, i64)>) {
+    let kind = entry.get("type").and_then(|v| v.as_s().ok()).map(String::as_str).unwrap_or_default();
+    let earnings = entry.get("balance").and_then(|v| v.as_s().ok()).is_some_and(|b| b == "earnings");
+    let amount = num(entry, "amount");
+    let quantity = entry.get("quantity").map(|_| num(entry, "quantity")).unwrap_or(1);
+    let day = match kind {
+        "recharge" => vec![("coins_sold", amount), ("recharges", 1)],
+        "grant" | "correction" => vec![("coins_granted", amount)],
+        "gift_sent" => vec![("gifts_sent", 1), ("gift_coins", -amount)],
+        "gift_received" => vec![("host_earnings", amount)],
+        "call_earning" => vec![("call_minutes", quantity), ("host_earnings", amount)],
+        "settlement" => vec![("settled_coins", -amount)],
+        _ => vec![],
+    };
+    let total = if earnings { ("unsettled_earnings", amount) } else { ("wallet_coins", amount) };
+    (day, vec![total])
+}
+
+impl Db {
+    /// The counter updates for a transaction's ledger puts: at most one day
+    /// item and one totals item, on the shard of the first entry's id.
+    pub(crate) fn stats_items(&self, items: &[TxItem]) -> Vec<TxItem> {
+        let mut day: BTreeMap<&'static str, i64> = BTreeMap::new();
+        let mut total: BTreeMap<&'static str, i64> = BTreeMap::new();
+        let mut first: Option<(String, i64)> = None;
+        for put in items.iter().filter_map(|t| t.item.put()) {
+            let entry = put.item();
+            let is_ledger = entry.get(crate::table::SK).and_then(|v| v.as_s().ok());
+            if !is_ledger.is_some_and(|sk| sk.starts_with(keys::LEDGER_PREFIX)) {
+                continue;
+            }
+            if first.is_none() {
+                let id = entry.get("id").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                first = Some((id, num(entry, "created_at")));
+            }
+            let (d, t) = ledger_counts(entry);
+            d.into_iter().for_each(|(f, v)| *day.entry(f).or_default() += v);
+            t.into_iter().for_each(|(f, v)| *total.entry(f).or_default() += v);
+        }
+        let Some((seed, at)) = first else { return Vec::new() };
+        let shard = keys::shard_of(&seed, keys::STATS_SHARDS);
+        day.retain(|_, v| *v != 0);
+        total.retain(|_, v| *v != 0);
+        let mut out = Vec::new();
+        if !day.is_empty() {
+            out.push(self.count_day(at, &seed, &day));
+        }
+        if !total.is_empty() {
+            out.push(self.counter_add(keys::stats_total(shard), &total, None));
+        }
+        out
+    }
+
+    /// Adds `counts` to the day of `at`, on the shard of `seed` (an id).
+    pub(crate) fn count_day(&self, at: i64, seed: &str, counts: &BTreeMap<&'static str, i64>) -> TxItem {
+        let day = keys::day_of(at);
+        self.counter_add(keys::stats_day(&day, keys::shard_of(seed, keys::STATS_SHARDS)), counts, Some(&day))
+    }
+
+    fn counter_add(&self, pk: String, counts: &BTreeMap<&'static str, i64>, day: Option<&str>) -> TxItem {
+        let adds: Vec<String> = counts.keys().enumerate().map(|(i, f)| format!("{f} :v{i}")).collect();
+        let set = if day.is_some() { "SET #day = :day " } else { "" };
+        let mut a = Action::update(self, pk, keys::STATS, format!("{set}ADD {}", adds.join(", ")));
+        if let Some(d) = day {
+            a = a.name("#day", "day").val(":day", s(d));
+        }
+        // `ADD` without a condition: it never cancels the transaction.
+        counts.values().enumerate().fold(a, |a, (i, v)| a.val(&format!(":v{i}"), n(*v))).because("balance_changed")
+    }
+
+    /// The counters of `days` (`yyyy-mm-dd`), in that order; days without
+    /// activity are all zeros.
+    pub async fn day_stats(&self, days: &[String]) -> Result<Vec<DayStats>> {
+        let mut by_day: BTreeMap<String, DayStats> = BTreeMap::new();
+        let keys: Vec<Item> = days
+            .iter()
+            .flat_map(|d| (0..keys::STATS_SHARDS).map(move |k| Self::key(keys::stats_day(d, k), keys::STATS)))
+            .collect();
+        for chunk in keys.chunks(100) {
+            for item in self.batch_get(chunk.to_vec()).await? {
+                let Some(day) = item.get("day").and_then(|v| v.as_s().ok()) else { continue };
+                let d = by_day.entry(day.clone()).or_default();
+                for (field, slot) in DAY_FIELDS.iter().zip(d.counts_mut()) {
+                    *slot += num(&item, field);
+                }
+            }
+        }
+        Ok(days.iter().map(|d| DayStats { day: d.clone(), ..by_day.remove(d).unwrap_or_default() }).collect())
+    }
+
+    /// The running totals.
+    pub async fn stats_totals(&self) -> Result<Totals> {
+        let keys = (0..keys::STATS_SHARDS).map(|k| Self::key(keys::stats_total(k), keys::STATS)).collect();
+        let mut t = Totals::default();
+        for item in self.batch_get(keys).await? {
+            t.unsettled_earnings += num(&item, "unsettled_earnings");
+            t.wallet_coins += num(&item, "wallet_coins");
+        }
+        Ok(t)
+    }
+
+    /// How many rooms are live now (a count over the live-room shards).
+    pub async fn count_live_rooms(&self) -> Result<i64> {
+        let counts = (0..keys::LIVE_ROOM_SHARDS).map(|shard| async move {
+            let mut total = 0i64;
+            let mut start = None;
+            loop {
+                let out = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .index_name(crate::table::GSI3.name)
+                    .key_condition_expression("gsi3pk = :pk")
+                    .expression_attribute_values(":pk", AttributeValue::S(keys::live_rooms(shard)))
+                    .select(aws_sdk_dynamodb::types::Select::Count)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await?;
+                total += out.count as i64;
+                start = out.last_evaluated_key;
+                if start.is_none() {
+                    return Ok::<i64, crate::Error>(total);
+                }
+            }
+        });
+        Ok(futures_util::future::try_join_all(counts).await?.into_iter().sum())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(kind: &str, balance: &str, amount: i64, quantity: Option<i64>) -> Item {
+        let mut i = Item::new();
+        i.insert("type".into(), s(kind));
+        i.insert("balance".into(), s(balance));
+        i.insert("amount".into(), n(amount));
+        if let Some(q) = quantity {
+            i.insert("quantity".into(), n(q));
+        }
+        i
+    }
+
+    #[test]
+    fn each_ledger_kind_counts_where_the_dashboard_expects_it() {
+        let (d, t) = ledger_counts(&entry("gift_sent", "coins", -30, Some(3)));
+        assert_eq!((d, t), (vec![("gifts_sent", 1), ("gift_coins", 30)], vec![("wallet_coins", -30)]));
+        let (d, t) = ledger_counts(&entry("call_earning", "earnings", 120, Some(2)));
+        assert_eq!((d, t), (vec![("call_minutes", 2), ("host_earnings", 120)], vec![("unsettled_earnings", 120)]));
+        let (d, t) = ledger_counts(&entry("settlement", "earnings", -500, None));
+        assert_eq!((d, t), (vec![("settled_coins", 500)], vec![("unsettled_earnings", -500)]));
+        let (d, _) = ledger_counts(&entry("call_charge", "coins", -60, None));
+        assert!(d.is_empty());
+    }
+}
