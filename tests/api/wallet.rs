@@ -137,3 +137,25 @@ async fn the_ledger_pages_newest_first() {
     let r = app.get(&format!("/me/transactions?cursor={c}"), &other.access).await;
     assert_eq!(r.status, 400);
 }
+
+#[tokio::test]
+async fn an_admin_reads_any_accounts_ledger_page_by_page_and_nobody_else_can() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let u = app.user("Ledgered").await;
+    for amount in [10, 20, 30] {
+        assert_eq!(app.grant(&admin, &u, amount).await.status, 201);
+    }
+    let path = format!("/admin/users/{}/transactions", u.id);
+    let first = app.get(&format!("{path}?limit=2"), &admin.access).await;
+    assert_eq!(first.status, 200, "{first:?}");
+    let amounts: Vec<i64> =
+        first.body["items"].as_array().unwrap().iter().map(|e| e["amount"].as_i64().unwrap()).collect();
+    assert_eq!(amounts, vec![30, 20], "newest first");
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let rest = app.get(&format!("{path}?limit=2&cursor={cursor}"), &admin.access).await;
+    assert_eq!((rest.body["items"][0]["amount"].as_i64(), rest.body["next_cursor"].is_null()), (Some(10), true));
+    assert_eq!(app.get(&path, &u.access).await.status, 403);
+    let r = app.get("/admin/users/01JNOSUCHACCOUNT0000000000/transactions", &admin.access).await;
+    assert_eq!(r.status, 404);
+}

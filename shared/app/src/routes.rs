@@ -775,6 +775,14 @@ pub static ROUTES: &[Route] = &[
         Api::ok(200).returns(schema_of::<admin::AdminAccount>)
     ),
     route!(
+        "list-user-transactions-admin",
+        "GET",
+        "/admin/users/{id}/transactions",
+        ADMIN,
+        wallet::list_user_transactions_admin_http,
+        Api::ok(200).list_of(schema_of::<views::LedgerLine>)
+    ),
+    route!(
         "ban-user",
         "POST",
         "/admin/users/{id}/ban",

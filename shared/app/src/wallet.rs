@@ -149,10 +149,20 @@ pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 }
 
 pub async fn list_transactions_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    let caller = ctx.caller()?;
-    let scope = format!("ledger:{}", caller.id);
+    ledger_page(state, ctx, &ctx.caller()?.id).await
+}
+
+/// `GET /admin/users/{id}/transactions`: any account's ledger, for support.
+pub async fn list_user_transactions_admin_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))?;
+    state.db.get_account(&id).await?.ok_or_else(|| ApiError::not_found("user not found"))?;
+    ledger_page(state, ctx, &id).await
+}
+
+async fn ledger_page(state: &AppState, ctx: &Ctx, account_id: &str) -> ApiResult<Reply> {
+    let scope = format!("ledger:{account_id}");
     let (limit, start) = ctx.page(state, &scope)?;
-    let page = state.db.list_ledger(&caller.id, limit, start).await?;
+    let page = state.db.list_ledger(account_id, limit, start).await?;
     let items = page.items.iter().map(views::ledger_entry).collect();
     Ok(list_reply(state, &scope, items, page.next))
 }

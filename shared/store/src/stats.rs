@@ -87,7 +87,10 @@ fn num(i: &Item, k: &str) -> i64 {
 }
 
 /// What one ledger entry adds to its day's counters and to the totals.
-fn ledger_counts(entry: &Item) -> (Vec<(&'static str, i64)>, Vec<(&'static str, i64)>) {
+/// Counter names and what to add to them.
+type Counts = Vec<(&'static str, i64)>;
+
+fn ledger_counts(entry: &Item) -> (Counts, Counts) {
     let kind = entry.get("type").and_then(|v| v.as_s().ok()).map(String::as_str).unwrap_or_default();
     let earnings = entry.get("balance").and_then(|v| v.as_s().ok()).is_some_and(|b| b == "earnings");
     let amount = num(entry, "amount");
