@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 local/install.sh
 echo "building the dev server (the first build takes a few minutes)..."
 cargo build --quiet -p local --bin dev-server
+echo "building the web console..."
+(cd console && npm run --silent build >/dev/null)
 source local/stack.sh
 trap stack_and_server_down EXIT
 trap 'exit 130' INT TERM

@@ -55,8 +55,24 @@ fn to_axum(resp: lambda_http::Response<lambda_http::Body>) -> Response {
     Response::from_parts(parts, body)
 }
 
+/// Where `make run` finds the built console (`console/dist`, or `CONSOLE_DIR`).
+fn console_dir() -> std::path::PathBuf {
+    std::env::var_os("CONSOLE_DIR")
+        .map(Into::into)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../console/dist"))
+}
+
+/// The API, and the web console's files at `/console/` (a single-page app:
+/// unknown paths there answer its `index.html`).
 pub fn router(state: Arc<AppState>) -> axum::Router {
-    axum::Router::new().fallback(route).with_state(state)
+    use tower_http::services::{ServeDir, ServeFile};
+    let dir = console_dir();
+    let console = ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")));
+    axum::Router::new()
+        .route("/console", axum::routing::get(|| async { axum::response::Redirect::permanent("/console/") }))
+        .nest_service("/console/", console)
+        .fallback(route)
+        .with_state(state)
 }
 
 /// Serves until `shutdown` resolves.

@@ -21,7 +21,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     tokio::spawn(local::streams::run(state.clone(), std::time::Duration::from_secs(1)));
     let addr = std::env::var("API_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
-    println!("\nAPI on http://{addr}\n{}", local::demo::logins_text(&pw));
+    println!(
+        "\nAPI on http://{addr}\nAPI docs on http://{addr}/docs\nWeb console on http://{addr}/console/ (admin, agency and host logins)\n{}",
+        local::demo::logins_text(&pw)
+    );
     local::server::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -1,0 +1,103 @@
+// The HTTP API with the signed-in account's bearer token. The base is the
+// page's own origin (the dev server, or CloudFront in front of both) unless
+// the build sets VITE_API_BASE.
+const BASE: string = import.meta.env.VITE_API_BASE ?? "";
+
+export type Role = "user" | "host" | "agency" | "admin";
+
+export interface Session {
+  access_token: string;
+  refresh_token: string;
+  user: { id: string; name: string; role: Role };
+}
+
+/** An error answer of the API: `{error, message}` and its status. */
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KEY = "streamly.session";
+let session: Session | null = JSON.parse(sessionStorage.getItem(KEY) ?? "null");
+const listeners = new Set<(s: Session | null) => void>();
+
+export function currentSession(): Session | null {
+  return session;
+}
+
+export function onSession(f: (s: Session | null) => void): () => void {
+  listeners.add(f);
+  return () => listeners.delete(f);
+}
+
+function setSession(s: Session | null) {
+  session = s;
+  if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
+  else sessionStorage.removeItem(KEY);
+  listeners.forEach((f) => f(s));
+}
+
+async function send(method: string, path: string, body?: unknown, token?: string): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (token) headers["authorization"] = `Bearer ${token}`;
+  return fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function parse<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    throw new ApiError(res.status, data?.error ?? "error", data?.message ?? `HTTP ${res.status}`);
+  }
+  return data as T;
+}
+
+export async function signIn(login: string, password: string): Promise<Session> {
+  const s = await parse<Session>(await send("POST", "/auth/login", { login, password }));
+  setSession(s);
+  return s;
+}
+
+export async function signOut() {
+  const s = session;
+  setSession(null);
+  if (s) await send("POST", "/auth/logout", { refresh_token: s.refresh_token }, s.access_token).catch(() => {});
+}
+
+/**
+ * A call as the signed-in account: `api(path)` GETs, `api(method, path, body)`
+ * sends. An expired access token is refreshed once.
+ */
+export async function api<T = any>(methodOrPath: string, maybePath?: string, body?: unknown): Promise<T> {
+  const [method, path] = maybePath === undefined ? ["GET", methodOrPath] : [methodOrPath, maybePath];
+  let res = await send(method, path, body, session?.access_token);
+  if (res.status === 401 && session) {
+    const r = await send("POST", "/auth/refresh", { refresh_token: session.refresh_token });
+    if (!r.ok) {
+      setSession(null);
+      return parse<T>(res);
+    }
+    setSession(await r.json());
+    res = await send(method, path, body, session?.access_token);
+  }
+  return parse<T>(res);
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** `path` with `params` as its query (empty values left out). */
+export function withQuery(path: string, params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${path}${path.includes("?") ? "&" : "?"}${s}` : path;
+}

@@ -1,0 +1,515 @@
+import { useState } from "preact/hooks";
+import { api, withQuery } from "../api";
+import type { PageDef } from "../main";
+import { Action, all, coins, csv, download, ErrorNote, type Field, Form, major, Paged, Stat, Table, useLoad, when } from "../ui";
+import { SettlementList } from "./shared";
+
+// ---- Dashboard ----
+
+const METRICS: { key: string; label: string }[] = [
+  { key: "new_users", label: "New users" },
+  { key: "coins_sold", label: "Coins sold" },
+  { key: "gift_coins", label: "Gifts sent (coins)" },
+  { key: "call_minutes", label: "Call minutes" },
+];
+
+function Chart({ series, metric }: { series: any[]; metric: string }) {
+  const w = 600,
+    h = 160,
+    pad = 24;
+  const max = Math.max(1, ...series.map((d) => d[metric]));
+  const bar = (w - 2 * pad) / series.length;
+  return (
+    <svg class="chart" width={w} height={h} role="img" aria-label={`${METRICS.find((m) => m.key === metric)?.label} per day, last ${series.length} days`}>
+      {series.map((d, i) => {
+        const bh = ((h - 2 * pad) * d[metric]) / max;
+        return (
+          <rect key={d.day} x={pad + i * bar + 1} y={h - pad - bh} width={Math.max(1, bar - 2)} height={bh} fill="#5b5bd6">
+            <title>{`${d.day}: ${d[metric]}`}</title>
+          </rect>
+        );
+      })}
+      <text x={pad} y={h - 6} font-size="10">
+        {series[0]?.day}
+      </text>
+      <text x={w - pad} y={h - 6} font-size="10" text-anchor="end">
+        {series[series.length - 1]?.day}
+      </text>
+      <text x={pad} y={14} font-size="10">
+        max {max}
+      </text>
+    </svg>
+  );
+}
+
+function Dashboard() {
+  const { data, error } = useLoad<any>(() => api("/admin/stats?days=30"));
+  const [metric, setMetric] = useState("coins_sold");
+  if (error) return <ErrorNote error={error} />;
+  if (!data) return <p>Loading…</p>;
+  const figures = (d: any) => (
+    <div class="stats">
+      <Stat label="New users" value={d.new_users} />
+      <Stat label="Coins sold" value={coins(d.coins_sold)} />
+      <Stat label="Gifts sent" value={coins(d.gift_coins)} />
+      <Stat label="Call minutes" value={d.call_minutes} />
+    </div>
+  );
+  return (
+    <>
+      <section aria-label="Now">
+        <h2>Now</h2>
+        <div class="stats">
+          <Stat label="Live rooms" value={data.live_rooms} />
+          <Stat label="Host earnings unsettled" value={coins(data.unsettled_earnings)} />
+        </div>
+      </section>
+      <section aria-label="Today">
+        <h2>Today ({data.today.day})</h2>
+        {figures(data.today)}
+      </section>
+      <section aria-label="Last 30 days">
+        <h2>Last 30 days</h2>
+        {figures(data.period)}
+        <div class="field">
+          <label for="metric">Chart</label>
+          <select id="metric" value={metric} onChange={(e) => setMetric(e.currentTarget.value)}>
+            {METRICS.map((m) => (
+              <option value={m.key} key={m.key}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Chart series={data.series} metric={metric} />
+      </section>
+    </>
+  );
+}
+
+// ---- Users ----
+
+function Users({ rest }: { rest: string[] }) {
+  const [q, setQ] = useState("");
+  if (rest[0]) return <UserDetail id={rest[0]} />;
+  return (
+    <>
+      <Form title="Find users" fields={[{ name: "q", label: "Name, email or phone" }]} submitLabel="Search" keep submit={async (v) => setQ(v.q.trim())} />
+      <Paged
+        path={withQuery("/admin/users", { q })}
+        caption={q ? `Users matching “${q}”` : "Newest users"}
+        columns={[
+          { label: "Name", render: (u: any) => <a href={`#/users/${u.id}`}>{u.name}</a> },
+          { label: "Email", render: (u: any) => u.email },
+          { label: "Phone", render: (u: any) => u.phone },
+          { label: "Role", render: (u: any) => u.role },
+          { label: "Coins", render: (u: any) => coins(u.coins) },
+          { label: "Status", render: (u: any) => (u.banned ? "banned" : "active") },
+        ]}
+      />
+    </>
+  );
+}
+
+function UserDetail({ id }: { id: string }) {
+  const [version, setVersion] = useState(0);
+  const { data: u, error } = useLoad<any>(() => api(`/admin/users/${id}`), [id, version]);
+  const bump = () => setVersion((v) => v + 1);
+  if (error) return <ErrorNote error={error} />;
+  if (!u) return <p>Loading…</p>;
+  return (
+    <>
+      <h2>{u.name}</h2>
+      <p>
+        {u.role} · {u.email ?? u.phone} · joined {when(u.created_at)} · <strong>{u.banned ? `Banned: ${u.banned_reason ?? ""}` : "Active"}</strong>
+      </p>
+      <section aria-label="Wallet">
+        <h3>Wallet</h3>
+        <div class="stats">
+          <Stat label="Coins" value={coins(u.coins)} />
+          <Stat label="Unsettled earnings" value={coins(u.earnings)} />
+          <Stat label="Settled earnings" value={coins(u.settled_earnings)} />
+        </div>
+      </section>
+      {u.banned ? (
+        <Action label="Unban" run={() => api("POST", `/admin/users/${id}/unban`, {})} done={bump} />
+      ) : (
+        u.role !== "admin" && (
+          <Form title="Ban" fields={[{ name: "reason", label: "Reason", required: true }]} submitLabel="Ban" submit={(v) => api("POST", `/admin/users/${id}/ban`, v)} done={bump} />
+        )
+      )}
+      <Form
+        title="Grant coins"
+        fields={[
+          { name: "amount", label: "Amount (coins; negative corrects)", type: "number", required: true },
+          { name: "reason", label: "Reason", required: true },
+        ]}
+        submitLabel="Grant coins"
+        submit={(v) => api("POST", `/admin/users/${id}/coins`, v)}
+        done={bump}
+      />
+      <h3>Ledger</h3>
+      <Paged
+        path={`/admin/users/${id}/transactions`}
+        version={version}
+        columns={[
+          { label: "When", render: (e: any) => when(e.created_at) },
+          { label: "Type", render: (e: any) => e.type },
+          { label: "Balance", render: (e: any) => e.balance },
+          { label: "Amount", render: (e: any) => coins(e.amount) },
+          { label: "Reason", render: (e: any) => e.reason ?? e.gift_name ?? "" },
+        ]}
+      />
+    </>
+  );
+}
+
+// ---- Hosts, agencies, applications, settlements ----
+
+function Hosts() {
+  return (
+    <Paged
+      path="/admin/hosts"
+      columns={[
+        { label: "Name", render: (h: any) => <a href={`#/users/${h.id}`}>{h.name}</a> },
+        { label: "Agency", render: (h: any) => h.agency_id ?? "none" },
+        { label: "Call price", render: (h: any) => coins(h.call_price) },
+        { label: "Online", render: (h: any) => (h.online ? "yes" : "no") },
+        { label: "Unsettled", render: (h: any) => coins(h.earnings) },
+        { label: "Settled", render: (h: any) => coins(h.settled_earnings) },
+        { label: "Call minutes", render: (h: any) => h.call_minutes },
+        { label: "Gifts received", render: (h: any) => h.gifts_received },
+        { label: "Status", render: (h: any) => (h.banned ? "banned" : "active") },
+      ]}
+    />
+  );
+}
+
+function Agencies() {
+  const [version, setVersion] = useState(0);
+  const bump = () => setVersion((v) => v + 1);
+  return (
+    <>
+      <Form
+        title="Create agency"
+        fields={[
+          { name: "name", label: "Name", required: true },
+          { name: "owner_email", label: "Owner email", type: "email", required: true },
+          { name: "commission_percent", label: "Commission percent", type: "number", required: true },
+          { name: "code", label: "Code (optional)", optional: true },
+        ]}
+        submitLabel="Create agency"
+        submit={(v) => api("POST", "/admin/agencies", v)}
+        done={bump}
+      />
+      <Paged
+        path="/admin/agencies"
+        version={version}
+        columns={[
+          { label: "Name", render: (a: any) => a.name },
+          { label: "Code", render: (a: any) => <code>{a.code}</code> },
+          { label: "Owner", render: (a: any) => <a href={`#/users/${a.owner_id}`}>{a.owner_id}</a> },
+          { label: "Commission", render: (a: any) => `${a.commission_percent} %` },
+          {
+            label: "Actions",
+            render: (a: any) => (
+              <>
+                <Form
+                  title={`Edit ${a.name}`}
+                  fields={[{ name: "commission_percent", label: `Commission percent of ${a.name}`, type: "number", required: true }]}
+                  initial={{ commission_percent: a.commission_percent }}
+                  keep
+                  submitLabel={`Save ${a.name}`}
+                  submit={(v) => api("PATCH", `/admin/agencies/${a.id}`, v)}
+                  done={bump}
+                />
+                <Action label={`Settle ${a.name}`} run={() => api("POST", `/admin/agencies/${a.id}/settlements`, {})} />
+                <Action label={`Delete ${a.name}`} confirm={`Delete ${a.name}?`} run={() => api("DELETE", `/admin/agencies/${a.id}`)} done={bump} />
+              </>
+            ),
+          },
+        ]}
+      />
+    </>
+  );
+}
+
+export function Applications({ list, status }: { list: string; status?: boolean }) {
+  const [version, setVersion] = useState(0);
+  const [which, setWhich] = useState("pending");
+  const bump = () => setVersion((v) => v + 1);
+  return (
+    <>
+      {status && (
+        <div class="field">
+          <label for="app-status">Status</label>
+          <select id="app-status" value={which} onChange={(e) => setWhich(e.currentTarget.value)}>
+            <option value="pending">pending</option>
+            <option value="approved">approved</option>
+            <option value="rejected">rejected</option>
+          </select>
+        </div>
+      )}
+      <Paged
+        path={withQuery(list, { status: which })}
+        version={version}
+        columns={[
+          { label: "Name", render: (a: any) => a.display_name },
+          { label: "Agency", render: (a: any) => a.agency_code },
+          { label: "Country", render: (a: any) => a.country },
+          { label: "Languages", render: (a: any) => a.languages.join(", ") },
+          { label: "About", render: (a: any) => a.about },
+          { label: "Applied", render: (a: any) => when(a.created_at) },
+          { label: "Status", render: (a: any) => a.status + (a.reason ? `: ${a.reason}` : "") },
+          {
+            label: "Decision",
+            render: (a: any) =>
+              a.status === "pending" && (
+                <>
+                  <Action label={`Approve ${a.display_name}`} run={() => api("POST", `/agency/host-applications/${a.id}/approve`, {})} done={bump} />
+                  <Form
+                    title={`Reject ${a.display_name}`}
+                    fields={[{ name: "reason", label: `Reason to reject ${a.display_name}`, required: true }]}
+                    submitLabel={`Reject ${a.display_name}`}
+                    submit={(v) => api("POST", `/agency/host-applications/${a.id}/reject`, v)}
+                    done={bump}
+                  />
+                </>
+              ),
+          },
+        ]}
+      />
+    </>
+  );
+}
+
+const SETTLEMENT_CSV = ["id", "created_at", "agency_id", "host_id", "coins", "currency", "gross_minor", "platform_fee_minor", "agency_commission_minor", "host_payout_minor", "cutoff"];
+
+function Settlements() {
+  const [version, setVersion] = useState(0);
+  const bump = () => setVersion((v) => v + 1);
+  const agencies = useLoad(() => all<any>("/admin/agencies"));
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <>
+      <Form
+        title="Settle an agency"
+        fields={[{ name: "agency", label: "Agency", type: "select", required: true, options: (agencies.data ?? []).map((a) => ({ value: a.id, label: `${a.name} (${a.code})` })) }]}
+        submitLabel="Settle agency"
+        submit={(v) => api("POST", `/admin/agencies/${v.agency}/settlements`, {})}
+        done={bump}
+      />
+      <Form
+        title="Settle a host without an agency"
+        fields={[{ name: "host", label: "Host id", required: true }]}
+        submitLabel="Settle host"
+        submit={(v) => api("POST", `/admin/hosts/${v.host.trim()}/settlements`, {})}
+        done={bump}
+      />
+      <button
+        type="button"
+        onClick={async () => {
+          setError(null);
+          try {
+            download("settlements.csv", csv(await all<any>("/admin/settlements"), SETTLEMENT_CSV));
+          } catch (e) {
+            setError(e);
+          }
+        }}
+      >
+        Export CSV
+      </button>
+      <ErrorNote error={error} />
+      <SettlementList path="/admin/settlements" version={version} />
+    </>
+  );
+}
+
+// ---- Catalogs and content ----
+
+interface CatalogDef {
+  list: string;
+  admin: string;
+  fields: Field[];
+  columns: { label: string; render: (row: any) => any }[];
+  label: (row: any) => string;
+}
+
+function Catalog({ def }: { def: CatalogDef }) {
+  const [version, setVersion] = useState(0);
+  const bump = () => setVersion((v) => v + 1);
+  return (
+    <>
+      <Form title="Create" fields={def.fields} submitLabel="Create" submit={(v) => api("POST", def.admin, v)} done={bump} />
+      <Paged
+        path={def.list}
+        version={version}
+        columns={[
+          ...def.columns,
+          {
+            label: "Actions",
+            render: (row: any) => (
+              <>
+                <details>
+                  <summary>Edit {def.label(row)}</summary>
+                  <Form
+                    fields={def.fields.map((f) => ({ ...f, label: `${f.label} of ${def.label(row)}` }))}
+                    initial={Object.fromEntries(def.fields.map((f) => [f.name, row[f.name] ?? ""]))}
+                    keep
+                    submitLabel={`Save ${def.label(row)}`}
+                    submit={(v) => api("PATCH", `${def.admin}/${row.id}`, v)}
+                    done={bump}
+                  />
+                </details>
+                <Action label={`Retire ${def.label(row)}`} run={() => api("DELETE", `${def.admin}/${row.id}`)} done={bump} />
+              </>
+            ),
+          },
+        ]}
+      />
+    </>
+  );
+}
+
+const text = (name: string, label: string, optional = false): Field => ({ name, label, required: !optional, optional });
+const number = (name: string, label: string): Field => ({ name, label, type: "number", required: true });
+
+const GIFTS: CatalogDef = {
+  list: "/gifts",
+  admin: "/admin/gifts",
+  fields: [text("name", "Name"), number("price_coins", "Price (coins)"), text("image_key", "Image key"), text("animation_key", "Animation key", true)],
+  columns: [
+    { label: "Name", render: (g) => g.name },
+    { label: "Price", render: (g) => coins(g.price_coins) },
+    { label: "Image", render: (g) => g.image_key },
+    { label: "Sent", render: (g) => g.sent_count },
+  ],
+  label: (g) => g.name,
+};
+
+const PACKAGES: CatalogDef = {
+  list: "/coin-packages",
+  admin: "/admin/coin-packages",
+  fields: [number("coins", "Coins"), number("bonus_coins", "Bonus coins"), number("price_minor", "Price in minor units (paise, cents)"), text("currency", "Currency (ISO code)")],
+  columns: [
+    { label: "Coins", render: (p) => coins(p.coins) },
+    { label: "Bonus", render: (p) => coins(p.bonus_coins) },
+    { label: "Price", render: (p) => major(p.price_minor, p.currency) },
+  ],
+  label: (p) => `${p.coins} coins package`,
+};
+
+const INTERESTS: CatalogDef = {
+  list: "/interests",
+  admin: "/admin/interests",
+  fields: [text("name", "Name"), text("icon_key", "Icon key", true)],
+  columns: [{ label: "Name", render: (i) => i.name }],
+  label: (i) => i.name,
+};
+
+const AVATARS: CatalogDef = {
+  list: "/avatars",
+  admin: "/admin/avatars",
+  fields: [text("image_key", "Image key")],
+  columns: [{ label: "Image key", render: (a) => a.image_key }],
+  label: (a) => a.image_key,
+};
+
+const FAQS: CatalogDef = {
+  list: "/faqs",
+  admin: "/admin/faqs",
+  fields: [text("question", "Question"), { name: "answer", label: "Answer", type: "textarea", required: true }, number("position", "Position")],
+  columns: [
+    { label: "Position", render: (f) => f.position },
+    { label: "Question", render: (f) => f.question },
+    { label: "Answer", render: (f) => f.answer },
+  ],
+  label: (f) => f.question,
+};
+
+/** Audio for posts: the file goes to S3 through a presigned PUT, then the entry is created. */
+function Audio() {
+  const [version, setVersion] = useState(0);
+  const bump = () => setVersion((v) => v + 1);
+  const upload = async (v: Record<string, any>) => {
+    const file: File | null = v.file;
+    if (!file) throw new Error("file: choose an audio file");
+    const up = await api("POST", "/uploads", { kind: "audio", content_type: file.type || "audio/mpeg", size: file.size });
+    const put = await fetch(up.url, { method: "PUT", headers: up.headers, body: file });
+    if (!put.ok) throw new Error(`upload failed: HTTP ${put.status}`);
+    const body: Record<string, string> = { title: v.title, media_key: up.key };
+    if (v.artist) body.artist = v.artist;
+    return api("POST", "/admin/audios", body);
+  };
+  return (
+    <>
+      <Form
+        title="Upload audio"
+        fields={[text("title", "Title"), text("artist", "Artist", true), { name: "file", label: "Audio file", type: "file", required: true }]}
+        submitLabel="Upload"
+        submit={upload}
+        done={bump}
+      />
+      <Paged
+        path="/audios"
+        version={version}
+        columns={[
+          { label: "Title", render: (a: any) => a.title },
+          { label: "Artist", render: (a: any) => a.artist },
+          { label: "Listen", render: (a: any) => <audio controls preload="none" src={a.media_url} /> },
+          { label: "Actions", render: (a: any) => <Action label={`Retire ${a.title}`} run={() => api("DELETE", `/admin/audios/${a.id}`)} done={bump} /> },
+        ]}
+      />
+    </>
+  );
+}
+
+function SitePage({ slug }: { slug: string }) {
+  const { data, error } = useLoad<any>(() => api(`/pages/${slug}`).catch((e) => (e.status === 404 ? { title: "", body: "" } : Promise.reject(e))));
+  if (error) return <ErrorNote error={error} />;
+  if (!data) return <p>Loading…</p>;
+  return (
+    <Form
+      fields={[text("title", "Title"), { name: "body", label: "Body (Markdown)", type: "textarea", required: true }]}
+      initial={{ title: data.title, body: data.body }}
+      keep
+      submitLabel="Publish"
+      submit={(v) => api("PUT", `/admin/pages/${slug}`, v)}
+    />
+  );
+}
+
+function Audit() {
+  return (
+    <Paged
+      path="/admin/audit"
+      limit={50}
+      columns={[
+        { label: "When", render: (e: any) => when(e.created_at) },
+        { label: "Actor", render: (e: any) => `${e.actor_role} ${e.actor_id}` },
+        { label: "Action", render: (e: any) => e.action },
+        { label: "Request", render: (e: any) => `${e.method} ${e.path}` },
+        { label: "Status", render: (e: any) => e.status },
+        { label: "Body", render: (e: any) => (e.request ? <code>{JSON.stringify(e.request)}</code> : "") },
+      ]}
+    />
+  );
+}
+
+export const adminPages: PageDef[] = [
+  { name: "Dashboard", path: "dashboard", view: Dashboard },
+  { name: "Users", path: "users", view: Users },
+  { name: "Hosts", path: "hosts", view: Hosts },
+  { name: "Agencies", path: "agencies", view: Agencies },
+  { name: "Host applications", path: "applications", view: () => <Applications list="/admin/host-applications" status /> },
+  { name: "Settlements", path: "settlements", view: Settlements },
+  { name: "Gifts", path: "gifts", view: () => <Catalog def={GIFTS} /> },
+  { name: "Coin packages", path: "packages", view: () => <Catalog def={PACKAGES} /> },
+  { name: "Audio", path: "audio", view: Audio },
+  { name: "Interests", path: "interests", view: () => <Catalog def={INTERESTS} /> },
+  { name: "Avatars", path: "avatars", view: () => <Catalog def={AVATARS} /> },
+  { name: "FAQs", path: "faqs", view: () => <Catalog def={FAQS} /> },
+  { name: "Terms", path: "terms", view: () => <SitePage slug="terms" /> },
+  { name: "Privacy", path: "privacy", view: () => <SitePage slug="privacy" /> },
+  { name: "Audit log", path: "audit", view: Audit },
+];

@@ -1,0 +1,83 @@
+import { useState } from "preact/hooks";
+import { api } from "../api";
+import type { PageDef } from "../main";
+import { Action, all, coins, ErrorNote, Paged, Stat, useLoad } from "../ui";
+import { Applications } from "./admin";
+import { SettlementList } from "./shared";
+
+function Dashboard() {
+  const { data, error } = useLoad(() => Promise.all([api("/agency"), all<any>("/agency/hosts")]));
+  if (error) return <ErrorNote error={error} />;
+  if (!data) return <p>Loading…</p>;
+  const [agency, hosts] = data;
+  return (
+    <>
+      <p>
+        {agency.name} · code <code>{agency.code}</code> · commission {agency.commission_percent} %
+      </p>
+      <div class="stats">
+        <Stat label="Hosts" value={agency.hosts} />
+        <Stat label="Unsettled earnings" value={coins(hosts.reduce((s: number, h: any) => s + h.unsettled_earnings, 0))} />
+        <Stat label="Settled earnings" value={coins(hosts.reduce((s: number, h: any) => s + h.settled_earnings, 0))} />
+      </div>
+      <h2>Last settlements</h2>
+      <SettlementList path="/agency/settlements?limit=5" />
+    </>
+  );
+}
+
+function Hosts() {
+  const [version, setVersion] = useState(0);
+  const bump = () => setVersion((v) => v + 1);
+  return (
+    <Paged
+      path="/agency/hosts"
+      version={version}
+      columns={[
+        { label: "Name", render: (h: any) => h.name },
+        { label: "Online", render: (h: any) => (h.online ? "yes" : "no") },
+        { label: "Call price", render: (h: any) => coins(h.call_price) },
+        { label: "Unsettled", render: (h: any) => coins(h.unsettled_earnings) },
+        { label: "Settled", render: (h: any) => coins(h.settled_earnings) },
+        { label: "Call minutes", render: (h: any) => h.call_minutes },
+        { label: "Gifts received", render: (h: any) => h.gifts_received },
+        {
+          label: "Actions",
+          render: (h: any) => (
+            <>
+              <Action label={`Settle ${h.name}`} run={() => api("POST", `/agency/hosts/${h.id}/settlements`, {})} done={bump} />
+              <Action label={`Remove ${h.name}`} confirm={`Remove ${h.name} from the agency?`} run={() => api("DELETE", `/agency/hosts/${h.id}`)} done={bump} />
+            </>
+          ),
+        },
+      ]}
+    />
+  );
+}
+
+function Settlements() {
+  const [version, setVersion] = useState(0);
+  const [note, setNote] = useState("");
+  return (
+    <>
+      <Action
+        label="Settle all hosts"
+        run={async () => {
+          const hosts = (await all<any>("/agency/hosts")).filter((h) => h.unsettled_earnings > 0);
+          for (const h of hosts) await api("POST", `/agency/hosts/${h.id}/settlements`, {});
+          setNote(`Settled ${hosts.length} host${hosts.length === 1 ? "" : "s"}.`);
+        }}
+        done={() => setVersion((v) => v + 1)}
+      />
+      {note && <p class="ok">{note}</p>}
+      <SettlementList path="/agency/settlements" version={version} />
+    </>
+  );
+}
+
+export const agencyPages: PageDef[] = [
+  { name: "Dashboard", path: "dashboard", view: Dashboard },
+  { name: "Hosts", path: "hosts", view: Hosts },
+  { name: "Applications", path: "applications", view: () => <Applications list="/agency/host-applications" status /> },
+  { name: "Settlements", path: "settlements", view: Settlements },
+];

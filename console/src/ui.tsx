@@ -1,0 +1,278 @@
+// The console's building blocks: forms with visible labels and the API's
+// error next to them, tables, cursor-paged lists, money formats.
+import type { ComponentChildren } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, api, type Page, withQuery } from "./api";
+
+export function coins(n: number | null | undefined): string {
+  return `${(n ?? 0).toLocaleString("en-US")} coins`;
+}
+
+/** Minor units (paise, cents) in the currency's major unit: 44900 INR → ₹449.00. */
+export function major(minor: number, currency: string): string {
+  const fmt = new Intl.NumberFormat("en-US", { style: "currency", currency });
+  const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
+  return fmt.format(minor / 10 ** digits);
+}
+
+export function when(iso: string | null | undefined): string {
+  return iso ? iso.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC") : "";
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null;
+  const text = error instanceof ApiError ? `${error.message} (${error.code})` : String(error);
+  return (
+    <p role="alert" class="error">
+      {text}
+    </p>
+  );
+}
+
+/** `load` run on mount and whenever `deps` change; `reload` runs it again. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    load().then(
+      (d) => live && setData(d),
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  return { data, error, reload: () => setTick((t) => t + 1) };
+}
+
+export interface Field {
+  name: string;
+  label: string;
+  type?: "text" | "number" | "password" | "email" | "checkbox" | "textarea" | "select" | "file";
+  required?: boolean;
+  options?: { value: string; label: string }[];
+  /** Left out of the body when empty. */
+  optional?: boolean;
+}
+
+type Values = Record<string, any>;
+
+/**
+ * A form whose every input has a visible label; the API's error shows next to
+ * it. `submit` gets the values (numbers as numbers, empty optional fields left
+ * out); the form clears after success unless `keep`.
+ */
+export function Form(props: {
+  title?: string;
+  fields: Field[];
+  initial?: Values;
+  submitLabel: string;
+  submit: (v: Values) => Promise<unknown>;
+  keep?: boolean;
+  done?: (result: unknown) => void;
+}) {
+  const start = () => ({ ...Object.fromEntries(props.fields.map((f) => [f.name, f.type === "checkbox" ? false : ""])), ...props.initial });
+  const [values, setValues] = useState<Values>(start);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [ok, setOk] = useState(false);
+  const id = (f: Field) => `f-${props.submitLabel.replace(/\W+/g, "-")}-${f.name}`;
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setOk(false);
+    const body: Values = {};
+    for (const f of props.fields) {
+      const v = values[f.name];
+      if (f.type === "number") {
+        if (v === "" || v === null || v === undefined) {
+          if (!f.optional) body[f.name] = null;
+        } else body[f.name] = Number(v);
+      } else if (f.optional && (v === "" || v === null)) {
+        continue;
+      } else body[f.name] = v;
+    }
+    try {
+      const r = await props.submit(body);
+      setOk(true);
+      if (!props.keep) setValues(start());
+      props.done?.(r);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={onSubmit} class="form" aria-label={props.title ?? props.submitLabel}>
+      {props.title && <h3>{props.title}</h3>}
+      {props.fields.map((f) => (
+        <div class="field" key={f.name}>
+          <label for={id(f)}>{f.label}</label>
+          {f.type === "textarea" ? (
+            <textarea id={id(f)} required={f.required} value={values[f.name]} onInput={(e) => setValues({ ...values, [f.name]: e.currentTarget.value })} />
+          ) : f.type === "select" ? (
+            <select id={id(f)} required={f.required} value={values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: e.currentTarget.value })}>
+              <option value="">(choose)</option>
+              {f.options?.map((o) => (
+                <option value={o.value} key={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          ) : f.type === "checkbox" ? (
+            <input id={id(f)} type="checkbox" checked={!!values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: e.currentTarget.checked })} />
+          ) : f.type === "file" ? (
+            <input id={id(f)} type="file" required={f.required} onChange={(e) => setValues({ ...values, [f.name]: e.currentTarget.files?.[0] ?? null })} />
+          ) : (
+            <input
+              id={id(f)}
+              type={f.type ?? "text"}
+              required={f.required}
+              value={values[f.name]}
+              onInput={(e) => setValues({ ...values, [f.name]: e.currentTarget.value })}
+            />
+          )}
+        </div>
+      ))}
+      <div class="actions">
+        <button type="submit" disabled={busy}>
+          {props.submitLabel}
+        </button>
+        {ok && !error && <span class="ok">Done</span>}
+      </div>
+      <ErrorNote error={error} />
+    </form>
+  );
+}
+
+/** A button that runs an API action, showing its error beside it. */
+export function Action(props: { label: string; run: () => Promise<unknown>; done?: () => void; confirm?: string }) {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <span class="action">
+      <button
+        type="button"
+        disabled={busy}
+        onClick={async () => {
+          if (props.confirm && !window.confirm(props.confirm)) return;
+          setBusy(true);
+          setError(null);
+          try {
+            await props.run();
+            props.done?.();
+          } catch (e) {
+            setError(e);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {props.label}
+      </button>
+      <ErrorNote error={error} />
+    </span>
+  );
+}
+
+export interface Column<T> {
+  label: string;
+  render: (row: T) => ComponentChildren;
+}
+
+export function Table<T>({ rows, columns, caption }: { rows: T[]; columns: Column<T>[]; caption?: string }) {
+  if (rows.length === 0) return <p class="empty">Nothing here yet.</p>;
+  return (
+    <table>
+      {caption && <caption>{caption}</caption>}
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col" key={c.label}>
+              {c.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={i}>
+            {columns.map((c) => (
+              <td key={c.label}>{c.render(r)}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A list the API pages with cursors: "Next page" and "Previous page". */
+export function Paged<T>(props: { path: string; columns: Column<T>[]; caption?: string; limit?: number; version?: number }) {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  useEffect(() => setCursors([null]), [props.path, props.version]);
+  const cursor = cursors[cursors.length - 1];
+  const { data, error } = useLoad<Page<T>>(() => api(withQuery(props.path, { limit: props.limit ?? 20, cursor })), [props.path, cursor, props.version]);
+  return (
+    <div class="paged">
+      <ErrorNote error={error} />
+      {data && <Table rows={data.items} columns={props.columns} caption={props.caption} />}
+      <div class="pager">
+        {cursors.length > 1 && (
+          <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
+            Previous page
+          </button>
+        )}
+        {data?.next_cursor && (
+          <button type="button" onClick={() => setCursors([...cursors, data.next_cursor])}>
+            Next page
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Every page of a list (CSV export, sums). */
+export async function all<T>(path: string): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await api(withQuery(path, { limit: 100, cursor }));
+    out.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return out;
+}
+
+/** A labelled number: `role=group` named by its label, so tests and screen readers find it. */
+export function Stat({ label, value }: { label: string; value: ComponentChildren }) {
+  return (
+    <div class="stat" role="group" aria-label={label}>
+      <span class="label">{label}</span>
+      <strong class="value">{value}</strong>
+    </div>
+  );
+}
+
+export function download(name: string, text: string, type = "text/csv") {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+export function csv(rows: Record<string, unknown>[], columns: string[]): string {
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? "" : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
+}

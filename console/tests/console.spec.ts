@@ -1,0 +1,141 @@
+// The console in headless Chromium against a dev server with the demo data
+// (local/e2e.sh): what each role sees and does, checked against the API.
+import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+
+const ADMIN = { login: "admin@demo.local", password: "demo-admin-pass" };
+const AGENCY = { login: "agency@demo.local", password: "demo-agency-pass" };
+const HOST2 = { login: "host2@demo.local", password: "demo-host-pass" };
+const USER1 = { login: "user1@demo.local", password: "demo-user-pass" };
+
+/** An API client signed in as `who`, for setting up and checking what the console shows. */
+async function as(request: APIRequestContext, who: { login: string; password: string }) {
+  const r = await request.post("/auth/login", { data: who });
+  expect(r.status(), await r.text()).toBe(200);
+  const session = await r.json();
+  const headers = { authorization: `Bearer ${session.access_token}` };
+  const call = async (method: string, path: string, data?: unknown) => {
+    const res = await request.fetch(path, { method, headers, data });
+    const text = await res.text();
+    return { status: res.status(), body: text ? JSON.parse(text) : null };
+  };
+  return { id: session.user.id as string, call, get: async (path: string) => (await call("GET", path)).body };
+}
+
+async function signIn(page: Page, who: { login: string; password: string }) {
+  await page.goto("/console/");
+  await page.getByLabel("Email or phone").fill(who.login);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+}
+
+const coins = (n: number) => `${n.toLocaleString("en-US")} coins`;
+const inr = (minor: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "INR" }).format(minor / 100);
+/** The value shown under `label` in the section named `region`. */
+const stat = (page: Page, region: string, label: string) =>
+  page.getByRole("region", { name: region }).getByRole("group", { name: label, exact: true }).locator(".value");
+
+test("a wrong password shows the API's message next to the sign-in form", async ({ page }) => {
+  await page.goto("/console/");
+  await page.getByLabel("Email or phone").fill(ADMIN.login);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("invalid_credentials");
+});
+
+test("the admin sees the API's numbers on the dashboard, creates a gift, and bans and unbans a user", async ({ page, request }) => {
+  const admin = await as(request, ADMIN);
+  const user1 = await as(request, USER1);
+  await signIn(page, ADMIN);
+  const stats = await admin.get("/admin/stats?days=30");
+  await expect(stat(page, "Today", "New users")).toHaveText(String(stats.today.new_users));
+  await expect(stat(page, "Today", "Coins sold")).toHaveText(coins(stats.today.coins_sold));
+  await expect(stat(page, "Today", "Gifts sent")).toHaveText(coins(stats.today.gift_coins));
+  await expect(stat(page, "Today", "Call minutes")).toHaveText(String(stats.today.call_minutes));
+  await expect(stat(page, "Last 30 days", "Coins sold")).toHaveText(coins(stats.period.coins_sold));
+  await expect(stat(page, "Now", "Live rooms")).toHaveText(String(stats.live_rooms));
+  await expect(stat(page, "Now", "Host earnings unsettled")).toHaveText(coins(stats.unsettled_earnings));
+  await expect(page.getByRole("img", { name: /per day, last 30 days/ })).toBeVisible();
+
+  // A gift: a bad price shows the API's error; a good one lands in the list.
+  await page.getByRole("link", { name: "Gifts", exact: true }).click();
+  const create = page.getByRole("form", { name: "Create" });
+  await create.getByLabel("Name").fill("Comet");
+  await create.getByLabel("Price (coins)").fill("0");
+  await create.getByLabel("Image key").fill("gifts/comet.png");
+  await create.getByRole("button", { name: "Create" }).click();
+  await expect(create.getByRole("alert")).toContainText("price_coins");
+  await create.getByLabel("Price (coins)").fill("25");
+  await create.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("row", { name: /Comet 25 coins/ })).toBeVisible();
+  const gifts = await admin.get("/gifts?limit=100");
+  expect(gifts.items.some((g: any) => g.name === "Comet" && g.price_coins === 25)).toBe(true);
+
+  // Ban and unban user1, found by e-mail.
+  await page.getByRole("link", { name: "Users", exact: true }).click();
+  await page.getByLabel("Name, email or phone").fill(USER1.login);
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("link", { name: "User1" }).click();
+  await expect(stat(page, "Wallet", "Coins")).toBeVisible();
+  await page.getByLabel("Reason").first().fill("spam in chat");
+  await page.getByRole("button", { name: "Ban", exact: true }).click();
+  await expect(page.getByText("Banned: spam in chat")).toBeVisible();
+  let u = await admin.get(`/admin/users/${user1.id}`);
+  expect([u.banned, u.banned_reason]).toEqual([true, "spam in chat"]);
+  await page.getByRole("button", { name: "Unban" }).click();
+  await expect(page.getByText("Active", { exact: true })).toBeVisible();
+  u = await admin.get(`/admin/users/${user1.id}`);
+  expect(u.banned).toBe(false);
+});
+
+test("the agency approves an application and settles a host, and the settlement shows the exact split", async ({ page, request }) => {
+  // A new user applies to DEMO01; a fan sends host1 gifts worth 30 coins.
+  const email = `applicant-${Date.now()}@demo.local`;
+  const reg = await request.post("/auth/register", { data: { email, password: "applicant-pass-1", name: "Applicant" } });
+  expect(reg.status()).toBe(201);
+  const applicant = await as(request, { login: email, password: "applicant-pass-1" });
+  const applied = await applicant.call("POST", "/host-applications", { agency_code: "DEMO01", display_name: "Nova", about: "I sing", country: "IN", languages: ["hi"] });
+  expect(applied.status).toBe(201);
+  const host1 = await as(request, { login: "host1@demo.local", password: "demo-host-pass" });
+  const fan = await as(request, { login: "user2@demo.local", password: "demo-user-pass" });
+  const heart = (await fan.get("/gifts?limit=100")).items.find((g: any) => g.name === "Heart");
+  expect((await fan.call("POST", `/users/${host1.id}/gifts`, { gift_id: heart.id, quantity: 3 })).status).toBe(201);
+
+  await signIn(page, AGENCY);
+  await page.getByRole("link", { name: "Applications", exact: true }).click();
+  await page.getByRole("button", { name: "Approve Nova" }).click();
+  await expect(page.getByRole("button", { name: "Approve Nova" })).toHaveCount(0);
+  expect((await applicant.get("/host-applications/me")).status).toBe("approved");
+
+  await page.getByRole("link", { name: "Hosts", exact: true }).click();
+  await expect(page.getByRole("row", { name: /^Nova|Applicant/ })).toBeVisible();
+  await page.getByRole("button", { name: "Settle Host1" }).click();
+  await expect(page.getByRole("row", { name: /Host1/ })).toContainText("0 coins");
+  const agency = await as(request, AGENCY);
+  const s = (await agency.get("/agency/settlements?limit=1")).items[0];
+  expect(s.host_id).toBe(host1.id);
+  expect(s.platform_fee_minor + s.agency_commission_minor + s.host_payout_minor).toBe(s.gross_minor);
+
+  await page.getByRole("link", { name: "Settlements", exact: true }).click();
+  const row = page.getByRole("row").filter({ hasText: host1.id }).first();
+  await expect(row).toContainText(coins(s.coins));
+  await expect(row).toContainText(inr(s.gross_minor));
+  await expect(row).toContainText(`${inr(s.platform_fee_minor)} (${s.platform_fee_percent} %)`);
+  await expect(row).toContainText(`${inr(s.agency_commission_minor)} (${s.commission_percent} %)`);
+  await expect(row).toContainText(inr(s.host_payout_minor));
+});
+
+test("the host changes the call price and the profile shows it", async ({ page, request }) => {
+  await signIn(page, HOST2);
+  await page.getByRole("link", { name: "Call settings" }).click();
+  await page.getByLabel("Price per minute (coins)").fill("75");
+  await page.getByLabel("Online for calls").check();
+  await page.getByRole("button", { name: "Save call settings" }).click();
+  await expect(page.getByText("Now: 75 coins a minute, online.")).toBeVisible();
+  const host2 = await as(request, HOST2);
+  const viewer = await as(request, USER1);
+  const profile = await viewer.get(`/users/${host2.id}`);
+  expect([profile.call_price, profile.online]).toEqual([75, true]);
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  await expect(page.getByRole("group", { name: "Unsettled earnings" })).toBeVisible();
+});
