@@ -11,18 +11,8 @@ PORT="${FUZZ_API_PORT:-3010}"
 mkdir -p .run
 source local/stack.sh
 stack_up "${TEST_MOTO_PORT:-5010}" >/dev/null # reused when make test has it up
-local_firebase
-TABLE_NAME="fuzz-$(date +%s)" JWT_SECRET=fuzz-secret-fuzz-secret-fuzz-secret-0123456 \
-  EMAIL_FROM=no-reply@demo.local PAYMENTS_MODE=local MEDIA_BUCKET=streamly-media-fuzz \
-  AGORA_APP_ID=0123456789abcdef0123456789abcdef AGORA_APP_CERTIFICATE=fedcba9876543210fedcba9876543210 \
-  RATE_LIMITS=off CALL_TICK_SECS=3600 API_ADDR="127.0.0.1:$PORT" RUST_LOG=warn \
-  target/debug/dev-server >.run/fuzz-dev-server.log 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do
-  curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/gifts" && break
-  sleep 0.2
-done
+trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null || true' EXIT
+test_dev_server "$PORT" fuzz
 token() {
   curl -s "http://127.0.0.1:$PORT/auth/login" -H 'content-type: application/json' \
     -d "{\"login\":\"$1\",\"password\":\"$2\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'

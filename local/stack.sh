@@ -71,3 +71,26 @@ open(sys.argv[1], "wb").write(k.private_bytes(serialization.Encoding.PEM, serial
     export PUSH_MODE=log
   fi
 }
+
+# `test_dev_server PORT NAME [VAR=value ...]`: a dev server for a test run
+# (schemathesis, the browser tests) on the stack already up, over a fresh
+# table `NAME-<time>` with the demo data and local-only secrets, logging to
+# .run/NAME-dev-server.log; sets SERVER and waits until it answers. Extra
+# VAR=value pairs go into its environment.
+test_dev_server() {
+  local port=$1 name=$2
+  shift 2
+  local_firebase
+  env TABLE_NAME="$name-$(date +%s)" JWT_SECRET="$name-secret-$name-secret-0123456789abcdef0123456789" \
+    EMAIL_FROM=no-reply@demo.local PAYMENTS_MODE=local MEDIA_BUCKET="streamly-media-$name" \
+    AGORA_APP_ID=0123456789abcdef0123456789abcdef AGORA_APP_CERTIFICATE=fedcba9876543210fedcba9876543210 \
+    RATE_LIMITS=off CALL_TICK_SECS=3600 API_ADDR="127.0.0.1:$port" RUST_LOG=warn "$@" \
+    target/debug/dev-server >".run/$name-dev-server.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 300); do
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/gifts" && return 0
+    sleep 0.2
+  done
+  echo "the $name dev server did not start; see .run/$name-dev-server.log" >&2
+  return 1
+}
