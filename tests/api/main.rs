@@ -15,6 +15,7 @@ mod packages;
 mod posts;
 mod push;
 mod recharges;
+mod refunds;
 mod retries;
 mod rooms;
 mod social;

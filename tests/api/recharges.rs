@@ -28,7 +28,7 @@ pub(crate) fn stripe_event(r: &Value, amount: i64) -> String {
     .to_string()
 }
 
-fn razorpay_event(order_id: &Value, amount: i64) -> String {
+pub(crate) fn razorpay_event(order_id: &Value, amount: i64) -> String {
     json!({"event": "payment.captured", "payload": {"payment": {"entity": {"id": "pay_1", "order_id": order_id, "amount": amount, "currency": "INR"}}}})
         .to_string()
 }
@@ -49,7 +49,7 @@ impl TestApp {
         .await
     }
 
-    async fn razorpay(&self, body: &str) -> Resp {
+    pub(crate) async fn razorpay(&self, body: &str) -> Resp {
         self.webhook(
             "/webhooks/razorpay",
             "x-razorpay-signature",

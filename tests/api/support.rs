@@ -65,6 +65,8 @@ impl TestApp {
         config.email_from = "no-reply@test.local".into();
         // Every test's clients share 127.0.0.1: the per-IP limits have their own tests.
         config.ip_rate_limits = false;
+        // Settling today's earnings at once; the hold has its own test.
+        config.earnings_hold_hours = 0;
         configure(&mut config);
         // Only the tests that read the stream (those with Firebase configured) pay for one.
         store::table::create_with(&client, &table, config.firebase_service_account.is_some())

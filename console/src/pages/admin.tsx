@@ -53,6 +53,7 @@ function Dashboard() {
       <Stat label="Coins sold" value={coins(d.coins_sold)} />
       <Stat label="Gifts sent" value={coins(d.gift_coins)} />
       <Stat label="Call minutes" value={d.call_minutes} />
+      <Stat label="Coins refunded" value={coins(d.coins_refunded)} />
     </div>
   );
   return (
@@ -62,6 +63,7 @@ function Dashboard() {
         <div class="stats">
           <Stat label="Live rooms" value={data.live_rooms} />
           <Stat label="Host earnings unsettled" value={coins(data.unsettled_earnings)} />
+          <Stat label="Coins owed after refunds" value={coins(data.coin_debt)} />
         </div>
       </section>
       <section aria-label="Today">
@@ -129,6 +131,7 @@ function UserDetail({ id }: { id: string }) {
           <Stat label="Coins" value={coins(u.coins)} />
           <Stat label="Unsettled earnings" value={coins(u.earnings)} />
           <Stat label="Settled earnings" value={coins(u.settled_earnings)} />
+          <Stat label="Owed after refunds" value={coins(u.coin_debt)} />
         </div>
       </section>
       {u.banned ? (

@@ -38,6 +38,8 @@ pub struct AdminAccount {
     pub interest_ids: Vec<String>,
     pub coins: i64,
     pub earnings: i64,
+    /// Coins owed after refunds (no spending until a recharge pays them).
+    pub coin_debt: i64,
     pub settled_earnings: i64,
     pub gifts_received: i64,
     pub call_minutes: i64,
@@ -68,6 +70,7 @@ pub fn account_admin_json(a: &Account) -> AdminAccount {
         interest_ids: m.interest_ids,
         coins: a.coins,
         earnings: a.earnings,
+        coin_debt: a.coin_debt,
         settled_earnings: a.settled_earnings,
         gifts_received: a.gifts_received,
         call_minutes: a.call_minutes,

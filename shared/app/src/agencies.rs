@@ -571,7 +571,8 @@ pub async fn remove_agency_host_http(state: &AppState, ctx: &Ctx) -> ApiResult<R
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettleInput {
-    /// RFC 3339; earnings credited up to and including it are settled. Default: now.
+    /// RFC 3339; earnings credited up to and including it are settled.
+    /// Default, and latest: now less the earnings hold (`EARNINGS_HOLD_HOURS`, 72).
     pub cutoff: Option<String>,
 }
 
@@ -579,13 +580,14 @@ fn cutoff(state: &AppState, ctx: &Ctx) -> ApiResult<i64> {
     let input: SettleInput =
         if ctx.body.iter().all(u8::is_ascii_whitespace) { SettleInput::default() } else { ctx.json()? };
     let now = state.now();
+    let latest = now - state.config.earnings_hold_hours * 3_600_000;
     match input.cutoff {
-        None => Ok(now),
+        None => Ok(latest),
         Some(c) => {
             let t = chrono::DateTime::parse_from_rfc3339(&c)
                 .map_err(|_| ApiError::invalid("cutoff: an RFC 3339 time"))?
                 .timestamp_millis();
-            if t > now { Err(ApiError::invalid("cutoff: cannot be in the future")) } else { Ok(t) }
+            if t > now { Err(ApiError::invalid("cutoff: cannot be in the future")) } else { Ok(t.min(latest)) }
         }
     }
 }

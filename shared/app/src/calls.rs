@@ -72,7 +72,7 @@ pub struct CallView {
     pub paid_until: Option<String>,
     pub ended_at: Option<String>,
     pub duration_secs: Option<i64>,
-    /// cancelled, replaced, declined, accepted_elsewhere, missed, ended_by_caller, ended_by_host, insufficient_coins, dropped, banned, account_gone
+    /// cancelled, replaced, declined, accepted_elsewhere, missed, ended_by_caller, ended_by_host, insufficient_coins, coin_debt, dropped, banned, account_gone
     pub end_reason: Option<String>,
     /// `GET /calls/{id}` by a party of an active call: a fresh token for the channel
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,6 +135,18 @@ fn insufficient(price: i64, coins: i64) -> ApiError {
     ApiError::new(402, "insufficient_coins", format!("a minute costs {price} coins; you have {coins}"))
 }
 
+/// 402 `coin_debt` while a refund's debt is owed.
+pub(crate) fn no_debt(coin_debt: i64) -> ApiResult<()> {
+    if coin_debt > 0 {
+        return Err(ApiError::new(
+            402,
+            "coin_debt",
+            format!("a refund left {coin_debt} coins owed; the next recharge pays them first"),
+        ));
+    }
+    Ok(())
+}
+
 // ---- host settings ----
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -195,6 +207,7 @@ pub async fn start_call(
         if view.host_busy {
             return Err(ApiError::conflict("host_busy", "the host is in another call"));
         }
+        no_debt(caller.coin_debt)?;
         if caller.coins < price {
             return Err(insufficient(price, caller.coins));
         }
@@ -392,6 +405,7 @@ pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: O
             }
             return Err(ApiError::conflict("caller_banned", "the caller has been banned; the call is cancelled"));
         }
+        no_debt(caller.coin_debt)?;
         if caller.coins < call.price_per_minute {
             return Err(insufficient(call.price_per_minute, caller.coins));
         }
@@ -553,12 +567,13 @@ async fn settle(
                 Some((caller, host)) if caller.banned || host.as_ref().is_some_and(|h| h.banned) => {
                     ending = Some((until.min(paid_until), "banned"))
                 }
-                Some((caller, _)) if caller.coins < call.price_per_minute => {
+                Some((caller, _)) if caller.coins < call.price_per_minute || caller.coin_debt > 0 => {
                     if paid_until > now && end_reason.is_none() {
                         // The paid minute still runs; the next tick ends it unless topped up.
                         return Ok(call);
                     }
-                    ending = Some((paid_until.min(until), "insufficient_coins"));
+                    let reason = if caller.coin_debt > 0 { "coin_debt" } else { "insufficient_coins" };
+                    ending = Some((paid_until.min(until), reason));
                 }
                 Some(_) => {}
             }

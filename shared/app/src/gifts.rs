@@ -206,7 +206,9 @@ pub async fn send_gift(
         let sender = sender.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
         let receiver = receiver.ok_or_else(|| ApiError::not_found("user not found"))?;
         let gift_ok = gift.as_ref().is_some_and(|g| g.active && sender.coins >= g.price_coins * quantity);
-        if from_cache && (sender.banned || receiver.banned || receiver.role != Role::Host || !gift_ok) {
+        if from_cache
+            && (sender.banned || sender.coin_debt > 0 || receiver.banned || receiver.role != Role::Host || !gift_ok)
+        {
             return Err(ApiError::conflict("balance_changed", "re-read before refusing"));
         }
         if receiver.role != Role::Host {
@@ -223,6 +225,7 @@ pub async fn send_gift(
             return Err(ApiError::conflict("gift_retired", "this gift is no longer available"));
         }
         let total = gift.price_coins * quantity;
+        crate::calls::no_debt(sender.coin_debt)?;
         if sender.coins < total {
             return Err(ApiError::new(
                 402,
@@ -252,7 +255,7 @@ pub async fn send_gift(
             total_coins: total,
             receiver_id: receiver_id.to_string(),
             room_id: room_id.clone(),
-            wallet: views::Wallet { coins: sender.coins - total, earnings: sender.earnings },
+            wallet: views::Wallet { coins: sender.coins - total, earnings: sender.earnings, coin_debt: 0 },
             created_at: views::time(now),
         });
         let record = idem.map(|i| (i, i.record(&reply, now)));

@@ -350,7 +350,7 @@ pub static ROUTES: &[Route] = &[
         "/users/{id}/gifts",
         ANY,
         gifts::send_gift_http,
-        Api::ok(201).idempotent().body(schema_of::<gifts::SendGiftInput>).returns(schema_of::<gifts::GiftSent>).codes(&["insufficient_coins", "idempotency_key_reused", "room_ended", "gift_retired", "balance_changed"])
+        Api::ok(201).idempotent().body(schema_of::<gifts::SendGiftInput>).returns(schema_of::<gifts::GiftSent>).codes(&["insufficient_coins", "coin_debt", "idempotency_key_reused", "room_ended", "gift_retired", "balance_changed"])
     ),
     route!(
         "list-coin-packages",
@@ -478,7 +478,7 @@ pub static ROUTES: &[Route] = &[
         "/calls",
         ANY,
         calls::start_call_http,
-        Api::ok(201).idempotent().body(schema_of::<calls::StartCallInput>).returns(schema_of::<calls::CallView>).links(links_by_id!("$response.body#/id": "get-call", "cancel-call")).codes(&["insufficient_coins", "idempotency_key_reused", "host_offline", "host_busy", "caller_busy"])
+        Api::ok(201).idempotent().body(schema_of::<calls::StartCallInput>).returns(schema_of::<calls::CallView>).links(links_by_id!("$response.body#/id": "get-call", "cancel-call")).codes(&["insufficient_coins", "coin_debt", "idempotency_key_reused", "host_offline", "host_busy", "caller_busy"])
     ),
     route!(
         "cancel-call",
@@ -502,7 +502,7 @@ pub static ROUTES: &[Route] = &[
         "/calls/{id}/accept",
         ANY,
         calls::accept_call_http,
-        Api::ok(200).idempotent().returns(schema_of::<calls::AcceptedCall>).codes(&["call_not_ringing", "host_busy", "caller_busy", "caller_banned", "insufficient_coins", "idempotency_key_reused"])
+        Api::ok(200).idempotent().returns(schema_of::<calls::AcceptedCall>).codes(&["call_not_ringing", "host_busy", "caller_busy", "caller_banned", "insufficient_coins", "coin_debt", "idempotency_key_reused"])
     ),
     route!(
         "call-heartbeat",

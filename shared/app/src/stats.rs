@@ -32,6 +32,8 @@ pub struct StatsDay {
     pub host_earnings: i64,
     /// Host earnings settled.
     pub settled_coins: i64,
+    /// Coins refunds and chargebacks took back (reversals count negative).
+    pub coins_refunded: i64,
 }
 
 impl From<store::DayStats> for StatsDay {
@@ -47,6 +49,7 @@ impl From<store::DayStats> for StatsDay {
             call_minutes: d.call_minutes,
             host_earnings: d.host_earnings,
             settled_coins: d.settled_coins,
+            coins_refunded: d.coins_refunded,
         }
     }
 }
@@ -67,6 +70,8 @@ pub struct AdminStats {
     pub unsettled_earnings: i64,
     /// Coins in all wallets.
     pub wallet_coins: i64,
+    /// Coins owed after refunds, over all accounts.
+    pub coin_debt: i64,
 }
 
 pub async fn get_admin_stats_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
@@ -97,5 +102,6 @@ pub async fn admin_stats(state: &AppState, days: i64) -> ApiResult<AdminStats> {
         live_rooms,
         unsettled_earnings: totals.unsettled_earnings,
         wallet_coins: totals.wallet_coins,
+        coin_debt: totals.coin_debt,
     })
 }

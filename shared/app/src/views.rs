@@ -142,7 +142,7 @@ pub struct LedgerLine {
     /// grant, correction, recharge, gift_sent, gift_received, call_charge, call_earning, call_refund, settlement
     #[serde(rename = "type")]
     pub kind: String,
-    /// coins or earnings
+    /// coins, earnings or coin_debt
     pub balance: &'static str,
     /// Signed: credits positive
     pub amount: i64,
@@ -179,6 +179,7 @@ pub fn ledger_entry(e: &store::LedgerEntry) -> LedgerLine {
         balance: match e.balance {
             store::Balance::Coins => "coins",
             store::Balance::Earnings => "earnings",
+            store::Balance::Debt => "coin_debt",
         },
         amount: e.amount,
         balance_after: e.balance_after,
@@ -203,4 +204,8 @@ pub struct Wallet {
     pub coins: i64,
     /// A host's unsettled earnings, in coins
     pub earnings: i64,
+    /// Coins a refund or chargeback took back that the balance could not
+    /// cover; while above 0 no gifts or calls (402 `coin_debt`), and the next
+    /// recharge pays it first
+    pub coin_debt: i64,
 }

@@ -145,7 +145,7 @@ pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let a =
         state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
-    Ok(Reply::ok(views::Wallet { coins: a.coins, earnings: a.earnings }))
+    Ok(Reply::ok(views::Wallet { coins: a.coins, earnings: a.earnings, coin_debt: a.coin_debt }))
 }
 
 pub async fn list_transactions_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
@@ -216,7 +216,7 @@ pub async fn grant_coins(
         entry.reason = Some(reason.clone());
         let reply = Reply::created(Granted {
             entry: views::ledger_entry(&entry),
-            wallet: views::Wallet { coins: after, earnings: account.earnings },
+            wallet: views::Wallet { coins: after, earnings: account.earnings, coin_debt: account.coin_debt },
         });
         let change = WalletChange::exact(account.coins, entry);
         let record = idem.map(|i| (i, i.record(&reply, now)));

@@ -34,12 +34,14 @@ pub struct Payer {
     #[serde(default)]
     pub coins: i64,
     #[serde(default)]
+    pub coin_debt: i64,
+    #[serde(default)]
     pub banned: bool,
 }
 
 impl From<&Account> for Payer {
     fn from(a: &Account) -> Self {
-        Payer { id: a.id.clone(), coins: a.coins, banned: a.banned }
+        Payer { id: a.id.clone(), coins: a.coins, coin_debt: a.coin_debt, banned: a.banned }
     }
 }
 
@@ -81,6 +83,10 @@ pub struct Account {
     /// Coins the account holds to spend.
     #[serde(default)]
     pub coins: i64,
+    /// Coins a refund or chargeback took back that the balance could not
+    /// cover: paid first from the next recharge; no spending until then.
+    #[serde(default)]
+    pub coin_debt: i64,
     /// Hosts: coins earned and not yet settled.
     #[serde(default)]
     pub earnings: i64,
@@ -136,6 +142,7 @@ impl Account {
             online: false,
             banned: false,
             coins: 0,
+            coin_debt: 0,
             earnings: 0,
             settled_earnings: 0,
             gifts_received: 0,
@@ -255,7 +262,7 @@ impl Db {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(100) {
             let keys = chunk.iter().map(|id| Self::key(keys::account(id), keys::PROFILE)).collect();
-            for item in self.batch_get_projected(keys, "pk, sk, id, coins, banned").await? {
+            for item in self.batch_get_projected(keys, "pk, sk, id, coins, coin_debt, banned").await? {
                 out.push(serde_dynamo::from_item(item)?);
             }
         }

@@ -141,6 +141,11 @@ pub fn recharge(id: &str) -> String {
     format!("RECHARGE#{id}")
 }
 pub const RECHARGE: &str = "RECHARGE";
+/// A provider's refund or dispute already applied to a recharge (deduplication).
+pub fn refund_event(provider: &str, id: &str) -> String {
+    format!("REFUNDEVT#{provider}#{id}")
+}
+pub const REFUND_EVENT: &str = "REFUNDEVT";
 pub fn payment_ref(provider: &str, reference: &str) -> String {
     format!("PAYREF#{provider}#{reference}")
 }

@@ -38,7 +38,7 @@ pub use notifications::{NOTIFICATION_TTL_MS, Notification, is_notification_sk};
 pub use packages::{Audio, Avatar, CoinPackage, Faq, Interest, SitePage};
 pub use page::{Page, PageKey};
 pub use posts::{Comment, Post};
-pub use recharges::Recharge;
+pub use recharges::{CoinsAndDebt, Recharge};
 pub use rooms::Room;
 pub use sessions::RefreshRecord;
 pub use stats::{DayStats, Totals};

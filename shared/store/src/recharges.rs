@@ -4,8 +4,9 @@
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
+use crate::db::Action;
 use crate::db::{Db, Item, TxItem, n, s};
-use crate::wallet::{IdempotentReply, WalletChange};
+use crate::wallet::{Balance, IdempotentReply, LedgerEntry};
 use crate::{Error, Result, keys};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -20,11 +21,41 @@ pub struct Recharge {
     pub bonus_coins: i64,
     pub amount_minor: i64,
     pub currency: String,
-    /// pending → credited
+    /// pending → credited → partially_refunded / refunded (and back, when a
+    /// refund is reversed)
     pub status: String,
     pub created_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credited_at: Option<i64>,
+    /// How much of the price the provider refunded or lost to disputes, and
+    /// the coins taken back for it (`total × refunded / price`, rounded down).
+    #[serde(default)]
+    pub refunded_minor: i64,
+    #[serde(default)]
+    pub clawed_coins: i64,
+}
+
+impl Recharge {
+    pub fn total_coins(&self) -> i64 {
+        self.coins + self.bonus_coins
+    }
+}
+
+/// Coins and coin debt of one account changed together (a clawback, a
+/// recharge paying debt first): one update conditioned on both as read, and
+/// the ledger entries (coins and debt) whose sums are the change.
+pub struct CoinsAndDebt {
+    pub account_id: String,
+    pub coins: i64,
+    pub debt: i64,
+    pub entries: Vec<LedgerEntry>,
+}
+
+impl CoinsAndDebt {
+    fn after(&self, b: Balance) -> i64 {
+        let start = if b == Balance::Debt { self.debt } else { self.coins };
+        start + self.entries.iter().filter(|e| e.balance == b).map(|e| e.amount).sum::<i64>()
+    }
 }
 
 impl Db {
@@ -71,10 +102,34 @@ impl Db {
         self.get_recharge(id).await
     }
 
-    /// Marks the recharge credited and credits the coins with their ledger
-    /// entry, in one transaction: `already_credited` when it was credited before
-    /// (a replayed webhook), `balance_changed` when the wallet moved since read.
-    pub async fn credit_recharge(&self, recharge_id: &str, change: &WalletChange, now: i64) -> Result<()> {
+    /// The account update and ledger puts of a `CoinsAndDebt`
+    /// (`balance_changed` when either moved since read).
+    fn coins_and_debt_items(&self, c: &CoinsAndDebt) -> Result<Vec<TxItem>> {
+        let same_debt =
+            if c.debt == 0 { "(attribute_not_exists(coin_debt) OR coin_debt = :d0)" } else { "coin_debt = :d0" };
+        let mut items = vec![
+            Action::update(self, keys::account(&c.account_id), keys::PROFILE, "SET coins = :c1, coin_debt = :d1")
+                .when(format!("coins = :c0 AND {same_debt}"))
+                .val(":c0", n(c.coins))
+                .val(":d0", n(c.debt))
+                .val(":c1", n(c.after(Balance::Coins)))
+                .val(":d1", n(c.after(Balance::Debt)))
+                .because("balance_changed"),
+        ];
+        for (i, e) in c.entries.iter().enumerate() {
+            let mut item: Item = serde_dynamo::to_item(e)?;
+            item.extend(Self::key(keys::account(&e.account_id), keys::ledger(&e.id)));
+            let reason = if i == 0 { crate::db::PROOF_OF_COMMIT } else { "balance_changed" };
+            items.push(Action::put(self, item).when("attribute_not_exists(pk)").because(reason));
+        }
+        Ok(items)
+    }
+
+    /// Marks the recharge credited and credits the coins (paying any debt
+    /// first) with their ledger entries, in one transaction: `already_credited`
+    /// when it was credited before (a replayed webhook), `balance_changed` when
+    /// the wallet moved since read.
+    pub async fn credit_recharge(&self, recharge_id: &str, change: &CoinsAndDebt, now: i64) -> Result<()> {
         let mark = Update::builder()
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::recharge(recharge_id), keys::RECHARGE)))
@@ -86,9 +141,61 @@ impl Db {
             .expression_attribute_values(":now", n(now))
             .build()
             .expect("update");
-        let mut items =
-            vec![TxItem { item: TransactWriteItem::builder().update(mark).build(), reason: "already_credited" }];
-        items.extend(self.wallet_items(std::slice::from_ref(change), &[])?);
+        let mut items = self.coins_and_debt_items(change)?;
+        items.insert(0, TxItem { item: TransactWriteItem::builder().update(mark).build(), reason: "already_credited" });
+        self.transact(items).await
+    }
+
+    /// Applies a refund, dispute or reversal to a credited recharge: its
+    /// `refunded_minor` and `clawed_coins` become the given ones (conditioned on
+    /// those read: `refund_changed`), the wallet change takes the coins back (or
+    /// gives them back), and `event` (provider, id), when given, is recorded so a
+    /// second delivery is `duplicate_refund`.
+    pub async fn adjust_recharge(
+        &self,
+        r: &Recharge,
+        refunded_minor: i64,
+        clawed_coins: i64,
+        event: Option<(&str, &str)>,
+        change: &CoinsAndDebt,
+        now: i64,
+    ) -> Result<()> {
+        let status = match clawed_coins {
+            0 => "credited",
+            c if c >= r.total_coins() => "refunded",
+            _ => "partially_refunded",
+        };
+        let same = if r.refunded_minor == 0 {
+            "(attribute_not_exists(refunded_minor) OR refunded_minor = :r0)"
+        } else {
+            "refunded_minor = :r0"
+        };
+        let mut items = vec![
+            Action::update(
+                self,
+                keys::recharge(&r.id),
+                keys::RECHARGE,
+                "SET #status = :status, refunded_minor = :r1, clawed_coins = :c1, refunded_at = :now",
+            )
+            .when(format!("#status <> :pending AND {same}"))
+            .name("#status", "status")
+            .val(":pending", s("pending"))
+            .val(":status", s(status))
+            .val(":r0", n(r.refunded_minor))
+            .val(":r1", n(refunded_minor))
+            .val(":c1", n(clawed_coins))
+            .val(":now", n(now))
+            .because("refund_changed"),
+        ];
+        if let Some((provider, id)) = event {
+            let mut item = Self::key(keys::refund_event(provider, id), keys::REFUND_EVENT);
+            item.insert("recharge_id".into(), s(&r.id));
+            item.insert("created_at".into(), n(now));
+            items.push(Action::put(self, item).when("attribute_not_exists(pk)").because("duplicate_refund"));
+        }
+        if !change.entries.is_empty() {
+            items.extend(self.coins_and_debt_items(change)?);
+        }
         self.transact(items).await
     }
 }

@@ -36,6 +36,8 @@ pub struct DayStats {
     pub host_earnings: i64,
     /// Host earnings settled (paid out).
     pub settled_coins: i64,
+    /// Coins refunds and chargebacks took back (from wallets or as debt; reversals count negative).
+    pub coins_refunded: i64,
 }
 
 /// Running totals, summed over the shards.
@@ -43,9 +45,10 @@ pub struct DayStats {
 pub struct Totals {
     pub unsettled_earnings: i64,
     pub wallet_coins: i64,
+    pub coin_debt: i64,
 }
 
-const DAY_FIELDS: [&str; 9] = [
+const DAY_FIELDS: [&str; 10] = [
     "new_users",
     "coins_sold",
     "recharges",
@@ -55,11 +58,12 @@ const DAY_FIELDS: [&str; 9] = [
     "call_minutes",
     "host_earnings",
     "settled_coins",
+    "coins_refunded",
 ];
 
 impl DayStats {
     /// The counters in `DAY_FIELDS` order.
-    fn counts_mut(&mut self) -> [&mut i64; 9] {
+    fn counts_mut(&mut self) -> [&mut i64; 10] {
         [
             &mut self.new_users,
             &mut self.coins_sold,
@@ -70,6 +74,7 @@ impl DayStats {
             &mut self.call_minutes,
             &mut self.host_earnings,
             &mut self.settled_coins,
+            &mut self.coins_refunded,
         ]
     }
 
@@ -92,7 +97,7 @@ type Counts = Vec<(&'static str, i64)>;
 
 fn ledger_counts(entry: &Item) -> (Counts, Counts) {
     let kind = entry.get("type").and_then(|v| v.as_s().ok()).map(String::as_str).unwrap_or_default();
-    let earnings = entry.get("balance").and_then(|v| v.as_s().ok()).is_some_and(|b| b == "earnings");
+    let balance = entry.get("balance").and_then(|v| v.as_s().ok()).map(String::as_str).unwrap_or_default();
     let amount = num(entry, "amount");
     let quantity = entry.get("quantity").map(|_| num(entry, "quantity")).unwrap_or(1);
     let day = match kind {
@@ -102,9 +107,16 @@ fn ledger_counts(entry: &Item) -> (Counts, Counts) {
         "gift_received" => vec![("host_earnings", amount)],
         "call_earning" => vec![("call_minutes", quantity), ("host_earnings", amount)],
         "settlement" => vec![("settled_coins", -amount)],
+        "refund_clawback" => vec![("coins_refunded", -amount)],
+        "refund_debt" => vec![("coins_refunded", amount)],
+        "refund_reversed" => vec![("coins_refunded", -amount)],
         _ => vec![],
     };
-    let total = if earnings { ("unsettled_earnings", amount) } else { ("wallet_coins", amount) };
+    let total = match balance {
+        "earnings" => ("unsettled_earnings", amount),
+        "debt" => ("coin_debt", amount),
+        _ => ("wallet_coins", amount),
+    };
     (day, vec![total])
 }
 
@@ -187,6 +199,7 @@ impl Db {
         for item in self.batch_get(keys).await? {
             t.unsettled_earnings += num(&item, "unsettled_earnings");
             t.wallet_coins += num(&item, "wallet_coins");
+            t.coin_debt += num(&item, "coin_debt");
         }
         Ok(t)
     }

@@ -19,13 +19,16 @@ use crate::{Result, keys};
 pub enum Balance {
     Coins,
     Earnings,
+    /// `coin_debt`: coins owed after a refund the balance could not cover.
+    Debt,
 }
 
 impl Balance {
-    fn attr(self) -> &'static str {
+    pub(crate) fn attr(self) -> &'static str {
         match self {
             Balance::Coins => "coins",
             Balance::Earnings => "earnings",
+            Balance::Debt => "coin_debt",
         }
     }
 }
@@ -130,6 +133,12 @@ impl Db {
                     values.push((":host".to_string(), AttributeValue::S("host".into())));
                 }
             }
+        }
+        // Nothing is spent while a refund's debt is owed (`balance_changed`:
+        // the use case re-reads and answers 402 coin_debt).
+        if c.entry.balance == Balance::Coins && c.entry.amount < 0 {
+            conds.push("(attribute_not_exists(coin_debt) OR coin_debt <= :no_debt)".into());
+            values.push((":no_debt".to_string(), n(0)));
         }
         if not_banned {
             conds.push("NOT (banned = :true)".into());
