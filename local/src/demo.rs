@@ -105,6 +105,9 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> 
                 price_minor: Some(price),
                 currency: Some("INR".into()),
                 active: None,
+                // The same product ids in both stores (the local stand-ins sell them).
+                google_product_id: Some(format!("coins_{coins}")),
+                apple_product_id: Some(format!("coins_{coins}")),
             };
             packages::create_coin_package(state, input).await?;
         }

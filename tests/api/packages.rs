@@ -56,3 +56,31 @@ async fn bad_coin_packages_are_400() {
     }
     assert_eq!(app.call("GET", "/coin-packages", None, None).await.body["items"], json!([]));
 }
+
+#[tokio::test]
+async fn a_store_product_id_belongs_to_one_package_at_a_time() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let body = |g: &str| json!({"coins": 100, "price_minor": 9900, "currency": "INR", "google_product_id": g, "apple_product_id": "coins_100"});
+    let a = app.post("/admin/coin-packages", Some(&admin.access), body("coins_100")).await;
+    assert_eq!((a.status, a.body["google_product_id"].as_str()), (201, Some("coins_100")), "{a:?}");
+    let b = app.post("/admin/coin-packages", Some(&admin.access), body("coins_100")).await;
+    assert_eq!((b.status, b.body["error"].as_str()), (409, Some("product_id_taken")), "{b:?}");
+    let bad = app.post("/admin/coin-packages", Some(&admin.access), body("coins 100!")).await;
+    assert_eq!(bad.status, 400);
+    // Renamed, the old id is free again; "" removes one.
+    let id = a.body["id"].as_str().unwrap();
+    let path = format!("/admin/coin-packages/{id}");
+    let edit = json!({"google_product_id": "coins_100_v2", "apple_product_id": ""});
+    let r = app.call("PATCH", &path, Some(&admin.access), Some(edit)).await;
+    assert_eq!(
+        (r.body["google_product_id"].as_str(), r.body["apple_product_id"].is_null()),
+        (Some("coins_100_v2"), true),
+        "{r:?}"
+    );
+    let c = app.post("/admin/coin-packages", Some(&admin.access), body("coins_100")).await;
+    assert_eq!(c.status, 201, "{c:?}");
+    let listed = app.get("/coin-packages", &admin.access).await.body;
+    let ids: Vec<_> = listed["items"].as_array().unwrap().iter().map(|p| p["google_product_id"].clone()).collect();
+    assert!(ids.contains(&json!("coins_100")) && ids.contains(&json!("coins_100_v2")), "{ids:?}");
+}

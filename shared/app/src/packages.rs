@@ -23,6 +23,10 @@ pub struct PackageView {
     pub price_minor: i64,
     pub currency: String,
     pub active: bool,
+    /// The Google Play in-app product sold for it (null: not sold there)
+    pub google_product_id: Option<String>,
+    /// The App Store in-app product sold for it (null: not sold there)
+    pub apple_product_id: Option<String>,
     /// RFC 3339
     pub created_at: String,
     pub updated_at: String,
@@ -36,6 +40,8 @@ fn package_json(p: &CoinPackage) -> PackageView {
         price_minor: p.price_minor,
         currency: p.currency.clone(),
         active: p.active,
+        google_product_id: p.google_product_id.clone(),
+        apple_product_id: p.apple_product_id.clone(),
         created_at: views::time(p.created_at),
         updated_at: views::time(p.updated_at),
     }
@@ -49,6 +55,20 @@ pub struct PackageInput {
     pub price_minor: Option<i64>,
     pub currency: Option<String>,
     pub active: Option<bool>,
+    /// Google Play product id (letters, digits, `.`, `_`, `-`; at most 150); "" removes it.
+    pub google_product_id: Option<String>,
+    /// App Store product id (same rules); "" removes it.
+    pub apple_product_id: Option<String>,
+}
+
+fn product_id(field: &str, v: String) -> ApiResult<Option<String>> {
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.len() > 150 || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+        return Err(ApiError::invalid(format!("{field}: 1 to 150 letters, digits, '.', '_' or '-'")));
+    }
+    Ok(Some(v))
 }
 
 impl PackageInput {
@@ -74,8 +94,33 @@ impl PackageInput {
         if let Some(a) = self.active {
             p.active = a;
         }
+        if let Some(g) = self.google_product_id {
+            p.google_product_id = product_id("google_product_id", g)?;
+        }
+        if let Some(a) = self.apple_product_id {
+            p.apple_product_id = product_id("apple_product_id", a)?;
+        }
         Ok(())
     }
+}
+
+/// Claims the package's store products it did not sell before (`was`):
+/// 409 `product_id_taken` when another package sells one.
+async fn claim_products(state: &AppState, p: &CoinPackage, was: Option<&CoinPackage>) -> ApiResult<()> {
+    for store in ["google", "apple"] {
+        if let Some(id) = p.product_id(store)
+            && was.and_then(|w| w.product_id(store)) != Some(id)
+        {
+            state.db.claim_store_product(store, id, &p.id).await.map_err(|e| match e {
+                store::Error::Condition("product_id_taken") => ApiError::conflict(
+                    "product_id_taken",
+                    format!("{store}_product_id: another coin package sells {id}"),
+                ),
+                other => other.into(),
+            })?;
+        }
+    }
+    Ok(())
 }
 
 pub async fn list_coin_packages_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
@@ -104,8 +149,11 @@ pub async fn create_coin_package(state: &AppState, input: PackageInput) -> ApiRe
         active: true,
         created_at: now,
         updated_at: now,
+        google_product_id: None,
+        apple_product_id: None,
     };
     input.apply(&mut p)?;
+    claim_products(state, &p, None).await?;
     state.db.put_catalog_entry(Catalog::CoinPackage, &p).await?;
     Ok(p)
 }
@@ -125,8 +173,10 @@ pub async fn existing_package(state: &AppState, id: &str) -> ApiResult<CoinPacka
 
 pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let input: PackageInput = ctx.json()?;
-    let mut p = existing_package(state, ctx.param("id")).await?;
+    let was = existing_package(state, ctx.param("id")).await?;
+    let mut p = was.clone();
     input.apply(&mut p)?;
+    claim_products(state, &p, Some(&was)).await?;
     p.updated_at = state.now();
     let p = state.db.update_catalog_entry(Catalog::CoinPackage, &p, ctx.body_has("active")).await?;
     Ok(Reply::ok(package_json(&p)))

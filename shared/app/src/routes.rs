@@ -366,8 +366,7 @@ pub static ROUTES: &[Route] = &[
         "/admin/coin-packages",
         ADMIN,
         packages::create_coin_package_http,
-        Api::ok(201).body(schema_of::<packages::PackageInput>).returns(schema_of::<packages::PackageView>).links(links_by_id!("$response.body#/id": "update-coin-package", "delete-coin-package"))
-    ),
+        Api::ok(201).body(schema_of::<packages::PackageInput>).returns(schema_of::<packages::PackageView>).links(links_by_id!("$response.body#/id": "update-coin-package", "delete-coin-package")).codes(&["product_id_taken"])),
     route!(
         "update-coin-package",
         "PATCH",

@@ -146,6 +146,11 @@ pub fn refund_event(provider: &str, id: &str) -> String {
     format!("REFUNDEVT#{provider}#{id}")
 }
 pub const REFUND_EVENT: &str = "REFUNDEVT";
+/// Which coin package sells a store's in-app product (one per product).
+pub fn store_product(store: &str, product_id: &str) -> String {
+    format!("STOREPRODUCT#{store}#{product_id}")
+}
+pub const STORE_PRODUCT: &str = "STOREPRODUCT";
 pub fn payment_ref(provider: &str, reference: &str) -> String {
     format!("PAYREF#{provider}#{reference}")
 }

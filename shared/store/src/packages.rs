@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::catalog_entry;
+use crate::db::s;
+use crate::{Catalog, Db, Error, Result, keys};
 
 /// A coin package the apps sell: `coins + bonus_coins` for `price_minor` in `currency`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -13,9 +15,76 @@ pub struct CoinPackage {
     pub active: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The in-app product sold for it in Google Play / the App Store (each
+    /// unique). Always written (null when absent), so an edit can remove it.
+    #[serde(default)]
+    pub google_product_id: Option<String>,
+    #[serde(default)]
+    pub apple_product_id: Option<String>,
 }
 
 catalog_entry!(CoinPackage, |e| format!("{:012}", e.coins));
+
+impl CoinPackage {
+    pub fn product_id(&self, store: &str) -> Option<&str> {
+        match store {
+            "google" => self.google_product_id.as_deref(),
+            "apple" => self.apple_product_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl Db {
+    /// Claims `product_id` of `store` (google, apple) for `package_id`:
+    /// `product_id_taken` when another package sells it. A claim left by a
+    /// package that no longer names the product is taken over.
+    pub async fn claim_store_product(&self, store: &str, product_id: &str, package_id: &str) -> Result<()> {
+        let key = keys::store_product(store, product_id);
+        let mut item = Self::key(key.clone(), keys::STORE_PRODUCT);
+        item.insert("package_id".into(), s(package_id));
+        for _ in 0..3 {
+            let holder = self.get(key.clone(), keys::STORE_PRODUCT).await?;
+            let holder_id = holder.as_ref().and_then(|h| h.get("package_id")?.as_s().ok().cloned());
+            let condition = match &holder_id {
+                None => "attribute_not_exists(pk)".to_string(),
+                Some(h) if h == package_id => return Ok(()),
+                Some(h) => {
+                    let p: Option<CoinPackage> = self.get_catalog_entry(Catalog::CoinPackage, h).await?;
+                    if p.is_some_and(|p| p.product_id(store) == Some(product_id)) {
+                        return Err(Error::Condition("product_id_taken"));
+                    }
+                    "package_id = :stale".to_string()
+                }
+            };
+            let mut put = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item.clone()))
+                .condition_expression(condition);
+            if let Some(h) = &holder_id {
+                put = put.expression_attribute_values(":stale", s(h));
+            }
+            match put.send().await {
+                Ok(_) => return Ok(()),
+                Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(Error::Condition("product_id_taken"))
+    }
+
+    /// The package selling `product_id` in `store`, if any.
+    pub async fn package_by_store_product(&self, store: &str, product_id: &str) -> Result<Option<CoinPackage>> {
+        let Some(claim) = self.get(keys::store_product(store, product_id), keys::STORE_PRODUCT).await? else {
+            return Ok(None);
+        };
+        let Some(id) = claim.get("package_id").and_then(|v| v.as_s().ok()) else { return Ok(None) };
+        let p: Option<CoinPackage> = self.get_catalog_entry(Catalog::CoinPackage, id).await?;
+        Ok(p.filter(|p| p.product_id(store) == Some(product_id)))
+    }
+}
 
 /// A track posts can use: an admin-uploaded audio file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
