@@ -3,4 +3,5 @@
 
 pub mod demo;
 pub mod server;
+pub mod stores;
 pub mod streams;

@@ -64,24 +64,62 @@ fn console_dir() -> std::path::PathBuf {
 
 /// The API, and the web console's files at `/console/` (a single-page app:
 /// unknown paths there answer its `index.html`).
-pub fn router(state: Arc<AppState>) -> axum::Router {
+pub fn router(state: Arc<AppState>, play: Option<crate::stores::GooglePlay>) -> axum::Router {
     use tower_http::services::{ServeDir, ServeFile};
     let dir = console_dir();
     let console = ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")));
-    axum::Router::new()
+    let mut r = axum::Router::new()
         .route("/console", axum::routing::get(|| async { axum::response::Redirect::permanent("/console/") }))
-        .nest_service("/console/", console)
-        .fallback(route)
-        .with_state(state)
+        .nest_service("/console/", console);
+    if let Some(play) = play {
+        r = r.route(
+            "/dev/stores/google/void",
+            axum::routing::post(move |req: Request| void_play_purchase(play.clone(), req)),
+        );
+    }
+    r.fallback(route).with_state(state)
+}
+
+/// `POST /dev/stores/google/void {purchase_token}` (the dev server only):
+/// the stand-in voids the purchase and sends its signed notification to this
+/// server's `POST /webhooks/google`, so a refund can be tried by hand.
+async fn void_play_purchase(play: crate::stores::GooglePlay, req: Request) -> Response {
+    let host = req.headers().get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000").to_string();
+    let body = axum::body::to_bytes(req.into_body(), 64 * 1024).await.unwrap_or_default();
+    let token = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v["purchase_token"].as_str().map(String::from));
+    let Some(token) = token else {
+        let err = app::ApiError::invalid("purchase_token: required");
+        return to_axum(app::http::response(err.status, Some(err.body())));
+    };
+    let now = system_now_ms();
+    let note = play.void(&token, now);
+    match play.push(&format!("http://{host}"), &note, now / 1000).await {
+        Ok((status, body)) => axum::response::Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap_or_default(),
+        Err(e) => {
+            let err = app::ApiError::unavailable(format!("the webhook did not answer: {e}"));
+            to_axum(app::http::response(err.status, Some(err.body())))
+        }
+    }
+}
+
+fn system_now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// Serves until `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<AppState>,
+    play: Option<crate::stores::GooglePlay>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+    axum::serve(listener, router(state, play).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -21,5 +21,6 @@ mod rooms;
 mod social;
 mod stack;
 mod stats;
+mod stores;
 mod support;
 mod wallet;

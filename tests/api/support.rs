@@ -44,6 +44,18 @@ impl TestApp {
         Self::start_at(None, configure).await
     }
 
+    /// Starts with Google Play served by a fresh local stand-in (`local::stores`).
+    pub async fn start_with_play(configure: impl FnOnce(&mut Config)) -> (TestApp, local::stores::GooglePlay) {
+        let play = local::stores::GooglePlay::start().await;
+        let app = Self::start_with(|c| {
+            c.google_play = Some(play.config());
+            c.google_token_url = Some(play.token_url());
+            configure(c);
+        })
+        .await;
+        (app, play)
+    }
+
     /// Starts with the SDK talking to the stack through `proxy` (a `LossyProxy`).
     pub async fn start_behind(proxy: &LossyProxy) -> TestApp {
         Self::start_at(Some(&proxy.url), |_| {}).await
@@ -78,7 +90,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(local::server::serve(listener, Arc::new(state.clone()), async {
+        tokio::spawn(local::server::serve(listener, Arc::new(state.clone()), None, async {
             let _ = rx.await;
         }));
         TestApp { base, http: reqwest::Client::new(), state, _shutdown: tx }

@@ -6,7 +6,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
-    let state = Arc::new(app::AppState::from_env().await?);
+    let mut config = app::Config::from_env()?;
+    // No Google Play account locally: the stand-in (local::stores) serves Google's API.
+    let play = if config.payments_local && config.google_play.is_none() {
+        let play = local::stores::GooglePlay::start().await;
+        config.google_play = Some(play.config());
+        config.google_token_url = config.google_token_url.or_else(|| Some(play.token_url()));
+        Some(play)
+    } else {
+        None
+    };
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let state = Arc::new(app::AppState::new(&sdk, config, app::Clock::system()));
     if store::table::ensure(&state.db.client, &state.db.table).await? {
         tracing::info!(table = %state.db.table, "created table");
     }
@@ -25,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         "\nAPI on http://{addr}\nAPI docs on http://{addr}/docs\nWeb console on http://{addr}/console/ (admin, agency and host logins)\n{}",
         local::demo::logins_text(&pw)
     );
-    local::server::serve(listener, state, async {
+    local::server::serve(listener, state, play, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

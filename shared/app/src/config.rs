@@ -45,6 +45,24 @@ pub struct Config {
     /// Overrides of Google's endpoints (tests point them at a local server).
     pub fcm_base_url: Option<String>,
     pub google_token_url: Option<String>,
+    /// Google Play purchases, when configured.
+    pub google_play: Option<GooglePlayConfig>,
+}
+
+/// Google Play Billing: the service account that reads purchases (Secrets
+/// Manager), the app's package, and what the Pub/Sub push token must say.
+#[derive(Clone)]
+pub struct GooglePlayConfig {
+    pub service_account_json: String,
+    pub package_name: String,
+    /// The push subscription's audience and service-account e-mail.
+    pub push_audience: String,
+    pub push_email: String,
+    /// License testers' purchases credit coins (never in production).
+    pub allow_test_purchases: bool,
+    /// Overrides of Google's Android Publisher API and OIDC keys (the local stand-in).
+    pub api_base: Option<String>,
+    pub jwks_url: Option<String>,
 }
 
 /// The local stack's webhook secrets (`make run`, tests); never used in live mode.
@@ -92,6 +110,7 @@ impl Config {
             push_log_only: true,
             fcm_base_url: None,
             google_token_url: None,
+            google_play: None,
         }
     }
 
@@ -153,6 +172,19 @@ impl Config {
         };
         c.fcm_base_url = var("FCM_BASE_URL").ok();
         c.google_token_url = var("GOOGLE_TOKEN_URL").ok();
+        if let Ok(json) = var("GOOGLE_PLAY_SERVICE_ACCOUNT")
+            && !json.trim().is_empty()
+        {
+            c.google_play = Some(GooglePlayConfig {
+                service_account_json: json,
+                package_name: var("GOOGLE_PLAY_PACKAGE_NAME")?,
+                push_audience: var("GOOGLE_PLAY_PUSH_AUDIENCE")?,
+                push_email: var("GOOGLE_PLAY_PUSH_EMAIL")?,
+                allow_test_purchases: var("GOOGLE_PLAY_TEST_PURCHASES").is_ok_and(|v| v == "allow"),
+                api_base: var("GOOGLE_PLAY_API_BASE").ok(),
+                jwks_url: var("GOOGLE_JWKS_URL").ok(),
+            });
+        }
         if let Ok(cur) = var("SETTLEMENT_CURRENCY") {
             c.settlement_currency = cur.to_ascii_uppercase();
         }

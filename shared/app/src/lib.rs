@@ -29,6 +29,7 @@ pub mod routes;
 pub mod social;
 pub mod state;
 pub mod stats;
+pub mod stores;
 mod validate;
 pub mod views;
 pub mod wallet;

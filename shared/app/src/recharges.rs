@@ -17,7 +17,7 @@ use crate::{ApiError, AppState, validate, views};
 #[serde(deny_unknown_fields)]
 pub struct RechargeView {
     pub id: String,
-    /// stripe or razorpay
+    /// stripe, razorpay or google
     pub provider: String,
     /// The provider's order (payment intent, order id) to pay in the app
     pub provider_ref: String,
@@ -27,13 +27,13 @@ pub struct RechargeView {
     pub total_coins: i64,
     pub amount_minor: i64,
     pub currency: String,
-    /// pending or credited
+    /// pending, credited, partially_refunded or refunded
     pub status: String,
     /// RFC 3339
     pub created_at: String,
 }
 
-fn recharge_json(r: &Recharge) -> RechargeView {
+pub(crate) fn recharge_json(r: &Recharge) -> RechargeView {
     RechargeView {
         id: r.id.clone(),
         provider: r.provider.clone(),
@@ -111,6 +111,8 @@ pub async fn create_recharge(
             credited_at: None,
             refunded_minor: 0,
             clawed_coins: 0,
+            product_id: None,
+            purchase_token: None,
         };
         let reply = Reply::created(recharge_json(&r));
         let record = idem.map(|i| (i, i.record(&reply, now)));
@@ -164,7 +166,13 @@ async fn credit(state: &AppState, recharge: &Recharge) -> ApiResult<Reply> {
 
 /// The entries paying the account's debt out of `available` newly credited
 /// coins (the balance being `coins` after the credit): coins down, debt down.
-fn repay_debt(account: &store::Account, coins: i64, available: i64, r: &Recharge, now: i64) -> Vec<LedgerEntry> {
+pub(crate) fn repay_debt(
+    account: &store::Account,
+    coins: i64,
+    available: i64,
+    r: &Recharge,
+    now: i64,
+) -> Vec<LedgerEntry> {
     let repay = account.coin_debt.min(available);
     if repay <= 0 {
         return vec![];

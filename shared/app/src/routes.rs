@@ -14,7 +14,7 @@ use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{
     AppState, accounts, admin, agencies, audios, calls, gifts, media, notify, openapi, packages, posts, push,
-    recharges, rooms, social, stats, views, wallet,
+    recharges, rooms, social, stats, stores, views, wallet,
 };
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
@@ -409,6 +409,26 @@ pub static ROUTES: &[Route] = &[
         Access::Public,
         recharges::razorpay_webhook_http,
         Api::ok(200).signed("X-Razorpay-Signature").returns(schema_of::<recharges::WebhookAnswer>).codes(&["invalid_signature"])
+    ),
+    route!(
+        "create-google-recharge",
+        "POST",
+        "/recharges/google",
+        ANY,
+        stores::google_recharge_http,
+        Api::ok(201)
+            .also(200)
+            .body(schema_of::<stores::GoogleRechargeInput>)
+            .returns(schema_of::<recharges::RechargeView>)
+            .codes(&["purchase_pending", "purchase_cancelled", "test_purchase", "purchase_not_yours", "wrong_product", "purchase_claimed"])
+    ),
+    route!(
+        "google-webhook",
+        "POST",
+        "/webhooks/google",
+        Access::Public,
+        stores::google_webhook_http,
+        Api::ok(200).signed("Authorization").returns(schema_of::<recharges::WebhookAnswer>)
     ),
     route!(
         "grant-coins",
@@ -1002,6 +1022,8 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
     EventFunction { name: "bootstrap-admin", trigger: Trigger::Manual },
     EventFunction { name: "call-tick", trigger: Trigger::Schedule("rate(1 minute)") },
     EventFunction { name: "purge-deleted-posts", trigger: Trigger::Schedule("rate(10 minutes)") },
+    EventFunction { name: "consume-purchases", trigger: Trigger::Schedule("rate(10 minutes)") },
+    EventFunction { name: "sync-voided-purchases", trigger: Trigger::Schedule("rate(1 day)") },
     EventFunction { name: "send-push", trigger: Trigger::TableStream },
 ];
 

@@ -25,6 +25,8 @@ pub struct AppState {
     pub media: Media,
     /// The Firebase service account, when configured: chat tokens and FCM.
     pub google: Option<integrations::google::Google>,
+    /// Google Play, when configured: purchases and the push token check.
+    pub play: Option<(integrations::play::Play, integrations::play::PushVerifier)>,
 }
 
 /// What the last gift send from this instance saw of (sender, host, gift),
@@ -88,6 +90,17 @@ impl AppState {
                 )
                 .ok()
         });
+        let play = config.google_play.as_ref().and_then(|p| {
+            let client = integrations::play::Play::new(
+                &p.service_account_json,
+                &p.package_name,
+                p.api_base.clone(),
+                config.google_token_url.clone(),
+            )
+            .map_err(|e| tracing::error!(error = %e, "Google Play service account unusable: Play purchases are off"))
+            .ok()?;
+            Some((client, integrations::play::PushVerifier::new(p.jwks_url.clone(), &p.push_audience, &p.push_email)))
+        });
         let media_config = (config.media_bucket.clone(), config.media_cdn_url.clone());
         let agora = Agora::new(config.agora_app_id.clone(), config.agora_app_certificate.clone());
         AppState {
@@ -101,6 +114,7 @@ impl AppState {
             notifier,
             media: Media::new(sdk, media_config.0, media_config.1),
             google,
+            play,
         }
     }
 

@@ -86,6 +86,9 @@ pub struct Me {
     pub birthday: Option<String>,
     pub language: Option<String>,
     pub interest_ids: Vec<String>,
+    /// What the apps set as the purchase's account id: Google Play's
+    /// `obfuscatedAccountId` and the App Store's `appAccountToken` (a UUID)
+    pub store_account_ref: String,
 }
 
 pub fn me(a: &Account) -> Me {
@@ -108,6 +111,7 @@ pub fn me(a: &Account) -> Me {
         birthday: a.birthday.clone(),
         language: a.language.clone(),
         interest_ids: a.interest_ids.clone(),
+        store_account_ref: crate::stores::account_ref(&a.id),
     }
 }
 

@@ -73,21 +73,102 @@ pub enum PushError {
     Failed(String),
 }
 
+/// A service account's OAuth2 access token for one scope: a signed JWT
+/// exchanged at the token endpoint, cached until 5 minutes before it expires
+/// (shared by every request of a warm instance).
+#[derive(Clone)]
+pub struct ServiceToken {
+    pub account: ServiceAccount,
+    key: EncodingKey,
+    pub http: reqwest::Client,
+    token_url: String,
+    scope: &'static str,
+    cached: Arc<Mutex<Option<(String, i64)>>>,
+    /// OAuth exchanges made (tests check the cache).
+    pub exchanges: Arc<AtomicUsize>,
+}
+
+impl ServiceToken {
+    /// From the service-account JSON; `token_url` defaults to Google's.
+    pub fn new(service_account_json: &str, scope: &'static str, token_url: Option<String>) -> Result<Self, String> {
+        let account: ServiceAccount =
+            serde_json::from_str(service_account_json).map_err(|e| format!("service account JSON: {e}"))?;
+        let key = EncodingKey::from_rsa_pem(account.private_key.as_bytes())
+            .map_err(|e| format!("service account private_key: {e}"))?;
+        Ok(ServiceToken {
+            account,
+            key,
+            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| e.to_string())?,
+            token_url: token_url.unwrap_or_else(|| GOOGLE_TOKEN_URL.into()),
+            scope,
+            cached: Arc::new(Mutex::new(None)),
+            exchanges: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    pub fn sign<T: Serialize>(&self, claims: &T) -> Result<String, String> {
+        jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &self.key).map_err(|e| e.to_string())
+    }
+
+    /// The bearer, from the cache while it has 5 minutes left. `Err(None)`:
+    /// the endpoint did not answer (retry later); `Err(Some(why))`: refused.
+    pub async fn bearer(&self, now_secs: i64) -> Result<String, Option<String>> {
+        let mut cached = self.cached.lock().await;
+        if let Some((token, expires)) = cached.as_ref()
+            && *expires - EXPIRY_MARGIN_SECS > now_secs
+        {
+            return Ok(token.clone());
+        }
+        let assertion = self
+            .sign(&AssertionClaims {
+                iss: self.account.client_email.clone(),
+                scope: self.scope.into(),
+                aud: self.token_url.clone(),
+                iat: now_secs,
+                exp: now_secs + 3600,
+            })
+            .map_err(Some)?;
+        self.exchanges.fetch_add(1, Ordering::Relaxed);
+        let res = self
+            .http
+            .post(&self.token_url)
+            .form(&[("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion.as_str())])
+            .send()
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e.without_url(), "Google token request failed");
+                None
+            })?;
+        if !res.status().is_success() {
+            return Err(Some(format!("OAuth token exchange answered {}", res.status())));
+        }
+        #[derive(Deserialize)]
+        struct TokenAnswer {
+            access_token: String,
+            expires_in: i64,
+        }
+        let t: TokenAnswer = res.json().await.map_err(|e| Some(format!("OAuth answer: {e}")))?;
+        *cached = Some((t.access_token.clone(), now_secs + t.expires_in));
+        Ok(t.access_token)
+    }
+
+    /// Forgets the cached bearer (it was refused).
+    pub async fn forget(&self) {
+        *self.cached.lock().await = None;
+    }
+}
+
 #[derive(Clone)]
 pub struct Google {
-    account: ServiceAccount,
-    key: EncodingKey,
-    http: reqwest::Client,
-    token_url: String,
+    token: ServiceToken,
     fcm_base: String,
-    cached: Arc<Mutex<Option<(String, i64)>>>,
     /// OAuth exchanges made (tests check the cache).
     pub exchanges: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for Google {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Google").field("project_id", &self.account.project_id).finish_non_exhaustive()
+        f.debug_struct("Google").field("project_id", &self.token.account.project_id).finish_non_exhaustive()
     }
 }
 
@@ -98,23 +179,9 @@ impl Google {
         fcm_base: Option<String>,
         token_url: Option<String>,
     ) -> Result<Self, String> {
-        let account: ServiceAccount =
-            serde_json::from_str(service_account_json).map_err(|e| format!("service account JSON: {e}"))?;
-        let key = EncodingKey::from_rsa_pem(account.private_key.as_bytes())
-            .map_err(|e| format!("service account private_key: {e}"))?;
-        Ok(Google {
-            account,
-            key,
-            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| e.to_string())?,
-            token_url: token_url.unwrap_or_else(|| GOOGLE_TOKEN_URL.into()),
-            fcm_base: fcm_base.unwrap_or_else(|| FCM_BASE_URL.into()),
-            cached: Arc::new(Mutex::new(None)),
-            exchanges: Arc::new(AtomicUsize::new(0)),
-        })
-    }
-
-    fn sign<T: Serialize>(&self, claims: &T) -> Result<String, String> {
-        jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &self.key).map_err(|e| e.to_string())
+        let token = ServiceToken::new(service_account_json, FCM_SCOPE, token_url)?;
+        let exchanges = token.exchanges.clone();
+        Ok(Google { token, fcm_base: fcm_base.unwrap_or_else(|| FCM_BASE_URL.into()), exchanges })
     }
 
     /// A Firebase custom token for `uid` (1–128 characters), valid an hour,
@@ -123,9 +190,10 @@ impl Google {
         if uid.is_empty() || uid.len() > 128 {
             return Err("uid must be 1 to 128 characters".into());
         }
-        self.sign(&CustomTokenClaims {
-            iss: self.account.client_email.clone(),
-            sub: self.account.client_email.clone(),
+        let email = &self.token.account.client_email;
+        self.token.sign(&CustomTokenClaims {
+            iss: email.clone(),
+            sub: email.clone(),
             aud: CUSTOM_TOKEN_AUDIENCE.into(),
             iat: now_secs,
             exp: now_secs + 3600,
@@ -134,42 +202,11 @@ impl Google {
         })
     }
 
-    /// The OAuth2 bearer for FCM, from the cache while it has 5 minutes left.
     async fn access_token(&self, now_secs: i64) -> Result<String, PushError> {
-        let mut cached = self.cached.lock().await;
-        if let Some((token, expires)) = cached.as_ref()
-            && *expires - EXPIRY_MARGIN_SECS > now_secs
-        {
-            return Ok(token.clone());
-        }
-        let assertion = self
-            .sign(&AssertionClaims {
-                iss: self.account.client_email.clone(),
-                scope: FCM_SCOPE.into(),
-                aud: self.token_url.clone(),
-                iat: now_secs,
-                exp: now_secs + 3600,
-            })
-            .map_err(PushError::Failed)?;
-        self.exchanges.fetch_add(1, Ordering::Relaxed);
-        let res = self
-            .http
-            .post(&self.token_url)
-            .form(&[("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion.as_str())])
-            .send()
-            .await
-            .map_err(|e| PushError::Retry(None).or_log(e))?;
-        if !res.status().is_success() {
-            return Err(PushError::Failed(format!("OAuth token exchange answered {}", res.status())));
-        }
-        #[derive(Deserialize)]
-        struct TokenAnswer {
-            access_token: String,
-            expires_in: i64,
-        }
-        let t: TokenAnswer = res.json().await.map_err(|e| PushError::Failed(format!("OAuth answer: {e}")))?;
-        *cached = Some((t.access_token.clone(), now_secs + t.expires_in));
-        Ok(t.access_token)
+        self.token.bearer(now_secs).await.map_err(|e| match e {
+            None => PushError::Retry(None),
+            Some(why) => PushError::Failed(why),
+        })
     }
 
     /// Sends one message (FCM HTTP v1).
@@ -200,8 +237,9 @@ impl Google {
                 },
             }
         });
-        let url = format!("{}/v1/projects/{}/messages:send", self.fcm_base, self.account.project_id);
+        let url = format!("{}/v1/projects/{}/messages:send", self.fcm_base, self.token.account.project_id);
         let res = self
+            .token
             .http
             .post(url)
             .bearer_auth(bearer)
@@ -219,7 +257,7 @@ impl Google {
         match status {
             401 => {
                 // The cached token was refused: forget it so the retry fetches another.
-                *self.cached.lock().await = None;
+                self.token.forget().await;
                 Err(PushError::Retry(None))
             }
             404 if text.contains("UNREGISTERED") || text.contains("NOT_FOUND") => Err(PushError::DeadToken),

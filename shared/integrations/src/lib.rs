@@ -8,5 +8,6 @@ pub mod media;
 mod messaging;
 pub mod notify;
 pub mod payments;
+pub mod play;
 
 pub use messaging::{Messenger, SendError};

@@ -151,6 +151,19 @@ pub fn store_product(store: &str, product_id: &str) -> String {
     format!("STOREPRODUCT#{store}#{product_id}")
 }
 pub const STORE_PRODUCT: &str = "STOREPRODUCT";
+/// GSI1 partition of a store's credited purchases not consumed yet (retried by a schedule).
+pub fn unconsumed(store: &str) -> String {
+    format!("UNCONSUMED#{store}")
+}
+/// A store notification already handled (its message id), kept a week.
+pub fn store_message(store: &str, id: &str) -> String {
+    format!("STOREMSG#{store}#{id}")
+}
+pub const STORE_MESSAGE: &str = "STOREMSG";
+/// Where the voided-purchases backstop got to (`last_ms`).
+pub fn store_checkpoint(store: &str) -> String {
+    format!("STORECHECKPOINT#{store}")
+}
 pub fn payment_ref(provider: &str, reference: &str) -> String {
     format!("PAYREF#{provider}#{reference}")
 }

@@ -33,6 +33,11 @@ pub struct Recharge {
     pub refunded_minor: i64,
     #[serde(default)]
     pub clawed_coins: i64,
+    /// Store purchases: the product and the store's token (to consume it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_token: Option<String>,
 }
 
 impl Recharge {
@@ -197,5 +202,70 @@ impl Db {
             items.extend(self.coins_and_debt_items(change)?);
         }
         self.transact(items).await
+    }
+
+    /// Records a verified store purchase as a credited recharge and credits
+    /// it (debt first), in one transaction keyed on the store's reference:
+    /// `purchase_claimed` when that purchase was recorded before (by anyone).
+    /// It waits on the store's unconsumed list until `consumed`.
+    pub async fn credit_store_purchase(&self, r: &Recharge, change: &CoinsAndDebt) -> Result<()> {
+        let mut item: Item = serde_dynamo::to_item(r)?;
+        item.extend(Self::key(keys::recharge(&r.id), keys::RECHARGE));
+        item.insert(crate::table::GSI1.pk.into(), s(keys::unconsumed(&r.provider)));
+        item.insert(crate::table::GSI1.sk.into(), s(keys::by_time(r.created_at, &r.id)));
+        let mut by_ref = Self::key(keys::payment_ref(&r.provider, &r.provider_ref), keys::PAYMENT_REF);
+        by_ref.insert("recharge_id".into(), s(&r.id));
+        let mut items = vec![
+            Action::put(self, by_ref).when("attribute_not_exists(pk)").because("purchase_claimed"),
+            Action::put(self, item).when("attribute_not_exists(pk)").because("purchase_claimed"),
+        ];
+        items.extend(self.coins_and_debt_items(change)?);
+        self.transact(items).await
+    }
+
+    /// The store consumed the purchase: off the unconsumed list.
+    pub async fn mark_consumed(&self, recharge_id: &str, now: i64) -> Result<()> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::recharge(recharge_id), keys::RECHARGE)))
+            .update_expression("SET consumed_at = :now REMOVE gsi1pk, gsi1sk")
+            .expression_attribute_values(":now", n(now))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Up to `limit` credited purchases of `store` not consumed yet, oldest first.
+    pub async fn unconsumed_purchases(&self, store: &str, limit: usize) -> Result<Vec<Recharge>> {
+        let page =
+            self.query_page(Some(&crate::table::GSI1), keys::unconsumed(store), limit, None, None, false).await?;
+        Ok(page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Whether a store notification with this id was handled before.
+    pub async fn store_message_seen(&self, store: &str, id: &str) -> Result<bool> {
+        Ok(self.get(keys::store_message(store, id), keys::STORE_MESSAGE).await?.is_some())
+    }
+
+    /// Records a handled store notification's id (kept a week).
+    pub async fn remember_store_message(&self, store: &str, id: &str, now: i64) -> Result<()> {
+        let mut item = Self::key(keys::store_message(store, id), keys::STORE_MESSAGE);
+        item.insert(crate::table::TTL_ATTRIBUTE.into(), n(now / 1000 + 7 * 86_400));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        Ok(())
+    }
+
+    /// Where a store's backstop sync got to (ms), if it ran before.
+    pub async fn store_checkpoint(&self, store: &str) -> Result<Option<i64>> {
+        let item = self.get(keys::store_checkpoint(store), keys::STORE_MESSAGE).await?;
+        Ok(item.and_then(|i| i.get("last_ms")?.as_n().ok()?.parse().ok()))
+    }
+
+    pub async fn set_store_checkpoint(&self, store: &str, last_ms: i64) -> Result<()> {
+        let mut item = Self::key(keys::store_checkpoint(store), keys::STORE_MESSAGE);
+        item.insert("last_ms".into(), n(last_ms));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        Ok(())
     }
 }
