@@ -80,6 +80,8 @@ async fn a_store_product_id_belongs_to_one_package_at_a_time() {
     );
     let c = app.post("/admin/coin-packages", Some(&admin.access), body("coins_100")).await;
     assert_eq!(c.status, 201, "{c:?}");
+    let taken = app.call("PATCH", &path, Some(&admin.access), Some(json!({"google_product_id": "coins_100"}))).await;
+    assert_eq!((taken.status, taken.body["error"].as_str()), (409, Some("product_id_taken")), "{taken:?}");
     let listed = app.get("/coin-packages", &admin.access).await.body;
     let ids: Vec<_> = listed["items"].as_array().unwrap().iter().map(|p| p["google_product_id"].clone()).collect();
     assert!(ids.contains(&json!("coins_100")) && ids.contains(&json!("coins_100_v2")), "{ids:?}");

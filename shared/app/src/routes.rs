@@ -366,14 +366,15 @@ pub static ROUTES: &[Route] = &[
         "/admin/coin-packages",
         ADMIN,
         packages::create_coin_package_http,
-        Api::ok(201).body(schema_of::<packages::PackageInput>).returns(schema_of::<packages::PackageView>).links(links_by_id!("$response.body#/id": "update-coin-package", "delete-coin-package")).codes(&["product_id_taken"])),
+        Api::ok(201).body(schema_of::<packages::PackageInput>).returns(schema_of::<packages::PackageView>).links(links_by_id!("$response.body#/id": "update-coin-package", "delete-coin-package")).codes(&["product_id_taken"])
+    ),
     route!(
         "update-coin-package",
         "PATCH",
         "/admin/coin-packages/{id}",
         ADMIN,
         packages::update_coin_package_http,
-        Api::ok(200).body(schema_of::<packages::PackageInput>).returns(schema_of::<packages::PackageView>)
+        Api::ok(200).body(schema_of::<packages::PackageInput>).returns(schema_of::<packages::PackageView>).codes(&["product_id_taken"])
     ),
     route!(
         "delete-coin-package",
