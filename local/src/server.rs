@@ -64,20 +64,63 @@ fn console_dir() -> std::path::PathBuf {
 
 /// The API, and the web console's files at `/console/` (a single-page app:
 /// unknown paths there answer its `index.html`).
-pub fn router(state: Arc<AppState>, play: Option<crate::stores::GooglePlay>) -> axum::Router {
+/// The app-store stand-ins the dev server runs (none in the tests' servers).
+#[derive(Default)]
+pub struct StandIns {
+    pub play: Option<crate::stores::GooglePlay>,
+    pub apple: Option<crate::apple::AppStore>,
+}
+
+pub fn router(state: Arc<AppState>, stand_ins: StandIns) -> axum::Router {
     use tower_http::services::{ServeDir, ServeFile};
     let dir = console_dir();
     let console = ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")));
     let mut r = axum::Router::new()
         .route("/console", axum::routing::get(|| async { axum::response::Redirect::permanent("/console/") }))
         .nest_service("/console/", console);
-    if let Some(play) = play {
+    if let Some(play) = stand_ins.play {
         r = r.route(
             "/dev/stores/google/void",
             axum::routing::post(move |req: Request| void_play_purchase(play.clone(), req)),
         );
     }
+    if let Some(apple) = stand_ins.apple {
+        r = r.route(
+            "/dev/stores/apple/notify",
+            axum::routing::post(move |req: Request| notify_apple(apple.clone(), req)),
+        );
+    }
     r.fallback(route).with_state(state)
+}
+
+/// `POST /dev/stores/apple/notify {type, transaction_id}` (the dev server
+/// only): the stand-in sends the signed App Store Server Notification (REFUND,
+/// REFUND_REVERSED, CONSUMPTION_REQUEST, ONE_TIME_CHARGE) to this server's
+/// `POST /webhooks/apple`.
+async fn notify_apple(apple: crate::apple::AppStore, req: Request) -> Response {
+    let host = req.headers().get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000").to_string();
+    let body = axum::body::to_bytes(req.into_body(), 64 * 1024).await.unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let (Some(kind), Some(id)) = (v["type"].as_str(), v["transaction_id"].as_str()) else {
+        let err = app::ApiError::invalid("type and transaction_id: required");
+        return to_axum(app::http::response(err.status, Some(err.body())));
+    };
+    relay(apple.push(&format!("http://{host}"), kind, id, system_now_ms()).await)
+}
+
+/// The webhook's answer to a stand-in's push, passed back as is.
+fn relay(pushed: Result<(u16, String), String>) -> Response {
+    match pushed {
+        Ok((status, body)) => axum::response::Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap_or_default(),
+        Err(e) => {
+            let err = app::ApiError::unavailable(format!("the webhook did not answer: {e}"));
+            to_axum(app::http::response(err.status, Some(err.body())))
+        }
+    }
 }
 
 /// `POST /dev/stores/google/void {purchase_token}` (the dev server only):
@@ -95,17 +138,7 @@ async fn void_play_purchase(play: crate::stores::GooglePlay, req: Request) -> Re
     };
     let now = system_now_ms();
     let note = play.void(&token, now);
-    match play.push(&format!("http://{host}"), &note, now / 1000).await {
-        Ok((status, body)) => axum::response::Response::builder()
-            .status(status)
-            .header("content-type", "application/json")
-            .body(Body::from(body))
-            .unwrap_or_default(),
-        Err(e) => {
-            let err = app::ApiError::unavailable(format!("the webhook did not answer: {e}"));
-            to_axum(app::http::response(err.status, Some(err.body())))
-        }
-    }
+    relay(play.push(&format!("http://{host}"), &note, now / 1000).await)
 }
 
 fn system_now_ms() -> i64 {
@@ -116,10 +149,10 @@ fn system_now_ms() -> i64 {
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<AppState>,
-    play: Option<crate::stores::GooglePlay>,
+    stand_ins: StandIns,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state, play).into_make_service_with_connect_info::<SocketAddr>())
+    axum::serve(listener, router(state, stand_ins).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod agencies;
+mod apple;
 mod calls;
 mod consistency;
 mod crowd;

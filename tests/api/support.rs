@@ -56,6 +56,17 @@ impl TestApp {
         (app, play)
     }
 
+    /// Starts with the App Store served by a fresh local stand-in (`local::apple`).
+    pub async fn start_with_apple(configure: impl FnOnce(&mut Config)) -> (TestApp, local::apple::AppStore) {
+        let apple = local::apple::AppStore::start().await;
+        let app = Self::start_with(|c| {
+            c.apple = Some(apple.config());
+            configure(c);
+        })
+        .await;
+        (app, apple)
+    }
+
     /// Starts with the SDK talking to the stack through `proxy` (a `LossyProxy`).
     pub async fn start_behind(proxy: &LossyProxy) -> TestApp {
         Self::start_at(Some(&proxy.url), |_| {}).await
@@ -90,7 +101,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(local::server::serve(listener, Arc::new(state.clone()), None, async {
+        tokio::spawn(local::server::serve(listener, Arc::new(state.clone()), Default::default(), async {
             let _ = rx.await;
         }));
         TestApp { base, http: reqwest::Client::new(), state, _shutdown: tx }

@@ -16,6 +16,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     } else {
         None
     };
+    let apple = if config.payments_local && config.apple.is_none() {
+        let apple = local::apple::AppStore::start().await;
+        config.apple = Some(apple.config());
+        Some(apple)
+    } else {
+        None
+    };
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let state = Arc::new(app::AppState::new(&sdk, config, app::Clock::system()));
     if store::table::ensure(&state.db.client, &state.db.table).await? {
@@ -36,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         "\nAPI on http://{addr}\nAPI docs on http://{addr}/docs\nWeb console on http://{addr}/console/ (admin, agency and host logins)\n{}",
         local::demo::logins_text(&pw)
     );
-    local::server::serve(listener, state, play, async {
+    local::server::serve(listener, state, local::server::StandIns { play, apple }, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

@@ -47,6 +47,26 @@ pub struct Config {
     pub google_token_url: Option<String>,
     /// Google Play purchases, when configured.
     pub google_play: Option<GooglePlayConfig>,
+    /// App Store purchases, when configured.
+    pub apple: Option<AppleConfig>,
+}
+
+/// App Store: the app, the In-App Purchase key for the App Store Server API
+/// (Secrets Manager) and the roots its signed data must chain to.
+#[derive(Clone)]
+pub struct AppleConfig {
+    pub bundle_id: String,
+    /// Required in production.
+    pub app_apple_id: Option<i64>,
+    /// `Production` or `Sandbox`: transactions of the other are refused.
+    pub environment: String,
+    pub issuer_id: String,
+    pub key_id: String,
+    pub private_key_pem: String,
+    /// DER roots: Apple Root CA - G3 in AWS; the stand-in's own locally.
+    pub root_certificates: Vec<Vec<u8>>,
+    /// Override of the API's base URL (the local stand-in).
+    pub api_base: Option<String>,
 }
 
 /// Google Play Billing: the service account that reads purchases (Secrets
@@ -111,6 +131,7 @@ impl Config {
             fcm_base_url: None,
             google_token_url: None,
             google_play: None,
+            apple: None,
         }
     }
 
@@ -183,6 +204,26 @@ impl Config {
                 allow_test_purchases: var("GOOGLE_PLAY_TEST_PURCHASES").is_ok_and(|v| v == "allow"),
                 api_base: var("GOOGLE_PLAY_API_BASE").ok(),
                 jwks_url: var("GOOGLE_JWKS_URL").ok(),
+            });
+        }
+        if let Ok(key) = var("APPLE_PRIVATE_KEY")
+            && !key.trim().is_empty()
+        {
+            use base64::Engine;
+            let roots = var("APPLE_ROOT_CERTIFICATES")?
+                .split(',')
+                .map(|c| base64::engine::general_purpose::STANDARD.decode(c.trim()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("APPLE_ROOT_CERTIFICATES: base64 DER certificates, comma-separated: {e}"))?;
+            c.apple = Some(AppleConfig {
+                bundle_id: var("APPLE_BUNDLE_ID")?,
+                app_apple_id: var("APPLE_APP_APPLE_ID").ok().and_then(|v| v.parse().ok()),
+                environment: var("APPLE_ENVIRONMENT").unwrap_or_else(|_| "Production".into()),
+                issuer_id: var("APPLE_ISSUER_ID")?,
+                key_id: var("APPLE_KEY_ID")?,
+                private_key_pem: key,
+                root_certificates: roots,
+                api_base: var("APPLE_API_BASE").ok(),
             });
         }
         if let Ok(cur) = var("SETTLEMENT_CURRENCY") {

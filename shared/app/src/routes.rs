@@ -424,6 +424,26 @@ pub static ROUTES: &[Route] = &[
             .codes(&["purchase_pending", "purchase_cancelled", "test_purchase", "purchase_not_yours", "wrong_product", "purchase_claimed"])
     ),
     route!(
+        "create-apple-recharge",
+        "POST",
+        "/recharges/apple",
+        ANY,
+        stores::apple_recharge_http,
+        Api::ok(201)
+            .also(200)
+            .body(schema_of::<stores::AppleRechargeInput>)
+            .returns(schema_of::<recharges::RechargeView>)
+            .codes(&["purchase_cancelled", "purchase_not_yours", "wrong_product", "purchase_claimed", "purchase_unverified"])
+    ),
+    route!(
+        "apple-webhook",
+        "POST",
+        "/webhooks/apple",
+        Access::Public,
+        stores::apple_webhook_http,
+        Api::ok(200).returns(schema_of::<recharges::WebhookAnswer>).codes(&["invalid_signature"])
+    ),
+    route!(
         "google-webhook",
         "POST",
         "/webhooks/google",

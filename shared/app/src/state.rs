@@ -27,6 +27,8 @@ pub struct AppState {
     pub google: Option<integrations::google::Google>,
     /// Google Play, when configured: purchases and the push token check.
     pub play: Option<(integrations::play::Play, integrations::play::PushVerifier)>,
+    /// The App Store, when configured.
+    pub apple: Option<integrations::appstore::AppStore>,
 }
 
 /// What the last gift send from this instance saw of (sender, host, gift),
@@ -101,6 +103,20 @@ impl AppState {
             .ok()?;
             Some((client, integrations::play::PushVerifier::new(p.jwks_url.clone(), &p.push_audience, &p.push_email)))
         });
+        let apple = config.apple.as_ref().and_then(|a| {
+            integrations::appstore::AppStore::new(integrations::appstore::AppStoreSettings {
+                bundle_id: &a.bundle_id,
+                app_apple_id: a.app_apple_id,
+                environment: &a.environment,
+                issuer_id: &a.issuer_id,
+                key_id: &a.key_id,
+                private_key_pem: &a.private_key_pem,
+                root_certificates: a.root_certificates.clone(),
+                base: a.api_base.clone(),
+            })
+            .map_err(|e| tracing::error!(error = %e, "App Store settings unusable: App Store purchases are off"))
+            .ok()
+        });
         let media_config = (config.media_bucket.clone(), config.media_cdn_url.clone());
         let agora = Agora::new(config.agora_app_id.clone(), config.agora_app_certificate.clone());
         AppState {
@@ -115,6 +131,7 @@ impl AppState {
             media: Media::new(sdk, media_config.0, media_config.1),
             google,
             play,
+            apple,
         }
     }
 

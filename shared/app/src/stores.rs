@@ -4,6 +4,7 @@
 //! never reported and take back voided ones.
 
 use base64::Engine;
+use integrations::appstore::{AppStore, AppleError, Transaction};
 use integrations::play::{PlayError, PurchaseState};
 use serde::Deserialize;
 use serde_json::Value;
@@ -89,7 +90,7 @@ async fn credit_play_purchase(
     package: Option<&CoinPackage>,
 ) -> ApiResult<Reply> {
     let (client, _) = play(state)?;
-    if let Some(known) = already_recorded(state, token, buyer).await? {
+    if let Some(known) = already_recorded(state, "google", &reference(token), buyer).await? {
         return Ok(known);
     }
     let p = client.purchase(token, state.now() / 1000).await.map_err(unavailable)?;
@@ -124,10 +125,12 @@ async fn credit_play_purchase(
     if package.google_product_id.as_deref() != Some(product.as_str()) {
         return Err(ApiError::conflict("wrong_product", format!("the purchase is of {product}, not this package")));
     }
-    let reply = credit_once(state, &account_id, token, &product, &package).await;
+    let bought =
+        Bought { store: "google", reference: reference(token), product: product.clone(), token: Some(token.into()) };
+    let reply = credit_once(state, &account_id, &bought, &package).await;
     let reply = match reply {
         Err(e) if e.code == "purchase_claimed" => {
-            return already_recorded(state, token, buyer).await?.ok_or(e);
+            return already_recorded(state, "google", &reference(token), buyer).await?.ok_or(e);
         }
         other => other?,
     };
@@ -137,8 +140,13 @@ async fn credit_play_purchase(
 
 /// The answer for a purchase recorded before: the same recharge (200) for its
 /// buyer, 409 `purchase_claimed` for anyone else.
-async fn already_recorded(state: &AppState, token: &str, buyer: Option<&str>) -> ApiResult<Option<Reply>> {
-    let Some(r) = state.db.find_recharge_by_ref("google", &reference(token)).await? else { return Ok(None) };
+async fn already_recorded(
+    state: &AppState,
+    store: &str,
+    reference: &str,
+    buyer: Option<&str>,
+) -> ApiResult<Option<Reply>> {
+    let Some(r) = state.db.find_recharge_by_ref(store, reference).await? else { return Ok(None) };
     match buyer {
         Some(b) if b != r.account_id => {
             Err(ApiError::conflict("purchase_claimed", "this purchase was credited to another account"))
@@ -148,14 +156,17 @@ async fn already_recorded(state: &AppState, token: &str, buyer: Option<&str>) ->
     }
 }
 
+/// A verified store purchase: which store, its key among recharges, the
+/// product, and (Google) the token to consume it with.
+struct Bought {
+    store: &'static str,
+    reference: String,
+    product: String,
+    token: Option<String>,
+}
+
 /// One transaction: the recharge (credited), its reference, the coins (debt first).
-async fn credit_once(
-    state: &AppState,
-    account_id: &str,
-    token: &str,
-    product: &str,
-    package: &CoinPackage,
-) -> ApiResult<Reply> {
+async fn credit_once(state: &AppState, account_id: &str, b: &Bought, package: &CoinPackage) -> ApiResult<Reply> {
     with_retries(state, None, || async {
         let account = state
             .db
@@ -167,8 +178,8 @@ async fn credit_once(
             id: crate::wallet::entry_id(now),
             account_id: account.id.clone(),
             package_id: package.id.clone(),
-            provider: "google".into(),
-            provider_ref: reference(token),
+            provider: b.store.into(),
+            provider_ref: b.reference.clone(),
             coins: package.coins,
             bonus_coins: package.bonus_coins,
             amount_minor: package.price_minor,
@@ -178,8 +189,8 @@ async fn credit_once(
             credited_at: Some(now),
             refunded_minor: 0,
             clawed_coins: 0,
-            product_id: Some(product.into()),
-            purchase_token: Some(token.into()),
+            product_id: Some(b.product.clone()),
+            purchase_token: b.token.clone(),
         };
         let total = r.total_coins();
         let mut entry = new_entry(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
@@ -188,7 +199,7 @@ async fn credit_once(
         entries.extend(repay_debt(&account, account.coins + total, total, &r, now));
         let change =
             CoinsAndDebt { account_id: account.id.clone(), coins: account.coins, debt: account.coin_debt, entries };
-        match state.db.credit_store_purchase(&r, &change).await {
+        match state.db.credit_store_purchase(&r, &change, b.token.is_some()).await {
             Ok(()) => Ok(Reply::created(recharge_json(&r))),
             Err(store::Error::Condition("purchase_claimed")) => {
                 Err(ApiError::conflict("purchase_claimed", "this purchase was credited before"))
@@ -318,6 +329,167 @@ pub async fn google_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
     };
     state.db.remember_store_message("google", id, state.now()).await?;
     Ok(answer)
+}
+
+// ---- App Store ----
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppleRechargeInput {
+    pub package_id: String,
+    /// The StoreKit 2 transaction's id; the app sets `appAccountToken` to
+    /// `store_account_ref` of `GET /me` when it buys.
+    pub transaction_id: String,
+}
+
+fn apple(state: &AppState) -> ApiResult<&AppStore> {
+    state.apple.as_ref().ok_or_else(|| ApiError::unavailable("App Store purchases are not configured"))
+}
+
+fn apple_error(e: AppleError) -> ApiError {
+    match e {
+        AppleError::UnknownTransaction => {
+            ApiError::invalid("transaction_id: the App Store does not know this transaction")
+        }
+        AppleError::Unverified(why) => {
+            tracing::warn!(error = %why, "App Store signed data failed verification");
+            ApiError::conflict("purchase_unverified", "the App Store's signed transaction did not verify")
+        }
+        AppleError::Unavailable(why) => {
+            tracing::error!(error = %why, "the App Store did not answer");
+            ApiError::unavailable("the App Store is not answering; try again")
+        }
+    }
+}
+
+/// `POST /recharges/apple`: 201 with the credited recharge; the same
+/// transaction again answers it again (200), from another account 409.
+pub async fn apple_recharge_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let input: AppleRechargeInput = ctx.json()?;
+    validate::id("package_id", &input.package_id)?;
+    let id = input.transaction_id.trim();
+    if id.is_empty() || id.len() > 128 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+        return Err(ApiError::invalid("transaction_id: 1 to 128 letters, digits, '-', '_' or '.'"));
+    }
+    let store = apple(state)?;
+    let package = crate::packages::existing_package(state, &input.package_id).await?;
+    if package.apple_product_id.is_none() {
+        return Err(ApiError::invalid("package_id: this package is not sold in the App Store"));
+    }
+    if let Some(known) = already_recorded(state, "apple", id, Some(&caller.id)).await? {
+        return Ok(known);
+    }
+    let t = store.transaction(id, state.now() / 1000).await.map_err(apple_error)?;
+    credit_apple(state, &t, Some(&caller.id), Some(&package)).await
+}
+
+/// Credits a verified App Store transaction (consumable, not revoked, of the
+/// package's product, for the buyer its `appAccountToken` names).
+async fn credit_apple(
+    state: &AppState,
+    t: &Transaction,
+    buyer: Option<&str>,
+    package: Option<&CoinPackage>,
+) -> ApiResult<Reply> {
+    if let Some(known) = already_recorded(state, "apple", &t.transaction_id, buyer).await? {
+        return Ok(known);
+    }
+    if t.revoked {
+        return Err(ApiError::conflict("purchase_cancelled", "the App Store refunded this transaction"));
+    }
+    if !t.consumable {
+        return Err(ApiError::conflict("wrong_product", format!("{} is not a consumable", t.product_id)));
+    }
+    let owner = t.app_account_token.as_deref().and_then(account_of_ref);
+    let account_id = match (buyer, owner) {
+        (Some(b), Some(o)) if b == o => o,
+        (None, Some(o)) => o,
+        _ => return Err(ApiError::conflict("purchase_not_yours", "this purchase was made for another account")),
+    };
+    let package =
+        match package {
+            Some(p) => p.clone(),
+            None => state.db.package_by_store_product("apple", &t.product_id).await?.ok_or_else(|| {
+                ApiError::conflict("wrong_product", format!("no coin package sells {}", t.product_id))
+            })?,
+        };
+    if package.apple_product_id.as_deref() != Some(t.product_id.as_str()) {
+        return Err(ApiError::conflict(
+            "wrong_product",
+            format!("the purchase is of {}, not this package", t.product_id),
+        ));
+    }
+    let bought =
+        Bought { store: "apple", reference: t.transaction_id.clone(), product: t.product_id.clone(), token: None };
+    match credit_once(state, &account_id, &bought, &package).await {
+        Err(e) if e.code == "purchase_claimed" => {
+            already_recorded(state, "apple", &t.transaction_id, buyer).await?.ok_or(e)
+        }
+        other => other,
+    }
+}
+
+/// `POST /webhooks/apple`: App Store Server Notifications V2. `REFUND` takes
+/// the coins back, `REFUND_REVERSED` gives them again, `CONSUMPTION_REQUEST`
+/// answers with how much of the purchase was used, `ONE_TIME_CHARGE` credits
+/// a purchase the app never reported. Each notification is handled once.
+pub async fn apple_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let store = apple(state)?;
+    let body: Value =
+        serde_json::from_slice(&ctx.body).map_err(|_| ApiError::invalid("body: {signedPayload} expected"))?;
+    let signed = body["signedPayload"].as_str().ok_or_else(|| ApiError::invalid("signedPayload: required"))?;
+    let n = store.verify_notification(signed).map_err(|e| match e {
+        AppleError::Unverified(why) => ApiError::new(400, "invalid_signature", format!("signedPayload: {why}")),
+        other => apple_error(other),
+    })?;
+    if n.uuid.is_empty() || state.db.store_message_seen("apple", &n.uuid).await? {
+        return ignored("notification seen before");
+    }
+    let Some(t) = n.transaction else { return ignored("no transaction in the notification") };
+    let recharge = state.db.find_recharge_by_ref("apple", &t.transaction_id).await?;
+    let answer = match (n.kind.as_str(), recharge) {
+        ("REFUND", Some(r)) => {
+            let amount = r.amount_minor;
+            claw_back(state, &r.id, |_| amount, Some(("apple", &n.uuid))).await?
+        }
+        ("REFUND_REVERSED", Some(r)) => claw_back(state, &r.id, |_| 0, Some(("apple", &n.uuid))).await?,
+        ("CONSUMPTION_REQUEST", Some(r)) => {
+            send_consumption(state, store, &r, &t).await?;
+            Reply::ok(WebhookAnswer { status: "answered", recharge_id: Some(r.id), coins: None })
+        }
+        ("ONE_TIME_CHARGE", None) => match credit_apple(state, &t, None, None).await {
+            Ok(r) => r,
+            Err(e) if e.status < 500 => return ignored(&e.message),
+            Err(e) => return Err(e),
+        },
+        (_, None) => return ignored("a transaction never credited"),
+        _ => return ignored("notification type not handled"),
+    };
+    state.db.remember_store_message("apple", &n.uuid, state.now()).await?;
+    Ok(answer)
+}
+
+/// Tells Apple how much of a purchase whose refund was requested was used:
+/// the coins it bought against what the buyer still holds. The apps' terms
+/// ask buyers to consent to sharing this with Apple.
+async fn send_consumption(state: &AppState, store: &AppStore, r: &Recharge, t: &Transaction) -> ApiResult<()> {
+    let coins = state.db.get_account(&r.account_id).await?.map(|a| a.coins).unwrap_or(0);
+    let total = r.total_coins();
+    // 1 not consumed, 2 partially, 3 fully; then whether to grant the refund: 2 decline when used up.
+    let (status, preference) = if coins >= total {
+        (1, 1)
+    } else if coins > 0 {
+        (2, 0)
+    } else {
+        (3, 2)
+    };
+    let body = serde_json::json!({
+        "customerConsented": true, "consumptionStatus": status, "platform": 1, "sampleContentProvided": false,
+        "deliveryStatus": 0, "appAccountToken": account_ref(&r.account_id), "accountTenure": 0, "playTime": 0,
+        "lifetimeDollarsRefunded": 0, "lifetimeDollarsPurchased": 0, "userStatus": 1, "refundPreference": preference,
+    });
+    store.send_consumption(&t.transaction_id, &body, state.now() / 1000).await.map_err(apple_error)
 }
 
 fn ignored(why: &str) -> ApiResult<Reply> {

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app_store_server_library::models::app_store_environment::Environment;
-use app_store_server_library::models::notification_type_v2::NotificationTypeV2;
 use app_store_server_library::models::product_type::ProductType;
 use app_store_server_library::signed_data_verifier::SignedDataVerifier;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -118,7 +117,9 @@ impl AppStore {
 
     /// Get Transaction Info, verified.
     pub async fn transaction(&self, transaction_id: &str, now_secs: i64) -> Result<Transaction, AppleError> {
-        if transaction_id.is_empty() || !transaction_id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+        if transaction_id.is_empty()
+            || !transaction_id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        {
             return Err(AppleError::UnknownTransaction);
         }
         let res = self
@@ -134,14 +135,19 @@ impl AppStore {
             s => return Err(AppleError::Unavailable(format!("App Store Server API answered {s}"))),
         }
         let v: Value = res.json().await.map_err(|e| AppleError::Unavailable(e.to_string()))?;
-        let jws = v["signedTransactionInfo"].as_str().ok_or_else(|| AppleError::Unavailable("no signedTransactionInfo".into()))?;
+        let jws = v["signedTransactionInfo"]
+            .as_str()
+            .ok_or_else(|| AppleError::Unavailable("no signedTransactionInfo".into()))?;
         self.verify_transaction(jws)
     }
 
     /// A signed transaction (JWS), checked: chain to a configured root with
     /// Apple's OIDs, signature, bundle id and environment.
     pub fn verify_transaction(&self, jws: &str) -> Result<Transaction, AppleError> {
-        let t = self.verifier.verify_and_decode_signed_transaction(jws).map_err(|e| AppleError::Unverified(e.to_string()))?;
+        let t = self
+            .verifier
+            .verify_and_decode_signed_transaction(jws)
+            .map_err(|e| AppleError::Unverified(e.to_string()))?;
         Ok(Transaction {
             transaction_id: t.transaction_id.clone().unwrap_or_default(),
             original_transaction_id: t.original_transaction_id.or(t.transaction_id).unwrap_or_default(),
@@ -154,7 +160,10 @@ impl AppStore {
 
     /// A notification's `signedPayload`, checked as transactions are, with its transaction.
     pub fn verify_notification(&self, signed_payload: &str) -> Result<Notification, AppleError> {
-        let n = self.verifier.verify_and_decode_notification(signed_payload).map_err(|e| AppleError::Unverified(e.to_string()))?;
+        let n = self
+            .verifier
+            .verify_and_decode_notification(signed_payload)
+            .map_err(|e| AppleError::Unverified(e.to_string()))?;
         let transaction = match n.data.as_ref().and_then(|d| d.signed_transaction_info.as_deref()) {
             Some(jws) => Some(self.verify_transaction(jws)?),
             None => None,
@@ -183,9 +192,4 @@ impl AppStore {
             s => Err(AppleError::Unavailable(format!("Send Consumption Information answered {s}"))),
         }
     }
-}
-
-/// Whether a notification type is one this server acts on (for tests of the names).
-pub fn is_refund(kind: &str) -> bool {
-    serde_json::from_value::<NotificationTypeV2>(json!(kind)).is_ok_and(|t| t == NotificationTypeV2::Refund)
 }

@@ -3,6 +3,7 @@
 //! custom tokens and FCM pushes.
 
 pub mod agora;
+pub mod appstore;
 pub mod google;
 pub mod media;
 mod messaging;

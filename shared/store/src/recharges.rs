@@ -207,12 +207,14 @@ impl Db {
     /// Records a verified store purchase as a credited recharge and credits
     /// it (debt first), in one transaction keyed on the store's reference:
     /// `purchase_claimed` when that purchase was recorded before (by anyone).
-    /// It waits on the store's unconsumed list until `consumed`.
-    pub async fn credit_store_purchase(&self, r: &Recharge, change: &CoinsAndDebt) -> Result<()> {
+    /// With `to_consume` it waits on the store's unconsumed list until `consumed`.
+    pub async fn credit_store_purchase(&self, r: &Recharge, change: &CoinsAndDebt, to_consume: bool) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(r)?;
         item.extend(Self::key(keys::recharge(&r.id), keys::RECHARGE));
-        item.insert(crate::table::GSI1.pk.into(), s(keys::unconsumed(&r.provider)));
-        item.insert(crate::table::GSI1.sk.into(), s(keys::by_time(r.created_at, &r.id)));
+        if to_consume {
+            item.insert(crate::table::GSI1.pk.into(), s(keys::unconsumed(&r.provider)));
+            item.insert(crate::table::GSI1.sk.into(), s(keys::by_time(r.created_at, &r.id)));
+        }
         let mut by_ref = Self::key(keys::payment_ref(&r.provider, &r.provider_ref), keys::PAYMENT_REF);
         by_ref.insert("recharge_id".into(), s(&r.id));
         let mut items = vec![
