@@ -51,6 +51,8 @@ struct Shared {
     /// The next this many consumes fail (503), as Google sometimes does.
     failing_consumes: usize,
     voided: Vec<(String, i64)>,
+    /// Purchases cancelled after they were paid (an order cancelled by Google).
+    cancelled: HashSet<String>,
 }
 
 /// The Google Play stand-in, serving on its own port until dropped with the process.
@@ -79,6 +81,7 @@ impl GooglePlay {
             consumed: HashSet::new(),
             failing_consumes: 0,
             voided: Vec::new(),
+            cancelled: HashSet::new(),
         }));
         let app = "/androidpublisher/v3/applications/{package}/purchases";
         let router = axum::Router::new()
@@ -149,6 +152,14 @@ impl GooglePlay {
         json!({"version": "1.0", "packageName": PACKAGE_NAME, "eventTimeMillis": now_ms.to_string(),
             "voidedPurchaseNotification": {"purchaseToken": purchase_token, "orderId": order_id(purchase_token),
                 "productType": 2, "refundType": 1}})
+    }
+
+    /// Cancels a paid purchase and answers its `ONE_TIME_PRODUCT_CANCELED` notification.
+    pub fn cancel(&self, purchase_token: &str, now_ms: i64) -> Value {
+        self.shared.lock().expect("lock").cancelled.insert(purchase_token.to_string());
+        let sku = parse(purchase_token).map(|p| p.1).unwrap_or_default();
+        json!({"version": "1.0", "packageName": PACKAGE_NAME, "eventTimeMillis": now_ms.to_string(),
+            "oneTimeProductNotification": {"version": "1.0", "notificationType": 2, "purchaseToken": purchase_token, "sku": sku}})
     }
 
     /// The notification of a purchase completing (`ONE_TIME_PRODUCT_PURCHASED`).
@@ -248,7 +259,11 @@ async fn purchase(State(s): State<S>, Path((package, token)): Path<(String, Stri
         )
             .into_response();
     };
-    let consumed = s.lock().expect("lock").consumed.contains(&token);
+    let (consumed, cancelled) = {
+        let g = s.lock().expect("lock");
+        (g.consumed.contains(&token), g.cancelled.contains(&token))
+    };
+    let state = if cancelled { "CANCELLED" } else { state };
     let mut p = json!({
         "kind": "androidpublisher#productPurchaseV2",
         "productLineItem": [{"productId": product, "productOfferDetails": {

@@ -141,6 +141,25 @@ async fn play_notifications_are_authenticated_credit_unreported_purchases_and_ta
     assert_eq!(webhook(&app, &play, &voided, "m4", PUSH_AUDIENCE).await.body["status"], "ignored");
     assert_eq!(app.wallet(&u).await, (0, 0));
     assert_eq!(app::stores::sync_voided(&app.state).await.unwrap(), 0, "the backstop finds it applied");
+
+    // A pending purchase cancelled: nothing was credited, nothing to take.
+    let pending = format!("local-pending:coins_500:{}.2", account_ref(&app, &u).await);
+    let c = webhook(&app, &play, &play.cancel(&pending, now), "m5", PUSH_AUDIENCE).await;
+    assert_eq!(c.body["status"], "ignored", "{c:?}");
+}
+
+#[tokio::test]
+async fn a_paid_purchase_cancelled_afterwards_gives_its_coins_back() {
+    let (app, play) = TestApp::start_with_play(|_| {}).await;
+    let admin = app.admin().await;
+    let u = app.user("Cancelled").await;
+    let pkg = play_package(&app, &admin).await;
+    let token = format!("local:coins_500:{}.1", account_ref(&app, &u).await);
+    assert_eq!(buy(&app, &u, &pkg, &token).await.status, 201);
+    let note = play.cancel(&token, app.state.now());
+    let r = webhook(&app, &play, &note, "c1", PUSH_AUDIENCE).await;
+    assert_eq!((r.body["status"].as_str(), r.body["coins"].as_i64()), (Some("clawed_back"), Some(550)), "{r:?}");
+    assert_eq!(app.wallet(&u).await, (0, 0));
 }
 
 #[tokio::test]

@@ -393,11 +393,20 @@ const GIFTS: CatalogDef = {
 const PACKAGES: CatalogDef = {
   list: "/coin-packages",
   admin: "/admin/coin-packages",
-  fields: [number("coins", "Coins"), number("bonus_coins", "Bonus coins"), number("price_minor", "Price in minor units (paise, cents)"), text("currency", "Currency (ISO code)")],
+  fields: [
+    number("coins", "Coins"),
+    number("bonus_coins", "Bonus coins"),
+    number("price_minor", "Price in minor units (paise, cents)"),
+    text("currency", "Currency (ISO code)"),
+    text("google_product_id", "Google Play product id", true),
+    text("apple_product_id", "App Store product id", true),
+  ],
   columns: [
     { label: "Coins", render: (p) => coins(p.coins) },
     { label: "Bonus", render: (p) => coins(p.bonus_coins) },
     { label: "Price", render: (p) => major(p.price_minor, p.currency) },
+    { label: "Google Play", render: (p) => p.google_product_id ?? "" },
+    { label: "App Store", render: (p) => p.apple_product_id ?? "" },
   ],
   label: (p) => `${p.coins} coins package`,
 };

@@ -322,7 +322,20 @@ pub async fn google_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
                 Err(e) if e.status < 500 => return ignored(&e.message),
                 Err(e) => return Err(e),
             },
-            _ => return ignored("cancelled before payment: nothing was credited"),
+            // Cancelled: re-read; a purchase credited and now cancelled gives its coins back.
+            Some(2) => {
+                let credited = state.db.find_recharge_by_ref("google", &reference(token)).await?.is_some();
+                let (client, _) = play(state)?;
+                let p = client.purchase(token, state.now() / 1000).await.map_err(unavailable)?;
+                match (credited, p.state) {
+                    (true, PurchaseState::Cancelled) => match take_back(state, token, p.order_id.as_deref()).await? {
+                        Some(a) => a,
+                        None => return ignored("cancelled purchase never credited"),
+                    },
+                    _ => return ignored("cancelled before payment: nothing was credited"),
+                }
+            }
+            _ => return ignored("notification type not handled"),
         }
     } else {
         return ignored("notification type not handled");
