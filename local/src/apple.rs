@@ -118,8 +118,7 @@ type S = Arc<Mutex<Shared>>;
 
 impl AppStore {
     pub async fn start() -> AppStore {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (listener, base) = crate::stores::listen().await;
         let api_key = key();
         let good = chain(true, false);
         let root_der = good.root_der.clone();

@@ -66,10 +66,16 @@ pub struct GooglePlay {
 
 type S = Arc<Mutex<Shared>>;
 
+/// A stand-in's listener on a free loopback port, and its base URL.
+pub(crate) async fn listen() -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    (listener, base)
+}
+
 impl GooglePlay {
     pub async fn start() -> GooglePlay {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (listener, base) = listen().await;
         let (sa_pem, sa_n, sa_e) = rsa_key();
         let (oidc_pem, n, e) = rsa_key();
         let shared = Arc::new(Mutex::new(Shared {
