@@ -205,14 +205,7 @@ impl AppStore {
     /// Sends a notification to the API's `POST /webhooks/apple` at `api`.
     pub async fn push(&self, api: &str, kind: &str, id: &str, now_ms: i64) -> Result<(u16, String), String> {
         let body = self.notification(kind, id, now_ms).ok_or_else(|| format!("no such transaction: {id}"))?;
-        let res = reqwest::Client::new()
-            .post(format!("{api}/webhooks/apple"))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok((res.status().as_u16(), res.text().await.unwrap_or_default()))
+        crate::stores::deliver(&format!("{api}/webhooks/apple"), body, None).await
     }
 }
 

@@ -178,16 +178,19 @@ impl GooglePlay {
     /// Sends a signed notification to the API's `POST /webhooks/google` at `api`.
     pub async fn push(&self, api: &str, notification: &Value, now_secs: i64) -> Result<(u16, String), String> {
         let body = Self::push_body(notification, &ulid::Ulid::new().to_string());
-        let res = reqwest::Client::new()
-            .post(format!("{api}/webhooks/google"))
-            .bearer_auth(self.push_token(PUSH_AUDIENCE, PUSH_EMAIL, now_secs))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok((res.status().as_u16(), res.text().await.unwrap_or_default()))
+        let bearer = self.push_token(PUSH_AUDIENCE, PUSH_EMAIL, now_secs);
+        deliver(&format!("{api}/webhooks/google"), body, Some(&bearer)).await
     }
+}
+
+/// POSTs a stand-in's notification to a webhook: its status and body.
+pub(crate) async fn deliver(url: &str, body: String, bearer: Option<&str>) -> Result<(u16, String), String> {
+    let mut req = reqwest::Client::new().post(url).header("content-type", "application/json").body(body);
+    if let Some(b) = bearer {
+        req = req.bearer_auth(b);
+    }
+    let res = req.send().await.map_err(|e| e.to_string())?;
+    Ok((res.status().as_u16(), res.text().await.unwrap_or_default()))
 }
 
 fn order_id(token: &str) -> String {
