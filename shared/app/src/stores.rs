@@ -134,7 +134,9 @@ async fn credit_play_purchase(
         }
         other => other?,
     };
-    consume(state, token, &product).await;
+    if let Some(id) = reply.body.as_ref().and_then(|b| b["id"].as_str()) {
+        consume(state, id, token, &product).await;
+    }
     Ok(reply)
 }
 
@@ -212,16 +214,15 @@ async fn credit_once(state: &AppState, account_id: &str, b: &Bought, package: &C
 
 /// Consumes the purchase so the product can be bought again; a failure
 /// leaves it on the unconsumed list for `consume-purchases`.
-async fn consume(state: &AppState, token: &str, product: &str) {
+async fn consume(state: &AppState, recharge_id: &str, token: &str, product: &str) {
     let Some((client, _)) = state.play.as_ref() else { return };
-    let Ok(Some(r)) = state.db.find_recharge_by_ref("google", &reference(token)).await else { return };
     match client.consume(product, token, state.now() / 1000).await {
         Ok(()) => {
-            if let Err(e) = state.db.mark_consumed(&r.id, state.now()).await {
-                tracing::warn!(error = %e, recharge_id = %r.id, "consumed, but not marked: the schedule retries");
+            if let Err(e) = state.db.mark_consumed(recharge_id, state.now()).await {
+                tracing::warn!(error = %e, recharge_id, "consumed, but not marked: the schedule retries");
             }
         }
-        Err(e) => tracing::warn!(error = ?e, recharge_id = %r.id, "consume failed: the schedule retries"),
+        Err(e) => tracing::warn!(error = ?e, recharge_id, "consume failed: the schedule retries"),
     }
 }
 
@@ -231,7 +232,7 @@ pub async fn consume_pending(state: &AppState) -> ApiResult<usize> {
     let mut done = 0;
     for r in state.db.unconsumed_purchases("google", 100).await? {
         let (Some(token), Some(product)) = (&r.purchase_token, &r.product_id) else { continue };
-        consume(state, token, product).await;
+        consume(state, &r.id, token, product).await;
         done += 1;
     }
     Ok(done)
