@@ -43,6 +43,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         "\nAPI on http://{addr}\nAPI docs on http://{addr}/docs\nWeb console on http://{addr}/console/ (admin, agency and host logins)\n{}",
         local::demo::logins_text(&pw)
     );
+    if play.is_some() || apple.is_some() {
+        // What the local store stand-ins sell (see README, "Money").
+        println!(
+            "Store stand-ins: POST /recharges/google with purchase_token local:coins_500:<store_account_ref>.1, \
+             POST /recharges/apple with transaction_id local-coins_500-<store_account_ref>-1 \
+             (store_account_ref: GET /me); refunds: POST /dev/stores/google/void, POST /dev/stores/apple/notify\n"
+        );
+    }
     local::server::serve(listener, state, local::server::StandIns { play, apple }, async {
         let _ = tokio::signal::ctrl_c().await;
     })
