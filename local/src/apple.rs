@@ -9,7 +9,7 @@
 //! `local-<product_id>-<store_account_ref>-<n>` (with that `appAccountToken`);
 //! a product id starting `sub_` is a subscription, not a consumable.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, State};
@@ -101,7 +101,6 @@ struct Shared {
     fault: Fault,
     revoked: HashMap<String, i64>,
     consumption: Vec<(String, Value)>,
-    seen: HashSet<String>,
 }
 
 #[derive(Clone)]
@@ -131,7 +130,6 @@ impl AppStore {
             fault: Fault::None,
             revoked: HashMap::new(),
             consumption: Vec::new(),
-            seen: HashSet::new(),
         }));
         let router = axum::Router::new()
             .route("/inApps/v1/transactions/{id}", axum::routing::get(get_transaction))
@@ -166,12 +164,7 @@ impl AppStore {
 
     /// The signed transaction `id` as Apple would answer it now.
     pub fn signed_transaction(&self, id: &str, now_ms: i64) -> Option<String> {
-        let g = self.shared.lock().expect("lock");
-        let mut payload = transaction_payload(id, now_ms, g.revoked.get(id).copied())?;
-        if g.fault == Fault::WrongBundle {
-            payload["bundleId"] = json!("com.someone.else");
-        }
-        Some(sign(&g, &payload))
+        signed_transaction(&self.shared.lock().expect("lock"), id, now_ms)
     }
 
     /// An App Store Server Notification V2 (`{"signedPayload"}`) of `kind`
@@ -210,13 +203,9 @@ impl AppStore {
 }
 
 fn uuid_v4() -> String {
-    let n: u128 = rand_u128();
+    let n = u128::from(ulid::Ulid::new());
     let h = format!("{n:032x}");
     format!("{}-{}-4{}-a{}-{}", &h[..8], &h[8..12], &h[13..16], &h[17..20], &h[20..])
-}
-
-fn rand_u128() -> u128 {
-    u128::from(ulid::Ulid::new())
 }
 
 fn sign(g: &Shared, payload: &Value) -> String {
@@ -242,6 +231,15 @@ fn parse(id: &str) -> Option<(String, Option<String>)> {
         }
     }
     (!head.is_empty()).then(|| (head.to_string(), None))
+}
+
+/// The transaction `id` signed as the current fault has it (`None`: unknown id).
+fn signed_transaction(g: &Shared, id: &str, now_ms: i64) -> Option<String> {
+    let mut payload = transaction_payload(id, now_ms, g.revoked.get(id).copied())?;
+    if g.fault == Fault::WrongBundle {
+        payload["bundleId"] = json!("com.someone.else");
+    }
+    Some(sign(g, &payload))
 }
 
 fn transaction_payload(id: &str, now_ms: i64, revoked: Option<i64>) -> Option<Value> {
@@ -284,15 +282,7 @@ async fn get_transaction(State(s): State<S>, Path(id): Path<String>, headers: He
     }
     let now =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
-    let signed = {
-        let g = s.lock().expect("lock");
-        transaction_payload(&id, now, g.revoked.get(&id).copied()).map(|mut p| {
-            if g.fault == Fault::WrongBundle {
-                p["bundleId"] = json!("com.someone.else");
-            }
-            sign(&g, &p)
-        })
-    };
+    let signed = signed_transaction(&s.lock().expect("lock"), &id, now);
     match signed {
         Some(jws) => axum::Json(json!({"signedTransactionInfo": jws})).into_response(),
         None => (
@@ -309,7 +299,6 @@ async fn put_consumption(State(s): State<S>, Path(id): Path<String>, headers: He
     }
     let Ok(v) = serde_json::from_str::<Value>(&body) else { return StatusCode::BAD_REQUEST.into_response() };
     let mut g = s.lock().expect("lock");
-    g.seen.insert(id.clone());
     g.consumption.push((id, v));
     StatusCode::ACCEPTED.into_response()
 }

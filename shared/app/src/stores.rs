@@ -398,17 +398,15 @@ pub async fn apple_recharge_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
     credit_apple(state, &t, Some(&caller.id), Some(&package)).await
 }
 
-/// Credits a verified App Store transaction (consumable, not revoked, of the
-/// package's product, for the buyer its `appAccountToken` names).
+/// Credits a verified App Store transaction not credited before (consumable,
+/// not revoked, of the package's product, for the buyer its `appAccountToken` names).
 async fn credit_apple(
     state: &AppState,
     t: &Transaction,
     buyer: Option<&str>,
     package: Option<&CoinPackage>,
 ) -> ApiResult<Reply> {
-    if let Some(known) = already_recorded(state, "apple", &t.transaction_id, buyer).await? {
-        return Ok(known);
-    }
+    // Callers looked for an earlier credit already (before asking Apple).
     if t.revoked {
         return Err(ApiError::conflict("purchase_cancelled", "the App Store refunded this transaction"));
     }
