@@ -3,7 +3,7 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-async fn gift(app: &TestApp, admin: &User, name: &str, price: i64) -> String {
+pub async fn gift(app: &TestApp, admin: &User, name: &str, price: i64) -> String {
     let r = app
         .post("/admin/gifts", Some(&admin.access), json!({"name": name, "price_coins": price, "image_key": "g.png"}))
         .await;

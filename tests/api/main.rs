@@ -5,6 +5,7 @@
 mod accounts;
 mod agencies;
 mod apple;
+mod blocks;
 mod calls;
 mod consistency;
 mod crowd;

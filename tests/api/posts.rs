@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// Asks for an upload, PUTs `bytes` with the headers it names; answers the key.
-async fn upload(app: &TestApp, who: &User, kind: &str, content_type: &str, bytes: Vec<u8>) -> String {
+pub async fn upload(app: &TestApp, who: &User, kind: &str, content_type: &str, bytes: Vec<u8>) -> String {
     let r = app
         .post("/uploads", Some(&who.access), json!({"kind": kind, "content_type": content_type, "size": bytes.len()}))
         .await;
@@ -20,11 +20,11 @@ async fn upload(app: &TestApp, who: &User, kind: &str, content_type: &str, bytes
     r.body["key"].as_str().unwrap().to_string()
 }
 
-async fn video(app: &TestApp, who: &User) -> String {
+pub async fn video(app: &TestApp, who: &User) -> String {
     upload(app, who, "video", "video/mp4", b"\x00\x00\x00\x18ftypmp42 a tiny test clip".to_vec()).await
 }
 
-async fn post(app: &TestApp, who: &User, caption: &str) -> Value {
+pub async fn post(app: &TestApp, who: &User, caption: &str) -> Value {
     let key = video(app, who).await;
     let r = app.post("/posts", Some(&who.access), json!({"media_key": key, "caption": caption})).await;
     assert_eq!(r.status, 201, "{r:?}");
@@ -32,7 +32,7 @@ async fn post(app: &TestApp, who: &User, caption: &str) -> Value {
     r.body
 }
 
-fn ids(body: &Value) -> Vec<String> {
+pub fn ids(body: &Value) -> Vec<String> {
     body["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_string()).collect()
 }
 

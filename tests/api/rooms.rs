@@ -5,13 +5,13 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-async fn go_live(app: &TestApp, host: &User) -> Value {
+pub async fn go_live(app: &TestApp, host: &User) -> Value {
     let r = app.post("/rooms", Some(&host.access), json!({"title": "Hello"})).await;
     assert_eq!(r.status, 201, "{r:?}");
     r.body
 }
 
-async fn join(app: &TestApp, viewer: &User, room: &str) -> Resp {
+pub async fn join(app: &TestApp, viewer: &User, room: &str) -> Resp {
     app.post(&format!("/rooms/{room}/join"), Some(&viewer.access), json!({})).await
 }
 

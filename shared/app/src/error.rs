@@ -71,6 +71,7 @@ impl From<store::Error> for ApiError {
                 ApiError::conflict(c, "the balance changed meanwhile; try again")
             }
             store::Error::Condition("account_banned") => ApiError::forbidden("this account is banned"),
+            store::Error::Condition("blocked") => ApiError::new(403, "blocked", "this account blocked you"),
             store::Error::Condition("not_following") => ApiError::not_found("you do not follow this user"),
             store::Error::Busy => ApiError::unavailable("too many changes at once; try again"),
             other => ApiError::internal(other),

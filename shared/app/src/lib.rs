@@ -7,6 +7,7 @@ pub mod admin;
 pub mod agencies;
 pub mod audios;
 pub mod auth;
+pub mod blocks;
 pub mod calls;
 pub mod clock;
 pub mod config;

@@ -210,7 +210,10 @@ pub async fn get_feed_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
         let ids = state.db.feed_page(&caller.id, limit, start).await?;
         (scope, Page { items: state.db.get_live_posts(&ids.items).await?, next: ids.next })
     };
-    Ok(list_reply(state, &scope, posts_json(state, &page.items).await?, page.next))
+    // Accounts the caller blocked stay out (of everyone's feed, and of one still being cleaned up).
+    let blocked = state.db.blocked_ids(&caller.id, crate::blocks::FEED_FILTER_MAX).await?;
+    let items: Vec<Post> = page.items.into_iter().filter(|p| !blocked.contains(&p.author_id)).collect();
+    Ok(list_reply(state, &scope, posts_json(state, &items).await?, page.next))
 }
 
 /// The post id of the path; a missing or deleted post is found out by the
@@ -249,10 +252,16 @@ pub async fn create_comment_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
     let caller = ctx.caller()?;
     let input: CommentInput = ctx.json()?;
     let text = validate::text("text", &input.text, 1, MAX_COMMENT)?;
-    let post_id = post_id(ctx)?;
+    let post = live_post(state, ctx).await?;
     let now = state.now();
-    let c = Comment { id: crate::wallet::entry_id(now), post_id, author_id: caller.id.clone(), text, created_at: now };
-    state.db.add_comment(&c).await.map_err(gone)?;
+    let c = Comment {
+        id: crate::wallet::entry_id(now),
+        post_id: post.id,
+        author_id: caller.id.clone(),
+        text,
+        created_at: now,
+    };
+    state.db.add_comment(&c, &post.author_id).await.map_err(gone)?;
     Ok(Reply::created(comment_json(&c)))
 }
 

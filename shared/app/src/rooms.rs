@@ -211,12 +211,15 @@ async fn accounts_by_id(state: &AppState, ids: Vec<String>) -> ApiResult<HashMap
 }
 
 pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
     let (limit, start) = ctx.page(state, "rooms")?;
     let page = state.db.list_live_rooms(limit, start).await?;
+    let blocked = state.db.blocked_ids(&caller.id, crate::blocks::FEED_FILTER_MAX).await?;
     let hosts = accounts_by_id(state, page.items.iter().map(|r| r.host_id.clone()).collect()).await?;
     let items = page
         .items
         .iter()
+        .filter(|r| !blocked.contains(&r.host_id))
         .map(|r| RoomView { host: hosts.get(&r.host_id).map(person), ..room_json(r) })
         .collect::<Vec<_>>();
     Ok(list_reply(state, "rooms", items, page.next))
@@ -239,7 +242,7 @@ pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> ApiR
     if !room.live {
         return Err(ended());
     }
-    match state.db.join_room(room_id, viewer_id, state.now()).await {
+    match state.db.join_room(&room, viewer_id, state.now()).await {
         Ok(_) => {}
         Err(store::Error::Condition("room_ended")) => return Err(ended()),
         Err(e) => return Err(e.into()),

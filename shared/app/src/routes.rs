@@ -13,7 +13,7 @@ use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{
-    AppState, accounts, admin, agencies, audios, calls, gifts, media, notify, openapi, packages, posts, push,
+    AppState, accounts, admin, agencies, audios, blocks, calls, gifts, media, notify, openapi, packages, posts, push,
     recharges, rooms, social, stats, stores, views, wallet,
 };
 
@@ -284,9 +284,26 @@ pub static ROUTES: &[Route] = &[
         "/users/{id}/follow",
         ANY,
         social::follow_http,
-        Api::ok(201).returns(schema_of::<social::Followed>).links(links_by_id!("$response.body#/followee_id": "unfollow-user", "list-followers")).codes(&["already_following"])
+        Api::ok(201).returns(schema_of::<social::Followed>).links(links_by_id!("$response.body#/followee_id": "unfollow-user", "list-followers")).codes(&["already_following", "blocked"])
     ),
     route!("unfollow-user", "DELETE", "/users/{id}/follow", ANY, social::unfollow_http, Api::ok(204)),
+    route!(
+        "block-user",
+        "POST",
+        "/users/{id}/block",
+        ANY,
+        blocks::block_user_http,
+        Api::ok(201).also(200).returns(schema_of::<blocks::Blocked>).links(links_by_id!("$response.body#/blocked_id": "unblock-user"))
+    ),
+    route!("unblock-user", "DELETE", "/users/{id}/block", ANY, blocks::unblock_user_http, Api::ok(204)),
+    route!(
+        "list-blocks",
+        "GET",
+        "/me/blocks",
+        ANY,
+        blocks::list_blocks_http,
+        Api::ok(200).list_of(schema_of::<blocks::BlockedAccount>)
+    ),
     route!(
         "list-followers",
         "GET",
@@ -350,7 +367,7 @@ pub static ROUTES: &[Route] = &[
         "/users/{id}/gifts",
         ANY,
         gifts::send_gift_http,
-        Api::ok(201).idempotent().body(schema_of::<gifts::SendGiftInput>).returns(schema_of::<gifts::GiftSent>).codes(&["insufficient_coins", "coin_debt", "idempotency_key_reused", "room_ended", "gift_retired", "balance_changed"])
+        Api::ok(201).idempotent().body(schema_of::<gifts::SendGiftInput>).returns(schema_of::<gifts::GiftSent>).codes(&["insufficient_coins", "coin_debt", "idempotency_key_reused", "room_ended", "gift_retired", "balance_changed", "blocked"])
     ),
     route!(
         "list-coin-packages",
@@ -501,7 +518,7 @@ pub static ROUTES: &[Route] = &[
         "/rooms/{id}/join",
         ANY,
         rooms::join_room_http,
-        Api::ok(200).returns(schema_of::<rooms::RoomJoined>).codes(&["room_ended"])
+        Api::ok(200).returns(schema_of::<rooms::RoomJoined>).codes(&["room_ended", "blocked"])
     ),
     route!("leave-room", "POST", "/rooms/{id}/leave", ANY, rooms::leave_room_http, Api::ok(204)),
     route!(
@@ -518,7 +535,7 @@ pub static ROUTES: &[Route] = &[
         "/calls",
         ANY,
         calls::start_call_http,
-        Api::ok(201).idempotent().body(schema_of::<calls::StartCallInput>).returns(schema_of::<calls::CallView>).links(links_by_id!("$response.body#/id": "get-call", "cancel-call")).codes(&["insufficient_coins", "coin_debt", "idempotency_key_reused", "host_offline", "host_busy", "caller_busy"])
+        Api::ok(201).idempotent().body(schema_of::<calls::StartCallInput>).returns(schema_of::<calls::CallView>).links(links_by_id!("$response.body#/id": "get-call", "cancel-call")).codes(&["insufficient_coins", "coin_debt", "idempotency_key_reused", "host_offline", "host_busy", "caller_busy", "blocked"])
     ),
     route!(
         "cancel-call",
@@ -625,7 +642,7 @@ pub static ROUTES: &[Route] = &[
         "/posts/{id}/comments",
         ANY,
         posts::create_comment_http,
-        Api::ok(201).body(schema_of::<posts::CommentInput>).returns(schema_of::<posts::CommentView>).links(&[Link { operation: "delete-comment", parameters: &[("id", "$response.body#/post_id"), ("comment_id", "$response.body#/id")] }])
+        Api::ok(201).body(schema_of::<posts::CommentInput>).returns(schema_of::<posts::CommentView>).links(&[Link { operation: "delete-comment", parameters: &[("id", "$response.body#/post_id"), ("comment_id", "$response.body#/id")] }]).codes(&["blocked"])
     ),
     route!(
         "list-comments",

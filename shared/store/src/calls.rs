@@ -134,7 +134,8 @@ impl Db {
     /// read (`balance_changed`: re-read), neither party busy (`caller_busy`,
     /// `host_busy`), the host still an online host at this price and the caller
     /// able to pay a minute (`balance_changed`: re-read and decide), the
-    /// replaced request still ringing (`balance_changed`).
+    /// replaced request still ringing (`balance_changed`), the caller not
+    /// blocked by the host (`blocked`).
     pub async fn create_call(&self, nc: NewCall<'_>) -> Result<()> {
         let c = nc.call;
         let mut item = self.call_item(c)?;
@@ -180,6 +181,7 @@ impl Db {
                 .because("balance_changed"),
             reference(&c.caller_id),
             reference(&c.host_id),
+            self.not_blocked(&c.host_id, &c.caller_id),
         ];
         if let Some(old) = nc.replaces {
             let mut replaced = self.finish_ringing_items(old, CallState::Cancelled, "replaced", c.created_at);

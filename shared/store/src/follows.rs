@@ -32,7 +32,7 @@ impl Db {
     }
 
     /// The edge and both counters in one transaction: `already_following`,
-    /// or `account_missing` when either account does not exist.
+    /// `blocked` (either way), or `account_missing` when either account does not exist.
     pub async fn follow(&self, follower: &str, followee: &str, now: i64) -> Result<()> {
         let mut edge = Self::key(keys::account(follower), keys::follows(followee));
         edge.insert("follower_id".into(), s(follower));
@@ -52,6 +52,9 @@ impl Db {
             TxItem { item: TransactWriteItem::builder().put(put).build(), reason: "already_following" },
             TxItem { item: self.counter(follower, "following", 1), reason: "account_missing" },
             TxItem { item: self.counter(followee, "followers", 1), reason: "account_missing" },
+            // Neither may have blocked the other.
+            self.not_blocked(followee, follower),
+            self.not_blocked(follower, followee),
         ])
         .await
     }

@@ -47,7 +47,8 @@ pub struct GiftSend<'a> {
 impl Db {
     /// One transaction: `balance_changed` (a balance or the gift's price moved
     /// since it was read: re-read and retry), `account_banned`,
-    /// `room_unavailable` (no live room of this host), `idempotent_replay`.
+    /// `room_unavailable` (no live room of this host), `blocked` (the host
+    /// blocked the sender), `idempotent_replay`.
     pub async fn send_gift(&self, g: GiftSend<'_>) -> Result<()> {
         let mut counters = vec![(g.receiver_id, "gifts_received", g.quantity)];
         if g.notification.is_some() {
@@ -96,6 +97,7 @@ impl Db {
                 .because("room_unavailable"),
             );
         }
+        items.push(self.not_blocked(g.receiver_id, g.sender_id));
         if let Some((account, key, reply)) = g.idempotency {
             items.push(self.idempotency_item(account, key, reply)?);
         }

@@ -279,3 +279,11 @@ pub fn stats_total(shard: u32) -> String {
     format!("STATS#TOTAL#{shard}")
 }
 pub const STATS: &str = "STATS";
+/// Under `account(blocker)`: a block of `blocked`.
+pub fn block(blocked: &str) -> String {
+    format!("BLOCK#{blocked}")
+}
+/// GSI1 partition of an account's blocks, newest first.
+pub fn blocks_of(blocker: &str) -> String {
+    format!("BLOCKS#{blocker}")
+}

@@ -4,6 +4,7 @@
 mod accounts;
 mod agencies;
 mod audit;
+mod blocks;
 mod calls;
 mod catalog;
 mod db;
@@ -27,6 +28,7 @@ pub use accounts::{Account, Payer, ProfileChanges, ResetCode, Role};
 pub use agencies::{Agency, HostApplication, Settlement};
 pub use audit::AuditEntry;
 pub use aws_sdk_dynamodb::Client as DynamoClient;
+pub use blocks::Block;
 pub use calls::{Call, CallEnd, CallStartView, CallState, NewCall, Release};
 pub use catalog::{Catalog, CatalogEntry};
 pub use db::Db;

@@ -189,12 +189,14 @@ impl Db {
     }
 
     /// `post_gone`.
-    pub async fn add_comment(&self, c: &Comment) -> Result<()> {
+    /// `post_gone`; `blocked` when the post's author (`post_author`) blocked the commenter.
+    pub async fn add_comment(&self, c: &Comment, post_author: &str) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(c)?;
         item.extend(Self::key(keys::post(&c.post_id), keys::post_comment(&c.id)));
         self.transact(vec![
             self.post_counter(&c.post_id, "comments", 1),
             Action::put(self, item).when("attribute_not_exists(pk)").because("post_gone"),
+            self.not_blocked(post_author, &c.author_id),
         ])
         .await
     }

@@ -95,8 +95,10 @@ impl Db {
     }
 
     /// Counts a viewer in: `Ok(false)` when they were in already (counted
-    /// once), `room_ended` when the room is not live.
-    pub async fn join_room(&self, room_id: &str, viewer_id: &str, now: i64) -> Result<bool> {
+    /// once), `room_ended` when the room is not live, `blocked` when its host
+    /// blocked the viewer.
+    pub async fn join_room(&self, room: &Room, viewer_id: &str, now: i64) -> Result<bool> {
+        let room_id = room.id.as_str();
         let mut viewer = Self::key(keys::room(room_id), keys::room_viewer(viewer_id));
         viewer.insert("joined_at".into(), n(now));
         let res = self
@@ -114,6 +116,7 @@ impl Db {
                 .val(":step", rank_step(1))
                 .because("room_ended"),
                 Action::put(self, viewer).when("attribute_not_exists(pk)").because("already_viewing"),
+                self.not_blocked(&room.host_id, viewer_id),
             ])
             .await;
         match res {

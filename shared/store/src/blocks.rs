@@ -1,0 +1,117 @@
+//! Blocks: `ACCOUNT#blocker` / `BLOCK#blocked`. Every write a blocked account
+//! may not make toward its blocker carries `not_blocked` as a condition of its
+//! own transaction, so a block landing meanwhile is never slipped past.
+
+use serde::Deserialize;
+
+use crate::db::{Action, Db, TxItem, n, s};
+use crate::page::{Page, PageKey};
+use crate::table::GSI1;
+use crate::{Error, Result, keys};
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Block {
+    pub blocker_id: String,
+    pub blocked_id: String,
+    pub created_at: i64,
+}
+
+impl Db {
+    /// A transaction condition: `blocker` has not blocked `actor` (`blocked`).
+    pub(crate) fn not_blocked(&self, blocker: &str, actor: &str) -> TxItem {
+        Action::check(self, keys::account(blocker), &keys::block(actor))
+            .when("attribute_not_exists(pk)")
+            .because("blocked")
+    }
+
+    /// Blocks and, in the same transaction, ends follows both ways (their
+    /// counters with them). `Ok(false)` when the block existed already.
+    pub async fn block(&self, b: &Block, follows: (bool, bool)) -> Result<bool> {
+        let mut item = Self::key(keys::account(&b.blocker_id), keys::block(&b.blocked_id));
+        item.insert("blocker_id".into(), s(&b.blocker_id));
+        item.insert("blocked_id".into(), s(&b.blocked_id));
+        item.insert("created_at".into(), n(b.created_at));
+        item.insert(GSI1.pk.into(), s(keys::blocks_of(&b.blocker_id)));
+        item.insert(GSI1.sk.into(), s(keys::by_time(b.created_at, &b.blocked_id)));
+        let mut items = vec![Action::put(self, item).when("attribute_not_exists(pk)").because("already_blocked")];
+        // Follows as read; one that changed meanwhile fails its condition and is re-read.
+        let (mut following, mut followers) = ([0i64; 2], [0i64; 2]);
+        for (i, on, from, to) in
+            [(0, follows.0, &b.blocker_id, &b.blocked_id), (1, follows.1, &b.blocked_id, &b.blocker_id)]
+        {
+            let edge = Action::check(self, keys::account(from), &keys::follows(to));
+            items.push(
+                if on {
+                    following[i] -= 1;
+                    followers[1 - i] -= 1;
+                    Action::delete(self, keys::account(from), &keys::follows(to)).when("attribute_exists(pk)")
+                } else {
+                    edge.when("attribute_not_exists(pk)")
+                }
+                .because("follow_changed"),
+            );
+        }
+        // One counter update per account (a transaction touches an item once).
+        for (i, id) in [&b.blocker_id, &b.blocked_id].into_iter().enumerate() {
+            if following[i] != 0 || followers[i] != 0 {
+                items.push(
+                    Action::update(self, keys::account(id), keys::PROFILE, "ADD following :fg, followers :fr")
+                        .when("attribute_exists(pk) AND following >= :mfg AND followers >= :mfr")
+                        .val(":fg", n(following[i]))
+                        .val(":fr", n(followers[i]))
+                        .val(":mfg", n(-following[i]))
+                        .val(":mfr", n(-followers[i]))
+                        .because("follow_changed"),
+                );
+            }
+        }
+        match self.transact(items).await {
+            Ok(()) => Ok(true),
+            Err(Error::Condition("already_blocked")) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `Ok(false)` when there was no block.
+    pub async fn unblock(&self, blocker: &str, blocked: &str) -> Result<bool> {
+        let res = self
+            .transact(vec![
+                Action::delete(self, keys::account(blocker), &keys::block(blocked))
+                    .when("attribute_exists(pk)")
+                    .because("not_blocked"),
+            ])
+            .await;
+        match res {
+            Ok(()) => Ok(true),
+            Err(Error::Condition("not_blocked")) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn get_block(&self, blocker: &str, blocked: &str) -> Result<Option<Block>> {
+        self.get_as(keys::account(blocker), &keys::block(blocked)).await
+    }
+
+    /// Whether either of the two blocked the other.
+    pub async fn blocked_either_way(&self, a: &str, b: &str) -> Result<bool> {
+        let found = self
+            .batch_get_projected(
+                vec![Self::key(keys::account(a), keys::block(b)), Self::key(keys::account(b), keys::block(a))],
+                "pk, sk",
+            )
+            .await?;
+        Ok(!found.is_empty())
+    }
+
+    /// Whom `blocker` blocked, newest first.
+    pub async fn list_blocks(&self, blocker: &str, limit: usize, start: Option<PageKey>) -> Result<Page<Block>> {
+        let page = self.query_page(Some(&GSI1), keys::blocks_of(blocker), limit, None, start, true).await?;
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
+    }
+
+    /// The ids `blocker` blocked, up to `max` (to hide them from feeds).
+    pub async fn blocked_ids(&self, blocker: &str, max: usize) -> Result<Vec<String>> {
+        Ok(self.list_blocks(blocker, max, None).await?.items.into_iter().map(|b| b.blocked_id).collect())
+    }
+}
