@@ -139,3 +139,24 @@ test("the host changes the call price and the profile shows it", async ({ page, 
   await page.getByRole("link", { name: "Dashboard" }).click();
   await expect(page.getByRole("group", { name: "Unsettled earnings" })).toBeVisible();
 });
+
+test("the admin works the reports queue: removing a reported room ends it", async ({ page, request }) => {
+  const admin = await as(request, ADMIN);
+  const user1 = await as(request, USER1);
+  const host2 = await as(request, HOST2);
+  const live = await host2.call("POST", "/rooms", { title: "report me" });
+  expect([200, 201], JSON.stringify(live.body)).toContain(live.status);
+  const room = live.body.room.id;
+  const report = await user1.call("POST", "/reports", { target_type: "room", target_id: room, reason: "nudity" });
+  expect(report.status, JSON.stringify(report.body)).toBe(201);
+
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Reports", exact: true }).click();
+  await expect(page.getByRole("cell", { name: `room ${room}` })).toBeVisible();
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: `Remove content: report ${report.body.id}` }).click();
+  await expect(page.getByRole("cell", { name: `room ${room}` })).toHaveCount(0);
+  expect((await user1.get(`/rooms/${room}`)).live).toBe(false);
+  const resolved = await admin.get("/admin/reports?status=resolved");
+  expect(resolved.items.find((r: any) => r.id === report.body.id)?.action).toBe("remove_content");
+});

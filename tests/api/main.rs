@@ -18,6 +18,7 @@ mod posts;
 mod push;
 mod recharges;
 mod refunds;
+mod reports;
 mod retries;
 mod rooms;
 mod social;

@@ -147,12 +147,18 @@ pub async fn ban_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let input: BanInput = ctx.json()?;
     let reason = validate::text("reason", &input.reason, 1, 500)?;
     let before = target(state, ctx).await?;
-    if before.role == Role::Admin {
+    let after = ban(state, &before, &reason).await?;
+    Ok(Reply::ok(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
+}
+
+/// Bans `who` for `reason` and revokes every login of theirs.
+pub async fn ban(state: &AppState, who: &Account, reason: &str) -> ApiResult<Account> {
+    if who.role == Role::Admin {
         return Err(ApiError::forbidden("admins cannot be banned"));
     }
-    let after = state.db.set_banned(&before.id, true, Some(&reason)).await.map_err(not_bannable)?;
-    state.db.revoke_all_sessions(&before.id).await?;
-    Ok(Reply::ok(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
+    let after = state.db.set_banned(&who.id, true, Some(reason)).await.map_err(not_bannable)?;
+    state.db.revoke_all_sessions(&who.id).await?;
+    Ok(after)
 }
 
 pub async fn unban_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {

@@ -25,6 +25,7 @@ pub mod packages;
 pub mod posts;
 pub mod push;
 pub mod recharges;
+pub mod reports;
 pub mod rooms;
 pub mod routes;
 pub mod social;

@@ -14,7 +14,7 @@ use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{
     AppState, accounts, admin, agencies, audios, blocks, calls, gifts, media, notify, openapi, packages, posts, push,
-    recharges, rooms, social, stats, stores, views, wallet,
+    recharges, reports, rooms, social, stats, stores, views, wallet,
 };
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
@@ -303,6 +303,30 @@ pub static ROUTES: &[Route] = &[
         ANY,
         blocks::list_blocks_http,
         Api::ok(200).list_of(schema_of::<blocks::BlockedAccount>)
+    ),
+    route!(
+        "create-report",
+        "POST",
+        "/reports",
+        ANY,
+        reports::create_report_http,
+        Api::ok(201).body(schema_of::<reports::ReportInput>).returns(schema_of::<reports::ReportView>).codes(&["already_reported"])
+    ),
+    route!(
+        "list-reports",
+        "GET",
+        "/admin/reports",
+        ADMIN,
+        reports::list_reports_http,
+        Api::ok(200).list_of(schema_of::<reports::ReportView>).query(&[("status", r#"{"type": "string", "enum": ["open", "resolved"], "default": "open"}"#, "open (the queue, oldest first) or resolved")])
+    ),
+    route!(
+        "resolve-report",
+        "POST",
+        "/admin/reports/{id}/resolve",
+        ADMIN,
+        reports::resolve_report_http,
+        Api::ok(200).body(schema_of::<reports::ResolveInput>).returns(schema_of::<reports::ReportView>).codes(&["report_resolved"])
     ),
     route!(
         "list-followers",

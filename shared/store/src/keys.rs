@@ -287,3 +287,20 @@ pub fn block(blocked: &str) -> String {
 pub fn blocks_of(blocker: &str) -> String {
     format!("BLOCKS#{blocker}")
 }
+pub fn report(id: &str) -> String {
+    format!("REPORT#{id}")
+}
+pub const REPORT: &str = "REPORT";
+/// A reporter's one open report of a target (`type#id`): its claim.
+pub fn open_report(reporter: &str, target_type: &str, target_id: &str) -> String {
+    format!("REPORTOPEN#{reporter}#{target_type}#{target_id}")
+}
+pub const OPEN_REPORT: &str = "REPORTOPEN";
+/// GSI1 partition of reports by status (`open`, `resolved`), oldest first.
+pub fn reports(status: &str) -> String {
+    format!("REPORTS#{status}")
+}
+/// GSI2 partition of a comment by its id alone (reports name comments so).
+pub fn comment_by_id(comment_id: &str) -> String {
+    format!("COMMENTID#{comment_id}")
+}

@@ -193,12 +193,20 @@ impl Db {
     pub async fn add_comment(&self, c: &Comment, post_author: &str) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(c)?;
         item.extend(Self::key(keys::post(&c.post_id), keys::post_comment(&c.id)));
+        item.insert(GSI2.pk.into(), s(keys::comment_by_id(&c.id)));
+        item.insert(GSI2.sk.into(), s(&c.post_id));
         self.transact(vec![
             self.post_counter(&c.post_id, "comments", 1),
             Action::put(self, item).when("attribute_not_exists(pk)").because("post_gone"),
             self.not_blocked(post_author, &c.author_id),
         ])
         .await
+    }
+
+    /// A comment by its id alone (its post unknown).
+    pub async fn find_comment(&self, comment_id: &str) -> Result<Option<Comment>> {
+        let page = self.query_page(Some(&GSI2), keys::comment_by_id(comment_id), 1, None, None, false).await?;
+        page.items.into_iter().next().map(|i| serde_dynamo::from_item(i).map_err(crate::Error::from)).transpose()
     }
 
     pub async fn get_comment(&self, post_id: &str, comment_id: &str) -> Result<Option<Comment>> {
