@@ -3,10 +3,10 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-const PRICE: i64 = 10;
+pub const PRICE: i64 = 10;
 
 /// A host at 10 coins a minute and a caller holding `coins`.
-async fn parties(app: &TestApp, coins: i64) -> (User, User) {
+pub async fn parties(app: &TestApp, coins: i64) -> (User, User) {
     let (admin, caller, host) = (app.admin().await, app.user("Cal").await, app.host("Hope").await);
     let r = app
         .call(
@@ -37,20 +37,20 @@ async fn act(app: &TestApp, who: &User, call: &str, what: &str) -> Resp {
     app.post(&format!("/calls/{call}/{what}"), Some(&who.access), json!({})).await
 }
 
-async fn active(app: &TestApp, caller: &User, host: &User) -> String {
+pub async fn active(app: &TestApp, caller: &User, host: &User) -> String {
     let id = ringing(app, caller, host).await;
     let r = act(app, host, &id, "accept").await;
     assert_eq!((r.status, r.body["call"]["state"].as_str()), (200, Some("active")), "{r:?}");
     id
 }
 
-async fn call_of(app: &TestApp, who: &User, id: &str) -> Value {
+pub async fn call_of(app: &TestApp, who: &User, id: &str) -> Value {
     let r = app.get(&format!("/calls/{id}"), &who.access).await;
     assert_eq!(r.status, 200, "{r:?}");
     r.body
 }
 
-async fn tick(app: &TestApp) -> app::calls::TickReport {
+pub async fn tick(app: &TestApp) -> app::calls::TickReport {
     app::calls::call_tick(&app.state, app.state.now()).await.expect("tick")
 }
 
@@ -62,7 +62,7 @@ fn of_type<'a>(entries: &'a [Value], kind: &str) -> Vec<&'a Value> {
     entries.iter().filter(|e| e["type"] == kind).collect()
 }
 
-async fn heartbeat(app: &TestApp, caller: &User, host: &User, id: &str) {
+pub async fn heartbeat(app: &TestApp, caller: &User, host: &User, id: &str) {
     for who in [caller, host] {
         let r = act(app, who, id, "heartbeat").await;
         assert_eq!(r.status, 200, "{r:?}");

@@ -15,6 +15,7 @@ mod masterdata;
 mod notifications;
 mod packages;
 mod posts;
+mod presence;
 mod push;
 mod recharges;
 mod refunds;

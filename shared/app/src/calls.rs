@@ -68,11 +68,13 @@ pub struct CallView {
     /// RFC 3339
     pub created_at: String,
     pub accepted_at: Option<String>,
+    /// When both parties were in the video channel (Agora's notifications; billing counts from here)
+    pub connected_at: Option<String>,
     /// When the next minute is due
     pub paid_until: Option<String>,
     pub ended_at: Option<String>,
     pub duration_secs: Option<i64>,
-    /// cancelled, replaced, declined, accepted_elsewhere, missed, ended_by_caller, ended_by_host, insufficient_coins, coin_debt, dropped, banned, account_gone
+    /// cancelled, replaced, declined, accepted_elsewhere, missed, ended_by_caller, ended_by_host, caller_left, host_left, channel_closed, insufficient_coins, coin_debt, dropped, banned, account_gone
     pub end_reason: Option<String>,
     /// `GET /calls/{id}` by a party of an active call: a fresh token for the channel
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,6 +97,7 @@ pub fn call_json(c: &Call) -> CallView {
         total_coins: c.total_coins(),
         created_at: views::time(c.created_at),
         accepted_at: c.accepted_at.map(views::time),
+        connected_at: c.connected_at.map(views::time),
         paid_until: c.paid_until.map(views::time),
         ended_at: c.ended_at.map(views::time),
         duration_secs: duration,
@@ -231,6 +234,9 @@ pub async fn start_call(
             ended_at: None,
             caller_seen_at: None,
             host_seen_at: None,
+            caller_joined_at: None,
+            host_joined_at: None,
+            connected_at: None,
             end_reason: None,
         };
         let reply = Reply::created(call_json(&call));
@@ -329,8 +335,8 @@ fn charge_entry(call: &Call, caller: &Payer, minute: i64, now: i64) -> WalletCha
 }
 
 /// Minutes begun by `at` (at least the first).
-fn started_minutes(call: &Call, at: i64) -> i64 {
-    let elapsed = (at - call.accepted_at.unwrap_or(at)).max(0);
+fn minutes_begun(from: i64, at: i64) -> i64 {
+    let elapsed = (at - from).max(0);
     ((elapsed + MINUTE_MS - 1) / MINUTE_MS).max(1)
 }
 
@@ -343,8 +349,16 @@ fn connected_until(call: &Call, now: i64) -> i64 {
 
 /// Of the paid minutes, those the caller owes for good at `at`: the ones
 /// begun by then, none while the connection grace runs.
+///
+/// Where Agora reports the channel (a party's join seen), the call counts
+/// from when both parties were in it, and costs nothing until they were.
 fn billable_minutes(call: &Call, at: i64, grace_ms: i64) -> i64 {
-    if at - call.accepted_at.unwrap_or(at) < grace_ms { 0 } else { started_minutes(call, at).min(call.paid_minutes) }
+    let start = match (call.connected_at, call.caller_joined_at.or(call.host_joined_at)) {
+        (Some(c), _) => c,
+        (None, Some(_)) => return 0,
+        (None, None) => call.accepted_at.unwrap_or(at),
+    };
+    if at - start < grace_ms { 0 } else { minutes_begun(start, at).min(call.paid_minutes) }
 }
 
 /// Passes the call's held minutes up to `earned` on to the host (ADD: a
@@ -480,6 +494,15 @@ pub async fn end_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let report = TickReport::default();
     let call = settle(state, call, None, now, false, Some(reason), &report).await?;
     Ok(Reply::ok(call_json(&call)))
+}
+
+/// Agora saw a party leave the call's channel, or the channel close, at
+/// `at`: the call ends then, like a hang-up (idempotent: an ended call stays).
+pub async fn end_from_channel(state: &AppState, call: Call, reason: &str, at: i64) -> ApiResult<Call> {
+    if call.state != CallState::Active {
+        return Ok(call);
+    }
+    settle(state, call, None, at.min(state.now()), false, Some(reason), &TickReport::default()).await
 }
 
 pub async fn get_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {

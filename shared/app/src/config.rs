@@ -19,6 +19,8 @@ pub struct Config {
     /// Agora project: tokens for rooms and calls (certificate from Secrets Manager in AWS).
     pub agora_app_id: String,
     pub agora_app_certificate: String,
+    /// Agora's Notification Center Service secret (`Agora-Signature-V2`); from Secrets Manager in AWS.
+    pub agora_ncs_secret: String,
     /// S3 bucket of uploads (videos, images, audio) and, when set, the CDN in front of it.
     pub media_bucket: String,
     pub media_cdn_url: Option<String>,
@@ -93,6 +95,7 @@ pub const LOCAL_RAZORPAY_WEBHOOK_SECRET: &str = "rzp_local_demo";
 /// token tool can check the tokens the local API hands out.
 pub const LOCAL_AGORA_APP_ID: &str = "0123456789abcdef0123456789abcdef";
 pub const LOCAL_AGORA_APP_CERTIFICATE: &str = "fedcba9876543210fedcba9876543210";
+pub const LOCAL_AGORA_NCS_SECRET: &str = "ncs_local_demo";
 
 /// The local stack's bucket (in moto).
 pub const LOCAL_MEDIA_BUCKET: &str = "streamly-media-local";
@@ -116,6 +119,7 @@ impl Config {
             razorpay_key_secret: String::new(),
             agora_app_id: LOCAL_AGORA_APP_ID.into(),
             agora_app_certificate: LOCAL_AGORA_APP_CERTIFICATE.into(),
+            agora_ncs_secret: LOCAL_AGORA_NCS_SECRET.into(),
             media_bucket: LOCAL_MEDIA_BUCKET.into(),
             media_cdn_url: None,
             platform_fee_percent: 20,
@@ -164,6 +168,8 @@ impl Config {
         // Only the room and call functions get the certificate; elsewhere tokens answer 503.
         c.agora_app_id = var("AGORA_APP_ID").unwrap_or_default();
         c.agora_app_certificate = var("AGORA_APP_CERTIFICATE").unwrap_or_default();
+        c.agora_ncs_secret = var("AGORA_NCS_SECRET")
+            .unwrap_or_else(|_| if c.payments_local { LOCAL_AGORA_NCS_SECRET.into() } else { String::new() });
         if let Ok(bucket) = var("MEDIA_BUCKET") {
             c.media_bucket = bucket;
         }

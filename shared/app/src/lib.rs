@@ -23,6 +23,7 @@ pub mod notify;
 pub mod openapi;
 pub mod packages;
 pub mod posts;
+pub mod presence;
 pub mod push;
 pub mod recharges;
 pub mod reports;

@@ -53,7 +53,8 @@ pub(crate) fn recharge_json(r: &Recharge) -> RechargeView {
 #[derive(serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookAnswer {
-    /// credited, clawed_back, answered (Apple's consumption request) or ignored
+    /// credited, clawed_back, answered (Apple's consumption request), ignored;
+    /// Agora's: applied, stale (older than an event handled), duplicate
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recharge_id: Option<String>,

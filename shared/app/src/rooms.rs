@@ -243,7 +243,8 @@ pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> ApiR
         return Err(ended());
     }
     match state.db.join_room(&room, viewer_id, state.now()).await {
-        Ok(_) => {}
+        // Agora's notifications name the viewer by uid.
+        Ok(_) => state.db.put_room_uid(&room.id, integrations::agora::uid_for(viewer_id), viewer_id).await?,
         Err(store::Error::Condition("room_ended")) => return Err(ended()),
         Err(e) => return Err(e.into()),
     }

@@ -13,8 +13,8 @@ use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{
-    AppState, accounts, admin, agencies, audios, blocks, calls, gifts, media, notify, openapi, packages, posts, push,
-    recharges, reports, rooms, social, stats, stores, views, wallet,
+    AppState, accounts, admin, agencies, audios, blocks, calls, gifts, media, notify, openapi, packages, posts,
+    presence, push, recharges, reports, rooms, social, stats, stores, views, wallet,
 };
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
@@ -491,6 +491,14 @@ pub static ROUTES: &[Route] = &[
         Access::Public,
         stores::google_webhook_http,
         Api::ok(200).signed("Authorization").returns(schema_of::<recharges::WebhookAnswer>)
+    ),
+    route!(
+        "agora-webhook",
+        "POST",
+        "/webhooks/agora",
+        Access::Public,
+        presence::agora_webhook_http,
+        Api::ok(200).signed("Agora-Signature-V2").returns(schema_of::<recharges::WebhookAnswer>).codes(&["invalid_signature"])
     ),
     route!(
         "grant-coins",

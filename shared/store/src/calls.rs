@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{Action, Db, Item, TxItem, n, s};
 use crate::page::{Page, PageKey};
-use crate::table::{GSI1, PK};
+use crate::table::{GSI1, GSI2, PK};
 use crate::wallet::{IdempotentReply, WalletChange};
 use crate::{Account, Result, keys};
 
@@ -66,6 +66,14 @@ pub struct Call {
     pub caller_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_seen_at: Option<i64>,
+    /// When each party joined the Agora channel, and when both had (from
+    /// Agora's notifications; absent where they are not configured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_joined_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_joined_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected_at: Option<i64>,
     /// Why it ended: cancelled, replaced, declined, accepted_elsewhere, missed,
     /// ended_by_caller, ended_by_host, insufficient_coins, dropped, banned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,6 +151,8 @@ impl Db {
             index_value(&keys::ringing_calls(keys::shard_of(&c.id, keys::CALL_SHARDS)), c.created_at, &c.id);
         item.insert(GSI1.pk.into(), gpk);
         item.insert(GSI1.sk.into(), gsk);
+        item.insert(GSI2.pk.into(), s(keys::channel(&c.channel)));
+        item.insert(GSI2.sk.into(), s(keys::CALL));
         let mut ringing = Self::key(keys::account(&c.caller_id), keys::RINGING);
         ringing.insert("call_id".into(), s(&c.id));
         let mut incoming = Self::key(keys::account(&c.host_id), keys::incoming(&c.id));

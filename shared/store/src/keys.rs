@@ -304,3 +304,21 @@ pub fn reports(status: &str) -> String {
 pub fn comment_by_id(comment_id: &str) -> String {
     format!("COMMENTID#{comment_id}")
 }
+/// GSI2 partition of the room or call that owns an Agora channel.
+pub fn channel(name: &str) -> String {
+    format!("CHANNEL#{name}")
+}
+/// Under `room(id)`: which account an Agora uid is (written when it joins).
+pub fn room_uid(uid: u32) -> String {
+    format!("UID#{uid}")
+}
+/// An Agora notification already handled (its noticeId), kept a week.
+pub fn agora_notice(id: &str) -> String {
+    format!("AGORANOTICE#{id}")
+}
+pub const AGORA_NOTICE: &str = "AGORANOTICE";
+/// The last `clientSeq` handled for a uid in a channel (events come out of order).
+pub fn agora_seq(channel: &str, uid: u32) -> String {
+    format!("AGORASEQ#{channel}#{uid}")
+}
+pub const AGORA_SEQ: &str = "AGORASEQ";

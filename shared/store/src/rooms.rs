@@ -50,6 +50,8 @@ impl Db {
         let rank = aws_sdk_dynamodb::types::AttributeValue::N(
             (room.viewers as i128 * RANK_STEP + room.started_at as i128 % RANK_STEP).to_string(),
         );
+        item.insert(crate::table::GSI2.pk.into(), s(keys::channel(&room.channel)));
+        item.insert(crate::table::GSI2.sk.into(), s(keys::ROOM));
         item.insert(GSI3.pk.into(), s(keys::live_rooms_of(&room.id)));
         item.insert(GSI3.sk.into(), rank.clone());
         item.insert("list_rank".into(), rank);
