@@ -1,6 +1,7 @@
 //! The local stack's Rust side: the dev API server that serves every route of
 //! the route table through the same adapter the Lambdas use, and demo data.
 
+pub mod agora;
 pub mod apple;
 pub mod demo;
 pub mod server;

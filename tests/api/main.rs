@@ -12,6 +12,7 @@ mod crowd;
 mod docs;
 mod gifts;
 mod masterdata;
+mod moderation;
 mod notifications;
 mod packages;
 mod posts;

@@ -67,6 +67,13 @@ impl TestApp {
         (app, apple)
     }
 
+    /// Starts with Agora's REST API served by a fresh local stand-in (`local::agora`).
+    pub async fn start_with_agora() -> (TestApp, local::agora::AgoraRest) {
+        let agora = local::agora::AgoraRest::start(app::config::LOCAL_AGORA_APP_ID).await;
+        let app = Self::start_with(|c| c.agora_rest = Some(agora.config())).await;
+        (app, agora)
+    }
+
     /// Starts with the SDK talking to the stack through `proxy` (a `LossyProxy`).
     pub async fn start_behind(proxy: &LossyProxy) -> TestApp {
         Self::start_at(Some(&proxy.url), |_| {}).await

@@ -23,6 +23,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     } else {
         None
     };
+    // Kicks and mic mutes go to Agora's REST API: locally, its stand-in.
+    if config.payments_local && config.agora_rest.is_none() {
+        config.agora_rest = Some(local::agora::AgoraRest::start(&config.agora_app_id).await.config());
+    }
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let state = Arc::new(app::AppState::new(&sdk, config, app::Clock::system()));
     if store::table::ensure(&state.db.client, &state.db.table).await? {

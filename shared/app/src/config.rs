@@ -21,6 +21,9 @@ pub struct Config {
     pub agora_app_certificate: String,
     /// Agora's Notification Center Service secret (`Agora-Signature-V2`); from Secrets Manager in AWS.
     pub agora_ncs_secret: String,
+    /// Agora's REST API (kicks, mic mutes): customer id and secret (Secrets
+    /// Manager), and its base URL (tests point it at a stand-in).
+    pub agora_rest: Option<AgoraRestConfig>,
     /// S3 bucket of uploads (videos, images, audio) and, when set, the CDN in front of it.
     pub media_bucket: String,
     pub media_cdn_url: Option<String>,
@@ -51,6 +54,13 @@ pub struct Config {
     pub google_play: Option<GooglePlayConfig>,
     /// App Store purchases, when configured.
     pub apple: Option<AppleConfig>,
+}
+
+#[derive(Clone)]
+pub struct AgoraRestConfig {
+    pub customer_id: String,
+    pub customer_secret: String,
+    pub base: Option<String>,
 }
 
 /// App Store: the app, the In-App Purchase key for the App Store Server API
@@ -120,6 +130,7 @@ impl Config {
             agora_app_id: LOCAL_AGORA_APP_ID.into(),
             agora_app_certificate: LOCAL_AGORA_APP_CERTIFICATE.into(),
             agora_ncs_secret: LOCAL_AGORA_NCS_SECRET.into(),
+            agora_rest: None,
             media_bucket: LOCAL_MEDIA_BUCKET.into(),
             media_cdn_url: None,
             platform_fee_percent: 20,
@@ -168,6 +179,15 @@ impl Config {
         // Only the room and call functions get the certificate; elsewhere tokens answer 503.
         c.agora_app_id = var("AGORA_APP_ID").unwrap_or_default();
         c.agora_app_certificate = var("AGORA_APP_CERTIFICATE").unwrap_or_default();
+        if let Ok(id) = var("AGORA_CUSTOMER_ID")
+            && !id.is_empty()
+        {
+            c.agora_rest = Some(AgoraRestConfig {
+                customer_id: id,
+                customer_secret: var("AGORA_CUSTOMER_SECRET")?,
+                base: var("AGORA_REST_URL").ok(),
+            });
+        }
         c.agora_ncs_secret = var("AGORA_NCS_SECRET")
             .unwrap_or_else(|_| if c.payments_local { LOCAL_AGORA_NCS_SECRET.into() } else { String::new() });
         if let Ok(bucket) = var("MEDIA_BUCKET") {

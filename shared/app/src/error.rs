@@ -72,6 +72,9 @@ impl From<store::Error> for ApiError {
             }
             store::Error::Condition("account_banned") => ApiError::forbidden("this account is banned"),
             store::Error::Condition("blocked") => ApiError::new(403, "blocked", "this account blocked you"),
+            store::Error::Condition("kicked") => {
+                ApiError::new(403, "kicked", "you were removed from this room; you cannot rejoin yet")
+            }
             store::Error::Condition("not_following") => ApiError::not_found("you do not follow this user"),
             store::Error::Busy => ApiError::unavailable("too many changes at once; try again"),
             other => ApiError::internal(other),

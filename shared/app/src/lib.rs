@@ -19,6 +19,7 @@ pub mod lambda;
 pub mod limits;
 pub mod masterdata;
 pub mod media;
+pub mod moderation;
 pub mod notify;
 pub mod openapi;
 pub mod packages;

@@ -70,7 +70,7 @@ async fn handle(state: &AppState, n: &Notice) -> ApiResult<&'static str> {
             let Some(account) = state.db.room_uid_account(&room.id, uid).await? else { return Ok("ignored") };
             match state.db.join_room(&room, &account, at).await {
                 Ok(_) => Ok("applied"),
-                Err(store::Error::Condition("room_ended" | "blocked")) => Ok("ignored"),
+                Err(store::Error::Condition("room_ended" | "blocked" | "kicked")) => Ok("ignored"),
                 Err(e) => Err(e.into()),
             }
         }

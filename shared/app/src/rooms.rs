@@ -178,7 +178,7 @@ pub struct Person {
     pub avatar_id: Option<String>,
 }
 
-fn person(a: &Account) -> Person {
+pub fn person(a: &Account) -> Person {
     Person { id: a.id.clone(), name: a.name.clone(), role: a.role.as_str(), avatar_id: a.avatar_id.clone() }
 }
 
@@ -204,6 +204,10 @@ pub struct RoomJoined {
     pub viewers: i64,
     pub host_earning: i64,
     pub top_gifters: Vec<TopGifter>,
+    /// The room's moderators muted this viewer's chat (the app keeps them from sending)
+    pub chat_muted: bool,
+    /// ... or mic (Agora keeps them from publishing audio)
+    pub mic_muted: bool,
 }
 
 async fn accounts_by_id(state: &AppState, ids: Vec<String>) -> ApiResult<HashMap<String, Account>> {
@@ -262,7 +266,10 @@ pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> ApiR
         })
         .collect();
     let agora = agora_grant(state, &room.channel, viewer_id, RtcRole::Subscriber, ROOM_TOKEN_SECS)?;
+    let mute = state.db.get_mute(room_id, viewer_id).await?;
     Ok(Reply::ok(RoomJoined {
+        chat_muted: mute.as_ref().is_some_and(|m| m.chat),
+        mic_muted: mute.as_ref().is_some_and(|m| m.mic),
         agora,
         host: views::profile(host, None),
         viewers: room.viewers,

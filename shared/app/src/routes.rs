@@ -13,8 +13,8 @@ use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{
-    AppState, accounts, admin, agencies, audios, blocks, calls, gifts, media, notify, openapi, packages, posts,
-    presence, push, recharges, reports, rooms, social, stats, stores, views, wallet,
+    AppState, accounts, admin, agencies, audios, blocks, calls, gifts, media, moderation, notify, openapi, packages,
+    posts, presence, push, recharges, reports, rooms, social, stats, stores, views, wallet,
 };
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
@@ -550,9 +550,33 @@ pub static ROUTES: &[Route] = &[
         "/rooms/{id}/join",
         ANY,
         rooms::join_room_http,
-        Api::ok(200).returns(schema_of::<rooms::RoomJoined>).codes(&["room_ended", "blocked"])
+        Api::ok(200).returns(schema_of::<rooms::RoomJoined>).codes(&["room_ended", "blocked", "kicked"])
     ),
     route!("leave-room", "POST", "/rooms/{id}/leave", ANY, rooms::leave_room_http, Api::ok(204)),
+    route!(
+        "kick-viewer",
+        "POST",
+        "/rooms/{id}/kick",
+        ANY,
+        moderation::kick_viewer_http,
+        Api::ok(200).body(schema_of::<moderation::KickInput>).returns(schema_of::<moderation::Kicked>).codes(&["not_moderator", "room_ended"])
+    ),
+    route!(
+        "mute-viewer",
+        "POST",
+        "/rooms/{id}/mute",
+        ANY,
+        moderation::mute_viewer_http,
+        Api::ok(200).body(schema_of::<moderation::MuteInput>).returns(schema_of::<moderation::Muted>).codes(&["not_moderator", "room_ended"])
+    ),
+    route!(
+        "unmute-viewer",
+        "POST",
+        "/rooms/{id}/unmute",
+        ANY,
+        moderation::unmute_viewer_http,
+        Api::ok(204).body(schema_of::<moderation::ModeratorInput>).codes(&["not_moderator", "room_ended"])
+    ),
     route!(
         "put-call-settings",
         "PUT",
@@ -560,6 +584,23 @@ pub static ROUTES: &[Route] = &[
         HOST,
         calls::put_call_settings_http,
         Api::ok(200).body(schema_of::<calls::CallSettingsInput>).returns(schema_of::<calls::CallSettings>)
+    ),
+    route!(
+        "add-moderator",
+        "POST",
+        "/host/moderators",
+        HOST,
+        moderation::add_moderator_http,
+        Api::ok(201).also(200).body(schema_of::<moderation::ModeratorInput>).returns(schema_of::<moderation::ModeratorView>).codes(&["too_many_moderators"])
+    ),
+    route!("remove-moderator", "DELETE", "/host/moderators/{id}", HOST, moderation::remove_moderator_http, Api::ok(204)),
+    route!(
+        "list-moderators",
+        "GET",
+        "/host/moderators",
+        HOST,
+        moderation::list_moderators_http,
+        Api::ok(200).list_of(schema_of::<moderation::ModeratorView>)
     ),
     route!(
         "start-call",

@@ -29,6 +29,8 @@ pub struct AppState {
     pub play: Option<(integrations::play::Play, integrations::play::PushVerifier)>,
     /// The App Store, when configured.
     pub apple: Option<integrations::appstore::AppStore>,
+    /// Agora's REST API (kicks and mic mutes), when configured.
+    pub agora_rules: Option<integrations::agora::ChannelRules>,
 }
 
 /// What the last gift send from this instance saw of (sender, host, gift),
@@ -119,6 +121,14 @@ impl AppState {
         });
         let media_config = (config.media_bucket.clone(), config.media_cdn_url.clone());
         let agora = Agora::new(config.agora_app_id.clone(), config.agora_app_certificate.clone());
+        let agora_rules = config.agora_rest.as_ref().map(|r| {
+            integrations::agora::ChannelRules::new(
+                r.base.clone(),
+                &config.agora_app_id,
+                &r.customer_id,
+                &r.customer_secret,
+            )
+        });
         AppState {
             db,
             messenger,
@@ -132,6 +142,7 @@ impl AppState {
             google,
             play,
             apple,
+            agora_rules,
         }
     }
 

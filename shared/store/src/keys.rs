@@ -322,3 +322,15 @@ pub fn agora_seq(channel: &str, uid: u32) -> String {
     format!("AGORASEQ#{channel}#{uid}")
 }
 pub const AGORA_SEQ: &str = "AGORASEQ";
+/// Under `account(host)`: one of the host's room moderators.
+pub fn moderator(user: &str) -> String {
+    format!("MOD#{user}")
+}
+pub const MODERATOR_PREFIX: &str = "MOD#";
+/// Under `room(id)`: a viewer kicked out (until when), a viewer muted.
+pub fn room_kick(user: &str) -> String {
+    format!("KICK#{user}")
+}
+pub fn room_mute(user: &str) -> String {
+    format!("MUTE#{user}")
+}

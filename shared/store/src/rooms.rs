@@ -98,7 +98,7 @@ impl Db {
 
     /// Counts a viewer in: `Ok(false)` when they were in already (counted
     /// once), `room_ended` when the room is not live, `blocked` when its host
-    /// blocked the viewer.
+    /// blocked the viewer, `kicked` while a kick keeps the viewer out.
     pub async fn join_room(&self, room: &Room, viewer_id: &str, now: i64) -> Result<bool> {
         let room_id = room.id.as_str();
         let mut viewer = Self::key(keys::room(room_id), keys::room_viewer(viewer_id));
@@ -119,6 +119,7 @@ impl Db {
                 .because("room_ended"),
                 Action::put(self, viewer).when("attribute_not_exists(pk)").because("already_viewing"),
                 self.not_blocked(&room.host_id, viewer_id),
+                self.not_kicked(room_id, viewer_id, now),
             ])
             .await;
         match res {
