@@ -11,6 +11,7 @@ mod consistency;
 mod crowd;
 mod docs;
 mod gifts;
+mod leaderboards;
 mod masterdata;
 mod moderation;
 mod notifications;

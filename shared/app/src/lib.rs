@@ -16,6 +16,7 @@ pub mod error;
 pub mod gifts;
 pub mod http;
 pub mod lambda;
+pub mod leaderboards;
 pub mod limits;
 pub mod masterdata;
 pub mod media;

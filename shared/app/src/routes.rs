@@ -13,8 +13,8 @@ use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
 use crate::masterdata::{self, Avatar, Faq, Interest};
 use crate::{
-    AppState, accounts, admin, agencies, audios, blocks, calls, gifts, media, moderation, notify, openapi, packages,
-    posts, presence, push, recharges, reports, rooms, social, stats, stores, views, wallet,
+    AppState, accounts, admin, agencies, audios, blocks, calls, gifts, leaderboards, media, moderation, notify,
+    openapi, packages, posts, presence, push, recharges, reports, rooms, social, stats, stores, views, wallet,
 };
 
 pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
@@ -553,6 +553,17 @@ pub static ROUTES: &[Route] = &[
         Api::ok(200).returns(schema_of::<rooms::RoomJoined>).codes(&["room_ended", "blocked", "kicked"])
     ),
     route!("leave-room", "POST", "/rooms/{id}/leave", ANY, rooms::leave_room_http, Api::ok(204)),
+    route!(
+        "get-leaderboard",
+        "GET",
+        "/leaderboards/{kind}",
+        ANY,
+        leaderboards::get_leaderboard_http,
+        Api::ok(200).returns(schema_of::<leaderboards::Leaderboard>).query(&[
+            ("period", r#"{"type": "string", "enum": ["day", "week", "all"]}"#, "day (UTC, the default), week (ISO, UTC) or all; a room's board is all"),
+            ("room_id", r#"{"type": "string"}"#, "a room's board over its life"),
+        ])
+    ),
     route!(
         "kick-viewer",
         "POST",

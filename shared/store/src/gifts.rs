@@ -5,10 +5,11 @@
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
+use crate::boards::{BoardKind, BoardMode};
 use crate::catalog::{Catalog, bool_av, catalog_entry};
 use crate::db::{Action, Db, TxItem, n, s};
 use crate::wallet::{IdempotentReply, WalletChange};
-use crate::{Account, Result, keys};
+use crate::{Account, Error, Result, keys};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Gift {
@@ -50,6 +51,24 @@ impl Db {
     /// `room_unavailable` (no live room of this host), `blocked` (the host
     /// blocked the sender), `idempotent_replay`.
     pub async fn send_gift(&self, g: GiftSend<'_>) -> Result<()> {
+        let now = g.changes[1].entry.created_at;
+        let boards = [(BoardKind::Gifters, g.sender_id), (BoardKind::Hosts, g.receiver_id)];
+        let mut modes = [BoardMode::Current, BoardMode::Current];
+        // The first gift of a day or week to touch an entry rolls it on (see `boards`).
+        for _ in 0..4 {
+            match self.send_gift_once(&g, &modes, now).await {
+                Err(Error::Condition("gifters_board_rolled" | "hosts_board_rolled" | "board_changed")) => {
+                    for (i, (kind, subject)) in boards.iter().enumerate() {
+                        modes[i] = self.board_mode(*kind, subject, now).await?;
+                    }
+                }
+                other => return other,
+            }
+        }
+        Err(Error::Busy)
+    }
+
+    async fn send_gift_once(&self, g: &GiftSend<'_>, modes: &[BoardMode; 2], now: i64) -> Result<()> {
         let mut counters = vec![(g.receiver_id, "gifts_received", g.quantity)];
         if g.notification.is_some() {
             counters.push((g.receiver_id, "unread_notifications", 1));
@@ -98,6 +117,8 @@ impl Db {
             );
         }
         items.push(self.not_blocked(g.receiver_id, g.sender_id));
+        items.push(self.board_add(BoardKind::Gifters, g.sender_id, total, now, &modes[0]));
+        items.push(self.board_add(BoardKind::Hosts, g.receiver_id, total, now, &modes[1]));
         if let Some((account, key, reply)) = g.idempotency {
             items.push(self.idempotency_item(account, key, reply)?);
         }

@@ -334,3 +334,19 @@ pub fn room_kick(user: &str) -> String {
 pub fn room_mute(user: &str) -> String {
     format!("MUTE#{user}")
 }
+/// One gifter's or host's leaderboard entry: its day, week and all-time coins.
+pub fn board(kind: &str, subject: &str) -> String {
+    format!("BOARD#{kind}#{subject}")
+}
+pub const BOARD: &str = "BOARD";
+/// Shards of each leaderboard's index partition: a busy day's gifts spread
+/// over 16 partitions, never one; a subject's entry lives in one of them.
+pub const BOARD_SHARDS: u32 = 16;
+/// The index partition (GSI3 all time, GSI4 a week, GSI5 a day) of one shard of a board.
+pub fn board_rank(kind: &str, period: &str, shard: u32) -> String {
+    format!("LB#{kind}#{period}#{shard}")
+}
+/// The ISO week (`2026-W48`, UTC) of a time in ms.
+pub fn week_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%G-W%V").to_string()
+}

@@ -221,4 +221,34 @@ impl Db {
             })
             .collect())
     }
+
+    /// What `sender` gifted in the room, and how many gifted more.
+    pub async fn room_gifter_standing(&self, room_id: &str, sender: &str) -> Result<(i64, i64)> {
+        let item = self.get(keys::room(room_id), &keys::room_gifter(sender)).await?;
+        let coins: i64 = item.and_then(|i| i.get("coins")?.as_n().ok()?.parse().ok()).unwrap_or(0);
+        if coins == 0 {
+            return Ok((0, 0));
+        }
+        let mut above = 0;
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(GSI3.name)
+                .key_condition_expression("gsi3pk = :pk AND gsi3sk > :coins")
+                .expression_attribute_values(":pk", s(keys::room_gifters(room_id)))
+                .expression_attribute_values(":coins", n(coins))
+                .select(aws_sdk_dynamodb::types::Select::Count)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            above += out.count as i64;
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok((coins, above));
+            }
+        }
+    }
 }

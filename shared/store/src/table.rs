@@ -26,6 +26,8 @@
 //! | a host's incoming ringing calls        | table | `ACCOUNT#host` / `INCOMING#call`              |
 //! | active calls by next charge time       | gsi1  | `CALLS#ACTIVE` / paid_until ms#call           |
 //! | ringing calls by creation time         | gsi1  | `CALLS#RINGING` / created ms#call             |
+//! | a leaderboard entry (gifter or host)   | table | `BOARD#kind#id` / `BOARD`                     |
+//! | a board, all time / week / day         | gsi3/4/5 | `LB#kind#all|week#w|day#d#shard` / coins (N) |
 //!
 //! The GSIs are generic (`gsiNpk`/`gsiNsk`) so later access patterns overload
 //! them instead of adding indexes.
@@ -57,7 +59,9 @@ pub struct Index {
 pub const GSI1: Index = Index { name: "gsi1", pk: "gsi1pk", sk: "gsi1sk", numeric_sk: false };
 pub const GSI2: Index = Index { name: "gsi2", pk: "gsi2pk", sk: "gsi2sk", numeric_sk: false };
 pub const GSI3: Index = Index { name: "gsi3", pk: "gsi3pk", sk: "gsi3sk", numeric_sk: true };
-pub const INDEXES: [&Index; 3] = [&GSI1, &GSI2, &GSI3];
+pub const GSI4: Index = Index { name: "gsi4", pk: "gsi4pk", sk: "gsi4sk", numeric_sk: true };
+pub const GSI5: Index = Index { name: "gsi5", pk: "gsi5pk", sk: "gsi5sk", numeric_sk: true };
+pub const INDEXES: [&Index; 5] = [&GSI1, &GSI2, &GSI3, &GSI4, &GSI5];
 
 /// Every key attribute with its type (`S` or `N`), as CloudFormation's AttributeDefinitions lists them.
 pub fn attributes() -> Vec<(&'static str, &'static str)> {
