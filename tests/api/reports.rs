@@ -34,6 +34,7 @@ async fn a_report_is_one_open_per_reporter_and_target_and_bad_ones_change_nothin
         (Some("open"), Some(&*bob.id), Some("spam"))
     );
     let first = id(&first);
+    app.state.clock.advance(1);
     let again = report(&app, &ann, "user", &bob.id).await;
     assert_eq!((again.status, again.body["error"].as_str()), (409, Some("already_reported")), "{again:?}");
     // Another reporter of the same target is a report of its own.
