@@ -28,6 +28,11 @@ async fn a_host_names_at_most_five_moderators_and_removes_them() {
     assert_eq!((sixth.status, sixth.body["error"].as_str()), (409, Some("too_many_moderators")), "{sixth:?}");
     let list = app.get("/host/moderators", &host.access).await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 5, "{list:?}");
+    let first = app.get("/host/moderators?limit=3", &host.access).await;
+    let cursor = first.body["next_cursor"].as_str().expect("a second page").to_string();
+    let second = app.get(&format!("/host/moderators?limit=3&cursor={cursor}"), &host.access).await;
+    assert_eq!(second.body["items"].as_array().unwrap().len(), 2, "{second:?}");
+    assert_eq!(app.get("/host/moderators?limit=zero", &host.access).await.status, 400);
     let r = app.call("DELETE", &format!("/host/moderators/{}", mods[0].id), Some(&host.access), None).await;
     assert_eq!(r.status, 204);
     let r = app.call("DELETE", &format!("/host/moderators/{}", mods[0].id), Some(&host.access), None).await;

@@ -61,10 +61,7 @@ pub async fn add_moderator_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply>
         ),
         other => other.into(),
     })?;
-    let m = match state.db.list_moderators(&host.id).await?.into_iter().find(|x| x.user_id == user) {
-        Some(found) => found,
-        None => m,
-    };
+    let m = state.db.get_moderator(&host.id, &user).await?.unwrap_or(m);
     let view = moderator_json(state, &m).await?;
     Ok(if created { Reply::created(view) } else { Reply::ok(view) })
 }
@@ -80,11 +77,14 @@ pub async fn remove_moderator_http(state: &AppState, ctx: &Ctx) -> ApiResult<Rep
 
 pub async fn list_moderators_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let host = ctx.caller()?;
+    let scope = format!("moderators:{}", host.id);
+    let (limit, start) = ctx.page(state, &scope)?;
+    let page = state.db.list_moderators(&host.id, limit, start).await?;
     let mut items = Vec::new();
-    for m in state.db.list_moderators(&host.id).await? {
-        items.push(moderator_json(state, &m).await?);
+    for m in &page.items {
+        items.push(moderator_json(state, m).await?);
     }
-    Ok(list_reply(state, "moderators", items, None))
+    Ok(list_reply(state, &scope, items, page.next))
 }
 
 /// The live room of the path, the target viewer, and whether the caller

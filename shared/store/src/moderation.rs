@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::db::{Action, Db, Item, n};
+use crate::page::{Page, PageKey};
 use crate::{Error, Result, keys};
 
 pub const MAX_MODERATORS: i64 = 5;
@@ -87,18 +88,15 @@ impl Db {
         Ok(self.get(keys::account(host), &keys::moderator(user)).await?.is_some())
     }
 
-    pub async fn list_moderators(&self, host: &str) -> Result<Vec<Moderator>> {
-        let page = self
-            .query_page(
-                None,
-                keys::account(host),
-                MAX_MODERATORS as usize * 2,
-                Some(keys::MODERATOR_PREFIX),
-                None,
-                false,
-            )
-            .await?;
-        Ok(page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?)
+    pub async fn list_moderators(&self, host: &str, limit: usize, start: Option<PageKey>) -> Result<Page<Moderator>> {
+        let page =
+            self.query_page(None, keys::account(host), limit, Some(keys::MODERATOR_PREFIX), start, false).await?;
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
+    }
+
+    pub async fn get_moderator(&self, host: &str, user: &str) -> Result<Option<Moderator>> {
+        self.get_as(keys::account(host), &keys::moderator(user)).await
     }
 
     /// Records (or extends) a kick; the caller then counts the viewer out.
