@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::gifts::gift;
+use crate::gifts::{gift, send};
 use crate::posts::{ids, post};
 use crate::rooms::{go_live, join};
 use crate::support::*;
@@ -28,18 +28,8 @@ async fn a_blocked_account_cannot_follow_call_gift_comment_or_join_and_nothing_c
 
     blocked(&app.post(&format!("/users/{}/follow", host.id), Some(&fan.access), json!({})).await);
     blocked(&app.post("/calls", Some(&fan.access), json!({"host_id": host.id})).await);
-    let g = app
-        .post(&format!("/users/{}/gifts", host.id), Some(&fan.access), json!({"gift_id": rose, "quantity": 1}))
-        .await;
-    blocked(&g);
-    let g = app
-        .post(
-            &format!("/users/{}/gifts", host.id),
-            Some(&fan.access),
-            json!({"gift_id": rose, "quantity": 1, "room_id": room}),
-        )
-        .await;
-    blocked(&g);
+    blocked(&send(&app, &fan, &host, json!({"gift_id": rose, "quantity": 1})).await);
+    blocked(&send(&app, &fan, &host, json!({"gift_id": rose, "quantity": 1, "room_id": room})).await);
     blocked(&app.post(&format!("/posts/{clip}/comments"), Some(&fan.access), json!({"text": "hi"})).await);
     blocked(&join(&app, &fan, &room).await);
     // The blocker may not follow the one it blocked either, while the block stands.
@@ -65,13 +55,7 @@ async fn a_blocked_account_cannot_follow_call_gift_comment_or_join_and_nothing_c
     assert_eq!(r.status, 404, "{r:?}");
     assert_eq!(app.post(&format!("/users/{}/follow", host.id), Some(&fan.access), json!({})).await.status, 201);
     assert_eq!(join(&app, &fan, &room).await.status, 200);
-    let g = app
-        .post(
-            &format!("/users/{}/gifts", host.id),
-            Some(&fan.access),
-            json!({"gift_id": rose, "quantity": 1, "room_id": room}),
-        )
-        .await;
+    let g = send(&app, &fan, &host, json!({"gift_id": rose, "quantity": 1, "room_id": room})).await;
     assert_eq!(g.status, 201, "{g:?}");
     assert_eq!(
         app.post(&format!("/posts/{clip}/comments"), Some(&fan.access), json!({"text": "hi"})).await.status,

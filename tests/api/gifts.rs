@@ -15,7 +15,7 @@ async fn host(app: &TestApp, name: &str) -> User {
     app.host(name).await
 }
 
-async fn send(app: &TestApp, from: &User, to: &User, body: Value) -> Resp {
+pub async fn send(app: &TestApp, from: &User, to: &User, body: Value) -> Resp {
     app.post(&format!("/users/{}/gifts", to.id), Some(&from.access), body).await
 }
 

@@ -199,33 +199,9 @@ impl Db {
 
     /// How many entries of a board have more than `coins` at `now` (a rank is one more).
     pub async fn board_count_above(&self, kind: BoardKind, period: Period, now: i64, coins: i64) -> Result<i64> {
-        let ix = period.index();
-        let mut total = 0;
-        for shard in 0..keys::BOARD_SHARDS {
-            let pk = keys::board_rank(kind.as_str(), &period.bucket(now), shard);
-            let mut start = None;
-            loop {
-                let out = self
-                    .client
-                    .query()
-                    .table_name(&self.table)
-                    .index_name(ix.name)
-                    .key_condition_expression("#pk = :pk AND #sk > :coins")
-                    .expression_attribute_names("#pk", ix.pk)
-                    .expression_attribute_names("#sk", ix.sk)
-                    .expression_attribute_values(":pk", s(&pk))
-                    .expression_attribute_values(":coins", n(coins))
-                    .select(aws_sdk_dynamodb::types::Select::Count)
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await?;
-                total += out.count as i64;
-                start = out.last_evaluated_key;
-                if start.is_none() {
-                    break;
-                }
-            }
-        }
-        Ok(total)
+        let counts = (0..keys::BOARD_SHARDS).map(|shard| {
+            self.count_in(period.index(), keys::board_rank(kind.as_str(), &period.bucket(now), shard), Some(coins))
+        });
+        Ok(futures_util::future::try_join_all(counts).await?.into_iter().sum())
     }
 }

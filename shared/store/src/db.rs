@@ -232,6 +232,37 @@ impl Db {
         Ok(Page { items, next })
     }
 
+    /// How many items an index partition holds (with `above`: whose number
+    /// sort key is greater), counted over all pages.
+    pub(crate) async fn count_in(&self, ix: &Index, pk: String, above: Option<i64>) -> Result<i64> {
+        let mut total = 0;
+        let mut start = None;
+        loop {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(ix.name)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", ix.pk)
+                .expression_attribute_values(":pk", s(&pk))
+                .select(aws_sdk_dynamodb::types::Select::Count)
+                .set_exclusive_start_key(start);
+            if let Some(v) = above {
+                q = q
+                    .key_condition_expression("#pk = :pk AND #sk > :above")
+                    .expression_attribute_names("#sk", ix.sk)
+                    .expression_attribute_values(":above", n(v));
+            }
+            let out = q.send().await?;
+            total += out.count as i64;
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(total);
+            }
+        }
+    }
+
     /// Every item matching `filter`, consistently read, all pages: a full
     /// scan, for reconciliation and tests, never for requests.
     pub(crate) async fn scan_all(

@@ -229,26 +229,6 @@ impl Db {
         if coins == 0 {
             return Ok((0, 0));
         }
-        let mut above = 0;
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(GSI3.name)
-                .key_condition_expression("gsi3pk = :pk AND gsi3sk > :coins")
-                .expression_attribute_values(":pk", s(keys::room_gifters(room_id)))
-                .expression_attribute_values(":coins", n(coins))
-                .select(aws_sdk_dynamodb::types::Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            above += out.count as i64;
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok((coins, above));
-            }
-        }
+        Ok((coins, self.count_in(&GSI3, keys::room_gifters(room_id), Some(coins)).await?))
     }
 }

@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
 use crate::db::{Action, Item, TxItem, n, s};
@@ -206,28 +205,8 @@ impl Db {
 
     /// How many rooms are live now (a count over the live-room shards).
     pub async fn count_live_rooms(&self) -> Result<i64> {
-        let counts = (0..keys::LIVE_ROOM_SHARDS).map(|shard| async move {
-            let mut total = 0i64;
-            let mut start = None;
-            loop {
-                let out = self
-                    .client
-                    .query()
-                    .table_name(&self.table)
-                    .index_name(crate::table::GSI3.name)
-                    .key_condition_expression("gsi3pk = :pk")
-                    .expression_attribute_values(":pk", AttributeValue::S(keys::live_rooms(shard)))
-                    .select(aws_sdk_dynamodb::types::Select::Count)
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await?;
-                total += out.count as i64;
-                start = out.last_evaluated_key;
-                if start.is_none() {
-                    return Ok::<i64, crate::Error>(total);
-                }
-            }
-        });
+        let counts =
+            (0..keys::LIVE_ROOM_SHARDS).map(|shard| self.count_in(&crate::table::GSI3, keys::live_rooms(shard), None));
         Ok(futures_util::future::try_join_all(counts).await?.into_iter().sum())
     }
 }
