@@ -1,4 +1,4 @@
-.PHONY: run test lint build check bench openapi
+.PHONY: run test lint build check bench openapi reconcile
 
 # The whole API on http://127.0.0.1:3000 with demo data; Ctrl-C stops everything.
 run:
@@ -21,6 +21,10 @@ build:
 # send-gift and call-tick vs the bare transactions, and the crowd case over HTTP, on the local stack.
 bench:
 	@local/bench.sh
+
+# The nightly reconciliation over everything in the running `make run` stack (FROM=/TO= days narrow it).
+reconcile:
+	@local/reconcile.sh $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
 
 # openapi.json from the route table and the request types (a test fails when it is stale).
 openapi:

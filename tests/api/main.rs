@@ -20,6 +20,7 @@ mod posts;
 mod presence;
 mod push;
 mod recharges;
+mod reconcile;
 mod refunds;
 mod reports;
 mod retries;

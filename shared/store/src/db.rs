@@ -8,7 +8,7 @@ use crate::page::{Page, PageKey};
 use crate::table::{Index, PK, SK};
 use crate::{Error, Result};
 
-pub(crate) type Item = HashMap<String, AttributeValue>;
+pub type Item = HashMap<String, AttributeValue>;
 
 /// A handle on the table: the SDK client (built once per Lambda instance) and its name.
 #[derive(Clone, Debug)]

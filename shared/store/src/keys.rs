@@ -350,3 +350,8 @@ pub fn board_rank(kind: &str, period: &str, shard: u32) -> String {
 pub fn week_of(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%G-W%V").to_string()
 }
+/// A reconciliation run's report.
+pub fn reconcile(run_id: &str) -> String {
+    format!("RECONCILE#{run_id}")
+}
+pub const RECONCILE_REPORT: &str = "REPORT";

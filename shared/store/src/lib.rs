@@ -20,6 +20,7 @@ mod page;
 mod posts;
 mod presence;
 mod recharges;
+pub mod reconcile;
 mod reports;
 pub mod retry;
 mod rooms;

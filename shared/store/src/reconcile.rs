@@ -1,0 +1,174 @@
+//! Nightly reconciliation's reads: one paged pass over the table (a page at a
+//! time, never the whole table in memory), each account's ledger summed, and
+//! the ledger entries a recharge, a call or a settlement points to. It never
+//! writes a balance; its report is one item.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::Serialize;
+
+pub use crate::db::Item;
+use crate::db::{Db, n, s};
+use crate::table::{PK, SK};
+use crate::{Result, keys};
+
+/// One page of the table pass, and where the next starts (`None`: done).
+pub struct ScanPage {
+    pub items: Vec<Item>,
+    pub next: Option<HashMap<String, AttributeValue>>,
+}
+
+/// An account's ledger summed per balance (settlement debits apart: they
+/// move earnings to `settled_earnings`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LedgerSums {
+    pub coins: i64,
+    pub earnings: i64,
+    pub coin_debt: i64,
+    pub settled: i64,
+    pub entries: i64,
+}
+
+pub fn attr_s<'a>(item: &'a Item, k: &str) -> Option<&'a str> {
+    item.get(k).and_then(|v| v.as_s().ok()).map(String::as_str)
+}
+
+pub fn attr_n(item: &Item, k: &str) -> Option<i64> {
+    item.get(k).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok())
+}
+
+impl Db {
+    /// One consistent page of the whole table, from `start`.
+    pub async fn scan_page(&self, start: Option<HashMap<String, AttributeValue>>, limit: i32) -> Result<ScanPage> {
+        let out = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await?;
+        Ok(ScanPage { items: out.items.unwrap_or_default(), next: out.last_evaluated_key })
+    }
+
+    /// The account's ledger entries between two times (all of them with
+    /// `None`), page by page, passed to `each`.
+    async fn ledger_between(
+        &self,
+        account: &str,
+        from_ms: Option<i64>,
+        to_ms: Option<i64>,
+        mut each: impl FnMut(&Item),
+    ) -> Result<()> {
+        let bound = |ms: i64| keys::ledger(&ulid::Ulid::from_parts(ms.max(0) as u64, 0).to_string());
+        let from = from_ms.map_or_else(|| keys::LEDGER_PREFIX.to_string(), bound);
+        let to = to_ms.map_or_else(|| format!("{}~", keys::LEDGER_PREFIX), bound);
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+                .expression_attribute_values(":pk", s(keys::account(account)))
+                .expression_attribute_values(":from", s(&from))
+                .expression_attribute_values(":to", s(&to))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            out.items.unwrap_or_default().iter().for_each(&mut each);
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Sums an account's whole ledger per balance.
+    pub async fn ledger_sums(&self, account: &str) -> Result<LedgerSums> {
+        let mut sums = LedgerSums::default();
+        self.ledger_between(account, None, None, |i| {
+            let amount = attr_n(i, "amount").unwrap_or(0);
+            sums.entries += 1;
+            match (attr_s(i, "balance"), attr_s(i, "type")) {
+                (Some("earnings"), Some("settlement")) => {
+                    sums.earnings += amount;
+                    sums.settled -= amount;
+                }
+                (Some("earnings"), _) => sums.earnings += amount,
+                (Some("debt"), _) => sums.coin_debt += amount,
+                _ => sums.coins += amount,
+            }
+        })
+        .await?;
+        Ok(sums)
+    }
+
+    /// The account's `recharge` credits of recharge `id` (there must be one).
+    pub async fn recharge_credits(&self, account: &str, recharge_id: &str, from_ms: i64) -> Result<i64> {
+        let mut count = 0;
+        self.ledger_between(account, Some(from_ms), None, |i| {
+            if attr_s(i, "type") == Some("recharge") && attr_s(i, "recharge_id") == Some(recharge_id) {
+                count += 1;
+            }
+        })
+        .await?;
+        Ok(count)
+    }
+
+    /// A call's minutes in its caller's ledger: coins charged less refunded, over the price.
+    pub async fn call_ledger_minutes(&self, caller: &str, call_id: &str, price: i64, from_ms: i64) -> Result<i64> {
+        let mut coins = 0;
+        self.ledger_between(caller, Some(from_ms), None, |i| {
+            if attr_s(i, "call_id") == Some(call_id) && matches!(attr_s(i, "type"), Some("call_charge" | "call_refund"))
+            {
+                coins -= attr_n(i, "amount").unwrap_or(0);
+            }
+        })
+        .await?;
+        Ok(coins / price.max(1))
+    }
+
+    /// The coins the settlement's ledger debit(s) on the host took.
+    pub async fn settlement_ledger_coins(&self, host: &str, settlement_id: &str, at_ms: i64) -> Result<i64> {
+        let reason = format!("settlement {settlement_id}");
+        let mut coins = 0;
+        self.ledger_between(host, Some(at_ms - 1000), Some(at_ms + 1000), |i| {
+            if attr_s(i, "type") == Some("settlement") && attr_s(i, "reason") == Some(reason.as_str()) {
+                coins -= attr_n(i, "amount").unwrap_or(0);
+            }
+        })
+        .await?;
+        Ok(coins)
+    }
+
+    /// Stores a reconciliation report (`RECONCILE#run` / `REPORT`).
+    pub async fn put_reconcile_report(&self, run_id: &str, report: &serde_json::Value, now: i64) -> Result<()> {
+        let mut item = Self::key(keys::reconcile(run_id), keys::RECONCILE_REPORT);
+        item.insert("report".into(), s(report.to_string()));
+        item.insert("created_at".into(), n(now));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        Ok(())
+    }
+}
+
+/// Whether a scanned item is a ledger entry, an account, a recharge, a call or a settlement.
+pub fn item_kind(item: &Item) -> &'static str {
+    let (pk, sk) = (attr_s(item, PK).unwrap_or_default(), attr_s(item, SK).unwrap_or_default());
+    if pk.starts_with("ACCOUNT#") && sk.starts_with(keys::LEDGER_PREFIX) {
+        "ledger"
+    } else if pk.starts_with("ACCOUNT#") && sk == keys::PROFILE {
+        "account"
+    } else if sk == keys::RECHARGE {
+        "recharge"
+    } else if sk == keys::CALL {
+        "call"
+    } else if sk == keys::SETTLEMENT {
+        "settlement"
+    } else {
+        "other"
+    }
+}

@@ -1,0 +1,125 @@
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde_json::json;
+
+use crate::calls::{active, heartbeat, parties, tick};
+use crate::gifts::{gift, send};
+use crate::recharges::{package, recharge, stripe_event};
+use crate::support::*;
+
+type Item = HashMap<String, AttributeValue>;
+
+async fn run(app: &TestApp) -> app::reconcile::ReconcileReport {
+    // Everything so far (the schedule's default is yesterday).
+    app::reconcile::reconcile(&app.state, 0, app.state.now() + 1).await.expect("reconcile")
+}
+
+/// The table's items whose `attr` is `value`, found without spelling a key.
+async fn items_where(app: &TestApp, attr: &str, value: &str) -> Vec<Item> {
+    let out = app
+        .state
+        .db
+        .client
+        .scan()
+        .table_name(&app.state.db.table)
+        .filter_expression("#a = :v")
+        .expression_attribute_names("#a", attr)
+        .expression_attribute_values(":v", AttributeValue::S(value.into()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    out.items.unwrap_or_default()
+}
+
+fn key(item: &Item) -> Item {
+    item.iter().filter(|(k, _)| *k == "pk" || *k == "sk").map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// Money moved every way there is: a recharge, a grant, gifts, a call, a settlement.
+async fn activity(app: &TestApp) -> (User, User, String) {
+    let admin = app.admin().await;
+    let (caller, host) = parties(app, 100).await;
+    let p = package(app, &admin).await;
+    let r = recharge(app, &caller, &p, "stripe").await;
+    assert_eq!(app.stripe(&stripe_event(&r, 44900)).await.status, 200);
+    let rose = gift(app, &admin, "Rose", 10).await;
+    assert_eq!(send(app, &caller, &host, json!({"gift_id": rose, "quantity": 3})).await.status, 201);
+    let call = active(app, &caller, &host).await;
+    app.state.clock.advance(70_000);
+    heartbeat(app, &caller, &host, &call).await;
+    tick(app).await;
+    let end = app.post(&format!("/calls/{call}/end"), Some(&caller.access), json!({})).await;
+    assert_eq!(end.status, 200, "{end:?}");
+    let s = app.post(&format!("/admin/hosts/{}/settlements", host.id), Some(&admin.access), json!({})).await;
+    assert_eq!(s.status, 201, "{s:?}");
+    (caller, host, r["id"].as_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn after_every_kind_of_money_movement_the_books_balance() {
+    let app = TestApp::start().await;
+    activity(&app).await;
+    let r = run(&app).await;
+    assert_eq!(r.mismatches, 0, "{:?}", r.first);
+    let checked = (r.accounts_checked, r.recharges_checked, r.calls_checked, r.settlements_checked);
+    assert_eq!(checked, (2, 1, 1, 1), "caller and host (the admin has no ledger): {r:?}");
+    assert_eq!(r.external, 100 + 550, "the grant and the recharge");
+    // The report is stored, with the same counts.
+    let db = &app.state.db;
+    let out = db
+        .client
+        .scan()
+        .table_name(&db.table)
+        .filter_expression("attribute_exists(report)")
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    let stored: serde_json::Value = serde_json::from_str(out.items()[0]["report"].as_s().unwrap()).unwrap();
+    assert_eq!((stored["run_id"].as_str(), stored["mismatches"].as_i64()), (Some(r.run_id.as_str()), Some(0)));
+}
+
+#[tokio::test]
+async fn a_lost_ledger_entry_a_balance_edited_by_hand_and_a_double_credit_are_each_reported() {
+    let app = TestApp::start().await;
+    let (caller, host, recharge_id) = activity(&app).await;
+    let db = &app.state.db;
+    // 1. The host's gift credit is lost.
+    let entries = items_where(&app, "account_id", &host.id).await;
+    let received = entries
+        .iter()
+        .find(|i| i.get("type").and_then(|t| t.as_s().ok()).map(String::as_str) == Some("gift_received"))
+        .unwrap();
+    db.client.delete_item().table_name(&db.table).set_key(Some(key(received))).send().await.unwrap();
+    // 2. Someone adds 5 coins to the caller by hand.
+    let profile = items_where(&app, "id", &caller.id).await.into_iter().find(|i| i.contains_key("coins")).unwrap();
+    db.client
+        .update_item()
+        .table_name(&db.table)
+        .set_key(Some(key(&profile)))
+        .update_expression("ADD coins :five")
+        .expression_attribute_values(":five", AttributeValue::N("5".into()))
+        .send()
+        .await
+        .unwrap();
+    // 3. The recharge's credit is written twice (the second without its coins).
+    let credit =
+        items_where(&app, "recharge_id", &recharge_id).await.into_iter().find(|i| i.contains_key("amount")).unwrap();
+    let mut copy = credit.clone();
+    let sk = copy["sk"].as_s().unwrap().clone();
+    copy.insert("sk".into(), AttributeValue::S(format!("{sk}X")));
+    db.client.put_item().table_name(&db.table).set_item(Some(copy)).send().await.unwrap();
+
+    let r = run(&app).await;
+    let found: Vec<(&str, &str)> = r.first.iter().map(|m| (m.kind, m.id.as_str())).collect();
+    assert!(found.contains(&("account_balance", host.id.as_str())), "{found:?}");
+    assert!(found.contains(&("account_balance", caller.id.as_str())), "{found:?}");
+    assert!(found.contains(&("recharge_credit", recharge_id.as_str())), "{found:?}");
+    assert!(found.contains(&("global", "platform")), "{found:?}");
+    let host_detail = &r.first.iter().find(|m| m.id == host.id).unwrap().detail;
+    assert!(host_detail.starts_with("earnings"), "{host_detail}");
+    assert_eq!(r.mismatches as usize, r.first.len());
+    assert!(r.mismatches >= 4, "{r:?}");
+}
