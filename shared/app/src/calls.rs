@@ -658,6 +658,7 @@ async fn settle(
         match state.db.charge_call_minute(&call, &charge, release.as_ref()).await {
             Ok(()) => {
                 TickReport::add(&report.charged_minutes);
+                crate::metrics::emit(state, &[], &[("CallMinutesCharged", 1.0, "Count")]);
                 call.paid_minutes = minute;
                 call.paid_until = Some(paid_until + MINUTE_MS);
                 if let Some(r) = &release {

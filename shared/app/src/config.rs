@@ -45,6 +45,8 @@ pub struct Config {
     pub earnings_hold_hours: i64,
     /// Firebase service-account JSON (Secrets Manager): chat tokens and FCM.
     pub firebase_service_account: Option<String>,
+    /// CloudWatch Embedded Metric Format lines on stdout (on in Lambda, or `METRICS=emf`).
+    pub emf_metrics: bool,
     /// `log`: pushes are logged, not sent (the local stack without credentials).
     pub push_log_only: bool,
     /// Overrides of Google's endpoints (tests point them at a local server).
@@ -143,6 +145,7 @@ impl Config {
             sms_hourly_budget: 1000,
             firebase_service_account: None,
             push_log_only: true,
+            emf_metrics: false,
             fcm_base_url: None,
             google_token_url: None,
             google_play: None,
@@ -216,6 +219,11 @@ impl Config {
             Ok("log") => true,
             Ok("fcm") => false,
             _ => c.firebase_service_account.is_none(),
+        };
+        c.emf_metrics = match var("METRICS").as_deref() {
+            Ok("emf") => true,
+            Ok(_) => false,
+            Err(_) => var("AWS_LAMBDA_FUNCTION_NAME").is_ok(),
         };
         c.fcm_base_url = var("FCM_BASE_URL").ok();
         c.google_token_url = var("GOOGLE_TOKEN_URL").ok();

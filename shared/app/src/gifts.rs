@@ -302,6 +302,7 @@ pub async fn send_gift(
         sender.coins -= total;
         receiver.earnings += total;
         state.gift_views.put(view_key.clone(), (sender, receiver, gift.clone()), now);
+        crate::metrics::coins(state, "GiftsSent", total);
         Ok(reply)
     })
     .await

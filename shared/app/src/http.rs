@@ -276,6 +276,10 @@ pub async fn handle(state: &AppState, route: &Route, req: Request) -> Response<B
         ctx.source_ip = ip.clone();
     }
     let (status, body, html, caller) = dispatch(state, route, ctx).await;
+    if status >= 400 {
+        let class = if status >= 500 { "Http5xx" } else { "Http4xx" };
+        crate::metrics::emit(state, &[("Route", route.name)], &[(class, 1.0, "Count")]);
+    }
     tracing::info!(
         route = route.name,
         status,

@@ -29,9 +29,16 @@ pub fn line(dimensions: &[(&str, &str)], metrics: &[(&str, f64, &str)], now_ms: 
     Value::Object(root).to_string()
 }
 
-/// Writes one EMF line (stdout: the function's log).
-pub fn emit(dimensions: &[(&str, &str)], metrics: &[(&str, f64, &str)], now_ms: i64) {
-    println!("{}", line(dimensions, metrics, now_ms));
+/// Writes one EMF line (stdout: the function's log) where metrics are on.
+pub fn emit(state: &crate::AppState, dimensions: &[(&str, &str)], metrics: &[(&str, f64, &str)]) {
+    if state.config.emf_metrics {
+        println!("{}", line(dimensions, metrics, state.now()));
+    }
+}
+
+/// A counted event with an amount: `{name}` 1 and `{name}Coins` (gifts, recharges, refunds).
+pub fn coins(state: &crate::AppState, name: &str, coins: i64) {
+    emit(state, &[], &[(name, 1.0, "Count"), (&format!("{name}Coins"), coins as f64, "Count")]);
 }
 
 #[cfg(test)]

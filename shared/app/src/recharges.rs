@@ -153,11 +153,14 @@ async fn credit(state: &AppState, recharge: &Recharge) -> ApiResult<Reply> {
         let change =
             CoinsAndDebt { account_id: account.id.clone(), coins: account.coins, debt: account.coin_debt, entries };
         match state.db.credit_recharge(&recharge.id, &change, now).await {
-            Ok(()) => Ok(Reply::ok(WebhookAnswer {
-                status: "credited",
-                recharge_id: Some(recharge.id.clone()),
-                coins: Some(total),
-            })),
+            Ok(()) => {
+                crate::metrics::coins(state, "RechargesCredited", total);
+                Ok(Reply::ok(WebhookAnswer {
+                    status: "credited",
+                    recharge_id: Some(recharge.id.clone()),
+                    coins: Some(total),
+                }))
+            }
             Err(store::Error::Condition("already_credited")) => ignored("already credited"),
             Err(e) => Err(e.into()),
         }
@@ -232,10 +235,13 @@ pub async fn claw_back(
         let change =
             CoinsAndDebt { account_id: account.id.clone(), coins: account.coins, debt: account.coin_debt, entries };
         match state.db.adjust_recharge(&r, refunded, target, event, &change, now).await {
-            Ok(()) => Ok(Reply::ok(WebhookAnswer {
-                status: if delta >= 0 { "clawed_back" } else { "credited" },
-                recharge_id: Some(r.id.clone()),
-                coins: Some(delta.abs()),
+            Ok(()) => Ok(Reply::ok({
+                crate::metrics::coins(state, if delta >= 0 { "Refunds" } else { "RefundsReversed" }, delta.abs());
+                WebhookAnswer {
+                    status: if delta >= 0 { "clawed_back" } else { "credited" },
+                    recharge_id: Some(r.id.clone()),
+                    coins: Some(delta.abs()),
+                }
             })),
             Err(store::Error::Condition("duplicate_refund")) => ignored("refund already applied"),
             Err(store::Error::Condition("refund_changed")) => {

@@ -162,7 +162,7 @@ pub async fn reconcile(state: &AppState, from: i64, to: i64) -> ApiResult<Reconc
     }
     let json = serde_json::to_value(&r).map_err(crate::ApiError::internal)?;
     state.db.put_reconcile_report(&r.run_id, &json, state.now()).await?;
-    crate::metrics::emit(&[], &[("ReconcileMismatches", r.mismatches as f64, "Count")], state.now());
+    crate::metrics::emit(state, &[], &[("ReconcileMismatches", r.mismatches as f64, "Count")]);
     Ok(r)
 }
 

@@ -202,7 +202,10 @@ async fn credit_once(state: &AppState, account_id: &str, b: &Bought, package: &C
         let change =
             CoinsAndDebt { account_id: account.id.clone(), coins: account.coins, debt: account.coin_debt, entries };
         match state.db.credit_store_purchase(&r, &change, b.token.is_some()).await {
-            Ok(()) => Ok(Reply::created(recharge_json(&r))),
+            Ok(()) => {
+                crate::metrics::coins(state, "RechargesCredited", r.coins + r.bonus_coins);
+                Ok(Reply::created(recharge_json(&r)))
+            }
             Err(store::Error::Condition("purchase_claimed")) => {
                 Err(ApiError::conflict("purchase_claimed", "this purchase was credited before"))
             }
