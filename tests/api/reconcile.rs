@@ -11,8 +11,11 @@ use crate::support::*;
 type Item = HashMap<String, AttributeValue>;
 
 async fn run(app: &TestApp) -> app::reconcile::ReconcileReport {
-    // Everything so far (the schedule's default is yesterday).
-    app::reconcile::reconcile(&app.state, 0, app.state.now() + 1).await.expect("reconcile")
+    // Everything so far (the schedule's default is yesterday), in one go.
+    let budget = app::reconcile::Budget { page: 500, until_ms: i64::MAX };
+    let r = app::reconcile::reconcile(&app.state, 0, app.state.now() + 1, budget).await.expect("reconcile");
+    assert!(r.complete);
+    r
 }
 
 /// The table's items whose `attr` is `value`, found without spelling a key.
@@ -79,6 +82,11 @@ async fn after_every_kind_of_money_movement_the_books_balance() {
         .unwrap();
     let stored: serde_json::Value = serde_json::from_str(out.items()[0]["report"].as_s().unwrap()).unwrap();
     assert_eq!((stored["run_id"].as_str(), stored["mismatches"].as_i64()), (Some(r.run_id.as_str()), Some(0)));
+    // The schedule does yesterday once: a second run finds its report.
+    let first = app::reconcile::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})).await.unwrap();
+    assert_eq!((first["complete"].as_bool(), first["run_id"].is_string()), (Some(true), true), "{first}");
+    let again = app::reconcile::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})).await.unwrap();
+    assert_eq!(again["already_done"]["run_id"], first["run_id"], "{again}");
 }
 
 #[tokio::test]
@@ -113,7 +121,7 @@ async fn a_lost_ledger_entry_a_balance_edited_by_hand_and_a_double_credit_are_ea
     db.client.put_item().table_name(&db.table).set_item(Some(copy)).send().await.unwrap();
 
     let r = run(&app).await;
-    let found: Vec<(&str, &str)> = r.first.iter().map(|m| (m.kind, m.id.as_str())).collect();
+    let found: Vec<(&str, &str)> = r.first.iter().map(|m| (m.kind.as_str(), m.id.as_str())).collect();
     assert!(found.contains(&("account_balance", host.id.as_str())), "{found:?}");
     assert!(found.contains(&("account_balance", caller.id.as_str())), "{found:?}");
     assert!(found.contains(&("recharge_credit", recharge_id.as_str())), "{found:?}");
@@ -122,4 +130,52 @@ async fn a_lost_ledger_entry_a_balance_edited_by_hand_and_a_double_credit_are_ea
     assert!(host_detail.starts_with("earnings"), "{host_detail}");
     assert_eq!(r.mismatches as usize, r.first.len());
     assert!(r.mismatches >= 4, "{r:?}");
+}
+
+#[tokio::test]
+async fn a_run_out_of_time_leaves_a_checkpoint_and_the_next_run_finishes_with_the_same_report() {
+    let app = TestApp::start().await;
+    let (caller, _, _) = activity(&app).await;
+    let to = app.state.now() + 1;
+    // Out of time after every page of 7 items: each invocation scans one page.
+    let cut = app::reconcile::Budget { page: 7, until_ms: 0 };
+    let mut runs = 0;
+    let resumed = loop {
+        runs += 1;
+        let r = app::reconcile::reconcile(&app.state, 0, to, cut).await.unwrap();
+        if r.complete {
+            break r;
+        }
+        assert!(runs < 100, "never finished");
+    };
+    assert!(runs > 3, "{runs}");
+    assert_eq!(resumed.invocations, runs);
+    let whole = app::reconcile::reconcile(&app.state, 0, to, app::reconcile::Budget { page: 500, until_ms: i64::MAX })
+        .await
+        .unwrap();
+    assert_eq!(whole.invocations, 1, "the finished run left no checkpoint");
+    // (items scanned differ by the run's own report and checkpoint items)
+    let counts = |r: &app::reconcile::ReconcileReport| {
+        let checked = (r.accounts_checked, r.recharges_checked, r.calls_checked, r.settlements_checked);
+        (r.ledger_entries, checked, r.external, r.balances, r.held, r.mismatches)
+    };
+    assert_eq!(counts(&resumed), counts(&whole));
+    assert_eq!(resumed.mismatches, 0, "{:?}", resumed.first);
+    // A hand-edited balance found across page boundaries too.
+    let profile = items_where(&app, "id", &caller.id).await.into_iter().find(|i| i.contains_key("coins")).unwrap();
+    let db = &app.state.db;
+    db.client
+        .update_item()
+        .table_name(&db.table)
+        .set_key(Some(key(&profile)))
+        .update_expression("ADD coins :one")
+        .expression_attribute_values(":one", AttributeValue::N("1".into()))
+        .send()
+        .await
+        .unwrap();
+    let mut r = app::reconcile::reconcile(&app.state, 0, to + 1, cut).await.unwrap();
+    while !r.complete {
+        r = app::reconcile::reconcile(&app.state, 0, to + 1, cut).await.unwrap();
+    }
+    assert!(r.first.iter().any(|m| m.kind == "account_balance" && m.id == caller.id), "{:?}", r.first);
 }

@@ -20,7 +20,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         input.to = Some((state.now() + 1).into());
     }
     let (from, to) = app::reconcile::range(&input, state.now())?;
-    let report = app::reconcile::reconcile(&state, from, to).await.map_err(|e| e.message)?;
+    // By hand there is no time limit: one invocation does it all.
+    let budget = app::reconcile::Budget { page: 500, until_ms: i64::MAX };
+    let report = app::reconcile::reconcile(&state, from, to, budget).await.map_err(|e| e.message)?;
     println!("{}", serde_json::to_string(&report)?);
     Ok(())
 }

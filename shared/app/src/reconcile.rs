@@ -14,8 +14,6 @@
 //! It never changes a balance: it stores a report (counts, the first 100
 //! mismatches with ids) and emits `ReconcileMismatches`.
 
-use std::collections::HashSet;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use store::reconcile::{attr_n, attr_s, item_kind};
@@ -30,28 +28,34 @@ const DAY_MS: i64 = 86_400_000;
 const INTERNAL: &[&str] =
     &["gift_sent", "gift_received", "call_charge", "call_earning", "call_refund", "settlement", "debt_repaid"];
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Mismatch {
     /// account_balance, recharge_credit, call_minutes, settlement_coins, global
-    pub kind: &'static str,
+    pub kind: String,
     pub id: String,
     pub detail: String,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ReconcileReport {
+    /// The range, by day (`2026-11-29..2026-11-30`) or ms
     pub run_id: String,
     /// The range's bounds (ms): entries created at or after `from`, before `to`
     pub from: i64,
     pub to: i64,
+    /// false: out of time; the next run resumes from its checkpoint
+    pub complete: bool,
+    /// Invocations the run took (resumed ones included)
+    pub invocations: i64,
     pub items_scanned: i64,
     pub ledger_entries: i64,
     pub accounts_checked: i64,
     pub recharges_checked: i64,
     pub calls_checked: i64,
     pub settlements_checked: i64,
-    /// Value that came in from outside, and what accounts and calls hold of it
+    /// Value that came in from outside, what accounts hold of it, and what active calls hold
     pub external: i64,
+    pub balances: i64,
     pub held: i64,
     pub mismatches: i64,
     /// The first `MAX_LISTED` mismatches
@@ -59,12 +63,32 @@ pub struct ReconcileReport {
 }
 
 impl ReconcileReport {
-    fn mismatch(&mut self, kind: &'static str, id: &str, detail: String) {
+    fn mismatch(&mut self, kind: &str, id: &str, detail: String) {
         self.mismatches += 1;
         if self.first.len() < MAX_LISTED {
-            self.first.push(Mismatch { kind, id: id.into(), detail });
+            self.first.push(Mismatch { kind: kind.into(), id: id.into(), detail });
         }
     }
+}
+
+/// The account whose partition the pass is in: its ledger so far and its profile.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Partition {
+    pk: String,
+    account_id: Option<String>,
+    sums: store::reconcile::LedgerSums,
+    /// It has a ledger entry in the range (only those are checked).
+    touched: bool,
+    /// coins, earnings, coin_debt, settled_earnings
+    profile: Option<[i64; 4]>,
+}
+
+/// Where a run is: saved when it runs out of time, resumed by the next.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Progress {
+    report: ReconcileReport,
+    current: Partition,
+    next: Option<(String, String)>,
 }
 
 /// What a run covers: by hand `{"from": "2026-11-01", "to": "2026-11-30"}`
@@ -96,94 +120,137 @@ pub fn range(input: &ReconcileInput, now: i64) -> Result<(i64, i64), String> {
     Ok((from, to))
 }
 
-/// Runs the checks over `[from, to)`; stores and answers the report.
-pub async fn reconcile(state: &AppState, from: i64, to: i64) -> ApiResult<ReconcileReport> {
-    let mut r = ReconcileReport { run_id: crate::wallet::entry_id(state.now()), from, to, ..Default::default() };
-    let in_range = |ms: Option<i64>| ms.is_some_and(|t| (from..to).contains(&t));
-    let mut touched: HashSet<String> = HashSet::new();
-    let mut balances = 0i64;
-    let mut start = None;
+/// A run's name: its days when it covers whole days, else its bounds.
+pub fn run_id(from: i64, to: i64) -> String {
+    if from % DAY_MS == 0 && to % DAY_MS == 0 {
+        format!("{}..{}", store::day_of(from), store::day_of(to))
+    } else {
+        format!("{from}..{to}")
+    }
+}
+
+/// How a run pages and when it stops to leave a checkpoint.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    pub page: i32,
+    /// Stop (checkpoint) once this instant (ms, the state's clock) has passed.
+    pub until_ms: i64,
+}
+
+/// Runs (or resumes) the checks over `[from, to)`. A finished run stores
+/// its report and answers it; one out of time saves a checkpoint and
+/// answers `complete: false` (the next run of the same range resumes it).
+pub async fn reconcile(state: &AppState, from: i64, to: i64, budget: Budget) -> ApiResult<ReconcileReport> {
+    let id = run_id(from, to);
+    let mut p: Progress = match state.db.reconcile_checkpoint().await? {
+        Some(v) => serde_json::from_value::<Progress>(v).ok().filter(|p| p.report.run_id == id).unwrap_or_default(),
+        None => Progress::default(),
+    };
+    if p.report.run_id.is_empty() {
+        p.report = ReconcileReport { run_id: id, from, to, ..Default::default() };
+    }
+    p.report.invocations += 1;
     loop {
-        let page = state.db.scan_page(start, 500).await?;
+        let page = state.db.scan_page(p.next.take(), budget.page).await?;
         for item in &page.items {
-            r.items_scanned += 1;
-            match item_kind(item) {
-                "ledger" => {
-                    r.ledger_entries += 1;
-                    let amount = attr_n(item, "amount").unwrap_or(0);
-                    let value = if attr_s(item, "balance") == Some("debt") { -amount } else { amount };
-                    if !INTERNAL.contains(&attr_s(item, "type").unwrap_or_default()) {
-                        r.external += value;
-                    }
-                    if in_range(attr_n(item, "created_at"))
-                        && let Some(a) = attr_s(item, "account_id")
-                    {
-                        touched.insert(a.to_string());
-                    }
-                }
-                "account" => {
-                    let n = |k: &str| attr_n(item, k).unwrap_or(0);
-                    balances += n("coins") + n("earnings") + n("settled_earnings") - n("coin_debt");
-                }
-                "recharge" if attr_s(item, "status") == Some("credited") => {
-                    let credited = attr_n(item, "credited_at").or(attr_n(item, "created_at"));
-                    if in_range(credited) {
-                        check_recharge(state, &mut r, item).await?;
-                    }
-                }
-                "call" => {
-                    let n = |k: &str| attr_n(item, k).unwrap_or(0);
-                    match attr_s(item, "state") {
-                        Some("active") => r.held += (n("paid_minutes") - n("earned_minutes")) * n("price_per_minute"),
-                        Some("ended") if in_range(attr_n(item, "created_at")) => {
-                            check_call(state, &mut r, item).await?
-                        }
-                        _ => {}
-                    }
-                }
-                "settlement" if in_range(attr_n(item, "created_at")) => check_settlement(state, &mut r, item).await?,
+            visit(state, &mut p, item).await?;
+        }
+        p.next = page.next;
+        if p.next.is_none() {
+            break;
+        }
+        if state.now() >= budget.until_ms {
+            let json = serde_json::to_value(&p).map_err(crate::ApiError::internal)?;
+            state.db.put_reconcile_checkpoint(&json).await?;
+            return Ok(p.report);
+        }
+    }
+    let last = std::mem::take(&mut p.current);
+    finish_account(&mut p.report, last);
+    let r = &mut p.report;
+    if r.balances + r.held != r.external {
+        let detail =
+            format!("came in from outside {} ≠ held by accounts {} + held in calls {}", r.external, r.balances, r.held);
+        r.mismatch("global", "platform", detail);
+    }
+    r.complete = true;
+    let json = serde_json::to_value(&*r).map_err(crate::ApiError::internal)?;
+    state.db.put_reconcile_report(&r.run_id, &json, state.now()).await?;
+    crate::metrics::emit(state, &[], &[("ReconcileMismatches", r.mismatches as f64, "Count")]);
+    Ok(p.report)
+}
+
+/// One item of the pass. An account's items come together; when the pass
+/// leaves its partition, its balances are compared with its ledger's sums.
+async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item) -> ApiResult<()> {
+    let r = &mut p.report;
+    r.items_scanned += 1;
+    let window = r.from..r.to;
+    let in_range = |ms: Option<i64>| ms.is_some_and(|t| window.contains(&t));
+    let pk = attr_s(item, "pk").unwrap_or_default();
+    if pk != p.current.pk {
+        let done = std::mem::replace(&mut p.current, Partition { pk: pk.to_string(), ..Default::default() });
+        finish_account(r, done);
+    }
+    match item_kind(item) {
+        "ledger" => {
+            r.ledger_entries += 1;
+            let amount = attr_n(item, "amount").unwrap_or(0);
+            let value = if attr_s(item, "balance") == Some("debt") { -amount } else { amount };
+            if !INTERNAL.contains(&attr_s(item, "type").unwrap_or_default()) {
+                r.external += value;
+            }
+            p.current.sums.add(item);
+            p.current.account_id = attr_s(item, "account_id").map(String::from);
+            p.current.touched |= in_range(attr_n(item, "created_at"));
+        }
+        "account" => {
+            let n = |k: &str| attr_n(item, k).unwrap_or(0);
+            r.balances += n("coins") + n("earnings") + n("settled_earnings") - n("coin_debt");
+            p.current.account_id = attr_s(item, "id").map(String::from);
+            p.current.profile = Some([n("coins"), n("earnings"), n("coin_debt"), n("settled_earnings")]);
+        }
+        "recharge" if attr_s(item, "status") == Some("credited") => {
+            if in_range(attr_n(item, "credited_at").or(attr_n(item, "created_at"))) {
+                check_recharge(state, r, item).await?;
+            }
+        }
+        "call" => {
+            let n = |k: &str| attr_n(item, k).unwrap_or(0);
+            match attr_s(item, "state") {
+                Some("active") => r.held += (n("paid_minutes") - n("earned_minutes")) * n("price_per_minute"),
+                Some("ended") if in_range(attr_n(item, "created_at")) => check_call(state, r, item).await?,
                 _ => {}
             }
         }
-        start = page.next;
-        if start.is_none() {
-            break;
-        }
-    }
-    let mut touched: Vec<String> = touched.into_iter().collect();
-    touched.sort();
-    for account in &touched {
-        check_account(state, &mut r, account).await?;
-    }
-    if balances + r.held != r.external {
-        let detail =
-            format!("came in from outside {} ≠ held by accounts {} + held in calls {}", r.external, balances, r.held);
-        r.mismatch("global", "platform", detail);
-    }
-    let json = serde_json::to_value(&r).map_err(crate::ApiError::internal)?;
-    state.db.put_reconcile_report(&r.run_id, &json, state.now()).await?;
-    crate::metrics::emit(state, &[], &[("ReconcileMismatches", r.mismatches as f64, "Count")]);
-    Ok(r)
-}
-
-async fn check_account(state: &AppState, r: &mut ReconcileReport, id: &str) -> ApiResult<()> {
-    r.accounts_checked += 1;
-    let Some(a) = state.db.get_account(id).await? else {
-        r.mismatch("account_balance", id, "ledger entries of an account that does not exist".into());
-        return Ok(());
-    };
-    let sums = state.db.ledger_sums(id).await?;
-    for (what, held, ledger) in [
-        ("coins", a.coins, sums.coins),
-        ("earnings", a.earnings, sums.earnings),
-        ("coin_debt", a.coin_debt, sums.coin_debt),
-        ("settled_earnings", a.settled_earnings, sums.settled),
-    ] {
-        if held != ledger {
-            r.mismatch("account_balance", id, format!("{what} {held} ≠ ledger {ledger}"));
-        }
+        "settlement" if in_range(attr_n(item, "created_at")) => check_settlement(state, r, item).await?,
+        _ => {}
     }
     Ok(())
+}
+
+/// An account the pass has seen whole: checked when it had an entry in the range.
+fn finish_account(r: &mut ReconcileReport, a: Partition) {
+    if !a.touched {
+        return;
+    }
+    let id = a.account_id.unwrap_or(a.pk);
+    r.accounts_checked += 1;
+    let Some(held) = a.profile else {
+        r.mismatch("account_balance", &id, "ledger entries of an account that does not exist".into());
+        return;
+    };
+    let s = &a.sums;
+    for (what, held, ledger) in [
+        ("coins", held[0], s.coins),
+        ("earnings", held[1], s.earnings),
+        ("coin_debt", held[2], s.coin_debt),
+        ("settled_earnings", held[3], s.settled),
+    ] {
+        if held != ledger {
+            r.mismatch("account_balance", &id, format!("{what} {held} ≠ ledger {ledger}"));
+        }
+    }
 }
 
 async fn check_recharge(state: &AppState, r: &mut ReconcileReport, item: &store::reconcile::Item) -> ApiResult<()> {
@@ -219,9 +286,22 @@ async fn check_settlement(state: &AppState, r: &mut ReconcileReport, item: &stor
     Ok(())
 }
 
-/// The daily schedule (yesterday, UTC), or a run by hand over `{from, to}`.
-pub async fn scheduled_reconcile(state: std::sync::Arc<AppState>, event: Value) -> ApiResult<ReconcileReport> {
+/// Lambda's limit is 900 s: a run stops for a checkpoint after 780.
+const RUN_SECS: i64 = 780;
+
+/// The hourly schedule: resumes an unfinished run, else does yesterday once
+/// (nothing when its report exists); or a run by hand over `{from, to}`.
+pub async fn scheduled_reconcile(state: std::sync::Arc<AppState>, event: Value) -> ApiResult<Value> {
     let input: ReconcileInput = serde_json::from_value(event).unwrap_or_default();
-    let (from, to) = range(&input, state.now()).map_err(crate::ApiError::invalid)?;
-    reconcile(&state, from, to).await
+    let budget = Budget { page: 500, until_ms: state.now() + RUN_SECS * 1000 };
+    let by_hand = input.from.is_some() || input.to.is_some();
+    let (from, to) = match state.db.reconcile_checkpoint().await? {
+        Some(p) if !by_hand => (p["report"]["from"].as_i64().unwrap_or(0), p["report"]["to"].as_i64().unwrap_or(0)),
+        _ => range(&input, state.now()).map_err(crate::ApiError::invalid)?,
+    };
+    if !by_hand && let Some(done) = state.db.reconcile_report(&run_id(from, to)).await? {
+        return Ok(serde_json::json!({"already_done": done}));
+    }
+    let r = reconcile(&state, from, to, budget).await?;
+    serde_json::to_value(r).map_err(crate::ApiError::internal)
 }

@@ -1146,7 +1146,7 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
     EventFunction { name: "purge-deleted-posts", trigger: Trigger::Schedule("rate(10 minutes)") },
     EventFunction { name: "consume-purchases", trigger: Trigger::Schedule("rate(10 minutes)") },
     EventFunction { name: "sync-voided-purchases", trigger: Trigger::Schedule("rate(1 day)") },
-    EventFunction { name: "reconcile", trigger: Trigger::Schedule("cron(30 0 * * ? *)") },
+    EventFunction { name: "reconcile", trigger: Trigger::Schedule("cron(30 * * * ? *)") },
     EventFunction { name: "send-push", trigger: Trigger::TableStream },
 ];
 

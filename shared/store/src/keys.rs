@@ -355,3 +355,6 @@ pub fn reconcile(run_id: &str) -> String {
     format!("RECONCILE#{run_id}")
 }
 pub const RECONCILE_REPORT: &str = "REPORT";
+/// Where an unfinished run got to (one at a time).
+pub const RECONCILE_CURRENT: &str = "RECONCILE";
+pub const RECONCILE_CHECKPOINT: &str = "CHECKPOINT";

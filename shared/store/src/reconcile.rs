@@ -13,21 +13,39 @@ use crate::db::{Db, n, s};
 use crate::table::{PK, SK};
 use crate::{Result, keys};
 
-/// One page of the table pass, and where the next starts (`None`: done).
+/// One page of the table pass, and where the next starts (`None`: done):
+/// the last item's `pk` and `sk`.
 pub struct ScanPage {
     pub items: Vec<Item>,
-    pub next: Option<HashMap<String, AttributeValue>>,
+    pub next: Option<(String, String)>,
 }
 
 /// An account's ledger summed per balance (settlement debits apart: they
 /// move earnings to `settled_earnings`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct LedgerSums {
     pub coins: i64,
     pub earnings: i64,
     pub coin_debt: i64,
     pub settled: i64,
     pub entries: i64,
+}
+
+impl LedgerSums {
+    /// Adds one ledger entry.
+    pub fn add(&mut self, i: &Item) {
+        let amount = attr_n(i, "amount").unwrap_or(0);
+        self.entries += 1;
+        match (attr_s(i, "balance"), attr_s(i, "type")) {
+            (Some("earnings"), Some("settlement")) => {
+                self.earnings += amount;
+                self.settled -= amount;
+            }
+            (Some("earnings"), _) => self.earnings += amount,
+            (Some("debt"), _) => self.coin_debt += amount,
+            _ => self.coins += amount,
+        }
+    }
 }
 
 pub fn attr_s<'a>(item: &'a Item, k: &str) -> Option<&'a str> {
@@ -39,8 +57,10 @@ pub fn attr_n(item: &Item, k: &str) -> Option<i64> {
 }
 
 impl Db {
-    /// One consistent page of the whole table, from `start`.
-    pub async fn scan_page(&self, start: Option<HashMap<String, AttributeValue>>, limit: i32) -> Result<ScanPage> {
+    /// One consistent page of the whole table, after `start` (a `ScanPage::next`).
+    /// A partition's items come together, so a pass sees an account whole.
+    pub async fn scan_page(&self, start: Option<(String, String)>, limit: i32) -> Result<ScanPage> {
+        let start: Option<HashMap<String, AttributeValue>> = start.map(|(pk, sk)| Self::key(pk, sk));
         let out = self
             .client
             .scan()
@@ -50,7 +70,9 @@ impl Db {
             .set_exclusive_start_key(start)
             .send()
             .await?;
-        Ok(ScanPage { items: out.items.unwrap_or_default(), next: out.last_evaluated_key })
+        let next =
+            out.last_evaluated_key.and_then(|k| Some((attr_s(&k, PK)?.to_string(), attr_s(&k, SK)?.to_string())));
+        Ok(ScanPage { items: out.items.unwrap_or_default(), next })
     }
 
     /// The account's ledger entries between two times (all of them with
@@ -85,26 +107,6 @@ impl Db {
                 return Ok(());
             }
         }
-    }
-
-    /// Sums an account's whole ledger per balance.
-    pub async fn ledger_sums(&self, account: &str) -> Result<LedgerSums> {
-        let mut sums = LedgerSums::default();
-        self.ledger_between(account, None, None, |i| {
-            let amount = attr_n(i, "amount").unwrap_or(0);
-            sums.entries += 1;
-            match (attr_s(i, "balance"), attr_s(i, "type")) {
-                (Some("earnings"), Some("settlement")) => {
-                    sums.earnings += amount;
-                    sums.settled -= amount;
-                }
-                (Some("earnings"), _) => sums.earnings += amount,
-                (Some("debt"), _) => sums.coin_debt += amount,
-                _ => sums.coins += amount,
-            }
-        })
-        .await?;
-        Ok(sums)
     }
 
     /// The account's `recharge` credits of recharge `id` (there must be one).
@@ -145,13 +147,32 @@ impl Db {
         Ok(coins)
     }
 
-    /// Stores a reconciliation report (`RECONCILE#run` / `REPORT`).
+    /// Stores a finished run's report (`RECONCILE#run` / `REPORT`) and drops its checkpoint.
     pub async fn put_reconcile_report(&self, run_id: &str, report: &serde_json::Value, now: i64) -> Result<()> {
         let mut item = Self::key(keys::reconcile(run_id), keys::RECONCILE_REPORT);
         item.insert("report".into(), s(report.to_string()));
         item.insert("created_at".into(), n(now));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        self.delete(keys::RECONCILE_CURRENT.into(), keys::RECONCILE_CHECKPOINT).await
+    }
+
+    /// A finished run's report, if there is one.
+    pub async fn reconcile_report(&self, run_id: &str) -> Result<Option<serde_json::Value>> {
+        let item = self.get(keys::reconcile(run_id), keys::RECONCILE_REPORT).await?;
+        Ok(item.and_then(|i| serde_json::from_str(attr_s(&i, "report")?).ok()))
+    }
+
+    /// Saves where an unfinished run got to (its own JSON).
+    pub async fn put_reconcile_checkpoint(&self, progress: &serde_json::Value) -> Result<()> {
+        let mut item = Self::key(keys::RECONCILE_CURRENT.into(), keys::RECONCILE_CHECKPOINT);
+        item.insert("progress".into(), s(progress.to_string()));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
+    }
+
+    pub async fn reconcile_checkpoint(&self) -> Result<Option<serde_json::Value>> {
+        let item = self.get(keys::RECONCILE_CURRENT.into(), keys::RECONCILE_CHECKPOINT).await?;
+        Ok(item.and_then(|i| serde_json::from_str(attr_s(&i, "progress")?).ok()))
     }
 }
 
