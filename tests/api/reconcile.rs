@@ -36,6 +36,21 @@ async fn items_where(app: &TestApp, attr: &str, value: &str) -> Vec<Item> {
     out.items.unwrap_or_default()
 }
 
+/// Changes an account's coins behind the ledger's back.
+async fn add_coins_by_hand(app: &TestApp, who: &User, coins: i64) {
+    let profile = items_where(app, "id", &who.id).await.into_iter().find(|i| i.contains_key("coins")).unwrap();
+    let db = &app.state.db;
+    db.client
+        .update_item()
+        .table_name(&db.table)
+        .set_key(Some(key(&profile)))
+        .update_expression("ADD coins :n")
+        .expression_attribute_values(":n", AttributeValue::N(coins.to_string()))
+        .send()
+        .await
+        .unwrap();
+}
+
 fn key(item: &Item) -> Item {
     item.iter().filter(|(k, _)| *k == "pk" || *k == "sk").map(|(k, v)| (k.clone(), v.clone())).collect()
 }
@@ -102,16 +117,7 @@ async fn a_lost_ledger_entry_a_balance_edited_by_hand_and_a_double_credit_are_ea
         .unwrap();
     db.client.delete_item().table_name(&db.table).set_key(Some(key(received))).send().await.unwrap();
     // 2. Someone adds 5 coins to the caller by hand.
-    let profile = items_where(&app, "id", &caller.id).await.into_iter().find(|i| i.contains_key("coins")).unwrap();
-    db.client
-        .update_item()
-        .table_name(&db.table)
-        .set_key(Some(key(&profile)))
-        .update_expression("ADD coins :five")
-        .expression_attribute_values(":five", AttributeValue::N("5".into()))
-        .send()
-        .await
-        .unwrap();
+    add_coins_by_hand(&app, &caller, 5).await;
     // 3. The recharge's credit is written twice (the second without its coins).
     let credit =
         items_where(&app, "recharge_id", &recharge_id).await.into_iter().find(|i| i.contains_key("amount")).unwrap();
@@ -162,17 +168,7 @@ async fn a_run_out_of_time_leaves_a_checkpoint_and_the_next_run_finishes_with_th
     assert_eq!(counts(&resumed), counts(&whole));
     assert_eq!(resumed.mismatches, 0, "{:?}", resumed.first);
     // A hand-edited balance found across page boundaries too.
-    let profile = items_where(&app, "id", &caller.id).await.into_iter().find(|i| i.contains_key("coins")).unwrap();
-    let db = &app.state.db;
-    db.client
-        .update_item()
-        .table_name(&db.table)
-        .set_key(Some(key(&profile)))
-        .update_expression("ADD coins :one")
-        .expression_attribute_values(":one", AttributeValue::N("1".into()))
-        .send()
-        .await
-        .unwrap();
+    add_coins_by_hand(&app, &caller, 1).await;
     let mut r = app::reconcile::reconcile(&app.state, 0, to + 1, cut).await.unwrap();
     while !r.complete {
         r = app::reconcile::reconcile(&app.state, 0, to + 1, cut).await.unwrap();

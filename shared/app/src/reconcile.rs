@@ -210,10 +210,11 @@ async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item
             p.current.account_id = attr_s(item, "id").map(String::from);
             p.current.profile = Some([n("coins"), n("earnings"), n("coin_debt"), n("settled_earnings")]);
         }
-        "recharge" if attr_s(item, "status") == Some("credited") => {
-            if in_range(attr_n(item, "credited_at").or(attr_n(item, "created_at"))) {
-                check_recharge(state, r, item).await?;
-            }
+        "recharge"
+            if attr_s(item, "status") == Some("credited")
+                && in_range(attr_n(item, "credited_at").or(attr_n(item, "created_at"))) =>
+        {
+            check_recharge(state, r, item).await?
         }
         "call" => {
             let n = |k: &str| attr_n(item, k).unwrap_or(0);
