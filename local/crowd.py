@@ -10,80 +10,16 @@ for each case, then checks that the host side earned exactly what the senders
 paid (and exits 1 if not).
 """
 
-import http.client
-import json
-import os
 import sys
 import threading
 import time
-import urllib.parse
-import uuid
 from concurrent.futures import ThreadPoolExecutor
+
+from apiclient import ADMIN_PASSWORD, AGENCY_PASSWORD, call, configure, login, new_host, ok, register, wallet
 
 SENDERS = int(sys.argv[1]) if len(sys.argv) > 1 else 50
 SENDS_EACH = int(sys.argv[2]) if len(sys.argv) > 2 else 40
-BASE = urllib.parse.urlparse(sys.argv[3] if len(sys.argv) > 3 else "http://127.0.0.1:3000")
-assert BASE.hostname in ("127.0.0.1", "localhost", "::1"), "loopback only"
-ADMIN_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "demo-admin-pass")
-AGENCY_PASSWORD = os.environ.get("DEMO_AGENCY_PASSWORD", "demo-agency-pass")
-RUN = uuid.uuid4().hex[:8]
-
-local = threading.local()
-
-
-def call(method, path, token=None, body=None):
-    """One request on this thread's keep-alive connection: (status, body, seconds)."""
-    conn = getattr(local, "conn", None)
-    if conn is None:
-        conn = local.conn = http.client.HTTPConnection(BASE.hostname, BASE.port or 80, timeout=30)
-    headers = {"content-type": "application/json"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    data = json.dumps(body) if body is not None else None
-    started = time.perf_counter()
-    try:
-        conn.request(method, path, body=data, headers=headers)
-        res = conn.getresponse()
-        raw = res.read()
-        status = res.status
-    except (OSError, http.client.HTTPException):
-        conn.close()
-        local.conn = None
-        return 0, None, time.perf_counter() - started
-    elapsed = time.perf_counter() - started
-    return status, (json.loads(raw) if raw else None), elapsed
-
-
-def ok(status, body, want=(200, 201)):
-    if status not in want:
-        sys.exit(f"setup failed: {status} {body}")
-    return body
-
-
-def login(who, password):
-    return ok(*call("POST", "/auth/login", body={"login": who, "password": password})[:2])["access_token"]
-
-
-def register(name):
-    body = {"email": f"{name}-{RUN}@crowd.local", "password": "crowd-password", "name": name}
-    b = ok(*call("POST", "/auth/register", body=body)[:2])
-    return b["account"]["id"] if "account" in b else b["user"]["id"], b["access_token"]
-
-
-def new_host(i, agency_token):
-    host_id, token = register(f"CrowdHost{i}")
-    app = {"agency_code": "DEMO01", "display_name": f"Crowd Host {i}", "about": "bench", "country": "in",
-           "languages": ["en"]}
-    app_id = ok(*call("POST", "/host-applications", token, app)[:2])["id"]
-    ok(*call("POST", f"/agency/host-applications/{app_id}/approve", agency_token, {})[:2])
-    # The role is in the token: sign in again as a host.
-    token = login(f"CrowdHost{i}-{RUN}@crowd.local", "crowd-password")
-    room = ok(*call("POST", "/rooms", token, {"title": "crowd"})[:2])["room"]["id"]
-    return host_id, token, room
-
-
-def wallet(token):
-    return ok(*call("GET", "/me/wallet", token)[:2])
+configure(sys.argv[3] if len(sys.argv) > 3 else "http://127.0.0.1:3000")
 
 
 def run_case(title, hosts, admin, gift_id, price):
@@ -134,9 +70,9 @@ def main():
     agency = login("agency@demo.local", AGENCY_PASSWORD)
     gifts = ok(*call("GET", "/gifts?limit=100")[:2])["items"]
     rose = min(gifts, key=lambda g: g["price_coins"])
-    hosts = [new_host(i, agency) for i in range(11)]
+    hosts = [new_host(f"CrowdHost{i}", agency) for i in range(11)]
     print(f"crowd: {SENDERS} senders x {SENDS_EACH} sends of a {rose['price_coins']}-coin gift, "
-          f"against {BASE.geturl()}")
+          f"against {sys.argv[3] if len(sys.argv) > 3 else 'http://127.0.0.1:3000'}")
     one, _ = run_case("one host, one room", hosts[:1], admin, rose["id"], rose["price_coins"])
     spread, _ = run_case("spread over 10 hosts", hosts[1:], admin, rose["id"], rose["price_coins"])
     print(f"  one-host throughput / spread throughput = {one / spread:.2f}")
