@@ -1,5 +1,5 @@
 //! `add-moderator`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("add-moderator").await
+    app::lambda::serve_http(&app::routes::ADD_MODERATOR).await
 }

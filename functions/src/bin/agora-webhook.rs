@@ -1,5 +1,5 @@
 //! `agora-webhook`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("agora-webhook").await
+    app::lambda::serve_http(&app::routes::AGORA_WEBHOOK).await
 }

@@ -1,5 +1,5 @@
 //! `approve-host-application`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("approve-host-application").await
+    app::lambda::serve_http(&app::routes::APPROVE_HOST_APPLICATION).await
 }

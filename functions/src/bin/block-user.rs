@@ -1,5 +1,5 @@
 //! `block-user`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("block-user").await
+    app::lambda::serve_http(&app::routes::BLOCK_USER).await
 }

@@ -1,5 +1,5 @@
 //! `call-heartbeat`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("call-heartbeat").await
+    app::lambda::serve_http(&app::routes::CALL_HEARTBEAT).await
 }

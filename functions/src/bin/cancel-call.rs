@@ -1,5 +1,5 @@
 //! `cancel-call`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("cancel-call").await
+    app::lambda::serve_http(&app::routes::CANCEL_CALL).await
 }

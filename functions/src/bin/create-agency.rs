@@ -1,5 +1,5 @@
 //! `create-agency`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("create-agency").await
+    app::lambda::serve_http(&app::routes::CREATE_AGENCY).await
 }

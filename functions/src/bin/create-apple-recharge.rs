@@ -1,5 +1,5 @@
 //! `create-apple-recharge`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("create-apple-recharge").await
+    app::lambda::serve_http(&app::routes::CREATE_APPLE_RECHARGE).await
 }

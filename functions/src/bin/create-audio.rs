@@ -1,5 +1,5 @@
 //! `create-audio`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("create-audio").await
+    app::lambda::serve_http(&app::routes::CREATE_AUDIO).await
 }

@@ -1,5 +1,5 @@
 //! `create-comment`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("create-comment").await
+    app::lambda::serve_http(&app::routes::CREATE_COMMENT).await
 }

@@ -1,5 +1,5 @@
 //! `create-host-application`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("create-host-application").await
+    app::lambda::serve_http(&app::routes::CREATE_HOST_APPLICATION).await
 }

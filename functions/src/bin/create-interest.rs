@@ -1,5 +1,5 @@
 //! `create-interest`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("create-interest").await
+    app::lambda::serve_http(&app::routes::CREATE_INTEREST).await
 }

@@ -1,5 +1,5 @@
 //! `decline-call`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("decline-call").await
+    app::lambda::serve_http(&app::routes::DECLINE_CALL).await
 }

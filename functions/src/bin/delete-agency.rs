@@ -1,5 +1,5 @@
 //! `delete-agency`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("delete-agency").await
+    app::lambda::serve_http(&app::routes::DELETE_AGENCY).await
 }

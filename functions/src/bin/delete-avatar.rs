@@ -1,5 +1,5 @@
 //! `delete-avatar`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("delete-avatar").await
+    app::lambda::serve_http(&app::routes::DELETE_AVATAR).await
 }

@@ -1,5 +1,5 @@
 //! `delete-faq`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("delete-faq").await
+    app::lambda::serve_http(&app::routes::DELETE_FAQ).await
 }

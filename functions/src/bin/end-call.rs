@@ -1,5 +1,5 @@
 //! `end-call`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("end-call").await
+    app::lambda::serve_http(&app::routes::END_CALL).await
 }

@@ -1,5 +1,5 @@
 //! `end-room`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("end-room").await
+    app::lambda::serve_http(&app::routes::END_ROOM).await
 }

@@ -1,5 +1,5 @@
 //! `get-chat-token`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("get-chat-token").await
+    app::lambda::serve_http(&app::routes::GET_CHAT_TOKEN).await
 }

@@ -1,5 +1,5 @@
 //! `get-feed`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("get-feed").await
+    app::lambda::serve_http(&app::routes::GET_FEED).await
 }

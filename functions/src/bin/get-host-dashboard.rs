@@ -1,5 +1,5 @@
 //! `get-host-dashboard`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("get-host-dashboard").await
+    app::lambda::serve_http(&app::routes::GET_HOST_DASHBOARD).await
 }

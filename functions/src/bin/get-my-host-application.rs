@@ -1,5 +1,5 @@
 //! `get-my-host-application`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("get-my-host-application").await
+    app::lambda::serve_http(&app::routes::GET_MY_HOST_APPLICATION).await
 }

@@ -1,5 +1,5 @@
 //! `get-openapi`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("get-openapi").await
+    app::lambda::serve_http(&app::routes::GET_OPENAPI).await
 }

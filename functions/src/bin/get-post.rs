@@ -1,5 +1,5 @@
 //! `get-post`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("get-post").await
+    app::lambda::serve_http(&app::routes::GET_POST).await
 }

@@ -1,5 +1,5 @@
 //! `google-webhook`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("google-webhook").await
+    app::lambda::serve_http(&app::routes::GOOGLE_WEBHOOK).await
 }

@@ -1,5 +1,5 @@
 //! `join-room`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("join-room").await
+    app::lambda::serve_http(&app::routes::JOIN_ROOM).await
 }

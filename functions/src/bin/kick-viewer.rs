@@ -1,5 +1,5 @@
 //! `kick-viewer`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("kick-viewer").await
+    app::lambda::serve_http(&app::routes::KICK_VIEWER).await
 }

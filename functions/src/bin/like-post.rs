@@ -1,5 +1,5 @@
 //! `like-post`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("like-post").await
+    app::lambda::serve_http(&app::routes::LIKE_POST).await
 }

@@ -1,5 +1,5 @@
 //! `list-agencies`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("list-agencies").await
+    app::lambda::serve_http(&app::routes::LIST_AGENCIES).await
 }

@@ -1,5 +1,5 @@
 //! `list-coin-packages`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("list-coin-packages").await
+    app::lambda::serve_http(&app::routes::LIST_COIN_PACKAGES).await
 }

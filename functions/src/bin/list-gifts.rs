@@ -1,5 +1,5 @@
 //! `list-gifts`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("list-gifts").await
+    app::lambda::serve_http(&app::routes::LIST_GIFTS).await
 }

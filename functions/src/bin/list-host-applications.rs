@@ -1,5 +1,5 @@
 //! `list-host-applications`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("list-host-applications").await
+    app::lambda::serve_http(&app::routes::LIST_HOST_APPLICATIONS).await
 }

@@ -1,5 +1,5 @@
 //! `list-users`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("list-users").await
+    app::lambda::serve_http(&app::routes::LIST_USERS).await
 }

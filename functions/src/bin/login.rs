@@ -1,5 +1,5 @@
 //! `login`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("login").await
+    app::lambda::serve_http(&app::routes::LOGIN).await
 }

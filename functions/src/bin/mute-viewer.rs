@@ -1,5 +1,5 @@
 //! `mute-viewer`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("mute-viewer").await
+    app::lambda::serve_http(&app::routes::MUTE_VIEWER).await
 }

@@ -1,5 +1,5 @@
 //! `put-call-settings`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("put-call-settings").await
+    app::lambda::serve_http(&app::routes::PUT_CALL_SETTINGS).await
 }

@@ -1,5 +1,5 @@
 //! `put-page`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("put-page").await
+    app::lambda::serve_http(&app::routes::PUT_PAGE).await
 }

@@ -1,5 +1,5 @@
 //! `razorpay-webhook`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("razorpay-webhook").await
+    app::lambda::serve_http(&app::routes::RAZORPAY_WEBHOOK).await
 }

@@ -1,5 +1,5 @@
 //! `refresh-token`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("refresh-token").await
+    app::lambda::serve_http(&app::routes::REFRESH_TOKEN).await
 }

@@ -1,5 +1,5 @@
 //! `register`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("register").await
+    app::lambda::serve_http(&app::routes::REGISTER).await
 }

@@ -1,5 +1,5 @@
 //! `reset-password`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("reset-password").await
+    app::lambda::serve_http(&app::routes::RESET_PASSWORD).await
 }

@@ -1,5 +1,5 @@
 //! `resolve-report`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("resolve-report").await
+    app::lambda::serve_http(&app::routes::RESOLVE_REPORT).await
 }

@@ -1,5 +1,5 @@
 //! `send-gift`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("send-gift").await
+    app::lambda::serve_http(&app::routes::SEND_GIFT).await
 }

@@ -1,5 +1,5 @@
 //! `share-post`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("share-post").await
+    app::lambda::serve_http(&app::routes::SHARE_POST).await
 }

@@ -1,5 +1,5 @@
 //! `stripe-webhook`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("stripe-webhook").await
+    app::lambda::serve_http(&app::routes::STRIPE_WEBHOOK).await
 }

@@ -1,5 +1,5 @@
 //! `unblock-user`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("unblock-user").await
+    app::lambda::serve_http(&app::routes::UNBLOCK_USER).await
 }

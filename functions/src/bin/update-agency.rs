@@ -1,5 +1,5 @@
 //! `update-agency`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("update-agency").await
+    app::lambda::serve_http(&app::routes::UPDATE_AGENCY).await
 }

@@ -1,5 +1,5 @@
 //! `update-faq`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("update-faq").await
+    app::lambda::serve_http(&app::routes::UPDATE_FAQ).await
 }

@@ -1,5 +1,5 @@
 //! `update-me`: see the route table in `shared/app/src/routes.rs`.
 #[tokio::main]
 async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http("update-me").await
+    app::lambda::serve_http(&app::routes::UPDATE_ME).await
 }

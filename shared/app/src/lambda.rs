@@ -25,9 +25,9 @@ async fn state() -> Result<Arc<AppState>, Error> {
     Ok(Arc::new(AppState::from_env().await?))
 }
 
-/// Serves the HTTP route named `name` from the route table.
-pub async fn serve_http(name: &str) -> Result<(), Error> {
-    let route = routes::by_name(name).ok_or_else(|| format!("no route named {name}"))?;
+/// Serves one HTTP route of the table. The binary names the route's static
+/// itself (not a name looked up in the table), so no other handler is linked.
+pub async fn serve_http(route: &'static routes::Route) -> Result<(), Error> {
     let state = state().await?;
     lambda_http::run(lambda_http::service_fn(move |req| {
         let state = state.clone();
