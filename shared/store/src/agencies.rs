@@ -368,31 +368,13 @@ impl Db {
     /// Every item of partition `pk` with `from <= sk < to` (all pages).
     async fn query_between(&self, pk: String, from: String, to: String) -> Result<Vec<Item>> {
         let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            let res = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-                .expression_attribute_values(":pk", s(&pk))
-                .expression_attribute_values(":from", s(&from))
-                .expression_attribute_values(":to", s(&to))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            out.extend(
-                res.items
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|i| i.get(crate::table::SK).and_then(|v| v.as_s().ok()).is_some_and(|sk| *sk != to)),
-            );
-            start = res.last_evaluated_key;
-            if start.is_none() {
-                return Ok(out);
+        self.each_between(pk, &from, &to, |i| {
+            if i.get(crate::table::SK).and_then(|v| v.as_s().ok()).is_some_and(|sk| *sk != to) {
+                out.push(i.clone());
             }
-        }
+        })
+        .await?;
+        Ok(out)
     }
 
     /// Settles one host in one transaction: earnings down by `s.coins` (with

@@ -232,6 +232,37 @@ impl Db {
         Ok(Page { items, next })
     }
 
+    /// Every item of partition `pk` with `from <= sk <= to`, consistently
+    /// read, page by page, passed to `each` (never all in memory at once).
+    pub(crate) async fn each_between(
+        &self,
+        pk: String,
+        from: &str,
+        to: &str,
+        mut each: impl FnMut(&Item),
+    ) -> Result<()> {
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+                .expression_attribute_values(":pk", s(&pk))
+                .expression_attribute_values(":from", s(from))
+                .expression_attribute_values(":to", s(to))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            out.items.unwrap_or_default().iter().for_each(&mut each);
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(());
+            }
+        }
+    }
+
     /// How many items an index partition holds (with `above`: whose number
     /// sort key is greater), counted over all pages.
     pub(crate) async fn count_in(&self, ix: &Index, pk: String, above: Option<i64>) -> Result<i64> {

@@ -82,31 +82,12 @@ impl Db {
         account: &str,
         from_ms: Option<i64>,
         to_ms: Option<i64>,
-        mut each: impl FnMut(&Item),
+        each: impl FnMut(&Item),
     ) -> Result<()> {
         let bound = |ms: i64| keys::ledger(&ulid::Ulid::from_parts(ms.max(0) as u64, 0).to_string());
         let from = from_ms.map_or_else(|| keys::LEDGER_PREFIX.to_string(), bound);
         let to = to_ms.map_or_else(|| format!("{}~", keys::LEDGER_PREFIX), bound);
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-                .expression_attribute_values(":pk", s(keys::account(account)))
-                .expression_attribute_values(":from", s(&from))
-                .expression_attribute_values(":to", s(&to))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            out.items.unwrap_or_default().iter().for_each(&mut each);
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(());
-            }
-        }
+        self.each_between(keys::account(account), &from, &to, each).await
     }
 
     /// The account's `recharge` credits of recharge `id` (there must be one).
