@@ -50,7 +50,7 @@ pub async fn block(state: &AppState, blocker: &str, blocked: &str) -> ApiResult<
     let b = Block { blocker_id: blocker.into(), blocked_id: blocked.into(), created_at: state.now() };
     let mut created = None;
     for _ in 0..5 {
-        let follows = (state.db.is_following(blocker, blocked).await?, state.db.is_following(blocked, blocker).await?);
+        let follows = state.db.follows_both_ways(blocker, blocked).await?;
         match state.db.block(&b, follows).await {
             Ok(c) => {
                 created = Some(c);

@@ -92,17 +92,6 @@ impl Db {
         self.get_as(keys::account(blocker), &keys::block(blocked)).await
     }
 
-    /// Whether either of the two blocked the other.
-    pub async fn blocked_either_way(&self, a: &str, b: &str) -> Result<bool> {
-        let found = self
-            .batch_get_projected(
-                vec![Self::key(keys::account(a), keys::block(b)), Self::key(keys::account(b), keys::block(a))],
-                "pk, sk",
-            )
-            .await?;
-        Ok(!found.is_empty())
-    }
-
     /// Whom `blocker` blocked, newest first.
     pub async fn list_blocks(&self, blocker: &str, limit: usize, start: Option<PageKey>) -> Result<Page<Block>> {
         let page = self.query_page(Some(&GSI1), keys::blocks_of(blocker), limit, None, start, true).await?;

@@ -75,6 +75,13 @@ impl Db {
         .await
     }
 
+    /// Whether a follows b and b follows a, in one read.
+    pub async fn follows_both_ways(&self, a: &str, b: &str) -> Result<(bool, bool)> {
+        let (ab, ba) = (Self::key(keys::account(a), keys::follows(b)), Self::key(keys::account(b), keys::follows(a)));
+        let found = self.batch_get_projected(vec![ab.clone(), ba.clone()], "pk, sk").await?;
+        Ok((found.contains(&ab), found.contains(&ba)))
+    }
+
     pub async fn is_following(&self, follower: &str, followee: &str) -> Result<bool> {
         Ok(self.get(keys::account(follower), &keys::follows(followee)).await?.is_some())
     }

@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, Item, TxItem, n, s};
-use crate::table::TTL_ATTRIBUTE;
+use crate::table::{PK, SK, TTL_ATTRIBUTE};
 use crate::{Result, keys};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -93,33 +93,20 @@ impl Db {
         self.delete(keys::account(account_id), &keys::session(session_id)).await
     }
 
-    /// Ends every login of an account (password reset, ban).
+    /// Ends every login of an account (password reset, ban): its sessions
+    /// read in one paged range query, deleted 25 a request.
     pub async fn revoke_all_sessions(&self, account_id: &str) -> Result<usize> {
-        let mut revoked = 0;
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-                .expression_attribute_values(":pk", s(keys::account(account_id)))
-                .expression_attribute_values(":p", s(keys::SESSION_PREFIX))
-                .projection_expression("pk, sk")
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in out.items() {
-                let key: Item = item.clone();
-                self.client.delete_item().table_name(&self.table).set_key(Some(key)).send().await?;
-                revoked += 1;
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(revoked);
-            }
-        }
+        let mut keys_of = Vec::new();
+        let to = format!("{}~", keys::SESSION_PREFIX);
+        self.each_between(keys::account(account_id), keys::SESSION_PREFIX, &to, |i| {
+            let key: Item =
+                i.iter().filter(|(k, _)| *k == PK || *k == SK).map(|(k, v)| (k.clone(), v.clone())).collect();
+            keys_of.push((key, None));
+        })
+        .await?;
+        let revoked = keys_of.len();
+        self.batch_write(keys_of).await?;
+        Ok(revoked)
     }
 
     pub async fn session_exists(&self, account_id: &str, session_id: &str) -> Result<bool> {
