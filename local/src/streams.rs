@@ -24,7 +24,7 @@ impl StreamReader {
     pub async fn new(state: &AppState, from_start: bool) -> Result<Self, Error> {
         let table = state.db.client.describe_table().table_name(&state.db.table).send().await?;
         let arn = table.table().and_then(|t| t.latest_stream_arn()).ok_or("the table has no stream")?.to_string();
-        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let sdk = integrations::aws::sdk_config();
         // Locally moto serves the Streams API beside DynamoDB (`AWS_ENDPOINT_URL`).
         let client = aws_sdk_dynamodbstreams::Client::new(&sdk);
         let mut reader =

@@ -302,7 +302,7 @@ async fn deleting_a_post_removes_everything_that_hangs_on_it() {
     assert_eq!(app.get(&format!("/posts/{id}"), &fan.access).await.status, 404);
     assert_eq!(app.post(&format!("/posts/{id}/like"), Some(&stranger.access), json!({})).await.status, 404);
     assert_eq!(items_mentioning(&app, &id).await, Vec::<String>::new(), "no item left");
-    assert_eq!(app.state.media.head(&key).await.unwrap(), None, "no object left");
+    assert_eq!(app.state.media().head(&key).await.unwrap(), None, "no object left");
     assert_eq!(app.get(&format!("/users/{}", author.id), &fan.access).await.body["posts"], 0);
     assert_eq!(app.get("/feed", &fan.access).await.body["items"], json!([]));
     assert_eq!(app.call("DELETE", &format!("/posts/{id}"), Some(&author.access), None).await.status, 404);

@@ -140,13 +140,15 @@ fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
     LOGS.get_or_init(|| {
         let buf = Arc::new(Mutex::new(Vec::new()));
         let writer = buf.clone();
-        let _ = tracing_subscriber::fmt()
-            // Our crates in full; the SDKs' own chatter would only slow the suite.
-            .with_env_filter(
-                "info,app=debug,integrations=debug,local=debug,aws_smithy_runtime=warn,aws_config=warn,hyper=warn",
-            )
-            .with_writer(move || LogWriter(writer.clone()))
-            .try_init();
+        use tracing_subscriber::layer::SubscriberExt;
+        use tracing_subscriber::util::SubscriberInitExt;
+        // Our crates in full; the SDKs' own chatter would only slow the suite.
+        let filter: tracing_subscriber::filter::Targets =
+            "info,app=debug,integrations=debug,local=debug,aws_smithy_runtime=warn,aws_config=warn,hyper=warn"
+                .parse()
+                .unwrap();
+        let _ =
+            tracing_subscriber::fmt().with_writer(move || LogWriter(writer.clone())).finish().with(filter).try_init();
         buf
     })
 }

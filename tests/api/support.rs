@@ -84,11 +84,10 @@ impl TestApp {
             std::env::var("AWS_ENDPOINT_URL_DYNAMODB").is_ok(),
             "run the suite with `make test`, which starts the local stack (moto)"
         );
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-        if let Some(url) = endpoint {
-            loader = loader.endpoint_url(url);
-        }
-        let sdk = loader.load().await;
+        let sdk = match endpoint {
+            Some(url) => integrations::aws::sdk_config_at(url),
+            None => integrations::aws::sdk_config(),
+        };
         let table = format!("test-{}", ulid::Ulid::new());
         let client = store::DynamoClient::new(&sdk);
         let mut config = Config::new(table.clone(), SECRET);
@@ -103,8 +102,8 @@ impl TestApp {
             .await
             .expect("create table");
         let state = AppState::new(&sdk, config, Clock::manual(chrono::Utc::now().timestamp_millis()));
-        state.messenger.ensure_sender_identity().await.expect("verify sender");
-        state.media.ensure_bucket().await.expect("media bucket");
+        state.messenger().ensure_sender_identity().await.expect("verify sender");
+        state.media().ensure_bucket().await.expect("media bucket");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -160,7 +160,7 @@ async fn tick_bench(sdk: &aws_config::SdkConfig, n: usize) {
 #[tokio::main]
 async fn main() {
     let n: usize = std::env::var("BENCH_SENDS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = integrations::aws::sdk_config();
     let requests = Requests::default();
     let client = aws_sdk_dynamodb::Client::from_conf(
         aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(requests.clone()).build(),

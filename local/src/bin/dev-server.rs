@@ -3,9 +3,11 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
+    {
+        use tracing_subscriber::layer::SubscriberExt;
+        use tracing_subscriber::util::SubscriberInitExt;
+        tracing_subscriber::fmt().finish().with(app::lambda::log_filter("info")).init();
+    }
     let mut config = app::Config::from_env()?;
     // No Google Play account locally: the stand-in (local::stores) serves Google's API.
     let play = if config.payments_local && config.google_play.is_none() {
@@ -27,13 +29,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     if config.payments_local && config.agora_rest.is_none() {
         config.agora_rest = Some(local::agora::AgoraRest::start(&config.agora_app_id).await.config());
     }
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = integrations::aws::sdk_config();
     let state = Arc::new(app::AppState::new(&sdk, config, app::Clock::system()));
     if store::table::ensure(&state.db.client, &state.db.table).await? {
         tracing::info!(table = %state.db.table, "created table");
     }
-    state.messenger.ensure_sender_identity().await?;
-    state.media.ensure_bucket().await?;
+    state.messenger().ensure_sender_identity().await?;
+    state.media().ensure_bucket().await?;
     let pw = local::demo::DemoPasswords::from_env();
     local::demo::load(&state, &pw).await.map_err(|e| e.message)?;
     // EventBridge's schedule, locally: billing stays per real minute whatever the interval.

@@ -14,7 +14,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             _ => return Err("usage: reconcile [--from yyyy-mm-dd] [--to yyyy-mm-dd]".into()),
         }
     }
-    let state = Arc::new(app::AppState::from_env().await?);
+    let state = Arc::new(app::AppState::from_env()?);
     if input.to.is_none() {
         // By hand, everything up to now (the schedule stops at midnight).
         input.to = Some((state.now() + 1).into());

@@ -316,10 +316,10 @@ pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<
         let text = format!(
             "Your {app} password reset code is {code}. It expires in 10 minutes. If you did not ask for it, ignore this e-mail."
         );
-        state.messenger.send_email(&login, &format!("Your {app} password reset code"), &text).await
+        state.messenger().send_email(&login, &format!("Your {app} password reset code"), &text).await
     } else {
         state
-            .messenger
+            .messenger()
             .send_sms(&login, &format!("{code} is your {app} password reset code. It expires in 10 minutes."))
             .await
     };

@@ -12,17 +12,25 @@ pub type Error = lambda_runtime::Error;
 
 /// JSON logs, one object per line, as CloudWatch's JSON log format expects.
 pub fn init_tracing() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let _ = tracing_subscriber::fmt()
         .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_current_span(false)
         .without_time()
+        .finish()
+        .with(log_filter("info"))
         .try_init();
+}
+
+/// `RUST_LOG` (`info`, `warn,app=debug`: a level, then `target=level`s), else `default`.
+pub fn log_filter(default: &str) -> tracing_subscriber::filter::Targets {
+    std::env::var("RUST_LOG").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| default.parse().unwrap_or_default())
 }
 
 async fn state() -> Result<Arc<AppState>, Error> {
     init_tracing();
-    Ok(Arc::new(AppState::from_env().await?))
+    Ok(Arc::new(AppState::from_env()?))
 }
 
 /// Serves one HTTP route of the table. The binary names the route's static

@@ -76,7 +76,7 @@ pub async fn create_upload(state: &AppState, account_id: &str, role: Role, input
         return Err(ApiError::invalid(format!("size: 1 to {} bytes for {}", k.max_size, k.name)));
     }
     let key = format!("uploads/{account_id}/{}/{}.{ext}", k.name, ulid::Ulid::new().to_string().to_lowercase());
-    let p = state.media.presign_put(&key, &ct, input.size, UPLOAD_TTL).await.map_err(media_error)?;
+    let p = state.media().presign_put(&key, &ct, input.size, UPLOAD_TTL).await.map_err(media_error)?;
     let mut headers: std::collections::BTreeMap<String, String> = p.headers.into_iter().collect();
     // The signature covers these; the client must send exactly them.
     headers.insert("content-type".into(), ct.to_string());
@@ -131,7 +131,7 @@ pub async fn check_upload(
         return Err(not_yours());
     }
     let info = state
-        .media
+        .media()
         .head(key)
         .await
         .map_err(media_error)?
@@ -151,5 +151,5 @@ pub async fn check_upload(
 
 /// Where the apps play `key` from.
 pub async fn playable_url(state: &AppState, key: &str) -> ApiResult<String> {
-    state.media.playable_url(key, PLAY_TTL).await.map_err(media_error)
+    state.media().playable_url(key, PLAY_TTL).await.map_err(media_error)
 }

@@ -161,7 +161,7 @@ pub async fn kick_viewer_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     };
     state.db.put_kick(&kick).await?;
     state.db.leave_room(&room.id, &user).await?;
-    if let Some(rules) = &state.agora_rules {
+    if let Some(rules) = state.agora_rules() {
         let secs = if input.for_room { ROOM_LIFE_SECS } else { KICK_MINUTES * 60 };
         let uid = integrations::agora::uid_for(&user);
         let id = rules.ban(&room.channel, uid, Privilege::JoinChannel, secs).await.map_err(agora_failed)?;
@@ -210,7 +210,7 @@ pub async fn mute_viewer_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     }
     let before = state.db.get_mute(&room.id, &user).await?;
     let mut rule = before.as_ref().and_then(|m| m.agora_rule_id);
-    if let Some(rules) = &state.agora_rules {
+    if let Some(rules) = state.agora_rules() {
         let uid = integrations::agora::uid_for(&user);
         match (mic, rule) {
             (true, None) => {
@@ -246,7 +246,7 @@ pub async fn unmute_viewer_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply>
     let input: ModeratorInput = ctx.json()?;
     let (room, user) = moderated(state, ctx, &input.user_id).await?;
     if let Some(m) = state.db.get_mute(&room.id, &user).await? {
-        if let (Some(rules), Some(id)) = (&state.agora_rules, m.agora_rule_id) {
+        if let (Some(rules), Some(id)) = (state.agora_rules(), m.agora_rule_id) {
             rules.unban(id).await.map_err(agora_failed)?;
         }
         state.db.delete_mute(&room.id, &user).await?;

@@ -336,7 +336,7 @@ pub async fn delete_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 /// Steps 2 and 3 of deleting a marked post; safe to repeat.
 pub async fn finish_deletion(state: &AppState, post: &Post) -> ApiResult<()> {
     state.db.purge_post_children(&post.id).await?;
-    state.media.delete(&post.media_key).await.map_err(ApiError::internal)?;
+    state.media().delete(&post.media_key).await.map_err(ApiError::internal)?;
     state.db.remove_post_item(&post.id).await?;
     Ok(())
 }

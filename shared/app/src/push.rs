@@ -42,7 +42,7 @@ pub fn message_for(n: &store::Notification, token: &str) -> PushMessage {
 /// still fails makes the whole record fail (the stream retries it).
 pub async fn deliver(state: &AppState, n: &store::Notification) -> Result<usize, String> {
     let tokens = state.db.list_push_tokens(&n.account_id).await.map_err(|e| e.to_string())?;
-    let Some(google) = state.google.as_ref().filter(|_| !state.config.push_log_only) else {
+    let Some(google) = state.google().filter(|_| !state.config.push_log_only) else {
         // Never the tokens themselves in a log line.
         tracing::info!(account_id = %n.account_id, kind = %n.kind, title = %n.title, devices = tokens.len(), "push (local log)");
         return Ok(tokens.len());
@@ -142,7 +142,7 @@ pub struct ChatToken {
 
 pub async fn get_chat_token_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
-    let google = state.google.as_ref().ok_or_else(|| ApiError::unavailable("chat is not configured"))?;
+    let google = state.google().ok_or_else(|| ApiError::unavailable("chat is not configured"))?;
     let me = state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account gone"))?;
     if me.banned {
         return Err(ApiError::forbidden("this account is banned"));

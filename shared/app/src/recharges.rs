@@ -93,10 +93,12 @@ pub async fn create_recharge(
         let now = state.now();
         let id = ulid::Ulid::new().to_string();
         let provider_ref =
-            state.payments.create_order(provider, &id, package.price_minor, &package.currency).await.map_err(|e| {
-                tracing::error!(error = %e, "creating the provider order failed");
-                ApiError::unavailable("the payment provider is not answering; try again")
-            })?;
+            state.payments().create_order(provider, &id, package.price_minor, &package.currency).await.map_err(
+                |e| {
+                    tracing::error!(error = %e, "creating the provider order failed");
+                    ApiError::unavailable("the payment provider is not answering; try again")
+                },
+            )?;
         let r = Recharge {
             id,
             account_id: account_id.to_string(),

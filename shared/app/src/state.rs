@@ -1,5 +1,5 @@
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use integrations::Messenger;
 use integrations::agora::Agora;
@@ -11,26 +11,31 @@ use store::Db;
 use crate::{Clock, Config};
 
 /// Everything a use case needs, built once per Lambda instance (or per test).
+/// The outbound clients (SES/SNS, S3, payments, Google, Play, the App Store,
+/// Agora's REST API) are built on first use: a function links and pays for
+/// only the clients its use case calls.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
-    pub messenger: Messenger,
-    pub payments: Payments,
     pub config: Config,
     pub clock: Clock,
     pub gift_views: GiftViewCache,
     pub agora: Agora,
     /// Notifies people: stores the notification; the table's stream pushes it.
     pub notifier: Arc<dyn Notifier>,
-    pub media: Media,
-    /// The Firebase service account, when configured: chat tokens and FCM.
-    pub google: Option<integrations::google::Google>,
-    /// Google Play, when configured: purchases and the push token check.
-    pub play: Option<(integrations::play::Play, integrations::play::PushVerifier)>,
-    /// The App Store, when configured.
-    pub apple: Option<integrations::appstore::AppStore>,
-    /// Agora's REST API (kicks and mic mutes), when configured.
-    pub agora_rules: Option<integrations::agora::ChannelRules>,
+    clients: Arc<Clients>,
+}
+
+#[derive(Debug)]
+struct Clients {
+    sdk: aws_config::SdkConfig,
+    messenger: OnceLock<Messenger>,
+    media: OnceLock<Media>,
+    payments: OnceLock<Payments>,
+    google: OnceLock<Option<integrations::google::Google>>,
+    play: OnceLock<Option<(integrations::play::Play, integrations::play::PushVerifier)>>,
+    apple: OnceLock<Option<integrations::appstore::AppStore>>,
+    agora_rules: OnceLock<Option<integrations::agora::ChannelRules>>,
 }
 
 /// What the last gift send from this instance saw of (sender, host, gift),
@@ -75,83 +80,142 @@ impl GiftViewCache {
 impl AppState {
     pub fn new(sdk: &aws_config::SdkConfig, config: Config, clock: Clock) -> Self {
         let db = Db::new(store::DynamoClient::new(sdk), config.table.clone());
-        let messenger = Messenger::new(sdk, config.email_from.clone());
-        let payments = if config.payments_local {
-            Payments::Local
-        } else {
-            Payments::Live {
-                http: reqwest::Client::new(),
-                stripe_secret_key: config.stripe_secret_key.clone(),
-                razorpay_key_id: config.razorpay_key_id.clone(),
-                razorpay_key_secret: config.razorpay_key_secret.clone(),
-            }
-        };
         let notifier = Arc::new(crate::notify::TableNotifier { db: db.clone(), clock: clock.clone() });
-        let google = config.firebase_service_account.as_deref().and_then(|json| {
-            integrations::google::Google::new(json, config.fcm_base_url.clone(), config.google_token_url.clone())
-                .map_err(
-                    |e| tracing::error!(error = %e, "Firebase service account unusable: chat tokens and FCM are off"),
-                )
-                .ok()
-        });
-        let play = config.google_play.as_ref().and_then(|p| {
-            let client = integrations::play::Play::new(
-                &p.service_account_json,
-                &p.package_name,
-                p.api_base.clone(),
-                config.google_token_url.clone(),
-            )
-            .map_err(|e| tracing::error!(error = %e, "Google Play service account unusable: Play purchases are off"))
-            .ok()?;
-            Some((client, integrations::play::PushVerifier::new(p.jwks_url.clone(), &p.push_audience, &p.push_email)))
-        });
-        let apple = config.apple.as_ref().and_then(|a| {
-            integrations::appstore::AppStore::new(integrations::appstore::AppStoreSettings {
-                bundle_id: &a.bundle_id,
-                app_apple_id: a.app_apple_id,
-                environment: &a.environment,
-                issuer_id: &a.issuer_id,
-                key_id: &a.key_id,
-                private_key_pem: &a.private_key_pem,
-                root_certificates: a.root_certificates.clone(),
-                base: a.api_base.clone(),
-            })
-            .map_err(|e| tracing::error!(error = %e, "App Store settings unusable: App Store purchases are off"))
-            .ok()
-        });
-        let media_config = (config.media_bucket.clone(), config.media_cdn_url.clone());
         let agora = Agora::new(config.agora_app_id.clone(), config.agora_app_certificate.clone());
-        let agora_rules = config.agora_rest.as_ref().map(|r| {
-            integrations::agora::ChannelRules::new(
-                r.base.clone(),
-                &config.agora_app_id,
-                &r.customer_id,
-                &r.customer_secret,
-            )
-        });
+        let clients = Clients {
+            sdk: sdk.clone(),
+            messenger: OnceLock::new(),
+            media: OnceLock::new(),
+            payments: OnceLock::new(),
+            google: OnceLock::new(),
+            play: OnceLock::new(),
+            apple: OnceLock::new(),
+            agora_rules: OnceLock::new(),
+        };
         AppState {
             db,
-            messenger,
-            payments,
             config,
             clock,
             gift_views: GiftViewCache::default(),
             agora,
             notifier,
-            media: Media::new(sdk, media_config.0, media_config.1),
-            google,
-            play,
-            apple,
-            agora_rules,
+            clients: Arc::new(clients),
         }
     }
 
     /// The Lambda and dev-server start-up: SDK settings (region, credentials,
     /// `AWS_ENDPOINT_URL*`) and config from the environment.
-    pub async fn from_env() -> Result<Self, String> {
-        let config = Config::from_env()?;
-        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        Ok(AppState::new(&sdk, config, Clock::system()))
+    pub fn from_env() -> Result<Self, String> {
+        Ok(AppState::new(&integrations::aws::sdk_config(), Config::from_env()?, Clock::system()))
+    }
+
+    /// E-mail (SES) and SMS (SNS).
+    pub fn messenger(&self) -> &Messenger {
+        self.clients.messenger.get_or_init(|| Messenger::new(&self.clients.sdk, self.config.email_from.clone()))
+    }
+
+    /// The media bucket (S3).
+    pub fn media(&self) -> &Media {
+        self.clients.media.get_or_init(|| {
+            Media::new(&self.clients.sdk, self.config.media_bucket.clone(), self.config.media_cdn_url.clone())
+        })
+    }
+
+    /// Stripe and Razorpay (or the local stand-in).
+    pub fn payments(&self) -> &Payments {
+        self.clients.payments.get_or_init(|| {
+            if self.config.payments_local {
+                Payments::Local
+            } else {
+                Payments::Live {
+                    http: reqwest::Client::new(),
+                    stripe_secret_key: self.config.stripe_secret_key.clone(),
+                    razorpay_key_id: self.config.razorpay_key_id.clone(),
+                    razorpay_key_secret: self.config.razorpay_key_secret.clone(),
+                }
+            }
+        })
+    }
+
+    /// The Firebase service account, when configured: chat tokens and FCM.
+    pub fn google(&self) -> Option<&integrations::google::Google> {
+        let c = &self.config;
+        self.clients
+            .google
+            .get_or_init(|| {
+                let json = c.firebase_service_account.as_deref()?;
+                integrations::google::Google::new(json, c.fcm_base_url.clone(), c.google_token_url.clone())
+                    .map_err(
+                        |e| tracing::error!(error = %e, "Firebase service account unusable: chat tokens and FCM are off"),
+                    )
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Google Play, when configured: purchases and the push token check.
+    pub fn play(&self) -> Option<&(integrations::play::Play, integrations::play::PushVerifier)> {
+        let c = &self.config;
+        self.clients
+            .play
+            .get_or_init(|| {
+                let p = c.google_play.as_ref()?;
+                let client = integrations::play::Play::new(
+                    &p.service_account_json,
+                    &p.package_name,
+                    p.api_base.clone(),
+                    c.google_token_url.clone(),
+                )
+                .map_err(
+                    |e| tracing::error!(error = %e, "Google Play service account unusable: Play purchases are off"),
+                )
+                .ok()?;
+                Some((
+                    client,
+                    integrations::play::PushVerifier::new(p.jwks_url.clone(), &p.push_audience, &p.push_email),
+                ))
+            })
+            .as_ref()
+    }
+
+    /// The App Store, when configured.
+    pub fn apple(&self) -> Option<&integrations::appstore::AppStore> {
+        self.clients
+            .apple
+            .get_or_init(|| {
+                let a = self.config.apple.as_ref()?;
+                integrations::appstore::AppStore::new(integrations::appstore::AppStoreSettings {
+                    bundle_id: &a.bundle_id,
+                    app_apple_id: a.app_apple_id,
+                    environment: &a.environment,
+                    issuer_id: &a.issuer_id,
+                    key_id: &a.key_id,
+                    private_key_pem: &a.private_key_pem,
+                    root_certificates: a.root_certificates.clone(),
+                    base: a.api_base.clone(),
+                })
+                .map_err(|e| tracing::error!(error = %e, "App Store settings unusable: App Store purchases are off"))
+                .ok()
+            })
+            .as_ref()
+    }
+
+    /// Agora's REST API (kicks and mic mutes), when configured.
+    pub fn agora_rules(&self) -> Option<&integrations::agora::ChannelRules> {
+        let c = &self.config;
+        self.clients
+            .agora_rules
+            .get_or_init(|| {
+                c.agora_rest.as_ref().map(|r| {
+                    integrations::agora::ChannelRules::new(
+                        r.base.clone(),
+                        &c.agora_app_id,
+                        &r.customer_id,
+                        &r.customer_secret,
+                    )
+                })
+            })
+            .as_ref()
     }
 
     pub fn now(&self) -> i64 {

@@ -49,7 +49,7 @@ pub struct GoogleRechargeInput {
 }
 
 fn play(state: &AppState) -> ApiResult<&(integrations::play::Play, integrations::play::PushVerifier)> {
-    state.play.as_ref().ok_or_else(|| ApiError::unavailable("Google Play purchases are not configured"))
+    state.play().ok_or_else(|| ApiError::unavailable("Google Play purchases are not configured"))
 }
 
 fn unavailable(e: PlayError) -> ApiError {
@@ -218,7 +218,7 @@ async fn credit_once(state: &AppState, account_id: &str, b: &Bought, package: &C
 /// Consumes the purchase so the product can be bought again; a failure
 /// leaves it on the unconsumed list for `consume-purchases`.
 async fn consume(state: &AppState, recharge_id: &str, token: &str, product: &str) {
-    let Some((client, _)) = state.play.as_ref() else { return };
+    let Some((client, _)) = state.play() else { return };
     match client.consume(product, token, state.now() / 1000).await {
         Ok(()) => {
             if let Err(e) = state.db.mark_consumed(recharge_id, state.now()).await {
@@ -360,7 +360,7 @@ pub struct AppleRechargeInput {
 }
 
 fn apple(state: &AppState) -> ApiResult<&AppStore> {
-    state.apple.as_ref().ok_or_else(|| ApiError::unavailable("App Store purchases are not configured"))
+    state.apple().ok_or_else(|| ApiError::unavailable("App Store purchases are not configured"))
 }
 
 fn apple_error(e: AppleError) -> ApiError {

@@ -4,6 +4,7 @@
 
 pub mod agora;
 pub mod appstore;
+pub mod aws;
 pub mod google;
 pub mod media;
 mod messaging;
