@@ -1,4 +1,4 @@
-.PHONY: run test lint build check bench openapi reconcile
+.PHONY: run test lint build check bench bench-cold openapi reconcile
 
 # The whole API on http://127.0.0.1:3000 with demo data; Ctrl-C stops everything.
 run:
@@ -14,13 +14,18 @@ lint:
 check:
 	cargo check --workspace --all-targets
 
-# Release Lambda artifacts (arm64) with cargo-lambda, as `sam build` does.
+# Every function for Lambda's arm64 with cargo-lambda (as `sam build` does), zipped in
+# target/lambda/<name>/; prints the time and each zip's size (PROFILE=, FUNCTIONS= narrow it).
 build:
-	cargo lambda build --release --arm64 --bins --package functions
+	@local/build.sh
 
 # send-gift and call-tick vs the bare transactions, and the crowd case over HTTP, on the local stack.
 bench:
 	@local/bench.sh
+
+# Cold starts (init, first invocation plain and over TLS, warm, VmHWM) vs hello-world functions.
+bench-cold:
+	@local/bench-cold.sh
 
 # The nightly reconciliation over everything in the running `make run` stack (FROM=/TO= days narrow it).
 reconcile:

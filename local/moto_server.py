@@ -149,11 +149,19 @@ DynamoDBBackend.transact_write_items = journalled_transact_write_items
 Table.query = query_without_sorting_the_table
 
 
+class NoDelayRequestHandler(MotoRequestHandler):
+    """The response's headers and body go out as separate writes; with Nagle's
+    algorithm on, the body waits for the client's delayed ACK of the headers
+    (up to 40 ms) on every request of a kept-alive connection but the first."""
+
+    disable_nagle_algorithm = True
+
+
 def main():
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     host = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
     app = SerialisedDynamoDB(DomainDispatcherApplication(create_backend_app))
-    run_simple(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+    run_simple(host, port, app, threaded=True, request_handler=NoDelayRequestHandler)
 
 
 if __name__ == "__main__":
