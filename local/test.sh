@@ -3,18 +3,27 @@
 # whole suite, the template lint, schemathesis; stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each step's end and the time so far, so a slow CI run shows where it went.
+step() { echo "== make test: $1 done at $((SECONDS / 60)) min $((SECONDS % 60)) s"; }
 local/install.sh --browser
+step install
 source local/stack.sh
 trap stack_down EXIT
 stack_up "${TEST_MOTO_PORT:-5010}"
 # CI must at least compile every Lambda binary, not only the ones tests link.
 cargo check --quiet --workspace --bins
+step "cargo check"
 local/lint.sh
+step lint
 # Unit tests of the shared crates, then the one integration-test binary last.
 cargo test --quiet --workspace --exclude functions --exclude api-tests --lib
+step "unit tests"
 cargo test -p api-tests --test api
+step "API tests"
 cargo build --quiet -p local --bin dev-server
 # The web console driven in headless Chromium against a dev server on the same stack.
 local/e2e.sh
+step "browser tests"
 # Every operation of openapi.json fuzzed against a dev server on the same stack.
 local/fuzz.sh
+step schemathesis

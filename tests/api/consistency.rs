@@ -63,7 +63,7 @@ fn every_function_has_a_binary_an_event_and_a_sam_resource_and_nothing_else_does
         assert!(bin.lines().count() <= 12, "{name}: binaries stay thin");
         // An HTTP function serves its own route's static (and links no other handler).
         if ROUTES.iter().any(|r| r.name == name) {
-            let own = format!("serve_http(&app::routes::{})", name.to_uppercase().replace('-', "_"));
+            let own = format!("run_http(&app::routes::{})", name.to_uppercase().replace('-', "_"));
             assert!(bin.contains(&own), "{name}: its binary calls {own}");
         }
     }

@@ -1,5 +1,8 @@
 //! `bootstrap-admin`: invoked once with `{email, password}` to create the first admin.
-#[tokio::main]
-async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_event(|state, input| async move { app::accounts::bootstrap_admin(&state, input).await }).await
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_event(|state, event| {
+        Box::pin(app::lambda::json(state, event, |state, input| async move {
+            app::accounts::bootstrap_admin(&state, input).await
+        }))
+    })
 }

@@ -1,5 +1,4 @@
 //! `consume-purchases`: a schedule that consumes credited Google Play purchases whose consume failed.
-#[tokio::main]
-async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_event(app::stores::scheduled_consume).await
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_event(|state, event| Box::pin(app::lambda::json(state, event, app::stores::scheduled_consume)))
 }

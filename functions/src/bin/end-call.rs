@@ -1,5 +1,4 @@
 //! `end-call`: see the route table in `shared/app/src/routes.rs`.
-#[tokio::main]
-async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http(&app::routes::END_CALL).await
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_http(&app::routes::END_CALL)
 }

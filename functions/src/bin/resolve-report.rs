@@ -1,5 +1,4 @@
 //! `resolve-report`: see the route table in `shared/app/src/routes.rs`.
-#[tokio::main]
-async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http(&app::routes::RESOLVE_REPORT).await
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_http(&app::routes::RESOLVE_REPORT)
 }

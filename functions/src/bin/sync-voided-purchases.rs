@@ -1,5 +1,4 @@
 //! `sync-voided-purchases`: a daily schedule that takes back Google Play purchases voided since the last run.
-#[tokio::main]
-async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_event(app::stores::scheduled_sync_voided).await
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_event(|state, event| Box::pin(app::lambda::json(state, event, app::stores::scheduled_sync_voided)))
 }

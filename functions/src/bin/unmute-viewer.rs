@@ -1,5 +1,4 @@
 //! `unmute-viewer`: see the route table in `shared/app/src/routes.rs`.
-#[tokio::main]
-async fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::serve_http(&app::routes::UNMUTE_VIEWER).await
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_http(&app::routes::UNMUTE_VIEWER)
 }

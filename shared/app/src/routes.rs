@@ -203,7 +203,7 @@ macro_rules! route {
 }
 
 // Each route is a static of its own: a function binary names only its
-// own (`serve_http(&routes::SEND_GIFT)`), so the linker drops the others.
+// own (`run_http(&routes::SEND_GIFT)`), so the linker drops the others.
 pub static GET_OPENAPI: Route =
     route!("get-openapi", "GET", "/openapi.json", Access::Public, openapi::get_openapi_http, Api::ok(200));
 pub static GET_DOCS: Route =
