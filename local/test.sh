@@ -10,9 +10,11 @@ step install
 source local/stack.sh
 trap stack_down EXIT
 stack_up "${TEST_MOTO_PORT:-5010}"
-# CI must at least compile every Lambda binary, not only the ones tests link.
-cargo check --quiet --workspace --bins
-step "cargo check"
+# Every Lambda binary (and the dev server), built with the dependencies the
+# tests use next: a binary is one call into app, so each only links (a
+# `cargo check` first would compile every dependency a second time).
+cargo build --quiet --workspace --bins
+step "build"
 local/lint.sh
 step lint
 # Unit tests of the shared crates, then the one integration-test binary last.
@@ -20,7 +22,6 @@ cargo test --quiet --workspace --exclude functions --exclude api-tests --lib
 step "unit tests"
 cargo test -p api-tests --test api
 step "API tests"
-cargo build --quiet -p local --bin dev-server
 # The web console driven in headless Chromium against a dev server on the same stack.
 local/e2e.sh
 step "browser tests"
