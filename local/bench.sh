@@ -8,7 +8,7 @@ local/install.sh
 source local/stack.sh
 trap stack_and_server_down EXIT
 stack_up "${BENCH_MOTO_PORT:-5020}"
-cargo build --quiet --profile bench-local -p local --bin bench --bin dev-server --bin reconcile
+cargo build --quiet --profile bench-local -p local --bin bench --bin dev-server --bin reconcile-local
 # 1,000 due calls by default: 10,000 take about half an hour on moto (BENCH_TICK_CALLS=1000,10000).
 BENCH_TICK_CALLS="${BENCH_TICK_CALLS:-1000}" target/bench-local/bench
 
@@ -35,6 +35,6 @@ done
 # Everything at once (sign-ups, follows, feed, gifts, posts, calls billed by the
 # tick), then the nightly reconciliation over the whole run: 0 mismatches.
 python3 local/mixed.py "${BENCH_MIXED_USERS:-40}" "${BENCH_MIXED_ACTIONS:-15}" "http://127.0.0.1:$PORT"
-report=$(PAYMENTS_MODE=local RUST_LOG=warn target/bench-local/reconcile | tail -1)
+report=$(PAYMENTS_MODE=local RUST_LOG=warn target/bench-local/reconcile-local | tail -1)
 echo "reconcile over the run: $report"
 python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if r["complete"] and r["mismatches"] == 0 else "reconcile found mismatches")' "$report"

@@ -8,4 +8,4 @@ stack_up "${MOTO_PORT:-5000}" >/dev/null
 export TABLE_NAME="${TABLE_NAME:-streamly-local}"
 export JWT_SECRET="${JWT_SECRET:-local-development-secret-not-for-production}"
 export PAYMENTS_MODE=local RUST_LOG="${RUST_LOG:-warn}"
-cargo run --quiet -p local --bin reconcile -- "$@"
+cargo run --quiet -p local --bin reconcile-local -- "$@"
