@@ -4,11 +4,12 @@
 //! function, and Lambda hands its role's credentials in the environment.
 
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
-use aws_smithy_http_client::tls;
 use aws_types::SdkConfig;
 use aws_types::region::Region;
 use aws_types::sdk_config::SharedCredentialsProvider;
 use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
+
+mod http_client;
 
 /// `AWS_REGION` (Lambda sets it), credentials from `AWS_ACCESS_KEY_ID`,
 /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_ENDPOINT_URL` and the
@@ -28,15 +29,12 @@ pub fn sdk_config_at(endpoint: &str) -> SdkConfig {
 }
 
 fn builder() -> aws_types::sdk_config::Builder {
-    let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
-        .build_https();
     let region = env("AWS_REGION").or_else(|| env("AWS_DEFAULT_REGION")).unwrap_or_else(|| "us-east-1".into());
     SdkConfig::builder()
         .behavior_version(aws_config::BehaviorVersion::latest())
         .region(Region::new(region))
         .credentials_provider(SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()))
-        .http_client(http)
+        .http_client(http_client::build())
 }
 
 fn env(name: &str) -> Option<String> {
