@@ -217,7 +217,7 @@ fn sign(g: &Shared, payload: &Value) -> String {
     };
     let mut h = Header::new(Algorithm::ES256);
     h.x5c = Some(chain.x5c.clone());
-    jsonwebtoken::encode(&h, payload, &chain.leaf_key).expect("sign")
+    integrations::jwt::encode(&h, payload, &chain.leaf_key).expect("sign")
 }
 
 /// (product id, appAccountToken) of a local transaction id.
@@ -273,7 +273,7 @@ fn authorized(s: &S, headers: &HeaderMap) -> bool {
     v.set_audience(&["appstoreconnect-v1"]);
     v.set_issuer(&[ISSUER_ID]);
     let ok_kid = jsonwebtoken::decode_header(bearer).is_ok_and(|h| h.kid.as_deref() == Some(KEY_ID));
-    ok_kid && jsonwebtoken::decode::<Value>(bearer, &key, &v).is_ok_and(|d| d.claims["bid"] == BUNDLE_ID)
+    ok_kid && integrations::jwt::decode::<Value>(bearer, &key, &v).is_ok_and(|d| d.claims["bid"] == BUNDLE_ID)
 }
 
 async fn get_transaction(State(s): State<S>, Path(id): Path<String>, headers: HeaderMap) -> Response {

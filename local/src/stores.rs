@@ -142,7 +142,7 @@ impl GooglePlay {
         h.kid = Some("local-1".into());
         let claims = json!({"iss": "https://accounts.google.com", "aud": audience, "email": email,
             "email_verified": true, "sub": "1", "iat": now_secs, "exp": now_secs + 3600});
-        jsonwebtoken::encode(&h, &claims, &key).expect("sign")
+        integrations::jwt::encode(&h, &claims, &key).expect("sign")
     }
 
     /// The Pub/Sub push body of a developer notification.
@@ -243,7 +243,7 @@ async fn token(State(s): State<S>, Form(form): Form<HashMap<String, String>>) ->
     v.set_audience(&[aud]);
     v.set_issuer(&[SA_EMAIL]);
     let ok = form.get("assertion").is_some_and(|a| {
-        jsonwebtoken::decode::<Value>(a, &key, &v).is_ok_and(|d| d.claims["scope"] == integrations::play::SCOPE)
+        integrations::jwt::decode::<Value>(a, &key, &v).is_ok_and(|d| d.claims["scope"] == integrations::play::SCOPE)
     });
     if !ok {
         return (StatusCode::BAD_REQUEST, axum::Json(json!({"error": "invalid_grant"}))).into_response();

@@ -129,7 +129,7 @@ async fn a_hundred_parallel_wrong_sign_ins_check_at_most_ten_passwords_and_the_r
 }
 
 fn forge(claims: serde_json::Value, key: &[u8]) -> String {
-    jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(key))
+    integrations::jwt::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(key))
         .unwrap()
 }
 

@@ -226,3 +226,33 @@ fn every_success_body_in_the_document_is_a_declared_type() {
         }
     }
 }
+
+/// jsonwebtoken has no crypto of its own here (its provider is ours, on
+/// ring) and panics without one installed: every token goes through
+/// `integrations::jwt`, which installs it.
+#[test]
+fn tokens_are_signed_and_checked_only_through_integrations_jwt() {
+    fn walk(dir: &Path, found: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|x| x == "rs") && !path.ends_with("integrations/src/jwt.rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                if ["jsonwebtoken::encode", "jsonwebtoken::decode(", "jsonwebtoken::decode::<"]
+                    .iter()
+                    .any(|c| text.contains(c))
+                {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for dir in ["shared", "functions", "local/src", "tests"] {
+        walk(&root().join(dir), &mut found);
+    }
+    // This file names the calls it looks for.
+    found.retain(|f| !f.ends_with("consistency.rs"));
+    assert!(found.is_empty(), "jsonwebtoken called directly in {found:?}");
+}

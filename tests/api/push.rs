@@ -57,7 +57,7 @@ async fn token(State(fake): State<Shared>, Form(form): Form<HashMap<String, Stri
     assert_eq!(form["grant_type"], "urn:ietf:params:oauth:grant-type:jwt-bearer");
     let mut v = Validation::new(Algorithm::RS256);
     v.set_audience(&[f.token_url.clone()]);
-    let claims = jsonwebtoken::decode::<Value>(
+    let claims = integrations::jwt::decode::<Value>(
         &form["assertion"],
         &DecodingKey::from_rsa_pem(f.public_pem.as_bytes()).unwrap(),
         &v,
@@ -174,9 +174,10 @@ async fn the_chat_token_is_a_firebase_custom_token_signed_by_the_service_account
     v.set_audience(&["https://identitytoolkit.googleapis.com/google.identity.identitytoolkit.v1.IdentityToolkit"]);
     v.set_issuer(&["push@test-project.iam.gserviceaccount.com"]);
     let token = r.body["token"].as_str().unwrap();
-    let claims = jsonwebtoken::decode::<Value>(token, &DecodingKey::from_rsa_pem(public_pem.as_bytes()).unwrap(), &v)
-        .unwrap()
-        .claims;
+    let claims =
+        integrations::jwt::decode::<Value>(token, &DecodingKey::from_rsa_pem(public_pem.as_bytes()).unwrap(), &v)
+            .unwrap()
+            .claims;
     assert_eq!(
         (claims["sub"].as_str(), claims["uid"].as_str()),
         (Some("push@test-project.iam.gserviceaccount.com"), Some(host.id.as_str()))
@@ -186,7 +187,8 @@ async fn the_chat_token_is_a_firebase_custom_token_signed_by_the_service_account
     // Another key does not verify it.
     let (_, other_public) = key_pair();
     assert!(
-        jsonwebtoken::decode::<Value>(token, &DecodingKey::from_rsa_pem(other_public.as_bytes()).unwrap(), &v).is_err()
+        integrations::jwt::decode::<Value>(token, &DecodingKey::from_rsa_pem(other_public.as_bytes()).unwrap(), &v)
+            .is_err()
     );
     // Without a service account there is no chat.
     let plain = TestApp::start().await;

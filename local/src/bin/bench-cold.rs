@@ -103,12 +103,13 @@ fn median(v: &[f64]) -> f64 {
     if v.is_empty() { f64::NAN } else { v[v.len() / 2] }
 }
 
-/// One cold start of `t`, DynamoDB at `endpoint`, trusting `cert_file`.
+/// One cold start of `t`, DynamoDB at `endpoint`, trusting `cert_file`
+/// (else the roots compiled into the function, as on Lambda).
 async fn cold_start(
     t: &Target,
     env: &[(String, String)],
     endpoint: &str,
-    cert_file: &Path,
+    cert_file: Option<&Path>,
     invocations: usize,
 ) -> Result<Start, Error> {
     let (ev_tx, ev_rx) = mpsc::channel(1);
@@ -130,11 +131,13 @@ async fn cold_start(
         .env("AWS_LAMBDA_RUNTIME_API", &api)
         .env("AWS_LAMBDA_FUNCTION_NAME", &t.name)
         .env("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
-        .env("SSL_CERT_FILE", cert_file)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);
+    if let Some(file) = cert_file {
+        cmd.env("SSL_CERT_FILE", file);
+    }
     let t0 = Instant::now();
     let mut child = cmd.spawn()?;
     let pid = child.id().ok_or("no pid")?;
@@ -248,12 +251,9 @@ async fn main() -> Result<(), Error> {
     let (tls_url, pem) = tls_proxy(dynamo.trim_start_matches("http://").to_string()).await?;
     let run_dir = PathBuf::from(".run");
     std::fs::create_dir_all(&run_dir)?;
-    // Lambda's images have one bundle file of the public roots; the TLS runs add the proxy's certificate.
-    let system = std::fs::read_to_string("/etc/ssl/certs/ca-certificates.crt").unwrap_or_default();
-    let plain_certs = run_dir.join("bench-cold-roots.pem");
-    std::fs::write(&plain_certs, &system)?;
-    let tls_certs = run_dir.join("bench-cold-roots-and-proxy.pem");
-    std::fs::write(&tls_certs, format!("{system}{pem}"))?;
+    // Functions trust the roots compiled into them; the TLS runs trust the proxy's certificate instead.
+    let tls_certs = run_dir.join("bench-cold-proxy.pem");
+    std::fs::write(&tls_certs, &pem)?;
 
     let mut env: Vec<(String, String)> = vec![
         ("PATH".into(), "/usr/bin:/bin".into()),
@@ -296,13 +296,13 @@ async fn main() -> Result<(), Error> {
     let mut figures: Vec<Figures> = targets.iter().map(|_| Figures::default()).collect();
     for run in 0..runs {
         for (t, f) in targets.iter().zip(figures.iter_mut()) {
-            let modes: &[(&'static str, &str, &Path)] = if t.network {
-                &[("plain", dynamo.as_str(), plain_certs.as_path()), ("tls", tls_url.as_str(), tls_certs.as_path())]
+            let modes: &[(&'static str, &str, Option<&Path>)] = if t.network {
+                &[("plain", dynamo.as_str(), None), ("tls", tls_url.as_str(), Some(tls_certs.as_path()))]
             } else {
-                &[("plain", dynamo.as_str(), plain_certs.as_path())]
+                &[("plain", dynamo.as_str(), None)]
             };
             for (mode, endpoint, certs) in modes {
-                let s = cold_start(t, &env, endpoint, certs, WARM + 1).await?;
+                let s = cold_start(t, &env, endpoint, *certs, WARM + 1).await?;
                 f.init.push(s.init);
                 f.first.entry(mode).or_default().push(s.first);
                 f.warm.push(s.warm);
@@ -311,7 +311,7 @@ async fn main() -> Result<(), Error> {
         eprintln!("run {}/{runs} done", run + 1);
     }
     for (t, f) in targets.iter().zip(figures.iter_mut()) {
-        let s = cold_start(t, &env, &dynamo, &plain_certs, invocations.max(WARM + 2)).await?;
+        let s = cold_start(t, &env, &dynamo, None, invocations.max(WARM + 2)).await?;
         f.hwm_kb = s.hwm_kb.unwrap_or_default();
     }
 

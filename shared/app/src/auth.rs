@@ -46,7 +46,7 @@ pub fn issue_access_token(config: &Config, id: &str, role: Role, session_id: &st
         exp: iat + config.access_ttl_secs,
         sid: session_id.into(),
     };
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&config.jwt_secret))
+    integrations::jwt::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&config.jwt_secret))
         .expect("HS256 encoding cannot fail")
 }
 
@@ -58,7 +58,7 @@ pub fn verify_access_token(config: &Config, token: &str, now_ms: i64) -> Result<
     v.validate_exp = false;
     v.set_issuer(&[ISSUER]);
     v.set_required_spec_claims(&["exp", "iss", "sub"]);
-    let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&config.jwt_secret), &v)
+    let data = integrations::jwt::decode::<Claims>(token, &DecodingKey::from_secret(&config.jwt_secret), &v)
         .map_err(|_| ApiError::unauthenticated("access token is invalid"))?;
     if data.claims.exp <= now_ms / 1000 {
         return Err(ApiError::unauthenticated("access token has expired"));

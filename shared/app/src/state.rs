@@ -128,7 +128,8 @@ impl AppState {
                 Payments::Local
             } else {
                 Payments::Live {
-                    http: reqwest::Client::new(),
+                    // Stripe asks clients to allow up to 80 s; a Lambda behind API Gateway has 29.
+                    http: integrations::tls::http(std::time::Duration::from_secs(20)),
                     stripe_secret_key: self.config.stripe_secret_key.clone(),
                     razorpay_key_id: self.config.razorpay_key_id.clone(),
                     razorpay_key_secret: self.config.razorpay_key_secret.clone(),

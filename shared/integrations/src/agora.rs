@@ -177,7 +177,7 @@ impl ChannelRules {
     pub fn new(base: Option<String>, app_id: &str, customer_id: &str, customer_secret: &str) -> Self {
         ChannelRules {
             // Agora asks for a timeout of 20 s or more on rule creation; ours answers its caller sooner.
-            http: reqwest::Client::builder().timeout(std::time::Duration::from_secs(8)).build().unwrap_or_default(),
+            http: crate::tls::http(std::time::Duration::from_secs(8)),
             base: base.unwrap_or_else(|| "https://api.agora.io".into()).trim_end_matches('/').to_string(),
             app_id: app_id.into(),
             customer_id: customer_id.into(),

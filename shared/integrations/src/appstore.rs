@@ -95,7 +95,7 @@ impl AppStore {
             SignedDataVerifier::new(s.root_certificates, environment, s.bundle_id.into(), s.app_apple_id, false)
                 .map_err(|e| format!("App Store verifier: {e}"))?;
         Ok(AppStore {
-            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| e.to_string())?,
+            http: crate::tls::http(Duration::from_secs(10)),
             base,
             issuer_id: s.issuer_id.into(),
             key_id: s.key_id.into(),
@@ -112,7 +112,7 @@ impl AppStore {
         h.typ = Some("JWT".into());
         let claims = json!({"iss": self.issuer_id, "iat": now_secs, "exp": now_secs + 1200,
             "aud": "appstoreconnect-v1", "bid": self.bundle_id});
-        jsonwebtoken::encode(&h, &claims, &self.key).map_err(|e| AppleError::Unavailable(e.to_string()))
+        crate::jwt::encode(&h, &claims, &self.key).map_err(|e| AppleError::Unavailable(e.to_string()))
     }
 
     /// Get Transaction Info, verified.

@@ -98,7 +98,7 @@ impl ServiceToken {
         Ok(ServiceToken {
             account,
             key,
-            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| e.to_string())?,
+            http: crate::tls::http(Duration::from_secs(10)),
             token_url: token_url.unwrap_or_else(|| GOOGLE_TOKEN_URL.into()),
             scope,
             cached: Arc::new(Mutex::new(None)),
@@ -107,7 +107,7 @@ impl ServiceToken {
     }
 
     pub fn sign<T: Serialize>(&self, claims: &T) -> Result<String, String> {
-        jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &self.key).map_err(|e| e.to_string())
+        crate::jwt::encode(&Header::new(Algorithm::RS256), claims, &self.key).map_err(|e| e.to_string())
     }
 
     /// The bearer, from the cache while it has 5 minutes left. `Err(None)`:

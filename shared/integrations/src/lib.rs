@@ -6,10 +6,12 @@ pub mod agora;
 pub mod appstore;
 pub mod aws;
 pub mod google;
+pub mod jwt;
 pub mod media;
 mod messaging;
 pub mod notify;
 pub mod payments;
 pub mod play;
+pub mod tls;
 
 pub use messaging::{Messenger, SendError};

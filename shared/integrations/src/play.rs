@@ -199,7 +199,7 @@ struct PushClaims {
 impl PushVerifier {
     pub fn new(jwks_url: Option<String>, audience: &str, email: &str) -> Self {
         PushVerifier {
-            http: reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().expect("client"),
+            http: crate::tls::http(std::time::Duration::from_secs(5)),
             jwks_url: jwks_url.unwrap_or_else(|| GOOGLE_JWKS_URL.into()),
             audience: audience.into(),
             email: email.into(),
@@ -239,7 +239,7 @@ impl PushVerifier {
         let mut v = Validation::new(Algorithm::RS256);
         v.set_audience(&[&self.audience]);
         v.set_issuer(&["https://accounts.google.com", "accounts.google.com"]);
-        let data = jsonwebtoken::decode::<PushClaims>(bearer, &key, &v).map_err(|e| format!("token: {e}"))?;
+        let data = crate::jwt::decode::<PushClaims>(bearer, &key, &v).map_err(|e| format!("token: {e}"))?;
         if data.claims.email.as_deref() != Some(self.email.as_str()) || !data.claims.email_verified {
             return Err("token: not from the configured service account".into());
         }

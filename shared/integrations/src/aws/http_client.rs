@@ -20,7 +20,7 @@ use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::retry::ErrorKind;
-use hyper_rustls::{ConfigBuilderExt, HttpsConnector, MaybeHttpsStream};
+use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector as TcpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -34,7 +34,7 @@ type Timeouts = (Option<Duration>, Option<Duration>);
 /// client keeps them; in practice every client asks for the same pair.
 pub fn build() -> SharedHttpClient {
     let pools: RwLock<HashMap<Timeouts, SharedHttpConnector>> = RwLock::default();
-    let tls = Arc::new(tls_config());
+    let tls = crate::tls::client_config();
     http_client_fn(move |settings: &HttpConnectorSettings, _: &RuntimeComponents| {
         let key = (settings.connect_timeout(), settings.read_timeout());
         if let Some(c) = pools.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
@@ -43,23 +43,6 @@ pub fn build() -> SharedHttpClient {
         let mut pools = pools.write().unwrap_or_else(|e| e.into_inner());
         pools.entry(key).or_insert_with(|| SharedHttpConnector::new(Connector::new(&tls, key.0, key.1))).clone()
     })
-}
-
-/// rustls on ring with the system's trust roots (Lambda's bundle), loaded
-/// once per process when the first SDK client is built.
-fn tls_config() -> rustls::ClientConfig {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("ring supports TLS 1.2 and 1.3");
-    match builder.clone().with_native_roots() {
-        Ok(b) => b.with_no_client_auth(),
-        Err(e) => {
-            // No roots: every HTTPS call fails with a clear certificate error, plain HTTP (the local stack) works.
-            tracing::error!(error = %e, "no system trust roots");
-            builder.with_root_certificates(rustls::RootCertStore::empty()).with_no_client_auth()
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
