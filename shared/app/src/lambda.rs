@@ -36,10 +36,13 @@ fn state() -> Result<Arc<AppState>, Error> {
     Ok(Arc::new(AppState::from_env()?))
 }
 
-/// The runtime Lambda functions run on (`#[tokio::main]`'s, built here so a
-/// binary's `main` has nothing generic to compile).
+/// The runtime Lambda functions run on, built here so a binary's `main` has
+/// nothing generic to compile. One thread: Lambda hands an instance one event
+/// at a time, and a handler's concurrent I/O (a transaction and a push, the
+/// pool's connections) interleaves on it; worker threads only added start
+/// time and a malloc arena each. Password hashing runs on the blocking pool.
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
 }
 
 /// Serves one HTTP route of the table: a binary's whole `main`. The binary
