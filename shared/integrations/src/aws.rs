@@ -14,7 +14,7 @@ mod http_client;
 /// `AWS_REGION` (Lambda sets it), credentials from `AWS_ACCESS_KEY_ID`,
 /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_ENDPOINT_URL` and the
 /// per-service `AWS_ENDPOINT_URL_<SERVICE>` (the local stack), one HTTPS
-/// client (rustls on ring, the system trust roots) shared by every SDK client.
+/// client (rustls on ring, `crate::tls`'s roots) shared by every SDK client.
 pub fn sdk_config() -> SdkConfig {
     let mut b = builder().service_config(EndpointsFromEnv);
     if let Some(url) = env("AWS_ENDPOINT_URL") {
