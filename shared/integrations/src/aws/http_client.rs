@@ -167,3 +167,64 @@ fn find<'a, E: Error + 'static>(err: &'a (dyn Error + Send + Sync + 'static)) ->
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn connector(read_timeout: Option<Duration>) -> Connector {
+        Connector::new(&crate::tls::client_config(), Some(Duration::from_secs(2)), read_timeout)
+    }
+
+    async fn get(c: &Connector, addr: std::net::SocketAddr) -> Result<HttpResponse, ConnectorError> {
+        c.call(HttpRequest::get(format!("http://{addr}/")).unwrap()).await
+    }
+
+    /// A server on a fresh port that reads one request and then does `then`.
+    async fn server(then: &'static [u8], close: bool) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).await;
+            s.write_all(then).await.unwrap();
+            if !close {
+                std::future::pending::<()>().await;
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn an_answer_comes_back_as_the_sdk_response() {
+        let addr = server(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok", false).await;
+        let r = get(&connector(None), addr).await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let body = aws_smithy_types::byte_stream::ByteStream::new(r.into_body()).collect().await.unwrap();
+        assert_eq!(body.into_bytes().as_ref(), b"ok");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_an_io_error_which_the_sdk_retries() {
+        let addr = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+        let err = get(&connector(None), addr).await.unwrap_err();
+        assert!(err.is_io(), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn a_server_that_never_answers_is_a_read_timeout() {
+        let addr = server(b"", false).await;
+        let c = connector(Some(Duration::from_millis(200)));
+        let r = tokio::time::timeout(Duration::from_secs(5), get(&c, addr)).await.expect("the read timeout fired");
+        assert!(r.unwrap_err().is_timeout());
+    }
+
+    #[tokio::test]
+    async fn a_connection_closed_before_the_answer_is_transient() {
+        let addr = server(b"", true).await;
+        let err = get(&connector(None), addr).await.unwrap_err();
+        assert!(err.is_io() || err.as_other() == Some(ErrorKind::TransientError), "{err:?}");
+    }
+}
