@@ -128,7 +128,7 @@ impl AppState {
                 Payments::Local
             } else {
                 Payments::Live {
-                    // Stripe asks clients to allow up to 80 s; a Lambda behind API Gateway has 29.
+                    // Under API Gateway's 29 s, so a stuck provider call ends as our error, not a gateway timeout.
                     http: integrations::tls::http(std::time::Duration::from_secs(20)),
                     stripe_secret_key: self.config.stripe_secret_key.clone(),
                     razorpay_key_id: self.config.razorpay_key_id.clone(),
