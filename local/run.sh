@@ -13,6 +13,7 @@ trap 'exit 130' INT TERM
 stack_up "${MOTO_PORT:-5000}"
 # Local-only values; deployed functions read theirs from Secrets Manager / SSM.
 export TABLE_NAME="${TABLE_NAME:-streamly-local}"
+# The published local secret: the dev server refuses it unless API_ADDR is loopback.
 export JWT_SECRET="${JWT_SECRET:-local-development-secret-not-for-production}"
 export EMAIL_FROM="${EMAIL_FROM:-no-reply@demo.local}"
 export PAYMENTS_MODE=local # made-up provider orders; webhook secrets whsec_local_demo / rzp_local_demo

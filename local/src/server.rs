@@ -69,6 +69,26 @@ fn console_dir() -> std::path::PathBuf {
 pub struct StandIns {
     pub play: Option<crate::stores::GooglePlay>,
     pub apple: Option<crate::apple::AppStore>,
+    /// This server's own address (`http://127.0.0.1:3000`): where the
+    /// stand-ins post their notifications, never the request's `Host` header
+    /// (which would let any caller point them elsewhere).
+    pub base_url: String,
+}
+
+/// The local JWT secret `make run` uses unless `JWT_SECRET` is set: anyone can
+/// read it here, so tokens signed with it are worth nothing beyond this machine.
+pub const LOCAL_JWT_SECRET: &str = "local-development-secret-not-for-production";
+
+/// Refuses to serve with the published local secret anywhere but loopback:
+/// on another interface anyone could mint an admin's token.
+pub fn check_listen(addr: &SocketAddr, jwt_secret: &[u8]) -> Result<(), String> {
+    if jwt_secret == LOCAL_JWT_SECRET.as_bytes() && !addr.ip().is_loopback() {
+        return Err(format!(
+            "refusing to listen on {addr} with the local JWT secret: set JWT_SECRET to a secret of your own, \
+             or bind API_ADDR to 127.0.0.1"
+        ));
+    }
+    Ok(())
 }
 
 pub fn router(state: Arc<AppState>, stand_ins: StandIns) -> axum::Router {
@@ -78,16 +98,18 @@ pub fn router(state: Arc<AppState>, stand_ins: StandIns) -> axum::Router {
     let mut r = axum::Router::new()
         .route("/console", axum::routing::get(|| async { axum::response::Redirect::permanent("/console/") }))
         .nest_service("/console/", console);
+    let base = stand_ins.base_url;
     if let Some(play) = stand_ins.play {
+        let base = base.clone();
         r = r.route(
             "/dev/stores/google/void",
-            axum::routing::post(move |req: Request| void_play_purchase(play.clone(), req)),
+            axum::routing::post(move |req: Request| void_play_purchase(play.clone(), base.clone(), req)),
         );
     }
     if let Some(apple) = stand_ins.apple {
         r = r.route(
             "/dev/stores/apple/notify",
-            axum::routing::post(move |req: Request| notify_apple(apple.clone(), req)),
+            axum::routing::post(move |req: Request| notify_apple(apple.clone(), base.clone(), req)),
         );
     }
     r.fallback(route).with_state(state)
@@ -97,15 +119,14 @@ pub fn router(state: Arc<AppState>, stand_ins: StandIns) -> axum::Router {
 /// only): the stand-in sends the signed App Store Server Notification (REFUND,
 /// REFUND_REVERSED, CONSUMPTION_REQUEST, ONE_TIME_CHARGE) to this server's
 /// `POST /webhooks/apple`.
-async fn notify_apple(apple: crate::apple::AppStore, req: Request) -> Response {
-    let host = req.headers().get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000").to_string();
+async fn notify_apple(apple: crate::apple::AppStore, base: String, req: Request) -> Response {
     let body = axum::body::to_bytes(req.into_body(), 64 * 1024).await.unwrap_or_default();
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let (Some(kind), Some(id)) = (v["type"].as_str(), v["transaction_id"].as_str()) else {
         let err = app::ApiError::invalid("type and transaction_id: required");
         return to_axum(app::http::response(err.status, Some(err.body())));
     };
-    relay(apple.push(&format!("http://{host}"), kind, id, system_now_ms()).await)
+    relay(apple.push(&base, kind, id, system_now_ms()).await)
 }
 
 /// The webhook's answer to a stand-in's push, passed back as is.
@@ -126,8 +147,7 @@ fn relay(pushed: Result<(u16, String), String>) -> Response {
 /// `POST /dev/stores/google/void {purchase_token}` (the dev server only):
 /// the stand-in voids the purchase and sends its signed notification to this
 /// server's `POST /webhooks/google`, so a refund can be tried by hand.
-async fn void_play_purchase(play: crate::stores::GooglePlay, req: Request) -> Response {
-    let host = req.headers().get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000").to_string();
+async fn void_play_purchase(play: crate::stores::GooglePlay, base: String, req: Request) -> Response {
     let body = axum::body::to_bytes(req.into_body(), 64 * 1024).await.unwrap_or_default();
     let token = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
@@ -138,7 +158,7 @@ async fn void_play_purchase(play: crate::stores::GooglePlay, req: Request) -> Re
     };
     let now = system_now_ms();
     let note = play.void(&token, now);
-    relay(play.push(&format!("http://{host}"), &note, now / 1000).await)
+    relay(play.push(&base, &note, now / 1000).await)
 }
 
 fn system_now_ms() -> i64 {
@@ -178,5 +198,21 @@ pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
             Ok(n) => tracing::info!(finished = n, "purge-deleted-posts"),
             Err(e) => tracing::error!(error = %e.message, "purge-deleted-posts failed"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_local_secret_serves_only_on_loopback() {
+        let at = |a: &str| a.parse::<SocketAddr>().unwrap();
+        let local = LOCAL_JWT_SECRET.as_bytes();
+        assert!(check_listen(&at("127.0.0.1:3000"), local).is_ok());
+        assert!(check_listen(&at("[::1]:3000"), local).is_ok());
+        assert!(check_listen(&at("0.0.0.0:3000"), local).unwrap_err().contains("JWT_SECRET"));
+        assert!(check_listen(&at("[::]:3000"), local).is_err());
+        assert!(check_listen(&at("0.0.0.0:3000"), b"a-secret-of-my-own-0123456789abcdef").is_ok());
     }
 }

@@ -559,7 +559,7 @@ async fn a_tick_that_stopped_half_way_is_finished_by_the_next_without_charging_t
 }
 
 #[tokio::test]
-async fn accepting_a_call_whose_caller_was_banned_while_it_rang_is_refused_at_once_and_cancels_it() {
+async fn banning_a_caller_while_the_call_rings_cancels_it_and_frees_the_host() {
     let app = TestApp::start().await;
     let (caller, host) = parties(&app, 100).await;
     let id = ringing(&app, &caller, &host).await;
@@ -567,11 +567,11 @@ async fn accepting_a_call_whose_caller_was_banned_while_it_rang_is_refused_at_on
     let ban =
         app.post(&format!("/admin/users/{}/ban", caller.id), Some(&admin.access), json!({"reason": "fraud"})).await;
     assert_eq!(ban.status, 200, "{ban:?}");
-    let r = act(&app, &host, &id, "accept").await;
-    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("caller_banned")), "{r:?}");
     let c = call_of(&app, &host, &id).await;
     assert_eq!((c["state"].as_str(), c["end_reason"].as_str()), (Some("cancelled"), Some("banned")));
-    assert_eq!((app.wallet(&caller).await, app.wallet(&host).await), ((100, 0), (0, 0)));
+    let r = act(&app, &host, &id, "accept").await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("call_not_ringing")), "{r:?}");
+    assert_eq!((app.stored_wallet(&caller.id).await, app.wallet(&host).await), ((100, 0), (0, 0)));
     // The host is free for the next call.
     let other = app.user("Next").await;
     app.grant(&admin, &other, 100).await;

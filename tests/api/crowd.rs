@@ -88,13 +88,13 @@ async fn after_a_ban_commits_no_gift_lands_even_from_senders_whose_view_is_cache
     assert_eq!(ban.status, 200, "{ban:?}");
     let landed = racing.iter().filter(|r| r.status == 201).count() as i64;
     assert!(racing.iter().all(|r| r.status == 201 || r.status == 404), "{racing:?}");
-    let earnings = app.wallet(&host).await.1;
+    let earnings = app.stored_wallet(&host.id).await.1;
     assert_eq!(earnings, 10 + landed);
 
     // After the ban: refused, nothing moves, the cached views notwithstanding.
     let after = join_all(fans.iter().map(|f| send(&app, f, &host, &rose, None))).await;
     assert!(after.iter().all(|r| r.status == 404), "{after:?}");
-    assert_eq!(app.wallet(&host).await.1, earnings);
+    assert_eq!(app.stored_wallet(&host.id).await.1, earnings);
     let spent: i64 = join_all(fans.iter().map(|f| app.wallet(f))).await.iter().map(|w| 100 - w.0).sum();
     assert_eq!(spent, earnings, "every coin that left a sender reached the host");
 }

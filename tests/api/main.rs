@@ -30,4 +30,5 @@ mod stack;
 mod stats;
 mod stores;
 mod support;
+mod trust;
 mod wallet;

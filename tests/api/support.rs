@@ -222,6 +222,12 @@ impl TestApp {
         (r.body["coins"].as_i64().unwrap(), r.body["earnings"].as_i64().unwrap())
     }
 
+    /// (coins, earnings) as stored: for an account whose own token no longer works (banned).
+    pub async fn stored_wallet(&self, id: &str) -> (i64, i64) {
+        let a = self.state.db.get_account(id).await.unwrap().expect("account");
+        (a.coins, a.earnings)
+    }
+
     /// Registers a new user with a unique e-mail (moto's outbox is shared).
     pub async fn user(&self, name: &str) -> User {
         let email = format!("{}-{}@example.com", name.to_lowercase(), ulid::Ulid::new().to_string().to_lowercase());

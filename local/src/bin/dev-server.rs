@@ -45,6 +45,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     tokio::spawn(local::streams::run(state.clone(), std::time::Duration::from_secs(1)));
     let addr = std::env::var("API_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let bound = listener.local_addr()?;
+    local::server::check_listen(&bound, &state.config.jwt_secret)?;
     println!(
         "\nAPI on http://{addr}\nAPI docs on http://{addr}/docs\nWeb console on http://{addr}/console/ (admin, agency and host logins)\n{}",
         local::demo::logins_text(&pw)
@@ -57,9 +59,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
              (store_account_ref: GET /me); refunds: POST /dev/stores/google/void, POST /dev/stores/apple/notify\n"
         );
     }
-    local::server::serve(listener, state, local::server::StandIns { play, apple }, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    local::server::serve(
+        listener,
+        state,
+        local::server::StandIns { play, apple, base_url: format!("http://{bound}") },
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+    )
     .await?;
     Ok(())
 }

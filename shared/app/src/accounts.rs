@@ -219,6 +219,7 @@ pub async fn refresh(state: &AppState, input: RefreshInput) -> ApiResult<Session
             return Ok(s);
         }
         state.db.revoke_session(&record.account_id, &record.session_id).await?;
+        state.sessions.forget_account(&record.account_id);
         return Err(invalid());
     }
     if record.expires_at <= state.now() {
@@ -227,6 +228,7 @@ pub async fn refresh(state: &AppState, input: RefreshInput) -> ApiResult<Session
     let account = state.db.get_account(&record.account_id).await?.ok_or_else(invalid)?;
     if account.banned {
         state.db.revoke_session(&record.account_id, &record.session_id).await?;
+        state.sessions.forget_account(&record.account_id);
         return Err(ApiError::new(403, "account_banned", "this account is banned"));
     }
     let (refresh_token, new) = auth::new_refresh_token();
@@ -241,6 +243,7 @@ pub async fn refresh(state: &AppState, input: RefreshInput) -> ApiResult<Session
                 return Ok(s);
             }
             state.db.revoke_session(&record.account_id, &record.session_id).await?;
+            state.sessions.forget_account(&record.account_id);
             return Err(invalid());
         }
         Err(store::Error::Condition(_)) => return Err(invalid()),
@@ -263,6 +266,7 @@ pub async fn logout(state: &AppState, caller: &Caller, input: RefreshInput) -> A
         && r.account_id == caller.id
     {
         state.db.revoke_session(&r.account_id, &r.session_id).await?;
+        state.sessions.forget_account(&r.account_id);
         // The device signed out: it gets no more of this account's pushes.
         state.db.delete_push_tokens_of_session(&r.account_id, &r.session_id).await?;
     }
@@ -406,6 +410,7 @@ pub async fn reset_password(state: &AppState, input: ResetInput) -> ApiResult<()
         other => other.into(),
     })?;
     state.db.revoke_all_sessions(&account.id).await?;
+    state.sessions.forget_account(&account.id);
     Ok(())
 }
 

@@ -151,13 +151,19 @@ pub async fn ban_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::ok(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
 }
 
-/// Bans `who` for `reason` and revokes every login of theirs.
+/// Bans `who` for `reason`: every login of theirs is revoked, their live
+/// room and calls end, they are offline for calls.
 pub async fn ban(state: &AppState, who: &Account, reason: &str) -> ApiResult<Account> {
     if who.role == Role::Admin {
         return Err(ApiError::forbidden("admins cannot be banned"));
     }
     let after = state.db.set_banned(&who.id, true, Some(reason)).await.map_err(not_bannable)?;
     state.db.revoke_all_sessions(&who.id).await?;
+    state.sessions.forget_account(&who.id);
+    // Nothing of theirs keeps running: the live room ends (Agora drops the
+    // publisher), calls end with the unused minutes refunded.
+    crate::rooms::end_live_room_of(state, &who.id).await?;
+    crate::calls::end_calls_of(state, &who.id, "banned").await?;
     Ok(after)
 }
 

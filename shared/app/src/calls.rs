@@ -42,8 +42,12 @@ pub const SILENT_AFTER_MS: i64 = 45_000;
 /// Warn the caller when the coins cover fewer minutes than this.
 pub const LOW_BALANCE_MINUTES: i64 = 2;
 pub const MAX_PRICE_PER_MINUTE: i64 = 100_000;
-/// Call tokens outlive the time the caller's coins can pay for by this much.
-const TOKEN_MARGIN_SECS: i64 = 300;
+/// Call tokens outlive the paid time by this much: the tick prepays the next
+/// minute within a minute of it being due, and EventBridge may fire late.
+const TOKEN_MARGIN_SECS: i64 = 90;
+/// An ended call's parties are refused its channel this long: longer than
+/// any token of it stays valid (the paid time plus the margin).
+const CALL_KICK_SECS: i64 = 600;
 /// Calls the tick reads accounts for in one BatchGetItem (two accounts each).
 const TICK_CHUNK: usize = 25;
 /// Chunks the tick works on at once: at most `TICK_CHUNK × TICK_CHUNKS_IN_FLIGHT` transactions in flight.
@@ -198,7 +202,7 @@ pub async fn start_call(
             .filter(|h| h.role == Role::Host && !h.banned)
             .ok_or_else(|| ApiError::not_found("host not found"))?;
         if caller.banned {
-            return Err(ApiError::forbidden("this account is banned"));
+            return Err(ApiError::banned());
         }
         if view.caller_busy {
             return Err(ApiError::conflict("caller_busy", "you are in a call already"));
@@ -318,11 +322,31 @@ pub async fn decline_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> 
     finish_ringing(state, call, CallState::Declined, "declined").await
 }
 
-/// The call's token lasts as long as the caller's coins can pay for it, plus a margin.
-fn call_token_secs(call: &Call, caller_coins: i64, now: i64) -> i64 {
-    let paid_secs = (call.paid_until.unwrap_or(now) - now).max(0) / 1000;
-    let affordable = caller_coins / call.price_per_minute.max(1);
-    (paid_secs + affordable * 60 + TOKEN_MARGIN_SECS).min(ROOM_TOKEN_SECS)
+/// A call's token lasts to the end of the paid time plus a margin; every paid
+/// minute moves that on, and the heartbeat answer (and `GET /calls/{id}`)
+/// carries a renewed token, so a token never outlives its call by more than
+/// the margin.
+fn call_token_secs(call: &Call, now: i64) -> i64 {
+    ((call.paid_until.unwrap_or(now) - now).max(0) / 1000 + TOKEN_MARGIN_SECS).min(ROOM_TOKEN_SECS)
+}
+
+/// A party's grant to an active call's channel, valid for the paid time.
+fn call_grant(state: &AppState, call: &Call, account_id: &str) -> ApiResult<AgoraGrant> {
+    agora_grant(state, &call.channel, account_id, RtcRole::Publisher, call_token_secs(call, state.now()))
+}
+
+/// Has Agora drop both parties from an ended call's channel and refuse their
+/// tokens there: ending a call ends the video, not only the billing. A
+/// failure is logged; the tokens still expire with the paid time.
+async fn drop_parties(state: &AppState, call: &Call) {
+    let Some(rules) = state.agora_rules() else { return };
+    for id in [&call.caller_id, &call.host_id] {
+        let uid = integrations::agora::uid_for(id);
+        if let Err(e) = rules.ban(&call.channel, uid, integrations::agora::Privilege::JoinChannel, CALL_KICK_SECS).await
+        {
+            tracing::error!(error = %e, call_id = %call.id, "dropping a party from the call's channel failed");
+        }
+    }
 }
 
 /// The caller's side of minute `minute`: coins down, held on the call.
@@ -432,11 +456,7 @@ pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: O
         active.caller_seen_at = Some(now);
         active.host_seen_at = Some(now);
         let coins_left = caller.coins - call.price_per_minute;
-        let secs = call_token_secs(&active, coins_left, now);
-        let reply = Reply::ok(AcceptedCall {
-            call: call_json(&active),
-            agora: agora_grant(state, &call.channel, host_id, RtcRole::Publisher, secs)?,
-        });
+        let reply = Reply::ok(AcceptedCall { call: call_json(&active), agora: call_grant(state, &active, host_id)? });
         let record = idem.map(|i| (i, i.record(&reply, now)));
         let idempotency = record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r));
         state.db.accept_call(&call, now, &charge, idempotency).await.map_err(call_error)?;
@@ -473,7 +493,10 @@ pub async fn call_heartbeat_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
         return Err(ApiError::forbidden("only the call's parties send heartbeats"));
     };
     let call = state.db.call_heartbeat(&call.id, party == Party::Caller, state.now()).await.map_err(call_error)?;
-    Ok(Reply::ok(call_json(&call)))
+    // The answer renews the party's token up to the paid time.
+    let mut v = call_json(&call);
+    v.agora = Some(call_grant(state, &call, &ctx.caller()?.id)?);
+    Ok(Reply::ok(v))
 }
 
 /// Ends an active call (either party): minutes started and not yet charged
@@ -505,15 +528,35 @@ pub async fn end_from_channel(state: &AppState, call: Call, reason: &str, at: i6
     settle(state, call, None, at.min(state.now()), false, Some(reason), &TickReport::default()).await
 }
 
+/// Ends every call of `account_id` still ringing or active (a ban): ringing
+/// ones are cancelled or declined, active ones end now with the unused
+/// minutes refunded. Calls are short, so the newest page of theirs holds them.
+pub async fn end_calls_of(state: &AppState, account_id: &str, reason: &str) -> ApiResult<()> {
+    let page = state.db.list_calls_of(account_id, 20, None).await?;
+    for call in page.items {
+        match call.state {
+            CallState::Ringing => {
+                let to = if call.caller_id == account_id { CallState::Cancelled } else { CallState::Declined };
+                match state.db.finish_ringing(&call, to, reason, state.now()).await {
+                    Ok(()) | Err(store::Error::Condition("call_not_ringing")) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            CallState::Active => {
+                settle(state, call, None, state.now(), false, Some(reason), &TickReport::default()).await?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 pub async fn get_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let (call, party) = call_for(state, ctx).await?;
     let mut v = call_json(&call);
     // A party of an active call gets a fresh token (to join, or to renew one).
     if call.state == CallState::Active && party.is_some() {
-        let me = ctx.caller()?;
-        let coins = state.db.get_account(&call.caller_id).await?.map_or(0, |a| a.coins);
-        let secs = call_token_secs(&call, coins, state.now());
-        v.agora = Some(agora_grant(state, &call.channel, &me.id, RtcRole::Publisher, secs)?);
+        v.agora = Some(call_grant(state, &call, &ctx.caller()?.id)?);
     }
     Ok(Reply::ok(v))
 }
@@ -631,6 +674,7 @@ async fn settle(
             let end = store::CallEnd { at, reason, kept, release: release.as_ref(), refund: refund.as_ref() };
             match state.db.end_call(&call, &end).await {
                 Ok(()) => {
+                    drop_parties(state, &call).await;
                     TickReport::add(if reason == "dropped" { &report.dropped } else { &report.ended });
                     call.state = CallState::Ended;
                     call.ended_at = Some(at);

@@ -8,6 +8,10 @@ pub struct Config {
     pub app_name: String,
     pub access_ttl_secs: i64,
     pub refresh_ttl_secs: i64,
+    /// How long an instance trusts what it read of a token's session (alive,
+    /// role, ban) before reading it again (`SESSION_CACHE_MS`); this
+    /// instance's own logouts, bans and role changes apply at once.
+    pub session_cache_ms: i64,
     /// `PAYMENTS_MODE=local`: provider orders are made up, no network.
     pub payments_local: bool,
     pub stripe_webhook_secret: String,
@@ -123,6 +127,7 @@ impl Config {
             app_name: "Streamly".into(),
             access_ttl_secs: 15 * 60,
             refresh_ttl_secs: 30 * 24 * 3600,
+            session_cache_ms: 2000,
             payments_local: true,
             stripe_webhook_secret: LOCAL_STRIPE_WEBHOOK_SECRET.into(),
             razorpay_webhook_secret: LOCAL_RAZORPAY_WEBHOOK_SECRET.into(),
@@ -197,6 +202,10 @@ impl Config {
             c.media_bucket = bucket;
         }
         c.media_cdn_url = var("MEDIA_CDN_URL").ok().filter(|u| !u.is_empty());
+        if let Ok(ms) = var("SESSION_CACHE_MS") {
+            c.session_cache_ms =
+                ms.parse().ok().filter(|m| (0..=10_000).contains(m)).ok_or("SESSION_CACHE_MS: 0 to 10000")?;
+        }
         let number = |k: &str, default: i64, range: std::ops::RangeInclusive<i64>| -> Result<i64, String> {
             match var(k) {
                 Err(_) => Ok(default),

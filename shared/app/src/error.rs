@@ -27,6 +27,10 @@ impl ApiError {
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(403, "forbidden", message)
     }
+    /// 403 `banned`: the account may not create content, move coins or go live.
+    pub fn banned() -> Self {
+        Self::new(403, "banned", "this account is banned")
+    }
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(404, "not_found", message)
     }
@@ -70,7 +74,7 @@ impl From<store::Error> for ApiError {
             store::Error::Condition(c @ ("balance_changed" | "idempotent_replay")) => {
                 ApiError::conflict(c, "the balance changed meanwhile; try again")
             }
-            store::Error::Condition("account_banned") => ApiError::forbidden("this account is banned"),
+            store::Error::Condition("account_banned") => ApiError::banned(),
             store::Error::Condition("blocked") => ApiError::new(403, "blocked", "this account blocked you"),
             store::Error::Condition("kicked") => {
                 ApiError::new(403, "kicked", "you were removed from this room; you cannot rejoin yet")

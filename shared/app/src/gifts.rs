@@ -218,7 +218,7 @@ pub async fn send_gift(
             return Err(ApiError::not_found("this host is not available"));
         }
         if sender.banned {
-            return Err(ApiError::forbidden("this account is banned"));
+            return Err(ApiError::banned());
         }
         let gift = gift.ok_or_else(|| ApiError::not_found("gift not found"))?;
         if !gift.active {

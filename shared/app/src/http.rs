@@ -160,18 +160,40 @@ fn bearer(headers: &http::HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
 }
 
-fn authorize(state: &AppState, route: &Route, ctx: &mut Ctx) -> ApiResult<()> {
+async fn authorize(state: &AppState, route: &Route, ctx: &mut Ctx) -> ApiResult<()> {
     let Access::Auth(roles) = route.access else {
         return Ok(());
     };
     let token =
         bearer(&ctx.headers).ok_or_else(|| ApiError::unauthenticated("Authorization: Bearer token required"))?;
-    let caller = verify_access_token(&state.config, token, state.now())?;
+    let mut caller = verify_access_token(&state.config, token, state.now())?;
+    // The token's login must still be alive (logout, reset and ban end it) and
+    // its role is the account's role now, not when the token was issued.
+    let st =
+        standing(state, &caller).await?.ok_or_else(|| ApiError::unauthenticated("this account no longer exists"))?;
+    if st.banned {
+        return Err(ApiError::banned());
+    }
+    if !st.alive {
+        return Err(ApiError::unauthenticated("this session has ended; sign in again"));
+    }
+    caller.role = st.role;
     if !roles.is_empty() && !roles.contains(&caller.role) {
         return Err(ApiError::forbidden("your role may not do this"));
     }
     ctx.caller = Some(caller);
     Ok(())
+}
+
+/// The caller's session's standing: cached for a few seconds per instance.
+async fn standing(state: &AppState, caller: &Caller) -> ApiResult<Option<store::Standing>> {
+    let (now, ttl) = (state.now(), state.config.session_cache_ms);
+    if let Some(hit) = state.sessions.get(&caller.session_id, ttl, now) {
+        return Ok(hit);
+    }
+    let read = state.db.session_standing(&caller.id, &caller.session_id).await?;
+    state.sessions.put(&caller.session_id, &caller.id, read, now);
+    Ok(read)
 }
 
 /// Runs one route for a parsed request and always answers a response.
@@ -181,12 +203,17 @@ pub async fn dispatch(
     mut ctx: Ctx,
 ) -> (u16, Option<Value>, Option<&'static str>, Option<String>) {
     (ctx.method, ctx.route) = (route.method, route.name);
-    let result = match authorize(state, route, &mut ctx) {
+    let result = match authorize(state, route, &mut ctx).await {
         Ok(()) => (route.handler)(state, &ctx).await,
         Err(e) => Err(e),
     };
     if let (Ok(reply), Some(caller)) = (&result, &ctx.caller) {
         audit(state, route, &ctx, caller, reply).await;
+        // Admins and agencies ban, approve and remove: what this instance read
+        // of anyone's session may be stale now (other instances wait out the cache).
+        if route.method != "GET" && matches!(caller.role, store::Role::Admin | store::Role::Agency) {
+            state.sessions.clear();
+        }
     }
     let caller = ctx.caller.map(|c| c.id);
     match result {

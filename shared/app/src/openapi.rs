@@ -18,7 +18,7 @@ fn error_schema() -> Value {
         "required": ["error", "message"],
         "additionalProperties": false,
         "properties": {
-            "error": {"type": "string", "description": "a stable code: invalid_request, unauthenticated, forbidden, not_found, rate_limited, insufficient_coins, idempotency_key_reused, unavailable, or the route's own (already_following, host_busy, ...)"},
+            "error": {"type": "string", "description": "a stable code: invalid_request, unauthenticated, forbidden, banned, not_found, rate_limited, insufficient_coins, idempotency_key_reused, unavailable, or the route's own (already_following, host_busy, ...)"},
             "message": {"type": "string", "description": "what is wrong, for people"},
             "retry_after_secs": {"type": "integer", "description": "429 only: when to try again (also the Retry-After header)"}
         }
@@ -42,7 +42,7 @@ const GENERIC: &[(u16, &str, &str)] = &[
     (400, "invalid_request", "the request is malformed or a field is invalid (the message names it)"),
     (401, "unauthenticated", "no valid access token, credentials or refresh token"),
     (402, "", "not enough coins"),
-    (403, "forbidden", "the caller's role may not do this, or the account is banned"),
+    (403, "forbidden banned", "forbidden: the caller's role may not do this; banned: the account is banned"),
     (404, "not_found", "not found (or not visible to the caller)"),
     (409, "", "a conflict with the current state; the code says which"),
     (413, "payload_too_large", "the body is over 10 MB"),

@@ -1,8 +1,8 @@
 //! `POST /webhooks/agora`: Agora's Notification Center Service. Viewers who
 //! join and leave a room's channel (103–106) keep its viewer count exact even
 //! when an app dies without calling leave; both parties joining a call's
-//! channel (107) mark it connected, and a party leaving (108) or the channel
-//! closing (102) ends it like a hang-up. Each notice is handled once; per uid,
+//! channel (103, 105 or 107) mark it connected, and a party leaving (104, 106
+//! or 108) or the channel closing (102) ends it like a hang-up. Each notice is handled once; per uid,
 //! an event older (`clientSeq`) than one handled already is dropped.
 
 use serde::Deserialize;
@@ -51,12 +51,25 @@ pub async fn agora_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply>
     answer(status)
 }
 
+/// The event's time: the payload's `ts` (seconds), else when Agora sent it,
+/// never after now. A `ts` no clock can hold (past the year 9999 or before
+/// 1970) is refused, not multiplied into an overflow.
+fn event_time(p: &Value, notify_ms: i64, now: i64) -> ApiResult<i64> {
+    const LATEST_SECS: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    let at = match &p["ts"] {
+        Value::Null => notify_ms,
+        ts => match ts.as_i64() {
+            Some(s) if (0..=LATEST_SECS).contains(&s) => s * 1000,
+            _ => return Err(ApiError::invalid("payload.ts: seconds since 1970, up to the year 9999")),
+        },
+    };
+    Ok(if at <= 0 { now } else { at.min(now) })
+}
+
 async fn handle(state: &AppState, n: &Notice) -> ApiResult<&'static str> {
     let p = &n.payload;
     let Some(channel) = p["channelName"].as_str() else { return Ok("ignored") };
-    // Event time: the payload's `ts` (seconds), else when Agora sent it.
-    let at = p["ts"].as_i64().map_or(n.notify_ms, |s| s * 1000).min(state.now());
-    let at = if at <= 0 { state.now() } else { at };
+    let at = event_time(p, n.notify_ms, state.now())?;
     let uid = p["uid"].as_u64().and_then(|u| u32::try_from(u).ok());
     let Some(owner) = state.db.channel_owner(channel).await? else { return Ok("ignored") };
     if let (Some(uid), Some(seq)) = (uid, p["clientSeq"].as_i64())
@@ -83,7 +96,10 @@ async fn handle(state: &AppState, n: &Notice) -> ApiResult<&'static str> {
             Ok(()) | Err(store::Error::Condition("room_ended")) => Ok("applied"),
             Err(e) => Err(e.into()),
         },
-        (ChannelOwner::Call(call), 107, Some(uid)) => {
+        // Agora reports a join as 103 (broadcaster), 105 (audience) or 107
+        // (communication profile), depending on the app's channel profile and
+        // role: any of them counts, for either party.
+        (ChannelOwner::Call(call), 103 | 105 | 107, Some(uid)) => {
             let caller_side = uid == uid_of(&call.caller_id);
             if !caller_side && uid != uid_of(&call.host_id) {
                 return Ok("ignored");
@@ -94,7 +110,7 @@ async fn handle(state: &AppState, n: &Notice) -> ApiResult<&'static str> {
                 Err(e) => Err(e.into()),
             }
         }
-        (ChannelOwner::Call(call), 108, Some(uid)) => {
+        (ChannelOwner::Call(call), 104 | 106 | 108, Some(uid)) => {
             let reason = if uid == uid_of(&call.caller_id) {
                 "caller_left"
             } else if uid == uid_of(&call.host_id) {

@@ -145,7 +145,7 @@ pub async fn get_chat_token_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
     let google = state.google().ok_or_else(|| ApiError::unavailable("chat is not configured"))?;
     let me = state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account gone"))?;
     if me.banned {
-        return Err(ApiError::forbidden("this account is banned"));
+        return Err(ApiError::banned());
     }
     let now = state.now() / 1000;
     let claims = [("role".to_string(), me.role.as_str().to_string())].into();

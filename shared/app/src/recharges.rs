@@ -88,7 +88,7 @@ pub async fn create_recharge(
             .await?
             .ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
         if account.banned {
-            return Err(ApiError::forbidden("this account is banned"));
+            return Err(ApiError::banned());
         }
         let now = state.now();
         let id = ulid::Ulid::new().to_string();
@@ -112,10 +112,9 @@ pub async fn create_recharge(
             status: "pending".into(),
             created_at: now,
             credited_at: None,
-            refunded_minor: 0,
-            clawed_coins: 0,
             product_id: None,
             purchase_token: None,
+            ..Default::default()
         };
         let reply = Reply::created(recharge_json(&r));
         let record = idem.map(|i| (i, i.record(&reply, now)));
@@ -190,28 +189,101 @@ pub(crate) fn repay_debt(
     vec![paid, debt]
 }
 
-/// A refund, chargeback or reversal: `refunded_minor` of the recharge's
-/// price is now refunded in all. Takes back `total × refunded / price` coins
-/// (less what was taken before); what the balance cannot cover becomes
-/// `coin_debt`. A smaller figure than before gives coins back (paying debt
-/// first). `event` (provider, id) deduplicates per-refund notifications.
+/// What one provider event says about a payment's refunds and disputes.
+#[derive(Clone, Copy, Debug)]
+pub enum Takeback<'a> {
+    /// The payment's refunded total so far (Stripe's `amount_refunded`).
+    RefundedTotal(i64),
+    /// One refund or dispute (`kind`) by the provider's id: money taken, or
+    /// with `reversed` given back (a refund failed or cancelled, a dispute won).
+    Part { id: &'a str, kind: &'static str, amount: i64, reversed: bool },
+}
+
+/// The recharge with `changes` merged in and what it takes back recomputed.
+/// Every merge only grows (a total is a maximum, a part's amount a maximum,
+/// a reversal sticks), so any order of the same events ends in one state.
+pub(crate) fn merged(r: &Recharge, changes: &[Takeback]) -> Recharge {
+    let mut after = r.clone();
+    for c in changes {
+        match *c {
+            Takeback::RefundedTotal(t) => after.refund_total_minor = after.refund_total_minor.max(t),
+            Takeback::Part { id, kind, amount, reversed } => {
+                let e = after
+                    .takebacks
+                    .entry(id.to_string())
+                    .or_insert_with(|| store::Takeback { kind: kind.into(), ..Default::default() });
+                e.amount_minor = e.amount_minor.max(amount);
+                e.reversed |= reversed;
+            }
+        }
+    }
+    let (mut refunded, mut reversed, mut disputed) = (0i64, 0i64, 0i64);
+    for t in after.takebacks.values() {
+        let sum = match (t.kind.as_str(), t.reversed) {
+            ("dispute", false) => &mut disputed,
+            ("dispute", true) => continue,
+            (_, false) => &mut refunded,
+            (_, true) => &mut reversed,
+        };
+        *sum = sum.saturating_add(t.amount_minor);
+    }
+    // A total without the refunds it is made of counts less the refunds known reversed.
+    let refunded = refunded.max(after.refund_total_minor.saturating_sub(reversed)).max(0);
+    after.refunded_minor = refunded.saturating_add(disputed).min(r.amount_minor);
+    after.clawed_coins =
+        (r.total_coins() as i128 * after.refunded_minor as i128 / r.amount_minor.max(1) as i128) as i64;
+    after
+}
+
+/// A provider's figures are checked like user input: an amount within the
+/// payment's, the payment's currency.
+fn check_takeback(r: &Recharge, currency: Option<&str>, changes: &[Takeback]) -> ApiResult<()> {
+    if let Some(c) = currency
+        && !c.eq_ignore_ascii_case(&r.currency)
+    {
+        return Err(ApiError::invalid(format!("currency: {c} is not the payment's currency {}", r.currency)));
+    }
+    for c in changes {
+        let (field, amount, least) = match *c {
+            Takeback::RefundedTotal(t) => ("amount_refunded", t, 0),
+            Takeback::Part { amount, .. } => ("amount", amount, 1),
+        };
+        if !(least..=r.amount_minor).contains(&amount) {
+            return Err(ApiError::invalid(format!(
+                "{field}: must be from {least} to the payment's {}, got {amount}",
+                r.amount_minor
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Applies a refund, dispute or reversal event (`event`: provider and the
+/// provider's event id, applied at most once) to a credited recharge: the
+/// coins its takebacks now cover, `total × taken / price`, less those taken
+/// before, go (what the balance cannot cover becomes `coin_debt`), or, after
+/// an explicit reversal, come back (paying debt first).
 pub async fn claw_back(
     state: &AppState,
     recharge_id: &str,
-    refunded_minor: impl Fn(&Recharge) -> i64,
-    event: Option<(&str, &str)>,
+    event: (&str, &str),
+    currency: Option<&str>,
+    changes: &[Takeback<'_>],
 ) -> ApiResult<Reply> {
+    if state.db.refund_event_seen(event.0, event.1).await? {
+        return ignored("event applied before");
+    }
     with_retries(state, None, || async {
         let Some(r) = state.db.get_recharge(recharge_id).await? else { return ignored("unknown recharge") };
         if r.status == "pending" {
             return ignored("refund of a recharge never credited");
         }
-        let refunded = refunded_minor(&r).clamp(0, r.amount_minor);
-        if refunded == r.refunded_minor && event.is_none() {
-            return ignored("refund already applied");
+        check_takeback(&r, currency, changes)?;
+        let after = merged(&r, changes);
+        if after.takebacks == r.takebacks && after.refund_total_minor == r.refund_total_minor {
+            return ignored("the event tells nothing new");
         }
-        let target = (r.total_coins() as i128 * refunded as i128 / r.amount_minor.max(1) as i128) as i64;
-        let delta = target - r.clawed_coins;
+        let delta = after.clawed_coins - r.clawed_coins;
         let Some(account) = state.db.get_account(&r.account_id).await? else {
             return ignored("refund of a deleted account");
         };
@@ -236,7 +308,7 @@ pub async fn claw_back(
         }
         let change =
             CoinsAndDebt { account_id: account.id.clone(), coins: account.coins, debt: account.coin_debt, entries };
-        match state.db.adjust_recharge(&r, refunded, target, event, &change, now).await {
+        match state.db.adjust_recharge(&r, &after, event, &change, now).await {
             Ok(()) => Ok(Reply::ok({
                 crate::metrics::coins(state, if delta >= 0 { "Refunds" } else { "RefundsReversed" }, delta.abs());
                 WebhookAnswer {
@@ -245,7 +317,7 @@ pub async fn claw_back(
                     coins: Some(delta.abs()),
                 }
             })),
-            Err(store::Error::Condition("duplicate_refund")) => ignored("refund already applied"),
+            Err(store::Error::Condition("duplicate_refund")) => ignored("event applied before"),
             Err(store::Error::Condition("refund_changed")) => {
                 Err(ApiError::conflict("balance_changed", "another refund landed; re-read"))
             }
@@ -292,42 +364,71 @@ fn event(ctx: &Ctx) -> ApiResult<Value> {
     serde_json::from_slice(&ctx.body).map_err(|_| ApiError::invalid("body: not a JSON event"))
 }
 
+/// A provider's amount field: a whole number of minor units (a float, a
+/// string or a figure past the integer limits is a 400, not a guess).
+fn amount_of(v: &Value, field: &str) -> ApiResult<i64> {
+    v[field].as_i64().ok_or_else(|| ApiError::invalid(format!("{field}: an integer amount in minor units is required")))
+}
+
+fn id_of<'a>(v: &'a Value, field: &str) -> ApiResult<&'a str> {
+    v[field].as_str().filter(|s| !s.is_empty()).ok_or_else(|| ApiError::invalid(format!("{field}: required")))
+}
+
 /// `POST /webhooks/stripe`: `payment_intent.succeeded` credits its recharge;
-/// `charge.refunded` (the charge's refunded total) and `charge.dispute.created`
-/// take the coins back.
+/// refunds (`charge.refunded`'s total and its refunds, `charge.refund.updated`,
+/// `refund.*`) and disputes (`charge.dispute.*`) take the coins back, and only
+/// a failed or cancelled refund or a won dispute gives them back. Each event
+/// is applied once, by its `evt_` id, and any order ends in the same state.
 pub async fn stripe_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let sig = header(ctx, "stripe-signature")?;
     payments::verify_stripe(sig, &ctx.body, secret(&state.config.stripe_webhook_secret)?, state.now() / 1000)
         .map_err(|m| ApiError::new(400, "invalid_signature", m))?;
     let ev = event(ctx)?;
     let object = &ev["data"]["object"];
-    match ev["type"].as_str() {
-        Some("payment_intent.succeeded") => {}
-        Some("charge.refunded") => {
-            let Some(refunded) = object["amount_refunded"].as_i64() else { return ignored("no amount_refunded") };
-            let id = recharge_of(state, Provider::Stripe, object["payment_intent"].as_str()).await?;
-            let Some(id) = id else { return ignored("unknown recharge") };
-            return claw_back(state, &id, |_| refunded, None).await;
+    let kind = ev["type"].as_str().unwrap_or_default();
+    let reversed_refund = |o: &Value| matches!(o["status"].as_str(), Some("failed" | "canceled"));
+    let mut changes = Vec::new();
+    match kind {
+        "payment_intent.succeeded" => {
+            let Some(reference) = object["id"].as_str() else { return ignored("no payment intent id") };
+            if let Some(rid) = object["metadata"]["recharge_id"].as_str()
+                && state.db.find_recharge_by_ref("stripe", reference).await?.is_some_and(|r| r.id != rid)
+            {
+                return ignored("metadata names another recharge");
+            }
+            return settle(state, Provider::Stripe, reference, object["amount"].as_i64(), object["currency"].as_str())
+                .await;
         }
-        Some("charge.dispute.created") => {
-            let (Some(amount), Some(dispute)) = (object["amount"].as_i64(), object["id"].as_str()) else {
-                return ignored("no dispute amount or id");
-            };
-            let Some(id) = recharge_of(state, Provider::Stripe, object["payment_intent"].as_str()).await? else {
-                return ignored("unknown recharge");
-            };
-            return claw_back(state, &id, |r| r.refunded_minor + amount, Some(("stripe", dispute))).await;
+        "charge.refunded" => {
+            changes.push(Takeback::RefundedTotal(amount_of(object, "amount_refunded")?));
+            for refund in object["refunds"]["data"].as_array().into_iter().flatten() {
+                let (id, amount) = (id_of(refund, "id")?, amount_of(refund, "amount")?);
+                changes.push(Takeback::Part { id, kind: "refund", amount, reversed: reversed_refund(refund) });
+            }
+        }
+        "charge.refund.updated" | "refund.created" | "refund.updated" | "refund.failed" => {
+            let (id, amount) = (id_of(object, "id")?, amount_of(object, "amount")?);
+            let reversed = kind == "refund.failed" || reversed_refund(object);
+            changes.push(Takeback::Part { id, kind: "refund", amount, reversed });
+        }
+        "charge.dispute.created"
+        | "charge.dispute.funds_withdrawn"
+        | "charge.dispute.closed"
+        | "charge.dispute.funds_reinstated" => {
+            let (id, amount) = (id_of(object, "id")?, amount_of(object, "amount")?);
+            // A dispute closed won (or an inquiry closed without a chargeback) gives the money back.
+            let reversed = kind == "charge.dispute.funds_reinstated"
+                || (kind == "charge.dispute.closed"
+                    && matches!(object["status"].as_str(), Some("won" | "warning_closed")));
+            changes.push(Takeback::Part { id, kind: "dispute", amount, reversed });
         }
         _ => return ignored("event type not handled"),
     }
-    let pi = object;
-    let Some(reference) = pi["id"].as_str() else { return ignored("no payment intent id") };
-    if let Some(rid) = pi["metadata"]["recharge_id"].as_str()
-        && state.db.find_recharge_by_ref("stripe", reference).await?.is_some_and(|r| r.id != rid)
-    {
-        return ignored("metadata names another recharge");
-    }
-    settle(state, Provider::Stripe, reference, pi["amount"].as_i64(), pi["currency"].as_str()).await
+    let event_id = id_of(&ev, "id")?;
+    let Some(id) = recharge_of(state, Provider::Stripe, object["payment_intent"].as_str()).await? else {
+        return ignored("unknown recharge");
+    };
+    claw_back(state, &id, ("stripe", event_id), object["currency"].as_str(), &changes).await
 }
 
 /// The recharge a provider's order or payment intent belongs to.
@@ -337,29 +438,39 @@ async fn recharge_of(state: &AppState, provider: Provider, reference: Option<&st
 }
 
 /// `POST /webhooks/razorpay`: `payment.captured` credits the order's recharge;
-/// `refund.processed` and `payment.dispute.created` (each applied once, by its
-/// id) take the coins back.
+/// `refund.processed` and `payment.dispute.created|lost` take the coins back,
+/// `refund.failed` and `payment.dispute.won` give them back. Each event is
+/// applied once (by `X-Razorpay-Event-Id`, else by its type and the refund's
+/// or dispute's id).
 pub async fn razorpay_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let sig = header(ctx, "x-razorpay-signature")?;
     payments::verify_razorpay(sig, &ctx.body, secret(&state.config.razorpay_webhook_secret)?)
         .map_err(|m| ApiError::new(400, "invalid_signature", m))?;
     let ev = event(ctx)?;
     let payment = &ev["payload"]["payment"]["entity"];
-    let taken_back = match ev["event"].as_str() {
-        Some("payment.captured") => None,
-        Some("refund.processed") => Some(&ev["payload"]["refund"]["entity"]),
-        Some("payment.dispute.created") => Some(&ev["payload"]["dispute"]["entity"]),
+    let kind = ev["event"].as_str().unwrap_or_default();
+    let (what, takeback, reversed) = match kind {
+        "payment.captured" => {
+            let Some(order) = payment["order_id"].as_str() else { return ignored("no order id") };
+            return settle(state, Provider::Razorpay, order, payment["amount"].as_i64(), payment["currency"].as_str())
+                .await;
+        }
+        "refund.processed" => ("refund", "refund", false),
+        "refund.failed" => ("refund", "refund", true),
+        "payment.dispute.created" | "payment.dispute.lost" => ("dispute", "dispute", false),
+        "payment.dispute.won" => ("dispute", "dispute", true),
         _ => return ignored("event type not handled"),
     };
-    if let Some(what) = taken_back {
-        let (Some(amount), Some(event_id)) = (what["amount"].as_i64(), what["id"].as_str()) else {
-            return ignored("no amount or id");
-        };
-        let Some(id) = recharge_of(state, Provider::Razorpay, payment["order_id"].as_str()).await? else {
-            return ignored("unknown recharge");
-        };
-        return claw_back(state, &id, |r| r.refunded_minor + amount, Some(("razorpay", event_id))).await;
-    }
-    let Some(order) = payment["order_id"].as_str() else { return ignored("no order id") };
-    settle(state, Provider::Razorpay, order, payment["amount"].as_i64(), payment["currency"].as_str()).await
+    let entity = &ev["payload"][what]["entity"];
+    let (id, amount) = (id_of(entity, "id")?, amount_of(entity, "amount")?);
+    let event_id = match ctx.headers.get("x-razorpay-event-id").and_then(|v| v.to_str().ok()) {
+        Some(h) if !h.is_empty() => h.to_string(),
+        _ => format!("{kind}:{id}"),
+    };
+    let Some(rid) = recharge_of(state, Provider::Razorpay, payment["order_id"].as_str()).await? else {
+        return ignored("unknown recharge");
+    };
+    let currency = entity["currency"].as_str().or(payment["currency"].as_str());
+    let change = Takeback::Part { id, kind: takeback, amount, reversed };
+    claw_back(state, &rid, ("razorpay", &event_id), currency, &[change]).await
 }

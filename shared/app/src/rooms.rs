@@ -167,6 +167,28 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::ok(room_json(&room)))
 }
 
+/// Ends `host_id`'s live room, if any, as the host's own end would, and has
+/// Agora drop the publisher from its channel (a banned host's stream stops
+/// now, not when the app next asks).
+pub async fn end_live_room_of(state: &AppState, host_id: &str) -> ApiResult<()> {
+    let Some(id) = state.db.live_room_of(host_id).await? else { return Ok(()) };
+    let Some(room) = state.db.get_room(&id).await?.filter(|r| r.live) else { return Ok(()) };
+    match state.db.end_room(&room, state.now()).await {
+        Ok(()) | Err(store::Error::Condition("room_ended")) => {}
+        Err(e) => return Err(e.into()),
+    }
+    if let Some(rules) = state.agora_rules() {
+        let uid = integrations::agora::uid_for(host_id);
+        if let Err(e) =
+            rules.ban(&room.channel, uid, integrations::agora::Privilege::JoinChannel, ROOM_TOKEN_SECS).await
+        {
+            // The room is ended for us already; the publisher's token is refused on rejoin.
+            tracing::error!(error = %e, room_id = %room.id, "dropping the publisher failed");
+        }
+    }
+    Ok(())
+}
+
 /// Who someone is, in short.
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]

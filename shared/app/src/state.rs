@@ -20,6 +20,7 @@ pub struct AppState {
     pub config: Config,
     pub clock: Clock,
     pub gift_views: GiftViewCache,
+    pub sessions: SessionCache,
     pub agora: Agora,
     /// Notifies people: stores the notification; the table's stream pushes it.
     pub notifier: Arc<dyn Notifier>,
@@ -77,6 +78,50 @@ impl GiftViewCache {
     }
 }
 
+/// What this instance last read of a session (by session id): its account,
+/// the account's role and ban, and when it was read. An access token is
+/// honoured only while its session is alive; reading that on every request
+/// costs one BatchGetItem, so an answer is trusted for `session_cache_ms`.
+/// Whatever this instance changes itself (logout, reset, ban, role) is
+/// forgotten at once.
+#[derive(Clone, Debug, Default)]
+pub struct SessionCache(Arc<Mutex<HashMap<String, SessionSeen>>>);
+
+/// A session's account, its standing as read (`None`: account gone), when read.
+type SessionSeen = (String, Option<store::Standing>, i64);
+
+impl SessionCache {
+    const MAX_ENTRIES: usize = 10_000;
+
+    pub fn get(&self, session_id: &str, ttl_ms: i64, now: i64) -> Option<Option<store::Standing>> {
+        let map = self.0.lock().ok()?;
+        map.get(session_id).filter(|v| now - v.2 < ttl_ms && now >= v.2).map(|v| v.1)
+    }
+
+    pub fn put(&self, session_id: &str, account_id: &str, standing: Option<store::Standing>, now: i64) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= Self::MAX_ENTRIES {
+                map.clear();
+            }
+            map.insert(session_id.to_string(), (account_id.to_string(), standing, now));
+        }
+    }
+
+    /// Forgets every session of `account_id` (it signed out or reset its password).
+    pub fn forget_account(&self, account_id: &str) {
+        if let Ok(mut map) = self.0.lock() {
+            map.retain(|_, v| v.0 != account_id);
+        }
+    }
+
+    /// Forgets everything: an admin or agency changed someone's role or ban.
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.0.lock() {
+            map.clear();
+        }
+    }
+}
+
 impl AppState {
     pub fn new(sdk: &aws_config::SdkConfig, config: Config, clock: Clock) -> Self {
         let db = Db::new(store::DynamoClient::new(sdk), config.table.clone());
@@ -97,6 +142,7 @@ impl AppState {
             config,
             clock,
             gift_views: GiftViewCache::default(),
+            sessions: SessionCache::default(),
             agora,
             notifier,
             clients: Arc::new(clients),

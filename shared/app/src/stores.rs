@@ -12,7 +12,7 @@ use store::{Balance, CoinPackage, CoinsAndDebt, Recharge};
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
-use crate::recharges::{WebhookAnswer, claw_back, recharge_json, repay_debt};
+use crate::recharges::{Takeback, WebhookAnswer, claw_back, recharge_json, repay_debt};
 use crate::wallet::{new_entry, with_retries};
 use crate::{ApiError, AppState, validate};
 
@@ -189,10 +189,9 @@ async fn credit_once(state: &AppState, account_id: &str, b: &Bought, package: &C
             status: "credited".into(),
             created_at: now,
             credited_at: Some(now),
-            refunded_minor: 0,
-            clawed_coins: 0,
             product_id: Some(b.product.clone()),
             purchase_token: b.token.clone(),
+            ..Default::default()
         };
         let total = r.total_coins();
         let mut entry = new_entry(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
@@ -279,8 +278,8 @@ pub async fn scheduled_sync_voided(state: std::sync::Arc<AppState>, _event: Valu
 async fn take_back(state: &AppState, token: &str, order: Option<&str>) -> ApiResult<Option<Reply>> {
     let Some(r) = state.db.find_recharge_by_ref("google", &reference(token)).await? else { return Ok(None) };
     let event = order.unwrap_or(token).to_string();
-    let amount = r.amount_minor;
-    claw_back(state, &r.id, |_| amount, Some(("google", &event))).await.map(Some)
+    let voided = Takeback::Part { id: &event, kind: "refund", amount: r.amount_minor, reversed: false };
+    claw_back(state, &r.id, ("google", &event), None, &[voided]).await.map(Some)
 }
 
 /// `POST /webhooks/google`: real-time developer notifications through a
@@ -464,11 +463,12 @@ pub async fn apple_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply>
     let Some(t) = n.transaction else { return ignored("no transaction in the notification") };
     let recharge = state.db.find_recharge_by_ref("apple", &t.transaction_id).await?;
     let answer = match (n.kind.as_str(), recharge) {
-        ("REFUND", Some(r)) => {
-            let amount = r.amount_minor;
-            claw_back(state, &r.id, |_| amount, Some(("apple", &n.uuid))).await?
+        // Apple refunds a consumable whole; a reversal undoes that refund for good.
+        (kind @ ("REFUND" | "REFUND_REVERSED"), Some(r)) => {
+            let reversed = kind == "REFUND_REVERSED";
+            let refund = Takeback::Part { id: &t.transaction_id, kind: "refund", amount: r.amount_minor, reversed };
+            claw_back(state, &r.id, ("apple", &n.uuid), None, &[refund]).await?
         }
-        ("REFUND_REVERSED", Some(r)) => claw_back(state, &r.id, |_| 0, Some(("apple", &n.uuid))).await?,
         ("CONSUMPTION_REQUEST", Some(r)) => {
             send_consumption(state, store, &r, &t).await?;
             Reply::ok(WebhookAnswer { status: "answered", recharge_id: Some(r.id), coins: None })

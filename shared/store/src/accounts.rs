@@ -394,7 +394,7 @@ impl Db {
     }
 
     /// Bans (with the reason) or unbans an account: a banned one cannot sign
-    /// in, refresh or move coins. Admins cannot be banned (`not_bannable`).
+    /// in, refresh or move coins, and is offline for calls. Admins cannot be banned (`not_bannable`).
     pub async fn set_banned(&self, id: &str, banned: bool, reason: Option<&str>) -> Result<Account> {
         let mut req = self
             .client
@@ -406,9 +406,12 @@ impl Db {
             .expression_attribute_values(":admin", s(Role::Admin.as_str()))
             .expression_attribute_values(":b", aws_sdk_dynamodb::types::AttributeValue::Bool(banned));
         req = match reason {
-            Some(r) => {
-                req.update_expression("SET banned = :b, banned_reason = :r").expression_attribute_values(":r", s(r))
-            }
+            // A banned host is offline for calls too; unbanning leaves it offline.
+            Some(r) => req
+                .update_expression("SET banned = :b, banned_reason = :r, #online = :off")
+                .expression_attribute_names("#online", "online")
+                .expression_attribute_values(":off", aws_sdk_dynamodb::types::AttributeValue::Bool(false))
+                .expression_attribute_values(":r", s(r)),
             None => req.update_expression("SET banned = :b REMOVE banned_reason"),
         };
         self.update_returning(req, "not_bannable").await

@@ -2,6 +2,8 @@
 //! provider's webhook.
 
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::db::Action;
@@ -9,7 +11,7 @@ use crate::db::{Db, Item, TxItem, n, s};
 use crate::wallet::{Balance, IdempotentReply, LedgerEntry};
 use crate::{Error, Result, keys};
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Recharge {
     pub id: String,
     pub account_id: String,
@@ -33,11 +35,35 @@ pub struct Recharge {
     pub refunded_minor: i64,
     #[serde(default)]
     pub clawed_coins: i64,
+    /// The largest refunded total the provider reported for the whole payment
+    /// (Stripe's `amount_refunded`): it only grows, so an older event with a
+    /// smaller total gives nothing back.
+    #[serde(default)]
+    pub refund_total_minor: i64,
+    /// Every refund and dispute by the provider's id. An entry only ever
+    /// grows and a reversal sticks, so events merge to the same state in any
+    /// order (`refunded_minor` follows from them).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub takebacks: BTreeMap<String, Takeback>,
+    /// Bumped by every change of the above (the condition of the next one).
+    #[serde(default)]
+    pub takeback_version: i64,
     /// Store purchases: the product and the store's token (to consume it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_token: Option<String>,
+}
+
+/// One refund or dispute of a payment, as its provider reported it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Takeback {
+    /// refund or dispute
+    pub kind: String,
+    pub amount_minor: i64,
+    /// The refund failed or was cancelled, or the dispute was won.
+    #[serde(default)]
+    pub reversed: bool,
 }
 
 impl Recharge {
@@ -151,57 +177,60 @@ impl Db {
         self.transact(items).await
     }
 
-    /// Applies a refund, dispute or reversal to a credited recharge: its
-    /// `refunded_minor` and `clawed_coins` become the given ones (conditioned on
-    /// those read: `refund_changed`), the wallet change takes the coins back (or
-    /// gives them back), and `event` (provider, id), when given, is recorded so a
-    /// second delivery is `duplicate_refund`.
+    /// Applies a refund, dispute or reversal to a credited recharge: `after`
+    /// is the recharge with its takebacks merged and `refunded_minor` and
+    /// `clawed_coins` recomputed, written if nothing changed them since `r` was
+    /// read (`refund_changed`); the wallet change takes the coins back (or gives
+    /// them back), and `event` (provider, id) is recorded so a second delivery
+    /// is `duplicate_refund`.
     pub async fn adjust_recharge(
         &self,
         r: &Recharge,
-        refunded_minor: i64,
-        clawed_coins: i64,
-        event: Option<(&str, &str)>,
+        after: &Recharge,
+        event: (&str, &str),
         change: &CoinsAndDebt,
         now: i64,
     ) -> Result<()> {
-        let status = match clawed_coins {
+        let status = match after.clawed_coins {
             0 => "credited",
             c if c >= r.total_coins() => "refunded",
             _ => "partially_refunded",
         };
-        let same = if r.refunded_minor == 0 {
-            "(attribute_not_exists(refunded_minor) OR refunded_minor = :r0)"
-        } else {
-            "refunded_minor = :r0"
-        };
+        // Recharges written before takebacks existed have no version yet.
+        let update = Action::update(
+            self,
+            keys::recharge(&r.id),
+            keys::RECHARGE,
+            "SET #status = :status, refunded_minor = :r1, clawed_coins = :c1, refunded_at = :now, \
+             refund_total_minor = :t1, takebacks = :tb, takeback_version = :v1",
+        )
+        .when("#status <> :pending AND (attribute_not_exists(takeback_version) OR takeback_version = :v0)")
+        .name("#status", "status")
+        .val(":pending", s("pending"))
+        .val(":status", s(status))
+        .val(":r1", n(after.refunded_minor))
+        .val(":c1", n(after.clawed_coins))
+        .val(":t1", n(after.refund_total_minor))
+        .val(":tb", serde_dynamo::to_attribute_value(&after.takebacks)?)
+        .val(":v0", n(r.takeback_version))
+        .val(":v1", n(r.takeback_version + 1))
+        .val(":now", n(now));
+        let mut marker = Self::key(keys::refund_event(event.0, event.1), keys::REFUND_EVENT);
+        marker.insert("recharge_id".into(), s(&r.id));
+        marker.insert("created_at".into(), n(now));
         let mut items = vec![
-            Action::update(
-                self,
-                keys::recharge(&r.id),
-                keys::RECHARGE,
-                "SET #status = :status, refunded_minor = :r1, clawed_coins = :c1, refunded_at = :now",
-            )
-            .when(format!("#status <> :pending AND {same}"))
-            .name("#status", "status")
-            .val(":pending", s("pending"))
-            .val(":status", s(status))
-            .val(":r0", n(r.refunded_minor))
-            .val(":r1", n(refunded_minor))
-            .val(":c1", n(clawed_coins))
-            .val(":now", n(now))
-            .because("refund_changed"),
+            update.because("refund_changed"),
+            Action::put(self, marker).when("attribute_not_exists(pk)").because("duplicate_refund"),
         ];
-        if let Some((provider, id)) = event {
-            let mut item = Self::key(keys::refund_event(provider, id), keys::REFUND_EVENT);
-            item.insert("recharge_id".into(), s(&r.id));
-            item.insert("created_at".into(), n(now));
-            items.push(Action::put(self, item).when("attribute_not_exists(pk)").because("duplicate_refund"));
-        }
         if !change.entries.is_empty() {
             items.extend(self.coins_and_debt_items(change)?);
         }
         self.transact(items).await
+    }
+
+    /// Whether a provider's refund or dispute event was applied already.
+    pub async fn refund_event_seen(&self, provider: &str, id: &str) -> Result<bool> {
+        Ok(self.get(keys::refund_event(provider, id), keys::REFUND_EVENT).await?.is_some())
     }
 
     /// Records a verified store purchase as a credited recharge and credits

@@ -24,6 +24,15 @@ pub struct RefreshRecord {
     pub successor: Option<String>,
 }
 
+/// An account's standing as a request sees it (`Db::session_standing`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Standing {
+    pub role: crate::Role,
+    pub banned: bool,
+    /// The token's session has not ended (logout, reset, ban).
+    pub alive: bool,
+}
+
 impl Db {
     fn refresh_item(&self, hash: &str, r: &RefreshRecord) -> Result<Item> {
         let mut item: Item = serde_dynamo::to_item(r)?;
@@ -107,6 +116,33 @@ impl Db {
         let revoked = keys_of.len();
         self.batch_write(keys_of).await?;
         Ok(revoked)
+    }
+
+    /// What an authorised request needs to know of its token's login, in one
+    /// read (the profile and the session together): the account's current
+    /// role, whether it is banned and whether the session is alive; `None`
+    /// when the account is gone.
+    pub async fn session_standing(&self, account_id: &str, session_id: &str) -> Result<Option<Standing>> {
+        let profile_key = Self::key(keys::account(account_id), keys::PROFILE);
+        let session_key = Self::key(keys::account(account_id), keys::session(session_id));
+        let items = self.batch_get(vec![profile_key.clone(), session_key]).await?;
+        let (mut profile, mut alive) = (None, false);
+        for item in items {
+            if item.get(SK) == profile_key.get(SK) {
+                profile = Some(item);
+            } else {
+                alive = true;
+            }
+        }
+        #[derive(Deserialize)]
+        struct Profile {
+            role: crate::Role,
+            #[serde(default)]
+            banned: bool,
+        }
+        let Some(p) = profile else { return Ok(None) };
+        let p: Profile = serde_dynamo::from_item(p)?;
+        Ok(Some(Standing { role: p.role, banned: p.banned, alive }))
     }
 
     pub async fn session_exists(&self, account_id: &str, session_id: &str) -> Result<bool> {
