@@ -1,7 +1,7 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { currentSession, onSession, type Role, type Session, signIn, signOut } from "./api";
-import { ErrorNote } from "./ui";
+import { api, currentSession, onSession, type Role, type Session, signIn, signOut } from "./api";
+import { ErrorNote, Form } from "./ui";
 import { adminPages } from "./pages/admin";
 import { agencyPages } from "./pages/agency";
 import { hostPages } from "./pages/host";
@@ -75,6 +75,14 @@ function Shell({ session }: { session: Session }) {
       <main class="signin">
         <h1>Streamly console</h1>
         <p>This console is for admins, agencies and hosts. Use the app to watch, call and apply to host.</p>
+        <p>Invited to run an agency? Enter the code from the invitation e-mail (sent to this account's address), then sign in again.</p>
+        <Form
+          fields={[{ name: "code", label: "Invitation code", required: true }]}
+          submitLabel="Accept invitation"
+          submit={(v) => api("POST", "/agency-invitations/accept", v)}
+          // The account is an agency now: signing in again opens the agency panel.
+          done={() => signOut()}
+        />
         <button type="button" onClick={() => signOut()}>
           Sign out
         </button>

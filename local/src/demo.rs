@@ -56,7 +56,11 @@ async fn ensure_account(state: &AppState, email: &str, password: &str) -> Result
     let input =
         RegisterInput { email: Some(email.into()), phone: None, password: password.into(), name: display_name(email) };
     match accounts::register(state, input).await {
-        Ok(s) => Ok(s.account.id),
+        Ok(s) => {
+            // The demo addresses receive nothing: verified, so every flow (password reset) works.
+            state.db.set_email_verified(&s.account.id).await?;
+            Ok(s.account.id)
+        }
         Err(e) if e.code == "account_exists" => {
             let a = state
                 .db
@@ -130,14 +134,16 @@ async fn ensure_agency(state: &AppState, password: &str) -> Result<store::Agency
     if let Some(a) = state.db.agency_by_code(AGENCY_CODE).await? {
         return Ok(a);
     }
-    ensure_account(state, AGENCY_EMAIL, password).await?;
+    let owner = ensure_account(state, AGENCY_EMAIL, password).await?;
     let input = app::agencies::AgencyInput {
         name: "Demo Agency".into(),
         owner_email: AGENCY_EMAIL.into(),
         commission_percent: AGENCY_COMMISSION,
         code: Some(AGENCY_CODE.into()),
     };
-    app::agencies::create_agency(state, input).await
+    // Invited and accepted the way a real owner does, with the e-mailed code.
+    let invited = app::agencies::create_agency(state, input).await?;
+    app::agencies::accept_agency_invitation(state, &owner, &invited.code).await
 }
 
 /// Makes the account a host of the agency the way real hosts become one: an

@@ -241,10 +241,10 @@ async fn forgot(app: &TestApp, body: serde_json::Value) {
 #[tokio::test]
 async fn reset_by_email_sets_the_password_and_revokes_every_login() {
     let app = TestApp::start().await;
-    let u = app.user("Ja").await;
+    let u = app.verified_user("Ja").await;
     let second = app.login(&u.login, "password-123").await;
     forgot(&app, json!({"email": u.login})).await;
-    let mails = sent_emails(&u.login).await;
+    let mails = reset_emails(&u.login).await;
     assert_eq!(mails.len(), 1);
     let code = code_in(&mails[0]);
     let r = app
@@ -269,9 +269,10 @@ async fn reset_by_email_sets_the_password_and_revokes_every_login() {
 async fn reset_by_sms_reads_the_code_from_the_text() {
     let app = TestApp::start().await;
     let phone = unique_phone();
-    app.register(json!({"phone": phone, "password": "password-123", "name": "Ka"})).await;
+    let u = app.register(json!({"phone": phone, "password": "password-123", "name": "Ka"})).await;
+    app.verify(&u, "phone", &phone).await;
     forgot(&app, json!({"phone": phone})).await;
-    let texts = sent_sms(&phone).await;
+    let texts: Vec<String> = sent_sms(&phone).await.into_iter().filter(|t| t.contains("password reset")).collect();
     assert_eq!(texts.len(), 1);
     let r = app
         .post(
@@ -385,22 +386,22 @@ async fn sign_in_and_forgot_password_answer_an_unknown_login_exactly_as_a_known_
 #[tokio::test]
 async fn at_most_three_codes_are_sent_an_hour() {
     let app = TestApp::start().await;
-    let u = app.user("La").await;
+    let u = app.verified_user("La").await;
     for _ in 0..4 {
         forgot(&app, json!({"email": u.login})).await;
     }
-    assert_eq!(sent_emails(&u.login).await.len(), 3);
+    assert_eq!(reset_emails(&u.login).await.len(), 3);
     app.state.clock.advance(60 * MIN + 1);
     forgot(&app, json!({"email": u.login})).await;
-    assert_eq!(sent_emails(&u.login).await.len(), 4);
+    assert_eq!(reset_emails(&u.login).await.len(), 4);
 }
 
 #[tokio::test]
 async fn five_wrong_codes_burn_the_code() {
     let app = TestApp::start().await;
-    let u = app.user("Ma").await;
+    let u = app.verified_user("Ma").await;
     forgot(&app, json!({"email": u.login})).await;
-    let code = code_in(&sent_emails(&u.login).await[0]);
+    let code = code_in(&reset_emails(&u.login).await[0]);
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         let r = app
@@ -422,9 +423,9 @@ async fn five_wrong_codes_burn_the_code() {
 #[tokio::test]
 async fn a_code_expires_after_ten_minutes() {
     let app = TestApp::start().await;
-    let u = app.user("Na").await;
+    let u = app.verified_user("Na").await;
     forgot(&app, json!({"email": u.login})).await;
-    let code = code_in(&sent_emails(&u.login).await[0]);
+    let code = code_in(&reset_emails(&u.login).await[0]);
     app.state.clock.advance(10 * MIN + 1);
     let r = app
         .post("/auth/password/reset", None, json!({"email": u.login, "code": code, "new_password": "late-new-pass"}))

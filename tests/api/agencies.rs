@@ -6,9 +6,19 @@ use crate::support::*;
 /// An agency (10 % commission) whose owner is signed in with the agency role.
 pub(crate) async fn agency(app: &TestApp, admin: &User, code: &str, commission: i64) -> (User, String) {
     let owner = app.user(&format!("Owner{code}")).await;
-    let body = json!({"name": format!("Agency {code}"), "owner_email": owner.login, "commission_percent": commission, "code": code});
-    let r = app.post("/admin/agencies", Some(&admin.access), body).await;
-    assert_eq!(r.status, 201, "{r:?}");
+    // Setup only: the invitation's code straight from the use case (the e-mail
+    // path has its own test, `an_agency_is_its_owners_only_once_they_accept_from_the_invited_address`).
+    let input = app::agencies::AgencyInput {
+        name: format!("Agency {code}"),
+        owner_email: owner.login.clone(),
+        commission_percent: commission,
+        code: Some(code.into()),
+    };
+    let _ = admin;
+    let invited = app::agencies::create_agency(&app.state, input).await.expect("invite");
+    assert_eq!(invited.agency.status, "invited");
+    let r = app.post("/agency-invitations/accept", Some(&owner.access), json!({"code": invited.code})).await;
+    assert_eq!(r.status, 200, "{r:?}");
     assert_eq!((r.body["code"].as_str(), r.body["owner_id"].as_str()), (Some(code), Some(owner.id.as_str())));
     (relogin(app, &owner).await, r.body["id"].as_str().unwrap().to_string())
 }
@@ -333,8 +343,13 @@ async fn admins_manage_agencies_with_validation() {
     let body = json!({"name": "A", "owner_email": "new-owner@example.com", "commission_percent": 10});
     assert_eq!(app.post("/admin/agencies", Some(&u.access), body.clone()).await.status, 403);
     let r = app.post("/admin/agencies", Some(&admin.access), body).await;
-    assert_eq!(r.status, 201, "an owner without an account gets one: {r:?}");
+    assert_eq!(r.status, 201, "{r:?}");
     assert_eq!(r.body["code"].as_str().unwrap().len(), 6);
+    assert_eq!(
+        (r.body["status"].as_str(), r.body["owner_id"].as_str(), r.body["owner_account_exists"].as_bool()),
+        (Some("invited"), None, Some(false)),
+        "an owner without an account is invited to sign up: {r:?}"
+    );
     let id = r.body["id"].as_str().unwrap().to_string();
     let host = app.host("H").await;
     let r = app

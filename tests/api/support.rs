@@ -228,6 +228,22 @@ impl TestApp {
         (a.coins, a.earnings)
     }
 
+    /// A new user whose e-mail is verified with the code sign-up sent.
+    pub async fn verified_user(&self, name: &str) -> User {
+        let u = self.user(name).await;
+        self.verify(&u, "email", &u.login).await;
+        u
+    }
+
+    /// Confirms `u`'s e-mail or phone with the last verification code sent to `address`.
+    pub async fn verify(&self, u: &User, channel: &str, address: &str) {
+        let texts = if channel == "email" { sent_emails(address).await } else { sent_sms(address).await };
+        let text = texts.iter().rev().find(|t| t.contains("verification code")).expect("a verification code");
+        let body = json!({"channel": channel, "code": code_in(text)});
+        let r = self.post("/me/verification/confirm", Some(&u.access), body).await;
+        assert_eq!(r.status, 200, "{r:?}");
+    }
+
     /// Registers a new user with a unique e-mail (moto's outbox is shared).
     pub async fn user(&self, name: &str) -> User {
         let email = format!("{}-{}@example.com", name.to_lowercase(), ulid::Ulid::new().to_string().to_lowercase());
@@ -266,6 +282,11 @@ pub async fn sent_emails(to: &str) -> Vec<String> {
         .filter(|m| m["destinations"]["ToAddresses"].as_array().is_some_and(|a| a.iter().any(|x| x == to)))
         .map(|m| m["body"].as_str().unwrap_or_default().to_string())
         .collect()
+}
+
+/// The password-reset e-mails to `to`, oldest first.
+pub async fn reset_emails(to: &str) -> Vec<String> {
+    sent_emails(to).await.into_iter().filter(|m| m.contains("password reset")).collect()
 }
 
 pub async fn sent_sms(phone: &str) -> Vec<String> {

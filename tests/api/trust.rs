@@ -213,7 +213,7 @@ async fn gift_to(app: &TestApp, admin: &User, from: &User, host: &User) -> Resp 
 #[tokio::test]
 async fn an_access_token_dies_with_its_session_at_logout_and_password_reset() {
     let app = TestApp::start().await;
-    let (admin, host, u) = (app.admin().await, app.host("Star").await, app.user("Leaver").await);
+    let (admin, host, u) = (app.admin().await, app.host("Star").await, app.verified_user("Leaver").await);
     app.grant(&admin, &u, 10).await;
     let phone = relogin(&app, &u).await;
     assert_eq!(gift_to(&app, &admin, &u, &host).await.status, 201);
@@ -232,7 +232,7 @@ async fn an_access_token_dies_with_its_session_at_logout_and_password_reset() {
     // The other device is still signed in until the password is reset.
     assert_eq!(app.get("/me", &phone.access).await.status, 200);
     app.post("/auth/password/forgot", None, json!({"email": u.login})).await;
-    let code = code_in(sent_emails(&u.login).await.last().unwrap());
+    let code = code_in(reset_emails(&u.login).await.last().unwrap());
     let reset = app
         .post("/auth/password/reset", None, json!({"email": u.login, "code": code, "new_password": "another-pass-1"}))
         .await;
@@ -409,4 +409,134 @@ async fn a_call_token_lasts_the_paid_time_is_renewed_each_minute_and_ending_drop
     for who in [&caller, &host] {
         assert!(dropped.contains(&integrations::agora::uid_for(&who.id)), "{dropped:?}");
     }
+}
+
+// ---- agencies and verified addresses ----
+
+/// The 10-character code of the last agency invitation e-mailed to `to`.
+async fn invitation_code(to: &str) -> String {
+    let mails = sent_emails(to).await;
+    let mail = mails.iter().rev().find(|m| m.contains("invited to run the agency")).expect("an invitation");
+    mail.split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|w| w.len() == 10 && w.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+        .expect("a 10-character code")
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_agency_is_its_owners_only_once_they_accept_from_the_invited_address() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    // Someone registered the owner's address first; they never see its mail.
+    let squatter = app.user("Squatter").await;
+    let body = json!({"name": "Taken", "owner_email": squatter.login, "commission_percent": 10, "code": "TAKE01"});
+    let r = app.post("/admin/agencies", Some(&admin.access), body).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    assert_eq!(
+        (r.body["status"].as_str(), r.body["owner_id"].as_str(), r.body["owner_account_exists"].as_bool()),
+        (Some("invited"), None, Some(true)),
+        "the admin is told the address has an account: {r:?}"
+    );
+    assert_eq!(app.get("/me", &squatter.access).await.body["role"], "user", "nothing adopted");
+    let guess = app.post("/agency-invitations/accept", Some(&squatter.access), json!({"code": "ABCDEFGHJK"})).await;
+    assert_eq!((guess.status, guess.body["error"].as_str()), (400, Some("invalid_code")), "{guess:?}");
+    // Nobody can apply to host with an agency nobody runs yet.
+    let apply = app.post("/host-applications", Some(&squatter.access), crate::agencies::application("TAKE01")).await;
+    assert!(apply.status == 400 || apply.status == 404, "{apply:?}");
+
+    // A new owner: invited, signs up with the address, accepts with the e-mailed code.
+    let email = format!("owner-{}@example.com", ulid::Ulid::new().to_string().to_lowercase());
+    let r = app
+        .post(
+            "/admin/agencies",
+            Some(&admin.access),
+            json!({"name": "Nova", "owner_email": email, "commission_percent": 15}),
+        )
+        .await;
+    assert_eq!((r.status, r.body["owner_account_exists"].as_bool()), (201, Some(false)), "{r:?}");
+    let agency_id = r.body["id"].as_str().unwrap().to_string();
+    let first_code = invitation_code(&email).await;
+    // A second invitation replaces the first code.
+    let again = app.post(&format!("/admin/agencies/{agency_id}/invitation"), Some(&admin.access), json!({})).await;
+    assert_eq!(again.status, 200, "{again:?}");
+    let code = invitation_code(&email).await;
+    assert_ne!(code, first_code);
+    let other = app.user("Other").await;
+    let wrong = app.post("/agency-invitations/accept", Some(&other.access), json!({"code": code})).await;
+    assert_eq!((wrong.status, wrong.body["error"].as_str()), (403, Some("not_invitee")), "{wrong:?}");
+    let owner = app.register(json!({"email": email, "password": "password-123", "name": "Nova Owner"})).await;
+    let stale = app.post("/agency-invitations/accept", Some(&owner.access), json!({"code": first_code})).await;
+    assert_eq!(stale.body["error"], "invalid_code", "{stale:?}");
+    let ok = app.post("/agency-invitations/accept", Some(&owner.access), json!({"code": code.to_lowercase()})).await;
+    assert_eq!(ok.status, 200, "{ok:?}");
+    assert_eq!((ok.body["status"].as_str(), ok.body["owner_id"].as_str()), (Some("active"), Some(owner.id.as_str())));
+    // The same token runs the agency at once; the code proved the address.
+    let me = app.get("/me", &owner.access).await.body;
+    assert_eq!((me["role"].as_str(), me["email_verified"].as_bool()), (Some("agency"), Some(true)), "{me}");
+    assert_eq!(app.get("/agency", &owner.access).await.body["id"], agency_id.as_str());
+    let reused = app.post("/agency-invitations/accept", Some(&owner.access), json!({"code": code})).await;
+    assert_eq!(reused.status, 400, "{reused:?}");
+    let closed = app.post(&format!("/admin/agencies/{agency_id}/invitation"), Some(&admin.access), json!({})).await;
+    assert_eq!((closed.status, closed.body["error"].as_str()), (409, Some("invitation_closed")));
+}
+
+#[tokio::test]
+async fn an_invitation_expires_after_seven_days() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let owner = app.user("Late").await;
+    let r = app
+        .post(
+            "/admin/agencies",
+            Some(&admin.access),
+            json!({"name": "Late", "owner_email": owner.login, "commission_percent": 5}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let code = invitation_code(&owner.login).await;
+    app.state.clock.advance(7 * 24 * 3600 * SEC + 1);
+    let owner = relogin(&app, &owner).await;
+    let late = app.post("/agency-invitations/accept", Some(&owner.access), json!({"code": code})).await;
+    assert_eq!((late.status, late.body["error"].as_str()), (400, Some("invalid_code")), "{late:?}");
+}
+
+#[tokio::test]
+async fn sign_up_sends_a_verification_code_and_password_reset_goes_only_to_verified_addresses() {
+    let app = TestApp::start().await;
+    let u = app.user("Fresh").await;
+    let me = app.get("/me", &u.access).await.body;
+    assert_eq!((me["email_verified"].as_bool(), me["phone_verified"].as_bool()), (Some(false), Some(false)));
+    assert!(sent_emails(&u.login).await.iter().any(|m| m.contains("verification code")));
+    // Not verified: the reset code is not sent (the answer is the same 202).
+    let f = app.post("/auth/password/forgot", None, json!({"email": u.login})).await;
+    assert_eq!(f.status, 202);
+    assert!(reset_emails(&u.login).await.is_empty());
+    for (body, code) in [
+        (json!({"channel": "email", "code": "12"}), "invalid_request"),
+        (json!({"channel": "fax", "code": "123456"}), "invalid_request"),
+    ] {
+        let r = app.post("/me/verification/confirm", Some(&u.access), body).await;
+        assert_eq!((r.status, r.body["error"].as_str()), (400, Some(code)), "{r:?}");
+    }
+    let nope = app.post("/me/verification", Some(&u.access), json!({"channel": "phone"})).await;
+    assert_eq!((nope.status, nope.body["error"].as_str()), (409, Some("no_address")), "{nope:?}");
+    // A new code replaces the sign-up one.
+    let sent = app.post("/me/verification", Some(&u.access), json!({"channel": "email"})).await;
+    assert_eq!(sent.status, 202, "{sent:?}");
+    app.verify(&u, "email", &u.login).await;
+    let me = app.get("/me", &u.access).await.body;
+    assert_eq!(me["email_verified"], true);
+    let twice = app.post("/me/verification", Some(&u.access), json!({"channel": "email"})).await;
+    assert_eq!((twice.status, twice.body["error"].as_str()), (409, Some("already_verified")));
+    assert_eq!(app.post("/auth/password/forgot", None, json!({"email": u.login})).await.status, 202);
+    assert_eq!(reset_emails(&u.login).await.len(), 1);
+
+    // A phone account: the code comes by SMS.
+    let phone = unique_phone();
+    let p = app.register(json!({"phone": phone, "password": "password-123", "name": "Texter"})).await;
+    let wrong =
+        app.post("/me/verification/confirm", Some(&p.access), json!({"channel": "phone", "code": "000000"})).await;
+    assert_eq!(wrong.body["error"], "invalid_code");
+    app.verify(&p, "phone", &phone).await;
+    assert_eq!(app.get("/me", &p.access).await.body["phone_verified"], true);
 }

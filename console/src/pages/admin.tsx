@@ -211,7 +211,11 @@ function Agencies() {
         columns={[
           { label: "Name", render: (a: any) => a.name },
           { label: "Code", render: (a: any) => <code>{a.code}</code> },
-          { label: "Owner", render: (a: any) => <a href={`#/users/${a.owner_id}`}>{a.owner_id}</a> },
+          {
+            label: "Owner",
+            render: (a: any) =>
+              a.owner_id ? <a href={`#/users/${a.owner_id}`}>{a.owner_id}</a> : <span>invited: {a.owner_email} (until {when(a.invitation_expires_at)})</span>,
+          },
           { label: "Commission", render: (a: any) => `${a.commission_percent} %` },
           {
             label: "Actions",
@@ -226,6 +230,9 @@ function Agencies() {
                   submit={(v) => api("PATCH", `/admin/agencies/${a.id}`, v)}
                   done={bump}
                 />
+                {a.status === "invited" && (
+                  <Action label={`Resend invitation of ${a.name}`} run={() => api("POST", `/admin/agencies/${a.id}/invitation`, {})} done={bump} />
+                )}
                 <Action label={`Settle ${a.name}`} run={() => api("POST", `/admin/agencies/${a.id}/settlements`, {})} />
                 <Action label={`Delete ${a.name}`} confirm={`Delete ${a.name}?`} run={() => api("DELETE", `/admin/agencies/${a.id}`)} done={bump} />
               </>

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use store::{Account, RefreshRecord, ResetCode, Role};
+use store::{Account, CodeKind, RefreshRecord, ResetCode, Role};
 
 use crate::auth::{self, Caller};
 use crate::error::ApiResult;
@@ -92,9 +92,15 @@ async fn start_session(state: &AppState, account: Account) -> ApiResult<Session>
     Ok(Session { account, access_token, refresh_token })
 }
 
+/// A new user account and its first login; a code to verify its e-mail or
+/// phone goes out (a failure to send is logged: `POST /me/verification` resends).
 pub async fn register(state: &AppState, input: RegisterInput) -> ApiResult<Session> {
     let account = new_account(state, input, Role::User).await?;
     state.db.create_account(&account, false).await?;
+    let channel = if account.email.is_some() { "email" } else { "phone" };
+    if let Err(e) = send_verification(state, &account, channel).await {
+        tracing::warn!(account_id = %account.id, error = %e.message, "the sign-up verification code was not sent");
+    }
     start_session(state, account).await
 }
 
@@ -285,52 +291,199 @@ pub struct ForgotInput {
     pub phone: Option<String>,
 }
 
-/// Sends a 6-digit code by e-mail or SMS. Answers the same whether or not the
-/// account exists; past 3 sends an hour it quietly sends nothing.
+/// Sends a 6-digit code by e-mail or SMS to a verified address. Answers the
+/// same whether or not the account exists (or its address is verified); past
+/// 3 sends an hour it quietly sends nothing.
 pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<()> {
     let (login, is_email) = validate::email_or_phone(input.email.as_deref(), input.phone.as_deref())?;
     let Some(account) = state.db.find_account_by_login(&login).await? else {
         return Ok(());
     };
+    // A code to an address nobody proved is theirs would hand the account to
+    // whoever registered someone else's address first.
+    if !(if is_email { account.email_verified } else { account.phone_verified }) {
+        tracing::info!(account_id = %account.id, "password reset to an unverified address: not sent");
+        return Ok(());
+    }
+    let Some(code) = new_code(state, &account.id, CodeKind::PasswordReset).await? else { return Ok(()) };
+    let app = &state.config.app_name;
+    let text = if is_email {
+        format!(
+            "Your {app} password reset code is {code}. It expires in 10 minutes. If you did not ask for it, ignore this e-mail."
+        )
+    } else {
+        format!("{code} is your {app} password reset code. It expires in 10 minutes.")
+    };
+    send_code(state, &account.id, &login, is_email, &format!("Your {app} password reset code"), &text).await
+}
+
+/// A new code of `kind` for the account, stored as its keyed hash: `None`
+/// past 3 sends an hour, or when a concurrent request stored its code first
+/// (that one is sent).
+async fn new_code(state: &AppState, account_id: &str, kind: CodeKind) -> ApiResult<Option<String>> {
     let now = state.now();
-    let prev = state.db.get_reset_code(&account.id).await?;
+    let prev = state.db.get_reset_code(account_id, kind).await?;
     let mut sends: Vec<i64> = prev.as_ref().map(|p| p.sends.clone()).unwrap_or_default();
     sends.retain(|t| *t > now - HOUR_MS);
     if sends.len() >= RESET_MAX_SENDS_PER_HOUR {
-        tracing::info!(account_id = %account.id, "password reset send limit reached");
-        return Ok(());
+        tracing::info!(account_id, ?kind, "code send limit reached");
+        return Ok(None);
     }
     sends.push(now);
     let code = auth::new_reset_code();
     let record = ResetCode {
-        code_hash: auth::hash_reset_code(&state.config, &account.id, &code),
+        code_hash: auth::hash_reset_code(&state.config, account_id, &code),
         expires_at: now + RESET_CODE_TTL_MS,
         tries: 0,
         sends,
         version: prev.as_ref().map_or(1, |p| p.version + 1),
     };
-    match state.db.put_reset_code(&account.id, &record, prev.map(|p| p.version)).await {
-        Ok(()) => {}
-        // A concurrent request stored its code first; that one is sent.
-        Err(store::Error::Condition("reset_conflict")) => return Ok(()),
-        Err(e) => return Err(e.into()),
+    match state.db.put_reset_code(account_id, kind, &record, prev.map(|p| p.version)).await {
+        Ok(()) => Ok(Some(code)),
+        Err(store::Error::Condition("reset_conflict")) => Ok(None),
+        Err(e) => Err(e.into()),
     }
-    let app = &state.config.app_name;
+}
+
+/// Sends a code's text by SES e-mail or SNS SMS.
+async fn send_code(
+    state: &AppState,
+    account_id: &str,
+    to: &str,
+    is_email: bool,
+    subject: &str,
+    text: &str,
+) -> ApiResult<()> {
     let sent = if is_email {
-        let text = format!(
-            "Your {app} password reset code is {code}. It expires in 10 minutes. If you did not ask for it, ignore this e-mail."
-        );
-        state.messenger().send_email(&login, &format!("Your {app} password reset code"), &text).await
+        state.messenger().send_email(to, subject, text).await
     } else {
-        state
-            .messenger()
-            .send_sms(&login, &format!("{code} is your {app} password reset code. It expires in 10 minutes."))
-            .await
+        state.messenger().send_sms(to, text).await
     };
     sent.map_err(|e| {
-        tracing::error!(error = %e, account_id = %account.id, "sending reset code failed");
+        tracing::error!(error = %e, account_id, "sending a code failed");
         ApiError::unavailable("could not send the code; try again shortly")
     })
+}
+
+/// Which address a verification is about: `email` or `phone`.
+fn channel(s: &str) -> ApiResult<(CodeKind, bool)> {
+    match s {
+        "email" => Ok((CodeKind::VerifyEmail, true)),
+        "phone" => Ok((CodeKind::VerifyPhone, false)),
+        _ => Err(ApiError::invalid("channel: email or phone")),
+    }
+}
+
+/// Sends a code that proves the account receives mail (or texts) at its
+/// address: on sign-up, and on request. `no_address` when the account has
+/// none of that kind, `already_verified` when it was proved already.
+pub async fn send_verification(state: &AppState, account: &Account, channel_name: &str) -> ApiResult<()> {
+    let (kind, is_email) = channel(channel_name)?;
+    let (address, verified) = if is_email {
+        (account.email.as_deref(), account.email_verified)
+    } else {
+        (account.phone.as_deref(), account.phone_verified)
+    };
+    let Some(address) = address else {
+        return Err(ApiError::conflict("no_address", format!("the account has no {channel_name} to verify")));
+    };
+    if verified {
+        return Err(ApiError::conflict("already_verified", format!("the {channel_name} is verified already")));
+    }
+    if !is_email {
+        // Texts cost money: the same budgets as password-reset texts.
+        let overall =
+            limits::Limit { scope: limits::SMS_OVERALL_SCOPE, max: state.config.sms_hourly_budget, window_ms: HOUR_MS };
+        limits::check(state, &[(&limits::SMS_PER_PHONE, &auth::token_hash(address)), (&overall, "all")]).await?;
+    }
+    let Some(code) = new_code(state, &account.id, kind).await? else {
+        return Err(ApiError::rate_limited("3 codes an hour at most; use the last one or wait", 3600));
+    };
+    let app = &state.config.app_name;
+    let text = if is_email {
+        format!("Your {app} verification code is {code}. It expires in 10 minutes.")
+    } else {
+        format!("{code} is your {app} verification code. It expires in 10 minutes.")
+    };
+    send_code(state, &account.id, address, is_email, &format!("Verify your {app} e-mail"), &text).await
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationInput {
+    /// email or phone
+    pub channel: String,
+}
+
+/// A verification code is on its way.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationSent {
+    /// email or phone
+    pub channel: String,
+    /// RFC 3339: when the code stops working
+    pub expires_at: String,
+}
+
+pub async fn send_verification_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let input: VerificationInput = ctx.json()?;
+    let account = state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::not_found("account not found"))?;
+    send_verification(state, &account, &input.channel).await?;
+    Ok(Reply::accepted(VerificationSent {
+        channel: input.channel,
+        expires_at: views::time(state.now() + RESET_CODE_TTL_MS),
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyInput {
+    /// email or phone
+    pub channel: String,
+    /// The 6-digit code we sent
+    pub code: String,
+}
+
+/// What the account has proved.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Verified {
+    pub email_verified: bool,
+    pub phone_verified: bool,
+}
+
+/// Checks a verification code (5 tries): the address is verified and the code used up.
+pub async fn verify(state: &AppState, account_id: &str, input: VerifyInput) -> ApiResult<Verified> {
+    let (kind, is_email) = channel(&input.channel)?;
+    if input.code.len() != 6 || !input.code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::invalid("code: must be the 6-digit code we sent"));
+    }
+    let bad_code = || ApiError::new(400, "invalid_code", "the code is wrong or has expired; ask for a new one");
+    let account = state.db.get_account(account_id).await?.ok_or_else(|| ApiError::not_found("account not found"))?;
+    let address = if is_email { account.email.clone() } else { account.phone.clone() }.ok_or_else(bad_code)?;
+    let stored = state.db.get_reset_code(account_id, kind).await?.ok_or_else(bad_code)?;
+    if stored.expires_at <= state.now() || stored.tries >= RESET_MAX_TRIES {
+        return Err(bad_code());
+    }
+    if auth::hash_reset_code(&state.config, account_id, &input.code) != stored.code_hash {
+        let _ = state.db.count_reset_try(account_id, kind, &stored.code_hash, RESET_MAX_TRIES).await;
+        return Err(bad_code());
+    }
+    match state.db.verify_address(account_id, kind, &stored.code_hash, RESET_MAX_TRIES, &address).await {
+        Ok(()) => {}
+        Err(store::Error::Condition(_)) => return Err(bad_code()),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Verified {
+        email_verified: account.email_verified || is_email,
+        phone_verified: account.phone_verified || !is_email,
+    })
+}
+
+pub async fn verify_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    Ok(Reply::ok(verify(state, &caller.id, ctx.json()?).await?))
 }
 
 /// Forgot-password's answer, the same whether or not the account exists.
@@ -395,13 +548,14 @@ pub async fn reset_password(state: &AppState, input: ResetInput) -> ApiResult<()
     validate::password("new_password", &input.new_password)?;
     let bad_code = || ApiError::new(400, "invalid_code", "the code is wrong or has expired; ask for a new one");
     let account = state.db.find_account_by_login(&login).await?.ok_or_else(bad_code)?;
-    let stored = state.db.get_reset_code(&account.id).await?.ok_or_else(bad_code)?;
+    let stored = state.db.get_reset_code(&account.id, CodeKind::PasswordReset).await?.ok_or_else(bad_code)?;
     if stored.expires_at <= state.now() || stored.tries >= RESET_MAX_TRIES {
         return Err(bad_code());
     }
     if auth::hash_reset_code(&state.config, &account.id, &input.code) != stored.code_hash {
         // The try counts only if this is still the code we compared against.
-        let _ = state.db.count_reset_try(&account.id, &stored.code_hash, RESET_MAX_TRIES).await;
+        let _ =
+            state.db.count_reset_try(&account.id, CodeKind::PasswordReset, &stored.code_hash, RESET_MAX_TRIES).await;
         return Err(bad_code());
     }
     let new_hash = auth::hash_password(&input.new_password).await?;

@@ -93,8 +93,18 @@ pub fn token_hash(token: &str) -> String {
 /// Reset codes are only a million values, so they are keyed with our secret:
 /// a leaked table alone does not give them away.
 pub fn hash_reset_code(config: &Config, account_id: &str, code: &str) -> String {
+    keyed(config, "reset", account_id, code)
+}
+
+/// An agency invitation's one-time code, keyed like reset codes.
+pub fn hash_invite_code(config: &Config, code: &str) -> String {
+    keyed(config, "agency-invite", "", code)
+}
+
+fn keyed(config: &Config, purpose: &str, account_id: &str, code: &str) -> String {
     let mut m = Hmac::<Sha256>::new_from_slice(&config.jwt_secret).expect("any key length");
-    m.update(b"reset\n");
+    m.update(purpose.as_bytes());
+    m.update(b"\n");
     m.update(account_id.as_bytes());
     m.update(b"\n");
     m.update(code.as_bytes());

@@ -264,6 +264,28 @@ pub static RESET_PASSWORD: Route = route!(
 );
 pub static GET_ME: Route =
     route!("get-me", "GET", "/me", ANY, accounts::get_me_http, Api::ok(200).returns(schema_of::<views::Me>));
+pub static SEND_VERIFICATION: Route = route!(
+    "send-verification",
+    "POST",
+    "/me/verification",
+    ANY,
+    accounts::send_verification_http,
+    Api::ok(202)
+        .body(schema_of::<accounts::VerificationInput>)
+        .returns(schema_of::<accounts::VerificationSent>)
+        .codes(&["no_address", "already_verified"])
+);
+pub static VERIFY: Route = route!(
+    "verify",
+    "POST",
+    "/me/verification/confirm",
+    ANY,
+    accounts::verify_http,
+    Api::ok(200)
+        .body(schema_of::<accounts::VerifyInput>)
+        .returns(schema_of::<accounts::Verified>)
+        .codes(&["invalid_code"])
+);
 pub static UPDATE_ME: Route = route!(
     "update-me",
     "PATCH",
@@ -1106,6 +1128,25 @@ pub static CREATE_AGENCY: Route = route!(
         .links(links_by_id!("$response.body#/id": "update-agency", "create-agency-settlement", "delete-agency"))
         .codes(&["owner_not_user", "code_taken"])
 );
+pub static REINVITE_AGENCY: Route = route!(
+    "reinvite-agency",
+    "POST",
+    "/admin/agencies/{id}/invitation",
+    ADMIN,
+    agencies::reinvite_agency_http,
+    Api::ok(200).returns(schema_of::<agencies::AgencyView>).codes(&["invitation_closed"])
+);
+pub static ACCEPT_AGENCY_INVITATION: Route = route!(
+    "accept-agency-invitation",
+    "POST",
+    "/agency-invitations/accept",
+    ANY,
+    agencies::accept_agency_invitation_http,
+    Api::ok(200)
+        .body(schema_of::<agencies::AcceptInvitationInput>)
+        .returns(schema_of::<agencies::AgencyView>)
+        .codes(&["invalid_code", "not_invitee", "owner_not_user"])
+);
 pub static UPDATE_AGENCY: Route = route!(
     "update-agency",
     "PATCH",
@@ -1307,6 +1348,8 @@ pub static ROUTES: &[&Route] = &[
     &FORGOT_PASSWORD,
     &RESET_PASSWORD,
     &GET_ME,
+    &SEND_VERIFICATION,
+    &VERIFY,
     &UPDATE_ME,
     &PUT_PUSH_TOKEN,
     &GET_USER,
@@ -1403,6 +1446,8 @@ pub static ROUTES: &[&Route] = &[
     &LIST_AUDIT,
     &LIST_AGENCIES,
     &CREATE_AGENCY,
+    &REINVITE_AGENCY,
+    &ACCEPT_AGENCY_INVITATION,
     &UPDATE_AGENCY,
     &DELETE_AGENCY,
     &CREATE_AGENCY_SETTLEMENT,

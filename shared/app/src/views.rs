@@ -81,6 +81,10 @@ pub struct Me {
     pub online: Option<bool>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// The account proved it receives mail at `email` (`POST /me/verification`)
+    pub email_verified: bool,
+    /// ... and texts at `phone`
+    pub phone_verified: bool,
     pub gender: Option<String>,
     /// YYYY-MM-DD
     pub birthday: Option<String>,
@@ -107,6 +111,8 @@ pub fn me(a: &Account) -> Me {
         online: p.online,
         email: a.email.clone(),
         phone: a.phone.clone(),
+        email_verified: a.email_verified,
+        phone_verified: a.phone_verified,
         gender: a.gender.clone(),
         birthday: a.birthday.clone(),
         language: a.language.clone(),

@@ -109,6 +109,11 @@ pub struct Account {
     pub former_agency_coins: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banned_reason: Option<String>,
+    /// The account proved it receives mail at `email` / texts at `phone` (a code we sent).
+    #[serde(default)]
+    pub email_verified: bool,
+    #[serde(default)]
+    pub phone_verified: bool,
     pub created_at: i64,
 }
 
@@ -151,6 +156,8 @@ impl Account {
             former_agency_id: None,
             former_agency_coins: 0,
             banned_reason: None,
+            email_verified: false,
+            phone_verified: false,
             created_at: now,
         }
     }
@@ -171,6 +178,24 @@ pub struct ProfileChanges {
     pub language: Option<String>,
     pub avatar_id: Option<String>,
     pub interest_ids: Option<Vec<String>>,
+}
+
+/// What a one-time code is for: one code of each kind per account at a time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CodeKind {
+    PasswordReset,
+    VerifyEmail,
+    VerifyPhone,
+}
+
+impl CodeKind {
+    fn sk(self) -> &'static str {
+        match self {
+            CodeKind::PasswordReset => keys::RESET,
+            CodeKind::VerifyEmail => keys::VERIFY_EMAIL,
+            CodeKind::VerifyPhone => keys::VERIFY_PHONE,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -477,14 +502,20 @@ impl Db {
 
     // ---- password reset codes ----
 
-    pub async fn get_reset_code(&self, account_id: &str) -> Result<Option<ResetCode>> {
-        self.get_as(keys::account(account_id), keys::RESET).await
+    pub async fn get_reset_code(&self, account_id: &str, kind: CodeKind) -> Result<Option<ResetCode>> {
+        self.get_as(keys::account(account_id), kind.sk()).await
     }
 
     /// Stores a new code if nobody replaced the previous one meanwhile
     /// (`reset_conflict`), so concurrent requests cannot exceed the hourly sends.
-    pub async fn put_reset_code(&self, account_id: &str, code: &ResetCode, prev_version: Option<i64>) -> Result<()> {
-        let mut item = with_key(serde_dynamo::to_item(code)?, keys::account(account_id), keys::RESET);
+    pub async fn put_reset_code(
+        &self,
+        account_id: &str,
+        kind: CodeKind,
+        code: &ResetCode,
+        prev_version: Option<i64>,
+    ) -> Result<()> {
+        let mut item = with_key(serde_dynamo::to_item(code)?, keys::account(account_id), kind.sk());
         item.insert(TTL_ATTRIBUTE.into(), n(code.sends.iter().max().copied().unwrap_or(code.expires_at) / 1000 + 3600));
         let mut req = self.client.put_item().table_name(&self.table).set_item(Some(item));
         req = match prev_version {
@@ -502,12 +533,18 @@ impl Db {
 
     /// Counts a wrong guess against the code it was made for; fails
     /// (`invalid_code`) once the code is used up or replaced.
-    pub async fn count_reset_try(&self, account_id: &str, code_hash: &str, max_tries: i64) -> Result<()> {
+    pub async fn count_reset_try(
+        &self,
+        account_id: &str,
+        kind: CodeKind,
+        code_hash: &str,
+        max_tries: i64,
+    ) -> Result<()> {
         let res = self
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(Self::key(keys::account(account_id), keys::RESET)))
+            .set_key(Some(Self::key(keys::account(account_id), kind.sk())))
             .update_expression("ADD tries :one")
             .condition_expression("code_hash = :h AND tries < :max")
             .expression_attribute_values(":one", n(1))
@@ -559,6 +596,51 @@ impl Db {
             TxItem { item: TransactWriteItem::builder().delete(consume).build(), reason: "invalid_code" },
             TxItem { item: TransactWriteItem::builder().update(set).build(), reason: "not_found" },
             TxItem { item: TransactWriteItem::builder().delete(unlock).build(), reason: "invalid_code" },
+        ])
+        .await
+    }
+
+    /// Marks the account's e-mail verified without a code (the demo data: its
+    /// addresses receive nothing).
+    pub async fn set_email_verified(&self, account_id: &str) -> Result<()> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(account_id), keys::PROFILE)))
+            .update_expression("SET email_verified = :t")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Marks the account's e-mail or phone verified and consumes the code, in
+    /// one transaction: `invalid_code` when the code was used up or replaced,
+    /// `address_changed` when the address is no longer the one it was sent to.
+    pub async fn verify_address(
+        &self,
+        account_id: &str,
+        kind: CodeKind,
+        code_hash: &str,
+        max_tries: i64,
+        address: &str,
+    ) -> Result<()> {
+        let (field, flag) = match kind {
+            CodeKind::VerifyPhone => ("phone", "phone_verified"),
+            _ => ("email", "email_verified"),
+        };
+        self.transact(vec![
+            Action::delete(self, keys::account(account_id), kind.sk())
+                .when("code_hash = :h AND tries < :max")
+                .val(":h", s(code_hash))
+                .val(":max", n(max_tries))
+                .because("invalid_code"),
+            Action::update(self, keys::account(account_id), keys::PROFILE, format!("SET {flag} = :t"))
+                .when(format!("{field} = :a"))
+                .val(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+                .val(":a", s(address))
+                .because("address_changed"),
         ])
         .await
     }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{Action, Db, Item, TxItem, n, s};
 use crate::page::{Page, PageKey};
-use crate::table::{GSI1, GSI2, GSI3};
+use crate::table::{GSI1, GSI2, GSI3, TTL_ATTRIBUTE};
 use crate::wallet::LedgerEntry;
 use crate::{Account, Error, Result, Role, keys};
 
@@ -20,11 +20,27 @@ pub struct Agency {
     pub id: String,
     pub name: String,
     pub code: String,
+    /// Empty while the owner has not accepted the invitation.
     pub owner_id: String,
     /// Percent of what is left after the platform fee.
     pub commission_percent: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// invited (until its owner accepts from the invited address) or active
+    #[serde(default = "active")]
+    pub status: String,
+    /// The address the invitation went to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_expires_at: Option<i64>,
+    /// The keyed hash of the invitation's current code (a new invitation replaces it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_hash: Option<String>,
+}
+
+fn active() -> String {
+    "active".into()
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -86,21 +102,86 @@ impl Db {
         Ok(item)
     }
 
-    /// The agency, its unique code (`code_taken`) and its owner's account
-    /// turned agency (`owner_not_user` unless it is a plain user), at once.
-    pub async fn create_agency(&self, a: &Agency) -> Result<()> {
+    /// An invited agency with its unique code (`code_taken`) and the keyed
+    /// hash of its one-time invitation code (kept until it expires).
+    pub async fn invite_agency(&self, a: &Agency, code_hash: &str) -> Result<()> {
         let mut code = Self::key(keys::agency_code(&a.code), keys::AGENCY_CODE);
         code.insert("agency_id".into(), s(&a.id));
+        let mut invite = Self::key(keys::agency_invite(code_hash), keys::AGENCY_INVITE);
+        invite.insert("agency_id".into(), s(&a.id));
+        invite.insert(TTL_ATTRIBUTE.into(), n(a.invite_expires_at.unwrap_or(a.created_at) / 1000));
         self.transact(vec![
             Action::put(self, code).when("attribute_not_exists(pk)").because("code_taken"),
             Action::put(self, self.agency_item(a)?).when("attribute_not_exists(pk)").because("code_taken"),
-            Action::update(self, keys::account(&a.owner_id), keys::PROFILE, "SET #role = :agency, agency_id = :id")
-                .when("#role = :user")
-                .name("#role", "role")
-                .val(":agency", s(Role::Agency.as_str()))
-                .val(":user", s(Role::User.as_str()))
-                .val(":id", s(&a.id))
-                .because("owner_not_user"),
+            Action::put(self, invite).when("attribute_not_exists(pk)").because("code_taken"),
+        ])
+        .await
+    }
+
+    /// A new invitation for an agency still invited: a new code and expiry
+    /// (the old code stops working); `invitation_closed` once accepted.
+    pub async fn reinvite_agency(&self, a: &Agency, code_hash: &str, expires_at: i64) -> Result<()> {
+        let mut invite = Self::key(keys::agency_invite(code_hash), keys::AGENCY_INVITE);
+        invite.insert("agency_id".into(), s(&a.id));
+        invite.insert(TTL_ATTRIBUTE.into(), n(expires_at / 1000));
+        self.transact(vec![
+            Action::update(self, keys::agency(&a.id), keys::AGENCY, "SET invite_hash = :h, invite_expires_at = :e")
+                .when("#status = :invited")
+                .name("#status", "status")
+                .val(":invited", s("invited"))
+                .val(":h", s(code_hash))
+                .val(":e", n(expires_at))
+                .because("invitation_closed"),
+            Action::put(self, invite).because("invitation_closed"),
+        ])
+        .await
+    }
+
+    /// The agency an invitation code (its keyed hash) is for, if any.
+    pub async fn agency_of_invite(&self, code_hash: &str) -> Result<Option<String>> {
+        let item = self.get(keys::agency_invite(code_hash), keys::AGENCY_INVITE).await?;
+        Ok(item.and_then(|i| i.get("agency_id")?.as_s().ok().cloned()))
+    }
+
+    /// The invited owner accepts: the agency becomes active and theirs, their
+    /// account an agency account whose e-mail the code proved, and the code is
+    /// used up, at once. `invitation_closed` when the agency is no longer
+    /// waiting (accepted, expired), `owner_not_user` when the account is a host,
+    /// agency or admin or its e-mail is not the invited one.
+    pub async fn accept_agency_invitation(&self, a: &Agency, code_hash: &str, owner_id: &str, now: i64) -> Result<()> {
+        let email = a.owner_email.clone().unwrap_or_default();
+        self.transact(vec![
+            Action::update(
+                self,
+                keys::agency(&a.id),
+                keys::AGENCY,
+                "SET #status = :active, owner_id = :o, updated_at = :now REMOVE invite_expires_at, invite_hash",
+            )
+            .when("#status = :invited AND invite_expires_at > :now AND invite_hash = :h")
+            .name("#status", "status")
+            .val(":h", s(code_hash))
+            .val(":active", s("active"))
+            .val(":invited", s("invited"))
+            .val(":o", s(owner_id))
+            .val(":now", n(now))
+            .because("invitation_closed"),
+            Action::delete(self, keys::agency_invite(code_hash), keys::AGENCY_INVITE)
+                .when("attribute_exists(pk)")
+                .because("invitation_closed"),
+            Action::update(
+                self,
+                keys::account(owner_id),
+                keys::PROFILE,
+                "SET #role = :agency, agency_id = :id, email_verified = :t",
+            )
+            .when("#role = :user AND email = :email")
+            .name("#role", "role")
+            .val(":agency", s(Role::Agency.as_str()))
+            .val(":user", s(Role::User.as_str()))
+            .val(":id", s(&a.id))
+            .val(":email", s(email))
+            .val(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+            .because("owner_not_user"),
         ])
         .await
     }
@@ -126,17 +207,22 @@ impl Db {
 
     /// Removes an agency with no hosts left: its code is free again and its owner a plain user.
     pub async fn delete_agency(&self, a: &Agency) -> Result<()> {
-        self.transact(vec![
+        let mut items = vec![
             Action::delete(self, keys::agency(&a.id), keys::AGENCY).when("attribute_exists(pk)").because("not_found"),
             Action::delete(self, keys::agency_code(&a.code), keys::AGENCY_CODE).because("not_found"),
-            Action::update(self, keys::account(&a.owner_id), keys::PROFILE, "SET #role = :user REMOVE agency_id")
-                .when("agency_id = :id")
-                .name("#role", "role")
-                .val(":user", s(Role::User.as_str()))
-                .val(":id", s(&a.id))
-                .because("not_found"),
-        ])
-        .await
+        ];
+        // An invitation never accepted has no owner to turn back into a user.
+        if !a.owner_id.is_empty() {
+            items.push(
+                Action::update(self, keys::account(&a.owner_id), keys::PROFILE, "SET #role = :user REMOVE agency_id")
+                    .when("agency_id = :id")
+                    .name("#role", "role")
+                    .val(":user", s(Role::User.as_str()))
+                    .val(":id", s(&a.id))
+                    .because("not_found"),
+            );
+        }
+        self.transact(items).await
     }
 
     pub async fn get_agency(&self, id: &str) -> Result<Option<Agency>> {

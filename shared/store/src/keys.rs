@@ -11,6 +11,9 @@ pub fn login(login: &str) -> String {
 pub const LOGIN: &str = "LOGIN";
 pub const LOCKOUT: &str = "LOCKOUT";
 pub const RESET: &str = "RESET";
+/// Under `account(id)`: the code that verifies the account's e-mail or phone.
+pub const VERIFY_EMAIL: &str = "VERIFY#email";
+pub const VERIFY_PHONE: &str = "VERIFY#phone";
 pub fn session(id: &str) -> String {
     format!("SESSION#{id}")
 }
@@ -223,6 +226,11 @@ pub fn agency_code(code: &str) -> String {
     format!("AGENCYCODE#{code}")
 }
 pub const AGENCY_CODE: &str = "AGENCYCODE";
+/// An agency invitation by the keyed hash of its one-time code → agency id.
+pub fn agency_invite(code_hash: &str) -> String {
+    format!("AGENCYINVITE#{code_hash}")
+}
+pub const AGENCY_INVITE: &str = "AGENCYINVITE";
 /// GSI1 partition of agencies by name.
 pub const AGENCIES: &str = "AGENCIES";
 /// Under `agency(id)`: a current host; a former host whose earnings under the agency are unsettled.

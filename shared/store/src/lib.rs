@@ -29,7 +29,7 @@ mod stats;
 pub mod table;
 mod wallet;
 
-pub use accounts::{Account, Payer, ProfileChanges, ResetCode, Role};
+pub use accounts::{Account, CodeKind, Payer, ProfileChanges, ResetCode, Role};
 pub use agencies::{Agency, HostApplication, Settlement};
 pub use audit::AuditEntry;
 pub use aws_sdk_dynamodb::Client as DynamoClient;
