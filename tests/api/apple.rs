@@ -136,3 +136,18 @@ async fn a_purchase_the_app_never_reported_is_credited_from_apples_notification(
     assert_eq!((r.status, r.body["total_coins"].as_i64()), (201, Some(550)), "{r:?}");
     assert_eq!(app.wallet(&u).await, (550, 0));
 }
+
+#[tokio::test]
+async fn the_dev_stand_in_posts_to_the_servers_own_address_whatever_the_host_header() {
+    let (app, _store) = TestApp::start_with_apple(|_| {}).await;
+    let admin = app.admin().await;
+    let u = app.user("Dev").await;
+    let pkg = apple_package(&app, &admin).await;
+    let tx = transaction_of(&app, &u, "coins_500", 1).await;
+    assert_eq!(buy(&app, &u, &pkg, &tx).await.status, 201);
+    // A Host header naming another server: the notification still reaches this one.
+    let body = json!({"type": "REFUND", "transaction_id": tx}).to_string();
+    let r = app.send("POST", "/dev/stores/apple/notify", None, Some(body), &[("host", "attacker.invalid:9")]).await;
+    assert_eq!((r.status, r.body["status"].as_str()), (200, Some("clawed_back")), "{r:?}");
+    assert_eq!(app.wallet(&u).await, (0, 0));
+}

@@ -41,7 +41,7 @@ impl TestApp {
 
     /// Starts with the test configuration changed by `configure` first.
     pub async fn start_with(configure: impl FnOnce(&mut Config)) -> TestApp {
-        Self::start_at(None, configure).await
+        Self::start_at(None, None, configure).await
     }
 
     /// Starts with Google Play served by a fresh local stand-in (`local::stores`).
@@ -59,7 +59,8 @@ impl TestApp {
     /// Starts with the App Store served by a fresh local stand-in (`local::apple`).
     pub async fn start_with_apple(configure: impl FnOnce(&mut Config)) -> (TestApp, local::apple::AppStore) {
         let apple = local::apple::AppStore::start().await;
-        let app = Self::start_with(|c| {
+        // With the dev server's `/dev/stores/apple/notify` too, as `make run` has it.
+        let app = Self::start_at(None, Some(apple.clone()), |c| {
             c.apple = Some(apple.config());
             configure(c);
         })
@@ -76,10 +77,14 @@ impl TestApp {
 
     /// Starts with the SDK talking to the stack through `proxy` (a `LossyProxy`).
     pub async fn start_behind(proxy: &LossyProxy) -> TestApp {
-        Self::start_at(Some(&proxy.url), |_| {}).await
+        Self::start_at(Some(&proxy.url), None, |_| {}).await
     }
 
-    async fn start_at(endpoint: Option<&str>, configure: impl FnOnce(&mut Config)) -> TestApp {
+    async fn start_at(
+        endpoint: Option<&str>,
+        apple: Option<local::apple::AppStore>,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         assert!(
             std::env::var("AWS_ENDPOINT_URL_DYNAMODB").is_ok(),
             "run the suite with `make test`, which starts the local stack (moto)"
@@ -107,7 +112,8 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(local::server::serve(listener, Arc::new(state.clone()), Default::default(), async {
+        let stand_ins = local::server::StandIns { play: None, apple, base_url: base.clone() };
+        tokio::spawn(local::server::serve(listener, Arc::new(state.clone()), stand_ins, async {
             let _ = rx.await;
         }));
         TestApp { base, http: reqwest::Client::new(), state, _shutdown: tx }
