@@ -22,9 +22,18 @@ USER_TOKEN=$(token user1@demo.local demo-user-pass)
 ADMIN_TOKEN=$(token admin@demo.local demo-admin-pass)
 AGENCY_TOKEN=$(token agency@demo.local demo-agency-pass)
 HOST_TOKEN=$(token host1@demo.local demo-host-pass)
-.tools/venv/bin/schemathesis --config-file local/schemathesis.toml run openapi.json \
-  --url "http://127.0.0.1:$PORT" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth \
-  --seed "${FUZZ_SEED:-20261129}" --max-examples "${FUZZ_EXAMPLES:-10}" \
-  --phases "${FUZZ_PHASES:-examples,coverage,fuzzing,stateful}" \
-  --workers 1 --request-timeout 30 --no-color --generation-database none "$@"
+fuzz() { # phases, then more options
+  local phases=$1
+  shift
+  .tools/venv/bin/schemathesis --config-file local/schemathesis.toml run openapi.json \
+    --url "http://127.0.0.1:$PORT" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth \
+    --seed "${FUZZ_SEED:-20261129}" --max-examples "${FUZZ_EXAMPLES:-10}" \
+    --phases "$phases" \
+    --workers 1 --request-timeout 30 --no-color --generation-database none "$@"
+}
+# A ban ends every login of the account it hits, the demo accounts' too: the
+# tokens above would answer 401 from then on, so bans are fuzzed last, alone.
+fuzz "${FUZZ_PHASES:-examples,coverage,fuzzing,stateful}" --exclude-operation-id ban-user "$@"
+# (no stateful phase: no link leads only between these two)
+fuzz examples,coverage,fuzzing --include-operation-id ban-user --include-operation-id unban-user "$@"
