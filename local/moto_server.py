@@ -13,18 +13,34 @@ Also, two of moto's costs grow with the whole table, which the launcher cuts
 (see below): a transaction deep-copies each table it touches (for rollback),
 and a query sorts every item of the table before picking its partition.
 
+Contention mode: moto never conflicts, DynamoDB does. `POST /_contention
+{"table": NAME, "hold_ms": HOLD}` makes that table behave like DynamoDB under
+load (0 turns it off): a TransactWriteItems holds its items for HOLD ms from
+the moment the request arrived (before moto's lock), and another
+transaction whose hold overlaps it on any item is cancelled with
+`TransactionCanceledException` (reason `TransactionConflict` on the items
+held), and a PutItem, UpdateItem or DeleteItem arriving inside a hold is
+refused with `TransactionConflictException`, as DynamoDB refuses them:
+transactions on one item do not queue, `ADD` included. `GET
+/_contention?table=NAME` answers the hold and how many were cancelled and
+refused. Other tables are untouched.
+
 Usage: python local/moto_server.py PORT [HOST]
 """
 
 import copy
+import json
 import os
 import sys
 import threading
 import time
+from collections import defaultdict, deque
+from urllib.parse import parse_qs
 
 import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.exceptions import DynamodbException, TransactionCanceledException
 from moto.dynamodb.models.table import Table
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -47,9 +63,14 @@ class SerialisedDynamoDB:
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/_contention":
+            return contention_api(environ, start_response)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if not target.startswith(DYNAMODB_TARGETS):
             return self.app(environ, start_response)
+        # When the request reached DynamoDB: holds are measured from here, not
+        # from when moto's lock let it in (the queue is ours, not DynamoDB's).
+        ARRIVAL.at = time.monotonic()
         with self.lock:
             # The body is produced inside the lock too: moto builds it from
             # live state, and werkzeug would otherwise iterate it after release.
@@ -78,11 +99,113 @@ class _NoTableCopies:
 
 _transact_write_items = DynamoDBBackend.transact_write_items
 
+ARRIVAL = threading.local()
+# table -> hold (s), set through /_contention.
+HOLD_BY_TABLE = {}
+# table -> {"cancelled": n, "refused": n}
+CONFLICTS = defaultdict(lambda: {"cancelled": 0, "refused": 0})
+# (table, hash key, range key) -> arrivals (s) of the recent transactions that committed on it.
+HOLDS = defaultdict(lambda: deque(maxlen=16))
+
+
+def hold_secs(table_name):
+    return HOLD_BY_TABLE.get(table_name or "", 0)
+
+
+def contention_api(environ, start_response):
+    """`POST /_contention {table, hold_ms}` sets a table's hold; `GET
+    /_contention?table=` reads it and its conflicts so far."""
+    if environ.get("REQUEST_METHOD") == "POST":
+        size = int(environ.get("CONTENT_LENGTH") or 0)
+        req = json.loads(environ["wsgi.input"].read(size) or b"{}")
+        table, hold_ms = req["table"], int(req.get("hold_ms", 0))
+        if hold_ms > 0:
+            HOLD_BY_TABLE[table] = hold_ms / 1000
+        else:
+            HOLD_BY_TABLE.pop(table, None)
+    else:
+        table = parse_qs(environ.get("QUERY_STRING", "")).get("table", [""])[0]
+    body = json.dumps({"table": table, "hold_ms": int(HOLD_BY_TABLE.get(table, 0) * 1000), **CONFLICTS[table]})
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [body.encode()]
+
+
+def held(key, hold, at):
+    """Whether a committed transaction's hold on `key` overlaps `[at, at + hold)`."""
+    return any(abs(at - other) < hold for other in HOLDS.get(key, ()))
+
+
+class TransactionConflictException(DynamodbException):
+    error_type = "com.amazonaws.dynamodb.v20120810#TransactionConflictException"
+
+    def __init__(self):
+        super().__init__(self.error_type, message="Transaction is ongoing for the item")
+
+
+def item_key(table, attrs):
+    """(table name, hash, range) of an item's key attributes, or None."""
+    if table is None or table.hash_key_attr not in attrs:
+        return None
+    rk = table.range_key_attr
+    if rk is not None and rk not in attrs:
+        return None
+    return (table.name, str(attrs[table.hash_key_attr]), str(attrs[rk]) if rk else None)
+
+
+def refuse_inside_holds(original):
+    """A single write arriving inside a transaction's hold on its item is refused."""
+
+    def write(self, table_name, *args, **kwargs):
+        hold = hold_secs(table_name)
+        if hold:
+            table = self.tables.get(table_name)
+            attrs = kwargs.get("key") or kwargs.get("item_attrs") or (args[0] if args else {})
+            key = item_key(table, attrs or {})
+            if key and held(key, hold, getattr(ARRIVAL, "at", time.monotonic())):
+                CONFLICTS[table_name]["refused"] += 1
+                raise TransactionConflictException()
+        return original(self, table_name, *args, **kwargs)
+
+    return write
+
+
+DynamoDBBackend.put_item = refuse_inside_holds(DynamoDBBackend.put_item)
+DynamoDBBackend.update_item = refuse_inside_holds(DynamoDBBackend.update_item)
+DynamoDBBackend.delete_item = refuse_inside_holds(DynamoDBBackend.delete_item)
+
+
+def contended_keys(backend, transact_items):
+    """The item keys of a transaction on contended tables, and their hold."""
+    keys, hold = [], 0
+    for action in transact_items:
+        op = next(iter(action.values()))
+        name = op.get("TableName")
+        h = hold_secs(name)
+        table = backend.tables.get(name)
+        key = item_key(table, op.get("Key") or op.get("Item") or {}) if h else None
+        keys.append(key)
+        hold = max(hold, h)
+    return keys, hold
+
 
 def journalled_transact_write_items(self, transact_items):
     """moto's TransactWriteItems with a rollback journal of just the items it
     touches (their copies before, and each stream's length), restored when
-    the transaction is cancelled. Runs under the DynamoDB lock."""
+    the transaction is cancelled. Runs under the DynamoDB lock. On a
+    contended table it is first cancelled if another's hold overlaps its own,
+    and holds its items once it commits."""
+    keys, hold = contended_keys(self, transact_items)
+    at = getattr(ARRIVAL, "at", time.monotonic())
+    if hold:
+        conflicts = [k is not None and held(k, hold, at) for k in keys]
+        if any(conflicts):
+            for k in {k[0] for k in keys if k is not None}:
+                CONFLICTS[k]["cancelled"] += 1
+            reasons = [
+                ("TransactionConflict", "Transaction is ongoing for the item", None) if c else (None, None, None)
+                for c in conflicts
+            ]
+            raise TransactionCanceledException(reasons)
     journal, streams = [], {}
     for action in transact_items:
         op = next(iter(action.values()))
@@ -103,7 +226,11 @@ def journalled_transact_write_items(self, transact_items):
         if table.stream_shard is not None:
             streams[id(table)] = (table.stream_shard, len(table.stream_shard.items))
     try:
-        return _transact_write_items(self, transact_items)
+        out = _transact_write_items(self, transact_items)
+        for k in keys:
+            if k is not None:
+                HOLDS[k].append(at)
+        return out
     except Exception:
         for table, hash_key, range_key, before in reversed(journal):
             if range_key is None:

@@ -8,6 +8,7 @@ mod apple;
 mod blocks;
 mod calls;
 mod consistency;
+mod contention;
 mod crowd;
 mod docs;
 mod gifts;

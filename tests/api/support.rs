@@ -94,7 +94,7 @@ impl TestApp {
             None => integrations::aws::sdk_config(),
         };
         let table = format!("test-{}", ulid::Ulid::new());
-        let client = store::DynamoClient::new(&sdk);
+        let client = store::client(&sdk);
         let mut config = Config::new(table.clone(), SECRET);
         config.email_from = "no-reply@test.local".into();
         // Every test's clients share 127.0.0.1: the per-IP limits have their own tests.
@@ -232,6 +232,26 @@ impl TestApp {
     pub async fn stored_wallet(&self, id: &str) -> (i64, i64) {
         let a = self.state.db.get_account(id).await.unwrap().expect("account");
         (a.coins, a.earnings)
+    }
+
+    /// From now on this test's table conflicts as DynamoDB's do: each
+    /// transaction holds its items for `hold_ms` (the local stack's contention
+    /// mode, `local/moto_server.py`); 0 turns it off.
+    pub async fn contend(&self, hold_ms: u64) {
+        let url = format!("{}/_contention", std::env::var("AWS_ENDPOINT_URL_DYNAMODB").expect("moto"));
+        let r = self.http.post(url).json(&json!({"table": self.state.db.table, "hold_ms": hold_ms})).send().await;
+        assert!(r.expect("moto answers").status().is_success());
+    }
+
+    /// (transactions cancelled, single writes refused) by the contention mode on this test's table.
+    pub async fn conflicts(&self) -> (i64, i64) {
+        let url = format!(
+            "{}/_contention?table={}",
+            std::env::var("AWS_ENDPOINT_URL_DYNAMODB").expect("moto"),
+            self.state.db.table
+        );
+        let v: Value = self.http.get(url).send().await.expect("moto answers").json().await.expect("json");
+        (v["cancelled"].as_i64().unwrap_or(0), v["refused"].as_i64().unwrap_or(0))
     }
 
     /// A new user whose e-mail is verified with the code sign-up sent.

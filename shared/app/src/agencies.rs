@@ -678,7 +678,7 @@ pub async fn remove_agency_host_http(state: &AppState, ctx: &Ctx) -> ApiResult<R
     let agency = my_agency(state, ctx).await?;
     let missing = || ApiError::not_found("not a host of this agency");
     let id = validate::id("id", ctx.param("id")).map_err(|_| missing())?;
-    let mut retry = store::retry::Retry::default();
+    let mut retry = state.db.retry();
     while retry.attempt().await {
         let host = state.db.get_account(&id).await?.ok_or_else(missing)?;
         if host.agency_id.as_deref() != Some(agency.id.as_str()) {
@@ -732,7 +732,7 @@ pub async fn settle_host(
     by: &str,
     batch_id: Option<&str>,
 ) -> ApiResult<Option<Settlement>> {
-    let mut retry = store::retry::Retry::default();
+    let mut retry = state.db.retry();
     while retry.attempt().await {
         let host = state.db.get_account(host_id).await?.ok_or_else(|| ApiError::not_found("host not found"))?;
         let former = match agency {

@@ -613,7 +613,7 @@ async fn settle(
     let grace = state.config.call_grace_secs * 1000;
     // Set when a re-read found a party gone (accounts are never deleted today).
     let mut gone = false;
-    let mut retry = store::retry::Retry::default();
+    let mut retry = state.db.retry();
     while retry.attempt().await {
         if call.state != CallState::Active {
             return Ok(call);

@@ -12,6 +12,8 @@ pub struct Config {
     /// role, ban) before reading it again (`SESSION_CACHE_MS`); this
     /// instance's own logouts, bans and role changes apply at once.
     pub session_cache_ms: i64,
+    /// How long a request retries racing writes before a 503 (`RETRY_BUDGET_MS`; 3 s by default).
+    pub retry_budget_ms: Option<u64>,
     /// `PAYMENTS_MODE=local`: provider orders are made up, no network.
     pub payments_local: bool,
     pub stripe_webhook_secret: String,
@@ -128,6 +130,7 @@ impl Config {
             access_ttl_secs: 15 * 60,
             refresh_ttl_secs: 30 * 24 * 3600,
             session_cache_ms: 2000,
+            retry_budget_ms: None,
             payments_local: true,
             stripe_webhook_secret: LOCAL_STRIPE_WEBHOOK_SECRET.into(),
             razorpay_webhook_secret: LOCAL_RAZORPAY_WEBHOOK_SECRET.into(),

@@ -124,7 +124,8 @@ impl SessionCache {
 
 impl AppState {
     pub fn new(sdk: &aws_config::SdkConfig, config: Config, clock: Clock) -> Self {
-        let db = Db::new(store::DynamoClient::new(sdk), config.table.clone());
+        let mut db = Db::new(store::client(sdk), config.table.clone());
+        db.retry_budget = config.retry_budget_ms.map(std::time::Duration::from_millis);
         let notifier = Arc::new(crate::notify::TableNotifier { db: db.clone(), clock: clock.clone() });
         let agora = Agora::new(config.agora_app_id.clone(), config.agora_app_certificate.clone());
         let clients = Clients {

@@ -86,7 +86,7 @@ where
     {
         return Ok(r);
     }
-    let mut retry = store::retry::Retry::default();
+    let mut retry = state.db.retry();
     while retry.attempt().await {
         match attempt().await {
             Err(e) if e.code == "balance_changed" => continue,

@@ -659,7 +659,7 @@ impl Db {
         platform: &str,
         now: i64,
     ) -> Result<()> {
-        let mut retry = crate::retry::Retry::default();
+        let mut retry = self.retry();
         while retry.attempt().await {
             let owner = self.get(keys::push_token_owner(token_hash), keys::PUSH_TOKEN_OWNER).await?;
             let previous = owner.as_ref().and_then(|o| o.get("account_id")?.as_s().ok().cloned());

@@ -15,6 +15,9 @@ pub type Item = HashMap<String, AttributeValue>;
 pub struct Db {
     pub client: Client,
     pub table: String,
+    /// How long a request retries racing writes (`retry::RETRY_BUDGET` or
+    /// `RETRY_BUDGET_MS` unless set).
+    pub retry_budget: Option<Duration>,
 }
 
 /// The reason of a transaction's ledger put: also its proof of commit (see `Db::transact`).
@@ -34,9 +37,32 @@ pub(crate) struct TxItem {
     pub reason: &'static str,
 }
 
+/// The DynamoDB client every function uses: the SDK's settings, and a single
+/// write (PutItem, UpdateItem, DeleteItem) refused because a transaction holds
+/// its item (`TransactionConflictException`, which the SDK does not retry by
+/// itself) is retried with the SDK's backoff like a throttle.
+pub fn client(sdk: &aws_config::SdkConfig) -> Client {
+    use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
+    use aws_sdk_dynamodb::operation::{
+        delete_item::DeleteItemError, put_item::PutItemError, update_item::UpdateItemError,
+    };
+    const CONFLICT: &[&str] = &["TransactionConflictException"];
+    let config = aws_sdk_dynamodb::config::Builder::from(sdk)
+        .retry_classifier(AwsErrorCodeClassifier::<PutItemError>::builder().transient_errors(CONFLICT).build())
+        .retry_classifier(AwsErrorCodeClassifier::<UpdateItemError>::builder().transient_errors(CONFLICT).build())
+        .retry_classifier(AwsErrorCodeClassifier::<DeleteItemError>::builder().transient_errors(CONFLICT).build())
+        .build();
+    Client::from_conf(config)
+}
+
 impl Db {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Db { client, table: table.into() }
+        Db { client, table: table.into(), retry_budget: None }
+    }
+
+    /// A retry loop within this handle's budget.
+    pub fn retry(&self) -> crate::retry::Retry {
+        self.retry_budget.map_or_else(crate::retry::Retry::default, crate::retry::Retry::within)
     }
 
     pub(crate) fn key(pk: String, sk: impl Into<String>) -> Item {
@@ -96,7 +122,7 @@ impl Db {
     /// The platform counters of the ledger entries it writes ride along (`crate::stats`).
     pub(crate) async fn transact(&self, mut items: Vec<TxItem>) -> Result<()> {
         items.extend(self.stats_items(&items));
-        let mut retry = crate::retry::Retry::default();
+        let mut retry = self.retry();
         loop {
             let res = self
                 .client

@@ -20,7 +20,12 @@ pub enum Error {
 
 impl<E: std::error::Error + 'static, R: std::fmt::Debug> From<SdkError<E, R>> for Error {
     fn from(e: SdkError<E, R>) -> Self {
-        Error::Db(aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())
+        let text = aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string();
+        // A single write a transaction kept refusing past the SDK's retries: busy (503), not broken.
+        if text.contains("TransactionConflictException") {
+            return Error::Busy;
+        }
+        Error::Db(text)
     }
 }
 

@@ -37,7 +37,7 @@ pub use blocks::Block;
 pub use boards::{BoardEntry, BoardKind, Period};
 pub use calls::{Call, CallEnd, CallStartView, CallState, NewCall, Release};
 pub use catalog::{Catalog, CatalogEntry};
-pub use db::Db;
+pub use db::{Db, client};
 pub use error::{Error, Result};
 pub use follows::FollowEdge;
 pub use gifts::{Gift, GiftSend};
