@@ -1,4 +1,4 @@
-.PHONY: run test lint build check bench bench-cold openapi reconcile
+.PHONY: run test lint build check bench bench-cold capacity openapi reconcile
 
 # The whole API on http://127.0.0.1:3000 with demo data; Ctrl-C stops everything.
 run:
@@ -22,6 +22,11 @@ build:
 # send-gift and call-tick vs the bare transactions, and the crowd case over HTTP, on the local stack.
 bench:
 	@local/bench.sh
+
+# The money paths' footprints recorded on the local stack, run through a model
+# of DynamoDB (conflicts, partition limits, retries) at production rates.
+capacity:
+	@local/capacity.sh
 
 # Cold starts (init, first invocation plain and over TLS, warm, VmHWM) vs hello-world functions.
 bench-cold:

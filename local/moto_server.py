@@ -25,6 +25,11 @@ transactions on one item do not queue, `ADD` included. `GET
 /_contention?table=NAME` answers the hold and how many were cancelled and
 refused. Other tables are untouched.
 
+Footprints (for `make capacity`): with `"record": true` in that POST, every
+write to the table is recorded as its operation, each item's key, size and
+the index partitions its new image is in; `GET /_footprints?table=NAME`
+answers them and starts over.
+
 Usage: python local/moto_server.py PORT [HOST]
 """
 
@@ -65,6 +70,8 @@ class SerialisedDynamoDB:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == "/_contention":
             return contention_api(environ, start_response)
+        if environ.get("PATH_INFO") == "/_footprints":
+            return footprints_api(environ, start_response)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if not target.startswith(DYNAMODB_TARGETS):
             return self.app(environ, start_response)
@@ -102,6 +109,8 @@ _transact_write_items = DynamoDBBackend.transact_write_items
 ARRIVAL = threading.local()
 # table -> hold (s), set through /_contention.
 HOLD_BY_TABLE = {}
+# table -> the writes recorded since the last read (None: not recording)
+RECORDED = {}
 # table -> {"cancelled": n, "refused": n}
 CONFLICTS = defaultdict(lambda: {"cancelled": 0, "refused": 0})
 # (table, hash key, range key) -> arrivals (s) of the recent transactions that committed on it.
@@ -123,6 +132,11 @@ def contention_api(environ, start_response):
             HOLD_BY_TABLE[table] = hold_ms / 1000
         else:
             HOLD_BY_TABLE.pop(table, None)
+        if "record" in req:
+            if req["record"]:
+                RECORDED.setdefault(table, [])
+            else:
+                RECORDED.pop(table, None)
     else:
         table = parse_qs(environ.get("QUERY_STRING", "")).get("table", [""])[0]
     body = json.dumps({"table": table, "hold_ms": int(HOLD_BY_TABLE.get(table, 0) * 1000), **CONFLICTS[table]})
@@ -149,13 +163,47 @@ def item_key(table, attrs):
     rk = table.range_key_attr
     if rk is not None and rk not in attrs:
         return None
-    return (table.name, str(attrs[table.hash_key_attr]), str(attrs[rk]) if rk else None)
+    return (table.name, DynamoType(attrs[table.hash_key_attr]), DynamoType(attrs[rk]) if rk else None)
+
+
+def footprints_api(environ, start_response):
+    table = parse_qs(environ.get("QUERY_STRING", "")).get("table", [""])[0]
+    body = json.dumps(RECORDED.get(table) or [])
+    if table in RECORDED:
+        RECORDED[table] = []
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [body.encode()]
+
+
+GSI_KEYS = ("gsi1pk", "gsi2pk", "gsi3pk", "gsi4pk", "gsi5pk")
+
+
+def footprint(table, key):
+    """An item's key, size (bytes, roughly as DynamoDB counts) and the index
+    partitions its image is in, read after the write (before it for a delete)."""
+    _, hk, rk = key
+    part = table.items.get(hk)
+    item = (part or {}).get(rk) if rk is not None else part
+    attrs = item.to_json()["Attributes"] if item is not None else {}
+    size = len(json.dumps(attrs))
+    gsi = {k: next(iter(attrs[k].values())) for k in GSI_KEYS if k in attrs}
+    return {"pk": hk.value, "sk": rk.value if rk is not None else None, "size": size, "gsi": gsi}
+
+
+def record(backend, op, keys):
+    for name in {k[0] for k in keys if k is not None}:
+        if name in RECORDED:
+            table = backend.tables.get(name)
+            RECORDED[name].append({"op": op, "items": [footprint(table, k) for k in keys if k and k[0] == name]})
 
 
 def refuse_inside_holds(original):
     """A single write arriving inside a transaction's hold on its item is refused."""
 
     def write(self, table_name, *args, **kwargs):
+        if getattr(ARRIVAL, "in_transaction", False):
+            # moto applies a transaction's actions through these: not single writes.
+            return original(self, table_name, *args, **kwargs)
         hold = hold_secs(table_name)
         if hold:
             table = self.tables.get(table_name)
@@ -164,6 +212,18 @@ def refuse_inside_holds(original):
             if key and held(key, hold, getattr(ARRIVAL, "at", time.monotonic())):
                 CONFLICTS[table_name]["refused"] += 1
                 raise TransactionConflictException()
+        if table_name in RECORDED:
+            table = self.tables.get(table_name)
+            attrs = kwargs.get("key") or kwargs.get("item_attrs") or (args[0] if args else {})
+            key = item_key(table, attrs or {})
+            before = footprint(table, key) if key else None
+            out = original(self, table_name, *args, **kwargs)
+            if key:
+                after = footprint(table, key)
+                if not after["gsi"] and before:
+                    after["gsi"] = before["gsi"]
+                RECORDED[table_name].append({"op": original.__name__, "items": [after]})
+            return out
         return original(self, table_name, *args, **kwargs)
 
     return write
@@ -175,14 +235,14 @@ DynamoDBBackend.delete_item = refuse_inside_holds(DynamoDBBackend.delete_item)
 
 
 def contended_keys(backend, transact_items):
-    """The item keys of a transaction on contended tables, and their hold."""
+    """The item keys of a transaction on contended (or recorded) tables, and their hold."""
     keys, hold = [], 0
     for action in transact_items:
         op = next(iter(action.values()))
         name = op.get("TableName")
         h = hold_secs(name)
         table = backend.tables.get(name)
-        key = item_key(table, op.get("Key") or op.get("Item") or {}) if h else None
+        key = item_key(table, op.get("Key") or op.get("Item") or {}) if h or name in RECORDED else None
         keys.append(key)
         hold = max(hold, h)
     return keys, hold
@@ -225,11 +285,13 @@ def journalled_transact_write_items(self, transact_items):
         journal.append((table, hash_key, range_key, copy.deepcopy(before)))
         if table.stream_shard is not None:
             streams[id(table)] = (table.stream_shard, len(table.stream_shard.items))
+    ARRIVAL.in_transaction = True
     try:
         out = _transact_write_items(self, transact_items)
         for k in keys:
-            if k is not None:
+            if k is not None and hold_secs(k[0]):
                 HOLDS[k].append(at)
+        record(self, "TransactWriteItems", keys)
         return out
     except Exception:
         for table, hash_key, range_key, before in reversed(journal):
@@ -245,6 +307,8 @@ def journalled_transact_write_items(self, transact_items):
         for shard, length in streams.values():
             del shard.items[length:]
         raise
+    finally:
+        ARRIVAL.in_transaction = False
 
 
 def _items_unsorted(table):

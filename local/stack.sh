@@ -76,14 +76,15 @@ open(sys.argv[1], "wb").write(k.private_bytes(serialization.Encoding.PEM, serial
 
 # `test_dev_server PORT NAME [VAR=value ...]`: a dev server for a test run
 # (schemathesis, the browser tests) on the stack already up, over a fresh
-# table `NAME-<time>` with the demo data and local-only secrets, logging to
+# table `NAME-<time>` (its name in SERVER_TABLE) with the demo data and local-only secrets, logging to
 # .run/NAME-dev-server.log; sets SERVER and waits until it answers. Extra
 # VAR=value pairs go into its environment.
 test_dev_server() {
   local port=$1 name=$2
   shift 2
   local_firebase
-  env TABLE_NAME="$name-$(date +%s)" JWT_SECRET="$name-secret-$name-secret-0123456789abcdef0123456789" \
+  SERVER_TABLE="$name-$(date +%s)"
+  env TABLE_NAME="$SERVER_TABLE" JWT_SECRET="$name-secret-$name-secret-0123456789abcdef0123456789" \
     EMAIL_FROM=no-reply@demo.local PAYMENTS_MODE=local MEDIA_BUCKET="streamly-media-$name" \
     AGORA_APP_ID=0123456789abcdef0123456789abcdef AGORA_APP_CERTIFICATE=fedcba9876543210fedcba9876543210 \
     RATE_LIMITS=off EARNINGS_HOLD_HOURS=0 CALL_TICK_SECS=3600 API_ADDR="127.0.0.1:$port" RUST_LOG=warn "$@" \

@@ -1,0 +1,366 @@
+"""`make capacity`: what the money paths would do on DynamoDB at production
+rates, from their footprints on the local stack.
+
+1. Footprints: each operation is run once (twice for gifts) through the HTTP
+   API of a dev server while the launcher records every write to its table
+   (`/_contention {"record": true}`, `local/moto_server.py`): each item's key,
+   size and the index partitions it is in. Keys are then told apart by what
+   they belong to: the payer, the host, the room, the gift type, a platform
+   stats lane (one of 16), a constant platform item (a catalog, an index
+   partition every account is in), or the request alone (ledger entries,
+   events, idempotency records).
+2. A discrete-event model of DynamoDB runs those footprints at the rates of
+   each scenario: a transaction holds its items for HOLD ms and a transaction
+   touching a held item is cancelled (`TransactionConflict`: they do not queue,
+   `ADD` included), a single write inside a hold is refused; a partition (base
+   table or index) takes 1,000 write units a second, past that the write is
+   throttled; a cancelled request retries as `store::retry` does (at once,
+   then random pauses up to 2, 4, … 50 ms, for 3 s, then 503), a throttled one
+   as the SDK does (3 attempts, exponential backoff) and then fails.
+   Printed per scenario: goodput, error rate, p50/p99 latency, write units per
+   operation.
+
+Usage: python3 local/capacity.py MOTO_URL API_URL TABLE [SECONDS]
+Loopback only; the model is deterministic (fixed seed).
+"""
+
+import heapq
+import json
+import random
+import re
+import sys
+import time
+import urllib.request
+from collections import defaultdict
+
+from apiclient import ADMIN_PASSWORD, AGENCY_PASSWORD, call, configure, login, new_host, ok, register
+
+MOTO, API, TABLE = sys.argv[1], sys.argv[2], sys.argv[3]
+SECONDS = float(sys.argv[4]) if len(sys.argv) > 4 else 5.0
+configure(API)
+assert urllib.request.urlparse(MOTO).hostname in ("127.0.0.1", "localhost"), "loopback only"
+
+# ---------------------------------------------------------------- footprints
+
+
+def moto(path, body=None):
+    req = urllib.request.Request(MOTO + path, data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def recorded(action):
+    """The writes `action()` made to the table."""
+    moto("/_contention", {"table": TABLE, "hold_ms": 0, "record": True})
+    moto(f"/_footprints?table={TABLE}")
+    action()
+    out = moto(f"/_footprints?table={TABLE}")
+    moto("/_contention", {"table": TABLE, "hold_ms": 0, "record": False})
+    return out
+
+
+ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
+LANE = re.compile(r"#(\d{1,2})$")
+
+
+def classify(key, roles):
+    """What a key (or an index partition) belongs to: a role of this request
+    (`payer`, `host`, …), `lane` (one of 16 shards of a platform item),
+    `platform` (one item every such request writes) or `own` (this request's)."""
+    for ident, role in roles.items():
+        if ident in key:
+            return role, key.replace(ident, f"<{role}>")
+    if ULID.search(key):
+        return "own", ULID.sub("<id>", key)
+    pk, _, sk = key.partition("|")
+    if pk.startswith("STATS") and LANE.search(pk):
+        return "lane", LANE.sub("#<lane>", pk) + ("|" + sk if sk else "")
+    return "platform", key
+
+
+def shape(writes, roles):
+    """A recorded operation as the model takes it: a list of writes, each
+    (kind, [(partition class, symbolic key, is_index, units)]) where the first
+    entry is the item itself."""
+    out = []
+    for w in writes:
+        kind = "tx" if w["op"] == "TransactWriteItems" else "single"
+        items = []
+        for it in w["items"]:
+            units = max(1, -(-it["size"] // 1024))
+            cls, sym = classify(f'{it["pk"]}|{it["sk"]}', roles)
+            items.append((cls, sym, False, units * (2 if kind == "tx" else 1)))
+            for gsi, pk in it["gsi"].items():
+                gcls, gsym = classify(f"{gsi}:{pk}", roles)
+                items.append((gcls, gsym, True, units))
+        out.append((kind, items))
+    return out
+
+
+def record_all():
+    admin = login("admin@demo.local", ADMIN_PASSWORD)
+    agency = login("agency@demo.local", AGENCY_PASSWORD)
+    host_id, host_token, room = new_host("CapHost", agency)
+    gift = ok(*call("POST", "/admin/gifts", admin, {"name": "Cap", "price_coins": 1, "image_key": "c.png"})[:2])["id"]
+    fans = [register(f"CapFan{i}") for i in range(3)]
+    for fid, _ in fans:
+        ok(*call("POST", f"/admin/users/{fid}/coins", admin, {"amount": 1000, "reason": "capacity"})[:2])
+    ops = {}
+
+    def gift_from(i):
+        return lambda: ok(*call("POST", f"/users/{host_id}/gifts", fans[i][1],
+                                {"gift_id": gift, "quantity": 1, "room_id": room})[:2])
+
+    roles = lambda fan: {fan: "payer", host_id: "host", room: "room", gift: "gift"}
+    recorded(gift_from(0))  # the first gift of a day creates items later ones only update
+    ops["gift"] = shape(recorded(gift_from(1)), roles(fans[1][0]))
+    viewer_id, viewer = register("CapViewer")
+    ops["join"] = shape(recorded(lambda: ok(*call("POST", f"/rooms/{room}/join", viewer, {})[:2])),
+                        {viewer_id: "payer", room: "room", host_id: "host"})
+    ops["follow"] = shape(recorded(lambda: ok(*call("POST", f"/users/{host_id}/follow", viewer)[:2])),
+                          {viewer_id: "payer", host_id: "host"})
+    newbie = {}
+    ops["signup"] = shape(recorded(lambda: newbie.setdefault("id", register("CapNew")[0])), {})
+    ops["signup"] = [(k, [(("payer", s.replace(newbie["id"], "<payer>"), g, u) if newbie["id"] in s else (c, s, g, u))
+                          for c, s, g, u in items]) for k, items in ops["signup"]]
+    # A call: accepted, then its minutes charged by the tick (every 2 s here).
+    ok(*call("PUT", "/host/call-settings", host_token, {"price_per_minute": 10, "online": True})[:2])
+    caller_id, caller = fans[2]
+    call_id = ok(*call("POST", "/calls", caller, {"host_id": host_id})[:2])["id"]
+    accept = recorded(lambda: ok(*call("POST", f"/calls/{call_id}/accept", host_token, {})[:2]))
+    croles = {caller_id: "payer", host_id: "host", call_id: "call"}
+    ops["call_accept"] = shape(accept, croles)
+
+    def next_minute():
+        for _ in range(100):
+            if ok(*call("GET", f"/calls/{call_id}", caller)[:2])["paid_minutes"] >= 2:
+                return
+            time.sleep(0.1)
+        sys.exit("the tick charged no minute")
+
+    minute = [w for w in recorded(next_minute) if any(call_id in it["pk"] for it in w["items"])]
+    ops["call_minute"] = shape(minute, croles)
+    ok(*call("POST", f"/calls/{call_id}/end", caller, {})[:2])
+    return ops
+
+
+def describe(ops):
+    for name, writes in ops.items():
+        units = sum(u for _, items in writes for *_, u in items)
+        print(f"  {name}: {len(writes)} write request(s), {units} write units")
+        for kind, items in writes:
+            shared = [f"{sym}{' (index)' if idx else ''}" for cls, sym, idx, _ in items if cls not in ("own", "payer")]
+            print(f"    {kind} of {sum(1 for i in items if not i[2])} items; shared: {', '.join(shared) or 'none'}")
+
+
+# --------------------------------------------------------------------- model
+
+HOLD = 0.020  # a transaction's time on DynamoDB: its items are held this long
+SINGLE = 0.005  # a single write, a read
+PARTITION_WCU = 1000  # write units a partition (base or index) takes a second
+BUDGET = 3.0  # store::retry
+MAX_PAUSE = 0.050
+
+
+class Model:
+    def __init__(self, seed=7):
+        self.rng = random.Random(seed)
+        self.held = {}
+        self.used = defaultdict(int)  # (partition, second) -> units
+        self.queue = []
+        self.seq = 0
+        self.done = []  # (group, ok, latency, units, why)
+
+    def at(self, t, req):
+        self.seq += 1
+        heapq.heappush(self.queue, (t, self.seq, req))
+
+    def throttled(self, items, t):
+        sec = int(t)
+        need = defaultdict(int)
+        for part, _, u in items:
+            need[part] += u
+        return any(self.used[(p, sec)] + u > PARTITION_WCU for p, u in need.items())
+
+    def consume(self, items, t):
+        sec = int(t)
+        for part, _, u in items:
+            self.used[(part, sec)] += u
+
+    def step(self, t, r):
+        kind, items = r["writes"][r["i"]]
+        base = [key for _, key, _ in items if key is not None]
+        if kind == "tx" and any(self.held.get(k, 0) > t for k in base):
+            r["conflicts"] += 1
+            r["tries"] += 1
+            if t - r["start"] > BUDGET:
+                return self.finish(r, t, False, "503 conflict")
+            pause = 0 if r["tries"] <= 1 else self.rng.uniform(0, min(2 ** (r["tries"] - 1) / 1000, MAX_PAUSE))
+            return self.at(t + HOLD / 2 + pause + SINGLE, r)  # cancelled after a while, re-read, retry
+        refused = kind == "single" and any(self.held.get(k, 0) > t for k in base)
+        if refused or self.throttled(items, t):
+            r["sdk"] += 1
+            if r["sdk"] >= 3:
+                return self.finish(r, t, False, "503 refused" if refused else "throttled")
+            return self.at(t + self.rng.uniform(0, 2 ** (r["sdk"] - 1)), r)
+        self.consume(items, t)
+        r["units"] += sum(u for _, _, u in items)
+        if kind == "tx":
+            for k in base:
+                self.held[k] = t + HOLD
+        r["i"] += 1
+        r["sdk"] = 0
+        done_at = t + (HOLD if kind == "tx" else SINGLE)
+        if r["i"] == len(r["writes"]):
+            return self.finish(r, done_at, True, "ok")
+        self.at(done_at, r)
+
+    def finish(self, r, t, good, why):
+        self.done.append((r["group"], good, t - r["arrived"], r["units"], why))
+        self.finished_at = getattr(self, "finished_at", [])
+        self.finished_at.append((t,))
+        if r.get("then"):
+            r["then"](t)
+
+    def run(self, until=1e9):
+        while self.queue and self.queue[0][0] <= until:
+            t, _, r = heapq.heappop(self.queue)
+            self.step(t, r)
+
+
+def instance(op, ids, rng):
+    """`op`'s writes with concrete keys: each item (partition, item key or None
+    for an index entry, units); `ids` names this request's payer, host, …"""
+    writes = []
+    for kind, items in op:
+        lane = rng.randrange(16)
+        out = []
+        for cls, sym, is_index, units in items:
+            if cls == "own":
+                key = f"{sym}#{rng.random()}"
+            elif cls == "lane":
+                key = sym.replace("<lane>", str(lane))
+            elif cls == "platform":
+                key = sym
+            else:
+                key = re.sub(r"<(\w+)>", lambda m: ids.get(m.group(1), f"?{rng.random()}"), sym)
+            part = key.split("|")[0]
+            out.append((part, None if is_index else key, units))
+        writes.append((kind, out))
+    return writes
+
+
+def open_loop(m, rng, streams, seconds):
+    """Poisson arrivals: streams of (group, rate/s, op, ids())."""
+    for group, rate, op, ids in streams:
+        t = 0.0
+        while True:
+            t += rng.expovariate(rate)
+            if t >= seconds:
+                break
+            m.at(t, {"group": group, "writes": instance(op, ids(), rng), "i": 0, "start": t + SINGLE,
+                     "arrived": t, "tries": 0, "conflicts": 0, "sdk": 0, "units": 0})
+
+
+def report(title, m, seconds, groups=None):
+    by = defaultdict(list)
+    for g, good, lat, units, why in m.done:
+        by[g].append((good, lat, units, why))
+    # Retries finish after the arrivals stop: goodput is over the whole run.
+    span = max([seconds] + [t for t, *_ in getattr(m, "finished_at", [])])
+    for g, rows in by.items():
+        if groups and g not in groups:
+            continue
+        n = len(rows)
+        good = [r for r in rows if r[0]]
+        lat = sorted(r[1] for r in rows)
+        pct = lambda p: lat[min(n - 1, int(p * n))] * 1000
+        errs = defaultdict(int)
+        for r in rows:
+            if not r[0]:
+                errs[r[3]] += 1
+        units = sum(r[2] for r in good) / max(1, len(good))
+        print(f"| {title} | {g} | {n / seconds:,.0f} | {len(good) / span:,.0f} | "
+              f"{100 * (n - len(good)) / n:.1f} % {dict(errs) if errs else ''} | {pct(0.5):.0f} | {pct(0.99):.0f} | {units:.0f} |")
+
+
+def scenarios(ops, seconds):
+    rng = random.Random(11)
+    uid = lambda p: f"{p}{rng.random()}"
+    print("\n| scenario | requests | offered/s | goodput/s | errors | p50 ms | p99 ms | write units/op |")
+    print("|---|---|---|---|---|---|---|---|")
+    for rate in (100, 300, 500, 1000):
+        m = Model()
+        open_loop(m, rng, [("gifts", rate, ops["gift"], lambda: {"payer": uid("u"), "host": "H", "room": "R", "gift": "G"})],
+                  seconds)
+        m.run()
+        report(f"one room, {rate} gifts/s", m, seconds)
+    m = Model()
+    open_loop(m, rng, [("gifts", 2000, ops["gift"],
+                        lambda: (lambda h: {"payer": uid("u"), "host": f"H{h}", "room": f"R{h}", "gift": "G"})(rng.randrange(1000)))],
+              seconds)
+    m.run()
+    report("one gift type, 2,000/s over 1,000 hosts", m, seconds)
+    m = Model()
+    open_loop(m, rng, [("gifts", 10000, ops["gift"],
+                        lambda: (lambda h: {"payer": uid("u"), "host": f"H{h}", "room": f"R{h}", "gift": f"G{rng.randrange(20)}"})(rng.randrange(10000)))],
+              seconds)
+    m.run()
+    report("platform, 10,000 gifts/s", m, seconds)
+    spread = lambda: (lambda h: {"payer": uid("u"), "host": f"H{h}", "room": f"R{h}", "gift": f"G{rng.randrange(20)}"})(rng.randrange(10000))
+    mixed = [
+        ("other gifts", 1000, ops["gift"], spread),
+        ("follows", 500, ops["follow"], lambda: {"payer": uid("u"), "host": f"H{rng.randrange(10000)}"}),
+        ("sign-ups", 200, ops["signup"], lambda: {"payer": uid("u")}),
+        ("call minutes", 300, ops["call_minute"], lambda: {"payer": uid("u"), "host": uid("h"), "call": uid("c")}),
+    ]
+    m = Model()
+    open_loop(m, rng, mixed, seconds)
+    m.run()
+    report("2,000/s of mixed traffic alone", m, seconds)
+    m = Model()
+    spread = lambda: (lambda h: {"payer": uid("u"), "host": f"H{h}", "room": f"R{h}", "gift": f"G{rng.randrange(20)}"})(rng.randrange(10000))
+    open_loop(m, rng, [("hot room gifts", 60, ops["gift"], lambda: {"payer": uid("u"), "host": "HOT", "room": "RHOT", "gift": "G"})]
+              + mixed, seconds)
+    m.run()
+    report("a hot room beside 2,000/s of mixed traffic", m, seconds)
+    # The tick: 100,000 due calls, 100 in flight (TICK_CHUNK x TICK_CHUNKS_IN_FLIGHT).
+    m = Model()
+    total, in_flight = 100_000, 100
+    left = iter(range(total))
+    finished = {}
+
+    def start(t):
+        if next(left, None) is None:
+            finished["t"] = t
+            return
+        m.at(t, {"group": "call minutes", "writes": instance(ops["call_minute"], {"payer": uid("u"), "host": uid("h"), "call": uid("c")}, rng),
+                 "i": 0, "start": t + SINGLE, "arrived": t, "tries": 0, "conflicts": 0, "sdk": 0, "units": 0, "then": start})
+
+    for _ in range(in_flight):
+        start(0.0)
+    m.run()
+    took = max(t for t in [finished.get("t", 0)] + [0])
+    ok_n = sum(1 for d in m.done if d[1])
+    print(f"| 100,000 calls billed by one tick (100 in flight) | call minutes | {total:,} due | {ok_n / max(took, 1e-9):,.0f} | "
+          f"{100 * (total - ok_n) / total:.1f} % | took {took:.0f} s ({'inside' if took <= 60 else 'past'} the minute) | | |")
+    m = Model()
+    open_loop(m, rng, [("joins", 20000 / 60, ops["join"], lambda: {"payer": uid("u"), "room": "R", "host": "H"})], seconds)
+    m.run()
+    report("20,000 viewers join one room in a minute", m, seconds)
+
+
+def main():
+    print(f"footprints (recorded on the local stack, table {TABLE}):")
+    ops = record_all()
+    describe(ops)
+    print("\nmodel (every partition key value, base or index, capped at 1,000 write units/s: no split for heat,"
+          " pessimistic for index partitions of many sort keys):")
+    print(f"transactions hold their items {HOLD * 1000:.0f} ms, a partition takes {PARTITION_WCU} write units/s, "
+          f"conflicts retried for {BUDGET:.0f} s (store::retry), throttles 3 attempts (SDK); {SECONDS:.0f} s of arrivals a scenario")
+    scenarios(ops, SECONDS)
+
+
+if __name__ == "__main__":
+    main()
