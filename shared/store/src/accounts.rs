@@ -229,14 +229,38 @@ fn put(db: &Db, item: Item, condition: Option<&str>) -> TransactWriteItem {
 
 impl Db {
     fn account_item(&self, a: &Account) -> Result<Item> {
-        let mut item = with_key(serde_dynamo::to_item(a)?, keys::account(&a.id), keys::PROFILE);
+        Ok(with_key(serde_dynamo::to_item(a)?, keys::account(&a.id), keys::PROFILE))
+    }
+
+    /// The account's entry in the admin lists (`keys::DIRECTORY`).
+    fn directory_item(&self, a: &Account) -> Item {
+        let mut item = Self::key(keys::account(&a.id), keys::DIRECTORY);
+        item.insert("account_id".into(), s(&a.id));
         item.insert(GSI1.pk.into(), s(keys::ACCOUNTS));
         item.insert(GSI1.sk.into(), s(keys::name_key(&a.name, &a.id)));
         if a.role == Role::Host {
             item.insert(GSI2.pk.into(), s(keys::HOSTS));
             item.insert(GSI2.sk.into(), s(keys::name_key(&a.name, &a.id)));
         }
-        Ok(item)
+        item
+    }
+
+    /// The accounts behind a page of the admin lists, in its order: directory
+    /// entries name their account (read in one batch); profiles written before
+    /// the directory existed are in the index themselves.
+    async fn listed_accounts(&self, items: Vec<Item>) -> Result<Vec<Account>> {
+        let id_of = |i: &Item| i.get("account_id").and_then(|v| v.as_s().ok()).cloned();
+        let ids: Vec<String> = items.iter().filter_map(id_of).collect();
+        let mut found: std::collections::HashMap<String, Account> =
+            self.get_accounts(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect();
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match id_of(&item) {
+                Some(id) => out.extend(found.remove(&id)),
+                None => out.push(serde_dynamo::from_item(item)?),
+            }
+        }
+        Ok(out)
     }
 
     fn login_item(&self, login: &str, account_id: &str) -> Item {
@@ -253,6 +277,7 @@ impl Db {
         let mut items = vec![
             TxItem { item: put(self, self.login_item(a.login(), &a.id), new), reason: "account_exists" },
             TxItem { item: put(self, self.account_item(a)?, new), reason: "account_exists" },
+            TxItem { item: put(self, self.directory_item(a), new), reason: "account_exists" },
         ];
         if admin {
             let sentinel = Self::key(keys::ADMIN_SENTINEL.into(), keys::ADMIN_SENTINEL);
@@ -338,9 +363,8 @@ impl Db {
             values.insert(format!(":{name}"), v);
             sets.push(format!("#{name} = :{name}"));
         };
+        let renamed = ch.name.is_some();
         if let Some(v) = ch.name {
-            // The admin lists sort and search by name: their keys follow it.
-            field("gsi1sk", s(keys::name_key(&v, id)));
             field("name", s(v))
         }
         if let Some(v) = ch.bio {
@@ -373,7 +397,18 @@ impl Db {
             .condition_expression("attribute_exists(pk)")
             .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values));
-        self.update_returning(req, "not_found").await
+        let after: Account = self.update_returning(req, "not_found").await?;
+        if renamed {
+            // The admin lists sort and search by name: their entry follows it.
+            self.put_directory(&after).await?;
+        }
+        Ok(after)
+    }
+
+    /// Writes the account's admin-list entry as the account now is (a name or role change).
+    pub(crate) async fn put_directory(&self, a: &Account) -> Result<()> {
+        self.client.put_item().table_name(&self.table).set_item(Some(self.directory_item(a))).send().await?;
+        Ok(())
     }
 
     /// Makes an account a host with its call settings (demo data and tests;
@@ -384,18 +419,16 @@ impl Db {
             .update_item()
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
-            .update_expression("SET #role = :host, call_price = :p, #online = :o, gsi2pk = :hosts, gsi2sk = :name")
+            .update_expression("SET #role = :host, call_price = :p, #online = :o")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#role", "role")
             .expression_attribute_names("#online", "online")
             .expression_attribute_values(":host", s(Role::Host.as_str()))
             .expression_attribute_values(":p", n(call_price))
             .expression_attribute_values(":o", aws_sdk_dynamodb::types::AttributeValue::Bool(online))
-            .expression_attribute_values(":hosts", s(keys::HOSTS))
-            .expression_attribute_values(":name", s(keys::name_key(&a.name, id)))
             .send()
             .await?;
-        Ok(())
+        self.put_directory(&Account { role: Role::Host, ..a }).await
     }
 
     /// Accounts by name (a prefix of the lowercased name, or all), A to Z.
@@ -407,15 +440,13 @@ impl Db {
     ) -> Result<Page<Account>> {
         let prefix = name_prefix.map(|p| p.to_lowercase());
         let page = self.query_page(Some(&GSI1), keys::ACCOUNTS.into(), limit, prefix.as_deref(), start, false).await?;
-        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
-        Ok(Page { items, next: page.next })
+        Ok(Page { items: self.listed_accounts(page.items).await?, next: page.next })
     }
 
     /// Hosts, A to Z.
     pub async fn list_host_accounts(&self, limit: usize, start: Option<PageKey>) -> Result<Page<Account>> {
         let page = self.query_page(Some(&GSI2), keys::HOSTS.into(), limit, None, start, false).await?;
-        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
-        Ok(Page { items, next: page.next })
+        Ok(Page { items: self.listed_accounts(page.items).await?, next: page.next })
     }
 
     /// Bans (with the reason) or unbans an account: a banned one cannot sign

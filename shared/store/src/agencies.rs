@@ -397,7 +397,7 @@ impl Db {
                 keys::account(&a.account_id),
                 keys::PROFILE,
                 "SET #role = :host, agency_id = :agency, call_price = if_not_exists(call_price, :price), \
-                 #online = if_not_exists(#online, :false), gsi2pk = :hosts, gsi2sk = :name",
+                 #online = if_not_exists(#online, :false)",
             )
             .when(format!(
                 "({MAY_JOIN}) AND (attribute_not_exists(former_agency_coins) OR former_agency_coins = :zero)"
@@ -409,9 +409,20 @@ impl Db {
             .val(":agency", s(&a.agency_id))
             .val(":price", n(default_price))
             .val(":false", AttributeValue::Bool(false))
+            .val(":zero", n(0))
+            .because("cannot_host"),
+        );
+        // In the admin's host list from now on (its own item: see `keys::DIRECTORY`).
+        items.push(
+            Action::update(
+                self,
+                keys::account(&a.account_id),
+                keys::DIRECTORY,
+                "SET account_id = :id, gsi2pk = :hosts, gsi2sk = :name",
+            )
+            .val(":id", s(&a.account_id))
             .val(":hosts", s(keys::HOSTS))
             .val(":name", s(keys::name_key(name, &a.account_id)))
-            .val(":zero", n(0))
             .because("cannot_host"),
         );
         let mut link = Self::key(keys::agency(&a.agency_id), keys::agency_host(&a.account_id));

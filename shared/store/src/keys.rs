@@ -5,6 +5,10 @@ pub fn account(id: &str) -> String {
     format!("ACCOUNT#{id}")
 }
 pub const PROFILE: &str = "PROFILE";
+/// Under `account(id)`: the account's entry in the admin lists (GSI1 `ACCOUNTS`
+/// by name, GSI2 `HOSTS`), apart from the profile so that moving coins (a
+/// profile write) rewrites no index entry.
+pub const DIRECTORY: &str = "DIRECTORY";
 pub fn login(login: &str) -> String {
     format!("LOGIN#{login}")
 }
