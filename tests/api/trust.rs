@@ -540,3 +540,34 @@ async fn sign_up_sends_a_verification_code_and_password_reset_goes_only_to_verif
     app.verify(&p, "phone", &phone).await;
     assert_eq!(app.get("/me", &p.access).await.body["phone_verified"], true);
 }
+
+#[tokio::test]
+async fn a_new_address_takes_over_only_once_its_code_comes_back() {
+    let app = TestApp::start().await;
+    let u = app.verified_user("Mover").await;
+    let other = app.user("Holder").await;
+    let taken = app.call("PUT", "/me/email", Some(&u.access), Some(json!({"address": other.login}))).await;
+    assert_eq!((taken.status, taken.body["error"].as_str()), (409, Some("account_exists")), "{taken:?}");
+    let bad = app.call("PUT", "/me/email", Some(&u.access), Some(json!({"address": "not-an-email"}))).await;
+    assert_eq!(bad.status, 400);
+    let new = format!("moved-{}@example.com", ulid::Ulid::new().to_string().to_lowercase());
+    let r = app.call("PUT", "/me/email", Some(&u.access), Some(json!({"address": new}))).await;
+    assert_eq!(r.status, 202, "{r:?}");
+    let me = app.get("/me", &u.access).await.body;
+    assert_eq!((me["email"].as_str(), me["pending_email"].as_str()), (Some(u.login.as_str()), Some(new.as_str())));
+    // Until the code comes back the old address still signs in, the new one does not.
+    assert_eq!(app.login(&new, "password-123").await.status, 401);
+    assert_eq!(app.login(&u.login, "password-123").await.status, 200);
+    app.verify(&u, "email", &new).await;
+    let me = app.get("/me", &u.access).await.body;
+    assert_eq!((me["email"].as_str(), me["email_verified"].as_bool()), (Some(new.as_str()), Some(true)), "{me}");
+    assert!(me["pending_email"].is_null());
+    assert_eq!(app.login(&new, "password-123").await.status, 200);
+    assert_eq!(app.login(&u.login, "password-123").await.status, 401, "the old address is free");
+    // A phone added to an e-mail account becomes a second login once proved.
+    let phone = unique_phone();
+    assert_eq!(app.call("PUT", "/me/phone", Some(&u.access), Some(json!({"address": phone}))).await.status, 202);
+    app.verify(&u, "phone", &phone).await;
+    assert_eq!(app.login(&phone, "password-123").await.status, 200);
+    assert_eq!(app.get("/me", &u.access).await.body["phone_verified"], true);
+}

@@ -379,10 +379,15 @@ fn channel(s: &str) -> ApiResult<(CodeKind, bool)> {
 /// none of that kind, `already_verified` when it was proved already.
 pub async fn send_verification(state: &AppState, account: &Account, channel_name: &str) -> ApiResult<()> {
     let (kind, is_email) = channel(channel_name)?;
-    let (address, verified) = if is_email {
-        (account.email.as_deref(), account.email_verified)
+    // A new address asked for is the one to prove; else the current one.
+    let (pending, address, verified) = if is_email {
+        (account.pending_email.as_deref(), account.email.as_deref(), account.email_verified)
     } else {
-        (account.phone.as_deref(), account.phone_verified)
+        (account.pending_phone.as_deref(), account.phone.as_deref(), account.phone_verified)
+    };
+    let (address, verified) = match pending {
+        Some(p) => (Some(p), false),
+        None => (address, verified),
     };
     let Some(address) = address else {
         return Err(ApiError::conflict("no_address", format!("the account has no {channel_name} to verify")));
@@ -461,7 +466,12 @@ pub async fn verify(state: &AppState, account_id: &str, input: VerifyInput) -> A
     }
     let bad_code = || ApiError::new(400, "invalid_code", "the code is wrong or has expired; ask for a new one");
     let account = state.db.get_account(account_id).await?.ok_or_else(|| ApiError::not_found("account not found"))?;
-    let address = if is_email { account.email.clone() } else { account.phone.clone() }.ok_or_else(bad_code)?;
+    let (pending, current) = if is_email {
+        (account.pending_email.clone(), account.email.clone())
+    } else {
+        (account.pending_phone.clone(), account.phone.clone())
+    };
+    let address = pending.clone().or(current.clone()).ok_or_else(bad_code)?;
     let stored = state.db.get_reset_code(account_id, kind).await?.ok_or_else(bad_code)?;
     if stored.expires_at <= state.now() || stored.tries >= RESET_MAX_TRIES {
         return Err(bad_code());
@@ -470,8 +480,18 @@ pub async fn verify(state: &AppState, account_id: &str, input: VerifyInput) -> A
         let _ = state.db.count_reset_try(account_id, kind, &stored.code_hash, RESET_MAX_TRIES).await;
         return Err(bad_code());
     }
-    match state.db.verify_address(account_id, kind, &stored.code_hash, RESET_MAX_TRIES, &address).await {
+    let done = match &pending {
+        // A change of address: the login moves to the new one.
+        Some(new) => {
+            state.db.change_login(account_id, kind, &stored.code_hash, RESET_MAX_TRIES, current.as_deref(), new).await
+        }
+        None => state.db.verify_address(account_id, kind, &stored.code_hash, RESET_MAX_TRIES, &address).await,
+    };
+    match done {
         Ok(()) => {}
+        Err(store::Error::Condition("account_exists")) => {
+            return Err(ApiError::conflict("account_exists", "another account took this address meanwhile"));
+        }
         Err(store::Error::Condition(_)) => return Err(bad_code()),
         Err(e) => return Err(e.into()),
     }
@@ -479,6 +499,53 @@ pub async fn verify(state: &AppState, account_id: &str, input: VerifyInput) -> A
         email_verified: account.email_verified || is_email,
         phone_verified: account.phone_verified || !is_email,
     })
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAddressInput {
+    /// The new e-mail (`PUT /me/email`) or phone in E.164 (`PUT /me/phone`)
+    pub address: String,
+}
+
+/// Asks to move the account to a new e-mail or phone: a code goes to the new
+/// address, and the account (its login included) moves only when the code
+/// comes back through `POST /me/verification/confirm`. `account_exists` when
+/// another account has the address.
+pub async fn change_address(
+    state: &AppState,
+    account_id: &str,
+    channel_name: &str,
+    raw: &str,
+) -> ApiResult<VerificationSent> {
+    let (kind, is_email) = channel(channel_name)?;
+    let address = if is_email { validate::email("address", raw)? } else { validate::phone("address", raw)? };
+    let account = state.db.get_account(account_id).await?.ok_or_else(|| ApiError::not_found("account not found"))?;
+    let current = if is_email { account.email.as_deref() } else { account.phone.as_deref() };
+    if current == Some(address.as_str()) {
+        return Err(ApiError::conflict("already_yours", format!("this is the account's {channel_name} already")));
+    }
+    if state.db.account_id_by_login(&address).await?.is_some() {
+        return Err(ApiError::conflict("account_exists", "an account with this e-mail or phone already exists"));
+    }
+    state.db.set_pending_address(account_id, kind, &address).await?;
+    let account = Account {
+        pending_email: if is_email { Some(address.clone()) } else { account.pending_email },
+        pending_phone: if is_email { account.pending_phone } else { Some(address.clone()) },
+        ..account
+    };
+    send_verification(state, &account, channel_name).await?;
+    Ok(VerificationSent { channel: channel_name.into(), expires_at: views::time(state.now() + RESET_CODE_TTL_MS) })
+}
+
+pub async fn change_email_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let input: NewAddressInput = ctx.json()?;
+    Ok(Reply::accepted(change_address(state, &ctx.caller()?.id, "email", &input.address).await?))
+}
+
+pub async fn change_phone_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let input: NewAddressInput = ctx.json()?;
+    Ok(Reply::accepted(change_address(state, &ctx.caller()?.id, "phone", &input.address).await?))
 }
 
 pub async fn verify_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {

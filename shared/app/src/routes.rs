@@ -286,6 +286,28 @@ pub static VERIFY: Route = route!(
         .returns(schema_of::<accounts::Verified>)
         .codes(&["invalid_code"])
 );
+pub static CHANGE_EMAIL: Route = route!(
+    "change-email",
+    "PUT",
+    "/me/email",
+    ANY,
+    accounts::change_email_http,
+    Api::ok(202)
+        .body(schema_of::<accounts::NewAddressInput>)
+        .returns(schema_of::<accounts::VerificationSent>)
+        .codes(&["account_exists", "already_yours"])
+);
+pub static CHANGE_PHONE: Route = route!(
+    "change-phone",
+    "PUT",
+    "/me/phone",
+    ANY,
+    accounts::change_phone_http,
+    Api::ok(202)
+        .body(schema_of::<accounts::NewAddressInput>)
+        .returns(schema_of::<accounts::VerificationSent>)
+        .codes(&["account_exists", "already_yours"])
+);
 pub static UPDATE_ME: Route = route!(
     "update-me",
     "PATCH",
@@ -1350,6 +1372,8 @@ pub static ROUTES: &[&Route] = &[
     &GET_ME,
     &SEND_VERIFICATION,
     &VERIFY,
+    &CHANGE_EMAIL,
+    &CHANGE_PHONE,
     &UPDATE_ME,
     &PUT_PUSH_TOKEN,
     &GET_USER,

@@ -85,6 +85,9 @@ pub struct Me {
     pub email_verified: bool,
     /// ... and texts at `phone`
     pub phone_verified: bool,
+    /// A new e-mail or phone asked for (`PUT /me/email`, `PUT /me/phone`), waiting for its code
+    pub pending_email: Option<String>,
+    pub pending_phone: Option<String>,
     pub gender: Option<String>,
     /// YYYY-MM-DD
     pub birthday: Option<String>,
@@ -113,6 +116,8 @@ pub fn me(a: &Account) -> Me {
         phone: a.phone.clone(),
         email_verified: a.email_verified,
         phone_verified: a.phone_verified,
+        pending_email: a.pending_email.clone(),
+        pending_phone: a.pending_phone.clone(),
         gender: a.gender.clone(),
         birthday: a.birthday.clone(),
         language: a.language.clone(),

@@ -114,6 +114,12 @@ pub struct Account {
     pub email_verified: bool,
     #[serde(default)]
     pub phone_verified: bool,
+    /// A new address asked for: it replaces `email` / `phone` once the code
+    /// sent to it comes back (`Db::change_login`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_phone: Option<String>,
     pub created_at: i64,
 }
 
@@ -158,6 +164,8 @@ impl Account {
             banned_reason: None,
             email_verified: false,
             phone_verified: false,
+            pending_email: None,
+            pending_phone: None,
             created_at: now,
         }
     }
@@ -629,6 +637,70 @@ impl Db {
             TxItem { item: TransactWriteItem::builder().delete(unlock).build(), reason: "invalid_code" },
         ])
         .await
+    }
+
+    /// Records the new e-mail or phone asked for (`kind` names which), to take
+    /// effect when its code comes back.
+    pub async fn set_pending_address(&self, account_id: &str, kind: CodeKind, address: &str) -> Result<()> {
+        let field = if kind == CodeKind::VerifyPhone { "pending_phone" } else { "pending_email" };
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(account_id), keys::PROFILE)))
+            .update_expression(format!("SET {field} = :a"))
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":a", s(address))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Moves the account to the new address its code proved, in one
+    /// transaction: the code used up (`invalid_code`), the new login claimed
+    /// (`account_exists` when someone took it meanwhile), the old login (if
+    /// any) released, the profile's address replaced and verified.
+    pub async fn change_login(
+        &self,
+        account_id: &str,
+        kind: CodeKind,
+        code_hash: &str,
+        max_tries: i64,
+        old: Option<&str>,
+        new: &str,
+    ) -> Result<()> {
+        let (field, flag, pending) = match kind {
+            CodeKind::VerifyPhone => ("phone", "phone_verified", "pending_phone"),
+            _ => ("email", "email_verified", "pending_email"),
+        };
+        let mut items = vec![
+            Action::delete(self, keys::account(account_id), kind.sk())
+                .when("code_hash = :h AND tries < :max")
+                .val(":h", s(code_hash))
+                .val(":max", n(max_tries))
+                .because("invalid_code"),
+            Action::put(self, self.login_item(new, account_id))
+                .when("attribute_not_exists(pk)")
+                .because("account_exists"),
+            Action::update(
+                self,
+                keys::account(account_id),
+                keys::PROFILE,
+                format!("SET {field} = :new, {flag} = :t REMOVE {pending}"),
+            )
+            .when(format!("{pending} = :new"))
+            .val(":new", s(new))
+            .val(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+            .because("invalid_code"),
+        ];
+        if let Some(old) = old {
+            items.push(
+                Action::delete(self, keys::login(old), keys::LOGIN)
+                    .when("account_id = :me")
+                    .val(":me", s(account_id))
+                    .because("invalid_code"),
+            );
+        }
+        self.transact(items).await
     }
 
     /// Marks the account's e-mail verified without a code (the demo data: its
