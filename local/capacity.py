@@ -269,6 +269,7 @@ def report(title, m, seconds, groups=None):
         by[g].append((good, lat, units, why))
     # Retries finish after the arrivals stop: goodput is over the whole run.
     span = max([seconds] + [t for t, *_ in getattr(m, "finished_at", [])])
+    out = {}
     for g, rows in by.items():
         if groups and g not in groups:
             continue
@@ -283,6 +284,8 @@ def report(title, m, seconds, groups=None):
         units = sum(r[2] for r in good) / max(1, len(good))
         print(f"| {title} | {g} | {n / seconds:,.0f} | {len(good) / span:,.0f} | "
               f"{100 * (n - len(good)) / n:.1f} % {dict(errs) if errs else ''} | {pct(0.5):.0f} | {pct(0.99):.0f} | {units:.0f} |")
+        out[g] = {"errors": n - len(good), "goodput": len(good) / span, "units": units}
+    return out
 
 
 def scenarios(ops, seconds):
@@ -290,12 +293,13 @@ def scenarios(ops, seconds):
     uid = lambda p: f"{p}{rng.random()}"
     print("\n| scenario | requests | offered/s | goodput/s | errors | p50 ms | p99 ms | write units/op |")
     print("|---|---|---|---|---|---|---|---|")
+    res = {}
     for rate in (100, 300, 500, 1000):
         m = Model()
         open_loop(m, rng, [("gifts", rate, ops["gift"], lambda: {"payer": uid("u"), "host": "H", "room": "R", "gift": "G"})],
                   seconds)
         m.run()
-        report(f"one room, {rate} gifts/s", m, seconds)
+        res[f"room{rate}"] = report(f"one room, {rate} gifts/s", m, seconds)["gifts"]
     m = Model()
     open_loop(m, rng, [("gifts", 2000, ops["gift"],
                         lambda: (lambda h: {"payer": uid("u"), "host": f"H{h}", "room": f"R{h}", "gift": "G"})(rng.randrange(1000)))],
@@ -307,7 +311,7 @@ def scenarios(ops, seconds):
                         lambda: (lambda h: {"payer": uid("u"), "host": f"H{h}", "room": f"R{h}", "gift": f"G{rng.randrange(20)}"})(rng.randrange(10000)))],
               seconds)
     m.run()
-    report("platform, 10,000 gifts/s", m, seconds)
+    res["platform"] = report("platform, 10,000 gifts/s", m, seconds)["gifts"]
     spread = lambda: (lambda h: {"payer": uid("u"), "host": f"H{h}", "room": f"R{h}", "gift": f"G{rng.randrange(20)}"})(rng.randrange(10000))
     mixed = [
         ("other gifts", 1000, ops["gift"], spread),
@@ -318,12 +322,13 @@ def scenarios(ops, seconds):
     m = Model()
     open_loop(m, rng, mixed, seconds)
     m.run()
-    report("2,000/s of mixed traffic alone", m, seconds)
+    alone = report("2,000/s of mixed traffic alone", m, seconds)
     m = Model()
     spread = lambda: (lambda h: {"payer": uid("u"), "host": f"H{h}", "room": f"R{h}", "gift": f"G{rng.randrange(20)}"})(rng.randrange(10000))
     open_loop(m, rng, [("hot room gifts", 60, ops["gift"], lambda: {"payer": uid("u"), "host": "HOT", "room": "RHOT", "gift": "G"})]
               + mixed, seconds)
     m.run()
+    beside = report("a hot room beside 2,000/s of mixed traffic", m, seconds)
     report("a hot room beside 2,000/s of mixed traffic", m, seconds)
     # The tick: 100,000 due calls, 100 in flight (TICK_CHUNK x TICK_CHUNKS_IN_FLIGHT).
     m = Model()
@@ -348,7 +353,19 @@ def scenarios(ops, seconds):
     m = Model()
     open_loop(m, rng, [("joins", 20000 / 60, ops["join"], lambda: {"payer": uid("u"), "room": "R", "host": "H"})], seconds)
     m.run()
-    report("20,000 viewers join one room in a minute", m, seconds)
+    joins = report("20,000 viewers join one room in a minute", m, seconds)["joins"]
+    elsewhere = sum(v["errors"] for g, v in beside.items() if g != "hot room gifts")
+    goals = [
+        ("one room ≥ 500 gifts/s with 0 errors", res["room500"]["errors"] == 0),
+        ("the platform ≥ 10,000 gifts/s with 0 errors", res["platform"]["errors"] == 0 and res["platform"]["goodput"] >= 9_500),
+        ("a hot room causes 0 errors elsewhere", elsewhere <= sum(v["errors"] for v in alone.values()) and elsewhere == 0),
+        ("≤ 12 write units per gift", res["room100"]["units"] <= 12),
+        ("100,000 calls billed inside each minute", took <= 60 and ok_n == total),
+        ("20,000 viewers join one room in a minute with 0 errors", joins["errors"] == 0),
+    ]
+    print("\nGoals (issue 30):")
+    for what, met in goals:
+        print(f"  {'met    ' if met else 'not met'}  {what}")
 
 
 def main():
