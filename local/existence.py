@@ -6,13 +6,17 @@ the answers must not tell the two apart, by body or by time.
 Usage: python3 local/existence.py [ROUNDS] [BASE_URL]
 
 Loopback only, sequential, interleaved (known, unknown, known, ...) so drift
-hits both alike. Each login is used once per kind of request (the per-login
+hits both alike. The known accounts' e-mails are verified first with the code
+sign-up sent (read from moto's outbox at `AWS_ENDPOINT_URL`), since a reset
+code goes only to a verified address: the known path does its whole work. Each login is used once per kind of request (the per-login
 limits and the lockout stay out of the way); the server runs with
 RATE_LIMITS=off for the per-IP ones.
 """
 
 import http.client
 import json
+import os
+import re
 import statistics
 import sys
 import time
@@ -26,20 +30,35 @@ RUN = uuid.uuid4().hex[:8]
 conn = http.client.HTTPConnection(BASE.hostname, BASE.port or 80, timeout=30)
 
 
-def call(path, body):
+def call(path, body, token=None):
     started = time.perf_counter()
-    conn.request("POST", path, body=json.dumps(body), headers={"content-type": "application/json"})
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    conn.request("POST", path, body=json.dumps(body), headers=headers)
     res = conn.getresponse()
     raw = res.read()
     return res.status, json.loads(raw) if raw else None, time.perf_counter() - started
 
 
-known = []
+known, tokens = [], {}
 for i in range(ROUNDS):
     email = f"exist-{RUN}-{i}@example.com"
-    status, _, _ = call("/auth/register", {"email": email, "password": "password-123", "name": "E"})
+    status, reply, _ = call("/auth/register", {"email": email, "password": "password-123", "name": "E"})
     assert status == 201, status
     known.append(email)
+    tokens[email] = reply["access_token"]
+moto = urllib.parse.urlparse(os.environ["AWS_ENDPOINT_URL"])
+assert moto.hostname in ("127.0.0.1", "localhost", "::1"), "loopback only"
+outbox = http.client.HTTPConnection(moto.hostname, moto.port, timeout=60)
+outbox.request("GET", "/moto-api/data.json")
+mails = json.loads(outbox.getresponse().read())["ses"]["Message"]
+for email in known:
+    text = next(m["body"] for m in reversed(mails)
+                if email in m["destinations"]["ToAddresses"] and "verification code" in m["body"])
+    code = re.search(r"\b\d{6}\b", text).group(0)
+    status, _, _ = call("/me/verification/confirm", {"channel": "email", "code": code}, tokens[email])
+    assert status == 200, status
 unknown = [f"ghost-{RUN}-{i}@example.com" for i in range(ROUNDS)]
 
 failed = False
