@@ -551,7 +551,9 @@ async fn a_settlement_amid_a_stream_of_gifts_settles_at_once_and_two_racing_neve
     let path = format!("/agency/hosts/{}/settlements", host.id);
     let settle = || app.post(&path, Some(&owner.access), json!({}));
     let gifts = join_all(fans.iter().flat_map(|f| (0..5).map(|_| send(f.access.clone()))));
+    app.contend(25).await;
     let (a, b, gifts) = tokio::join!(settle(), settle(), gifts);
+    app.contend(0).await;
     assert!(gifts.iter().all(|r| r.status == 201), "{gifts:?}");
     let won: Vec<&Resp> = [&a, &b].into_iter().filter(|r| r.status == 201).collect();
     assert!(!won.is_empty() && [&a, &b].iter().all(|r| r.status == 201 || r.status == 409), "{a:?} {b:?}");
