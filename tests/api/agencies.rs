@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// An agency (10 % commission) whose owner is signed in with the agency role.
-pub(crate) async fn agency(app: &TestApp, admin: &User, code: &str, commission: i64) -> (User, String) {
+pub(crate) async fn agency(app: &TestApp, _admin: &User, code: &str, commission: i64) -> (User, String) {
     let owner = app.user(&format!("Owner{code}")).await;
     // Setup only: the invitation's code straight from the use case (the e-mail
     // path has its own test, `an_agency_is_its_owners_only_once_they_accept_from_the_invited_address`).
@@ -14,7 +14,6 @@ pub(crate) async fn agency(app: &TestApp, admin: &User, code: &str, commission: 
         commission_percent: commission,
         code: Some(code.into()),
     };
-    let _ = admin;
     let invited = app::agencies::create_agency(&app.state, input).await.expect("invite");
     assert_eq!(invited.agency.status, "invited");
     let r = app.post("/agency-invitations/accept", Some(&owner.access), json!({"code": invited.code})).await;
