@@ -144,10 +144,6 @@ impl Db {
         let p: Profile = serde_dynamo::from_item(p)?;
         Ok(Some(Standing { role: p.role, banned: p.banned, alive }))
     }
-
-    pub async fn session_exists(&self, account_id: &str, session_id: &str) -> Result<bool> {
-        Ok(self.get(keys::account(account_id), &keys::session(session_id)).await?.is_some())
-    }
 }
 
 impl Db {
