@@ -1,12 +1,21 @@
-//! The table's stream, read locally the way Lambda's event source mapping
-//! reads it in AWS: new records go to the same `send-push` handler.
+//! The table's stream, read locally the way Lambda's event source mappings
+//! read it in AWS: new records go to the same handlers, `send-push` (new
+//! notifications) or `aggregate` (new money events), one reader each.
 
 use std::collections::HashMap;
 
 use app::AppState;
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 
+/// Which function's event source mapping a reader stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Consumer {
+    Push,
+    Aggregate,
+}
+
 pub struct StreamReader {
+    consumer: Consumer,
     client: aws_sdk_dynamodbstreams::Client,
     arn: String,
     /// Open shards and where reading goes on.
@@ -18,17 +27,24 @@ pub struct StreamReader {
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
+type StreamImage = HashMap<String, aws_sdk_dynamodbstreams::types::AttributeValue>;
 
 impl StreamReader {
     /// `from_start`: read what is already in the stream too (tests); else only what comes (the dev server).
-    pub async fn new(state: &AppState, from_start: bool) -> Result<Self, Error> {
+    pub async fn new(state: &AppState, from_start: bool, consumer: Consumer) -> Result<Self, Error> {
         let table = state.db.client.describe_table().table_name(&state.db.table).send().await?;
         let arn = table.table().and_then(|t| t.latest_stream_arn()).ok_or("the table has no stream")?.to_string();
         let sdk = integrations::aws::sdk_config();
         // Locally moto serves the Streams API beside DynamoDB (`AWS_ENDPOINT_URL`).
         let client = aws_sdk_dynamodbstreams::Client::new(&sdk);
-        let mut reader =
-            StreamReader { client, arn, iterators: HashMap::new(), done: Default::default(), last_seq: HashMap::new() };
+        let mut reader = StreamReader {
+            consumer,
+            client,
+            arn,
+            iterators: HashMap::new(),
+            done: Default::default(),
+            last_seq: HashMap::new(),
+        };
         reader.find_shards(if from_start { ShardIteratorType::TrimHorizon } else { ShardIteratorType::Latest }).await?;
         Ok(reader)
     }
@@ -80,7 +96,7 @@ impl StreamReader {
                 }
                 Err(e) => return Err(e.into()),
             };
-            let records: Vec<(String, Option<store::Notification>)> = out
+            let records: Vec<(String, String, String, Option<StreamImage>)> = out
                 .records()
                 .iter()
                 .filter_map(|r| {
@@ -88,20 +104,39 @@ impl StreamReader {
                     let seq = d.sequence_number().unwrap_or_default().to_string();
                     let sk =
                         d.keys().and_then(|k| k.get("sk")).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-                    let insert = r.event_name().is_some_and(|e| e.as_str() == "INSERT");
-                    let n = (insert && store::is_notification_sk(&sk))
-                        .then(|| d.new_image().cloned().and_then(|i| serde_dynamo::from_item(i).ok()))
-                        .flatten();
-                    Some((seq, n))
+                    let name = r.event_name().map(|e| e.as_str().to_string()).unwrap_or_default();
+                    Some((seq, name, sk, d.new_image().cloned()))
                 })
                 .collect();
             count += records.len();
-            if let Some((seq, _)) = records.last() {
-                self.last_seq.insert(shard.clone(), seq.clone());
+            let last = records.last().map(|r| r.0.clone());
+            match self.consumer {
+                Consumer::Push => {
+                    let notes = records
+                        .into_iter()
+                        .map(|(seq, name, sk, image)| {
+                            let new = name == "INSERT" && store::is_notification_sk(&sk);
+                            (seq, new.then(|| image.and_then(|i| serde_dynamo::from_item(i).ok())).flatten())
+                        })
+                        .collect();
+                    let failed = app::push::handle_records(state, notes).await;
+                    if !failed.is_empty() {
+                        tracing::warn!(failed = failed.len(), "pushes failed (locally they are not retried)");
+                    }
+                }
+                Consumer::Aggregate => {
+                    let events = records
+                        .into_iter()
+                        .filter_map(|(_, name, sk, image)| {
+                            app::aggregate::event_of(&name, &sk, || image.and_then(|i| serde_dynamo::from_item(i).ok()))
+                        })
+                        .collect();
+                    // On failure the shard is read again from the same place next time.
+                    app::aggregate::apply(state, events).await.map_err(|e| e.message)?;
+                }
             }
-            let failed = app::push::handle_records(state, records).await;
-            if !failed.is_empty() {
-                tracing::warn!(failed = failed.len(), "pushes failed (locally they are not retried)");
+            if let Some(seq) = last {
+                self.last_seq.insert(shard.clone(), seq);
             }
             match out.next_shard_iterator() {
                 Some(next) => {
@@ -117,12 +152,13 @@ impl StreamReader {
     }
 }
 
-/// The dev server's loop: polls the stream every `every`.
-pub async fn run(state: std::sync::Arc<AppState>, every: std::time::Duration) {
-    let mut reader = match StreamReader::new(&state, false).await {
+/// The dev server's loop: polls the stream every `every`. Pushes start at
+/// the stream's end; the aggregator at its start (events already applied are skipped).
+pub async fn run(state: std::sync::Arc<AppState>, every: std::time::Duration, consumer: Consumer) {
+    let mut reader = match StreamReader::new(&state, consumer == Consumer::Aggregate, consumer).await {
         Ok(r) => r,
         Err(e) => {
-            tracing::error!(error = %e, "cannot read the table's stream: no pushes");
+            tracing::error!(error = %e, ?consumer, "cannot read the table's stream");
             return;
         }
     };

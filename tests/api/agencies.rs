@@ -73,6 +73,8 @@ async fn gift(app: &TestApp, admin: &User, from: &User, to: &User, coins: i64) {
         .post(&format!("/users/{}/gifts", to.id), Some(&from.access), json!({"gift_id": g.body["id"], "quantity": 1}))
         .await;
     assert_eq!(r.status, 201, "{r:?}");
+    // Earnings are settled once applied.
+    app.drain().await;
     app.state.clock.advance(1);
 }
 
@@ -546,12 +548,15 @@ async fn a_settlement_amid_a_stream_of_gifts_settles_at_once_and_two_racing_neve
         assert_eq!(send(f.access.clone()).await.status, 201);
         fans.push(f);
     }
+    app.drain().await;
     app.state.clock.advance(1000);
     let path = format!("/agency/hosts/{}/settlements", host.id);
     let settle = || app.post(&path, Some(&owner.access), json!({}));
     let gifts = join_all(fans.iter().flat_map(|f| (0..5).map(|_| send(f.access.clone()))));
     app.contend(25).await;
-    let (a, b, gifts) = tokio::join!(settle(), settle(), gifts);
+    // The settlements race the gifts and the aggregator applying them.
+    let (a, b, gifts, _) = tokio::join!(settle(), settle(), gifts, app.drain());
+    app.drain().await;
     app.contend(0).await;
     assert!(gifts.iter().all(|r| r.status == 201), "{gifts:?}");
     let won: Vec<&Resp> = [&a, &b].into_iter().filter(|r| r.status == 201).collect();

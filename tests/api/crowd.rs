@@ -1,5 +1,6 @@
-//! One host, one room, many payers at once: the host side is credited with
-//! `ADD`, so payers never retry on each other, and every total stays exact.
+//! One host, one room, many payers at once: a gift's transaction holds only
+//! its sender's items, so payers never retry on each other; the host's side
+//! is applied from the events, and every total stays exact.
 
 use futures::future::join_all;
 use serde_json::{Value, json};
@@ -40,12 +41,12 @@ async fn many_senders_gifting_one_host_in_one_room_at_once_all_land_with_exact_t
     let room = live.body["room"]["id"].as_str().unwrap().to_string();
     let fans = crowd(&app, &admin, 25, 9).await;
     // Every fan sends three at once, all 75 together, on a table that
-    // conflicts as DynamoDB's does (25 ms holds): the conflicts are retried.
+    // conflicts as DynamoDB's does (25 ms holds): only a fan's own three meet.
     app.contend(25).await;
     let sends = fans.iter().flat_map(|f| (0..3).map(|_| send(&app, f, &host, &rose, Some(&room))));
     let rs = join_all(sends).await;
     assert!(rs.iter().all(|r| r.status == 201), "{:?}", rs.iter().find(|r| r.status != 201));
-    assert!(app.conflicts().await.0 > 0);
+    app.drain().await;
     app.contend(0).await;
 
     assert_eq!(app.wallet(&host).await, (0, 225));
@@ -62,8 +63,9 @@ async fn many_senders_gifting_one_host_in_one_room_at_once_all_land_with_exact_t
     assert_eq!((g.sent_count, g.coins_total), (75, 225));
     let ledger = app.get("/me/transactions?limit=100", &host.access).await.body["items"].as_array().unwrap().clone();
     let received: Vec<&Value> = ledger.iter().filter(|e| e["type"] == "gift_received").collect();
-    assert_eq!(received.len(), 75);
-    assert!(received.iter().all(|e| e["amount"] == 3 && e.get("balance_after").is_none()));
+    let amounts: i64 = received.iter().map(|e| e["amount"].as_i64().unwrap()).sum();
+    assert_eq!(amounts, 225, "one entry per applied batch");
+    assert!(received.iter().all(|e| e.get("balance_after").is_none()));
     let dash = app.get("/host/dashboard", &host.access).await;
     assert_eq!(
         (dash.body["earnings_today"].as_i64(), dash.body["gifts_received_total"].as_i64()),
@@ -84,21 +86,21 @@ async fn after_a_ban_commits_no_gift_lands_even_from_senders_whose_view_is_cache
     for f in &fans {
         assert_eq!(send(&app, f, &host, &rose, None).await.status, 201);
     }
-    // Gifts race the ban: each lands entirely or not at all.
+    app.drain().await;
+    // Gifts race the ban: the host earns none of them (those taken before the
+    // ban are refunded when applied after it).
     let ban_path = format!("/admin/users/{}/ban", host.id);
     let ban = app.post(&ban_path, Some(&admin.access), json!({"reason": "abuse"}));
     let racing = join_all(fans.iter().map(|f| send(&app, f, &host, &rose, None)));
     let (ban, racing) = tokio::join!(ban, racing);
     assert_eq!(ban.status, 200, "{ban:?}");
-    let landed = racing.iter().filter(|r| r.status == 201).count() as i64;
     assert!(racing.iter().all(|r| r.status == 201 || r.status == 404), "{racing:?}");
-    let earnings = app.stored_wallet(&host.id).await.1;
-    assert_eq!(earnings, 10 + landed);
 
     // After the ban: refused, nothing moves, the cached views notwithstanding.
     let after = join_all(fans.iter().map(|f| send(&app, f, &host, &rose, None))).await;
     assert!(after.iter().all(|r| r.status == 404), "{after:?}");
-    assert_eq!(app.stored_wallet(&host.id).await.1, earnings);
+    app.drain().await;
+    assert_eq!(app.stored_wallet(&host.id).await.1, 10);
     let spent: i64 = join_all(fans.iter().map(|f| app.wallet(f))).await.iter().map(|w| 100 - w.0).sum();
-    assert_eq!(spent, earnings, "every coin that left a sender reached the host");
+    assert_eq!(spent, 10, "every coin that left a sender reached the host or came back");
 }

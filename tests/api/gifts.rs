@@ -19,7 +19,7 @@ pub async fn send(app: &TestApp, from: &User, to: &User, body: Value) -> Resp {
     app.post(&format!("/users/{}/gifts", to.id), Some(&from.access), body).await
 }
 
-async fn ledger(app: &TestApp, u: &User) -> Vec<Value> {
+pub async fn ledger(app: &TestApp, u: &User) -> Vec<Value> {
     app.get("/me/transactions?limit=100", &u.access).await.body["items"].as_array().unwrap().clone()
 }
 
@@ -83,7 +83,9 @@ async fn a_gift_moves_coins_to_host_earnings_with_both_ledger_entries() {
     let r = send(&app, &u, &h, json!({"gift_id": heart, "quantity": 3, "room_id": room})).await;
     assert_eq!(r.status, 201, "{r:?}");
     assert_eq!((r.body["total_coins"].as_i64(), r.body["wallet"]["coins"].as_i64()), (Some(30), Some(70)));
-    assert_eq!(app.wallet(&u).await, (70, 0));
+    assert_eq!(app.wallet(&u).await, (70, 0), "the sender's side is exact at once");
+    assert_eq!(app.wallet(&h).await, (0, 0), "the host's side comes from the gift's event");
+    app.drain().await;
     assert_eq!(app.wallet(&h).await, (0, 30));
     let sent = &ledger(&app, &u).await[0];
     assert_eq!(
@@ -172,9 +174,11 @@ async fn twenty_sends_at_once_with_coins_for_five_give_exactly_five() {
     let short = rs.iter().filter(|r| r.status == 402).count();
     assert_eq!((ok, short), (5, 15), "{rs:?}");
     assert_eq!(app.wallet(&u).await, (0, 0));
+    app.drain().await;
     assert_eq!(app.wallet(&h).await, (0, 50));
     assert_eq!(ledger(&app, &u).await.iter().filter(|e| e["type"] == "gift_sent").count(), 5);
-    assert_eq!(ledger(&app, &h).await.len(), 5);
+    let received: i64 = ledger(&app, &h).await.iter().map(|e| e["amount"].as_i64().unwrap()).sum();
+    assert_eq!(received, 50, "the host's entries (one per applied batch) add up to the five gifts");
     let mut after: Vec<i64> = ledger(&app, &u).await.iter().filter_map(|e| e["balance_after"].as_i64()).collect();
     after.sort();
     assert_eq!(after, vec![0, 10, 20, 30, 40, 50], "the sender's balances stay exact (the grant's 50 too)");
@@ -191,6 +195,7 @@ async fn a_repeated_idempotency_key_sends_once() {
     let rs = join_all((0..8).map(|_| app.post_idem(&path, &u.access, "tap-1", body.clone()))).await;
     assert!(rs.iter().all(|r| r.status == 201 && r.body == rs[0].body), "{rs:?}");
     assert_eq!(app.wallet(&u).await, (80, 0));
+    app.drain().await;
     assert_eq!(app.wallet(&h).await, (0, 20));
 }
 
@@ -217,6 +222,7 @@ async fn an_idempotency_key_reused_for_another_route_target_or_body_is_422_and_c
         assert_eq!((r.status, r.body["error"].as_str()), (422, Some("idempotency_key_reused")), "{path}: {r:?}");
     }
     assert_eq!(app.wallet(&u).await, (90, 0));
+    app.drain().await;
     assert_eq!((app.wallet(&h).await, app.wallet(&h2).await), ((0, 10), (0, 0)));
 }
 
@@ -293,6 +299,7 @@ async fn coins_granted_equal_coins_held_plus_earnings_after_any_mix() {
     let rs = join_all(sends.map(|(u, h, g, q)| send(&app, u, h, json!({"gift_id": g, "quantity": q})))).await;
     assert!(rs.iter().all(|r| r.status == 201 || r.status == 402), "{rs:?}");
     assert!(rs.iter().any(|r| r.status == 201));
+    app.drain().await;
     let (coins, earnings, settled) = app.state.db.sum_balances().await.unwrap();
     assert_eq!(settled, 0, "nothing settled here");
     assert_eq!(coins + earnings, granted);
@@ -311,6 +318,7 @@ async fn repeated_sends_stay_exact_when_balances_change_elsewhere() {
     app.grant(&admin, &h, 7).await;
     let r = send(&app, &u, &h, json!({"gift_id": heart, "quantity": 1})).await;
     assert_eq!((r.status, r.body["wallet"]["coins"].as_i64()), (201, Some(15)));
+    app.drain().await;
     assert_eq!(app.wallet(&h).await, (7, 20));
     assert_eq!(ledger(&app, &u).await.iter().find(|e| e["type"] == "gift_sent").unwrap()["balance_after"], 15);
     // The price changes: the next send pays the new price.
@@ -326,6 +334,7 @@ async fn repeated_sends_stay_exact_when_balances_change_elsewhere() {
     app.grant(&admin, &u, 5).await;
     assert_eq!(send(&app, &u, &h, json!({"gift_id": heart, "quantity": 1})).await.status, 201);
     assert_eq!(app.wallet(&u).await, (0, 0));
+    app.drain().await;
     assert_eq!(app.wallet(&h).await, (7, 30));
 }
 
@@ -339,6 +348,7 @@ async fn an_admin_edit_written_from_a_stale_read_keeps_counters_and_never_unreti
     let stale: store::Gift = app.state.db.get_catalog_entry(store::Catalog::Gift, &heart).await.unwrap().unwrap();
     let sends = join_all((0..4).map(|_| send(&app, &u, &h, json!({"gift_id": heart, "quantity": 1})))).await;
     assert!(sends.iter().all(|r| r.status == 201));
+    app.drain().await;
     assert_eq!(app.call("DELETE", &format!("/admin/gifts/{heart}"), Some(&admin.access), None).await.status, 204);
     // ...and writes after them.
     let mut edited = stale.clone();
@@ -357,6 +367,7 @@ async fn an_admin_edit_written_from_a_stale_read_keeps_counters_and_never_unreti
     let sends = join_all((0..20).map(|_| send(&app, &u, &h, json!({"gift_id": rose, "quantity": 1}))));
     let (edits, sends) = tokio::join!(edits, sends);
     assert!(edits.iter().all(|r| r.status == 200) && sends.iter().all(|r| r.status == 201), "{edits:?} {sends:?}");
+    app.drain().await;
     let g: store::Gift = app.state.db.get_catalog_entry(store::Catalog::Gift, &rose).await.unwrap().unwrap();
     assert_eq!((g.sent_count, g.coins_total, g.active), (20, 20, true));
     // An edit that sets `active` does write it.

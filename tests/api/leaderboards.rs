@@ -56,6 +56,7 @@ async fn boards_are_exact_under_concurrent_gifts_and_rank_equal_coins_alike() {
         async move { send(app, s, h, &rose, i as i64 + 1).await }
     }))
     .await;
+    app.drain().await;
     let total: i64 = (1..=6).map(|q| q * 10 * 2).sum();
     for period in ["day", "week", "all"] {
         let g = board(&app, &senders[0], &format!("gifters?period={period}")).await;
@@ -100,6 +101,7 @@ async fn a_day_board_starts_over_at_midnight_utc_while_the_week_and_all_time_kee
     assert_ne!(store::day_of(before), store::day_of(after));
     send(&app, &early, &host, &rose, 1).await; // 10 coins today
     send(&app, &late, &host, &rose, 2).await; // 20 more today
+    app.drain().await;
 
     let day = board(&app, &early, "gifters?period=day").await;
     assert_eq!(rows(&day), vec![(late.id.clone(), 20), (early.id.clone(), 10)]);
@@ -136,6 +138,7 @@ async fn the_top_is_fifty_and_the_caller_outside_it_sees_their_own_rank() {
         }
     }))
     .await;
+    app.drain().await;
     let b = board(&app, &users[0], "gifters?period=week").await;
     assert_eq!(b["items"].as_array().unwrap().len(), 50);
     assert_eq!(rows(&b)[0], (users[51].id.clone(), 52));
@@ -168,6 +171,7 @@ async fn a_rooms_board_is_its_gifters_over_its_life() {
         assert_eq!(r.status, 201, "{r:?}");
     }
     send(&app, &a, &host, &rose, 7).await; // outside the room
+    app.drain().await;
     let g = board(&app, &a, &format!("gifters?room_id={room}")).await;
     assert_eq!(rows(&g), vec![(b.id.clone(), 50), (a.id.clone(), 20)]);
     assert_eq!((g["me"]["rank"].as_i64(), g["room_id"].as_str()), (Some(2), Some(&*room)));

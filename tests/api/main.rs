@@ -4,6 +4,7 @@
 
 mod accounts;
 mod agencies;
+mod aggregate;
 mod apple;
 mod blocks;
 mod calls;

@@ -21,6 +21,7 @@ async fn each_event_notifies_its_recipient_once() {
         .post(&format!("/users/{}/gifts", host.id), Some(&fan.access), json!({"gift_id": g.body["id"], "quantity": 2}))
         .await;
     assert_eq!(r.status, 201);
+    app.drain().await;
     let gifts = app.notifications_of(&host, "gift").await;
     assert_eq!(gifts.len(), 1);
     assert_eq!(

@@ -200,7 +200,7 @@ async fn the_chat_token_is_a_firebase_custom_token_signed_by_the_service_account
 async fn each_event_is_pushed_once_to_every_device_with_one_oauth_exchange_and_dead_tokens_go() {
     let logs = logs();
     let (app, fake, _) = app_with_fake_google().await;
-    let mut reader = local::streams::StreamReader::new(&app.state, true).await.unwrap();
+    let mut reader = local::streams::StreamReader::new(&app.state, true, local::streams::Consumer::Push).await.unwrap();
     let admin = app.admin().await;
     let (fan, host) = (app.user("Fan").await, app.host("Hana").await);
     let (phone, tablet, gone) = (
@@ -220,6 +220,8 @@ async fn each_event_is_pushed_once_to_every_device_with_one_oauth_exchange_and_d
     app.post(&format!("/users/{}/gifts", host.id), Some(&fan.access), json!({"gift_id": g.body["id"], "quantity": 1}))
         .await;
     let call = app.post("/calls", Some(&fan.access), json!({"host_id": host.id})).await;
+    // The gift's notification is the aggregator's.
+    app.drain().await;
     drain(&app, &mut reader).await;
 
     let f = fake.lock().unwrap();

@@ -64,6 +64,7 @@ async fn activity(app: &TestApp) -> (User, User, String) {
     assert_eq!(app.stripe(&stripe_event(&r, 44900)).await.status, 200);
     let rose = gift(app, &admin, "Rose", 10).await;
     assert_eq!(send(app, &caller, &host, json!({"gift_id": rose, "quantity": 3})).await.status, 201);
+    app.drain().await;
     let call = active(app, &caller, &host).await;
     app.state.clock.advance(70_000);
     heartbeat(app, &caller, &host, &call).await;

@@ -32,8 +32,10 @@ async fn debt(app: &TestApp, u: &User) -> (i64, i64) {
     (w["coins"].as_i64().unwrap(), w["coin_debt"].as_i64().unwrap())
 }
 
-/// Σ coins + held + earnings + settled − debt over every account.
+/// Σ coins + held + earnings + settled − debt over every account (the debt
+/// from the platform totals, once the aggregator has applied everything).
 async fn value_held(app: &TestApp) -> i64 {
+    app.drain().await;
     let (coins, earnings, settled) = app.state.db.sum_balances().await.unwrap();
     let stats = app.state.db.stats_totals().await.unwrap();
     coins + earnings + settled + app.state.db.held_in_calls().await.unwrap() - stats.coin_debt
@@ -76,6 +78,7 @@ async fn a_refund_after_the_coins_were_gifted_leaves_a_debt_that_blocks_spending
         .await;
     let gift = json!({"gift_id": g.body["id"], "quantity": 1});
     assert_eq!(app.post(&format!("/users/{}/gifts", host.id), Some(&fan.access), gift.clone()).await.status, 201);
+    app.drain().await;
 
     // The card's owner disputes the payment: 50 coins are left to take, 500 become debt.
     let d = app.stripe(&disputed(&r, "dp_9")).await;
@@ -173,6 +176,7 @@ async fn settlements_pay_only_earnings_older_than_the_hold() {
     let path = format!("/users/{}/gifts", host.id);
     let ten = json!({"gift_id": g.body["id"], "quantity": 1});
     assert_eq!(app.post(&path, Some(&fan.access), ten).await.status, 201);
+    app.drain().await;
     let settle = format!("/agency/hosts/{}/settlements", host.id);
     let s = app.post(&settle, Some(&owner.access), json!({})).await;
     assert_eq!((s.status, s.body["error"].as_str()), (409, Some("nothing_to_settle")), "{s:?}");
@@ -182,6 +186,7 @@ async fn settlements_pay_only_earnings_older_than_the_hold() {
         .post(&format!("/users/{}/gifts", host.id), Some(&fan.access), json!({"gift_id": g.body["id"], "quantity": 2}))
         .await;
     assert_eq!(again.status, 201);
+    app.drain().await;
     let s = app.post(&settle, Some(&owner.access), json!({})).await;
     assert_eq!((s.status, s.body["coins"].as_i64()), (201, Some(10)), "only the gift older than 72 h: {s:?}");
     assert_eq!(app.wallet(&relogin(&app, &host).await).await, (0, 20), "today's 20 wait");

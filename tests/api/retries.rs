@@ -28,6 +28,10 @@ async fn a_gift_whose_commit_answer_is_lost_is_sent_once() {
     let r = app.post(&format!("/users/{}/gifts", h.id), Some(&u.access), json!({"gift_id": rose, "quantity": 1})).await;
     assert_eq!((r.status, r.body["wallet"]["coins"].as_i64()), (201, Some(90)), "{r:?}");
     assert_eq!(proxy.lost(), 1, "the answer was lost and the SDK retried");
+    // The aggregator's commit answer is lost too: applied once all the same.
+    proxy.lose_next_commits(1);
+    app.drain().await;
+    assert_eq!(proxy.lost(), 2);
     assert_eq!((app.wallet(&u).await, app.wallet(&h).await), ((90, 0), (0, 10)));
     assert_eq!((entries(&app, &u, "gift_sent").await, entries(&app, &h, "gift_received").await), (1, 1));
 }

@@ -162,6 +162,7 @@ async fn gifts_in_a_room_make_its_host_earning_and_top_three_gifters() {
     let body = json!({"gift_id": gift, "quantity": 5, "room_id": room});
     app.post(&format!("/users/{}/gifts", h.id), Some(&fans[0].access), body).await;
     // Coins: F0 60, F1 20, F2 30, F3 40.
+    app.drain().await;
     let viewer = app.user("Viv").await;
     let r = join(&app, &viewer, &room).await;
     assert_eq!(r.body["host_earning"], 150);

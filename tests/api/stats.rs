@@ -5,7 +5,9 @@ use crate::agencies::{agency, onboarded, relogin};
 use crate::recharges::{package, recharge, stripe_event};
 use crate::support::*;
 
+/// The dashboard once the aggregator has applied everything so far.
 async fn stats(app: &TestApp, admin: &User, days: i64) -> serde_json::Value {
+    app.drain().await;
     let r = app.get(&format!("/admin/stats?days={days}"), &admin.access).await;
     assert_eq!(r.status, 200, "{r:?}");
     r.body

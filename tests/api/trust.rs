@@ -239,6 +239,7 @@ async fn an_access_token_dies_with_its_session_at_logout_and_password_reset() {
     assert_eq!(reset.status, 204, "{reset:?}");
     assert_eq!(app.get("/me", &phone.access).await.status, 401);
     assert_eq!(gift_to(&app, &admin, &phone, &host).await.status, 401);
+    app.drain().await;
     assert_eq!(app.wallet(&host).await.1, 1, "one gift only");
 }
 

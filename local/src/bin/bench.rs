@@ -211,24 +211,20 @@ async fn main() {
 
         let now = state.now();
         let t = Instant::now();
-        // The same items the use case writes, the host's notification included.
-        let note = app::notify::record(
-            app::notify::note(&raw_host, "gift", "New gift", "Bench sent you 1 × Rose (1 coins)".into(), &[]),
-            now,
-        );
+        // The same items the use case writes: the sender's side and the gift's event.
         let s = GiftSend {
-            changes: [
-                WalletChange::exact(coins, new_entry(&raw_sender, "gift_sent", Balance::Coins, -1, None, now)),
-                WalletChange::add(new_entry(&raw_host, "gift_received", Balance::Earnings, 1, None, now)),
-            ],
-            sender_id: &raw_sender,
-            receiver_id: &raw_host,
-            gift_id: &g.id,
-            price_coins: 1,
-            quantity: 1,
-            room_id: None,
+            change: WalletChange::exact(coins, new_entry(&raw_sender, "gift_sent", Balance::Coins, -1, None, now)),
+            credit: store::Credit {
+                host_id: raw_host.clone(),
+                payer_id: raw_sender.clone(),
+                payer_name: "Bench".into(),
+                amount: 1,
+                quantity: 1,
+                gift_id: g.id.clone(),
+                gift_name: g.name.clone(),
+                room_id: None,
+            },
             idempotency: None,
-            notification: Some(&note),
         };
         state.db.send_gift(s).await.unwrap();
         raw.push(t.elapsed());

@@ -41,8 +41,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // EventBridge's schedule, locally: billing stays per real minute whatever the interval.
     let tick_secs: u64 = std::env::var("CALL_TICK_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(60).max(1);
     tokio::spawn(local::server::run_call_tick(state.clone(), std::time::Duration::from_secs(tick_secs)));
-    // The table's stream feeds send-push, as the event source mapping does in AWS.
-    tokio::spawn(local::streams::run(state.clone(), std::time::Duration::from_secs(1)));
+    // The table's stream feeds send-push and aggregate, as the event source mappings do in AWS.
+    let every = std::time::Duration::from_secs(1);
+    tokio::spawn(local::streams::run(state.clone(), every, local::streams::Consumer::Push));
+    tokio::spawn(local::streams::run(state.clone(), every / 4, local::streams::Consumer::Aggregate));
     let addr = std::env::var("API_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     let bound = listener.local_addr()?;

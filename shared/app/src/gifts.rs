@@ -173,8 +173,10 @@ pub struct SendGiftInput {
     pub room_id: Option<String>,
 }
 
-/// Moves `price × quantity` coins from the sender to the host's earnings in one
-/// transaction (see `store::Db::send_gift`); 402 and nothing changed when short.
+/// Takes `price × quantity` coins from the sender in one transaction on the
+/// sender's items, with the gift's event (see `store::Db::send_gift`); the
+/// host's earnings, the room, the boards and the host's notification follow
+/// from the event within about a second. 402 and nothing changed when short.
 pub async fn send_gift(
     state: &AppState,
     sender_id: &str,
@@ -188,7 +190,8 @@ pub async fn send_gift(
     if sender_id == receiver_id {
         return Err(ApiError::invalid("id: you cannot send a gift to yourself"));
     }
-    let view_key = (sender_id.to_string(), receiver_id.to_string(), gift_id.clone());
+    let view_key =
+        (sender_id.to_string(), receiver_id.to_string(), gift_id.clone(), room_id.clone().unwrap_or_default());
     let try_cache = std::sync::atomic::AtomicBool::new(true);
     with_retries(state, idem, || async {
         let now = state.now();
@@ -199,54 +202,22 @@ pub async fn send_gift(
             None
         };
         let from_cache = cached.is_some();
-        let (sender, receiver, gift) = match cached {
-            Some((s, r, g)) => (Some(s), Some(r), Some(g)),
-            None => state.db.gift_send_view(sender_id, receiver_id, &gift_id).await?,
+        let view = match cached {
+            Some(v) => v,
+            None => state.db.gift_send_view(sender_id, receiver_id, &gift_id, room_id.as_deref()).await?,
         };
-        let sender = sender.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
-        let receiver = receiver.ok_or_else(|| ApiError::not_found("user not found"))?;
-        let gift_ok = gift.as_ref().is_some_and(|g| g.active && sender.coins >= g.price_coins * quantity);
-        if from_cache
-            && (sender.banned || sender.coin_debt > 0 || receiver.banned || receiver.role != Role::Host || !gift_ok)
-        {
+        let refused = check_gift_send(&view, room_id.as_deref(), receiver_id, quantity);
+        if from_cache && refused.is_err() {
             return Err(ApiError::conflict("balance_changed", "re-read before refusing"));
         }
-        if receiver.role != Role::Host {
-            return Err(ApiError::invalid("id: gifts can only be sent to hosts"));
-        }
-        if receiver.banned {
-            return Err(ApiError::not_found("this host is not available"));
-        }
-        if sender.banned {
-            return Err(ApiError::banned());
-        }
-        let gift = gift.ok_or_else(|| ApiError::not_found("gift not found"))?;
-        if !gift.active {
-            return Err(ApiError::conflict("gift_retired", "this gift is no longer available"));
-        }
+        let (sender, gift) = refused?;
         let total = gift.price_coins * quantity;
-        crate::calls::no_debt(sender.coin_debt)?;
-        if sender.coins < total {
-            return Err(ApiError::new(
-                402,
-                "insufficient_coins",
-                format!("this costs {total} coins; you have {}", sender.coins),
-            ));
-        }
-        let describe = |mut e: store::LedgerEntry, other: &str| {
-            e.counterparty_id = Some(other.to_string());
-            e.gift_id = Some(gift.id.clone());
-            e.gift_name = Some(gift.name.clone());
-            e.quantity = Some(quantity);
-            e.room_id = room_id.clone();
-            e
-        };
-        let sent = describe(
-            new_entry(sender_id, "gift_sent", Balance::Coins, -total, Some(sender.coins - total), now),
-            receiver_id,
-        );
-        let received =
-            describe(new_entry(receiver_id, "gift_received", Balance::Earnings, total, None, now), sender_id);
+        let mut sent = new_entry(sender_id, "gift_sent", Balance::Coins, -total, Some(sender.coins - total), now);
+        sent.counterparty_id = Some(receiver_id.to_string());
+        sent.gift_id = Some(gift.id.clone());
+        sent.gift_name = Some(gift.name.clone());
+        sent.quantity = Some(quantity);
+        sent.room_id = room_id.clone();
         let reply = Reply::created(GiftSent {
             id: sent.id.clone(),
             gift_id: gift.id.clone(),
@@ -259,64 +230,79 @@ pub async fn send_gift(
             created_at: views::time(now),
         });
         let record = idem.map(|i| (i, i.record(&reply, now)));
-        let body = format!("{} sent you {quantity} × {} ({total} coins)", sender.name, gift.name);
-        let note = crate::notify::record(
-            crate::notify::note(
-                receiver_id,
-                "gift",
-                "New gift",
-                body,
-                &[
-                    ("gift_id", &gift.id),
-                    ("sender_id", sender_id),
-                    ("quantity", &quantity.to_string()),
-                    ("coins", &total.to_string()),
-                ],
-            ),
-            now,
-        );
-        let send = GiftSend {
-            changes: [
-                WalletChange::exact(sender.coins, sent),
-                // The host is credited with ADD: a crowd of senders never retries on each other.
-                WalletChange::add(received),
-            ],
-            sender_id,
-            receiver_id,
-            gift_id: &gift.id,
-            price_coins: gift.price_coins,
+        let credit = store::Credit {
+            host_id: receiver_id.to_string(),
+            payer_id: sender_id.to_string(),
+            payer_name: sender.name.clone(),
+            amount: total,
             quantity,
-            room_id: room_id.as_deref(),
-            idempotency: record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r)),
-            notification: Some(&note),
+            gift_id: gift.id.clone(),
+            gift_name: gift.name.clone(),
+            room_id: room_id.clone(),
         };
-        let sent = state.db.send_gift(send).await;
-        if sent.is_err() {
+        let send = GiftSend {
+            change: WalletChange::exact(sender.coins, sent),
+            credit,
+            idempotency: record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r)),
+        };
+        let result = state.db.send_gift(send).await;
+        if result.is_err() {
             state.gift_views.forget(&view_key);
         }
-        if let Err(store::Error::Condition("room_unavailable")) = sent {
-            return Err(room_refusal(state, room_id.as_deref().unwrap_or_default(), receiver_id).await);
+        result?;
+        let mut view = view.clone();
+        if let Some(s) = view.sender.as_mut() {
+            s.coins -= total;
         }
-        sent?;
-        let (mut sender, mut receiver) = (sender.clone(), receiver.clone());
-        sender.coins -= total;
-        receiver.earnings += total;
-        state.gift_views.put(view_key.clone(), (sender, receiver, gift.clone()), now);
+        state.gift_views.put(view_key.clone(), view, now);
         crate::metrics::coins(state, "GiftsSent", total);
         Ok(reply)
     })
     .await
 }
 
-/// Why a gift could not land in the room it names.
-async fn room_refusal(state: &AppState, room_id: &str, host_id: &str) -> ApiError {
-    match state.db.get_room(room_id).await {
-        Ok(None) => ApiError::not_found("room not found"),
-        Ok(Some(r)) if r.host_id != host_id => ApiError::invalid("room_id: that room belongs to another host"),
-        Ok(Some(r)) if !r.live => ApiError::conflict("room_ended", "this room has ended"),
-        Ok(Some(_)) => ApiError::conflict("balance_changed", "the room changed meanwhile; try again"),
-        Err(e) => e.into(),
+/// Whether the gift may be sent, from what was read: the sender and the gift, or why not.
+fn check_gift_send<'a>(
+    view: &'a store::GiftSendView,
+    room_id: Option<&str>,
+    receiver_id: &str,
+    quantity: i64,
+) -> ApiResult<(&'a store::Account, &'a Gift)> {
+    let sender = view.sender.as_ref().ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
+    let receiver = view.receiver.as_ref().ok_or_else(|| ApiError::not_found("user not found"))?;
+    if receiver.role != Role::Host {
+        return Err(ApiError::invalid("id: gifts can only be sent to hosts"));
     }
+    if receiver.banned {
+        return Err(ApiError::not_found("this host is not available"));
+    }
+    if sender.banned {
+        return Err(ApiError::banned());
+    }
+    if room_id.is_some() {
+        match &view.room {
+            None => return Err(ApiError::not_found("room not found")),
+            Some(r) if r.host_id != receiver_id => {
+                return Err(ApiError::invalid("room_id: that room belongs to another host"));
+            }
+            Some(r) if !r.live => return Err(ApiError::conflict("room_ended", "this room has ended")),
+            Some(_) => {}
+        }
+    }
+    let gift = view.gift.as_ref().ok_or_else(|| ApiError::not_found("gift not found"))?;
+    if !gift.active {
+        return Err(ApiError::conflict("gift_retired", "this gift is no longer available"));
+    }
+    let total = gift.price_coins * quantity;
+    crate::calls::no_debt(sender.coin_debt)?;
+    if sender.coins < total {
+        return Err(ApiError::new(
+            402,
+            "insufficient_coins",
+            format!("this costs {total} coins; you have {}", sender.coins),
+        ));
+    }
+    Ok((sender, gift))
 }
 
 pub async fn send_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {

@@ -209,10 +209,12 @@ pub async fn dispatch(
     };
     if let (Ok(reply), Some(caller)) = (&result, &ctx.caller) {
         audit(state, route, &ctx, caller, reply).await;
-        // Admins and agencies ban, approve and remove: what this instance read
-        // of anyone's session may be stale now (other instances wait out the cache).
+        // Admins and agencies ban, approve, remove and retire: what this
+        // instance read of anyone's session, or of a host or gift, may be
+        // stale now (other instances wait out the caches).
         if route.method != "GET" && matches!(caller.role, store::Role::Admin | store::Role::Agency) {
             state.sessions.clear();
+            state.gift_views.clear();
         }
     }
     let caller = ctx.caller.map(|c| c.id);

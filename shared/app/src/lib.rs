@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod agencies;
+pub mod aggregate;
 pub mod audios;
 pub mod auth;
 pub mod blocks;

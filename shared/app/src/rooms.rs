@@ -162,6 +162,8 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
             Ok(()) | Err(store::Error::Condition("room_ended")) => {}
             Err(e) => return Err(e.into()),
         }
+        // Gifts read the room as live for a few seconds (other instances wait that out).
+        state.gift_views.clear();
     }
     let room = state.db.get_room(&room.id).await?.ok_or_else(|| ApiError::not_found("room not found"))?;
     Ok(Reply::ok(room_json(&room)))

@@ -1503,6 +1503,8 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
     EventFunction { name: "sync-voided-purchases", trigger: Trigger::Schedule("rate(1 day)") },
     EventFunction { name: "reconcile", trigger: Trigger::Schedule("cron(30 * * * ? *)") },
     EventFunction { name: "send-push", trigger: Trigger::TableStream },
+    EventFunction { name: "aggregate", trigger: Trigger::TableStream },
+    EventFunction { name: "sweep-events", trigger: Trigger::Schedule("rate(5 minutes)") },
 ];
 
 pub fn by_name(name: &str) -> Option<&'static Route> {

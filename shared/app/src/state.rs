@@ -39,39 +39,44 @@ struct Clients {
     agora_rules: OnceLock<Option<integrations::agora::ChannelRules>>,
 }
 
-/// What the last gift send from this instance saw of (sender, host, gift),
-/// so a sender tapping the same gift again is one read-free transaction.
-/// Never trusted for a decision: the transaction's conditions (exact
-/// balances, gift active at its price, sender not banned) fail on a stale
-/// view and the send re-reads; any refusal is re-checked against a fresh read.
+/// What the last gift send from this instance saw of (sender, host, gift,
+/// room), so a sender tapping the same gift again is one read-free
+/// transaction. The sender's side is never trusted (the transaction is
+/// conditioned on the exact balance, no debt, no ban, and the send re-reads
+/// when it fails); the host, gift and room are trusted for `TTL_MS`, and a
+/// gift whose host was banned meanwhile is refunded by the aggregator. Any
+/// refusal is re-checked against a fresh read.
 #[derive(Clone, Debug, Default)]
-pub struct GiftViewCache(
-    Arc<Mutex<HashMap<(String, String, String), (store::Account, store::Account, store::Gift, i64)>>>,
-);
+pub struct GiftViewCache(Arc<Mutex<HashMap<GiftViewKey, (store::GiftSendView, i64)>>>);
+
+/// (sender, host, gift, room or "").
+pub type GiftViewKey = (String, String, String, String);
 
 impl GiftViewCache {
-    const TTL_MS: i64 = 30_000;
+    const TTL_MS: i64 = 5_000;
     const MAX_ENTRIES: usize = 4096;
 
-    pub fn get(
-        &self,
-        key: &(String, String, String),
-        now: i64,
-    ) -> Option<(store::Account, store::Account, store::Gift)> {
+    pub fn get(&self, key: &GiftViewKey, now: i64) -> Option<store::GiftSendView> {
         let map = self.0.lock().ok()?;
-        map.get(key).filter(|v| now - v.3 < Self::TTL_MS).map(|(s, r, g, _)| (s.clone(), r.clone(), g.clone()))
+        map.get(key).filter(|v| now - v.1 < Self::TTL_MS && now >= v.1).map(|v| v.0.clone())
     }
 
-    pub fn put(&self, key: (String, String, String), view: (store::Account, store::Account, store::Gift), now: i64) {
+    pub fn put(&self, key: GiftViewKey, view: store::GiftSendView, now: i64) {
         if let Ok(mut map) = self.0.lock() {
             if map.len() >= Self::MAX_ENTRIES {
                 map.clear();
             }
-            map.insert(key, (view.0, view.1, view.2, now));
+            map.insert(key, (view, now));
         }
     }
 
-    pub fn forget(&self, key: &(String, String, String)) {
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.0.lock() {
+            map.clear();
+        }
+    }
+
+    pub fn forget(&self, key: &GiftViewKey) {
         if let Ok(mut map) = self.0.lock() {
             map.remove(key);
         }

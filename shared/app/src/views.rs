@@ -154,7 +154,7 @@ pub fn account_summary(a: &Account, followed_at: i64) -> AccountSummary {
 #[serde(deny_unknown_fields)]
 pub struct LedgerLine {
     pub id: String,
-    /// grant, correction, recharge, gift_sent, gift_received, call_charge, call_earning, call_refund, settlement
+    /// grant, correction, recharge, gift_sent, gift_received, gift_refunded, call_charge, call_earning, call_refund, settlement, ...
     #[serde(rename = "type")]
     pub kind: String,
     /// coins, earnings or coin_debt
@@ -183,6 +183,10 @@ pub struct LedgerLine {
     /// Call charges: which minute (1 = the first)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minute: Option<i64>,
+    /// A host's `gift_received` (one per applied batch) and a sender's
+    /// `gift_refunded`: the gifts it covers (their `gift_sent` entries' ids)
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
     /// RFC 3339
     pub created_at: String,
 }
@@ -207,6 +211,7 @@ pub fn ledger_entry(e: &store::LedgerEntry) -> LedgerLine {
         recharge_id: e.recharge_id.clone(),
         call_id: e.call_id.clone(),
         minute: e.minute,
+        events: e.events.clone(),
         created_at: time(e.created_at),
     }
 }

@@ -108,10 +108,7 @@ where
     Err(ApiError::unavailable("this wallet is busy; try again"))
 }
 
-/// A ledger entry id that sorts by the entry's time (our clock, not the system's).
-pub fn entry_id(now: i64) -> String {
-    ulid::Ulid::from_parts(now as u64, rand::random()).to_string()
-}
+pub use store::entry_id;
 
 pub fn new_entry(
     account_id: &str,
@@ -121,24 +118,7 @@ pub fn new_entry(
     balance_after: Option<i64>,
     now: i64,
 ) -> LedgerEntry {
-    LedgerEntry {
-        id: entry_id(now),
-        account_id: account_id.into(),
-        kind: kind.into(),
-        balance,
-        amount,
-        balance_after,
-        counterparty_id: None,
-        gift_id: None,
-        gift_name: None,
-        quantity: None,
-        room_id: None,
-        reason: None,
-        recharge_id: None,
-        call_id: None,
-        minute: None,
-        created_at: now,
-    }
+    LedgerEntry::new(account_id, kind, balance, amount, balance_after, now)
 }
 
 pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {

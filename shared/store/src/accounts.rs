@@ -291,8 +291,8 @@ impl Db {
             let sentinel = Self::key(keys::ADMIN_SENTINEL.into(), keys::ADMIN_SENTINEL);
             items.insert(0, TxItem { item: put(self, sentinel, new), reason: "admin_exists" });
         }
-        items.push(self.count_day(a.created_at, &a.id, &[("new_users", 1)].into()));
-        self.transact(items).await
+        let rec = crate::events::Recording { day: vec![("new_users", 1)], at: a.created_at, ..Default::default() };
+        self.transact_recording(items, rec).await
     }
 
     pub async fn admin_exists(&self) -> Result<bool> {

@@ -1,6 +1,9 @@
-//! Blocks: `ACCOUNT#blocker` / `BLOCK#blocked`. Every write a blocked account
-//! may not make toward its blocker carries `not_blocked` as a condition of its
-//! own transaction, so a block landing meanwhile is never slipped past.
+//! Blocks: `ACCOUNT#blocker` / `BLOCK#blocked`, mirrored as `ACCOUNT#blocked`
+//! / `BLOCKED_BY#blocker` in the same transaction. Every write a blocked
+//! account may not make toward its blocker carries `not_blocked` as a
+//! condition of its own transaction, so a block landing meanwhile is never
+//! slipped past; the check reads the mirror, on the actor's own partition, so
+//! a crowd writing to one account (gifts to a host) shares no item there.
 
 use serde::Deserialize;
 
@@ -19,7 +22,7 @@ pub struct Block {
 impl Db {
     /// A transaction condition: `blocker` has not blocked `actor` (`blocked`).
     pub(crate) fn not_blocked(&self, blocker: &str, actor: &str) -> TxItem {
-        Action::check(self, keys::account(blocker), &keys::block(actor))
+        Action::check(self, keys::account(actor), &keys::blocked_by(blocker))
             .when("attribute_not_exists(pk)")
             .because("blocked")
     }
@@ -33,7 +36,12 @@ impl Db {
         item.insert("created_at".into(), n(b.created_at));
         item.insert(GSI1.pk.into(), s(keys::blocks_of(&b.blocker_id)));
         item.insert(GSI1.sk.into(), s(keys::by_time(b.created_at, &b.blocked_id)));
-        let mut items = vec![Action::put(self, item).when("attribute_not_exists(pk)").because("already_blocked")];
+        let mut mirror = Self::key(keys::account(&b.blocked_id), keys::blocked_by(&b.blocker_id));
+        mirror.insert("created_at".into(), n(b.created_at));
+        let mut items = vec![
+            Action::put(self, item).when("attribute_not_exists(pk)").because("already_blocked"),
+            Action::put(self, mirror).because("already_blocked"),
+        ];
         // Follows as read; one that changed meanwhile fails its condition and is re-read.
         let (mut following, mut followers) = ([0i64; 2], [0i64; 2]);
         for (i, on, from, to) in
@@ -79,6 +87,7 @@ impl Db {
                 Action::delete(self, keys::account(blocker), &keys::block(blocked))
                     .when("attribute_exists(pk)")
                     .because("not_blocked"),
+                Action::delete(self, keys::account(blocked), &keys::blocked_by(blocker)).because("not_blocked"),
             ])
             .await;
         match res {

@@ -119,9 +119,14 @@ impl Db {
     /// `PROOF_OF_COMMIT` put, whose id is new per attempt) existing proves the
     /// commit, and the answer is success, never a second charge.
     ///
-    /// The platform counters of the ledger entries it writes ride along (`crate::stats`).
-    pub(crate) async fn transact(&self, mut items: Vec<TxItem>) -> Result<()> {
-        items.extend(self.stats_items(&items));
+    /// A transaction that writes ledger entries also writes their event
+    /// (`crate::events`), which carries the platform counters.
+    pub(crate) async fn transact(&self, items: Vec<TxItem>) -> Result<()> {
+        self.transact_recording(items, Default::default()).await
+    }
+
+    /// `transact` as is: no event added (the aggregator's own transactions).
+    pub(crate) async fn transact_only(&self, items: Vec<TxItem>) -> Result<()> {
         let mut retry = self.retry();
         loop {
             let res = self

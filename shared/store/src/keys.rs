@@ -295,6 +295,11 @@ pub const STATS: &str = "STATS";
 pub fn block(blocked: &str) -> String {
     format!("BLOCK#{blocked}")
 }
+/// Under `account(blocked)`: the same block, seen from the blocked side (what
+/// the blocked account's own transactions check, on their own partition).
+pub fn blocked_by(blocker: &str) -> String {
+    format!("BLOCKED_BY#{blocker}")
+}
 /// GSI1 partition of an account's blocks, newest first.
 pub fn blocks_of(blocker: &str) -> String {
     format!("BLOCKS#{blocker}")
@@ -370,3 +375,15 @@ pub const RECONCILE_REPORT: &str = "REPORT";
 /// Where an unfinished run got to (one at a time).
 pub const RECONCILE_CURRENT: &str = "RECONCILE";
 pub const RECONCILE_CHECKPOINT: &str = "CHECKPOINT";
+/// A money movement's event, written by the payer's transaction and applied
+/// once by the aggregator (`crate::events`).
+pub fn event(id: &str) -> String {
+    format!("EVENT#{id}")
+}
+pub const EVENT: &str = "EVENT";
+/// GSI1 partitions of events not applied yet (sharded: every money
+/// transaction writes one entry), by creation time; the sweeper reads them.
+pub const PENDING_SHARDS: u32 = 64;
+pub fn pending_events(shard: u32) -> String {
+    format!("EVENTS#PENDING#{shard}")
+}

@@ -4,10 +4,9 @@
 //!
 //! They are derived from the ledger entries a transaction writes, by
 //! `transact` itself, so every money path counts without remembering to: the
-//! counters change in the same transaction as the balances, or not at all.
-//! Each transaction adds to one of `STATS_SHARDS` shards (picked by its first
-//! ledger entry's id), so a crowd of gifts never queues on one item; reads
-//! merge the shards.
+//! transaction's event carries its counts (`crate::events`), and the
+//! aggregator adds them once, off the request path, to one of `STATS_SHARDS`
+//! shards (picked by the batch's first event id); reads merge the shards.
 
 use std::collections::BTreeMap;
 
@@ -119,48 +118,52 @@ fn ledger_counts(entry: &Item) -> (Counts, Counts) {
     (day, vec![total])
 }
 
+/// What a transaction's ledger puts add to the dashboard: the first entry's
+/// id and time, the day's counters and the totals (zeros left out).
+pub(crate) fn ledger_puts_counts(items: &[TxItem]) -> Option<(String, i64, Counters, Counters)> {
+    let mut day = Counters::new();
+    let mut total = Counters::new();
+    let mut first: Option<(String, i64)> = None;
+    for put in items.iter().filter_map(|t| t.item.put()) {
+        let entry = put.item();
+        let is_ledger = entry.get(crate::table::SK).and_then(|v| v.as_s().ok());
+        if !is_ledger.is_some_and(|sk| sk.starts_with(keys::LEDGER_PREFIX)) {
+            continue;
+        }
+        if first.is_none() {
+            let id = entry.get("id").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            first = Some((id, num(entry, "created_at")));
+        }
+        add_entry_counts(entry, &mut day, &mut total);
+    }
+    let (seed, at) = first?;
+    Some((seed, at, day, total))
+}
+
+/// Adds one ledger entry's counts to `day` and `total`, dropping zeros.
+pub(crate) fn add_entry_counts(entry: &Item, day: &mut Counters, total: &mut Counters) {
+    let (d, t) = ledger_counts(entry);
+    d.into_iter().for_each(|(f, v)| *day.entry(f.to_string()).or_default() += v);
+    t.into_iter().for_each(|(f, v)| *total.entry(f.to_string()).or_default() += v);
+    day.retain(|_, v| *v != 0);
+    total.retain(|_, v| *v != 0);
+}
+
+/// Counter name → what to add.
+pub(crate) type Counters = BTreeMap<String, i64>;
+
 impl Db {
-    /// The counter updates for a transaction's ledger puts: at most one day
-    /// item and one totals item, on the shard of the first entry's id.
-    pub(crate) fn stats_items(&self, items: &[TxItem]) -> Vec<TxItem> {
-        let mut day: BTreeMap<&'static str, i64> = BTreeMap::new();
-        let mut total: BTreeMap<&'static str, i64> = BTreeMap::new();
-        let mut first: Option<(String, i64)> = None;
-        for put in items.iter().filter_map(|t| t.item.put()) {
-            let entry = put.item();
-            let is_ledger = entry.get(crate::table::SK).and_then(|v| v.as_s().ok());
-            if !is_ledger.is_some_and(|sk| sk.starts_with(keys::LEDGER_PREFIX)) {
-                continue;
-            }
-            if first.is_none() {
-                let id = entry.get("id").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-                first = Some((id, num(entry, "created_at")));
-            }
-            let (d, t) = ledger_counts(entry);
-            d.into_iter().for_each(|(f, v)| *day.entry(f).or_default() += v);
-            t.into_iter().for_each(|(f, v)| *total.entry(f).or_default() += v);
-        }
-        let Some((seed, at)) = first else { return Vec::new() };
-        let shard = keys::shard_of(&seed, keys::STATS_SHARDS);
-        day.retain(|_, v| *v != 0);
-        total.retain(|_, v| *v != 0);
-        let mut out = Vec::new();
-        if !day.is_empty() {
-            out.push(self.count_day(at, &seed, &day));
-        }
-        if !total.is_empty() {
-            out.push(self.counter_add(keys::stats_total(shard), &total, None));
-        }
-        out
-    }
-
     /// Adds `counts` to the day of `at`, on the shard of `seed` (an id).
-    pub(crate) fn count_day(&self, at: i64, seed: &str, counts: &BTreeMap<&'static str, i64>) -> TxItem {
-        let day = keys::day_of(at);
-        self.counter_add(keys::stats_day(&day, keys::shard_of(seed, keys::STATS_SHARDS)), counts, Some(&day))
+    pub(crate) fn count_day(&self, day: &str, seed: &str, counts: &Counters) -> TxItem {
+        self.counter_add(keys::stats_day(day, keys::shard_of(seed, keys::STATS_SHARDS)), counts, Some(day))
     }
 
-    fn counter_add(&self, pk: String, counts: &BTreeMap<&'static str, i64>, day: Option<&str>) -> TxItem {
+    /// Adds `counts` to the running totals, on the shard of `seed` (an id).
+    pub(crate) fn count_totals(&self, seed: &str, counts: &Counters) -> TxItem {
+        self.counter_add(keys::stats_total(keys::shard_of(seed, keys::STATS_SHARDS)), counts, None)
+    }
+
+    fn counter_add(&self, pk: String, counts: &Counters, day: Option<&str>) -> TxItem {
         let adds: Vec<String> = counts.keys().enumerate().map(|(i, f)| format!("{f} :v{i}")).collect();
         let set = if day.is_some() { "SET #day = :day " } else { "" };
         let mut a = Action::update(self, pk, keys::STATS, format!("{set}ADD {}", adds.join(", ")));

@@ -15,6 +15,8 @@
 //! | accounts A follows, newest first       | gsi2  | `FOLLOWING#A` / `ms#B`                        |
 //! | an admin exists                        | table | `SINGLETON#ADMIN` / `SINGLETON#ADMIN`         |
 //! | ledger of an account, newest first     | table | `ACCOUNT#id` / `LEDGER#ulid`                  |
+//! | a money event (`crate::events`)        | table | `EVENT#id` / `EVENT`                          |
+//! | events not counted yet, oldest first   | gsi1  | `EVENTS#PENDING#shard` / ms#id                |
 //! | catalog (gifts, packages), by price    | gsi1  | `CATALOG#kind[#RETIRED]` / price#id           |
 //! | a live room; its viewer; its gifter    | table | `ROOM#id` / `ROOM`, `VIEWER#a`, `GIFTER#a`    |
 //! | a host's live room (one at a time)     | table | `ACCOUNT#host` / `LIVE_ROOM`                  |

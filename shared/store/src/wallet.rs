@@ -66,7 +66,47 @@ pub struct LedgerEntry {
     pub call_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minute: Option<i64>,
+    /// The events an aggregated entry applies (a host's gifts of one batch).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
     pub created_at: i64,
+}
+
+/// A ledger entry id that sorts by the entry's time (our clock, not the system's).
+pub fn entry_id(now: i64) -> String {
+    ulid::Ulid::from_parts(now.max(0) as u64, ulid::Ulid::new().random()).to_string()
+}
+
+impl LedgerEntry {
+    /// An entry of `amount` on `balance`, with nothing else said of it.
+    pub fn new(
+        account_id: &str,
+        kind: &str,
+        balance: Balance,
+        amount: i64,
+        balance_after: Option<i64>,
+        now: i64,
+    ) -> LedgerEntry {
+        LedgerEntry {
+            id: entry_id(now),
+            account_id: account_id.into(),
+            kind: kind.into(),
+            balance,
+            amount,
+            balance_after,
+            counterparty_id: None,
+            gift_id: None,
+            gift_name: None,
+            quantity: None,
+            room_id: None,
+            reason: None,
+            recharge_id: None,
+            call_id: None,
+            minute: None,
+            events: Vec::new(),
+            created_at: now,
+        }
+    }
 }
 
 /// A balance change of `entry.amount`: `expected` is the value read before

@@ -1,0 +1,565 @@
+//! Money events and their aggregation.
+//!
+//! Every transaction that writes ledger entries also writes one immutable
+//! event (`EVENT#id`, id = its first ledger entry's): the dashboard counts
+//! its entries add and, for a gift, the host's side (`Credit`). The request's
+//! transaction thus touches only the payer's items. The aggregator (the
+//! table's stream → `aggregate`) applies a batch of events in two passes,
+//! each exactly once per event:
+//! 1. the host's side, per host and day: one transaction marks each event
+//!    applied (conditioned on it not being so yet) beside everything the
+//!    events add up to: the host's earnings with one ledger entry naming the
+//!    events, the host's day item, room totals and top gifters, leaderboards,
+//!    gift counters and one notification. An event whose host can no longer
+//!    earn (banned, no longer a host) is refunded to its payer instead;
+//! 2. the platform counters, per day over any hosts: one transaction marks up
+//!    to 90 events counted and adds their sums to one stats lane, so the 16
+//!    lanes see a transaction per 90 events, not per host.
+//! A redelivered batch, a retried invocation or two racing on the same events
+//! apply each event once: the loser's marks fail, it re-reads which are done
+//! and goes on with the rest. An event leaves the sharded GSI1 partitions of
+//! pending events (`pending_events`) once counted, so a sweeper finds what
+//! the stream did not deliver.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::boards::{BoardKind, BoardMode};
+use crate::catalog::Catalog;
+use crate::db::{Action, Db, Item, TxItem, n, s};
+use crate::stats::{Counters, add_entry_counts, ledger_puts_counts};
+use crate::wallet::{Balance, LedgerEntry, WalletChange};
+use crate::{Error, Notification, Result, keys};
+
+/// A money movement's event, as stored and as the stream delivers it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MoneyEvent {
+    pub id: String,
+    pub created_at: i64,
+    /// What the payer's side adds to the day's platform counters and the totals.
+    #[serde(default)]
+    pub day: Counters,
+    #[serde(default)]
+    pub totals: Counters,
+    /// The host's side, applied by the aggregator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<Credit>,
+    /// When the host's side was applied, and how: `credited` or `refunded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// When the platform counters took it: the event is done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counted_at: Option<i64>,
+}
+
+/// A gift's host side: who earns what, and what it counts towards.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Credit {
+    pub host_id: String,
+    pub payer_id: String,
+    pub payer_name: String,
+    pub amount: i64,
+    pub quantity: i64,
+    pub gift_id: String,
+    pub gift_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+}
+
+/// What a transaction records beside its ledger puts' counts.
+#[derive(Default)]
+pub(crate) struct Recording {
+    pub credit: Option<Credit>,
+    /// Day counters with no ledger entry behind them (a sign-up), at this time.
+    pub day: Vec<(&'static str, i64)>,
+    pub at: i64,
+}
+
+/// The most actions one aggregation transaction holds (DynamoDB allows 100).
+const MAX_ACTIONS: usize = 96;
+
+/// Whether a stream record's sort key is an event's.
+pub fn is_event_sk(sk: &str) -> bool {
+    sk == keys::EVENT
+}
+
+impl Db {
+    /// The event of a transaction's items, if it moves money or counts something.
+    pub(crate) fn money_event(&self, items: &[TxItem], rec: Recording) -> Option<MoneyEvent> {
+        let counted = ledger_puts_counts(items);
+        if counted.is_none() && rec.credit.is_none() && rec.day.is_empty() {
+            return None;
+        }
+        let (id, created_at, mut day, totals) =
+            counted.unwrap_or_else(|| (ulid::Ulid::new().to_string(), rec.at, Counters::new(), Counters::new()));
+        for (field, v) in rec.day {
+            *day.entry(field.to_string()).or_default() += v;
+        }
+        Some(MoneyEvent {
+            id,
+            created_at,
+            day,
+            totals,
+            credit: rec.credit,
+            applied_at: None,
+            outcome: None,
+            counted_at: None,
+        })
+    }
+
+    pub(crate) fn event_put(&self, e: &MoneyEvent) -> Result<TxItem> {
+        let mut item: Item = serde_dynamo::to_item(e)?;
+        item.extend(Self::key(keys::event(&e.id), keys::EVENT));
+        item.insert("gsi1pk".into(), s(keys::pending_events(keys::shard_of(&e.id, keys::PENDING_SHARDS))));
+        item.insert("gsi1sk".into(), s(keys::by_time(e.created_at, &e.id)));
+        Ok(Action::put(self, item).when("attribute_not_exists(pk)").because(crate::db::PROOF_OF_COMMIT))
+    }
+
+    pub async fn get_event(&self, id: &str) -> Result<Option<MoneyEvent>> {
+        self.get_as(keys::event(id), keys::EVENT).await
+    }
+
+    /// Events not applied yet created at or before `upto` (ms), oldest first, up to `limit` per shard.
+    pub async fn pending_events(&self, upto: i64, limit: usize) -> Result<Vec<MoneyEvent>> {
+        let shards = (0..keys::PENDING_SHARDS).map(|shard| {
+            self.client
+                .query()
+                .table_name(&self.table)
+                .index_name(crate::table::GSI1.name)
+                .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
+                .expression_attribute_values(":pk", s(keys::pending_events(shard)))
+                .expression_attribute_values(":upto", s(keys::by_time_upto(upto)))
+                .limit(limit as i32)
+                .send()
+        });
+        let mut out = Vec::new();
+        for page in futures_util::future::try_join_all(shards).await? {
+            for item in page.items.unwrap_or_default() {
+                out.push(serde_dynamo::from_item(item)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Applies `events` exactly once each (see the module); answers how many
+    /// this call finished (those finished before are skipped).
+    pub async fn apply_events(&self, events: Vec<MoneyEvent>, now: i64) -> Result<usize> {
+        let mut seen = BTreeSet::new();
+        let events: Vec<MoneyEvent> =
+            events.into_iter().filter(|e| e.counted_at.is_none() && seen.insert(e.id.clone())).collect();
+        // 1. The host's side. Earlier days first: a board entry only ever rolls forward.
+        let mut outcomes: BTreeMap<String, String> = BTreeMap::new();
+        let mut groups: BTreeMap<(String, String), Vec<MoneyEvent>> = BTreeMap::new();
+        for e in &events {
+            match (&e.credit, &e.outcome) {
+                (Some(_), Some(o)) => {
+                    outcomes.insert(e.id.clone(), o.clone());
+                }
+                (Some(c), None) => {
+                    groups.entry((keys::day_of(e.created_at), c.host_id.clone())).or_default().push(e.clone());
+                }
+                (None, _) => {}
+            }
+        }
+        for (_, group) in groups {
+            for chunk in chunked(group, credit_actions) {
+                outcomes.extend(self.credit_chunk(chunk, now).await?);
+            }
+        }
+        // 2. The platform counters, per day.
+        let mut days: BTreeMap<String, Vec<MoneyEvent>> = BTreeMap::new();
+        for e in events {
+            days.entry(keys::day_of(e.created_at)).or_default().push(e);
+        }
+        let mut counted = 0;
+        for (_, group) in days {
+            for chunk in chunked(group, |c: &[MoneyEvent]| c.len() + 2) {
+                counted += self.count_chunk(chunk, &outcomes, now).await?;
+            }
+        }
+        Ok(counted)
+    }
+
+    /// Which of `chunk` are marked `attr` already, with their outcome.
+    async fn marked(&self, chunk: &[MoneyEvent], attr: &str) -> Result<BTreeMap<String, String>> {
+        let keys = chunk.iter().map(|e| Self::key(keys::event(&e.id), keys::EVENT)).collect();
+        let projection = format!("pk, sk, id, outcome, {attr}");
+        Ok(self
+            .batch_get_projected(keys, &projection)
+            .await?
+            .into_iter()
+            .filter(|i| i.contains_key(attr))
+            .filter_map(|i| {
+                let id = i.get("id").and_then(|v| v.as_s().ok()).cloned()?;
+                let outcome = i.get("outcome").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                Some((id, outcome))
+            })
+            .collect())
+    }
+
+    /// One transaction for gifts to one host on one day: answers each event's outcome.
+    async fn credit_chunk(&self, mut chunk: Vec<MoneyEvent>, now: i64) -> Result<BTreeMap<String, String>> {
+        let mut outcomes = BTreeMap::new();
+        let mut refund = false;
+        let mut modes: BTreeMap<(BoardKindKey, String), BoardMode> = BTreeMap::new();
+        for _ in 0..8 {
+            if chunk.is_empty() {
+                return Ok(outcomes);
+            }
+            let items = if refund { self.refund_items(&chunk, now)? } else { self.credit_items(&chunk, &modes, now)? };
+            match self.transact_only(items).await {
+                Ok(()) => {
+                    let outcome = if refund { "refunded" } else { "credited" };
+                    outcomes.extend(chunk.iter().map(|e| (e.id.clone(), outcome.to_string())));
+                    return Ok(outcomes);
+                }
+                Err(Error::Condition("event_applied")) => {
+                    let done = self.marked(&chunk, "applied_at").await?;
+                    chunk.retain(|e| !done.contains_key(&e.id));
+                    outcomes.extend(done);
+                }
+                Err(Error::Condition("host_unavailable")) => refund = true,
+                Err(Error::Condition("gifters_board_rolled" | "hosts_board_rolled" | "board_changed")) => {
+                    let at = chunk.iter().map(|e| e.created_at).max().unwrap_or(now);
+                    for (kind, subject) in boards_of(&chunk) {
+                        let mode = self.board_mode(kind, &subject, at).await?;
+                        modes.insert((BoardKindKey(kind.as_str()), subject), mode);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::Busy)
+    }
+
+    /// One transaction counting events of one day; answers how many it counted.
+    async fn count_chunk(
+        &self,
+        mut chunk: Vec<MoneyEvent>,
+        outcomes: &BTreeMap<String, String>,
+        now: i64,
+    ) -> Result<usize> {
+        for _ in 0..8 {
+            if chunk.is_empty() {
+                return Ok(0);
+            }
+            let mut items: Vec<TxItem> = chunk
+                .iter()
+                .map(|e| {
+                    Action::update(self, keys::event(&e.id), keys::EVENT, "SET counted_at = :now REMOVE gsi1pk, gsi1sk")
+                        .when("attribute_exists(pk) AND attribute_not_exists(counted_at)")
+                        .val(":now", n(now))
+                        .because("event_counted")
+                })
+                .collect();
+            items.extend(self.count_items(&chunk, outcomes)?);
+            match self.transact_only(items).await {
+                Ok(()) => return Ok(chunk.len()),
+                Err(Error::Condition("event_counted")) => {
+                    let done = self.marked(&chunk, "counted_at").await?;
+                    chunk.retain(|e| !done.contains_key(&e.id));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::Busy)
+    }
+
+    fn mark_applied(&self, e: &MoneyEvent, outcome: &str, now: i64) -> TxItem {
+        Action::update(self, keys::event(&e.id), keys::EVENT, "SET applied_at = :now, outcome = :outcome")
+            .when("attribute_exists(pk) AND attribute_not_exists(applied_at)")
+            .val(":now", n(now))
+            .val(":outcome", s(outcome))
+            .because("event_applied")
+    }
+
+    /// The platform counters of `chunk`, on the chunk's lane: each event's
+    /// own counts and, for a credited gift, the host's earnings; a refunded
+    /// gift counts nothing (its coins went back).
+    fn count_items(&self, chunk: &[MoneyEvent], outcomes: &BTreeMap<String, String>) -> Result<Vec<TxItem>> {
+        let seed = &chunk[0].id;
+        let (mut day, mut totals) = (Counters::new(), Counters::new());
+        for e in chunk {
+            let outcome = outcomes.get(&e.id).map(String::as_str);
+            if let Some(c) = &e.credit {
+                if outcome != Some("credited") {
+                    continue;
+                }
+                let earned =
+                    LedgerEntry::new(&c.host_id, "gift_received", Balance::Earnings, c.amount, None, e.created_at);
+                add_entry_counts(&serde_dynamo::to_item(&earned)?, &mut day, &mut totals);
+            }
+            e.day.iter().for_each(|(f, v)| *day.entry(f.clone()).or_default() += v);
+            e.totals.iter().for_each(|(f, v)| *totals.entry(f.clone()).or_default() += v);
+        }
+        day.retain(|_, v| *v != 0);
+        totals.retain(|_, v| *v != 0);
+        let mut out = Vec::new();
+        if !day.is_empty() {
+            out.push(self.count_day(&keys::day_of(chunk[0].created_at), seed, &day));
+        }
+        if !totals.is_empty() {
+            out.push(self.count_totals(seed, &totals));
+        }
+        Ok(out)
+    }
+
+    /// Applying a chunk of gifts to one host: marks and the host's side.
+    fn credit_items(
+        &self,
+        chunk: &[MoneyEvent],
+        modes: &BTreeMap<(BoardKindKey, String), BoardMode>,
+        now: i64,
+    ) -> Result<Vec<TxItem>> {
+        let mut items: Vec<TxItem> = chunk.iter().map(|e| self.mark_applied(e, "credited", now)).collect();
+        let credits: Vec<&Credit> = chunk.iter().filter_map(|e| e.credit.as_ref()).collect();
+        let Some(first) = credits.first() else { return Ok(items) };
+        let host = first.host_id.as_str();
+        let at = chunk.iter().map(|e| e.created_at).max().unwrap_or(now);
+        let total: i64 = credits.iter().map(|c| c.amount).sum();
+        let quantity: i64 = credits.iter().map(|c| c.quantity).sum();
+        let senders: BTreeSet<&str> = credits.iter().map(|c| c.payer_id.as_str()).collect();
+        let gifts: BTreeSet<&str> = credits.iter().map(|c| c.gift_id.as_str()).collect();
+        let rooms: BTreeSet<&str> = credits.iter().filter_map(|c| c.room_id.as_deref()).collect();
+        let one = |set: &BTreeSet<&str>| (set.len() == 1).then(|| set.iter().next().expect("one").to_string());
+        let entry = LedgerEntry {
+            counterparty_id: one(&senders),
+            gift_id: one(&gifts),
+            gift_name: one(&gifts).map(|_| first.gift_name.clone()),
+            quantity: Some(quantity),
+            room_id: one(&rooms),
+            events: chunk.iter().map(|e| e.id.clone()).collect(),
+            ..LedgerEntry::new(host, "gift_received", Balance::Earnings, total, None, now)
+        };
+        let note = gifts_notification(host, &credits, now);
+        let mut counters = vec![(host, "gifts_received", quantity), (host, "unread_notifications", 1)];
+        counters.retain(|c| c.2 != 0);
+        let mut host_items = self.wallet_items_counting(&[WalletChange::add(entry.clone())], &[host], &counters)?;
+        // Only a host that may still earn (not banned, still a host) is
+        // credited; else the chunk is refunded.
+        host_items[0].reason = "host_unavailable";
+        items.extend(host_items);
+        items.push(self.notification_put(&note)?);
+        for room in &rooms {
+            let in_room: Vec<&&Credit> = credits.iter().filter(|c| c.room_id.as_deref() == Some(room)).collect();
+            let sum: i64 = in_room.iter().map(|c| c.amount).sum();
+            items.push(
+                Action::update(self, keys::room(room), keys::ROOM, "ADD host_earning :t")
+                    .when("attribute_exists(pk)")
+                    .val(":t", n(sum))
+                    .because("room_missing"),
+            );
+            let mut by_sender: BTreeMap<&str, i64> = BTreeMap::new();
+            in_room.iter().for_each(|c| *by_sender.entry(c.payer_id.as_str()).or_default() += c.amount);
+            for (sender, coins) in by_sender {
+                // Its coins double as the top-gifters sort key, kept equal in one update.
+                items.push(
+                    Action::update(
+                        self,
+                        keys::room(room),
+                        &keys::room_gifter(sender),
+                        "SET sender_id = :sender, gsi3pk = :gifters, coins = if_not_exists(coins, :zero) + :t, \
+                         gsi3sk = if_not_exists(coins, :zero) + :t",
+                    )
+                    .val(":sender", s(sender))
+                    .val(":gifters", s(keys::room_gifters(room)))
+                    .val(":zero", n(0))
+                    .val(":t", n(coins))
+                    .because("room_missing"),
+                );
+            }
+        }
+        for (kind, subject) in boards_of(chunk) {
+            let coins: i64 = match kind {
+                BoardKind::Gifters => credits.iter().filter(|c| c.payer_id == subject).map(|c| c.amount).sum(),
+                BoardKind::Hosts => total,
+            };
+            let mode =
+                modes.get(&(BoardKindKey(kind.as_str()), subject.clone())).cloned().unwrap_or(BoardMode::Current);
+            items.push(self.board_add(kind, &subject, coins, at, &mode));
+        }
+        for gift in &gifts {
+            let of: Vec<&&Credit> = credits.iter().filter(|c| c.gift_id == *gift).collect();
+            items.push(
+                Action::update(
+                    self,
+                    keys::catalog_item(Catalog::Gift.kind(), gift),
+                    Catalog::Gift.kind(),
+                    "ADD sent_count :q, coins_total :t",
+                )
+                .when("attribute_exists(pk)")
+                .val(":q", n(of.iter().map(|c| c.quantity).sum()))
+                .val(":t", n(of.iter().map(|c| c.amount).sum()))
+                .because("gift_missing"),
+            );
+        }
+        Ok(items)
+    }
+
+    /// Refunding a chunk whose host can no longer earn: each payer's coins
+    /// back with one ledger entry per payer; nothing is counted.
+    fn refund_items(&self, chunk: &[MoneyEvent], now: i64) -> Result<Vec<TxItem>> {
+        let mut items: Vec<TxItem> = chunk.iter().map(|e| self.mark_applied(e, "refunded", now)).collect();
+        let mut by_payer: BTreeMap<&str, (i64, Vec<String>)> = BTreeMap::new();
+        for e in chunk {
+            if let Some(c) = &e.credit {
+                let slot = by_payer.entry(c.payer_id.as_str()).or_default();
+                slot.0 += c.amount;
+                slot.1.push(e.id.clone());
+            }
+        }
+        let host = chunk.iter().find_map(|e| e.credit.as_ref()).map(|c| c.host_id.clone());
+        for (payer, (amount, events)) in by_payer {
+            let entry = LedgerEntry {
+                counterparty_id: host.clone(),
+                reason: Some("host_unavailable".into()),
+                events,
+                ..LedgerEntry::new(payer, "gift_refunded", Balance::Coins, amount, None, now)
+            };
+            items.extend(self.wallet_items(&[WalletChange::add(entry)], &[])?);
+        }
+        Ok(items)
+    }
+}
+
+/// A board kind as a map key (`BoardKind` is not `Ord`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct BoardKindKey(&'static str);
+
+/// `events` cut into chunks of at most `MAX_ACTIONS` actions as `actions` counts them.
+fn chunked(events: Vec<MoneyEvent>, actions: impl Fn(&[MoneyEvent]) -> usize) -> Vec<Vec<MoneyEvent>> {
+    let mut out: Vec<Vec<MoneyEvent>> = vec![Vec::new()];
+    for e in events {
+        let last = out.last_mut().expect("one");
+        last.push(e);
+        if last.len() > 1 && actions(last) > MAX_ACTIONS {
+            let e = last.pop().expect("just pushed");
+            out.push(vec![e]);
+        }
+    }
+    out.retain(|c| !c.is_empty());
+    out
+}
+
+/// The board entries a chunk adds to: each sender's, and the host's.
+fn boards_of(chunk: &[MoneyEvent]) -> Vec<(BoardKind, String)> {
+    let credits: Vec<&Credit> = chunk.iter().filter_map(|e| e.credit.as_ref()).collect();
+    let mut out: Vec<(BoardKind, String)> = Vec::new();
+    let senders: BTreeSet<&str> = credits.iter().map(|c| c.payer_id.as_str()).collect();
+    out.extend(senders.into_iter().map(|p| (BoardKind::Gifters, p.to_string())));
+    if let Some(c) = credits.first() {
+        out.push((BoardKind::Hosts, c.host_id.clone()));
+    }
+    out
+}
+
+/// How many actions applying `chunk` of gifts takes at most (credited or refunded).
+fn credit_actions(chunk: &[MoneyEvent]) -> usize {
+    let credits: Vec<&Credit> = chunk.iter().filter_map(|e| e.credit.as_ref()).collect();
+    let distinct = |f: &dyn Fn(&Credit) -> String| credits.iter().map(|c| f(c)).collect::<BTreeSet<_>>().len();
+    let senders = distinct(&|c| c.payer_id.clone());
+    let rooms = distinct(&|c| c.room_id.clone().unwrap_or_default());
+    let gifters = distinct(&|c| format!("{:?}#{}", c.room_id, c.payer_id));
+    let gifts = distinct(&|c| c.gift_id.clone());
+    // marks + host (profile, ledger, day, notification) + rooms, gifters, boards, gifts.
+    let credited = chunk.len() + 4 + rooms + gifters + senders + 1 + gifts;
+    let refunded = chunk.len() + 2 * senders;
+    credited.max(refunded)
+}
+
+/// The host's notification of a chunk's gifts: the gift itself when one,
+/// else a summary ("12 gifts from 8 fans").
+fn gifts_notification(host: &str, credits: &[&Credit], now: i64) -> Notification {
+    let coins: i64 = credits.iter().map(|c| c.amount).sum();
+    let (body, data) = match credits {
+        [c] => (
+            format!("{} sent you {} × {} ({coins} coins)", c.payer_name, c.quantity, c.gift_name),
+            [
+                ("gift_id", c.gift_id.clone()),
+                ("sender_id", c.payer_id.clone()),
+                ("quantity", c.quantity.to_string()),
+                ("coins", coins.to_string()),
+            ]
+            .to_vec(),
+        ),
+        _ => {
+            let gifts: i64 = credits.iter().map(|c| c.quantity).sum();
+            let fans = credits.iter().map(|c| c.payer_id.as_str()).collect::<BTreeSet<_>>().len();
+            let fans_word = if fans == 1 { "fan" } else { "fans" };
+            (
+                format!("{gifts} gifts from {fans} {fans_word} ({coins} coins)"),
+                [("gifts", gifts.to_string()), ("senders", fans.to_string()), ("coins", coins.to_string())].to_vec(),
+            )
+        }
+    };
+    Notification {
+        id: crate::wallet::entry_id(now),
+        account_id: host.to_string(),
+        kind: "gift".into(),
+        title: "New gift".into(),
+        body,
+        data: data.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        read: false,
+        created_at: now,
+    }
+}
+
+impl Db {
+    /// The payer-side transaction of a money movement with its event (see the module).
+    pub(crate) async fn transact_recording(&self, mut items: Vec<TxItem>, rec: Recording) -> Result<()> {
+        if let Some(e) = self.money_event(&items, rec) {
+            items.push(self.event_put(&e)?);
+        }
+        self.transact_only(items).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gift(id: &str, payer: &str, room: Option<&str>) -> MoneyEvent {
+        MoneyEvent {
+            id: id.into(),
+            created_at: 0,
+            day: Counters::new(),
+            totals: Counters::new(),
+            credit: Some(Credit {
+                host_id: "h".into(),
+                payer_id: payer.into(),
+                payer_name: payer.into(),
+                amount: 10,
+                quantity: 1,
+                gift_id: "g".into(),
+                gift_name: "Rose".into(),
+                room_id: room.map(str::to_string),
+            }),
+            applied_at: None,
+            outcome: None,
+            counted_at: None,
+        }
+    }
+
+    #[test]
+    fn a_chunk_counts_its_actions_for_the_worse_of_crediting_and_refunding() {
+        // 2 marks + 4 host + 1 room + 2 gifters + 2 senders' boards + 1 host board + 1 gift.
+        assert_eq!(credit_actions(&[gift("1", "a", Some("r")), gift("2", "b", Some("r"))]), 13);
+        let many: Vec<MoneyEvent> = (0..90).map(|i| gift(&i.to_string(), "a", None)).collect();
+        assert_eq!(credit_actions(&many), 90 + 4 + 1 + 1 + 1 + 1 + 1);
+        let chunks = chunked(many, credit_actions);
+        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), vec![87, 3]);
+    }
+
+    #[test]
+    fn one_gift_is_named_and_many_are_summed_up() {
+        let a = gift("1", "Ann", None);
+        let b = gift("2", "Bob", None);
+        let one = gifts_notification("h", &[a.credit.as_ref().unwrap()], 1);
+        assert_eq!(one.body, "Ann sent you 1 × Rose (10 coins)");
+        let two = gifts_notification("h", &[a.credit.as_ref().unwrap(), b.credit.as_ref().unwrap()], 1);
+        assert_eq!(two.body, "2 gifts from 2 fans (20 coins)");
+    }
+}

@@ -1,0 +1,186 @@
+//! The aggregator: the host's side of gifts applied from their events,
+//! exactly once whatever the stream, Lambda or the sweeper do.
+
+use futures::future::join_all;
+use serde_json::json;
+
+use crate::gifts::{gift, ledger, send};
+use crate::support::*;
+
+/// The events written so far and not applied yet, as the stream would hand them over.
+async fn pending(app: &TestApp) -> Vec<store::MoneyEvent> {
+    let mut events = app.state.db.pending_events(app.state.now() + 1, 1000).await.unwrap();
+    events.sort_by(|a, b| a.id.cmp(&b.id));
+    events
+}
+
+async fn live_room(app: &TestApp, host: &User) -> String {
+    let r = app.post("/rooms", Some(&host.access), json!({})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    r.body["room"]["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_crowd_gifting_one_host_in_a_room_is_all_201_and_exact_once_drained() {
+    let app = TestApp::start().await;
+    let (admin, host) = (app.admin().await, app.host("Hana").await);
+    let heart = gift(&app, &admin, "Heart", 10).await;
+    let room = live_room(&app, &host).await;
+    let mut fans = Vec::new();
+    for i in 0..12 {
+        let f = app.user(&format!("Fan{i}")).await;
+        app.grant(&admin, &f, 100).await;
+        fans.push(f);
+    }
+    app.contend(25).await;
+    // Three waves of every fan at once.
+    for _ in 0..3 {
+        let sends = fans
+            .iter()
+            .enumerate()
+            .map(|(i, f)| send(&app, f, &host, json!({"gift_id": heart, "quantity": 1 + i % 2, "room_id": room})));
+        let rs = join_all(sends).await;
+        assert!(rs.iter().all(|r| r.status == 201), "{rs:?}");
+    }
+    let (cancelled, _) = app.conflicts().await;
+    assert_eq!(cancelled, 0, "no two senders' transactions share an item");
+    app.drain().await;
+    app.contend(0).await;
+    // Fans 0, 2, ... sent 3 × 1 heart, fans 1, 3, ... 3 × 2: 6 × 30 + 6 × 60 coins.
+    let total = 6 * 30 + 6 * 60;
+    assert_eq!(app.wallet(&host).await, (0, total));
+    let r = app.get(&format!("/rooms/{room}"), &host.access).await;
+    assert_eq!(r.body["host_earning"], total, "{r:?}");
+    let top = app.get(&format!("/leaderboards/gifters?room_id={room}"), &host.access).await;
+    assert_eq!(top.body["items"][0]["coins"], 60, "{top:?}");
+    let boards = app.get("/leaderboards/hosts?period=day", &host.access).await;
+    assert_eq!(boards.body["items"][0]["coins"], total, "{boards:?}");
+    let g: store::Gift = app.state.db.get_catalog_entry(store::Catalog::Gift, &heart).await.unwrap().unwrap();
+    assert_eq!((g.sent_count, g.coins_total), (54, total));
+    let stats = app.get("/admin/stats?days=1", &admin.access).await.body;
+    assert_eq!(
+        (stats["today"]["gifts_sent"].as_i64(), stats["today"]["host_earnings"].as_i64()),
+        (Some(36), Some(total))
+    );
+    // The host hears of them in a few notifications, not 36.
+    let notes = app.notifications_of(&host, "gift").await;
+    let coins: i64 = notes.iter().map(|n| n["data"]["coins"].as_str().unwrap().parse::<i64>().unwrap()).sum();
+    assert_eq!(coins, total);
+    assert!(notes.len() < 36, "{} notifications", notes.len());
+    assert!(pending(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_redelivered_batch_a_half_done_invocation_and_two_racing_apply_each_event_once() {
+    let app = TestApp::start().await;
+    let (admin, host) = (app.admin().await, app.host("Hana").await);
+    let rose = gift(&app, &admin, "Rose", 1).await;
+    let mut fans = Vec::new();
+    for i in 0..4 {
+        let f = app.user(&format!("Fan{i}")).await;
+        app.grant(&admin, &f, 100).await;
+        fans.push(f);
+    }
+    for (i, f) in fans.iter().enumerate() {
+        for _ in 0..5 {
+            let r = send(&app, f, &host, json!({"gift_id": rose, "quantity": i + 1})).await;
+            assert_eq!(r.status, 201);
+        }
+    }
+    let batch: Vec<store::MoneyEvent> = pending(&app).await.into_iter().filter(|e| e.credit.is_some()).collect();
+    assert_eq!(batch.len(), 20);
+    assert_eq!(app.wallet(&host).await, (0, 0), "nothing applied before the aggregator runs");
+    // An invocation that died after its first part...
+    assert_eq!(app::aggregate::apply(&app.state, batch[..7].to_vec()).await.unwrap(), 7);
+    assert_eq!(app.wallet(&host).await.1, batch[..7].iter().map(|e| e.credit.as_ref().unwrap().amount).sum::<i64>());
+    // ...then the whole batch twice at once (the retry, and an overlapping invocation).
+    let (a, b) = tokio::join!(
+        app::aggregate::apply(&app.state, batch.clone()),
+        app::aggregate::apply(&app.state, batch.clone())
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 13, "the 13 left, each applied by one of the two");
+    // ...and the stream delivering all of it once more.
+    app.drain().await;
+    assert_eq!(app::aggregate::apply(&app.state, batch.clone()).await.unwrap(), 0);
+    let total = 5 * (1 + 2 + 3 + 4);
+    assert_eq!(app.wallet(&host).await, (0, total));
+    let received: Vec<serde_json::Value> =
+        ledger(&app, &host).await.into_iter().filter(|e| e["type"] == "gift_received").collect();
+    assert_eq!(received.iter().map(|e| e["amount"].as_i64().unwrap()).sum::<i64>(), total);
+    let stats = app.get("/admin/stats?days=1", &admin.access).await.body;
+    assert_eq!(
+        (stats["today"]["gifts_sent"].as_i64(), stats["today"]["host_earnings"].as_i64()),
+        (Some(20), Some(total))
+    );
+    let (coins, earnings, _) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!(coins + earnings, 400, "conservation");
+    for e in &batch {
+        let stored = app.state.db.get_event(&e.id).await.unwrap().unwrap();
+        assert_eq!(stored.outcome.as_deref(), Some("credited"));
+    }
+}
+
+#[tokio::test]
+async fn a_gift_that_reaches_a_host_banned_meanwhile_goes_back_to_its_sender() {
+    let app = TestApp::start().await;
+    let (admin, host, fan) = (app.admin().await, app.host("Hana").await, app.user("Fan").await);
+    let heart = gift(&app, &admin, "Heart", 10).await;
+    app.grant(&admin, &fan, 100).await;
+    let r = send(&app, &fan, &host, json!({"gift_id": heart, "quantity": 3})).await;
+    assert_eq!((r.status, r.body["wallet"]["coins"].as_i64()), (201, Some(70)));
+    let ban = app.post(&format!("/admin/users/{}/ban", host.id), Some(&admin.access), json!({"reason": "abuse"})).await;
+    assert_eq!(ban.status, 200, "{ban:?}");
+    app.drain().await;
+    assert_eq!(app.wallet(&fan).await, (100, 0), "the coins came back");
+    assert_eq!(app.stored_wallet(&host.id).await, (0, 0), "the banned host earned nothing");
+    let entries = ledger(&app, &fan).await;
+    let back = entries.iter().find(|e| e["type"] == "gift_refunded").expect("a refund entry");
+    assert_eq!(
+        (back["type"].as_str(), back["amount"].as_i64(), back["counterparty_id"].as_str()),
+        (Some("gift_refunded"), Some(30), Some(host.id.as_str())),
+        "{entries:?}"
+    );
+    let stats = app.get("/admin/stats?days=1", &admin.access).await.body;
+    assert_eq!((stats["today"]["gifts_sent"].as_i64(), stats["today"]["host_earnings"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(stats["wallet_coins"], 100);
+    let events = app.state.db.pending_events(app.state.now() + 1, 10).await.unwrap();
+    assert!(events.is_empty());
+}
+
+#[tokio::test]
+async fn the_sweeper_applies_what_the_stream_did_not_and_settlements_wait_for_it() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (owner, _) = crate::agencies::agency(&app, &admin, "SWEEP1", 10).await;
+    let host = crate::agencies::onboarded(&app, &owner, "SWEEP1", "Hana").await;
+    let fan = app.user("Fan").await;
+    let rose = gift(&app, &admin, "Rose", 1).await;
+    app.grant(&admin, &fan, 100).await;
+    assert_eq!(send(&app, &fan, &host, json!({"gift_id": rose, "quantity": 40})).await.status, 201);
+    // Not applied yet: nothing to settle.
+    let path = format!("/agency/hosts/{}/settlements", host.id);
+    let s = app.post(&path, Some(&owner.access), json!({})).await;
+    assert_eq!(s.body["error"], "nothing_to_settle", "{s:?}");
+    assert_eq!(app.stored_wallet(&host.id).await, (0, 0));
+    // Too young for the sweeper (the stream's job)...
+    assert_eq!(app::aggregate::sweep(&app.state).await.unwrap(), 0);
+    // ...a minute later it is the sweeper's.
+    app.state.clock.advance(app::aggregate::SWEEP_AFTER_MS + 1);
+    let waiting = pending(&app).await.len();
+    assert!(waiting > 1, "the gift and the sign-ups, grants and settlement-free events before it");
+    assert_eq!(app::aggregate::sweep(&app.state).await.unwrap(), waiting);
+    assert_eq!(app.stored_wallet(&host.id).await, (0, 40));
+    let s = app.post(&path, Some(&owner.access), json!({})).await;
+    assert_eq!((s.status, s.body["coins"].as_i64()), (201, Some(40)), "{s:?}");
+    // The stream's copy of the same event changes nothing.
+    app.drain().await;
+    assert_eq!(app.stored_wallet(&host.id).await, (0, 0));
+}
+
+#[test]
+fn the_sample_event_is_a_new_gift_event() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../events/aggregate.json")).unwrap();
+    let events = app::aggregate::events_of(serde_json::from_str(&text).unwrap());
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].1.credit.as_ref().unwrap().amount, 1);
+}
