@@ -72,6 +72,8 @@ class SerialisedDynamoDB:
             return contention_api(environ, start_response)
         if environ.get("PATH_INFO") == "/_footprints":
             return footprints_api(environ, start_response)
+        if environ.get("PATH_INFO") == "/_outbox":
+            return outbox_api(environ, start_response)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if not target.startswith(DYNAMODB_TARGETS):
             return self.app(environ, start_response)
@@ -142,6 +144,27 @@ def contention_api(environ, start_response):
     body = json.dumps({"table": table, "hold_ms": int(HOLD_BY_TABLE.get(table, 0) * 1000), **CONFLICTS[table]})
     start_response("200 OK", [("Content-Type", "application/json")])
     return [body.encode()]
+
+
+def outbox_api(environ, start_response):
+    """`GET /_outbox`: the e-mails SES and the SMS SNS "sent", as the tests
+    read them; moto's own /moto-api/data.json dumps every table (streams
+    included) for the same answer."""
+    from moto.ses.models import ses_backends
+    from moto.sns.models import sns_backends
+
+    emails, sms = [], []
+    for regions in ses_backends.values():
+        for backend in regions.values():
+            for m in list(backend.sent_messages):
+                to = (getattr(m, "destinations", None) or {}).get("ToAddresses", [])
+                emails.append({"to": list(to), "body": str(getattr(m, "body", "") or "")})
+    for regions in sns_backends.values():
+        for backend in regions.values():
+            for phone, message in list(backend.sms_messages.values()):
+                sms.append({"phone": phone, "message": message})
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [json.dumps({"emails": emails, "sms": sms}).encode()]
 
 
 def held(key, hold, at):

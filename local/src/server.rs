@@ -203,6 +203,9 @@ pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
             Ok(n) => tracing::warn!(applied = n, "sweep-events applied events the stream had not"),
             Err(e) => tracing::error!(error = %e.message, "sweep-events failed"),
         }
+        if let Err(e) = app::rooms::roll_up_viewers(&state).await {
+            tracing::error!(error = %e.message, "rolling up viewer counts failed");
+        }
     }
 }
 

@@ -55,8 +55,7 @@ async fn a_crowd_gifting_one_host_in_a_room_is_all_201_and_exact_once_drained() 
     assert_eq!(top.body["items"][0]["coins"], 60, "{top:?}");
     let boards = app.get("/leaderboards/hosts?period=day", &host.access).await;
     assert_eq!(boards.body["items"][0]["coins"], total, "{boards:?}");
-    let g: store::Gift = app.state.db.get_catalog_entry(store::Catalog::Gift, &heart).await.unwrap().unwrap();
-    assert_eq!((g.sent_count, g.coins_total), (54, total));
+    assert_eq!(app.gift_counts(&heart).await, (54, total));
     let stats = app.get("/admin/stats?days=1", &admin.access).await.body;
     assert_eq!(
         (stats["today"]["gifts_sent"].as_i64(), stats["today"]["host_earnings"].as_i64()),

@@ -242,6 +242,11 @@ impl TestApp {
     }
 
     /// (coins, earnings) as stored: for an account whose own token no longer works (banned).
+    /// A gift type's (sent, coins) as counted.
+    pub async fn gift_counts(&self, gift_id: &str) -> (i64, i64) {
+        self.state.db.gift_counts(&[gift_id]).await.unwrap()[gift_id]
+    }
+
     pub async fn stored_wallet(&self, id: &str) -> (i64, i64) {
         let a = self.state.db.get_account(id).await.unwrap().expect("account");
         (a.coins, a.earnings)
@@ -313,12 +318,12 @@ impl TestApp {
 
 /// What moto "sent": e-mails to `to` (bodies) or SMS to a number, oldest first.
 pub async fn sent_emails(to: &str) -> Vec<String> {
-    moto_data().await["ses"]["Message"]
+    outbox().await["emails"]
         .as_array()
         .cloned()
         .unwrap_or_default()
         .into_iter()
-        .filter(|m| m["destinations"]["ToAddresses"].as_array().is_some_and(|a| a.iter().any(|x| x == to)))
+        .filter(|m| m["to"].as_array().is_some_and(|a| a.iter().any(|x| x == to)))
         .map(|m| m["body"].as_str().unwrap_or_default().to_string())
         .collect()
 }
@@ -329,12 +334,12 @@ pub async fn reset_emails(to: &str) -> Vec<String> {
 }
 
 pub async fn sent_sms(phone: &str) -> Vec<String> {
-    moto_data().await["sns"]["SMS"]
+    outbox().await["sms"]
         .as_array()
         .cloned()
         .unwrap_or_default()
         .into_iter()
-        .filter(|m| m["phone_number"] == phone)
+        .filter(|m| m["phone"] == phone)
         .map(|m| m["message"].as_str().unwrap_or_default().to_string())
         .collect()
 }
@@ -361,17 +366,12 @@ fn documented_error(method: &str, path: &str, status: u16, code: &str) {
     }
 }
 
-async fn moto_data() -> Value {
+/// What SES and SNS sent so far (the launcher's `/_outbox`, local/moto_server.py).
+async fn outbox() -> Value {
     let base = std::env::var("AWS_ENDPOINT_URL").expect("moto endpoint");
-    // moto builds the dump by walking every service's state while other
-    // requests change it; a walk that collides answers 500: walk again.
-    for _ in 0..5 {
-        let res = reqwest::get(format!("{base}/moto-api/data.json")).await.unwrap();
-        if res.status().is_success() {
-            return res.json().await.unwrap();
-        }
-    }
-    panic!("moto's data.json kept failing");
+    let res = reqwest::get(format!("{base}/_outbox")).await.expect("moto answers");
+    assert!(res.status().is_success(), "the launcher's outbox: {}", res.status());
+    res.json().await.expect("json")
 }
 
 /// The 6-digit code in a message.

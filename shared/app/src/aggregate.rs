@@ -80,11 +80,16 @@ pub async fn sweep(state: &AppState) -> ApiResult<usize> {
     }
 }
 
-/// `sweep-events` as a scheduled Lambda.
+/// `sweep-events` as a scheduled Lambda: pending events, then the live
+/// rooms' viewer counts (the counts the fast paths leave to be repaired).
 pub async fn sweep_events_event(state: std::sync::Arc<AppState>, _event: serde_json::Value) -> ApiResult<usize> {
     let n = sweep(&state).await?;
     if n > 0 {
         tracing::warn!(applied = n, "the sweeper applied events the stream had not");
+    }
+    let rooms = crate::rooms::roll_up_viewers(&state).await?;
+    if rooms > 0 {
+        tracing::info!(rooms, "live rooms' viewer counts rolled up");
     }
     Ok(n)
 }

@@ -29,7 +29,8 @@ pub struct GiftView {
     pub updated_at: String,
 }
 
-fn gift_json(g: &Gift) -> GiftView {
+/// `g` as shown, with how many were sent (`sent`, from `store::Db::gift_counts`).
+fn gift_json(g: &Gift, sent: i64) -> GiftView {
     GiftView {
         id: g.id.clone(),
         name: g.name.clone(),
@@ -37,7 +38,7 @@ fn gift_json(g: &Gift) -> GiftView {
         image_key: g.image_key.clone(),
         animation_key: g.animation_key.clone(),
         active: g.active,
-        sent_count: g.sent_count,
+        sent_count: sent,
         created_at: views::time(g.created_at),
         updated_at: views::time(g.updated_at),
     }
@@ -108,11 +109,14 @@ impl GiftInput {
 pub async fn list_gifts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let (limit, start) = ctx.page(state, "gifts")?;
     let page = state.db.list_catalog::<Gift>(Catalog::Gift, true, limit, start).await?;
-    Ok(list_reply(state, "gifts", page.items.iter().map(gift_json).collect(), page.next))
+    let ids: Vec<&str> = page.items.iter().map(|g| g.id.as_str()).collect();
+    let counts = state.db.gift_counts(&ids).await?;
+    let sent = |g: &Gift| counts.get(&g.id).map_or(0, |c| c.0);
+    Ok(list_reply(state, "gifts", page.items.iter().map(|g| gift_json(g, sent(g))).collect(), page.next))
 }
 
 pub async fn create_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    Ok(Reply::created(gift_json(&create_gift(state, ctx.json()?).await?)))
+    Ok(Reply::created(gift_json(&create_gift(state, ctx.json()?).await?, 0)))
 }
 
 pub async fn create_gift(state: &AppState, input: GiftInput) -> ApiResult<Gift> {
@@ -134,8 +138,6 @@ pub async fn create_gift(state: &AppState, input: GiftInput) -> ApiResult<Gift> 
         image_key: String::new(),
         animation_key: None,
         active: true,
-        sent_count: 0,
-        coins_total: 0,
         created_at: now,
         updated_at: now,
     };
@@ -155,7 +157,8 @@ pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     input.apply(&mut g)?;
     g.updated_at = state.now();
     let g = state.db.update_catalog_entry(Catalog::Gift, &g, ctx.body_has("active")).await?;
-    Ok(Reply::ok(gift_json(&g)))
+    let counts = state.db.gift_counts(&[&g.id]).await?;
+    Ok(Reply::ok(gift_json(&g, counts.get(&g.id).map_or(0, |c| c.0))))
 }
 
 /// Retires the gift: it can no longer be sent, and history keeps its name and price.

@@ -81,6 +81,9 @@ async fn handle(state: &AppState, n: &Notice) -> ApiResult<&'static str> {
     match (owner, n.event_type, uid) {
         (ChannelOwner::Room(room), 103 | 105, Some(uid)) if uid != uid_of(&room.host_id) => {
             let Some(account) = state.db.room_uid_account(&room.id, uid).await? else { return Ok("ignored") };
+            if !room.live {
+                return Ok("ignored");
+            }
             match state.db.join_room(&room, &account, at).await {
                 Ok(_) => Ok("applied"),
                 Err(store::Error::Condition("room_ended" | "blocked" | "kicked")) => Ok("ignored"),

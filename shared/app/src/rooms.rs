@@ -260,6 +260,22 @@ pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::ok(RoomView { host: host.as_ref().map(person), ..room_json(&room) }))
 }
 
+/// Sets every live room's count (the live list's order) to its shards' sum
+/// where a join's or leave's update of the room item was lost; answers how many moved.
+pub async fn roll_up_viewers(state: &AppState) -> ApiResult<usize> {
+    let (mut start, mut moved) = (None, 0);
+    loop {
+        let page = state.db.list_live_rooms(100, start).await?;
+        for room in &page.items {
+            moved += usize::from(state.db.roll_up_viewers(room).await?);
+        }
+        match page.next {
+            Some(next) => start = Some(next),
+            None => return Ok(moved),
+        }
+    }
+}
+
 /// Joins a live room: counted once however often the same viewer joins.
 pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> ApiResult<Reply> {
     let room = state.db.get_room(room_id).await?.ok_or_else(|| ApiError::not_found("room not found"))?;

@@ -22,7 +22,7 @@ pub enum Catalog {
 }
 
 impl Catalog {
-    pub(crate) fn kind(self) -> &'static str {
+    fn kind(self) -> &'static str {
         match self {
             Catalog::Gift => "GIFT",
             Catalog::CoinPackage => "PACKAGE",

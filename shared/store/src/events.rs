@@ -23,10 +23,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use futures_util::StreamExt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::boards::{BoardKind, BoardMode};
-use crate::catalog::Catalog;
 use crate::db::{Action, Db, Item, TxItem, n, s};
 use crate::stats::{Counters, add_entry_counts, ledger_puts_counts};
 use crate::wallet::{Balance, LedgerEntry, WalletChange};
@@ -80,6 +81,8 @@ pub(crate) struct Recording {
 
 /// The most actions one aggregation transaction holds (DynamoDB allows 100).
 const MAX_ACTIONS: usize = 96;
+/// Hosts whose side one invocation applies at once.
+const HOSTS_AT_ONCE: usize = 16;
 
 /// Whether a stream record's sort key is an event's.
 pub fn is_event_sk(sk: &str) -> bool {
@@ -152,21 +155,31 @@ impl Db {
             events.into_iter().filter(|e| e.counted_at.is_none() && seen.insert(e.id.clone())).collect();
         // 1. The host's side. Earlier days first: a board entry only ever rolls forward.
         let mut outcomes: BTreeMap<String, String> = BTreeMap::new();
-        let mut groups: BTreeMap<(String, String), Vec<MoneyEvent>> = BTreeMap::new();
+        let mut groups: BTreeMap<String, BTreeMap<String, Vec<MoneyEvent>>> = BTreeMap::new();
         for e in &events {
             match (&e.credit, &e.outcome) {
                 (Some(_), Some(o)) => {
                     outcomes.insert(e.id.clone(), o.clone());
                 }
                 (Some(c), None) => {
-                    groups.entry((keys::day_of(e.created_at), c.host_id.clone())).or_default().push(e.clone());
+                    let day = groups.entry(keys::day_of(e.created_at)).or_default();
+                    day.entry(c.host_id.clone()).or_default().push(e.clone());
                 }
                 (None, _) => {}
             }
         }
-        for (_, group) in groups {
-            for chunk in chunked(group, credit_actions) {
-                outcomes.extend(self.credit_chunk(chunk, now).await?);
+        // Day by day; hosts share no item, so several at once, one host's chunks in turn.
+        for hosts in groups.into_values() {
+            let hosts = hosts.into_values().map(|group| async move {
+                let mut outcomes = BTreeMap::new();
+                for chunk in chunked(group, credit_actions) {
+                    outcomes.extend(self.credit_chunk(chunk, now).await?);
+                }
+                Ok::<_, Error>(outcomes)
+            });
+            let mut applied = futures_util::stream::iter(hosts).buffer_unordered(HOSTS_AT_ONCE);
+            while let Some(host) = applied.next().await {
+                outcomes.extend(host?);
             }
         }
         // 2. The platform counters, per day.
@@ -176,7 +189,8 @@ impl Db {
         }
         let mut counted = 0;
         for (_, group) in days {
-            for chunk in chunked(group, |c: &[MoneyEvent]| c.len() + 2) {
+            // Marks, the day's and the totals' lanes, the gift types' lane.
+            for chunk in chunked(group, |c: &[MoneyEvent]| c.len() + 3) {
                 counted += self.count_chunk(chunk, &outcomes, now).await?;
             }
         }
@@ -282,12 +296,16 @@ impl Db {
     fn count_items(&self, chunk: &[MoneyEvent], outcomes: &BTreeMap<String, String>) -> Result<Vec<TxItem>> {
         let seed = &chunk[0].id;
         let (mut day, mut totals) = (Counters::new(), Counters::new());
+        let mut gifts: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         for e in chunk {
             let outcome = outcomes.get(&e.id).map(String::as_str);
             if let Some(c) = &e.credit {
                 if outcome != Some("credited") {
                     continue;
                 }
+                let slot = gifts.entry(c.gift_id.clone()).or_default();
+                slot.0 += c.quantity;
+                slot.1 += c.amount;
                 let earned =
                     LedgerEntry::new(&c.host_id, "gift_received", Balance::Earnings, c.amount, None, e.created_at);
                 add_entry_counts(&serde_dynamo::to_item(&earned)?, &mut day, &mut totals);
@@ -303,6 +321,9 @@ impl Db {
         }
         if !totals.is_empty() {
             out.push(self.count_totals(seed, &totals));
+        }
+        if !gifts.is_empty() {
+            out.push(self.count_gifts(seed, &gifts));
         }
         Ok(out)
     }
@@ -347,8 +368,7 @@ impl Db {
             let in_room: Vec<&&Credit> = credits.iter().filter(|c| c.room_id.as_deref() == Some(room)).collect();
             let sum: i64 = in_room.iter().map(|c| c.amount).sum();
             items.push(
-                Action::update(self, keys::room(room), keys::ROOM, "ADD host_earning :t")
-                    .when("attribute_exists(pk)")
+                Action::update(self, keys::room(room), keys::ROOM_TOTAL, "ADD host_earning :t")
                     .val(":t", n(sum))
                     .because("room_missing"),
             );
@@ -380,21 +400,6 @@ impl Db {
             let mode =
                 modes.get(&(BoardKindKey(kind.as_str()), subject.clone())).cloned().unwrap_or(BoardMode::Current);
             items.push(self.board_add(kind, &subject, coins, at, &mode));
-        }
-        for gift in &gifts {
-            let of: Vec<&&Credit> = credits.iter().filter(|c| c.gift_id == *gift).collect();
-            items.push(
-                Action::update(
-                    self,
-                    keys::catalog_item(Catalog::Gift.kind(), gift),
-                    Catalog::Gift.kind(),
-                    "ADD sent_count :q, coins_total :t",
-                )
-                .when("attribute_exists(pk)")
-                .val(":q", n(of.iter().map(|c| c.quantity).sum()))
-                .val(":t", n(of.iter().map(|c| c.amount).sum()))
-                .because("gift_missing"),
-            );
         }
         Ok(items)
     }
@@ -463,9 +468,8 @@ fn credit_actions(chunk: &[MoneyEvent]) -> usize {
     let senders = distinct(&|c| c.payer_id.clone());
     let rooms = distinct(&|c| c.room_id.clone().unwrap_or_default());
     let gifters = distinct(&|c| format!("{:?}#{}", c.room_id, c.payer_id));
-    let gifts = distinct(&|c| c.gift_id.clone());
-    // marks + host (profile, ledger, day, notification) + rooms, gifters, boards, gifts.
-    let credited = chunk.len() + 4 + rooms + gifters + senders + 1 + gifts;
+    // marks + host (profile, ledger, day, notification) + rooms, gifters, boards.
+    let credited = chunk.len() + 4 + rooms + gifters + senders + 1;
     let refunded = chunk.len() + 2 * senders;
     credited.max(refunded)
 }
@@ -545,12 +549,12 @@ mod tests {
 
     #[test]
     fn a_chunk_counts_its_actions_for_the_worse_of_crediting_and_refunding() {
-        // 2 marks + 4 host + 1 room + 2 gifters + 2 senders' boards + 1 host board + 1 gift.
-        assert_eq!(credit_actions(&[gift("1", "a", Some("r")), gift("2", "b", Some("r"))]), 13);
+        // 2 marks + 4 host + 1 room + 2 gifters + 2 senders' boards + 1 host board.
+        assert_eq!(credit_actions(&[gift("1", "a", Some("r")), gift("2", "b", Some("r"))]), 12);
         let many: Vec<MoneyEvent> = (0..90).map(|i| gift(&i.to_string(), "a", None)).collect();
-        assert_eq!(credit_actions(&many), 90 + 4 + 1 + 1 + 1 + 1 + 1);
+        assert_eq!(credit_actions(&many), 90 + 4 + 1 + 1 + 1 + 1);
         let chunks = chunked(many, credit_actions);
-        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), vec![87, 3]);
+        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), vec![88, 2]);
     }
 
     #[test]

@@ -18,11 +18,6 @@ pub struct Gift {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub animation_key: Option<String>,
     pub active: bool,
-    /// How many were sent and for how many coins in all.
-    #[serde(default)]
-    pub sent_count: i64,
-    #[serde(default)]
-    pub coins_total: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -36,7 +31,9 @@ pub struct GiftSendView {
     pub room: Option<crate::Room>,
 }
 
-catalog_entry!(Gift, |e| format!("{:012}", e.price_coins), ["sent_count", "coins_total"]);
+// How many were sent, and for how many coins, is counted on the platform
+// counters' lanes (`Db::gift_counts`), not on this item every gift would write.
+catalog_entry!(Gift, |e| format!("{:012}", e.price_coins));
 
 /// Everything a gift send writes: the sender's side only (see `crate::events`).
 pub struct GiftSend<'a> {

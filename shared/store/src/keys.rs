@@ -84,12 +84,25 @@ pub fn room(id: &str) -> String {
     format!("ROOM#{id}")
 }
 pub const ROOM: &str = "ROOM";
+/// Under `room(id)`: the room's gift total, apart from the room item (whose
+/// index entries every gift would otherwise rewrite); the aggregator's alone.
+pub const ROOM_TOTAL: &str = "TOTAL";
 pub fn room_gifter(sender: &str) -> String {
     format!("GIFTER#{sender}")
 }
-pub fn room_viewer(viewer: &str) -> String {
-    format!("VIEWER#{viewer}")
+/// Under `account(viewer)`: the viewer is in the room (counted once). On the
+/// viewer's partition, so a crowd joining one room shares no item but its
+/// viewer-count shards.
+pub fn viewing(room: &str) -> String {
+    format!("VIEWING#{room}")
 }
+/// Shards of a room's viewer count: a join adds to the shard of its viewer.
+pub const VIEWER_SHARDS: u32 = 16;
+/// One shard of a room's viewer count (its own partition: the room's takes the rest).
+pub fn room_viewers(room: &str, shard: u32) -> String {
+    format!("ROOMVIEWERS#{room}#{shard}")
+}
+pub const VIEWERS: &str = "VIEWERS";
 /// GSI3 partition of a room's gifters, by coins.
 pub fn room_gifters(room: &str) -> String {
     format!("ROOM_GIFTERS#{room}")
@@ -126,7 +139,7 @@ pub fn incoming(call_id: &str) -> String {
 pub const INCOMING_PREFIX: &str = "INCOMING#";
 /// Shards of the tick's call indexes: every call minute rewrites the active
 /// call's GSI1 sort key (see README for the arithmetic).
-pub const CALL_SHARDS: u32 = 8;
+pub const CALL_SHARDS: u32 = 32;
 /// GSI1 partitions of calls the tick looks at: active by paid-until, ringing by creation.
 pub fn active_calls(shard: u32) -> String {
     format!("CALLS#ACTIVE#{shard}")
@@ -291,6 +304,10 @@ pub fn stats_total(shard: u32) -> String {
     format!("STATS#TOTAL#{shard}")
 }
 pub const STATS: &str = "STATS";
+/// One shard of the gift types' counters (`sent#<gift>`, `coins#<gift>`).
+pub fn stats_gifts(shard: u32) -> String {
+    format!("STATS#GIFTS#{shard}")
+}
 /// Under `account(blocker)`: a block of `blocked`.
 pub fn block(blocked: &str) -> String {
     format!("BLOCK#{blocked}")
@@ -348,6 +365,10 @@ pub const MODERATOR_PREFIX: &str = "MOD#";
 pub fn room_kick(user: &str) -> String {
     format!("KICK#{user}")
 }
+/// Under `account(user)`: the same kick, seen from the kicked side (what a join checks).
+pub fn kicked_from(room: &str) -> String {
+    format!("KICKED#{room}")
+}
 pub fn room_mute(user: &str) -> String {
     format!("MUTE#{user}")
 }
@@ -357,8 +378,8 @@ pub fn board(kind: &str, subject: &str) -> String {
 }
 pub const BOARD: &str = "BOARD";
 /// Shards of each leaderboard's index partition: a busy day's gifts spread
-/// over 16 partitions, never one; a subject's entry lives in one of them.
-pub const BOARD_SHARDS: u32 = 16;
+/// over 32 partitions, never one; a subject's entry lives in one of them.
+pub const BOARD_SHARDS: u32 = 32;
 /// The index partition (GSI3 all time, GSI4 a week, GSI5 a day) of one shard of a board.
 pub fn board_rank(kind: &str, period: &str, shard: u32) -> String {
     format!("LB#{kind}#{period}#{shard}")

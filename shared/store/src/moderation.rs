@@ -100,11 +100,17 @@ impl Db {
     }
 
     /// Records (or extends) a kick; the caller then counts the viewer out.
+    /// The kick, and its mirror on the kicked account's partition (what a join checks).
     pub async fn put_kick(&self, k: &Kick) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(k)?;
+        let mut mirror = item.clone();
         item.extend(Self::key(keys::room(&k.room_id), keys::room_kick(&k.user_id)));
-        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
-        Ok(())
+        mirror.extend(Self::key(keys::account(&k.user_id), keys::kicked_from(&k.room_id)));
+        self.transact(vec![
+            Action::put(self, item).because("kick_changed"),
+            Action::put(self, mirror).because("kick_changed"),
+        ])
+        .await
     }
 
     pub async fn get_kick(&self, room: &str, user: &str) -> Result<Option<Kick>> {
@@ -113,7 +119,7 @@ impl Db {
 
     /// A transaction condition: `user` is not kicked out of the room at `now` (`kicked`).
     pub(crate) fn not_kicked(&self, room: &str, user: &str, now: i64) -> crate::db::TxItem {
-        Action::check(self, keys::room(room), &keys::room_kick(user))
+        Action::check(self, keys::account(user), &keys::kicked_from(room))
             .when("attribute_not_exists(pk) OR #until < :now")
             .name("#until", "until")
             .val(":now", n(now))

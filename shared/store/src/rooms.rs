@@ -1,5 +1,6 @@
 //! Live rooms: one per host at a time, viewers counted once each, the room's
-//! gift total and gifters (written by `send_gift`), listed by viewers.
+//! gift total and gifters (written by the aggregator, `crate::events`; the
+//! total on its own item), listed by viewers.
 
 use serde::{Deserialize, Serialize};
 
@@ -71,7 +72,31 @@ impl Db {
     }
 
     pub async fn get_room(&self, id: &str) -> Result<Option<Room>> {
-        self.get_as(keys::room(id), keys::ROOM).await
+        let Some(room) = self.get_as::<Room>(keys::room(id), keys::ROOM).await? else { return Ok(None) };
+        let mut rooms = [room];
+        let (totals, viewers) =
+            futures_util::future::join(self.with_room_totals(&mut rooms), self.count_viewers(id)).await;
+        totals?;
+        let [mut room] = rooms;
+        // Exact here; the list shows the room item's count.
+        room.viewers = viewers?;
+        Ok(Some(room))
+    }
+
+    /// Fills in the rooms' gift totals from their `ROOM_TOTAL` items.
+    async fn with_room_totals(&self, rooms: &mut [Room]) -> Result<()> {
+        if rooms.is_empty() {
+            return Ok(());
+        }
+        let keys = rooms.iter().map(|r| Self::key(keys::room(&r.id), keys::ROOM_TOTAL)).collect();
+        for item in self.batch_get(keys).await? {
+            let pk = item.get(crate::table::PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            let total = item.get("host_earning").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok());
+            if let Some(r) = rooms.iter_mut().find(|r| keys::room(&r.id) == pk) {
+                r.host_earning = total.unwrap_or(0);
+            }
+        }
+        Ok(())
     }
 
     /// Ends a live room (`room_ended` if it was not live) and frees its host.
@@ -97,33 +122,29 @@ impl Db {
     }
 
     /// Counts a viewer in: `Ok(false)` when they were in already (counted
-    /// once), `room_ended` when the room is not live, `blocked` when its host
-    /// blocked the viewer, `kicked` while a kick keeps the viewer out.
+    /// once), `blocked` when its host blocked the viewer, `kicked` while a
+    /// kick keeps the viewer out. The room was read live by the caller. The
+    /// transaction touches the viewer's items and one of the room's
+    /// `VIEWER_SHARDS` count shards; the room item's count (the live list's
+    /// order) follows in a single update, which a crowd's joins queue on
+    /// instead of cancelling each other, and which `roll_up_viewers` repairs.
     pub async fn join_room(&self, room: &Room, viewer_id: &str, now: i64) -> Result<bool> {
         let room_id = room.id.as_str();
-        let mut viewer = Self::key(keys::room(room_id), keys::room_viewer(viewer_id));
-        viewer.insert("joined_at".into(), n(now));
+        let mut viewing = Self::key(keys::account(viewer_id), keys::viewing(room_id));
+        viewing.insert("joined_at".into(), n(now));
         let res = self
             .transact(vec![
-                // The viewer count is also the list's sort key, kept equal in the same update.
-                Action::update(
-                    self,
-                    keys::room(room_id),
-                    keys::ROOM,
-                    "SET viewers = viewers + :one, list_rank = list_rank + :step, gsi3sk = list_rank + :step",
-                )
-                .when("live = :true")
-                .val(":true", t())
-                .val(":one", n(1))
-                .val(":step", rank_step(1))
-                .because("room_ended"),
-                Action::put(self, viewer).when("attribute_not_exists(pk)").because("already_viewing"),
+                Action::put(self, viewing).when("attribute_not_exists(pk)").because("already_viewing"),
+                self.viewer_shard_add(room_id, viewer_id, 1),
                 self.not_blocked(&room.host_id, viewer_id),
                 self.not_kicked(room_id, viewer_id, now),
             ])
             .await;
         match res {
-            Ok(()) => Ok(true),
+            Ok(()) => {
+                self.room_count_add(room_id, 1).await;
+                Ok(true)
+            }
             Err(Error::Condition("already_viewing")) => Ok(false),
             Err(e) => Err(e),
         }
@@ -133,25 +154,84 @@ impl Db {
     pub async fn leave_room(&self, room_id: &str, viewer_id: &str) -> Result<bool> {
         let res = self
             .transact(vec![
-                Action::delete(self, keys::room(room_id), &keys::room_viewer(viewer_id))
+                Action::delete(self, keys::account(viewer_id), &keys::viewing(room_id))
                     .when("attribute_exists(pk)")
                     .because("not_viewing"),
-                Action::update(
-                    self,
-                    keys::room(room_id),
-                    keys::ROOM,
-                    "SET viewers = viewers - :one, list_rank = list_rank - :step, gsi3sk = list_rank - :step",
-                )
-                .when("attribute_exists(pk)")
-                .val(":one", n(1))
-                .val(":step", rank_step(1))
-                .because("not_viewing"),
+                self.viewer_shard_add(room_id, viewer_id, -1),
             ])
             .await;
         match res {
-            Ok(()) => Ok(true),
+            Ok(()) => {
+                self.room_count_add(room_id, -1).await;
+                Ok(true)
+            }
             Err(Error::Condition("not_viewing")) => Ok(false),
             Err(e) => Err(e),
+        }
+    }
+
+    fn viewer_shard_add(&self, room_id: &str, viewer_id: &str, delta: i64) -> crate::db::TxItem {
+        let shard = keys::shard_of(viewer_id, keys::VIEWER_SHARDS);
+        Action::update(self, keys::room_viewers(room_id, shard), keys::VIEWERS, "ADD viewers :d")
+            .val(":d", n(delta))
+            .because("not_viewing")
+    }
+
+    /// The room item's count and list rank moved by `delta`: one update, no
+    /// transaction; if it fails the count is repaired by `roll_up_viewers`.
+    async fn room_count_add(&self, room_id: &str, delta: i64) {
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::room(room_id), keys::ROOM)))
+            // The viewer count is also the list's sort key, kept equal in the same update.
+            .update_expression("SET viewers = viewers + :d, list_rank = list_rank + :step, gsi3sk = list_rank + :step")
+            .condition_expression("live = :true")
+            .expression_attribute_values(":true", t())
+            .expression_attribute_values(":d", n(delta))
+            .expression_attribute_values(":step", rank_step(delta as i128))
+            .send()
+            .await;
+        if let Err(e) = res
+            && !e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception())
+        {
+            tracing::warn!(room_id, error = %e, "the room's viewer count waits for its roll-up");
+        }
+    }
+
+    /// A room's exact viewer count: the sum of its shards.
+    pub async fn count_viewers(&self, room_id: &str) -> Result<i64> {
+        let keys = (0..keys::VIEWER_SHARDS).map(|k| Self::key(keys::room_viewers(room_id, k), keys::VIEWERS)).collect();
+        let items = self.batch_get(keys).await?;
+        Ok(items.iter().filter_map(|i| i.get("viewers")?.as_n().ok()?.parse::<i64>().ok()).sum())
+    }
+
+    /// Sets a live room's count and list rank to its shards' sum, if they differ.
+    pub async fn roll_up_viewers(&self, room: &Room) -> Result<bool> {
+        let viewers = self.count_viewers(&room.id).await?;
+        if viewers == room.viewers {
+            return Ok(false);
+        }
+        let rank = aws_sdk_dynamodb::types::AttributeValue::N(
+            (viewers as i128 * RANK_STEP + room.started_at as i128 % RANK_STEP).to_string(),
+        );
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::room(&room.id), keys::ROOM)))
+            .update_expression("SET viewers = :v, list_rank = :rank, gsi3sk = :rank")
+            .condition_expression("live = :true")
+            .expression_attribute_values(":true", t())
+            .expression_attribute_values(":v", n(viewers))
+            .expression_attribute_values(":rank", rank)
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -187,7 +267,9 @@ impl Db {
             PageKey::from([("list_rank".to_string(), rank.to_string()), ("id".to_string(), room.id.clone())])
         });
         rooms.truncate(limit);
-        Ok(Page { items: rooms.into_iter().map(|(_, r)| r).collect(), next })
+        let mut items: Vec<Room> = rooms.into_iter().map(|(_, r)| r).collect();
+        self.with_room_totals(&mut items).await?;
+        Ok(Page { items, next })
     }
 
     /// Up to `limit` live rooms of one shard ranked at or below `upto`, highest first.

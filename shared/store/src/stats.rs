@@ -194,6 +194,34 @@ impl Db {
         Ok(days.iter().map(|d| DayStats { day: d.clone(), ..by_day.remove(d).unwrap_or_default() }).collect())
     }
 
+    /// Per gift type: (how many were sent, for how many coins), summed over the lanes.
+    pub async fn gift_counts(&self, gift_ids: &[&str]) -> Result<BTreeMap<String, (i64, i64)>> {
+        let keys = (0..keys::STATS_SHARDS).map(|k| Self::key(keys::stats_gifts(k), keys::STATS)).collect();
+        let mut out: BTreeMap<String, (i64, i64)> = gift_ids.iter().map(|g| (g.to_string(), (0, 0))).collect();
+        for item in self.batch_get(keys).await? {
+            for (id, slot) in out.iter_mut() {
+                slot.0 += num(&item, &format!("sent#{id}"));
+                slot.1 += num(&item, &format!("coins#{id}"));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Adds gift types' counts (gift → (sent, coins)) on the lane of `seed`.
+    pub(crate) fn count_gifts(&self, seed: &str, counts: &BTreeMap<String, (i64, i64)>) -> TxItem {
+        let lane = keys::stats_gifts(keys::shard_of(seed, keys::STATS_SHARDS));
+        let adds: Vec<String> = (0..counts.len()).map(|i| format!("#s{i} :s{i}, #c{i} :c{i}")).collect();
+        let mut a = Action::update(self, lane, keys::STATS, format!("ADD {}", adds.join(", ")));
+        for (i, (gift, (sent, coins))) in counts.iter().enumerate() {
+            a = a
+                .name(&format!("#s{i}"), &format!("sent#{gift}"))
+                .name(&format!("#c{i}"), &format!("coins#{gift}"))
+                .val(&format!(":s{i}"), n(*sent))
+                .val(&format!(":c{i}"), n(*coins));
+        }
+        a.because("balance_changed")
+    }
+
     /// The running totals.
     pub async fn stats_totals(&self) -> Result<Totals> {
         let keys = (0..keys::STATS_SHARDS).map(|k| Self::key(keys::stats_total(k), keys::STATS)).collect();
