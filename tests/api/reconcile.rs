@@ -176,3 +176,31 @@ async fn a_run_out_of_time_leaves_a_checkpoint_and_the_next_run_finishes_with_th
     }
     assert!(r.first.iter().any(|m| m.kind == "account_balance" && m.id == caller.id), "{:?}", r.first);
 }
+
+#[tokio::test]
+async fn gifts_not_applied_yet_balance_the_books_and_a_lost_gift_event_is_reported() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (caller, host) = parties(&app, 100).await;
+    let rose = gift(&app, &admin, "Rose", 10).await;
+    for q in [1, 2] {
+        assert_eq!(send(&app, &caller, &host, json!({"gift_id": rose, "quantity": q})).await.status, 201);
+    }
+    // Taken from the sender, not yet the host's: the books still balance.
+    let r = run(&app).await;
+    assert_eq!((r.pending, r.gift_coins_sent, r.gift_coins_in_events), (30, 30, 30), "{r:?}");
+    assert_eq!(r.mismatches, 0, "{:?}", r.first);
+    // One gift's event is lost before the aggregator saw it.
+    let events = app.state.db.pending_events(app.state.now() + 1, 100).await.unwrap();
+    let lost = events.iter().find(|e| e.credit.as_ref().is_some_and(|c| c.quantity == 2)).unwrap();
+    let item = items_where(&app, "id", &lost.id).await.into_iter().find(|i| i.contains_key("credit")).unwrap();
+    let db = &app.state.db;
+    db.client.delete_item().table_name(&db.table).set_key(Some(key(&item))).send().await.unwrap();
+    app.drain().await;
+    assert_eq!(app.stored_wallet(&host.id).await, (0, 10), "only the other gift reached the host");
+    let r = run(&app).await;
+    let found: Vec<(&str, &str)> = r.first.iter().map(|m| (m.kind.as_str(), m.id.as_str())).collect();
+    assert!(found.contains(&("gift_events", "platform")), "{found:?}");
+    assert!(found.contains(&("global", "platform")), "{found:?}");
+    assert_eq!((r.gift_coins_sent, r.gift_coins_in_events, r.pending), (30, 10, 0));
+}

@@ -197,21 +197,26 @@ impl Db {
         Ok(counted)
     }
 
-    /// Which of `chunk` are marked `attr` already, with their outcome.
+    /// Which of `chunk` are marked `attr` already, with their outcome; an
+    /// event that no longer exists counts as done (nothing left to apply;
+    /// reconciliation reports the loss).
     async fn marked(&self, chunk: &[MoneyEvent], attr: &str) -> Result<BTreeMap<String, String>> {
         let keys = chunk.iter().map(|e| Self::key(keys::event(&e.id), keys::EVENT)).collect();
         let projection = format!("pk, sk, id, outcome, {attr}");
-        Ok(self
-            .batch_get_projected(keys, &projection)
-            .await?
-            .into_iter()
-            .filter(|i| i.contains_key(attr))
-            .filter_map(|i| {
-                let id = i.get("id").and_then(|v| v.as_s().ok()).cloned()?;
-                let outcome = i.get("outcome").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-                Some((id, outcome))
-            })
-            .collect())
+        let found = self.batch_get_projected(keys, &projection).await?;
+        let mut done: BTreeMap<String, String> = chunk.iter().map(|e| (e.id.clone(), "missing".to_string())).collect();
+        for i in found {
+            let Some(id) = i.get("id").and_then(|v| v.as_s().ok()).cloned() else { continue };
+            if i.contains_key(attr) {
+                done.insert(id, i.get("outcome").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default());
+            } else {
+                done.remove(&id);
+            }
+        }
+        for (id, _) in done.iter().filter(|(_, o)| *o == "missing") {
+            tracing::error!(event_id = %id, "a money event disappeared before it was applied");
+        }
+        Ok(done)
     }
 
     /// One transaction for gifts to one host on one day: answers each event's outcome.

@@ -170,6 +170,8 @@ pub fn item_kind(item: &Item) -> &'static str {
         "call"
     } else if sk == keys::SETTLEMENT {
         "settlement"
+    } else if crate::events::is_event_sk(sk) {
+        "event"
     } else {
         "other"
     }
