@@ -547,7 +547,7 @@ async fn a_tick_that_stopped_half_way_is_finished_by_the_next_without_charging_t
     let now = app.state.now();
     let charge = store::WalletChange::exact(
         1000 - 60,
-        app::wallet::new_entry(&c.id, "call_charge", store::Balance::Coins, -60, None, now),
+        store::LedgerEntry::new(&c.id, "call_charge", store::Balance::Coins, -60, None, now),
     );
     app.state.db.charge_call_minute(&call, &charge, None).await.unwrap();
     let report = tick(&app).await;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use app::accounts::{self, RegisterInput};
 use app::gifts::{self, GiftInput, SendGiftInput};
-use app::wallet::{self, GrantInput, new_entry};
+use app::wallet::{self, GrantInput};
 use app::{AppState, Clock, Config};
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
@@ -123,12 +123,12 @@ async fn tick_bench(sdk: &aws_config::SdkConfig, n: usize) {
                 let coins = CALLER_COINS - 2 * CALL_PRICE;
                 let charge = WalletChange::exact(
                     coins,
-                    new_entry(&c.caller_id, "call_charge", Balance::Coins, -CALL_PRICE, None, now),
+                    store::LedgerEntry::new(&c.caller_id, "call_charge", Balance::Coins, -CALL_PRICE, None, now),
                 );
                 // Minute 2 has begun: passed on to the host, as the tick does.
                 let release = store::Release {
                     earned_minutes: 2,
-                    change: WalletChange::add(new_entry(
+                    change: WalletChange::add(store::LedgerEntry::new(
                         &c.host_id,
                         "call_earning",
                         Balance::Earnings,
@@ -213,7 +213,10 @@ async fn main() {
         let t = Instant::now();
         // The same items the use case writes: the sender's side and the gift's event.
         let s = GiftSend {
-            change: WalletChange::exact(coins, new_entry(&raw_sender, "gift_sent", Balance::Coins, -1, None, now)),
+            change: WalletChange::exact(
+                coins,
+                store::LedgerEntry::new(&raw_sender, "gift_sent", Balance::Coins, -1, None, now),
+            ),
             credit: store::Credit {
                 host_id: raw_host.clone(),
                 payer_id: raw_sender.clone(),

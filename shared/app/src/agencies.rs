@@ -16,7 +16,6 @@ use store::{Account, Agency, Balance, HostApplication, Role, Settlement};
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply, list_reply};
-use crate::wallet::new_entry;
 use crate::{ApiError, AppState, validate, views};
 
 /// How a settlement's gross splits; see the module comment for the rounding.
@@ -778,7 +777,7 @@ pub async fn settle_host(
             created_by: by.to_string(),
             created_at: now,
         };
-        let mut entry = new_entry(host_id, "settlement", Balance::Earnings, -coins, None, now);
+        let mut entry = store::LedgerEntry::new(host_id, "settlement", Balance::Earnings, -coins, None, now);
         entry.counterparty_id = agency.map(|a| a.owner_id.clone());
         entry.reason = Some(format!("settlement {}", st.id));
         match state.db.settle_host(&st, host.settled_earnings, &entry, former).await {

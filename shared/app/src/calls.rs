@@ -26,7 +26,7 @@ use utoipa::ToSchema;
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply, list_reply};
 use crate::rooms::{AgoraGrant, ROOM_TOKEN_SECS, agora_grant};
-use crate::wallet::{Idem, new_entry, with_retries};
+use crate::wallet::{Idem, with_retries};
 use crate::{ApiError, AppState, validate, views};
 
 pub const MINUTE_MS: i64 = 60_000;
@@ -351,7 +351,7 @@ async fn drop_parties(state: &AppState, call: &Call) {
 
 /// The caller's side of minute `minute`: coins down, held on the call.
 fn charge_entry(call: &Call, caller: &Payer, minute: i64, now: i64) -> WalletChange {
-    let mut e = new_entry(&caller.id, "call_charge", Balance::Coins, -call.price_per_minute, None, now);
+    let mut e = store::LedgerEntry::new(&caller.id, "call_charge", Balance::Coins, -call.price_per_minute, None, now);
     e.counterparty_id = Some(call.host_id.clone());
     e.call_id = Some(call.id.clone());
     e.minute = Some(minute);
@@ -391,7 +391,7 @@ fn release_to(call: &Call, earned: i64, now: i64) -> Option<Release> {
     let minutes = earned - call.earned_minutes;
     (minutes > 0).then(|| {
         let amount = minutes * call.price_per_minute;
-        let mut e = new_entry(&call.host_id, "call_earning", Balance::Earnings, amount, None, now);
+        let mut e = store::LedgerEntry::new(&call.host_id, "call_earning", Balance::Earnings, amount, None, now);
         e.counterparty_id = Some(call.caller_id.clone());
         e.call_id = Some(call.id.clone());
         e.minute = Some(call.earned_minutes + 1);
@@ -402,7 +402,8 @@ fn release_to(call: &Call, earned: i64, now: i64) -> Option<Release> {
 
 /// Gives the caller back `minutes` held minutes.
 fn refund_entry(call: &Call, caller: &Payer, minutes: i64, now: i64) -> WalletChange {
-    let mut e = new_entry(&caller.id, "call_refund", Balance::Coins, minutes * call.price_per_minute, None, now);
+    let mut e =
+        store::LedgerEntry::new(&caller.id, "call_refund", Balance::Coins, minutes * call.price_per_minute, None, now);
     e.counterparty_id = Some(call.host_id.clone());
     e.call_id = Some(call.id.clone());
     e.quantity = Some(minutes);

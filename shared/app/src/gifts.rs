@@ -6,7 +6,7 @@ use store::{Balance, Catalog, Gift, GiftSend, Role, WalletChange};
 
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply, list_reply};
-use crate::wallet::{Idem, new_entry, with_retries};
+use crate::wallet::{Idem, with_retries};
 use crate::{ApiError, AppState, validate, views};
 
 pub const MAX_PRICE: i64 = 1_000_000;
@@ -215,7 +215,8 @@ pub async fn send_gift(
         }
         let (sender, gift) = refused?;
         let total = gift.price_coins * quantity;
-        let mut sent = new_entry(sender_id, "gift_sent", Balance::Coins, -total, Some(sender.coins - total), now);
+        let mut sent =
+            store::LedgerEntry::new(sender_id, "gift_sent", Balance::Coins, -total, Some(sender.coins - total), now);
         sent.counterparty_id = Some(receiver_id.to_string());
         sent.gift_id = Some(gift.id.clone());
         sent.gift_name = Some(gift.name.clone());

@@ -9,7 +9,7 @@ use store::{Balance, CoinsAndDebt, LedgerEntry, Recharge};
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
 use crate::packages::existing_package;
-use crate::wallet::{Idem, new_entry, with_retries};
+use crate::wallet::{Idem, with_retries};
 use crate::{ApiError, AppState, validate, views};
 
 /// A recharge: an order with a payment provider, credited once paid.
@@ -147,7 +147,8 @@ async fn credit(state: &AppState, recharge: &Recharge) -> ApiResult<Reply> {
         };
         let now = state.now();
         let total = recharge.total_coins();
-        let mut entry = new_entry(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
+        let mut entry =
+            LedgerEntry::new(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
         entry.recharge_id = Some(recharge.id.clone());
         let mut entries = vec![entry];
         entries.extend(repay_debt(&account, account.coins + total, total, recharge, now));
@@ -182,8 +183,9 @@ pub(crate) fn repay_debt(
     if repay <= 0 {
         return vec![];
     }
-    let mut paid = new_entry(&account.id, "debt_repaid", Balance::Coins, -repay, Some(coins - repay), now);
-    let mut debt = new_entry(&account.id, "debt_repaid", Balance::Debt, -repay, Some(account.coin_debt - repay), now);
+    let mut paid = LedgerEntry::new(&account.id, "debt_repaid", Balance::Coins, -repay, Some(coins - repay), now);
+    let mut debt =
+        LedgerEntry::new(&account.id, "debt_repaid", Balance::Debt, -repay, Some(account.coin_debt - repay), now);
     paid.recharge_id = Some(r.id.clone());
     debt.recharge_id = Some(r.id.clone());
     vec![paid, debt]
@@ -290,7 +292,7 @@ pub async fn claw_back(
         let now = state.now();
         let mut entries = Vec::new();
         let mut entry = |kind: &str, balance: Balance, amount: i64, after: i64| {
-            let mut e = new_entry(&account.id, kind, balance, amount, Some(after), now);
+            let mut e = LedgerEntry::new(&account.id, kind, balance, amount, Some(after), now);
             e.recharge_id = Some(r.id.clone());
             entries.push(e);
         };

@@ -13,7 +13,7 @@ use store::{Balance, CoinPackage, CoinsAndDebt, Recharge};
 use crate::error::ApiResult;
 use crate::http::{Ctx, Reply};
 use crate::recharges::{Takeback, WebhookAnswer, claw_back, recharge_json, repay_debt};
-use crate::wallet::{new_entry, with_retries};
+use crate::wallet::with_retries;
 use crate::{ApiError, AppState, validate};
 
 /// The account reference the apps give the store with a purchase: the
@@ -194,7 +194,8 @@ async fn credit_once(state: &AppState, account_id: &str, b: &Bought, package: &C
             ..Default::default()
         };
         let total = r.total_coins();
-        let mut entry = new_entry(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
+        let mut entry =
+            store::LedgerEntry::new(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
         entry.recharge_id = Some(r.id.clone());
         let mut entries = vec![entry];
         entries.extend(repay_debt(&account, account.coins + total, total, &r, now));

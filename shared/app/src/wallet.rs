@@ -110,17 +110,6 @@ where
 
 pub use store::entry_id;
 
-pub fn new_entry(
-    account_id: &str,
-    kind: &str,
-    balance: Balance,
-    amount: i64,
-    balance_after: Option<i64>,
-    now: i64,
-) -> LedgerEntry {
-    LedgerEntry::new(account_id, kind, balance, amount, balance_after, now)
-}
-
 pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     let caller = ctx.caller()?;
     let a =
@@ -191,7 +180,7 @@ pub async fn grant_coins(
             ));
         }
         let kind = if input.amount > 0 { "grant" } else { "correction" };
-        let mut entry = new_entry(account_id, kind, Balance::Coins, input.amount, Some(after), now);
+        let mut entry = LedgerEntry::new(account_id, kind, Balance::Coins, input.amount, Some(after), now);
         entry.counterparty_id = Some(admin_id.to_string());
         entry.reason = Some(reason.clone());
         let reply = Reply::created(Granted {
