@@ -6,8 +6,9 @@ Usage: python3 local/crowd.py SENDERS SENDS_EACH [BASE_URL]
 
 Loopback only, bounded: SENDERS x SENDS_EACH sends per case, each request
 with a 30 s time-out. Prints sends/s, p50/p99 latency and the count by status
-for each case, then checks that the host side earned exactly what the senders
-paid (and exits 1 if not).
+for each case, then waits for the dev server's aggregator to apply the host
+side (printing how long after the last send) and checks that it earned
+exactly what the senders paid (and exits 1 if not).
 """
 
 import sys
@@ -56,9 +57,16 @@ def run_case(title, hosts, admin, gift_id, price):
     rate = len(results) / wall
     print(f"  {title}: {len(results)} sends in {wall:.1f} s = {rate:.1f} sends/s, "
           f"p50 {pct(0.50):.0f} ms, p99 {pct(0.99):.0f} ms, max {lat[-1] * 1000:.0f} ms, by status {by_status}")
-    earned = sum(wallet(h[1])["earnings"] - b for h, b in zip(hosts, before))
     paid = sum(SENDS_EACH * price - wallet(t)["coins"] for _, t in senders)
     landed = by_status.get(201, 0) * price
+    # The host side is the aggregator's (the table's stream): wait for it, 60 s at most.
+    deadline = time.perf_counter() + 60
+    while True:
+        earned = sum(wallet(h[1])["earnings"] - b for h, b in zip(hosts, before))
+        if earned >= paid or time.perf_counter() > deadline:
+            break
+        time.sleep(0.2)
+    print(f"  host side applied {time.perf_counter() - started - wall:.1f} s after the last send")
     if not earned == paid == landed:
         sys.exit(f"  MISMATCH: hosts earned {earned}, senders paid {paid}, 201s worth {landed}")
     print(f"  conserved: hosts earned {earned} = senders paid {paid} = 201 answers x price")
