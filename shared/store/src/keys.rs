@@ -139,7 +139,7 @@ pub fn incoming(call_id: &str) -> String {
 pub const INCOMING_PREFIX: &str = "INCOMING#";
 /// Shards of the tick's call indexes: every call minute rewrites the active
 /// call's GSI1 sort key (see README for the arithmetic).
-pub const CALL_SHARDS: u32 = 32;
+pub const CALL_SHARDS: u32 = 16;
 /// GSI1 partitions of calls the tick looks at: active by paid-until, ringing by creation.
 pub fn active_calls(shard: u32) -> String {
     format!("CALLS#ACTIVE#{shard}")
