@@ -30,6 +30,10 @@ write to the table is recorded as its operation, each item's key, size and
 the index partitions its new image is in; `GET /_footprints?table=NAME`
 answers them and starts over.
 
+Outbox (for the tests): `GET /_outbox` answers the e-mails SES and the SMS
+SNS "sent" so far, without moto's /moto-api/data.json, which dumps every
+table and stream for the same answer.
+
 Usage: python local/moto_server.py PORT [HOST]
 """
 
