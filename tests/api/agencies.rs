@@ -139,6 +139,7 @@ async fn a_user_applies_with_a_code_the_agency_approves_and_the_new_host_goes_li
     app.state.clock.advance(25_000);
     let r = app.post(&format!("/calls/{call_id}/end"), Some(&caller.access), json!({})).await;
     assert_eq!(r.body["billed_minutes"], 1, "{r:?}");
+    app.drain().await;
     let dash = app.get("/host/dashboard", &host.access).await;
     assert_eq!((dash.body["earnings_today"].as_i64(), dash.body["call_minutes_today"].as_i64()), (Some(30), Some(1)));
     assert_eq!(dash.body["agency_id"], agency_id.as_str());
@@ -199,6 +200,7 @@ async fn settling_during_a_call_never_takes_the_prepaid_minute_and_the_caller_ge
     }
     app::calls::call_tick(&app.state, app.state.now()).await.unwrap(); // minute 2 prepaid at 30 s
     assert_eq!(app.wallet(&fan).await.0, 900);
+    app.drain().await; // minute 1 reaches the host through its event
     // The agency settles the host while minute 2 has not begun: only minute 1 is the host's.
     let s = app.post(&format!("/agency/hosts/{}/settlements", host.id), Some(&owner.access), json!({})).await;
     assert_eq!((s.status, s.body["coins"].as_i64()), (201, Some(50)), "{s:?}");

@@ -116,6 +116,7 @@ async fn a_call_is_accepted_billed_each_minute_and_ended_with_both_ledgers_agree
     heartbeat(&app, &caller, &host, &id).await;
     tick(&app).await;
     assert_eq!(app.wallet(&caller).await.0, 80, "minute 2 is prepaid when due within the coming minute");
+    app.drain().await; // the host's side comes from the event
     assert_eq!(app.wallet(&host).await.1, 10, "minute 1, begun, is the host's; minute 2 is held");
     assert_eq!(call_of(&app, &caller, &id).await["billed_minutes"], 1);
     tick(&app).await;
@@ -124,6 +125,7 @@ async fn a_call_is_accepted_billed_each_minute_and_ended_with_both_ledgers_agree
     heartbeat(&app, &caller, &host, &id).await;
     tick(&app).await;
     assert_eq!(app.wallet(&caller).await.0, 70);
+    app.drain().await;
     let (coins, earnings, _) = app.state.db.sum_balances().await.unwrap();
     assert_eq!(coins + earnings + app.state.db.held_in_calls().await.unwrap(), 100, "conservation mid-call");
 
@@ -140,6 +142,7 @@ async fn a_call_is_accepted_billed_each_minute_and_ended_with_both_ledgers_agree
     app.state.clock.advance(120 * SEC);
     tick(&app).await;
     assert_eq!(app.wallet(&caller).await, (80, 0), "never charged after the end");
+    app.drain().await;
     assert_eq!(app.wallet(&host).await, (0, 20));
 
     let paid = ledger(&app, &caller).await;
@@ -375,6 +378,7 @@ async fn ten_ticks_at_once_charge_each_minute_once() {
     for (c, h, id) in &calls {
         assert_eq!(call_of(&app, c, id).await["paid_minutes"], 2);
         assert_eq!(app.wallet(c).await.0, 1000 - 2 * 60);
+        app.drain().await; // the host's side comes from the event
         assert_eq!(app.wallet(h).await.1, 60, "minute 1 earned, minute 2 held");
         assert_eq!(of_type(&ledger(&app, c).await, "call_charge").len(), 2);
     }
@@ -407,6 +411,7 @@ async fn a_tick_after_a_ten_minute_gap_charges_every_minute_the_caller_had_coins
     let ended = chrono::DateTime::parse_from_rfc3339(c["ended_at"].as_str().unwrap()).unwrap().timestamp_millis();
     assert_eq!(ended, accepted + 360 * SEC);
     assert_eq!(app.wallet(&caller).await.0, 0);
+    app.drain().await; // the host's side comes from the event
     assert_eq!(app.wallet(&host).await.1, 60);
 }
 
@@ -437,6 +442,7 @@ async fn running_out_of_coins_mid_call_warns_then_ends_it_at_the_paid_time() {
         (Some("ended"), Some("insufficient_coins"), Some(120))
     );
     assert_eq!(app.wallet(&caller).await.0, 5, "never below zero");
+    app.drain().await; // the host's side comes from the event
     assert_eq!(app.wallet(&host).await.1, 20);
 }
 
@@ -463,6 +469,7 @@ async fn a_dropped_call_is_billed_up_to_the_silent_partys_last_heartbeat_plus_on
     // Billed up to 30 s + 30 s = 60 s: one minute. Minute 2 began after the host fell silent: back.
     assert_eq!((c["paid_minutes"].as_i64(), c["billed_minutes"].as_i64()), (Some(1), Some(1)));
     assert_eq!(c["duration_secs"].as_i64(), Some(60));
+    app.drain().await; // the host's side comes from the event
     assert_eq!((app.wallet(&caller).await.0, app.wallet(&host).await.1), (90, 10));
     assert_eq!(ring(&app, &caller, &host).await.status, 201, "both parties are free");
 }
@@ -493,6 +500,7 @@ async fn a_call_ending_within_the_connection_grace_costs_nothing_and_earns_nothi
     app.state.clock.advance(25 * SEC);
     let r = act(&app, &caller, &id, "end").await;
     assert_eq!((r.body["billed_minutes"].as_i64(), r.body["total_coins"].as_i64()), (Some(1), Some(PRICE)));
+    app.drain().await; // the host's side comes from the event
     assert_eq!((app.wallet(&caller).await.0, app.wallet(&host).await.1), (90, 10));
     let dash = app.get("/host/dashboard", &host.access).await;
     assert_eq!((dash.body["earnings_today"].as_i64(), dash.body["call_minutes_today"].as_i64()), (Some(10), Some(1)));
@@ -577,4 +585,33 @@ async fn banning_a_caller_while_the_call_rings_cancels_it_and_frees_the_host() {
     app.grant(&admin, &other, 100).await;
     let next = ringing(&app, &other, &host).await;
     assert_eq!(act(&app, &host, &next, "accept").await.status, 200);
+}
+
+#[tokio::test]
+async fn a_minute_that_reaches_a_host_banned_meanwhile_goes_back_to_the_caller() {
+    let app = TestApp::start().await;
+    let (caller, host) = parties(&app, 100).await;
+    let id = active(&app, &caller, &host).await;
+    app.state.clock.advance(30 * SEC);
+    heartbeat(&app, &caller, &host, &id).await;
+    tick(&app).await; // minute 1 released to the host (its event), minute 2 prepaid
+    assert_eq!(app.wallet(&caller).await.0, 80);
+    let admin = app.admin().await;
+    let ban = app.post(&format!("/admin/users/{}/ban", host.id), Some(&admin.access), json!({"reason": "abuse"})).await;
+    assert_eq!(ban.status, 200, "{ban:?}");
+    assert_eq!(call_of(&app, &caller, &id).await["state"], "ended");
+    assert_eq!(app.wallet(&caller).await.0, 90, "the held minute 2 came back with the end");
+    app.drain().await;
+    assert_eq!(app.wallet(&caller).await.0, 100, "minute 1 never reached the banned host: it came back too");
+    assert_eq!(app.stored_wallet(&host.id).await, (0, 0));
+    let back = ledger(&app, &caller).await;
+    let back: Vec<&Value> =
+        of_type(&back, "call_refund").into_iter().filter(|e| e["reason"] == "host_unavailable").collect();
+    assert_eq!(back.len(), 1, "{back:?}");
+    assert_eq!((back[0]["amount"].as_i64(), back[0]["call_id"].as_str()), (Some(PRICE), Some(id.as_str())));
+    let (coins, earnings, _) = app.state.db.sum_balances().await.unwrap();
+    assert_eq!(coins + earnings + app.state.db.held_in_calls().await.unwrap(), 100, "conservation");
+    let budget = app::reconcile::Budget { page: 500, until_ms: i64::MAX };
+    let r = app::reconcile::reconcile(&app.state, 0, app.state.now() + 1, budget).await.expect("reconcile");
+    assert_eq!(r.mismatches, 0, "{:?}", r.first);
 }

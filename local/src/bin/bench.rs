@@ -128,14 +128,14 @@ async fn tick_bench(sdk: &aws_config::SdkConfig, n: usize) {
                 // Minute 2 has begun: passed on to the host, as the tick does.
                 let release = store::Release {
                     earned_minutes: 2,
-                    change: WalletChange::add(store::LedgerEntry::new(
-                        &c.host_id,
-                        "call_earning",
-                        Balance::Earnings,
-                        CALL_PRICE,
-                        None,
-                        now,
-                    )),
+                    credit: store::Credit {
+                        host_id: c.host_id.clone(),
+                        payer_id: c.caller_id.clone(),
+                        amount: CALL_PRICE,
+                        call: Some(store::CallCredit { call_id: c.id.clone(), first_minute: 2, minutes: 1 }),
+                        ..Default::default()
+                    },
+                    at: now,
                 };
                 state.db.charge_call_minute(&c, &charge, Some(&release)).await.unwrap();
             }
@@ -226,6 +226,7 @@ async fn main() {
                 gift_id: g.id.clone(),
                 gift_name: g.name.clone(),
                 room_id: None,
+                call: None,
             },
             idempotency: None,
         };

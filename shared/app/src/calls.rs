@@ -385,18 +385,20 @@ fn billable_minutes(call: &Call, at: i64, grace_ms: i64) -> i64 {
     if at - start < grace_ms { 0 } else { minutes_begun(start, at).min(call.paid_minutes) }
 }
 
-/// Passes the call's held minutes up to `earned` on to the host (ADD: a
-/// crowd of callers never retries on each other).
+/// Passes the call's held minutes up to `earned` on to the host, through the
+/// transaction's event (the aggregator credits the host, or gives the caller
+/// the minutes back if the host can no longer earn).
 fn release_to(call: &Call, earned: i64, now: i64) -> Option<Release> {
     let minutes = earned - call.earned_minutes;
     (minutes > 0).then(|| {
-        let amount = minutes * call.price_per_minute;
-        let mut e = store::LedgerEntry::new(&call.host_id, "call_earning", Balance::Earnings, amount, None, now);
-        e.counterparty_id = Some(call.caller_id.clone());
-        e.call_id = Some(call.id.clone());
-        e.minute = Some(call.earned_minutes + 1);
-        e.quantity = Some(minutes);
-        Release { earned_minutes: earned, change: WalletChange::add(e) }
+        let credit = store::Credit {
+            host_id: call.host_id.clone(),
+            payer_id: call.caller_id.clone(),
+            amount: minutes * call.price_per_minute,
+            call: Some(store::CallCredit { call_id: call.id.clone(), first_minute: call.earned_minutes + 1, minutes }),
+            ..Default::default()
+        };
+        Release { earned_minutes: earned, credit, at: now }
     })
 }
 

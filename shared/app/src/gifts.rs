@@ -243,6 +243,7 @@ pub async fn send_gift(
             gift_id: gift.id.clone(),
             gift_name: gift.name.clone(),
             room_id: room_id.clone(),
+            call: None,
         };
         let send = GiftSend {
             change: WalletChange::exact(sender.coins, sent),

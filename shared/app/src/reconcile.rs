@@ -67,7 +67,7 @@ pub struct ReconcileReport {
     pub external: i64,
     pub balances: i64,
     pub held: i64,
-    /// Coins in gift events not applied yet (taken from senders, not yet the hosts')
+    /// Coins in events not applied yet (taken from payers, not yet the hosts')
     #[serde(default)]
     pub pending: i64,
     /// Coins senders gave in the range, and the coins of the range's gift events
@@ -192,7 +192,7 @@ pub async fn reconcile(state: &AppState, from: i64, to: i64, budget: Budget) -> 
     }
     if r.balances + r.held + r.pending != r.external {
         let detail = format!(
-            "came in from outside {} ≠ held by accounts {} + held in calls {} + in gift events not applied {}",
+            "came in from outside {} ≠ held by accounts {} + held in calls {} + in events not applied {}",
             r.external, r.balances, r.held, r.pending
         );
         r.mismatch("global", "platform", detail);
@@ -236,7 +236,8 @@ async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item
             let amount: Option<i64> =
                 credit.and_then(|c| c.get("amount")).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok());
             if let Some(amount) = amount {
-                if in_range(attr_n(item, "created_at")) {
+                let gift = credit.is_some_and(|c| !c.contains_key("call"));
+                if gift && in_range(attr_n(item, "created_at")) {
                     r.gift_coins_in_events += amount;
                 }
                 if !item.contains_key("applied_at") {

@@ -270,9 +270,9 @@ impl Db {
 
     /// Prepays the next minute of an active call (`charge`: the caller's
     /// coins, held on the call) and passes started minutes on to the host
-    /// (`release`: host earnings, up to `earned` minutes). `call_changed` when
-    /// the call is no longer active with `paid_minutes` as read,
-    /// `balance_changed` (or a banned party), `account_banned` (a banned host).
+    /// (`release`, through the event: the host's items are not in the
+    /// transaction). `call_changed` when the call is no longer active with
+    /// `paid_minutes` as read, `balance_changed` (or a banned caller).
     pub async fn charge_call_minute(&self, c: &Call, charge: &WalletChange, release: Option<&Release>) -> Result<()> {
         let paid_until = c.paid_until.unwrap_or_default() + 60_000;
         let earned = release.map_or(c.earned_minutes, |r| r.earned_minutes);
@@ -292,28 +292,7 @@ impl Db {
             .because("call_changed"),
         ];
         items.extend(self.wallet_items(std::slice::from_ref(charge), &[&c.caller_id])?);
-        if let Some(r) = release {
-            items.extend(self.release_items(c, r)?);
-        } else {
-            items.push(
-                Action::check(self, keys::account(&c.host_id), keys::PROFILE)
-                    .when("NOT (banned = :true)")
-                    .val(":true", AttributeValue::Bool(true))
-                    .because("account_banned"),
-            );
-        }
-        self.transact(items).await
-    }
-
-    /// The host's earnings up by the released minutes (ledger entry, day
-    /// item, `call_minutes`); refused (`balance_changed`) for a banned host or no host.
-    fn release_items(&self, c: &Call, r: &Release) -> Result<Vec<TxItem>> {
-        let minutes = r.earned_minutes - c.earned_minutes;
-        self.wallet_items_counting(
-            std::slice::from_ref(&r.change),
-            &[&c.host_id],
-            &[(&c.host_id, "call_minutes", minutes)],
-        )
+        self.transact_recording(items, recording(release)).await
     }
 
     /// Ends an active call at `ended_at` and frees both parties, keeping
@@ -321,7 +300,7 @@ impl Db {
     /// earned on to the host, `refund` gives the caller back the rest (minutes
     /// that never started, or all within the connection grace); nothing stays
     /// held. `call_changed` when the call is no longer active with
-    /// `paid_minutes` as read; `balance_changed` (also: the host banned or gone).
+    /// `paid_minutes` as read; `balance_changed` (the caller's refund).
     pub async fn end_call(&self, c: &Call, end: &CallEnd<'_>) -> Result<()> {
         let free = |account: &str| {
             Action::delete(self, keys::account(account), keys::BUSY)
@@ -349,13 +328,10 @@ impl Db {
             free(&c.caller_id),
             free(&c.host_id),
         ];
-        if let Some(r) = end.release {
-            items.extend(self.release_items(c, r)?);
-        }
         if let Some(refund) = end.refund {
             items.extend(self.wallet_items(std::slice::from_ref(refund), &[])?);
         }
-        self.transact(items).await
+        self.transact_recording(items, recording(end.release)).await
     }
 
     /// Records a party's heartbeat; `call_not_active` unless the call is active.
@@ -509,10 +485,22 @@ impl Db {
 }
 
 /// Minutes of a call passed on to the host: the call's `earned_minutes`
-/// becomes `earned_minutes`, and `change` credits the difference.
+/// becomes `earned_minutes`, and `credit` (the difference, at `at`) goes to
+/// the host through the transaction's event, applied by the aggregator.
 pub struct Release {
     pub earned_minutes: i64,
-    pub change: WalletChange,
+    pub credit: crate::Credit,
+    pub at: i64,
+}
+
+/// The event of a tick's transaction: the host's side of released minutes,
+/// never the host's items (the aggregator applies it, or refunds the caller
+/// when the host can no longer earn).
+fn recording(release: Option<&Release>) -> crate::events::Recording {
+    match release {
+        Some(r) => crate::events::Recording { credit: Some(r.credit.clone()), at: r.at, ..Default::default() },
+        None => crate::events::Recording::default(),
+    }
 }
 
 /// How an active call ends: at `at` for `reason`, `kept` minutes paid for good.

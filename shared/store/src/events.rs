@@ -15,6 +15,8 @@
 //! 2. the platform counters, per day over any hosts: one transaction marks up
 //!    to 90 events counted and adds their sums to one stats lane, so the 16
 //!    lanes see a transaction per 90 events, not per host.
+//!
+//! Call minutes released by the tick are credits too (`call_earning`).
 //! A redelivered batch, a retried invocation or two racing on the same events
 //! apply each event once: the loser's marks fail, it re-reads which are done
 //! and goes on with the rest. An event leaves the sharded GSI1 partitions of
@@ -56,18 +58,40 @@ pub struct MoneyEvent {
     pub counted_at: Option<i64>,
 }
 
-/// A gift's host side: who earns what, and what it counts towards.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The host's side of a gift or of call minutes: who earns what, and what it counts towards.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Credit {
     pub host_id: String,
     pub payer_id: String,
+    #[serde(default)]
     pub payer_name: String,
     pub amount: i64,
+    #[serde(default)]
     pub quantity: i64,
+    #[serde(default)]
     pub gift_id: String,
+    #[serde(default)]
     pub gift_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
+    /// Call minutes instead of a gift.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<CallCredit>,
+}
+
+/// Minutes of a call passed on to its host: `minutes` from `first_minute` on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallCredit {
+    pub call_id: String,
+    pub first_minute: i64,
+    pub minutes: i64,
+}
+
+impl Credit {
+    /// The host's ledger entry kind, and the payer's when refunded.
+    fn kinds(&self) -> (&'static str, &'static str) {
+        if self.call.is_some() { ("call_earning", "call_refund") } else { ("gift_received", "gift_refunded") }
+    }
 }
 
 /// What a transaction records beside its ledger puts' counts.
@@ -155,7 +179,8 @@ impl Db {
             events.into_iter().filter(|e| e.counted_at.is_none() && seen.insert(e.id.clone())).collect();
         // 1. The host's side. Earlier days first: a board entry only ever rolls forward.
         let mut outcomes: BTreeMap<String, String> = BTreeMap::new();
-        let mut groups: BTreeMap<String, BTreeMap<String, Vec<MoneyEvent>>> = BTreeMap::new();
+        // Per day, per host and kind (gifts, call minutes).
+        let mut groups: BTreeMap<String, BTreeMap<(String, bool), Vec<MoneyEvent>>> = BTreeMap::new();
         for e in &events {
             match (&e.credit, &e.outcome) {
                 (Some(_), Some(o)) => {
@@ -163,7 +188,7 @@ impl Db {
                 }
                 (Some(c), None) => {
                     let day = groups.entry(keys::day_of(e.created_at)).or_default();
-                    day.entry(c.host_id.clone()).or_default().push(e.clone());
+                    day.entry((c.host_id.clone(), c.call.is_some())).or_default().push(e.clone());
                 }
                 (None, _) => {}
             }
@@ -308,11 +333,12 @@ impl Db {
                 if outcome != Some("credited") {
                     continue;
                 }
-                let slot = gifts.entry(c.gift_id.clone()).or_default();
-                slot.0 += c.quantity;
-                slot.1 += c.amount;
-                let earned =
-                    LedgerEntry::new(&c.host_id, "gift_received", Balance::Earnings, c.amount, None, e.created_at);
+                if c.call.is_none() {
+                    let slot = gifts.entry(c.gift_id.clone()).or_default();
+                    slot.0 += c.quantity;
+                    slot.1 += c.amount;
+                }
+                let earned = LedgerEntry::new(&c.host_id, c.kinds().0, Balance::Earnings, c.amount, None, e.created_at);
                 add_entry_counts(&serde_dynamo::to_item(&earned)?, &mut day, &mut totals);
             }
             e.day.iter().for_each(|(f, v)| *day.entry(f.clone()).or_default() += v);
@@ -343,6 +369,10 @@ impl Db {
         let mut items: Vec<TxItem> = chunk.iter().map(|e| self.mark_applied(e, "credited", now)).collect();
         let credits: Vec<&Credit> = chunk.iter().filter_map(|e| e.credit.as_ref()).collect();
         let Some(first) = credits.first() else { return Ok(items) };
+        if first.call.is_some() {
+            items.extend(self.call_credit_items(&credits, chunk, now)?);
+            return Ok(items);
+        }
         let host = first.host_id.as_str();
         let at = chunk.iter().map(|e| e.created_at).max().unwrap_or(now);
         let total: i64 = credits.iter().map(|c| c.amount).sum();
@@ -409,25 +439,70 @@ impl Db {
         Ok(items)
     }
 
+    /// Call minutes to one host: earnings with one `call_earning` entry naming
+    /// the events, the host's and the day's `call_minutes`.
+    fn call_credit_items(&self, credits: &[&Credit], chunk: &[MoneyEvent], now: i64) -> Result<Vec<TxItem>> {
+        let host = credits[0].host_id.as_str();
+        let calls: Vec<&CallCredit> = credits.iter().filter_map(|c| c.call.as_ref()).collect();
+        let minutes: i64 = calls.iter().map(|c| c.minutes).sum();
+        let call_ids: BTreeSet<&str> = calls.iter().map(|c| c.call_id.as_str()).collect();
+        let payers: BTreeSet<&str> = credits.iter().map(|c| c.payer_id.as_str()).collect();
+        let one = |set: &BTreeSet<&str>| (set.len() == 1).then(|| set.iter().next().expect("one").to_string());
+        let entry = LedgerEntry {
+            counterparty_id: one(&payers),
+            call_id: one(&call_ids),
+            minute: one(&call_ids).and_then(|_| calls.iter().map(|c| c.first_minute).min()),
+            quantity: Some(minutes),
+            events: chunk.iter().map(|e| e.id.clone()).collect(),
+            ..LedgerEntry::new(
+                host,
+                "call_earning",
+                Balance::Earnings,
+                credits.iter().map(|c| c.amount).sum(),
+                None,
+                now,
+            )
+        };
+        let mut items =
+            self.wallet_items_counting(&[WalletChange::add(entry)], &[host], &[(host, "call_minutes", minutes)])?;
+        items[0].reason = "host_unavailable";
+        Ok(items)
+    }
+
     /// Refunding a chunk whose host can no longer earn: each payer's coins
     /// back with one ledger entry per payer; nothing is counted.
     fn refund_items(&self, chunk: &[MoneyEvent], now: i64) -> Result<Vec<TxItem>> {
         let mut items: Vec<TxItem> = chunk.iter().map(|e| self.mark_applied(e, "refunded", now)).collect();
-        let mut by_payer: BTreeMap<&str, (i64, Vec<String>)> = BTreeMap::new();
+        #[derive(Default)]
+        struct Back<'a> {
+            coins: i64,
+            events: Vec<String>,
+            calls: BTreeSet<&'a str>,
+            minutes: i64,
+        }
+        let mut by_payer: BTreeMap<&str, Back> = BTreeMap::new();
         for e in chunk {
             if let Some(c) = &e.credit {
                 let slot = by_payer.entry(c.payer_id.as_str()).or_default();
-                slot.0 += c.amount;
-                slot.1.push(e.id.clone());
+                slot.coins += c.amount;
+                slot.events.push(e.id.clone());
+                if let Some(call) = &c.call {
+                    slot.calls.insert(call.call_id.as_str());
+                    slot.minutes += call.minutes;
+                }
             }
         }
-        let host = chunk.iter().find_map(|e| e.credit.as_ref()).map(|c| c.host_id.clone());
-        for (payer, (amount, events)) in by_payer {
+        let first = chunk.iter().find_map(|e| e.credit.as_ref());
+        let host = first.map(|c| c.host_id.clone());
+        let kind = first.map_or("gift_refunded", |c| c.kinds().1);
+        for (payer, Back { coins: amount, events, calls, minutes }) in by_payer {
             let entry = LedgerEntry {
                 counterparty_id: host.clone(),
                 reason: Some("host_unavailable".into()),
+                call_id: (calls.len() == 1).then(|| calls.iter().next().expect("one").to_string()),
+                quantity: (minutes > 0).then_some(minutes),
                 events,
-                ..LedgerEntry::new(payer, "gift_refunded", Balance::Coins, amount, None, now)
+                ..LedgerEntry::new(payer, kind, Balance::Coins, amount, None, now)
             };
             items.extend(self.wallet_items(&[WalletChange::add(entry)], &[])?);
         }
@@ -545,6 +620,7 @@ mod tests {
                 gift_id: "g".into(),
                 gift_name: "Rose".into(),
                 room_id: room.map(str::to_string),
+                call: None,
             }),
             applied_at: None,
             outcome: None,

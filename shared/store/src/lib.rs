@@ -40,7 +40,7 @@ pub use calls::{Call, CallEnd, CallStartView, CallState, NewCall, Release};
 pub use catalog::{Catalog, CatalogEntry};
 pub use db::{Db, client};
 pub use error::{Error, Result};
-pub use events::{Credit, MoneyEvent, is_event_sk};
+pub use events::{CallCredit, Credit, MoneyEvent, is_event_sk};
 pub use follows::FollowEdge;
 pub use gifts::{Gift, GiftSend, GiftSendView};
 pub use keys::{day_of, week_of};

@@ -102,11 +102,16 @@ impl Db {
         Ok(count)
     }
 
-    /// A call's minutes in its caller's ledger: coins charged less refunded, over the price.
+    /// A call's minutes in its caller's ledger: coins charged less refunded,
+    /// over the price. Minutes the aggregator gave back because the host could
+    /// no longer earn (`host_unavailable`) stay paid on the call: their events
+    /// account for them.
     pub async fn call_ledger_minutes(&self, caller: &str, call_id: &str, price: i64, from_ms: i64) -> Result<i64> {
         let mut coins = 0;
         self.ledger_between(caller, Some(from_ms), None, |i| {
-            if attr_s(i, "call_id") == Some(call_id) && matches!(attr_s(i, "type"), Some("call_charge" | "call_refund"))
+            if attr_s(i, "call_id") == Some(call_id)
+                && matches!(attr_s(i, "type"), Some("call_charge" | "call_refund"))
+                && attr_s(i, "reason") != Some("host_unavailable")
             {
                 coins -= attr_n(i, "amount").unwrap_or(0);
             }
