@@ -125,14 +125,12 @@ impl StreamReader {
                     }
                 }
                 Consumer::Aggregate => {
-                    let events = records
+                    let work = records
                         .into_iter()
-                        .filter_map(|(_, name, sk, image)| {
-                            app::aggregate::event_of(&name, &sk, || image.and_then(|i| serde_dynamo::from_item(i).ok()))
-                        })
+                        .filter_map(|(_, name, sk, image)| app::aggregate::work_of(&name, &sk, image))
                         .collect();
                     // On failure the shard is read again from the same place next time.
-                    app::aggregate::apply(state, events).await.map_err(|e| e.message)?;
+                    app::aggregate::apply_work(state, work).await.map_err(|e| e.message)?;
                 }
             }
             if let Some(seq) = last {

@@ -179,7 +179,71 @@ async fn the_sweeper_applies_what_the_stream_did_not_and_settlements_wait_for_it
 #[test]
 fn the_sample_event_is_a_new_gift_event() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../events/aggregate.json")).unwrap();
-    let events = app::aggregate::events_of(serde_json::from_str(&text).unwrap());
-    assert_eq!(events.len(), 1);
-    assert_eq!(events[0].1.credit.as_ref().unwrap().amount, 1);
+    let work = app::aggregate::work_in(serde_json::from_str(&text).unwrap());
+    assert_eq!(work.len(), 1);
+    let app::aggregate::Work::Event(e) = &work[0].1 else { panic!("{work:?}") };
+    assert_eq!(e.credit.as_ref().unwrap().amount, 1);
+}
+
+/// Followers and likes are counted from the stream: a crowd writes only its
+/// own edges, and every edge counts once whatever the order, redeliveries and races.
+#[tokio::test]
+async fn followers_and_likes_count_each_edge_once_through_unfollows_redeliveries_and_races() {
+    let app = TestApp::start().await;
+    let host = app.host("Hana").await;
+    let fans = join_all((0..12).map(|i| {
+        let app = &app;
+        async move { app.user(&format!("Fan{i}")).await }
+    }))
+    .await;
+    let follow = format!("/users/{}/follow", host.id);
+    let r = join_all(fans.iter().map(|f| app.post(&follow, Some(&f.access), json!({})))).await;
+    assert!(r.iter().all(|r| r.status == 201), "{r:?}");
+    let followers = |who: &User| {
+        let (app, path) = (&app, format!("/users/{}", host.id));
+        let token = who.access.clone();
+        async move { app.get(&path, &token).await.body["followers"].as_i64() }
+    };
+    assert_eq!(followers(&fans[0]).await, Some(0), "the host's profile is not in a follow's transaction");
+    assert_eq!(app.get("/me", &fans[0].access).await.body["following"], 1, "the follower's own count is at once");
+    // Fan 0 changes its mind twice before the aggregator runs; fan 1 leaves.
+    for _ in 0..2 {
+        assert_eq!(app.call("DELETE", &follow, Some(&fans[0].access), None).await.status, 204);
+        assert_eq!(app.post(&follow, Some(&fans[0].access), json!({})).await.status, 201);
+    }
+    assert_eq!(app.call("DELETE", &follow, Some(&fans[1].access), None).await.status, 204);
+    app.drain().await;
+    assert_eq!(followers(&fans[0]).await, Some(11));
+    let list = app.get(&format!("/users/{}/followers?limit=50", host.id), &host.access).await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 11, "the tombstone is in no list");
+    let edges: Vec<(String, String)> =
+        fans.iter().map(|f| (format!("ACCOUNT#{}", f.id), format!("FOLLOWS#{}", host.id))).collect();
+    // The tombstone is gone once counted; the others are marked.
+    assert_eq!(app.state.db.count_edges(edges.clone()).await.unwrap(), 0, "nothing left to count");
+    // Fan 1 follows again after its tombstone was taken off: counted anew.
+    assert_eq!(app.post(&follow, Some(&fans[1].access), json!({})).await.status, 201);
+    let (a, b) = tokio::join!(app.state.db.count_edges(edges.clone()), app.state.db.count_edges(edges.clone()));
+    assert_eq!(a.unwrap() + b.unwrap(), 1, "two racing invocations count the new edge once");
+    // The whole stream delivered again from its start changes nothing.
+    let mut again =
+        local::streams::StreamReader::new(&app.state, true, local::streams::Consumer::Aggregate).await.unwrap();
+    while again.poll(&app.state).await.unwrap() > 0 {}
+    assert_eq!(followers(&fans[0]).await, Some(12));
+
+    // Likes: the same, on the post.
+    let p = crate::posts::post(&app, &host, "like me").await;
+    let like = format!("/posts/{}/like", p["id"].as_str().unwrap());
+    let r = join_all(fans.iter().take(5).map(|f| app.post(&like, Some(&f.access), json!({})))).await;
+    assert!(r.iter().all(|r| r.status == 201), "{r:?}");
+    assert_eq!(app.call("DELETE", &like, Some(&fans[0].access), None).await.status, 204);
+    assert_eq!(app.post(&like, Some(&fans[0].access), json!({})).await.status, 201);
+    assert_eq!(app.call("DELETE", &like, Some(&fans[1].access), None).await.status, 204);
+    app.drain().await;
+    let got = app.get(&format!("/posts/{}", p["id"].as_str().unwrap()), &fans[1].access).await;
+    assert_eq!((got.body["likes"].as_i64(), got.body["is_liked"].as_bool()), (Some(4), Some(false)));
+    let mut again =
+        local::streams::StreamReader::new(&app.state, true, local::streams::Consumer::Aggregate).await.unwrap();
+    while again.poll(&app.state).await.unwrap() > 0 {}
+    let got = app.get(&format!("/posts/{}", p["id"].as_str().unwrap()), &fans[0].access).await;
+    assert_eq!((got.body["likes"].as_i64(), got.body["is_liked"].as_bool()), (Some(4), Some(true)));
 }

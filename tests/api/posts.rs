@@ -144,6 +144,7 @@ async fn concurrent_likes_count_exactly_and_a_second_like_is_a_conflict() {
     let like_path = format!("/posts/{id}/like");
     let likes = join_all(fans.iter().map(|f| app.post(&like_path, Some(&f.access), json!({})))).await;
     assert!(likes.iter().all(|r| r.status == 201), "{likes:?}");
+    app.drain().await; // the post's counts come from the stream
     assert_eq!(app.get(&format!("/posts/{id}"), &author.access).await.body["likes"], 12);
     let again = app.post(&format!("/posts/{id}/like"), Some(&fans[0].access), json!({})).await;
     assert_eq!((again.status, again.body["error"].as_str()), (409, Some("already_liked")));
@@ -152,6 +153,7 @@ async fn concurrent_likes_count_exactly_and_a_second_like_is_a_conflict() {
     assert_eq!(r.status, 404, "unliking what you do not like");
     let r = app.call("DELETE", &format!("/posts/{id}/like"), Some(&fans[0].access), None).await;
     assert_eq!(r.status, 204);
+    app.drain().await; // the post's counts come from the stream
     assert_eq!(app.get(&format!("/posts/{id}"), &author.access).await.body["likes"], 11);
     assert_eq!(app.post("/posts/nope/like", Some(&fans[1].access), json!({})).await.status, 404);
 }
@@ -216,6 +218,7 @@ async fn shares_add_up_and_views_count_once_per_viewer() {
         1,
         "concurrent views by one viewer count once"
     );
+    app.drain().await; // the post's counts come from the stream
     let got = app.get(&format!("/posts/{id}"), &author.access).await;
     assert_eq!((got.body["shares"].as_i64(), got.body["views"].as_i64()), (Some(2), Some(2)));
 }

@@ -125,6 +125,7 @@ async fn a_call_counts_from_when_both_parties_joined_the_channel_and_a_party_lea
     // One minute begun since both were in (two since accepting, a third prepaid): the caller pays one.
     assert_eq!((c["paid_minutes"].as_i64(), c["billed_minutes"].as_i64()), (Some(1), Some(1)), "{c}");
     assert_eq!(app.wallet(&caller).await.0, 100 - PRICE);
+    app.drain().await; // the host's side comes from the event
     assert_eq!(app.wallet(&host).await.1, PRICE);
     // Agora's later close of the channel changes nothing.
     assert_eq!(status(&notify(&app, "gone", 102, json!({"channelName": channel})).await), "applied");

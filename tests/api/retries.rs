@@ -76,6 +76,7 @@ async fn a_call_accept_and_a_call_minute_whose_commit_answers_are_lost_charge_on
     // Every minute the call shows paid is charged once, and every begun one earned once.
     let earned = c.body["billed_minutes"].as_i64().unwrap();
     assert!((1..paid).contains(&earned), "begun minutes are earned, the prepaid one held: {c:?}");
+    app.drain().await; // the host's side comes from the event
     assert_eq!((app.wallet(&caller).await, app.wallet(&host).await), ((1000 - 60 * paid, 0), (0, 60 * earned)));
     let n = paid as usize;
     assert_eq!(entries(&app, &caller, "call_charge").await, n);

@@ -3,7 +3,10 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
+/// Followers and following as a profile shows them once the stream is
+/// applied (`followers` is counted from it).
 async fn counts(app: &TestApp, viewer: &User, id: &str) -> (i64, i64) {
+    app.drain().await;
     let r = app.get(&format!("/users/{id}"), &viewer.access).await;
     assert_eq!(r.status, 200, "{r:?}");
     (r.body["followers"].as_i64().unwrap(), r.body["following"].as_i64().unwrap())

@@ -21,14 +21,51 @@ pub async fn apply(state: &AppState, events: Vec<MoneyEvent>) -> ApiResult<usize
     Ok(n)
 }
 
-/// The event in a stream record, if it is a new one (marking events applied
-/// modifies them: those records are not events to apply).
-pub fn event_of(event_name: &str, sk: &str, new_image: impl FnOnce() -> Option<MoneyEvent>) -> Option<MoneyEvent> {
-    (event_name == "INSERT" && store::is_event_sk(sk)).then(new_image).flatten()
+/// What a stream record asks of the aggregator: a new money event to apply,
+/// or an edge (a follow, a like, a view, a share) whose count is behind.
+#[derive(Debug)]
+pub enum Work {
+    Event(MoneyEvent),
+    Edge(String, String),
 }
 
-/// The new events of a Lambda stream batch, with their records' sequence numbers.
-pub fn events_of(event: aws_lambda_events::event::dynamodb::Event) -> Vec<(String, MoneyEvent)> {
+/// The aggregator's work in a stream record, if any. Marking events applied
+/// modifies them: those records are not events to apply; an edge's record is
+/// work while the edge is new or a tombstone.
+pub fn work_of<I: Into<serde_dynamo::Item>>(event_name: &str, sk: &str, new_image: Option<I>) -> Option<Work> {
+    #[derive(serde::Deserialize)]
+    struct Edge {
+        pk: String,
+        sk: String,
+        #[serde(default)]
+        removed: bool,
+        #[serde(default)]
+        counted: bool,
+    }
+    let image: serde_dynamo::Item = new_image?.into();
+    if store::is_event_sk(sk) {
+        return (event_name == "INSERT").then(|| serde_dynamo::from_item(image).ok().map(Work::Event)).flatten();
+    }
+    let e: Edge = serde_dynamo::from_item(image).ok()?;
+    store::edge_needs_count(&e.pk, &e.sk, e.removed, e.counted).then_some(Work::Edge(e.pk, e.sk))
+}
+
+/// Applies a batch's work: its events, then its edges' counts.
+pub async fn apply_work(state: &AppState, work: Vec<Work>) -> ApiResult<usize> {
+    let (mut events, mut edges) = (Vec::new(), Vec::new());
+    for w in work {
+        match w {
+            Work::Event(e) => events.push(e),
+            Work::Edge(pk, sk) => edges.push((pk, sk)),
+        }
+    }
+    let applied = apply(state, events).await?;
+    let counted = state.db.count_edges(edges).await?;
+    Ok(applied + counted)
+}
+
+/// The work of a Lambda stream batch, with its records' sequence numbers.
+pub fn work_in(event: aws_lambda_events::event::dynamodb::Event) -> Vec<(String, Work)> {
     #[derive(serde::Deserialize)]
     struct Keys {
         sk: String,
@@ -39,25 +76,25 @@ pub fn events_of(event: aws_lambda_events::event::dynamodb::Event) -> Vec<(Strin
         .filter_map(|r| {
             let keys: Option<Keys> = serde_dynamo::from_item(r.change.keys).ok();
             let sk = keys.map(|k| k.sk).unwrap_or_default();
-            let image = r.change.new_image;
-            let e = event_of(&r.event_name, &sk, || serde_dynamo::from_item(image).ok())?;
-            Some((r.change.sequence_number.unwrap_or_default(), e))
+            let w = work_of(&r.event_name, &sk, Some(r.change.new_image).filter(|i| !i.is_empty()))?;
+            Some((r.change.sequence_number.unwrap_or_default(), w))
         })
         .collect()
 }
 
-/// The Lambda entry: a batch of stream records (filtered to new events by the
-/// event source mapping, and again here). On failure the first event's record
-/// is reported failed, so the batch is retried from there (applied events are
-/// skipped), then goes to the dead-letter queue.
+/// The Lambda entry: a batch of stream records (filtered to new events and
+/// counted edges by the event source mapping, and again here). On failure the
+/// first record is reported failed, so the batch is retried from there
+/// (applied events and counted edges are skipped), then goes to the
+/// dead-letter queue.
 pub async fn aggregate_event(
     state: std::sync::Arc<AppState>,
     event: aws_lambda_events::event::dynamodb::Event,
 ) -> ApiResult<DynamoDbEventResponse> {
-    let (seqs, events): (Vec<String>, Vec<MoneyEvent>) = events_of(event).into_iter().unzip();
+    let (seqs, work): (Vec<String>, Vec<Work>) = work_in(event).into_iter().unzip();
     let mut response = DynamoDbEventResponse::default();
-    if let Err(e) = apply(&state, events).await {
-        tracing::error!(error = %e.message, "applying events failed; the batch is retried");
+    if let Err(e) = apply_work(&state, work).await {
+        tracing::error!(error = %e.message, "applying the batch failed; it is retried");
         let mut f = DynamoDbBatchItemFailure::default();
         f.item_identifier = seqs.into_iter().next();
         response.batch_item_failures.push(f);

@@ -25,6 +25,11 @@ pub async fn follow(state: &AppState, follower: &str, followee: &str) -> ApiResu
     if follower == followee {
         return Err(ApiError::invalid("id: you cannot follow yourself"));
     }
+    // The followee's profile is not in the follow's transaction (a crowd
+    // following one host would meet there): it is read instead.
+    if state.db.get_account(followee).await?.is_none() {
+        return Err(ApiError::not_found("user not found"));
+    }
     let now = state.now();
     state.db.follow(follower, followee, now).await.map_err(|e| match e {
         store::Error::Condition("account_missing") => ApiError::not_found("user not found"),

@@ -7,6 +7,8 @@
 
 use serde::Deserialize;
 
+use aws_sdk_dynamodb::types::AttributeValue;
+
 use crate::db::{Action, Db, TxItem, n, s};
 use crate::page::{Page, PageKey};
 use crate::table::GSI1;
@@ -42,33 +44,32 @@ impl Db {
             Action::put(self, item).when("attribute_not_exists(pk)").because("already_blocked"),
             Action::put(self, mirror).because("already_blocked"),
         ];
-        // Follows as read; one that changed meanwhile fails its condition and is re-read.
-        let (mut following, mut followers) = ([0i64; 2], [0i64; 2]);
+        // Follows as read; one that changed meanwhile fails its condition and
+        // is re-read. Each ended follow leaves a tombstone: the stream takes it
+        // off the followee's `followers` (`crate::counts`).
+        let mut following = [0i64; 2];
         for (i, on, from, to) in
             [(0, follows.0, &b.blocker_id, &b.blocked_id), (1, follows.1, &b.blocked_id, &b.blocker_id)]
         {
-            let edge = Action::check(self, keys::account(from), &keys::follows(to));
             items.push(
                 if on {
                     following[i] -= 1;
-                    followers[1 - i] -= 1;
-                    Action::delete(self, keys::account(from), &keys::follows(to)).when("attribute_exists(pk)")
+                    self.unfollow_edge(from, to)
                 } else {
-                    edge.when("attribute_not_exists(pk)")
+                    Action::check(self, keys::account(from), &keys::follows(to))
+                        .when("attribute_not_exists(pk) OR removed = :true")
+                        .val(":true", AttributeValue::Bool(true))
                 }
                 .because("follow_changed"),
             );
         }
-        // One counter update per account (a transaction touches an item once).
         for (i, id) in [&b.blocker_id, &b.blocked_id].into_iter().enumerate() {
-            if following[i] != 0 || followers[i] != 0 {
+            if following[i] != 0 {
                 items.push(
-                    Action::update(self, keys::account(id), keys::PROFILE, "ADD following :fg, followers :fr")
-                        .when("attribute_exists(pk) AND following >= :mfg AND followers >= :mfr")
+                    Action::update(self, keys::account(id), keys::PROFILE, "ADD following :fg")
+                        .when("attribute_exists(pk) AND following >= :mfg")
                         .val(":fg", n(following[i]))
-                        .val(":fr", n(followers[i]))
                         .val(":mfg", n(-following[i]))
-                        .val(":mfr", n(-followers[i]))
                         .because("follow_changed"),
                 );
             }

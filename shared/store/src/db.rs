@@ -167,6 +167,69 @@ impl Db {
         }
     }
 
+    /// One action as a single write (a put, update or delete; half the write
+    /// units of a one-item transaction): `Error::Condition(reason)` when its
+    /// condition fails; a conflict with a transaction holding the item is
+    /// retried within the budget (`Busy` past it).
+    pub(crate) async fn write_one(&self, action: TxItem) -> Result<()> {
+        let mut retry = self.retry();
+        let t = &action.item;
+        loop {
+            let res: std::result::Result<(), aws_sdk_dynamodb::Error> = if let Some(p) = t.put() {
+                self.client
+                    .put_item()
+                    .table_name(&self.table)
+                    .set_item(Some(p.item().clone()))
+                    .set_condition_expression(p.condition_expression().map(String::from))
+                    .set_expression_attribute_names(p.expression_attribute_names().cloned())
+                    .set_expression_attribute_values(p.expression_attribute_values().cloned())
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(Into::into)
+            } else if let Some(u) = t.update() {
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .set_key(Some(u.key().clone()))
+                    .update_expression(u.update_expression())
+                    .set_condition_expression(u.condition_expression().map(String::from))
+                    .set_expression_attribute_names(u.expression_attribute_names().cloned())
+                    .set_expression_attribute_values(u.expression_attribute_values().cloned())
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(Into::into)
+            } else if let Some(d) = t.delete() {
+                self.client
+                    .delete_item()
+                    .table_name(&self.table)
+                    .set_key(Some(d.key().clone()))
+                    .set_condition_expression(d.condition_expression().map(String::from))
+                    .set_expression_attribute_names(d.expression_attribute_names().cloned())
+                    .set_expression_attribute_values(d.expression_attribute_values().cloned())
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(Into::into)
+            } else {
+                return Err(Error::Db("write_one takes a put, an update or a delete".into()));
+            };
+            match res {
+                Ok(()) => return Ok(()),
+                Err(aws_sdk_dynamodb::Error::ConditionalCheckFailedException(_)) => {
+                    return Err(Error::Condition(action.reason));
+                }
+                Err(aws_sdk_dynamodb::Error::TransactionConflictException(_)) => {
+                    if !retry.attempt().await {
+                        return Err(Error::Busy);
+                    }
+                }
+                Err(e) => return Err(Error::Db(e.to_string())),
+            }
+        }
+    }
+
     /// Whether this very transaction committed already: its proof-of-commit
     /// item (a ledger entry whose id is random and new per attempt) is stored.
     async fn committed_before(&self, items: &[TxItem]) -> Result<bool> {

@@ -1,7 +1,7 @@
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use serde::Deserialize;
 
-use crate::db::{Db, TxItem, n, s};
+use crate::db::{Action, Db, Item, TxItem, n, s};
 use crate::page::{Page, PageKey};
 use crate::table::{GSI1, GSI2};
 use crate::{Result, keys};
@@ -31,27 +31,32 @@ impl Db {
         TransactWriteItem::builder().update(u.build().expect("update")).build()
     }
 
-    /// The edge and both counters in one transaction: `already_following`,
-    /// `blocked` (either way), or `account_missing` when either account does not exist.
+    /// The edge and the follower's `following` in one transaction:
+    /// `already_following`, `blocked` (either way). Never the followee's
+    /// profile: its `followers` is counted from the stream (`crate::counts`).
+    /// Following again over an unfollow's tombstone revives it, keeping its
+    /// `counted` mark.
     pub async fn follow(&self, follower: &str, followee: &str, now: i64) -> Result<()> {
-        let mut edge = Self::key(keys::account(follower), keys::follows(followee));
-        edge.insert("follower_id".into(), s(follower));
-        edge.insert("followee_id".into(), s(followee));
-        edge.insert("created_at".into(), n(now));
-        edge.insert(GSI1.pk.into(), s(keys::followers_of(followee)));
-        edge.insert(GSI1.sk.into(), s(keys::by_time(now, follower)));
-        edge.insert(GSI2.pk.into(), s(keys::following_of(follower)));
-        edge.insert(GSI2.sk.into(), s(keys::by_time(now, followee)));
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(edge))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .expect("put");
+        let edge = Action::update(
+            self,
+            keys::account(follower),
+            &keys::follows(followee),
+            "SET follower_id = :a, followee_id = :b, created_at = :now, \
+             gsi1pk = :g1, gsi1sk = :s1, gsi2pk = :g2, gsi2sk = :s2 REMOVE removed",
+        )
+        .when("attribute_not_exists(pk) OR removed = :true")
+        .val(":a", s(follower))
+        .val(":b", s(followee))
+        .val(":now", n(now))
+        .val(":g1", s(keys::followers_of(followee)))
+        .val(":s1", s(keys::by_time(now, follower)))
+        .val(":g2", s(keys::following_of(follower)))
+        .val(":s2", s(keys::by_time(now, followee)))
+        .val(":true", AttributeValue::Bool(true))
+        .because("already_following");
         self.transact(vec![
-            TxItem { item: TransactWriteItem::builder().put(put).build(), reason: "already_following" },
+            edge,
             TxItem { item: self.counter(follower, "following", 1), reason: "account_missing" },
-            TxItem { item: self.counter(followee, "followers", 1), reason: "account_missing" },
             // Neither may have blocked the other.
             self.not_blocked(followee, follower),
             self.not_blocked(follower, followee),
@@ -59,31 +64,39 @@ impl Db {
         .await
     }
 
-    /// Removes the edge and decrements both counters: `not_following` if there is no edge.
+    /// Leaves a tombstone of the edge (out of both lists; the stream takes it
+    /// off the followee's count) and decrements `following`: `not_following`.
     pub async fn unfollow(&self, follower: &str, followee: &str) -> Result<()> {
-        let del = Delete::builder()
-            .table_name(&self.table)
-            .set_key(Some(Self::key(keys::account(follower), keys::follows(followee))))
-            .condition_expression("attribute_exists(pk)")
-            .build()
-            .expect("delete");
         self.transact(vec![
-            TxItem { item: TransactWriteItem::builder().delete(del).build(), reason: "not_following" },
+            self.unfollow_edge(follower, followee).because("not_following"),
             TxItem { item: self.counter(follower, "following", -1), reason: "account_missing" },
-            TxItem { item: self.counter(followee, "followers", -1), reason: "account_missing" },
         ])
         .await
+    }
+
+    /// The tombstone of a live follow edge.
+    pub(crate) fn unfollow_edge(&self, follower: &str, followee: &str) -> Action {
+        Action::update(
+            self,
+            keys::account(follower),
+            &keys::follows(followee),
+            "SET removed = :true REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk",
+        )
+        .when("attribute_exists(pk) AND NOT removed = :true")
+        .val(":true", AttributeValue::Bool(true))
     }
 
     /// Whether a follows b and b follows a, in one read.
     pub async fn follows_both_ways(&self, a: &str, b: &str) -> Result<(bool, bool)> {
         let (ab, ba) = (Self::key(keys::account(a), keys::follows(b)), Self::key(keys::account(b), keys::follows(a)));
-        let found = self.batch_get_projected(vec![ab.clone(), ba.clone()], "pk, sk").await?;
-        Ok((found.contains(&ab), found.contains(&ba)))
+        let found = self.batch_get_projected(vec![ab.clone(), ba.clone()], "pk, sk, removed").await?;
+        let live =
+            |k: &Item| found.iter().any(|i| i.get("pk") == k.get("pk") && i.get("sk") == k.get("sk") && !removed(i));
+        Ok((live(&ab), live(&ba)))
     }
 
     pub async fn is_following(&self, follower: &str, followee: &str) -> Result<bool> {
-        Ok(self.get(keys::account(follower), &keys::follows(followee)).await?.is_some())
+        Ok(self.get(keys::account(follower), &keys::follows(followee)).await?.is_some_and(|i| !removed(&i)))
     }
 
     /// Who follows `id`, newest first.
@@ -107,4 +120,9 @@ impl Db {
         let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
         Ok(Page { items, next: page.next })
     }
+}
+
+/// Whether an edge item is an unfollow's or unlike's tombstone (`crate::counts`).
+pub(crate) fn removed(i: &Item) -> bool {
+    i.get("removed").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false)
 }

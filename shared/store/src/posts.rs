@@ -1,5 +1,6 @@
-//! Short-video posts and what hangs on them: likes, comments, shares, views
-//! (edge and counter in one transaction each), feed entries (fan-out on
+//! Short-video posts and what hangs on them: likes, shares and views (one
+//! edge write each; the post's counts come from the stream, `crate::counts`),
+//! comments (comment and count in one transaction), feed entries (fan-out on
 //! write), and deletion that marks first and cleans up idempotently after.
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -161,31 +162,44 @@ impl Db {
         Ok(Page { items: ids, next: page.next })
     }
 
-    /// `already_liked`, `post_gone`.
+    /// One write, the like edge (the post's `likes` is counted from the
+    /// stream, `crate::counts`): `already_liked`, `post_gone`. Liking again
+    /// over an unlike's tombstone revives it, keeping its `counted` mark.
     pub async fn like_post(&self, post_id: &str, account: &str, now: i64) -> Result<()> {
-        let mut edge = Self::key(keys::post(post_id), keys::post_like(account));
-        edge.insert("account_id".into(), s(account));
-        edge.insert("created_at".into(), n(now));
-        self.transact(vec![
-            self.post_counter(post_id, "likes", 1),
-            Action::put(self, edge).when("attribute_not_exists(pk)").because("already_liked"),
-        ])
-        .await
+        self.live_post(post_id).await?;
+        let edge = Action::update(
+            self,
+            keys::post(post_id),
+            &keys::post_like(account),
+            "SET account_id = :a, created_at = :now REMOVE removed",
+        )
+        .when("attribute_not_exists(pk) OR removed = :true")
+        .val(":a", s(account))
+        .val(":now", n(now))
+        .val(":true", AttributeValue::Bool(true));
+        self.write_one(edge.because("already_liked")).await
     }
 
-    /// `not_liked`, `post_gone`.
+    /// Leaves a tombstone of the like: `not_liked`, `post_gone`.
     pub async fn unlike_post(&self, post_id: &str, account: &str) -> Result<()> {
-        self.transact(vec![
-            self.post_counter(post_id, "likes", -1),
-            Action::delete(self, keys::post(post_id), &keys::post_like(account))
-                .when("attribute_exists(pk)")
-                .because("not_liked"),
-        ])
-        .await
+        self.live_post(post_id).await?;
+        let edge = Action::update(self, keys::post(post_id), &keys::post_like(account), "SET removed = :true")
+            .when("attribute_exists(pk) AND NOT removed = :true")
+            .val(":true", AttributeValue::Bool(true));
+        self.write_one(edge.because("not_liked")).await
     }
 
     pub async fn has_liked(&self, post_id: &str, account: &str) -> Result<bool> {
-        Ok(self.get(keys::post(post_id), &keys::post_like(account)).await?.is_some())
+        let edge = self.get(keys::post(post_id), &keys::post_like(account)).await?;
+        Ok(edge.is_some_and(|i| !crate::follows::removed(&i)))
+    }
+
+    /// `post_gone` unless the post exists and is not deleted.
+    async fn live_post(&self, post_id: &str) -> Result<()> {
+        match self.get_post(post_id).await? {
+            Some(p) if !p.deleted => Ok(()),
+            _ => Err(Error::Condition("post_gone")),
+        }
     }
 
     /// `post_gone`.
@@ -230,29 +244,23 @@ impl Db {
         Ok(Page { items: from_items(page.items)?, next: page.next })
     }
 
-    /// One share (an account may share a post many times); `post_gone`.
+    /// One share (an account may share a post many times), one write:
+    /// `post_gone`. The post's `shares` is counted from the stream.
     pub async fn share_post(&self, post_id: &str, share_id: &str, account: &str, now: i64) -> Result<()> {
+        self.live_post(post_id).await?;
         let mut edge = Self::key(keys::post(post_id), keys::post_share(share_id));
         edge.insert("account_id".into(), s(account));
         edge.insert("created_at".into(), n(now));
-        self.transact(vec![
-            self.post_counter(post_id, "shares", 1),
-            Action::put(self, edge).when("attribute_not_exists(pk)").because("post_gone"),
-        ])
-        .await
+        self.write_one(Action::put(self, edge).when("attribute_not_exists(pk)").because("post_gone")).await
     }
 
-    /// Counts the account's view once: `Ok(false)` when it was counted before; `post_gone`.
+    /// Counts the account's view once, one write: `Ok(false)` when it was
+    /// counted before; `post_gone`. The post's `views` is counted from the stream.
     pub async fn view_post(&self, post_id: &str, account: &str, now: i64) -> Result<bool> {
+        self.live_post(post_id).await?;
         let mut edge = Self::key(keys::post(post_id), keys::post_view(account));
         edge.insert("created_at".into(), n(now));
-        let res = self
-            .transact(vec![
-                self.post_counter(post_id, "views", 1),
-                Action::put(self, edge).when("attribute_not_exists(pk)").because("already_viewed"),
-            ])
-            .await;
-        match res {
+        match self.write_one(Action::put(self, edge).when("attribute_not_exists(pk)").because("already_viewed")).await {
             Ok(()) => Ok(true),
             Err(Error::Condition("already_viewed")) => Ok(false),
             Err(e) => Err(e),
