@@ -25,7 +25,7 @@ pub async fn apply(state: &AppState, events: Vec<MoneyEvent>) -> ApiResult<usize
 /// or an edge (a follow, a like, a view, a share) whose count is behind.
 #[derive(Debug)]
 pub enum Work {
-    Event(MoneyEvent),
+    Event(Box<MoneyEvent>),
     Edge(String, String),
 }
 
@@ -44,7 +44,7 @@ pub fn work_of<I: Into<serde_dynamo::Item>>(event_name: &str, sk: &str, new_imag
     }
     let image: serde_dynamo::Item = new_image?.into();
     if store::is_event_sk(sk) {
-        return (event_name == "INSERT").then(|| serde_dynamo::from_item(image).ok().map(Work::Event)).flatten();
+        return (event_name == "INSERT").then(|| serde_dynamo::from_item(image).ok().map(|e| Work::Event(Box::new(e)))).flatten();
     }
     let e: Edge = serde_dynamo::from_item(image).ok()?;
     store::edge_needs_count(&e.pk, &e.sk, e.removed, e.counted).then_some(Work::Edge(e.pk, e.sk))
@@ -55,7 +55,7 @@ pub async fn apply_work(state: &AppState, work: Vec<Work>) -> ApiResult<usize> {
     let (mut events, mut edges) = (Vec::new(), Vec::new());
     for w in work {
         match w {
-            Work::Event(e) => events.push(e),
+            Work::Event(e) => events.push(*e),
             Work::Edge(pk, sk) => edges.push((pk, sk)),
         }
     }

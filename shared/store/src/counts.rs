@@ -28,6 +28,11 @@ const EDGES_PER_TX: usize = 98;
 /// Counted items one invocation works on at once.
 const TARGETS_AT_ONCE: usize = 16;
 
+/// An edge item's key.
+type Edge = (String, String);
+/// A counted item's key and counter: `[pk, sk, attribute]`.
+type Target = [String; 3];
+
 /// The item an edge counts on and the counter: `(pk, sk, attribute)`.
 pub fn counted_by(pk: &str, sk: &str) -> Option<(String, &'static str, &'static str)> {
     if pk.starts_with("ACCOUNT#") {
@@ -86,20 +91,20 @@ impl Db {
     /// Brings the counts of `edges` (`(pk, sk)` from the stream) up to date;
     /// answers how many edges this call counted or removed.
     pub async fn count_edges(&self, edges: Vec<(String, String)>) -> Result<usize> {
-        let mut by_target: BTreeMap<(String, &'static str, &'static str), Vec<(String, String)>> = BTreeMap::new();
+        let mut by_target: BTreeMap<Target, Vec<Edge>> = BTreeMap::new();
         for (pk, sk) in edges {
-            if let Some(target) = counted_by(&pk, &sk) {
-                let list = by_target.entry(target).or_default();
+            if let Some((tpk, tsk, field)) = counted_by(&pk, &sk) {
+                let list = by_target.entry([tpk, tsk.to_string(), field.to_string()]).or_default();
                 if !list.contains(&(pk.clone(), sk.clone())) {
                     list.push((pk, sk));
                 }
             }
         }
         // Owned (no borrowed str in the futures: they must be Send for any lifetime).
-        let mut work: Vec<([String; 3], Vec<(String, String)>)> = Vec::new();
-        for ((pk, sk, field), edges) in by_target {
+        let mut work: Vec<(Target, Vec<Edge>)> = Vec::new();
+        for (target, edges) in by_target {
             for chunk in edges.chunks(EDGES_PER_TX) {
-                work.push(([pk.clone(), sk.to_string(), field.to_string()], chunk.to_vec()));
+                work.push((target.clone(), chunk.to_vec()));
             }
         }
         let mut done = 0;
@@ -115,7 +120,7 @@ impl Db {
     /// One counted item's chunk of edges: read, then one transaction; a lost
     /// race re-reads. A counted item that is gone (a purged post) only has its
     /// edges marked.
-    async fn count_chunk_of(&self, [pk, sk, field]: &[String; 3], chunk: Vec<(String, String)>) -> Result<usize> {
+    async fn count_chunk_of(&self, [pk, sk, field]: &Target, chunk: Vec<Edge>) -> Result<usize> {
         let mut target_gone = false;
         for _ in 0..8 {
             let keys: Vec<Item> = chunk.iter().map(|(p, s)| Self::key(p.clone(), s.as_str())).collect();
