@@ -114,8 +114,14 @@ async fn a_redelivered_batch_a_half_done_invocation_and_two_racing_apply_each_ev
     let (coins, earnings, _) = app.state.db.sum_balances().await.unwrap();
     assert_eq!(coins + earnings, 400, "conservation");
     for e in &batch {
-        let stored = app.state.db.get_event(&e.id).await.unwrap().unwrap();
+        let stored = app.state.db.get_event(&e.id, Some(&host.id)).await.unwrap().unwrap();
         assert_eq!(stored.outcome.as_deref(), Some("credited"));
+        assert!(stored.ranked_at.is_some() && stored.counted_at.is_some(), "{stored:?}");
+    }
+    // The senders' side (the gifters board) counted each gift once too.
+    for (i, f) in fans.iter().enumerate() {
+        let entry = app.state.db.get_board_entry(store::BoardKind::Gifters, &f.id).await.unwrap().unwrap();
+        assert_eq!(entry.all_coins, 5 * (i as i64 + 1), "{entry:?}");
     }
 }
 

@@ -44,7 +44,9 @@ pub fn work_of<I: Into<serde_dynamo::Item>>(event_name: &str, sk: &str, new_imag
     }
     let image: serde_dynamo::Item = new_image?.into();
     if store::is_event_sk(sk) {
-        return (event_name == "INSERT").then(|| serde_dynamo::from_item(image).ok().map(|e| Work::Event(Box::new(e)))).flatten();
+        return (event_name == "INSERT")
+            .then(|| serde_dynamo::from_item(image).ok().map(|e| Work::Event(Box::new(e))))
+            .flatten();
     }
     let e: Edge = serde_dynamo::from_item(image).ok()?;
     store::edge_needs_count(&e.pk, &e.sk, e.removed, e.counted).then_some(Work::Edge(e.pk, e.sk))

@@ -1,20 +1,26 @@
 //! Money events and their aggregation.
 //!
 //! Every transaction that writes ledger entries also writes one immutable
-//! event (`EVENT#id`, id = its first ledger entry's): the dashboard counts
+//! event (`keys::event`, id = its first ledger entry's): the dashboard counts
 //! its entries add and, for a gift, the host's side (`Credit`). The request's
 //! transaction thus touches only the payer's items. The aggregator (the
-//! table's stream → `aggregate`) applies a batch of events in two passes,
+//! table's stream → `aggregate`) applies a batch of events in three passes,
 //! each exactly once per event:
-//! 1. the host's side, per host and day: one transaction marks each event
-//!    applied (conditioned on it not being so yet) beside everything the
-//!    events add up to: the host's earnings with one ledger entry naming the
-//!    events, the host's day item, room totals and top gifters, leaderboards,
-//!    gift counters and one notification. An event whose host can no longer
-//!    earn (banned, no longer a host) is refunded to its payer instead;
-//! 2. the platform counters, per day over any hosts: one transaction marks up
-//!    to 90 events counted and adds their sums to one stats lane, so the 16
-//!    lanes see a transaction per 90 events, not per host.
+//! 1. the host's side, per host and day: one transaction marks up to 90
+//!    events applied (conditioned on them not being so yet) beside what they
+//!    add up to: the host's earnings with one ledger entry naming the events,
+//!    the host's day item, room totals, the host's board entry and one
+//!    notification. An event whose host can no longer earn (banned, no longer
+//!    a host) is refunded to its payer instead;
+//! 2. the senders' side of credited gifts, per sender and day: marks
+//!    (`ranked_at`), the sender's entry in each room's top gifters (its own
+//!    partition) and on the gifters board. Senders share no item: many at once;
+//! 3. the platform counters, per day over any hosts: one transaction marks up
+//!    to 93 events counted and adds their sums to one stats lane, so the 16
+//!    lanes see a transaction per 93 events, not per host.
+//!
+//! A gift's event lives in one of its host's 4 partitions (`keys::event`), so
+//! the stream hands a host's events to at most 4 invocations at once.
 //!
 //! Call minutes released by the tick are credits too (`call_earning`).
 //! A redelivered batch, a retried invocation or two racing on the same events
@@ -53,9 +59,19 @@ pub struct MoneyEvent {
     pub applied_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
+    /// When a credited gift's sender side (room gifters, gifters board) was applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ranked_at: Option<i64>,
     /// When the platform counters took it: the event is done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counted_at: Option<i64>,
+}
+
+impl MoneyEvent {
+    /// Its item's key (`keys::event`).
+    pub fn key(&self) -> (String, String) {
+        (keys::event(&self.id, self.credit.as_ref().map(|c| c.host_id.as_str())), keys::event_sk(&self.id))
+    }
 }
 
 /// The host's side of a gift or of call minutes: who earns what, and what it counts towards.
@@ -110,7 +126,7 @@ const HOSTS_AT_ONCE: usize = 16;
 
 /// Whether a stream record's sort key is an event's.
 pub fn is_event_sk(sk: &str) -> bool {
-    sk == keys::EVENT
+    sk.starts_with(keys::EVENT_PREFIX)
 }
 
 impl Db {
@@ -133,20 +149,23 @@ impl Db {
             credit: rec.credit,
             applied_at: None,
             outcome: None,
+            ranked_at: None,
             counted_at: None,
         })
     }
 
     pub(crate) fn event_put(&self, e: &MoneyEvent) -> Result<TxItem> {
         let mut item: Item = serde_dynamo::to_item(e)?;
-        item.extend(Self::key(keys::event(&e.id), keys::EVENT));
+        let (pk, sk) = e.key();
+        item.extend(Self::key(pk, sk));
         item.insert("gsi1pk".into(), s(keys::pending_events(keys::shard_of(&e.id, keys::PENDING_SHARDS))));
         item.insert("gsi1sk".into(), s(keys::by_time(e.created_at, &e.id)));
         Ok(Action::put(self, item).when("attribute_not_exists(pk)").because(crate::db::PROOF_OF_COMMIT))
     }
 
-    pub async fn get_event(&self, id: &str) -> Result<Option<MoneyEvent>> {
-        self.get_as(keys::event(id), keys::EVENT).await
+    /// An event by its id and, for a credit, its host.
+    pub async fn get_event(&self, id: &str, host: Option<&str>) -> Result<Option<MoneyEvent>> {
+        self.get_as(keys::event(id, host), &keys::event_sk(id)).await
     }
 
     /// Events not applied yet created at or before `upto` (ms), oldest first, up to `limit` per shard.
@@ -207,7 +226,31 @@ impl Db {
                 outcomes.extend(host?);
             }
         }
-        // 2. The platform counters, per day.
+        // 2. The senders' side of credited gifts (room gifter entries, the
+        // gifters board), per sender and day: senders share no item, so many at once.
+        let mut senders: BTreeMap<String, BTreeMap<String, Vec<MoneyEvent>>> = BTreeMap::new();
+        for e in &events {
+            if let Some(c) = e.credit.as_ref().filter(|c| c.call.is_none())
+                && outcomes.get(&e.id).map(String::as_str) == Some("credited")
+                && e.ranked_at.is_none()
+            {
+                let day = senders.entry(keys::day_of(e.created_at)).or_default();
+                day.entry(c.payer_id.clone()).or_default().push(e.clone());
+            }
+        }
+        for payers in senders.into_values() {
+            let payers = payers.into_values().map(|group| async move {
+                for chunk in chunked(group, rank_actions) {
+                    self.rank_chunk(chunk, now).await?;
+                }
+                Ok::<_, Error>(())
+            });
+            let mut ranked = futures_util::stream::iter(payers).buffer_unordered(HOSTS_AT_ONCE);
+            while let Some(r) = ranked.next().await {
+                r?;
+            }
+        }
+        // 3. The platform counters, per day.
         let mut days: BTreeMap<String, Vec<MoneyEvent>> = BTreeMap::new();
         for e in events {
             days.entry(keys::day_of(e.created_at)).or_default().push(e);
@@ -226,7 +269,7 @@ impl Db {
     /// event that no longer exists counts as done (nothing left to apply;
     /// reconciliation reports the loss).
     async fn marked(&self, chunk: &[MoneyEvent], attr: &str) -> Result<BTreeMap<String, String>> {
-        let keys = chunk.iter().map(|e| Self::key(keys::event(&e.id), keys::EVENT)).collect();
+        let keys = chunk.iter().map(|e| e.key()).map(|(pk, sk)| Self::key(pk, sk)).collect();
         let projection = format!("pk, sk, id, outcome, {attr}");
         let found = self.batch_get_projected(keys, &projection).await?;
         let mut done: BTreeMap<String, String> = chunk.iter().map(|e| (e.id.clone(), "missing".to_string())).collect();
@@ -244,20 +287,19 @@ impl Db {
         Ok(done)
     }
 
-    /// One transaction for gifts to one host on one day: answers each event's outcome.
+    /// One transaction for gifts (or call minutes) to one host on one day:
+    /// answers each event's outcome. A host that can no longer earn has the
+    /// chunk refunded instead, in smaller transactions (two items per payer).
     async fn credit_chunk(&self, mut chunk: Vec<MoneyEvent>, now: i64) -> Result<BTreeMap<String, String>> {
         let mut outcomes = BTreeMap::new();
-        let mut refund = false;
-        let mut modes: BTreeMap<(BoardKindKey, String), BoardMode> = BTreeMap::new();
+        let mut mode = BoardMode::Current;
         for _ in 0..8 {
             if chunk.is_empty() {
                 return Ok(outcomes);
             }
-            let items = if refund { self.refund_items(&chunk, now)? } else { self.credit_items(&chunk, &modes, now)? };
-            match self.transact_only(items).await {
+            match self.transact_only(self.credit_items(&chunk, &mode, now)?).await {
                 Ok(()) => {
-                    let outcome = if refund { "refunded" } else { "credited" };
-                    outcomes.extend(chunk.iter().map(|e| (e.id.clone(), outcome.to_string())));
+                    outcomes.extend(chunk.iter().map(|e| (e.id.clone(), "credited".to_string())));
                     return Ok(outcomes);
                 }
                 Err(Error::Condition("event_applied")) => {
@@ -265,18 +307,112 @@ impl Db {
                     chunk.retain(|e| !done.contains_key(&e.id));
                     outcomes.extend(done);
                 }
-                Err(Error::Condition("host_unavailable")) => refund = true,
-                Err(Error::Condition("gifters_board_rolled" | "hosts_board_rolled" | "board_changed")) => {
+                Err(Error::Condition("host_unavailable")) => {
+                    for part in chunked(chunk, refund_actions) {
+                        outcomes.extend(self.refund_chunk(part, now).await?);
+                    }
+                    return Ok(outcomes);
+                }
+                Err(Error::Condition("hosts_board_rolled" | "board_changed")) => {
                     let at = chunk.iter().map(|e| e.created_at).max().unwrap_or(now);
-                    for (kind, subject) in boards_of(&chunk) {
-                        let mode = self.board_mode(kind, &subject, at).await?;
-                        modes.insert((BoardKindKey(kind.as_str()), subject), mode);
+                    if let Some(host) = chunk.iter().find_map(|e| e.credit.as_ref()).map(|c| c.host_id.clone()) {
+                        mode = self.board_mode(BoardKind::Hosts, &host, at).await?;
                     }
                 }
                 Err(e) => return Err(e),
             }
         }
         Err(Error::Busy)
+    }
+
+    /// Refunds a chunk whose host can no longer earn: answers each event's outcome.
+    async fn refund_chunk(&self, mut chunk: Vec<MoneyEvent>, now: i64) -> Result<BTreeMap<String, String>> {
+        let mut outcomes = BTreeMap::new();
+        for _ in 0..8 {
+            if chunk.is_empty() {
+                return Ok(outcomes);
+            }
+            match self.transact_only(self.refund_items(&chunk, now)?).await {
+                Ok(()) => {
+                    outcomes.extend(chunk.iter().map(|e| (e.id.clone(), "refunded".to_string())));
+                    return Ok(outcomes);
+                }
+                Err(Error::Condition("event_applied")) => {
+                    let done = self.marked(&chunk, "applied_at").await?;
+                    chunk.retain(|e| !done.contains_key(&e.id));
+                    outcomes.extend(done);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::Busy)
+    }
+
+    /// One transaction for one sender's credited gifts of one day: marks
+    /// (`ranked_at`), the sender's entry in each room's top gifters and on
+    /// the gifters board.
+    async fn rank_chunk(&self, mut chunk: Vec<MoneyEvent>, now: i64) -> Result<()> {
+        let mut mode = BoardMode::Current;
+        for _ in 0..8 {
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            match self.transact_only(self.rank_items(&chunk, &mode, now)).await {
+                Ok(()) => return Ok(()),
+                Err(Error::Condition("event_ranked")) => {
+                    let done = self.marked(&chunk, "ranked_at").await?;
+                    chunk.retain(|e| !done.contains_key(&e.id));
+                }
+                Err(Error::Condition("gifters_board_rolled" | "board_changed")) => {
+                    let at = chunk.iter().map(|e| e.created_at).max().unwrap_or(now);
+                    let sender = chunk.iter().find_map(|e| e.credit.as_ref()).map(|c| c.payer_id.clone());
+                    mode = self.board_mode(BoardKind::Gifters, &sender.unwrap_or_default(), at).await?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::Busy)
+    }
+
+    fn rank_items(&self, chunk: &[MoneyEvent], mode: &BoardMode, now: i64) -> Vec<TxItem> {
+        let mut items: Vec<TxItem> = chunk
+            .iter()
+            .map(|e| {
+                Action::update(self, e.key().0, &e.key().1, "SET ranked_at = :now")
+                    .when("attribute_exists(pk) AND attribute_not_exists(ranked_at)")
+                    .val(":now", n(now))
+                    .because("event_ranked")
+            })
+            .collect();
+        let credits: Vec<&Credit> = chunk.iter().filter_map(|e| e.credit.as_ref()).collect();
+        let Some(sender) = credits.first().map(|c| c.payer_id.as_str()) else { return items };
+        let mut by_room: BTreeMap<&str, i64> = BTreeMap::new();
+        for c in &credits {
+            if let Some(room) = c.room_id.as_deref() {
+                *by_room.entry(room).or_default() += c.amount;
+            }
+        }
+        for (room, coins) in by_room {
+            // Its coins double as the top-gifters sort key, kept equal in one update.
+            items.push(
+                Action::update(
+                    self,
+                    keys::room_gifter(room, sender),
+                    keys::GIFTER,
+                    "SET sender_id = :sender, gsi3pk = :gifters, coins = if_not_exists(coins, :zero) + :t, \
+                     gsi3sk = if_not_exists(coins, :zero) + :t",
+                )
+                .val(":sender", s(sender))
+                .val(":gifters", s(keys::room_gifters(room, keys::shard_of(sender, keys::ROOM_GIFTER_SHARDS))))
+                .val(":zero", n(0))
+                .val(":t", n(coins))
+                .because("room_missing"),
+            );
+        }
+        let at = chunk.iter().map(|e| e.created_at).max().unwrap_or(now);
+        let total: i64 = credits.iter().map(|c| c.amount).sum();
+        items.push(self.board_add(BoardKind::Gifters, sender, total, at, mode));
+        items
     }
 
     /// One transaction counting events of one day; answers how many it counted.
@@ -293,7 +429,7 @@ impl Db {
             let mut items: Vec<TxItem> = chunk
                 .iter()
                 .map(|e| {
-                    Action::update(self, keys::event(&e.id), keys::EVENT, "SET counted_at = :now REMOVE gsi1pk, gsi1sk")
+                    Action::update(self, e.key().0, &e.key().1, "SET counted_at = :now REMOVE gsi1pk, gsi1sk")
                         .when("attribute_exists(pk) AND attribute_not_exists(counted_at)")
                         .val(":now", n(now))
                         .because("event_counted")
@@ -313,7 +449,7 @@ impl Db {
     }
 
     fn mark_applied(&self, e: &MoneyEvent, outcome: &str, now: i64) -> TxItem {
-        Action::update(self, keys::event(&e.id), keys::EVENT, "SET applied_at = :now, outcome = :outcome")
+        Action::update(self, e.key().0, &e.key().1, "SET applied_at = :now, outcome = :outcome")
             .when("attribute_exists(pk) AND attribute_not_exists(applied_at)")
             .val(":now", n(now))
             .val(":outcome", s(outcome))
@@ -360,12 +496,7 @@ impl Db {
     }
 
     /// Applying a chunk of gifts to one host: marks and the host's side.
-    fn credit_items(
-        &self,
-        chunk: &[MoneyEvent],
-        modes: &BTreeMap<(BoardKindKey, String), BoardMode>,
-        now: i64,
-    ) -> Result<Vec<TxItem>> {
+    fn credit_items(&self, chunk: &[MoneyEvent], mode: &BoardMode, now: i64) -> Result<Vec<TxItem>> {
         let mut items: Vec<TxItem> = chunk.iter().map(|e| self.mark_applied(e, "credited", now)).collect();
         let credits: Vec<&Credit> = chunk.iter().filter_map(|e| e.credit.as_ref()).collect();
         let Some(first) = credits.first() else { return Ok(items) };
@@ -407,35 +538,9 @@ impl Db {
                     .val(":t", n(sum))
                     .because("room_missing"),
             );
-            let mut by_sender: BTreeMap<&str, i64> = BTreeMap::new();
-            in_room.iter().for_each(|c| *by_sender.entry(c.payer_id.as_str()).or_default() += c.amount);
-            for (sender, coins) in by_sender {
-                // Its coins double as the top-gifters sort key, kept equal in one update.
-                items.push(
-                    Action::update(
-                        self,
-                        keys::room(room),
-                        &keys::room_gifter(sender),
-                        "SET sender_id = :sender, gsi3pk = :gifters, coins = if_not_exists(coins, :zero) + :t, \
-                         gsi3sk = if_not_exists(coins, :zero) + :t",
-                    )
-                    .val(":sender", s(sender))
-                    .val(":gifters", s(keys::room_gifters(room)))
-                    .val(":zero", n(0))
-                    .val(":t", n(coins))
-                    .because("room_missing"),
-                );
-            }
         }
-        for (kind, subject) in boards_of(chunk) {
-            let coins: i64 = match kind {
-                BoardKind::Gifters => credits.iter().filter(|c| c.payer_id == subject).map(|c| c.amount).sum(),
-                BoardKind::Hosts => total,
-            };
-            let mode =
-                modes.get(&(BoardKindKey(kind.as_str()), subject.clone())).cloned().unwrap_or(BoardMode::Current);
-            items.push(self.board_add(kind, &subject, coins, at, &mode));
-        }
+        // The host's board entry; the senders' side comes after (`rank_chunk`).
+        items.push(self.board_add(BoardKind::Hosts, host, total, at, mode));
         Ok(items)
     }
 
@@ -510,10 +615,6 @@ impl Db {
     }
 }
 
-/// A board kind as a map key (`BoardKind` is not `Ord`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct BoardKindKey(&'static str);
-
 /// `events` cut into chunks of at most `MAX_ACTIONS` actions as `actions` counts them.
 fn chunked(events: Vec<MoneyEvent>, actions: impl Fn(&[MoneyEvent]) -> usize) -> Vec<Vec<MoneyEvent>> {
     let mut out: Vec<Vec<MoneyEvent>> = vec![Vec::new()];
@@ -529,29 +630,27 @@ fn chunked(events: Vec<MoneyEvent>, actions: impl Fn(&[MoneyEvent]) -> usize) ->
     out
 }
 
-/// The board entries a chunk adds to: each sender's, and the host's.
-fn boards_of(chunk: &[MoneyEvent]) -> Vec<(BoardKind, String)> {
-    let credits: Vec<&Credit> = chunk.iter().filter_map(|e| e.credit.as_ref()).collect();
-    let mut out: Vec<(BoardKind, String)> = Vec::new();
-    let senders: BTreeSet<&str> = credits.iter().map(|c| c.payer_id.as_str()).collect();
-    out.extend(senders.into_iter().map(|p| (BoardKind::Gifters, p.to_string())));
-    if let Some(c) = credits.first() {
-        out.push((BoardKind::Hosts, c.host_id.clone()));
-    }
-    out
+/// How many actions crediting `chunk` to its host takes: marks, the host's
+/// profile, ledger entry, day item and notification, each room's total, the
+/// host's board entry.
+fn credit_actions(chunk: &[MoneyEvent]) -> usize {
+    let rooms: BTreeSet<Option<&str>> =
+        chunk.iter().filter_map(|e| e.credit.as_ref()).map(|c| c.room_id.as_deref()).collect();
+    chunk.len() + 4 + rooms.len() + 1
 }
 
-/// How many actions applying `chunk` of gifts takes at most (credited or refunded).
-fn credit_actions(chunk: &[MoneyEvent]) -> usize {
-    let credits: Vec<&Credit> = chunk.iter().filter_map(|e| e.credit.as_ref()).collect();
-    let distinct = |f: &dyn Fn(&Credit) -> String| credits.iter().map(|c| f(c)).collect::<BTreeSet<_>>().len();
-    let senders = distinct(&|c| c.payer_id.clone());
-    let rooms = distinct(&|c| c.room_id.clone().unwrap_or_default());
-    let gifters = distinct(&|c| format!("{:?}#{}", c.room_id, c.payer_id));
-    // marks + host (profile, ledger, day, notification) + rooms, gifters, boards.
-    let credited = chunk.len() + 4 + rooms + gifters + senders + 1;
-    let refunded = chunk.len() + 2 * senders;
-    credited.max(refunded)
+/// How many actions refunding `chunk` takes: marks, each payer's profile and ledger entry.
+fn refund_actions(chunk: &[MoneyEvent]) -> usize {
+    let payers: BTreeSet<&str> = chunk.iter().filter_map(|e| e.credit.as_ref()).map(|c| c.payer_id.as_str()).collect();
+    chunk.len() + 2 * payers.len()
+}
+
+/// How many actions one sender's `chunk` takes in `rank_chunk`: marks, each
+/// room's gifter entry, the gifters board entry.
+fn rank_actions(chunk: &[MoneyEvent]) -> usize {
+    let rooms: BTreeSet<&str> =
+        chunk.iter().filter_map(|e| e.credit.as_ref()).filter_map(|c| c.room_id.as_deref()).collect();
+    chunk.len() + rooms.len() + 1
 }
 
 /// The host's notification of a chunk's gifts: the gift itself when one,
@@ -624,18 +723,26 @@ mod tests {
             }),
             applied_at: None,
             outcome: None,
+            ranked_at: None,
             counted_at: None,
         }
     }
 
     #[test]
-    fn a_chunk_counts_its_actions_for_the_worse_of_crediting_and_refunding() {
-        // 2 marks + 4 host + 1 room + 2 gifters + 2 senders' boards + 1 host board.
-        assert_eq!(credit_actions(&[gift("1", "a", Some("r")), gift("2", "b", Some("r"))]), 12);
-        let many: Vec<MoneyEvent> = (0..90).map(|i| gift(&i.to_string(), "a", None)).collect();
-        assert_eq!(credit_actions(&many), 90 + 4 + 1 + 1 + 1 + 1);
-        let chunks = chunked(many, credit_actions);
-        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), vec![88, 2]);
+    fn a_chunk_counts_its_actions_per_pass() {
+        let two = [gift("1", "a", Some("r")), gift("2", "b", Some("r"))];
+        // 2 marks + 4 host + 1 room total + 1 host board: the senders' side is apart.
+        assert_eq!(credit_actions(&two), 8);
+        // 2 marks + 2 × (profile, ledger entry).
+        assert_eq!(refund_actions(&two), 6);
+        // One sender: 2 marks + 1 room gifter entry + 1 board entry.
+        assert_eq!(rank_actions(&[gift("1", "a", Some("r")), gift("2", "a", Some("r"))]), 4);
+        // A crowd of distinct senders still fills a host's transaction.
+        let many: Vec<MoneyEvent> = (0..100).map(|i| gift(&i.to_string(), &format!("s{i}"), Some("r"))).collect();
+        let chunks = chunked(many.clone(), credit_actions);
+        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), vec![90, 10]);
+        // Refunding them takes smaller transactions.
+        assert_eq!(chunked(many, refund_actions).iter().map(Vec::len).max(), Some(32));
     }
 
     #[test]

@@ -87,9 +87,14 @@ pub const ROOM: &str = "ROOM";
 /// Under `room(id)`: the room's gift total, apart from the room item (whose
 /// index entries every gift would otherwise rewrite); the aggregator's alone.
 pub const ROOM_TOTAL: &str = "TOTAL";
-pub fn room_gifter(sender: &str) -> String {
-    format!("GIFTER#{sender}")
+/// A room's gifter entry (`ROOMGIFTER#room#sender` / `GIFTER`): its own
+/// partition, so a crowd's entries do not share the room's 1,000 writes/s.
+pub fn room_gifter(room: &str, sender: &str) -> String {
+    format!("ROOMGIFTER#{room}#{sender}")
 }
+pub const GIFTER: &str = "GIFTER";
+/// Shards of a room's top-gifters index, by sender.
+pub const ROOM_GIFTER_SHARDS: u32 = 8;
 /// Under `account(viewer)`: the viewer is in the room (counted once). On the
 /// viewer's partition, so a crowd joining one room shares no item but its
 /// viewer-count shards.
@@ -103,9 +108,9 @@ pub fn room_viewers(room: &str, shard: u32) -> String {
     format!("ROOMVIEWERS#{room}#{shard}")
 }
 pub const VIEWERS: &str = "VIEWERS";
-/// GSI3 partition of a room's gifters, by coins.
-pub fn room_gifters(room: &str) -> String {
-    format!("ROOM_GIFTERS#{room}")
+/// GSI3 partition (one of `ROOM_GIFTER_SHARDS`) of a room's gifters, by coins.
+pub fn room_gifters(room: &str, shard: u32) -> String {
+    format!("ROOM_GIFTERS#{room}#{shard}")
 }
 /// Shards of the live-room list: every join and leave rewrites the room's
 /// GSI3 sort key, and one partition key takes ~1,000 writes/s (see README).
@@ -396,12 +401,25 @@ pub const RECONCILE_REPORT: &str = "REPORT";
 /// Where an unfinished run got to (one at a time).
 pub const RECONCILE_CURRENT: &str = "RECONCILE";
 pub const RECONCILE_CHECKPOINT: &str = "CHECKPOINT";
-/// A money movement's event, written by the payer's transaction and applied
-/// once by the aggregator (`crate::events`).
-pub fn event(id: &str) -> String {
-    format!("EVENT#{id}")
+/// A money movement's event (`event(id, host)` / `event_sk(id)`), written by
+/// the payer's transaction and applied once by the aggregator
+/// (`crate::events`). A credit's event lives in one of its host's
+/// `HOST_EVENT_SHARDS` partitions: the stream hands the records of one
+/// partition key to one invocation at a time, so at most that many apply a
+/// host's side at once (instead of every invocation meeting on the host's
+/// items), while each partition takes a fraction of the host's gift rate.
+/// Other events have their own partition.
+pub fn event(id: &str, host: Option<&str>) -> String {
+    match host {
+        Some(h) => format!("EVENTS#{h}#{}", shard_of(id, HOST_EVENT_SHARDS)),
+        None => format!("EVENT#{id}"),
+    }
 }
-pub const EVENT: &str = "EVENT";
+pub fn event_sk(id: &str) -> String {
+    format!("{EVENT_PREFIX}{id}")
+}
+pub const EVENT_PREFIX: &str = "EVENT#";
+pub const HOST_EVENT_SHARDS: u32 = 4;
 /// GSI1 partitions of events not applied yet (sharded: every money
 /// transaction writes one entry), by creation time; the sweeper reads them.
 pub const PENDING_SHARDS: u32 = 64;

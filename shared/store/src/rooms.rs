@@ -290,27 +290,33 @@ impl Db {
         Ok(out.items.unwrap_or_default())
     }
 
-    /// A room's biggest gifters: (sender id, coins), most coins first.
+    /// A room's biggest gifters: (sender id, coins), most coins first (equal
+    /// coins by id), merged from the top of every shard.
     pub async fn top_gifters(&self, room_id: &str, n: usize) -> Result<Vec<(String, i64)>> {
-        let page = self.query_page(Some(&GSI3), keys::room_gifters(room_id), n, None, None, true).await?;
-        Ok(page
-            .items
-            .iter()
-            .filter_map(|i| {
+        let shards = (0..keys::ROOM_GIFTER_SHARDS)
+            .map(|shard| self.query_page(Some(&GSI3), keys::room_gifters(room_id, shard), n, None, None, true));
+        let mut all: Vec<(String, i64)> = Vec::new();
+        for page in futures_util::future::try_join_all(shards).await? {
+            all.extend(page.items.iter().filter_map(|i| {
                 let id = i.get("sender_id")?.as_s().ok()?.clone();
                 let coins = i.get("coins")?.as_n().ok()?.parse().ok()?;
                 Some((id, coins))
-            })
-            .collect())
+            }));
+        }
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        all.truncate(n);
+        Ok(all)
     }
 
     /// What `sender` gifted in the room, and how many gifted more.
     pub async fn room_gifter_standing(&self, room_id: &str, sender: &str) -> Result<(i64, i64)> {
-        let item = self.get(keys::room(room_id), &keys::room_gifter(sender)).await?;
+        let item = self.get(keys::room_gifter(room_id, sender), keys::GIFTER).await?;
         let coins: i64 = item.and_then(|i| i.get("coins")?.as_n().ok()?.parse().ok()).unwrap_or(0);
         if coins == 0 {
             return Ok((0, 0));
         }
-        Ok((coins, self.count_in(&GSI3, keys::room_gifters(room_id), Some(coins)).await?))
+        let counts = (0..keys::ROOM_GIFTER_SHARDS)
+            .map(|shard| self.count_in(&GSI3, keys::room_gifters(room_id, shard), Some(coins)));
+        Ok((coins, futures_util::future::try_join_all(counts).await?.into_iter().sum()))
     }
 }

@@ -18,10 +18,11 @@
 //! | a money event (`crate::events`)        | table | `EVENT#id` / `EVENT`                          |
 //! | events not counted yet, oldest first   | gsi1  | `EVENTS#PENDING#shard` / ms#id                |
 //! | catalog (gifts, packages), by price    | gsi1  | `CATALOG#kind[#RETIRED]` / price#id           |
-//! | a live room; its viewer; its gifter    | table | `ROOM#id` / `ROOM`, `VIEWER#a`, `GIFTER#a`    |
+//! | a live room; its viewer                | table | `ROOM#id` / `ROOM`, `VIEWER#a`                |
+//! | a room's gifter                        | table | `ROOMGIFTER#id#a` / `GIFTER`                  |
 //! | a host's live room (one at a time)     | table | `ACCOUNT#host` / `LIVE_ROOM`                  |
 //! | live rooms, most viewers first         | gsi3  | `ROOMS#LIVE` / viewers (N)                    |
-//! | a room's top gifters                   | gsi3  | `ROOM_GIFTERS#id` / coins (N)                 |
+//! | a room's top gifters (8 shards)        | gsi3  | `ROOM_GIFTERS#id#k` / coins (N)               |
 //! | a call                                 | table | `CALL#id` / `CALL`                            |
 //! | calls of an account, newest first      | table | `ACCOUNT#a` / `CALLREF#ms#call`               |
 //! | an account's active call; ringing call | table | `ACCOUNT#a` / `BUSY`, `RINGING`               |
