@@ -19,8 +19,9 @@
 //!    to 93 events counted and adds their sums to one stats lane, so the 16
 //!    lanes see a transaction per 93 events, not per host.
 //!
-//! A gift's event lives in one of its host's 4 partitions (`keys::event`), so
-//! the stream hands a host's events to at most 4 invocations at once.
+//! A credit's event lives in one of its host's 16 partitions (`keys::event`),
+//! so the stream hands a host's events to at most 16 invocations at once,
+//! each applying them in up to 90-event transactions.
 //!
 //! Call minutes released by the tick are credits too (`call_earning`).
 //! A redelivered batch, a retried invocation or two racing on the same events

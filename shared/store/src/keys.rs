@@ -419,7 +419,7 @@ pub fn event_sk(id: &str) -> String {
     format!("{EVENT_PREFIX}{id}")
 }
 pub const EVENT_PREFIX: &str = "EVENT#";
-pub const HOST_EVENT_SHARDS: u32 = 4;
+pub const HOST_EVENT_SHARDS: u32 = 16;
 /// GSI1 partitions of events not applied yet (sharded: every money
 /// transaction writes one entry), by creation time; the sweeper reads them.
 pub const PENDING_SHARDS: u32 = 64;
