@@ -98,10 +98,12 @@ async fn after_every_kind_of_money_movement_the_books_balance() {
         .unwrap();
     let stored: serde_json::Value = serde_json::from_str(out.items()[0]["report"].as_s().unwrap()).unwrap();
     assert_eq!((stored["run_id"].as_str(), stored["mismatches"].as_i64()), (Some(r.run_id.as_str()), Some(0)));
-    // The schedule does yesterday once: a second run finds its report.
-    let first = app::reconcile::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})).await.unwrap();
+    // By hand, the full pass does yesterday once: a second run finds its report.
+    let full = json!({"full": true});
+    let first =
+        app::reconcile::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), full.clone()).await.unwrap();
     assert_eq!((first["complete"].as_bool(), first["run_id"].is_string()), (Some(true), true), "{first}");
-    let again = app::reconcile::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})).await.unwrap();
+    let again = app::reconcile::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), full).await.unwrap();
     assert_eq!(again["already_done"]["run_id"], first["run_id"], "{again}");
 }
 
@@ -203,4 +205,69 @@ async fn gifts_not_applied_yet_balance_the_books_and_a_lost_gift_event_is_report
     assert!(found.contains(&("gift_events", "platform")), "{found:?}");
     assert!(found.contains(&("global", "platform")), "{found:?}");
     assert_eq!((r.gift_coins_sent, r.gift_coins_in_events, r.pending), (30, 10, 0));
+}
+
+/// The schedule's run: the closed hours since the last, by their events.
+async fn windows(app: &TestApp) -> Vec<serde_json::Value> {
+    let out = app::reconcile::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})).await.unwrap();
+    out["windows"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn the_hourly_windows_check_each_gift_against_its_debit_and_each_touched_account_from_its_checkpoint() {
+    // Tokens outlive the hours the clock moves on.
+    let app = TestApp::start_with(|c| c.access_ttl_secs = 4 * 3600).await;
+    let (admin, host, fan) = (app.admin().await, app.host("Hana").await, app.user("Fan").await);
+    let rose = gift(&app, &admin, "Rose", 10).await;
+    app.grant(&admin, &fan, 100).await;
+    for _ in 0..2 {
+        assert_eq!(send(&app, &fan, &host, json!({"gift_id": rose, "quantity": 1})).await.status, 201);
+    }
+    app.drain().await;
+    assert_eq!(send(&app, &fan, &host, json!({"gift_id": rose, "quantity": 1})).await.status, 201); // still pending
+    const HOUR: i64 = 3_600_000;
+    app.state.clock.advance(HOUR);
+    let w = windows(&app).await;
+    assert_eq!(w.len(), 1, "{w:?}");
+    let r = &w[0];
+    assert_eq!(r["mismatches"], 0, "{r}");
+    let coins = |k: &str| r[k].as_i64().unwrap();
+    assert_eq!((coins("gift_coins"), coins("gift_debits")), (30, 30));
+    assert_eq!((coins("credited"), coins("refunded"), coins("pending")), (20, 0, 10));
+    assert!(coins("accounts_checked") >= 2, "the fan and the host at least: {r}");
+    let cp = app.state.db.account_checkpoint(&fan.id).await.unwrap().unwrap();
+    assert_eq!((cp.sums.coins, cp.sums.entries), (70, 4), "a grant and three gifts");
+    assert!(windows(&app).await.is_empty(), "a window is done once");
+
+    // The next hour: a balance edited by hand on an account the window touches.
+    add_coins_by_hand(&app, &fan, 5).await;
+    assert_eq!(send(&app, &fan, &host, json!({"gift_id": rose, "quantity": 1})).await.status, 201);
+    app.drain().await;
+    app.state.clock.advance(HOUR);
+    let r = &windows(&app).await[0];
+    let found: Vec<(&str, &str)> = r["first"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["kind"].as_str().unwrap(), m["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, vec![("account_balance", fan.id.as_str())], "{r}");
+    assert_eq!((r["events"].as_i64(), r["credited"].as_i64()), (Some(1), Some(10)), "this hour's gift only: {r}");
+
+    // And one where a payer's debit is lost.
+    let other = app.user("Other").await;
+    app.grant(&admin, &other, 50).await;
+    let sent = send(&app, &other, &host, json!({"gift_id": rose, "quantity": 1})).await;
+    assert_eq!(sent.status, 201);
+    let lost = items_where(&app, "type", "gift_sent")
+        .await
+        .into_iter()
+        .find(|i| i.get("account_id").and_then(|v| v.as_s().ok()) == Some(&other.id));
+    let db = &app.state.db;
+    db.client.delete_item().table_name(&db.table).set_key(Some(key(&lost.unwrap()))).send().await.unwrap();
+    app.state.clock.advance(HOUR);
+    let r = &windows(&app).await[0];
+    let kinds: Vec<&str> = r["first"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"gift_debit"), "{r}");
+    assert!(kinds.contains(&"account_balance"), "the payer's balance no longer matches its ledger either: {r}");
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let mut input = app::reconcile::ReconcileInput { from: Some(0.into()), to: None };
+    let mut input = app::reconcile::ReconcileInput { from: Some(0.into()), to: None, full: true };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
         match (pair[0].as_str(), pair.get(1)) {

@@ -31,6 +31,7 @@ pub mod presence;
 pub mod push;
 pub mod recharges;
 pub mod reconcile;
+pub mod reconcile_windows;
 pub mod reports;
 pub mod rooms;
 pub mod routes;

@@ -109,12 +109,17 @@ struct Progress {
     next: Option<(String, String)>,
 }
 
-/// What a run covers: by hand `{"from": "2026-11-01", "to": "2026-11-30"}`
-/// (days, UTC, `to` included) or ms; the schedule's empty event means yesterday.
+/// What a full run covers: by hand `{"full": true, "from": "2026-11-01",
+/// "to": "2026-11-30"}` (days, UTC, `to` included) or ms; without `from`,
+/// yesterday. The schedule's empty event reconciles by the hour instead
+/// (`crate::reconcile_windows`).
 #[derive(Debug, Default, Deserialize)]
 pub struct ReconcileInput {
     pub from: Option<Value>,
     pub to: Option<Value>,
+    /// The full pass (a scan; for a restored point-in-time copy): by hand only.
+    #[serde(default)]
+    pub full: bool,
 }
 
 fn day_start(v: &Value, end: bool) -> Result<i64, String> {
@@ -335,6 +340,11 @@ const RUN_SECS: i64 = 780;
 /// (nothing when its report exists); or a run by hand over `{from, to}`.
 pub async fn scheduled_reconcile(state: std::sync::Arc<AppState>, event: Value) -> ApiResult<Value> {
     let input: ReconcileInput = serde_json::from_value(event).unwrap_or_default();
+    if !input.full {
+        // The schedule: the closed hours since the last run, by their events.
+        let reports = crate::reconcile_windows::reconcile_windows(&state).await?;
+        return Ok(serde_json::json!({ "windows": reports }));
+    }
     let budget = Budget { page: 500, until_ms: state.now() + RUN_SECS * 1000 };
     let by_hand = input.from.is_some() || input.to.is_some();
     let (from, to) = match state.db.reconcile_checkpoint().await? {

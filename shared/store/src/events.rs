@@ -55,6 +55,10 @@ pub struct MoneyEvent {
     /// The host's side, applied by the aggregator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<Credit>,
+    /// The accounts whose ledger the transaction wrote (the windowed
+    /// reconciliation checks those of a window).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
     /// When the host's side was applied, and how: `credited` or `refunded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<i64>,
@@ -142,12 +146,24 @@ impl Db {
         for (field, v) in rec.day {
             *day.entry(field.to_string()).or_default() += v;
         }
+        let mut accounts: Vec<String> = Vec::new();
+        for put in items.iter().filter_map(|t| t.item.put()) {
+            let sk = put.item().get(crate::table::SK).and_then(|v| v.as_s().ok());
+            let account = put.item().get("account_id").and_then(|v| v.as_s().ok());
+            if let (Some(sk), Some(a)) = (sk, account)
+                && sk.starts_with(keys::LEDGER_PREFIX)
+                && !accounts.contains(a)
+            {
+                accounts.push(a.clone());
+            }
+        }
         Some(MoneyEvent {
             id,
             created_at,
             day,
             totals,
             credit: rec.credit,
+            accounts,
             applied_at: None,
             outcome: None,
             ranked_at: None,
@@ -161,6 +177,9 @@ impl Db {
         item.extend(Self::key(pk, sk));
         item.insert("gsi1pk".into(), s(keys::pending_events(keys::shard_of(&e.id, keys::PENDING_SHARDS))));
         item.insert("gsi1sk".into(), s(keys::by_time(e.created_at, &e.id)));
+        let window = keys::events_at(&keys::hour_of(e.created_at), keys::shard_of(&e.id, keys::WINDOW_SHARDS));
+        item.insert("gsi2pk".into(), s(window));
+        item.insert("gsi2sk".into(), s(&e.id));
         Ok(Action::put(self, item).when("attribute_not_exists(pk)").because(crate::db::PROOF_OF_COMMIT))
     }
 
@@ -189,6 +208,34 @@ impl Db {
             }
         }
         Ok(out)
+    }
+
+    /// Every event written in `hour` (`keys::hour_of`), all shards, all pages.
+    pub async fn events_in_window(&self, hour: &str) -> Result<Vec<MoneyEvent>> {
+        let shards = (0..keys::WINDOW_SHARDS).map(|shard| async move {
+            let mut out: Vec<MoneyEvent> = Vec::new();
+            let mut start = None;
+            loop {
+                let page = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .index_name(crate::table::GSI2.name)
+                    .key_condition_expression("gsi2pk = :pk")
+                    .expression_attribute_values(":pk", s(keys::events_at(hour, shard)))
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await?;
+                for item in page.items.unwrap_or_default() {
+                    out.push(serde_dynamo::from_item(item)?);
+                }
+                start = page.last_evaluated_key;
+                if start.is_none() {
+                    return Ok::<_, Error>(out);
+                }
+            }
+        });
+        Ok(futures_util::future::try_join_all(shards).await?.into_iter().flatten().collect())
     }
 
     /// Applies `events` exactly once each (see the module); answers how many
@@ -722,6 +769,7 @@ mod tests {
                 room_id: room.map(str::to_string),
                 call: None,
             }),
+            accounts: Vec::new(),
             applied_at: None,
             outcome: None,
             ranked_at: None,

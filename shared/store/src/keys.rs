@@ -401,6 +401,8 @@ pub const RECONCILE_REPORT: &str = "REPORT";
 /// Where an unfinished run got to (one at a time).
 pub const RECONCILE_CURRENT: &str = "RECONCILE";
 pub const RECONCILE_CHECKPOINT: &str = "CHECKPOINT";
+/// Beside it: the windowed reconciliation's watermark.
+pub const RECONCILE_WINDOWS: &str = "WINDOWS";
 /// A money movement's event (`event(id, host)` / `event_sk(id)`), written by
 /// the payer's transaction and applied once by the aggregator
 /// (`crate::events`). A credit's event lives in one of its host's
@@ -420,6 +422,19 @@ pub fn event_sk(id: &str) -> String {
 }
 pub const EVENT_PREFIX: &str = "EVENT#";
 pub const HOST_EVENT_SHARDS: u32 = 16;
+/// GSI2 partitions of every event by the hour it was written in (kept: the
+/// windowed reconciliation reads a window's events, never the table), by id.
+pub const WINDOW_SHARDS: u32 = 64;
+pub fn events_at(hour: &str, shard: u32) -> String {
+    format!("EVENTS#AT#{hour}#{shard}")
+}
+/// The hour (`yyyy-mm-ddThh`, UTC) of a time in ms.
+pub fn hour_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%dT%H").to_string()
+}
+/// Under `account(id)`: where the windowed reconciliation last found the
+/// account's balances equal to its ledger (balances and the last entry's key).
+pub const CHECKPOINT: &str = "CHECKPOINT";
 /// GSI1 partitions of events not applied yet (sharded: every money
 /// transaction writes one entry), by creation time; the sweeper reads them.
 pub const PENDING_SHARDS: u32 = 64;

@@ -13,6 +13,15 @@ use crate::db::{Db, n, s};
 use crate::table::{PK, SK};
 use crate::{Result, keys};
 
+/// An account's balances as its ledger gave them up to `upto` (a ledger sort key).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub sums: LedgerSums,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upto: Option<String>,
+    pub at: i64,
+}
+
 /// One page of the table pass, and where the next starts (`None`: done):
 /// the last item's `pk` and `sk`.
 pub struct ScanPage {
@@ -133,13 +142,68 @@ impl Db {
         Ok(coins)
     }
 
+    /// Where the windowed reconciliation last found the account's balances
+    /// equal to its ledger.
+    pub async fn account_checkpoint(&self, account: &str) -> Result<Option<Checkpoint>> {
+        self.get_as(keys::account(account), keys::CHECKPOINT).await
+    }
+
+    pub async fn put_account_checkpoint(&self, account: &str, c: &Checkpoint) -> Result<()> {
+        let mut item: Item = serde_dynamo::to_item(c)?;
+        item.extend(Self::key(keys::account(account), keys::CHECKPOINT));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        Ok(())
+    }
+
+    /// The account's ledger entries after `after` (a ledger sort key; all
+    /// with `None`) summed, and the last one's sort key.
+    pub async fn ledger_after(&self, account: &str, after: Option<&str>) -> Result<(LedgerSums, Option<String>)> {
+        let from = after.unwrap_or(keys::LEDGER_PREFIX).to_string();
+        let to = format!("{}~", keys::LEDGER_PREFIX);
+        let (mut sums, mut last) = (LedgerSums::default(), None);
+        self.each_between(keys::account(account), &from, &to, |i| {
+            let sk = attr_s(i, SK).unwrap_or_default();
+            if Some(sk) != after {
+                sums.add(i);
+                last = Some(sk.to_string());
+            }
+        })
+        .await?;
+        Ok((sums, last))
+    }
+
+    /// The start of the first window not reconciled yet (`None`: none done).
+    pub async fn windows_done(&self) -> Result<Option<i64>> {
+        let item = self.get(keys::RECONCILE_CURRENT.into(), keys::RECONCILE_WINDOWS).await?;
+        Ok(item.and_then(|i| attr_n(&i, "upto")))
+    }
+
+    pub async fn put_windows_done(&self, upto: i64) -> Result<()> {
+        let mut item = Self::key(keys::RECONCILE_CURRENT.into(), keys::RECONCILE_WINDOWS);
+        item.insert("upto".into(), n(upto));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        Ok(())
+    }
+
     /// Stores a finished run's report (`RECONCILE#run` / `REPORT`) and drops its checkpoint.
     pub async fn put_reconcile_report(&self, run_id: &str, report: &serde_json::Value, now: i64) -> Result<()> {
+        self.put_window_report(run_id, report, now).await?;
+        self.delete(keys::RECONCILE_CURRENT.into(), keys::RECONCILE_CHECKPOINT).await
+    }
+
+    /// Stores a report under its run's id, leaving any full run's checkpoint.
+    pub async fn put_window_report(&self, run_id: &str, report: &serde_json::Value, now: i64) -> Result<()> {
         let mut item = Self::key(keys::reconcile(run_id), keys::RECONCILE_REPORT);
         item.insert("report".into(), s(report.to_string()));
         item.insert("created_at".into(), n(now));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
-        self.delete(keys::RECONCILE_CURRENT.into(), keys::RECONCILE_CHECKPOINT).await
+        Ok(())
+    }
+
+    /// Ledger entries by `(account, entry id)`, those that exist.
+    pub async fn ledger_entries(&self, ids: &[(String, String)]) -> Result<Vec<Item>> {
+        let keys = ids.iter().map(|(a, id)| Self::key(keys::account(a), keys::ledger(id))).collect();
+        self.batch_get(keys).await
     }
 
     /// A finished run's report, if there is one.
