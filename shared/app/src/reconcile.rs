@@ -82,10 +82,15 @@ pub struct ReconcileReport {
 
 impl ReconcileReport {
     fn mismatch(&mut self, kind: &str, id: &str, detail: String) {
-        self.mismatches += 1;
-        if self.first.len() < MAX_LISTED {
-            self.first.push(Mismatch { kind: kind.into(), id: id.into(), detail });
-        }
+        record(&mut self.mismatches, &mut self.first, Mismatch { kind: kind.into(), id: id.into(), detail });
+    }
+}
+
+/// Counts a mismatch and lists it among the first `MAX_LISTED`.
+pub fn record(count: &mut i64, first: &mut Vec<Mismatch>, m: Mismatch) {
+    *count += 1;
+    if first.len() < MAX_LISTED {
+        first.push(m);
     }
 }
 

@@ -21,7 +21,7 @@ use store::reconcile::{Checkpoint, LedgerSums, attr_n, attr_s};
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::reconcile::{MAX_LISTED, Mismatch};
+use crate::reconcile::Mismatch;
 
 const HOUR_MS: i64 = 3_600_000;
 /// Accounts checked at once.
@@ -51,10 +51,11 @@ pub struct WindowReport {
 
 impl WindowReport {
     fn mismatch(&mut self, kind: &str, id: &str, detail: String) {
-        self.mismatches += 1;
-        if self.first.len() < MAX_LISTED {
-            self.first.push(Mismatch { kind: kind.into(), id: id.into(), detail });
-        }
+        crate::reconcile::record(
+            &mut self.mismatches,
+            &mut self.first,
+            Mismatch { kind: kind.into(), id: id.into(), detail },
+        );
     }
 }
 

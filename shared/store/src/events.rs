@@ -265,7 +265,7 @@ impl Db {
             let hosts = hosts.into_values().map(|group| async move {
                 let mut outcomes = BTreeMap::new();
                 for chunk in chunked(group, credit_actions) {
-                    outcomes.extend(self.credit_chunk(chunk, now).await?);
+                    outcomes.extend(self.credit_chunk(chunk, now, false).await?);
                 }
                 Ok::<_, Error>(outcomes)
             });
@@ -337,17 +337,25 @@ impl Db {
 
     /// One transaction for gifts (or call minutes) to one host on one day:
     /// answers each event's outcome. A host that can no longer earn has the
-    /// chunk refunded instead, in smaller transactions (two items per payer).
-    async fn credit_chunk(&self, mut chunk: Vec<MoneyEvent>, now: i64) -> Result<BTreeMap<String, String>> {
+    /// chunk refunded instead (`refund`), in smaller transactions (two items
+    /// per payer).
+    async fn credit_chunk(
+        &self,
+        mut chunk: Vec<MoneyEvent>,
+        now: i64,
+        refund: bool,
+    ) -> Result<BTreeMap<String, String>> {
         let mut outcomes = BTreeMap::new();
         let mut mode = BoardMode::Current;
         for _ in 0..8 {
             if chunk.is_empty() {
                 return Ok(outcomes);
             }
-            match self.transact_only(self.credit_items(&chunk, &mode, now)?).await {
+            let items = if refund { self.refund_items(&chunk, now)? } else { self.credit_items(&chunk, &mode, now)? };
+            match self.transact_only(items).await {
                 Ok(()) => {
-                    outcomes.extend(chunk.iter().map(|e| (e.id.clone(), "credited".to_string())));
+                    let outcome = if refund { "refunded" } else { "credited" };
+                    outcomes.extend(chunk.iter().map(|e| (e.id.clone(), outcome.to_string())));
                     return Ok(outcomes);
                 }
                 Err(Error::Condition("event_applied")) => {
@@ -357,7 +365,7 @@ impl Db {
                 }
                 Err(Error::Condition("host_unavailable")) => {
                     for part in chunked(chunk, refund_actions) {
-                        outcomes.extend(self.refund_chunk(part, now).await?);
+                        outcomes.extend(Box::pin(self.credit_chunk(part, now, true)).await?);
                     }
                     return Ok(outcomes);
                 }
@@ -366,29 +374,6 @@ impl Db {
                     if let Some(host) = chunk.iter().find_map(|e| e.credit.as_ref()).map(|c| c.host_id.clone()) {
                         mode = self.board_mode(BoardKind::Hosts, &host, at).await?;
                     }
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Err(Error::Busy)
-    }
-
-    /// Refunds a chunk whose host can no longer earn: answers each event's outcome.
-    async fn refund_chunk(&self, mut chunk: Vec<MoneyEvent>, now: i64) -> Result<BTreeMap<String, String>> {
-        let mut outcomes = BTreeMap::new();
-        for _ in 0..8 {
-            if chunk.is_empty() {
-                return Ok(outcomes);
-            }
-            match self.transact_only(self.refund_items(&chunk, now)?).await {
-                Ok(()) => {
-                    outcomes.extend(chunk.iter().map(|e| (e.id.clone(), "refunded".to_string())));
-                    return Ok(outcomes);
-                }
-                Err(Error::Condition("event_applied")) => {
-                    let done = self.marked(&chunk, "applied_at").await?;
-                    chunk.retain(|e| !done.contains_key(&e.id));
-                    outcomes.extend(done);
                 }
                 Err(e) => return Err(e),
             }
