@@ -54,7 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         local::demo::logins_text(&pw)
     );
     if play.is_some() || apple.is_some() {
-        // What the local store stand-ins sell (see README, "Money").
+        // What the local store stand-ins sell (see docs/money.md).
         println!(
             "Store stand-ins: POST /recharges/google with purchase_token local:coins_500:<store_account_ref>.1, \
              POST /recharges/apple with transaction_id local-coins_500-<store_account_ref>-1 \

@@ -4,7 +4,7 @@
 //! Feed: fan-out on write. Creating a post writes one feed entry per follower
 //! (`ACCOUNT#follower` / `FEED#time#post`); `GET /feed` is one query of the
 //! caller's partition plus one BatchGetItem of the posts. A follow backfills
-//! the account's newest posts, an unfollow removes them (`social`). See the README for
+//! the account's newest posts, an unfollow removes them (`social`). See docs/posts-and-media.md for
 //! how this changes for accounts with very many followers.
 
 use serde::Deserialize;

@@ -3,7 +3,7 @@
 //! jsonwebtoken's bundled providers are RustCrypto (rsa, p256, p384,
 //! ed25519-dalek, num-bigint: ~0.35 MB of every function binary, all
 //! algorithms linked wherever a token is checked) or AWS-LC (jitter-seeded,
-//! see the README). This provider does the three algorithms we use: HS256
+//! see docs/performance.md). This provider does the three algorithms we use: HS256
 //! (our access tokens), RS256 (Google service accounts, Play's push tokens)
 //! and ES256 (App Store Server API keys). Every other algorithm is refused.
 //! Use `encode` / `decode` here, never jsonwebtoken's own: they install the

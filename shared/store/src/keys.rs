@@ -113,7 +113,7 @@ pub fn room_gifters(room: &str, shard: u32) -> String {
     format!("ROOM_GIFTERS#{room}#{shard}")
 }
 /// Shards of the live-room list: every join and leave rewrites the room's
-/// GSI3 sort key, and one partition key takes ~1,000 writes/s (see README).
+/// GSI3 sort key, and one partition key takes ~1,000 writes/s (see docs/performance.md).
 pub const LIVE_ROOM_SHARDS: u32 = 16;
 /// GSI3 partition (one of `LIVE_ROOM_SHARDS`) of the live rooms, by viewers.
 pub fn live_rooms(shard: u32) -> String {
@@ -143,7 +143,7 @@ pub fn incoming(call_id: &str) -> String {
 }
 pub const INCOMING_PREFIX: &str = "INCOMING#";
 /// Shards of the tick's call indexes: every call minute rewrites the active
-/// call's GSI1 sort key (see README for the arithmetic).
+/// call's GSI1 sort key (see docs/performance.md for the arithmetic).
 pub const CALL_SHARDS: u32 = 16;
 /// GSI1 partitions of calls the tick looks at: active by paid-until, ringing by creation.
 pub fn active_calls(shard: u32) -> String {
