@@ -23,7 +23,7 @@ use store::reconcile::{attr_n, attr_s, item_kind};
 use crate::AppState;
 use crate::error::ApiResult;
 
-pub const MAX_LISTED: usize = 100;
+pub use crate::reconcile_windows::{MAX_LISTED, Mismatch, record};
 const DAY_MS: i64 = 86_400_000;
 /// Ledger types that move value between accounts (or an account's own
 /// balances, or into a call's hold); all others bring value in or out.
@@ -37,14 +37,6 @@ const INTERNAL: &[&str] = &[
     "settlement",
     "debt_repaid",
 ];
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Mismatch {
-    /// account_balance, recharge_credit, call_minutes, settlement_coins, gift_events, global
-    pub kind: String,
-    pub id: String,
-    pub detail: String,
-}
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ReconcileReport {
@@ -83,14 +75,6 @@ pub struct ReconcileReport {
 impl ReconcileReport {
     fn mismatch(&mut self, kind: &str, id: &str, detail: String) {
         record(&mut self.mismatches, &mut self.first, Mismatch { kind: kind.into(), id: id.into(), detail });
-    }
-}
-
-/// Counts a mismatch and lists it among the first `MAX_LISTED`.
-pub fn record(count: &mut i64, first: &mut Vec<Mismatch>, m: Mismatch) {
-    *count += 1;
-    if first.len() < MAX_LISTED {
-        first.push(m);
     }
 }
 

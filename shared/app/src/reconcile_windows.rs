@@ -21,7 +21,27 @@ use store::reconcile::{Checkpoint, LedgerSums, attr_n, attr_s};
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::reconcile::Mismatch;
+
+/// Mismatches a report lists (all are counted).
+pub const MAX_LISTED: usize = 100;
+
+/// One thing reconciliation found wrong (this and the full pass).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Mismatch {
+    /// account_balance, recharge_credit, call_minutes, settlement_coins,
+    /// gift_events, global, gift_debit, window
+    pub kind: String,
+    pub id: String,
+    pub detail: String,
+}
+
+/// Counts a mismatch and lists it among the first `MAX_LISTED`.
+pub fn record(count: &mut i64, first: &mut Vec<Mismatch>, m: Mismatch) {
+    *count += 1;
+    if first.len() < MAX_LISTED {
+        first.push(m);
+    }
+}
 
 const HOUR_MS: i64 = 3_600_000;
 /// Accounts checked at once.
@@ -51,11 +71,7 @@ pub struct WindowReport {
 
 impl WindowReport {
     fn mismatch(&mut self, kind: &str, id: &str, detail: String) {
-        crate::reconcile::record(
-            &mut self.mismatches,
-            &mut self.first,
-            Mismatch { kind: kind.into(), id: id.into(), detail },
-        );
+        record(&mut self.mismatches, &mut self.first, Mismatch { kind: kind.into(), id: id.into(), detail });
     }
 }
 
