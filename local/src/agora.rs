@@ -50,8 +50,8 @@ impl AgoraRest {
     }
 
     /// The API's configuration for this stand-in.
-    pub fn config(&self) -> app::config::AgoraRestConfig {
-        app::config::AgoraRestConfig {
+    pub fn config(&self) -> app::kernel::config::AgoraRestConfig {
+        app::kernel::config::AgoraRestConfig {
             customer_id: CUSTOMER_ID.into(),
             customer_secret: CUSTOMER_SECRET.into(),
             base: Some(self.base.clone()),

@@ -140,8 +140,8 @@ impl AppStore {
     }
 
     /// The API's configuration for this stand-in.
-    pub fn config(&self) -> app::config::AppleConfig {
-        app::config::AppleConfig {
+    pub fn config(&self) -> app::kernel::config::AppleConfig {
+        app::kernel::config::AppleConfig {
             bundle_id: BUNDLE_ID.into(),
             app_apple_id: None,
             environment: "Sandbox".into(),

@@ -3,9 +3,10 @@
 //! `DEMO_USER_PASSWORD`).
 
 use app::accounts::{self, BootstrapAdminInput, RegisterInput};
+use app::catalog::{self as packages, PackageInput};
 use app::gifts::{self, GiftInput};
-use app::packages::{self, PackageInput};
-use app::wallet::{self, GrantInput, Idem};
+use app::http::idempotency::Idem;
+use app::wallet::{self, GrantInput};
 use app::{ApiError, AppState};
 
 pub const ADMIN_EMAIL: &str = "admin@demo.local";
@@ -170,7 +171,7 @@ async fn join_agency(state: &AppState, agency: &store::Agency, id: &str, email: 
 
 /// Interests, avatars, FAQs and the two pages, once.
 async fn load_master_data(state: &AppState) -> Result<(), ApiError> {
-    use app::masterdata::{self, Avatar, AvatarInput, Faq, FaqInput, Interest, InterestInput, PageInput};
+    use app::catalog::{self as masterdata, Avatar, AvatarInput, Faq, FaqInput, Interest, InterestInput, PageInput};
     use store::Catalog;
     if state.db.list_catalog::<Interest>(Catalog::Interest, true, 1, None).await?.items.is_empty() {
         for name in INTERESTS {

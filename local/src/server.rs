@@ -198,7 +198,7 @@ pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
             Ok(n) => tracing::info!(finished = n, "purge-deleted-posts"),
             Err(e) => tracing::error!(error = %e.message, "purge-deleted-posts failed"),
         }
-        match app::aggregate::sweep(&state).await {
+        match app::operations::sweep(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::warn!(applied = n, "sweep-events applied events the stream had not"),
             Err(e) => tracing::error!(error = %e.message, "sweep-events failed"),

@@ -115,8 +115,8 @@ impl GooglePlay {
     }
 
     /// The API's configuration for this stand-in.
-    pub fn config(&self) -> app::config::GooglePlayConfig {
-        app::config::GooglePlayConfig {
+    pub fn config(&self) -> app::kernel::config::GooglePlayConfig {
+        app::kernel::config::GooglePlayConfig {
             service_account_json: self.service_account_json.clone(),
             package_name: PACKAGE_NAME.into(),
             push_audience: PUSH_AUDIENCE.into(),

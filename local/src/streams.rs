@@ -119,7 +119,7 @@ impl StreamReader {
                             (seq, new.then(|| image.and_then(|i| serde_dynamo::from_item(i).ok())).flatten())
                         })
                         .collect();
-                    let failed = app::push::handle_records(state, notes).await;
+                    let failed = app::notifications::handle_records(state, notes).await;
                     if !failed.is_empty() {
                         tracing::warn!(failed = failed.len(), "pushes failed (locally they are not retried)");
                     }
@@ -127,10 +127,10 @@ impl StreamReader {
                 Consumer::Aggregate => {
                     let work = records
                         .into_iter()
-                        .filter_map(|(_, name, sk, image)| app::aggregate::work_of(&name, &sk, image))
+                        .filter_map(|(_, name, sk, image)| app::operations::work_of(&name, &sk, image))
                         .collect();
                     // On failure the shard is read again from the same place next time.
-                    app::aggregate::apply_work(state, work).await.map_err(|e| e.message)?;
+                    app::operations::apply_work(state, work).await.map_err(|e| e.message)?;
                 }
             }
             if let Some(seq) = last {

@@ -90,17 +90,17 @@ async fn a_redelivered_batch_a_half_done_invocation_and_two_racing_apply_each_ev
     assert_eq!(batch.len(), 20);
     assert_eq!(app.wallet(&host).await, (0, 0), "nothing applied before the aggregator runs");
     // An invocation that died after its first part...
-    assert_eq!(app::aggregate::apply(&app.state, batch[..7].to_vec()).await.unwrap(), 7);
+    assert_eq!(app::operations::apply(&app.state, batch[..7].to_vec()).await.unwrap(), 7);
     assert_eq!(app.wallet(&host).await.1, batch[..7].iter().map(|e| e.credit.as_ref().unwrap().amount).sum::<i64>());
     // ...then the whole batch twice at once (the retry, and an overlapping invocation).
     let (a, b) = tokio::join!(
-        app::aggregate::apply(&app.state, batch.clone()),
-        app::aggregate::apply(&app.state, batch.clone())
+        app::operations::apply(&app.state, batch.clone()),
+        app::operations::apply(&app.state, batch.clone())
     );
     assert_eq!(a.unwrap() + b.unwrap(), 13, "the 13 left, each applied by one of the two");
     // ...and the stream delivering all of it once more.
     app.drain().await;
-    assert_eq!(app::aggregate::apply(&app.state, batch.clone()).await.unwrap(), 0);
+    assert_eq!(app::operations::apply(&app.state, batch.clone()).await.unwrap(), 0);
     let total = 5 * (1 + 2 + 3 + 4);
     assert_eq!(app.wallet(&host).await, (0, total));
     let received: Vec<serde_json::Value> =
@@ -168,12 +168,12 @@ async fn the_sweeper_applies_what_the_stream_did_not_and_settlements_wait_for_it
     assert_eq!(s.body["error"], "nothing_to_settle", "{s:?}");
     assert_eq!(app.stored_wallet(&host.id).await, (0, 0));
     // Too young for the sweeper (the stream's job)...
-    assert_eq!(app::aggregate::sweep(&app.state).await.unwrap(), 0);
+    assert_eq!(app::operations::sweep(&app.state).await.unwrap(), 0);
     // ...a minute later it is the sweeper's.
-    app.state.clock.advance(app::aggregate::SWEEP_AFTER_MS + 1);
+    app.state.clock.advance(app::operations::SWEEP_AFTER_MS + 1);
     let waiting = pending(&app).await.len();
     assert!(waiting > 1, "the gift and the sign-ups, grants and settlement-free events before it");
-    assert_eq!(app::aggregate::sweep(&app.state).await.unwrap(), waiting);
+    assert_eq!(app::operations::sweep(&app.state).await.unwrap(), waiting);
     assert_eq!(app.stored_wallet(&host.id).await, (0, 40));
     let s = app.post(&path, Some(&owner.access), json!({})).await;
     assert_eq!((s.status, s.body["coins"].as_i64()), (201, Some(40)), "{s:?}");
@@ -185,9 +185,9 @@ async fn the_sweeper_applies_what_the_stream_did_not_and_settlements_wait_for_it
 #[test]
 fn the_sample_event_is_a_new_gift_event() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../events/aggregate.json")).unwrap();
-    let work = app::aggregate::work_in(serde_json::from_str(&text).unwrap());
+    let work = app::operations::work_in(serde_json::from_str(&text).unwrap());
     assert_eq!(work.len(), 1);
-    let app::aggregate::Work::Event(e) = &work[0].1 else { panic!("{work:?}") };
+    let app::operations::Work::Event(e) = &work[0].1 else { panic!("{work:?}") };
     assert_eq!(e.credit.as_ref().unwrap().amount, 1);
 }
 

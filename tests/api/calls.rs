@@ -611,7 +611,7 @@ async fn a_minute_that_reaches_a_host_banned_meanwhile_goes_back_to_the_caller()
     assert_eq!((back[0]["amount"].as_i64(), back[0]["call_id"].as_str()), (Some(PRICE), Some(id.as_str())));
     let (coins, earnings, _) = app.state.db.sum_balances().await.unwrap();
     assert_eq!(coins + earnings + app.state.db.held_in_calls().await.unwrap(), 100, "conservation");
-    let budget = app::reconcile::Budget { page: 500, until_ms: i64::MAX };
-    let r = app::reconcile::reconcile(&app.state, 0, app.state.now() + 1, budget).await.expect("reconcile");
+    let budget = app::operations::Budget { page: 500, until_ms: i64::MAX };
+    let r = app::operations::reconcile(&app.state, 0, app.state.now() + 1, budget).await.expect("reconcile");
     assert_eq!(r.mismatches, 0, "{:?}", r.first);
 }

@@ -13,6 +13,7 @@ mod contention;
 mod crowd;
 mod docs;
 mod gifts;
+mod layout;
 mod leaderboards;
 mod masterdata;
 mod moderation;

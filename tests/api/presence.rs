@@ -10,7 +10,7 @@ const SEC: i64 = 1000;
 async fn notify(app: &TestApp, notice: &str, event: i64, payload: Value) -> Resp {
     let body = json!({"noticeId": notice, "productId": 1, "eventType": event, "notifyMs": app.state.now(), "payload": payload})
         .to_string();
-    let sig = integrations::agora::ncs_signature(app::config::LOCAL_AGORA_NCS_SECRET, body.as_bytes());
+    let sig = integrations::agora::ncs_signature(app::kernel::config::LOCAL_AGORA_NCS_SECRET, body.as_bytes());
     app.send("POST", "/webhooks/agora", None, Some(body), &[("agora-signature-v2", sig.as_str())]).await
 }
 
@@ -38,7 +38,7 @@ async fn a_notification_is_checked_against_its_signature_and_handled_once() {
         let r = app.send("POST", "/webhooks/agora", None, Some(body.to_string()), &headers).await;
         assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_signature")), "{r:?}");
     }
-    let good = integrations::agora::ncs_signature(app::config::LOCAL_AGORA_NCS_SECRET, body.as_bytes());
+    let good = integrations::agora::ncs_signature(app::kernel::config::LOCAL_AGORA_NCS_SECRET, body.as_bytes());
     let r = app
         .send("POST", "/webhooks/agora", None, Some(body.to_string()), &[("agora-signature-v2", good.as_str())])
         .await;
@@ -109,7 +109,7 @@ async fn a_call_counts_from_when_both_parties_joined_the_channel_and_a_party_lea
     let c = call_of(&app, &caller, &id).await;
     assert_eq!(
         c["connected_at"].as_str().map(|s| s.to_string()),
-        Some(app::views::time(app.state.now() / 1000 * 1000))
+        Some(app::kernel::views::time(app.state.now() / 1000 * 1000))
     );
     // 50 s after connecting (90 s after accepting) the host's app dies; Agora reports the leave.
     for _ in 0..2 {

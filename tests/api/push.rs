@@ -274,17 +274,21 @@ async fn in_a_stream_batch_only_the_record_that_failed_is_reported() {
     let notes: Vec<store::Notification> = [&a, &b, &c]
         .iter()
         .map(|u| {
-            app::notify::record(app::notify::note(&u.id, "follow", "New follower", "x follows you".into(), &[]), now)
+            app::kernel::notices::record(
+                app::kernel::notices::note(&u.id, "follow", "New follower", "x follows you".into(), &[]),
+                now,
+            )
         })
         .collect();
     let records = notes.iter().enumerate().map(|(i, n)| (format!("seq-{i}"), Some(n.clone()))).collect();
-    let failed = app::push::handle_records(&app.state, records).await;
+    let failed = app::notifications::handle_records(&app.state, records).await;
     assert_eq!(failed, vec!["seq-1".to_string()]);
     assert_eq!(fake.lock().unwrap().messages.len(), 2);
 
     // The Lambda shape: the sample event decodes and is answered with its failures.
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../events/send-push.json")).unwrap();
     let event: aws_lambda_events::event::dynamodb::Event = serde_json::from_str(&text).unwrap();
-    let out = app::push::send_push_event(Arc::new(app.state.clone()), event).await.map_err(|e| e.message).unwrap();
+    let out =
+        app::notifications::send_push_event(Arc::new(app.state.clone()), event).await.map_err(|e| e.message).unwrap();
     assert!(out.batch_item_failures.is_empty(), "a notification for an account without devices is delivered to none");
 }

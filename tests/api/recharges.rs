@@ -4,8 +4,8 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-const STRIPE_SECRET: &str = app::config::LOCAL_STRIPE_WEBHOOK_SECRET;
-const RAZORPAY_SECRET: &str = app::config::LOCAL_RAZORPAY_WEBHOOK_SECRET;
+const STRIPE_SECRET: &str = app::kernel::config::LOCAL_STRIPE_WEBHOOK_SECRET;
+const RAZORPAY_SECRET: &str = app::kernel::config::LOCAL_RAZORPAY_WEBHOOK_SECRET;
 
 pub(crate) async fn package(app: &TestApp, admin: &User) -> String {
     let body = json!({"coins": 500, "bonus_coins": 50, "price_minor": 44900, "currency": "INR"});

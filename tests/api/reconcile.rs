@@ -10,10 +10,10 @@ use crate::support::*;
 
 type Item = HashMap<String, AttributeValue>;
 
-async fn run(app: &TestApp) -> app::reconcile::ReconcileReport {
+async fn run(app: &TestApp) -> app::operations::ReconcileReport {
     // Everything so far (the schedule's default is yesterday), in one go.
-    let budget = app::reconcile::Budget { page: 500, until_ms: i64::MAX };
-    let r = app::reconcile::reconcile(&app.state, 0, app.state.now() + 1, budget).await.expect("reconcile");
+    let budget = app::operations::Budget { page: 500, until_ms: i64::MAX };
+    let r = app::operations::reconcile(&app.state, 0, app.state.now() + 1, budget).await.expect("reconcile");
     assert!(r.complete);
     r
 }
@@ -101,9 +101,9 @@ async fn after_every_kind_of_money_movement_the_books_balance() {
     // By hand, the full pass does yesterday once: a second run finds its report.
     let full = json!({"full": true});
     let first =
-        app::reconcile::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), full.clone()).await.unwrap();
+        app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), full.clone()).await.unwrap();
     assert_eq!((first["complete"].as_bool(), first["run_id"].is_string()), (Some(true), true), "{first}");
-    let again = app::reconcile::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), full).await.unwrap();
+    let again = app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), full).await.unwrap();
     assert_eq!(again["already_done"]["run_id"], first["run_id"], "{again}");
 }
 
@@ -147,11 +147,11 @@ async fn a_run_out_of_time_leaves_a_checkpoint_and_the_next_run_finishes_with_th
     let (caller, _, _) = activity(&app).await;
     let to = app.state.now() + 1;
     // Out of time after every page of 7 items: each invocation scans one page.
-    let cut = app::reconcile::Budget { page: 7, until_ms: 0 };
+    let cut = app::operations::Budget { page: 7, until_ms: 0 };
     let mut runs = 0;
     let resumed = loop {
         runs += 1;
-        let r = app::reconcile::reconcile(&app.state, 0, to, cut).await.unwrap();
+        let r = app::operations::reconcile(&app.state, 0, to, cut).await.unwrap();
         if r.complete {
             break r;
         }
@@ -159,12 +159,13 @@ async fn a_run_out_of_time_leaves_a_checkpoint_and_the_next_run_finishes_with_th
     };
     assert!(runs > 3, "{runs}");
     assert_eq!(resumed.invocations, runs);
-    let whole = app::reconcile::reconcile(&app.state, 0, to, app::reconcile::Budget { page: 500, until_ms: i64::MAX })
-        .await
-        .unwrap();
+    let whole =
+        app::operations::reconcile(&app.state, 0, to, app::operations::Budget { page: 500, until_ms: i64::MAX })
+            .await
+            .unwrap();
     assert_eq!(whole.invocations, 1, "the finished run left no checkpoint");
     // (items scanned differ by the run's own report and checkpoint items)
-    let counts = |r: &app::reconcile::ReconcileReport| {
+    let counts = |r: &app::operations::ReconcileReport| {
         let checked = (r.accounts_checked, r.recharges_checked, r.calls_checked, r.settlements_checked);
         (r.ledger_entries, checked, r.external, r.balances, r.held, r.mismatches)
     };
@@ -172,9 +173,9 @@ async fn a_run_out_of_time_leaves_a_checkpoint_and_the_next_run_finishes_with_th
     assert_eq!(resumed.mismatches, 0, "{:?}", resumed.first);
     // A hand-edited balance found across page boundaries too.
     add_coins_by_hand(&app, &caller, 1).await;
-    let mut r = app::reconcile::reconcile(&app.state, 0, to + 1, cut).await.unwrap();
+    let mut r = app::operations::reconcile(&app.state, 0, to + 1, cut).await.unwrap();
     while !r.complete {
-        r = app::reconcile::reconcile(&app.state, 0, to + 1, cut).await.unwrap();
+        r = app::operations::reconcile(&app.state, 0, to + 1, cut).await.unwrap();
     }
     assert!(r.first.iter().any(|m| m.kind == "account_balance" && m.id == caller.id), "{:?}", r.first);
 }
@@ -209,7 +210,7 @@ async fn gifts_not_applied_yet_balance_the_books_and_a_lost_gift_event_is_report
 
 /// The schedule's run: the closed hours since the last, by their events.
 async fn windows(app: &TestApp) -> Vec<serde_json::Value> {
-    let out = app::reconcile::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})).await.unwrap();
+    let out = app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})).await.unwrap();
     out["windows"].as_array().unwrap().clone()
 }
 

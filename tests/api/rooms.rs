@@ -40,7 +40,7 @@ async fn a_host_goes_live_once_and_viewers_are_counted_once_each() {
     let channel = live["room"]["channel"].as_str().unwrap();
     assert_eq!((live["room"]["live"].as_bool(), live["room"]["viewers"].as_i64()), (Some(true), Some(0)));
     assert!(!channel.contains(&room), "channel names are not the room id");
-    assert_eq!(live["agora"]["app_id"], app::config::LOCAL_AGORA_APP_ID);
+    assert_eq!(live["agora"]["app_id"], app::kernel::config::LOCAL_AGORA_APP_ID);
     assert_eq!(live["agora"]["channel"], channel);
     assert_eq!(live["agora"]["uid"], integrations::agora::uid_for(&h.id));
     let p = token_payload(live["agora"]["token"].as_str().unwrap());

@@ -72,7 +72,7 @@ impl TestApp {
 
     /// Starts with Agora's REST API served by a fresh local stand-in (`local::agora`).
     pub async fn start_with_agora() -> (TestApp, local::agora::AgoraRest) {
-        let agora = local::agora::AgoraRest::start(app::config::LOCAL_AGORA_APP_ID).await;
+        let agora = local::agora::AgoraRest::start(app::kernel::config::LOCAL_AGORA_APP_ID).await;
         let app = Self::start_with(|c| c.agora_rest = Some(agora.config())).await;
         (app, agora)
     }
@@ -349,7 +349,7 @@ pub async fn sent_sms(phone: &str) -> Vec<String> {
 fn documented_error(method: &str, path: &str, status: u16, code: &str) {
     let path = path.split('?').next().unwrap_or_default();
     let Some((route, _)) = app::routes::find(method, path) else { return };
-    let codes: Vec<&str> = app::openapi::errors(route)
+    let codes: Vec<&str> = app::http::openapi::errors(route)
         .into_iter()
         .find(|(s, _, _)| *s == status)
         .map(|(_, _, codes)| codes)

@@ -194,7 +194,7 @@ async fn an_agora_time_at_the_integer_limits_is_a_clean_400() {
         let body = json!({"noticeId": format!("ts-{i}"), "productId": 1, "eventType": 105, "notifyMs": i64::MAX,
             "payload": {"channelName": channel, "uid": 7, "clientSeq": 1, "ts": ts}})
         .to_string();
-        let sig = integrations::agora::ncs_signature(app::config::LOCAL_AGORA_NCS_SECRET, body.as_bytes());
+        let sig = integrations::agora::ncs_signature(app::kernel::config::LOCAL_AGORA_NCS_SECRET, body.as_bytes());
         let r = app.send("POST", "/webhooks/agora", None, Some(body), &[("agora-signature-v2", sig.as_str())]).await;
         assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_request")), "{ts}: {r:?}");
     }
@@ -351,7 +351,7 @@ async fn banning_a_caller_ends_the_call_and_refunds_what_was_not_used() {
 async fn agora_notify(app: &TestApp, notice: &str, event: i64, payload: Value) -> Resp {
     let body = json!({"noticeId": notice, "productId": 1, "eventType": event, "notifyMs": app.state.now(), "payload": payload})
         .to_string();
-    let sig = integrations::agora::ncs_signature(app::config::LOCAL_AGORA_NCS_SECRET, body.as_bytes());
+    let sig = integrations::agora::ncs_signature(app::kernel::config::LOCAL_AGORA_NCS_SECRET, body.as_bytes());
     app.send("POST", "/webhooks/agora", None, Some(body), &[("agora-signature-v2", sig.as_str())]).await
 }
 

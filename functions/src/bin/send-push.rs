@@ -1,4 +1,6 @@
 //! `send-push`: the table's stream hands it new notifications; it pushes them through FCM.
 fn main() -> Result<(), app::lambda::Error> {
-    app::lambda::run_event(|state, event| Box::pin(app::lambda::json(state, event, app::push::send_push_event)))
+    app::lambda::run_event(|state, event| {
+        Box::pin(app::lambda::json(state, event, app::notifications::send_push_event))
+    })
 }

@@ -1,0 +1,10 @@
+//! Agencies, host applications, hosts and settlements.
+//! Other code reaches this domain only through what this file re-exports.
+
+mod agency;
+mod applications;
+pub mod routes;
+mod settlements;
+
+pub use agency::{AgencyInput, accept_agency_invitation, create_agency};
+pub use applications::{ApplicationInput, create_host_application};

@@ -1,0 +1,350 @@
+//! Settlements of host earnings, by a host's agency or an admin, and the
+//! host's dashboard.
+//!
+//! Settlement arithmetic (all integers, minor units): gross = coins ×
+//! COIN_VALUE_MINOR; platform fee = ⌊gross × PLATFORM_FEE_PERCENT / 100⌋;
+//! agency commission = ⌊(gross − fee) × commission_percent / 100⌋; host payout
+//! = gross − fee − commission, so the rounding remainder goes to the host and
+//! fee + commission + payout = gross always.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use store::{Agency, Balance, Role, Settlement};
+
+use super::agency::{agency_by_param, my_agency};
+use crate::http::{Ctx, Reply, list_reply};
+use crate::kernel::error::ApiResult;
+use crate::kernel::validate;
+use crate::kernel::views;
+use crate::{ApiError, AppState};
+
+/// How a settlement's gross splits; see the module comment for the rounding.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub struct Split {
+    pub gross: i64,
+    pub fee: i64,
+    pub commission: i64,
+    pub payout: i64,
+}
+
+pub fn split(coins: i64, coin_value_minor: i64, fee_percent: i64, commission_percent: i64) -> Split {
+    let gross = coins * coin_value_minor;
+    let fee = gross * fee_percent / 100;
+    let commission = (gross - fee) * commission_percent / 100;
+    Split { gross, fee, commission, payout: gross - fee - commission }
+}
+
+/// A host's settlement: coins out of earnings, split into fee, commission and payout (minor units).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementView {
+    pub id: String,
+    pub host_id: String,
+    /// None: a host without an agency, settled by an admin
+    pub agency_id: Option<String>,
+    /// An admin's settlement of a whole agency
+    pub batch_id: Option<String>,
+    pub coins: i64,
+    pub gross_minor: i64,
+    pub platform_fee_minor: i64,
+    pub agency_commission_minor: i64,
+    pub host_payout_minor: i64,
+    pub currency: String,
+    pub platform_fee_percent: i64,
+    pub commission_percent: i64,
+    /// RFC 3339: earnings credited up to this are settled
+    pub cutoff: String,
+    pub created_at: String,
+}
+
+pub fn settlement_json(s: &Settlement) -> SettlementView {
+    SettlementView {
+        id: s.id.clone(),
+        host_id: s.host_id.clone(),
+        agency_id: s.agency_id.clone(),
+        batch_id: s.batch_id.clone(),
+        coins: s.coins,
+        gross_minor: s.gross_minor,
+        platform_fee_minor: s.platform_fee_minor,
+        agency_commission_minor: s.agency_commission_minor,
+        host_payout_minor: s.host_payout_minor,
+        currency: s.currency.clone(),
+        platform_fee_percent: s.platform_fee_percent,
+        commission_percent: s.commission_percent,
+        cutoff: views::time(s.cutoff),
+        created_at: views::time(s.created_at),
+    }
+}
+
+/// An admin's settlement of an agency: the sums and each host's line.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchView {
+    /// The batch id (each line's `batch_id`)
+    pub id: String,
+    pub agency_id: String,
+    pub coins: i64,
+    pub gross_minor: i64,
+    pub platform_fee_minor: i64,
+    pub agency_commission_minor: i64,
+    pub host_payout_minor: i64,
+    pub currency: String,
+    /// RFC 3339
+    pub cutoff: String,
+    pub hosts: Vec<SettlementView>,
+}
+
+/// A host's own numbers.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dashboard {
+    pub earnings_today: i64,
+    pub earnings_week: i64,
+    pub unsettled_earnings: i64,
+    pub settled_earnings: i64,
+    pub call_minutes_today: i64,
+    pub call_minutes_week: i64,
+    pub call_minutes_total: i64,
+    pub gifts_received_total: i64,
+    pub agency_id: Option<String>,
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettleInput {
+    /// RFC 3339; earnings credited up to and including it are settled.
+    /// Default, and latest: now less the earnings hold (`EARNINGS_HOLD_HOURS`, 72).
+    pub cutoff: Option<String>,
+}
+
+fn cutoff(state: &AppState, ctx: &Ctx) -> ApiResult<i64> {
+    let input: SettleInput =
+        if ctx.body.iter().all(u8::is_ascii_whitespace) { SettleInput::default() } else { ctx.json()? };
+    let now = state.now();
+    let latest = now - state.config.earnings_hold_hours * 3_600_000;
+    match input.cutoff {
+        None => Ok(latest),
+        Some(c) => {
+            let t = chrono::DateTime::parse_from_rfc3339(&c)
+                .map_err(|_| ApiError::invalid("cutoff: an RFC 3339 time"))?
+                .timestamp_millis();
+            if t > now { Err(ApiError::invalid("cutoff: cannot be in the future")) } else { Ok(t.min(latest)) }
+        }
+    }
+}
+
+/// Settles what `host_id` earned under `agency` up to `cutoff`, or with no
+/// agency what a host in none earned since leaving one (the former agency's
+/// claim aside: that agency settles it): `None` when there is nothing (left)
+/// to settle.
+pub async fn settle_host(
+    state: &AppState,
+    agency: Option<&Agency>,
+    host_id: &str,
+    cutoff: i64,
+    by: &str,
+    batch_id: Option<&str>,
+) -> ApiResult<Option<Settlement>> {
+    let mut retry = state.db.retry();
+    while retry.attempt().await {
+        let host = state.db.get_account(host_id).await?.ok_or_else(|| ApiError::not_found("host not found"))?;
+        let former = match agency {
+            Some(a) if host.agency_id.as_deref() == Some(a.id.as_str()) => None,
+            Some(a) if host.former_agency_id.as_deref() == Some(a.id.as_str()) && host.former_agency_coins > 0 => {
+                Some(host.former_agency_coins)
+            }
+            Some(_) => return Err(ApiError::not_found("not a host of this agency")),
+            None if host.role != Role::Host => return Err(ApiError::not_found("host not found")),
+            None if host.agency_id.is_some() => {
+                return Err(ApiError::conflict("host_in_agency", "this host belongs to an agency: it settles them"));
+            }
+            None => None,
+        };
+        let credited_after = state.db.earnings_credited_after(host_id, cutoff).await?;
+        let due = (host.earnings - credited_after).max(0);
+        let coins = match (agency, former) {
+            (_, Some(claim)) => due.min(claim),
+            (None, None) => (due - host.former_agency_coins).max(0),
+            (Some(_), None) => due,
+        };
+        if coins == 0 {
+            return Ok(None);
+        }
+        let now = state.now();
+        let cfg = &state.config;
+        let commission = agency.map_or(0, |a| a.commission_percent);
+        let sp = split(coins, cfg.coin_value_minor, cfg.platform_fee_percent, commission);
+        let st = Settlement {
+            id: crate::kernel::ledger::entry_id(now),
+            host_id: host_id.to_string(),
+            agency_id: agency.map(|a| a.id.clone()),
+            batch_id: batch_id.map(String::from),
+            coins,
+            gross_minor: sp.gross,
+            platform_fee_minor: sp.fee,
+            agency_commission_minor: sp.commission,
+            host_payout_minor: sp.payout,
+            currency: cfg.settlement_currency.clone(),
+            platform_fee_percent: cfg.platform_fee_percent,
+            commission_percent: commission,
+            cutoff,
+            created_by: by.to_string(),
+            created_at: now,
+        };
+        let mut entry = store::LedgerEntry::new(host_id, "settlement", Balance::Earnings, -coins, None, now);
+        entry.counterparty_id = agency.map(|a| a.owner_id.clone());
+        entry.reason = Some(format!("settlement {}", st.id));
+        match state.db.settle_host(&st, host.settled_earnings, &entry, former).await {
+            Ok(()) => {
+                let body = format!("{coins} coins settled: {} {} to you", st.host_payout_minor, st.currency);
+                let data = [("settlement_id", st.id.as_str()), ("coins", &coins.to_string())];
+                state
+                    .notifier
+                    .send(crate::kernel::notices::note(host_id, "settlement", "Earnings settled", body, &data))
+                    .await;
+                return Ok(Some(st));
+            }
+            // Earnings moved (a gift, a call minute, another settlement): read again.
+            Err(store::Error::Condition("balance_changed")) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::unavailable("this host's earnings are busy; try again"))
+}
+
+fn nothing() -> ApiError {
+    ApiError::conflict("nothing_to_settle", "no unsettled earnings up to this cut-off")
+}
+
+/// The agency settles one of its hosts (or a former host it still owes).
+pub async fn create_host_settlement_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let agency = my_agency(state, ctx).await?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("not a host of this agency"))?;
+    let cutoff = cutoff(state, ctx)?;
+    let st = settle_host(state, Some(&agency), &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
+    Ok(Reply::created(settlement_json(&st)))
+}
+
+/// An admin settles a host who belongs to no agency (removed from one):
+/// what they earned since, at no commission.
+pub async fn create_admin_host_settlement_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("host not found"))?;
+    let cutoff = cutoff(state, ctx)?;
+    let st = settle_host(state, None, &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
+    Ok(Reply::created(settlement_json(&st)))
+}
+
+/// An admin settles every host of an agency (and former hosts it owes), one
+/// transaction per host; the answer sums them.
+pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let agency = agency_by_param(state, ctx).await?;
+    let cutoff = cutoff(state, ctx)?;
+    let by = ctx.caller()?.id.clone();
+    let batch = crate::kernel::ledger::entry_id(state.now());
+    let mut hosts = state.db.agency_host_ids(&agency.id).await?;
+    hosts.extend(state.db.former_host_ids(&agency.id).await?);
+    let mut lines = Vec::new();
+    for h in &hosts {
+        if let Some(st) = settle_host(state, Some(&agency), h, cutoff, &by, Some(&batch)).await? {
+            lines.push(st);
+        }
+    }
+    if lines.is_empty() {
+        return Err(nothing());
+    }
+    let sum = |f: fn(&Settlement) -> i64| lines.iter().map(f).sum::<i64>();
+    Ok(Reply::created(BatchView {
+        id: batch,
+        agency_id: agency.id.clone(),
+        coins: sum(|s| s.coins),
+        gross_minor: sum(|s| s.gross_minor),
+        platform_fee_minor: sum(|s| s.platform_fee_minor),
+        agency_commission_minor: sum(|s| s.agency_commission_minor),
+        host_payout_minor: sum(|s| s.host_payout_minor),
+        currency: state.config.settlement_currency.clone(),
+        cutoff: views::time(cutoff),
+        hosts: lines.iter().map(settlement_json).collect(),
+    }))
+}
+
+async fn settlements_page(state: &AppState, ctx: &Ctx, agency: Option<&str>, host: Option<&str>) -> ApiResult<Reply> {
+    let scope = format!("settlements:{}:{}", agency.unwrap_or("*"), host.unwrap_or("*"));
+    let (limit, start) = ctx.page(state, &scope)?;
+    let page = state.db.list_settlements(agency, host, limit, start).await?;
+    Ok(list_reply(state, &scope, page.items.iter().map(settlement_json).collect(), page.next))
+}
+
+pub async fn list_agency_settlements_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let agency = my_agency(state, ctx).await?;
+    settlements_page(state, ctx, Some(&agency.id), None).await
+}
+
+pub async fn list_settlements_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    settlements_page(state, ctx, None, None).await
+}
+
+pub async fn list_my_settlements_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    settlements_page(state, ctx, None, Some(&caller.id)).await
+}
+
+/// The host panel's figures: earnings today and this week (UTC, weeks from
+/// Monday), unsettled and settled earnings, call minutes today and this week.
+pub async fn get_host_dashboard_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    use chrono::{Datelike, Duration};
+    let caller = ctx.caller()?;
+    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account gone"))?;
+    let now = chrono::DateTime::from_timestamp_millis(state.now()).unwrap_or_default();
+    let today = now.date_naive().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    let week = today - Duration::days(now.weekday().num_days_from_monday() as i64);
+    let (today_ms, week_ms) = (today.timestamp_millis(), week.timestamp_millis());
+    // The week's day items (at most 7 keys, one BatchGetItem), never the ledger.
+    let today_key = store::day_of(today_ms);
+    let days: Vec<String> =
+        (0..7).map(|i| week_ms + i * 86_400_000).take_while(|ms| *ms <= today_ms).map(store::day_of).collect();
+    let (mut earn_today, mut earn_week, mut min_today, mut min_week) = (0, 0, 0, 0);
+    for (day, earned, minutes, _gifts) in state.db.earning_days(&caller.id, &days).await? {
+        earn_week += earned;
+        min_week += minutes;
+        if day == today_key {
+            earn_today += earned;
+            min_today += minutes;
+        }
+    }
+    Ok(Reply::ok(Dashboard {
+        earnings_today: earn_today,
+        earnings_week: earn_week,
+        unsettled_earnings: me.earnings,
+        settled_earnings: me.settled_earnings,
+        call_minutes_today: min_today,
+        call_minutes_week: min_week,
+        call_minutes_total: me.call_minutes,
+        gifts_received_total: me.gifts_received,
+        agency_id: me.agency_id.clone(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_split_adds_up_and_rounds_down_fee_and_commission() {
+        // 333 coins at 1 paisa, 20 % fee, 15 % commission: 333 → 66 (66.6) + 40 (267 × 15 % = 40.05) + 227.
+        assert_eq!(split(333, 1, 20, 15), Split { gross: 333, fee: 66, commission: 40, payout: 227 });
+        // 1 coin: nothing to take a percent of.
+        assert_eq!(split(1, 1, 20, 15), Split { gross: 1, fee: 0, commission: 0, payout: 1 });
+        // 1000 coins at 5 minor units, 30 % and 10 %: 5000 → 1500 + 350 + 3150.
+        assert_eq!(split(1000, 5, 30, 10), Split { gross: 5000, fee: 1500, commission: 350, payout: 3150 });
+        // The edges: no fee, everything to the agency.
+        assert_eq!(split(7, 3, 0, 100), Split { gross: 21, fee: 0, commission: 21, payout: 0 });
+        for coins in [1, 2, 3, 7, 99, 101, 12345] {
+            for (f, c) in [(0, 0), (20, 15), (33, 33), (99, 1), (100, 50)] {
+                let s = split(coins, 7, f, c);
+                assert_eq!(s.fee + s.commission + s.payout, s.gross, "{coins} {f} {c}");
+                assert!(s.payout >= 0 && s.commission >= 0 && s.fee >= 0);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The routes of this domain (the table is `crate::routes`).
+
+use super::call;
+use crate::http::routes::*;
+
+pub static PUT_CALL_SETTINGS: Route = route!(
+    "put-call-settings",
+    "PUT",
+    "/host/call-settings",
+    HOST,
+    call::put_call_settings_http,
+    Api::ok(200).body(schema_of::<call::CallSettingsInput>).returns(schema_of::<call::CallSettings>)
+);
+pub static START_CALL: Route = route!(
+    "start-call",
+    "POST",
+    "/calls",
+    ANY,
+    call::start_call_http,
+    Api::ok(201)
+        .idempotent()
+        .body(schema_of::<call::StartCallInput>)
+        .returns(schema_of::<call::CallView>)
+        .links(links_by_id!("$response.body#/id": "get-call", "cancel-call"))
+        .codes(&[
+            "insufficient_coins",
+            "coin_debt",
+            "idempotency_key_reused",
+            "host_offline",
+            "host_busy",
+            "caller_busy",
+            "blocked"
+        ])
+);
+pub static CANCEL_CALL: Route = route!(
+    "cancel-call",
+    "POST",
+    "/calls/{id}/cancel",
+    ANY,
+    call::cancel_call_http,
+    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_ringing"])
+);
+pub static DECLINE_CALL: Route = route!(
+    "decline-call",
+    "POST",
+    "/calls/{id}/decline",
+    ANY,
+    call::decline_call_http,
+    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_ringing"])
+);
+pub static ACCEPT_CALL: Route = route!(
+    "accept-call",
+    "POST",
+    "/calls/{id}/accept",
+    ANY,
+    call::accept_call_http,
+    Api::ok(200).idempotent().returns(schema_of::<call::AcceptedCall>).codes(&[
+        "call_not_ringing",
+        "host_busy",
+        "caller_busy",
+        "caller_banned",
+        "insufficient_coins",
+        "coin_debt",
+        "idempotency_key_reused"
+    ])
+);
+pub static CALL_HEARTBEAT: Route = route!(
+    "call-heartbeat",
+    "POST",
+    "/calls/{id}/heartbeat",
+    ANY,
+    call::call_heartbeat_http,
+    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_active"])
+);
+pub static END_CALL: Route = route!(
+    "end-call",
+    "POST",
+    "/calls/{id}/end",
+    ANY,
+    call::end_call_http,
+    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_active"])
+);
+pub static GET_CALL: Route = route!(
+    "get-call",
+    "GET",
+    "/calls/{id}",
+    ANY,
+    call::get_call_http,
+    Api::ok(200).returns(schema_of::<call::CallView>)
+);
+pub static LIST_MY_CALLS: Route = route!(
+    "list-my-calls",
+    "GET",
+    "/me/calls",
+    ANY,
+    call::list_my_calls_http,
+    Api::ok(200).list_of(schema_of::<call::CallView>)
+);

@@ -1,0 +1,326 @@
+//! Master data the admins keep and the apps read: interests, avatars, FAQs
+//! (catalog entries: list, create, update, retire) and text pages.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+pub use store::{Avatar, Faq, Interest};
+use store::{Catalog, CatalogEntry, SitePage};
+
+use crate::http::{Ctx, Reply, list_reply};
+use crate::kernel::error::ApiResult;
+use crate::kernel::validate;
+use crate::kernel::views;
+use crate::{ApiError, AppState};
+
+/// One kind of master data: how it is made, changed and shown.
+pub trait Master: CatalogEntry + Clone + Send + Sync {
+    const CATALOG: Catalog;
+    /// For messages and list scopes: "interest".
+    const NAME: &'static str;
+    type Input: DeserializeOwned + Send;
+    fn new(id: String, now: i64) -> Self;
+    /// Fields a create must give.
+    fn missing(input: &Self::Input) -> Option<&'static str>;
+    fn apply(&mut self, input: Self::Input, now: i64) -> ApiResult<()>;
+    /// How it shows in answers (and in the document).
+    type View: serde::Serialize;
+    fn json(&self) -> Self::View;
+}
+
+/// An interest users pick for their profile.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterestView {
+    pub id: String,
+    pub name: String,
+    pub icon_key: Option<String>,
+    pub active: bool,
+    /// RFC 3339
+    pub updated_at: String,
+}
+
+/// A stock avatar.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AvatarView {
+    pub id: String,
+    pub image_key: String,
+    pub active: bool,
+    /// RFC 3339
+    pub updated_at: String,
+}
+
+/// A frequently asked question.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FaqView {
+    pub id: String,
+    pub question: String,
+    pub answer: String,
+    /// Lists sort by it
+    pub position: i64,
+    pub active: bool,
+    /// RFC 3339
+    pub updated_at: String,
+}
+
+/// A site page (terms, privacy).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageView {
+    pub slug: String,
+    pub title: String,
+    pub body: String,
+    /// RFC 3339
+    pub updated_at: String,
+}
+
+fn key_field(field: &str, v: &str) -> ApiResult<String> {
+    validate::text(field, v, 1, 512)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterestInput {
+    pub name: Option<String>,
+    pub icon_key: Option<String>,
+    pub active: Option<bool>,
+}
+
+impl Master for Interest {
+    const CATALOG: Catalog = Catalog::Interest;
+    const NAME: &'static str = "interest";
+    type Input = InterestInput;
+    fn new(id: String, now: i64) -> Self {
+        Interest { id, name: String::new(), icon_key: None, active: true, created_at: now, updated_at: now }
+    }
+    fn missing(i: &InterestInput) -> Option<&'static str> {
+        i.name.is_none().then_some("name")
+    }
+    fn apply(&mut self, i: InterestInput, now: i64) -> ApiResult<()> {
+        if let Some(n) = i.name {
+            self.name = validate::text("name", &n, 1, 40)?;
+        }
+        if let Some(k) = i.icon_key {
+            self.icon_key = Some(key_field("icon_key", &k)?);
+        }
+        if let Some(a) = i.active {
+            self.active = a;
+        }
+        self.updated_at = now;
+        Ok(())
+    }
+    type View = InterestView;
+    fn json(&self) -> InterestView {
+        InterestView {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            icon_key: self.icon_key.clone(),
+            active: self.active,
+            updated_at: views::time(self.updated_at),
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AvatarInput {
+    pub image_key: Option<String>,
+    pub active: Option<bool>,
+}
+
+impl Master for Avatar {
+    const CATALOG: Catalog = Catalog::Avatar;
+    const NAME: &'static str = "avatar";
+    type Input = AvatarInput;
+    fn new(id: String, now: i64) -> Self {
+        Avatar { id, image_key: String::new(), active: true, created_at: now, updated_at: now }
+    }
+    fn missing(i: &AvatarInput) -> Option<&'static str> {
+        i.image_key.is_none().then_some("image_key")
+    }
+    fn apply(&mut self, i: AvatarInput, now: i64) -> ApiResult<()> {
+        if let Some(k) = i.image_key {
+            self.image_key = key_field("image_key", &k)?;
+        }
+        if let Some(a) = i.active {
+            self.active = a;
+        }
+        self.updated_at = now;
+        Ok(())
+    }
+    type View = AvatarView;
+    fn json(&self) -> AvatarView {
+        AvatarView {
+            id: self.id.clone(),
+            image_key: self.image_key.clone(),
+            active: self.active,
+            updated_at: views::time(self.updated_at),
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FaqInput {
+    pub question: Option<String>,
+    pub answer: Option<String>,
+    pub position: Option<i64>,
+    pub active: Option<bool>,
+}
+
+impl Master for Faq {
+    const CATALOG: Catalog = Catalog::Faq;
+    const NAME: &'static str = "faq";
+    type Input = FaqInput;
+    fn new(id: String, now: i64) -> Self {
+        Faq {
+            id,
+            question: String::new(),
+            answer: String::new(),
+            position: 0,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+    fn missing(i: &FaqInput) -> Option<&'static str> {
+        if i.question.is_none() { Some("question") } else { i.answer.is_none().then_some("answer") }
+    }
+    fn apply(&mut self, i: FaqInput, now: i64) -> ApiResult<()> {
+        if let Some(q) = i.question {
+            self.question = validate::text("question", &q, 1, 300)?;
+        }
+        if let Some(a) = i.answer {
+            self.answer = validate::text("answer", &a, 1, 5000)?;
+        }
+        if let Some(p) = i.position {
+            if !(0..=999_999).contains(&p) {
+                return Err(ApiError::invalid("position: a whole number from 0 to 999999"));
+            }
+            self.position = p;
+        }
+        if let Some(a) = i.active {
+            self.active = a;
+        }
+        self.updated_at = now;
+        Ok(())
+    }
+    type View = FaqView;
+    fn json(&self) -> FaqView {
+        FaqView {
+            id: self.id.clone(),
+            question: self.question.clone(),
+            answer: self.answer.clone(),
+            position: self.position,
+            active: self.active,
+            updated_at: views::time(self.updated_at),
+        }
+    }
+}
+
+pub async fn list<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (limit, start) = ctx.page(state, T::NAME)?;
+    let page = state.db.list_catalog::<T>(T::CATALOG, true, limit, start).await?;
+    Ok(list_reply(state, T::NAME, page.items.iter().map(T::json).collect(), page.next))
+}
+
+pub async fn create<T: Master>(state: &AppState, input: T::Input) -> ApiResult<T> {
+    if let Some(field) = T::missing(&input) {
+        return Err(ApiError::invalid(format!("{field}: required")));
+    }
+    let now = state.now();
+    let mut e = T::new(ulid::Ulid::new().to_string(), now);
+    e.apply(input, now)?;
+    state.db.put_catalog_entry(T::CATALOG, &e).await?;
+    Ok(e)
+}
+
+async fn existing<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<T> {
+    let missing = || ApiError::not_found(format!("{} not found", T::NAME));
+    let id = validate::id("id", ctx.param("id")).map_err(|_| missing())?;
+    state.db.get_catalog_entry(T::CATALOG, &id).await?.ok_or_else(missing)
+}
+
+pub async fn create_http<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    Ok(Reply::created(create::<T>(state, ctx.json()?).await?.json()))
+}
+
+pub async fn update_http<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let input: T::Input = ctx.json()?;
+    let mut e = existing::<T>(state, ctx).await?;
+    let before = e.json();
+    e.apply(input, state.now())?;
+    let e = state.db.update_catalog_entry(T::CATALOG, &e, ctx.body_has("active")).await?;
+    Ok(Reply::ok(e.json()).with_before(before))
+}
+
+pub async fn delete_http<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let e = existing::<T>(state, ctx).await?;
+    let before = e.json();
+    state.db.retire_catalog_entry(T::CATALOG, e, state.now()).await?;
+    Ok(Reply::no_content().with_before(before))
+}
+
+/// Accepts ids only of active entries (for `PATCH /me`).
+pub async fn check_ids<T: Master>(state: &AppState, field: &str, ids: &[String]) -> ApiResult<()> {
+    let found = state.db.active_catalog_ids::<T>(T::CATALOG, ids).await?;
+    match ids.iter().find(|id| !found.contains(id)) {
+        Some(id) => Err(ApiError::invalid(format!("{field}: no {} with id {id}", T::NAME))),
+        None => Ok(()),
+    }
+}
+
+// ---- pages ----
+
+pub const PAGE_SLUGS: [&str; 2] = ["terms", "privacy"];
+
+fn page_json(p: &SitePage) -> PageView {
+    PageView {
+        slug: p.slug.clone(),
+        title: p.title.clone(),
+        body: p.body.clone(),
+        updated_at: views::time(p.updated_at),
+    }
+}
+
+fn slug(ctx: &Ctx) -> ApiResult<&str> {
+    let s = ctx.param("slug");
+    PAGE_SLUGS.iter().find(|p| **p == s).copied().ok_or_else(|| ApiError::not_found("no such page"))
+}
+
+pub async fn get_page_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let page =
+        state.db.get_page(slug(ctx)?).await?.ok_or_else(|| ApiError::not_found("this page is not written yet"))?;
+    Ok(Reply::ok(page_json(&page)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageInput {
+    pub title: String,
+    pub body: String,
+}
+
+pub async fn put_page(state: &AppState, admin_id: Option<&str>, slug: &str, input: PageInput) -> ApiResult<Reply> {
+    let before = state.db.get_page(slug).await?.map(|p| page_json(&p));
+    let page = SitePage {
+        slug: slug.to_string(),
+        title: validate::text("title", &input.title, 1, 200)?,
+        body: validate::text("body", &input.body, 1, 100_000)?,
+        updated_at: state.now(),
+        updated_by: admin_id.map(String::from),
+    };
+    state.db.put_page(&page).await?;
+    let reply = Reply::ok(page_json(&page));
+    Ok(match before {
+        Some(b) => reply.with_before(b),
+        None => reply,
+    })
+}
+
+pub async fn put_page_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let admin = ctx.caller()?;
+    put_page(state, Some(&admin.id), slug(ctx)?, ctx.json()?).await
+}

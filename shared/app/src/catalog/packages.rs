@@ -1,0 +1,192 @@
+//! The coin-package catalog: admin CRUD and the apps' list.
+
+use serde::Deserialize;
+
+use store::{Catalog, CoinPackage};
+
+use crate::http::{Ctx, Reply, list_reply};
+use crate::kernel::error::ApiResult;
+use crate::kernel::validate;
+use crate::kernel::validate::positive;
+use crate::kernel::views;
+use crate::{ApiError, AppState};
+
+pub const MAX_COINS: i64 = 10_000_000;
+pub const MAX_PRICE_MINOR: i64 = 10_000_000_000;
+
+/// A coin package of the shop.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackageView {
+    pub id: String,
+    pub coins: i64,
+    pub bonus_coins: i64,
+    /// In the currency's minor unit (paise, cents)
+    pub price_minor: i64,
+    pub currency: String,
+    pub active: bool,
+    /// The Google Play in-app product sold for it (null: not sold there)
+    pub google_product_id: Option<String>,
+    /// The App Store in-app product sold for it (null: not sold there)
+    pub apple_product_id: Option<String>,
+    /// RFC 3339
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn package_json(p: &CoinPackage) -> PackageView {
+    PackageView {
+        id: p.id.clone(),
+        coins: p.coins,
+        bonus_coins: p.bonus_coins,
+        price_minor: p.price_minor,
+        currency: p.currency.clone(),
+        active: p.active,
+        google_product_id: p.google_product_id.clone(),
+        apple_product_id: p.apple_product_id.clone(),
+        created_at: views::time(p.created_at),
+        updated_at: views::time(p.updated_at),
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackageInput {
+    pub coins: Option<i64>,
+    pub bonus_coins: Option<i64>,
+    pub price_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub active: Option<bool>,
+    /// Google Play product id (letters, digits, `.`, `_`, `-`; at most 150); "" removes it.
+    pub google_product_id: Option<String>,
+    /// App Store product id (same rules); "" removes it.
+    pub apple_product_id: Option<String>,
+}
+
+fn product_id(field: &str, v: String) -> ApiResult<Option<String>> {
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.len() > 150 || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+        return Err(ApiError::invalid(format!("{field}: 1 to 150 letters, digits, '.', '_' or '-'")));
+    }
+    Ok(Some(v))
+}
+
+impl PackageInput {
+    fn apply(self, p: &mut CoinPackage) -> ApiResult<()> {
+        if let Some(c) = self.coins {
+            p.coins = positive("coins", c, MAX_COINS)?;
+        }
+        if let Some(b) = self.bonus_coins {
+            if !(0..=MAX_COINS).contains(&b) {
+                return Err(ApiError::invalid(format!("bonus_coins: a whole number from 0 to {MAX_COINS}")));
+            }
+            p.bonus_coins = b;
+        }
+        if let Some(m) = self.price_minor {
+            p.price_minor = positive("price_minor", m, MAX_PRICE_MINOR)?;
+        }
+        if let Some(c) = self.currency {
+            if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
+                return Err(ApiError::invalid("currency: an ISO 4217 code like INR or USD"));
+            }
+            p.currency = c.to_ascii_uppercase();
+        }
+        if let Some(a) = self.active {
+            p.active = a;
+        }
+        if let Some(g) = self.google_product_id {
+            p.google_product_id = product_id("google_product_id", g)?;
+        }
+        if let Some(a) = self.apple_product_id {
+            p.apple_product_id = product_id("apple_product_id", a)?;
+        }
+        Ok(())
+    }
+}
+
+/// Claims the package's store products it did not sell before (`was`):
+/// 409 `product_id_taken` when another package sells one.
+async fn claim_products(state: &AppState, p: &CoinPackage, was: Option<&CoinPackage>) -> ApiResult<()> {
+    for store in ["google", "apple"] {
+        if let Some(id) = p.product_id(store)
+            && was.and_then(|w| w.product_id(store)) != Some(id)
+        {
+            state.db.claim_store_product(store, id, &p.id).await.map_err(|e| match e {
+                store::Error::Condition("product_id_taken") => ApiError::conflict(
+                    "product_id_taken",
+                    format!("{store}_product_id: another coin package sells {id}"),
+                ),
+                other => other.into(),
+            })?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn list_coin_packages_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (limit, start) = ctx.page(state, "coin-packages")?;
+    let page = state.db.list_catalog::<CoinPackage>(Catalog::CoinPackage, true, limit, start).await?;
+    Ok(list_reply(state, "coin-packages", page.items.iter().map(package_json).collect(), page.next))
+}
+
+pub async fn create_coin_package(state: &AppState, input: PackageInput) -> ApiResult<CoinPackage> {
+    for (field, given) in [
+        ("coins", input.coins.is_some()),
+        ("price_minor", input.price_minor.is_some()),
+        ("currency", input.currency.is_some()),
+    ] {
+        if !given {
+            return Err(ApiError::invalid(format!("{field}: required")));
+        }
+    }
+    let now = state.now();
+    let mut p = CoinPackage {
+        id: ulid::Ulid::new().to_string(),
+        coins: 0,
+        bonus_coins: 0,
+        price_minor: 0,
+        currency: String::new(),
+        active: true,
+        created_at: now,
+        updated_at: now,
+        google_product_id: None,
+        apple_product_id: None,
+    };
+    input.apply(&mut p)?;
+    claim_products(state, &p, None).await?;
+    state.db.put_catalog_entry(Catalog::CoinPackage, &p).await?;
+    Ok(p)
+}
+
+pub async fn create_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    Ok(Reply::created(package_json(&create_coin_package(state, ctx.json()?).await?)))
+}
+
+pub async fn existing_package(state: &AppState, id: &str) -> ApiResult<CoinPackage> {
+    let id = validate::id("id", id).map_err(|_| ApiError::not_found("coin package not found"))?;
+    state
+        .db
+        .get_catalog_entry(Catalog::CoinPackage, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("coin package not found"))
+}
+
+pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let input: PackageInput = ctx.json()?;
+    let was = existing_package(state, ctx.param("id")).await?;
+    let mut p = was.clone();
+    input.apply(&mut p)?;
+    claim_products(state, &p, Some(&was)).await?;
+    p.updated_at = state.now();
+    let p = state.db.update_catalog_entry(Catalog::CoinPackage, &p, ctx.body_has("active")).await?;
+    Ok(Reply::ok(package_json(&p)))
+}
+
+/// Retires the package: it can no longer be bought; recharges keep their copy of its terms.
+pub async fn delete_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let p = existing_package(state, ctx.param("id")).await?;
+    state.db.retire_catalog_entry(Catalog::CoinPackage, p, state.now()).await?;
+    Ok(Reply::no_content())
+}

@@ -1,0 +1,5 @@
+//! Reports and their resolution.
+//! Other code reaches this domain only through what this file re-exports.
+
+mod reports;
+pub mod routes;

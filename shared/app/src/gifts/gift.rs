@@ -1,0 +1,312 @@
+//! The gift catalog (admin CRUD, the apps' list) and sending gifts to hosts.
+
+use serde::Deserialize;
+
+use store::{Balance, Catalog, Gift, GiftSend, Role, WalletChange};
+
+use crate::http::idempotency::{Idem, with_retries};
+use crate::http::{Ctx, Reply, list_reply};
+use crate::kernel::error::ApiResult;
+use crate::kernel::validate::{self, positive};
+use crate::kernel::views;
+use crate::{ApiError, AppState};
+
+pub const MAX_PRICE: i64 = 1_000_000;
+pub const MAX_QUANTITY: i64 = 999;
+
+/// A gift of the catalog.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GiftView {
+    pub id: String,
+    pub name: String,
+    pub price_coins: i64,
+    pub image_key: String,
+    pub animation_key: Option<String>,
+    pub active: bool,
+    /// How many were sent, ever
+    pub sent_count: i64,
+    /// RFC 3339
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// `g` as shown, with how many were sent (`sent`, from `store::Db::gift_counts`).
+fn gift_json(g: &Gift, sent: i64) -> GiftView {
+    GiftView {
+        id: g.id.clone(),
+        name: g.name.clone(),
+        price_coins: g.price_coins,
+        image_key: g.image_key.clone(),
+        animation_key: g.animation_key.clone(),
+        active: g.active,
+        sent_count: sent,
+        created_at: views::time(g.created_at),
+        updated_at: views::time(g.updated_at),
+    }
+}
+
+/// A sent gift: what left the sender's wallet.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GiftSent {
+    /// The sender's ledger entry
+    pub id: String,
+    pub gift_id: String,
+    pub gift_name: String,
+    pub quantity: i64,
+    pub total_coins: i64,
+    pub receiver_id: String,
+    pub room_id: Option<String>,
+    /// The sender's wallet after
+    pub wallet: views::Wallet,
+    /// RFC 3339
+    pub created_at: String,
+}
+
+fn key_field(field: &str, v: &str) -> ApiResult<String> {
+    validate::text(field, v, 1, 512)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GiftInput {
+    pub name: Option<String>,
+    pub price_coins: Option<i64>,
+    pub image_key: Option<String>,
+    pub animation_key: Option<String>,
+    pub active: Option<bool>,
+}
+
+impl GiftInput {
+    /// Applies the given fields to `g`, validating each.
+    fn apply(self, g: &mut Gift) -> ApiResult<()> {
+        if let Some(n) = self.name {
+            g.name = validate::text("name", &n, 1, 50)?;
+        }
+        if let Some(p) = self.price_coins {
+            g.price_coins = positive("price_coins", p, MAX_PRICE)?;
+        }
+        if let Some(k) = self.image_key {
+            g.image_key = key_field("image_key", &k)?;
+        }
+        if let Some(k) = self.animation_key {
+            g.animation_key = Some(key_field("animation_key", &k)?);
+        }
+        if let Some(a) = self.active {
+            g.active = a;
+        }
+        Ok(())
+    }
+}
+
+pub async fn list_gifts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (limit, start) = ctx.page(state, "gifts")?;
+    let page = state.db.list_catalog::<Gift>(Catalog::Gift, true, limit, start).await?;
+    let ids: Vec<&str> = page.items.iter().map(|g| g.id.as_str()).collect();
+    let counts = state.db.gift_counts(&ids).await?;
+    let sent = |g: &Gift| counts.get(&g.id).map_or(0, |c| c.0);
+    Ok(list_reply(state, "gifts", page.items.iter().map(|g| gift_json(g, sent(g))).collect(), page.next))
+}
+
+pub async fn create_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    Ok(Reply::created(gift_json(&create_gift(state, ctx.json()?).await?, 0)))
+}
+
+pub async fn create_gift(state: &AppState, input: GiftInput) -> ApiResult<Gift> {
+    let missing = |f: &str| ApiError::invalid(format!("{f}: required"));
+    if input.name.is_none() {
+        return Err(missing("name"));
+    }
+    if input.price_coins.is_none() {
+        return Err(missing("price_coins"));
+    }
+    if input.image_key.is_none() {
+        return Err(missing("image_key"));
+    }
+    let now = state.now();
+    let mut g = Gift {
+        id: ulid::Ulid::new().to_string(),
+        name: String::new(),
+        price_coins: 0,
+        image_key: String::new(),
+        animation_key: None,
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    input.apply(&mut g)?;
+    state.db.put_catalog_entry(Catalog::Gift, &g).await?;
+    Ok(g)
+}
+
+async fn existing_gift(state: &AppState, ctx: &Ctx) -> ApiResult<Gift> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("gift not found"))?;
+    state.db.get_catalog_entry(Catalog::Gift, &id).await?.ok_or_else(|| ApiError::not_found("gift not found"))
+}
+
+pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let input: GiftInput = ctx.json()?;
+    let mut g = existing_gift(state, ctx).await?;
+    input.apply(&mut g)?;
+    g.updated_at = state.now();
+    let g = state.db.update_catalog_entry(Catalog::Gift, &g, ctx.body_has("active")).await?;
+    let counts = state.db.gift_counts(&[&g.id]).await?;
+    Ok(Reply::ok(gift_json(&g, counts.get(&g.id).map_or(0, |c| c.0))))
+}
+
+/// Retires the gift: it can no longer be sent, and history keeps its name and price.
+pub async fn delete_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let g = existing_gift(state, ctx).await?;
+    state.db.retire_catalog_entry(Catalog::Gift, g, state.now()).await?;
+    Ok(Reply::no_content())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendGiftInput {
+    pub gift_id: String,
+    pub quantity: i64,
+    pub room_id: Option<String>,
+}
+
+/// Takes `price × quantity` coins from the sender in one transaction on the
+/// sender's items, with the gift's event (see `store::Db::send_gift`); the
+/// host's earnings, the room, the boards and the host's notification follow
+/// from the event within about a second. 402 and nothing changed when short.
+pub async fn send_gift(
+    state: &AppState,
+    sender_id: &str,
+    receiver_id: &str,
+    input: SendGiftInput,
+    idem: Option<&Idem>,
+) -> ApiResult<Reply> {
+    let gift_id = validate::id("gift_id", &input.gift_id)?;
+    let quantity = positive("quantity", input.quantity, MAX_QUANTITY)?;
+    let room_id = input.room_id.as_deref().map(|r| validate::id("room_id", r)).transpose()?;
+    if sender_id == receiver_id {
+        return Err(ApiError::invalid("id: you cannot send a gift to yourself"));
+    }
+    let view_key =
+        (sender_id.to_string(), receiver_id.to_string(), gift_id.clone(), room_id.clone().unwrap_or_default());
+    let try_cache = std::sync::atomic::AtomicBool::new(true);
+    with_retries(state, idem, || async {
+        let now = state.now();
+        // From the cache only on the first attempt; a refusal seen there is re-checked fresh.
+        let cached = if try_cache.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            state.gift_views.get(&view_key, now)
+        } else {
+            None
+        };
+        let from_cache = cached.is_some();
+        let view = match cached {
+            Some(v) => v,
+            None => state.db.gift_send_view(sender_id, receiver_id, &gift_id, room_id.as_deref()).await?,
+        };
+        let refused = check_gift_send(&view, room_id.as_deref(), receiver_id, quantity);
+        if from_cache && refused.is_err() {
+            return Err(ApiError::conflict("balance_changed", "re-read before refusing"));
+        }
+        let (sender, gift) = refused?;
+        let total = gift.price_coins * quantity;
+        let mut sent =
+            store::LedgerEntry::new(sender_id, "gift_sent", Balance::Coins, -total, Some(sender.coins - total), now);
+        sent.counterparty_id = Some(receiver_id.to_string());
+        sent.gift_id = Some(gift.id.clone());
+        sent.gift_name = Some(gift.name.clone());
+        sent.quantity = Some(quantity);
+        sent.room_id = room_id.clone();
+        let reply = Reply::created(GiftSent {
+            id: sent.id.clone(),
+            gift_id: gift.id.clone(),
+            gift_name: gift.name.clone(),
+            quantity,
+            total_coins: total,
+            receiver_id: receiver_id.to_string(),
+            room_id: room_id.clone(),
+            wallet: views::Wallet { coins: sender.coins - total, earnings: sender.earnings, coin_debt: 0 },
+            created_at: views::time(now),
+        });
+        let record = idem.map(|i| (i, i.record(&reply, now)));
+        let credit = store::Credit {
+            host_id: receiver_id.to_string(),
+            payer_id: sender_id.to_string(),
+            payer_name: sender.name.clone(),
+            amount: total,
+            quantity,
+            gift_id: gift.id.clone(),
+            gift_name: gift.name.clone(),
+            room_id: room_id.clone(),
+            call: None,
+        };
+        let send = GiftSend {
+            change: WalletChange::exact(sender.coins, sent),
+            credit,
+            idempotency: record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r)),
+        };
+        let result = state.db.send_gift(send).await;
+        if result.is_err() {
+            state.gift_views.forget(&view_key);
+        }
+        result?;
+        let mut view = view.clone();
+        if let Some(s) = view.sender.as_mut() {
+            s.coins -= total;
+        }
+        state.gift_views.put(view_key.clone(), view, now);
+        crate::kernel::metrics::coins(state, "GiftsSent", total);
+        Ok(reply)
+    })
+    .await
+}
+
+/// Whether the gift may be sent, from what was read: the sender and the gift, or why not.
+fn check_gift_send<'a>(
+    view: &'a store::GiftSendView,
+    room_id: Option<&str>,
+    receiver_id: &str,
+    quantity: i64,
+) -> ApiResult<(&'a store::Account, &'a Gift)> {
+    let sender = view.sender.as_ref().ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
+    let receiver = view.receiver.as_ref().ok_or_else(|| ApiError::not_found("user not found"))?;
+    if receiver.role != Role::Host {
+        return Err(ApiError::invalid("id: gifts can only be sent to hosts"));
+    }
+    if receiver.banned {
+        return Err(ApiError::not_found("this host is not available"));
+    }
+    if sender.banned {
+        return Err(ApiError::banned());
+    }
+    if room_id.is_some() {
+        match &view.room {
+            None => return Err(ApiError::not_found("room not found")),
+            Some(r) if r.host_id != receiver_id => {
+                return Err(ApiError::invalid("room_id: that room belongs to another host"));
+            }
+            Some(r) if !r.live => return Err(ApiError::conflict("room_ended", "this room has ended")),
+            Some(_) => {}
+        }
+    }
+    let gift = view.gift.as_ref().ok_or_else(|| ApiError::not_found("gift not found"))?;
+    if !gift.active {
+        return Err(ApiError::conflict("gift_retired", "this gift is no longer available"));
+    }
+    let total = gift.price_coins * quantity;
+    crate::kernel::ledger::no_debt(sender.coin_debt)?;
+    if sender.coins < total {
+        return Err(ApiError::new(
+            402,
+            "insufficient_coins",
+            format!("this costs {total} coins; you have {}", sender.coins),
+        ));
+    }
+    Ok((sender, gift))
+}
+
+pub async fn send_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let receiver = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))?;
+    let idem = Idem::from_ctx(ctx)?;
+    send_gift(state, &caller.id, &receiver, ctx.json()?, idem.as_ref()).await
+}

@@ -1,0 +1,135 @@
+//! `GET /leaderboards/{gifters|hosts}?period=day|week|all&room_id=`: the top
+//! 50 by coins in the period (UTC day, ISO week, all time), merged from the
+//! board's shards, with the caller's own rank. With `room_id`, the room's
+//! board over its life: its gifters, or its host.
+
+use store::{BoardKind, Period};
+
+use crate::http::{Ctx, Reply};
+use crate::kernel::error::ApiResult;
+use crate::kernel::validate;
+use crate::{ApiError, AppState};
+
+pub const TOP: usize = 50;
+
+/// One place on a board.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    /// 1 for the most coins; equal coins share a rank
+    pub rank: i64,
+    pub id: String,
+    pub name: String,
+    /// user, host, agency or admin
+    pub role: &'static str,
+    pub avatar_id: Option<String>,
+    pub coins: i64,
+}
+
+/// The caller's own standing.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MyPlace {
+    /// Absent when the caller has no coins on this board
+    pub rank: Option<i64>,
+    pub coins: i64,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Leaderboard {
+    /// gifters or hosts
+    pub board: &'static str,
+    /// day, week or all
+    pub period: &'static str,
+    /// The day (`2026-11-30`) or ISO week (`2026-W48`) shown, UTC; absent for all time
+    pub bucket: Option<String>,
+    pub room_id: Option<String>,
+    /// Top 50, most coins first
+    pub items: Vec<Place>,
+    pub me: MyPlace,
+}
+
+/// Ranks (equal coins share one) over `(id, coins)` sorted most first.
+fn ranked(rows: &[(String, i64)]) -> Vec<i64> {
+    let mut ranks = Vec::with_capacity(rows.len());
+    for (i, (_, coins)) in rows.iter().enumerate() {
+        let same = i > 0 && rows[i - 1].1 == *coins;
+        ranks.push(if same { ranks[i - 1] } else { i as i64 + 1 });
+    }
+    ranks
+}
+
+pub async fn get_leaderboard_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let kind = match ctx.param("kind") {
+        "gifters" => BoardKind::Gifters,
+        "hosts" => BoardKind::Hosts,
+        _ => return Err(ApiError::not_found("no such leaderboard: gifters or hosts")),
+    };
+    let room_id = ctx.query.get("room_id").filter(|r| !r.is_empty()).map(|r| validate::id("room_id", r)).transpose()?;
+    let period_name = ctx.query.get("period").map_or(if room_id.is_some() { "all" } else { "day" }, String::as_str);
+    let (period, period_name) = match period_name {
+        "day" => (Period::Day, "day"),
+        "week" => (Period::Week, "week"),
+        "all" => (Period::All, "all"),
+        _ => return Err(ApiError::invalid("period: day, week or all")),
+    };
+    let now = state.now();
+    let (rows, bucket) = match &room_id {
+        Some(room_id) => {
+            if period != Period::All {
+                return Err(ApiError::invalid("period: a room's board covers the room's life; use all"));
+            }
+            let room = state.db.get_room(room_id).await?.ok_or_else(|| ApiError::not_found("room not found"))?;
+            let rows = match kind {
+                BoardKind::Gifters => state.db.top_gifters(room_id, TOP).await?,
+                BoardKind::Hosts => {
+                    vec![(room.host_id.clone(), room.host_earning)].into_iter().filter(|r| r.1 > 0).collect()
+                }
+            };
+            (rows, None)
+        }
+        None => {
+            let bucket = match period {
+                Period::Day => Some(store::day_of(now)),
+                Period::Week => Some(store::week_of(now)),
+                Period::All => None,
+            };
+            (state.db.board_top(kind, period, now, TOP).await?, bucket)
+        }
+    };
+    let ranks = ranked(&rows);
+    let people = state.db.get_accounts(&rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>()).await?;
+    let items: Vec<Place> = rows
+        .iter()
+        .zip(&ranks)
+        .filter_map(|((id, coins), rank)| {
+            let a = people.iter().find(|a| &a.id == id)?;
+            Some(Place {
+                rank: *rank,
+                id: id.clone(),
+                name: a.name.clone(),
+                role: a.role.as_str(),
+                avatar_id: a.avatar_id.clone(),
+                coins: *coins,
+            })
+        })
+        .collect();
+    let me = match items.iter().find(|p| p.id == caller.id) {
+        Some(p) => MyPlace { rank: Some(p.rank), coins: p.coins },
+        None => {
+            let (coins, above) = match (&room_id, kind) {
+                (Some(room), BoardKind::Gifters) => state.db.room_gifter_standing(room, &caller.id).await?,
+                (Some(_), BoardKind::Hosts) => (0, 0),
+                (None, _) => {
+                    let coins = state.db.get_board_entry(kind, &caller.id).await?.map_or(0, |e| e.coins(period, now));
+                    let above = if coins > 0 { state.db.board_count_above(kind, period, now, coins).await? } else { 0 };
+                    (coins, above)
+                }
+            };
+            MyPlace { rank: (coins > 0).then_some(above + 1), coins }
+        }
+    };
+    Ok(Reply::ok(Leaderboard { board: kind.as_str(), period: period_name, bucket, room_id, items, me }))
+}

@@ -1,0 +1,8 @@
+//! The gift catalog, sending gifts, leaderboards.
+//! Other code reaches this domain only through what this file re-exports.
+
+mod gift;
+mod leaderboards;
+pub mod routes;
+
+pub use gift::{GiftInput, SendGiftInput, create_gift, send_gift};

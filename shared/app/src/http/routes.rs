@@ -1,0 +1,242 @@
+//! What a route is: name, method, path, access, handler and its contract.
+//! Each domain declares its routes beside its use cases (`<domain>/routes.rs`);
+//! the one table of them all is `crate::routes`.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use store::Role;
+use utoipa::ToSchema;
+use utoipa::openapi::{Ref, RefOr, schema::Schema};
+
+use crate::AppState;
+use crate::http::{Ctx, Reply};
+use crate::kernel::error::ApiResult;
+
+pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Access {
+    Public,
+    /// A valid access token with one of these roles; empty means any role.
+    Auth(&'static [Role]),
+}
+
+pub const ANY: Access = Access::Auth(&[]);
+pub const ADMIN: Access = Access::Auth(&[Role::Admin]);
+pub const HOST: Access = Access::Auth(&[Role::Host]);
+pub const AGENCY: Access = Access::Auth(&[Role::Agency]);
+pub const AGENCY_OR_ADMIN: Access = Access::Auth(&[Role::Agency, Role::Admin]);
+
+pub struct Route {
+    pub name: &'static str,
+    pub method: &'static str,
+    /// API Gateway's path syntax: `/users/{id}/follow`.
+    pub path: &'static str,
+    pub access: Access,
+    pub handler: Handler,
+    /// What the OpenAPI document says beyond the above (`crate::openapi`).
+    pub api: Api,
+}
+
+/// Schemas by name: a body's own and those it refers to.
+pub type Schemas = Vec<(String, RefOr<Schema>)>;
+/// Registers a body type's schemas and answers a reference to it.
+pub type BodySchema = fn(&mut Schemas) -> RefOr<Schema>;
+
+/// `BodySchema` of a serde type with a derived `ToSchema`.
+pub fn schema_of<T: ToSchema>(defs: &mut Schemas) -> RefOr<Schema> {
+    T::schemas(defs);
+    defs.push((T::name().into_owned(), T::schema()));
+    Ref::from_schema_name(T::name()).into()
+}
+
+/// A route's contract beyond method, path and access: its success status,
+/// body, and habits (pagination, Idempotency-Key, a webhook's signature).
+#[derive(Clone, Copy)]
+pub struct Api {
+    pub ok: u16,
+    /// A second success status (e.g. 200 when a room already runs).
+    pub also: Option<u16>,
+    pub request: Option<BodySchema>,
+    /// The success body (of a list: each item); untyped answers say `object`.
+    pub response: Option<BodySchema>,
+    /// The body may be left out (defaults apply).
+    pub optional_body: bool,
+    /// `limit` and `cursor` in, `{items, next_cursor}` out.
+    pub list: bool,
+    /// `response` is the whole page (a list with more than items and cursor).
+    pub whole_page: bool,
+    pub idempotent: bool,
+    /// A webhook: the provider's signature header.
+    pub signature: Option<&'static str>,
+    /// OpenAPI links from the success answer to the operations it leads to.
+    pub links: &'static [Link],
+    /// Error codes of its own (`already_following`, `host_busy`, ...) beside
+    /// the generic ones every route may answer (`crate::openapi`).
+    pub codes: &'static [&'static str],
+    /// The answer is an HTML page, not JSON (the API docs).
+    pub html: bool,
+    /// Query parameters beside `limit` and `cursor`: (name, JSON schema, description).
+    pub query: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// An OpenAPI link: `operation` (a route name) with its parameters taken from
+/// this answer, e.g. `("id", "$response.body#/id")`. Schemathesis's stateful
+/// phase follows them (register → follow → gift).
+#[derive(Clone, Copy)]
+pub struct Link {
+    pub operation: &'static str,
+    pub parameters: &'static [(&'static str, &'static str)],
+}
+
+/// Links to operations whose `{id}` is the answer's `pointer`.
+macro_rules! links_by_id {
+    ($pointer:literal: $($op:literal),+) => {
+        &[$($crate::http::routes::Link { operation: $op, parameters: &[("id", $pointer)] }),+]
+    };
+}
+pub(crate) use links_by_id;
+
+impl Api {
+    pub const fn ok(status: u16) -> Api {
+        Api {
+            ok: status,
+            also: None,
+            request: None,
+            response: None,
+            optional_body: false,
+            list: false,
+            whole_page: false,
+            idempotent: false,
+            signature: None,
+            links: &[],
+            codes: &[],
+            html: false,
+            query: &[],
+        }
+    }
+    pub const fn html(mut self) -> Api {
+        self.html = true;
+        self
+    }
+    pub const fn query(mut self, params: &'static [(&'static str, &'static str, &'static str)]) -> Api {
+        self.query = params;
+        self
+    }
+    pub const fn codes(mut self, codes: &'static [&'static str]) -> Api {
+        self.codes = codes;
+        self
+    }
+    pub const fn links(mut self, links: &'static [Link]) -> Api {
+        self.links = links;
+        self
+    }
+    pub const fn body(mut self, schema: BodySchema) -> Api {
+        self.request = Some(schema);
+        self
+    }
+    pub const fn returns(mut self, schema: BodySchema) -> Api {
+        self.response = Some(schema);
+        self
+    }
+    /// A page of `schema` items.
+    pub const fn list_of(mut self, schema: BodySchema) -> Api {
+        self.list = true;
+        self.response = Some(schema);
+        self
+    }
+    /// A page whose body is `schema` as a whole.
+    pub const fn page(mut self, schema: BodySchema) -> Api {
+        self.list = true;
+        self.whole_page = true;
+        self.response = Some(schema);
+        self
+    }
+    pub const fn optional_body(mut self) -> Api {
+        self.optional_body = true;
+        self
+    }
+    pub const fn also(mut self, status: u16) -> Api {
+        self.also = Some(status);
+        self
+    }
+    pub const fn list(mut self) -> Api {
+        self.list = true;
+        self
+    }
+    pub const fn idempotent(mut self) -> Api {
+        self.idempotent = true;
+        self
+    }
+    pub const fn signed(mut self, header: &'static str) -> Api {
+        self.signature = Some(header);
+        self
+    }
+}
+
+/// Functions without an HTTP route: invoked by hand, by a schedule, or by the table's stream.
+pub struct EventFunction {
+    pub name: &'static str,
+    pub trigger: Trigger,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Trigger {
+    Manual,
+    /// An EventBridge schedule: `rate(1 minute)`.
+    Schedule(&'static str),
+    /// New items on the table's DynamoDB stream.
+    TableStream,
+}
+
+macro_rules! route {
+    ($name:literal, $method:literal, $path:literal, $access:expr, $f:path, $api:expr) => {{
+        fn h<'a>(
+            s: &'a $crate::AppState,
+            c: &'a $crate::http::Ctx,
+        ) -> ::std::pin::Pin<
+            Box<dyn ::std::future::Future<Output = $crate::kernel::error::ApiResult<$crate::http::Reply>> + Send + 'a>,
+        > {
+            Box::pin($f(s, c))
+        }
+        $crate::http::routes::Route {
+            name: $name,
+            method: $method,
+            path: $path,
+            access: $access,
+            handler: h,
+            api: $api,
+        }
+    }};
+}
+pub(crate) use route;
+
+/// Matches a request path against the table (as API Gateway does): literal
+/// segments beat `{params}`. Answers the route and its path parameters.
+pub fn find(table: &[&'static Route], method: &str, path: &str) -> Option<(&'static Route, HashMap<String, String>)> {
+    let segs: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut best: Option<(usize, &'static Route, HashMap<String, String>)> = None;
+    for route in table.iter().filter(|r| r.method.eq_ignore_ascii_case(method)) {
+        let pattern: Vec<&str> = route.path.split('/').collect();
+        if pattern.len() != segs.len() {
+            continue;
+        }
+        let mut params = HashMap::new();
+        let mut literals = 0;
+        let matched = pattern.iter().zip(&segs).all(|(p, s)| {
+            if let Some(name) = p.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                params.insert(name.to_string(), s.to_string());
+                !s.is_empty()
+            } else {
+                literals += 1;
+                p == s
+            }
+        });
+        if matched && best.as_ref().is_none_or(|(l, _, _)| literals > *l) {
+            best = Some((literals, *route, params));
+        }
+    }
+    best.map(|(_, r, p)| (r, p))
+}

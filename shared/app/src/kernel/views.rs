@@ -1,0 +1,242 @@
+//! How resources look in answers (PRODUCT.md's field names).
+
+use serde::Serialize;
+use serde_json::Value;
+use store::{Account, Role};
+use utoipa::ToSchema;
+
+/// A typed answer as the JSON body it is: the document declares the type.
+pub fn body<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).expect("a plain struct")
+}
+
+pub fn time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The public profile anyone signed in may see.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    /// user, host, agency or admin
+    pub role: &'static str,
+    pub bio: String,
+    pub avatar_id: Option<String>,
+    pub followers: i64,
+    pub following: i64,
+    pub posts: i64,
+    /// RFC 3339
+    pub created_at: String,
+    /// Hosts only: coins a minute of a call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_price: Option<i64>,
+    /// Hosts only: taking calls now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online: Option<bool>,
+    /// Whether the caller follows this account (not on the caller's own profile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_following: Option<bool>,
+}
+
+pub fn profile(a: &Account, is_following: Option<bool>) -> Profile {
+    let host = a.role == Role::Host;
+    Profile {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        role: a.role.as_str(),
+        bio: a.bio.clone(),
+        avatar_id: a.avatar_id.clone(),
+        followers: a.followers,
+        following: a.following,
+        posts: a.posts,
+        created_at: time(a.created_at),
+        call_price: a.call_price.filter(|_| host),
+        online: host.then_some(a.online),
+        is_following,
+    }
+}
+
+/// The owner's own view: the public profile plus private fields.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Me {
+    pub id: String,
+    pub name: String,
+    /// user, host, agency or admin
+    pub role: &'static str,
+    pub bio: String,
+    pub avatar_id: Option<String>,
+    pub followers: i64,
+    pub following: i64,
+    pub posts: i64,
+    /// RFC 3339
+    pub created_at: String,
+    /// Hosts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_price: Option<i64>,
+    /// Hosts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online: Option<bool>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// The account proved it receives mail at `email` (`POST /me/verification`)
+    pub email_verified: bool,
+    /// ... and texts at `phone`
+    pub phone_verified: bool,
+    /// A new e-mail or phone asked for (`PUT /me/email`, `PUT /me/phone`), waiting for its code
+    pub pending_email: Option<String>,
+    pub pending_phone: Option<String>,
+    pub gender: Option<String>,
+    /// YYYY-MM-DD
+    pub birthday: Option<String>,
+    pub language: Option<String>,
+    pub interest_ids: Vec<String>,
+    /// What the apps set as the purchase's account id: Google Play's
+    /// `obfuscatedAccountId` and the App Store's `appAccountToken` (a UUID)
+    pub store_account_ref: String,
+}
+
+pub fn me(a: &Account) -> Me {
+    let p = profile(a, None);
+    Me {
+        id: p.id,
+        name: p.name,
+        role: p.role,
+        bio: p.bio,
+        avatar_id: p.avatar_id,
+        followers: p.followers,
+        following: p.following,
+        posts: p.posts,
+        created_at: p.created_at,
+        call_price: p.call_price,
+        online: p.online,
+        email: a.email.clone(),
+        phone: a.phone.clone(),
+        email_verified: a.email_verified,
+        phone_verified: a.phone_verified,
+        pending_email: a.pending_email.clone(),
+        pending_phone: a.pending_phone.clone(),
+        gender: a.gender.clone(),
+        birthday: a.birthday.clone(),
+        language: a.language.clone(),
+        interest_ids: a.interest_ids.clone(),
+        store_account_ref: crate::kernel::views::account_ref(&a.id),
+    }
+}
+
+/// An entry of a followers/following list.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSummary {
+    pub id: String,
+    pub name: String,
+    /// user, host, agency or admin
+    pub role: &'static str,
+    pub avatar_id: Option<String>,
+    /// RFC 3339
+    pub followed_at: String,
+}
+
+pub fn account_summary(a: &Account, followed_at: i64) -> AccountSummary {
+    AccountSummary {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        role: a.role.as_str(),
+        avatar_id: a.avatar_id.clone(),
+        followed_at: time(followed_at),
+    }
+}
+
+/// A ledger line as `GET /me/transactions` shows it.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerLine {
+    pub id: String,
+    /// grant, correction, recharge, gift_sent, gift_received, gift_refunded, call_charge, call_earning, call_refund, settlement, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// coins, earnings or coin_debt
+    pub balance: &'static str,
+    /// Signed: credits positive
+    pub amount: i64,
+    /// The balance right after (absent on a host's earnings entries: applied with ADD)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance_after: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterparty_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recharge_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
+    /// Call charges: which minute (1 = the first)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minute: Option<i64>,
+    /// A host's `gift_received` (one per applied batch) and a sender's
+    /// `gift_refunded`: the gifts it covers (their `gift_sent` entries' ids)
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
+    /// RFC 3339
+    pub created_at: String,
+}
+
+pub fn ledger_entry(e: &store::LedgerEntry) -> LedgerLine {
+    LedgerLine {
+        id: e.id.clone(),
+        kind: e.kind.clone(),
+        balance: match e.balance {
+            store::Balance::Coins => "coins",
+            store::Balance::Earnings => "earnings",
+            store::Balance::Debt => "coin_debt",
+        },
+        amount: e.amount,
+        balance_after: e.balance_after,
+        counterparty_id: e.counterparty_id.clone(),
+        gift_id: e.gift_id.clone(),
+        gift_name: e.gift_name.clone(),
+        quantity: e.quantity,
+        room_id: e.room_id.clone(),
+        reason: e.reason.clone(),
+        recharge_id: e.recharge_id.clone(),
+        call_id: e.call_id.clone(),
+        minute: e.minute,
+        events: e.events.clone(),
+        created_at: time(e.created_at),
+    }
+}
+
+/// An account's balances.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Wallet {
+    /// Coins to spend
+    pub coins: i64,
+    /// A host's unsettled earnings, in coins
+    pub earnings: i64,
+    /// Coins a refund or chargeback took back that the balance could not
+    /// cover; while above 0 no gifts or calls (402 `coin_debt`), and the next
+    /// recharge pays it first
+    pub coin_debt: i64,
+}
+
+/// The account reference the apps give the store with a purchase: the
+/// account id (a ULID) written as a UUID, as Apple's `appAccountToken` must
+/// be; Google's `obfuscatedAccountId` takes the same. It maps back to the
+/// account, so a store notification for a purchase the app never reported
+/// still finds its buyer.
+pub fn account_ref(account_id: &str) -> String {
+    let n = ulid::Ulid::from_string(account_id).map(u128::from).unwrap_or_default();
+    let h = format!("{n:032x}");
+    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+}

@@ -1,0 +1,8 @@
+//! The in-app list of notifications and push delivery.
+//! Other code reaches this domain only through what this file re-exports.
+
+mod notify;
+mod push;
+pub mod routes;
+
+pub use push::{handle_records, send_push_event};

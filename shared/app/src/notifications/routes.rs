@@ -1,0 +1,29 @@
+//! The routes of this domain (the table is `crate::routes`).
+
+use super::{notify, push};
+use crate::http::routes::*;
+
+pub static LIST_NOTIFICATIONS: Route = route!(
+    "list-notifications",
+    "GET",
+    "/me/notifications",
+    ANY,
+    notify::list_notifications_http,
+    Api::ok(200).page(schema_of::<notify::NotificationsPage>)
+);
+pub static MARK_NOTIFICATIONS_READ: Route = route!(
+    "mark-notifications-read",
+    "POST",
+    "/me/notifications/read",
+    ANY,
+    notify::mark_notifications_read_http,
+    Api::ok(200).optional_body().body(schema_of::<notify::ReadInput>).returns(schema_of::<notify::Unread>)
+);
+pub static GET_CHAT_TOKEN: Route = route!(
+    "get-chat-token",
+    "POST",
+    "/me/chat-token",
+    ANY,
+    push::get_chat_token_http,
+    Api::ok(200).returns(schema_of::<push::ChatToken>)
+);

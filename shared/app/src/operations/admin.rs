@@ -1,0 +1,207 @@
+//! The admin panel's people tools: find users, see hosts with their earnings,
+//! ban and unban, and read the audit log.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::{Account, Role};
+
+use crate::http::{Ctx, Reply, list_reply};
+use crate::kernel::error::ApiResult;
+use crate::kernel::validate;
+use crate::kernel::views;
+use crate::{ApiError, AppState};
+
+/// Everything an admin sees of an account: the owner's view and the money.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdminAccount {
+    pub id: String,
+    pub name: String,
+    /// user, host, agency or admin
+    pub role: &'static str,
+    pub bio: String,
+    pub avatar_id: Option<String>,
+    pub followers: i64,
+    pub following: i64,
+    pub posts: i64,
+    /// RFC 3339
+    pub created_at: String,
+    /// Hosts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_price: Option<i64>,
+    /// Hosts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online: Option<bool>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub gender: Option<String>,
+    pub birthday: Option<String>,
+    pub language: Option<String>,
+    pub interest_ids: Vec<String>,
+    pub coins: i64,
+    pub earnings: i64,
+    /// Coins owed after refunds (no spending until a recharge pays them).
+    pub coin_debt: i64,
+    pub settled_earnings: i64,
+    pub gifts_received: i64,
+    pub call_minutes: i64,
+    pub agency_id: Option<String>,
+    pub banned: bool,
+    pub banned_reason: Option<String>,
+}
+
+pub fn account_admin_json(a: &Account) -> AdminAccount {
+    let m = views::me(a);
+    AdminAccount {
+        id: m.id,
+        name: m.name,
+        role: m.role,
+        bio: m.bio,
+        avatar_id: m.avatar_id,
+        followers: m.followers,
+        following: m.following,
+        posts: m.posts,
+        created_at: m.created_at,
+        call_price: m.call_price,
+        online: m.online,
+        email: m.email,
+        phone: m.phone,
+        gender: m.gender,
+        birthday: m.birthday,
+        language: m.language,
+        interest_ids: m.interest_ids,
+        coins: a.coins,
+        earnings: a.earnings,
+        coin_debt: a.coin_debt,
+        settled_earnings: a.settled_earnings,
+        gifts_received: a.gifts_received,
+        call_minutes: a.call_minutes,
+        agency_id: a.agency_id.clone(),
+        banned: a.banned,
+        banned_reason: a.banned_reason.clone(),
+    }
+}
+
+/// A line of the audit log: who changed what, and how it looked before and after.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditView {
+    pub id: String,
+    pub actor_id: String,
+    pub actor_role: String,
+    /// The function, e.g. ban-user
+    pub action: String,
+    pub method: String,
+    pub path: String,
+    /// The request body (secrets redacted)
+    pub request: Option<Value>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub status: u16,
+    /// RFC 3339
+    pub created_at: String,
+}
+
+/// `?q=`: an e-mail or phone finds that account; other text is a name prefix.
+pub async fn list_users_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let q = ctx.query.get("q").map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+    if let Some(q) = &q
+        && (q.contains('@') || q.starts_with('+'))
+    {
+        let login = validate::login(q)?;
+        let found = state.db.find_account_by_login(&login).await?;
+        let items = found.iter().map(account_admin_json).collect();
+        return Ok(list_reply(state, "admin-users-login", items, None));
+    }
+    if q.as_ref().is_some_and(|q| q.chars().count() > 50) {
+        return Err(ApiError::invalid("q: at most 50 characters"));
+    }
+    let scope = format!("admin-users:{}", q.as_deref().unwrap_or_default().to_lowercase());
+    let (limit, start) = ctx.page(state, &scope)?;
+    let page = state.db.list_accounts(q.as_deref(), limit, start).await?;
+    Ok(list_reply(state, &scope, page.items.iter().map(account_admin_json).collect(), page.next))
+}
+
+async fn target(state: &AppState, ctx: &Ctx) -> ApiResult<Account> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))?;
+    state.db.get_account(&id).await?.ok_or_else(|| ApiError::not_found("user not found"))
+}
+
+pub async fn get_user_admin_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    Ok(Reply::ok(account_admin_json(&target(state, ctx).await?)))
+}
+
+pub async fn list_hosts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (limit, start) = ctx.page(state, "admin-hosts")?;
+    let page = state.db.list_host_accounts(limit, start).await?;
+    Ok(list_reply(state, "admin-hosts", page.items.iter().map(account_admin_json).collect(), page.next))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BanInput {
+    pub reason: String,
+}
+
+/// Bans: no sign-in, no refresh (every login revoked now), no coin moves, no
+/// calls. Admins cannot be banned.
+pub async fn ban_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let input: BanInput = ctx.json()?;
+    let reason = validate::text("reason", &input.reason, 1, 500)?;
+    let before = target(state, ctx).await?;
+    let after = ban(state, &before, &reason).await?;
+    Ok(Reply::ok(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
+}
+
+/// Bans `who` for `reason`: every login of theirs is revoked, their live
+/// room and calls end, they are offline for calls.
+pub async fn ban(state: &AppState, who: &Account, reason: &str) -> ApiResult<Account> {
+    if who.role == Role::Admin {
+        return Err(ApiError::forbidden("admins cannot be banned"));
+    }
+    let after = state.db.set_banned(&who.id, true, Some(reason)).await.map_err(not_bannable)?;
+    state.db.revoke_all_sessions(&who.id).await?;
+    state.sessions.forget_account(&who.id);
+    // Nothing of theirs keeps running: the live room ends (Agora drops the
+    // publisher), calls end with the unused minutes refunded.
+    crate::rooms::end_live_room_of(state, &who.id).await?;
+    crate::calls::end_calls_of(state, &who.id, "banned").await?;
+    Ok(after)
+}
+
+pub async fn unban_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let before = target(state, ctx).await?;
+    let after = state.db.set_banned(&before.id, false, None).await.map_err(not_bannable)?;
+    Ok(Reply::ok(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
+}
+
+fn not_bannable(e: store::Error) -> ApiError {
+    match e {
+        store::Error::Condition("not_bannable") => ApiError::forbidden("admins cannot be banned"),
+        other => other.into(),
+    }
+}
+
+pub async fn list_audit_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let (limit, start) = ctx.page(state, "audit")?;
+    let page = state.db.list_audit(limit, start).await?;
+    let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str::<Value>(t).ok());
+    let items = page
+        .items
+        .iter()
+        .map(|e| AuditView {
+            id: e.id.clone(),
+            actor_id: e.actor_id.clone(),
+            actor_role: e.actor_role.clone(),
+            action: e.action.clone(),
+            method: e.method.clone(),
+            path: e.path.clone(),
+            request: parse(&e.request),
+            before: parse(&e.before),
+            after: parse(&e.after),
+            status: e.status,
+            created_at: views::time(e.created_at),
+        })
+        .collect();
+    Ok(list_reply(state, "audit", items, page.next))
+}

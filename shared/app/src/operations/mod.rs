@@ -1,0 +1,15 @@
+//! Admin tools (users, bans, audit), stats, the stream aggregator and reconciliation.
+//! Other code reaches this domain only through what this file re-exports.
+
+mod admin;
+mod aggregate;
+mod reconcile;
+mod reconcile_windows;
+pub mod routes;
+mod stats;
+
+pub use admin::ban;
+pub use aggregate::{
+    SWEEP_AFTER_MS, Work, aggregate_event, apply, apply_work, sweep, sweep_events_event, work_in, work_of,
+};
+pub use reconcile::{Budget, ReconcileInput, ReconcileReport, range, reconcile, scheduled_reconcile};

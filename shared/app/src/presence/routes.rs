@@ -1,0 +1,16 @@
+//! The routes of this domain (the table is `crate::routes`).
+
+use super::channel_events;
+use crate::http::routes::*;
+
+pub static AGORA_WEBHOOK: Route = route!(
+    "agora-webhook",
+    "POST",
+    "/webhooks/agora",
+    Access::Public,
+    channel_events::agora_webhook_http,
+    Api::ok(200)
+        .signed("Agora-Signature-V2")
+        .returns(schema_of::<crate::http::WebhookAnswer>)
+        .codes(&["invalid_signature"])
+);

@@ -1,0 +1,335 @@
+//! Live rooms: a host goes live (publisher token), viewers join (subscriber
+//! token and what the room screen shows), gifts sent in the room add up to its
+//! `host_earning` and top gifters.
+
+use std::collections::HashMap;
+
+use integrations::agora::RtcRole;
+use serde::{Deserialize, Serialize};
+use store::{Account, Role, Room};
+use utoipa::ToSchema;
+
+use crate::http::{Ctx, Reply, list_reply};
+use crate::kernel::error::ApiResult;
+use crate::kernel::validate;
+use crate::kernel::views;
+use crate::{ApiError, AppState};
+
+/// Rooms have no set end: their tokens last the longest Agora allows us, a day.
+pub const ROOM_TOKEN_SECS: i64 = 24 * 3600;
+pub const TOP_GIFTERS: usize = 3;
+
+/// A live room (or one that ended).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomView {
+    pub id: String,
+    pub host_id: String,
+    /// The Agora channel
+    pub channel: String,
+    pub title: Option<String>,
+    pub viewers: i64,
+    /// Coins the host earned in this room
+    pub host_earning: i64,
+    pub live: bool,
+    /// RFC 3339
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    /// Lists and `GET /rooms/{id}`: who hosts it
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<Person>,
+}
+
+pub fn room_json(r: &Room) -> RoomView {
+    RoomView {
+        id: r.id.clone(),
+        host_id: r.host_id.clone(),
+        channel: r.channel.clone(),
+        title: r.title.clone(),
+        viewers: r.viewers,
+        host_earning: r.host_earning,
+        live: r.live,
+        started_at: views::time(r.started_at),
+        ended_at: r.ended_at.map(views::time),
+        host: None,
+    }
+}
+
+/// What joining a video channel takes.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgoraGrant {
+    pub app_id: String,
+    pub channel: String,
+    /// The caller's Agora uid (derived from the account id)
+    pub uid: u32,
+    pub token: String,
+    /// RFC 3339
+    pub expires_at: String,
+}
+
+/// `{app_id, channel, uid, token, expires_at}` for `account_id` in `channel`.
+pub fn agora_grant(
+    state: &AppState,
+    channel: &str,
+    account_id: &str,
+    role: RtcRole,
+    expire_secs: i64,
+) -> ApiResult<AgoraGrant> {
+    if !state.agora.configured() {
+        return Err(ApiError::unavailable("video is not configured"));
+    }
+    let now = state.now();
+    let secs = expire_secs.clamp(60, ROOM_TOKEN_SECS);
+    let uid = integrations::agora::uid_for(account_id);
+    let token = state.agora.rtc_token(channel, uid, role, secs as u32, (now / 1000) as u32);
+    Ok(AgoraGrant {
+        app_id: state.agora.app_id.clone(),
+        channel: channel.to_string(),
+        uid,
+        token,
+        expires_at: views::time(now / 1000 * 1000 + secs * 1000),
+    })
+}
+
+/// A started (or resumed) room and the host's grant to publish in it.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomStarted {
+    pub room: RoomView,
+    pub agora: AgoraGrant,
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartRoomInput {
+    pub title: Option<String>,
+}
+
+/// Goes live. A host already live gets that room back (200) rather than a
+/// second one: the app may have lost it in a crash or a reconnect.
+pub async fn start_room(state: &AppState, host_id: &str, input: StartRoomInput) -> ApiResult<Reply> {
+    let title = input.title.as_deref().map(|t| validate::text("title", t, 1, 100)).transpose()?;
+    for _ in 0..3 {
+        if let Some(id) = state.db.live_room_of(host_id).await?
+            && let Some(room) = state.db.get_room(&id).await?
+            && room.live
+        {
+            let agora = agora_grant(state, &room.channel, host_id, RtcRole::Publisher, ROOM_TOKEN_SECS)?;
+            return Ok(Reply::ok(RoomStarted { room: room_json(&room), agora }));
+        }
+        let id = ulid::Ulid::new().to_string();
+        let room = Room {
+            channel: state.agora.channel_name("r", &id),
+            id,
+            host_id: host_id.to_string(),
+            title: title.clone(),
+            viewers: 0,
+            host_earning: 0,
+            live: true,
+            started_at: state.now(),
+            ended_at: None,
+        };
+        let agora = agora_grant(state, &room.channel, host_id, RtcRole::Publisher, ROOM_TOKEN_SECS)?;
+        match state.db.start_room(&room).await {
+            Ok(()) => return Ok(Reply::created(RoomStarted { room: room_json(&room), agora })),
+            // Another start won the race: answer its room.
+            Err(store::Error::Condition("host_live")) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::unavailable("the room is changing; try again"))
+}
+
+pub async fn start_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let input = if ctx.body.iter().all(u8::is_ascii_whitespace) { StartRoomInput::default() } else { ctx.json()? };
+    start_room(state, &caller.id, input).await
+}
+
+async fn existing_room(state: &AppState, ctx: &Ctx) -> ApiResult<Room> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("room not found"))?;
+    state.db.get_room(&id).await?.ok_or_else(|| ApiError::not_found("room not found"))
+}
+
+/// Ends the room (its host, or an admin). Ending an ended room answers it again.
+pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let room = existing_room(state, ctx).await?;
+    if room.host_id != caller.id && caller.role != Role::Admin {
+        return Err(ApiError::forbidden("only the room's host can end it"));
+    }
+    if room.live {
+        match state.db.end_room(&room, state.now()).await {
+            Ok(()) | Err(store::Error::Condition("room_ended")) => {}
+            Err(e) => return Err(e.into()),
+        }
+        // Gifts read the room as live for a few seconds (other instances wait that out).
+        state.gift_views.clear();
+    }
+    let room = state.db.get_room(&room.id).await?.ok_or_else(|| ApiError::not_found("room not found"))?;
+    Ok(Reply::ok(room_json(&room)))
+}
+
+/// Ends `host_id`'s live room, if any, as the host's own end would, and has
+/// Agora drop the publisher from its channel (a banned host's stream stops
+/// now, not when the app next asks).
+pub async fn end_live_room_of(state: &AppState, host_id: &str) -> ApiResult<()> {
+    let Some(id) = state.db.live_room_of(host_id).await? else { return Ok(()) };
+    let Some(room) = state.db.get_room(&id).await?.filter(|r| r.live) else { return Ok(()) };
+    match state.db.end_room(&room, state.now()).await {
+        Ok(()) | Err(store::Error::Condition("room_ended")) => {}
+        Err(e) => return Err(e.into()),
+    }
+    if let Some(rules) = state.agora_rules() {
+        let uid = integrations::agora::uid_for(host_id);
+        if let Err(e) =
+            rules.ban(&room.channel, uid, integrations::agora::Privilege::JoinChannel, ROOM_TOKEN_SECS).await
+        {
+            // The room is ended for us already; the publisher's token is refused on rejoin.
+            tracing::error!(error = %e, room_id = %room.id, "dropping the publisher failed");
+        }
+    }
+    Ok(())
+}
+
+/// Who someone is, in short.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    /// user, host, agency or admin
+    pub role: &'static str,
+    pub avatar_id: Option<String>,
+}
+
+pub fn person(a: &Account) -> Person {
+    Person { id: a.id.clone(), name: a.name.clone(), role: a.role.as_str(), avatar_id: a.avatar_id.clone() }
+}
+
+/// One of a room's top gifters.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopGifter {
+    pub id: String,
+    pub name: String,
+    pub role: &'static str,
+    pub avatar_id: Option<String>,
+    /// Coins sent in this room
+    pub coins: i64,
+}
+
+/// Joining a room: the room, a grant to watch, its host and top gifters.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomJoined {
+    pub room: RoomView,
+    pub agora: AgoraGrant,
+    pub host: views::Profile,
+    pub viewers: i64,
+    pub host_earning: i64,
+    pub top_gifters: Vec<TopGifter>,
+    /// The room's moderators muted this viewer's chat (the app keeps them from sending)
+    pub chat_muted: bool,
+    /// ... or mic (Agora keeps them from publishing audio)
+    pub mic_muted: bool,
+}
+
+async fn accounts_by_id(state: &AppState, ids: Vec<String>) -> ApiResult<HashMap<String, Account>> {
+    Ok(state.db.get_accounts(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect())
+}
+
+pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let (limit, start) = ctx.page(state, "rooms")?;
+    let page = state.db.list_live_rooms(limit, start).await?;
+    let blocked = state.db.blocked_ids(&caller.id, crate::social::FEED_FILTER_MAX).await?;
+    let hosts = accounts_by_id(state, page.items.iter().map(|r| r.host_id.clone()).collect()).await?;
+    let items = page
+        .items
+        .iter()
+        .filter(|r| !blocked.contains(&r.host_id))
+        .map(|r| RoomView { host: hosts.get(&r.host_id).map(person), ..room_json(r) })
+        .collect::<Vec<_>>();
+    Ok(list_reply(state, "rooms", items, page.next))
+}
+
+pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    ctx.caller()?;
+    let room = existing_room(state, ctx).await?;
+    let host = state.db.get_account(&room.host_id).await?;
+    Ok(Reply::ok(RoomView { host: host.as_ref().map(person), ..room_json(&room) }))
+}
+
+/// Sets every live room's count (the live list's order) to its shards' sum
+/// where a join's or leave's update of the room item was lost; answers how many moved.
+pub async fn roll_up_viewers(state: &AppState) -> ApiResult<usize> {
+    let (mut start, mut moved) = (None, 0);
+    loop {
+        let page = state.db.list_live_rooms(100, start).await?;
+        for room in &page.items {
+            moved += usize::from(state.db.roll_up_viewers(room).await?);
+        }
+        match page.next {
+            Some(next) => start = Some(next),
+            None => return Ok(moved),
+        }
+    }
+}
+
+/// Joins a live room: counted once however often the same viewer joins.
+pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> ApiResult<Reply> {
+    let room = state.db.get_room(room_id).await?.ok_or_else(|| ApiError::not_found("room not found"))?;
+    if room.host_id == viewer_id {
+        return Err(ApiError::invalid("id: you host this room; start it instead of joining"));
+    }
+    let ended = || ApiError::conflict("room_ended", "this room has ended");
+    if !room.live {
+        return Err(ended());
+    }
+    match state.db.join_room(&room, viewer_id, state.now()).await {
+        // Agora's notifications name the viewer by uid.
+        Ok(_) => state.db.put_room_uid(&room.id, integrations::agora::uid_for(viewer_id), viewer_id).await?,
+        Err(store::Error::Condition("room_ended")) => return Err(ended()),
+        Err(e) => return Err(e.into()),
+    }
+    let room = state.db.get_room(room_id).await?.ok_or_else(|| ApiError::not_found("room not found"))?;
+    let gifters = state.db.top_gifters(room_id, TOP_GIFTERS).await?;
+    let mut ids: Vec<String> = gifters.iter().map(|(id, _)| id.clone()).collect();
+    ids.push(room.host_id.clone());
+    let people = accounts_by_id(state, ids).await?;
+    let host = people.get(&room.host_id).ok_or_else(|| ApiError::not_found("the room's host is gone"))?;
+    let top = gifters
+        .iter()
+        .filter_map(|(id, coins)| {
+            let p = person(people.get(id)?);
+            Some(TopGifter { id: p.id, name: p.name, role: p.role, avatar_id: p.avatar_id, coins: *coins })
+        })
+        .collect();
+    let agora = agora_grant(state, &room.channel, viewer_id, RtcRole::Subscriber, ROOM_TOKEN_SECS)?;
+    let mute = state.db.get_mute(room_id, viewer_id).await?;
+    Ok(Reply::ok(RoomJoined {
+        chat_muted: mute.as_ref().is_some_and(|m| m.chat),
+        mic_muted: mute.as_ref().is_some_and(|m| m.mic),
+        agora,
+        host: views::profile(host, None),
+        viewers: room.viewers,
+        host_earning: room.host_earning,
+        top_gifters: top,
+        room: room_json(&room),
+    }))
+}
+
+pub async fn join_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("room not found"))?;
+    join_room(state, &caller.id, &id).await
+}
+
+pub async fn leave_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let room = existing_room(state, ctx).await?;
+    state.db.leave_room(&room.id, &caller.id).await?;
+    Ok(Reply::no_content())
+}

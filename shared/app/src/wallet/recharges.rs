@@ -1,0 +1,466 @@
+//! Buying coins: a pending recharge with the provider's order, credited once
+//! by the provider's signed webhook.
+
+use integrations::payments::{self, Provider};
+use serde::Deserialize;
+use serde_json::Value;
+use store::{Balance, CoinsAndDebt, LedgerEntry, Recharge};
+
+use crate::catalog::existing_package;
+use crate::http::WebhookAnswer;
+use crate::http::idempotency::{Idem, with_retries};
+use crate::http::{Ctx, Reply};
+use crate::kernel::error::ApiResult;
+use crate::kernel::validate;
+use crate::kernel::views;
+use crate::{ApiError, AppState};
+
+/// A recharge: an order with a payment provider, credited once paid.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RechargeView {
+    pub id: String,
+    /// stripe, razorpay or google
+    pub provider: String,
+    /// The provider's order (payment intent, order id) to pay in the app
+    pub provider_ref: String,
+    pub package_id: String,
+    pub coins: i64,
+    pub bonus_coins: i64,
+    pub total_coins: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// pending, credited, partially_refunded or refunded
+    pub status: String,
+    /// RFC 3339
+    pub created_at: String,
+}
+
+pub fn recharge_json(r: &Recharge) -> RechargeView {
+    RechargeView {
+        id: r.id.clone(),
+        provider: r.provider.clone(),
+        provider_ref: r.provider_ref.clone(),
+        package_id: r.package_id.clone(),
+        coins: r.coins,
+        bonus_coins: r.bonus_coins,
+        total_coins: r.coins + r.bonus_coins,
+        amount_minor: r.amount_minor,
+        currency: r.currency.clone(),
+        status: r.status.clone(),
+        created_at: views::time(r.created_at),
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RechargeInput {
+    pub package_id: String,
+    pub provider: String,
+}
+
+pub async fn create_recharge(
+    state: &AppState,
+    account_id: &str,
+    input: RechargeInput,
+    idem: Option<&Idem>,
+) -> ApiResult<Reply> {
+    let provider = Provider::parse(&input.provider).ok_or_else(|| ApiError::invalid("provider: stripe or razorpay"))?;
+    validate::id("package_id", &input.package_id)?;
+    with_retries(state, idem, || async {
+        let package = existing_package(state, &input.package_id).await?;
+        if !package.active {
+            return Err(ApiError::conflict("package_retired", "this coin package is no longer sold"));
+        }
+        let account = state
+            .db
+            .get_account(account_id)
+            .await?
+            .ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
+        if account.banned {
+            return Err(ApiError::banned());
+        }
+        let now = state.now();
+        let id = ulid::Ulid::new().to_string();
+        let provider_ref =
+            state.payments().create_order(provider, &id, package.price_minor, &package.currency).await.map_err(
+                |e| {
+                    tracing::error!(error = %e, "creating the provider order failed");
+                    ApiError::unavailable("the payment provider is not answering; try again")
+                },
+            )?;
+        let r = Recharge {
+            id,
+            account_id: account_id.to_string(),
+            package_id: package.id.clone(),
+            provider: provider.as_str().into(),
+            provider_ref,
+            coins: package.coins,
+            bonus_coins: package.bonus_coins,
+            amount_minor: package.price_minor,
+            currency: package.currency.clone(),
+            status: "pending".into(),
+            created_at: now,
+            credited_at: None,
+            product_id: None,
+            purchase_token: None,
+            ..Default::default()
+        };
+        let reply = Reply::created(recharge_json(&r));
+        let record = idem.map(|i| (i, i.record(&reply, now)));
+        state
+            .db
+            .create_recharge(&r, record.as_ref().map(|(i, rec)| (i.account_id.as_str(), i.key.as_str(), rec)))
+            .await?;
+        Ok(reply)
+    })
+    .await
+}
+
+pub async fn create_recharge_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let caller = ctx.caller()?;
+    let idem = Idem::from_ctx(ctx)?;
+    create_recharge(state, &caller.id, ctx.json()?, idem.as_ref()).await
+}
+
+fn ignored(why: &str) -> ApiResult<Reply> {
+    tracing::info!(why, "webhook ignored");
+    Ok(Reply::ok(WebhookAnswer { status: "ignored", recharge_id: None, coins: None }))
+}
+
+/// Credits a paid recharge's coins (plus bonus) once, whatever the number of
+/// deliveries; coins owed after an earlier refund are paid from them first.
+async fn credit(state: &AppState, recharge: &Recharge) -> ApiResult<Reply> {
+    with_retries(state, None, || async {
+        let Some(account) = state.db.get_account(&recharge.account_id).await? else {
+            return ignored("recharge of a deleted account");
+        };
+        let now = state.now();
+        let total = recharge.total_coins();
+        let mut entry =
+            LedgerEntry::new(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
+        entry.recharge_id = Some(recharge.id.clone());
+        let mut entries = vec![entry];
+        entries.extend(repay_debt(&account, account.coins + total, total, recharge, now));
+        let change =
+            CoinsAndDebt { account_id: account.id.clone(), coins: account.coins, debt: account.coin_debt, entries };
+        match state.db.credit_recharge(&recharge.id, &change, now).await {
+            Ok(()) => {
+                crate::kernel::metrics::coins(state, "RechargesCredited", total);
+                Ok(Reply::ok(WebhookAnswer {
+                    status: "credited",
+                    recharge_id: Some(recharge.id.clone()),
+                    coins: Some(total),
+                }))
+            }
+            Err(store::Error::Condition("already_credited")) => ignored("already credited"),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await
+}
+
+/// The entries paying the account's debt out of `available` newly credited
+/// coins (the balance being `coins` after the credit): coins down, debt down.
+pub fn repay_debt(account: &store::Account, coins: i64, available: i64, r: &Recharge, now: i64) -> Vec<LedgerEntry> {
+    let repay = account.coin_debt.min(available);
+    if repay <= 0 {
+        return vec![];
+    }
+    let mut paid = LedgerEntry::new(&account.id, "debt_repaid", Balance::Coins, -repay, Some(coins - repay), now);
+    let mut debt =
+        LedgerEntry::new(&account.id, "debt_repaid", Balance::Debt, -repay, Some(account.coin_debt - repay), now);
+    paid.recharge_id = Some(r.id.clone());
+    debt.recharge_id = Some(r.id.clone());
+    vec![paid, debt]
+}
+
+/// What one provider event says about a payment's refunds and disputes.
+#[derive(Clone, Copy, Debug)]
+pub enum Takeback<'a> {
+    /// The payment's refunded total so far (Stripe's `amount_refunded`).
+    RefundedTotal(i64),
+    /// One refund or dispute (`kind`) by the provider's id: money taken, or
+    /// with `reversed` given back (a refund failed or cancelled, a dispute won).
+    Part { id: &'a str, kind: &'static str, amount: i64, reversed: bool },
+}
+
+/// The recharge with `changes` merged in and what it takes back recomputed.
+/// Every merge only grows (a total is a maximum, a part's amount a maximum,
+/// a reversal sticks), so any order of the same events ends in one state.
+pub(crate) fn merged(r: &Recharge, changes: &[Takeback]) -> Recharge {
+    let mut after = r.clone();
+    for c in changes {
+        match *c {
+            Takeback::RefundedTotal(t) => after.refund_total_minor = after.refund_total_minor.max(t),
+            Takeback::Part { id, kind, amount, reversed } => {
+                let e = after
+                    .takebacks
+                    .entry(id.to_string())
+                    .or_insert_with(|| store::Takeback { kind: kind.into(), ..Default::default() });
+                e.amount_minor = e.amount_minor.max(amount);
+                e.reversed |= reversed;
+            }
+        }
+    }
+    let (mut refunded, mut reversed, mut disputed) = (0i64, 0i64, 0i64);
+    for t in after.takebacks.values() {
+        let sum = match (t.kind.as_str(), t.reversed) {
+            ("dispute", false) => &mut disputed,
+            ("dispute", true) => continue,
+            (_, false) => &mut refunded,
+            (_, true) => &mut reversed,
+        };
+        *sum = sum.saturating_add(t.amount_minor);
+    }
+    // A total without the refunds it is made of counts less the refunds known reversed.
+    let refunded = refunded.max(after.refund_total_minor.saturating_sub(reversed)).max(0);
+    after.refunded_minor = refunded.saturating_add(disputed).min(r.amount_minor);
+    after.clawed_coins =
+        (r.total_coins() as i128 * after.refunded_minor as i128 / r.amount_minor.max(1) as i128) as i64;
+    after
+}
+
+/// A provider's figures are checked like user input: an amount within the
+/// payment's, the payment's currency.
+fn check_takeback(r: &Recharge, currency: Option<&str>, changes: &[Takeback]) -> ApiResult<()> {
+    if let Some(c) = currency
+        && !c.eq_ignore_ascii_case(&r.currency)
+    {
+        return Err(ApiError::invalid(format!("currency: {c} is not the payment's currency {}", r.currency)));
+    }
+    for c in changes {
+        let (field, amount, least) = match *c {
+            Takeback::RefundedTotal(t) => ("amount_refunded", t, 0),
+            Takeback::Part { amount, .. } => ("amount", amount, 1),
+        };
+        if !(least..=r.amount_minor).contains(&amount) {
+            return Err(ApiError::invalid(format!(
+                "{field}: must be from {least} to the payment's {}, got {amount}",
+                r.amount_minor
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Applies a refund, dispute or reversal event (`event`: provider and the
+/// provider's event id, applied at most once) to a credited recharge: the
+/// coins its takebacks now cover, `total × taken / price`, less those taken
+/// before, go (what the balance cannot cover becomes `coin_debt`), or, after
+/// an explicit reversal, come back (paying debt first).
+pub async fn claw_back(
+    state: &AppState,
+    recharge_id: &str,
+    event: (&str, &str),
+    currency: Option<&str>,
+    changes: &[Takeback<'_>],
+) -> ApiResult<Reply> {
+    if state.db.refund_event_seen(event.0, event.1).await? {
+        return ignored("event applied before");
+    }
+    with_retries(state, None, || async {
+        let Some(r) = state.db.get_recharge(recharge_id).await? else { return ignored("unknown recharge") };
+        if r.status == "pending" {
+            return ignored("refund of a recharge never credited");
+        }
+        check_takeback(&r, currency, changes)?;
+        let after = merged(&r, changes);
+        if after.takebacks == r.takebacks && after.refund_total_minor == r.refund_total_minor {
+            return ignored("the event tells nothing new");
+        }
+        let delta = after.clawed_coins - r.clawed_coins;
+        let Some(account) = state.db.get_account(&r.account_id).await? else {
+            return ignored("refund of a deleted account");
+        };
+        let now = state.now();
+        let mut entries = Vec::new();
+        let mut entry = |kind: &str, balance: Balance, amount: i64, after: i64| {
+            let mut e = LedgerEntry::new(&account.id, kind, balance, amount, Some(after), now);
+            e.recharge_id = Some(r.id.clone());
+            entries.push(e);
+        };
+        if delta > 0 {
+            let take = account.coins.min(delta);
+            if take > 0 {
+                entry("refund_clawback", Balance::Coins, -take, account.coins - take);
+            }
+            if delta > take {
+                entry("refund_debt", Balance::Debt, delta - take, account.coin_debt + delta - take);
+            }
+        } else if delta < 0 {
+            entry("refund_reversed", Balance::Coins, -delta, account.coins - delta);
+            entries.extend(repay_debt(&account, account.coins - delta, -delta, &r, now));
+        }
+        let change =
+            CoinsAndDebt { account_id: account.id.clone(), coins: account.coins, debt: account.coin_debt, entries };
+        match state.db.adjust_recharge(&r, &after, event, &change, now).await {
+            Ok(()) => Ok(Reply::ok({
+                crate::kernel::metrics::coins(
+                    state,
+                    if delta >= 0 { "Refunds" } else { "RefundsReversed" },
+                    delta.abs(),
+                );
+                WebhookAnswer {
+                    status: if delta >= 0 { "clawed_back" } else { "credited" },
+                    recharge_id: Some(r.id.clone()),
+                    coins: Some(delta.abs()),
+                }
+            })),
+            Err(store::Error::Condition("duplicate_refund")) => ignored("event applied before"),
+            Err(store::Error::Condition("refund_changed")) => {
+                Err(ApiError::conflict("balance_changed", "another refund landed; re-read"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await
+}
+
+/// Checks that the paid amount and currency are the order's, then credits.
+async fn settle(
+    state: &AppState,
+    provider: Provider,
+    reference: &str,
+    amount: Option<i64>,
+    currency: Option<&str>,
+) -> ApiResult<Reply> {
+    let Some(recharge) = state.db.find_recharge_by_ref(provider.as_str(), reference).await? else {
+        return ignored("unknown recharge");
+    };
+    if amount != Some(recharge.amount_minor) || !currency.is_some_and(|c| c.eq_ignore_ascii_case(&recharge.currency)) {
+        tracing::warn!(recharge_id = %recharge.id, "paid amount or currency differs from the order");
+        return ignored("amount or currency mismatch");
+    }
+    credit(state, &recharge).await
+}
+
+fn secret(s: &str) -> ApiResult<&str> {
+    if s.is_empty() {
+        tracing::error!("webhook secret is not configured");
+        return Err(ApiError::unavailable("payments are not configured"));
+    }
+    Ok(s)
+}
+
+fn header<'a>(ctx: &'a Ctx, name: &str) -> ApiResult<&'a str> {
+    ctx.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ApiError::new(400, "invalid_signature", format!("{name}: missing")))
+}
+
+fn event(ctx: &Ctx) -> ApiResult<Value> {
+    serde_json::from_slice(&ctx.body).map_err(|_| ApiError::invalid("body: not a JSON event"))
+}
+
+/// A provider's amount field: a whole number of minor units (a float, a
+/// string or a figure past the integer limits is a 400, not a guess).
+fn amount_of(v: &Value, field: &str) -> ApiResult<i64> {
+    v[field].as_i64().ok_or_else(|| ApiError::invalid(format!("{field}: an integer amount in minor units is required")))
+}
+
+fn id_of<'a>(v: &'a Value, field: &str) -> ApiResult<&'a str> {
+    v[field].as_str().filter(|s| !s.is_empty()).ok_or_else(|| ApiError::invalid(format!("{field}: required")))
+}
+
+/// `POST /webhooks/stripe`: `payment_intent.succeeded` credits its recharge;
+/// refunds (`charge.refunded`'s total and its refunds, `charge.refund.updated`,
+/// `refund.*`) and disputes (`charge.dispute.*`) take the coins back, and only
+/// a failed or cancelled refund or a won dispute gives them back. Each event
+/// is applied once, by its `evt_` id, and any order ends in the same state.
+pub async fn stripe_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let sig = header(ctx, "stripe-signature")?;
+    payments::verify_stripe(sig, &ctx.body, secret(&state.config.stripe_webhook_secret)?, state.now() / 1000)
+        .map_err(|m| ApiError::new(400, "invalid_signature", m))?;
+    let ev = event(ctx)?;
+    let object = &ev["data"]["object"];
+    let kind = ev["type"].as_str().unwrap_or_default();
+    let reversed_refund = |o: &Value| matches!(o["status"].as_str(), Some("failed" | "canceled"));
+    let mut changes = Vec::new();
+    match kind {
+        "payment_intent.succeeded" => {
+            let Some(reference) = object["id"].as_str() else { return ignored("no payment intent id") };
+            if let Some(rid) = object["metadata"]["recharge_id"].as_str()
+                && state.db.find_recharge_by_ref("stripe", reference).await?.is_some_and(|r| r.id != rid)
+            {
+                return ignored("metadata names another recharge");
+            }
+            return settle(state, Provider::Stripe, reference, object["amount"].as_i64(), object["currency"].as_str())
+                .await;
+        }
+        "charge.refunded" => {
+            changes.push(Takeback::RefundedTotal(amount_of(object, "amount_refunded")?));
+            for refund in object["refunds"]["data"].as_array().into_iter().flatten() {
+                let (id, amount) = (id_of(refund, "id")?, amount_of(refund, "amount")?);
+                changes.push(Takeback::Part { id, kind: "refund", amount, reversed: reversed_refund(refund) });
+            }
+        }
+        "charge.refund.updated" | "refund.created" | "refund.updated" | "refund.failed" => {
+            let (id, amount) = (id_of(object, "id")?, amount_of(object, "amount")?);
+            let reversed = kind == "refund.failed" || reversed_refund(object);
+            changes.push(Takeback::Part { id, kind: "refund", amount, reversed });
+        }
+        "charge.dispute.created"
+        | "charge.dispute.funds_withdrawn"
+        | "charge.dispute.closed"
+        | "charge.dispute.funds_reinstated" => {
+            let (id, amount) = (id_of(object, "id")?, amount_of(object, "amount")?);
+            // A dispute closed won (or an inquiry closed without a chargeback) gives the money back.
+            let reversed = kind == "charge.dispute.funds_reinstated"
+                || (kind == "charge.dispute.closed"
+                    && matches!(object["status"].as_str(), Some("won" | "warning_closed")));
+            changes.push(Takeback::Part { id, kind: "dispute", amount, reversed });
+        }
+        _ => return ignored("event type not handled"),
+    }
+    let event_id = id_of(&ev, "id")?;
+    let Some(id) = recharge_of(state, Provider::Stripe, object["payment_intent"].as_str()).await? else {
+        return ignored("unknown recharge");
+    };
+    claw_back(state, &id, ("stripe", event_id), object["currency"].as_str(), &changes).await
+}
+
+/// The recharge a provider's order or payment intent belongs to.
+async fn recharge_of(state: &AppState, provider: Provider, reference: Option<&str>) -> ApiResult<Option<String>> {
+    let Some(reference) = reference else { return Ok(None) };
+    Ok(state.db.find_recharge_by_ref(provider.as_str(), reference).await?.map(|r| r.id))
+}
+
+/// `POST /webhooks/razorpay`: `payment.captured` credits the order's recharge;
+/// `refund.processed` and `payment.dispute.created|lost` take the coins back,
+/// `refund.failed` and `payment.dispute.won` give them back. Each event is
+/// applied once (by `X-Razorpay-Event-Id`, else by its type and the refund's
+/// or dispute's id).
+pub async fn razorpay_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+    let sig = header(ctx, "x-razorpay-signature")?;
+    payments::verify_razorpay(sig, &ctx.body, secret(&state.config.razorpay_webhook_secret)?)
+        .map_err(|m| ApiError::new(400, "invalid_signature", m))?;
+    let ev = event(ctx)?;
+    let payment = &ev["payload"]["payment"]["entity"];
+    let kind = ev["event"].as_str().unwrap_or_default();
+    let (what, takeback, reversed) = match kind {
+        "payment.captured" => {
+            let Some(order) = payment["order_id"].as_str() else { return ignored("no order id") };
+            return settle(state, Provider::Razorpay, order, payment["amount"].as_i64(), payment["currency"].as_str())
+                .await;
+        }
+        "refund.processed" => ("refund", "refund", false),
+        "refund.failed" => ("refund", "refund", true),
+        "payment.dispute.created" | "payment.dispute.lost" => ("dispute", "dispute", false),
+        "payment.dispute.won" => ("dispute", "dispute", true),
+        _ => return ignored("event type not handled"),
+    };
+    let entity = &ev["payload"][what]["entity"];
+    let (id, amount) = (id_of(entity, "id")?, amount_of(entity, "amount")?);
+    let event_id = match ctx.headers.get("x-razorpay-event-id").and_then(|v| v.to_str().ok()) {
+        Some(h) if !h.is_empty() => h.to_string(),
+        _ => format!("{kind}:{id}"),
+    };
+    let Some(rid) = recharge_of(state, Provider::Razorpay, payment["order_id"].as_str()).await? else {
+        return ignored("unknown recharge");
+    };
+    let currency = entity["currency"].as_str().or(payment["currency"].as_str());
+    let change = Takeback::Part { id, kind: takeback, amount, reversed };
+    claw_back(state, &rid, ("razorpay", &event_id), currency, &[change]).await
+}
