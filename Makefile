@@ -1,4 +1,4 @@
-.PHONY: run test lint build check bench bench-cold capacity openapi reconcile
+.PHONY: run test lint build check bench bench-cold capacity openapi template reconcile
 
 # The whole API on http://127.0.0.1:3000 with demo data; Ctrl-C stops everything.
 run:
@@ -39,3 +39,7 @@ reconcile:
 # openapi.json from the route table and the request types (a test fails when it is stale).
 openapi:
 	cargo run --quiet -p local --bin openapi > openapi.json
+
+# template.yaml and stacks/<domain>.yaml from the route table and infra/root.yaml (a test fails when stale).
+template:
+	cargo run --quiet -p local --bin template

@@ -7,3 +7,4 @@ pub mod demo;
 pub mod server;
 pub mod stores;
 pub mod streams;
+pub mod template;

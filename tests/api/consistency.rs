@@ -1,6 +1,7 @@
 //! One name per function everywhere: the route table, `functions/src/bin`,
-//! `events/` and `template.yaml` agree, and the template's table is the one
-//! `store::table` creates.
+//! `events/` and the templates (`template.yaml`, `stacks/`, both written by
+//! `make template`) agree, and the template's table is the one `store::table`
+//! creates.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -38,27 +39,47 @@ fn files(dir: &str, ext: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Every resource of the domains' stacks: (stack file, logical id, resource).
+fn stack_resources() -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    for stack in files("stacks", ".yaml") {
+        let text = std::fs::read_to_string(root().join(format!("stacks/{stack}.yaml"))).unwrap();
+        let t: Value = serde_yaml::from_str(&text).unwrap();
+        for (k, r) in t["Resources"].as_mapping().unwrap() {
+            out.push((stack.clone(), k.as_str().unwrap().to_string(), r.clone()));
+        }
+    }
+    out
+}
+
+fn domain_of(function: &str) -> &'static str {
+    ROUTES
+        .iter()
+        .find(|r| r.name == function)
+        .map(|r| r.domain())
+        .or_else(|| EVENT_FUNCTIONS.iter().find(|f| f.name == function).map(|f| f.domain))
+        .unwrap()
+}
+
 #[test]
 fn every_function_has_a_binary_an_event_and_a_sam_resource_and_nothing_else_does() {
     let names: BTreeSet<String> = all_functions().into_iter().map(String::from).collect();
     assert_eq!(ROUTES.len() + EVENT_FUNCTIONS.len(), names.len(), "duplicate function names");
     assert_eq!(files("functions/src/bin", ".rs"), names, "functions/src/bin");
     assert_eq!(files("events", ".json"), names, "events/");
-    let t = template();
-    let sam: BTreeSet<String> = t["Resources"]
-        .as_mapping()
-        .unwrap()
+    let resources = stack_resources();
+    let sam: BTreeSet<String> = resources
         .iter()
-        .filter(|(_, r)| r["Type"] == "AWS::Serverless::Function")
-        .map(|(k, _)| k.as_str().unwrap().to_string())
+        .filter(|(_, _, r)| r["Type"] == "AWS::Serverless::Function")
+        .map(|(_, k, _)| k.clone())
         .collect();
     let expected: BTreeSet<String> = names.iter().map(|n| resource_name(n)).collect();
     assert_eq!(sam, expected, "SAM functions");
     for name in &names {
-        let r = &t["Resources"][resource_name(name).as_str()];
+        let (stack, _, r) = resources.iter().find(|(_, k, _)| *k == resource_name(name)).unwrap();
+        assert_eq!(stack, domain_of(name), "{name}: in its domain's stack");
         assert_eq!(r["Metadata"]["BuildMethod"], "rust-cargolambda", "{name}");
         assert_eq!(r["Metadata"]["BuildProperties"]["Binary"].as_str(), Some(name.as_str()), "{name}");
-        assert_eq!(r["Properties"]["CodeUri"], "functions", "{name}");
         let bin = std::fs::read_to_string(root().join(format!("functions/src/bin/{name}.rs"))).unwrap();
         assert!(bin.lines().count() <= 12, "{name}: binaries stay thin");
         // An HTTP function serves its own route's static (and links no other handler).
@@ -67,39 +88,46 @@ fn every_function_has_a_binary_an_event_and_a_sam_resource_and_nothing_else_does
             assert!(bin.contains(&own), "{name}: its binary calls {own}");
         }
     }
+    // Every domain's stack is a nested stack of the root one.
+    let t = template();
+    for stack in files("stacks", ".yaml") {
+        let id = format!("{}Stack", local::template::pascal(&stack));
+        let url = &t["Resources"][id.as_str()]["Properties"]["TemplateURL"];
+        assert_eq!(url.as_str(), Some(format!("stacks/{stack}.yaml").as_str()), "{id}");
+    }
 }
 
 #[test]
-fn each_http_route_is_the_sam_event_of_its_function() {
-    let t = template();
+fn each_http_route_is_an_api_route_to_its_function() {
+    let resources = stack_resources();
+    let find = |id: &str| resources.iter().find(|(_, k, _)| k == id).map(|(_, _, r)| r.clone());
     for route in ROUTES {
-        let events = t["Resources"][resource_name(route.name).as_str()]["Properties"]["Events"]
-            .as_mapping()
-            .cloned()
-            .unwrap_or_default();
-        let http: Vec<&Value> = events.values().filter(|e| e["Type"] == "HttpApi").collect();
-        assert_eq!(http.len(), 1, "{}: one HttpApi event", route.name);
-        assert_eq!(http[0]["Properties"]["Method"].as_str(), Some(route.method), "{}", route.name);
-        assert_eq!(http[0]["Properties"]["Path"].as_str(), Some(route.path), "{}", route.name);
+        let function = resource_name(route.name);
+        let base = function.trim_end_matches("Function");
+        let r = find(&format!("{base}Route")).unwrap_or_else(|| panic!("{}: an API route", route.name));
+        assert_eq!(r["Properties"]["RouteKey"].as_str(), Some(format!("{} {}", route.method, route.path).as_str()));
+        let target = serde_yaml::to_string(&r["Properties"]["Target"]).unwrap();
+        assert!(target.contains(&format!("integrations/${{{base}Integration}}")), "{}: {target}", route.name);
+        let i = find(&format!("{base}Integration")).unwrap();
+        let uri = serde_yaml::to_string(&i["Properties"]["IntegrationUri"]).unwrap();
+        assert!(uri.contains(&format!("{function}.Arn")), "{}: {uri}", route.name);
+        assert!(find(&format!("{base}Permission")).is_some(), "{}: API Gateway may invoke it", route.name);
     }
     for f in EVENT_FUNCTIONS {
-        let events = &t["Resources"][resource_name(f.name).as_str()]["Properties"]["Events"];
+        let r = find(&resource_name(f.name)).unwrap();
+        let events = &r["Properties"]["Events"];
         let of_type = |ty: &str| events.as_mapping().and_then(|m| m.values().find(|e| e["Type"] == ty).cloned());
         match f.trigger {
             Trigger::Manual => assert!(events.is_null(), "{} has no trigger", f.name),
             Trigger::Schedule(rate) => {
                 assert_eq!(of_type("Schedule").unwrap()["Properties"]["Schedule"].as_str(), Some(rate), "{}", f.name)
             }
-            Trigger::TableStream => {
+            Trigger::TableStream(_) => {
                 let p =
                     of_type("DynamoDB").unwrap_or_else(|| panic!("{}: a DynamoDB stream event", f.name))["Properties"]
                         .clone();
                 let stream = serde_yaml::to_string(&p["Stream"]).unwrap();
-                assert!(
-                    stream.contains("GetAtt") && stream.contains("Table.StreamArn"),
-                    "{}: the table's stream",
-                    f.name
-                );
+                assert!(stream.contains("TableStreamArn"), "{}: the table's stream", f.name);
                 assert_eq!(
                     p["FunctionResponseTypes"][0], "ReportBatchItemFailures",
                     "{}: partial batch failures",
@@ -107,6 +135,63 @@ fn each_http_route_is_the_sam_event_of_its_function() {
                 );
                 let dlq = serde_yaml::to_string(&p["DestinationConfig"]["OnFailure"]["Destination"]).unwrap();
                 assert!(dlq.contains("DeadLetterQueue"), "{}: a dead-letter queue", f.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_committed_templates_are_the_ones_make_template_writes() {
+    let written = local::template::render();
+    for (path, text) in &written {
+        let committed = std::fs::read_to_string(root().join(path)).unwrap_or_default();
+        assert!(committed == *text, "{path} is stale: run `make template`");
+    }
+    let stacks: BTreeSet<String> =
+        written.iter().filter_map(|(p, _)| p.strip_prefix("stacks/")).map(String::from).collect();
+    assert_eq!(files("stacks", "").into_iter().collect::<BTreeSet<_>>(), stacks, "stacks/ holds only generated stacks");
+}
+
+#[test]
+fn every_change_an_admin_or_agency_may_make_can_write_its_audit_line() {
+    use app::http::routes::{Access, TableUse};
+    use store::Role;
+    for r in ROUTES.iter().filter(|r| r.method != "GET") {
+        let audited = match r.access {
+            Access::Public => false,
+            Access::Auth(roles) => roles.is_empty() || roles.iter().any(|x| matches!(x, Role::Admin | Role::Agency)),
+        };
+        if audited {
+            assert_ne!(r.needs.table, TableUse::Read, "{}: an admin's or agency's call is audited (a PutItem)", r.name);
+            assert_ne!(r.needs.table, TableUse::None, "{}", r.name);
+        }
+    }
+}
+
+#[test]
+fn no_stack_nears_the_resource_limit_and_no_secret_is_in_an_environment() {
+    for (path, text) in local::template::render() {
+        // After SAM's transform: a function adds its role, a schedule its rule
+        // and permission, a stream its event source mapping.
+        let t: Value = serde_yaml::from_str(&text).unwrap();
+        let res = t["Resources"].as_mapping().unwrap();
+        let functions = res.values().filter(|r| r["Type"] == "AWS::Serverless::Function").count();
+        let schedules = text.matches("Type: Schedule").count();
+        let streams = text.matches("Type: DynamoDB\n").count();
+        let total = res.len() + functions + 2 * schedules + streams;
+        assert!(
+            total <= 200,
+            "{path}: {total} resources after the transform (CloudFormation allows 500; stay under 200)"
+        );
+        assert!(!text.contains("{{resolve:secretsmanager"), "{path}: a secret resolved into the template");
+        for r in res.values() {
+            let vars = r["Properties"]["Environment"]["Variables"].as_mapping().cloned().unwrap_or_default();
+            for (k, _) in vars {
+                let k = k.as_str().unwrap();
+                assert!(
+                    !(k.contains("SECRET") && k != "SECRETS") && !k.contains("PRIVATE_KEY"),
+                    "{path}: {k} in an environment"
+                );
             }
         }
     }

@@ -28,6 +28,7 @@ mod refunds;
 mod reports;
 mod retries;
 mod rooms;
+mod secrets;
 mod social;
 mod stack;
 mod stats;

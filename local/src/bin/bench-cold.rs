@@ -239,6 +239,7 @@ async fn main() -> Result<(), Error> {
     config.ip_rate_limits = false;
     let state = app::AppState::new(&integrations::aws::sdk_config(), config, app::Clock::system());
     store::table::create_with(&state.db.client, &table, false).await?;
+    state.messenger().ensure_sender_identity().await?;
     local::demo::load(&state, &local::demo::DemoPasswords::from_env()).await.map_err(|e| e.message)?;
     let session = app::accounts::register(
         &state,

@@ -31,9 +31,10 @@ pub fn log_filter(default: &str) -> tracing_subscriber::filter::Targets {
     std::env::var("RUST_LOG").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| default.parse().unwrap_or_default())
 }
 
-fn state() -> Result<Arc<AppState>, Error> {
+/// The instance's state: its settings from the environment, its secrets read once.
+fn state(rt: &tokio::runtime::Runtime) -> Result<Arc<AppState>, Error> {
     init_tracing();
-    Ok(Arc::new(AppState::from_env()?))
+    Ok(Arc::new(rt.block_on(AppState::from_env_and_secrets())?))
 }
 
 /// The runtime Lambda functions run on, built here so a binary's `main` has
@@ -53,8 +54,9 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 /// or two instead of ~13 s of code generation per binary).
 #[inline(never)]
 pub fn run_http(route: &'static routes::Route) -> Result<(), Error> {
-    let state = state()?;
-    runtime()?.block_on(lambda_http::run(lambda_http::service_fn(move |req| {
+    let rt = runtime()?;
+    let state = state(&rt)?;
+    rt.block_on(lambda_http::run(lambda_http::service_fn(move |req| {
         let state = state.clone();
         async move { Ok::<_, Error>(crate::http::handle(&state, route, req).await) }
     })))
@@ -67,8 +69,9 @@ pub type EventHandler = fn(Arc<AppState>, Value) -> BoxFuture<'static, Result<Va
 /// the stream's push sender); like [`run_http`], compiled once here.
 #[inline(never)]
 pub fn run_event(handler: EventHandler) -> Result<(), Error> {
-    let state = state()?;
-    runtime()?.block_on(lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<Value>| {
+    let rt = runtime()?;
+    let state = state(&rt)?;
+    rt.block_on(lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<Value>| {
         let fut = handler(state.clone(), event.payload);
         async move { fut.await.map_err(|e| Error::from(format!("{}: {}", e.code, e.message))) }
     })))

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::AppState;
-use crate::http::routes::{Access, Api, route};
+use crate::http::routes::{Access, Api, MediaUse, Needs, Secret, StreamTrigger, TableUse, route};
 use crate::http::{Ctx, Reply};
 use crate::kernel::error::ApiResult;
 
@@ -27,9 +27,24 @@ pub use crate::wallet::routes::*;
 
 // Each route is a static of its own: a function binary names only its
 // own (`run_http(&routes::SEND_GIFT)`), so the linker drops the others.
-pub static GET_OPENAPI: Route =
-    route!("get-openapi", "GET", "/openapi.json", Access::Public, get_openapi_http, Api::ok(200));
-pub static GET_DOCS: Route = route!("get-docs", "GET", "/docs", Access::Public, get_docs_http, Api::ok(200).html());
+pub static GET_OPENAPI: Route = route!(
+    "get-openapi",
+    "GET",
+    "/openapi.json",
+    Access::Public,
+    get_openapi_http,
+    Api::ok(200),
+    Needs::read().table(TableUse::None)
+);
+pub static GET_DOCS: Route = route!(
+    "get-docs",
+    "GET",
+    "/docs",
+    Access::Public,
+    get_docs_http,
+    Api::ok(200).html(),
+    Needs::read().table(TableUse::None)
+);
 
 /// The OpenAPI document of every route.
 pub async fn get_openapi_http(_state: &AppState, _ctx: &Ctx) -> ApiResult<Reply> {
@@ -177,15 +192,93 @@ pub static ROUTES: &[&Route] = &[
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[
-    EventFunction { name: "bootstrap-admin", trigger: Trigger::Manual },
-    EventFunction { name: "call-tick", trigger: Trigger::Schedule("rate(1 minute)") },
-    EventFunction { name: "purge-deleted-posts", trigger: Trigger::Schedule("rate(10 minutes)") },
-    EventFunction { name: "consume-purchases", trigger: Trigger::Schedule("rate(10 minutes)") },
-    EventFunction { name: "sync-voided-purchases", trigger: Trigger::Schedule("rate(1 day)") },
-    EventFunction { name: "reconcile", trigger: Trigger::Schedule("cron(30 * * * ? *)") },
-    EventFunction { name: "send-push", trigger: Trigger::TableStream },
-    EventFunction { name: "aggregate", trigger: Trigger::TableStream },
-    EventFunction { name: "sweep-events", trigger: Trigger::Schedule("rate(5 minutes)") },
+    EventFunction {
+        name: "bootstrap-admin",
+        trigger: Trigger::Manual,
+        domain: "accounts",
+        needs: Needs::write(),
+        doc: "Invoked once by hand with {\"email\", \"password\"} to create the first admin (`aws lambda invoke`); refuses when one exists.",
+    },
+    EventFunction {
+        name: "call-tick",
+        trigger: Trigger::Schedule("rate(1 minute)"),
+        domain: "calls",
+        // Ending a call has Agora drop its parties (kicking rules).
+        needs: Needs::write().secrets(&[Secret::AgoraRest]).memory(512).timeout(120),
+        doc: "Every minute: bills active calls, ends dropped or unpaid ones, marks unanswered ones missed. Overlapping or repeated runs are safe (every change is conditional).",
+    },
+    EventFunction {
+        name: "purge-deleted-posts",
+        trigger: Trigger::Schedule("rate(10 minutes)"),
+        domain: "posts",
+        needs: Needs::write().media(MediaUse::Write).timeout(300),
+        doc: "Every 10 minutes: finishes post deletions a crash left half done (posts are hidden from the moment they are marked deleted).",
+    },
+    EventFunction {
+        name: "consume-purchases",
+        trigger: Trigger::Schedule("rate(10 minutes)"),
+        domain: "stores",
+        needs: Needs::write().secrets(&[Secret::GooglePlay]).timeout(120),
+        doc: "Consumes credited Play purchases whose consume failed (never credits).",
+    },
+    EventFunction {
+        name: "sync-voided-purchases",
+        trigger: Trigger::Schedule("rate(1 day)"),
+        domain: "stores",
+        needs: Needs::write().secrets(&[Secret::GooglePlay]).timeout(300),
+        doc: "The backstop for lost notifications: Play's voided purchases since the last run.",
+    },
+    EventFunction {
+        name: "reconcile",
+        trigger: Trigger::Schedule("cron(30 * * * ? *)"),
+        domain: "operations",
+        needs: Needs::write().table(TableUse::WriteAndScan).memory(512).timeout(900),
+        doc: "Hourly at :30: checks the closed hours since the last run by their events; by hand {\"full\": true} the full pass on a restored copy. Never changes money.",
+    },
+    EventFunction {
+        name: "send-push",
+        trigger: Trigger::TableStream(StreamTrigger {
+            filters: &[r#"{"eventName": ["INSERT"], "dynamodb": {"Keys": {"sk": {"S": [{"prefix": "NOTIF#"}]}}}}"#],
+            batch_size: 50,
+            window_secs: 1,
+            parallelization: 1,
+            retries: 5,
+            starting_position: "LATEST",
+            bisect: true,
+            dead_letter_queue: "PushDeadLetterQueue",
+        }),
+        domain: "notifications",
+        needs: Needs::write().secrets(&[Secret::Firebase]).timeout(120),
+        doc: "The table's stream hands it new notification items; it pushes them through FCM.",
+    },
+    EventFunction {
+        name: "aggregate",
+        trigger: Trigger::TableStream(StreamTrigger {
+            filters: &[
+                r#"{"eventName": ["INSERT"], "dynamodb": {"Keys": {"sk": {"S": [{"prefix": "EVENT#"}]}}}}"#,
+                // Counted edges (follows, likes, views, shares): new ones and
+                // tombstones; the function skips those already counted.
+                r#"{"eventName": ["INSERT", "MODIFY"], "dynamodb": {"Keys": {"sk": {"S": [{"prefix": "FOLLOWS#"}, {"prefix": "LIKE#"}, {"prefix": "VIEW#"}, {"prefix": "SHARE#"}]}}}}"#,
+            ],
+            batch_size: 500,
+            window_secs: 1,
+            parallelization: 4,
+            retries: 10,
+            starting_position: "TRIM_HORIZON",
+            bisect: false,
+            dead_letter_queue: "AggregateDeadLetterQueue",
+        }),
+        domain: "operations",
+        needs: Needs::write().timeout(60),
+        doc: "Applies money events (the host's side of gifts and calls, rooms, boards, counters) and the counts of follows, likes, views and shares from the table's stream, each exactly once (docs/money.md).",
+    },
+    EventFunction {
+        name: "sweep-events",
+        trigger: Trigger::Schedule("rate(5 minutes)"),
+        domain: "operations",
+        needs: Needs::write().timeout(300),
+        doc: "Every 5 minutes: applies money events pending for over a minute (a batch in the dead-letter queue, records the stream lost).",
+    },
 ];
 
 pub fn by_name(name: &str) -> Option<&'static Route> {

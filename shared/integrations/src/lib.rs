@@ -12,6 +12,7 @@ mod messaging;
 pub mod notify;
 pub mod payments;
 pub mod play;
+pub mod secrets;
 pub mod tls;
 
 pub use messaging::{Messenger, SendError};

@@ -51,6 +51,7 @@ pub fn client(sdk: &aws_config::SdkConfig) -> Client {
         .retry_classifier(AwsErrorCodeClassifier::<PutItemError>::builder().transient_errors(CONFLICT).build())
         .retry_classifier(AwsErrorCodeClassifier::<UpdateItemError>::builder().transient_errors(CONFLICT).build())
         .retry_classifier(AwsErrorCodeClassifier::<DeleteItemError>::builder().transient_errors(CONFLICT).build())
+        .interceptor(crate::actions::Guard)
         .build();
     Client::from_conf(config)
 }

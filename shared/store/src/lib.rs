@@ -2,6 +2,7 @@
 //! shape and every transaction. Nothing outside this crate spells a `pk`.
 
 mod accounts;
+pub mod actions;
 mod agencies;
 mod audit;
 mod blocks;

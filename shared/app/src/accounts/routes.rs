@@ -10,8 +10,9 @@ pub static REGISTER: Route = route!(
         "/auth/register",
         Access::Public,
         sessions::register_http,
-        Api::ok(201).body(schema_of::<sessions::RegisterInput>).returns(schema_of::<sessions::SessionView>).links(links_by_id!("$response.body#/user/id": "get-user", "follow-user", "send-gift", "list-user-posts", "list-followers")).codes(&["account_exists"])
-    );
+        Api::ok(201).body(schema_of::<sessions::RegisterInput>).returns(schema_of::<sessions::SessionView>).links(links_by_id!("$response.body#/user/id": "get-user", "follow-user", "send-gift", "list-user-posts", "list-followers")).codes(&["account_exists"]),
+    Needs::write().email().sms()
+);
 pub static LOGIN: Route = route!(
     "login",
     "POST",
@@ -48,7 +49,8 @@ pub static FORGOT_PASSWORD: Route = route!(
     "/auth/password/forgot",
     Access::Public,
     recovery::forgot_password_http,
-    Api::ok(202).body(schema_of::<recovery::ForgotInput>).returns(schema_of::<recovery::Accepted>)
+    Api::ok(202).body(schema_of::<recovery::ForgotInput>).returns(schema_of::<recovery::Accepted>),
+    Needs::write().email().sms()
 );
 pub static RESET_PASSWORD: Route = route!(
     "reset-password",
@@ -69,7 +71,8 @@ pub static SEND_VERIFICATION: Route = route!(
     Api::ok(202)
         .body(schema_of::<recovery::VerificationInput>)
         .returns(schema_of::<recovery::VerificationSent>)
-        .codes(&["no_address", "already_verified"])
+        .codes(&["no_address", "already_verified"]),
+    Needs::write().email().sms()
 );
 pub static VERIFY: Route = route!(
     "verify",
@@ -91,7 +94,8 @@ pub static CHANGE_EMAIL: Route = route!(
     Api::ok(202)
         .body(schema_of::<recovery::NewAddressInput>)
         .returns(schema_of::<recovery::VerificationSent>)
-        .codes(&["account_exists", "already_yours"])
+        .codes(&["account_exists", "already_yours"]),
+    Needs::write().email().sms()
 );
 pub static CHANGE_PHONE: Route = route!(
     "change-phone",
@@ -102,7 +106,8 @@ pub static CHANGE_PHONE: Route = route!(
     Api::ok(202)
         .body(schema_of::<recovery::NewAddressInput>)
         .returns(schema_of::<recovery::VerificationSent>)
-        .codes(&["account_exists", "already_yours"])
+        .codes(&["account_exists", "already_yours"]),
+    Needs::write().email().sms()
 );
 pub static UPDATE_ME: Route = route!(
     "update-me",

@@ -21,7 +21,8 @@ pub static CREATE_AGENCY: Route = route!(
         .body(schema_of::<agency::AgencyInput>)
         .returns(schema_of::<agency::AgencyView>)
         .links(links_by_id!("$response.body#/id": "update-agency", "create-agency-settlement", "delete-agency"))
-        .codes(&["owner_not_user", "code_taken"])
+        .codes(&["owner_not_user", "code_taken"]),
+    Needs::write().email()
 );
 pub static REINVITE_AGENCY: Route = route!(
     "reinvite-agency",
@@ -29,7 +30,8 @@ pub static REINVITE_AGENCY: Route = route!(
     "/admin/agencies/{id}/invitation",
     ADMIN,
     agency::reinvite_agency_http,
-    Api::ok(200).returns(schema_of::<agency::AgencyView>).codes(&["invitation_closed"])
+    Api::ok(200).returns(schema_of::<agency::AgencyView>).codes(&["invitation_closed"]),
+    Needs::write().email()
 );
 pub static ACCEPT_AGENCY_INVITATION: Route = route!(
     "accept-agency-invitation",

@@ -62,7 +62,8 @@ pub static ACCEPT_CALL: Route = route!(
         "insufficient_coins",
         "coin_debt",
         "idempotency_key_reused"
-    ])
+    ]),
+    Needs::write().secrets(&[Secret::AgoraTokens])
 );
 pub static CALL_HEARTBEAT: Route = route!(
     "call-heartbeat",
@@ -70,7 +71,8 @@ pub static CALL_HEARTBEAT: Route = route!(
     "/calls/{id}/heartbeat",
     ANY,
     call::call_heartbeat_http,
-    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_active"])
+    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_active"]),
+    Needs::write().secrets(&[Secret::AgoraTokens])
 );
 pub static END_CALL: Route = route!(
     "end-call",
@@ -78,7 +80,8 @@ pub static END_CALL: Route = route!(
     "/calls/{id}/end",
     ANY,
     call::end_call_http,
-    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_active"])
+    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_active"]),
+    Needs::write().secrets(&[Secret::AgoraRest])
 );
 pub static GET_CALL: Route = route!(
     "get-call",
@@ -86,7 +89,8 @@ pub static GET_CALL: Route = route!(
     "/calls/{id}",
     ANY,
     call::get_call_http,
-    Api::ok(200).returns(schema_of::<call::CallView>)
+    Api::ok(200).returns(schema_of::<call::CallView>),
+    Needs::read().secrets(&[Secret::AgoraTokens])
 );
 pub static LIST_MY_CALLS: Route = route!(
     "list-my-calls",

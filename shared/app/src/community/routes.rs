@@ -24,7 +24,8 @@ pub static LIST_REPORTS: Route = route!(
         "status",
         r#"{"type": "string", "enum": ["open", "resolved"], "default": "open"}"#,
         "open (the queue, oldest first) or resolved"
-    )])
+    )]),
+    Needs::write()
 );
 pub static RESOLVE_REPORT: Route = route!(
     "resolve-report",

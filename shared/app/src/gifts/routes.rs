@@ -61,5 +61,6 @@ pub static GET_LEADERBOARD: Route = route!(
             "day (UTC, the default), week (ISO, UTC) or all; a room's board is all"
         ),
         ("room_id", r#"{"type": "string"}"#, "a room's board over its life"),
-    ])
+    ]),
+    Needs::write()
 );

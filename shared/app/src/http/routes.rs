@@ -38,6 +38,170 @@ pub struct Route {
     pub handler: Handler,
     /// What the OpenAPI document says beyond the above (`crate::openapi`).
     pub api: Api,
+    /// What its function may do in AWS (`make template` writes its policy from it).
+    pub needs: Needs,
+    /// The module that declares it (`app::gifts::routes`): its domain's stack.
+    pub module: &'static str,
+}
+
+impl Route {
+    /// The domain whose stack holds this route's function (`gifts`).
+    pub fn domain(&self) -> &'static str {
+        domain_of(self.module)
+    }
+}
+
+/// `app::gifts::routes` → `gifts`; the table's own routes (the API document) → `api`.
+pub fn domain_of(module: &'static str) -> &'static str {
+    match module.split("::").collect::<Vec<_>>()[..] {
+        [_, domain, "routes"] if domain != "routes" => domain,
+        _ => "api",
+    }
+}
+
+/// What a function may do in AWS beyond running and logging. `make template`
+/// writes each function's IAM policy, secrets and settings from it, and in
+/// tests and the dev server a use case that touches the table beyond
+/// `table` fails (`store::actions`), so the policy cannot fall behind the code.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Needs {
+    pub table: TableUse,
+    /// SES: e-mails (codes, invitations).
+    pub email: bool,
+    /// SNS: SMS codes to phone numbers.
+    pub sms: bool,
+    pub media: MediaUse,
+    /// Secrets read at init from Secrets Manager (names in the environment, never values).
+    pub secrets: &'static [Secret],
+    pub memory_mb: u32,
+    pub timeout_secs: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TableUse {
+    /// Not at all (the API document).
+    None,
+    /// GetItem, BatchGetItem, Query: the table and its indexes.
+    Read,
+    /// Read and PutItem, UpdateItem, DeleteItem, ConditionCheckItem, BatchWriteItem.
+    Write,
+    /// Write and Scan (the full reconciliation).
+    WriteAndScan,
+}
+
+impl TableUse {
+    /// The DynamoDB operations (the SDK's names) this use allows.
+    pub const fn operations(self) -> &'static [&'static str] {
+        const READ: &[&str] = &["GetItem", "BatchGetItem", "Query"];
+        const WRITE: &[&str] = &[
+            "GetItem",
+            "BatchGetItem",
+            "Query",
+            "PutItem",
+            "UpdateItem",
+            "DeleteItem",
+            "BatchWriteItem",
+            "TransactWriteItems",
+        ];
+        const SCAN: &[&str] = &[
+            "GetItem",
+            "BatchGetItem",
+            "Query",
+            "PutItem",
+            "UpdateItem",
+            "DeleteItem",
+            "BatchWriteItem",
+            "TransactWriteItems",
+            "Scan",
+        ];
+        match self {
+            TableUse::None => &[],
+            TableUse::Read => READ,
+            TableUse::Write => WRITE,
+            TableUse::WriteAndScan => SCAN,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MediaUse {
+    None,
+    /// Presigned GETs of the media bucket.
+    Read,
+    /// Presigned PUTs, reads and deletes.
+    Write,
+}
+
+/// A secret group: which Secrets Manager secret, which JSON keys, which
+/// settings (plain, not secret) come with it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Secret {
+    /// Stripe's and Razorpay's API keys (creating an order).
+    PaymentKeys,
+    StripeWebhook,
+    RazorpayWebhook,
+    /// The Agora certificate that signs RTC tokens.
+    AgoraTokens,
+    /// Agora's REST API credentials (banning rules: kicks, mutes, ends).
+    AgoraRest,
+    /// Agora's Notification Center signature secret.
+    AgoraNcs,
+    /// The Firebase service account (FCM, chat tokens).
+    Firebase,
+    /// The App Store In-App Purchase key.
+    Apple,
+    /// The Google Play service account.
+    GooglePlay,
+}
+
+impl Needs {
+    /// The default of a route: a GET reads the table, anything else writes it.
+    pub const fn of_method(method: &str) -> Needs {
+        let get = matches!(method.as_bytes(), b"GET");
+        Needs {
+            table: if get { TableUse::Read } else { TableUse::Write },
+            email: false,
+            sms: false,
+            media: MediaUse::None,
+            secrets: &[],
+            memory_mb: 256,
+            timeout_secs: 10,
+        }
+    }
+    pub const fn write() -> Needs {
+        Needs::of_method("POST")
+    }
+    pub const fn read() -> Needs {
+        Needs::of_method("GET")
+    }
+    pub const fn table(mut self, table: TableUse) -> Needs {
+        self.table = table;
+        self
+    }
+    pub const fn email(mut self) -> Needs {
+        self.email = true;
+        self
+    }
+    pub const fn sms(mut self) -> Needs {
+        self.sms = true;
+        self
+    }
+    pub const fn media(mut self, media: MediaUse) -> Needs {
+        self.media = media;
+        self
+    }
+    pub const fn secrets(mut self, secrets: &'static [Secret]) -> Needs {
+        self.secrets = secrets;
+        self
+    }
+    pub const fn memory(mut self, mb: u32) -> Needs {
+        self.memory_mb = mb;
+        self
+    }
+    pub const fn timeout(mut self, secs: u32) -> Needs {
+        self.timeout_secs = secs;
+        self
+    }
 }
 
 /// Schemas by name: a body's own and those it refers to.
@@ -180,6 +344,11 @@ impl Api {
 pub struct EventFunction {
     pub name: &'static str,
     pub trigger: Trigger,
+    /// The domain whose stack holds it.
+    pub domain: &'static str,
+    pub needs: Needs,
+    /// What the template says about it.
+    pub doc: &'static str,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -188,11 +357,40 @@ pub enum Trigger {
     /// An EventBridge schedule: `rate(1 minute)`.
     Schedule(&'static str),
     /// New items on the table's DynamoDB stream.
-    TableStream,
+    TableStream(StreamTrigger),
+}
+
+/// How a function reads the table's stream: which records reach it and what
+/// happens to a batch it cannot apply.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StreamTrigger {
+    /// EventBridge-style filter patterns on the records (any one matches).
+    pub filters: &'static [&'static str],
+    pub batch_size: u32,
+    pub window_secs: u32,
+    pub parallelization: u32,
+    pub retries: u32,
+    /// `TRIM_HORIZON` (every record still on the stream) or `LATEST`.
+    pub starting_position: &'static str,
+    /// Split a failing batch to find the record that fails.
+    pub bisect: bool,
+    /// Where a batch goes after its retries: the root stack's queue of this name.
+    pub dead_letter_queue: &'static str,
 }
 
 macro_rules! route {
-    ($name:literal, $method:literal, $path:literal, $access:expr, $f:path, $api:expr) => {{
+    ($name:literal, $method:literal, $path:literal, $access:expr, $f:path, $api:expr) => {
+        $crate::http::routes::route!(
+            $name,
+            $method,
+            $path,
+            $access,
+            $f,
+            $api,
+            $crate::http::routes::Needs::of_method($method)
+        )
+    };
+    ($name:literal, $method:literal, $path:literal, $access:expr, $f:path, $api:expr, $needs:expr) => {{
         fn h<'a>(
             s: &'a $crate::AppState,
             c: &'a $crate::http::Ctx,
@@ -208,6 +406,8 @@ macro_rules! route {
             access: $access,
             handler: h,
             api: $api,
+            needs: $needs,
+            module: module_path!(),
         }
     }};
 }

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 /// Settings read once per Lambda instance from the environment.
 #[derive(Clone)]
 pub struct Config {
@@ -6,6 +8,9 @@ pub struct Config {
     pub jwt_secret: Vec<u8>,
     pub email_from: String,
     pub app_name: String,
+    /// Refuse a request's table operation beyond its route's needs (off in
+    /// Lambda, where the function's IAM policy does it; on everywhere else).
+    pub check_table_actions: bool,
     pub access_ttl_secs: i64,
     pub refresh_ttl_secs: i64,
     /// How long an instance trusts what it read of a token's session (alive,
@@ -126,6 +131,7 @@ impl Config {
             table: table.into(),
             jwt_secret: jwt_secret.into(),
             email_from: "no-reply@demo.local".into(),
+            check_table_actions: true,
             app_name: "Streamly".into(),
             access_ttl_secs: 15 * 60,
             refresh_ttl_secs: 30 * 24 * 3600,
@@ -162,12 +168,25 @@ impl Config {
     }
 
     pub fn from_env() -> Result<Self, String> {
-        let var = |k: &str| std::env::var(k).map_err(|_| format!("environment variable {k} is not set"));
+        Self::from_env_with(&HashMap::new())
+    }
+
+    /// The environment's settings, with `secrets` (variable → value, read
+    /// from Secrets Manager at init) taking the place of variables.
+    pub fn from_env_with(secrets: &HashMap<String, String>) -> Result<Self, String> {
+        let var = |k: &str| {
+            secrets
+                .get(k)
+                .cloned()
+                .map_or_else(|| std::env::var(k), Ok)
+                .map_err(|_| format!("environment variable {k} is not set"))
+        };
         let secret = var("JWT_SECRET")?;
         if secret.len() < MIN_SECRET_LEN {
             return Err(format!("JWT_SECRET must be at least {MIN_SECRET_LEN} bytes"));
         }
         let mut c = Config::new(var("TABLE_NAME")?, secret.into_bytes());
+        c.check_table_actions = var("AWS_LAMBDA_FUNCTION_NAME").is_err();
         if let Ok(from) = var("EMAIL_FROM") {
             c.email_from = from;
         }
@@ -284,6 +303,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("table", &self.table)
             .field("email_from", &self.email_from)
+            .field("check_table_actions", &self.check_table_actions)
             .finish_non_exhaustive()
     }
 }

@@ -162,6 +162,16 @@ impl AppState {
         Ok(AppState::new(&integrations::aws::sdk_config(), Config::from_env()?, Clock::system()))
     }
 
+    /// As `from_env`, first reading the secrets `SECRETS` names (a Lambda's init).
+    pub async fn from_env_and_secrets() -> Result<Self, String> {
+        let sdk = integrations::aws::sdk_config();
+        let secrets = match std::env::var("SECRETS") {
+            Ok(spec) => integrations::secrets::load(&sdk, &spec).await.map_err(|e| e.to_string())?,
+            Err(_) => HashMap::new(),
+        };
+        Ok(AppState::new(&sdk, Config::from_env_with(&secrets)?, Clock::system()))
+    }
+
     /// E-mail (SES) and SMS (SNS).
     pub fn messenger(&self) -> &Messenger {
         self.clients.messenger.get_or_init(|| Messenger::new(&self.clients.sdk, self.config.email_from.clone()))

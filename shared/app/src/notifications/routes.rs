@@ -25,5 +25,6 @@ pub static GET_CHAT_TOKEN: Route = route!(
     "/me/chat-token",
     ANY,
     push::get_chat_token_http,
-    Api::ok(200).returns(schema_of::<push::ChatToken>)
+    Api::ok(200).returns(schema_of::<push::ChatToken>),
+    Needs::write().secrets(&[Secret::Firebase])
 );

@@ -41,7 +41,8 @@ pub static BAN_USER: Route = route!(
     "/admin/users/{id}/ban",
     ADMIN,
     admin::ban_user_http,
-    Api::ok(200).body(schema_of::<admin::BanInput>).returns(schema_of::<admin::AdminAccount>)
+    Api::ok(200).body(schema_of::<admin::BanInput>).returns(schema_of::<admin::AdminAccount>),
+    Needs::write().secrets(&[Secret::AgoraRest])
 );
 pub static UNBAN_USER: Route = route!(
     "unban-user",

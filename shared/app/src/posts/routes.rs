@@ -9,7 +9,9 @@ pub static CREATE_UPLOAD: Route = route!(
     "/uploads",
     ANY,
     media::create_upload_http,
-    Api::ok(201).body(schema_of::<media::UploadInput>).returns(schema_of::<media::Upload>)
+    Api::ok(201).body(schema_of::<media::UploadInput>).returns(schema_of::<media::Upload>),
+    // A write: an admin's upload (an audio track) goes to the audit log.
+    Needs::write().media(MediaUse::Write)
 );
 pub static CREATE_POST: Route = route!(
         "create-post",
@@ -17,15 +19,17 @@ pub static CREATE_POST: Route = route!(
         "/posts",
         ANY,
         post::create_post_http,
-        Api::ok(201).body(schema_of::<post::PostInput>).returns(schema_of::<post::PostView>).links(links_by_id!("$response.body#/id": "get-post", "like-post", "create-comment", "list-comments", "view-post", "share-post", "delete-post"))
-    );
+        Api::ok(201).body(schema_of::<post::PostInput>).returns(schema_of::<post::PostView>).links(links_by_id!("$response.body#/id": "get-post", "like-post", "create-comment", "list-comments", "view-post", "share-post", "delete-post")),
+    Needs::write().media(MediaUse::Read)
+);
 pub static GET_POST: Route = route!(
     "get-post",
     "GET",
     "/posts/{id}",
     ANY,
     post::get_post_http,
-    Api::ok(200).returns(schema_of::<post::PostView>)
+    Api::ok(200).returns(schema_of::<post::PostView>),
+    Needs::read().media(MediaUse::Read)
 );
 pub static LIST_USER_POSTS: Route = route!(
     "list-user-posts",
@@ -33,12 +37,27 @@ pub static LIST_USER_POSTS: Route = route!(
     "/users/{id}/posts",
     ANY,
     post::list_user_posts_http,
-    Api::ok(200).list_of(schema_of::<post::PostView>)
+    Api::ok(200).list_of(schema_of::<post::PostView>),
+    Needs::read().media(MediaUse::Read)
 );
-pub static GET_FEED: Route =
-    route!("get-feed", "GET", "/feed", ANY, post::get_feed_http, Api::ok(200).list_of(schema_of::<post::PostView>));
-pub static DELETE_POST: Route =
-    route!("delete-post", "DELETE", "/posts/{id}", ANY, post::delete_post_http, Api::ok(204));
+pub static GET_FEED: Route = route!(
+    "get-feed",
+    "GET",
+    "/feed",
+    ANY,
+    post::get_feed_http,
+    Api::ok(200).list_of(schema_of::<post::PostView>),
+    Needs::read().media(MediaUse::Read)
+);
+pub static DELETE_POST: Route = route!(
+    "delete-post",
+    "DELETE",
+    "/posts/{id}",
+    ANY,
+    post::delete_post_http,
+    Api::ok(204),
+    Needs::write().media(MediaUse::Write)
+);
 pub static LIKE_POST: Route = route!(
     "like-post",
     "POST",
@@ -102,7 +121,8 @@ pub static LIST_AUDIOS: Route = route!(
     "/audios",
     Access::Public,
     audios::list_audios_http,
-    Api::ok(200).list_of(schema_of::<audios::AudioView>)
+    Api::ok(200).list_of(schema_of::<audios::AudioView>),
+    Needs::read().media(MediaUse::Read)
 );
 pub static CREATE_AUDIO: Route = route!(
     "create-audio",
@@ -110,7 +130,8 @@ pub static CREATE_AUDIO: Route = route!(
     "/admin/audios",
     ADMIN,
     audios::create_audio_http,
-    Api::ok(201).body(schema_of::<audios::AudioInput>).returns(schema_of::<audios::AudioView>)
+    Api::ok(201).body(schema_of::<audios::AudioInput>).returns(schema_of::<audios::AudioView>),
+    Needs::write().media(MediaUse::Read)
 );
 pub static UPDATE_AUDIO: Route = route!(
     "update-audio",
@@ -118,7 +139,8 @@ pub static UPDATE_AUDIO: Route = route!(
     "/admin/audios/{id}",
     ADMIN,
     audios::update_audio_http,
-    Api::ok(200).body(schema_of::<audios::AudioInput>).returns(schema_of::<audios::AudioView>)
+    Api::ok(200).body(schema_of::<audios::AudioInput>).returns(schema_of::<audios::AudioView>),
+    Needs::write().media(MediaUse::Read)
 );
 pub static DELETE_AUDIO: Route =
     route!("delete-audio", "DELETE", "/admin/audios/{id}", ADMIN, audios::delete_audio_http, Api::ok(204));

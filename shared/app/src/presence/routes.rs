@@ -12,5 +12,6 @@ pub static AGORA_WEBHOOK: Route = route!(
     Api::ok(200)
         .signed("Agora-Signature-V2")
         .returns(schema_of::<crate::http::WebhookAnswer>)
-        .codes(&["invalid_signature"])
+        .codes(&["invalid_signature"]),
+    Needs::write().secrets(&[Secret::AgoraRest, Secret::AgoraNcs])
 );

@@ -14,7 +14,8 @@ pub static START_ROOM: Route = route!(
         .also(200)
         .optional_body()
         .body(schema_of::<room::StartRoomInput>)
-        .returns(schema_of::<room::RoomStarted>)
+        .returns(schema_of::<room::RoomStarted>),
+    Needs::write().secrets(&[Secret::AgoraTokens])
 );
 pub static END_ROOM: Route = route!(
     "end-room",
@@ -46,7 +47,8 @@ pub static JOIN_ROOM: Route = route!(
     "/rooms/{id}/join",
     ANY,
     room::join_room_http,
-    Api::ok(200).returns(schema_of::<room::RoomJoined>).codes(&["room_ended", "blocked", "kicked"])
+    Api::ok(200).returns(schema_of::<room::RoomJoined>).codes(&["room_ended", "blocked", "kicked"]),
+    Needs::write().secrets(&[Secret::AgoraTokens])
 );
 pub static LEAVE_ROOM: Route =
     route!("leave-room", "POST", "/rooms/{id}/leave", ANY, room::leave_room_http, Api::ok(204));
@@ -59,7 +61,8 @@ pub static KICK_VIEWER: Route = route!(
     Api::ok(200)
         .body(schema_of::<moderation::KickInput>)
         .returns(schema_of::<moderation::Kicked>)
-        .codes(&["not_moderator", "room_ended"])
+        .codes(&["not_moderator", "room_ended"]),
+    Needs::write().secrets(&[Secret::AgoraRest])
 );
 pub static MUTE_VIEWER: Route = route!(
     "mute-viewer",
@@ -70,7 +73,8 @@ pub static MUTE_VIEWER: Route = route!(
     Api::ok(200)
         .body(schema_of::<moderation::MuteInput>)
         .returns(schema_of::<moderation::Muted>)
-        .codes(&["not_moderator", "room_ended"])
+        .codes(&["not_moderator", "room_ended"]),
+    Needs::write().secrets(&[Secret::AgoraRest])
 );
 pub static UNMUTE_VIEWER: Route = route!(
     "unmute-viewer",
@@ -78,7 +82,8 @@ pub static UNMUTE_VIEWER: Route = route!(
     "/rooms/{id}/unmute",
     ANY,
     moderation::unmute_viewer_http,
-    Api::ok(204).body(schema_of::<moderation::ModeratorInput>).codes(&["not_moderator", "room_ended"])
+    Api::ok(204).body(schema_of::<moderation::ModeratorInput>).codes(&["not_moderator", "room_ended"]),
+    Needs::write().secrets(&[Secret::AgoraRest])
 );
 pub static ADD_MODERATOR: Route = route!(
     "add-moderator",

@@ -19,7 +19,8 @@ pub static CREATE_GOOGLE_RECHARGE: Route = route!(
             "wrong_product",
             "purchase_claimed"
         ]
-    )
+    ),
+    Needs::write().secrets(&[Secret::GooglePlay])
 );
 pub static CREATE_APPLE_RECHARGE: Route = route!(
     "create-apple-recharge",
@@ -29,7 +30,8 @@ pub static CREATE_APPLE_RECHARGE: Route = route!(
     purchases::apple_recharge_http,
     Api::ok(201).also(200).body(schema_of::<purchases::AppleRechargeInput>).returns(schema_of::<RechargeView>).codes(
         &["purchase_cancelled", "purchase_not_yours", "wrong_product", "purchase_claimed", "purchase_unverified"]
-    )
+    ),
+    Needs::write().secrets(&[Secret::Apple])
 );
 pub static APPLE_WEBHOOK: Route = route!(
     "apple-webhook",
@@ -37,7 +39,8 @@ pub static APPLE_WEBHOOK: Route = route!(
     "/webhooks/apple",
     Access::Public,
     purchases::apple_webhook_http,
-    Api::ok(200).returns(schema_of::<crate::http::WebhookAnswer>).codes(&["invalid_signature"])
+    Api::ok(200).returns(schema_of::<crate::http::WebhookAnswer>).codes(&["invalid_signature"]),
+    Needs::write().secrets(&[Secret::Apple])
 );
 pub static GOOGLE_WEBHOOK: Route = route!(
     "google-webhook",
@@ -45,5 +48,6 @@ pub static GOOGLE_WEBHOOK: Route = route!(
     "/webhooks/google",
     Access::Public,
     purchases::google_webhook_http,
-    Api::ok(200).signed("Authorization").returns(schema_of::<crate::http::WebhookAnswer>)
+    Api::ok(200).signed("Authorization").returns(schema_of::<crate::http::WebhookAnswer>),
+    Needs::write().secrets(&[Secret::GooglePlay])
 );

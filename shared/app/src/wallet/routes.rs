@@ -30,7 +30,8 @@ pub static CREATE_RECHARGE: Route = route!(
         .codes(&["package_retired", "idempotency_key_reused"])
         .idempotent()
         .body(schema_of::<recharges::RechargeInput>)
-        .returns(schema_of::<recharges::RechargeView>)
+        .returns(schema_of::<recharges::RechargeView>),
+    Needs::write().secrets(&[Secret::PaymentKeys])
 );
 pub static STRIPE_WEBHOOK: Route = route!(
     "stripe-webhook",
@@ -41,7 +42,8 @@ pub static STRIPE_WEBHOOK: Route = route!(
     Api::ok(200)
         .signed("Stripe-Signature")
         .returns(schema_of::<crate::http::WebhookAnswer>)
-        .codes(&["invalid_signature"])
+        .codes(&["invalid_signature"]),
+    Needs::write().secrets(&[Secret::StripeWebhook])
 );
 pub static RAZORPAY_WEBHOOK: Route = route!(
     "razorpay-webhook",
@@ -52,7 +54,8 @@ pub static RAZORPAY_WEBHOOK: Route = route!(
     Api::ok(200)
         .signed("X-Razorpay-Signature")
         .returns(schema_of::<crate::http::WebhookAnswer>)
-        .codes(&["invalid_signature"])
+        .codes(&["invalid_signature"]),
+    Needs::write().secrets(&[Secret::RazorpayWebhook])
 );
 pub static GRANT_COINS: Route = route!(
     "grant-coins",
