@@ -7,7 +7,7 @@ use app::catalog::{self as packages, PackageInput};
 use app::gifts::{self, GiftInput};
 use app::http::idempotency::Idem;
 use app::wallet::{self, GrantInput};
-use app::{ApiError, AppState};
+use app::{AppState, DomainError};
 
 pub const ADMIN_EMAIL: &str = "admin@demo.local";
 pub const AGENCY_EMAIL: &str = "agency@demo.local";
@@ -53,7 +53,7 @@ fn display_name(email: &str) -> String {
 }
 
 /// Creates an account unless its login is taken; answers its id either way.
-async fn ensure_account(state: &AppState, email: &str, password: &str) -> Result<String, ApiError> {
+async fn ensure_account(state: &AppState, email: &str, password: &str) -> Result<String, DomainError> {
     let input =
         RegisterInput { email: Some(email.into()), phone: None, password: password.into(), name: display_name(email) };
     match accounts::register(state, input).await {
@@ -67,7 +67,7 @@ async fn ensure_account(state: &AppState, email: &str, password: &str) -> Result
                 .db
                 .find_account_by_login(email)
                 .await?
-                .ok_or_else(|| ApiError::internal("login without account"))?;
+                .ok_or_else(|| DomainError::internal("login without account"))?;
             Ok(a.id)
         }
         Err(e) => Err(e),
@@ -75,7 +75,7 @@ async fn ensure_account(state: &AppState, email: &str, password: &str) -> Result
 }
 
 /// Loads the demo accounts; running it again changes nothing.
-pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> {
+pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), DomainError> {
     let admin =
         BootstrapAdminInput { email: ADMIN_EMAIL.into(), password: pw.admin.clone(), name: Some("Admin".into()) };
     match accounts::bootstrap_admin(state, admin).await {
@@ -131,7 +131,7 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), ApiError> 
 }
 
 /// The demo agency (code DEMO01), owned by agency@demo.local.
-async fn ensure_agency(state: &AppState, password: &str) -> Result<store::Agency, ApiError> {
+async fn ensure_agency(state: &AppState, password: &str) -> Result<store::Agency, DomainError> {
     if let Some(a) = state.db.agency_by_code(AGENCY_CODE).await? {
         return Ok(a);
     }
@@ -149,8 +149,8 @@ async fn ensure_agency(state: &AppState, password: &str) -> Result<store::Agency
 
 /// Makes the account a host of the agency the way real hosts become one: an
 /// application with the agency's code, approved.
-async fn join_agency(state: &AppState, agency: &store::Agency, id: &str, email: &str) -> Result<(), ApiError> {
-    let account = state.db.get_account(id).await?.ok_or_else(|| ApiError::internal("demo host vanished"))?;
+async fn join_agency(state: &AppState, agency: &store::Agency, id: &str, email: &str) -> Result<(), DomainError> {
+    let account = state.db.get_account(id).await?.ok_or_else(|| DomainError::internal("demo host vanished"))?;
     if account.agency_id.is_some() {
         return Ok(());
     }
@@ -170,7 +170,7 @@ async fn join_agency(state: &AppState, agency: &store::Agency, id: &str, email: 
 }
 
 /// Interests, avatars, FAQs and the two pages, once.
-async fn load_master_data(state: &AppState) -> Result<(), ApiError> {
+async fn load_master_data(state: &AppState) -> Result<(), DomainError> {
     use app::catalog::{self as masterdata, Avatar, AvatarInput, Faq, FaqInput, Interest, InterestInput, PageInput};
     use store::Catalog;
     if state.db.list_catalog::<Interest>(Catalog::Interest, true, 1, None).await?.items.is_empty() {

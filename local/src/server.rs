@@ -23,14 +23,15 @@ async fn route(State(state): State<Arc<AppState>>, req: Request) -> Response {
     context.http.source_ip =
         parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
     let Some((route, params)) = app::routes::find(parts.method.as_str(), parts.uri.path()) else {
-        let err = app::ApiError::not_found(format!("no route for {} {}", parts.method, parts.uri.path()));
-        return to_axum(app::http::response(err.status, Some(err.body())));
+        let err = app::DomainError::not_found(format!("no route for {} {}", parts.method, parts.uri.path()));
+        return to_axum(app::http::response(app::http::status_of(err.kind), Some(app::http::error_body(&err))));
     };
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
-            let err = app::ApiError::new(413, "payload_too_large", "body: larger than 10 MB");
-            return to_axum(app::http::response(err.status, Some(err.body())));
+            // API Gateway's own answer, before any function runs: no domain error.
+            let body = serde_json::json!({"error": "payload_too_large", "message": "body: larger than 10 MB"});
+            return to_axum(app::http::response(413, Some(body)));
         }
     };
     let mut query: HashMap<String, Vec<String>> = HashMap::new();
@@ -123,8 +124,8 @@ async fn notify_apple(apple: crate::apple::AppStore, base: String, req: Request)
     let body = axum::body::to_bytes(req.into_body(), 64 * 1024).await.unwrap_or_default();
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let (Some(kind), Some(id)) = (v["type"].as_str(), v["transaction_id"].as_str()) else {
-        let err = app::ApiError::invalid("type and transaction_id: required");
-        return to_axum(app::http::response(err.status, Some(err.body())));
+        let err = app::DomainError::invalid("type and transaction_id: required");
+        return to_axum(app::http::response(app::http::status_of(err.kind), Some(app::http::error_body(&err))));
     };
     relay(apple.push(&base, kind, id, system_now_ms()).await)
 }
@@ -138,8 +139,8 @@ fn relay(pushed: Result<(u16, String), String>) -> Response {
             .body(Body::from(body))
             .unwrap_or_default(),
         Err(e) => {
-            let err = app::ApiError::unavailable(format!("the webhook did not answer: {e}"));
-            to_axum(app::http::response(err.status, Some(err.body())))
+            let err = app::DomainError::unavailable(format!("the webhook did not answer: {e}"));
+            to_axum(app::http::response(app::http::status_of(err.kind), Some(app::http::error_body(&err))))
         }
     }
 }
@@ -153,8 +154,8 @@ async fn void_play_purchase(play: crate::stores::GooglePlay, base: String, req: 
         .ok()
         .and_then(|v| v["purchase_token"].as_str().map(String::from));
     let Some(token) = token else {
-        let err = app::ApiError::invalid("purchase_token: required");
-        return to_axum(app::http::response(err.status, Some(err.body())));
+        let err = app::DomainError::invalid("purchase_token: required");
+        return to_axum(app::http::response(app::http::status_of(err.kind), Some(app::http::error_body(&err))));
     };
     let now = system_now_ms();
     let note = play.void(&token, now);
@@ -184,7 +185,7 @@ pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        match app::calls::call_tick(&state, state.now()).await {
+        match app::routes::as_event_function("call-tick", app::calls::call_tick(&state, state.now())).await {
             Ok(r) => {
                 let n = |c: &std::sync::atomic::AtomicUsize| app::calls::TickReport::get(c);
                 if n(&r.missed) + n(&r.charged_minutes) + n(&r.ended) + n(&r.dropped) + n(&r.failed) > 0 {
@@ -193,12 +194,12 @@ pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
             }
             Err(e) => tracing::error!(error = %e.message, "call-tick failed"),
         }
-        match app::posts::purge_deleted_posts(&state).await {
+        match app::routes::as_event_function("purge-deleted-posts", app::posts::purge_deleted_posts(&state)).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(finished = n, "purge-deleted-posts"),
             Err(e) => tracing::error!(error = %e.message, "purge-deleted-posts failed"),
         }
-        match app::operations::sweep(&state).await {
+        match app::routes::as_event_function("sweep-events", app::operations::sweep(&state)).await {
             Ok(0) => {}
             Ok(n) => tracing::warn!(applied = n, "sweep-events applied events the stream had not"),
             Err(e) => tracing::error!(error = %e.message, "sweep-events failed"),

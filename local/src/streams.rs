@@ -119,7 +119,9 @@ impl StreamReader {
                             (seq, new.then(|| image.and_then(|i| serde_dynamo::from_item(i).ok())).flatten())
                         })
                         .collect();
-                    let failed = app::notifications::handle_records(state, notes).await;
+                    let failed =
+                        app::routes::as_event_function("send-push", app::notifications::handle_records(state, notes))
+                            .await;
                     if !failed.is_empty() {
                         tracing::warn!(failed = failed.len(), "pushes failed (locally they are not retried)");
                     }
@@ -130,7 +132,9 @@ impl StreamReader {
                         .filter_map(|(_, name, sk, image)| app::operations::work_of(&name, &sk, image))
                         .collect();
                     // On failure the shard is read again from the same place next time.
-                    app::operations::apply_work(state, work).await.map_err(|e| e.message)?;
+                    app::routes::as_event_function("aggregate", app::operations::apply_work(state, work))
+                        .await
+                        .map_err(|e| e.message)?;
                 }
             }
             if let Some(seq) = last {

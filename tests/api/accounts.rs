@@ -560,7 +560,7 @@ async fn bootstrap_admin_creates_one_admin_and_refuses_a_second() {
     let first = bootstrap_admin(&app.state, input("root@example.com")).await.expect("first admin");
     assert_eq!(first["role"], "admin");
     let second = bootstrap_admin(&app.state, input("root2@example.com")).await.unwrap_err();
-    assert_eq!((second.status, second.code), (409, "admin_exists"));
+    assert_eq!((second.kind, second.code), (app::kernel::error::ErrorKind::Conflict, "admin_exists"));
     let r = app.login("root@example.com", "admin-password").await;
     assert_eq!(r.body["user"]["role"], "admin");
     assert!(app.state.db.find_account_by_login("root2@example.com").await.unwrap().is_none());

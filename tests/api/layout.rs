@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Names the crate root re-exports from the kernel (`lib.rs`).
-const ROOT_ITEMS: &[&str] = &["ApiError", "AppState", "Clock", "Config", "Role"];
+const ROOT_ITEMS: &[&str] = &["DomainError", "AppState", "Clock", "Config", "Role"];
 /// Files above every domain: the route table and the Lambda adapter.
 const TOP: &[&str] = &["routes", "lambda"];
 /// No file of the crate grows past this; split it by what it does.
@@ -169,4 +169,24 @@ fn no_file_of_the_app_crate_is_past_the_size_to_split_it() {
         .map(|(f, n)| format!("{f}: {n} lines"))
         .collect();
     assert!(long.is_empty(), "split by what they do:\n{}", long.join("\n"));
+}
+
+#[test]
+fn only_http_turns_an_error_into_a_status() {
+    let mut wrong = Vec::new();
+    for (dir, stem, text) in files().into_iter().filter(|(d, _, _)| d != "http") {
+        for (i, line) in text.lines().enumerate() {
+            let l = line.trim_start();
+            if l.starts_with("//") {
+                continue;
+            }
+            if let Some(at) = l.find("DomainError::new(") {
+                let arg = l[at + "DomainError::new(".len()..].trim_start();
+                if arg.starts_with(|c: char| c.is_ascii_digit()) {
+                    wrong.push(format!("{dir}/{stem}.rs:{}: {l}", i + 1));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "a use case names an HTTP status (give the error a kind):\n{}", wrong.join("\n"));
 }

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use futures_util::future::BoxFuture;
 use serde_json::Value;
 
-use crate::{ApiError, AppState, routes};
+use crate::{AppState, DomainError, routes};
 
 pub type Error = lambda_runtime::Error;
 
@@ -63,7 +63,7 @@ pub fn run_http(route: &'static routes::Route) -> Result<(), Error> {
 }
 
 /// What a function invoked with a JSON event does with it (see [`run_event`]).
-pub type EventHandler = fn(Arc<AppState>, Value) -> BoxFuture<'static, Result<Value, ApiError>>;
+pub type EventHandler = fn(Arc<AppState>, Value) -> BoxFuture<'static, Result<Value, DomainError>>;
 
 /// Serves a function invoked with a JSON event (bootstrap-admin, schedules,
 /// the stream's push sender); like [`run_http`], compiled once here.
@@ -78,14 +78,14 @@ pub fn run_event(handler: EventHandler) -> Result<(), Error> {
 }
 
 /// An event handler's input and output as JSON: `run_event(|s, e| Box::pin(json(s, e, handler)))`.
-pub async fn json<E, O, F, Fut>(state: Arc<AppState>, event: Value, f: F) -> Result<Value, ApiError>
+pub async fn json<E, O, F, Fut>(state: Arc<AppState>, event: Value, f: F) -> Result<Value, DomainError>
 where
     E: DeserializeOwned,
     O: Serialize,
     F: FnOnce(Arc<AppState>, E) -> Fut,
-    Fut: Future<Output = Result<O, ApiError>>,
+    Fut: Future<Output = Result<O, DomainError>>,
 {
-    let input = serde_json::from_value(event).map_err(|e| ApiError::invalid(format!("event: {e}")))?;
+    let input = serde_json::from_value(event).map_err(|e| DomainError::invalid(format!("event: {e}")))?;
     let output = f(state, input).await?;
-    serde_json::to_value(output).map_err(ApiError::internal)
+    serde_json::to_value(output).map_err(DomainError::internal)
 }

@@ -29,6 +29,6 @@ pub mod routes;
 
 pub use kernel::clock::Clock;
 pub use kernel::config::Config;
-pub use kernel::error::ApiError;
+pub use kernel::error::DomainError;
 pub use kernel::state::AppState;
 pub use store::Role;

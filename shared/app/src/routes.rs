@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::AppState;
 use crate::http::routes::{Access, Api, MediaUse, Needs, Secret, StreamTrigger, TableUse, route};
 use crate::http::{Ctx, Reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 
 pub use crate::accounts::routes::*;
 pub use crate::agencies::routes::*;
@@ -47,11 +47,11 @@ pub static GET_DOCS: Route = route!(
 );
 
 /// The OpenAPI document of every route.
-pub async fn get_openapi_http(_state: &AppState, _ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_openapi_http(_state: &AppState, _ctx: &Ctx) -> DomainResult<Reply> {
     Ok(Reply::ok(crate::http::openapi::document(ROUTES)))
 }
 
-pub async fn get_docs_http(_state: &AppState, _ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_docs_http(_state: &AppState, _ctx: &Ctx) -> DomainResult<Reply> {
     Ok(Reply::html(crate::http::openapi::DOCS_PAGE))
 }
 
@@ -280,6 +280,17 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         doc: "Every 5 minutes: applies money events pending for over a minute (a batch in the dead-letter queue, records the stream lost).",
     },
 ];
+
+/// The function `name` invoked by a schedule or the stream (panics on a name the table lacks).
+pub fn event_function(name: &str) -> &'static EventFunction {
+    EVENT_FUNCTIONS.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no event function {name}"))
+}
+
+/// Runs `fut` as the event function `name` runs in AWS: off Lambda, touching
+/// the table only as its needs say (`store::actions`).
+pub async fn as_event_function<F: std::future::Future>(name: &'static str, fut: F) -> F::Output {
+    store::actions::within(name, event_function(name).needs.table.operations(), fut).await
+}
 
 pub fn by_name(name: &str) -> Option<&'static Route> {
     ROUTES.iter().find(|r| r.name == name).copied()

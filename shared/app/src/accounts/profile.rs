@@ -6,16 +6,16 @@ use store::Account;
 use crate::http::{Ctx, Reply};
 use crate::kernel::auth;
 use crate::kernel::auth::Caller;
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
-async fn own_account(state: &AppState, caller: &Caller) -> ApiResult<Account> {
-    state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))
+async fn own_account(state: &AppState, caller: &Caller) -> DomainResult<Account> {
+    state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::unauthenticated("account no longer exists"))
 }
 
-pub async fn get_me_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_me_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     Ok(Reply::ok(views::me(&own_account(state, ctx.caller()?).await?)))
 }
 
@@ -33,7 +33,7 @@ pub struct UpdateMeInput {
 
 pub const GENDERS: [&str; 4] = ["male", "female", "other", "undisclosed"];
 
-pub async fn update_me(state: &AppState, caller: &Caller, input: UpdateMeInput) -> ApiResult<Account> {
+pub async fn update_me(state: &AppState, caller: &Caller, input: UpdateMeInput) -> DomainResult<Account> {
     let mut ch = store::ProfileChanges::default();
     if let Some(n) = input.name {
         ch.name = Some(validate::text("name", &n, 1, 50)?);
@@ -43,23 +43,23 @@ pub async fn update_me(state: &AppState, caller: &Caller, input: UpdateMeInput) 
     }
     if let Some(g) = input.gender {
         if !GENDERS.contains(&g.as_str()) {
-            return Err(ApiError::invalid(format!("gender: one of {}", GENDERS.join(", "))));
+            return Err(DomainError::invalid(format!("gender: one of {}", GENDERS.join(", "))));
         }
         ch.gender = Some(g);
     }
     if let Some(b) = input.birthday {
         let date = chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d")
-            .map_err(|_| ApiError::invalid("birthday: a date like 1990-04-21"))?;
+            .map_err(|_| DomainError::invalid("birthday: a date like 1990-04-21"))?;
         let today = chrono::DateTime::from_timestamp_millis(state.now()).unwrap_or_default().date_naive();
         if date >= today || today.years_since(date).unwrap_or(0) > 120 {
-            return Err(ApiError::invalid("birthday: must be a real date in the past"));
+            return Err(DomainError::invalid("birthday: must be a real date in the past"));
         }
         ch.birthday = Some(b);
     }
     if let Some(l) = input.language {
         let ok = (2..=35).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !ok {
-            return Err(ApiError::invalid("language: a language tag like en or pt-BR"));
+            return Err(DomainError::invalid("language: a language tag like en or pt-BR"));
         }
         ch.language = Some(l);
     }
@@ -70,19 +70,19 @@ pub async fn update_me(state: &AppState, caller: &Caller, input: UpdateMeInput) 
     }
     if let Some(ids) = input.interest_ids {
         if ids.len() > 20 {
-            return Err(ApiError::invalid("interest_ids: at most 20"));
+            return Err(DomainError::invalid("interest_ids: at most 20"));
         }
-        let clean = validate::unique(ids.iter().map(|i| validate::id("interest_ids", i)).collect::<ApiResult<_>>()?);
+        let clean = validate::unique(ids.iter().map(|i| validate::id("interest_ids", i)).collect::<DomainResult<_>>()?);
         crate::catalog::check_ids::<store::Interest>(state, "interest_ids", &clean).await?;
         ch.interest_ids = Some(clean);
     }
     state.db.update_profile(&caller.id, ch).await.map_err(|e| match e {
-        store::Error::Condition("not_found") => ApiError::unauthenticated("account no longer exists"),
+        store::Error::Condition("not_found") => DomainError::unauthenticated("account no longer exists"),
         other => other.into(),
     })
 }
 
-pub async fn update_me_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn update_me_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let account = update_me(state, ctx.caller()?, ctx.json()?).await?;
     Ok(Reply::ok(views::me(&account)))
 }
@@ -96,20 +96,20 @@ pub struct PushTokenInput {
 
 pub const PLATFORMS: [&str; 3] = ["android", "ios", "web"];
 
-pub async fn put_push_token(state: &AppState, caller: &Caller, input: PushTokenInput) -> ApiResult<()> {
+pub async fn put_push_token(state: &AppState, caller: &Caller, input: PushTokenInput) -> DomainResult<()> {
     let token = input.token.trim();
     if token.is_empty() || token.len() > 4096 {
-        return Err(ApiError::invalid("token: 1 to 4096 characters"));
+        return Err(DomainError::invalid("token: 1 to 4096 characters"));
     }
     if !PLATFORMS.contains(&input.platform.as_str()) {
-        return Err(ApiError::invalid(format!("platform: one of {}", PLATFORMS.join(", "))));
+        return Err(DomainError::invalid(format!("platform: one of {}", PLATFORMS.join(", "))));
     }
     let hash = auth::token_hash(token);
     state.db.put_push_token(&caller.id, &caller.session_id, &hash, token, &input.platform, state.now()).await?;
     Ok(())
 }
 
-pub async fn put_push_token_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn put_push_token_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     put_push_token(state, ctx.caller()?, ctx.json()?).await?;
     Ok(Reply::no_content())
 }

@@ -8,10 +8,11 @@ use super::sessions::HOUR_MS;
 use crate::http::limits;
 use crate::http::{Ctx, Reply};
 use crate::kernel::auth;
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 pub const RESET_CODE_TTL_MS: i64 = 10 * 60 * 1000;
 pub const RESET_MAX_TRIES: i64 = 5;
@@ -26,7 +27,7 @@ pub struct ForgotInput {
 /// Sends a 6-digit code by e-mail or SMS to a verified address. Answers the
 /// same whether or not the account exists (or its address is verified); past
 /// 3 sends an hour it quietly sends nothing.
-pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<()> {
+pub async fn forgot_password(state: &AppState, input: ForgotInput) -> DomainResult<()> {
     let (login, is_email) = validate::email_or_phone(input.email.as_deref(), input.phone.as_deref())?;
     let Some(account) = state.db.find_account_by_login(&login).await? else {
         return Ok(());
@@ -52,7 +53,7 @@ pub async fn forgot_password(state: &AppState, input: ForgotInput) -> ApiResult<
 /// A new code of `kind` for the account, stored as its keyed hash: `None`
 /// past 3 sends an hour, or when a concurrent request stored its code first
 /// (that one is sent).
-async fn new_code(state: &AppState, account_id: &str, kind: CodeKind) -> ApiResult<Option<String>> {
+async fn new_code(state: &AppState, account_id: &str, kind: CodeKind) -> DomainResult<Option<String>> {
     let now = state.now();
     let prev = state.db.get_reset_code(account_id, kind).await?;
     let mut sends: Vec<i64> = prev.as_ref().map(|p| p.sends.clone()).unwrap_or_default();
@@ -85,7 +86,7 @@ async fn send_code(
     is_email: bool,
     subject: &str,
     text: &str,
-) -> ApiResult<()> {
+) -> DomainResult<()> {
     let sent = if is_email {
         state.messenger().send_email(to, subject, text).await
     } else {
@@ -93,23 +94,23 @@ async fn send_code(
     };
     sent.map_err(|e| {
         tracing::error!(error = %e, account_id, "sending a code failed");
-        ApiError::unavailable("could not send the code; try again shortly")
+        DomainError::unavailable("could not send the code; try again shortly")
     })
 }
 
 /// Which address a verification is about: `email` or `phone`.
-fn channel(s: &str) -> ApiResult<(CodeKind, bool)> {
+fn channel(s: &str) -> DomainResult<(CodeKind, bool)> {
     match s {
         "email" => Ok((CodeKind::VerifyEmail, true)),
         "phone" => Ok((CodeKind::VerifyPhone, false)),
-        _ => Err(ApiError::invalid("channel: email or phone")),
+        _ => Err(DomainError::invalid("channel: email or phone")),
     }
 }
 
 /// Sends a code that proves the account receives mail (or texts) at its
 /// address: on sign-up, and on request. `no_address` when the account has
 /// none of that kind, `already_verified` when it was proved already.
-pub async fn send_verification(state: &AppState, account: &Account, channel_name: &str) -> ApiResult<()> {
+pub async fn send_verification(state: &AppState, account: &Account, channel_name: &str) -> DomainResult<()> {
     let (kind, is_email) = channel(channel_name)?;
     // A new address asked for is the one to prove; else the current one.
     let (pending, address, verified) = if is_email {
@@ -122,10 +123,10 @@ pub async fn send_verification(state: &AppState, account: &Account, channel_name
         None => (address, verified),
     };
     let Some(address) = address else {
-        return Err(ApiError::conflict("no_address", format!("the account has no {channel_name} to verify")));
+        return Err(DomainError::conflict("no_address", format!("the account has no {channel_name} to verify")));
     };
     if verified {
-        return Err(ApiError::conflict("already_verified", format!("the {channel_name} is verified already")));
+        return Err(DomainError::conflict("already_verified", format!("the {channel_name} is verified already")));
     }
     if !is_email {
         // Texts cost money: the same budgets as password-reset texts.
@@ -134,7 +135,7 @@ pub async fn send_verification(state: &AppState, account: &Account, channel_name
         limits::check(state, &[(&limits::SMS_PER_PHONE, &auth::token_hash(address)), (&overall, "all")]).await?;
     }
     let Some(code) = new_code(state, &account.id, kind).await? else {
-        return Err(ApiError::rate_limited("3 codes an hour at most; use the last one or wait", 3600));
+        return Err(DomainError::rate_limited("3 codes an hour at most; use the last one or wait", 3600));
     };
     let app = &state.config.app_name;
     let text = if is_email {
@@ -162,10 +163,10 @@ pub struct VerificationSent {
     pub expires_at: String,
 }
 
-pub async fn send_verification_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn send_verification_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let input: VerificationInput = ctx.json()?;
-    let account = state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::not_found("account not found"))?;
+    let account = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::not_found("account not found"))?;
     send_verification(state, &account, &input.channel).await?;
     Ok(Reply::accepted(VerificationSent {
         channel: input.channel,
@@ -191,13 +192,14 @@ pub struct Verified {
 }
 
 /// Checks a verification code (5 tries): the address is verified and the code used up.
-pub async fn verify(state: &AppState, account_id: &str, input: VerifyInput) -> ApiResult<Verified> {
+pub async fn verify(state: &AppState, account_id: &str, input: VerifyInput) -> DomainResult<Verified> {
     let (kind, is_email) = channel(&input.channel)?;
     if input.code.len() != 6 || !input.code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::invalid("code: must be the 6-digit code we sent"));
+        return Err(DomainError::invalid("code: must be the 6-digit code we sent"));
     }
-    let bad_code = || ApiError::new(400, "invalid_code", "the code is wrong or has expired; ask for a new one");
-    let account = state.db.get_account(account_id).await?.ok_or_else(|| ApiError::not_found("account not found"))?;
+    let bad_code =
+        || DomainError::new(ErrorKind::Invalid, "invalid_code", "the code is wrong or has expired; ask for a new one");
+    let account = state.db.get_account(account_id).await?.ok_or_else(|| DomainError::not_found("account not found"))?;
     let (pending, current) = if is_email {
         (account.pending_email.clone(), account.email.clone())
     } else {
@@ -222,7 +224,7 @@ pub async fn verify(state: &AppState, account_id: &str, input: VerifyInput) -> A
     match done {
         Ok(()) => {}
         Err(store::Error::Condition("account_exists")) => {
-            return Err(ApiError::conflict("account_exists", "another account took this address meanwhile"));
+            return Err(DomainError::conflict("account_exists", "another account took this address meanwhile"));
         }
         Err(store::Error::Condition(_)) => return Err(bad_code()),
         Err(e) => return Err(e.into()),
@@ -249,16 +251,16 @@ pub async fn change_address(
     account_id: &str,
     channel_name: &str,
     raw: &str,
-) -> ApiResult<VerificationSent> {
+) -> DomainResult<VerificationSent> {
     let (kind, is_email) = channel(channel_name)?;
     let address = if is_email { validate::email("address", raw)? } else { validate::phone("address", raw)? };
-    let account = state.db.get_account(account_id).await?.ok_or_else(|| ApiError::not_found("account not found"))?;
+    let account = state.db.get_account(account_id).await?.ok_or_else(|| DomainError::not_found("account not found"))?;
     let current = if is_email { account.email.as_deref() } else { account.phone.as_deref() };
     if current == Some(address.as_str()) {
-        return Err(ApiError::conflict("already_yours", format!("this is the account's {channel_name} already")));
+        return Err(DomainError::conflict("already_yours", format!("this is the account's {channel_name} already")));
     }
     if state.db.account_id_by_login(&address).await?.is_some() {
-        return Err(ApiError::conflict("account_exists", "an account with this e-mail or phone already exists"));
+        return Err(DomainError::conflict("account_exists", "an account with this e-mail or phone already exists"));
     }
     state.db.set_pending_address(account_id, kind, &address).await?;
     let account = Account {
@@ -270,17 +272,17 @@ pub async fn change_address(
     Ok(VerificationSent { channel: channel_name.into(), expires_at: views::time(state.now() + RESET_CODE_TTL_MS) })
 }
 
-pub async fn change_email_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn change_email_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: NewAddressInput = ctx.json()?;
     Ok(Reply::accepted(change_address(state, &ctx.caller()?.id, "email", &input.address).await?))
 }
 
-pub async fn change_phone_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn change_phone_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: NewAddressInput = ctx.json()?;
     Ok(Reply::accepted(change_address(state, &ctx.caller()?.id, "phone", &input.address).await?))
 }
 
-pub async fn verify_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn verify_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     Ok(Reply::ok(verify(state, &caller.id, ctx.json()?).await?))
 }
@@ -302,7 +304,7 @@ async fn limit_by_login(
     per_login: &limits::Limit,
     email: &Option<String>,
     phone: &Option<String>,
-) -> ApiResult<Option<(String, bool)>> {
+) -> DomainResult<Option<(String, bool)>> {
     let login = validate::email_or_phone(email.as_deref(), phone.as_deref()).ok();
     limits::guard(state, ctx, per_ip, login.as_ref().map(|(l, _)| (per_login, l.as_str()))).await?;
     Ok(login)
@@ -312,7 +314,7 @@ async fn limit_by_login(
 /// accounts only) must not make their answers slower than unknown ones'.
 pub const FORGOT_MIN_MS: u64 = 250;
 
-pub async fn forgot_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn forgot_password_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let started = std::time::Instant::now();
     let input: ForgotInput = ctx.json()?;
     let login =
@@ -339,13 +341,14 @@ pub struct ResetInput {
 }
 
 /// Sets a new password with a valid code and revokes every login of the account.
-pub async fn reset_password(state: &AppState, input: ResetInput) -> ApiResult<()> {
+pub async fn reset_password(state: &AppState, input: ResetInput) -> DomainResult<()> {
     let (login, _) = validate::email_or_phone(input.email.as_deref(), input.phone.as_deref())?;
     if input.code.len() != 6 || !input.code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::invalid("code: must be the 6-digit code we sent"));
+        return Err(DomainError::invalid("code: must be the 6-digit code we sent"));
     }
     validate::password("new_password", &input.new_password)?;
-    let bad_code = || ApiError::new(400, "invalid_code", "the code is wrong or has expired; ask for a new one");
+    let bad_code =
+        || DomainError::new(ErrorKind::Invalid, "invalid_code", "the code is wrong or has expired; ask for a new one");
     let account = state.db.find_account_by_login(&login).await?.ok_or_else(bad_code)?;
     let stored = state.db.get_reset_code(&account.id, CodeKind::PasswordReset).await?.ok_or_else(bad_code)?;
     if stored.expires_at <= state.now() || stored.tries >= RESET_MAX_TRIES {
@@ -367,7 +370,7 @@ pub async fn reset_password(state: &AppState, input: ResetInput) -> ApiResult<()
     Ok(())
 }
 
-pub async fn reset_password_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn reset_password_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: ResetInput = ctx.json()?;
     limit_by_login(state, ctx, &limits::RESET_PER_IP, &limits::RESET_PER_LOGIN, &input.email, &input.phone).await?;
     reset_password(state, input).await?;

@@ -9,10 +9,11 @@ use crate::http::limits;
 use crate::http::{Ctx, Reply};
 use crate::kernel::auth;
 use crate::kernel::auth::Caller;
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 pub const LOCKOUT_FAILURES: i64 = 10;
 pub const LOCKOUT_WINDOW_MS: i64 = 15 * 60 * 1000;
@@ -68,7 +69,7 @@ impl Session {
 }
 
 /// Builds a new account (not yet stored) after validating the input.
-async fn new_account(state: &AppState, input: RegisterInput, role: Role) -> ApiResult<Account> {
+async fn new_account(state: &AppState, input: RegisterInput, role: Role) -> DomainResult<Account> {
     let (login, is_email) = validate::email_or_phone(input.email.as_deref(), input.phone.as_deref())?;
     validate::password("password", &input.password)?;
     let name = validate::text("name", &input.name, 1, 50)?;
@@ -77,7 +78,7 @@ async fn new_account(state: &AppState, input: RegisterInput, role: Role) -> ApiR
     Ok(Account::new(ulid::Ulid::new().to_string(), role, name, login, password_hash, state.now()))
 }
 
-async fn start_session(state: &AppState, account: Account) -> ApiResult<Session> {
+async fn start_session(state: &AppState, account: Account) -> DomainResult<Session> {
     let now = state.now();
     let session_id = ulid::Ulid::new().to_string();
     let (refresh_token, hash) = auth::new_refresh_token();
@@ -96,7 +97,7 @@ async fn start_session(state: &AppState, account: Account) -> ApiResult<Session>
 
 /// A new user account and its first login; a code to verify its e-mail or
 /// phone goes out (a failure to send is logged: `POST /me/verification` resends).
-pub async fn register(state: &AppState, input: RegisterInput) -> ApiResult<Session> {
+pub async fn register(state: &AppState, input: RegisterInput) -> DomainResult<Session> {
     let account = new_account(state, input, Role::User).await?;
     state.db.create_account(&account, false).await?;
     let channel = if account.email.is_some() { "email" } else { "phone" };
@@ -106,7 +107,7 @@ pub async fn register(state: &AppState, input: RegisterInput) -> ApiResult<Sessi
     start_session(state, account).await
 }
 
-pub async fn register_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn register_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: RegisterInput = ctx.json()?;
     limits::guard(state, ctx, &limits::REGISTER_PER_IP, None).await?;
     let s = register(state, input).await?;
@@ -122,9 +123,9 @@ pub struct BootstrapAdminInput {
 }
 
 /// Creates the first admin; refused (409 `admin_exists`) once there is one.
-pub async fn bootstrap_admin(state: &AppState, input: BootstrapAdminInput) -> ApiResult<Value> {
+pub async fn bootstrap_admin(state: &AppState, input: BootstrapAdminInput) -> DomainResult<Value> {
     if state.db.admin_exists().await? {
-        return Err(ApiError::conflict("admin_exists", "an admin already exists"));
+        return Err(DomainError::conflict("admin_exists", "an admin already exists"));
     }
     let reg = RegisterInput {
         email: Some(input.email),
@@ -134,7 +135,7 @@ pub async fn bootstrap_admin(state: &AppState, input: BootstrapAdminInput) -> Ap
     };
     let account = new_account(state, reg, Role::Admin).await?;
     state.db.create_account(&account, true).await.map_err(|e| match e {
-        store::Error::Condition("admin_exists") => ApiError::conflict("admin_exists", "an admin already exists"),
+        store::Error::Condition("admin_exists") => DomainError::conflict("admin_exists", "an admin already exists"),
         other => other.into(),
     })?;
     Ok(json!({ "id": account.id, "email": account.email, "role": account.role }))
@@ -147,8 +148,8 @@ pub struct LoginInput {
     pub password: String,
 }
 
-pub async fn login(state: &AppState, input: LoginInput) -> ApiResult<Session> {
-    let wrong = || ApiError::new(401, "invalid_credentials", "wrong login or password");
+pub async fn login(state: &AppState, input: LoginInput) -> DomainResult<Session> {
+    let wrong = || DomainError::new(ErrorKind::Unauthenticated, "invalid_credentials", "wrong login or password");
     let login = validate::login(&input.login).map_err(|_| wrong())?;
     let now = state.now();
     // An unknown login takes the same steps (a lockout window of its own, a
@@ -158,7 +159,7 @@ pub async fn login(state: &AppState, input: LoginInput) -> ApiResult<Session> {
     let hash = state.db.password_hash_of(&subject).await?;
     // The attempt is counted before the password is checked (a failure keeps it).
     if !state.db.reserve_login_attempt(&subject, now, LOCKOUT_WINDOW_MS, LOCKOUT_FAILURES).await? {
-        return Err(ApiError::rate_limited(
+        return Err(DomainError::rate_limited(
             "too many failed sign-ins; try again in 15 minutes or reset your password",
             LOCKOUT_WINDOW_MS / 1000,
         ));
@@ -168,13 +169,13 @@ pub async fn login(state: &AppState, input: LoginInput) -> ApiResult<Session> {
     }
     let account = state.db.get_account(&subject).await?.ok_or_else(wrong)?;
     if account.banned {
-        return Err(ApiError::new(403, "account_banned", "this account is banned"));
+        return Err(DomainError::new(ErrorKind::Forbidden, "account_banned", "this account is banned"));
     }
     state.db.clear_login_failures(&account.id).await?;
     start_session(state, account).await
 }
 
-pub async fn login_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn login_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: LoginInput = ctx.json()?;
     // Per login, the lockout limits sign-ins (in `login`).
     limits::guard(state, ctx, &limits::LOGIN_PER_IP, None).await?;
@@ -197,7 +198,7 @@ async fn successor_in_grace(
     state: &AppState,
     token: &str,
     record: &store::RefreshRecord,
-) -> ApiResult<Option<Session>> {
+) -> DomainResult<Option<Session>> {
     let fresh = record.rotated_at.is_some_and(|at| state.now() - at <= REFRESH_GRACE_MS);
     let Some(successor) = record.successor.as_deref().filter(|_| fresh).and_then(|s| auth::seal_token(s, token)) else {
         return Ok(None);
@@ -218,8 +219,8 @@ async fn successor_in_grace(
 /// Rotates a refresh token. A token rotated within the last 30 s answers its
 /// successor again (two refreshes at once from one app); later it is reuse:
 /// the whole login it belongs to is revoked, so a stolen copy dies with it.
-pub async fn refresh(state: &AppState, input: RefreshInput) -> ApiResult<Session> {
-    let invalid = || ApiError::unauthenticated("refresh token is invalid or expired");
+pub async fn refresh(state: &AppState, input: RefreshInput) -> DomainResult<Session> {
+    let invalid = || DomainError::unauthenticated("refresh token is invalid or expired");
     let old = auth::token_hash(&input.refresh_token);
     let record = state.db.get_refresh(&old).await?.ok_or_else(invalid)?;
     if record.used {
@@ -237,7 +238,7 @@ pub async fn refresh(state: &AppState, input: RefreshInput) -> ApiResult<Session
     if account.banned {
         state.db.revoke_session(&record.account_id, &record.session_id).await?;
         state.sessions.forget_account(&record.account_id);
-        return Err(ApiError::new(403, "account_banned", "this account is banned"));
+        return Err(DomainError::new(ErrorKind::Forbidden, "account_banned", "this account is banned"));
     }
     let (refresh_token, new) = auth::new_refresh_token();
     let sealed = auth::seal_token(&refresh_token, &input.refresh_token).ok_or_else(invalid)?;
@@ -262,13 +263,13 @@ pub async fn refresh(state: &AppState, input: RefreshInput) -> ApiResult<Session
     Ok(Session { account, access_token, refresh_token })
 }
 
-pub async fn refresh_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn refresh_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let s = refresh(state, ctx.json()?).await?;
     Ok(Reply::ok(s.json(state.config.access_ttl_secs)))
 }
 
 /// Ends the login the refresh token belongs to, if it is the caller's.
-pub async fn logout(state: &AppState, caller: &Caller, input: RefreshInput) -> ApiResult<()> {
+pub async fn logout(state: &AppState, caller: &Caller, input: RefreshInput) -> DomainResult<()> {
     let hash = auth::token_hash(&input.refresh_token);
     if let Some(r) = state.db.get_refresh(&hash).await?
         && r.account_id == caller.id
@@ -281,7 +282,7 @@ pub async fn logout(state: &AppState, caller: &Caller, input: RefreshInput) -> A
     Ok(())
 }
 
-pub async fn logout_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn logout_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     logout(state, ctx.caller()?, ctx.json()?).await?;
     Ok(Reply::no_content())
 }

@@ -7,10 +7,11 @@ use utoipa::ToSchema;
 use store::{Account, Agency, Role};
 
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// An agency.
 #[derive(Serialize, ToSchema)]
@@ -73,11 +74,11 @@ pub struct HostRow {
     pub gifts_received: i64,
 }
 
-fn percent(field: &str, v: i64) -> ApiResult<i64> {
+fn percent(field: &str, v: i64) -> DomainResult<i64> {
     if (0..=100).contains(&v) {
         Ok(v)
     } else {
-        Err(ApiError::invalid(format!("{field}: a whole number from 0 to 100")))
+        Err(DomainError::invalid(format!("{field}: a whole number from 0 to 100")))
     }
 }
 
@@ -120,7 +121,7 @@ pub struct Invited {
 /// one-time code goes to `owner_email`, and the agency is the owner's only
 /// once someone signed in with that address accepts it with the code (so
 /// whoever registered the address first cannot take it over).
-pub async fn create_agency(state: &AppState, input: AgencyInput) -> ApiResult<Invited> {
+pub async fn create_agency(state: &AppState, input: AgencyInput) -> DomainResult<Invited> {
     let name = validate::text("name", &input.name, 1, 80)?;
     let email = validate::email("owner_email", &input.owner_email)?;
     let commission_percent = percent("commission_percent", input.commission_percent)?;
@@ -128,7 +129,7 @@ pub async fn create_agency(state: &AppState, input: AgencyInput) -> ApiResult<In
         Some(c) => {
             let c = c.trim().to_ascii_uppercase();
             if !(4..=12).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(ApiError::invalid("code: 4 to 12 letters and digits"));
+                return Err(DomainError::invalid("code: 4 to 12 letters and digits"));
             }
             Some(c)
         }
@@ -136,7 +137,7 @@ pub async fn create_agency(state: &AppState, input: AgencyInput) -> ApiResult<In
     };
     let existing = state.db.find_account_by_login(&email).await?;
     if existing.as_ref().is_some_and(|a| a.role != Role::User) {
-        return Err(ApiError::conflict("owner_not_user", "the owner's account is already a host, agency or admin"));
+        return Err(DomainError::conflict("owner_not_user", "the owner's account is already a host, agency or admin"));
     }
     for _ in 0..5 {
         let now = state.now();
@@ -162,15 +163,15 @@ pub async fn create_agency(state: &AppState, input: AgencyInput) -> ApiResult<In
             }
             Err(store::Error::Condition("code_taken")) if chosen.is_none() => continue,
             Err(store::Error::Condition("code_taken")) => {
-                return Err(ApiError::conflict("code_taken", "another agency has this code"));
+                return Err(DomainError::conflict("code_taken", "another agency has this code"));
             }
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::unavailable("could not find a free agency code; try again"))
+    Err(DomainError::unavailable("could not find a free agency code; try again"))
 }
 
-async fn send_invitation(state: &AppState, a: &Agency, code: &str) -> ApiResult<()> {
+async fn send_invitation(state: &AppState, a: &Agency, code: &str) -> DomainResult<()> {
     let app = &state.config.app_name;
     let to = a.owner_email.as_deref().unwrap_or_default();
     let text = format!(
@@ -181,11 +182,13 @@ async fn send_invitation(state: &AppState, a: &Agency, code: &str) -> ApiResult<
     );
     state.messenger().send_email(to, &format!("Your {app} agency invitation"), &text).await.map_err(|e| {
         tracing::error!(error = %e, agency_id = %a.id, "sending the agency invitation failed");
-        ApiError::unavailable("could not send the invitation; send it again with POST /admin/agencies/{id}/invitation")
+        DomainError::unavailable(
+            "could not send the invitation; send it again with POST /admin/agencies/{id}/invitation",
+        )
     })
 }
 
-pub async fn create_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let invited = create_agency(state, ctx.json()?).await?;
     let mut view = agency_json(&invited.agency);
     view.owner_account_exists = Some(invited.account_exists);
@@ -194,9 +197,9 @@ pub async fn create_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply>
 
 /// `POST /admin/agencies/{id}/invitation`: a new code (the old one stops
 /// working) and seven more days, while the agency is still invited.
-pub async fn reinvite_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn reinvite_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let a = agency_by_param(state, ctx).await?;
-    let closed = || ApiError::conflict("invitation_closed", "the owner accepted the invitation already");
+    let closed = || DomainError::conflict("invitation_closed", "the owner accepted the invitation already");
     if a.status != "invited" {
         return Err(closed());
     }
@@ -222,12 +225,18 @@ pub struct AcceptInvitationInput {
 /// The invited owner, signed in with the invited address, accepts: the agency
 /// becomes active and theirs, their account its agency account, and their
 /// e-mail verified (the code proved they read it).
-pub async fn accept_agency_invitation(state: &AppState, account_id: &str, code: &str) -> ApiResult<Agency> {
+pub async fn accept_agency_invitation(state: &AppState, account_id: &str, code: &str) -> DomainResult<Agency> {
     let code = code.trim().to_ascii_uppercase();
     if code.len() != 10 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(ApiError::invalid("code: the 10-character code from the invitation e-mail"));
+        return Err(DomainError::invalid("code: the 10-character code from the invitation e-mail"));
     }
-    let bad = || ApiError::new(400, "invalid_code", "the invitation code is wrong, used or expired; ask for a new one");
+    let bad = || {
+        DomainError::new(
+            ErrorKind::Invalid,
+            "invalid_code",
+            "the invitation code is wrong, used or expired; ask for a new one",
+        )
+    };
     let hash = crate::kernel::auth::hash_invite_code(&state.config, &code);
     let id = state.db.agency_of_invite(&hash).await?.ok_or_else(bad)?;
     let a = state.db.get_agency(&id).await?.ok_or_else(bad)?;
@@ -238,15 +247,15 @@ pub async fn accept_agency_invitation(state: &AppState, account_id: &str, code: 
     {
         return Err(bad());
     }
-    let me = state.db.get_account(account_id).await?.ok_or_else(|| ApiError::not_found("account not found"))?;
+    let me = state.db.get_account(account_id).await?.ok_or_else(|| DomainError::not_found("account not found"))?;
     if me.email.is_none() || me.email != a.owner_email {
-        return Err(ApiError::new(
-            403,
+        return Err(DomainError::new(
+            ErrorKind::Forbidden,
             "not_invitee",
             "this invitation is for another e-mail address: sign in (or sign up) with the address it was sent to",
         ));
     }
-    let not_user = || ApiError::conflict("owner_not_user", "your account is already a host, agency or admin");
+    let not_user = || DomainError::conflict("owner_not_user", "your account is already a host, agency or admin");
     if me.role != Role::User {
         return Err(not_user());
     }
@@ -266,21 +275,21 @@ pub async fn accept_agency_invitation(state: &AppState, account_id: &str, code: 
     })
 }
 
-pub async fn accept_agency_invitation_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn accept_agency_invitation_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let input: AcceptInvitationInput = ctx.json()?;
     Ok(Reply::ok(agency_json(&accept_agency_invitation(state, &caller.id, &input.code).await?)))
 }
 
-pub async fn list_agencies_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_agencies_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (limit, start) = ctx.page(state, "agencies")?;
     let page = state.db.list_agencies(limit, start).await?;
     Ok(list_reply(state, "agencies", page.items.iter().map(agency_json).collect(), page.next))
 }
 
-pub(super) async fn agency_by_param(state: &AppState, ctx: &Ctx) -> ApiResult<Agency> {
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("agency not found"))?;
-    state.db.get_agency(&id).await?.ok_or_else(|| ApiError::not_found("agency not found"))
+pub(super) async fn agency_by_param(state: &AppState, ctx: &Ctx) -> DomainResult<Agency> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("agency not found"))?;
+    state.db.get_agency(&id).await?.ok_or_else(|| DomainError::not_found("agency not found"))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -290,7 +299,7 @@ pub struct AgencyChanges {
     pub commission_percent: Option<i64>,
 }
 
-pub async fn update_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn update_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: AgencyChanges = ctx.json()?;
     let mut a = agency_by_param(state, ctx).await?;
     let before = agency_json(&a);
@@ -306,25 +315,27 @@ pub async fn update_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply>
 }
 
 /// Only an agency without hosts (current, or former ones still to settle) can go.
-pub async fn delete_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn delete_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let a = agency_by_param(state, ctx).await?;
     if !state.db.agency_host_ids(&a.id).await?.is_empty() || !state.db.former_host_ids(&a.id).await?.is_empty() {
-        return Err(ApiError::conflict("agency_has_hosts", "remove and settle the agency's hosts first"));
+        return Err(DomainError::conflict("agency_has_hosts", "remove and settle the agency's hosts first"));
     }
     state.db.delete_agency(&a).await?;
     Ok(Reply::no_content().with_before(agency_json(&a)))
 }
 
 /// The agency the caller owns (agency accounts).
-pub(super) async fn my_agency(state: &AppState, ctx: &Ctx) -> ApiResult<Agency> {
+pub(super) async fn my_agency(state: &AppState, ctx: &Ctx) -> DomainResult<Agency> {
     let caller = ctx.caller()?;
-    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account gone"))?;
-    let id =
-        me.agency_id.filter(|_| me.role == Role::Agency).ok_or_else(|| ApiError::forbidden("not an agency account"))?;
-    state.db.get_agency(&id).await?.ok_or_else(|| ApiError::forbidden("this agency no longer exists"))
+    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::unauthenticated("account gone"))?;
+    let id = me
+        .agency_id
+        .filter(|_| me.role == Role::Agency)
+        .ok_or_else(|| DomainError::forbidden("not an agency account"))?;
+    state.db.get_agency(&id).await?.ok_or_else(|| DomainError::forbidden("this agency no longer exists"))
 }
 
-pub async fn get_agency_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let a = my_agency(state, ctx).await?;
     let hosts = state.db.agency_host_ids(&a.id).await?.len() as i64;
     Ok(Reply::ok(AgencyView { hosts: Some(hosts), ..agency_json(&a) }))
@@ -346,7 +357,7 @@ fn host_row(a: &Account) -> HostRow {
     }
 }
 
-pub async fn list_agency_hosts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_agency_hosts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let agency = my_agency(state, ctx).await?;
     let scope = format!("agency-hosts:{}", agency.id);
     let (limit, start) = ctx.page(state, &scope)?;
@@ -356,9 +367,9 @@ pub async fn list_agency_hosts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Re
 }
 
 /// Ends the host's link; their unsettled coins stay theirs, owed to settlement by this agency.
-pub async fn remove_agency_host_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn remove_agency_host_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let agency = my_agency(state, ctx).await?;
-    let missing = || ApiError::not_found("not a host of this agency");
+    let missing = || DomainError::not_found("not a host of this agency");
     let id = validate::id("id", ctx.param("id")).map_err(|_| missing())?;
     let mut retry = state.db.retry();
     while retry.attempt().await {
@@ -373,7 +384,7 @@ pub async fn remove_agency_host_http(state: &AppState, ctx: &Ctx) -> ApiResult<R
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::unavailable("this host is busy; try again"))
+    Err(DomainError::unavailable("this host is busy; try again"))
 }
 
 // ---- settlements ----

@@ -9,10 +9,10 @@ use store::{HostApplication, Role};
 
 use super::agency::my_agency;
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// An application to become a host of an agency.
 #[derive(Serialize, ToSchema)]
@@ -68,23 +68,23 @@ pub async fn create_host_application(
     state: &AppState,
     account_id: &str,
     input: ApplicationInput,
-) -> ApiResult<HostApplication> {
+) -> DomainResult<HostApplication> {
     let display_name = validate::text("display_name", &input.display_name, 1, 50)?;
     let about = validate::text("about", &input.about, 0, 500)?;
     let country = input.country.trim().to_ascii_uppercase();
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(ApiError::invalid("country: a two-letter ISO code like IN"));
+        return Err(DomainError::invalid("country: a two-letter ISO code like IN"));
     }
     if input.languages.is_empty() || input.languages.len() > 5 {
-        return Err(ApiError::invalid("languages: one to five language tags"));
+        return Err(DomainError::invalid("languages: one to five language tags"));
     }
     for l in &input.languages {
         if !(2..=35).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(ApiError::invalid("languages: language tags like en or hi-IN"));
+            return Err(DomainError::invalid("languages: language tags like en or hi-IN"));
         }
     }
     let code = input.agency_code.trim().to_ascii_uppercase();
-    let bad_code = || ApiError::invalid("agency_code: no agency has this code");
+    let bad_code = || DomainError::invalid("agency_code: no agency has this code");
     if code.is_empty() || code.len() > 12 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(bad_code());
     }
@@ -108,37 +108,38 @@ pub async fn create_host_application(
     };
     state.db.create_application(&app).await.map_err(|e| match e {
         store::Error::Condition("application_pending") => {
-            ApiError::conflict("application_pending", "you have an application waiting for a decision")
+            DomainError::conflict("application_pending", "you have an application waiting for a decision")
         }
         store::Error::Condition("not_user") => {
-            ApiError::conflict("cannot_apply", "only users, and hosts who left their agency, apply")
+            DomainError::conflict("cannot_apply", "only users, and hosts who left their agency, apply")
         }
         other => other.into(),
     })?;
     Ok(app)
 }
 
-pub async fn create_host_application_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     Ok(Reply::created(application_json(&create_host_application(state, &caller.id, ctx.json()?).await?)))
 }
 
-pub async fn get_my_host_application_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_my_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
-    let app = state.db.latest_application_of(&caller.id).await?.ok_or_else(|| ApiError::not_found("no application"))?;
+    let app =
+        state.db.latest_application_of(&caller.id).await?.ok_or_else(|| DomainError::not_found("no application"))?;
     Ok(Reply::ok(application_json(&app)))
 }
 
-fn status_param(ctx: &Ctx) -> ApiResult<String> {
+fn status_param(ctx: &Ctx) -> DomainResult<String> {
     let s = ctx.query.get("status").cloned().unwrap_or_else(|| "pending".into());
     if ["pending", "approved", "rejected"].contains(&s.as_str()) {
         Ok(s)
     } else {
-        Err(ApiError::invalid("status: pending, approved or rejected"))
+        Err(DomainError::invalid("status: pending, approved or rejected"))
     }
 }
 
-async fn list_applications(state: &AppState, ctx: &Ctx, agency: Option<&str>) -> ApiResult<Reply> {
+async fn list_applications(state: &AppState, ctx: &Ctx, agency: Option<&str>) -> DomainResult<Reply> {
     let status = status_param(ctx)?;
     let scope = format!("applications:{}:{status}", agency.unwrap_or("*"));
     let (limit, start) = ctx.page(state, &scope)?;
@@ -146,36 +147,36 @@ async fn list_applications(state: &AppState, ctx: &Ctx, agency: Option<&str>) ->
     Ok(list_reply(state, &scope, page.items.iter().map(application_json).collect(), page.next))
 }
 
-pub async fn list_agency_host_applications_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_agency_host_applications_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let agency = my_agency(state, ctx).await?;
     list_applications(state, ctx, Some(&agency.id)).await
 }
 
-pub async fn list_host_applications_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_host_applications_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     list_applications(state, ctx, None).await
 }
 
 /// The application named in the path, if the caller may decide it: an admin
 /// any, an agency only those for its own code.
-async fn decidable(state: &AppState, ctx: &Ctx) -> ApiResult<HostApplication> {
+async fn decidable(state: &AppState, ctx: &Ctx) -> DomainResult<HostApplication> {
     let caller = ctx.caller()?;
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("application not found"))?;
-    let app = state.db.get_application(&id).await?.ok_or_else(|| ApiError::not_found("application not found"))?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("application not found"))?;
+    let app = state.db.get_application(&id).await?.ok_or_else(|| DomainError::not_found("application not found"))?;
     if caller.role != Role::Admin && my_agency(state, ctx).await?.id != app.agency_id {
-        return Err(ApiError::forbidden("this application is for another agency"));
+        return Err(DomainError::forbidden("this application is for another agency"));
     }
     if app.status != "pending" {
-        return Err(ApiError::conflict("application_not_pending", "this application was decided already"));
+        return Err(DomainError::conflict("application_not_pending", "this application was decided already"));
     }
     Ok(app)
 }
 
-fn not_pending(e: store::Error) -> ApiError {
+fn not_pending(e: store::Error) -> DomainError {
     match e {
         store::Error::Condition("not_pending") => {
-            ApiError::conflict("application_not_pending", "this application was decided already")
+            DomainError::conflict("application_not_pending", "this application was decided already")
         }
-        store::Error::Condition("cannot_host") => ApiError::conflict(
+        store::Error::Condition("cannot_host") => DomainError::conflict(
             "cannot_host",
             "the applicant can no longer join (in an agency now, or owed a settlement by a former agency)",
         ),
@@ -199,11 +200,11 @@ async fn tell_applicant(state: &AppState, app: &HostApplication) {
     state.notifier.send(n).await;
 }
 
-pub async fn approve_host_application_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn approve_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let mut app = decidable(state, ctx).await?;
     let before = application_json(&app);
     let applicant =
-        state.db.get_account(&app.account_id).await?.ok_or_else(|| ApiError::not_found("applicant gone"))?;
+        state.db.get_account(&app.account_id).await?.ok_or_else(|| DomainError::not_found("applicant gone"))?;
     app.status = "approved".into();
     app.decided_at = Some(state.now());
     app.decided_by = Some(ctx.caller()?.id.clone());
@@ -218,7 +219,7 @@ pub struct RejectInput {
     pub reason: String,
 }
 
-pub async fn reject_host_application_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn reject_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: RejectInput = ctx.json()?;
     let reason = validate::text("reason", &input.reason, 1, 500)?;
     let mut app = decidable(state, ctx).await?;

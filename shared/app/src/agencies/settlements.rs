@@ -14,10 +14,10 @@ use store::{Agency, Balance, Role, Settlement};
 
 use super::agency::{agency_by_param, my_agency};
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// How a settlement's gross splits; see the module comment for the rounding.
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -118,7 +118,7 @@ pub struct SettleInput {
     pub cutoff: Option<String>,
 }
 
-fn cutoff(state: &AppState, ctx: &Ctx) -> ApiResult<i64> {
+fn cutoff(state: &AppState, ctx: &Ctx) -> DomainResult<i64> {
     let input: SettleInput =
         if ctx.body.iter().all(u8::is_ascii_whitespace) { SettleInput::default() } else { ctx.json()? };
     let now = state.now();
@@ -127,9 +127,9 @@ fn cutoff(state: &AppState, ctx: &Ctx) -> ApiResult<i64> {
         None => Ok(latest),
         Some(c) => {
             let t = chrono::DateTime::parse_from_rfc3339(&c)
-                .map_err(|_| ApiError::invalid("cutoff: an RFC 3339 time"))?
+                .map_err(|_| DomainError::invalid("cutoff: an RFC 3339 time"))?
                 .timestamp_millis();
-            if t > now { Err(ApiError::invalid("cutoff: cannot be in the future")) } else { Ok(t.min(latest)) }
+            if t > now { Err(DomainError::invalid("cutoff: cannot be in the future")) } else { Ok(t.min(latest)) }
         }
     }
 }
@@ -145,19 +145,19 @@ pub async fn settle_host(
     cutoff: i64,
     by: &str,
     batch_id: Option<&str>,
-) -> ApiResult<Option<Settlement>> {
+) -> DomainResult<Option<Settlement>> {
     let mut retry = state.db.retry();
     while retry.attempt().await {
-        let host = state.db.get_account(host_id).await?.ok_or_else(|| ApiError::not_found("host not found"))?;
+        let host = state.db.get_account(host_id).await?.ok_or_else(|| DomainError::not_found("host not found"))?;
         let former = match agency {
             Some(a) if host.agency_id.as_deref() == Some(a.id.as_str()) => None,
             Some(a) if host.former_agency_id.as_deref() == Some(a.id.as_str()) && host.former_agency_coins > 0 => {
                 Some(host.former_agency_coins)
             }
-            Some(_) => return Err(ApiError::not_found("not a host of this agency")),
-            None if host.role != Role::Host => return Err(ApiError::not_found("host not found")),
+            Some(_) => return Err(DomainError::not_found("not a host of this agency")),
+            None if host.role != Role::Host => return Err(DomainError::not_found("host not found")),
             None if host.agency_id.is_some() => {
-                return Err(ApiError::conflict("host_in_agency", "this host belongs to an agency: it settles them"));
+                return Err(DomainError::conflict("host_in_agency", "this host belongs to an agency: it settles them"));
             }
             None => None,
         };
@@ -210,17 +210,17 @@ pub async fn settle_host(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::unavailable("this host's earnings are busy; try again"))
+    Err(DomainError::unavailable("this host's earnings are busy; try again"))
 }
 
-fn nothing() -> ApiError {
-    ApiError::conflict("nothing_to_settle", "no unsettled earnings up to this cut-off")
+fn nothing() -> DomainError {
+    DomainError::conflict("nothing_to_settle", "no unsettled earnings up to this cut-off")
 }
 
 /// The agency settles one of its hosts (or a former host it still owes).
-pub async fn create_host_settlement_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_host_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let agency = my_agency(state, ctx).await?;
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("not a host of this agency"))?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("not a host of this agency"))?;
     let cutoff = cutoff(state, ctx)?;
     let st = settle_host(state, Some(&agency), &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
     Ok(Reply::created(settlement_json(&st)))
@@ -228,8 +228,8 @@ pub async fn create_host_settlement_http(state: &AppState, ctx: &Ctx) -> ApiResu
 
 /// An admin settles a host who belongs to no agency (removed from one):
 /// what they earned since, at no commission.
-pub async fn create_admin_host_settlement_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("host not found"))?;
+pub async fn create_admin_host_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("host not found"))?;
     let cutoff = cutoff(state, ctx)?;
     let st = settle_host(state, None, &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
     Ok(Reply::created(settlement_json(&st)))
@@ -237,7 +237,7 @@ pub async fn create_admin_host_settlement_http(state: &AppState, ctx: &Ctx) -> A
 
 /// An admin settles every host of an agency (and former hosts it owes), one
 /// transaction per host; the answer sums them.
-pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let agency = agency_by_param(state, ctx).await?;
     let cutoff = cutoff(state, ctx)?;
     let by = ctx.caller()?.id.clone();
@@ -268,33 +268,38 @@ pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> ApiRe
     }))
 }
 
-async fn settlements_page(state: &AppState, ctx: &Ctx, agency: Option<&str>, host: Option<&str>) -> ApiResult<Reply> {
+async fn settlements_page(
+    state: &AppState,
+    ctx: &Ctx,
+    agency: Option<&str>,
+    host: Option<&str>,
+) -> DomainResult<Reply> {
     let scope = format!("settlements:{}:{}", agency.unwrap_or("*"), host.unwrap_or("*"));
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_settlements(agency, host, limit, start).await?;
     Ok(list_reply(state, &scope, page.items.iter().map(settlement_json).collect(), page.next))
 }
 
-pub async fn list_agency_settlements_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_agency_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let agency = my_agency(state, ctx).await?;
     settlements_page(state, ctx, Some(&agency.id), None).await
 }
 
-pub async fn list_settlements_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     settlements_page(state, ctx, None, None).await
 }
 
-pub async fn list_my_settlements_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_my_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     settlements_page(state, ctx, None, Some(&caller.id)).await
 }
 
 /// The host panel's figures: earnings today and this week (UTC, weeks from
 /// Monday), unsettled and settled earnings, call minutes today and this week.
-pub async fn get_host_dashboard_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_host_dashboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     use chrono::{Datelike, Duration};
     let caller = ctx.caller()?;
-    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account gone"))?;
+    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::unauthenticated("account gone"))?;
     let now = chrono::DateTime::from_timestamp_millis(state.now()).unwrap_or_default();
     let today = now.date_naive().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
     let week = today - Duration::days(now.weekday().num_days_from_monday() as i64);

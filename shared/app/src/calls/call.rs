@@ -20,12 +20,13 @@ use utoipa::ToSchema;
 use super::tick::{TickReport, charge_entry, settle, warn_if_low};
 use crate::http::idempotency::{Idem, with_retries};
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
 use crate::kernel::ledger::no_debt;
 use crate::kernel::validate;
 use crate::kernel::views;
 use crate::rooms::{AgoraGrant, ROOM_TOKEN_SECS, agora_grant};
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 pub const MINUTE_MS: i64 = 60_000;
 /// Ringing this long unanswered: missed.
@@ -117,20 +118,26 @@ pub struct CallSettings {
     pub online: bool,
 }
 
-fn call_error(e: store::Error) -> ApiError {
+fn call_error(e: store::Error) -> DomainError {
     match e {
         store::Error::Condition("call_not_ringing") => {
-            ApiError::conflict("call_not_ringing", "the call is not ringing")
+            DomainError::conflict("call_not_ringing", "the call is not ringing")
         }
-        store::Error::Condition("call_not_active") => ApiError::conflict("call_not_active", "the call is not active"),
-        store::Error::Condition("caller_busy") => ApiError::conflict("caller_busy", "the caller is in another call"),
-        store::Error::Condition("host_busy") => ApiError::conflict("host_busy", "the host is in another call"),
+        store::Error::Condition("call_not_active") => {
+            DomainError::conflict("call_not_active", "the call is not active")
+        }
+        store::Error::Condition("caller_busy") => DomainError::conflict("caller_busy", "the caller is in another call"),
+        store::Error::Condition("host_busy") => DomainError::conflict("host_busy", "the host is in another call"),
         other => other.into(),
     }
 }
 
-fn insufficient(price: i64, coins: i64) -> ApiError {
-    ApiError::new(402, "insufficient_coins", format!("a minute costs {price} coins; you have {coins}"))
+fn insufficient(price: i64, coins: i64) -> DomainError {
+    DomainError::new(
+        ErrorKind::Payment,
+        "insufficient_coins",
+        format!("a minute costs {price} coins; you have {coins}"),
+    )
 }
 
 // ---- host settings ----
@@ -142,12 +149,12 @@ pub struct CallSettingsInput {
     pub online: bool,
 }
 
-pub async fn put_call_settings_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn put_call_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let input: CallSettingsInput = ctx.json()?;
     let price = crate::kernel::validate::positive("price_per_minute", input.price_per_minute, MAX_PRICE_PER_MINUTE)?;
     let a = state.db.set_call_settings(&caller.id, price, input.online).await.map_err(|e| match e {
-        store::Error::Condition("not_host") => ApiError::forbidden("only hosts have call settings"),
+        store::Error::Condition("not_host") => DomainError::forbidden("only hosts have call settings"),
         other => other.into(),
     })?;
     Ok(Reply::ok(CallSettings { price_per_minute: a.call_price, online: a.online }))
@@ -167,31 +174,31 @@ pub async fn start_call(
     caller_id: &str,
     input: StartCallInput,
     idem: Option<&Idem>,
-) -> ApiResult<Reply> {
+) -> DomainResult<Reply> {
     let host_id = validate::id("host_id", &input.host_id)?;
     if host_id == caller_id {
-        return Err(ApiError::invalid("host_id: you cannot call yourself"));
+        return Err(DomainError::invalid("host_id: you cannot call yourself"));
     }
     with_retries(state, idem, || async {
         let now = state.now();
         let view = state.db.call_start_view(caller_id, &host_id).await?;
-        let caller = view.caller.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
+        let caller = view.caller.ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
         let host = view
             .host
             .filter(|h| h.role == Role::Host && !h.banned)
-            .ok_or_else(|| ApiError::not_found("host not found"))?;
+            .ok_or_else(|| DomainError::not_found("host not found"))?;
         if caller.banned {
-            return Err(ApiError::banned());
+            return Err(DomainError::banned());
         }
         if view.caller_busy {
-            return Err(ApiError::conflict("caller_busy", "you are in a call already"));
+            return Err(DomainError::conflict("caller_busy", "you are in a call already"));
         }
         let price = match host.call_price {
             Some(p) if host.online => p,
-            _ => return Err(ApiError::conflict("host_offline", "the host is offline")),
+            _ => return Err(DomainError::conflict("host_offline", "the host is offline")),
         };
         if view.host_busy {
-            return Err(ApiError::conflict("host_busy", "the host is in another call"));
+            return Err(DomainError::conflict("host_busy", "the host is in another call"));
         }
         no_debt(caller.coin_debt)?;
         if caller.coins < price {
@@ -241,7 +248,7 @@ pub async fn start_call(
     .await
 }
 
-pub async fn start_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn start_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let idem = Idem::from_ctx(ctx)?;
     start_call(state, &caller.id, ctx.json()?, idem.as_ref()).await
@@ -255,10 +262,10 @@ enum Party {
 
 /// The call and the caller's part in it; strangers get 404 (a call's
 /// existence is private), admins may read any call.
-async fn call_for(state: &AppState, ctx: &Ctx) -> ApiResult<(Call, Option<Party>)> {
+async fn call_for(state: &AppState, ctx: &Ctx) -> DomainResult<(Call, Option<Party>)> {
     let caller = ctx.caller()?;
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("call not found"))?;
-    let call = state.db.get_call(&id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("call not found"))?;
+    let call = state.db.get_call(&id).await?.ok_or_else(|| DomainError::not_found("call not found"))?;
     let party = if call.caller_id == caller.id {
         Some(Party::Caller)
     } else if call.host_id == caller.id {
@@ -266,23 +273,23 @@ async fn call_for(state: &AppState, ctx: &Ctx) -> ApiResult<(Call, Option<Party>
     } else if caller.role == Role::Admin {
         None
     } else {
-        return Err(ApiError::not_found("call not found"));
+        return Err(DomainError::not_found("call not found"));
     };
     Ok((call, party))
 }
 
-fn only(party: Option<Party>, who: Party, what: &str) -> ApiResult<()> {
+fn only(party: Option<Party>, who: Party, what: &str) -> DomainResult<()> {
     if party == Some(who) {
         Ok(())
     } else {
         let who = if who == Party::Caller { "caller" } else { "host" };
-        Err(ApiError::forbidden(format!("only the {who} can {what} this call")))
+        Err(DomainError::forbidden(format!("only the {who} can {what} this call")))
     }
 }
 
-async fn finish_ringing(state: &AppState, mut call: Call, to: CallState, reason: &str) -> ApiResult<Reply> {
+async fn finish_ringing(state: &AppState, mut call: Call, to: CallState, reason: &str) -> DomainResult<Reply> {
     if call.state != CallState::Ringing {
-        return Err(ApiError::conflict("call_not_ringing", "the call is not ringing"));
+        return Err(DomainError::conflict("call_not_ringing", "the call is not ringing"));
     }
     let now = state.now();
     state.db.finish_ringing(&call, to, reason, now).await.map_err(call_error)?;
@@ -292,13 +299,13 @@ async fn finish_ringing(state: &AppState, mut call: Call, to: CallState, reason:
     Ok(Reply::ok(call_json(&call)))
 }
 
-pub async fn cancel_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn cancel_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (call, party) = call_for(state, ctx).await?;
     only(party, Party::Caller, "cancel")?;
     finish_ringing(state, call, CallState::Cancelled, "cancelled").await
 }
 
-pub async fn decline_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn decline_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (call, party) = call_for(state, ctx).await?;
     only(party, Party::Host, "decline")?;
     finish_ringing(state, call, CallState::Declined, "declined").await
@@ -313,7 +320,7 @@ fn call_token_secs(call: &Call, now: i64) -> i64 {
 }
 
 /// A party's grant to an active call's channel, valid for the paid time.
-fn call_grant(state: &AppState, call: &Call, account_id: &str) -> ApiResult<AgoraGrant> {
+fn call_grant(state: &AppState, call: &Call, account_id: &str) -> DomainResult<AgoraGrant> {
     agora_grant(state, &call.channel, account_id, RtcRole::Publisher, call_token_secs(call, state.now()))
 }
 
@@ -333,24 +340,24 @@ pub(super) async fn drop_parties(state: &AppState, call: &Call) {
 
 /// Accepts a ringing call (host only): busy markers, minute 1 charged, the
 /// call active, in one transaction; then the host's other requests are declined.
-pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: Option<&Idem>) -> ApiResult<Reply> {
+pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: Option<&Idem>) -> DomainResult<Reply> {
     let reply = with_retries(state, idem, || async {
         let now = state.now();
-        let call = state.db.get_call(call_id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
+        let call = state.db.get_call(call_id).await?.ok_or_else(|| DomainError::not_found("call not found"))?;
         if call.state != CallState::Ringing {
-            return Err(ApiError::conflict("call_not_ringing", "the call is not ringing"));
+            return Err(DomainError::conflict("call_not_ringing", "the call is not ringing"));
         }
         let accounts = state.db.get_accounts(&[call.caller_id.clone(), call.host_id.clone()]).await?;
         let find = |id: &str| accounts.iter().find(|a| a.id == id).cloned();
-        let caller = find(&call.caller_id).ok_or_else(|| ApiError::not_found("the caller is gone"))?;
-        find(&call.host_id).ok_or_else(|| ApiError::not_found("host not found"))?;
+        let caller = find(&call.caller_id).ok_or_else(|| DomainError::not_found("the caller is gone"))?;
+        find(&call.host_id).ok_or_else(|| DomainError::not_found("host not found"))?;
         if caller.banned {
             // Banned while it rang: the request ends now, not after a retry budget of refusals.
             match state.db.finish_ringing(&call, CallState::Cancelled, "banned", now).await {
                 Ok(()) | Err(store::Error::Condition("call_not_ringing")) => {}
                 Err(e) => return Err(e.into()),
             }
-            return Err(ApiError::conflict("caller_banned", "the caller has been banned; the call is cancelled"));
+            return Err(DomainError::conflict("caller_banned", "the caller has been banned; the call is cancelled"));
         }
         no_debt(caller.coin_debt)?;
         if caller.coins < call.price_per_minute {
@@ -387,7 +394,7 @@ pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: O
     Ok(reply)
 }
 
-pub async fn accept_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn accept_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (call, party) = call_for(state, ctx).await?;
     only(party, Party::Host, "accept")?;
     let idem = Idem::from_ctx(ctx)?;
@@ -396,10 +403,10 @@ pub async fn accept_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 
 // ---- active ----
 
-pub async fn call_heartbeat_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn call_heartbeat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (call, party) = call_for(state, ctx).await?;
     let Some(party) = party else {
-        return Err(ApiError::forbidden("only the call's parties send heartbeats"));
+        return Err(DomainError::forbidden("only the call's parties send heartbeats"));
     };
     let call = state.db.call_heartbeat(&call.id, party == Party::Caller, state.now()).await.map_err(call_error)?;
     // The answer renews the party's token up to the paid time.
@@ -411,15 +418,15 @@ pub async fn call_heartbeat_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
 /// Ends an active call (either party): minutes started and not yet charged
 /// are charged first (if the caller can pay), then the call ends. Ending an
 /// ended call answers it again.
-pub async fn end_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn end_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (call, party) = call_for(state, ctx).await?;
     let Some(party) = party else {
-        return Err(ApiError::forbidden("only the call's parties can end it"));
+        return Err(DomainError::forbidden("only the call's parties can end it"));
     };
     match call.state {
         CallState::Ended => return Ok(Reply::ok(call_json(&call))),
         CallState::Active => {}
-        _ => return Err(ApiError::conflict("call_not_active", "the call is not active; cancel or decline it")),
+        _ => return Err(DomainError::conflict("call_not_active", "the call is not active; cancel or decline it")),
     }
     let now = state.now();
     let reason = if party == Party::Caller { "ended_by_caller" } else { "ended_by_host" };
@@ -430,7 +437,7 @@ pub async fn end_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 
 /// Agora saw a party leave the call's channel, or the channel close, at
 /// `at`: the call ends then, like a hang-up (idempotent: an ended call stays).
-pub async fn end_from_channel(state: &AppState, call: Call, reason: &str, at: i64) -> ApiResult<Call> {
+pub async fn end_from_channel(state: &AppState, call: Call, reason: &str, at: i64) -> DomainResult<Call> {
     if call.state != CallState::Active {
         return Ok(call);
     }
@@ -440,7 +447,7 @@ pub async fn end_from_channel(state: &AppState, call: Call, reason: &str, at: i6
 /// Ends every call of `account_id` still ringing or active (a ban): ringing
 /// ones are cancelled or declined, active ones end now with the unused
 /// minutes refunded. Calls are short, so the newest page of theirs holds them.
-pub async fn end_calls_of(state: &AppState, account_id: &str, reason: &str) -> ApiResult<()> {
+pub async fn end_calls_of(state: &AppState, account_id: &str, reason: &str) -> DomainResult<()> {
     let page = state.db.list_calls_of(account_id, 20, None).await?;
     for call in page.items {
         match call.state {
@@ -460,7 +467,7 @@ pub async fn end_calls_of(state: &AppState, account_id: &str, reason: &str) -> A
     Ok(())
 }
 
-pub async fn get_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (call, party) = call_for(state, ctx).await?;
     let mut v = call_json(&call);
     // A party of an active call gets a fresh token (to join, or to renew one).
@@ -470,7 +477,7 @@ pub async fn get_call_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::ok(v))
 }
 
-pub async fn list_my_calls_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_my_calls_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let scope = format!("calls:{}", caller.id);
     let (limit, start) = ctx.page(state, &scope)?;

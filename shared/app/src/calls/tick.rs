@@ -15,8 +15,8 @@ use store::{Account, Balance, Call, CallState, Payer, Release, Role, WalletChang
 use super::call::{
     HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, MINUTE_MS, RING_TIMEOUT_MS, SILENT_AFTER_MS, drop_parties,
 };
-use crate::kernel::error::ApiResult;
-use crate::{ApiError, AppState};
+use crate::kernel::error::DomainResult;
+use crate::{AppState, DomainError};
 
 /// Warn the caller when the coins cover fewer minutes than this.
 pub const LOW_BALANCE_MINUTES: i64 = 2;
@@ -139,7 +139,7 @@ pub(super) async fn settle(
     prepay: bool,
     end_reason: Option<&str>,
     report: &TickReport,
-) -> ApiResult<Call> {
+) -> DomainResult<Call> {
     let grace = state.config.call_grace_secs * 1000;
     // Set when a re-read found a party gone (accounts are never deleted today).
     let mut gone = false;
@@ -215,7 +215,8 @@ pub(super) async fn settle(
                     return Ok(call);
                 }
                 Err(store::Error::Condition("call_changed")) => {
-                    call = state.db.get_call(&call.id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
+                    call =
+                        state.db.get_call(&call.id).await?.ok_or_else(|| DomainError::not_found("call not found"))?;
                 }
                 Err(store::Error::Condition("balance_changed" | "account_banned")) => {
                     accounts = read_parties(state, &call).await?;
@@ -244,7 +245,7 @@ pub(super) async fn settle(
                 accounts = Some((caller, host));
             }
             Err(store::Error::Condition("call_changed")) => {
-                call = state.db.get_call(&call.id).await?.ok_or_else(|| ApiError::not_found("call not found"))?;
+                call = state.db.get_call(&call.id).await?.ok_or_else(|| DomainError::not_found("call not found"))?;
             }
             Err(store::Error::Condition("balance_changed" | "account_banned")) => {
                 accounts = read_parties(state, &call).await?;
@@ -253,11 +254,11 @@ pub(super) async fn settle(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::unavailable("this call is busy; try again"))
+    Err(DomainError::unavailable("this call is busy; try again"))
 }
 
 /// Both parties of a call, fresh: `None` when either is gone.
-async fn read_parties(state: &AppState, call: &Call) -> ApiResult<Option<(Payer, Option<Account>)>> {
+async fn read_parties(state: &AppState, call: &Call) -> DomainResult<Option<(Payer, Option<Account>)>> {
     let a = state.db.get_accounts(&[call.caller_id.clone(), call.host_id.clone()]).await?;
     let find = |id: &str| a.iter().find(|x| x.id == id).cloned();
     Ok(find(&call.caller_id).zip(find(&call.host_id)).map(|(c, h)| (Payer::from(&c), Some(h))))
@@ -267,7 +268,7 @@ async fn read_parties(state: &AppState, call: &Call) -> ApiResult<Option<(Payer,
 /// missed; every active call due within the coming minute is settled (see
 /// `settle`). Calls are found through GSI1, never a scan; work is bounded in
 /// concurrency. One call failing does not stop the others: the next run retries it.
-pub async fn call_tick(state: &AppState, now: i64) -> ApiResult<TickReport> {
+pub async fn call_tick(state: &AppState, now: i64) -> DomainResult<TickReport> {
     let report = TickReport::default();
     let ringing = state.db.ringing_calls_before(now - RING_TIMEOUT_MS).await?;
     stream::iter(ringing)
@@ -328,6 +329,6 @@ pub async fn call_tick(state: &AppState, now: i64) -> ApiResult<TickReport> {
 }
 
 /// The scheduled Lambda's entry: EventBridge's event says nothing we need; the clock says when.
-pub async fn scheduled_tick(state: std::sync::Arc<AppState>, _event: Value) -> ApiResult<TickReport> {
+pub async fn scheduled_tick(state: std::sync::Arc<AppState>, _event: Value) -> DomainResult<TickReport> {
     call_tick(&state, state.now()).await
 }

@@ -8,10 +8,10 @@ pub use store::{Avatar, Faq, Interest};
 use store::{Catalog, CatalogEntry, SitePage};
 
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// One kind of master data: how it is made, changed and shown.
 pub trait Master: CatalogEntry + Clone + Send + Sync {
@@ -22,7 +22,7 @@ pub trait Master: CatalogEntry + Clone + Send + Sync {
     fn new(id: String, now: i64) -> Self;
     /// Fields a create must give.
     fn missing(input: &Self::Input) -> Option<&'static str>;
-    fn apply(&mut self, input: Self::Input, now: i64) -> ApiResult<()>;
+    fn apply(&mut self, input: Self::Input, now: i64) -> DomainResult<()>;
     /// How it shows in answers (and in the document).
     type View: serde::Serialize;
     fn json(&self) -> Self::View;
@@ -76,7 +76,7 @@ pub struct PageView {
     pub updated_at: String,
 }
 
-fn key_field(field: &str, v: &str) -> ApiResult<String> {
+fn key_field(field: &str, v: &str) -> DomainResult<String> {
     validate::text(field, v, 1, 512)
 }
 
@@ -98,7 +98,7 @@ impl Master for Interest {
     fn missing(i: &InterestInput) -> Option<&'static str> {
         i.name.is_none().then_some("name")
     }
-    fn apply(&mut self, i: InterestInput, now: i64) -> ApiResult<()> {
+    fn apply(&mut self, i: InterestInput, now: i64) -> DomainResult<()> {
         if let Some(n) = i.name {
             self.name = validate::text("name", &n, 1, 40)?;
         }
@@ -140,7 +140,7 @@ impl Master for Avatar {
     fn missing(i: &AvatarInput) -> Option<&'static str> {
         i.image_key.is_none().then_some("image_key")
     }
-    fn apply(&mut self, i: AvatarInput, now: i64) -> ApiResult<()> {
+    fn apply(&mut self, i: AvatarInput, now: i64) -> DomainResult<()> {
         if let Some(k) = i.image_key {
             self.image_key = key_field("image_key", &k)?;
         }
@@ -188,7 +188,7 @@ impl Master for Faq {
     fn missing(i: &FaqInput) -> Option<&'static str> {
         if i.question.is_none() { Some("question") } else { i.answer.is_none().then_some("answer") }
     }
-    fn apply(&mut self, i: FaqInput, now: i64) -> ApiResult<()> {
+    fn apply(&mut self, i: FaqInput, now: i64) -> DomainResult<()> {
         if let Some(q) = i.question {
             self.question = validate::text("question", &q, 1, 300)?;
         }
@@ -197,7 +197,7 @@ impl Master for Faq {
         }
         if let Some(p) = i.position {
             if !(0..=999_999).contains(&p) {
-                return Err(ApiError::invalid("position: a whole number from 0 to 999999"));
+                return Err(DomainError::invalid("position: a whole number from 0 to 999999"));
             }
             self.position = p;
         }
@@ -220,15 +220,15 @@ impl Master for Faq {
     }
 }
 
-pub async fn list<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (limit, start) = ctx.page(state, T::NAME)?;
     let page = state.db.list_catalog::<T>(T::CATALOG, true, limit, start).await?;
     Ok(list_reply(state, T::NAME, page.items.iter().map(T::json).collect(), page.next))
 }
 
-pub async fn create<T: Master>(state: &AppState, input: T::Input) -> ApiResult<T> {
+pub async fn create<T: Master>(state: &AppState, input: T::Input) -> DomainResult<T> {
     if let Some(field) = T::missing(&input) {
-        return Err(ApiError::invalid(format!("{field}: required")));
+        return Err(DomainError::invalid(format!("{field}: required")));
     }
     let now = state.now();
     let mut e = T::new(ulid::Ulid::new().to_string(), now);
@@ -237,17 +237,17 @@ pub async fn create<T: Master>(state: &AppState, input: T::Input) -> ApiResult<T
     Ok(e)
 }
 
-async fn existing<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<T> {
-    let missing = || ApiError::not_found(format!("{} not found", T::NAME));
+async fn existing<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<T> {
+    let missing = || DomainError::not_found(format!("{} not found", T::NAME));
     let id = validate::id("id", ctx.param("id")).map_err(|_| missing())?;
     state.db.get_catalog_entry(T::CATALOG, &id).await?.ok_or_else(missing)
 }
 
-pub async fn create_http<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     Ok(Reply::created(create::<T>(state, ctx.json()?).await?.json()))
 }
 
-pub async fn update_http<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn update_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: T::Input = ctx.json()?;
     let mut e = existing::<T>(state, ctx).await?;
     let before = e.json();
@@ -256,7 +256,7 @@ pub async fn update_http<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<Re
     Ok(Reply::ok(e.json()).with_before(before))
 }
 
-pub async fn delete_http<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn delete_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let e = existing::<T>(state, ctx).await?;
     let before = e.json();
     state.db.retire_catalog_entry(T::CATALOG, e, state.now()).await?;
@@ -264,10 +264,10 @@ pub async fn delete_http<T: Master>(state: &AppState, ctx: &Ctx) -> ApiResult<Re
 }
 
 /// Accepts ids only of active entries (for `PATCH /me`).
-pub async fn check_ids<T: Master>(state: &AppState, field: &str, ids: &[String]) -> ApiResult<()> {
+pub async fn check_ids<T: Master>(state: &AppState, field: &str, ids: &[String]) -> DomainResult<()> {
     let found = state.db.active_catalog_ids::<T>(T::CATALOG, ids).await?;
     match ids.iter().find(|id| !found.contains(id)) {
-        Some(id) => Err(ApiError::invalid(format!("{field}: no {} with id {id}", T::NAME))),
+        Some(id) => Err(DomainError::invalid(format!("{field}: no {} with id {id}", T::NAME))),
         None => Ok(()),
     }
 }
@@ -285,14 +285,14 @@ fn page_json(p: &SitePage) -> PageView {
     }
 }
 
-fn slug(ctx: &Ctx) -> ApiResult<&str> {
+fn slug(ctx: &Ctx) -> DomainResult<&str> {
     let s = ctx.param("slug");
-    PAGE_SLUGS.iter().find(|p| **p == s).copied().ok_or_else(|| ApiError::not_found("no such page"))
+    PAGE_SLUGS.iter().find(|p| **p == s).copied().ok_or_else(|| DomainError::not_found("no such page"))
 }
 
-pub async fn get_page_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_page_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let page =
-        state.db.get_page(slug(ctx)?).await?.ok_or_else(|| ApiError::not_found("this page is not written yet"))?;
+        state.db.get_page(slug(ctx)?).await?.ok_or_else(|| DomainError::not_found("this page is not written yet"))?;
     Ok(Reply::ok(page_json(&page)))
 }
 
@@ -303,7 +303,7 @@ pub struct PageInput {
     pub body: String,
 }
 
-pub async fn put_page(state: &AppState, admin_id: Option<&str>, slug: &str, input: PageInput) -> ApiResult<Reply> {
+pub async fn put_page(state: &AppState, admin_id: Option<&str>, slug: &str, input: PageInput) -> DomainResult<Reply> {
     let before = state.db.get_page(slug).await?.map(|p| page_json(&p));
     let page = SitePage {
         slug: slug.to_string(),
@@ -320,7 +320,7 @@ pub async fn put_page(state: &AppState, admin_id: Option<&str>, slug: &str, inpu
     })
 }
 
-pub async fn put_page_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn put_page_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let admin = ctx.caller()?;
     put_page(state, Some(&admin.id), slug(ctx)?, ctx.json()?).await
 }

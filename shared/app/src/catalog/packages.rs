@@ -5,11 +5,11 @@ use serde::Deserialize;
 use store::{Catalog, CoinPackage};
 
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::validate::positive;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 pub const MAX_COINS: i64 = 10_000_000;
 pub const MAX_PRICE_MINOR: i64 = 10_000_000_000;
@@ -63,24 +63,24 @@ pub struct PackageInput {
     pub apple_product_id: Option<String>,
 }
 
-fn product_id(field: &str, v: String) -> ApiResult<Option<String>> {
+fn product_id(field: &str, v: String) -> DomainResult<Option<String>> {
     if v.is_empty() {
         return Ok(None);
     }
     if v.len() > 150 || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
-        return Err(ApiError::invalid(format!("{field}: 1 to 150 letters, digits, '.', '_' or '-'")));
+        return Err(DomainError::invalid(format!("{field}: 1 to 150 letters, digits, '.', '_' or '-'")));
     }
     Ok(Some(v))
 }
 
 impl PackageInput {
-    fn apply(self, p: &mut CoinPackage) -> ApiResult<()> {
+    fn apply(self, p: &mut CoinPackage) -> DomainResult<()> {
         if let Some(c) = self.coins {
             p.coins = positive("coins", c, MAX_COINS)?;
         }
         if let Some(b) = self.bonus_coins {
             if !(0..=MAX_COINS).contains(&b) {
-                return Err(ApiError::invalid(format!("bonus_coins: a whole number from 0 to {MAX_COINS}")));
+                return Err(DomainError::invalid(format!("bonus_coins: a whole number from 0 to {MAX_COINS}")));
             }
             p.bonus_coins = b;
         }
@@ -89,7 +89,7 @@ impl PackageInput {
         }
         if let Some(c) = self.currency {
             if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Err(ApiError::invalid("currency: an ISO 4217 code like INR or USD"));
+                return Err(DomainError::invalid("currency: an ISO 4217 code like INR or USD"));
             }
             p.currency = c.to_ascii_uppercase();
         }
@@ -108,13 +108,13 @@ impl PackageInput {
 
 /// Claims the package's store products it did not sell before (`was`):
 /// 409 `product_id_taken` when another package sells one.
-async fn claim_products(state: &AppState, p: &CoinPackage, was: Option<&CoinPackage>) -> ApiResult<()> {
+async fn claim_products(state: &AppState, p: &CoinPackage, was: Option<&CoinPackage>) -> DomainResult<()> {
     for store in ["google", "apple"] {
         if let Some(id) = p.product_id(store)
             && was.and_then(|w| w.product_id(store)) != Some(id)
         {
             state.db.claim_store_product(store, id, &p.id).await.map_err(|e| match e {
-                store::Error::Condition("product_id_taken") => ApiError::conflict(
+                store::Error::Condition("product_id_taken") => DomainError::conflict(
                     "product_id_taken",
                     format!("{store}_product_id: another coin package sells {id}"),
                 ),
@@ -125,20 +125,20 @@ async fn claim_products(state: &AppState, p: &CoinPackage, was: Option<&CoinPack
     Ok(())
 }
 
-pub async fn list_coin_packages_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_coin_packages_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (limit, start) = ctx.page(state, "coin-packages")?;
     let page = state.db.list_catalog::<CoinPackage>(Catalog::CoinPackage, true, limit, start).await?;
     Ok(list_reply(state, "coin-packages", page.items.iter().map(package_json).collect(), page.next))
 }
 
-pub async fn create_coin_package(state: &AppState, input: PackageInput) -> ApiResult<CoinPackage> {
+pub async fn create_coin_package(state: &AppState, input: PackageInput) -> DomainResult<CoinPackage> {
     for (field, given) in [
         ("coins", input.coins.is_some()),
         ("price_minor", input.price_minor.is_some()),
         ("currency", input.currency.is_some()),
     ] {
         if !given {
-            return Err(ApiError::invalid(format!("{field}: required")));
+            return Err(DomainError::invalid(format!("{field}: required")));
         }
     }
     let now = state.now();
@@ -160,20 +160,20 @@ pub async fn create_coin_package(state: &AppState, input: PackageInput) -> ApiRe
     Ok(p)
 }
 
-pub async fn create_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     Ok(Reply::created(package_json(&create_coin_package(state, ctx.json()?).await?)))
 }
 
-pub async fn existing_package(state: &AppState, id: &str) -> ApiResult<CoinPackage> {
-    let id = validate::id("id", id).map_err(|_| ApiError::not_found("coin package not found"))?;
+pub async fn existing_package(state: &AppState, id: &str) -> DomainResult<CoinPackage> {
+    let id = validate::id("id", id).map_err(|_| DomainError::not_found("coin package not found"))?;
     state
         .db
         .get_catalog_entry(Catalog::CoinPackage, &id)
         .await?
-        .ok_or_else(|| ApiError::not_found("coin package not found"))
+        .ok_or_else(|| DomainError::not_found("coin package not found"))
 }
 
-pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: PackageInput = ctx.json()?;
     let was = existing_package(state, ctx.param("id")).await?;
     let mut p = was.clone();
@@ -185,7 +185,7 @@ pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<
 }
 
 /// Retires the package: it can no longer be bought; recharges keep their copy of its terms.
-pub async fn delete_coin_package_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn delete_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let p = existing_package(state, ctx.param("id")).await?;
     state.db.retire_catalog_entry(Catalog::CoinPackage, p, state.now()).await?;
     Ok(Reply::no_content())

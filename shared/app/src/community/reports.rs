@@ -6,10 +6,10 @@ use serde::Deserialize;
 use store::Report;
 
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 pub const REASONS: &[&str] = &["spam", "harassment", "hate", "nudity", "violence", "scam", "underage", "other"];
 pub const TARGETS: &[&str] = &["user", "post", "comment", "room"];
@@ -78,21 +78,21 @@ fn report_json(r: &Report) -> ReportView {
     }
 }
 
-fn one_of(field: &str, v: &str, allowed: &[&str]) -> ApiResult<String> {
+fn one_of(field: &str, v: &str, allowed: &[&str]) -> DomainResult<String> {
     if allowed.contains(&v) {
         Ok(v.to_string())
     } else {
-        Err(ApiError::invalid(format!("{field}: one of {}", allowed.join(", "))))
+        Err(DomainError::invalid(format!("{field}: one of {}", allowed.join(", "))))
     }
 }
 
-fn note(v: Option<String>) -> ApiResult<Option<String>> {
+fn note(v: Option<String>) -> DomainResult<Option<String>> {
     v.filter(|n| !n.trim().is_empty()).map(|n| validate::text("note", &n, 1, 1000)).transpose()
 }
 
 /// The target's owner (and a comment's post); 404 when there is no such target.
-async fn owner_of(state: &AppState, kind: &str, id: &str) -> ApiResult<(String, Option<String>)> {
-    let missing = || ApiError::not_found(format!("{kind} not found"));
+async fn owner_of(state: &AppState, kind: &str, id: &str) -> DomainResult<(String, Option<String>)> {
+    let missing = || DomainError::not_found(format!("{kind} not found"));
     let id = validate::id("target_id", id).map_err(|_| missing())?;
     Ok(match kind {
         "user" => (state.db.get_account(&id).await?.ok_or_else(missing)?.id, None),
@@ -105,13 +105,13 @@ async fn owner_of(state: &AppState, kind: &str, id: &str) -> ApiResult<(String, 
     })
 }
 
-pub async fn create_report(state: &AppState, reporter: &str, input: ReportInput) -> ApiResult<Report> {
+pub async fn create_report(state: &AppState, reporter: &str, input: ReportInput) -> DomainResult<Report> {
     let target_type = one_of("target_type", &input.target_type, TARGETS)?;
     let reason = one_of("reason", &input.reason, REASONS)?;
     let note = note(input.note)?;
     let (owner, post_id) = owner_of(state, &target_type, &input.target_id).await?;
     if owner == reporter {
-        return Err(ApiError::invalid("target_id: you cannot report yourself or what is yours"));
+        return Err(DomainError::invalid("target_id: you cannot report yourself or what is yours"));
     }
     let now = state.now();
     let r = Report {
@@ -132,20 +132,20 @@ pub async fn create_report(state: &AppState, reporter: &str, input: ReportInput)
     };
     state.db.create_report(&r).await.map_err(|e| match e {
         store::Error::Condition("already_reported") => {
-            ApiError::conflict("already_reported", "you reported this already; it is being looked at")
+            DomainError::conflict("already_reported", "you reported this already; it is being looked at")
         }
         other => other.into(),
     })?;
     Ok(r)
 }
 
-pub async fn create_report_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_report_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     Ok(Reply::created(report_json(&create_report(state, &caller.id, ctx.json()?).await?)))
 }
 
 /// `?status=open` (the default) or `resolved`, oldest first.
-pub async fn list_reports_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_reports_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let status = one_of("status", ctx.query.get("status").map_or("open", String::as_str), &["open", "resolved"])?;
     let scope = format!("reports:{status}");
     let (limit, start) = ctx.page(state, &scope)?;
@@ -155,14 +155,14 @@ pub async fn list_reports_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> 
 
 /// Takes the action, then closes the report (a repeat after a crash between
 /// the two finds the content gone or the owner banned already, and closes it).
-pub async fn resolve_report_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn resolve_report_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let admin = ctx.caller()?;
     let input: ResolveInput = ctx.json()?;
     let action = one_of("action", &input.action, ACTIONS)?;
     let note = note(input.note)?;
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("report not found"))?;
-    let mut r = state.db.get_report(&id).await?.ok_or_else(|| ApiError::not_found("report not found"))?;
-    let resolved = || ApiError::conflict("report_resolved", "this report was resolved already");
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("report not found"))?;
+    let mut r = state.db.get_report(&id).await?.ok_or_else(|| DomainError::not_found("report not found"))?;
+    let resolved = || DomainError::conflict("report_resolved", "this report was resolved already");
     if r.status != "open" {
         return Err(resolved());
     }
@@ -170,7 +170,7 @@ pub async fn resolve_report_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
         "remove_content" => remove_content(state, &r).await?,
         "ban_user" => {
             let owner = state.db.get_account(&r.target_owner_id).await?;
-            let owner = owner.ok_or_else(|| ApiError::not_found("the reported account is gone"))?;
+            let owner = owner.ok_or_else(|| DomainError::not_found("the reported account is gone"))?;
             if !owner.banned {
                 let why = note.clone().unwrap_or_else(|| format!("report {}: {}", r.id, r.reason));
                 crate::operations::ban(state, &owner, &why).await?;
@@ -193,7 +193,7 @@ pub async fn resolve_report_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
 
 /// Removes what was reported: a post with everything on it, a comment, a
 /// live room (ended). A user has no one piece of content: 400.
-async fn remove_content(state: &AppState, r: &Report) -> ApiResult<()> {
+async fn remove_content(state: &AppState, r: &Report) -> DomainResult<()> {
     match r.target_type.as_str() {
         "post" => {
             if let Some(post) = state.db.get_post(&r.target_id).await? {
@@ -223,7 +223,7 @@ async fn remove_content(state: &AppState, r: &Report) -> ApiResult<()> {
                 }
             }
         }
-        _ => return Err(ApiError::invalid("action: a user has no content to remove; use ban_user or dismiss")),
+        _ => return Err(DomainError::invalid("action: a user has no content to remove; use ban_user or dismiss")),
     }
     Ok(())
 }

@@ -6,10 +6,11 @@ use store::{Balance, Catalog, Gift, GiftSend, Role, WalletChange};
 
 use crate::http::idempotency::{Idem, with_retries};
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
 use crate::kernel::validate::{self, positive};
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 pub const MAX_PRICE: i64 = 1_000_000;
 pub const MAX_QUANTITY: i64 = 999;
@@ -64,7 +65,7 @@ pub struct GiftSent {
     pub created_at: String,
 }
 
-fn key_field(field: &str, v: &str) -> ApiResult<String> {
+fn key_field(field: &str, v: &str) -> DomainResult<String> {
     validate::text(field, v, 1, 512)
 }
 
@@ -80,7 +81,7 @@ pub struct GiftInput {
 
 impl GiftInput {
     /// Applies the given fields to `g`, validating each.
-    fn apply(self, g: &mut Gift) -> ApiResult<()> {
+    fn apply(self, g: &mut Gift) -> DomainResult<()> {
         if let Some(n) = self.name {
             g.name = validate::text("name", &n, 1, 50)?;
         }
@@ -100,7 +101,7 @@ impl GiftInput {
     }
 }
 
-pub async fn list_gifts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_gifts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (limit, start) = ctx.page(state, "gifts")?;
     let page = state.db.list_catalog::<Gift>(Catalog::Gift, true, limit, start).await?;
     let ids: Vec<&str> = page.items.iter().map(|g| g.id.as_str()).collect();
@@ -109,12 +110,12 @@ pub async fn list_gifts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(list_reply(state, "gifts", page.items.iter().map(|g| gift_json(g, sent(g))).collect(), page.next))
 }
 
-pub async fn create_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     Ok(Reply::created(gift_json(&create_gift(state, ctx.json()?).await?, 0)))
 }
 
-pub async fn create_gift(state: &AppState, input: GiftInput) -> ApiResult<Gift> {
-    let missing = |f: &str| ApiError::invalid(format!("{f}: required"));
+pub async fn create_gift(state: &AppState, input: GiftInput) -> DomainResult<Gift> {
+    let missing = |f: &str| DomainError::invalid(format!("{f}: required"));
     if input.name.is_none() {
         return Err(missing("name"));
     }
@@ -140,12 +141,12 @@ pub async fn create_gift(state: &AppState, input: GiftInput) -> ApiResult<Gift> 
     Ok(g)
 }
 
-async fn existing_gift(state: &AppState, ctx: &Ctx) -> ApiResult<Gift> {
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("gift not found"))?;
-    state.db.get_catalog_entry(Catalog::Gift, &id).await?.ok_or_else(|| ApiError::not_found("gift not found"))
+async fn existing_gift(state: &AppState, ctx: &Ctx) -> DomainResult<Gift> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("gift not found"))?;
+    state.db.get_catalog_entry(Catalog::Gift, &id).await?.ok_or_else(|| DomainError::not_found("gift not found"))
 }
 
-pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: GiftInput = ctx.json()?;
     let mut g = existing_gift(state, ctx).await?;
     input.apply(&mut g)?;
@@ -156,7 +157,7 @@ pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 }
 
 /// Retires the gift: it can no longer be sent, and history keeps its name and price.
-pub async fn delete_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn delete_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let g = existing_gift(state, ctx).await?;
     state.db.retire_catalog_entry(Catalog::Gift, g, state.now()).await?;
     Ok(Reply::no_content())
@@ -180,12 +181,12 @@ pub async fn send_gift(
     receiver_id: &str,
     input: SendGiftInput,
     idem: Option<&Idem>,
-) -> ApiResult<Reply> {
+) -> DomainResult<Reply> {
     let gift_id = validate::id("gift_id", &input.gift_id)?;
     let quantity = positive("quantity", input.quantity, MAX_QUANTITY)?;
     let room_id = input.room_id.as_deref().map(|r| validate::id("room_id", r)).transpose()?;
     if sender_id == receiver_id {
-        return Err(ApiError::invalid("id: you cannot send a gift to yourself"));
+        return Err(DomainError::invalid("id: you cannot send a gift to yourself"));
     }
     let view_key =
         (sender_id.to_string(), receiver_id.to_string(), gift_id.clone(), room_id.clone().unwrap_or_default());
@@ -205,7 +206,7 @@ pub async fn send_gift(
         };
         let refused = check_gift_send(&view, room_id.as_deref(), receiver_id, quantity);
         if from_cache && refused.is_err() {
-            return Err(ApiError::conflict("balance_changed", "re-read before refusing"));
+            return Err(DomainError::conflict("balance_changed", "re-read before refusing"));
         }
         let (sender, gift) = refused?;
         let total = gift.price_coins * quantity;
@@ -266,37 +267,37 @@ fn check_gift_send<'a>(
     room_id: Option<&str>,
     receiver_id: &str,
     quantity: i64,
-) -> ApiResult<(&'a store::Account, &'a Gift)> {
-    let sender = view.sender.as_ref().ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
-    let receiver = view.receiver.as_ref().ok_or_else(|| ApiError::not_found("user not found"))?;
+) -> DomainResult<(&'a store::Account, &'a Gift)> {
+    let sender = view.sender.as_ref().ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
+    let receiver = view.receiver.as_ref().ok_or_else(|| DomainError::not_found("user not found"))?;
     if receiver.role != Role::Host {
-        return Err(ApiError::invalid("id: gifts can only be sent to hosts"));
+        return Err(DomainError::invalid("id: gifts can only be sent to hosts"));
     }
     if receiver.banned {
-        return Err(ApiError::not_found("this host is not available"));
+        return Err(DomainError::not_found("this host is not available"));
     }
     if sender.banned {
-        return Err(ApiError::banned());
+        return Err(DomainError::banned());
     }
     if room_id.is_some() {
         match &view.room {
-            None => return Err(ApiError::not_found("room not found")),
+            None => return Err(DomainError::not_found("room not found")),
             Some(r) if r.host_id != receiver_id => {
-                return Err(ApiError::invalid("room_id: that room belongs to another host"));
+                return Err(DomainError::invalid("room_id: that room belongs to another host"));
             }
-            Some(r) if !r.live => return Err(ApiError::conflict("room_ended", "this room has ended")),
+            Some(r) if !r.live => return Err(DomainError::conflict("room_ended", "this room has ended")),
             Some(_) => {}
         }
     }
-    let gift = view.gift.as_ref().ok_or_else(|| ApiError::not_found("gift not found"))?;
+    let gift = view.gift.as_ref().ok_or_else(|| DomainError::not_found("gift not found"))?;
     if !gift.active {
-        return Err(ApiError::conflict("gift_retired", "this gift is no longer available"));
+        return Err(DomainError::conflict("gift_retired", "this gift is no longer available"));
     }
     let total = gift.price_coins * quantity;
     crate::kernel::ledger::no_debt(sender.coin_debt)?;
     if sender.coins < total {
-        return Err(ApiError::new(
-            402,
+        return Err(DomainError::new(
+            ErrorKind::Payment,
             "insufficient_coins",
             format!("this costs {total} coins; you have {}", sender.coins),
         ));
@@ -304,9 +305,9 @@ fn check_gift_send<'a>(
     Ok((sender, gift))
 }
 
-pub async fn send_gift_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn send_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
-    let receiver = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))?;
+    let receiver = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
     let idem = Idem::from_ctx(ctx)?;
     send_gift(state, &caller.id, &receiver, ctx.json()?, idem.as_ref()).await
 }

@@ -6,9 +6,9 @@
 use store::{BoardKind, Period};
 
 use crate::http::{Ctx, Reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 pub const TOP: usize = 50;
 
@@ -60,12 +60,12 @@ fn ranked(rows: &[(String, i64)]) -> Vec<i64> {
     ranks
 }
 
-pub async fn get_leaderboard_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_leaderboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let kind = match ctx.param("kind") {
         "gifters" => BoardKind::Gifters,
         "hosts" => BoardKind::Hosts,
-        _ => return Err(ApiError::not_found("no such leaderboard: gifters or hosts")),
+        _ => return Err(DomainError::not_found("no such leaderboard: gifters or hosts")),
     };
     let room_id = ctx.query.get("room_id").filter(|r| !r.is_empty()).map(|r| validate::id("room_id", r)).transpose()?;
     let period_name = ctx.query.get("period").map_or(if room_id.is_some() { "all" } else { "day" }, String::as_str);
@@ -73,15 +73,15 @@ pub async fn get_leaderboard_http(state: &AppState, ctx: &Ctx) -> ApiResult<Repl
         "day" => (Period::Day, "day"),
         "week" => (Period::Week, "week"),
         "all" => (Period::All, "all"),
-        _ => return Err(ApiError::invalid("period: day, week or all")),
+        _ => return Err(DomainError::invalid("period: day, week or all")),
     };
     let now = state.now();
     let (rows, bucket) = match &room_id {
         Some(room_id) => {
             if period != Period::All {
-                return Err(ApiError::invalid("period: a room's board covers the room's life; use all"));
+                return Err(DomainError::invalid("period: a room's board covers the room's life; use all"));
             }
-            let room = state.db.get_room(room_id).await?.ok_or_else(|| ApiError::not_found("room not found"))?;
+            let room = state.db.get_room(room_id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
             let rows = match kind {
                 BoardKind::Gifters => state.db.top_gifters(room_id, TOP).await?,
                 BoardKind::Hosts => {

@@ -5,8 +5,9 @@ use serde_json::Value;
 use store::IdempotentReply;
 
 use crate::http::{Ctx, Reply};
-use crate::kernel::error::ApiResult;
-use crate::{ApiError, AppState};
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
+use crate::{AppState, DomainError};
 
 /// The request's Idempotency-Key, scoped to the caller and bound to the request.
 pub struct Idem {
@@ -16,7 +17,7 @@ pub struct Idem {
 }
 
 impl Idem {
-    pub fn from_ctx(ctx: &Ctx) -> ApiResult<Option<Idem>> {
+    pub fn from_ctx(ctx: &Ctx) -> DomainResult<Option<Idem>> {
         let caller = ctx.caller()?;
         Ok(ctx.idempotency_key()?.map(|key| Idem {
             account_id: caller.id.clone(),
@@ -57,28 +58,30 @@ fn request_hash(ctx: &Ctx) -> String {
 
 /// The stored answer for `idem`'s key, if its request was this one: another
 /// request under the same key is 422 `idempotency_key_reused`.
-async fn stored_reply(state: &AppState, idem: &Idem) -> ApiResult<Option<Reply>> {
+async fn stored_reply(state: &AppState, idem: &Idem) -> DomainResult<Option<Reply>> {
     match state.db.get_idempotent_reply(&idem.account_id, &idem.key, state.now()).await? {
         None => Ok(None),
         Some(r) if r.request_hash == idem.request_hash => replay(r).map(Some),
-        Some(_) => {
-            Err(ApiError::new(422, "idempotency_key_reused", "Idempotency-Key: already used for a different request"))
-        }
+        Some(_) => Err(DomainError::new(
+            ErrorKind::Unprocessable,
+            "idempotency_key_reused",
+            "Idempotency-Key: already used for a different request",
+        )),
     }
 }
 
-fn replay(r: IdempotentReply) -> ApiResult<Reply> {
-    let body: Value = serde_json::from_str(&r.body).map_err(ApiError::internal)?;
+fn replay(r: IdempotentReply) -> DomainResult<Reply> {
+    let body: Value = serde_json::from_str(&r.body).map_err(DomainError::internal)?;
     Ok(Reply { status: r.status, body: (!body.is_null()).then_some(body), before: None, html: None })
 }
 
 /// Runs `attempt` (read, decide, one transaction) until it is not beaten by a
 /// concurrent change of the same balances; answers a stored reply when the
 /// Idempotency-Key was used before, including by a request racing this one.
-pub async fn with_retries<F, Fut>(state: &AppState, idem: Option<&Idem>, mut attempt: F) -> ApiResult<Reply>
+pub async fn with_retries<F, Fut>(state: &AppState, idem: Option<&Idem>, mut attempt: F) -> DomainResult<Reply>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = ApiResult<Reply>>,
+    Fut: Future<Output = DomainResult<Reply>>,
 {
     if let Some(i) = idem
         && let Some(r) = stored_reply(state, i).await?
@@ -91,11 +94,13 @@ where
             Err(e) if e.code == "balance_changed" => continue,
             Err(e) if e.code == "idempotent_replay" => {
                 let i = idem.expect("a record only with a key");
-                return stored_reply(state, i).await?.ok_or_else(|| ApiError::internal("idempotency record vanished"));
+                return stored_reply(state, i)
+                    .await?
+                    .ok_or_else(|| DomainError::internal("idempotency record vanished"));
             }
             // A request racing one with the same key may have read before it
             // committed and be refused now (402): it answers the first answer.
-            Err(e) if e.status >= 400 && e.status < 500 && idem.is_some() => {
+            Err(e) if e.kind.is_callers() && idem.is_some() => {
                 return match stored_reply(state, idem.expect("checked")).await? {
                     Some(r) => Ok(r),
                     None => Err(e),
@@ -104,5 +109,5 @@ where
             other => return other,
         }
     }
-    Err(ApiError::unavailable("this wallet is busy; try again"))
+    Err(DomainError::unavailable("this wallet is busy; try again"))
 }

@@ -8,8 +8,8 @@
 //! unknown logins too), which a success clears.
 
 use crate::http::Ctx;
-use crate::kernel::error::ApiResult;
-use crate::{ApiError, AppState};
+use crate::kernel::error::DomainResult;
+use crate::{AppState, DomainError};
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
@@ -34,17 +34,20 @@ pub const SMS_OVERALL_SCOPE: &str = "sms-all";
 pub const FOLLOW_PUSH: Limit = Limit { scope: "follow-push", max: 1, window_ms: DAY_MS };
 
 /// Counts a hit; `false` once `max` hits are past in the window.
-pub async fn allow(state: &AppState, limit: &Limit, key: &str) -> ApiResult<bool> {
+pub async fn allow(state: &AppState, limit: &Limit, key: &str) -> DomainResult<bool> {
     Ok(state.db.hit_rate_counter(limit.scope, key, limit.window_ms, state.now()).await? <= limit.max)
 }
 
 /// Counts a hit against each `(limit, key)` and refuses with 429 when any is exceeded.
-pub async fn check(state: &AppState, limits: &[(&Limit, &str)]) -> ApiResult<()> {
+pub async fn check(state: &AppState, limits: &[(&Limit, &str)]) -> DomainResult<()> {
     for (limit, key) in limits {
         if !allow(state, limit, key).await? {
             let now = state.now();
             let window_end = now - now.rem_euclid(limit.window_ms) + limit.window_ms;
-            return Err(ApiError::rate_limited("too many requests; try again later", (window_end - now + 999) / 1000));
+            return Err(DomainError::rate_limited(
+                "too many requests; try again later",
+                (window_end - now + 999) / 1000,
+            ));
         }
     }
     Ok(())
@@ -53,7 +56,7 @@ pub async fn check(state: &AppState, limits: &[(&Limit, &str)]) -> ApiResult<()>
 /// Counts the request against its per-IP limit (unless the deployment turned
 /// those off: `RATE_LIMITS=off`, load tests from one machine) and against
 /// `per_login` (keyed by a hash: no address or number in the key).
-pub async fn guard(state: &AppState, ctx: &Ctx, per_ip: &Limit, per_login: Option<(&Limit, &str)>) -> ApiResult<()> {
+pub async fn guard(state: &AppState, ctx: &Ctx, per_ip: &Limit, per_login: Option<(&Limit, &str)>) -> DomainResult<()> {
     let hashed = per_login.map(|(l, login)| (l, crate::kernel::auth::token_hash(login)));
     let mut limits: Vec<(&Limit, &str)> = Vec::new();
     if state.config.ip_rate_limits {

@@ -13,8 +13,9 @@ use store::PageKey;
 
 use crate::kernel::auth::{Caller, verify_access_token};
 use crate::kernel::cursor;
-use crate::kernel::error::ApiResult;
-use crate::{ApiError, AppState};
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
+use crate::{AppState, DomainError};
 use routes::{Access, Route};
 
 pub mod idempotency;
@@ -51,10 +52,10 @@ impl Ctx {
 
     /// The JSON body as `T`; a malformed body or a wrong field is a 400 that
     /// names the field (`name: invalid type: integer, expected a string`).
-    pub fn json<T: DeserializeOwned>(&self) -> ApiResult<T> {
+    pub fn json<T: DeserializeOwned>(&self) -> DomainResult<T> {
         // Every body is an object: serde would also take a struct from an array.
         if self.body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-            return Err(ApiError::invalid("body: a JSON object is required"));
+            return Err(DomainError::invalid("body: a JSON object is required"));
         }
         let de = &mut serde_json::Deserializer::from_slice(&self.body);
         serde_path_to_error::deserialize(de).map_err(|e| {
@@ -64,9 +65,9 @@ impl Ctx {
             // serde_json appends " at line L column C"; the field path says more.
             let what = what.split(" at line ").next().unwrap_or(&what);
             if path == "." || path.is_empty() {
-                ApiError::invalid(format!("body: {what}"))
+                DomainError::invalid(format!("body: {what}"))
             } else {
-                ApiError::invalid(format!("{path}: {what}"))
+                DomainError::invalid(format!("{path}: {what}"))
             }
         })
     }
@@ -81,27 +82,27 @@ impl Ctx {
     }
 
     /// The authenticated caller; every non-public route has one.
-    pub fn caller(&self) -> ApiResult<&Caller> {
-        self.caller.as_ref().ok_or_else(|| ApiError::unauthenticated("sign in first"))
+    pub fn caller(&self) -> DomainResult<&Caller> {
+        self.caller.as_ref().ok_or_else(|| DomainError::unauthenticated("sign in first"))
     }
 
     /// The `Idempotency-Key` header: any string of 1–64 visible characters.
-    pub fn idempotency_key(&self) -> ApiResult<Option<String>> {
+    pub fn idempotency_key(&self) -> DomainResult<Option<String>> {
         let Some(v) = self.headers.get("idempotency-key") else { return Ok(None) };
         match v.to_str() {
             Ok(k) if (1..=64).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(k.to_string())),
-            _ => Err(ApiError::invalid("Idempotency-Key: 1 to 64 visible ASCII characters")),
+            _ => Err(DomainError::invalid("Idempotency-Key: 1 to 64 visible ASCII characters")),
         }
     }
 
     /// `?limit=&cursor=` for a list whose cursors are bound to `scope`.
-    pub fn page(&self, state: &AppState, scope: &str) -> ApiResult<(usize, Option<PageKey>)> {
+    pub fn page(&self, state: &AppState, scope: &str) -> DomainResult<(usize, Option<PageKey>)> {
         let limit = match self.query.get("limit") {
             None => DEFAULT_LIMIT,
             Some(l) => match l.parse::<usize>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
                 _ => {
-                    return Err(ApiError::invalid(format!("limit: must be an integer from 1 to {MAX_LIMIT}")));
+                    return Err(DomainError::invalid(format!("limit: must be an integer from 1 to {MAX_LIMIT}")));
                 }
             },
         };
@@ -166,33 +167,33 @@ fn bearer(headers: &http::HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
 }
 
-async fn authorize(state: &AppState, route: &Route, ctx: &mut Ctx) -> ApiResult<()> {
+async fn authorize(state: &AppState, route: &Route, ctx: &mut Ctx) -> DomainResult<()> {
     let Access::Auth(roles) = route.access else {
         return Ok(());
     };
     let token =
-        bearer(&ctx.headers).ok_or_else(|| ApiError::unauthenticated("Authorization: Bearer token required"))?;
+        bearer(&ctx.headers).ok_or_else(|| DomainError::unauthenticated("Authorization: Bearer token required"))?;
     let mut caller = verify_access_token(&state.config, token, state.now())?;
     // The token's login must still be alive (logout, reset and ban end it) and
     // its role is the account's role now, not when the token was issued.
     let st =
-        standing(state, &caller).await?.ok_or_else(|| ApiError::unauthenticated("this account no longer exists"))?;
+        standing(state, &caller).await?.ok_or_else(|| DomainError::unauthenticated("this account no longer exists"))?;
     if st.banned {
-        return Err(ApiError::banned());
+        return Err(DomainError::banned());
     }
     if !st.alive {
-        return Err(ApiError::unauthenticated("this session has ended; sign in again"));
+        return Err(DomainError::unauthenticated("this session has ended; sign in again"));
     }
     caller.role = st.role;
     if !roles.is_empty() && !roles.contains(&caller.role) {
-        return Err(ApiError::forbidden("your role may not do this"));
+        return Err(DomainError::forbidden("your role may not do this"));
     }
     ctx.caller = Some(caller);
     Ok(())
 }
 
 /// The caller's session's standing: cached for a few seconds per instance.
-async fn standing(state: &AppState, caller: &Caller) -> ApiResult<Option<store::Standing>> {
+async fn standing(state: &AppState, caller: &Caller) -> DomainResult<Option<store::Standing>> {
     let (now, ttl) = (state.now(), state.config.session_cache_ms);
     if let Some(hit) = state.sessions.get(&caller.session_id, ttl, now) {
         return Ok(hit);
@@ -240,7 +241,7 @@ async fn run(
     let caller = ctx.caller.map(|c| c.id);
     match result {
         Ok(r) => (r.status, r.body, r.html, caller),
-        Err(e) => (e.status, Some(e.body()), None, caller),
+        Err(e) => (status_of(e.kind), Some(error_body(&e)), None, caller),
     }
 }
 
@@ -344,6 +345,32 @@ pub async fn handle(state: &AppState, route: &'static Route, req: Request) -> Re
             .expect("valid response"),
         None => response(status, body),
     }
+}
+
+/// The one place a kind of error becomes an HTTP status.
+pub fn status_of(kind: ErrorKind) -> u16 {
+    match kind {
+        ErrorKind::Invalid => 400,
+        ErrorKind::Unauthenticated => 401,
+        ErrorKind::Payment => 402,
+        ErrorKind::Forbidden => 403,
+        ErrorKind::NotFound => 404,
+        ErrorKind::Conflict => 409,
+        ErrorKind::Unprocessable => 422,
+        ErrorKind::RateLimited => 429,
+        ErrorKind::Internal => 500,
+        ErrorKind::Unavailable => 503,
+    }
+}
+
+/// The error body every 4xx and 5xx carries: `{error, message}` (and
+/// `retry_after_secs` when rate limited).
+pub fn error_body(e: &DomainError) -> Value {
+    let mut body = serde_json::json!({ "error": e.code, "message": e.message });
+    if let Some(secs) = e.retry_after_secs {
+        body["retry_after_secs"] = secs.into();
+    }
+    body
 }
 
 pub fn response(status: u16, body: Option<Value>) -> Response<Body> {

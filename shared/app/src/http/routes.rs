@@ -12,9 +12,9 @@ use utoipa::openapi::{Ref, RefOr, schema::Schema};
 
 use crate::AppState;
 use crate::http::{Ctx, Reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 
-pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = ApiResult<Reply>> + Send + 'a>>;
+pub type Handler = for<'a> fn(&'a AppState, &'a Ctx) -> Pin<Box<dyn Future<Output = DomainResult<Reply>> + Send + 'a>>;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Access {
@@ -395,7 +395,11 @@ macro_rules! route {
             s: &'a $crate::AppState,
             c: &'a $crate::http::Ctx,
         ) -> ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = $crate::kernel::error::ApiResult<$crate::http::Reply>> + Send + 'a>,
+            Box<
+                dyn ::std::future::Future<Output = $crate::kernel::error::DomainResult<$crate::http::Reply>>
+                    + Send
+                    + 'a,
+            >,
         > {
             Box::pin($f(s, c))
         }

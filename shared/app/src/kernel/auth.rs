@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use store::Role;
 
 use crate::kernel::config::Config;
-use crate::kernel::error::ApiError;
+use crate::kernel::error::DomainError;
 
 const ISSUER: &str = "streamly-api";
 
@@ -54,15 +54,15 @@ pub fn issue_access_token(config: &Config, id: &str, role: Role, session_id: &st
 /// Accepts only HS256 tokens signed with our secret, issued by us and not
 /// expired by our clock (the library's own expiry check reads the system
 /// clock, so it is done here against `now_ms` instead).
-pub fn verify_access_token(config: &Config, token: &str, now_ms: i64) -> Result<Caller, ApiError> {
+pub fn verify_access_token(config: &Config, token: &str, now_ms: i64) -> Result<Caller, DomainError> {
     let mut v = Validation::new(Algorithm::HS256);
     v.validate_exp = false;
     v.set_issuer(&[ISSUER]);
     v.set_required_spec_claims(&["exp", "iss", "sub"]);
     let data = integrations::jwt::decode::<Claims>(token, &DecodingKey::from_secret(&config.jwt_secret), &v)
-        .map_err(|_| ApiError::unauthenticated("access token is invalid"))?;
+        .map_err(|_| DomainError::unauthenticated("access token is invalid"))?;
     if data.claims.exp <= now_ms / 1000 {
-        return Err(ApiError::unauthenticated("access token has expired"));
+        return Err(DomainError::unauthenticated("access token has expired"));
     }
     Ok(Caller { id: data.claims.sub, role: data.claims.role, session_id: data.claims.sid })
 }
@@ -122,20 +122,20 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// argon2id with the crate's defaults (19 MiB, 2 passes), off the async
 /// threads because one hash takes tens of milliseconds.
-pub async fn hash_password(password: &str) -> Result<String, ApiError> {
+pub async fn hash_password(password: &str) -> Result<String, DomainError> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
     })
     .await
-    .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)
+    .map_err(DomainError::internal)?
+    .map_err(DomainError::internal)
 }
 
 /// Verifies against a stored hash; with `None` it verifies against a fixed
 /// dummy hash so an unknown account costs as much time as a known one.
-pub async fn verify_password(password: &str, stored: Option<&str>) -> Result<bool, ApiError> {
+pub async fn verify_password(password: &str, stored: Option<&str>) -> Result<bool, DomainError> {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let stored = match stored {
         Some(s) => s.to_owned(),
@@ -148,9 +148,9 @@ pub async fn verify_password(password: &str, stored: Option<&str>) -> Result<boo
     };
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&stored).map_err(ApiError::internal)?;
+        let parsed = PasswordHash::new(&stored).map_err(DomainError::internal)?;
         Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
-    .map_err(ApiError::internal)?
+    .map_err(DomainError::internal)?
 }

@@ -8,7 +8,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use store::PageKey;
 
-use crate::kernel::error::ApiError;
+use crate::kernel::error::DomainError;
 
 fn mac(secret: &[u8], scope: &str, payload: &[u8]) -> Hmac<Sha256> {
     let mut m = Hmac::<Sha256>::new_from_slice(secret).expect("any key length");
@@ -25,8 +25,8 @@ pub fn encode(secret: &[u8], scope: &str, key: &PageKey) -> String {
     format!("{}.{}", B64.encode(&payload), B64.encode(&tag[..16]))
 }
 
-pub fn decode(secret: &[u8], scope: &str, cursor: &str) -> Result<PageKey, ApiError> {
-    let bad = || ApiError::invalid("cursor: not a cursor of this list");
+pub fn decode(secret: &[u8], scope: &str, cursor: &str) -> Result<PageKey, DomainError> {
+    let bad = || DomainError::invalid("cursor: not a cursor of this list");
     let (payload, tag) = cursor.split_once('.').ok_or_else(bad)?;
     let payload = B64.decode(payload).map_err(|_| bad())?;
     let tag = B64.decode(tag).map_err(|_| bad())?;
@@ -49,8 +49,8 @@ mod tests {
     fn a_cursor_round_trips_only_in_its_own_scope_and_key() {
         let c = encode(b"k1", "followers:a", &key());
         assert_eq!(decode(b"k1", "followers:a", &c).unwrap(), key());
-        assert_eq!(decode(b"k1", "followers:b", &c).unwrap_err().status, 400);
-        assert_eq!(decode(b"k2", "followers:a", &c).unwrap_err().status, 400);
+        assert_eq!(decode(b"k1", "followers:b", &c).unwrap_err().kind, crate::kernel::error::ErrorKind::Invalid);
+        assert_eq!(decode(b"k2", "followers:a", &c).unwrap_err().kind, crate::kernel::error::ErrorKind::Invalid);
     }
 
     #[test]
@@ -58,6 +58,6 @@ mod tests {
         let c = encode(b"k1", "s", &key());
         let (payload, tag) = c.split_once('.').unwrap();
         let short = format!("{payload}.{}", &tag[..4]);
-        assert_eq!(decode(b"k1", "s", &short).unwrap_err().status, 400);
+        assert_eq!(decode(b"k1", "s", &short).unwrap_err().kind, crate::kernel::error::ErrorKind::Invalid);
     }
 }

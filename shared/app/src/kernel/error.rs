@@ -1,87 +1,113 @@
-use serde_json::json;
+/// What went wrong, in the domain's words. `http` alone maps a kind to its
+/// status (`http::status_of`); a use case never names a status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input is wrong; the message names what.
+    Invalid,
+    Unauthenticated,
+    /// Coins are short, or a refund left a debt.
+    Payment,
+    Forbidden,
+    NotFound,
+    /// The state forbids it now (already following, a call in progress, ...).
+    Conflict,
+    /// Well-formed, but not what this request's key was first used for.
+    Unprocessable,
+    RateLimited,
+    /// A race or an outage; trying again later may work.
+    Unavailable,
+    /// A bug or an outage on our side.
+    Internal,
+}
 
-/// The one error type of every use case. `status`/`code` are PRODUCT.md's;
-/// `http::handle` turns it into the response in one place.
+impl ErrorKind {
+    /// The caller's doing (not ours): what a retry of the same request would meet again.
+    pub fn is_callers(self) -> bool {
+        !matches!(self, ErrorKind::Unavailable | ErrorKind::Internal)
+    }
+}
+
+/// The one error type of every use case: its kind and PRODUCT.md's code;
+/// `http` turns it into the response in one place.
 #[derive(Debug)]
-pub struct ApiError {
-    pub status: u16,
+pub struct DomainError {
+    pub kind: ErrorKind,
     pub code: &'static str,
     pub message: String,
-    /// 429: when to try again (the body's `retry_after_secs` and the `Retry-After` header).
+    /// RateLimited: when to try again (the body's `retry_after_secs` and the `Retry-After` header).
     pub retry_after_secs: Option<i64>,
 }
 
-pub type ApiResult<T> = Result<T, ApiError>;
+pub type DomainResult<T> = Result<T, DomainError>;
 
-impl ApiError {
-    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), retry_after_secs: None }
+impl DomainError {
+    pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
+        DomainError { kind, code, message: message.into(), retry_after_secs: None }
     }
-    /// 400 naming what is wrong, e.g. `invalid("password: must be at least 8 characters")`.
+    /// `invalid_request` naming what is wrong, e.g. `invalid("password: must be at least 8 characters")`.
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::new(400, "invalid_request", message)
+        Self::new(ErrorKind::Invalid, "invalid_request", message)
     }
     pub fn unauthenticated(message: impl Into<String>) -> Self {
-        Self::new(401, "unauthenticated", message)
+        Self::new(ErrorKind::Unauthenticated, "unauthenticated", message)
     }
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(403, "forbidden", message)
+        Self::new(ErrorKind::Forbidden, "forbidden", message)
     }
-    /// 403 `banned`: the account may not create content, move coins or go live.
+    /// `banned`: the account may not create content, move coins or go live.
     pub fn banned() -> Self {
-        Self::new(403, "banned", "this account is banned")
+        Self::new(ErrorKind::Forbidden, "banned", "this account is banned")
     }
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(404, "not_found", message)
+        Self::new(ErrorKind::NotFound, "not_found", message)
     }
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(409, code, message)
+        Self::new(ErrorKind::Conflict, code, message)
     }
     pub fn rate_limited(message: impl Into<String>, retry_after_secs: i64) -> Self {
-        ApiError { retry_after_secs: Some(retry_after_secs.max(1)), ..Self::new(429, "rate_limited", message) }
+        DomainError {
+            retry_after_secs: Some(retry_after_secs.max(1)),
+            ..Self::new(ErrorKind::RateLimited, "rate_limited", message)
+        }
     }
     pub fn unavailable(message: impl Into<String>) -> Self {
-        Self::new(503, "unavailable", message)
+        Self::new(ErrorKind::Unavailable, "unavailable", message)
     }
     /// A bug or an outage: the cause goes to the log, never to the client.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(500, "internal", "internal error")
-    }
-
-    pub fn body(&self) -> serde_json::Value {
-        let mut body = json!({ "error": self.code, "message": self.message });
-        if let Some(secs) = self.retry_after_secs {
-            body["retry_after_secs"] = secs.into();
-        }
-        body
+        Self::new(ErrorKind::Internal, "internal", "internal error")
     }
 }
 
-impl From<store::Error> for ApiError {
+impl From<store::Error> for DomainError {
     /// Conditions a use case did not map itself get their generic meaning here.
     fn from(e: store::Error) -> Self {
         match e {
-            store::Error::Condition("bad_cursor") => ApiError::invalid("cursor: not a cursor of this list"),
-            store::Error::Condition("not_found" | "account_missing") => ApiError::not_found("account not found"),
+            store::Error::Condition("bad_cursor") => DomainError::invalid("cursor: not a cursor of this list"),
+            store::Error::Condition("not_found" | "account_missing") => DomainError::not_found("account not found"),
             store::Error::Condition("account_exists") => {
-                ApiError::conflict("account_exists", "an account with this e-mail or phone already exists")
+                DomainError::conflict("account_exists", "an account with this e-mail or phone already exists")
             }
             store::Error::Condition("already_following") => {
-                ApiError::conflict("already_following", "you already follow this user")
+                DomainError::conflict("already_following", "you already follow this user")
             }
             // Seen only by `wallet::with_retries`, which retries or replays.
             store::Error::Condition(c @ ("balance_changed" | "idempotent_replay")) => {
-                ApiError::conflict(c, "the balance changed meanwhile; try again")
+                DomainError::conflict(c, "the balance changed meanwhile; try again")
             }
-            store::Error::Condition("account_banned") => ApiError::banned(),
-            store::Error::Condition("blocked") => ApiError::new(403, "blocked", "this account blocked you"),
-            store::Error::Condition("kicked") => {
-                ApiError::new(403, "kicked", "you were removed from this room; you cannot rejoin yet")
+            store::Error::Condition("account_banned") => DomainError::banned(),
+            store::Error::Condition("blocked") => {
+                DomainError::new(ErrorKind::Forbidden, "blocked", "this account blocked you")
             }
-            store::Error::Condition("not_following") => ApiError::not_found("you do not follow this user"),
-            store::Error::Busy => ApiError::unavailable("too many changes at once; try again"),
-            other => ApiError::internal(other),
+            store::Error::Condition("kicked") => DomainError::new(
+                ErrorKind::Forbidden,
+                "kicked",
+                "you were removed from this room; you cannot rejoin yet",
+            ),
+            store::Error::Condition("not_following") => DomainError::not_found("you do not follow this user"),
+            store::Error::Busy => DomainError::unavailable("too many changes at once; try again"),
+            other => DomainError::internal(other),
         }
     }
 }

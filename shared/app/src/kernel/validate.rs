@@ -1,13 +1,13 @@
 //! Input rules shared by the use cases. Each answers a 400 naming the field.
 
-use crate::kernel::error::ApiError;
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainError;
+use crate::kernel::error::DomainResult;
 
 pub const PASSWORD_MIN: usize = 8;
 /// argon2 would take longer inputs; a cap keeps one request from costing much.
 pub const PASSWORD_MAX: usize = 128;
 
-pub fn email(field: &str, raw: &str) -> Result<String, ApiError> {
+pub fn email(field: &str, raw: &str) -> Result<String, DomainError> {
     let e = raw.trim().to_lowercase();
     let ok = e.len() <= 254
         && e.split_once('@').is_some_and(|(local, domain)| {
@@ -18,34 +18,34 @@ pub fn email(field: &str, raw: &str) -> Result<String, ApiError> {
                 && !domain.contains('@')
         })
         && !e.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok { Ok(e) } else { Err(ApiError::invalid(format!("{field}: not a valid e-mail address"))) }
+    if ok { Ok(e) } else { Err(DomainError::invalid(format!("{field}: not a valid e-mail address"))) }
 }
 
 /// E.164: `+`, a country code not starting with 0, 8–15 digits in all.
-pub fn phone(field: &str, raw: &str) -> Result<String, ApiError> {
+pub fn phone(field: &str, raw: &str) -> Result<String, DomainError> {
     let p = raw.trim();
     let digits = p.strip_prefix('+').unwrap_or("");
     let ok = (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0');
     if ok {
         Ok(p.to_string())
     } else {
-        Err(ApiError::invalid(format!("{field}: must be an E.164 phone number like +14155550100")))
+        Err(DomainError::invalid(format!("{field}: must be an E.164 phone number like +14155550100")))
     }
 }
 
-pub fn password(field: &str, p: &str) -> Result<(), ApiError> {
+pub fn password(field: &str, p: &str) -> Result<(), DomainError> {
     let n = p.chars().count();
     if n < PASSWORD_MIN {
-        Err(ApiError::invalid(format!("{field}: must be at least {PASSWORD_MIN} characters")))
+        Err(DomainError::invalid(format!("{field}: must be at least {PASSWORD_MIN} characters")))
     } else if n > PASSWORD_MAX {
-        Err(ApiError::invalid(format!("{field}: must be at most {PASSWORD_MAX} characters")))
+        Err(DomainError::invalid(format!("{field}: must be at most {PASSWORD_MAX} characters")))
     } else {
         Ok(())
     }
 }
 
 /// Trimmed text of `min..=max` characters.
-pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, ApiError> {
+pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, DomainError> {
     let t = raw.trim();
     let n = t.chars().count();
     if n < min || n > max {
@@ -54,31 +54,31 @@ pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, Ap
         } else {
             format!("{field}: {min} to {max} characters")
         };
-        return Err(ApiError::invalid(msg));
+        return Err(DomainError::invalid(msg));
     }
     if t.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(ApiError::invalid(format!("{field}: control characters are not allowed")));
+        return Err(DomainError::invalid(format!("{field}: control characters are not allowed")));
     }
     Ok(t.to_string())
 }
 
 /// An id as the apps send it: 1–64 of `[A-Za-z0-9_-]`.
-pub fn id(field: &str, raw: &str) -> Result<String, ApiError> {
+pub fn id(field: &str, raw: &str) -> Result<String, DomainError> {
     let ok = (1..=64).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok { Ok(raw.to_string()) } else { Err(ApiError::invalid(format!("{field}: not a valid id"))) }
+    if ok { Ok(raw.to_string()) } else { Err(DomainError::invalid(format!("{field}: not a valid id"))) }
 }
 
 /// Exactly one of e-mail or phone, normalised: (login, is_email).
-pub fn email_or_phone(email_v: Option<&str>, phone_v: Option<&str>) -> Result<(String, bool), ApiError> {
+pub fn email_or_phone(email_v: Option<&str>, phone_v: Option<&str>) -> Result<(String, bool), DomainError> {
     match (email_v, phone_v) {
         (Some(e), None) => Ok((email("email", e)?, true)),
         (None, Some(p)) => Ok((phone("phone", p)?, false)),
-        _ => Err(ApiError::invalid("email or phone: give exactly one of them")),
+        _ => Err(DomainError::invalid("email or phone: give exactly one of them")),
     }
 }
 
 /// The `login` field of sign-in: an e-mail when it has an `@`, else a phone.
-pub fn login(raw: &str) -> Result<String, ApiError> {
+pub fn login(raw: &str) -> Result<String, DomainError> {
     if raw.contains('@') { email("login", raw) } else { phone("login", raw) }
 }
 
@@ -90,11 +90,11 @@ pub fn unique(ids: Vec<String>) -> Vec<String> {
 }
 
 /// A whole number from 1 to `max` (prices, coins, counts).
-pub fn positive(field: &str, v: i64, max: i64) -> ApiResult<i64> {
+pub fn positive(field: &str, v: i64, max: i64) -> DomainResult<i64> {
     if (1..=max).contains(&v) {
         Ok(v)
     } else {
-        Err(ApiError::invalid(format!("{field}: a whole number from 1 to {max}")))
+        Err(DomainError::invalid(format!("{field}: a whole number from 1 to {max}")))
     }
 }
 

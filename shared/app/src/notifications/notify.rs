@@ -4,10 +4,10 @@
 use serde::Deserialize;
 
 use crate::http::{Ctx, Reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// A notification as the app lists it.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -43,7 +43,7 @@ pub struct NotificationsPage {
     pub unread: i64,
 }
 
-pub async fn list_notifications_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_notifications_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let scope = format!("notifications:{}", caller.id);
     let (limit, start) = ctx.page(state, &scope)?;
@@ -75,13 +75,15 @@ pub struct ReadInput {
 }
 
 /// Marks the given notifications (all when `ids` is absent) read; answers the unread count.
-pub async fn mark_notifications_read_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn mark_notifications_read_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let input: ReadInput =
         if ctx.body.iter().all(u8::is_ascii_whitespace) { ReadInput::default() } else { ctx.json()? };
     let ids = match &input.ids {
-        Some(ids) if ids.len() > 500 => return Err(ApiError::invalid("ids: at most 500")),
-        Some(ids) => Some(validate::unique(ids.iter().map(|i| validate::id("ids", i)).collect::<ApiResult<Vec<_>>>()?)),
+        Some(ids) if ids.len() > 500 => return Err(DomainError::invalid("ids: at most 500")),
+        Some(ids) => {
+            Some(validate::unique(ids.iter().map(|i| validate::id("ids", i)).collect::<DomainResult<Vec<_>>>()?))
+        }
         None => None,
     };
     for _ in 0..10 {
@@ -93,5 +95,5 @@ pub async fn mark_notifications_read_http(state: &AppState, ctx: &Ctx) -> ApiRes
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::unavailable("notifications are changing; try again"))
+    Err(DomainError::unavailable("notifications are changing; try again"))
 }

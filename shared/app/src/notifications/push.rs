@@ -8,9 +8,9 @@ use futures_util::{StreamExt, stream};
 use integrations::google::{PushError, PushMessage};
 
 use crate::http::{Ctx, Reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// Tries per device before the record is given back to the stream (then the DLQ).
 const MAX_TRIES: u32 = 4;
@@ -104,7 +104,7 @@ pub async fn handle_records(state: &AppState, records: Vec<(String, Option<store
 pub async fn send_push_event(
     state: std::sync::Arc<AppState>,
     event: aws_lambda_events::event::dynamodb::Event,
-) -> ApiResult<aws_lambda_events::event::streams::DynamoDbEventResponse> {
+) -> DomainResult<aws_lambda_events::event::streams::DynamoDbEventResponse> {
     use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
     let records = event
         .records
@@ -141,15 +141,15 @@ pub struct ChatToken {
     pub expires_at: String,
 }
 
-pub async fn get_chat_token_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_chat_token_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
-    let google = state.google().ok_or_else(|| ApiError::unavailable("chat is not configured"))?;
-    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account gone"))?;
+    let google = state.google().ok_or_else(|| DomainError::unavailable("chat is not configured"))?;
+    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::unauthenticated("account gone"))?;
     if me.banned {
-        return Err(ApiError::banned());
+        return Err(DomainError::banned());
     }
     let now = state.now() / 1000;
     let claims = [("role".to_string(), me.role.as_str().to_string())].into();
-    let token = google.custom_token(&me.id, claims, now).map_err(ApiError::internal)?;
+    let token = google.custom_token(&me.id, claims, now).map_err(DomainError::internal)?;
     Ok(Reply::ok(ChatToken { token, expires_at: views::time((now + 3600) * 1000) }))
 }

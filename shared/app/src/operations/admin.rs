@@ -6,10 +6,10 @@ use serde_json::{Value, json};
 use store::{Account, Role};
 
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// Everything an admin sees of an account: the owner's view and the money.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -103,7 +103,7 @@ pub struct AuditView {
 }
 
 /// `?q=`: an e-mail or phone finds that account; other text is a name prefix.
-pub async fn list_users_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_users_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let q = ctx.query.get("q").map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
     if let Some(q) = &q
         && (q.contains('@') || q.starts_with('+'))
@@ -114,7 +114,7 @@ pub async fn list_users_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
         return Ok(list_reply(state, "admin-users-login", items, None));
     }
     if q.as_ref().is_some_and(|q| q.chars().count() > 50) {
-        return Err(ApiError::invalid("q: at most 50 characters"));
+        return Err(DomainError::invalid("q: at most 50 characters"));
     }
     let scope = format!("admin-users:{}", q.as_deref().unwrap_or_default().to_lowercase());
     let (limit, start) = ctx.page(state, &scope)?;
@@ -122,16 +122,16 @@ pub async fn list_users_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(list_reply(state, &scope, page.items.iter().map(account_admin_json).collect(), page.next))
 }
 
-async fn target(state: &AppState, ctx: &Ctx) -> ApiResult<Account> {
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))?;
-    state.db.get_account(&id).await?.ok_or_else(|| ApiError::not_found("user not found"))
+async fn target(state: &AppState, ctx: &Ctx) -> DomainResult<Account> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
+    state.db.get_account(&id).await?.ok_or_else(|| DomainError::not_found("user not found"))
 }
 
-pub async fn get_user_admin_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_user_admin_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     Ok(Reply::ok(account_admin_json(&target(state, ctx).await?)))
 }
 
-pub async fn list_hosts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_hosts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (limit, start) = ctx.page(state, "admin-hosts")?;
     let page = state.db.list_host_accounts(limit, start).await?;
     Ok(list_reply(state, "admin-hosts", page.items.iter().map(account_admin_json).collect(), page.next))
@@ -145,7 +145,7 @@ pub struct BanInput {
 
 /// Bans: no sign-in, no refresh (every login revoked now), no coin moves, no
 /// calls. Admins cannot be banned.
-pub async fn ban_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn ban_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: BanInput = ctx.json()?;
     let reason = validate::text("reason", &input.reason, 1, 500)?;
     let before = target(state, ctx).await?;
@@ -155,9 +155,9 @@ pub async fn ban_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 
 /// Bans `who` for `reason`: every login of theirs is revoked, their live
 /// room and calls end, they are offline for calls.
-pub async fn ban(state: &AppState, who: &Account, reason: &str) -> ApiResult<Account> {
+pub async fn ban(state: &AppState, who: &Account, reason: &str) -> DomainResult<Account> {
     if who.role == Role::Admin {
-        return Err(ApiError::forbidden("admins cannot be banned"));
+        return Err(DomainError::forbidden("admins cannot be banned"));
     }
     let after = state.db.set_banned(&who.id, true, Some(reason)).await.map_err(not_bannable)?;
     state.db.revoke_all_sessions(&who.id).await?;
@@ -169,20 +169,20 @@ pub async fn ban(state: &AppState, who: &Account, reason: &str) -> ApiResult<Acc
     Ok(after)
 }
 
-pub async fn unban_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn unban_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let before = target(state, ctx).await?;
     let after = state.db.set_banned(&before.id, false, None).await.map_err(not_bannable)?;
     Ok(Reply::ok(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
 }
 
-fn not_bannable(e: store::Error) -> ApiError {
+fn not_bannable(e: store::Error) -> DomainError {
     match e {
-        store::Error::Condition("not_bannable") => ApiError::forbidden("admins cannot be banned"),
+        store::Error::Condition("not_bannable") => DomainError::forbidden("admins cannot be banned"),
         other => other.into(),
     }
 }
 
-pub async fn list_audit_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_audit_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (limit, start) = ctx.page(state, "audit")?;
     let page = state.db.list_audit(limit, start).await?;
     let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str::<Value>(t).ok());

@@ -8,7 +8,7 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 use store::MoneyEvent;
 
 use crate::AppState;
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 
 /// Events older than this that are still pending are the sweeper's.
 pub const SWEEP_AFTER_MS: i64 = 60_000;
@@ -16,7 +16,7 @@ pub const SWEEP_AFTER_MS: i64 = 60_000;
 const SWEEP_BATCH: usize = 200;
 
 /// Applies the events of one batch; answers how many this call applied.
-pub async fn apply(state: &AppState, events: Vec<MoneyEvent>) -> ApiResult<usize> {
+pub async fn apply(state: &AppState, events: Vec<MoneyEvent>) -> DomainResult<usize> {
     let n = state.db.apply_events(events, state.now()).await?;
     Ok(n)
 }
@@ -53,7 +53,7 @@ pub fn work_of<I: Into<serde_dynamo::Item>>(event_name: &str, sk: &str, new_imag
 }
 
 /// Applies a batch's work: its events, then its edges' counts.
-pub async fn apply_work(state: &AppState, work: Vec<Work>) -> ApiResult<usize> {
+pub async fn apply_work(state: &AppState, work: Vec<Work>) -> DomainResult<usize> {
     let (mut events, mut edges) = (Vec::new(), Vec::new());
     for w in work {
         match w {
@@ -92,7 +92,7 @@ pub fn work_in(event: aws_lambda_events::event::dynamodb::Event) -> Vec<(String,
 pub async fn aggregate_event(
     state: std::sync::Arc<AppState>,
     event: aws_lambda_events::event::dynamodb::Event,
-) -> ApiResult<DynamoDbEventResponse> {
+) -> DomainResult<DynamoDbEventResponse> {
     let (seqs, work): (Vec<String>, Vec<Work>) = work_in(event).into_iter().unzip();
     let mut response = DynamoDbEventResponse::default();
     if let Err(e) = apply_work(&state, work).await {
@@ -105,7 +105,7 @@ pub async fn aggregate_event(
 }
 
 /// Applies events pending for longer than `SWEEP_AFTER_MS`; answers how many.
-pub async fn sweep(state: &AppState) -> ApiResult<usize> {
+pub async fn sweep(state: &AppState) -> DomainResult<usize> {
     let upto = state.now() - SWEEP_AFTER_MS;
     let mut applied = 0;
     loop {
@@ -121,7 +121,7 @@ pub async fn sweep(state: &AppState) -> ApiResult<usize> {
 
 /// `sweep-events` as a scheduled Lambda: pending events, then the live
 /// rooms' viewer counts (the counts the fast paths leave to be repaired).
-pub async fn sweep_events_event(state: std::sync::Arc<AppState>, _event: serde_json::Value) -> ApiResult<usize> {
+pub async fn sweep_events_event(state: std::sync::Arc<AppState>, _event: serde_json::Value) -> DomainResult<usize> {
     let n = sweep(&state).await?;
     if n > 0 {
         tracing::warn!(applied = n, "the sweeper applied events the stream had not");

@@ -21,7 +21,7 @@ use serde_json::Value;
 use store::reconcile::{attr_n, attr_s, item_kind};
 
 use crate::AppState;
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 
 pub use super::reconcile_windows::{Mismatch, record};
 const DAY_MS: i64 = 86_400_000;
@@ -152,7 +152,7 @@ pub struct Budget {
 /// Runs (or resumes) the checks over `[from, to)`. A finished run stores
 /// its report and answers it; one out of time saves a checkpoint and
 /// answers `complete: false` (the next run of the same range resumes it).
-pub async fn reconcile(state: &AppState, from: i64, to: i64, budget: Budget) -> ApiResult<ReconcileReport> {
+pub async fn reconcile(state: &AppState, from: i64, to: i64, budget: Budget) -> DomainResult<ReconcileReport> {
     let id = run_id(from, to);
     let mut p: Progress = match state.db.reconcile_checkpoint().await? {
         Some(v) => serde_json::from_value::<Progress>(v).ok().filter(|p| p.report.run_id == id).unwrap_or_default(),
@@ -172,7 +172,7 @@ pub async fn reconcile(state: &AppState, from: i64, to: i64, budget: Budget) -> 
             break;
         }
         if state.now() >= budget.until_ms {
-            let json = serde_json::to_value(&p).map_err(crate::ApiError::internal)?;
+            let json = serde_json::to_value(&p).map_err(crate::DomainError::internal)?;
             state.db.put_reconcile_checkpoint(&json).await?;
             return Ok(p.report);
         }
@@ -192,7 +192,7 @@ pub async fn reconcile(state: &AppState, from: i64, to: i64, budget: Budget) -> 
         r.mismatch("global", "platform", detail);
     }
     r.complete = true;
-    let json = serde_json::to_value(&*r).map_err(crate::ApiError::internal)?;
+    let json = serde_json::to_value(&*r).map_err(crate::DomainError::internal)?;
     state.db.put_reconcile_report(&r.run_id, &json, state.now()).await?;
     crate::kernel::metrics::emit(state, &[], &[("ReconcileMismatches", r.mismatches as f64, "Count")]);
     Ok(p.report)
@@ -200,7 +200,7 @@ pub async fn reconcile(state: &AppState, from: i64, to: i64, budget: Budget) -> 
 
 /// One item of the pass. An account's items come together; when the pass
 /// leaves its partition, its balances are compared with its ledger's sums.
-async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item) -> ApiResult<()> {
+async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item) -> DomainResult<()> {
     let r = &mut p.report;
     r.items_scanned += 1;
     let window = r.from..r.to;
@@ -289,7 +289,7 @@ fn finish_account(r: &mut ReconcileReport, a: Partition) {
     }
 }
 
-async fn check_recharge(state: &AppState, r: &mut ReconcileReport, item: &store::reconcile::Item) -> ApiResult<()> {
+async fn check_recharge(state: &AppState, r: &mut ReconcileReport, item: &store::reconcile::Item) -> DomainResult<()> {
     r.recharges_checked += 1;
     let (id, account) = (attr_s(item, "id").unwrap_or_default(), attr_s(item, "account_id").unwrap_or_default());
     let credits = state.db.recharge_credits(account, id, attr_n(item, "created_at").unwrap_or(0)).await?;
@@ -299,7 +299,7 @@ async fn check_recharge(state: &AppState, r: &mut ReconcileReport, item: &store:
     Ok(())
 }
 
-async fn check_call(state: &AppState, r: &mut ReconcileReport, item: &store::reconcile::Item) -> ApiResult<()> {
+async fn check_call(state: &AppState, r: &mut ReconcileReport, item: &store::reconcile::Item) -> DomainResult<()> {
     r.calls_checked += 1;
     let (id, caller) = (attr_s(item, "id").unwrap_or_default(), attr_s(item, "caller_id").unwrap_or_default());
     let price = attr_n(item, "price_per_minute").unwrap_or(1).max(1);
@@ -311,7 +311,11 @@ async fn check_call(state: &AppState, r: &mut ReconcileReport, item: &store::rec
     Ok(())
 }
 
-async fn check_settlement(state: &AppState, r: &mut ReconcileReport, item: &store::reconcile::Item) -> ApiResult<()> {
+async fn check_settlement(
+    state: &AppState,
+    r: &mut ReconcileReport,
+    item: &store::reconcile::Item,
+) -> DomainResult<()> {
     r.settlements_checked += 1;
     let (id, host) = (attr_s(item, "id").unwrap_or_default(), attr_s(item, "host_id").unwrap_or_default());
     let coins = attr_n(item, "coins").unwrap_or(0);
@@ -327,7 +331,7 @@ const RUN_SECS: i64 = 780;
 
 /// The hourly schedule: resumes an unfinished run, else does yesterday once
 /// (nothing when its report exists); or a run by hand over `{from, to}`.
-pub async fn scheduled_reconcile(state: std::sync::Arc<AppState>, event: Value) -> ApiResult<Value> {
+pub async fn scheduled_reconcile(state: std::sync::Arc<AppState>, event: Value) -> DomainResult<Value> {
     let input: ReconcileInput = serde_json::from_value(event).unwrap_or_default();
     if !input.full {
         // The schedule: the closed hours since the last run, by their events.
@@ -338,11 +342,11 @@ pub async fn scheduled_reconcile(state: std::sync::Arc<AppState>, event: Value) 
     let by_hand = input.from.is_some() || input.to.is_some();
     let (from, to) = match state.db.reconcile_checkpoint().await? {
         Some(p) if !by_hand => (p["report"]["from"].as_i64().unwrap_or(0), p["report"]["to"].as_i64().unwrap_or(0)),
-        _ => range(&input, state.now()).map_err(crate::ApiError::invalid)?,
+        _ => range(&input, state.now()).map_err(crate::DomainError::invalid)?,
     };
     if !by_hand && let Some(done) = state.db.reconcile_report(&run_id(from, to)).await? {
         return Ok(serde_json::json!({"already_done": done}));
     }
     let r = reconcile(&state, from, to, budget).await?;
-    serde_json::to_value(r).map_err(crate::ApiError::internal)
+    serde_json::to_value(r).map_err(crate::DomainError::internal)
 }

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use store::reconcile::{Checkpoint, LedgerSums, attr_n, attr_s};
 
 use crate::AppState;
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 
 /// Mismatches a report lists (all are counted).
 pub const MAX_LISTED: usize = 100;
@@ -76,7 +76,7 @@ impl WindowReport {
 }
 
 /// Reconciles the hour starting at `from` (ms, on the hour).
-pub async fn reconcile_window(state: &AppState, from: i64) -> ApiResult<WindowReport> {
+pub async fn reconcile_window(state: &AppState, from: i64) -> DomainResult<WindowReport> {
     let window = store::hour_of(from);
     let events = state.db.events_in_window(&window).await?;
     let mut r = WindowReport { window, from, events: events.len() as i64, ..Default::default() };
@@ -148,7 +148,7 @@ enum Checked {
 /// An account's balances against its checkpoint plus its ledger since,
 /// read between two reads of the balances that agree (else retried, then
 /// left: `Busy`). Equal: the checkpoint moves to the last entry.
-async fn check_account(state: &AppState, account: &str, now: i64) -> ApiResult<Checked> {
+async fn check_account(state: &AppState, account: &str, now: i64) -> DomainResult<Checked> {
     let held = |a: &store::Account| [a.coins, a.earnings, a.coin_debt, a.settled_earnings];
     for _ in 0..3 {
         let Some(before) = state.db.get_account(account).await? else {
@@ -192,14 +192,14 @@ fn sum(a: &LedgerSums, b: &LedgerSums) -> LedgerSums {
 
 /// The schedule's run: every closed hour since the last one done (the
 /// previous hour on the first run), each stored as its own report; answers them.
-pub async fn reconcile_windows(state: &AppState) -> ApiResult<Vec<WindowReport>> {
+pub async fn reconcile_windows(state: &AppState) -> DomainResult<Vec<WindowReport>> {
     let current = state.now().div_euclid(HOUR_MS) * HOUR_MS;
     let mut from = state.db.windows_done().await?.unwrap_or(current - HOUR_MS);
     from = from.max(current - MAX_WINDOWS * HOUR_MS);
     let mut reports = Vec::new();
     while from < current {
         let r = reconcile_window(state, from).await?;
-        let json = serde_json::to_value(&r).map_err(crate::ApiError::internal)?;
+        let json = serde_json::to_value(&r).map_err(crate::DomainError::internal)?;
         state.db.put_window_report(&format!("W{}", r.window), &json, state.now()).await?;
         crate::kernel::metrics::emit(state, &[], &[("ReconcileMismatches", r.mismatches as f64, "Count")]);
         from += HOUR_MS;

@@ -2,8 +2,8 @@
 //! day counters and totals that every money transaction writes (`store::stats`).
 
 use crate::http::{Ctx, Reply};
-use crate::kernel::error::ApiResult;
-use crate::{ApiError, AppState};
+use crate::kernel::error::DomainResult;
+use crate::{AppState, DomainError};
 
 /// The longest series the dashboard asks for.
 pub const MAX_DAYS: i64 = 90;
@@ -74,19 +74,19 @@ pub struct AdminStats {
     pub coin_debt: i64,
 }
 
-pub async fn get_admin_stats_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_admin_stats_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let days = match ctx.query.get("days") {
         None => 30,
         Some(d) => d
             .parse::<i64>()
             .ok()
             .filter(|d| (1..=MAX_DAYS).contains(d))
-            .ok_or_else(|| ApiError::invalid(format!("days: must be an integer from 1 to {MAX_DAYS}")))?,
+            .ok_or_else(|| DomainError::invalid(format!("days: must be an integer from 1 to {MAX_DAYS}")))?,
     };
     Ok(Reply::ok(admin_stats(state, days).await?))
 }
 
-pub async fn admin_stats(state: &AppState, days: i64) -> ApiResult<AdminStats> {
+pub async fn admin_stats(state: &AppState, days: i64) -> DomainResult<AdminStats> {
     let now = state.now();
     let names: Vec<String> = (0..days).rev().map(|i| store::day_of(now - i * 86_400_000)).collect();
     let (series, totals, live_rooms) =

@@ -7,10 +7,10 @@ use store::{Audio, Catalog};
 
 use super::media;
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// A track of the audio library.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -28,7 +28,7 @@ pub struct AudioView {
     pub updated_at: String,
 }
 
-async fn audio_json(state: &AppState, a: &Audio) -> ApiResult<AudioView> {
+async fn audio_json(state: &AppState, a: &Audio) -> DomainResult<AudioView> {
     Ok(AudioView {
         id: a.id.clone(),
         title: a.title.clone(),
@@ -51,7 +51,7 @@ pub struct AudioInput {
 }
 
 impl AudioInput {
-    async fn apply(self, state: &AppState, admin_id: &str, a: &mut Audio) -> ApiResult<()> {
+    async fn apply(self, state: &AppState, admin_id: &str, a: &mut Audio) -> DomainResult<()> {
         if let Some(t) = self.title {
             a.title = validate::text("title", &t, 1, 100)?;
         }
@@ -69,7 +69,7 @@ impl AudioInput {
     }
 }
 
-pub async fn list_audios_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_audios_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (limit, start) = ctx.page(state, "audios")?;
     let page = state.db.list_catalog::<Audio>(Catalog::Audio, true, limit, start).await?;
     let mut items = Vec::with_capacity(page.items.len());
@@ -79,14 +79,14 @@ pub async fn list_audios_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(list_reply(state, "audios", items, page.next))
 }
 
-pub async fn create_audio_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let admin = ctx.caller()?;
     let input: AudioInput = ctx.json()?;
     if input.title.is_none() {
-        return Err(ApiError::invalid("title: required"));
+        return Err(DomainError::invalid("title: required"));
     }
     if input.media_key.is_none() {
-        return Err(ApiError::invalid("media_key: required (an audio upload)"));
+        return Err(DomainError::invalid("media_key: required (an audio upload)"));
     }
     let now = state.now();
     let mut a = Audio {
@@ -103,12 +103,12 @@ pub async fn create_audio_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> 
     Ok(Reply::created(audio_json(state, &a).await?))
 }
 
-async fn existing_audio(state: &AppState, id: &str) -> ApiResult<Audio> {
-    let id = validate::id("id", id).map_err(|_| ApiError::not_found("audio not found"))?;
-    state.db.get_catalog_entry(Catalog::Audio, &id).await?.ok_or_else(|| ApiError::not_found("audio not found"))
+async fn existing_audio(state: &AppState, id: &str) -> DomainResult<Audio> {
+    let id = validate::id("id", id).map_err(|_| DomainError::not_found("audio not found"))?;
+    state.db.get_catalog_entry(Catalog::Audio, &id).await?.ok_or_else(|| DomainError::not_found("audio not found"))
 }
 
-pub async fn update_audio_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn update_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let admin = ctx.caller()?;
     let input: AudioInput = ctx.json()?;
     let mut a = existing_audio(state, ctx.param("id")).await?;
@@ -119,15 +119,15 @@ pub async fn update_audio_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> 
 }
 
 /// Retires the track: new posts cannot pick it; posts that use it keep it.
-pub async fn delete_audio_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn delete_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let a = existing_audio(state, ctx.param("id")).await?;
     state.db.retire_catalog_entry(Catalog::Audio, a, state.now()).await?;
     Ok(Reply::no_content())
 }
 
 /// An active track for a new post (`audio_id` → 400 when unknown or retired).
-pub async fn usable_audio(state: &AppState, id: &str) -> ApiResult<Audio> {
-    let bad = || ApiError::invalid("audio_id: no such track");
+pub async fn usable_audio(state: &AppState, id: &str) -> DomainResult<Audio> {
+    let bad = || DomainError::invalid("audio_id: no such track");
     let id = validate::id("audio_id", id).map_err(|_| bad())?;
     state.db.get_catalog_entry::<Audio>(Catalog::Audio, &id).await?.filter(|a| a.active).ok_or_else(bad)
 }

@@ -9,9 +9,9 @@ use serde::Deserialize;
 use store::Role;
 
 use crate::http::{Ctx, Reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// How long an upload URL works.
 pub const UPLOAD_TTL: Duration = Duration::from_secs(15 * 60);
@@ -49,8 +49,8 @@ fn kind(name: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.name == name)
 }
 
-fn media_error(e: integrations::media::MediaError) -> ApiError {
-    ApiError::internal(e)
+fn media_error(e: integrations::media::MediaError) -> DomainError {
+    DomainError::internal(e)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -63,18 +63,18 @@ pub struct UploadInput {
 
 /// `{url, key, headers, expires_at}`: PUT the bytes to `url` with `headers`.
 /// Audio files are for the admins' track catalog.
-pub async fn create_upload(state: &AppState, account_id: &str, role: Role, input: UploadInput) -> ApiResult<Reply> {
-    let k = kind(&input.kind).ok_or_else(|| ApiError::invalid("kind: one of video, image, audio"))?;
+pub async fn create_upload(state: &AppState, account_id: &str, role: Role, input: UploadInput) -> DomainResult<Reply> {
+    let k = kind(&input.kind).ok_or_else(|| DomainError::invalid("kind: one of video, image, audio"))?;
     if k.name == "audio" && role != Role::Admin {
-        return Err(ApiError::forbidden("audio uploads are for the track catalog (admins)"));
+        return Err(DomainError::forbidden("audio uploads are for the track catalog (admins)"));
     }
     let ct = input.content_type.to_ascii_lowercase();
     let ext = k.types.iter().find(|(t, _)| *t == ct).map(|(_, e)| *e).ok_or_else(|| {
         let allowed: Vec<&str> = k.types.iter().map(|(t, _)| *t).collect();
-        ApiError::invalid(format!("content_type: for {} one of {}", k.name, allowed.join(", ")))
+        DomainError::invalid(format!("content_type: for {} one of {}", k.name, allowed.join(", ")))
     })?;
     if !(1..=k.max_size).contains(&input.size) {
-        return Err(ApiError::invalid(format!("size: 1 to {} bytes for {}", k.max_size, k.name)));
+        return Err(DomainError::invalid(format!("size: 1 to {} bytes for {}", k.max_size, k.name)));
     }
     let key = format!("uploads/{account_id}/{}/{}.{ext}", k.name, ulid::Ulid::new().to_string().to_lowercase());
     let p = state.media().presign_put(&key, &ct, input.size, UPLOAD_TTL).await.map_err(media_error)?;
@@ -106,7 +106,7 @@ pub struct Upload {
     pub expires_at: String,
 }
 
-pub async fn create_upload_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_upload_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     create_upload(state, &caller.id, caller.role, ctx.json()?).await
 }
@@ -120,14 +120,14 @@ pub async fn check_upload(
     account_id: &str,
     key: &str,
     kinds: &[&str],
-) -> ApiResult<String> {
-    let not_yours = || ApiError::invalid(format!("{field}: not one of your uploads"));
+) -> DomainResult<String> {
+    let not_yours = || DomainError::invalid(format!("{field}: not one of your uploads"));
     let rest = key.strip_prefix(&format!("uploads/{account_id}/")).ok_or_else(not_yours)?;
     let k = kinds
         .iter()
         .filter_map(|n| kind(n))
         .find(|k| rest.starts_with(&format!("{}/", k.name)))
-        .ok_or_else(|| ApiError::invalid(format!("{field}: must be a {} upload", kinds.join(" or "))))?;
+        .ok_or_else(|| DomainError::invalid(format!("{field}: must be a {} upload", kinds.join(" or "))))?;
     if key.len() > 200 || key.contains("..") {
         return Err(not_yours());
     }
@@ -136,13 +136,13 @@ pub async fn check_upload(
         .head(key)
         .await
         .map_err(media_error)?
-        .ok_or_else(|| ApiError::invalid(format!("{field}: nothing was uploaded under this key")))?;
+        .ok_or_else(|| DomainError::invalid(format!("{field}: nothing was uploaded under this key")))?;
     let ct = info.content_type.to_ascii_lowercase();
     if !k.types.iter().any(|(t, _)| *t == ct) {
-        return Err(ApiError::invalid(format!("{field}: the upload is {ct}, not an allowed {} type", k.name)));
+        return Err(DomainError::invalid(format!("{field}: the upload is {ct}, not an allowed {} type", k.name)));
     }
     if info.size > k.max_size || info.size < 1 {
-        return Err(ApiError::invalid(format!(
+        return Err(DomainError::invalid(format!(
             "{field}: the upload is {} bytes; {} allows 1 to {}",
             info.size, k.name, k.max_size
         )));
@@ -151,6 +151,6 @@ pub async fn check_upload(
 }
 
 /// Where the apps play `key` from.
-pub async fn playable_url(state: &AppState, key: &str) -> ApiResult<String> {
+pub async fn playable_url(state: &AppState, key: &str) -> DomainResult<String> {
     state.media().playable_url(key, PLAY_TTL).await.map_err(media_error)
 }

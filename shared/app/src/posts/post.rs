@@ -14,10 +14,10 @@ use store::{Comment, Page, Post, Role};
 use super::audios;
 use super::media;
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 pub const MAX_CAPTION: usize = 2200;
 pub const MAX_COMMENT: usize = 1000;
@@ -46,7 +46,7 @@ pub struct PostView {
     pub is_liked: Option<bool>,
 }
 
-pub async fn post_json(state: &AppState, p: &Post) -> ApiResult<PostView> {
+pub async fn post_json(state: &AppState, p: &Post) -> DomainResult<PostView> {
     Ok(PostView {
         id: p.id.clone(),
         author_id: p.author_id.clone(),
@@ -64,7 +64,7 @@ pub async fn post_json(state: &AppState, p: &Post) -> ApiResult<PostView> {
     })
 }
 
-async fn posts_json(state: &AppState, posts: &[Post]) -> ApiResult<Vec<PostView>> {
+async fn posts_json(state: &AppState, posts: &[Post]) -> DomainResult<Vec<PostView>> {
     let mut out = Vec::with_capacity(posts.len());
     for p in posts {
         out.push(post_json(state, p).await?);
@@ -118,9 +118,9 @@ pub struct Viewed {
     pub counted: bool,
 }
 
-fn gone(e: store::Error) -> ApiError {
+fn gone(e: store::Error) -> DomainError {
     match e {
-        store::Error::Condition("post_gone") => ApiError::not_found("post not found"),
+        store::Error::Condition("post_gone") => DomainError::not_found("post not found"),
         other => other.into(),
     }
 }
@@ -136,7 +136,7 @@ pub struct PostInput {
 
 /// Creates the post (author's count in the same transaction), then puts it in
 /// every follower's feed.
-pub async fn create_post(state: &AppState, author_id: &str, input: PostInput) -> ApiResult<Post> {
+pub async fn create_post(state: &AppState, author_id: &str, input: PostInput) -> DomainResult<Post> {
     let caption = validate::text("caption", &input.caption, 0, MAX_CAPTION)?;
     let audio_id = match input.audio_id.as_deref() {
         Some(id) => Some(audios::usable_audio(state, id).await?.id),
@@ -170,19 +170,19 @@ pub async fn create_post(state: &AppState, author_id: &str, input: PostInput) ->
     Ok(post)
 }
 
-pub async fn create_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let post = create_post(state, &caller.id, ctx.json()?).await?;
     Ok(Reply::created(post_json(state, &post).await?))
 }
 
 /// A live post (deleted ones, even mid-clean-up, are 404).
-async fn live_post(state: &AppState, ctx: &Ctx) -> ApiResult<Post> {
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("post not found"))?;
-    state.db.get_post(&id).await?.filter(|p| !p.deleted).ok_or_else(|| ApiError::not_found("post not found"))
+async fn live_post(state: &AppState, ctx: &Ctx) -> DomainResult<Post> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("post not found"))?;
+    state.db.get_post(&id).await?.filter(|p| !p.deleted).ok_or_else(|| DomainError::not_found("post not found"))
 }
 
-pub async fn get_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let post = live_post(state, ctx).await?;
     let mut v = post_json(state, &post).await?;
@@ -190,9 +190,9 @@ pub async fn get_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(Reply::ok(v))
 }
 
-pub async fn list_user_posts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_user_posts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     ctx.caller()?;
-    let author = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))?;
+    let author = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
     let scope = format!("posts:{author}");
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_posts(Some(&author), limit, start).await?;
@@ -201,9 +201,9 @@ pub async fn list_user_posts_http(state: &AppState, ctx: &Ctx) -> ApiResult<Repl
 
 /// Posts of the accounts the caller follows, newest first; everyone's recent
 /// posts while the caller follows nobody.
-pub async fn get_feed_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_feed_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
-    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account gone"))?;
+    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::unauthenticated("account gone"))?;
     let (scope, page): (String, Page<Post>) = if me.following == 0 {
         let scope = format!("feed-everyone:{}", caller.id);
         let (limit, start) = ctx.page(state, &scope)?;
@@ -222,25 +222,27 @@ pub async fn get_feed_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 
 /// The post id of the path; a missing or deleted post is found out by the
 /// write's own condition (`post_gone` → 404), not by a read before it.
-fn post_id(ctx: &Ctx) -> ApiResult<String> {
-    validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("post not found"))
+fn post_id(ctx: &Ctx) -> DomainResult<String> {
+    validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("post not found"))
 }
 
-pub async fn like_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn like_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let id = post_id(ctx)?;
     state.db.like_post(&id, &caller.id, state.now()).await.map_err(|e| match e {
-        store::Error::Condition("already_liked") => ApiError::conflict("already_liked", "you already like this post"),
+        store::Error::Condition("already_liked") => {
+            DomainError::conflict("already_liked", "you already like this post")
+        }
         other => gone(other),
     })?;
     Ok(Reply::created(Liked { post_id: id, liked: true }))
 }
 
-pub async fn unlike_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn unlike_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let id = post_id(ctx)?;
     state.db.unlike_post(&id, &caller.id).await.map_err(|e| match e {
-        store::Error::Condition("not_liked") => ApiError::not_found("you do not like this post"),
+        store::Error::Condition("not_liked") => DomainError::not_found("you do not like this post"),
         other => gone(other),
     })?;
     Ok(Reply::no_content())
@@ -252,7 +254,7 @@ pub struct CommentInput {
     pub text: String,
 }
 
-pub async fn create_comment_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_comment_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let input: CommentInput = ctx.json()?;
     let text = validate::text("text", &input.text, 1, MAX_COMMENT)?;
@@ -269,7 +271,7 @@ pub async fn create_comment_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
     Ok(Reply::created(comment_json(&c)))
 }
 
-pub async fn list_comments_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_comments_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     ctx.caller()?;
     let post = live_post(state, ctx).await?;
     let scope = format!("comments:{}", post.id);
@@ -279,14 +281,14 @@ pub async fn list_comments_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply>
 }
 
 /// By the comment's author, the post's author, or an admin.
-pub async fn delete_comment_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn delete_comment_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let post = live_post(state, ctx).await?;
-    let missing = || ApiError::not_found("comment not found");
+    let missing = || DomainError::not_found("comment not found");
     let cid = validate::id("comment_id", ctx.param("comment_id")).map_err(|_| missing())?;
     let c = state.db.get_comment(&post.id, &cid).await?.ok_or_else(missing)?;
     if c.author_id != caller.id && post.author_id != caller.id && caller.role != Role::Admin {
-        return Err(ApiError::forbidden("only the comment's author, the post's author or an admin can delete it"));
+        return Err(DomainError::forbidden("only the comment's author, the post's author or an admin can delete it"));
     }
     state.db.delete_comment(&post.id, &cid).await.map_err(|e| match e {
         store::Error::Condition("comment_gone") => missing(),
@@ -295,7 +297,7 @@ pub async fn delete_comment_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
     Ok(Reply::no_content())
 }
 
-pub async fn share_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn share_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let id = post_id(ctx)?;
     let now = state.now();
@@ -305,7 +307,7 @@ pub async fn share_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 }
 
 /// Counts the caller's view once per post; later views answer `counted: false`.
-pub async fn view_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn view_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let id = post_id(ctx)?;
     let counted = state.db.view_post(&id, &caller.id, state.now()).await.map_err(gone)?;
@@ -316,15 +318,15 @@ pub async fn view_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 /// shown again from that moment), then removes likes, comments, shares,
 /// views, feed entries, the S3 object and the post itself. A crash half way
 /// is finished by a repeated DELETE or by `purge_deleted_posts`.
-pub async fn delete_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn delete_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("post not found"))?;
-    let post = state.db.get_post(&id).await?.ok_or_else(|| ApiError::not_found("post not found"))?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("post not found"))?;
+    let post = state.db.get_post(&id).await?.ok_or_else(|| DomainError::not_found("post not found"))?;
     if post.author_id != caller.id && caller.role != Role::Admin {
         return Err(if post.deleted {
-            ApiError::not_found("post not found")
+            DomainError::not_found("post not found")
         } else {
-            ApiError::forbidden("only the post's author or an admin can delete it")
+            DomainError::forbidden("only the post's author or an admin can delete it")
         });
     }
     if !post.deleted {
@@ -338,15 +340,15 @@ pub async fn delete_post_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 }
 
 /// Steps 2 and 3 of deleting a marked post; safe to repeat.
-pub async fn finish_deletion(state: &AppState, post: &Post) -> ApiResult<()> {
+pub async fn finish_deletion(state: &AppState, post: &Post) -> DomainResult<()> {
     state.db.purge_post_children(&post.id).await?;
-    state.media().delete(&post.media_key).await.map_err(ApiError::internal)?;
+    state.media().delete(&post.media_key).await.map_err(DomainError::internal)?;
     state.db.remove_post_item(&post.id).await?;
     Ok(())
 }
 
 /// The schedule's sweep: finishes deletions a crash left half done.
-pub async fn purge_deleted_posts(state: &AppState) -> ApiResult<usize> {
+pub async fn purge_deleted_posts(state: &AppState) -> DomainResult<usize> {
     let posts = state.db.posts_being_deleted(100).await?;
     for p in &posts {
         finish_deletion(state, p).await?;
@@ -355,6 +357,6 @@ pub async fn purge_deleted_posts(state: &AppState) -> ApiResult<usize> {
 }
 
 /// The scheduled Lambda's entry.
-pub async fn scheduled_purge(state: std::sync::Arc<AppState>, _event: Value) -> ApiResult<Value> {
+pub async fn scheduled_purge(state: std::sync::Arc<AppState>, _event: Value) -> DomainResult<Value> {
     Ok(json!({ "finished": purge_deleted_posts(&state).await? }))
 }

@@ -11,8 +11,9 @@ use store::ChannelOwner;
 
 use crate::http::WebhookAnswer;
 use crate::http::{Ctx, Reply};
-use crate::kernel::error::ApiResult;
-use crate::{ApiError, AppState};
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
+use crate::{AppState, DomainError};
 
 #[derive(Deserialize)]
 struct Notice {
@@ -26,23 +27,28 @@ struct Notice {
     payload: Value,
 }
 
-fn answer(status: &'static str) -> ApiResult<Reply> {
+fn answer(status: &'static str) -> DomainResult<Reply> {
     Ok(Reply::ok(WebhookAnswer { status, recharge_id: None, coins: None }))
 }
 
-pub async fn agora_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn agora_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let secret = &state.config.agora_ncs_secret;
     if secret.is_empty() {
         tracing::error!("AGORA_NCS_SECRET is not configured");
-        return Err(ApiError::unavailable("video notifications are not configured"));
+        return Err(DomainError::unavailable("video notifications are not configured"));
     }
     let sig = ctx.headers.get("agora-signature-v2").and_then(|v| v.to_str().ok());
-    let sig = sig.ok_or_else(|| ApiError::new(400, "invalid_signature", "Agora-Signature-V2: missing"))?;
+    let sig =
+        sig.ok_or_else(|| DomainError::new(ErrorKind::Invalid, "invalid_signature", "Agora-Signature-V2: missing"))?;
     if !integrations::agora::verify_ncs(secret, &ctx.body, sig) {
-        return Err(ApiError::new(400, "invalid_signature", "Agora-Signature-V2 does not match the body"));
+        return Err(DomainError::new(
+            ErrorKind::Invalid,
+            "invalid_signature",
+            "Agora-Signature-V2 does not match the body",
+        ));
     }
     let notice: Notice = serde_json::from_slice(&ctx.body)
-        .map_err(|e| ApiError::invalid(format!("body: not an Agora notification: {e}")))?;
+        .map_err(|e| DomainError::invalid(format!("body: not an Agora notification: {e}")))?;
     if state.db.agora_notice_seen(&notice.notice_id).await? {
         return answer("duplicate");
     }
@@ -54,19 +60,19 @@ pub async fn agora_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply>
 /// The event's time: the payload's `ts` (seconds), else when Agora sent it,
 /// never after now. A `ts` no clock can hold (past the year 9999 or before
 /// 1970) is refused, not multiplied into an overflow.
-fn event_time(p: &Value, notify_ms: i64, now: i64) -> ApiResult<i64> {
+fn event_time(p: &Value, notify_ms: i64, now: i64) -> DomainResult<i64> {
     const LATEST_SECS: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
     let at = match &p["ts"] {
         Value::Null => notify_ms,
         ts => match ts.as_i64() {
             Some(s) if (0..=LATEST_SECS).contains(&s) => s * 1000,
-            _ => return Err(ApiError::invalid("payload.ts: seconds since 1970, up to the year 9999")),
+            _ => return Err(DomainError::invalid("payload.ts: seconds since 1970, up to the year 9999")),
         },
     };
     Ok(if at <= 0 { now } else { at.min(now) })
 }
 
-async fn handle(state: &AppState, n: &Notice) -> ApiResult<&'static str> {
+async fn handle(state: &AppState, n: &Notice) -> DomainResult<&'static str> {
     let p = &n.payload;
     let Some(channel) = p["channelName"].as_str() else { return Ok("ignored") };
     let at = event_time(p, n.notify_ms, state.now())?;

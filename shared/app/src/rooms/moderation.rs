@@ -9,10 +9,11 @@ use store::{Kick, Moderator, Mute, Role, Room};
 
 use super::room::Person;
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 use integrations::agora::Privilege;
 
 pub const KICK_MINUTES: i64 = 10;
@@ -35,8 +36,8 @@ pub struct ModeratorView {
     pub created_at: String,
 }
 
-async fn moderator_json(state: &AppState, m: &Moderator) -> ApiResult<ModeratorView> {
-    let a = state.db.get_account(&m.user_id).await?.ok_or_else(|| ApiError::not_found("user not found"))?;
+async fn moderator_json(state: &AppState, m: &Moderator) -> DomainResult<ModeratorView> {
+    let a = state.db.get_account(&m.user_id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     Ok(ModeratorView {
         host_id: m.host_id.clone(),
         user: super::room::person(&a),
@@ -45,19 +46,19 @@ async fn moderator_json(state: &AppState, m: &Moderator) -> ApiResult<ModeratorV
 }
 
 /// Names a moderator of the host's rooms: 201, 200 when already one.
-pub async fn add_moderator_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn add_moderator_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let host = ctx.caller()?;
     let input: ModeratorInput = ctx.json()?;
-    let user = validate::id("user_id", &input.user_id).map_err(|_| ApiError::not_found("user not found"))?;
+    let user = validate::id("user_id", &input.user_id).map_err(|_| DomainError::not_found("user not found"))?;
     if user == host.id {
-        return Err(ApiError::invalid("user_id: you moderate your rooms already"));
+        return Err(DomainError::invalid("user_id: you moderate your rooms already"));
     }
     if state.db.get_account(&user).await?.is_none() {
-        return Err(ApiError::not_found("user not found"));
+        return Err(DomainError::not_found("user not found"));
     }
     let m = Moderator { host_id: host.id.clone(), user_id: user.clone(), created_at: state.now() };
     let created = state.db.add_moderator(&m).await.map_err(|e| match e {
-        store::Error::Condition("too_many_moderators") => ApiError::conflict(
+        store::Error::Condition("too_many_moderators") => DomainError::conflict(
             "too_many_moderators",
             format!("a host has at most {} moderators; remove one first", store::MAX_MODERATORS),
         ),
@@ -68,16 +69,16 @@ pub async fn add_moderator_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply>
     Ok(if created { Reply::created(view) } else { Reply::ok(view) })
 }
 
-pub async fn remove_moderator_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn remove_moderator_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let host = ctx.caller()?;
-    let user = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("not a moderator"))?;
+    let user = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("not a moderator"))?;
     if !state.db.remove_moderator(&host.id, &user).await? {
-        return Err(ApiError::not_found("not one of your moderators"));
+        return Err(DomainError::not_found("not one of your moderators"));
     }
     Ok(Reply::no_content())
 }
 
-pub async fn list_moderators_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_moderators_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let host = ctx.caller()?;
     let scope = format!("moderators:{}", host.id);
     let (limit, start) = ctx.page(state, &scope)?;
@@ -92,34 +93,40 @@ pub async fn list_moderators_http(state: &AppState, ctx: &Ctx) -> ApiResult<Repl
 /// The live room of the path, the target viewer, and whether the caller
 /// may act on them: the host on anyone, a moderator on viewers who are not
 /// moderators (403 `not_moderator` otherwise).
-async fn moderated(state: &AppState, ctx: &Ctx, user_id: &str) -> ApiResult<(Room, String)> {
+async fn moderated(state: &AppState, ctx: &Ctx, user_id: &str) -> DomainResult<(Room, String)> {
     let caller = ctx.caller()?;
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("room not found"))?;
-    let room = state.db.get_room(&id).await?.ok_or_else(|| ApiError::not_found("room not found"))?;
-    let user = validate::id("user_id", user_id).map_err(|_| ApiError::not_found("user not found"))?;
-    let not_moderator = || ApiError::new(403, "not_moderator", "only the room's host or its moderators can do this");
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("room not found"))?;
+    let room = state.db.get_room(&id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
+    let user = validate::id("user_id", user_id).map_err(|_| DomainError::not_found("user not found"))?;
+    let not_moderator = || {
+        DomainError::new(ErrorKind::Forbidden, "not_moderator", "only the room's host or its moderators can do this")
+    };
     let is_host = room.host_id == caller.id;
     if !is_host && caller.role != Role::Admin && !state.db.is_moderator(&room.host_id, &caller.id).await? {
         return Err(not_moderator());
     }
     if user == room.host_id || user == caller.id {
-        return Err(ApiError::invalid("user_id: not the room's host, nor yourself"));
+        return Err(DomainError::invalid("user_id: not the room's host, nor yourself"));
     }
     if !is_host && caller.role != Role::Admin && state.db.is_moderator(&room.host_id, &user).await? {
-        return Err(ApiError::new(403, "not_moderator", "a moderator cannot act on another moderator"));
+        return Err(DomainError::new(
+            ErrorKind::Forbidden,
+            "not_moderator",
+            "a moderator cannot act on another moderator",
+        ));
     }
     if !room.live {
-        return Err(ApiError::conflict("room_ended", "this room has ended"));
+        return Err(DomainError::conflict("room_ended", "this room has ended"));
     }
     if state.db.get_account(&user).await?.is_none() {
-        return Err(ApiError::not_found("user not found"));
+        return Err(DomainError::not_found("user not found"));
     }
     Ok((room, user))
 }
 
-fn agora_failed(e: String) -> ApiError {
+fn agora_failed(e: String) -> DomainError {
     tracing::error!(error = %e, "Agora banning rule failed");
-    ApiError::unavailable("done here, but the video service did not confirm; try again")
+    DomainError::unavailable("done here, but the video service did not confirm; try again")
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -147,7 +154,7 @@ pub struct Kicked {
 /// Kicks a viewer: out of the room's count now, refused on joining again
 /// until then (403 `kicked`), and out of the Agora channel. Repeating it
 /// extends nothing and answers the same kick.
-pub async fn kick_viewer_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn kick_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let input: KickInput = ctx.json()?;
     let (room, user) = moderated(state, ctx, &input.user_id).await?;
@@ -202,13 +209,13 @@ pub struct Muted {
 /// Mutes a viewer's chat and/or mic for the room's life. The mic is
 /// enforced by Agora (no publishing audio in the channel); the chat by the
 /// apps, which read it in the join answer.
-pub async fn mute_viewer_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn mute_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let input: MuteInput = ctx.json()?;
     let (room, user) = moderated(state, ctx, &input.user_id).await?;
     let (chat, mic) = (input.chat.unwrap_or(true), input.mic.unwrap_or(true));
     if !chat && !mic {
-        return Err(ApiError::invalid("chat, mic: mute at least one (unmute lifts both)"));
+        return Err(DomainError::invalid("chat, mic: mute at least one (unmute lifts both)"));
     }
     let before = state.db.get_mute(&room.id, &user).await?;
     let mut rule = before.as_ref().and_then(|m| m.agora_rule_id);
@@ -244,7 +251,7 @@ pub async fn mute_viewer_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 }
 
 /// Lifts a viewer's mutes (204 either way).
-pub async fn unmute_viewer_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn unmute_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let input: ModeratorInput = ctx.json()?;
     let (room, user) = moderated(state, ctx, &input.user_id).await?;
     if let Some(m) = state.db.get_mute(&room.id, &user).await? {

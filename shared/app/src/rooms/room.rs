@@ -10,10 +10,10 @@ use store::{Account, Role, Room};
 use utoipa::ToSchema;
 
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// Rooms have no set end: their tokens last the longest Agora allows us, a day.
 pub const ROOM_TOKEN_SECS: i64 = 24 * 3600;
@@ -75,9 +75,9 @@ pub fn agora_grant(
     account_id: &str,
     role: RtcRole,
     expire_secs: i64,
-) -> ApiResult<AgoraGrant> {
+) -> DomainResult<AgoraGrant> {
     if !state.agora.configured() {
-        return Err(ApiError::unavailable("video is not configured"));
+        return Err(DomainError::unavailable("video is not configured"));
     }
     let now = state.now();
     let secs = expire_secs.clamp(60, ROOM_TOKEN_SECS);
@@ -108,7 +108,7 @@ pub struct StartRoomInput {
 
 /// Goes live. A host already live gets that room back (200) rather than a
 /// second one: the app may have lost it in a crash or a reconnect.
-pub async fn start_room(state: &AppState, host_id: &str, input: StartRoomInput) -> ApiResult<Reply> {
+pub async fn start_room(state: &AppState, host_id: &str, input: StartRoomInput) -> DomainResult<Reply> {
     let title = input.title.as_deref().map(|t| validate::text("title", t, 1, 100)).transpose()?;
     for _ in 0..3 {
         if let Some(id) = state.db.live_room_of(host_id).await?
@@ -138,26 +138,26 @@ pub async fn start_room(state: &AppState, host_id: &str, input: StartRoomInput) 
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::unavailable("the room is changing; try again"))
+    Err(DomainError::unavailable("the room is changing; try again"))
 }
 
-pub async fn start_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn start_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let input = if ctx.body.iter().all(u8::is_ascii_whitespace) { StartRoomInput::default() } else { ctx.json()? };
     start_room(state, &caller.id, input).await
 }
 
-async fn existing_room(state: &AppState, ctx: &Ctx) -> ApiResult<Room> {
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("room not found"))?;
-    state.db.get_room(&id).await?.ok_or_else(|| ApiError::not_found("room not found"))
+async fn existing_room(state: &AppState, ctx: &Ctx) -> DomainResult<Room> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("room not found"))?;
+    state.db.get_room(&id).await?.ok_or_else(|| DomainError::not_found("room not found"))
 }
 
 /// Ends the room (its host, or an admin). Ending an ended room answers it again.
-pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let room = existing_room(state, ctx).await?;
     if room.host_id != caller.id && caller.role != Role::Admin {
-        return Err(ApiError::forbidden("only the room's host can end it"));
+        return Err(DomainError::forbidden("only the room's host can end it"));
     }
     if room.live {
         match state.db.end_room(&room, state.now()).await {
@@ -167,14 +167,14 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
         // Gifts read the room as live for a few seconds (other instances wait that out).
         state.gift_views.clear();
     }
-    let room = state.db.get_room(&room.id).await?.ok_or_else(|| ApiError::not_found("room not found"))?;
+    let room = state.db.get_room(&room.id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
     Ok(Reply::ok(room_json(&room)))
 }
 
 /// Ends `host_id`'s live room, if any, as the host's own end would, and has
 /// Agora drop the publisher from its channel (a banned host's stream stops
 /// now, not when the app next asks).
-pub async fn end_live_room_of(state: &AppState, host_id: &str) -> ApiResult<()> {
+pub async fn end_live_room_of(state: &AppState, host_id: &str) -> DomainResult<()> {
     let Some(id) = state.db.live_room_of(host_id).await? else { return Ok(()) };
     let Some(room) = state.db.get_room(&id).await?.filter(|r| r.live) else { return Ok(()) };
     match state.db.end_room(&room, state.now()).await {
@@ -236,11 +236,11 @@ pub struct RoomJoined {
     pub mic_muted: bool,
 }
 
-async fn accounts_by_id(state: &AppState, ids: Vec<String>) -> ApiResult<HashMap<String, Account>> {
+async fn accounts_by_id(state: &AppState, ids: Vec<String>) -> DomainResult<HashMap<String, Account>> {
     Ok(state.db.get_accounts(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect())
 }
 
-pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let (limit, start) = ctx.page(state, "rooms")?;
     let page = state.db.list_live_rooms(limit, start).await?;
@@ -255,7 +255,7 @@ pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
     Ok(list_reply(state, "rooms", items, page.next))
 }
 
-pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     ctx.caller()?;
     let room = existing_room(state, ctx).await?;
     let host = state.db.get_account(&room.host_id).await?;
@@ -264,7 +264,7 @@ pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 
 /// Sets every live room's count (the live list's order) to its shards' sum
 /// where a join's or leave's update of the room item was lost; answers how many moved.
-pub async fn roll_up_viewers(state: &AppState) -> ApiResult<usize> {
+pub async fn roll_up_viewers(state: &AppState) -> DomainResult<usize> {
     let (mut start, mut moved) = (None, 0);
     loop {
         let page = state.db.list_live_rooms(100, start).await?;
@@ -279,12 +279,12 @@ pub async fn roll_up_viewers(state: &AppState) -> ApiResult<usize> {
 }
 
 /// Joins a live room: counted once however often the same viewer joins.
-pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> ApiResult<Reply> {
-    let room = state.db.get_room(room_id).await?.ok_or_else(|| ApiError::not_found("room not found"))?;
+pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> DomainResult<Reply> {
+    let room = state.db.get_room(room_id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
     if room.host_id == viewer_id {
-        return Err(ApiError::invalid("id: you host this room; start it instead of joining"));
+        return Err(DomainError::invalid("id: you host this room; start it instead of joining"));
     }
-    let ended = || ApiError::conflict("room_ended", "this room has ended");
+    let ended = || DomainError::conflict("room_ended", "this room has ended");
     if !room.live {
         return Err(ended());
     }
@@ -294,12 +294,12 @@ pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> ApiR
         Err(store::Error::Condition("room_ended")) => return Err(ended()),
         Err(e) => return Err(e.into()),
     }
-    let room = state.db.get_room(room_id).await?.ok_or_else(|| ApiError::not_found("room not found"))?;
+    let room = state.db.get_room(room_id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
     let gifters = state.db.top_gifters(room_id, TOP_GIFTERS).await?;
     let mut ids: Vec<String> = gifters.iter().map(|(id, _)| id.clone()).collect();
     ids.push(room.host_id.clone());
     let people = accounts_by_id(state, ids).await?;
-    let host = people.get(&room.host_id).ok_or_else(|| ApiError::not_found("the room's host is gone"))?;
+    let host = people.get(&room.host_id).ok_or_else(|| DomainError::not_found("the room's host is gone"))?;
     let top = gifters
         .iter()
         .filter_map(|(id, coins)| {
@@ -321,13 +321,13 @@ pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> ApiR
     }))
 }
 
-pub async fn join_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn join_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("room not found"))?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("room not found"))?;
     join_room(state, &caller.id, &id).await
 }
 
-pub async fn leave_room_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn leave_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let room = existing_room(state, ctx).await?;
     state.db.leave_room(&room.id, &caller.id).await?;

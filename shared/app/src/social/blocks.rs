@@ -5,10 +5,10 @@
 use store::Block;
 
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// How many blocked accounts a feed read leaves out (the newest blocks).
 pub const FEED_FILTER_MAX: usize = 500;
@@ -36,18 +36,18 @@ pub struct BlockedAccount {
     pub blocked_at: String,
 }
 
-fn target(ctx: &Ctx, me: &str) -> ApiResult<String> {
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))?;
+fn target(ctx: &Ctx, me: &str) -> DomainResult<String> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
     if id == me {
-        return Err(ApiError::invalid("id: you cannot block yourself"));
+        return Err(DomainError::invalid("id: you cannot block yourself"));
     }
     Ok(id)
 }
 
 /// Blocks `blocked`: 201 the first time, 200 with the same block after.
-pub async fn block(state: &AppState, blocker: &str, blocked: &str) -> ApiResult<Reply> {
+pub async fn block(state: &AppState, blocker: &str, blocked: &str) -> DomainResult<Reply> {
     if state.db.get_account(blocked).await?.is_none() {
-        return Err(ApiError::not_found("user not found"));
+        return Err(DomainError::not_found("user not found"));
     }
     let b = Block { blocker_id: blocker.into(), blocked_id: blocked.into(), created_at: state.now() };
     let mut created = None;
@@ -62,7 +62,7 @@ pub async fn block(state: &AppState, blocker: &str, blocked: &str) -> ApiResult<
             Err(e) => return Err(e.into()),
         }
     }
-    let created = created.ok_or_else(|| ApiError::unavailable("the follows changed meanwhile; try again"))?;
+    let created = created.ok_or_else(|| DomainError::unavailable("the follows changed meanwhile; try again"))?;
     // Each other's posts leave the feeds (safe to repeat), and a blocked
     // viewer leaves the blocker's live room.
     state.db.remove_from_feed(blocker, blocked).await?;
@@ -75,23 +75,23 @@ pub async fn block(state: &AppState, blocker: &str, blocked: &str) -> ApiResult<
     Ok(if created { Reply::created(body) } else { Reply::ok(body) })
 }
 
-pub async fn block_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn block_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let id = target(ctx, &caller.id)?;
     block(state, &caller.id, &id).await
 }
 
 /// Unblocks: 204; 404 `not_found` when there was no block.
-pub async fn unblock_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn unblock_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let id = target(ctx, &caller.id)?;
     if !state.db.unblock(&caller.id, &id).await? {
-        return Err(ApiError::not_found("you have not blocked this user"));
+        return Err(DomainError::not_found("you have not blocked this user"));
     }
     Ok(Reply::no_content())
 }
 
-pub async fn list_blocks_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_blocks_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let scope = format!("blocks:{}", caller.id);
     let (limit, start) = ctx.page(state, &scope)?;

@@ -3,19 +3,19 @@
 use store::{FollowEdge, Page};
 
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
-fn target(ctx: &Ctx) -> ApiResult<String> {
-    validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))
+fn target(ctx: &Ctx) -> DomainResult<String> {
+    validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))
 }
 
-pub async fn get_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let id = target(ctx)?;
-    let account = state.db.get_account(&id).await?.ok_or_else(|| ApiError::not_found("user not found"))?;
+    let account = state.db.get_account(&id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     let is_following = if caller.id == id { None } else { Some(state.db.is_following(&caller.id, &id).await?) };
     Ok(Reply::ok(views::profile(&account, is_following)))
 }
@@ -23,18 +23,18 @@ pub async fn get_user_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
 /// A follow puts this many of the account's most recent posts in the follower's feed.
 pub const FEED_BACKFILL: usize = 20;
 
-pub async fn follow(state: &AppState, follower: &str, followee: &str) -> ApiResult<i64> {
+pub async fn follow(state: &AppState, follower: &str, followee: &str) -> DomainResult<i64> {
     if follower == followee {
-        return Err(ApiError::invalid("id: you cannot follow yourself"));
+        return Err(DomainError::invalid("id: you cannot follow yourself"));
     }
     // The followee's profile is not in the follow's transaction (a crowd
     // following one host would meet there): it is read instead.
     if state.db.get_account(followee).await?.is_none() {
-        return Err(ApiError::not_found("user not found"));
+        return Err(DomainError::not_found("user not found"));
     }
     let now = state.now();
     state.db.follow(follower, followee, now).await.map_err(|e| match e {
-        store::Error::Condition("account_missing") => ApiError::not_found("user not found"),
+        store::Error::Condition("account_missing") => DomainError::not_found("user not found"),
         other => other.into(),
     })?;
     let recent = state.db.list_posts(Some(followee), FEED_BACKFILL, None).await?.items;
@@ -63,18 +63,18 @@ pub struct Followed {
     pub created_at: String,
 }
 
-pub async fn follow_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn follow_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let id = target(ctx)?;
     let at = follow(state, &caller.id, &id).await?;
     Ok(Reply::created(Followed { follower_id: caller.id.clone(), followee_id: id, created_at: views::time(at) }))
 }
 
-pub async fn unfollow_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn unfollow_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let id = target(ctx)?;
     if id == caller.id {
-        return Err(ApiError::invalid("id: you cannot follow yourself"));
+        return Err(DomainError::invalid("id: you cannot follow yourself"));
     }
     state.db.unfollow(&caller.id, &id).await?;
     state.db.remove_from_feed(&caller.id, &id).await?;
@@ -86,7 +86,7 @@ enum Direction {
     Following,
 }
 
-async fn list(state: &AppState, ctx: &Ctx, dir: Direction) -> ApiResult<Reply> {
+async fn list(state: &AppState, ctx: &Ctx, dir: Direction) -> DomainResult<Reply> {
     let id = target(ctx)?;
     let scope = match dir {
         Direction::Followers => format!("followers:{id}"),
@@ -94,7 +94,7 @@ async fn list(state: &AppState, ctx: &Ctx, dir: Direction) -> ApiResult<Reply> {
     };
     let (limit, start) = ctx.page(state, &scope)?;
     if state.db.get_account(&id).await?.is_none() {
-        return Err(ApiError::not_found("user not found"));
+        return Err(DomainError::not_found("user not found"));
     }
     let page: Page<FollowEdge> = match dir {
         Direction::Followers => state.db.list_followers(&id, limit, start).await?,
@@ -114,10 +114,10 @@ async fn list(state: &AppState, ctx: &Ctx, dir: Direction) -> ApiResult<Reply> {
     Ok(list_reply(state, &scope, items, page.next))
 }
 
-pub async fn list_followers_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_followers_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     list(state, ctx, Direction::Followers).await
 }
 
-pub async fn list_following_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_following_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     list(state, ctx, Direction::Following).await
 }

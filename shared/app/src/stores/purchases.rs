@@ -13,11 +13,12 @@ use store::{Balance, CoinPackage, CoinsAndDebt, Recharge};
 use crate::http::WebhookAnswer;
 use crate::http::idempotency::with_retries;
 use crate::http::{Ctx, Reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views::account_ref;
 use crate::wallet::{Takeback, claw_back, recharge_json, repay_debt};
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// The account id of a reference made by `account_ref`.
 pub fn account_of_ref(reference: &str) -> Option<String> {
@@ -40,34 +41,34 @@ pub struct GoogleRechargeInput {
     pub purchase_token: String,
 }
 
-fn play(state: &AppState) -> ApiResult<&(integrations::play::Play, integrations::play::PushVerifier)> {
-    state.play().ok_or_else(|| ApiError::unavailable("Google Play purchases are not configured"))
+fn play(state: &AppState) -> DomainResult<&(integrations::play::Play, integrations::play::PushVerifier)> {
+    state.play().ok_or_else(|| DomainError::unavailable("Google Play purchases are not configured"))
 }
 
-fn unavailable(e: PlayError) -> ApiError {
+fn unavailable(e: PlayError) -> DomainError {
     match e {
-        PlayError::UnknownToken => ApiError::invalid("purchase_token: Google Play does not know this purchase"),
+        PlayError::UnknownToken => DomainError::invalid("purchase_token: Google Play does not know this purchase"),
         PlayError::Unavailable(why) => {
             tracing::error!(error = %why, "Google Play did not answer");
-            ApiError::unavailable("Google Play is not answering; try again")
+            DomainError::unavailable("Google Play is not answering; try again")
         }
     }
 }
 
 /// `POST /recharges/google`: 201 with the credited recharge; the same
 /// purchase again answers it again (200), from another account 409.
-pub async fn google_recharge_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn google_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let input: GoogleRechargeInput = ctx.json()?;
     validate::id("package_id", &input.package_id)?;
     let token = input.purchase_token.trim();
     if token.is_empty() || token.len() > 1024 || !token.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::invalid("purchase_token: 1 to 1024 visible characters"));
+        return Err(DomainError::invalid("purchase_token: 1 to 1024 visible characters"));
     }
     play(state)?;
     let package = crate::catalog::existing_package(state, &input.package_id).await?;
     if package.google_product_id.is_none() {
-        return Err(ApiError::invalid("package_id: this package is not sold in Google Play"));
+        return Err(DomainError::invalid("package_id: this package is not sold in Google Play"));
     }
     credit_play_purchase(state, token, Some(&caller.id), Some(&package)).await
 }
@@ -80,7 +81,7 @@ async fn credit_play_purchase(
     token: &str,
     buyer: Option<&str>,
     package: Option<&CoinPackage>,
-) -> ApiResult<Reply> {
+) -> DomainResult<Reply> {
     let (client, _) = play(state)?;
     if let Some(known) = already_recorded(state, "google", &reference(token), buyer).await? {
         return Ok(known);
@@ -89,21 +90,26 @@ async fn credit_play_purchase(
     match p.state {
         PurchaseState::Purchased => {}
         PurchaseState::Pending => {
-            return Err(ApiError::conflict("purchase_pending", "the purchase is not paid yet; coins come once it is"));
+            return Err(DomainError::conflict(
+                "purchase_pending",
+                "the purchase is not paid yet; coins come once it is",
+            ));
         }
-        PurchaseState::Cancelled => return Err(ApiError::conflict("purchase_cancelled", "the purchase was cancelled")),
+        PurchaseState::Cancelled => {
+            return Err(DomainError::conflict("purchase_cancelled", "the purchase was cancelled"));
+        }
         PurchaseState::Other(s) => {
-            return Err(ApiError::conflict("purchase_cancelled", format!("the purchase is {s}, not purchased")));
+            return Err(DomainError::conflict("purchase_cancelled", format!("the purchase is {s}, not purchased")));
         }
     }
     if p.test && !state.config.google_play.as_ref().is_some_and(|g| g.allow_test_purchases) {
-        return Err(ApiError::conflict("test_purchase", "a license tester's purchase buys no coins here"));
+        return Err(DomainError::conflict("test_purchase", "a license tester's purchase buys no coins here"));
     }
     let owner = p.account_ref.as_deref().and_then(account_of_ref);
     let account_id = match (buyer, owner) {
         (Some(b), Some(o)) if b == o => o,
         (None, Some(o)) => o,
-        _ => return Err(ApiError::conflict("purchase_not_yours", "this purchase was made for another account")),
+        _ => return Err(DomainError::conflict("purchase_not_yours", "this purchase was made for another account")),
     };
     let product = p.product_id.clone().unwrap_or_default();
     let package = match package {
@@ -112,10 +118,10 @@ async fn credit_play_purchase(
             .db
             .package_by_store_product("google", &product)
             .await?
-            .ok_or_else(|| ApiError::conflict("wrong_product", format!("no coin package sells {product}")))?,
+            .ok_or_else(|| DomainError::conflict("wrong_product", format!("no coin package sells {product}")))?,
     };
     if package.google_product_id.as_deref() != Some(product.as_str()) {
-        return Err(ApiError::conflict("wrong_product", format!("the purchase is of {product}, not this package")));
+        return Err(DomainError::conflict("wrong_product", format!("the purchase is of {product}, not this package")));
     }
     let bought =
         Bought { store: "google", reference: reference(token), product: product.clone(), token: Some(token.into()) };
@@ -139,11 +145,11 @@ async fn already_recorded(
     store: &str,
     reference: &str,
     buyer: Option<&str>,
-) -> ApiResult<Option<Reply>> {
+) -> DomainResult<Option<Reply>> {
     let Some(r) = state.db.find_recharge_by_ref(store, reference).await? else { return Ok(None) };
     match buyer {
         Some(b) if b != r.account_id => {
-            Err(ApiError::conflict("purchase_claimed", "this purchase was credited to another account"))
+            Err(DomainError::conflict("purchase_claimed", "this purchase was credited to another account"))
         }
         Some(_) => Ok(Some(Reply::ok(recharge_json(&r)))),
         None => Ok(Some(Reply::ok(WebhookAnswer { status: "ignored", recharge_id: Some(r.id), coins: None }))),
@@ -160,13 +166,13 @@ struct Bought {
 }
 
 /// One transaction: the recharge (credited), its reference, the coins (debt first).
-async fn credit_once(state: &AppState, account_id: &str, b: &Bought, package: &CoinPackage) -> ApiResult<Reply> {
+async fn credit_once(state: &AppState, account_id: &str, b: &Bought, package: &CoinPackage) -> DomainResult<Reply> {
     with_retries(state, None, || async {
         let account = state
             .db
             .get_account(account_id)
             .await?
-            .ok_or_else(|| ApiError::conflict("purchase_not_yours", "the buyer's account no longer exists"))?;
+            .ok_or_else(|| DomainError::conflict("purchase_not_yours", "the buyer's account no longer exists"))?;
         let now = state.now();
         let r = Recharge {
             id: crate::kernel::ledger::entry_id(now),
@@ -199,7 +205,7 @@ async fn credit_once(state: &AppState, account_id: &str, b: &Bought, package: &C
                 Ok(Reply::created(recharge_json(&r)))
             }
             Err(store::Error::Condition("purchase_claimed")) => {
-                Err(ApiError::conflict("purchase_claimed", "this purchase was credited before"))
+                Err(DomainError::conflict("purchase_claimed", "this purchase was credited before"))
             }
             Err(e) => Err(e.into()),
         }
@@ -223,7 +229,7 @@ async fn consume(state: &AppState, recharge_id: &str, token: &str, product: &str
 
 /// The `consume-purchases` schedule: consumes credited purchases whose
 /// consume failed. Never credits anything.
-pub async fn consume_pending(state: &AppState) -> ApiResult<usize> {
+pub async fn consume_pending(state: &AppState) -> DomainResult<usize> {
     let mut done = 0;
     for r in state.db.unconsumed_purchases("google", 100).await? {
         let (Some(token), Some(product)) = (&r.purchase_token, &r.product_id) else { continue };
@@ -233,14 +239,14 @@ pub async fn consume_pending(state: &AppState) -> ApiResult<usize> {
     Ok(done)
 }
 
-pub async fn scheduled_consume(state: std::sync::Arc<AppState>, _event: Value) -> ApiResult<Value> {
+pub async fn scheduled_consume(state: std::sync::Arc<AppState>, _event: Value) -> DomainResult<Value> {
     Ok(serde_json::json!({ "tried": consume_pending(&state).await? }))
 }
 
 /// The `sync-voided-purchases` schedule (daily): Google's voided purchases
 /// since the last run (a day back at first) take their coins back, in case a
 /// notification was lost. Returns how many it applied.
-pub async fn sync_voided(state: &AppState) -> ApiResult<usize> {
+pub async fn sync_voided(state: &AppState) -> DomainResult<usize> {
     let (client, _) = play(state)?;
     let now = state.now();
     let start = state.db.store_checkpoint("google").await?.unwrap_or(now - 86_400_000);
@@ -263,12 +269,12 @@ pub async fn sync_voided(state: &AppState) -> ApiResult<usize> {
     Ok(applied)
 }
 
-pub async fn scheduled_sync_voided(state: std::sync::Arc<AppState>, _event: Value) -> ApiResult<Value> {
+pub async fn scheduled_sync_voided(state: std::sync::Arc<AppState>, _event: Value) -> DomainResult<Value> {
     Ok(serde_json::json!({ "applied": sync_voided(&state).await? }))
 }
 
 /// A voided purchase: all its coins come back (once, keyed on the order).
-async fn take_back(state: &AppState, token: &str, order: Option<&str>) -> ApiResult<Option<Reply>> {
+async fn take_back(state: &AppState, token: &str, order: Option<&str>) -> DomainResult<Option<Reply>> {
     let Some(r) = state.db.find_recharge_by_ref("google", &reference(token)).await? else { return Ok(None) };
     let event = order.unwrap_or(token).to_string();
     let voided = Takeback::Part { id: &event, kind: "refund", amount: r.amount_minor, reversed: false };
@@ -277,24 +283,25 @@ async fn take_back(state: &AppState, token: &str, order: Option<&str>) -> ApiRes
 
 /// `POST /webhooks/google`: real-time developer notifications through a
 /// Pub/Sub push subscription with an OIDC token.
-pub async fn google_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn google_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let (_, verifier) = play(state)?;
     let bearer = ctx
         .headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| ApiError::unauthenticated("Authorization: the push subscription's OIDC token is required"))?;
-    verifier.verify(bearer).await.map_err(ApiError::unauthenticated)?;
-    let push: Value = serde_json::from_slice(&ctx.body).map_err(|_| ApiError::invalid("body: not a Pub/Sub push"))?;
+        .ok_or_else(|| DomainError::unauthenticated("Authorization: the push subscription's OIDC token is required"))?;
+    verifier.verify(bearer).await.map_err(DomainError::unauthenticated)?;
+    let push: Value =
+        serde_json::from_slice(&ctx.body).map_err(|_| DomainError::invalid("body: not a Pub/Sub push"))?;
     let (Some(data), Some(id)) = (push["message"]["data"].as_str(), push["message"]["messageId"].as_str()) else {
-        return Err(ApiError::invalid("message: data and messageId are required"));
+        return Err(DomainError::invalid("message: data and messageId are required"));
     };
     let note: Value = base64::engine::general_purpose::STANDARD
         .decode(data)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| ApiError::invalid("message.data: not a developer notification"))?;
+        .ok_or_else(|| DomainError::invalid("message.data: not a developer notification"))?;
     if state.db.store_message_seen("google", id).await? {
         return ignored("message seen before");
     }
@@ -315,7 +322,7 @@ pub async fn google_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
             Some(1) => match credit_play_purchase(state, token, None, None).await {
                 Ok(r) => r,
                 // Nothing to credit (pending, not ours, unknown product): say so, do not retry.
-                Err(e) if e.status < 500 => return ignored(&e.message),
+                Err(e) if e.kind.is_callers() => return ignored(&e.message),
                 Err(e) => return Err(e),
             },
             // Cancelled: re-read; a purchase credited and now cancelled gives its coins back.
@@ -351,40 +358,40 @@ pub struct AppleRechargeInput {
     pub transaction_id: String,
 }
 
-fn apple(state: &AppState) -> ApiResult<&AppStore> {
-    state.apple().ok_or_else(|| ApiError::unavailable("App Store purchases are not configured"))
+fn apple(state: &AppState) -> DomainResult<&AppStore> {
+    state.apple().ok_or_else(|| DomainError::unavailable("App Store purchases are not configured"))
 }
 
-fn apple_error(e: AppleError) -> ApiError {
+fn apple_error(e: AppleError) -> DomainError {
     match e {
         AppleError::UnknownTransaction => {
-            ApiError::invalid("transaction_id: the App Store does not know this transaction")
+            DomainError::invalid("transaction_id: the App Store does not know this transaction")
         }
         AppleError::Unverified(why) => {
             tracing::warn!(error = %why, "App Store signed data failed verification");
-            ApiError::conflict("purchase_unverified", "the App Store's signed transaction did not verify")
+            DomainError::conflict("purchase_unverified", "the App Store's signed transaction did not verify")
         }
         AppleError::Unavailable(why) => {
             tracing::error!(error = %why, "the App Store did not answer");
-            ApiError::unavailable("the App Store is not answering; try again")
+            DomainError::unavailable("the App Store is not answering; try again")
         }
     }
 }
 
 /// `POST /recharges/apple`: 201 with the credited recharge; the same
 /// transaction again answers it again (200), from another account 409.
-pub async fn apple_recharge_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn apple_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let input: AppleRechargeInput = ctx.json()?;
     validate::id("package_id", &input.package_id)?;
     let id = input.transaction_id.trim();
     if id.is_empty() || id.len() > 128 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
-        return Err(ApiError::invalid("transaction_id: 1 to 128 letters, digits, '-', '_' or '.'"));
+        return Err(DomainError::invalid("transaction_id: 1 to 128 letters, digits, '-', '_' or '.'"));
     }
     let store = apple(state)?;
     let package = crate::catalog::existing_package(state, &input.package_id).await?;
     if package.apple_product_id.is_none() {
-        return Err(ApiError::invalid("package_id: this package is not sold in the App Store"));
+        return Err(DomainError::invalid("package_id: this package is not sold in the App Store"));
     }
     if let Some(known) = already_recorded(state, "apple", id, Some(&caller.id)).await? {
         return Ok(known);
@@ -400,29 +407,29 @@ async fn credit_apple(
     t: &Transaction,
     buyer: Option<&str>,
     package: Option<&CoinPackage>,
-) -> ApiResult<Reply> {
+) -> DomainResult<Reply> {
     // Callers looked for an earlier credit already (before asking Apple).
     if t.revoked {
-        return Err(ApiError::conflict("purchase_cancelled", "the App Store refunded this transaction"));
+        return Err(DomainError::conflict("purchase_cancelled", "the App Store refunded this transaction"));
     }
     if !t.consumable {
-        return Err(ApiError::conflict("wrong_product", format!("{} is not a consumable", t.product_id)));
+        return Err(DomainError::conflict("wrong_product", format!("{} is not a consumable", t.product_id)));
     }
     let owner = t.app_account_token.as_deref().and_then(account_of_ref);
     let account_id = match (buyer, owner) {
         (Some(b), Some(o)) if b == o => o,
         (None, Some(o)) => o,
-        _ => return Err(ApiError::conflict("purchase_not_yours", "this purchase was made for another account")),
+        _ => return Err(DomainError::conflict("purchase_not_yours", "this purchase was made for another account")),
     };
     let package =
         match package {
             Some(p) => p.clone(),
             None => state.db.package_by_store_product("apple", &t.product_id).await?.ok_or_else(|| {
-                ApiError::conflict("wrong_product", format!("no coin package sells {}", t.product_id))
+                DomainError::conflict("wrong_product", format!("no coin package sells {}", t.product_id))
             })?,
         };
     if package.apple_product_id.as_deref() != Some(t.product_id.as_str()) {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "wrong_product",
             format!("the purchase is of {}, not this package", t.product_id),
         ));
@@ -441,13 +448,15 @@ async fn credit_apple(
 /// the coins back, `REFUND_REVERSED` gives them again, `CONSUMPTION_REQUEST`
 /// answers with how much of the purchase was used, `ONE_TIME_CHARGE` credits
 /// a purchase the app never reported. Each notification is handled once.
-pub async fn apple_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn apple_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let store = apple(state)?;
     let body: Value =
-        serde_json::from_slice(&ctx.body).map_err(|_| ApiError::invalid("body: {signedPayload} expected"))?;
-    let signed = body["signedPayload"].as_str().ok_or_else(|| ApiError::invalid("signedPayload: required"))?;
+        serde_json::from_slice(&ctx.body).map_err(|_| DomainError::invalid("body: {signedPayload} expected"))?;
+    let signed = body["signedPayload"].as_str().ok_or_else(|| DomainError::invalid("signedPayload: required"))?;
     let n = store.verify_notification(signed).map_err(|e| match e {
-        AppleError::Unverified(why) => ApiError::new(400, "invalid_signature", format!("signedPayload: {why}")),
+        AppleError::Unverified(why) => {
+            DomainError::new(ErrorKind::Invalid, "invalid_signature", format!("signedPayload: {why}"))
+        }
         other => apple_error(other),
     })?;
     if n.uuid.is_empty() || state.db.store_message_seen("apple", &n.uuid).await? {
@@ -468,7 +477,7 @@ pub async fn apple_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply>
         }
         ("ONE_TIME_CHARGE", None) => match credit_apple(state, &t, None, None).await {
             Ok(r) => r,
-            Err(e) if e.status < 500 => return ignored(&e.message),
+            Err(e) if e.kind.is_callers() => return ignored(&e.message),
             Err(e) => return Err(e),
         },
         (_, None) => return ignored("a transaction never credited"),
@@ -481,7 +490,7 @@ pub async fn apple_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply>
 /// Tells Apple how much of a purchase whose refund was requested was used:
 /// the coins it bought against what the buyer still holds. The apps' terms
 /// ask buyers to consent to sharing this with Apple.
-async fn send_consumption(state: &AppState, store: &AppStore, r: &Recharge, t: &Transaction) -> ApiResult<()> {
+async fn send_consumption(state: &AppState, store: &AppStore, r: &Recharge, t: &Transaction) -> DomainResult<()> {
     let coins = state.db.get_account(&r.account_id).await?.map(|a| a.coins).unwrap_or(0);
     let total = r.total_coins();
     // 1 not consumed, 2 partially, 3 fully; then whether to grant the refund: 2 decline when used up.
@@ -500,7 +509,7 @@ async fn send_consumption(state: &AppState, store: &AppStore, r: &Recharge, t: &
     store.send_consumption(&t.transaction_id, &body, state.now() / 1000).await.map_err(apple_error)
 }
 
-fn ignored(why: &str) -> ApiResult<Reply> {
+fn ignored(why: &str) -> DomainResult<Reply> {
     tracing::info!(why, "store notification ignored");
     Ok(Reply::ok(WebhookAnswer { status: "ignored", recharge_id: None, coins: None }))
 }

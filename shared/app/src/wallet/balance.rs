@@ -5,30 +5,34 @@ use store::{Balance, LedgerEntry, WalletChange};
 
 use crate::http::idempotency::{Idem, with_retries};
 use crate::http::{Ctx, Reply, list_reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
-pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
-    let a =
-        state.db.get_account(&caller.id).await?.ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
+    let a = state
+        .db
+        .get_account(&caller.id)
+        .await?
+        .ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
     Ok(Reply::ok(views::Wallet { coins: a.coins, earnings: a.earnings, coin_debt: a.coin_debt }))
 }
 
-pub async fn list_transactions_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn list_transactions_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     ledger_page(state, ctx, &ctx.caller()?.id).await
 }
 
 /// `GET /admin/users/{id}/transactions`: any account's ledger, for support.
-pub async fn list_user_transactions_admin_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))?;
-    state.db.get_account(&id).await?.ok_or_else(|| ApiError::not_found("user not found"))?;
+pub async fn list_user_transactions_admin_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
+    state.db.get_account(&id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     ledger_page(state, ctx, &id).await
 }
 
-async fn ledger_page(state: &AppState, ctx: &Ctx, account_id: &str) -> ApiResult<Reply> {
+async fn ledger_page(state: &AppState, ctx: &Ctx, account_id: &str) -> DomainResult<Reply> {
     let scope = format!("ledger:{account_id}");
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_ledger(account_id, limit, start).await?;
@@ -62,19 +66,20 @@ pub async fn grant_coins(
     account_id: &str,
     input: GrantInput,
     idem: Option<&Idem>,
-) -> ApiResult<Reply> {
+) -> DomainResult<Reply> {
     // unsigned_abs: i64::MIN has no positive counterpart.
     if input.amount == 0 || input.amount.unsigned_abs() > MAX_GRANT as u64 {
-        return Err(ApiError::invalid(format!("amount: a non-zero whole number of coins within ±{MAX_GRANT}")));
+        return Err(DomainError::invalid(format!("amount: a non-zero whole number of coins within ±{MAX_GRANT}")));
     }
     let reason = validate::text("reason", &input.reason, 1, 200)?;
     with_retries(state, idem, || async {
         let now = state.now();
-        let account = state.db.get_account(account_id).await?.ok_or_else(|| ApiError::not_found("user not found"))?;
+        let account =
+            state.db.get_account(account_id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
         let after = account.coins + input.amount;
         if after < 0 {
-            return Err(ApiError::new(
-                402,
+            return Err(DomainError::new(
+                ErrorKind::Payment,
                 "insufficient_coins",
                 format!("the account holds only {} coins", account.coins),
             ));
@@ -102,9 +107,9 @@ pub async fn grant_coins(
     .await
 }
 
-pub async fn grant_coins_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn grant_coins_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let admin = ctx.caller()?;
-    let id = validate::id("id", ctx.param("id")).map_err(|_| ApiError::not_found("user not found"))?;
+    let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
     let idem = Idem::from_ctx(ctx)?;
     grant_coins(state, &admin.id, &id, ctx.json()?, idem.as_ref()).await
 }

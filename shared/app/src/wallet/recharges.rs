@@ -10,10 +10,11 @@ use crate::catalog::existing_package;
 use crate::http::WebhookAnswer;
 use crate::http::idempotency::{Idem, with_retries};
 use crate::http::{Ctx, Reply};
-use crate::kernel::error::ApiResult;
+use crate::kernel::error::DomainResult;
+use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views;
-use crate::{ApiError, AppState};
+use crate::{AppState, DomainError};
 
 /// A recharge: an order with a payment provider, credited once paid.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -64,21 +65,22 @@ pub async fn create_recharge(
     account_id: &str,
     input: RechargeInput,
     idem: Option<&Idem>,
-) -> ApiResult<Reply> {
-    let provider = Provider::parse(&input.provider).ok_or_else(|| ApiError::invalid("provider: stripe or razorpay"))?;
+) -> DomainResult<Reply> {
+    let provider =
+        Provider::parse(&input.provider).ok_or_else(|| DomainError::invalid("provider: stripe or razorpay"))?;
     validate::id("package_id", &input.package_id)?;
     with_retries(state, idem, || async {
         let package = existing_package(state, &input.package_id).await?;
         if !package.active {
-            return Err(ApiError::conflict("package_retired", "this coin package is no longer sold"));
+            return Err(DomainError::conflict("package_retired", "this coin package is no longer sold"));
         }
         let account = state
             .db
             .get_account(account_id)
             .await?
-            .ok_or_else(|| ApiError::unauthenticated("account no longer exists"))?;
+            .ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
         if account.banned {
-            return Err(ApiError::banned());
+            return Err(DomainError::banned());
         }
         let now = state.now();
         let id = ulid::Ulid::new().to_string();
@@ -86,7 +88,7 @@ pub async fn create_recharge(
             state.payments().create_order(provider, &id, package.price_minor, &package.currency).await.map_err(
                 |e| {
                     tracing::error!(error = %e, "creating the provider order failed");
-                    ApiError::unavailable("the payment provider is not answering; try again")
+                    DomainError::unavailable("the payment provider is not answering; try again")
                 },
             )?;
         let r = Recharge {
@@ -117,20 +119,20 @@ pub async fn create_recharge(
     .await
 }
 
-pub async fn create_recharge_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn create_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let idem = Idem::from_ctx(ctx)?;
     create_recharge(state, &caller.id, ctx.json()?, idem.as_ref()).await
 }
 
-fn ignored(why: &str) -> ApiResult<Reply> {
+fn ignored(why: &str) -> DomainResult<Reply> {
     tracing::info!(why, "webhook ignored");
     Ok(Reply::ok(WebhookAnswer { status: "ignored", recharge_id: None, coins: None }))
 }
 
 /// Credits a paid recharge's coins (plus bonus) once, whatever the number of
 /// deliveries; coins owed after an earlier refund are paid from them first.
-async fn credit(state: &AppState, recharge: &Recharge) -> ApiResult<Reply> {
+async fn credit(state: &AppState, recharge: &Recharge) -> DomainResult<Reply> {
     with_retries(state, None, || async {
         let Some(account) = state.db.get_account(&recharge.account_id).await? else {
             return ignored("recharge of a deleted account");
@@ -223,11 +225,11 @@ pub(crate) fn merged(r: &Recharge, changes: &[Takeback]) -> Recharge {
 
 /// A provider's figures are checked like user input: an amount within the
 /// payment's, the payment's currency.
-fn check_takeback(r: &Recharge, currency: Option<&str>, changes: &[Takeback]) -> ApiResult<()> {
+fn check_takeback(r: &Recharge, currency: Option<&str>, changes: &[Takeback]) -> DomainResult<()> {
     if let Some(c) = currency
         && !c.eq_ignore_ascii_case(&r.currency)
     {
-        return Err(ApiError::invalid(format!("currency: {c} is not the payment's currency {}", r.currency)));
+        return Err(DomainError::invalid(format!("currency: {c} is not the payment's currency {}", r.currency)));
     }
     for c in changes {
         let (field, amount, least) = match *c {
@@ -235,7 +237,7 @@ fn check_takeback(r: &Recharge, currency: Option<&str>, changes: &[Takeback]) ->
             Takeback::Part { amount, .. } => ("amount", amount, 1),
         };
         if !(least..=r.amount_minor).contains(&amount) {
-            return Err(ApiError::invalid(format!(
+            return Err(DomainError::invalid(format!(
                 "{field}: must be from {least} to the payment's {}, got {amount}",
                 r.amount_minor
             )));
@@ -255,7 +257,7 @@ pub async fn claw_back(
     event: (&str, &str),
     currency: Option<&str>,
     changes: &[Takeback<'_>],
-) -> ApiResult<Reply> {
+) -> DomainResult<Reply> {
     if state.db.refund_event_seen(event.0, event.1).await? {
         return ignored("event applied before");
     }
@@ -309,7 +311,7 @@ pub async fn claw_back(
             })),
             Err(store::Error::Condition("duplicate_refund")) => ignored("event applied before"),
             Err(store::Error::Condition("refund_changed")) => {
-                Err(ApiError::conflict("balance_changed", "another refund landed; re-read"))
+                Err(DomainError::conflict("balance_changed", "another refund landed; re-read"))
             }
             Err(e) => Err(e.into()),
         }
@@ -324,7 +326,7 @@ async fn settle(
     reference: &str,
     amount: Option<i64>,
     currency: Option<&str>,
-) -> ApiResult<Reply> {
+) -> DomainResult<Reply> {
     let Some(recharge) = state.db.find_recharge_by_ref(provider.as_str(), reference).await? else {
         return ignored("unknown recharge");
     };
@@ -335,33 +337,35 @@ async fn settle(
     credit(state, &recharge).await
 }
 
-fn secret(s: &str) -> ApiResult<&str> {
+fn secret(s: &str) -> DomainResult<&str> {
     if s.is_empty() {
         tracing::error!("webhook secret is not configured");
-        return Err(ApiError::unavailable("payments are not configured"));
+        return Err(DomainError::unavailable("payments are not configured"));
     }
     Ok(s)
 }
 
-fn header<'a>(ctx: &'a Ctx, name: &str) -> ApiResult<&'a str> {
+fn header<'a>(ctx: &'a Ctx, name: &str) -> DomainResult<&'a str> {
     ctx.headers
         .get(name)
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ApiError::new(400, "invalid_signature", format!("{name}: missing")))
+        .ok_or_else(|| DomainError::new(ErrorKind::Invalid, "invalid_signature", format!("{name}: missing")))
 }
 
-fn event(ctx: &Ctx) -> ApiResult<Value> {
-    serde_json::from_slice(&ctx.body).map_err(|_| ApiError::invalid("body: not a JSON event"))
+fn event(ctx: &Ctx) -> DomainResult<Value> {
+    serde_json::from_slice(&ctx.body).map_err(|_| DomainError::invalid("body: not a JSON event"))
 }
 
 /// A provider's amount field: a whole number of minor units (a float, a
 /// string or a figure past the integer limits is a 400, not a guess).
-fn amount_of(v: &Value, field: &str) -> ApiResult<i64> {
-    v[field].as_i64().ok_or_else(|| ApiError::invalid(format!("{field}: an integer amount in minor units is required")))
+fn amount_of(v: &Value, field: &str) -> DomainResult<i64> {
+    v[field]
+        .as_i64()
+        .ok_or_else(|| DomainError::invalid(format!("{field}: an integer amount in minor units is required")))
 }
 
-fn id_of<'a>(v: &'a Value, field: &str) -> ApiResult<&'a str> {
-    v[field].as_str().filter(|s| !s.is_empty()).ok_or_else(|| ApiError::invalid(format!("{field}: required")))
+fn id_of<'a>(v: &'a Value, field: &str) -> DomainResult<&'a str> {
+    v[field].as_str().filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid(format!("{field}: required")))
 }
 
 /// `POST /webhooks/stripe`: `payment_intent.succeeded` credits its recharge;
@@ -369,10 +373,10 @@ fn id_of<'a>(v: &'a Value, field: &str) -> ApiResult<&'a str> {
 /// `refund.*`) and disputes (`charge.dispute.*`) take the coins back, and only
 /// a failed or cancelled refund or a won dispute gives them back. Each event
 /// is applied once, by its `evt_` id, and any order ends in the same state.
-pub async fn stripe_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn stripe_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let sig = header(ctx, "stripe-signature")?;
     payments::verify_stripe(sig, &ctx.body, secret(&state.config.stripe_webhook_secret)?, state.now() / 1000)
-        .map_err(|m| ApiError::new(400, "invalid_signature", m))?;
+        .map_err(|m| DomainError::new(ErrorKind::Invalid, "invalid_signature", m))?;
     let ev = event(ctx)?;
     let object = &ev["data"]["object"];
     let kind = ev["type"].as_str().unwrap_or_default();
@@ -422,7 +426,7 @@ pub async fn stripe_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply
 }
 
 /// The recharge a provider's order or payment intent belongs to.
-async fn recharge_of(state: &AppState, provider: Provider, reference: Option<&str>) -> ApiResult<Option<String>> {
+async fn recharge_of(state: &AppState, provider: Provider, reference: Option<&str>) -> DomainResult<Option<String>> {
     let Some(reference) = reference else { return Ok(None) };
     Ok(state.db.find_recharge_by_ref(provider.as_str(), reference).await?.map(|r| r.id))
 }
@@ -432,10 +436,10 @@ async fn recharge_of(state: &AppState, provider: Provider, reference: Option<&st
 /// `refund.failed` and `payment.dispute.won` give them back. Each event is
 /// applied once (by `X-Razorpay-Event-Id`, else by its type and the refund's
 /// or dispute's id).
-pub async fn razorpay_webhook_http(state: &AppState, ctx: &Ctx) -> ApiResult<Reply> {
+pub async fn razorpay_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let sig = header(ctx, "x-razorpay-signature")?;
     payments::verify_razorpay(sig, &ctx.body, secret(&state.config.razorpay_webhook_secret)?)
-        .map_err(|m| ApiError::new(400, "invalid_signature", m))?;
+        .map_err(|m| DomainError::new(ErrorKind::Invalid, "invalid_signature", m))?;
     let ev = event(ctx)?;
     let payment = &ev["payload"]["payment"]["entity"];
     let kind = ev["event"].as_str().unwrap_or_default();
