@@ -1,6 +1,7 @@
 //! `make bench`: send-gift through the use case against the local stack (moto), side by
 //! side with the bare transaction it ends in, and the DynamoDB requests per send.
 
+use app::kernel::ids::{AccountId, CallId};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -70,9 +71,15 @@ async fn active_calls(state: &AppState, n: usize, tag: &str) -> Vec<store::Call>
             let caller = bench_account(state, format!("c{i}-{tag}"), false, CALLER_COINS).await;
             let host = bench_account(state, format!("h{i}-{tag}"), true, 0).await;
             let input = app::calls::StartCallInput { host_id: host.clone() };
-            let r = app::calls::start_call(state, &caller, input, None).await.map_err(|e| e.message).unwrap();
+            let r = app::calls::start_call(state, &AccountId::known(&caller), input, None)
+                .await
+                .map_err(|e| e.message)
+                .unwrap();
             let call_id = r.body.unwrap()["id"].as_str().unwrap().to_string();
-            app::calls::accept_call(state, &host, &call_id, None).await.map_err(|e| e.message).unwrap();
+            app::calls::accept_call(state, &AccountId::known(&host), &CallId::known(&call_id), None)
+                .await
+                .map_err(|e| e.message)
+                .unwrap();
             (call_id, caller)
         })
         .buffer_unordered(IN_FLIGHT)
@@ -186,7 +193,10 @@ async fn main() {
     let gift = gifts::create_gift(&state, input).await.map_err(|e| e.message).unwrap();
     let send = || SendGiftInput { gift_id: gift.id.clone(), quantity: 1, room_id: None };
     for _ in 0..20 {
-        gifts::send_gift(&state, &sender, &host, send(), None).await.map_err(|e| e.message).unwrap();
+        gifts::send_gift(&state, &AccountId::known(&sender), &AccountId::known(&host), send(), None)
+            .await
+            .map_err(|e| e.message)
+            .unwrap();
     }
 
     // The bare transaction runs on its own sender and host, so it neither helps
@@ -205,7 +215,10 @@ async fn main() {
     for _ in 0..n {
         let before = requests.0.load(Ordering::Relaxed);
         let t = Instant::now();
-        gifts::send_gift(&state, &sender, &host, send(), None).await.map_err(|e| e.message).unwrap();
+        gifts::send_gift(&state, &AccountId::known(&sender), &AccountId::known(&host), send(), None)
+            .await
+            .map_err(|e| e.message)
+            .unwrap();
         use_case.push(t.elapsed());
         use_case_requests += requests.0.load(Ordering::Relaxed) - before;
 

@@ -22,6 +22,7 @@ use crate::http::idempotency::{Idem, with_retries};
 use crate::http::{Ctx, Reply, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
+use crate::kernel::ids::{AccountId, CallId};
 use crate::kernel::ledger::no_debt;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -171,11 +172,12 @@ pub struct StartCallInput {
 /// Rings a host. The caller's earlier ringing request is cancelled in the same transaction.
 pub async fn start_call(
     state: &AppState,
-    caller_id: &str,
+    caller_id: &AccountId,
     input: StartCallInput,
     idem: Option<&Idem>,
 ) -> DomainResult<Reply> {
-    let host_id = validate::id("host_id", &input.host_id)?;
+    let caller_id = caller_id.as_str();
+    let host_id = AccountId::parse("host_id", &input.host_id)?.to_string();
     if host_id == caller_id {
         return Err(DomainError::invalid("host_id: you cannot call yourself"));
     }
@@ -251,7 +253,7 @@ pub async fn start_call(
 pub async fn start_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let idem = Idem::from_ctx(ctx)?;
-    start_call(state, &caller.id, ctx.json()?, idem.as_ref()).await
+    start_call(state, &AccountId::known(&caller.id), ctx.json()?, idem.as_ref()).await
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -340,7 +342,13 @@ pub(super) async fn drop_parties(state: &AppState, call: &Call) {
 
 /// Accepts a ringing call (host only): busy markers, minute 1 charged, the
 /// call active, in one transaction; then the host's other requests are declined.
-pub async fn accept_call(state: &AppState, host_id: &str, call_id: &str, idem: Option<&Idem>) -> DomainResult<Reply> {
+pub async fn accept_call(
+    state: &AppState,
+    host_id: &AccountId,
+    call_id: &CallId,
+    idem: Option<&Idem>,
+) -> DomainResult<Reply> {
+    let (host_id, call_id) = (host_id.as_str(), call_id.as_str());
     let reply = with_retries(state, idem, || async {
         let now = state.now();
         let call = state.db.get_call(call_id).await?.ok_or_else(|| DomainError::not_found("call not found"))?;
@@ -398,7 +406,7 @@ pub async fn accept_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply
     let (call, party) = call_for(state, ctx).await?;
     only(party, Party::Host, "accept")?;
     let idem = Idem::from_ctx(ctx)?;
-    accept_call(state, &call.host_id, &call.id, idem.as_ref()).await
+    accept_call(state, &AccountId::known(&call.host_id), &CallId::known(&call.id), idem.as_ref()).await
 }
 
 // ---- active ----

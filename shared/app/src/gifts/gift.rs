@@ -8,6 +8,7 @@ use crate::http::idempotency::{Idem, with_retries};
 use crate::http::{Ctx, Reply, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
+use crate::kernel::ids::{AccountId, GiftId, RoomId};
 use crate::kernel::validate::{self, positive};
 use crate::kernel::views;
 use crate::{AppState, DomainError};
@@ -177,14 +178,15 @@ pub struct SendGiftInput {
 /// from the event within about a second. 402 and nothing changed when short.
 pub async fn send_gift(
     state: &AppState,
-    sender_id: &str,
-    receiver_id: &str,
+    sender_id: &AccountId,
+    receiver_id: &AccountId,
     input: SendGiftInput,
     idem: Option<&Idem>,
 ) -> DomainResult<Reply> {
-    let gift_id = validate::id("gift_id", &input.gift_id)?;
+    let (sender_id, receiver_id) = (sender_id.as_str(), receiver_id.as_str());
+    let gift_id = GiftId::parse("gift_id", &input.gift_id)?.to_string();
     let quantity = positive("quantity", input.quantity, MAX_QUANTITY)?;
-    let room_id = input.room_id.as_deref().map(|r| validate::id("room_id", r)).transpose()?;
+    let room_id = input.room_id.as_deref().map(|r| RoomId::parse("room_id", r).map(|r| r.to_string())).transpose()?;
     if sender_id == receiver_id {
         return Err(DomainError::invalid("id: you cannot send a gift to yourself"));
     }
@@ -307,7 +309,7 @@ fn check_gift_send<'a>(
 
 pub async fn send_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
-    let receiver = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
+    let receiver = AccountId::parse("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
     let idem = Idem::from_ctx(ctx)?;
-    send_gift(state, &caller.id, &receiver, ctx.json()?, idem.as_ref()).await
+    send_gift(state, &AccountId::known(&caller.id), &receiver, ctx.json()?, idem.as_ref()).await
 }

@@ -116,7 +116,15 @@ impl Ctx {
 
 /// A list answer: `{"items": [...], "next_cursor": "…" | null}`.
 pub fn list_reply<T: serde::Serialize>(state: &AppState, scope: &str, items: Vec<T>, next: Option<PageKey>) -> Reply {
-    Reply::ok(serde_json::json!({ "items": items, "next_cursor": next_cursor(state, scope, next) }))
+    Reply::ok(Page { items, next_cursor: next_cursor(state, scope, next) })
+}
+
+/// A page of any list: its items, and where the next page starts (`None`
+/// on the last). The document describes it once (`openapi::page_of`).
+#[derive(Debug, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
 }
 
 /// The `next_cursor` of a page: the next page's start, sealed to `scope`.

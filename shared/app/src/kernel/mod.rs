@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod cursor;
 pub mod error;
+pub mod ids;
 pub mod ledger;
 pub mod metrics;
 pub mod notices;

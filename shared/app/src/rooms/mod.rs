@@ -5,4 +5,4 @@ mod moderation;
 mod room;
 pub mod routes;
 
-pub use room::{AgoraGrant, ROOM_TOKEN_SECS, agora_grant, end_live_room_of, roll_up_viewers};
+pub use room::{AgoraGrant, ROOM_TOKEN_SECS, agora_grant, end_live_room_of, join_room, roll_up_viewers};

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::http::{Ctx, Reply, list_reply};
 use crate::kernel::error::DomainResult;
+use crate::kernel::ids::{AccountId, RoomId};
 use crate::kernel::validate;
 use crate::kernel::views;
 use crate::{AppState, DomainError};
@@ -279,7 +280,8 @@ pub async fn roll_up_viewers(state: &AppState) -> DomainResult<usize> {
 }
 
 /// Joins a live room: counted once however often the same viewer joins.
-pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> DomainResult<Reply> {
+pub async fn join_room(state: &AppState, viewer_id: &AccountId, room_id: &RoomId) -> DomainResult<Reply> {
+    let (viewer_id, room_id) = (viewer_id.as_str(), room_id.as_str());
     let room = state.db.get_room(room_id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
     if room.host_id == viewer_id {
         return Err(DomainError::invalid("id: you host this room; start it instead of joining"));
@@ -324,7 +326,7 @@ pub async fn join_room(state: &AppState, viewer_id: &str, room_id: &str) -> Doma
 pub async fn join_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let caller = ctx.caller()?;
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("room not found"))?;
-    join_room(state, &caller.id, &id).await
+    join_room(state, &AccountId::known(&caller.id), &RoomId::parse("id", &id)?).await
 }
 
 pub async fn leave_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
