@@ -92,18 +92,8 @@ pub enum TableUse {
 impl TableUse {
     /// The DynamoDB operations (the SDK's names) this use allows.
     pub const fn operations(self) -> &'static [&'static str] {
-        const READ: &[&str] = &["GetItem", "BatchGetItem", "Query"];
-        const WRITE: &[&str] = &[
-            "GetItem",
-            "BatchGetItem",
-            "Query",
-            "PutItem",
-            "UpdateItem",
-            "DeleteItem",
-            "BatchWriteItem",
-            "TransactWriteItems",
-        ];
-        const SCAN: &[&str] = &[
+        // Each use allows a prefix of this list: reads, then writes, then Scan.
+        const ALL: &[&str] = &[
             "GetItem",
             "BatchGetItem",
             "Query",
@@ -116,11 +106,12 @@ impl TableUse {
         ];
         match self {
             TableUse::None => &[],
-            TableUse::Read => READ,
-            TableUse::Write => WRITE,
-            TableUse::WriteAndScan => SCAN,
+            TableUse::Read => ALL.split_at(3).0,
+            TableUse::Write => ALL.split_at(8).0,
+            TableUse::WriteAndScan => ALL,
         }
     }
+
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
