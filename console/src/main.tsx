@@ -1,18 +1,11 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, currentSession, onSession, type Role, type Session, signIn, signOut } from "./api";
-import { ErrorNote, Form } from "./ui";
+import { ErrorNote, Form, type PageDef } from "./ui";
 import { adminPages } from "./pages/admin";
 import { agencyPages } from "./pages/agency";
 import { hostPages } from "./pages/host";
 import "./style.css";
-
-/** A menu entry: its link text, its `#/path`, and the page it shows. */
-export interface PageDef {
-  name: string;
-  path: string;
-  view: (props: { rest: string[] }) => preact.JSX.Element;
-}
 
 const MENUS: Partial<Record<Role, PageDef[]>> = { admin: adminPages, agency: agencyPages, host: hostPages };
 

@@ -4,6 +4,14 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type Page, withQuery } from "./api";
 
+/** A menu entry: its link text, its `#/path`, and the page it shows (the pages
+ * declare theirs here, not in main.tsx, which imports the pages). */
+export interface PageDef {
+  name: string;
+  path: string;
+  view: (props: { rest: string[] }) => preact.JSX.Element;
+}
+
 export function coins(n: number | null | undefined): string {
   return `${(n ?? 0).toLocaleString("en-US")} coins`;
 }

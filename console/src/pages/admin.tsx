@@ -1,7 +1,6 @@
 import { useState } from "preact/hooks";
 import { api, withQuery } from "../api";
-import type { PageDef } from "../main";
-import { Action, all, coins, csv, download, ErrorNote, type Field, Form, major, Paged, Stat, Table, useLoad, when } from "../ui";
+import { Action, all, coins, csv, download, ErrorNote, type Field, Form, major, Paged, Stat, Table, useLoad, when, type PageDef } from "../ui";
 import { SettlementList } from "./shared";
 
 // ---- Dashboard ----

@@ -1,7 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
-import type { PageDef } from "../main";
-import { Action, all, coins, ErrorNote, Paged, Stat, useLoad } from "../ui";
+import { Action, all, coins, ErrorNote, Paged, Stat, useLoad, type PageDef } from "../ui";
 import { Applications } from "./admin";
 import { SettlementList } from "./shared";
 

@@ -1,6 +1,5 @@
 import { api } from "../api";
-import type { PageDef } from "../main";
-import { coins, ErrorNote, Form, Stat, useLoad, when } from "../ui";
+import { coins, ErrorNote, Form, Stat, useLoad, when, type PageDef } from "../ui";
 import { SettlementList } from "./shared";
 
 function Dashboard() {

@@ -4,7 +4,6 @@
 use serde::Deserialize;
 use store::{Account, CodeKind, ResetCode};
 
-use super::sessions::HOUR_MS;
 use crate::http::limits;
 use crate::http::{Ctx, Reply};
 use crate::kernel::auth;
@@ -13,6 +12,8 @@ use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views;
 use crate::{AppState, DomainError};
+
+const HOUR_MS: i64 = 3600 * 1000;
 
 pub const RESET_CODE_TTL_MS: i64 = 10 * 60 * 1000;
 pub const RESET_MAX_TRIES: i64 = 5;

@@ -17,7 +17,6 @@ use crate::{AppState, DomainError};
 
 pub const LOCKOUT_FAILURES: i64 = 10;
 pub const LOCKOUT_WINDOW_MS: i64 = 15 * 60 * 1000;
-pub(super) const HOUR_MS: i64 = 3600 * 1000;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

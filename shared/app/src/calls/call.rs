@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use store::{Call, CallState, NewCall, Payer, Role};
 use utoipa::ToSchema;
 
-use super::tick::{TickReport, charge_entry, settle, warn_if_low};
+use super::tick::{MINUTE_MS, TickReport, charge_entry, settle, warn_if_low};
 use crate::http::idempotency::{Idem, with_retries};
 use crate::http::{Ctx, Reply, list_reply};
 use crate::kernel::error::DomainResult;
@@ -29,23 +29,10 @@ use crate::kernel::views;
 use crate::rooms::{AgoraGrant, ROOM_TOKEN_SECS, agora_grant};
 use crate::{AppState, DomainError};
 
-pub const MINUTE_MS: i64 = 60_000;
-/// Ringing this long unanswered: missed.
-pub const RING_TIMEOUT_MS: i64 = 45_000;
-/// No heartbeat from a party this long: the call dropped.
-pub const HEARTBEAT_TIMEOUT_MS: i64 = 90_000;
-/// Parties send a heartbeat about this often while a call is active.
-pub const HEARTBEAT_INTERVAL_MS: i64 = 30_000;
-/// A party not heard from for this long is silent: no minute is prepaid, and
-/// the call is billed only up to its last heartbeat plus one interval.
-pub const SILENT_AFTER_MS: i64 = 45_000;
 pub const MAX_PRICE_PER_MINUTE: i64 = 100_000;
 /// Call tokens outlive the paid time by this much: the tick prepays the next
 /// minute within a minute of it being due, and EventBridge may fire late.
 const TOKEN_MARGIN_SECS: i64 = 90;
-/// An ended call's parties are refused its channel this long: longer than
-/// any token of it stays valid (the paid time plus the margin).
-const CALL_KICK_SECS: i64 = 600;
 /// A call as either party (or an admin) sees it.
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -324,20 +311,6 @@ fn call_token_secs(call: &Call, now: i64) -> i64 {
 /// A party's grant to an active call's channel, valid for the paid time.
 fn call_grant(state: &AppState, call: &Call, account_id: &str) -> DomainResult<AgoraGrant> {
     agora_grant(state, &call.channel, account_id, RtcRole::Publisher, call_token_secs(call, state.now()))
-}
-
-/// Has Agora drop both parties from an ended call's channel and refuse their
-/// tokens there: ending a call ends the video, not only the billing. A
-/// failure is logged; the tokens still expire with the paid time.
-pub(super) async fn drop_parties(state: &AppState, call: &Call) {
-    let Some(rules) = state.agora_rules() else { return };
-    for id in [&call.caller_id, &call.host_id] {
-        let uid = integrations::agora::uid_for(id);
-        if let Err(e) = rules.ban(&call.channel, uid, integrations::agora::Privilege::JoinChannel, CALL_KICK_SECS).await
-        {
-            tracing::error!(error = %e, call_id = %call.id, "dropping a party from the call's channel failed");
-        }
-    }
 }
 
 /// Accepts a ringing call (host only): busy markers, minute 1 charged, the

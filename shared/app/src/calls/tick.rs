@@ -12,9 +12,6 @@ use serde::Serialize;
 use serde_json::Value;
 use store::{Account, Balance, Call, CallState, Payer, Release, Role, WalletChange};
 
-use super::call::{
-    HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, MINUTE_MS, RING_TIMEOUT_MS, SILENT_AFTER_MS, drop_parties,
-};
 use crate::kernel::error::DomainResult;
 use crate::{AppState, DomainError};
 
@@ -331,4 +328,31 @@ pub async fn call_tick(state: &AppState, now: i64) -> DomainResult<TickReport> {
 /// The scheduled Lambda's entry: EventBridge's event says nothing we need; the clock says when.
 pub async fn scheduled_tick(state: std::sync::Arc<AppState>, _event: Value) -> DomainResult<TickReport> {
     call_tick(&state, state.now()).await
+}
+
+pub const MINUTE_MS: i64 = 60_000;
+/// Ringing this long unanswered: missed.
+pub const RING_TIMEOUT_MS: i64 = 45_000;
+/// No heartbeat from a party this long: the call dropped.
+pub const HEARTBEAT_TIMEOUT_MS: i64 = 90_000;
+/// Parties send a heartbeat about this often while a call is active.
+pub const HEARTBEAT_INTERVAL_MS: i64 = 30_000;
+/// A party not heard from for this long is silent: no minute is prepaid, and
+/// the call is billed only up to its last heartbeat plus one interval.
+pub const SILENT_AFTER_MS: i64 = 45_000;
+/// An ended call's parties are refused its channel this long: longer than
+/// any token of it stays valid (the paid time plus the margin).
+const CALL_KICK_SECS: i64 = 600;
+/// Has Agora drop both parties from an ended call's channel and refuse their
+/// tokens there: ending a call ends the video, not only the billing. A
+/// failure is logged; the tokens still expire with the paid time.
+pub(super) async fn drop_parties(state: &AppState, call: &Call) {
+    let Some(rules) = state.agora_rules() else { return };
+    for id in [&call.caller_id, &call.host_id] {
+        let uid = integrations::agora::uid_for(id);
+        if let Err(e) = rules.ban(&call.channel, uid, integrations::agora::Privilege::JoinChannel, CALL_KICK_SECS).await
+        {
+            tracing::error!(error = %e, call_id = %call.id, "dropping a party from the call's channel failed");
+        }
+    }
 }

@@ -111,7 +111,6 @@ impl TableUse {
             TableUse::WriteAndScan => ALL,
         }
     }
-
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
