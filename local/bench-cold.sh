@@ -4,7 +4,8 @@
 # default release) for this machine, each started against a Runtime API
 # emulator with DynamoDB on the local stack (plain and through a local TLS
 # endpoint). BENCH_COLD_RUNS (20) interleaved starts per binary,
-# BENCH_COLD_INVOCATIONS (1000) before VmHWM is read, BENCH_COLD_FUNCTIONS.
+# BENCH_COLD_INVOCATIONS (1000) before VmHWM is read, BENCH_COLD_FUNCTIONS,
+# BENCH_COLD_SECRETS=1 (the JWT secret read at init from Secrets Manager, as in AWS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 local/install.sh

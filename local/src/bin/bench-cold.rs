@@ -10,6 +10,8 @@
 //! Usage: bench-cold DIR NAME... (binaries in DIR; hello-http, hello-runtime
 //! and the event kind of each NAME are known below). Needs the local stack
 //! (`AWS_ENDPOINT_URL_DYNAMODB`), as local/bench-cold.sh provides.
+//! BENCH_COLD_SECRETS=1: the functions read their JWT secret at init from
+//! Secrets Manager (moto, same endpoint) as in AWS, instead of the environment.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -131,6 +133,7 @@ async fn cold_start(
         .env("AWS_LAMBDA_RUNTIME_API", &api)
         .env("AWS_LAMBDA_FUNCTION_NAME", &t.name)
         .env("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
+        .env("AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -266,9 +269,16 @@ async fn main() -> Result<(), Error> {
         ("AWS_LAMBDA_LOG_GROUP_NAME".into(), "/aws/lambda/bench".into()),
         ("AWS_LAMBDA_LOG_STREAM_NAME".into(), "bench".into()),
         ("TABLE_NAME".into(), table.clone()),
-        ("JWT_SECRET".into(), SECRET.into()),
         ("METRICS".into(), "off".into()),
     ];
+    if std::env::var("BENCH_COLD_SECRETS").is_ok_and(|v| v == "1") {
+        let client = aws_sdk_secretsmanager::Client::new(&integrations::aws::sdk_config());
+        let value = json!({ "jwt_secret": SECRET }).to_string();
+        let created = client.create_secret().name(&table).secret_string(value).send().await?;
+        env.push(("SECRETS".into(), format!("JWT_SECRET={}#jwt_secret", created.arn().unwrap_or_default())));
+    } else {
+        env.push(("JWT_SECRET".into(), SECRET.into()));
+    }
     env.push(("RUST_LOG".into(), "info".into()));
 
     let tick_event = json!({"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events",

@@ -42,17 +42,25 @@ pub(crate) struct TxItem {
 /// its item (`TransactionConflictException`, which the SDK does not retry by
 /// itself) is retried with the SDK's backoff like a throttle.
 pub fn client(sdk: &aws_config::SdkConfig) -> Client {
+    client_for(sdk, true)
+}
+
+/// `client`, with the guard that holds a request to its operations
+/// (`crate::actions`) only when `guarded`: off in Lambda, where IAM does it.
+pub fn client_for(sdk: &aws_config::SdkConfig, guarded: bool) -> Client {
     use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
     use aws_sdk_dynamodb::operation::{
         delete_item::DeleteItemError, put_item::PutItemError, update_item::UpdateItemError,
     };
     const CONFLICT: &[&str] = &["TransactionConflictException"];
-    let config = aws_sdk_dynamodb::config::Builder::from(sdk)
+    let mut config = aws_sdk_dynamodb::config::Builder::from(sdk)
         .retry_classifier(AwsErrorCodeClassifier::<PutItemError>::builder().transient_errors(CONFLICT).build())
         .retry_classifier(AwsErrorCodeClassifier::<UpdateItemError>::builder().transient_errors(CONFLICT).build())
-        .retry_classifier(AwsErrorCodeClassifier::<DeleteItemError>::builder().transient_errors(CONFLICT).build())
-        .interceptor(crate::actions::Guard)
-        .build();
+        .retry_classifier(AwsErrorCodeClassifier::<DeleteItemError>::builder().transient_errors(CONFLICT).build());
+    if guarded {
+        config = config.interceptor(crate::actions::Guard);
+    }
+    let config = config.build();
     Client::from_conf(config)
 }
 

@@ -41,7 +41,7 @@ pub use boards::{BoardEntry, BoardKind, Period};
 pub use calls::{Call, CallEnd, CallStartView, CallState, NewCall, Release};
 pub use catalog::{Catalog, CatalogEntry};
 pub use counts::{counted_by, edge_needs_count};
-pub use db::{Db, client};
+pub use db::{Db, client, client_for};
 pub use error::{Error, Result};
 pub use events::{CallCredit, Credit, MoneyEvent, is_event_sk};
 pub use follows::FollowEdge;

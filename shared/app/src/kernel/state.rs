@@ -130,7 +130,7 @@ impl SessionCache {
 
 impl AppState {
     pub fn new(sdk: &aws_config::SdkConfig, config: Config, clock: Clock) -> Self {
-        let mut db = Db::new(store::client(sdk), config.table.clone());
+        let mut db = Db::new(store::client_for(sdk, config.check_table_actions), config.table.clone());
         db.retry_budget = config.retry_budget_ms.map(std::time::Duration::from_millis);
         let notifier = Arc::new(crate::kernel::notices::TableNotifier { db: db.clone(), clock: clock.clone() });
         let agora = Agora::new(config.agora_app_id.clone(), config.agora_app_certificate.clone());
