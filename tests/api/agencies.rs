@@ -198,7 +198,7 @@ async fn settling_during_a_call_never_takes_the_prepaid_minute_and_the_caller_ge
     for who in [&fan, &host] {
         assert_eq!(app.post(&format!("/calls/{id}/heartbeat"), Some(&who.access), json!({})).await.status, 200);
     }
-    app::calls::call_tick(&app.state, app.state.now()).await.unwrap(); // minute 2 prepaid at 30 s
+    app::routes::as_event_function("call-tick", app::calls::call_tick(&app.state, app.state.now())).await.unwrap(); // minute 2 prepaid at 30 s
     assert_eq!(app.wallet(&fan).await.0, 900);
     app.drain().await; // minute 1 reaches the host through its event
     // The agency settles the host while minute 2 has not begun: only minute 1 is the host's.
@@ -527,7 +527,7 @@ async fn a_banned_host_takes_no_gifts_or_calls_and_their_running_call_ends_at_on
     assert_eq!(r.status, 404);
     assert_eq!(app.post("/calls", Some(&fan.access), json!({"host_id": h.id})).await.status, 404);
     app.state.clock.advance(30_000);
-    app::calls::call_tick(&app.state, app.state.now()).await.unwrap();
+    app::routes::as_event_function("call-tick", app::calls::call_tick(&app.state, app.state.now())).await.unwrap();
     assert_eq!((app.wallet(&fan).await.0, app.stored_wallet(&h.id).await.1), (1000, 0));
 }
 

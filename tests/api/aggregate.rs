@@ -168,12 +168,15 @@ async fn the_sweeper_applies_what_the_stream_did_not_and_settlements_wait_for_it
     assert_eq!(s.body["error"], "nothing_to_settle", "{s:?}");
     assert_eq!(app.stored_wallet(&host.id).await, (0, 0));
     // Too young for the sweeper (the stream's job)...
-    assert_eq!(app::operations::sweep(&app.state).await.unwrap(), 0);
+    assert_eq!(app::routes::as_event_function("sweep-events", app::operations::sweep(&app.state)).await.unwrap(), 0);
     // ...a minute later it is the sweeper's.
     app.state.clock.advance(app::operations::SWEEP_AFTER_MS + 1);
     let waiting = pending(&app).await.len();
     assert!(waiting > 1, "the gift and the sign-ups, grants and settlement-free events before it");
-    assert_eq!(app::operations::sweep(&app.state).await.unwrap(), waiting);
+    assert_eq!(
+        app::routes::as_event_function("sweep-events", app::operations::sweep(&app.state)).await.unwrap(),
+        waiting
+    );
     assert_eq!(app.stored_wallet(&host.id).await, (0, 40));
     let s = app.post(&path, Some(&owner.access), json!({})).await;
     assert_eq!((s.status, s.body["coins"].as_i64()), (201, Some(40)), "{s:?}");

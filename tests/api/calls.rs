@@ -51,7 +51,7 @@ pub async fn call_of(app: &TestApp, who: &User, id: &str) -> Value {
 }
 
 pub async fn tick(app: &TestApp) -> app::calls::TickReport {
-    app::calls::call_tick(&app.state, app.state.now()).await.expect("tick")
+    app::routes::as_event_function("call-tick", app::calls::call_tick(&app.state, app.state.now())).await.expect("tick")
 }
 
 async fn ledger(app: &TestApp, u: &User) -> Vec<Value> {
@@ -612,6 +612,11 @@ async fn a_minute_that_reaches_a_host_banned_meanwhile_goes_back_to_the_caller()
     let (coins, earnings, _) = app.state.db.sum_balances().await.unwrap();
     assert_eq!(coins + earnings + app.state.db.held_in_calls().await.unwrap(), 100, "conservation");
     let budget = app::operations::Budget { page: 500, until_ms: i64::MAX };
-    let r = app::operations::reconcile(&app.state, 0, app.state.now() + 1, budget).await.expect("reconcile");
+    let r = app::routes::as_event_function(
+        "reconcile",
+        app::operations::reconcile(&app.state, 0, app.state.now() + 1, budget),
+    )
+    .await
+    .expect("reconcile");
     assert_eq!(r.mismatches, 0, "{:?}", r.first);
 }

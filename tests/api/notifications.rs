@@ -33,8 +33,8 @@ async fn each_event_notifies_its_recipient_once() {
     let incoming = app.notifications_of(&host, "incoming_call").await;
     assert_eq!((incoming.len(), incoming[0]["data"]["call_id"].as_str()), (1, call.body["id"].as_str()));
     app.state.clock.advance(46_000);
-    app::calls::call_tick(&app.state, app.state.now()).await.unwrap();
-    app::calls::call_tick(&app.state, app.state.now()).await.unwrap();
+    app::routes::as_event_function("call-tick", app::calls::call_tick(&app.state, app.state.now())).await.unwrap();
+    app::routes::as_event_function("call-tick", app::calls::call_tick(&app.state, app.state.now())).await.unwrap();
     assert_eq!(app.notifications_of(&host, "missed_call").await.len(), 1, "once, however many ticks");
     assert_eq!(app.notifications_of(&fan, "missed_call").await.len(), 1);
     assert_eq!(app.notifications(&fan).await.len(), 1, "the caller got only the missed call");

@@ -335,9 +335,19 @@ async fn a_deletion_stopped_after_marking_is_hidden_at_once_and_finished_by_the_
         app.post(&format!("/posts/{id}/comments"), Some(&fan.access), json!({"text": "late"})).await.status,
         404
     );
-    assert_eq!(app::posts::purge_deleted_posts(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        app::routes::as_event_function("purge-deleted-posts", app::posts::purge_deleted_posts(&app.state))
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(items_mentioning(&app, &id).await, Vec::<String>::new());
-    assert_eq!(app::posts::purge_deleted_posts(&app.state).await.unwrap(), 0);
+    assert_eq!(
+        app::routes::as_event_function("purge-deleted-posts", app::posts::purge_deleted_posts(&app.state))
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 #[tokio::test]

@@ -13,7 +13,12 @@ type Item = HashMap<String, AttributeValue>;
 async fn run(app: &TestApp) -> app::operations::ReconcileReport {
     // Everything so far (the schedule's default is yesterday), in one go.
     let budget = app::operations::Budget { page: 500, until_ms: i64::MAX };
-    let r = app::operations::reconcile(&app.state, 0, app.state.now() + 1, budget).await.expect("reconcile");
+    let r = app::routes::as_event_function(
+        "reconcile",
+        app::operations::reconcile(&app.state, 0, app.state.now() + 1, budget),
+    )
+    .await
+    .expect("reconcile");
     assert!(r.complete);
     r
 }
@@ -100,10 +105,19 @@ async fn after_every_kind_of_money_movement_the_books_balance() {
     assert_eq!((stored["run_id"].as_str(), stored["mismatches"].as_i64()), (Some(r.run_id.as_str()), Some(0)));
     // By hand, the full pass does yesterday once: a second run finds its report.
     let full = json!({"full": true});
-    let first =
-        app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), full.clone()).await.unwrap();
+    let first = app::routes::as_event_function(
+        "reconcile",
+        app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), full.clone()),
+    )
+    .await
+    .unwrap();
     assert_eq!((first["complete"].as_bool(), first["run_id"].is_string()), (Some(true), true), "{first}");
-    let again = app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), full).await.unwrap();
+    let again = app::routes::as_event_function(
+        "reconcile",
+        app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), full),
+    )
+    .await
+    .unwrap();
     assert_eq!(again["already_done"]["run_id"], first["run_id"], "{again}");
 }
 
@@ -151,7 +165,9 @@ async fn a_run_out_of_time_leaves_a_checkpoint_and_the_next_run_finishes_with_th
     let mut runs = 0;
     let resumed = loop {
         runs += 1;
-        let r = app::operations::reconcile(&app.state, 0, to, cut).await.unwrap();
+        let r = app::routes::as_event_function("reconcile", app::operations::reconcile(&app.state, 0, to, cut))
+            .await
+            .unwrap();
         if r.complete {
             break r;
         }
@@ -159,10 +175,12 @@ async fn a_run_out_of_time_leaves_a_checkpoint_and_the_next_run_finishes_with_th
     };
     assert!(runs > 3, "{runs}");
     assert_eq!(resumed.invocations, runs);
-    let whole =
-        app::operations::reconcile(&app.state, 0, to, app::operations::Budget { page: 500, until_ms: i64::MAX })
-            .await
-            .unwrap();
+    let whole = app::routes::as_event_function(
+        "reconcile",
+        app::operations::reconcile(&app.state, 0, to, app::operations::Budget { page: 500, until_ms: i64::MAX }),
+    )
+    .await
+    .unwrap();
     assert_eq!(whole.invocations, 1, "the finished run left no checkpoint");
     // (items scanned differ by the run's own report and checkpoint items)
     let counts = |r: &app::operations::ReconcileReport| {
@@ -173,9 +191,13 @@ async fn a_run_out_of_time_leaves_a_checkpoint_and_the_next_run_finishes_with_th
     assert_eq!(resumed.mismatches, 0, "{:?}", resumed.first);
     // A hand-edited balance found across page boundaries too.
     add_coins_by_hand(&app, &caller, 1).await;
-    let mut r = app::operations::reconcile(&app.state, 0, to + 1, cut).await.unwrap();
+    let mut r = app::routes::as_event_function("reconcile", app::operations::reconcile(&app.state, 0, to + 1, cut))
+        .await
+        .unwrap();
     while !r.complete {
-        r = app::operations::reconcile(&app.state, 0, to + 1, cut).await.unwrap();
+        r = app::routes::as_event_function("reconcile", app::operations::reconcile(&app.state, 0, to + 1, cut))
+            .await
+            .unwrap();
     }
     assert!(r.first.iter().any(|m| m.kind == "account_balance" && m.id == caller.id), "{:?}", r.first);
 }
@@ -210,7 +232,12 @@ async fn gifts_not_applied_yet_balance_the_books_and_a_lost_gift_event_is_report
 
 /// The schedule's run: the closed hours since the last, by their events.
 async fn windows(app: &TestApp) -> Vec<serde_json::Value> {
-    let out = app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})).await.unwrap();
+    let out = app::routes::as_event_function(
+        "reconcile",
+        app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})),
+    )
+    .await
+    .unwrap();
     out["windows"].as_array().unwrap().clone()
 }
 

@@ -68,7 +68,7 @@ async fn a_call_accept_and_a_call_minute_whose_commit_answers_are_lost_charge_on
         app.post(&format!("/calls/{id}/heartbeat"), Some(&who.access), json!({})).await;
     }
     proxy.lose_next_commits(1);
-    app::calls::call_tick(&app.state, app.state.now()).await.unwrap();
+    app::routes::as_event_function("call-tick", app::calls::call_tick(&app.state, app.state.now())).await.unwrap();
     assert_eq!(proxy.lost(), 2);
     let c = app.get(&format!("/calls/{id}"), &caller.access).await;
     let paid = c.body["paid_minutes"].as_i64().unwrap();

@@ -105,9 +105,16 @@ async fn a_failed_consume_is_retried_by_the_schedule_without_crediting_again() {
     play.fail_next_consumes(1);
     assert_eq!(buy(&app, &u, &pkg, &token).await.status, 201);
     assert!(!play.consumed(&token));
-    assert_eq!(app::stores::consume_pending(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        app::routes::as_event_function("consume-purchases", app::stores::consume_pending(&app.state)).await.unwrap(),
+        1
+    );
     assert!(play.consumed(&token));
-    assert_eq!(app::stores::consume_pending(&app.state).await.unwrap(), 0, "off the list");
+    assert_eq!(
+        app::routes::as_event_function("consume-purchases", app::stores::consume_pending(&app.state)).await.unwrap(),
+        0,
+        "off the list"
+    );
     assert_eq!(app.wallet(&u).await, (550, 0));
 }
 
@@ -140,7 +147,11 @@ async fn play_notifications_are_authenticated_credit_unreported_purchases_and_ta
     assert_eq!((a.body["status"].as_str(), a.body["coins"].as_i64()), (Some("clawed_back"), Some(550)), "{a:?}");
     assert_eq!(webhook(&app, &play, &voided, "m4", PUSH_AUDIENCE).await.body["status"], "ignored");
     assert_eq!(app.wallet(&u).await, (0, 0));
-    assert_eq!(app::stores::sync_voided(&app.state).await.unwrap(), 0, "the backstop finds it applied");
+    assert_eq!(
+        app::routes::as_event_function("sync-voided-purchases", app::stores::sync_voided(&app.state)).await.unwrap(),
+        0,
+        "the backstop finds it applied"
+    );
 
     // A pending purchase cancelled: nothing was credited, nothing to take.
     let pending = format!("local-pending:coins_500:{}.2", account_ref(&app, &u).await);
@@ -179,8 +190,15 @@ async fn the_daily_backstop_takes_back_a_voided_purchase_whose_notification_was_
         .await;
     assert_eq!(sent.status, 201);
     play.void(&token, app.state.now());
-    assert_eq!(app::stores::sync_voided(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        app::routes::as_event_function("sync-voided-purchases", app::stores::sync_voided(&app.state)).await.unwrap(),
+        1
+    );
     let w = app.get("/me/wallet", &u.access).await.body;
     assert_eq!((w["coins"].as_i64(), w["coin_debt"].as_i64()), (Some(0), Some(500)), "50 left to take, 500 owed");
-    assert_eq!(app::stores::sync_voided(&app.state).await.unwrap(), 0, "once");
+    assert_eq!(
+        app::routes::as_event_function("sync-voided-purchases", app::stores::sync_voided(&app.state)).await.unwrap(),
+        0,
+        "once"
+    );
 }
