@@ -51,16 +51,16 @@ pub fn pascal(name: &str) -> String {
 
 /// A parameter of a domain stack: its name, and the root's value for it.
 struct Param {
-    name: &'static str,
-    value: &'static str,
+    name: String,
+    value: String,
 }
 
-const fn p(name: &'static str, value: &'static str) -> Param {
-    Param { name, value }
+const fn p(name: &'static str, value: &'static str) -> (&'static str, &'static str) {
+    (name, value)
 }
 
 /// What every function's environment needs (the stack's Globals).
-const COMMON: &[Param] = &[
+const COMMON: &[(&str, &str)] = &[
     p("TableName", "!Ref Table"),
     p("TableArn", "!GetAtt Table.Arn"),
     p("LogGroupName", "!Ref FunctionLogGroup"),
@@ -152,10 +152,11 @@ fn functions<'a>(routes: &[&'a Route], events: &[&'a EventFunction]) -> Vec<Func
 /// it has routes, the stream and queues its stream functions use, and the
 /// secrets' and settings' parameters of its functions.
 fn parameters(routes: &[&Route], events: &[&EventFunction]) -> Vec<Param> {
-    let mut names: Vec<(String, String)> = COMMON.iter().map(|p| (p.name.into(), p.value.into())).collect();
+    let mut names: Vec<Param> =
+        COMMON.iter().map(|(n, v)| Param { name: n.to_string(), value: v.to_string() }).collect();
     let mut add = |name: &str, value: String| {
-        if !names.iter().any(|(n, _)| n == name) {
-            names.push((name.to_string(), value));
+        if !names.iter().any(|p| p.name == name) {
+            names.push(Param { name: name.to_string(), value });
         }
     };
     if !routes.is_empty() {
@@ -174,8 +175,7 @@ fn parameters(routes: &[&Route], events: &[&EventFunction]) -> Vec<Param> {
             add(&format!("{}Arn", t.dead_letter_queue), format!("!GetAtt {}.Arn", t.dead_letter_queue));
         }
     }
-    // Leaked once per generation: the names are few and the program short-lived.
-    names.into_iter().map(|(n, v)| Param { name: n.leak(), value: v.leak() }).collect()
+    names
 }
 
 fn nested(domain: &str, params: &[Param]) -> String {
@@ -298,9 +298,13 @@ fn function(s: &mut String, f: &Function) {
         let _ = writeln!(s, "      Environment:");
         let _ = writeln!(s, "        Variables:");
         let _ = writeln!(s, "          SECRETS: !Sub '{}'", secrets_env(n.secrets));
-        let mut settings: Vec<(&str, &str)> =
-            n.secrets.iter().flat_map(|x| spec(*x).settings.iter().copied()).collect();
-        settings.dedup();
+        // Several groups bring the same setting (Agora's app id): each once, in order.
+        let mut settings: Vec<(&str, &str)> = Vec::new();
+        for setting in n.secrets.iter().flat_map(|x| spec(*x).settings.iter().copied()) {
+            if !settings.contains(&setting) {
+                settings.push(setting);
+            }
+        }
         for (var, param) in settings {
             let _ = writeln!(s, "          {var}: !Ref {param}");
         }
