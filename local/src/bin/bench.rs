@@ -75,7 +75,8 @@ async fn active_calls(state: &AppState, n: usize, tag: &str) -> Vec<store::Call>
                 .await
                 .map_err(|e| e.message)
                 .unwrap();
-            let call_id = r.body.unwrap()["id"].as_str().unwrap().to_string();
+            let call_id =
+                app::http::output::Stored::reply(&r).body.as_ref().unwrap()["id"].as_str().unwrap().to_string();
             app::calls::accept_call(state, &AccountId::known(&host), &CallId::known(&call_id), None)
                 .await
                 .map_err(|e| e.message)

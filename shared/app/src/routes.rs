@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::AppState;
 use crate::http::routes::{Access, Api, MediaUse, Needs, Secret, StreamTrigger, TableUse, route};
-use crate::http::{Ctx, Reply};
+use crate::http::{Ctx, FreeForm, Html};
 use crate::kernel::error::DomainResult;
 
 pub use crate::accounts::routes::*;
@@ -33,26 +33,19 @@ pub static GET_OPENAPI: Route = route!(
     "/openapi.json",
     Access::Public,
     get_openapi_http,
-    Api::ok(200),
+    Api::new(),
     Needs::read().table(TableUse::None)
 );
-pub static GET_DOCS: Route = route!(
-    "get-docs",
-    "GET",
-    "/docs",
-    Access::Public,
-    get_docs_http,
-    Api::ok(200).html(),
-    Needs::read().table(TableUse::None)
-);
+pub static GET_DOCS: Route =
+    route!("get-docs", "GET", "/docs", Access::Public, get_docs_http, Api::new(), Needs::read().table(TableUse::None));
 
 /// The OpenAPI document of every route.
-pub async fn get_openapi_http(_state: &AppState, _ctx: &Ctx) -> DomainResult<Reply> {
-    Ok(Reply::ok(crate::http::openapi::document(ROUTES)))
+pub async fn get_openapi_http(_state: &AppState, _ctx: &Ctx) -> DomainResult<FreeForm> {
+    Ok(FreeForm(crate::http::openapi::document(ROUTES)))
 }
 
-pub async fn get_docs_http(_state: &AppState, _ctx: &Ctx) -> DomainResult<Reply> {
-    Ok(Reply::html(crate::http::openapi::DOCS_PAGE))
+pub async fn get_docs_http(_state: &AppState, _ctx: &Ctx) -> DomainResult<Html> {
+    Ok(Html(crate::http::openapi::DOCS_PAGE))
 }
 
 /// Every HTTP route (the dev server, the document, the consistency test).

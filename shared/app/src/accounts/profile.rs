@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use store::Account;
 
-use crate::http::{Ctx, Reply};
+use crate::http::{Ctx, Json, NoContent};
 use crate::kernel::auth;
 use crate::kernel::auth::Caller;
 use crate::kernel::error::DomainResult;
@@ -15,8 +15,8 @@ async fn own_account(state: &AppState, caller: &Caller) -> DomainResult<Account>
     state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::unauthenticated("account no longer exists"))
 }
 
-pub async fn get_me_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
-    Ok(Reply::ok(views::me(&own_account(state, ctx.caller()?).await?)))
+pub async fn get_me_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<views::Me>> {
+    Ok(Json::new(views::me(&own_account(state, ctx.caller()?).await?)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -82,9 +82,9 @@ pub async fn update_me(state: &AppState, caller: &Caller, input: UpdateMeInput) 
     })
 }
 
-pub async fn update_me_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn update_me_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<views::Me>> {
     let account = update_me(state, ctx.caller()?, ctx.json()?).await?;
-    Ok(Reply::ok(views::me(&account)))
+    Ok(Json::new(views::me(&account)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -109,7 +109,7 @@ pub async fn put_push_token(state: &AppState, caller: &Caller, input: PushTokenI
     Ok(())
 }
 
-pub async fn put_push_token_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn put_push_token_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     put_push_token(state, ctx.caller()?, ctx.json()?).await?;
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }

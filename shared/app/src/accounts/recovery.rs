@@ -5,7 +5,7 @@ use serde::Deserialize;
 use store::{Account, CodeKind, ResetCode};
 
 use crate::http::limits;
-use crate::http::{Ctx, Reply};
+use crate::http::{Accepted, Ctx, Json, NoContent};
 use crate::kernel::auth;
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
@@ -164,12 +164,12 @@ pub struct VerificationSent {
     pub expires_at: String,
 }
 
-pub async fn send_verification_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn send_verification_http(state: &AppState, ctx: &Ctx) -> DomainResult<Accepted<VerificationSent>> {
     let caller = ctx.caller()?;
     let input: VerificationInput = ctx.json()?;
     let account = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::not_found("account not found"))?;
     send_verification(state, &account, &input.channel).await?;
-    Ok(Reply::accepted(VerificationSent {
+    Ok(Accepted::new(VerificationSent {
         channel: input.channel,
         expires_at: views::time(state.now() + RESET_CODE_TTL_MS),
     }))
@@ -273,25 +273,26 @@ pub async fn change_address(
     Ok(VerificationSent { channel: channel_name.into(), expires_at: views::time(state.now() + RESET_CODE_TTL_MS) })
 }
 
-pub async fn change_email_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn change_email_http(state: &AppState, ctx: &Ctx) -> DomainResult<Accepted<VerificationSent>> {
     let input: NewAddressInput = ctx.json()?;
-    Ok(Reply::accepted(change_address(state, &ctx.caller()?.id, "email", &input.address).await?))
+    Ok(Accepted::new(change_address(state, &ctx.caller()?.id, "email", &input.address).await?))
 }
 
-pub async fn change_phone_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn change_phone_http(state: &AppState, ctx: &Ctx) -> DomainResult<Accepted<VerificationSent>> {
     let input: NewAddressInput = ctx.json()?;
-    Ok(Reply::accepted(change_address(state, &ctx.caller()?.id, "phone", &input.address).await?))
+    Ok(Accepted::new(change_address(state, &ctx.caller()?.id, "phone", &input.address).await?))
 }
 
-pub async fn verify_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn verify_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Verified>> {
     let caller = ctx.caller()?;
-    Ok(Reply::ok(verify(state, &caller.id, ctx.json()?).await?))
+    Ok(Json::new(verify(state, &caller.id, ctx.json()?).await?))
 }
 
 /// Forgot-password's answer, the same whether or not the account exists.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Accepted {
+#[schema(as = Accepted)]
+pub struct AcceptedNote {
     /// Always `sent_if_account_exists`
     pub status: &'static str,
 }
@@ -315,7 +316,7 @@ async fn limit_by_login(
 /// accounts only) must not make their answers slower than unknown ones'.
 pub const FORGOT_MIN_MS: u64 = 250;
 
-pub async fn forgot_password_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn forgot_password_http(state: &AppState, ctx: &Ctx) -> DomainResult<Accepted<AcceptedNote>> {
     let started = std::time::Instant::now();
     let input: ForgotInput = ctx.json()?;
     let login =
@@ -329,7 +330,7 @@ pub async fn forgot_password_http(state: &AppState, ctx: &Ctx) -> DomainResult<R
     }
     forgot_password(state, input).await?;
     tokio::time::sleep_until((started + std::time::Duration::from_millis(FORGOT_MIN_MS)).into()).await;
-    Ok(Reply::accepted(Accepted { status: "sent_if_account_exists" }))
+    Ok(Accepted::new(AcceptedNote { status: "sent_if_account_exists" }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -371,9 +372,9 @@ pub async fn reset_password(state: &AppState, input: ResetInput) -> DomainResult
     Ok(())
 }
 
-pub async fn reset_password_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn reset_password_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let input: ResetInput = ctx.json()?;
     limit_by_login(state, ctx, &limits::RESET_PER_IP, &limits::RESET_PER_LOGIN, &input.email, &input.phone).await?;
     reset_password(state, input).await?;
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }

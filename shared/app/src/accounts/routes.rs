@@ -2,7 +2,6 @@
 
 use super::{profile, recovery, sessions};
 use crate::http::routes::*;
-use crate::kernel::views;
 
 pub static REGISTER: Route = route!(
         "register",
@@ -10,7 +9,7 @@ pub static REGISTER: Route = route!(
         "/auth/register",
         Access::Public,
         sessions::register_http,
-        Api::ok(201).body(schema_of::<sessions::RegisterInput>).returns(schema_of::<sessions::SessionView>).links(links_by_id!("$response.body#/user/id": "get-user", "follow-user", "send-gift", "list-user-posts", "list-followers")).codes(&["account_exists"]),
+        Api::new().body(schema_of::<sessions::RegisterInput>).links(links_by_id!("$response.body#/user/id": "get-user", "follow-user", "send-gift", "list-user-posts", "list-followers")).codes(&["account_exists"]),
     Needs::write().email().sms()
 );
 pub static LOGIN: Route = route!(
@@ -19,10 +18,7 @@ pub static LOGIN: Route = route!(
     "/auth/login",
     Access::Public,
     sessions::login_http,
-    Api::ok(200)
-        .body(schema_of::<sessions::LoginInput>)
-        .returns(schema_of::<sessions::SessionView>)
-        .codes(&["invalid_credentials", "account_banned"])
+    Api::new().body(schema_of::<sessions::LoginInput>).codes(&["invalid_credentials", "account_banned"])
 );
 pub static REFRESH_TOKEN: Route = route!(
     "refresh-token",
@@ -30,10 +26,7 @@ pub static REFRESH_TOKEN: Route = route!(
     "/auth/refresh",
     Access::Public,
     sessions::refresh_http,
-    Api::ok(200)
-        .body(schema_of::<sessions::RefreshInput>)
-        .returns(schema_of::<sessions::SessionView>)
-        .codes(&["account_banned"])
+    Api::new().body(schema_of::<sessions::RefreshInput>).codes(&["account_banned"])
 );
 pub static LOGOUT: Route = route!(
     "logout",
@@ -41,7 +34,7 @@ pub static LOGOUT: Route = route!(
     "/auth/logout",
     ANY,
     sessions::logout_http,
-    Api::ok(204).body(schema_of::<sessions::RefreshInput>)
+    Api::new().body(schema_of::<sessions::RefreshInput>)
 );
 pub static FORGOT_PASSWORD: Route = route!(
     "forgot-password",
@@ -49,7 +42,7 @@ pub static FORGOT_PASSWORD: Route = route!(
     "/auth/password/forgot",
     Access::Public,
     recovery::forgot_password_http,
-    Api::ok(202).body(schema_of::<recovery::ForgotInput>).returns(schema_of::<recovery::Accepted>),
+    Api::new().body(schema_of::<recovery::ForgotInput>),
     Needs::write().email().sms()
 );
 pub static RESET_PASSWORD: Route = route!(
@@ -58,20 +51,16 @@ pub static RESET_PASSWORD: Route = route!(
     "/auth/password/reset",
     Access::Public,
     recovery::reset_password_http,
-    Api::ok(204).body(schema_of::<recovery::ResetInput>).codes(&["invalid_code"])
+    Api::new().body(schema_of::<recovery::ResetInput>).codes(&["invalid_code"])
 );
-pub static GET_ME: Route =
-    route!("get-me", "GET", "/me", ANY, profile::get_me_http, Api::ok(200).returns(schema_of::<views::Me>));
+pub static GET_ME: Route = route!("get-me", "GET", "/me", ANY, profile::get_me_http, Api::new());
 pub static SEND_VERIFICATION: Route = route!(
     "send-verification",
     "POST",
     "/me/verification",
     ANY,
     recovery::send_verification_http,
-    Api::ok(202)
-        .body(schema_of::<recovery::VerificationInput>)
-        .returns(schema_of::<recovery::VerificationSent>)
-        .codes(&["no_address", "already_verified"]),
+    Api::new().body(schema_of::<recovery::VerificationInput>).codes(&["no_address", "already_verified"]),
     Needs::write().email().sms()
 );
 pub static VERIFY: Route = route!(
@@ -80,10 +69,7 @@ pub static VERIFY: Route = route!(
     "/me/verification/confirm",
     ANY,
     recovery::verify_http,
-    Api::ok(200)
-        .body(schema_of::<recovery::VerifyInput>)
-        .returns(schema_of::<recovery::Verified>)
-        .codes(&["invalid_code"])
+    Api::new().body(schema_of::<recovery::VerifyInput>).codes(&["invalid_code"])
 );
 pub static CHANGE_EMAIL: Route = route!(
     "change-email",
@@ -91,10 +77,7 @@ pub static CHANGE_EMAIL: Route = route!(
     "/me/email",
     ANY,
     recovery::change_email_http,
-    Api::ok(202)
-        .body(schema_of::<recovery::NewAddressInput>)
-        .returns(schema_of::<recovery::VerificationSent>)
-        .codes(&["account_exists", "already_yours"]),
+    Api::new().body(schema_of::<recovery::NewAddressInput>).codes(&["account_exists", "already_yours"]),
     Needs::write().email().sms()
 );
 pub static CHANGE_PHONE: Route = route!(
@@ -103,10 +86,7 @@ pub static CHANGE_PHONE: Route = route!(
     "/me/phone",
     ANY,
     recovery::change_phone_http,
-    Api::ok(202)
-        .body(schema_of::<recovery::NewAddressInput>)
-        .returns(schema_of::<recovery::VerificationSent>)
-        .codes(&["account_exists", "already_yours"]),
+    Api::new().body(schema_of::<recovery::NewAddressInput>).codes(&["account_exists", "already_yours"]),
     Needs::write().email().sms()
 );
 pub static UPDATE_ME: Route = route!(
@@ -115,7 +95,7 @@ pub static UPDATE_ME: Route = route!(
     "/me",
     ANY,
     profile::update_me_http,
-    Api::ok(200).body(schema_of::<profile::UpdateMeInput>).returns(schema_of::<views::Me>)
+    Api::new().body(schema_of::<profile::UpdateMeInput>)
 );
 pub static PUT_PUSH_TOKEN: Route = route!(
     "put-push-token",
@@ -123,5 +103,5 @@ pub static PUT_PUSH_TOKEN: Route = route!(
     "/me/push-token",
     ANY,
     profile::put_push_token_http,
-    Api::ok(204).body(schema_of::<profile::PushTokenInput>)
+    Api::new().body(schema_of::<profile::PushTokenInput>)
 );

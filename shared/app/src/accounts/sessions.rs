@@ -6,7 +6,7 @@ use store::{Account, RefreshRecord, Role};
 
 use super::recovery::send_verification;
 use crate::http::limits;
-use crate::http::{Ctx, Reply};
+use crate::http::{Created, Ctx, Json, NoContent};
 use crate::kernel::auth;
 use crate::kernel::auth::Caller;
 use crate::kernel::error::DomainResult;
@@ -106,11 +106,11 @@ pub async fn register(state: &AppState, input: RegisterInput) -> DomainResult<Se
     start_session(state, account).await
 }
 
-pub async fn register_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn register_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<SessionView>> {
     let input: RegisterInput = ctx.json()?;
     limits::guard(state, ctx, &limits::REGISTER_PER_IP, None).await?;
     let s = register(state, input).await?;
-    Ok(Reply::created(s.json(state.config.access_ttl_secs)))
+    Ok(Created::new(s.json(state.config.access_ttl_secs)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -174,12 +174,12 @@ pub async fn login(state: &AppState, input: LoginInput) -> DomainResult<Session>
     start_session(state, account).await
 }
 
-pub async fn login_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn login_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<SessionView>> {
     let input: LoginInput = ctx.json()?;
     // Per login, the lockout limits sign-ins (in `login`).
     limits::guard(state, ctx, &limits::LOGIN_PER_IP, None).await?;
     let s = login(state, input).await?;
-    Ok(Reply::ok(s.json(state.config.access_ttl_secs)))
+    Ok(Json::new(s.json(state.config.access_ttl_secs)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -262,9 +262,9 @@ pub async fn refresh(state: &AppState, input: RefreshInput) -> DomainResult<Sess
     Ok(Session { account, access_token, refresh_token })
 }
 
-pub async fn refresh_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn refresh_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<SessionView>> {
     let s = refresh(state, ctx.json()?).await?;
-    Ok(Reply::ok(s.json(state.config.access_ttl_secs)))
+    Ok(Json::new(s.json(state.config.access_ttl_secs)))
 }
 
 /// Ends the login the refresh token belongs to, if it is the caller's.
@@ -281,7 +281,7 @@ pub async fn logout(state: &AppState, caller: &Caller, input: RefreshInput) -> D
     Ok(())
 }
 
-pub async fn logout_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn logout_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     logout(state, ctx.caller()?, ctx.json()?).await?;
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use store::{Account, Agency, Role};
 
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
@@ -188,16 +188,16 @@ async fn send_invitation(state: &AppState, a: &Agency, code: &str) -> DomainResu
     })
 }
 
-pub async fn create_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn create_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<AgencyView>> {
     let invited = create_agency(state, ctx.json()?).await?;
     let mut view = agency_json(&invited.agency);
     view.owner_account_exists = Some(invited.account_exists);
-    Ok(Reply::created(view))
+    Ok(Created::new(view))
 }
 
 /// `POST /admin/agencies/{id}/invitation`: a new code (the old one stops
 /// working) and seven more days, while the agency is still invited.
-pub async fn reinvite_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn reinvite_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AgencyView>> {
     let a = agency_by_param(state, ctx).await?;
     let closed = || DomainError::conflict("invitation_closed", "the owner accepted the invitation already");
     if a.status != "invited" {
@@ -212,7 +212,7 @@ pub async fn reinvite_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<R
     })?;
     let after = Agency { invite_expires_at: Some(expires), invite_hash: Some(hash), ..a };
     send_invitation(state, &after, &code).await?;
-    Ok(Reply::ok(agency_json(&after)))
+    Ok(Json::new(agency_json(&after)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -275,13 +275,13 @@ pub async fn accept_agency_invitation(state: &AppState, account_id: &str, code: 
     })
 }
 
-pub async fn accept_agency_invitation_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn accept_agency_invitation_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AgencyView>> {
     let caller = ctx.caller()?;
     let input: AcceptInvitationInput = ctx.json()?;
-    Ok(Reply::ok(agency_json(&accept_agency_invitation(state, &caller.id, &input.code).await?)))
+    Ok(Json::new(agency_json(&accept_agency_invitation(state, &caller.id, &input.code).await?)))
 }
 
-pub async fn list_agencies_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_agencies_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AgencyView>> {
     let (limit, start) = ctx.page(state, "agencies")?;
     let page = state.db.list_agencies(limit, start).await?;
     Ok(list_reply(state, "agencies", page.items.iter().map(agency_json).collect(), page.next))
@@ -299,7 +299,7 @@ pub struct AgencyChanges {
     pub commission_percent: Option<i64>,
 }
 
-pub async fn update_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn update_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AgencyView>> {
     let input: AgencyChanges = ctx.json()?;
     let mut a = agency_by_param(state, ctx).await?;
     let before = agency_json(&a);
@@ -311,17 +311,17 @@ pub async fn update_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Rep
     }
     a.updated_at = state.now();
     state.db.put_agency(&a).await?;
-    Ok(Reply::ok(agency_json(&a)).with_before(before))
+    Ok(Json::new(agency_json(&a)).with_before(before))
 }
 
 /// Only an agency without hosts (current, or former ones still to settle) can go.
-pub async fn delete_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn delete_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let a = agency_by_param(state, ctx).await?;
     if !state.db.agency_host_ids(&a.id).await?.is_empty() || !state.db.former_host_ids(&a.id).await?.is_empty() {
         return Err(DomainError::conflict("agency_has_hosts", "remove and settle the agency's hosts first"));
     }
     state.db.delete_agency(&a).await?;
-    Ok(Reply::no_content().with_before(agency_json(&a)))
+    Ok(NoContent::done().with_before(agency_json(&a)))
 }
 
 /// The agency the caller owns (agency accounts).
@@ -335,10 +335,10 @@ pub(super) async fn my_agency(state: &AppState, ctx: &Ctx) -> DomainResult<Agenc
     state.db.get_agency(&id).await?.ok_or_else(|| DomainError::forbidden("this agency no longer exists"))
 }
 
-pub async fn get_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AgencyView>> {
     let a = my_agency(state, ctx).await?;
     let hosts = state.db.agency_host_ids(&a.id).await?.len() as i64;
-    Ok(Reply::ok(AgencyView { hosts: Some(hosts), ..agency_json(&a) }))
+    Ok(Json::new(AgencyView { hosts: Some(hosts), ..agency_json(&a) }))
 }
 
 // ---- applications ----
@@ -357,7 +357,7 @@ fn host_row(a: &Account) -> HostRow {
     }
 }
 
-pub async fn list_agency_hosts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_agency_hosts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<HostRow>> {
     let agency = my_agency(state, ctx).await?;
     let scope = format!("agency-hosts:{}", agency.id);
     let (limit, start) = ctx.page(state, &scope)?;
@@ -367,7 +367,7 @@ pub async fn list_agency_hosts_http(state: &AppState, ctx: &Ctx) -> DomainResult
 }
 
 /// Ends the host's link; their unsettled coins stay theirs, owed to settlement by this agency.
-pub async fn remove_agency_host_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn remove_agency_host_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let agency = my_agency(state, ctx).await?;
     let missing = || DomainError::not_found("not a host of this agency");
     let id = validate::id("id", ctx.param("id")).map_err(|_| missing())?;
@@ -378,7 +378,7 @@ pub async fn remove_agency_host_http(state: &AppState, ctx: &Ctx) -> DomainResul
             return Err(missing());
         }
         match state.db.remove_agency_host(&agency.id, &host, state.now()).await {
-            Ok(()) => return Ok(Reply::no_content().with_before(host_row(&host))),
+            Ok(()) => return Ok(NoContent::done().with_before(host_row(&host))),
             Err(store::Error::Condition("balance_changed")) => continue,
             Err(store::Error::Condition("not_agency_host")) => return Err(missing()),
             Err(e) => return Err(e.into()),

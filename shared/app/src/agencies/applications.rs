@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use store::{HostApplication, Role};
 
 use super::agency::my_agency;
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -118,16 +118,16 @@ pub async fn create_host_application(
     Ok(app)
 }
 
-pub async fn create_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn create_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<ApplicationView>> {
     let caller = ctx.caller()?;
-    Ok(Reply::created(application_json(&create_host_application(state, &caller.id, ctx.json()?).await?)))
+    Ok(Created::new(application_json(&create_host_application(state, &caller.id, ctx.json()?).await?)))
 }
 
-pub async fn get_my_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_my_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<ApplicationView>> {
     let caller = ctx.caller()?;
     let app =
         state.db.latest_application_of(&caller.id).await?.ok_or_else(|| DomainError::not_found("no application"))?;
-    Ok(Reply::ok(application_json(&app)))
+    Ok(Json::new(application_json(&app)))
 }
 
 fn status_param(ctx: &Ctx) -> DomainResult<String> {
@@ -139,7 +139,7 @@ fn status_param(ctx: &Ctx) -> DomainResult<String> {
     }
 }
 
-async fn list_applications(state: &AppState, ctx: &Ctx, agency: Option<&str>) -> DomainResult<Reply> {
+async fn list_applications(state: &AppState, ctx: &Ctx, agency: Option<&str>) -> DomainResult<Page<ApplicationView>> {
     let status = status_param(ctx)?;
     let scope = format!("applications:{}:{status}", agency.unwrap_or("*"));
     let (limit, start) = ctx.page(state, &scope)?;
@@ -147,12 +147,12 @@ async fn list_applications(state: &AppState, ctx: &Ctx, agency: Option<&str>) ->
     Ok(list_reply(state, &scope, page.items.iter().map(application_json).collect(), page.next))
 }
 
-pub async fn list_agency_host_applications_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_agency_host_applications_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<ApplicationView>> {
     let agency = my_agency(state, ctx).await?;
     list_applications(state, ctx, Some(&agency.id)).await
 }
 
-pub async fn list_host_applications_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_host_applications_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<ApplicationView>> {
     list_applications(state, ctx, None).await
 }
 
@@ -200,7 +200,7 @@ async fn tell_applicant(state: &AppState, app: &HostApplication) {
     state.notifier.send(n).await;
 }
 
-pub async fn approve_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn approve_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<ApplicationView>> {
     let mut app = decidable(state, ctx).await?;
     let before = application_json(&app);
     let applicant =
@@ -210,7 +210,7 @@ pub async fn approve_host_application_http(state: &AppState, ctx: &Ctx) -> Domai
     app.decided_by = Some(ctx.caller()?.id.clone());
     state.db.approve_application(&app, &applicant.name, state.config.default_call_price).await.map_err(not_pending)?;
     tell_applicant(state, &app).await;
-    Ok(Reply::ok(application_json(&app)).with_before(before))
+    Ok(Json::new(application_json(&app)).with_before(before))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -219,7 +219,7 @@ pub struct RejectInput {
     pub reason: String,
 }
 
-pub async fn reject_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn reject_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<ApplicationView>> {
     let input: RejectInput = ctx.json()?;
     let reason = validate::text("reason", &input.reason, 1, 500)?;
     let mut app = decidable(state, ctx).await?;
@@ -230,7 +230,7 @@ pub async fn reject_host_application_http(state: &AppState, ctx: &Ctx) -> Domain
     app.decided_by = Some(ctx.caller()?.id.clone());
     state.db.reject_application(&app).await.map_err(not_pending)?;
     tell_applicant(state, &app).await;
-    Ok(Reply::ok(application_json(&app)).with_before(before))
+    Ok(Json::new(application_json(&app)).with_before(before))
 }
 
 // ---- the agency's hosts ----

@@ -3,23 +3,16 @@
 use super::{agency, applications, settlements};
 use crate::http::routes::*;
 
-pub static LIST_AGENCIES: Route = route!(
-    "list-agencies",
-    "GET",
-    "/admin/agencies",
-    ADMIN,
-    agency::list_agencies_http,
-    Api::ok(200).list_of(schema_of::<agency::AgencyView>)
-);
+pub static LIST_AGENCIES: Route =
+    route!("list-agencies", "GET", "/admin/agencies", ADMIN, agency::list_agencies_http, Api::new());
 pub static CREATE_AGENCY: Route = route!(
     "create-agency",
     "POST",
     "/admin/agencies",
     ADMIN,
     agency::create_agency_http,
-    Api::ok(201)
+    Api::new()
         .body(schema_of::<agency::AgencyInput>)
-        .returns(schema_of::<agency::AgencyView>)
         .links(links_by_id!("$response.body#/id": "update-agency", "create-agency-settlement", "delete-agency"))
         .codes(&["owner_not_user", "code_taken"]),
     Needs::write().email()
@@ -30,7 +23,7 @@ pub static REINVITE_AGENCY: Route = route!(
     "/admin/agencies/{id}/invitation",
     ADMIN,
     agency::reinvite_agency_http,
-    Api::ok(200).returns(schema_of::<agency::AgencyView>).codes(&["invitation_closed"]),
+    Api::new().codes(&["invitation_closed"]),
     Needs::write().email()
 );
 pub static ACCEPT_AGENCY_INVITATION: Route = route!(
@@ -39,7 +32,7 @@ pub static ACCEPT_AGENCY_INVITATION: Route = route!(
     "/agency-invitations/accept",
     ANY,
     agency::accept_agency_invitation_http,
-    Api::ok(200).body(schema_of::<agency::AcceptInvitationInput>).returns(schema_of::<agency::AgencyView>).codes(&[
+    Api::new().body(schema_of::<agency::AcceptInvitationInput>).codes(&[
         "invalid_code",
         "not_invitee",
         "owner_not_user"
@@ -51,10 +44,7 @@ pub static UPDATE_AGENCY: Route = route!(
     "/admin/agencies/{id}",
     ADMIN,
     agency::update_agency_http,
-    Api::ok(200)
-        .body(schema_of::<agency::AgencyChanges>)
-        .returns(schema_of::<agency::AgencyView>)
-        .codes(&["code_taken"])
+    Api::new().body(schema_of::<agency::AgencyChanges>).codes(&["code_taken"])
 );
 pub static DELETE_AGENCY: Route = route!(
     "delete-agency",
@@ -62,7 +52,7 @@ pub static DELETE_AGENCY: Route = route!(
     "/admin/agencies/{id}",
     ADMIN,
     agency::delete_agency_http,
-    Api::ok(204).codes(&["agency_has_hosts"])
+    Api::new().codes(&["agency_has_hosts"])
 );
 pub static CREATE_AGENCY_SETTLEMENT: Route = route!(
     "create-agency-settlement",
@@ -70,11 +60,7 @@ pub static CREATE_AGENCY_SETTLEMENT: Route = route!(
     "/admin/agencies/{id}/settlements",
     ADMIN,
     settlements::create_agency_settlement_http,
-    Api::ok(201)
-        .optional_body()
-        .body(schema_of::<settlements::SettleInput>)
-        .returns(schema_of::<settlements::BatchView>)
-        .codes(&["nothing_to_settle"])
+    Api::new().optional_body().body(schema_of::<settlements::SettleInput>).codes(&["nothing_to_settle"])
 );
 pub static CREATE_HOST_SETTLEMENT_ADMIN: Route = route!(
     "create-host-settlement-admin",
@@ -82,27 +68,20 @@ pub static CREATE_HOST_SETTLEMENT_ADMIN: Route = route!(
     "/admin/hosts/{id}/settlements",
     ADMIN,
     settlements::create_admin_host_settlement_http,
-    Api::ok(201)
+    Api::new()
         .codes(&["nothing_to_settle", "host_in_agency"])
         .optional_body()
         .body(schema_of::<settlements::SettleInput>)
-        .returns(schema_of::<settlements::SettlementView>)
 );
-pub static LIST_SETTLEMENTS: Route = route!(
-    "list-settlements",
-    "GET",
-    "/admin/settlements",
-    ADMIN,
-    settlements::list_settlements_http,
-    Api::ok(200).list_of(schema_of::<settlements::SettlementView>)
-);
+pub static LIST_SETTLEMENTS: Route =
+    route!("list-settlements", "GET", "/admin/settlements", ADMIN, settlements::list_settlements_http, Api::new());
 pub static LIST_HOST_APPLICATIONS: Route = route!(
     "list-host-applications",
     "GET",
     "/admin/host-applications",
     ADMIN,
     applications::list_host_applications_http,
-    Api::ok(200).list_of(schema_of::<applications::ApplicationView>)
+    Api::new()
 );
 pub static CREATE_HOST_APPLICATION: Route = route!(
     "create-host-application",
@@ -110,10 +89,7 @@ pub static CREATE_HOST_APPLICATION: Route = route!(
     "/host-applications",
     ANY,
     applications::create_host_application_http,
-    Api::ok(201)
-        .body(schema_of::<applications::ApplicationInput>)
-        .returns(schema_of::<applications::ApplicationView>)
-        .codes(&["cannot_apply", "application_pending"])
+    Api::new().body(schema_of::<applications::ApplicationInput>).codes(&["cannot_apply", "application_pending"])
 );
 pub static GET_MY_HOST_APPLICATION: Route = route!(
     "get-my-host-application",
@@ -121,23 +97,16 @@ pub static GET_MY_HOST_APPLICATION: Route = route!(
     "/host-applications/me",
     ANY,
     applications::get_my_host_application_http,
-    Api::ok(200).returns(schema_of::<applications::ApplicationView>)
+    Api::new()
 );
-pub static GET_AGENCY: Route = route!(
-    "get-agency",
-    "GET",
-    "/agency",
-    AGENCY,
-    agency::get_agency_http,
-    Api::ok(200).returns(schema_of::<agency::AgencyView>)
-);
+pub static GET_AGENCY: Route = route!("get-agency", "GET", "/agency", AGENCY, agency::get_agency_http, Api::new());
 pub static LIST_AGENCY_HOST_APPLICATIONS: Route = route!(
     "list-agency-host-applications",
     "GET",
     "/agency/host-applications",
     AGENCY,
     applications::list_agency_host_applications_http,
-    Api::ok(200).list_of(schema_of::<applications::ApplicationView>)
+    Api::new()
 );
 pub static APPROVE_HOST_APPLICATION: Route = route!(
     "approve-host-application",
@@ -145,7 +114,7 @@ pub static APPROVE_HOST_APPLICATION: Route = route!(
     "/agency/host-applications/{id}/approve",
     AGENCY_OR_ADMIN,
     applications::approve_host_application_http,
-    Api::ok(200).returns(schema_of::<applications::ApplicationView>).codes(&["cannot_host", "application_not_pending"])
+    Api::new().codes(&["cannot_host", "application_not_pending"])
 );
 pub static REJECT_HOST_APPLICATION: Route = route!(
     "reject-host-application",
@@ -153,32 +122,19 @@ pub static REJECT_HOST_APPLICATION: Route = route!(
     "/agency/host-applications/{id}/reject",
     AGENCY_OR_ADMIN,
     applications::reject_host_application_http,
-    Api::ok(200)
-        .body(schema_of::<applications::RejectInput>)
-        .returns(schema_of::<applications::ApplicationView>)
-        .codes(&["application_not_pending"])
+    Api::new().body(schema_of::<applications::RejectInput>).codes(&["application_not_pending"])
 );
-pub static LIST_AGENCY_HOSTS: Route = route!(
-    "list-agency-hosts",
-    "GET",
-    "/agency/hosts",
-    AGENCY,
-    agency::list_agency_hosts_http,
-    Api::ok(200).list_of(schema_of::<agency::HostRow>)
-);
+pub static LIST_AGENCY_HOSTS: Route =
+    route!("list-agency-hosts", "GET", "/agency/hosts", AGENCY, agency::list_agency_hosts_http, Api::new());
 pub static REMOVE_AGENCY_HOST: Route =
-    route!("remove-agency-host", "DELETE", "/agency/hosts/{id}", AGENCY, agency::remove_agency_host_http, Api::ok(204));
+    route!("remove-agency-host", "DELETE", "/agency/hosts/{id}", AGENCY, agency::remove_agency_host_http, Api::new());
 pub static CREATE_HOST_SETTLEMENT: Route = route!(
     "create-host-settlement",
     "POST",
     "/agency/hosts/{id}/settlements",
     AGENCY,
     settlements::create_host_settlement_http,
-    Api::ok(201)
-        .codes(&["nothing_to_settle"])
-        .optional_body()
-        .body(schema_of::<settlements::SettleInput>)
-        .returns(schema_of::<settlements::SettlementView>)
+    Api::new().codes(&["nothing_to_settle"]).optional_body().body(schema_of::<settlements::SettleInput>)
 );
 pub static LIST_AGENCY_SETTLEMENTS: Route = route!(
     "list-agency-settlements",
@@ -186,21 +142,9 @@ pub static LIST_AGENCY_SETTLEMENTS: Route = route!(
     "/agency/settlements",
     AGENCY,
     settlements::list_agency_settlements_http,
-    Api::ok(200).list_of(schema_of::<settlements::SettlementView>)
+    Api::new()
 );
-pub static LIST_MY_SETTLEMENTS: Route = route!(
-    "list-my-settlements",
-    "GET",
-    "/host/settlements",
-    HOST,
-    settlements::list_my_settlements_http,
-    Api::ok(200).list_of(schema_of::<settlements::SettlementView>)
-);
-pub static GET_HOST_DASHBOARD: Route = route!(
-    "get-host-dashboard",
-    "GET",
-    "/host/dashboard",
-    HOST,
-    settlements::get_host_dashboard_http,
-    Api::ok(200).returns(schema_of::<settlements::Dashboard>)
-);
+pub static LIST_MY_SETTLEMENTS: Route =
+    route!("list-my-settlements", "GET", "/host/settlements", HOST, settlements::list_my_settlements_http, Api::new());
+pub static GET_HOST_DASHBOARD: Route =
+    route!("get-host-dashboard", "GET", "/host/dashboard", HOST, settlements::get_host_dashboard_http, Api::new());

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use store::{Agency, Balance, Role, Settlement};
 
 use super::agency::{agency_by_param, my_agency};
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -218,26 +218,26 @@ fn nothing() -> DomainError {
 }
 
 /// The agency settles one of its hosts (or a former host it still owes).
-pub async fn create_host_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn create_host_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<SettlementView>> {
     let agency = my_agency(state, ctx).await?;
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("not a host of this agency"))?;
     let cutoff = cutoff(state, ctx)?;
     let st = settle_host(state, Some(&agency), &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
-    Ok(Reply::created(settlement_json(&st)))
+    Ok(Created::new(settlement_json(&st)))
 }
 
 /// An admin settles a host who belongs to no agency (removed from one):
 /// what they earned since, at no commission.
-pub async fn create_admin_host_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn create_admin_host_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<SettlementView>> {
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("host not found"))?;
     let cutoff = cutoff(state, ctx)?;
     let st = settle_host(state, None, &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
-    Ok(Reply::created(settlement_json(&st)))
+    Ok(Created::new(settlement_json(&st)))
 }
 
 /// An admin settles every host of an agency (and former hosts it owes), one
 /// transaction per host; the answer sums them.
-pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<BatchView>> {
     let agency = agency_by_param(state, ctx).await?;
     let cutoff = cutoff(state, ctx)?;
     let by = ctx.caller()?.id.clone();
@@ -254,7 +254,7 @@ pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> Domai
         return Err(nothing());
     }
     let sum = |f: fn(&Settlement) -> i64| lines.iter().map(f).sum::<i64>();
-    Ok(Reply::created(BatchView {
+    Ok(Created::new(BatchView {
         id: batch,
         agency_id: agency.id.clone(),
         coins: sum(|s| s.coins),
@@ -273,30 +273,30 @@ async fn settlements_page(
     ctx: &Ctx,
     agency: Option<&str>,
     host: Option<&str>,
-) -> DomainResult<Reply> {
+) -> DomainResult<Page<SettlementView>> {
     let scope = format!("settlements:{}:{}", agency.unwrap_or("*"), host.unwrap_or("*"));
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_settlements(agency, host, limit, start).await?;
     Ok(list_reply(state, &scope, page.items.iter().map(settlement_json).collect(), page.next))
 }
 
-pub async fn list_agency_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_agency_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<SettlementView>> {
     let agency = my_agency(state, ctx).await?;
     settlements_page(state, ctx, Some(&agency.id), None).await
 }
 
-pub async fn list_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<SettlementView>> {
     settlements_page(state, ctx, None, None).await
 }
 
-pub async fn list_my_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_my_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<SettlementView>> {
     let caller = ctx.caller()?;
     settlements_page(state, ctx, None, Some(&caller.id)).await
 }
 
 /// The host panel's figures: earnings today and this week (UTC, weeks from
 /// Monday), unsettled and settled earnings, call minutes today and this week.
-pub async fn get_host_dashboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_host_dashboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Dashboard>> {
     use chrono::{Datelike, Duration};
     let caller = ctx.caller()?;
     let me = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::unauthenticated("account gone"))?;
@@ -317,7 +317,7 @@ pub async fn get_host_dashboard_http(state: &AppState, ctx: &Ctx) -> DomainResul
             min_today += minutes;
         }
     }
-    Ok(Reply::ok(Dashboard {
+    Ok(Json::new(Dashboard {
         earnings_today: earn_today,
         earnings_week: earn_week,
         unsettled_earnings: me.earnings,

@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 
 use super::tick::{MINUTE_MS, TickReport, charge_entry, settle, warn_if_low};
 use crate::http::idempotency::{Idem, with_retries};
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::ids::{AccountId, CallId};
@@ -137,7 +137,7 @@ pub struct CallSettingsInput {
     pub online: bool,
 }
 
-pub async fn put_call_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn put_call_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<CallSettings>> {
     let caller = ctx.caller()?;
     let input: CallSettingsInput = ctx.json()?;
     let price = crate::kernel::validate::positive("price_per_minute", input.price_per_minute, MAX_PRICE_PER_MINUTE)?;
@@ -145,7 +145,7 @@ pub async fn put_call_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult
         store::Error::Condition("not_host") => DomainError::forbidden("only hosts have call settings"),
         other => other.into(),
     })?;
-    Ok(Reply::ok(CallSettings { price_per_minute: a.call_price, online: a.online }))
+    Ok(Json::new(CallSettings { price_per_minute: a.call_price, online: a.online }))
 }
 
 // ---- ringing ----
@@ -162,7 +162,7 @@ pub async fn start_call(
     caller_id: &AccountId,
     input: StartCallInput,
     idem: Option<&Idem>,
-) -> DomainResult<Reply> {
+) -> DomainResult<Created<CallView>> {
     let caller_id = caller_id.as_str();
     let host_id = AccountId::parse("host_id", &input.host_id)?.to_string();
     if host_id == caller_id {
@@ -218,7 +218,7 @@ pub async fn start_call(
             connected_at: None,
             end_reason: None,
         };
-        let reply = Reply::created(call_json(&call));
+        let reply = Created::new(call_json(&call));
         let record = idem.map(|i| (i, i.record(&reply, now)));
         let new_call = NewCall {
             call: &call,
@@ -237,7 +237,7 @@ pub async fn start_call(
     .await
 }
 
-pub async fn start_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn start_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<CallView>> {
     let caller = ctx.caller()?;
     let idem = Idem::from_ctx(ctx)?;
     start_call(state, &AccountId::known(&caller.id), ctx.json()?, idem.as_ref()).await
@@ -276,7 +276,7 @@ fn only(party: Option<Party>, who: Party, what: &str) -> DomainResult<()> {
     }
 }
 
-async fn finish_ringing(state: &AppState, mut call: Call, to: CallState, reason: &str) -> DomainResult<Reply> {
+async fn finish_ringing(state: &AppState, mut call: Call, to: CallState, reason: &str) -> DomainResult<Json<CallView>> {
     if call.state != CallState::Ringing {
         return Err(DomainError::conflict("call_not_ringing", "the call is not ringing"));
     }
@@ -285,16 +285,16 @@ async fn finish_ringing(state: &AppState, mut call: Call, to: CallState, reason:
     call.state = to;
     call.ended_at = Some(now);
     call.end_reason = Some(reason.into());
-    Ok(Reply::ok(call_json(&call)))
+    Ok(Json::new(call_json(&call)))
 }
 
-pub async fn cancel_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn cancel_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<CallView>> {
     let (call, party) = call_for(state, ctx).await?;
     only(party, Party::Caller, "cancel")?;
     finish_ringing(state, call, CallState::Cancelled, "cancelled").await
 }
 
-pub async fn decline_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn decline_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<CallView>> {
     let (call, party) = call_for(state, ctx).await?;
     only(party, Party::Host, "decline")?;
     finish_ringing(state, call, CallState::Declined, "declined").await
@@ -320,7 +320,7 @@ pub async fn accept_call(
     host_id: &AccountId,
     call_id: &CallId,
     idem: Option<&Idem>,
-) -> DomainResult<Reply> {
+) -> DomainResult<Json<AcceptedCall>> {
     let (host_id, call_id) = (host_id.as_str(), call_id.as_str());
     let reply = with_retries(state, idem, || async {
         let now = state.now();
@@ -353,7 +353,7 @@ pub async fn accept_call(
         active.caller_seen_at = Some(now);
         active.host_seen_at = Some(now);
         let coins_left = caller.coins - call.price_per_minute;
-        let reply = Reply::ok(AcceptedCall { call: call_json(&active), agora: call_grant(state, &active, host_id)? });
+        let reply = Json::new(AcceptedCall { call: call_json(&active), agora: call_grant(state, &active, host_id)? });
         let record = idem.map(|i| (i, i.record(&reply, now)));
         let idempotency = record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r));
         state.db.accept_call(&call, now, &charge, idempotency).await.map_err(call_error)?;
@@ -375,7 +375,7 @@ pub async fn accept_call(
     Ok(reply)
 }
 
-pub async fn accept_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn accept_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AcceptedCall>> {
     let (call, party) = call_for(state, ctx).await?;
     only(party, Party::Host, "accept")?;
     let idem = Idem::from_ctx(ctx)?;
@@ -384,7 +384,7 @@ pub async fn accept_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply
 
 // ---- active ----
 
-pub async fn call_heartbeat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn call_heartbeat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<CallView>> {
     let (call, party) = call_for(state, ctx).await?;
     let Some(party) = party else {
         return Err(DomainError::forbidden("only the call's parties send heartbeats"));
@@ -393,19 +393,19 @@ pub async fn call_heartbeat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Re
     // The answer renews the party's token up to the paid time.
     let mut v = call_json(&call);
     v.agora = Some(call_grant(state, &call, &ctx.caller()?.id)?);
-    Ok(Reply::ok(v))
+    Ok(Json::new(v))
 }
 
 /// Ends an active call (either party): minutes started and not yet charged
 /// are charged first (if the caller can pay), then the call ends. Ending an
 /// ended call answers it again.
-pub async fn end_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn end_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<CallView>> {
     let (call, party) = call_for(state, ctx).await?;
     let Some(party) = party else {
         return Err(DomainError::forbidden("only the call's parties can end it"));
     };
     match call.state {
-        CallState::Ended => return Ok(Reply::ok(call_json(&call))),
+        CallState::Ended => return Ok(Json::new(call_json(&call))),
         CallState::Active => {}
         _ => return Err(DomainError::conflict("call_not_active", "the call is not active; cancel or decline it")),
     }
@@ -413,7 +413,7 @@ pub async fn end_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     let reason = if party == Party::Caller { "ended_by_caller" } else { "ended_by_host" };
     let report = TickReport::default();
     let call = settle(state, call, None, now, false, Some(reason), &report).await?;
-    Ok(Reply::ok(call_json(&call)))
+    Ok(Json::new(call_json(&call)))
 }
 
 /// Agora saw a party leave the call's channel, or the channel close, at
@@ -448,17 +448,17 @@ pub async fn end_calls_of(state: &AppState, account_id: &str, reason: &str) -> D
     Ok(())
 }
 
-pub async fn get_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<CallView>> {
     let (call, party) = call_for(state, ctx).await?;
     let mut v = call_json(&call);
     // A party of an active call gets a fresh token (to join, or to renew one).
     if call.state == CallState::Active && party.is_some() {
         v.agora = Some(call_grant(state, &call, &ctx.caller()?.id)?);
     }
-    Ok(Reply::ok(v))
+    Ok(Json::new(v))
 }
 
-pub async fn list_my_calls_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_my_calls_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<CallView>> {
     let caller = ctx.caller()?;
     let scope = format!("calls:{}", caller.id);
     let (limit, start) = ctx.page(state, &scope)?;

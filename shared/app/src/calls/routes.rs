@@ -9,7 +9,7 @@ pub static PUT_CALL_SETTINGS: Route = route!(
     "/host/call-settings",
     HOST,
     call::put_call_settings_http,
-    Api::ok(200).body(schema_of::<call::CallSettingsInput>).returns(schema_of::<call::CallSettings>)
+    Api::new().body(schema_of::<call::CallSettingsInput>)
 );
 pub static START_CALL: Route = route!(
     "start-call",
@@ -17,10 +17,9 @@ pub static START_CALL: Route = route!(
     "/calls",
     ANY,
     call::start_call_http,
-    Api::ok(201)
+    Api::new()
         .idempotent()
         .body(schema_of::<call::StartCallInput>)
-        .returns(schema_of::<call::CallView>)
         .links(links_by_id!("$response.body#/id": "get-call", "cancel-call"))
         .codes(&[
             "insufficient_coins",
@@ -38,7 +37,7 @@ pub static CANCEL_CALL: Route = route!(
     "/calls/{id}/cancel",
     ANY,
     call::cancel_call_http,
-    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_ringing"])
+    Api::new().codes(&["call_not_ringing"])
 );
 pub static DECLINE_CALL: Route = route!(
     "decline-call",
@@ -46,7 +45,7 @@ pub static DECLINE_CALL: Route = route!(
     "/calls/{id}/decline",
     ANY,
     call::decline_call_http,
-    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_ringing"])
+    Api::new().codes(&["call_not_ringing"])
 );
 pub static ACCEPT_CALL: Route = route!(
     "accept-call",
@@ -54,7 +53,7 @@ pub static ACCEPT_CALL: Route = route!(
     "/calls/{id}/accept",
     ANY,
     call::accept_call_http,
-    Api::ok(200).idempotent().returns(schema_of::<call::AcceptedCall>).codes(&[
+    Api::new().idempotent().codes(&[
         "call_not_ringing",
         "host_busy",
         "caller_busy",
@@ -71,7 +70,7 @@ pub static CALL_HEARTBEAT: Route = route!(
     "/calls/{id}/heartbeat",
     ANY,
     call::call_heartbeat_http,
-    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_active"]),
+    Api::new().codes(&["call_not_active"]),
     Needs::write().secrets(&[Secret::AgoraTokens])
 );
 pub static END_CALL: Route = route!(
@@ -80,7 +79,7 @@ pub static END_CALL: Route = route!(
     "/calls/{id}/end",
     ANY,
     call::end_call_http,
-    Api::ok(200).returns(schema_of::<call::CallView>).codes(&["call_not_active"]),
+    Api::new().codes(&["call_not_active"]),
     Needs::write().secrets(&[Secret::AgoraRest])
 );
 pub static GET_CALL: Route = route!(
@@ -89,14 +88,8 @@ pub static GET_CALL: Route = route!(
     "/calls/{id}",
     ANY,
     call::get_call_http,
-    Api::ok(200).returns(schema_of::<call::CallView>),
+    Api::new(),
     Needs::read().secrets(&[Secret::AgoraTokens])
 );
-pub static LIST_MY_CALLS: Route = route!(
-    "list-my-calls",
-    "GET",
-    "/me/calls",
-    ANY,
-    call::list_my_calls_http,
-    Api::ok(200).list_of(schema_of::<call::CallView>)
-);
+pub static LIST_MY_CALLS: Route =
+    route!("list-my-calls", "GET", "/me/calls", ANY, call::list_my_calls_http, Api::new());

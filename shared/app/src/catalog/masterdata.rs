@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 pub use store::{Avatar, Faq, Interest};
 use store::{Catalog, CatalogEntry, SitePage};
 
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -24,7 +24,7 @@ pub trait Master: CatalogEntry + Clone + Send + Sync {
     fn missing(input: &Self::Input) -> Option<&'static str>;
     fn apply(&mut self, input: Self::Input, now: i64) -> DomainResult<()>;
     /// How it shows in answers (and in the document).
-    type View: serde::Serialize;
+    type View: serde::Serialize + utoipa::ToSchema;
     fn json(&self) -> Self::View;
 }
 
@@ -220,7 +220,7 @@ impl Master for Faq {
     }
 }
 
-pub async fn list<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Page<<T as Master>::View>> {
     let (limit, start) = ctx.page(state, T::NAME)?;
     let page = state.db.list_catalog::<T>(T::CATALOG, true, limit, start).await?;
     Ok(list_reply(state, T::NAME, page.items.iter().map(T::json).collect(), page.next))
@@ -243,24 +243,24 @@ async fn existing<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<T> {
     state.db.get_catalog_entry(T::CATALOG, &id).await?.ok_or_else(missing)
 }
 
-pub async fn create_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
-    Ok(Reply::created(create::<T>(state, ctx.json()?).await?.json()))
+pub async fn create_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Created<<T as Master>::View>> {
+    Ok(Created::new(create::<T>(state, ctx.json()?).await?.json()))
 }
 
-pub async fn update_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn update_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Json<T::View>> {
     let input: T::Input = ctx.json()?;
     let mut e = existing::<T>(state, ctx).await?;
     let before = e.json();
     e.apply(input, state.now())?;
     let e = state.db.update_catalog_entry(T::CATALOG, &e, ctx.body_has("active")).await?;
-    Ok(Reply::ok(e.json()).with_before(before))
+    Ok(Json::new(e.json()).with_before(before))
 }
 
-pub async fn delete_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn delete_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let e = existing::<T>(state, ctx).await?;
     let before = e.json();
     state.db.retire_catalog_entry(T::CATALOG, e, state.now()).await?;
-    Ok(Reply::no_content().with_before(before))
+    Ok(NoContent::done().with_before(before))
 }
 
 /// Accepts ids only of active entries (for `PATCH /me`).
@@ -290,10 +290,10 @@ fn slug(ctx: &Ctx) -> DomainResult<&str> {
     PAGE_SLUGS.iter().find(|p| **p == s).copied().ok_or_else(|| DomainError::not_found("no such page"))
 }
 
-pub async fn get_page_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_page_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PageView>> {
     let page =
         state.db.get_page(slug(ctx)?).await?.ok_or_else(|| DomainError::not_found("this page is not written yet"))?;
-    Ok(Reply::ok(page_json(&page)))
+    Ok(Json::new(page_json(&page)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -303,7 +303,12 @@ pub struct PageInput {
     pub body: String,
 }
 
-pub async fn put_page(state: &AppState, admin_id: Option<&str>, slug: &str, input: PageInput) -> DomainResult<Reply> {
+pub async fn put_page(
+    state: &AppState,
+    admin_id: Option<&str>,
+    slug: &str,
+    input: PageInput,
+) -> DomainResult<Json<PageView>> {
     let before = state.db.get_page(slug).await?.map(|p| page_json(&p));
     let page = SitePage {
         slug: slug.to_string(),
@@ -313,14 +318,14 @@ pub async fn put_page(state: &AppState, admin_id: Option<&str>, slug: &str, inpu
         updated_by: admin_id.map(String::from),
     };
     state.db.put_page(&page).await?;
-    let reply = Reply::ok(page_json(&page));
+    let reply = Json::new(page_json(&page));
     Ok(match before {
         Some(b) => reply.with_before(b),
         None => reply,
     })
 }
 
-pub async fn put_page_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn put_page_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PageView>> {
     let admin = ctx.caller()?;
     put_page(state, Some(&admin.id), slug(ctx)?, ctx.json()?).await
 }

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use store::{Catalog, CoinPackage};
 
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::validate::positive;
@@ -125,7 +125,7 @@ async fn claim_products(state: &AppState, p: &CoinPackage, was: Option<&CoinPack
     Ok(())
 }
 
-pub async fn list_coin_packages_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_coin_packages_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<PackageView>> {
     let (limit, start) = ctx.page(state, "coin-packages")?;
     let page = state.db.list_catalog::<CoinPackage>(Catalog::CoinPackage, true, limit, start).await?;
     Ok(list_reply(state, "coin-packages", page.items.iter().map(package_json).collect(), page.next))
@@ -160,8 +160,8 @@ pub async fn create_coin_package(state: &AppState, input: PackageInput) -> Domai
     Ok(p)
 }
 
-pub async fn create_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
-    Ok(Reply::created(package_json(&create_coin_package(state, ctx.json()?).await?)))
+pub async fn create_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<PackageView>> {
+    Ok(Created::new(package_json(&create_coin_package(state, ctx.json()?).await?)))
 }
 
 pub async fn existing_package(state: &AppState, id: &str) -> DomainResult<CoinPackage> {
@@ -173,7 +173,7 @@ pub async fn existing_package(state: &AppState, id: &str) -> DomainResult<CoinPa
         .ok_or_else(|| DomainError::not_found("coin package not found"))
 }
 
-pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PackageView>> {
     let input: PackageInput = ctx.json()?;
     let was = existing_package(state, ctx.param("id")).await?;
     let mut p = was.clone();
@@ -181,12 +181,12 @@ pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResu
     claim_products(state, &p, Some(&was)).await?;
     p.updated_at = state.now();
     let p = state.db.update_catalog_entry(Catalog::CoinPackage, &p, ctx.body_has("active")).await?;
-    Ok(Reply::ok(package_json(&p)))
+    Ok(Json::new(package_json(&p)))
 }
 
 /// Retires the package: it can no longer be bought; recharges keep their copy of its terms.
-pub async fn delete_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn delete_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let p = existing_package(state, ctx.param("id")).await?;
     state.db.retire_catalog_entry(Catalog::CoinPackage, p, state.now()).await?;
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }

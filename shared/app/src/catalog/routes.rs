@@ -10,7 +10,7 @@ pub static LIST_COIN_PACKAGES: Route = route!(
     "/coin-packages",
     Access::Public,
     packages::list_coin_packages_http,
-    Api::ok(200).list_of(schema_of::<packages::PackageView>)
+    Api::new()
 );
 pub static CREATE_COIN_PACKAGE: Route = route!(
     "create-coin-package",
@@ -18,9 +18,8 @@ pub static CREATE_COIN_PACKAGE: Route = route!(
     "/admin/coin-packages",
     ADMIN,
     packages::create_coin_package_http,
-    Api::ok(201)
+    Api::new()
         .body(schema_of::<packages::PackageInput>)
-        .returns(schema_of::<packages::PackageView>)
         .links(links_by_id!("$response.body#/id": "update-coin-package", "delete-coin-package"))
         .codes(&["product_id_taken"])
 );
@@ -30,10 +29,7 @@ pub static UPDATE_COIN_PACKAGE: Route = route!(
     "/admin/coin-packages/{id}",
     ADMIN,
     packages::update_coin_package_http,
-    Api::ok(200)
-        .body(schema_of::<packages::PackageInput>)
-        .returns(schema_of::<packages::PackageView>)
-        .codes(&["product_id_taken"])
+    Api::new().body(schema_of::<packages::PackageInput>).codes(&["product_id_taken"])
 );
 pub static DELETE_COIN_PACKAGE: Route = route!(
     "delete-coin-package",
@@ -41,23 +37,17 @@ pub static DELETE_COIN_PACKAGE: Route = route!(
     "/admin/coin-packages/{id}",
     ADMIN,
     packages::delete_coin_package_http,
-    Api::ok(204)
+    Api::new()
 );
-pub static LIST_INTERESTS: Route = route!(
-    "list-interests",
-    "GET",
-    "/interests",
-    Access::Public,
-    masterdata::list::<Interest>,
-    Api::ok(200).list_of(schema_of::<masterdata::InterestView>)
-);
+pub static LIST_INTERESTS: Route =
+    route!("list-interests", "GET", "/interests", Access::Public, masterdata::list::<Interest>, Api::new());
 pub static CREATE_INTEREST: Route = route!(
     "create-interest",
     "POST",
     "/admin/interests",
     ADMIN,
     masterdata::create_http::<Interest>,
-    Api::ok(201).body(schema_of::<masterdata::InterestInput>).returns(schema_of::<masterdata::InterestView>)
+    Api::new().body(schema_of::<masterdata::InterestInput>)
 );
 pub static UPDATE_INTEREST: Route = route!(
     "update-interest",
@@ -65,7 +55,7 @@ pub static UPDATE_INTEREST: Route = route!(
     "/admin/interests/{id}",
     ADMIN,
     masterdata::update_http::<Interest>,
-    Api::ok(200).body(schema_of::<masterdata::InterestInput>).returns(schema_of::<masterdata::InterestView>)
+    Api::new().body(schema_of::<masterdata::InterestInput>)
 );
 pub static DELETE_INTEREST: Route = route!(
     "delete-interest",
@@ -73,23 +63,17 @@ pub static DELETE_INTEREST: Route = route!(
     "/admin/interests/{id}",
     ADMIN,
     masterdata::delete_http::<Interest>,
-    Api::ok(204)
+    Api::new()
 );
-pub static LIST_AVATARS: Route = route!(
-    "list-avatars",
-    "GET",
-    "/avatars",
-    Access::Public,
-    masterdata::list::<Avatar>,
-    Api::ok(200).list_of(schema_of::<masterdata::AvatarView>)
-);
+pub static LIST_AVATARS: Route =
+    route!("list-avatars", "GET", "/avatars", Access::Public, masterdata::list::<Avatar>, Api::new());
 pub static CREATE_AVATAR: Route = route!(
     "create-avatar",
     "POST",
     "/admin/avatars",
     ADMIN,
     masterdata::create_http::<Avatar>,
-    Api::ok(201).body(schema_of::<masterdata::AvatarInput>).returns(schema_of::<masterdata::AvatarView>)
+    Api::new().body(schema_of::<masterdata::AvatarInput>)
 );
 pub static UPDATE_AVATAR: Route = route!(
     "update-avatar",
@@ -97,25 +81,18 @@ pub static UPDATE_AVATAR: Route = route!(
     "/admin/avatars/{id}",
     ADMIN,
     masterdata::update_http::<Avatar>,
-    Api::ok(200).body(schema_of::<masterdata::AvatarInput>).returns(schema_of::<masterdata::AvatarView>)
+    Api::new().body(schema_of::<masterdata::AvatarInput>)
 );
 pub static DELETE_AVATAR: Route =
-    route!("delete-avatar", "DELETE", "/admin/avatars/{id}", ADMIN, masterdata::delete_http::<Avatar>, Api::ok(204));
-pub static LIST_FAQS: Route = route!(
-    "list-faqs",
-    "GET",
-    "/faqs",
-    Access::Public,
-    masterdata::list::<Faq>,
-    Api::ok(200).list_of(schema_of::<masterdata::FaqView>)
-);
+    route!("delete-avatar", "DELETE", "/admin/avatars/{id}", ADMIN, masterdata::delete_http::<Avatar>, Api::new());
+pub static LIST_FAQS: Route = route!("list-faqs", "GET", "/faqs", Access::Public, masterdata::list::<Faq>, Api::new());
 pub static CREATE_FAQ: Route = route!(
     "create-faq",
     "POST",
     "/admin/faqs",
     ADMIN,
     masterdata::create_http::<Faq>,
-    Api::ok(201).body(schema_of::<masterdata::FaqInput>).returns(schema_of::<masterdata::FaqView>)
+    Api::new().body(schema_of::<masterdata::FaqInput>)
 );
 pub static UPDATE_FAQ: Route = route!(
     "update-faq",
@@ -123,23 +100,17 @@ pub static UPDATE_FAQ: Route = route!(
     "/admin/faqs/{id}",
     ADMIN,
     masterdata::update_http::<Faq>,
-    Api::ok(200).body(schema_of::<masterdata::FaqInput>).returns(schema_of::<masterdata::FaqView>)
+    Api::new().body(schema_of::<masterdata::FaqInput>)
 );
 pub static DELETE_FAQ: Route =
-    route!("delete-faq", "DELETE", "/admin/faqs/{id}", ADMIN, masterdata::delete_http::<Faq>, Api::ok(204));
-pub static GET_PAGE: Route = route!(
-    "get-page",
-    "GET",
-    "/pages/{slug}",
-    Access::Public,
-    masterdata::get_page_http,
-    Api::ok(200).returns(schema_of::<masterdata::PageView>)
-);
+    route!("delete-faq", "DELETE", "/admin/faqs/{id}", ADMIN, masterdata::delete_http::<Faq>, Api::new());
+pub static GET_PAGE: Route =
+    route!("get-page", "GET", "/pages/{slug}", Access::Public, masterdata::get_page_http, Api::new());
 pub static PUT_PAGE: Route = route!(
     "put-page",
     "PUT",
     "/admin/pages/{slug}",
     ADMIN,
     masterdata::put_page_http,
-    Api::ok(200).body(schema_of::<masterdata::PageInput>).returns(schema_of::<masterdata::PageView>)
+    Api::new().body(schema_of::<masterdata::PageInput>)
 );

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use store::Report;
 
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -139,13 +139,13 @@ pub async fn create_report(state: &AppState, reporter: &str, input: ReportInput)
     Ok(r)
 }
 
-pub async fn create_report_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn create_report_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<ReportView>> {
     let caller = ctx.caller()?;
-    Ok(Reply::created(report_json(&create_report(state, &caller.id, ctx.json()?).await?)))
+    Ok(Created::new(report_json(&create_report(state, &caller.id, ctx.json()?).await?)))
 }
 
 /// `?status=open` (the default) or `resolved`, oldest first.
-pub async fn list_reports_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_reports_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<ReportView>> {
     let status = one_of("status", ctx.query.get("status").map_or("open", String::as_str), &["open", "resolved"])?;
     let scope = format!("reports:{status}");
     let (limit, start) = ctx.page(state, &scope)?;
@@ -155,7 +155,7 @@ pub async fn list_reports_http(state: &AppState, ctx: &Ctx) -> DomainResult<Repl
 
 /// Takes the action, then closes the report (a repeat after a crash between
 /// the two finds the content gone or the owner banned already, and closes it).
-pub async fn resolve_report_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn resolve_report_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<ReportView>> {
     let admin = ctx.caller()?;
     let input: ResolveInput = ctx.json()?;
     let action = one_of("action", &input.action, ACTIONS)?;
@@ -188,7 +188,7 @@ pub async fn resolve_report_http(state: &AppState, ctx: &Ctx) -> DomainResult<Re
         store::Error::Condition("report_resolved") => resolved(),
         other => other.into(),
     })?;
-    Ok(Reply::ok(report_json(&r)).with_before(before))
+    Ok(Json::new(report_json(&r)).with_before(before))
 }
 
 /// Removes what was reported: a post with everything on it, a comment, a

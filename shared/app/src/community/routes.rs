@@ -9,10 +9,7 @@ pub static CREATE_REPORT: Route = route!(
     "/reports",
     ANY,
     reports::create_report_http,
-    Api::ok(201)
-        .body(schema_of::<reports::ReportInput>)
-        .returns(schema_of::<reports::ReportView>)
-        .codes(&["already_reported"])
+    Api::new().body(schema_of::<reports::ReportInput>).codes(&["already_reported"])
 );
 pub static LIST_REPORTS: Route = route!(
     "list-reports",
@@ -20,7 +17,7 @@ pub static LIST_REPORTS: Route = route!(
     "/admin/reports",
     ADMIN,
     reports::list_reports_http,
-    Api::ok(200).list_of(schema_of::<reports::ReportView>).query(&[(
+    Api::new().query(&[(
         "status",
         r#"{"type": "string", "enum": ["open", "resolved"], "default": "open"}"#,
         "open (the queue, oldest first) or resolved"
@@ -33,8 +30,5 @@ pub static RESOLVE_REPORT: Route = route!(
     "/admin/reports/{id}/resolve",
     ADMIN,
     reports::resolve_report_http,
-    Api::ok(200)
-        .body(schema_of::<reports::ResolveInput>)
-        .returns(schema_of::<reports::ReportView>)
-        .codes(&["report_resolved"])
+    Api::new().body(schema_of::<reports::ResolveInput>).codes(&["report_resolved"])
 );

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use store::{Balance, Catalog, Gift, GiftSend, Role, WalletChange};
 
 use crate::http::idempotency::{Idem, with_retries};
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::ids::{AccountId, GiftId, RoomId};
@@ -102,7 +102,7 @@ impl GiftInput {
     }
 }
 
-pub async fn list_gifts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_gifts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<GiftView>> {
     let (limit, start) = ctx.page(state, "gifts")?;
     let page = state.db.list_catalog::<Gift>(Catalog::Gift, true, limit, start).await?;
     let ids: Vec<&str> = page.items.iter().map(|g| g.id.as_str()).collect();
@@ -111,8 +111,8 @@ pub async fn list_gifts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply>
     Ok(list_reply(state, "gifts", page.items.iter().map(|g| gift_json(g, sent(g))).collect(), page.next))
 }
 
-pub async fn create_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
-    Ok(Reply::created(gift_json(&create_gift(state, ctx.json()?).await?, 0)))
+pub async fn create_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<GiftView>> {
+    Ok(Created::new(gift_json(&create_gift(state, ctx.json()?).await?, 0)))
 }
 
 pub async fn create_gift(state: &AppState, input: GiftInput) -> DomainResult<Gift> {
@@ -147,21 +147,21 @@ async fn existing_gift(state: &AppState, ctx: &Ctx) -> DomainResult<Gift> {
     state.db.get_catalog_entry(Catalog::Gift, &id).await?.ok_or_else(|| DomainError::not_found("gift not found"))
 }
 
-pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<GiftView>> {
     let input: GiftInput = ctx.json()?;
     let mut g = existing_gift(state, ctx).await?;
     input.apply(&mut g)?;
     g.updated_at = state.now();
     let g = state.db.update_catalog_entry(Catalog::Gift, &g, ctx.body_has("active")).await?;
     let counts = state.db.gift_counts(&[&g.id]).await?;
-    Ok(Reply::ok(gift_json(&g, counts.get(&g.id).map_or(0, |c| c.0))))
+    Ok(Json::new(gift_json(&g, counts.get(&g.id).map_or(0, |c| c.0))))
 }
 
 /// Retires the gift: it can no longer be sent, and history keeps its name and price.
-pub async fn delete_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn delete_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let g = existing_gift(state, ctx).await?;
     state.db.retire_catalog_entry(Catalog::Gift, g, state.now()).await?;
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -182,7 +182,7 @@ pub async fn send_gift(
     receiver_id: &AccountId,
     input: SendGiftInput,
     idem: Option<&Idem>,
-) -> DomainResult<Reply> {
+) -> DomainResult<Created<GiftSent>> {
     let (sender_id, receiver_id) = (sender_id.as_str(), receiver_id.as_str());
     let gift_id = GiftId::parse("gift_id", &input.gift_id)?.to_string();
     let quantity = positive("quantity", input.quantity, MAX_QUANTITY)?;
@@ -219,7 +219,7 @@ pub async fn send_gift(
         sent.gift_name = Some(gift.name.clone());
         sent.quantity = Some(quantity);
         sent.room_id = room_id.clone();
-        let reply = Reply::created(GiftSent {
+        let reply = Created::new(GiftSent {
             id: sent.id.clone(),
             gift_id: gift.id.clone(),
             gift_name: gift.name.clone(),
@@ -307,7 +307,7 @@ fn check_gift_send<'a>(
     Ok((sender, gift))
 }
 
-pub async fn send_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn send_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<GiftSent>> {
     let caller = ctx.caller()?;
     let receiver = AccountId::parse("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
     let idem = Idem::from_ctx(ctx)?;

@@ -5,7 +5,7 @@
 
 use store::{BoardKind, Period};
 
-use crate::http::{Ctx, Reply};
+use crate::http::{Ctx, Json};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::{AppState, DomainError};
@@ -60,7 +60,7 @@ fn ranked(rows: &[(String, i64)]) -> Vec<i64> {
     ranks
 }
 
-pub async fn get_leaderboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_leaderboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Leaderboard>> {
     let caller = ctx.caller()?;
     let kind = match ctx.param("kind") {
         "gifters" => BoardKind::Gifters,
@@ -131,5 +131,5 @@ pub async fn get_leaderboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<R
             MyPlace { rank: (coins > 0).then_some(above + 1), coins }
         }
     };
-    Ok(Reply::ok(Leaderboard { board: kind.as_str(), period: period_name, bucket, room_id, items, me }))
+    Ok(Json::new(Leaderboard { board: kind.as_str(), period: period_name, bucket, room_id, items, me }))
 }

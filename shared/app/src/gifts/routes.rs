@@ -3,23 +3,15 @@
 use super::{gift, leaderboards};
 use crate::http::routes::*;
 
-pub static LIST_GIFTS: Route = route!(
-    "list-gifts",
-    "GET",
-    "/gifts",
-    Access::Public,
-    gift::list_gifts_http,
-    Api::ok(200).list_of(schema_of::<gift::GiftView>)
-);
+pub static LIST_GIFTS: Route = route!("list-gifts", "GET", "/gifts", Access::Public, gift::list_gifts_http, Api::new());
 pub static CREATE_GIFT: Route = route!(
     "create-gift",
     "POST",
     "/admin/gifts",
     ADMIN,
     gift::create_gift_http,
-    Api::ok(201)
+    Api::new()
         .body(schema_of::<gift::GiftInput>)
-        .returns(schema_of::<gift::GiftView>)
         .links(links_by_id!("$response.body#/id": "update-gift", "delete-gift"))
 );
 pub static UPDATE_GIFT: Route = route!(
@@ -28,17 +20,17 @@ pub static UPDATE_GIFT: Route = route!(
     "/admin/gifts/{id}",
     ADMIN,
     gift::update_gift_http,
-    Api::ok(200).body(schema_of::<gift::GiftInput>).returns(schema_of::<gift::GiftView>)
+    Api::new().body(schema_of::<gift::GiftInput>)
 );
 pub static DELETE_GIFT: Route =
-    route!("delete-gift", "DELETE", "/admin/gifts/{id}", ADMIN, gift::delete_gift_http, Api::ok(204));
+    route!("delete-gift", "DELETE", "/admin/gifts/{id}", ADMIN, gift::delete_gift_http, Api::new());
 pub static SEND_GIFT: Route = route!(
     "send-gift",
     "POST",
     "/users/{id}/gifts",
     ANY,
     gift::send_gift_http,
-    Api::ok(201).idempotent().body(schema_of::<gift::SendGiftInput>).returns(schema_of::<gift::GiftSent>).codes(&[
+    Api::new().idempotent().body(schema_of::<gift::SendGiftInput>).codes(&[
         "insufficient_coins",
         "coin_debt",
         "idempotency_key_reused",
@@ -54,7 +46,7 @@ pub static GET_LEADERBOARD: Route = route!(
     "/leaderboards/{kind}",
     ANY,
     leaderboards::get_leaderboard_http,
-    Api::ok(200).returns(schema_of::<leaderboards::Leaderboard>).query(&[
+    Api::new().query(&[
         (
             "period",
             r#"{"type": "string", "enum": ["day", "week", "all"]}"#,

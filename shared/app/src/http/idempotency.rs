@@ -4,6 +4,7 @@
 use serde_json::Value;
 use store::IdempotentReply;
 
+use crate::http::output::Stored;
 use crate::http::{Ctx, Reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
@@ -26,7 +27,8 @@ impl Idem {
         }))
     }
 
-    pub fn record(&self, reply: &Reply, now: i64) -> IdempotentReply {
+    pub fn record(&self, answer: &impl Stored, now: i64) -> IdempotentReply {
+        let reply = answer.reply();
         IdempotentReply {
             request_hash: self.request_hash.clone(),
             status: reply.status,
@@ -58,7 +60,7 @@ fn request_hash(ctx: &Ctx) -> String {
 
 /// The stored answer for `idem`'s key, if its request was this one: another
 /// request under the same key is 422 `idempotency_key_reused`.
-async fn stored_reply(state: &AppState, idem: &Idem) -> DomainResult<Option<Reply>> {
+async fn stored_reply<O: Stored>(state: &AppState, idem: &Idem) -> DomainResult<Option<O>> {
     match state.db.get_idempotent_reply(&idem.account_id, &idem.key, state.now()).await? {
         None => Ok(None),
         Some(r) if r.request_hash == idem.request_hash => replay(r).map(Some),
@@ -70,44 +72,49 @@ async fn stored_reply(state: &AppState, idem: &Idem) -> DomainResult<Option<Repl
     }
 }
 
-fn replay(r: IdempotentReply) -> DomainResult<Reply> {
+fn replay<O: Stored>(r: IdempotentReply) -> DomainResult<O> {
     let body: Value = serde_json::from_str(&r.body).map_err(DomainError::internal)?;
-    Ok(Reply { status: r.status, body: (!body.is_null()).then_some(body), before: None, html: None })
+    Ok(O::replayed(Reply { status: r.status, body: (!body.is_null()).then_some(body), before: None, html: None }))
 }
 
-/// Runs `attempt` (read, decide, one transaction) until it is not beaten by a
-/// concurrent change of the same balances; answers a stored reply when the
-/// Idempotency-Key was used before, including by a request racing this one.
-pub async fn with_retries<F, Fut>(state: &AppState, idem: Option<&Idem>, mut attempt: F) -> DomainResult<Reply>
+/// Runs `attempt` (read, decide, one transaction) until it is not beaten by
+/// a concurrent change of the same balances.
+pub async fn retrying<T, F, Fut>(state: &AppState, mut attempt: F) -> DomainResult<T>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = DomainResult<Reply>>,
+    Fut: Future<Output = DomainResult<T>>,
 {
-    if let Some(i) = idem
-        && let Some(r) = stored_reply(state, i).await?
-    {
-        return Ok(r);
-    }
     let mut retry = state.db.retry();
     while retry.attempt().await {
         match attempt().await {
             Err(e) if e.code == "balance_changed" => continue,
-            Err(e) if e.code == "idempotent_replay" => {
-                let i = idem.expect("a record only with a key");
-                return stored_reply(state, i)
-                    .await?
-                    .ok_or_else(|| DomainError::internal("idempotency record vanished"));
-            }
-            // A request racing one with the same key may have read before it
-            // committed and be refused now (402): it answers the first answer.
-            Err(e) if e.kind.is_callers() && idem.is_some() => {
-                return match stored_reply(state, idem.expect("checked")).await? {
-                    Some(r) => Ok(r),
-                    None => Err(e),
-                };
-            }
             other => return other,
         }
     }
     Err(DomainError::unavailable("this wallet is busy; try again"))
+}
+
+/// `retrying`, and answers the stored answer when the Idempotency-Key was
+/// used before, including by a request racing this one.
+pub async fn with_retries<O: Stored, F, Fut>(state: &AppState, idem: Option<&Idem>, attempt: F) -> DomainResult<O>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = DomainResult<O>>,
+{
+    let Some(i) = idem else { return retrying(state, attempt).await };
+    if let Some(r) = stored_reply(state, i).await? {
+        return Ok(r);
+    }
+    match retrying(state, attempt).await {
+        Err(e) if e.code == "idempotent_replay" => {
+            stored_reply(state, i).await?.ok_or_else(|| DomainError::internal("idempotency record vanished"))
+        }
+        // A request racing one with the same key may have read before it
+        // committed and be refused now (402): it answers the first answer.
+        Err(e) if e.kind.is_callers() => match stored_reply(state, i).await? {
+            Some(r) => Ok(r),
+            None => Err(e),
+        },
+        other => other,
+    }
 }

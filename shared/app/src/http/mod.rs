@@ -21,7 +21,11 @@ use routes::{Access, Route};
 pub mod idempotency;
 pub mod limits;
 pub mod openapi;
+pub mod output;
 pub mod routes;
+pub mod schema;
+
+pub use output::{Accepted, Created, CreatedOrFound, FreeForm, Html, Json, NoContent, Output, Page, WholePage};
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
@@ -115,16 +119,8 @@ impl Ctx {
 }
 
 /// A list answer: `{"items": [...], "next_cursor": "…" | null}`.
-pub fn list_reply<T: serde::Serialize>(state: &AppState, scope: &str, items: Vec<T>, next: Option<PageKey>) -> Reply {
-    Reply::ok(Page { items, next_cursor: next_cursor(state, scope, next) })
-}
-
-/// A page of any list: its items, and where the next page starts (`None`
-/// on the last). The document describes it once (`openapi::page_of`).
-#[derive(Debug, serde::Serialize)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
+pub fn list_reply<T>(state: &AppState, scope: &str, items: Vec<T>, next: Option<PageKey>) -> Page<T> {
+    Page { items, next_cursor: next_cursor(state, scope, next) }
 }
 
 /// The `next_cursor` of a page: the next page's start, sealed to `scope`.
@@ -143,27 +139,19 @@ pub struct Reply {
     pub html: Option<&'static str>,
 }
 
+/// Made only here and by the typed answers (`output`), whose types the
+/// document is read from.
 impl Reply {
     fn new(status: u16, body: Option<Value>) -> Self {
         Reply { status, body, before: None, html: None }
     }
-    pub fn html(page: &'static str) -> Self {
+    fn html(page: &'static str) -> Self {
         Reply { html: Some(page), ..Self::new(200, None) }
     }
-    /// `body`: a typed view (or, for the rest, a `json!` value).
-    pub fn ok(body: impl serde::Serialize) -> Self {
+    fn ok(body: impl serde::Serialize) -> Self {
         Self::new(200, Some(crate::kernel::views::body(&body)))
     }
-    pub fn created(body: impl serde::Serialize) -> Self {
-        Self::new(201, Some(crate::kernel::views::body(&body)))
-    }
-    pub fn accepted(body: impl serde::Serialize) -> Self {
-        Self::new(202, Some(crate::kernel::views::body(&body)))
-    }
-    pub fn no_content() -> Self {
-        Self::new(204, None)
-    }
-    pub fn with_before(mut self, before: impl serde::Serialize) -> Self {
+    fn with_before(mut self, before: impl serde::Serialize) -> Self {
         self.before = Some(crate::kernel::views::body(&before));
         self
     }

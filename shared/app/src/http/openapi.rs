@@ -91,7 +91,8 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
         .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
         .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}}))
         .collect();
-    if r.api.list {
+    let out = (r.output)();
+    if out.list {
         params.push(json!({"name": "limit", "in": "query", "required": false,
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": crate::http::DEFAULT_LIMIT}}));
         params.push(json!({"name": "cursor", "in": "query", "required": false,
@@ -127,13 +128,13 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
         );
     }
     let mut responses = Map::new();
-    let body = r.api.response.map(|schema| serde_json::to_value(schema(defs)).expect("schema"));
-    for status in std::iter::once(r.api.ok).chain(r.api.also) {
+    let body = out.response.map(|schema| serde_json::to_value(schema(defs)).expect("schema"));
+    for status in std::iter::once(out.ok).chain(out.also) {
         let ok = if status == 204 {
             json!({"description": "done; no body"})
-        } else if r.api.html {
+        } else if out.html {
             json!({"description": "the docs page", "content": {"text/html": {"schema": {"type": "string"}}}})
-        } else if r.api.list && !r.api.whole_page {
+        } else if out.list && !out.whole_page {
             let items = body.clone().unwrap_or_else(|| json!({"type": "object"}));
             json!({"description": "a page", "content": {"application/json": {"schema": page_of(items)}}})
         } else {
@@ -141,7 +142,7 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
             json!({"description": "success", "content": {"application/json": {"schema": schema}}})
         };
         let mut ok = ok;
-        if status == r.api.ok && !r.api.links.is_empty() {
+        if status == out.ok && !r.api.links.is_empty() {
             let links: Map<String, Value> = r
                 .api
                 .links

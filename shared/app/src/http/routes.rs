@@ -7,10 +7,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use store::Role;
-use utoipa::ToSchema;
-use utoipa::openapi::{Ref, RefOr, schema::Schema};
 
 use crate::AppState;
+use crate::http::output::OutputDoc;
+pub use crate::http::schema::{BodySchema, Schemas, schema_of};
 use crate::http::{Ctx, Reply};
 use crate::kernel::error::DomainResult;
 
@@ -36,6 +36,8 @@ pub struct Route {
     pub path: &'static str,
     pub access: Access,
     pub handler: Handler,
+    /// The success statuses and body, read off the handler's output type.
+    pub output: fn() -> OutputDoc,
     /// What the OpenAPI document says beyond the above (`crate::openapi`).
     pub api: Api,
     /// What its function may do in AWS (`make template` writes its policy from it).
@@ -194,34 +196,14 @@ impl Needs {
     }
 }
 
-/// Schemas by name: a body's own and those it refers to.
-pub type Schemas = Vec<(String, RefOr<Schema>)>;
-/// Registers a body type's schemas and answers a reference to it.
-pub type BodySchema = fn(&mut Schemas) -> RefOr<Schema>;
-
-/// `BodySchema` of a serde type with a derived `ToSchema`.
-pub fn schema_of<T: ToSchema>(defs: &mut Schemas) -> RefOr<Schema> {
-    T::schemas(defs);
-    defs.push((T::name().into_owned(), T::schema()));
-    Ref::from_schema_name(T::name()).into()
-}
-
-/// A route's contract beyond method, path and access: its success status,
-/// body, and habits (pagination, Idempotency-Key, a webhook's signature).
+/// A route's contract beyond method, path, access and what its handler
+/// answers: its request body and habits (Idempotency-Key, a webhook's
+/// signature, links, its own error codes).
 #[derive(Clone, Copy)]
 pub struct Api {
-    pub ok: u16,
-    /// A second success status (e.g. 200 when a room already runs).
-    pub also: Option<u16>,
     pub request: Option<BodySchema>,
-    /// The success body (of a list: each item); untyped answers say `object`.
-    pub response: Option<BodySchema>,
     /// The body may be left out (defaults apply).
     pub optional_body: bool,
-    /// `limit` and `cursor` in, `{items, next_cursor}` out.
-    pub list: bool,
-    /// `response` is the whole page (a list with more than items and cursor).
-    pub whole_page: bool,
     pub idempotent: bool,
     /// A webhook: the provider's signature header.
     pub signature: Option<&'static str>,
@@ -230,8 +212,6 @@ pub struct Api {
     /// Error codes of its own (`already_following`, `host_busy`, ...) beside
     /// the generic ones every route may answer (`crate::openapi`).
     pub codes: &'static [&'static str],
-    /// The answer is an HTML page, not JSON (the API docs).
-    pub html: bool,
     /// Query parameters beside `limit` and `cursor`: (name, JSON schema, description).
     pub query: &'static [(&'static str, &'static str, &'static str)],
 }
@@ -253,27 +233,23 @@ macro_rules! links_by_id {
 }
 pub(crate) use links_by_id;
 
+impl Default for Api {
+    fn default() -> Api {
+        Api::new()
+    }
+}
+
 impl Api {
-    pub const fn ok(status: u16) -> Api {
+    pub const fn new() -> Api {
         Api {
-            ok: status,
-            also: None,
             request: None,
-            response: None,
             optional_body: false,
-            list: false,
-            whole_page: false,
             idempotent: false,
             signature: None,
             links: &[],
             codes: &[],
-            html: false,
             query: &[],
         }
-    }
-    pub const fn html(mut self) -> Api {
-        self.html = true;
-        self
     }
     pub const fn query(mut self, params: &'static [(&'static str, &'static str, &'static str)]) -> Api {
         self.query = params;
@@ -291,33 +267,8 @@ impl Api {
         self.request = Some(schema);
         self
     }
-    pub const fn returns(mut self, schema: BodySchema) -> Api {
-        self.response = Some(schema);
-        self
-    }
-    /// A page of `schema` items.
-    pub const fn list_of(mut self, schema: BodySchema) -> Api {
-        self.list = true;
-        self.response = Some(schema);
-        self
-    }
-    /// A page whose body is `schema` as a whole.
-    pub const fn page(mut self, schema: BodySchema) -> Api {
-        self.list = true;
-        self.whole_page = true;
-        self.response = Some(schema);
-        self
-    }
     pub const fn optional_body(mut self) -> Api {
         self.optional_body = true;
-        self
-    }
-    pub const fn also(mut self, status: u16) -> Api {
-        self.also = Some(status);
-        self
-    }
-    pub const fn list(mut self) -> Api {
-        self.list = true;
         self
     }
     pub const fn idempotent(mut self) -> Api {
@@ -391,7 +342,10 @@ macro_rules! route {
                     + 'a,
             >,
         > {
-            Box::pin($f(s, c))
+            Box::pin(async move { $f(s, c).await.map($crate::http::Output::into_reply) })
+        }
+        fn output() -> $crate::http::output::OutputDoc {
+            $crate::http::output::doc_of($f)
         }
         $crate::http::routes::Route {
             name: $name,
@@ -399,6 +353,7 @@ macro_rules! route {
             path: $path,
             access: $access,
             handler: h,
+            output,
             api: $api,
             needs: $needs,
             module: module_path!(),

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::http::{Ctx, Reply};
+use crate::http::{Ctx, Json, WholePage};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -43,7 +43,7 @@ pub struct NotificationsPage {
     pub unread: i64,
 }
 
-pub async fn list_notifications_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_notifications_http(state: &AppState, ctx: &Ctx) -> DomainResult<WholePage<NotificationsPage>> {
     let caller = ctx.caller()?;
     let scope = format!("notifications:{}", caller.id);
     let (limit, start) = ctx.page(state, &scope)?;
@@ -61,7 +61,7 @@ pub async fn list_notifications_http(state: &AppState, ctx: &Ctx) -> DomainResul
             created_at: views::time(n.created_at),
         })
         .collect();
-    Ok(Reply::ok(NotificationsPage {
+    Ok(WholePage(NotificationsPage {
         items,
         next_cursor: crate::http::next_cursor(state, &scope, page.next),
         unread: state.db.unread_notifications(&caller.id).await?,
@@ -75,7 +75,7 @@ pub struct ReadInput {
 }
 
 /// Marks the given notifications (all when `ids` is absent) read; answers the unread count.
-pub async fn mark_notifications_read_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn mark_notifications_read_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Unread>> {
     let caller = ctx.caller()?;
     let input: ReadInput =
         if ctx.body.iter().all(u8::is_ascii_whitespace) { ReadInput::default() } else { ctx.json()? };
@@ -89,7 +89,7 @@ pub async fn mark_notifications_read_http(state: &AppState, ctx: &Ctx) -> Domain
     for _ in 0..10 {
         let unread = state.db.unread_notification_ids(&caller.id, ids.as_deref()).await?;
         match state.db.mark_notifications_read(&caller.id, &unread, state.now()).await {
-            Ok(()) => return Ok(Reply::ok(Unread { unread: state.db.unread_notifications(&caller.id).await? })),
+            Ok(()) => return Ok(Json::new(Unread { unread: state.db.unread_notifications(&caller.id).await? })),
             // Another request marked some meanwhile: read again.
             Err(store::Error::Condition("changed")) => continue,
             Err(e) => return Err(e.into()),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::{StreamExt, stream};
 use integrations::google::{PushError, PushMessage};
 
-use crate::http::{Ctx, Reply};
+use crate::http::{Ctx, Json};
 use crate::kernel::error::DomainResult;
 use crate::kernel::views;
 use crate::{AppState, DomainError};
@@ -141,7 +141,7 @@ pub struct ChatToken {
     pub expires_at: String,
 }
 
-pub async fn get_chat_token_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_chat_token_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<ChatToken>> {
     let caller = ctx.caller()?;
     let google = state.google().ok_or_else(|| DomainError::unavailable("chat is not configured"))?;
     let me = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::unauthenticated("account gone"))?;
@@ -151,5 +151,5 @@ pub async fn get_chat_token_http(state: &AppState, ctx: &Ctx) -> DomainResult<Re
     let now = state.now() / 1000;
     let claims = [("role".to_string(), me.role.as_str().to_string())].into();
     let token = google.custom_token(&me.id, claims, now).map_err(DomainError::internal)?;
-    Ok(Reply::ok(ChatToken { token, expires_at: views::time((now + 3600) * 1000) }))
+    Ok(Json::new(ChatToken { token, expires_at: views::time((now + 3600) * 1000) }))
 }

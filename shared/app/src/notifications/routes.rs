@@ -3,21 +3,15 @@
 use super::{notify, push};
 use crate::http::routes::*;
 
-pub static LIST_NOTIFICATIONS: Route = route!(
-    "list-notifications",
-    "GET",
-    "/me/notifications",
-    ANY,
-    notify::list_notifications_http,
-    Api::ok(200).page(schema_of::<notify::NotificationsPage>)
-);
+pub static LIST_NOTIFICATIONS: Route =
+    route!("list-notifications", "GET", "/me/notifications", ANY, notify::list_notifications_http, Api::new());
 pub static MARK_NOTIFICATIONS_READ: Route = route!(
     "mark-notifications-read",
     "POST",
     "/me/notifications/read",
     ANY,
     notify::mark_notifications_read_http,
-    Api::ok(200).optional_body().body(schema_of::<notify::ReadInput>).returns(schema_of::<notify::Unread>)
+    Api::new().optional_body().body(schema_of::<notify::ReadInput>)
 );
 pub static GET_CHAT_TOKEN: Route = route!(
     "get-chat-token",
@@ -25,6 +19,6 @@ pub static GET_CHAT_TOKEN: Route = route!(
     "/me/chat-token",
     ANY,
     push::get_chat_token_http,
-    Api::ok(200).returns(schema_of::<push::ChatToken>),
+    Api::new(),
     Needs::write().secrets(&[Secret::Firebase])
 );

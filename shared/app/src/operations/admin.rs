@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use store::{Account, Role};
 
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -103,7 +103,7 @@ pub struct AuditView {
 }
 
 /// `?q=`: an e-mail or phone finds that account; other text is a name prefix.
-pub async fn list_users_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_users_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AdminAccount>> {
     let q = ctx.query.get("q").map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
     if let Some(q) = &q
         && (q.contains('@') || q.starts_with('+'))
@@ -127,11 +127,11 @@ async fn target(state: &AppState, ctx: &Ctx) -> DomainResult<Account> {
     state.db.get_account(&id).await?.ok_or_else(|| DomainError::not_found("user not found"))
 }
 
-pub async fn get_user_admin_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
-    Ok(Reply::ok(account_admin_json(&target(state, ctx).await?)))
+pub async fn get_user_admin_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AdminAccount>> {
+    Ok(Json::new(account_admin_json(&target(state, ctx).await?)))
 }
 
-pub async fn list_hosts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_hosts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AdminAccount>> {
     let (limit, start) = ctx.page(state, "admin-hosts")?;
     let page = state.db.list_host_accounts(limit, start).await?;
     Ok(list_reply(state, "admin-hosts", page.items.iter().map(account_admin_json).collect(), page.next))
@@ -145,12 +145,12 @@ pub struct BanInput {
 
 /// Bans: no sign-in, no refresh (every login revoked now), no coin moves, no
 /// calls. Admins cannot be banned.
-pub async fn ban_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn ban_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AdminAccount>> {
     let input: BanInput = ctx.json()?;
     let reason = validate::text("reason", &input.reason, 1, 500)?;
     let before = target(state, ctx).await?;
     let after = ban(state, &before, &reason).await?;
-    Ok(Reply::ok(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
+    Ok(Json::new(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
 }
 
 /// Bans `who` for `reason`: every login of theirs is revoked, their live
@@ -169,10 +169,10 @@ pub async fn ban(state: &AppState, who: &Account, reason: &str) -> DomainResult<
     Ok(after)
 }
 
-pub async fn unban_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn unban_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AdminAccount>> {
     let before = target(state, ctx).await?;
     let after = state.db.set_banned(&before.id, false, None).await.map_err(not_bannable)?;
-    Ok(Reply::ok(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
+    Ok(Json::new(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
 }
 
 fn not_bannable(e: store::Error) -> DomainError {
@@ -182,7 +182,7 @@ fn not_bannable(e: store::Error) -> DomainError {
     }
 }
 
-pub async fn list_audit_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_audit_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AuditView>> {
     let (limit, start) = ctx.page(state, "audit")?;
     let page = state.db.list_audit(limit, start).await?;
     let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str::<Value>(t).ok());

@@ -1,7 +1,7 @@
 //! The admin dashboard's numbers: `GET /admin/stats?days=N` from the sharded
 //! day counters and totals that every money transaction writes (`store::stats`).
 
-use crate::http::{Ctx, Reply};
+use crate::http::{Ctx, Json};
 use crate::kernel::error::DomainResult;
 use crate::{AppState, DomainError};
 
@@ -74,7 +74,7 @@ pub struct AdminStats {
     pub coin_debt: i64,
 }
 
-pub async fn get_admin_stats_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_admin_stats_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AdminStats>> {
     let days = match ctx.query.get("days") {
         None => 30,
         Some(d) => d
@@ -83,7 +83,7 @@ pub async fn get_admin_stats_http(state: &AppState, ctx: &Ctx) -> DomainResult<R
             .filter(|d| (1..=MAX_DAYS).contains(d))
             .ok_or_else(|| DomainError::invalid(format!("days: must be an integer from 1 to {MAX_DAYS}")))?,
     };
-    Ok(Reply::ok(admin_stats(state, days).await?))
+    Ok(Json::new(admin_stats(state, days).await?))
 }
 
 pub async fn admin_stats(state: &AppState, days: i64) -> DomainResult<AdminStats> {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use store::{Audio, Catalog};
 
 use super::media;
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -69,7 +69,7 @@ impl AudioInput {
     }
 }
 
-pub async fn list_audios_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_audios_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AudioView>> {
     let (limit, start) = ctx.page(state, "audios")?;
     let page = state.db.list_catalog::<Audio>(Catalog::Audio, true, limit, start).await?;
     let mut items = Vec::with_capacity(page.items.len());
@@ -79,7 +79,7 @@ pub async fn list_audios_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply
     Ok(list_reply(state, "audios", items, page.next))
 }
 
-pub async fn create_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn create_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<AudioView>> {
     let admin = ctx.caller()?;
     let input: AudioInput = ctx.json()?;
     if input.title.is_none() {
@@ -100,7 +100,7 @@ pub async fn create_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Repl
     };
     input.apply(state, &admin.id, &mut a).await?;
     state.db.put_catalog_entry(Catalog::Audio, &a).await?;
-    Ok(Reply::created(audio_json(state, &a).await?))
+    Ok(Created::new(audio_json(state, &a).await?))
 }
 
 async fn existing_audio(state: &AppState, id: &str) -> DomainResult<Audio> {
@@ -108,21 +108,21 @@ async fn existing_audio(state: &AppState, id: &str) -> DomainResult<Audio> {
     state.db.get_catalog_entry(Catalog::Audio, &id).await?.ok_or_else(|| DomainError::not_found("audio not found"))
 }
 
-pub async fn update_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn update_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AudioView>> {
     let admin = ctx.caller()?;
     let input: AudioInput = ctx.json()?;
     let mut a = existing_audio(state, ctx.param("id")).await?;
     input.apply(state, &admin.id, &mut a).await?;
     a.updated_at = state.now();
     let a = state.db.update_catalog_entry(Catalog::Audio, &a, ctx.body_has("active")).await?;
-    Ok(Reply::ok(audio_json(state, &a).await?))
+    Ok(Json::new(audio_json(state, &a).await?))
 }
 
 /// Retires the track: new posts cannot pick it; posts that use it keep it.
-pub async fn delete_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn delete_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let a = existing_audio(state, ctx.param("id")).await?;
     state.db.retire_catalog_entry(Catalog::Audio, a, state.now()).await?;
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }
 
 /// An active track for a new post (`audio_id` → 400 when unknown or retired).

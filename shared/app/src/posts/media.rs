@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use store::Role;
 
-use crate::http::{Ctx, Reply};
+use crate::http::{Created, Ctx};
 use crate::kernel::error::DomainResult;
 use crate::kernel::views;
 use crate::{AppState, DomainError};
@@ -63,7 +63,12 @@ pub struct UploadInput {
 
 /// `{url, key, headers, expires_at}`: PUT the bytes to `url` with `headers`.
 /// Audio files are for the admins' track catalog.
-pub async fn create_upload(state: &AppState, account_id: &str, role: Role, input: UploadInput) -> DomainResult<Reply> {
+pub async fn create_upload(
+    state: &AppState,
+    account_id: &str,
+    role: Role,
+    input: UploadInput,
+) -> DomainResult<Created<Upload>> {
     let k = kind(&input.kind).ok_or_else(|| DomainError::invalid("kind: one of video, image, audio"))?;
     if k.name == "audio" && role != Role::Admin {
         return Err(DomainError::forbidden("audio uploads are for the track catalog (admins)"));
@@ -82,7 +87,7 @@ pub async fn create_upload(state: &AppState, account_id: &str, role: Role, input
     // The signature covers these; the client must send exactly them.
     headers.insert("content-type".into(), ct.to_string());
     headers.insert("content-length".into(), input.size.to_string());
-    Ok(Reply::created(Upload {
+    Ok(Created::new(Upload {
         url: p.url,
         key,
         headers,
@@ -106,7 +111,7 @@ pub struct Upload {
     pub expires_at: String,
 }
 
-pub async fn create_upload_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn create_upload_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<Upload>> {
     let caller = ctx.caller()?;
     create_upload(state, &caller.id, caller.role, ctx.json()?).await
 }

@@ -9,11 +9,11 @@
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use store::{Comment, Page, Post, Role};
+use store::{Comment, Post, Role};
 
 use super::audios;
 use super::media;
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -170,10 +170,10 @@ pub async fn create_post(state: &AppState, author_id: &str, input: PostInput) ->
     Ok(post)
 }
 
-pub async fn create_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn create_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<PostView>> {
     let caller = ctx.caller()?;
     let post = create_post(state, &caller.id, ctx.json()?).await?;
-    Ok(Reply::created(post_json(state, &post).await?))
+    Ok(Created::new(post_json(state, &post).await?))
 }
 
 /// A live post (deleted ones, even mid-clean-up, are 404).
@@ -182,15 +182,15 @@ async fn live_post(state: &AppState, ctx: &Ctx) -> DomainResult<Post> {
     state.db.get_post(&id).await?.filter(|p| !p.deleted).ok_or_else(|| DomainError::not_found("post not found"))
 }
 
-pub async fn get_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PostView>> {
     let caller = ctx.caller()?;
     let post = live_post(state, ctx).await?;
     let mut v = post_json(state, &post).await?;
     v.is_liked = Some(state.db.has_liked(&post.id, &caller.id).await?);
-    Ok(Reply::ok(v))
+    Ok(Json::new(v))
 }
 
-pub async fn list_user_posts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_user_posts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<PostView>> {
     ctx.caller()?;
     let author = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
     let scope = format!("posts:{author}");
@@ -201,10 +201,10 @@ pub async fn list_user_posts_http(state: &AppState, ctx: &Ctx) -> DomainResult<R
 
 /// Posts of the accounts the caller follows, newest first; everyone's recent
 /// posts while the caller follows nobody.
-pub async fn get_feed_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_feed_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<PostView>> {
     let caller = ctx.caller()?;
     let me = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::unauthenticated("account gone"))?;
-    let (scope, page): (String, Page<Post>) = if me.following == 0 {
+    let (scope, page): (String, store::Page<Post>) = if me.following == 0 {
         let scope = format!("feed-everyone:{}", caller.id);
         let (limit, start) = ctx.page(state, &scope)?;
         (scope, state.db.list_posts(None, limit, start).await?)
@@ -212,7 +212,7 @@ pub async fn get_feed_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
         let scope = format!("feed:{}", caller.id);
         let (limit, start) = ctx.page(state, &scope)?;
         let ids = state.db.feed_page(&caller.id, limit, start).await?;
-        (scope, Page { items: state.db.get_live_posts(&ids.items).await?, next: ids.next })
+        (scope, store::Page { items: state.db.get_live_posts(&ids.items).await?, next: ids.next })
     };
     // Accounts the caller blocked stay out (of everyone's feed, and of one still being cleaned up).
     let blocked = state.db.blocked_ids(&caller.id, crate::social::FEED_FILTER_MAX).await?;
@@ -226,7 +226,7 @@ fn post_id(ctx: &Ctx) -> DomainResult<String> {
     validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("post not found"))
 }
 
-pub async fn like_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn like_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<Liked>> {
     let caller = ctx.caller()?;
     let id = post_id(ctx)?;
     state.db.like_post(&id, &caller.id, state.now()).await.map_err(|e| match e {
@@ -235,17 +235,17 @@ pub async fn like_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> 
         }
         other => gone(other),
     })?;
-    Ok(Reply::created(Liked { post_id: id, liked: true }))
+    Ok(Created::new(Liked { post_id: id, liked: true }))
 }
 
-pub async fn unlike_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn unlike_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let caller = ctx.caller()?;
     let id = post_id(ctx)?;
     state.db.unlike_post(&id, &caller.id).await.map_err(|e| match e {
         store::Error::Condition("not_liked") => DomainError::not_found("you do not like this post"),
         other => gone(other),
     })?;
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -254,7 +254,7 @@ pub struct CommentInput {
     pub text: String,
 }
 
-pub async fn create_comment_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn create_comment_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<CommentView>> {
     let caller = ctx.caller()?;
     let input: CommentInput = ctx.json()?;
     let text = validate::text("text", &input.text, 1, MAX_COMMENT)?;
@@ -268,10 +268,10 @@ pub async fn create_comment_http(state: &AppState, ctx: &Ctx) -> DomainResult<Re
         created_at: now,
     };
     state.db.add_comment(&c, &post.author_id).await.map_err(gone)?;
-    Ok(Reply::created(comment_json(&c)))
+    Ok(Created::new(comment_json(&c)))
 }
 
-pub async fn list_comments_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_comments_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<CommentView>> {
     ctx.caller()?;
     let post = live_post(state, ctx).await?;
     let scope = format!("comments:{}", post.id);
@@ -281,7 +281,7 @@ pub async fn list_comments_http(state: &AppState, ctx: &Ctx) -> DomainResult<Rep
 }
 
 /// By the comment's author, the post's author, or an admin.
-pub async fn delete_comment_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn delete_comment_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let caller = ctx.caller()?;
     let post = live_post(state, ctx).await?;
     let missing = || DomainError::not_found("comment not found");
@@ -294,31 +294,31 @@ pub async fn delete_comment_http(state: &AppState, ctx: &Ctx) -> DomainResult<Re
         store::Error::Condition("comment_gone") => missing(),
         other => gone(other),
     })?;
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }
 
-pub async fn share_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn share_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<Shared>> {
     let caller = ctx.caller()?;
     let id = post_id(ctx)?;
     let now = state.now();
     let share_id = crate::kernel::ledger::entry_id(now);
     state.db.share_post(&id, &share_id, &caller.id, now).await.map_err(gone)?;
-    Ok(Reply::created(Shared { post_id: id, share_id }))
+    Ok(Created::new(Shared { post_id: id, share_id }))
 }
 
 /// Counts the caller's view once per post; later views answer `counted: false`.
-pub async fn view_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn view_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Viewed>> {
     let caller = ctx.caller()?;
     let id = post_id(ctx)?;
     let counted = state.db.view_post(&id, &caller.id, state.now()).await.map_err(gone)?;
-    Ok(Reply::ok(Viewed { post_id: id, counted }))
+    Ok(Json::new(Viewed { post_id: id, counted }))
 }
 
 /// Deletes a post (its author or an admin): marks it deleted first (never
 /// shown again from that moment), then removes likes, comments, shares,
 /// views, feed entries, the S3 object and the post itself. A crash half way
 /// is finished by a repeated DELETE or by `purge_deleted_posts`.
-pub async fn delete_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn delete_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let caller = ctx.caller()?;
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("post not found"))?;
     let post = state.db.get_post(&id).await?.ok_or_else(|| DomainError::not_found("post not found"))?;
@@ -336,7 +336,7 @@ pub async fn delete_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply
         }
     }
     finish_deletion(state, &post).await?;
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }
 
 /// Steps 2 and 3 of deleting a marked post; safe to repeat.

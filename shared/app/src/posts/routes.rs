@@ -9,7 +9,7 @@ pub static CREATE_UPLOAD: Route = route!(
     "/uploads",
     ANY,
     media::create_upload_http,
-    Api::ok(201).body(schema_of::<media::UploadInput>).returns(schema_of::<media::Upload>),
+    Api::new().body(schema_of::<media::UploadInput>),
     // A write: an admin's upload (an audio track) goes to the audit log.
     Needs::write().media(MediaUse::Write)
 );
@@ -19,109 +19,63 @@ pub static CREATE_POST: Route = route!(
         "/posts",
         ANY,
         post::create_post_http,
-        Api::ok(201).body(schema_of::<post::PostInput>).returns(schema_of::<post::PostView>).links(links_by_id!("$response.body#/id": "get-post", "like-post", "create-comment", "list-comments", "view-post", "share-post", "delete-post")),
+        Api::new().body(schema_of::<post::PostInput>).links(links_by_id!("$response.body#/id": "get-post", "like-post", "create-comment", "list-comments", "view-post", "share-post", "delete-post")),
     Needs::write().media(MediaUse::Read)
 );
-pub static GET_POST: Route = route!(
-    "get-post",
-    "GET",
-    "/posts/{id}",
-    ANY,
-    post::get_post_http,
-    Api::ok(200).returns(schema_of::<post::PostView>),
-    Needs::read().media(MediaUse::Read)
-);
+pub static GET_POST: Route =
+    route!("get-post", "GET", "/posts/{id}", ANY, post::get_post_http, Api::new(), Needs::read().media(MediaUse::Read));
 pub static LIST_USER_POSTS: Route = route!(
     "list-user-posts",
     "GET",
     "/users/{id}/posts",
     ANY,
     post::list_user_posts_http,
-    Api::ok(200).list_of(schema_of::<post::PostView>),
+    Api::new(),
     Needs::read().media(MediaUse::Read)
 );
-pub static GET_FEED: Route = route!(
-    "get-feed",
-    "GET",
-    "/feed",
-    ANY,
-    post::get_feed_http,
-    Api::ok(200).list_of(schema_of::<post::PostView>),
-    Needs::read().media(MediaUse::Read)
-);
+pub static GET_FEED: Route =
+    route!("get-feed", "GET", "/feed", ANY, post::get_feed_http, Api::new(), Needs::read().media(MediaUse::Read));
 pub static DELETE_POST: Route = route!(
     "delete-post",
     "DELETE",
     "/posts/{id}",
     ANY,
     post::delete_post_http,
-    Api::ok(204),
+    Api::new(),
     Needs::write().media(MediaUse::Write)
 );
-pub static LIKE_POST: Route = route!(
-    "like-post",
-    "POST",
-    "/posts/{id}/like",
-    ANY,
-    post::like_post_http,
-    Api::ok(201).returns(schema_of::<post::Liked>).codes(&["already_liked"])
-);
+pub static LIKE_POST: Route =
+    route!("like-post", "POST", "/posts/{id}/like", ANY, post::like_post_http, Api::new().codes(&["already_liked"]));
 pub static UNLIKE_POST: Route =
-    route!("unlike-post", "DELETE", "/posts/{id}/like", ANY, post::unlike_post_http, Api::ok(204));
+    route!("unlike-post", "DELETE", "/posts/{id}/like", ANY, post::unlike_post_http, Api::new());
 pub static CREATE_COMMENT: Route = route!(
     "create-comment",
     "POST",
     "/posts/{id}/comments",
     ANY,
     post::create_comment_http,
-    Api::ok(201)
+    Api::new()
         .body(schema_of::<post::CommentInput>)
-        .returns(schema_of::<post::CommentView>)
         .links(&[Link {
             operation: "delete-comment",
             parameters: &[("id", "$response.body#/post_id"), ("comment_id", "$response.body#/id")]
         }])
         .codes(&["blocked"])
 );
-pub static LIST_COMMENTS: Route = route!(
-    "list-comments",
-    "GET",
-    "/posts/{id}/comments",
-    ANY,
-    post::list_comments_http,
-    Api::ok(200).list_of(schema_of::<post::CommentView>)
-);
-pub static DELETE_COMMENT: Route = route!(
-    "delete-comment",
-    "DELETE",
-    "/posts/{id}/comments/{comment_id}",
-    ANY,
-    post::delete_comment_http,
-    Api::ok(204)
-);
-pub static SHARE_POST: Route = route!(
-    "share-post",
-    "POST",
-    "/posts/{id}/share",
-    ANY,
-    post::share_post_http,
-    Api::ok(201).returns(schema_of::<post::Shared>)
-);
-pub static VIEW_POST: Route = route!(
-    "view-post",
-    "POST",
-    "/posts/{id}/view",
-    ANY,
-    post::view_post_http,
-    Api::ok(200).returns(schema_of::<post::Viewed>)
-);
+pub static LIST_COMMENTS: Route =
+    route!("list-comments", "GET", "/posts/{id}/comments", ANY, post::list_comments_http, Api::new());
+pub static DELETE_COMMENT: Route =
+    route!("delete-comment", "DELETE", "/posts/{id}/comments/{comment_id}", ANY, post::delete_comment_http, Api::new());
+pub static SHARE_POST: Route =
+    route!("share-post", "POST", "/posts/{id}/share", ANY, post::share_post_http, Api::new());
+pub static VIEW_POST: Route = route!("view-post", "POST", "/posts/{id}/view", ANY, post::view_post_http, Api::new());
 pub static LIST_AUDIOS: Route = route!(
     "list-audios",
     "GET",
     "/audios",
     Access::Public,
     audios::list_audios_http,
-    Api::ok(200).list_of(schema_of::<audios::AudioView>),
+    Api::new(),
     Needs::read().media(MediaUse::Read)
 );
 pub static CREATE_AUDIO: Route = route!(
@@ -130,7 +84,7 @@ pub static CREATE_AUDIO: Route = route!(
     "/admin/audios",
     ADMIN,
     audios::create_audio_http,
-    Api::ok(201).body(schema_of::<audios::AudioInput>).returns(schema_of::<audios::AudioView>),
+    Api::new().body(schema_of::<audios::AudioInput>),
     Needs::write().media(MediaUse::Read)
 );
 pub static UPDATE_AUDIO: Route = route!(
@@ -139,8 +93,8 @@ pub static UPDATE_AUDIO: Route = route!(
     "/admin/audios/{id}",
     ADMIN,
     audios::update_audio_http,
-    Api::ok(200).body(schema_of::<audios::AudioInput>).returns(schema_of::<audios::AudioView>),
+    Api::new().body(schema_of::<audios::AudioInput>),
     Needs::write().media(MediaUse::Read)
 );
 pub static DELETE_AUDIO: Route =
-    route!("delete-audio", "DELETE", "/admin/audios/{id}", ADMIN, audios::delete_audio_http, Api::ok(204));
+    route!("delete-audio", "DELETE", "/admin/audios/{id}", ADMIN, audios::delete_audio_http, Api::new());

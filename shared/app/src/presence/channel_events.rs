@@ -10,7 +10,7 @@ use serde_json::Value;
 use store::ChannelOwner;
 
 use crate::http::WebhookAnswer;
-use crate::http::{Ctx, Reply};
+use crate::http::{Ctx, Json};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::{AppState, DomainError};
@@ -27,11 +27,11 @@ struct Notice {
     payload: Value,
 }
 
-fn answer(status: &'static str) -> DomainResult<Reply> {
-    Ok(Reply::ok(WebhookAnswer { status, recharge_id: None, coins: None }))
+fn answer(status: &'static str) -> DomainResult<Json<WebhookAnswer>> {
+    Ok(Json::new(WebhookAnswer { status, recharge_id: None, coins: None }))
 }
 
-pub async fn agora_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn agora_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<WebhookAnswer>> {
     let secret = &state.config.agora_ncs_secret;
     if secret.is_empty() {
         tracing::error!("AGORA_NCS_SECRET is not configured");

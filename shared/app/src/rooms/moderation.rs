@@ -8,7 +8,7 @@ use serde::Deserialize;
 use store::{Kick, Moderator, Mute, Role, Room};
 
 use super::room::Person;
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{CreatedOrFound, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
@@ -46,7 +46,7 @@ async fn moderator_json(state: &AppState, m: &Moderator) -> DomainResult<Moderat
 }
 
 /// Names a moderator of the host's rooms: 201, 200 when already one.
-pub async fn add_moderator_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn add_moderator_http(state: &AppState, ctx: &Ctx) -> DomainResult<CreatedOrFound<ModeratorView>> {
     let host = ctx.caller()?;
     let input: ModeratorInput = ctx.json()?;
     let user = validate::id("user_id", &input.user_id).map_err(|_| DomainError::not_found("user not found"))?;
@@ -66,19 +66,20 @@ pub async fn add_moderator_http(state: &AppState, ctx: &Ctx) -> DomainResult<Rep
     })?;
     let m = state.db.get_moderator(&host.id, &user).await?.unwrap_or(m);
     let view = moderator_json(state, &m).await?;
-    Ok(if created { Reply::created(view) } else { Reply::ok(view) })
+    let answer = CreatedOrFound::new(view);
+    Ok(if created { answer } else { answer.also() })
 }
 
-pub async fn remove_moderator_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn remove_moderator_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let host = ctx.caller()?;
     let user = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("not a moderator"))?;
     if !state.db.remove_moderator(&host.id, &user).await? {
         return Err(DomainError::not_found("not one of your moderators"));
     }
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }
 
-pub async fn list_moderators_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_moderators_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<ModeratorView>> {
     let host = ctx.caller()?;
     let scope = format!("moderators:{}", host.id);
     let (limit, start) = ctx.page(state, &scope)?;
@@ -154,7 +155,7 @@ pub struct Kicked {
 /// Kicks a viewer: out of the room's count now, refused on joining again
 /// until then (403 `kicked`), and out of the Agora channel. Repeating it
 /// extends nothing and answers the same kick.
-pub async fn kick_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn kick_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Kicked>> {
     let caller = ctx.caller()?;
     let input: KickInput = ctx.json()?;
     let (room, user) = moderated(state, ctx, &input.user_id).await?;
@@ -177,7 +178,7 @@ pub async fn kick_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply
         kick.agora_rule_id = Some(id);
         state.db.put_kick(&kick).await?;
     }
-    Ok(Reply::ok(Kicked {
+    Ok(Json::new(Kicked {
         room_id: room.id,
         user_id: user,
         until: views::time(until.min(253_402_300_799_000)),
@@ -209,7 +210,7 @@ pub struct Muted {
 /// Mutes a viewer's chat and/or mic for the room's life. The mic is
 /// enforced by Agora (no publishing audio in the channel); the chat by the
 /// apps, which read it in the join answer.
-pub async fn mute_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn mute_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Muted>> {
     let caller = ctx.caller()?;
     let input: MuteInput = ctx.json()?;
     let (room, user) = moderated(state, ctx, &input.user_id).await?;
@@ -247,11 +248,11 @@ pub async fn mute_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply
         agora_rule_id: rule,
     };
     state.db.put_mute(&m).await?;
-    Ok(Reply::ok(Muted { room_id: room.id, user_id: user, chat, mic }))
+    Ok(Json::new(Muted { room_id: room.id, user_id: user, chat, mic }))
 }
 
 /// Lifts a viewer's mutes (204 either way).
-pub async fn unmute_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn unmute_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let input: ModeratorInput = ctx.json()?;
     let (room, user) = moderated(state, ctx, &input.user_id).await?;
     if let Some(m) = state.db.get_mute(&room.id, &user).await? {
@@ -260,5 +261,5 @@ pub async fn unmute_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Rep
         }
         state.db.delete_mute(&room.id, &user).await?;
     }
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }

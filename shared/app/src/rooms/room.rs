@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use store::{Account, Role, Room};
 use utoipa::ToSchema;
 
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{CreatedOrFound, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::ids::{AccountId, RoomId};
 use crate::kernel::validate;
@@ -109,7 +109,11 @@ pub struct StartRoomInput {
 
 /// Goes live. A host already live gets that room back (200) rather than a
 /// second one: the app may have lost it in a crash or a reconnect.
-pub async fn start_room(state: &AppState, host_id: &str, input: StartRoomInput) -> DomainResult<Reply> {
+pub async fn start_room(
+    state: &AppState,
+    host_id: &str,
+    input: StartRoomInput,
+) -> DomainResult<CreatedOrFound<RoomStarted>> {
     let title = input.title.as_deref().map(|t| validate::text("title", t, 1, 100)).transpose()?;
     for _ in 0..3 {
         if let Some(id) = state.db.live_room_of(host_id).await?
@@ -117,7 +121,7 @@ pub async fn start_room(state: &AppState, host_id: &str, input: StartRoomInput) 
             && room.live
         {
             let agora = agora_grant(state, &room.channel, host_id, RtcRole::Publisher, ROOM_TOKEN_SECS)?;
-            return Ok(Reply::ok(RoomStarted { room: room_json(&room), agora }));
+            return Ok(CreatedOrFound::new(RoomStarted { room: room_json(&room), agora }).also());
         }
         let id = ulid::Ulid::new().to_string();
         let room = Room {
@@ -133,7 +137,7 @@ pub async fn start_room(state: &AppState, host_id: &str, input: StartRoomInput) 
         };
         let agora = agora_grant(state, &room.channel, host_id, RtcRole::Publisher, ROOM_TOKEN_SECS)?;
         match state.db.start_room(&room).await {
-            Ok(()) => return Ok(Reply::created(RoomStarted { room: room_json(&room), agora })),
+            Ok(()) => return Ok(CreatedOrFound::new(RoomStarted { room: room_json(&room), agora })),
             // Another start won the race: answer its room.
             Err(store::Error::Condition("host_live")) => continue,
             Err(e) => return Err(e.into()),
@@ -142,7 +146,7 @@ pub async fn start_room(state: &AppState, host_id: &str, input: StartRoomInput) 
     Err(DomainError::unavailable("the room is changing; try again"))
 }
 
-pub async fn start_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn start_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<CreatedOrFound<RoomStarted>> {
     let caller = ctx.caller()?;
     let input = if ctx.body.iter().all(u8::is_ascii_whitespace) { StartRoomInput::default() } else { ctx.json()? };
     start_room(state, &caller.id, input).await
@@ -154,7 +158,7 @@ async fn existing_room(state: &AppState, ctx: &Ctx) -> DomainResult<Room> {
 }
 
 /// Ends the room (its host, or an admin). Ending an ended room answers it again.
-pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<RoomView>> {
     let caller = ctx.caller()?;
     let room = existing_room(state, ctx).await?;
     if room.host_id != caller.id && caller.role != Role::Admin {
@@ -169,7 +173,7 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
         state.gift_views.clear();
     }
     let room = state.db.get_room(&room.id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
-    Ok(Reply::ok(room_json(&room)))
+    Ok(Json::new(room_json(&room)))
 }
 
 /// Ends `host_id`'s live room, if any, as the host's own end would, and has
@@ -241,7 +245,7 @@ async fn accounts_by_id(state: &AppState, ids: Vec<String>) -> DomainResult<Hash
     Ok(state.db.get_accounts(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect())
 }
 
-pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<RoomView>> {
     let caller = ctx.caller()?;
     let (limit, start) = ctx.page(state, "rooms")?;
     let page = state.db.list_live_rooms(limit, start).await?;
@@ -256,11 +260,11 @@ pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply>
     Ok(list_reply(state, "rooms", items, page.next))
 }
 
-pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<RoomView>> {
     ctx.caller()?;
     let room = existing_room(state, ctx).await?;
     let host = state.db.get_account(&room.host_id).await?;
-    Ok(Reply::ok(RoomView { host: host.as_ref().map(person), ..room_json(&room) }))
+    Ok(Json::new(RoomView { host: host.as_ref().map(person), ..room_json(&room) }))
 }
 
 /// Sets every live room's count (the live list's order) to its shards' sum
@@ -280,7 +284,7 @@ pub async fn roll_up_viewers(state: &AppState) -> DomainResult<usize> {
 }
 
 /// Joins a live room: counted once however often the same viewer joins.
-pub async fn join_room(state: &AppState, viewer_id: &AccountId, room_id: &RoomId) -> DomainResult<Reply> {
+pub async fn join_room(state: &AppState, viewer_id: &AccountId, room_id: &RoomId) -> DomainResult<Json<RoomJoined>> {
     let (viewer_id, room_id) = (viewer_id.as_str(), room_id.as_str());
     let room = state.db.get_room(room_id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
     if room.host_id == viewer_id {
@@ -311,7 +315,7 @@ pub async fn join_room(state: &AppState, viewer_id: &AccountId, room_id: &RoomId
         .collect();
     let agora = agora_grant(state, &room.channel, viewer_id, RtcRole::Subscriber, ROOM_TOKEN_SECS)?;
     let mute = state.db.get_mute(room_id, viewer_id).await?;
-    Ok(Reply::ok(RoomJoined {
+    Ok(Json::new(RoomJoined {
         chat_muted: mute.as_ref().is_some_and(|m| m.chat),
         mic_muted: mute.as_ref().is_some_and(|m| m.mic),
         agora,
@@ -323,15 +327,15 @@ pub async fn join_room(state: &AppState, viewer_id: &AccountId, room_id: &RoomId
     }))
 }
 
-pub async fn join_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn join_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<RoomJoined>> {
     let caller = ctx.caller()?;
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("room not found"))?;
     join_room(state, &AccountId::known(&caller.id), &RoomId::parse("id", &id)?).await
 }
 
-pub async fn leave_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn leave_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let caller = ctx.caller()?;
     let room = existing_room(state, ctx).await?;
     state.db.leave_room(&room.id, &caller.id).await?;
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }

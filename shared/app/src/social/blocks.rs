@@ -4,7 +4,7 @@
 
 use store::Block;
 
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{CreatedOrFound, Ctx, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -45,7 +45,7 @@ fn target(ctx: &Ctx, me: &str) -> DomainResult<String> {
 }
 
 /// Blocks `blocked`: 201 the first time, 200 with the same block after.
-pub async fn block(state: &AppState, blocker: &str, blocked: &str) -> DomainResult<Reply> {
+pub async fn block(state: &AppState, blocker: &str, blocked: &str) -> DomainResult<CreatedOrFound<Blocked>> {
     if state.db.get_account(blocked).await?.is_none() {
         return Err(DomainError::not_found("user not found"));
     }
@@ -72,26 +72,27 @@ pub async fn block(state: &AppState, blocker: &str, blocked: &str) -> DomainResu
     }
     let b = state.db.get_block(blocker, blocked).await?.unwrap_or(b);
     let body = Blocked { blocker_id: b.blocker_id, blocked_id: b.blocked_id, created_at: views::time(b.created_at) };
-    Ok(if created { Reply::created(body) } else { Reply::ok(body) })
+    let answer = CreatedOrFound::new(body);
+    Ok(if created { answer } else { answer.also() })
 }
 
-pub async fn block_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn block_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<CreatedOrFound<Blocked>> {
     let caller = ctx.caller()?;
     let id = target(ctx, &caller.id)?;
     block(state, &caller.id, &id).await
 }
 
 /// Unblocks: 204; 404 `not_found` when there was no block.
-pub async fn unblock_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn unblock_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let caller = ctx.caller()?;
     let id = target(ctx, &caller.id)?;
     if !state.db.unblock(&caller.id, &id).await? {
         return Err(DomainError::not_found("you have not blocked this user"));
     }
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }
 
-pub async fn list_blocks_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_blocks_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<BlockedAccount>> {
     let caller = ctx.caller()?;
     let scope = format!("blocks:{}", caller.id);
     let (limit, start) = ctx.page(state, &scope)?;

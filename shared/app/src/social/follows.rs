@@ -1,8 +1,8 @@
 //! Public profiles and the follow graph.
 
-use store::{FollowEdge, Page};
+use store::FollowEdge;
 
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -12,12 +12,12 @@ fn target(ctx: &Ctx) -> DomainResult<String> {
     validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))
 }
 
-pub async fn get_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<views::Profile>> {
     let caller = ctx.caller()?;
     let id = target(ctx)?;
     let account = state.db.get_account(&id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     let is_following = if caller.id == id { None } else { Some(state.db.is_following(&caller.id, &id).await?) };
-    Ok(Reply::ok(views::profile(&account, is_following)))
+    Ok(Json::new(views::profile(&account, is_following)))
 }
 
 /// A follow puts this many of the account's most recent posts in the follower's feed.
@@ -63,14 +63,14 @@ pub struct Followed {
     pub created_at: String,
 }
 
-pub async fn follow_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn follow_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<Followed>> {
     let caller = ctx.caller()?;
     let id = target(ctx)?;
     let at = follow(state, &caller.id, &id).await?;
-    Ok(Reply::created(Followed { follower_id: caller.id.clone(), followee_id: id, created_at: views::time(at) }))
+    Ok(Created::new(Followed { follower_id: caller.id.clone(), followee_id: id, created_at: views::time(at) }))
 }
 
-pub async fn unfollow_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn unfollow_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let caller = ctx.caller()?;
     let id = target(ctx)?;
     if id == caller.id {
@@ -78,7 +78,7 @@ pub async fn unfollow_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
     }
     state.db.unfollow(&caller.id, &id).await?;
     state.db.remove_from_feed(&caller.id, &id).await?;
-    Ok(Reply::no_content())
+    Ok(NoContent::done())
 }
 
 enum Direction {
@@ -86,7 +86,7 @@ enum Direction {
     Following,
 }
 
-async fn list(state: &AppState, ctx: &Ctx, dir: Direction) -> DomainResult<Reply> {
+async fn list(state: &AppState, ctx: &Ctx, dir: Direction) -> DomainResult<Page<views::AccountSummary>> {
     let id = target(ctx)?;
     let scope = match dir {
         Direction::Followers => format!("followers:{id}"),
@@ -96,7 +96,7 @@ async fn list(state: &AppState, ctx: &Ctx, dir: Direction) -> DomainResult<Reply
     if state.db.get_account(&id).await?.is_none() {
         return Err(DomainError::not_found("user not found"));
     }
-    let page: Page<FollowEdge> = match dir {
+    let page: store::Page<FollowEdge> = match dir {
         Direction::Followers => state.db.list_followers(&id, limit, start).await?,
         Direction::Following => state.db.list_following(&id, limit, start).await?,
     };
@@ -114,10 +114,10 @@ async fn list(state: &AppState, ctx: &Ctx, dir: Direction) -> DomainResult<Reply
     Ok(list_reply(state, &scope, items, page.next))
 }
 
-pub async fn list_followers_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_followers_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<views::AccountSummary>> {
     list(state, ctx, Direction::Followers).await
 }
 
-pub async fn list_following_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_following_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<views::AccountSummary>> {
     list(state, ctx, Direction::Following).await
 }

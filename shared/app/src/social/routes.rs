@@ -2,63 +2,32 @@
 
 use super::{blocks, follows};
 use crate::http::routes::*;
-use crate::kernel::views;
 
-pub static GET_USER: Route = route!(
-    "get-user",
-    "GET",
-    "/users/{id}",
-    ANY,
-    follows::get_user_http,
-    Api::ok(200).returns(schema_of::<views::Profile>)
-);
+pub static GET_USER: Route = route!("get-user", "GET", "/users/{id}", ANY, follows::get_user_http, Api::new());
 pub static FOLLOW_USER: Route = route!(
     "follow-user",
     "POST",
     "/users/{id}/follow",
     ANY,
     follows::follow_http,
-    Api::ok(201)
-        .returns(schema_of::<follows::Followed>)
+    Api::new()
         .links(links_by_id!("$response.body#/followee_id": "unfollow-user", "list-followers"))
         .codes(&["already_following", "blocked"])
 );
 pub static UNFOLLOW_USER: Route =
-    route!("unfollow-user", "DELETE", "/users/{id}/follow", ANY, follows::unfollow_http, Api::ok(204));
+    route!("unfollow-user", "DELETE", "/users/{id}/follow", ANY, follows::unfollow_http, Api::new());
 pub static BLOCK_USER: Route = route!(
     "block-user",
     "POST",
     "/users/{id}/block",
     ANY,
     blocks::block_user_http,
-    Api::ok(201)
-        .also(200)
-        .returns(schema_of::<blocks::Blocked>)
-        .links(links_by_id!("$response.body#/blocked_id": "unblock-user"))
+    Api::new().links(links_by_id!("$response.body#/blocked_id": "unblock-user"))
 );
 pub static UNBLOCK_USER: Route =
-    route!("unblock-user", "DELETE", "/users/{id}/block", ANY, blocks::unblock_user_http, Api::ok(204));
-pub static LIST_BLOCKS: Route = route!(
-    "list-blocks",
-    "GET",
-    "/me/blocks",
-    ANY,
-    blocks::list_blocks_http,
-    Api::ok(200).list_of(schema_of::<blocks::BlockedAccount>)
-);
-pub static LIST_FOLLOWERS: Route = route!(
-    "list-followers",
-    "GET",
-    "/users/{id}/followers",
-    ANY,
-    follows::list_followers_http,
-    Api::ok(200).list_of(schema_of::<views::AccountSummary>)
-);
-pub static LIST_FOLLOWING: Route = route!(
-    "list-following",
-    "GET",
-    "/users/{id}/following",
-    ANY,
-    follows::list_following_http,
-    Api::ok(200).list_of(schema_of::<views::AccountSummary>)
-);
+    route!("unblock-user", "DELETE", "/users/{id}/block", ANY, blocks::unblock_user_http, Api::new());
+pub static LIST_BLOCKS: Route = route!("list-blocks", "GET", "/me/blocks", ANY, blocks::list_blocks_http, Api::new());
+pub static LIST_FOLLOWERS: Route =
+    route!("list-followers", "GET", "/users/{id}/followers", ANY, follows::list_followers_http, Api::new());
+pub static LIST_FOLLOWING: Route =
+    route!("list-following", "GET", "/users/{id}/following", ANY, follows::list_following_http, Api::new());

@@ -6,18 +6,18 @@
 use base64::Engine;
 use integrations::appstore::{AppStore, AppleError, Transaction};
 use integrations::play::{PlayError, PurchaseState};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use store::{Balance, CoinPackage, CoinsAndDebt, Recharge};
 
 use crate::http::WebhookAnswer;
-use crate::http::idempotency::with_retries;
-use crate::http::{Ctx, Reply};
+use crate::http::idempotency::retrying;
+use crate::http::{CreatedOrFound, Ctx};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views::account_ref;
-use crate::wallet::{Takeback, claw_back, recharge_json, repay_debt};
+use crate::wallet::{RechargeView, Takeback, claw_back, recharge_json, repay_debt};
 use crate::{AppState, DomainError};
 
 /// The account id of a reference made by `account_ref`.
@@ -57,7 +57,7 @@ fn unavailable(e: PlayError) -> DomainError {
 
 /// `POST /recharges/google`: 201 with the credited recharge; the same
 /// purchase again answers it again (200), from another account 409.
-pub async fn google_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn google_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<CreatedOrFound<RechargeView>> {
     let caller = ctx.caller()?;
     let input: GoogleRechargeInput = ctx.json()?;
     validate::id("package_id", &input.package_id)?;
@@ -70,7 +70,51 @@ pub async fn google_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<R
     if package.google_product_id.is_none() {
         return Err(DomainError::invalid("package_id: this package is not sold in Google Play"));
     }
-    credit_play_purchase(state, token, Some(&caller.id), Some(&package)).await
+    credit_play_purchase(state, token, Some(&caller.id), Some(&package)).await.map(Credited::for_app)
+}
+
+/// What crediting a store purchase came to.
+enum Credited {
+    /// Credited now.
+    New(RechargeView),
+    /// Credited before (to the buyer, when one is named).
+    Before(Recharge),
+}
+
+impl Credited {
+    /// The app's answer: 201 with the recharge, 200 with it again after.
+    fn for_app(self) -> CreatedOrFound<RechargeView> {
+        match self {
+            Credited::New(v) => CreatedOrFound::new(v),
+            Credited::Before(r) => CreatedOrFound::new(recharge_json(&r)).also(),
+        }
+    }
+    /// A store notification's answer: 201 with a recharge it credited.
+    fn for_notice(self) -> CreatedOrFound<StoreNotice> {
+        match self {
+            Credited::New(v) => CreatedOrFound::new(StoreNotice::Credited(v)),
+            Credited::Before(r) => StoreNotice::ignored(Some(r.id), "credited before"),
+        }
+    }
+}
+
+/// A store notification's answer: the recharge it credited (201), or what
+/// became of it (200).
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum StoreNotice {
+    Credited(RechargeView),
+    Handled(WebhookAnswer),
+}
+
+impl StoreNotice {
+    fn handled(answer: WebhookAnswer) -> CreatedOrFound<StoreNotice> {
+        CreatedOrFound::new(StoreNotice::Handled(answer)).also()
+    }
+    fn ignored(recharge_id: Option<String>, why: &str) -> CreatedOrFound<StoreNotice> {
+        tracing::info!(why, "store notification ignored");
+        Self::handled(WebhookAnswer { status: "ignored", recharge_id, coins: None })
+    }
 }
 
 /// Verifies and credits a Play purchase. `buyer`: the account that must have
@@ -81,10 +125,10 @@ async fn credit_play_purchase(
     token: &str,
     buyer: Option<&str>,
     package: Option<&CoinPackage>,
-) -> DomainResult<Reply> {
+) -> DomainResult<Credited> {
     let (client, _) = play(state)?;
     if let Some(known) = already_recorded(state, "google", &reference(token), buyer).await? {
-        return Ok(known);
+        return Ok(Credited::Before(known));
     }
     let p = client.purchase(token, state.now() / 1000).await.map_err(unavailable)?;
     match p.state {
@@ -125,34 +169,31 @@ async fn credit_play_purchase(
     }
     let bought =
         Bought { store: "google", reference: reference(token), product: product.clone(), token: Some(token.into()) };
-    let reply = credit_once(state, &account_id, &bought, &package).await;
-    let reply = match reply {
+    let made = match credit_once(state, &account_id, &bought, &package).await {
         Err(e) if e.code == "purchase_claimed" => {
-            return already_recorded(state, "google", &reference(token), buyer).await?.ok_or(e);
+            let known = already_recorded(state, "google", &reference(token), buyer).await?;
+            return known.map(Credited::Before).ok_or(e);
         }
         other => other?,
     };
-    if let Some(id) = reply.body.as_ref().and_then(|b| b["id"].as_str()) {
-        consume(state, id, token, &product).await;
-    }
-    Ok(reply)
+    consume(state, &made.id, token, &product).await;
+    Ok(Credited::New(made))
 }
 
-/// The answer for a purchase recorded before: the same recharge (200) for its
-/// buyer, 409 `purchase_claimed` for anyone else.
+/// The recharge of a purchase recorded before; 409 `purchase_claimed` when
+/// it went to another account than `buyer`.
 async fn already_recorded(
     state: &AppState,
     store: &str,
     reference: &str,
     buyer: Option<&str>,
-) -> DomainResult<Option<Reply>> {
+) -> DomainResult<Option<Recharge>> {
     let Some(r) = state.db.find_recharge_by_ref(store, reference).await? else { return Ok(None) };
     match buyer {
         Some(b) if b != r.account_id => {
             Err(DomainError::conflict("purchase_claimed", "this purchase was credited to another account"))
         }
-        Some(_) => Ok(Some(Reply::ok(recharge_json(&r)))),
-        None => Ok(Some(Reply::ok(WebhookAnswer { status: "ignored", recharge_id: Some(r.id), coins: None }))),
+        _ => Ok(Some(r)),
     }
 }
 
@@ -166,8 +207,13 @@ struct Bought {
 }
 
 /// One transaction: the recharge (credited), its reference, the coins (debt first).
-async fn credit_once(state: &AppState, account_id: &str, b: &Bought, package: &CoinPackage) -> DomainResult<Reply> {
-    with_retries(state, None, || async {
+async fn credit_once(
+    state: &AppState,
+    account_id: &str,
+    b: &Bought,
+    package: &CoinPackage,
+) -> DomainResult<RechargeView> {
+    retrying(state, || async {
         let account = state
             .db
             .get_account(account_id)
@@ -202,7 +248,7 @@ async fn credit_once(state: &AppState, account_id: &str, b: &Bought, package: &C
         match state.db.credit_store_purchase(&r, &change, b.token.is_some()).await {
             Ok(()) => {
                 crate::kernel::metrics::coins(state, "RechargesCredited", r.coins + r.bonus_coins);
-                Ok(Reply::created(recharge_json(&r)))
+                Ok(recharge_json(&r))
             }
             Err(store::Error::Condition("purchase_claimed")) => {
                 Err(DomainError::conflict("purchase_claimed", "this purchase was credited before"))
@@ -255,7 +301,7 @@ pub async fn sync_voided(state: &AppState) -> DomainResult<usize> {
         let (items, next) = client.voided(start, page.as_deref(), now / 1000).await.map_err(unavailable)?;
         for v in items {
             let answer = take_back(state, &v.purchase_token, v.order_id.as_deref()).await?;
-            if answer.and_then(|a| a.body).is_some_and(|b| b["status"] == "clawed_back") {
+            if answer.is_some_and(|a| a.status == "clawed_back") {
                 applied += 1;
             }
         }
@@ -274,7 +320,7 @@ pub async fn scheduled_sync_voided(state: std::sync::Arc<AppState>, _event: Valu
 }
 
 /// A voided purchase: all its coins come back (once, keyed on the order).
-async fn take_back(state: &AppState, token: &str, order: Option<&str>) -> DomainResult<Option<Reply>> {
+async fn take_back(state: &AppState, token: &str, order: Option<&str>) -> DomainResult<Option<WebhookAnswer>> {
     let Some(r) = state.db.find_recharge_by_ref("google", &reference(token)).await? else { return Ok(None) };
     let event = order.unwrap_or(token).to_string();
     let voided = Takeback::Part { id: &event, kind: "refund", amount: r.amount_minor, reversed: false };
@@ -283,7 +329,7 @@ async fn take_back(state: &AppState, token: &str, order: Option<&str>) -> Domain
 
 /// `POST /webhooks/google`: real-time developer notifications through a
 /// Pub/Sub push subscription with an OIDC token.
-pub async fn google_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn google_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<CreatedOrFound<StoreNotice>> {
     let (_, verifier) = play(state)?;
     let bearer = ctx
         .headers
@@ -312,7 +358,7 @@ pub async fn google_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Re
     let answer = if let Some(v) = note.get("voidedPurchaseNotification") {
         let token = v["purchaseToken"].as_str().unwrap_or_default();
         match take_back(state, token, v["orderId"].as_str()).await? {
-            Some(a) => a,
+            Some(a) => StoreNotice::handled(a),
             None => return ignored("voided purchase never credited"),
         }
     } else if let Some(o) = note.get("oneTimeProductNotification") {
@@ -320,7 +366,7 @@ pub async fn google_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Re
         match o["notificationType"].as_i64() {
             // Purchased: credit it unless the app did already.
             Some(1) => match credit_play_purchase(state, token, None, None).await {
-                Ok(r) => r,
+                Ok(r) => r.for_notice(),
                 // Nothing to credit (pending, not ours, unknown product): say so, do not retry.
                 Err(e) if e.kind.is_callers() => return ignored(&e.message),
                 Err(e) => return Err(e),
@@ -332,7 +378,7 @@ pub async fn google_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Re
                 let p = client.purchase(token, state.now() / 1000).await.map_err(unavailable)?;
                 match (credited, p.state) {
                     (true, PurchaseState::Cancelled) => match take_back(state, token, p.order_id.as_deref()).await? {
-                        Some(a) => a,
+                        Some(a) => StoreNotice::handled(a),
                         None => return ignored("cancelled purchase never credited"),
                     },
                     _ => return ignored("cancelled before payment: nothing was credited"),
@@ -380,7 +426,7 @@ fn apple_error(e: AppleError) -> DomainError {
 
 /// `POST /recharges/apple`: 201 with the credited recharge; the same
 /// transaction again answers it again (200), from another account 409.
-pub async fn apple_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn apple_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<CreatedOrFound<RechargeView>> {
     let caller = ctx.caller()?;
     let input: AppleRechargeInput = ctx.json()?;
     validate::id("package_id", &input.package_id)?;
@@ -394,10 +440,10 @@ pub async fn apple_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Re
         return Err(DomainError::invalid("package_id: this package is not sold in the App Store"));
     }
     if let Some(known) = already_recorded(state, "apple", id, Some(&caller.id)).await? {
-        return Ok(known);
+        return Ok(Credited::Before(known).for_app());
     }
     let t = store.transaction(id, state.now() / 1000).await.map_err(apple_error)?;
-    credit_apple(state, &t, Some(&caller.id), Some(&package)).await
+    credit_apple(state, &t, Some(&caller.id), Some(&package)).await.map(Credited::for_app)
 }
 
 /// Credits a verified App Store transaction not credited before (consumable,
@@ -407,7 +453,7 @@ async fn credit_apple(
     t: &Transaction,
     buyer: Option<&str>,
     package: Option<&CoinPackage>,
-) -> DomainResult<Reply> {
+) -> DomainResult<Credited> {
     // Callers looked for an earlier credit already (before asking Apple).
     if t.revoked {
         return Err(DomainError::conflict("purchase_cancelled", "the App Store refunded this transaction"));
@@ -438,9 +484,9 @@ async fn credit_apple(
         Bought { store: "apple", reference: t.transaction_id.clone(), product: t.product_id.clone(), token: None };
     match credit_once(state, &account_id, &bought, &package).await {
         Err(e) if e.code == "purchase_claimed" => {
-            already_recorded(state, "apple", &t.transaction_id, buyer).await?.ok_or(e)
+            already_recorded(state, "apple", &t.transaction_id, buyer).await?.map(Credited::Before).ok_or(e)
         }
-        other => other,
+        other => other.map(Credited::New),
     }
 }
 
@@ -448,7 +494,7 @@ async fn credit_apple(
 /// the coins back, `REFUND_REVERSED` gives them again, `CONSUMPTION_REQUEST`
 /// answers with how much of the purchase was used, `ONE_TIME_CHARGE` credits
 /// a purchase the app never reported. Each notification is handled once.
-pub async fn apple_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn apple_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<CreatedOrFound<StoreNotice>> {
     let store = apple(state)?;
     let body: Value =
         serde_json::from_slice(&ctx.body).map_err(|_| DomainError::invalid("body: {signedPayload} expected"))?;
@@ -469,14 +515,14 @@ pub async fn apple_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Rep
         (kind @ ("REFUND" | "REFUND_REVERSED"), Some(r)) => {
             let reversed = kind == "REFUND_REVERSED";
             let refund = Takeback::Part { id: &t.transaction_id, kind: "refund", amount: r.amount_minor, reversed };
-            claw_back(state, &r.id, ("apple", &n.uuid), None, &[refund]).await?
+            StoreNotice::handled(claw_back(state, &r.id, ("apple", &n.uuid), None, &[refund]).await?)
         }
         ("CONSUMPTION_REQUEST", Some(r)) => {
             send_consumption(state, store, &r, &t).await?;
-            Reply::ok(WebhookAnswer { status: "answered", recharge_id: Some(r.id), coins: None })
+            StoreNotice::handled(WebhookAnswer { status: "answered", recharge_id: Some(r.id), coins: None })
         }
         ("ONE_TIME_CHARGE", None) => match credit_apple(state, &t, None, None).await {
-            Ok(r) => r,
+            Ok(r) => r.for_notice(),
             Err(e) if e.kind.is_callers() => return ignored(&e.message),
             Err(e) => return Err(e),
         },
@@ -509,9 +555,8 @@ async fn send_consumption(state: &AppState, store: &AppStore, r: &Recharge, t: &
     store.send_consumption(&t.transaction_id, &body, state.now() / 1000).await.map_err(apple_error)
 }
 
-fn ignored(why: &str) -> DomainResult<Reply> {
-    tracing::info!(why, "store notification ignored");
-    Ok(Reply::ok(WebhookAnswer { status: "ignored", recharge_id: None, coins: None }))
+fn ignored(why: &str) -> DomainResult<CreatedOrFound<StoreNotice>> {
+    Ok(StoreNotice::ignored(None, why))
 }
 
 #[cfg(test)]

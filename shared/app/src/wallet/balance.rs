@@ -4,35 +4,35 @@ use serde::Deserialize;
 use store::{Balance, LedgerEntry, WalletChange};
 
 use crate::http::idempotency::{Idem, with_retries};
-use crate::http::{Ctx, Reply, list_reply};
+use crate::http::{Created, Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views;
 use crate::{AppState, DomainError};
 
-pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<views::Wallet>> {
     let caller = ctx.caller()?;
     let a = state
         .db
         .get_account(&caller.id)
         .await?
         .ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
-    Ok(Reply::ok(views::Wallet { coins: a.coins, earnings: a.earnings, coin_debt: a.coin_debt }))
+    Ok(Json::new(views::Wallet { coins: a.coins, earnings: a.earnings, coin_debt: a.coin_debt }))
 }
 
-pub async fn list_transactions_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_transactions_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<views::LedgerLine>> {
     ledger_page(state, ctx, &ctx.caller()?.id).await
 }
 
 /// `GET /admin/users/{id}/transactions`: any account's ledger, for support.
-pub async fn list_user_transactions_admin_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn list_user_transactions_admin_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<views::LedgerLine>> {
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
     state.db.get_account(&id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     ledger_page(state, ctx, &id).await
 }
 
-async fn ledger_page(state: &AppState, ctx: &Ctx, account_id: &str) -> DomainResult<Reply> {
+async fn ledger_page(state: &AppState, ctx: &Ctx, account_id: &str) -> DomainResult<Page<views::LedgerLine>> {
     let scope = format!("ledger:{account_id}");
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_ledger(account_id, limit, start).await?;
@@ -66,7 +66,7 @@ pub async fn grant_coins(
     account_id: &str,
     input: GrantInput,
     idem: Option<&Idem>,
-) -> DomainResult<Reply> {
+) -> DomainResult<Created<Granted>> {
     // unsigned_abs: i64::MIN has no positive counterpart.
     if input.amount == 0 || input.amount.unsigned_abs() > MAX_GRANT as u64 {
         return Err(DomainError::invalid(format!("amount: a non-zero whole number of coins within ±{MAX_GRANT}")));
@@ -88,7 +88,7 @@ pub async fn grant_coins(
         let mut entry = LedgerEntry::new(account_id, kind, Balance::Coins, input.amount, Some(after), now);
         entry.counterparty_id = Some(admin_id.to_string());
         entry.reason = Some(reason.clone());
-        let reply = Reply::created(Granted {
+        let reply = Created::new(Granted {
             entry: views::ledger_entry(&entry),
             wallet: views::Wallet { coins: after, earnings: account.earnings, coin_debt: account.coin_debt },
         });
@@ -107,7 +107,7 @@ pub async fn grant_coins(
     .await
 }
 
-pub async fn grant_coins_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn grant_coins_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<Granted>> {
     let admin = ctx.caller()?;
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
     let idem = Idem::from_ctx(ctx)?;

@@ -8,8 +8,8 @@ use store::{Balance, CoinsAndDebt, LedgerEntry, Recharge};
 
 use crate::catalog::existing_package;
 use crate::http::WebhookAnswer;
-use crate::http::idempotency::{Idem, with_retries};
-use crate::http::{Ctx, Reply};
+use crate::http::idempotency::{Idem, retrying, with_retries};
+use crate::http::{Created, Ctx, Json};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
@@ -65,7 +65,7 @@ pub async fn create_recharge(
     account_id: &str,
     input: RechargeInput,
     idem: Option<&Idem>,
-) -> DomainResult<Reply> {
+) -> DomainResult<Created<RechargeView>> {
     let provider =
         Provider::parse(&input.provider).ok_or_else(|| DomainError::invalid("provider: stripe or razorpay"))?;
     validate::id("package_id", &input.package_id)?;
@@ -108,7 +108,7 @@ pub async fn create_recharge(
             purchase_token: None,
             ..Default::default()
         };
-        let reply = Reply::created(recharge_json(&r));
+        let reply = Created::new(recharge_json(&r));
         let record = idem.map(|i| (i, i.record(&reply, now)));
         state
             .db
@@ -119,21 +119,21 @@ pub async fn create_recharge(
     .await
 }
 
-pub async fn create_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn create_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<RechargeView>> {
     let caller = ctx.caller()?;
     let idem = Idem::from_ctx(ctx)?;
     create_recharge(state, &caller.id, ctx.json()?, idem.as_ref()).await
 }
 
-fn ignored(why: &str) -> DomainResult<Reply> {
+fn ignored(why: &str) -> DomainResult<WebhookAnswer> {
     tracing::info!(why, "webhook ignored");
-    Ok(Reply::ok(WebhookAnswer { status: "ignored", recharge_id: None, coins: None }))
+    Ok(WebhookAnswer { status: "ignored", recharge_id: None, coins: None })
 }
 
 /// Credits a paid recharge's coins (plus bonus) once, whatever the number of
 /// deliveries; coins owed after an earlier refund are paid from them first.
-async fn credit(state: &AppState, recharge: &Recharge) -> DomainResult<Reply> {
-    with_retries(state, None, || async {
+async fn credit(state: &AppState, recharge: &Recharge) -> DomainResult<WebhookAnswer> {
+    retrying(state, || async {
         let Some(account) = state.db.get_account(&recharge.account_id).await? else {
             return ignored("recharge of a deleted account");
         };
@@ -149,11 +149,7 @@ async fn credit(state: &AppState, recharge: &Recharge) -> DomainResult<Reply> {
         match state.db.credit_recharge(&recharge.id, &change, now).await {
             Ok(()) => {
                 crate::kernel::metrics::coins(state, "RechargesCredited", total);
-                Ok(Reply::ok(WebhookAnswer {
-                    status: "credited",
-                    recharge_id: Some(recharge.id.clone()),
-                    coins: Some(total),
-                }))
+                Ok(WebhookAnswer { status: "credited", recharge_id: Some(recharge.id.clone()), coins: Some(total) })
             }
             Err(store::Error::Condition("already_credited")) => ignored("already credited"),
             Err(e) => Err(e.into()),
@@ -257,11 +253,11 @@ pub async fn claw_back(
     event: (&str, &str),
     currency: Option<&str>,
     changes: &[Takeback<'_>],
-) -> DomainResult<Reply> {
+) -> DomainResult<WebhookAnswer> {
     if state.db.refund_event_seen(event.0, event.1).await? {
         return ignored("event applied before");
     }
-    with_retries(state, None, || async {
+    retrying(state, || async {
         let Some(r) = state.db.get_recharge(recharge_id).await? else { return ignored("unknown recharge") };
         if r.status == "pending" {
             return ignored("refund of a recharge never credited");
@@ -297,7 +293,7 @@ pub async fn claw_back(
         let change =
             CoinsAndDebt { account_id: account.id.clone(), coins: account.coins, debt: account.coin_debt, entries };
         match state.db.adjust_recharge(&r, &after, event, &change, now).await {
-            Ok(()) => Ok(Reply::ok({
+            Ok(()) => Ok({
                 crate::kernel::metrics::coins(
                     state,
                     if delta >= 0 { "Refunds" } else { "RefundsReversed" },
@@ -308,7 +304,7 @@ pub async fn claw_back(
                     recharge_id: Some(r.id.clone()),
                     coins: Some(delta.abs()),
                 }
-            })),
+            }),
             Err(store::Error::Condition("duplicate_refund")) => ignored("event applied before"),
             Err(store::Error::Condition("refund_changed")) => {
                 Err(DomainError::conflict("balance_changed", "another refund landed; re-read"))
@@ -326,7 +322,7 @@ async fn settle(
     reference: &str,
     amount: Option<i64>,
     currency: Option<&str>,
-) -> DomainResult<Reply> {
+) -> DomainResult<WebhookAnswer> {
     let Some(recharge) = state.db.find_recharge_by_ref(provider.as_str(), reference).await? else {
         return ignored("unknown recharge");
     };
@@ -373,7 +369,11 @@ fn id_of<'a>(v: &'a Value, field: &str) -> DomainResult<&'a str> {
 /// `refund.*`) and disputes (`charge.dispute.*`) take the coins back, and only
 /// a failed or cancelled refund or a won dispute gives them back. Each event
 /// is applied once, by its `evt_` id, and any order ends in the same state.
-pub async fn stripe_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn stripe_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<WebhookAnswer>> {
+    stripe_webhook(state, ctx).await.map(Json::new)
+}
+
+async fn stripe_webhook(state: &AppState, ctx: &Ctx) -> DomainResult<WebhookAnswer> {
     let sig = header(ctx, "stripe-signature")?;
     payments::verify_stripe(sig, &ctx.body, secret(&state.config.stripe_webhook_secret)?, state.now() / 1000)
         .map_err(|m| DomainError::new(ErrorKind::Invalid, "invalid_signature", m))?;
@@ -436,7 +436,11 @@ async fn recharge_of(state: &AppState, provider: Provider, reference: Option<&st
 /// `refund.failed` and `payment.dispute.won` give them back. Each event is
 /// applied once (by `X-Razorpay-Event-Id`, else by its type and the refund's
 /// or dispute's id).
-pub async fn razorpay_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Reply> {
+pub async fn razorpay_webhook_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<WebhookAnswer>> {
+    razorpay_webhook(state, ctx).await.map(Json::new)
+}
+
+async fn razorpay_webhook(state: &AppState, ctx: &Ctx) -> DomainResult<WebhookAnswer> {
     let sig = header(ctx, "x-razorpay-signature")?;
     payments::verify_razorpay(sig, &ctx.body, secret(&state.config.razorpay_webhook_secret)?)
         .map_err(|m| DomainError::new(ErrorKind::Invalid, "invalid_signature", m))?;

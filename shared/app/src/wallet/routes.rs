@@ -2,35 +2,20 @@
 
 use super::{balance, recharges};
 use crate::http::routes::*;
-use crate::kernel::views;
 
-pub static GET_WALLET: Route = route!(
-    "get-wallet",
-    "GET",
-    "/me/wallet",
-    ANY,
-    balance::get_wallet_http,
-    Api::ok(200).returns(schema_of::<views::Wallet>)
-);
-pub static LIST_TRANSACTIONS: Route = route!(
-    "list-transactions",
-    "GET",
-    "/me/transactions",
-    ANY,
-    balance::list_transactions_http,
-    Api::ok(200).list_of(schema_of::<views::LedgerLine>)
-);
+pub static GET_WALLET: Route = route!("get-wallet", "GET", "/me/wallet", ANY, balance::get_wallet_http, Api::new());
+pub static LIST_TRANSACTIONS: Route =
+    route!("list-transactions", "GET", "/me/transactions", ANY, balance::list_transactions_http, Api::new());
 pub static CREATE_RECHARGE: Route = route!(
     "create-recharge",
     "POST",
     "/recharges",
     ANY,
     recharges::create_recharge_http,
-    Api::ok(201)
+    Api::new()
         .codes(&["package_retired", "idempotency_key_reused"])
         .idempotent()
-        .body(schema_of::<recharges::RechargeInput>)
-        .returns(schema_of::<recharges::RechargeView>),
+        .body(schema_of::<recharges::RechargeInput>),
     Needs::write().secrets(&[Secret::PaymentKeys])
 );
 pub static STRIPE_WEBHOOK: Route = route!(
@@ -39,10 +24,7 @@ pub static STRIPE_WEBHOOK: Route = route!(
     "/webhooks/stripe",
     Access::Public,
     recharges::stripe_webhook_http,
-    Api::ok(200)
-        .signed("Stripe-Signature")
-        .returns(schema_of::<crate::http::WebhookAnswer>)
-        .codes(&["invalid_signature"]),
+    Api::new().signed("Stripe-Signature").codes(&["invalid_signature"]),
     Needs::write().secrets(&[Secret::StripeWebhook])
 );
 pub static RAZORPAY_WEBHOOK: Route = route!(
@@ -51,10 +33,7 @@ pub static RAZORPAY_WEBHOOK: Route = route!(
     "/webhooks/razorpay",
     Access::Public,
     recharges::razorpay_webhook_http,
-    Api::ok(200)
-        .signed("X-Razorpay-Signature")
-        .returns(schema_of::<crate::http::WebhookAnswer>)
-        .codes(&["invalid_signature"]),
+    Api::new().signed("X-Razorpay-Signature").codes(&["invalid_signature"]),
     Needs::write().secrets(&[Secret::RazorpayWebhook])
 );
 pub static GRANT_COINS: Route = route!(
@@ -63,10 +42,9 @@ pub static GRANT_COINS: Route = route!(
     "/admin/users/{id}/coins",
     ADMIN,
     balance::grant_coins_http,
-    Api::ok(201)
+    Api::new()
         .idempotent()
         .body(schema_of::<balance::GrantInput>)
-        .returns(schema_of::<balance::Granted>)
         .codes(&["insufficient_coins", "idempotency_key_reused"])
 );
 pub static LIST_USER_TRANSACTIONS_ADMIN: Route = route!(
@@ -75,5 +53,5 @@ pub static LIST_USER_TRANSACTIONS_ADMIN: Route = route!(
     "/admin/users/{id}/transactions",
     ADMIN,
     balance::list_user_transactions_admin_http,
-    Api::ok(200).list_of(schema_of::<views::LedgerLine>)
+    Api::new()
 );
