@@ -1,7 +1,7 @@
 //! `make bench`: send-gift through the use case against the local stack (moto), side by
 //! side with the bare transaction it ends in, and the DynamoDB requests per send.
 
-use app::kernel::ids::{AccountId, CallId};
+use app::kernel::ids::{AccountId, CallId, HostId};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -77,7 +77,7 @@ async fn active_calls(state: &AppState, n: usize, tag: &str) -> Vec<store::Call>
                 .unwrap();
             let call_id =
                 app::http::output::Stored::reply(&r).body.as_ref().unwrap()["id"].as_str().unwrap().to_string();
-            app::calls::accept_call(state, &AccountId::known(&host), &CallId::known(&call_id), None)
+            app::calls::accept_call(state, &HostId::known(&host), &CallId::known(&call_id), None)
                 .await
                 .map_err(|e| e.message)
                 .unwrap();

@@ -22,7 +22,7 @@ use crate::http::idempotency::{Idem, with_retries};
 use crate::http::{Created, Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
-use crate::kernel::ids::{AccountId, CallId};
+use crate::kernel::ids::{AccountId, CallId, HostId};
 use crate::kernel::ledger::no_debt;
 use crate::kernel::validate;
 use crate::kernel::views;
@@ -164,8 +164,8 @@ pub async fn start_call(
     idem: Option<&Idem>,
 ) -> DomainResult<Created<CallView>> {
     let caller_id = caller_id.as_str();
-    let host_id = AccountId::parse("host_id", &input.host_id)?.to_string();
-    if host_id == caller_id {
+    let host_id = HostId::parse("host_id", &input.host_id)?;
+    if host_id.as_str() == caller_id {
         return Err(DomainError::invalid("host_id: you cannot call yourself"));
     }
     with_retries(state, idem, || async {
@@ -202,7 +202,7 @@ pub async fn start_call(
             channel: state.agora.channel_name("c", &id),
             id,
             caller_id: caller_id.to_string(),
-            host_id: host_id.clone(),
+            host_id: host_id.to_string(),
             state: CallState::Ringing,
             price_per_minute: price,
             paid_minutes: 0,
@@ -317,7 +317,7 @@ fn call_grant(state: &AppState, call: &Call, account_id: &str) -> DomainResult<A
 /// call active, in one transaction; then the host's other requests are declined.
 pub async fn accept_call(
     state: &AppState,
-    host_id: &AccountId,
+    host_id: &HostId,
     call_id: &CallId,
     idem: Option<&Idem>,
 ) -> DomainResult<Json<AcceptedCall>> {
@@ -379,7 +379,7 @@ pub async fn accept_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<
     let (call, party) = call_for(state, ctx).await?;
     only(party, Party::Host, "accept")?;
     let idem = Idem::from_ctx(ctx)?;
-    accept_call(state, &AccountId::known(&call.host_id), &CallId::known(&call.id), idem.as_ref()).await
+    accept_call(state, &HostId::known(&call.host_id), &CallId::known(&call.id), idem.as_ref()).await
 }
 
 // ---- active ----

@@ -49,6 +49,11 @@ id!(
     AccountId
 );
 id!(
+    /// A host's account: who streams, takes calls and earns. Where a use case
+    /// meets a host and another party (a caller, a viewer), the host is this.
+    HostId
+);
+id!(
     /// A live room.
     RoomId
 );

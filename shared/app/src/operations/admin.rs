@@ -164,7 +164,7 @@ pub async fn ban(state: &AppState, who: &Account, reason: &str) -> DomainResult<
     state.sessions.forget_account(&who.id);
     // Nothing of theirs keeps running: the live room ends (Agora drops the
     // publisher), calls end with the unused minutes refunded.
-    crate::rooms::end_live_room_of(state, &who.id).await?;
+    crate::rooms::end_live_room_of(state, &crate::kernel::ids::HostId::known(&who.id)).await?;
     crate::calls::end_calls_of(state, &who.id, "banned").await?;
     Ok(after)
 }

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::http::{CreatedOrFound, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
-use crate::kernel::ids::{AccountId, RoomId};
+use crate::kernel::ids::{AccountId, HostId, RoomId};
 use crate::kernel::validate;
 use crate::kernel::views;
 use crate::{AppState, DomainError};
@@ -111,7 +111,7 @@ pub struct StartRoomInput {
 /// second one: the app may have lost it in a crash or a reconnect.
 pub async fn start_room(
     state: &AppState,
-    host_id: &str,
+    host_id: &HostId,
     input: StartRoomInput,
 ) -> DomainResult<CreatedOrFound<RoomStarted>> {
     let title = input.title.as_deref().map(|t| validate::text("title", t, 1, 100)).transpose()?;
@@ -149,7 +149,7 @@ pub async fn start_room(
 pub async fn start_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<CreatedOrFound<RoomStarted>> {
     let caller = ctx.caller()?;
     let input = if ctx.body.iter().all(u8::is_ascii_whitespace) { StartRoomInput::default() } else { ctx.json()? };
-    start_room(state, &caller.id, input).await
+    start_room(state, &HostId::known(&caller.id), input).await
 }
 
 async fn existing_room(state: &AppState, ctx: &Ctx) -> DomainResult<Room> {
@@ -179,7 +179,7 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Roo
 /// Ends `host_id`'s live room, if any, as the host's own end would, and has
 /// Agora drop the publisher from its channel (a banned host's stream stops
 /// now, not when the app next asks).
-pub async fn end_live_room_of(state: &AppState, host_id: &str) -> DomainResult<()> {
+pub async fn end_live_room_of(state: &AppState, host_id: &HostId) -> DomainResult<()> {
     let Some(id) = state.db.live_room_of(host_id).await? else { return Ok(()) };
     let Some(room) = state.db.get_room(&id).await?.filter(|r| r.live) else { return Ok(()) };
     match state.db.end_room(&room, state.now()).await {
