@@ -108,12 +108,75 @@ pub fn router(state: Arc<AppState>, stand_ins: StandIns) -> axum::Router {
         );
     }
     if let Some(apple) = stand_ins.apple {
+        let base = base.clone();
         r = r.route(
             "/dev/stores/apple/notify",
             axum::routing::post(move |req: Request| notify_apple(apple.clone(), base.clone(), req)),
         );
     }
+    if state.config.payments_local {
+        let (state, base) = (state.clone(), base.clone());
+        r = r.route(
+            "/dev/payments/confirm",
+            axum::routing::post(move |req: Request| confirm_payment(state.clone(), base.clone(), req)),
+        );
+    }
     r.fallback(route).with_state(state)
+}
+
+/// `POST /dev/payments/confirm {client_secret}` or `{order_id}` (the dev
+/// server only, with `PAYMENTS_MODE=local`): what Stripe or Razorpay does when
+/// the buyer pays in the app's sheet. Their signed event
+/// (`payment_intent.succeeded`, `payment.captured`) for the whole amount goes
+/// to this server's webhook, whose answer comes back.
+async fn confirm_payment(state: Arc<AppState>, base: String, req: Request) -> Response {
+    let body = axum::body::to_bytes(req.into_body(), 64 * 1024).await.unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let (provider, reference) = match (v["client_secret"].as_str(), v["order_id"].as_str()) {
+        (Some(secret), None) => ("stripe", secret.split("_secret_").next().unwrap_or_default()),
+        (None, Some(order)) => ("razorpay", order),
+        _ => return invalid("client_secret (Stripe) or order_id (Razorpay): exactly one is required"),
+    };
+    let recharge = match state.db.find_recharge_by_ref(provider, reference).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return invalid("no recharge has this order"),
+        Err(e) => return invalid(&e.to_string()),
+    };
+    let (amount, currency) = (recharge.amount_minor, recharge.currency.clone());
+    let c = &state.config;
+    let (path, header, event) = if provider == "stripe" {
+        let event = serde_json::json!({
+            "id": format!("evt_local_{}", ulid::Ulid::new()), "object": "event", "type": "payment_intent.succeeded",
+            "data": {"object": {"id": reference, "object": "payment_intent", "amount": amount,
+                "currency": currency.to_ascii_lowercase(), "metadata": {"recharge_id": recharge.id}}}
+        })
+        .to_string();
+        let t = state.now() / 1000;
+        let sig = integrations::payments::stripe_signature(&c.stripe_webhook_secret, t, event.as_bytes());
+        ("/webhooks/stripe", ("stripe-signature", format!("t={t},v1={sig}")), event)
+    } else {
+        let event = serde_json::json!({"event": "payment.captured", "payload": {"payment": {"entity": {
+            "id": format!("pay_local_{}", ulid::Ulid::new()), "order_id": reference, "amount": amount, "currency": currency}}}})
+        .to_string();
+        let sig = integrations::payments::razorpay_webhook_signature(&c.razorpay_webhook_secret, event.as_bytes());
+        ("/webhooks/razorpay", ("x-razorpay-signature", sig), event)
+    };
+    let sent = reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .header("content-type", "application/json")
+        .header(header.0, header.1)
+        .body(event)
+        .send()
+        .await;
+    relay(match sent {
+        Ok(res) => Ok((res.status().as_u16(), res.text().await.unwrap_or_default())),
+        Err(e) => Err(e.to_string()),
+    })
+}
+
+fn invalid(message: &str) -> Response {
+    let err = app::DomainError::invalid(message.to_string());
+    to_axum(app::http::response(app::http::status_of(err.kind), Some(app::http::error_body(&err))))
 }
 
 /// `POST /dev/stores/apple/notify {type, transaction_id}` (the dev server

@@ -94,7 +94,7 @@ fn spec(s: Secret) -> SecretSpec {
                 ("RAZORPAY_KEY_ID", Some("razorpay_key_id")),
                 ("RAZORPAY_KEY_SECRET", Some("razorpay_key_secret")),
             ],
-            &[],
+            &[("STRIPE_PUBLISHABLE_KEY", "StripePublishableKey"), ("STRIPE_API_VERSION", "StripeApiVersion")],
         ),
         Secret::StripeWebhook => {
             ("PaymentsSecretArn", &[("STRIPE_WEBHOOK_SECRET", Some("stripe_webhook_secret"))], &[])

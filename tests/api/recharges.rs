@@ -87,6 +87,86 @@ async fn a_recharge_is_a_pending_order_with_the_providers_reference() {
 }
 
 #[tokio::test]
+async fn a_recharge_answers_what_the_apps_payment_sheet_needs_and_no_secret_key() {
+    let app = TestApp::start().await;
+    let (admin, u) = (app.admin().await, app.user("Priya").await);
+    let p = package(&app, &admin).await;
+    let s = recharge(&app, &u, &p, "stripe").await;
+    let sheet = &s["stripe"];
+    assert!(
+        sheet["client_secret"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{}_secret_", s["provider_ref"].as_str().unwrap()))
+    );
+    assert!(sheet["customer"].as_str().unwrap().starts_with("cus_"), "{s}");
+    assert!(sheet["ephemeral_key"].as_str().unwrap().starts_with("ek_"), "{s}");
+    assert!(sheet["publishable_key"].as_str().unwrap().starts_with("pk_"), "{s}");
+    assert!(s.get("razorpay").is_none());
+    // The buyer keeps one Customer: saved cards come back on the next purchase.
+    let again = recharge(&app, &u, &p, "stripe").await;
+    assert_eq!(again["stripe"]["customer"], sheet["customer"]);
+    let stored = app.state.db.get_account(&u.id).await.unwrap().unwrap();
+    assert_eq!(stored.stripe_customer_id.as_deref(), sheet["customer"].as_str());
+    let r = recharge(&app, &u, &p, "razorpay").await;
+    assert_eq!(
+        (&r["razorpay"]["order_id"], r["razorpay"]["amount"].as_i64(), r["razorpay"]["currency"].as_str()),
+        (&r["provider_ref"], Some(44900), Some("INR"))
+    );
+    assert!(r["razorpay"]["key_id"].as_str().unwrap().starts_with("rzp_"), "{r}");
+    assert!(r.get("stripe").is_none());
+    for body in [&s, &r] {
+        let text = body.to_string();
+        assert!(!text.contains("sk_") && !text.contains("whsec_") && !text.contains("key_secret"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn the_app_follows_its_own_recharges_from_pending_to_credited_to_refunded() {
+    let app = TestApp::start().await;
+    let (admin, u, other) = (app.admin().await, app.user("Meera").await, app.user("Nosy").await);
+    let p = package(&app, &admin).await;
+    let first = recharge(&app, &u, &p, "razorpay").await;
+    app.state.clock.advance(1000);
+    let r = recharge(&app, &u, &p, "stripe").await;
+    let path = format!("/recharges/{}", r["id"].as_str().unwrap());
+    let got = app.get(&path, &u.access).await;
+    assert_eq!((got.status, got.body["status"].as_str(), &got.body["id"]), (200, Some("pending"), &r["id"]), "{got:?}");
+    assert!(got.body.get("stripe").is_none(), "the sheet's keys are handed out once");
+    // The buyer pays in the sheet: the local stand-in sends Stripe's signed event.
+    let paid = json!({"client_secret": r["stripe"]["client_secret"]});
+    let confirmed = app.post("/dev/payments/confirm", None, paid).await;
+    assert_eq!((confirmed.status, confirmed.body["status"].as_str()), (200, Some("credited")), "{confirmed:?}");
+    assert_eq!(app.get(&path, &u.access).await.body["status"], "credited");
+    assert_eq!(app.wallet(&u).await, (550, 0));
+    let order = json!({"order_id": first["razorpay"]["order_id"]});
+    assert_eq!(app.post("/dev/payments/confirm", None, order).await.body["status"], "credited");
+    assert_eq!(app.wallet(&u).await, (1100, 0));
+    let unknown = app.post("/dev/payments/confirm", None, json!({"order_id": "order_nope"})).await;
+    assert_eq!(unknown.status, 400);
+    let refund = json!({"id": "evt_refund", "object": "event", "type": "charge.refunded",
+        "data": {"object": {"id": "ch_1", "object": "charge", "payment_intent": r["provider_ref"],
+            "amount": 44900, "amount_refunded": 44900, "currency": "inr"}}});
+    assert_eq!(app.stripe(&refund.to_string()).await.body["status"], "clawed_back");
+    assert_eq!(app.get(&path, &u.access).await.body["status"], "refunded");
+
+    let theirs = app.get(&path, &other.access).await;
+    assert_eq!((theirs.status, theirs.body["error"].as_str()), (404, Some("not_found")), "another's is not found");
+    assert_eq!(app.get("/recharges/no-such", &u.access).await.status, 404);
+    assert_eq!(app.get("/recharges/bad%20id", &u.access).await.status, 400);
+
+    let mine = app.get("/me/recharges?limit=1", &u.access).await;
+    assert_eq!(mine.status, 200, "{mine:?}");
+    assert_eq!((&mine.body["items"][0]["id"], mine.body["items"][0]["status"].as_str()), (&r["id"], Some("refunded")));
+    let cursor = mine.body["next_cursor"].as_str().unwrap();
+    let next = app.get(&format!("/me/recharges?limit=1&cursor={cursor}"), &u.access).await;
+    assert_eq!((&next.body["items"][0]["id"], &next.body["next_cursor"]), (&first["id"], &Value::Null));
+    assert_eq!(next.body["items"][0]["status"], "credited");
+    let none = app.get("/me/recharges", &other.access).await;
+    assert_eq!(none.body["items"], json!([]));
+}
+
+#[tokio::test]
 async fn a_stripe_webhook_delivered_ten_times_at_once_credits_once() {
     let app = TestApp::start().await;
     let (admin, u) = (app.admin().await, app.user("Sam").await);

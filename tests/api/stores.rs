@@ -45,6 +45,11 @@ async fn a_play_purchase_is_verified_credited_once_and_consumed() {
     assert_eq!(r.body["provider"], "google");
     assert_eq!(app.wallet(&u).await, (550, 0));
     assert!(play.consumed(&token), "consumed at once");
+    let mine = app.get("/me/recharges", &u.access).await;
+    assert_eq!(
+        (&mine.body["items"][0]["id"], mine.body["items"][0]["provider"].as_str()),
+        (&r.body["id"], Some("google"))
+    );
     // The same purchase again, even many times at once: the same recharge, no second credit.
     let again = join_all((0..5).map(|_| buy(&app, &u, &pkg, &token))).await;
     assert!(again.iter().all(|a| a.status == 200 && a.body["id"] == r.body["id"]), "{again:?}");

@@ -89,67 +89,139 @@ pub fn razorpay_payment_signature(key_secret: &str, order_id: &str, payment_id: 
 pub struct PaymentError(pub String);
 
 /// Creates the provider's order for a recharge: the real HTTPS APIs, or with
-/// `PAYMENTS_MODE=local` a made-up reference and no network.
+/// `PAYMENTS_MODE=local` made-up references and no network.
 #[derive(Clone, Debug)]
 pub enum Payments {
     Local,
-    Live { http: reqwest::Client, stripe_secret_key: String, razorpay_key_id: String, razorpay_key_secret: String },
+    Live {
+        http: reqwest::Client,
+        stripe_secret_key: String,
+        /// The Stripe API version the apps' SDKs speak (ephemeral keys are made for it).
+        stripe_api_version: String,
+        razorpay_key_id: String,
+        razorpay_key_secret: String,
+    },
+}
+
+/// What a buyer needs to pay an order: the provider's reference and what its
+/// mobile SDK takes. Never a secret key.
+#[derive(Clone, Debug)]
+pub struct Order {
+    /// A PaymentIntent id (`pi_…`) or a Razorpay order id (`order_…`).
+    pub reference: String,
+    /// Stripe: the PaymentIntent's client secret.
+    pub client_secret: Option<String>,
+    /// Stripe: the buyer's Customer (`cus_…`) and a short-lived key to it.
+    pub customer: Option<String>,
+    pub ephemeral_key: Option<String>,
+}
+
+/// The buyer an order is for.
+pub struct Buyer<'a> {
+    pub account_id: &'a str,
+    /// Their Stripe Customer, when one was made before.
+    pub stripe_customer: Option<&'a str>,
 }
 
 impl Payments {
-    /// Answers the provider's reference: a PaymentIntent id (`pi_…`) or an order id (`order_…`).
     pub async fn create_order(
         &self,
         provider: Provider,
         recharge_id: &str,
         amount_minor: i64,
         currency: &str,
-    ) -> Result<String, PaymentError> {
-        let (http, stripe_key, rzp_id, rzp_secret) = match self {
-            Payments::Local => {
-                let id = ulid::Ulid::new().to_string().to_lowercase();
-                return Ok(match provider {
-                    Provider::Stripe => format!("pi_local_{id}"),
-                    Provider::Razorpay => format!("order_local_{id}"),
-                });
-            }
-            Payments::Live { http, stripe_secret_key, razorpay_key_id, razorpay_key_secret } => {
-                (http, stripe_secret_key, razorpay_key_id, razorpay_key_secret)
-            }
+        buyer: &Buyer<'_>,
+    ) -> Result<Order, PaymentError> {
+        let Payments::Live { http, stripe_secret_key, stripe_api_version, razorpay_key_id, razorpay_key_secret } = self
+        else {
+            let id = ulid::Ulid::new().to_string().to_lowercase();
+            return Ok(match provider {
+                Provider::Stripe => Order {
+                    client_secret: Some(format!("pi_local_{id}_secret_local")),
+                    reference: format!("pi_local_{id}"),
+                    customer: Some(buyer.stripe_customer.map_or_else(|| format!("cus_local_{id}"), str::to_string)),
+                    ephemeral_key: Some(format!("ek_local_{id}")),
+                },
+                Provider::Razorpay => Order {
+                    reference: format!("order_local_{id}"),
+                    client_secret: None,
+                    customer: None,
+                    ephemeral_key: None,
+                },
+            });
         };
         let err = |e: reqwest::Error| PaymentError(e.to_string());
-        let res = match provider {
-            Provider::Stripe => http
-                .post("https://api.stripe.com/v1/payment_intents")
-                .bearer_auth(stripe_key)
-                // Stripe's own retry key: a retried create returns the same intent.
-                .header("Idempotency-Key", format!("recharge-{recharge_id}"))
-                .form(&[
-                    ("amount", amount_minor.to_string()),
-                    ("currency", currency.to_ascii_lowercase()),
-                    ("metadata[recharge_id]", recharge_id.to_string()),
-                ])
-                .send()
-                .await
-                .map_err(err)?,
-            Provider::Razorpay => http
-                .post("https://api.razorpay.com/v1/orders")
-                .basic_auth(rzp_id, Some(rzp_secret))
-                .json(&serde_json::json!({
-                    "amount": amount_minor,
-                    "currency": currency,
-                    "receipt": recharge_id,
-                    "notes": { "recharge_id": recharge_id },
-                }))
-                .send()
-                .await
-                .map_err(err)?,
+        let id_of = |what: &str, status: reqwest::StatusCode, body: &serde_json::Value, field: &str| match body[field]
+            .as_str()
+        {
+            Some(v) if status.is_success() => Ok(v.to_string()),
+            _ => Err(PaymentError(format!("{} {what} answered {status}", provider.as_str()))),
         };
-        let status = res.status();
-        let body: serde_json::Value = res.json().await.map_err(err)?;
-        match body["id"].as_str() {
-            Some(id) if status.is_success() => Ok(id.to_string()),
-            _ => Err(PaymentError(format!("{} answered {status}", provider.as_str()))),
+        let send = |req: reqwest::RequestBuilder| async move {
+            let res = req.send().await.map_err(err)?;
+            let status = res.status();
+            let body: serde_json::Value = res.json().await.map_err(err)?;
+            Ok::<_, PaymentError>((status, body))
+        };
+        match provider {
+            Provider::Stripe => {
+                let customer = match buyer.stripe_customer {
+                    Some(c) => c.to_string(),
+                    None => {
+                        let req = http
+                            .post("https://api.stripe.com/v1/customers")
+                            .bearer_auth(stripe_secret_key)
+                            .header("Idempotency-Key", format!("customer-{}", buyer.account_id))
+                            .form(&[("metadata[account_id]", buyer.account_id)]);
+                        let (status, body) = send(req).await?;
+                        id_of("customer", status, &body, "id")?
+                    }
+                };
+                let req = http
+                    .post("https://api.stripe.com/v1/ephemeral_keys")
+                    .bearer_auth(stripe_secret_key)
+                    .header("Stripe-Version", stripe_api_version.as_str())
+                    .form(&[("customer", customer.as_str())]);
+                let (status, body) = send(req).await?;
+                let ephemeral_key = id_of("ephemeral key", status, &body, "secret")?;
+                let req = http
+                    .post("https://api.stripe.com/v1/payment_intents")
+                    .bearer_auth(stripe_secret_key)
+                    // Stripe's own retry key: a retried create returns the same intent.
+                    .header("Idempotency-Key", format!("recharge-{recharge_id}"))
+                    .form(&[
+                        ("amount", amount_minor.to_string()),
+                        ("currency", currency.to_ascii_lowercase()),
+                        ("customer", customer.clone()),
+                        ("automatic_payment_methods[enabled]", "true".into()),
+                        ("metadata[recharge_id]", recharge_id.to_string()),
+                    ]);
+                let (status, body) = send(req).await?;
+                Ok(Order {
+                    reference: id_of("payment intent", status, &body, "id")?,
+                    client_secret: Some(id_of("payment intent", status, &body, "client_secret")?),
+                    customer: Some(customer),
+                    ephemeral_key: Some(ephemeral_key),
+                })
+            }
+            Provider::Razorpay => {
+                let req = http
+                    .post("https://api.razorpay.com/v1/orders")
+                    .basic_auth(razorpay_key_id, Some(razorpay_key_secret))
+                    .json(&serde_json::json!({
+                        "amount": amount_minor,
+                        "currency": currency,
+                        "receipt": recharge_id,
+                        "notes": { "recharge_id": recharge_id },
+                    }));
+                let (status, body) = send(req).await?;
+                Ok(Order {
+                    reference: id_of("order", status, &body, "id")?,
+                    client_secret: None,
+                    customer: None,
+                    ephemeral_key: None,
+                })
+            }
         }
     }
 }

@@ -120,6 +120,9 @@ pub struct Account {
     pub pending_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_phone: Option<String>,
+    /// The Stripe Customer its card payments are saved under (made at the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripe_customer_id: Option<String>,
     pub created_at: i64,
 }
 
@@ -158,6 +161,7 @@ impl Account {
             settled_earnings: 0,
             gifts_received: 0,
             call_minutes: 0,
+            stripe_customer_id: None,
             agency_id: None,
             former_agency_id: None,
             former_agency_coins: 0,
@@ -459,6 +463,21 @@ impl Db {
 
     /// Bans (with the reason) or unbans an account: a banned one cannot sign
     /// in, refresh or move coins, and is offline for calls. Admins cannot be banned (`not_bannable`).
+    /// Records the account's Stripe Customer; the first recorded stays
+    /// (two first purchases racing made two customers: one is kept). Answers the kept one.
+    pub async fn set_stripe_customer(&self, id: &str, customer: &str) -> Result<String> {
+        let req = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
+            .condition_expression("attribute_exists(pk)")
+            .update_expression("SET stripe_customer_id = if_not_exists(stripe_customer_id, :c)")
+            .expression_attribute_values(":c", s(customer));
+        let a: Account = self.update_returning(req, "not_found").await?;
+        Ok(a.stripe_customer_id.unwrap_or_else(|| customer.to_string()))
+    }
+
     pub async fn set_banned(&self, id: &str, banned: bool, reason: Option<&str>) -> Result<Account> {
         let mut req = self
             .client

@@ -24,9 +24,10 @@ tokio::task_local! {
     static ALLOWED: Allowed;
 }
 
-/// Every refusal so far (`function may not Operation`): a refused write that a
-/// use case only logs (an audit line, a cache) fails no request, so the tests
-/// also read this.
+/// Every distinct refusal so far (`function may not Operation`): a refused
+/// write that a use case only logs (an audit line, a cache) fails no request,
+/// so the tests also read this. Distinct, so a long-running dev server's list
+/// stays as long as its list of bugs.
 static REFUSED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// The refusals so far in this process.
@@ -61,7 +62,9 @@ impl Intercept for Guard {
             Ok(a) if !a.operations.contains(&operation.as_str()) => {
                 tracing::error!(function = a.function, operation, "an operation beyond the function's needs");
                 let refusal = format!("{} may not {operation}", a.function);
-                if let Ok(mut r) = REFUSED.lock() {
+                if let Ok(mut r) = REFUSED.lock()
+                    && !r.contains(&refusal)
+                {
                     r.push(refusal.clone());
                 }
                 Err(format!("{refusal}: add it to the route's needs").into())

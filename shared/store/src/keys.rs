@@ -166,6 +166,10 @@ pub fn recharge(id: &str) -> String {
     format!("RECHARGE#{id}")
 }
 pub const RECHARGE: &str = "RECHARGE";
+/// An account's recharges, newest first (GSI2: the buyer's own list).
+pub fn recharges_of(account: &str) -> String {
+    format!("RECHARGES#{account}")
+}
 /// A provider's refund or dispute already applied to a recharge (deduplication).
 pub fn refund_event(provider: &str, id: &str) -> String {
     format!("REFUNDEVT#{provider}#{id}")

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::Action;
 use crate::db::{Db, Item, TxItem, n, s};
+use crate::table::GSI2;
 use crate::wallet::{Balance, IdempotentReply, LedgerEntry};
 use crate::{Error, Result, keys};
+use crate::{Page, PageKey};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Recharge {
@@ -90,14 +92,34 @@ impl CoinsAndDebt {
 }
 
 impl Db {
+    /// A recharge's item, on its buyer's list (GSI2) too.
+    fn recharge_item(r: &Recharge) -> Result<Item> {
+        let mut item: Item = serde_dynamo::to_item(r)?;
+        item.extend(Self::key(keys::recharge(&r.id), keys::RECHARGE));
+        item.insert(GSI2.pk.into(), s(keys::recharges_of(&r.account_id)));
+        item.insert(GSI2.sk.into(), s(keys::by_time(r.created_at, &r.id)));
+        Ok(item)
+    }
+
+    /// An account's recharges, newest first.
+    pub async fn list_recharges_of(
+        &self,
+        account_id: &str,
+        limit: usize,
+        start: Option<PageKey>,
+    ) -> Result<Page<Recharge>> {
+        let page = self.query_page(Some(&GSI2), keys::recharges_of(account_id), limit, None, start, true).await?;
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
+    }
+
     /// Stores a pending recharge and its provider reference (for webhook look-ups).
     pub async fn create_recharge(
         &self,
         r: &Recharge,
         idempotency: Option<(&str, &str, &IdempotentReply)>,
     ) -> Result<()> {
-        let mut item: Item = serde_dynamo::to_item(r)?;
-        item.extend(Self::key(keys::recharge(&r.id), keys::RECHARGE));
+        let item = Self::recharge_item(r)?;
         let mut by_ref = Self::key(keys::payment_ref(&r.provider, &r.provider_ref), keys::PAYMENT_REF);
         by_ref.insert("recharge_id".into(), s(&r.id));
         let put = |item: Item| {
@@ -238,8 +260,7 @@ impl Db {
     /// `purchase_claimed` when that purchase was recorded before (by anyone).
     /// With `to_consume` it waits on the store's unconsumed list until `consumed`.
     pub async fn credit_store_purchase(&self, r: &Recharge, change: &CoinsAndDebt, to_consume: bool) -> Result<()> {
-        let mut item: Item = serde_dynamo::to_item(r)?;
-        item.extend(Self::key(keys::recharge(&r.id), keys::RECHARGE));
+        let mut item = Self::recharge_item(r)?;
         if to_consume {
             item.insert(crate::table::GSI1.pk.into(), s(keys::unconsumed(&r.provider)));
             item.insert(crate::table::GSI1.sk.into(), s(keys::by_time(r.created_at, &r.id)));

@@ -27,6 +27,9 @@ pub struct Config {
     pub stripe_secret_key: String,
     pub razorpay_key_id: String,
     pub razorpay_key_secret: String,
+    /// Stripe's publishable key and the API version of the apps' SDKs (public settings).
+    pub stripe_publishable_key: String,
+    pub stripe_api_version: String,
     /// Agora project: tokens for rooms and calls (certificate from Secrets Manager in AWS).
     pub agora_app_id: String,
     pub agora_app_certificate: String,
@@ -112,6 +115,10 @@ pub struct GooglePlayConfig {
 
 /// The local stack's webhook secrets (`make run`, tests); never used in live mode.
 pub const LOCAL_STRIPE_WEBHOOK_SECRET: &str = "whsec_local_demo";
+/// The Stripe API version ephemeral keys are made for, unless `STRIPE_API_VERSION` says.
+pub const DEFAULT_STRIPE_API_VERSION: &str = "2024-06-20";
+/// The local stand-in's Razorpay key id (the apps' checkout takes it).
+pub const LOCAL_RAZORPAY_KEY_ID: &str = "rzp_test_local";
 pub const LOCAL_RAZORPAY_WEBHOOK_SECRET: &str = "rzp_local_demo";
 
 /// The local stack's Agora project (`make run`, tests): any standard Agora
@@ -141,8 +148,10 @@ impl Config {
             stripe_webhook_secret: LOCAL_STRIPE_WEBHOOK_SECRET.into(),
             razorpay_webhook_secret: LOCAL_RAZORPAY_WEBHOOK_SECRET.into(),
             stripe_secret_key: String::new(),
-            razorpay_key_id: String::new(),
+            razorpay_key_id: LOCAL_RAZORPAY_KEY_ID.into(),
             razorpay_key_secret: String::new(),
+            stripe_publishable_key: "pk_test_local".into(),
+            stripe_api_version: DEFAULT_STRIPE_API_VERSION.into(),
             agora_app_id: LOCAL_AGORA_APP_ID.into(),
             agora_app_certificate: LOCAL_AGORA_APP_CERTIFICATE.into(),
             agora_ncs_secret: LOCAL_AGORA_NCS_SECRET.into(),
@@ -205,7 +214,12 @@ impl Config {
             c.stripe_secret_key = var("STRIPE_SECRET_KEY").unwrap_or_default();
             c.razorpay_key_id = var("RAZORPAY_KEY_ID").unwrap_or_default();
             c.razorpay_key_secret = var("RAZORPAY_KEY_SECRET").unwrap_or_default();
+            c.stripe_publishable_key = var("STRIPE_PUBLISHABLE_KEY").unwrap_or_default();
         }
+        c.stripe_api_version = var("STRIPE_API_VERSION")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| DEFAULT_STRIPE_API_VERSION.into());
         // Only the room and call functions get the certificate; elsewhere tokens answer 503.
         c.agora_app_id = var("AGORA_APP_ID").unwrap_or_default();
         c.agora_app_certificate = var("AGORA_APP_CERTIFICATE").unwrap_or_default();

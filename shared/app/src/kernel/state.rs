@@ -194,6 +194,7 @@ impl AppState {
                     // Under API Gateway's 29 s, so a stuck provider call ends as our error, not a gateway timeout.
                     http: integrations::tls::http(std::time::Duration::from_secs(20)),
                     stripe_secret_key: self.config.stripe_secret_key.clone(),
+                    stripe_api_version: self.config.stripe_api_version.clone(),
                     razorpay_key_id: self.config.razorpay_key_id.clone(),
                     razorpay_key_secret: self.config.razorpay_key_secret.clone(),
                 }

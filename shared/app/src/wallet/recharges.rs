@@ -1,7 +1,7 @@
 //! Buying coins: a pending recharge with the provider's order, credited once
 //! by the provider's signed webhook.
 
-use integrations::payments::{self, Provider};
+use integrations::payments::{self, Buyer, Provider};
 use serde::Deserialize;
 use serde_json::Value;
 use store::{Balance, CoinsAndDebt, LedgerEntry, Recharge};
@@ -9,7 +9,7 @@ use store::{Balance, CoinsAndDebt, LedgerEntry, Recharge};
 use crate::catalog::existing_package;
 use crate::http::WebhookAnswer;
 use crate::http::idempotency::{Idem, retrying, with_retries};
-use crate::http::{Created, Ctx, Json};
+use crate::http::{Created, Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
@@ -35,6 +35,34 @@ pub struct RechargeView {
     pub status: String,
     /// RFC 3339
     pub created_at: String,
+    /// On a Stripe recharge's creation: what the app's PaymentSheet takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stripe: Option<StripeCheckout>,
+    /// On a Razorpay recharge's creation: what the app's Checkout takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub razorpay: Option<RazorpayCheckout>,
+}
+
+/// Stripe's mobile PaymentSheet for a recharge: the PaymentIntent's client
+/// secret, the buyer's Customer and a short-lived key to it (saved cards).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StripeCheckout {
+    pub publishable_key: String,
+    pub client_secret: String,
+    pub customer: String,
+    pub ephemeral_key: String,
+}
+
+/// Razorpay's Checkout for a recharge: the order to pay and the public key id.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RazorpayCheckout {
+    pub key_id: String,
+    pub order_id: String,
+    /// In minor units, as Razorpay takes it
+    pub amount: i64,
+    pub currency: String,
 }
 
 pub fn recharge_json(r: &Recharge) -> RechargeView {
@@ -50,6 +78,8 @@ pub fn recharge_json(r: &Recharge) -> RechargeView {
         currency: r.currency.clone(),
         status: r.status.clone(),
         created_at: views::time(r.created_at),
+        stripe: None,
+        razorpay: None,
     }
 }
 
@@ -84,19 +114,24 @@ pub async fn create_recharge(
         }
         let now = state.now();
         let id = ulid::Ulid::new().to_string();
-        let provider_ref =
-            state.payments().create_order(provider, &id, package.price_minor, &package.currency).await.map_err(
-                |e| {
-                    tracing::error!(error = %e, "creating the provider order failed");
-                    DomainError::unavailable("the payment provider is not answering; try again")
-                },
-            )?;
+        let buyer = Buyer { account_id, stripe_customer: account.stripe_customer_id.as_deref() };
+        let order = state
+            .payments()
+            .create_order(provider, &id, package.price_minor, &package.currency, &buyer)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "creating the provider order failed");
+                DomainError::unavailable("the payment provider is not answering; try again")
+            })?;
+        if let Some(c) = order.customer.as_deref().filter(|_| account.stripe_customer_id.is_none()) {
+            state.db.set_stripe_customer(account_id, c).await?;
+        }
         let r = Recharge {
             id,
             account_id: account_id.to_string(),
             package_id: package.id.clone(),
             provider: provider.as_str().into(),
-            provider_ref,
+            provider_ref: order.reference.clone(),
             coins: package.coins,
             bonus_coins: package.bonus_coins,
             amount_minor: package.price_minor,
@@ -108,7 +143,26 @@ pub async fn create_recharge(
             purchase_token: None,
             ..Default::default()
         };
-        let reply = Created::new(recharge_json(&r));
+        let mut view = recharge_json(&r);
+        match provider {
+            Provider::Stripe => {
+                view.stripe = Some(StripeCheckout {
+                    publishable_key: state.config.stripe_publishable_key.clone(),
+                    client_secret: order.client_secret.clone().unwrap_or_default(),
+                    customer: order.customer.clone().unwrap_or_default(),
+                    ephemeral_key: order.ephemeral_key.clone().unwrap_or_default(),
+                })
+            }
+            Provider::Razorpay => {
+                view.razorpay = Some(RazorpayCheckout {
+                    key_id: state.config.razorpay_key_id.clone(),
+                    order_id: order.reference.clone(),
+                    amount: r.amount_minor,
+                    currency: r.currency.clone(),
+                })
+            }
+        }
+        let reply = Created::new(view);
         let record = idem.map(|i| (i, i.record(&reply, now)));
         state
             .db
@@ -117,6 +171,26 @@ pub async fn create_recharge(
         Ok(reply)
     })
     .await
+}
+
+/// One of the caller's recharges: how its payment went (pending, credited,
+/// refunded), whatever the provider or store. Another account's is 404.
+pub async fn get_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<RechargeView>> {
+    let caller = ctx.caller()?;
+    let id = validate::id("id", ctx.param("id"))?;
+    match state.db.get_recharge(&id).await? {
+        Some(r) if r.account_id == caller.id => Ok(Json::new(recharge_json(&r))),
+        _ => Err(DomainError::not_found("recharge not found")),
+    }
+}
+
+/// The caller's recharges, newest first.
+pub async fn list_my_recharges_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<RechargeView>> {
+    let caller = ctx.caller()?;
+    let scope = format!("recharges:{}", caller.id);
+    let (limit, start) = ctx.page(state, &scope)?;
+    let page = state.db.list_recharges_of(&caller.id, limit, start).await?;
+    Ok(list_reply(state, &scope, page.items.iter().map(recharge_json).collect(), page.next))
 }
 
 pub async fn create_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<RechargeView>> {

@@ -18,6 +18,10 @@ pub static CREATE_RECHARGE: Route = route!(
         .body(schema_of::<recharges::RechargeInput>),
     Needs::write().secrets(&[Secret::PaymentKeys])
 );
+pub static GET_RECHARGE: Route =
+    route!("get-recharge", "GET", "/recharges/{id}", ANY, recharges::get_recharge_http, Api::new());
+pub static LIST_MY_RECHARGES: Route =
+    route!("list-my-recharges", "GET", "/me/recharges", ANY, recharges::list_my_recharges_http, Api::new());
 pub static STRIPE_WEBHOOK: Route = route!(
     "stripe-webhook",
     "POST",
