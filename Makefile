@@ -1,4 +1,4 @@
-.PHONY: run test lint build check bench bench-cold capacity openapi template reconcile
+.PHONY: run test lint build check bench bench-cold capacity openapi template reconcile examples
 
 # The whole API on http://127.0.0.1:3000 with demo data; Ctrl-C stops everything.
 run:
@@ -39,6 +39,10 @@ reconcile:
 # openapi.json from the route table and the request types (a test fails when it is stale).
 openapi:
 	cargo run --quiet -p local --bin openapi > openapi.json
+
+# The document's examples, recorded from the API tests' real requests and answers, then openapi.json.
+examples:
+	@local/examples.sh
 
 # template.yaml and stacks/<domain>.yaml from the route table and infra/root.yaml (a test fails when stale).
 template:

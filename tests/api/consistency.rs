@@ -315,6 +315,37 @@ fn every_success_body_in_the_document_is_a_declared_type() {
     }
 }
 
+#[test]
+fn every_request_and_success_body_has_an_example_recorded_from_the_api() {
+    let doc = app::http::openapi::document(app::routes::ROUTES);
+    let mut missing = Vec::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().unwrap();
+            if op["tags"][0] == "webhooks" || op["tags"].is_null() {
+                continue; // a provider's signed event; the document itself
+            }
+            let request = &op["requestBody"]["content"]["application/json"];
+            if request.is_object() && request["example"].is_null() {
+                missing.push(format!("{id} request"));
+            }
+            let shown =
+                op["responses"].as_object().unwrap().iter().any(|(status, r)| {
+                    !status.starts_with('2') || r["content"]["application/json"]["example"].is_object()
+                });
+            let has_body = op["responses"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .any(|(status, r)| status.starts_with('2') && r["content"]["application/json"].is_object());
+            if has_body && !shown {
+                missing.push(format!("{id} response"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no example (a test that calls it, then `make examples`): {missing:?}");
+}
+
 /// jsonwebtoken has no crypto of its own here (its provider is ours, on
 /// ring) and panics without one installed: every token goes through
 /// `integrations::jwt`, which installs it.

@@ -6,10 +6,10 @@ use crate::support::*;
 async fn admins_keep_interests_avatars_and_faqs_and_everyone_reads_them() {
     let app = TestApp::start().await;
     let (admin, u) = (app.admin().await, app.user("U").await);
-    for (path, body) in [
-        ("/admin/interests", json!({"name": "Music"})),
-        ("/admin/avatars", json!({"image_key": "avatars/1.png"})),
-        ("/admin/faqs", json!({"question": "Q?", "answer": "A.", "position": 2})),
+    for (path, body, change) in [
+        ("/admin/interests", json!({"name": "Music"}), json!({"name": "Live music"})),
+        ("/admin/avatars", json!({"image_key": "avatars/1.png"}), json!({"image_key": "avatars/2.png"})),
+        ("/admin/faqs", json!({"question": "Q?", "answer": "A.", "position": 2}), json!({"answer": "Yes."})),
     ] {
         assert_eq!(app.post(path, Some(&u.access), body.clone()).await.status, 403, "{path}");
         let r = app.post(path, Some(&admin.access), body).await;
@@ -20,6 +20,11 @@ async fn admins_keep_interests_avatars_and_faqs_and_everyone_reads_them() {
         assert_eq!(list.body["items"][0]["id"], id.as_str(), "{public}");
         let r = app.call("PATCH", &format!("{path}/{id}"), Some(&u.access), Some(json!({"active": true}))).await;
         assert_eq!(r.status, 403);
+        let r = app.call("PATCH", &format!("{path}/{id}"), Some(&admin.access), Some(change.clone())).await;
+        assert_eq!(r.status, 200, "{path}: {r:?}");
+        let (field, value) = change.as_object().unwrap().iter().next().unwrap();
+        assert_eq!(&r.body[field], value, "{path}");
+        assert_eq!(&app.call("GET", public, None, None).await.body["items"][0][field], value, "{public}");
         let r = app.call("DELETE", &format!("{path}/{id}"), Some(&admin.access), None).await;
         assert_eq!(r.status, 204);
         assert_eq!(app.call("GET", public, None, None).await.body["items"], json!([]), "{public}: retired");

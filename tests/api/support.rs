@@ -156,6 +156,7 @@ impl TestApp {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
+        let sent = body.clone();
         if let Some(b) = body {
             req = req.header("content-type", "application/json").body(b);
         }
@@ -164,6 +165,12 @@ impl TestApp {
         let retry_after = res.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
         let text = res.text().await.unwrap();
         let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON body") };
+        // API_EXAMPLES_COLLECT=file: the document's examples, from real answers (`make examples`).
+        if let Ok(file) = std::env::var("API_EXAMPLES_COLLECT")
+            && (200..300).contains(&status)
+        {
+            note_example(&file, method, path, sent.as_deref(), status, &body);
+        }
         if status >= 400 {
             assert!(body["error"].is_string() && body["message"].is_string(), "error shape: {body}");
             assert_ne!(status, 500, "a 500 is a bug: {body}");
@@ -366,6 +373,54 @@ fn documented_error(method: &str, path: &str, status: u16, code: &str) {
             return;
         }
         panic!("{method} {path} answered {status} {code}, which the document does not list for {}", route.name);
+    }
+}
+
+/// Keeps the first successful request and answer of each operation in
+/// `file` (JSON: operation → {request, status, response}), tokens and keys
+/// replaced by what they stand for.
+fn note_example(file: &str, method: &str, path: &str, sent: Option<&str>, status: u16, body: &Value) {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let Some((route, _)) = app::routes::find(method, path.split('?').next().unwrap_or(path)) else { return };
+    let request = sent.and_then(|s| serde_json::from_str::<Value>(s).ok());
+    let provider_calls = route.path.starts_with("/webhooks/");
+    if provider_calls
+        || route.domain() == "api"
+        || !(request.as_ref().is_some_and(Value::is_object) || body.is_object())
+    {
+        return; // a provider's signed event, the document itself, or nothing to show
+    }
+    let _held = LOCK.lock().unwrap();
+    let mut all: serde_json::Map<String, Value> =
+        std::fs::read_to_string(file).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    if all.contains_key(route.name) {
+        return;
+    }
+    let mut example = json!({"status": status, "response": body});
+    if let Some(r) = request.filter(Value::is_object) {
+        example["request"] = r;
+    }
+    redact(&mut example);
+    all.insert(route.name.to_string(), example);
+    std::fs::write(file, serde_json::to_string_pretty(&all).unwrap() + "\n").unwrap();
+}
+
+/// Credentials in an example become placeholders.
+fn redact(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m.iter_mut() {
+                let secretish =
+                    ["token", "secret", "password", "ephemeral_key", "code", "cursor"].iter().any(|w| k.contains(w));
+                if secretish && v.is_string() {
+                    *v = Value::from(format!("<{k}>"));
+                } else {
+                    redact(v);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(redact),
+        _ => {}
     }
 }
 

@@ -9,6 +9,7 @@ use crate::kernel::auth::Caller;
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views;
+use crate::kernel::vocab::{GENDERS, PLATFORMS};
 use crate::{AppState, DomainError};
 
 async fn own_account(state: &AppState, caller: &Caller) -> DomainResult<Account> {
@@ -22,16 +23,18 @@ pub async fn get_me_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<views
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeInput {
+    #[schema(min_length = 1, max_length = 50)]
     pub name: Option<String>,
+    #[schema(max_length = 500)]
     pub bio: Option<String>,
+    #[schema(schema_with = crate::kernel::vocab::gender_or_null)]
     pub gender: Option<String>,
+    #[schema(format = Date)]
     pub birthday: Option<String>,
     pub language: Option<String>,
     pub avatar_id: Option<String>,
     pub interest_ids: Option<Vec<String>>,
 }
-
-pub const GENDERS: [&str; 4] = ["male", "female", "other", "undisclosed"];
 
 pub async fn update_me(state: &AppState, caller: &Caller, input: UpdateMeInput) -> DomainResult<Account> {
     let mut ch = store::ProfileChanges::default();
@@ -91,10 +94,9 @@ pub async fn update_me_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<vi
 #[serde(deny_unknown_fields)]
 pub struct PushTokenInput {
     pub token: String,
+    #[schema(schema_with = crate::kernel::vocab::platform)]
     pub platform: String,
 }
-
-pub const PLATFORMS: [&str; 3] = ["android", "ios", "web"];
 
 pub async fn put_push_token(state: &AppState, caller: &Caller, input: PushTokenInput) -> DomainResult<()> {
     let token = input.token.trim();

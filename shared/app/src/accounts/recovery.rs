@@ -151,6 +151,7 @@ pub async fn send_verification(state: &AppState, account: &Account, channel_name
 #[serde(deny_unknown_fields)]
 pub struct VerificationInput {
     /// email or phone
+    #[schema(schema_with = crate::kernel::vocab::channel)]
     pub channel: String,
 }
 
@@ -159,8 +160,10 @@ pub struct VerificationInput {
 #[serde(deny_unknown_fields)]
 pub struct VerificationSent {
     /// email or phone
+    #[schema(schema_with = crate::kernel::vocab::channel)]
     pub channel: String,
     /// RFC 3339: when the code stops working
+    #[schema(format = DateTime)]
     pub expires_at: String,
 }
 
@@ -179,6 +182,7 @@ pub async fn send_verification_http(state: &AppState, ctx: &Ctx) -> DomainResult
 #[serde(deny_unknown_fields)]
 pub struct VerifyInput {
     /// email or phone
+    #[schema(schema_with = crate::kernel::vocab::channel)]
     pub channel: String,
     /// The 6-digit code we sent
     pub code: String,

@@ -25,17 +25,21 @@ pub struct AgencyView {
     pub owner_id: Option<String>,
     pub commission_percent: i64,
     /// invited (waiting for its owner to accept the e-mailed invitation) or active
+    #[schema(schema_with = crate::kernel::vocab::agency_status)]
     pub status: String,
     /// Where the invitation went
     pub owner_email: Option<String>,
     /// RFC 3339: while invited, when the invitation's code stops working
+    #[schema(format = DateTime)]
     pub invitation_expires_at: Option<String>,
     /// Creating: whether an account with the owner's address existed already
     /// (it becomes the agency's only if its holder accepts from that address)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_account_exists: Option<bool>,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
     /// `GET /agency`: how many hosts it has
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,6 +91,7 @@ fn percent(field: &str, v: i64) -> DomainResult<i64> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyInput {
+    #[schema(min_length = 1, max_length = 80)]
     pub name: String,
     pub owner_email: String,
     pub commission_percent: i64,
@@ -295,6 +300,7 @@ pub(super) async fn agency_by_param(state: &AppState, ctx: &Ctx) -> DomainResult
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyChanges {
+    #[schema(min_length = 1, max_length = 80)]
     pub name: Option<String>,
     pub commission_percent: Option<i64>,
 }

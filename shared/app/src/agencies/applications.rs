@@ -28,11 +28,14 @@ pub struct ApplicationView {
     pub country: String,
     pub languages: Vec<String>,
     /// pending, approved or rejected
+    #[schema(schema_with = crate::kernel::vocab::application_status)]
     pub status: String,
     /// Why it was rejected
     pub reason: Option<String>,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub decided_at: Option<String>,
 }
 
@@ -57,8 +60,10 @@ fn application_json(a: &HostApplication) -> ApplicationView {
 #[serde(deny_unknown_fields)]
 pub struct ApplicationInput {
     pub agency_code: String,
+    #[schema(min_length = 1, max_length = 50)]
     pub display_name: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub about: String,
     pub country: String,
     pub languages: Vec<String>,
@@ -216,6 +221,7 @@ pub async fn approve_host_application_http(state: &AppState, ctx: &Ctx) -> Domai
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectInput {
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 

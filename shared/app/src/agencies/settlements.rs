@@ -54,7 +54,9 @@ pub struct SettlementView {
     pub platform_fee_percent: i64,
     pub commission_percent: i64,
     /// RFC 3339: earnings credited up to this are settled
+    #[schema(format = DateTime)]
     pub cutoff: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -91,6 +93,7 @@ pub struct BatchView {
     pub host_payout_minor: i64,
     pub currency: String,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub cutoff: String,
     pub hosts: Vec<SettlementView>,
 }
@@ -115,6 +118,7 @@ pub struct Dashboard {
 pub struct SettleInput {
     /// RFC 3339; earnings credited up to and including it are settled.
     /// Default, and latest: now less the earnings hold (`EARNINGS_HOLD_HOURS`, 72).
+    #[schema(format = DateTime)]
     pub cutoff: Option<String>,
 }
 

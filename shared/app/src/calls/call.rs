@@ -41,6 +41,7 @@ pub struct CallView {
     pub caller_id: String,
     pub host_id: String,
     /// ringing, cancelled, declined, missed, active or ended
+    #[schema(schema_with = crate::kernel::vocab::call_state)]
     pub state: &'static str,
     pub price_per_minute: i64,
     /// Minutes charged so far, the prepaid one included
@@ -50,12 +51,16 @@ pub struct CallView {
     /// Coins charged: paid_minutes × price_per_minute
     pub total_coins: i64,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub accepted_at: Option<String>,
     /// When both parties were in the video channel (Agora's notifications; billing counts from here)
+    #[schema(format = DateTime)]
     pub connected_at: Option<String>,
     /// When the next minute is due
     pub paid_until: Option<String>,
+    #[schema(format = DateTime)]
     pub ended_at: Option<String>,
     pub duration_secs: Option<i64>,
     /// cancelled, replaced, declined, accepted_elsewhere, missed, ended_by_caller, ended_by_host, caller_left, host_left, channel_closed, insufficient_coins, coin_debt, dropped, banned, account_gone
@@ -133,6 +138,7 @@ fn insufficient(price: i64, coins: i64) -> DomainError {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallSettingsInput {
+    #[schema(minimum = 1, maximum = 100000)]
     pub price_per_minute: i64,
     pub online: bool,
 }

@@ -37,6 +37,7 @@ pub struct InterestView {
     pub icon_key: Option<String>,
     pub active: bool,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -48,6 +49,7 @@ pub struct AvatarView {
     pub image_key: String,
     pub active: bool,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -62,6 +64,7 @@ pub struct FaqView {
     pub position: i64,
     pub active: bool,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -73,6 +76,7 @@ pub struct PageView {
     pub title: String,
     pub body: String,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -83,6 +87,7 @@ fn key_field(field: &str, v: &str) -> DomainResult<String> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterestInput {
+    #[schema(min_length = 1, max_length = 40)]
     pub name: Option<String>,
     pub icon_key: Option<String>,
     pub active: Option<bool>,
@@ -164,7 +169,9 @@ impl Master for Avatar {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaqInput {
+    #[schema(min_length = 1, max_length = 300)]
     pub question: Option<String>,
+    #[schema(min_length = 1, max_length = 5000)]
     pub answer: Option<String>,
     pub position: Option<i64>,
     pub active: Option<bool>,
@@ -274,8 +281,6 @@ pub async fn check_ids<T: Master>(state: &AppState, field: &str, ids: &[String])
 
 // ---- pages ----
 
-pub const PAGE_SLUGS: [&str; 2] = ["terms", "privacy"];
-
 fn page_json(p: &SitePage) -> PageView {
     PageView {
         slug: p.slug.clone(),
@@ -287,7 +292,11 @@ fn page_json(p: &SitePage) -> PageView {
 
 fn slug(ctx: &Ctx) -> DomainResult<&str> {
     let s = ctx.param("slug");
-    PAGE_SLUGS.iter().find(|p| **p == s).copied().ok_or_else(|| DomainError::not_found("no such page"))
+    crate::kernel::vocab::PAGE_SLUGS
+        .iter()
+        .find(|p| **p == s)
+        .copied()
+        .ok_or_else(|| DomainError::not_found("no such page"))
 }
 
 pub async fn get_page_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PageView>> {
@@ -299,7 +308,9 @@ pub async fn get_page_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Pag
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    #[schema(min_length = 1, max_length = 100000)]
     pub body: String,
 }
 

@@ -30,7 +30,9 @@ pub struct PackageView {
     /// The App Store in-app product sold for it (null: not sold there)
     pub apple_product_id: Option<String>,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -52,8 +54,11 @@ fn package_json(p: &CoinPackage) -> PackageView {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackageInput {
+    #[schema(minimum = 1, maximum = 10000000)]
     pub coins: Option<i64>,
+    #[schema(minimum = 0, maximum = 10000000)]
     pub bonus_coins: Option<i64>,
+    #[schema(minimum = 1, maximum = 10000000000_i64)]
     pub price_minor: Option<i64>,
     pub currency: Option<String>,
     pub active: Option<bool>,

@@ -11,18 +11,19 @@ use crate::kernel::validate;
 use crate::kernel::views;
 use crate::{AppState, DomainError};
 
-pub const REASONS: &[&str] = &["spam", "harassment", "hate", "nudity", "violence", "scam", "underage", "other"];
-pub const TARGETS: &[&str] = &["user", "post", "comment", "room"];
-pub const ACTIONS: &[&str] = &["dismiss", "remove_content", "ban_user"];
+use crate::kernel::vocab::{REPORT_ACTIONS as ACTIONS, REPORT_REASONS as REASONS, REPORT_TARGETS as TARGETS};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportInput {
     /// user, post, comment or room
+    #[schema(schema_with = crate::kernel::vocab::report_target)]
     pub target_type: String,
     pub target_id: String,
     /// spam, harassment, hate, nudity, violence, scam, underage or other
+    #[schema(schema_with = crate::kernel::vocab::report_reason)]
     pub reason: String,
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -30,7 +31,9 @@ pub struct ReportInput {
 #[serde(deny_unknown_fields)]
 pub struct ResolveInput {
     /// dismiss, remove_content or ban_user
+    #[schema(schema_with = crate::kernel::vocab::report_action)]
     pub action: String,
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -40,21 +43,27 @@ pub struct ResolveInput {
 pub struct ReportView {
     pub id: String,
     pub reporter_id: String,
+    #[schema(schema_with = crate::kernel::vocab::report_target)]
     pub target_type: String,
     pub target_id: String,
     /// Whose the target is: the user, the author, the room's host
     pub target_owner_id: String,
     /// A reported comment's post
     pub post_id: Option<String>,
+    #[schema(schema_with = crate::kernel::vocab::report_reason)]
     pub reason: String,
     pub note: Option<String>,
     /// open or resolved
+    #[schema(schema_with = crate::kernel::vocab::report_status)]
     pub status: String,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub resolved_at: Option<String>,
     pub resolved_by: Option<String>,
     /// dismiss, remove_content or ban_user
+    #[schema(schema_with = crate::kernel::vocab::report_action_or_null)]
     pub action: Option<String>,
     pub resolution_note: Option<String>,
 }

@@ -29,7 +29,9 @@ pub struct GiftView {
     /// How many were sent, ever
     pub sent_count: i64,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -63,6 +65,7 @@ pub struct GiftSent {
     /// The sender's wallet after
     pub wallet: views::Wallet,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -73,7 +76,9 @@ fn key_field(field: &str, v: &str) -> DomainResult<String> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GiftInput {
+    #[schema(min_length = 1, max_length = 50)]
     pub name: Option<String>,
+    #[schema(minimum = 1, maximum = 1000000)]
     pub price_coins: Option<i64>,
     pub image_key: Option<String>,
     pub animation_key: Option<String>,
@@ -168,6 +173,7 @@ pub async fn delete_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoCon
 #[serde(deny_unknown_fields)]
 pub struct SendGiftInput {
     pub gift_id: String,
+    #[schema(minimum = 1, maximum = 999)]
     pub quantity: i64,
     pub room_id: Option<String>,
 }

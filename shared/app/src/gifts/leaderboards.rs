@@ -21,6 +21,7 @@ pub struct Place {
     pub id: String,
     pub name: String,
     /// user, host, agency or admin
+    #[schema(schema_with = crate::kernel::vocab::role)]
     pub role: &'static str,
     pub avatar_id: Option<String>,
     pub coins: i64,
@@ -39,8 +40,10 @@ pub struct MyPlace {
 #[serde(deny_unknown_fields)]
 pub struct Leaderboard {
     /// gifters or hosts
+    #[schema(schema_with = crate::kernel::vocab::board)]
     pub board: &'static str,
     /// day, week or all
+    #[schema(schema_with = crate::kernel::vocab::period)]
     pub period: &'static str,
     /// The day (`2026-11-30`) or ISO week (`2026-W48`) shown, UTC; absent for all time
     pub bucket: Option<String>,

@@ -391,6 +391,7 @@ pub fn response(status: u16, body: Option<Value>) -> Response<Body> {
 pub struct WebhookAnswer {
     /// credited, clawed_back, answered (Apple's consumption request), ignored;
     /// Agora's: applied, stale (older than an event handled), duplicate
+    #[schema(schema_with = crate::kernel::vocab::webhook_outcome)]
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recharge_id: Option<String>,

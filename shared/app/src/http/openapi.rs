@@ -63,16 +63,51 @@ pub fn errors(r: &Route) -> Vec<(u16, &'static str, Vec<&'static str>)> {
         .collect()
 }
 
-fn tag(path: &str) -> String {
-    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
-    first.to_string()
+/// The document's groups, app-facing first: each domain's own routes, then
+/// the consoles', then what providers call.
+const TAGS: &[(&str, &str)] = &[
+    ("accounts", "Sign-up, login, sessions, verification, recovery and the caller's profile"),
+    ("social", "Profiles, follows and blocks"),
+    ("catalog", "Coin packages, interests, avatars, FAQs and pages"),
+    ("wallet", "Coins: the wallet, its ledger and buying coins"),
+    ("stores", "Coins bought in Google Play and the App Store"),
+    ("gifts", "The gift catalog, sending gifts and leaderboards"),
+    ("rooms", "Live rooms: going live, watching, moderation"),
+    ("calls", "Paid private video calls"),
+    ("presence", "Online status and Agora's channel events"),
+    ("posts", "Short videos: posts, likes, comments, views, shares, uploads, audio"),
+    ("notifications", "In-app notifications and push tokens"),
+    ("community", "Reports"),
+    ("agencies", "Host applications, agencies, their hosts and settlements"),
+    ("operations", "Stats and the host dashboard"),
+    ("admin", "The admin console: users, hosts, catalogs, moderation, audit"),
+    ("webhooks", "What payment providers, stores and Agora call"),
+];
+
+/// A route's group: `admin` and `webhooks` by path, else its domain. The
+/// document's own routes (`/openapi.json`, `/docs`) are in none.
+fn tag(r: &Route) -> Option<&'static str> {
+    let first = r.path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    match (first, r.domain()) {
+        (_, "api") => None,
+        ("admin", _) => Some("admin"),
+        ("webhooks", _) => Some("webhooks"),
+        (_, domain) => Some(domain),
+    }
 }
 
-fn operation(r: &Route, defs: &mut Schemas) -> Value {
+/// Real requests and answers, one per operation: `make examples` records
+/// them from the API tests (tokens and keys replaced by placeholders).
+const EXAMPLES: &str = include_str!("examples.json");
+
+fn operation(r: &Route, defs: &mut Schemas, examples: &Value) -> Value {
+    let example = &examples[r.name];
     let mut op = Map::new();
     op.insert("operationId".into(), r.name.into());
     op.insert("summary".into(), r.name.replace('-', " ").into());
-    op.insert("tags".into(), json!([tag(r.path)]));
+    if let Some(t) = tag(r) {
+        op.insert("tags".into(), json!([t]));
+    }
     match r.access {
         Access::Public => {
             op.insert("security".into(), json!([]));
@@ -89,7 +124,7 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
         .path
         .split('/')
         .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
-        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}}))
+        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": path_schema(name)}))
         .collect();
     let out = (r.output)();
     if out.list {
@@ -122,9 +157,13 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
         (None, None) => None,
     };
     if let Some(schema) = body_schema {
+        let mut content = json!({"schema": schema});
+        if !example["request"].is_null() {
+            content["example"] = example["request"].clone();
+        }
         op.insert(
             "requestBody".into(),
-            json!({"required": !r.api.optional_body, "content": {"application/json": {"schema": schema}}}),
+            json!({"required": !r.api.optional_body, "content": {"application/json": content}}),
         );
     }
     let mut responses = Map::new();
@@ -142,6 +181,9 @@ fn operation(r: &Route, defs: &mut Schemas) -> Value {
             json!({"description": "success", "content": {"application/json": {"schema": schema}}})
         };
         let mut ok = ok;
+        if example["status"] == status && !example["response"].is_null() && ok.get("content").is_some() {
+            ok["content"]["application/json"]["example"] = example["response"].clone();
+        }
         if status == out.ok && !r.api.links.is_empty() {
             let links: Map<String, Value> = r
                 .api
@@ -190,10 +232,11 @@ fn page_of(items: Value) -> Value {
 /// The whole document.
 pub fn document(routes: &[&Route]) -> Value {
     let mut defs: Schemas = Vec::new();
+    let examples: Value = serde_json::from_str(EXAMPLES).expect("examples.json is JSON");
     let mut paths = Map::new();
     for r in routes {
         let item = paths.entry(r.path).or_insert_with(|| json!({}));
-        item[r.method.to_ascii_lowercase()] = operation(r, &mut defs);
+        item[r.method.to_ascii_lowercase()] = operation(r, &mut defs, &examples);
     }
     let mut schemas = Map::new();
     schemas.insert("Error".into(), error_schema());
@@ -208,6 +251,12 @@ pub fn document(routes: &[&Route]) -> Value {
             "version": env!("CARGO_PKG_VERSION"),
             "description": "The backend of the Streamly apps: accounts, wallet and coins, gifts, live rooms, paid calls, posts, agencies and admin. Errors are `{error, message}`; lists page with `limit` and `cursor`; money-moving POSTs honour `Idempotency-Key`."
         },
+        "servers": [{"url": "http://127.0.0.1:3000", "description": "`make run` on this machine"}],
+        "tags": TAGS
+            .iter()
+            .filter(|(name, _)| routes.iter().any(|r| tag(r) == Some(name)))
+            .map(|(name, description)| json!({"name": name, "description": description}))
+            .collect::<Vec<_>>(),
         "paths": paths,
         "components": {
             "schemas": schemas,
@@ -215,6 +264,16 @@ pub fn document(routes: &[&Route]) -> Value {
                 "description": "`access_token` from /auth/login or /auth/register (15 minutes); renew with /auth/refresh"}}
         }
     })
+}
+
+/// A path parameter's schema: an id's pattern (`validate::id`), or the words it takes.
+fn path_schema(name: &str) -> Value {
+    use crate::kernel::vocab::{BOARDS, PAGE_SLUGS};
+    match name {
+        "slug" => json!({"type": "string", "enum": PAGE_SLUGS}),
+        "kind" => json!({"type": "string", "enum": BOARDS}),
+        _ => json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$", "description": "an id"}),
+    }
 }
 
 /// A self-contained viewer: no script or style from anywhere but this page.

@@ -14,3 +14,4 @@ pub mod notices;
 pub mod state;
 pub mod validate;
 pub mod views;
+pub mod vocab;

@@ -21,6 +21,7 @@ pub struct Profile {
     pub id: String,
     pub name: String,
     /// user, host, agency or admin
+    #[schema(schema_with = crate::kernel::vocab::role)]
     pub role: &'static str,
     pub bio: String,
     pub avatar_id: Option<String>,
@@ -28,6 +29,7 @@ pub struct Profile {
     pub following: i64,
     pub posts: i64,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// Hosts only: coins a minute of a call.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,6 +67,7 @@ pub struct Me {
     pub id: String,
     pub name: String,
     /// user, host, agency or admin
+    #[schema(schema_with = crate::kernel::vocab::role)]
     pub role: &'static str,
     pub bio: String,
     pub avatar_id: Option<String>,
@@ -72,6 +75,7 @@ pub struct Me {
     pub following: i64,
     pub posts: i64,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// Hosts only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -88,8 +92,10 @@ pub struct Me {
     /// A new e-mail or phone asked for (`PUT /me/email`, `PUT /me/phone`), waiting for its code
     pub pending_email: Option<String>,
     pub pending_phone: Option<String>,
+    #[schema(schema_with = crate::kernel::vocab::gender_or_null)]
     pub gender: Option<String>,
     /// YYYY-MM-DD
+    #[schema(format = Date)]
     pub birthday: Option<String>,
     pub language: Option<String>,
     pub interest_ids: Vec<String>,
@@ -133,9 +139,11 @@ pub struct AccountSummary {
     pub id: String,
     pub name: String,
     /// user, host, agency or admin
+    #[schema(schema_with = crate::kernel::vocab::role)]
     pub role: &'static str,
     pub avatar_id: Option<String>,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub followed_at: String,
 }
 
@@ -156,8 +164,10 @@ pub struct LedgerLine {
     pub id: String,
     /// grant, correction, recharge, gift_sent, gift_received, gift_refunded, call_charge, call_earning, call_refund, settlement, ...
     #[serde(rename = "type")]
+    #[schema(schema_with = crate::kernel::vocab::ledger_type)]
     pub kind: String,
     /// coins, earnings or coin_debt
+    #[schema(schema_with = crate::kernel::vocab::balance)]
     pub balance: &'static str,
     /// Signed: credits positive
     pub amount: i64,
@@ -188,6 +198,7 @@ pub struct LedgerLine {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<String>,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

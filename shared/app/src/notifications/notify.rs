@@ -23,6 +23,7 @@ pub struct NotificationView {
     pub data: std::collections::BTreeMap<String, String>,
     pub read: bool,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

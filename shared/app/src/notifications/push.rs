@@ -138,6 +138,7 @@ pub async fn send_push_event(
 pub struct ChatToken {
     pub token: String,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub expires_at: String,
 }
 

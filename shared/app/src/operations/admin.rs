@@ -18,6 +18,7 @@ pub struct AdminAccount {
     pub id: String,
     pub name: String,
     /// user, host, agency or admin
+    #[schema(schema_with = crate::kernel::vocab::role)]
     pub role: &'static str,
     pub bio: String,
     pub avatar_id: Option<String>,
@@ -25,6 +26,7 @@ pub struct AdminAccount {
     pub following: i64,
     pub posts: i64,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// Hosts only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,7 +36,9 @@ pub struct AdminAccount {
     pub online: Option<bool>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    #[schema(schema_with = crate::kernel::vocab::gender_or_null)]
     pub gender: Option<String>,
+    #[schema(format = Date)]
     pub birthday: Option<String>,
     pub language: Option<String>,
     pub interest_ids: Vec<String>,
@@ -99,6 +103,7 @@ pub struct AuditView {
     pub after: Option<Value>,
     pub status: u16,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -140,6 +145,7 @@ pub async fn list_hosts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<A
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BanInput {
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 

@@ -24,7 +24,9 @@ pub struct AudioView {
     pub media_url: String,
     pub active: bool,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -44,7 +46,9 @@ async fn audio_json(state: &AppState, a: &Audio) -> DomainResult<AudioView> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AudioInput {
+    #[schema(min_length = 1, max_length = 100)]
     pub title: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     pub artist: Option<String>,
     pub media_key: Option<String>,
     pub active: Option<bool>,

@@ -56,6 +56,7 @@ fn media_error(e: integrations::media::MediaError) -> DomainError {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UploadInput {
+    #[schema(schema_with = crate::kernel::vocab::upload_kind)]
     pub kind: String,
     pub content_type: String,
     pub size: i64,
@@ -108,6 +109,7 @@ pub struct Upload {
     pub headers: std::collections::BTreeMap<String, String>,
     pub max_size: i64,
     /// RFC 3339: the URL stops working
+    #[schema(format = DateTime)]
     pub expires_at: String,
 }
 

@@ -31,6 +31,7 @@ pub struct PostView {
     pub caption: String,
     pub media_key: String,
     /// video or image
+    #[schema(schema_with = crate::kernel::vocab::media_type)]
     pub media_type: String,
     /// Where to play it (presigned or CDN)
     pub media_url: String,
@@ -40,6 +41,7 @@ pub struct PostView {
     pub shares: i64,
     pub views: i64,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// `GET /posts/{id}`: whether the caller likes it
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -81,6 +83,7 @@ pub struct CommentView {
     pub author_id: String,
     pub text: String,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -130,6 +133,7 @@ fn gone(e: store::Error) -> DomainError {
 pub struct PostInput {
     pub media_key: String,
     #[serde(default)]
+    #[schema(max_length = 2200)]
     pub caption: String,
     pub audio_id: Option<String>,
 }
@@ -251,6 +255,7 @@ pub async fn unlike_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoCon
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentInput {
+    #[schema(min_length = 1, max_length = 1000)]
     pub text: String,
 }
 

@@ -33,6 +33,7 @@ pub struct ModeratorView {
     pub host_id: String,
     pub user: Person,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -146,6 +147,7 @@ pub struct Kicked {
     pub room_id: String,
     pub user_id: String,
     /// RFC 3339; far in the future for the room's life
+    #[schema(format = DateTime)]
     pub until: String,
     pub for_room: bool,
     /// Agora's banning rule, when the video service is configured

@@ -34,7 +34,9 @@ pub struct RoomView {
     pub host_earning: i64,
     pub live: bool,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub started_at: String,
+    #[schema(format = DateTime)]
     pub ended_at: Option<String>,
     /// Lists and `GET /rooms/{id}`: who hosts it
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,6 +68,7 @@ pub struct AgoraGrant {
     pub uid: u32,
     pub token: String,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub expires_at: String,
 }
 
@@ -104,6 +107,7 @@ pub struct RoomStarted {
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartRoomInput {
+    #[schema(min_length = 1, max_length = 100)]
     pub title: Option<String>,
 }
 
@@ -205,6 +209,7 @@ pub struct Person {
     pub id: String,
     pub name: String,
     /// user, host, agency or admin
+    #[schema(schema_with = crate::kernel::vocab::role)]
     pub role: &'static str,
     pub avatar_id: Option<String>,
 }
@@ -219,6 +224,7 @@ pub fn person(a: &Account) -> Person {
 pub struct TopGifter {
     pub id: String,
     pub name: String,
+    #[schema(schema_with = crate::kernel::vocab::role)]
     pub role: &'static str,
     pub avatar_id: Option<String>,
     /// Coins sent in this room

@@ -20,6 +20,7 @@ pub struct Blocked {
     pub blocker_id: String,
     pub blocked_id: String,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -30,9 +31,11 @@ pub struct BlockedAccount {
     pub id: String,
     pub name: String,
     /// user, host, agency or admin
+    #[schema(schema_with = crate::kernel::vocab::role)]
     pub role: &'static str,
     pub avatar_id: Option<String>,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub blocked_at: String,
 }
 

@@ -60,6 +60,7 @@ pub struct Followed {
     pub follower_id: String,
     pub followee_id: String,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

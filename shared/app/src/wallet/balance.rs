@@ -44,6 +44,7 @@ async fn ledger_page(state: &AppState, ctx: &Ctx, account_id: &str) -> DomainRes
 #[serde(deny_unknown_fields)]
 pub struct GrantInput {
     pub amount: i64,
+    #[schema(min_length = 1, max_length = 200)]
     pub reason: String,
 }
 

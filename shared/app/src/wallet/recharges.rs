@@ -22,6 +22,7 @@ use crate::{AppState, DomainError};
 pub struct RechargeView {
     pub id: String,
     /// stripe, razorpay or google
+    #[schema(schema_with = crate::kernel::vocab::provider)]
     pub provider: String,
     /// The provider's order (payment intent, order id) to pay in the app
     pub provider_ref: String,
@@ -32,8 +33,10 @@ pub struct RechargeView {
     pub amount_minor: i64,
     pub currency: String,
     /// pending, credited, partially_refunded or refunded
+    #[schema(schema_with = crate::kernel::vocab::recharge_status)]
     pub status: String,
     /// RFC 3339
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// On a Stripe recharge's creation: what the app's PaymentSheet takes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,6 +90,7 @@ pub fn recharge_json(r: &Recharge) -> RechargeView {
 #[serde(deny_unknown_fields)]
 pub struct RechargeInput {
     pub package_id: String,
+    #[schema(schema_with = crate::kernel::vocab::payment_provider)]
     pub provider: String,
 }
 

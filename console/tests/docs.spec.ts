@@ -1,0 +1,40 @@
+// The API's docs page (/docs) in headless Chromium: what an app developer
+// reads to build screens, from the document it is served beside.
+import { expect, test } from "@playwright/test";
+
+test("the docs page shows the app's groups first, request and response bodies with examples, and linked schemas", async ({
+  page,
+}) => {
+  await page.goto("/docs");
+  await expect(page.getByRole("heading", { name: "Getting started" })).toBeVisible();
+  await expect(page.locator("#start")).toContainText("Authorization: Bearer");
+  await expect(page.locator("section[data-tag]").first()).toBeVisible(); // rendered from the fetched document
+  const groups = await page.locator("section[data-tag] > h2").allTextContents();
+  expect(groups[0]).toBe("accounts");
+  expect(groups.indexOf("admin")).toBeGreaterThan(groups.indexOf("wallet"));
+  expect(groups.at(-1)).toBe("webhooks");
+  expect(groups).not.toContain("openapi.json");
+
+  // A money call: its request body, its 201 answer's fields and a real example.
+  const buy = page.locator("details.op-d", { hasText: "create-recharge" });
+  await buy.locator("summary").first().click();
+  await expect(buy.getByRole("cell", { name: "package_id", exact: true })).toHaveCount(2); // asked for, and answered
+  await expect(buy.getByText('"stripe" | "razorpay"', { exact: true })).toBeVisible();
+  await expect(buy.locator(".status", { hasText: "201" })).toContainText("RechargeView");
+  await expect(buy.getByRole("cell", { name: "client_secret" })).toHaveCount(0); // inside StripeCheckout
+  await expect(buy.getByRole("cell", { name: "total_coins", exact: true })).toBeVisible();
+  await buy.locator("details.ex summary").last().click();
+  await expect(buy.locator("details.ex pre").last()).toContainText('"status": "pending"');
+
+  // A page: the items' type, linked to its schema.
+  const ledger = page.locator("details.op-d", { hasText: "list-transactions" });
+  await ledger.locator("summary").first().click();
+  await expect(ledger.getByText("A page of:")).toBeVisible();
+  await ledger.getByRole("link", { name: "LedgerLine" }).first().click();
+  await expect(page.locator("#schema-LedgerLine")).toBeInViewport();
+  await expect(page.locator("#schema-LedgerLine")).toContainText('"refund_clawback"');
+
+  // The filter narrows to matching operations.
+  await page.getByPlaceholder("Filter by path, name or group").fill("send-gift");
+  await expect(page.locator("details.op-d:visible")).toHaveCount(1);
+});

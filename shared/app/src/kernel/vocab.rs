@@ -1,0 +1,129 @@
+//! The closed sets of words the API's string fields take (roles, states,
+//! ledger types, ...). A field says which with `#[schema(schema_with = ...)]`,
+//! so the document lists them as an `enum` (generated clients get a union
+//! type), and schemathesis fails an answer with a word not listed here.
+
+use serde_json::Value;
+use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
+
+fn one_of(words: &[&str], nullable: bool) -> Object {
+    let mut values: Vec<Value> = words.iter().map(|w| Value::from(*w)).collect();
+    let kind = if nullable {
+        values.push(Value::Null);
+        SchemaType::from_iter([Type::String, Type::Null])
+    } else {
+        SchemaType::Type(Type::String)
+    };
+    ObjectBuilder::new().schema_type(kind).enum_values(Some(values)).build()
+}
+
+macro_rules! words {
+    ($(#[$doc:meta])* $list:ident, $schema:ident, $nullable:ident: [$($w:literal),+ $(,)?]) => {
+        $(#[$doc])*
+        pub const $list: &[&str] = &[$($w),+];
+        pub fn $schema() -> Object {
+            one_of($list, false)
+        }
+        #[allow(dead_code)]
+        pub fn $nullable() -> Object {
+            one_of($list, true)
+        }
+    };
+}
+
+words!(
+    /// An account's role.
+    ROLES, role, role_or_null: ["user", "host", "agency", "admin"]
+);
+words!(
+    /// A call's state.
+    CALL_STATES, call_state, call_state_or_null: ["ringing", "cancelled", "declined", "missed", "active", "ended"]
+);
+words!(
+    /// A ledger entry's type: what moved the balance.
+    LEDGER_TYPES, ledger_type, ledger_type_or_null: [
+        "recharge", "grant", "correction", "gift_sent", "gift_received", "gift_refunded", "call_charge",
+        "call_earning", "call_refund", "settlement", "debt_repaid", "refund_clawback", "refund_debt",
+        "refund_reversed",
+    ]
+);
+words!(
+    /// Which balance a ledger entry moved.
+    BALANCES, balance, balance_or_null: ["coins", "earnings", "coin_debt"]
+);
+words!(
+    /// Where coins were bought.
+    PROVIDERS, provider, provider_or_null: ["stripe", "razorpay", "google", "apple"]
+);
+words!(
+    /// Where a recharge's payment stands.
+    RECHARGE_STATUSES, recharge_status, recharge_status_or_null: ["pending", "credited", "partially_refunded", "refunded"]
+);
+words!(
+    /// What a report is about.
+    REPORT_TARGETS, report_target, report_target_or_null: ["user", "post", "comment", "room"]
+);
+words!(
+    /// Why it was reported.
+    REPORT_REASONS, report_reason, report_reason_or_null: [
+        "spam", "harassment", "hate", "nudity", "violence", "scam", "underage", "other",
+    ]
+);
+words!(
+    /// How an admin resolves a report.
+    REPORT_ACTIONS, report_action, report_action_or_null: ["dismiss", "remove_content", "ban_user"]
+);
+words!(
+    /// Where a report stands.
+    REPORT_STATUSES, report_status, report_status_or_null: ["open", "resolved"]
+);
+words!(
+    /// What an upload is for.
+    UPLOAD_KINDS, upload_kind, upload_kind_or_null: ["video", "image", "audio"]
+);
+words!(
+    /// A post's media.
+    MEDIA_TYPES, media_type, media_type_or_null: ["video", "image"]
+);
+words!(
+    /// Where an agency stands.
+    AGENCY_STATUSES, agency_status, agency_status_or_null: ["invited", "active"]
+);
+words!(
+    /// Where a host application stands.
+    APPLICATION_STATUSES, application_status, application_status_or_null: ["pending", "approved", "rejected"]
+);
+words!(
+    /// Where a verification code was sent.
+    CHANNELS, channel, channel_or_null: ["email", "phone"]
+);
+words!(
+    /// The pages an admin writes (`/pages/{slug}`).
+    PAGE_SLUGS, page_slug, page_slug_or_null: ["terms", "privacy"]
+);
+words!(
+    /// What `POST /recharges` pays through (the stores have their own routes).
+    PAYMENT_PROVIDERS, payment_provider, payment_provider_or_null: ["stripe", "razorpay"]
+);
+words!(
+    /// A profile's gender.
+    GENDERS, gender, gender_or_null: ["male", "female", "other", "undisclosed"]
+);
+words!(
+    /// Where a push token lives.
+    PLATFORMS, platform, platform_or_null: ["android", "ios", "web"]
+);
+words!(
+    /// Which leaderboard.
+    BOARDS, board, board_or_null: ["gifters", "hosts"]
+);
+words!(
+    /// A leaderboard's period.
+    PERIODS, period, period_or_null: ["day", "week", "all"]
+);
+words!(
+    /// What a webhook did with the event.
+    WEBHOOK_OUTCOMES, webhook_outcome, webhook_outcome_or_null: [
+        "credited", "clawed_back", "answered", "ignored", "applied", "stale", "duplicate",
+    ]
+);
