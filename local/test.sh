@@ -25,6 +25,9 @@ step "API tests"
 # The web console driven in headless Chromium against a dev server on the same stack.
 local/e2e.sh
 step "browser tests"
+# Clients generated from openapi.json (TypeScript, Python), each through a buyer's journey.
+local/clients.sh
+step "generated clients"
 # Every operation of openapi.json fuzzed against a dev server on the same stack.
 local/fuzz.sh
 step schemathesis
