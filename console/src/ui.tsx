@@ -16,11 +16,33 @@ export function coins(n: number | null | undefined): string {
   return `${(n ?? 0).toLocaleString("en-US")} coins`;
 }
 
+/** How many minor units a currency's major unit has, as a power of ten (INR 2, JPY 0). */
+function fractionDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2; // not an ISO code yet (the form is being typed): the API will say so
+  }
+}
+
 /** Minor units (paise, cents) in the currency's major unit: 44900 INR → ₹449.00. */
 export function major(minor: number, currency: string): string {
   const fmt = new Intl.NumberFormat("en-US", { style: "currency", currency });
-  const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
-  return fmt.format(minor / 10 ** digits);
+  return fmt.format(minor / 10 ** fractionDigits(currency));
+}
+
+/** A price as typed ("199", "199.5", "199.00") in minor units (19900), exactly; null when it is not one. */
+export function toMinor(typed: string, currency: string): number | null {
+  const digits = fractionDigits(currency);
+  const m = typed.trim().replace(/,/g, "").match(/^(\d+)(?:\.(\d*))?$/);
+  if (!m || (m[2] ?? "").length > digits) return null;
+  return Number(m[1]) * 10 ** digits + Number((m[2] ?? "").padEnd(digits, "0") || "0");
+}
+
+/** Minor units as a price to edit: 19900 INR → "199.00". */
+export function toMajorInput(minor: number, currency: string): string {
+  const digits = fractionDigits(currency);
+  return (minor / 10 ** digits).toFixed(digits);
 }
 
 export function when(iso: string | null | undefined): string {
@@ -29,7 +51,7 @@ export function when(iso: string | null | undefined): string {
 
 export function ErrorNote({ error }: { error: unknown }) {
   if (!error) return null;
-  const text = error instanceof ApiError ? `${error.message} (${error.code})` : String(error);
+  const text = error instanceof ApiError ? `${error.message} (${error.code})` : error instanceof Error ? error.message : String(error);
   return (
     <p role="alert" class="error">
       {text}
@@ -59,7 +81,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
 export interface Field {
   name: string;
   label: string;
-  type?: "text" | "number" | "password" | "email" | "checkbox" | "textarea" | "select" | "file";
+  type?: "text" | "number" | "money" | "password" | "email" | "checkbox" | "textarea" | "select" | "file";
+  /** `money`: the field holding its currency; typed in major units (199.00), sent in minor units (19900). */
+  currencyField?: string;
   required?: boolean;
   options?: { value: string; label: string }[];
   /** Left out of the body when empty. */
@@ -82,7 +106,13 @@ export function Form(props: {
   keep?: boolean;
   done?: (result: unknown) => void;
 }) {
-  const start = () => ({ ...Object.fromEntries(props.fields.map((f) => [f.name, f.type === "checkbox" ? false : ""])), ...props.initial });
+  const start = () => {
+    const v: Values = { ...Object.fromEntries(props.fields.map((f) => [f.name, f.type === "checkbox" ? false : ""])), ...props.initial };
+    for (const f of props.fields) {
+      if (f.type === "money" && typeof v[f.name] === "number") v[f.name] = toMajorInput(v[f.name], v[f.currencyField ?? ""] || "INR");
+    }
+    return v;
+  };
   const [values, setValues] = useState<Values>(start);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -96,7 +126,16 @@ export function Form(props: {
     const body: Values = {};
     for (const f of props.fields) {
       const v = values[f.name];
-      if (f.type === "number") {
+      if (f.type === "money") {
+        const currency = String(values[f.currencyField ?? ""] ?? "");
+        const minor = toMinor(String(v ?? ""), currency);
+        if (minor === null) {
+          setBusy(false);
+          setError(new Error(`${f.label}: an amount like 199.00 (at most ${fractionDigits(currency)} decimals)`));
+          return;
+        }
+        body[f.name] = minor;
+      } else if (f.type === "number") {
         if (v === "" || v === null || v === undefined) {
           if (!f.optional) body[f.name] = null;
         } else body[f.name] = Number(v);
@@ -136,6 +175,15 @@ export function Form(props: {
             <input id={id(f)} type="checkbox" checked={!!values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: e.currentTarget.checked })} />
           ) : f.type === "file" ? (
             <input id={id(f)} type="file" required={f.required} onChange={(e) => setValues({ ...values, [f.name]: e.currentTarget.files?.[0] ?? null })} />
+          ) : f.type === "money" ? (
+            <input
+              id={id(f)}
+              inputMode="decimal"
+              placeholder="199.00"
+              required={f.required}
+              value={values[f.name]}
+              onInput={(e) => setValues({ ...values, [f.name]: e.currentTarget.value })}
+            />
           ) : (
             <input
               id={id(f)}

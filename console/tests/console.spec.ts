@@ -160,3 +160,33 @@ test("the admin works the reports queue: removing a reported room ends it", asyn
   const resolved = await admin.get("/admin/reports?status=resolved");
   expect(resolved.items.find((r: any) => r.id === report.body.id)?.action).toBe("remove_content");
 });
+
+test("the admin types a coin package's price in rupees and the API stores paise", async ({ page, request }) => {
+  const admin = await as(request, ADMIN);
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Coin packages", exact: true }).click();
+  const create = page.getByRole("form", { name: "Create" });
+  await create.getByLabel("Coins", { exact: true }).fill("777");
+  await create.getByLabel("Bonus coins").fill("0");
+  await create.getByLabel("Currency (ISO code)").fill("INR");
+  await create.getByLabel("Price (e.g. 199.00)").fill("1.999");
+  await create.getByRole("button", { name: "Create" }).click();
+  await expect(create.getByRole("alert")).toContainText("at most 2 decimals");
+  await create.getByLabel("Price (e.g. 199.00)").fill("199.00");
+  await create.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("row", { name: /777 coins/ })).toContainText(inr(19900));
+  const packages = await admin.get("/coin-packages?limit=100");
+  const made = packages.items.find((p: any) => p.coins === 777);
+  expect(made.price_minor).toBe(19900);
+
+  // Editing shows the price as typed, and a new one is stored exactly.
+  const row = page.getByRole("row", { name: /777 coins/ });
+  await row.getByText("Edit 777 coins package").click();
+  const price = row.getByLabel("Price (e.g. 199.00) of 777 coins package");
+  await expect(price).toHaveValue("199.00");
+  await price.fill("249.5");
+  await row.getByRole("button", { name: "Save 777 coins package" }).click();
+  await expect(row).toContainText(inr(24950));
+  const after = await admin.get("/coin-packages?limit=100");
+  expect(after.items.find((p: any) => p.id === made.id).price_minor).toBe(24950);
+});

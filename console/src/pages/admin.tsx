@@ -362,6 +362,7 @@ function Catalog({ def }: { def: CatalogDef }) {
                 <details>
                   <summary>Edit {def.label(row)}</summary>
                   <Form
+                    key={`${row.id} ${row.updated_at ?? ""}`} // a row's own form, not the one that stood in its place before
                     fields={def.fields.map((f) => ({ ...f, label: `${f.label} of ${def.label(row)}` }))}
                     initial={Object.fromEntries(def.fields.map((f) => [f.name, row[f.name] ?? ""]))}
                     keep
@@ -402,8 +403,8 @@ const PACKAGES: CatalogDef = {
   fields: [
     number("coins", "Coins"),
     number("bonus_coins", "Bonus coins"),
-    number("price_minor", "Price in minor units (paise, cents)"),
     text("currency", "Currency (ISO code)"),
+    { name: "price_minor", label: "Price (e.g. 199.00)", type: "money", currencyField: "currency", required: true },
     text("google_product_id", "Google Play product id", true),
     text("apple_product_id", "App Store product id", true),
   ],
