@@ -62,6 +62,8 @@ function SignIn() {
 
 function Shell({ session }: { session: Session }) {
   const hash = useHash();
+  // On a phone the menu folds behind a button (it would crop the page beside it).
+  const [menuOpen, setMenuOpen] = useState(false);
   const pages = MENUS[session.user.role];
   if (!pages) {
     return (
@@ -86,8 +88,14 @@ function Shell({ session }: { session: Session }) {
   const page = pages.find((p) => p.path === parts[0]) ?? pages[0];
   const View = page.view;
   return (
-    <div class="shell">
-      <nav aria-label="Menu">
+    <div class={menuOpen ? "shell menu-open" : "shell"}>
+      <header class="topbar">
+        <button type="button" aria-expanded={menuOpen} aria-controls="menu" onClick={() => setMenuOpen(!menuOpen)}>
+          Menu
+        </button>
+        <span>{page.name}</span>
+      </header>
+      <nav aria-label="Menu" id="menu" onClick={(e) => (e.target as HTMLElement).tagName === "A" && setMenuOpen(false)}>
         <p class="who">
           {session.user.name}
           <br />
