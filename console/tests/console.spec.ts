@@ -190,3 +190,29 @@ test("the admin types a coin package's price in rupees and the API stores paise"
   const after = await admin.get("/coin-packages?limit=100");
   expect(after.items.find((p: any) => p.id === made.id).price_minor).toBe(24950);
 });
+
+test("the admin sees who is live, with viewers and gifts, and ends a room", async ({ page, request }) => {
+  const host2 = await as(request, HOST2);
+  const user1 = await as(request, USER1);
+  const live = await host2.call("POST", "/rooms", { title: "late show" });
+  expect([200, 201], JSON.stringify(live.body)).toContain(live.status);
+  const room = live.body.room.id;
+  expect((await user1.call("POST", `/rooms/${room}/join`)).status).toBe(200);
+  const me = await host2.get("/me");
+
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Live rooms", exact: true }).click();
+  const row = page.getByRole("row", { name: /late show/ });
+  await expect(row.getByRole("link", { name: me.name })).toHaveAttribute("href", `#/users/${me.id}`);
+  const shown = await host2.get(`/rooms/${room}`);
+  await expect(row).toContainText(coins(shown.host_earning));
+  let asked = "";
+  page.once("dialog", (d) => {
+    asked = d.message();
+    d.accept();
+  });
+  await row.getByRole("button", { name: "End late show" }).click();
+  await expect(page.getByRole("row", { name: /late show/ })).toHaveCount(0);
+  expect(asked).toContain("host's stream stops");
+  expect((await user1.get(`/rooms/${room}`)).live).toBe(false);
+});

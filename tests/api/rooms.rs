@@ -277,3 +277,22 @@ async fn a_crowd_joining_at_once_is_counted_exactly_and_a_lost_count_update_is_r
     assert_eq!(app.get(&format!("/rooms/{room}"), &host.access).await.body["viewers"], 15);
     assert_eq!(app.get("/rooms", &viewers[9].access).await.body["items"][0]["viewers"], 15);
 }
+
+#[tokio::test]
+async fn an_admin_ends_a_live_room_and_agora_drops_its_publisher() {
+    let (app, agora) = crate::support::TestApp::start_with_agora().await;
+    let (admin, host, viewer) = (app.admin().await, app.host("Streamer").await, app.user("Watcher").await);
+    let live = go_live(&app, &host).await;
+    let (room, channel) = (live["room"]["id"].as_str().unwrap(), live["room"]["channel"].as_str().unwrap());
+    let path = format!("/rooms/{room}/end");
+    let refused = app.post(&path, Some(&viewer.access), json!({})).await;
+    assert_eq!((refused.status, refused.body["error"].as_str()), (403, Some("forbidden")));
+    assert!(agora.rules().is_empty(), "nothing dropped by a refused end");
+
+    let ended = app.post(&path, Some(&admin.access), json!({})).await;
+    assert_eq!((ended.status, &ended.body["live"]), (200, &json!(false)), "{ended:?}");
+    let host_uid = integrations::agora::uid_for(&host.id);
+    assert!(agora.rules().iter().any(|r| r.cname == channel && r.uid == host_uid), "{:?}", agora.rules());
+    let listed = app.get("/rooms", &viewer.access).await.body;
+    assert!(listed["items"].as_array().unwrap().iter().all(|x| x["id"] != room), "{listed}");
+}

@@ -381,6 +381,39 @@ function Catalog({ def }: { def: CatalogDef }) {
   );
 }
 
+// ---- Live rooms ----
+
+/** What is live now: who hosts, how many watch, what the room earned; an admin can end it. */
+function LiveRooms() {
+  const [version, setVersion] = useState(0);
+  const name = (r: any) => r.title ?? `${r.host?.name ?? "a host"}'s room`;
+  return (
+    <Paged
+      path="/rooms"
+      version={version}
+      caption="Live now"
+      columns={[
+        { label: "Room", render: (r: any) => name(r) },
+        { label: "Host", render: (r: any) => <a href={`#/users/${r.host_id}`}>{r.host?.name ?? r.host_id}</a> },
+        { label: "Viewers", render: (r: any) => r.viewers },
+        { label: "Gifts", render: (r: any) => coins(r.host_earning) },
+        { label: "Live since", render: (r: any) => when(r.started_at) },
+        {
+          label: "Actions",
+          render: (r: any) => (
+            <Action
+              label={`End ${name(r)}`}
+              confirm={`End ${name(r)} now? Its ${r.viewers} viewers are dropped and the host's stream stops.`}
+              run={() => api("POST", `/rooms/${r.id}/end`)}
+              done={() => setVersion((v) => v + 1)}
+            />
+          ),
+        },
+      ]}
+    />
+  );
+}
+
 const text = (name: string, label: string, optional = false): Field => ({ name, label, required: !optional, optional });
 const number = (name: string, label: string): Field => ({ name, label, type: "number", required: true });
 
@@ -579,6 +612,7 @@ export const adminPages: PageDef[] = [
   { name: "Host applications", path: "applications", view: () => <Applications list="/admin/host-applications" status /> },
   { name: "Settlements", path: "settlements", view: Settlements },
   { name: "Reports", path: "reports", view: Reports },
+  { name: "Live rooms", path: "rooms", view: () => <LiveRooms /> },
   { name: "Gifts", path: "gifts", view: () => <Catalog def={GIFTS} /> },
   { name: "Coin packages", path: "packages", view: () => <Catalog def={PACKAGES} /> },
   { name: "Audio", path: "audio", view: Audio },

@@ -168,7 +168,11 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Roo
     if room.host_id != caller.id && caller.role != Role::Admin {
         return Err(DomainError::forbidden("only the room's host can end it"));
     }
-    if room.live {
+    if room.live && room.host_id != caller.id {
+        // An admin ends it: the host's app may not cooperate, so Agora drops the publisher too.
+        end_live_room_of(state, &HostId::known(&room.host_id)).await?;
+        state.gift_views.clear();
+    } else if room.live {
         match state.db.end_room(&room, state.now()).await {
             Ok(()) | Err(store::Error::Condition("room_ended")) => {}
             Err(e) => return Err(e.into()),

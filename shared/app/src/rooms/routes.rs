@@ -15,7 +15,16 @@ pub static START_ROOM: Route = route!(
         .body(schema_of::<room::StartRoomInput>),
     Needs::write().secrets(&[Secret::AgoraTokens])
 );
-pub static END_ROOM: Route = route!("end-room", "POST", "/rooms/{id}/end", ANY, room::end_room_http, Api::new());
+pub static END_ROOM: Route = route!(
+    "end-room",
+    "POST",
+    "/rooms/{id}/end",
+    ANY,
+    room::end_room_http,
+    Api::new(),
+    // An admin's end has Agora drop the publisher.
+    Needs::write().secrets(&[Secret::AgoraRest])
+);
 pub static LIST_ROOMS: Route = route!("list-rooms", "GET", "/rooms", ANY, room::list_rooms_http, Api::new());
 pub static GET_ROOM: Route = route!("get-room", "GET", "/rooms/{id}", ANY, room::get_room_http, Api::new());
 pub static JOIN_ROOM: Route = route!(
