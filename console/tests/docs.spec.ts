@@ -17,6 +17,9 @@ test("the docs page shows the app's groups first, request and response bodies wi
 
   // A money call: its request body, its 201 answer's fields and a real example.
   const buy = page.locator("details.op-d", { hasText: "create-recharge" });
+  await expect(buy.locator("summary .s").first()).toHaveText(
+    "Starts buying a coin package: answers what the provider's mobile SDK needs to pay",
+  );
   await buy.locator("summary").first().click();
   await expect(buy.getByRole("cell", { name: "package_id", exact: true })).toHaveCount(2); // asked for, and answered
   await expect(buy.getByText('"stripe" | "razorpay"', { exact: true })).toBeVisible();
@@ -35,6 +38,10 @@ test("the docs page shows the app's groups first, request and response bodies wi
   await expect(page.locator("#schema-LedgerLine")).toContainText('"refund_clawback"');
 
   // The filter narrows to matching operations.
-  await page.getByPlaceholder("Filter by path, name or group").fill("send-gift");
+  await page.getByPlaceholder("Filter by path, name, group or what it does").fill("send-gift");
   await expect(page.locator("details.op-d:visible")).toHaveCount(1);
+  // ... and so do the words of what an operation does.
+  await page.getByPlaceholder("Filter by path, name, group or what it does").fill("retires a gift");
+  await expect(page.locator("details.op-d:visible")).toHaveCount(1);
+  await expect(page.locator("details.op-d:visible")).toContainText("delete-gift");
 });

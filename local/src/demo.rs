@@ -3,9 +3,10 @@
 //! `DEMO_USER_PASSWORD`).
 
 use app::accounts::{self, BootstrapAdminInput, RegisterInput};
-use app::catalog::{self as packages, PackageInput};
-use app::gifts::{self, GiftInput};
+use app::catalog::{self as packages, PackageChanges};
+use app::gifts::{self, GiftChanges};
 use app::http::idempotency::Idem;
+use app::kernel::validate::New;
 use app::wallet::{self, GrantInput};
 use app::{AppState, DomainError};
 
@@ -92,19 +93,19 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), DomainErro
     if state.db.list_catalog::<store::Gift>(store::Catalog::Gift, true, 1, None).await?.items.is_empty() {
         for (name, price) in GIFTS {
             let image_key = format!("gifts/{}.png", name.to_lowercase());
-            let input = GiftInput {
+            let input = GiftChanges {
                 name: Some(name.into()),
                 price_coins: Some(price),
                 image_key: Some(image_key),
                 animation_key: None,
                 active: None,
             };
-            gifts::create_gift(state, input).await?;
+            gifts::create_gift(state, New::check(input)?).await?;
         }
     }
     if state.db.list_catalog::<store::CoinPackage>(store::Catalog::CoinPackage, true, 1, None).await?.items.is_empty() {
         for (coins, bonus, price) in PACKAGES {
-            let input = PackageInput {
+            let input = PackageChanges {
                 coins: Some(coins),
                 bonus_coins: Some(bonus),
                 price_minor: Some(price),
@@ -114,7 +115,7 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), DomainErro
                 google_product_id: Some(format!("coins_{coins}")),
                 apple_product_id: Some(format!("coins_{coins}")),
             };
-            packages::create_coin_package(state, input).await?;
+            packages::create_coin_package(state, New::check(input)?).await?;
         }
     }
     load_master_data(state).await?;
@@ -171,25 +172,27 @@ async fn join_agency(state: &AppState, agency: &store::Agency, id: &str, email: 
 
 /// Interests, avatars, FAQs and the two pages, once.
 async fn load_master_data(state: &AppState) -> Result<(), DomainError> {
-    use app::catalog::{self as masterdata, Avatar, AvatarInput, Faq, FaqInput, Interest, InterestInput, PageInput};
+    use app::catalog::{
+        self as masterdata, Avatar, AvatarChanges, Faq, FaqChanges, Interest, InterestChanges, PageInput,
+    };
     use store::Catalog;
     if state.db.list_catalog::<Interest>(Catalog::Interest, true, 1, None).await?.items.is_empty() {
         for name in INTERESTS {
-            let input = InterestInput { name: Some(name.into()), icon_key: None, active: None };
-            masterdata::create::<Interest>(state, input).await?;
+            let input = InterestChanges { name: Some(name.into()), icon_key: None, active: None };
+            masterdata::create::<Interest>(state, New::check(input)?).await?;
         }
         for i in 1..=4 {
-            let input = AvatarInput { image_key: Some(format!("avatars/{i}.png")), active: None };
-            masterdata::create::<Avatar>(state, input).await?;
+            let input = AvatarChanges { image_key: Some(format!("avatars/{i}.png")), active: None };
+            masterdata::create::<Avatar>(state, New::check(input)?).await?;
         }
         for (i, (q, a)) in FAQS.iter().enumerate() {
-            let input = FaqInput {
+            let input = FaqChanges {
                 question: Some((*q).into()),
                 answer: Some((*a).into()),
                 position: Some(i as i64),
                 active: None,
             };
-            masterdata::create::<Faq>(state, input).await?;
+            masterdata::create::<Faq>(state, New::check(input)?).await?;
         }
         for (slug, title) in [("terms", "Terms and conditions"), ("privacy", "Privacy policy")] {
             let body = format!("{title} of the demo app: be kind, be safe, respect others.");

@@ -153,6 +153,17 @@ fn the_committed_templates_are_the_ones_make_template_writes() {
 }
 
 #[test]
+fn every_operation_says_what_it_does_in_a_sentence_of_its_own() {
+    let mut seen = BTreeSet::new();
+    for r in ROUTES.iter() {
+        let says = r.api.says;
+        assert!((12..=100).contains(&says.len()), "{}: `.says(...)` is its summary: {says:?}", r.name);
+        assert!(!says.ends_with('.') && says.starts_with(|c: char| c.is_uppercase()), "{}: {says:?}", r.name);
+        assert!(seen.insert(says), "{}: another operation says {says:?}", r.name);
+    }
+}
+
+#[test]
 fn every_change_an_admin_or_agency_may_make_can_write_its_audit_line() {
     use app::http::routes::{Access, TableUse};
     use store::Role;

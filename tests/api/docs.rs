@@ -27,3 +27,47 @@ async fn the_api_serves_its_openapi_document_and_a_self_contained_docs_page() {
         "nothing from a CDN"
     );
 }
+
+/// A create's body and its edit's are two schemas: the create's says what a new
+/// record needs, and the API refuses a create without it, naming the field.
+#[tokio::test]
+async fn a_create_requires_what_a_new_record_needs_and_its_edit_requires_nothing() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let doc = app.call("GET", "/openapi.json", None, None).await.body;
+    let schema = |op: &serde_json::Value| {
+        let r = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str().unwrap_or_default();
+        r.trim_start_matches("#/components/schemas/").to_string()
+    };
+    let mut pairs = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let Some(create) = item.get("post").filter(|op| schema(op).starts_with("New")) else { continue };
+        let new = schema(create);
+        let edit = &doc["paths"][format!("{path}/{{id}}")]["patch"];
+        let changes = &doc["components"]["schemas"][schema(edit)];
+        assert_eq!(changes["required"], serde_json::Value::Null, "{path}: an edit changes what it names");
+        let required: Vec<&str> = doc["components"]["schemas"][&new]["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f.as_str())
+            .collect();
+        assert!(!required.is_empty(), "{new}");
+        let public = path.trim_start_matches("/admin");
+        let listed = app.call("GET", public, None, None).await;
+        let listed = listed.body["items"].as_array().unwrap_or_else(|| panic!("{public}: {listed:?}")).len();
+        for field in &required {
+            let mut body = create["requestBody"]["content"]["application/json"]["example"].clone();
+            body.as_object_mut().unwrap().remove(*field).expect("the recorded example gives it");
+            let r = app.post(path, Some(&admin.access), body).await;
+            assert_eq!(
+                (r.status, r.body["message"].as_str().unwrap()),
+                (400, &*format!("{field}: required")),
+                "{path}"
+            );
+        }
+        assert_eq!(app.call("GET", public, None, None).await.body["items"].as_array().unwrap().len(), listed, "{path}");
+        pairs += 1;
+    }
+    assert_eq!(pairs, 6, "gifts, coin packages, interests, avatars, FAQs, audio tracks");
+}

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use app::accounts::{self, RegisterInput};
-use app::gifts::{self, GiftInput, SendGiftInput};
+use app::gifts::{self, GiftChanges, SendGiftInput};
 use app::wallet::{self, GrantInput};
 use app::{AppState, Clock, Config};
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
@@ -184,14 +184,17 @@ async fn main() {
     state.db.make_host(&host, 60, true).await.unwrap();
     let grant = GrantInput { amount: 10_000_000, reason: "bench".into() };
     wallet::grant_coins(&state, &admin, &sender, grant, None).await.map_err(|e| e.message).unwrap();
-    let input = GiftInput {
+    let input = GiftChanges {
         name: Some("Rose".into()),
         price_coins: Some(1),
         image_key: Some("rose.png".into()),
         animation_key: None,
         active: None,
     };
-    let gift = gifts::create_gift(&state, input).await.map_err(|e| e.message).unwrap();
+    let gift = gifts::create_gift(&state, app::kernel::validate::New::check(input).unwrap())
+        .await
+        .map_err(|e| e.message)
+        .unwrap();
     let send = || SendGiftInput { gift_id: gift.id.clone(), quantity: 1, room_id: None };
     for _ in 0..20 {
         gifts::send_gift(&state, &AccountId::known(&sender), &AccountId::known(&host), send(), None)

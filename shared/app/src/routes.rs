@@ -33,11 +33,18 @@ pub static GET_OPENAPI: Route = route!(
     "/openapi.json",
     Access::Public,
     get_openapi_http,
-    Api::new(),
+    Api::new().says("This document"),
     Needs::read().table(TableUse::None)
 );
-pub static GET_DOCS: Route =
-    route!("get-docs", "GET", "/docs", Access::Public, get_docs_http, Api::new(), Needs::read().table(TableUse::None));
+pub static GET_DOCS: Route = route!(
+    "get-docs",
+    "GET",
+    "/docs",
+    Access::Public,
+    get_docs_http,
+    Api::new().says("This API's documentation page"),
+    Needs::read().table(TableUse::None)
+);
 
 /// The OpenAPI document of every route.
 pub async fn get_openapi_http(_state: &AppState, _ctx: &Ctx) -> DomainResult<FreeForm> {

@@ -9,7 +9,7 @@ pub static REGISTER: Route = route!(
         "/auth/register",
         Access::Public,
         sessions::register_http,
-        Api::new().body(schema_of::<sessions::RegisterInput>).links(links_by_id!("$response.body#/user/id": "get-user", "follow-user", "send-gift", "list-user-posts", "list-followers")).codes(&["account_exists"]),
+        Api::new().says("Creates an account with e-mail or phone; answers a token pair").body(schema_of::<sessions::RegisterInput>).links(links_by_id!("$response.body#/user/id": "get-user", "follow-user", "send-gift", "list-user-posts", "list-followers")).codes(&["account_exists"]),
     Needs::write().email().sms()
 );
 pub static LOGIN: Route = route!(
@@ -18,7 +18,10 @@ pub static LOGIN: Route = route!(
     "/auth/login",
     Access::Public,
     sessions::login_http,
-    Api::new().body(schema_of::<sessions::LoginInput>).codes(&["invalid_credentials", "account_banned"])
+    Api::new()
+        .says("Signs in with e-mail or phone and password; answers a token pair")
+        .body(schema_of::<sessions::LoginInput>)
+        .codes(&["invalid_credentials", "account_banned"])
 );
 pub static REFRESH_TOKEN: Route = route!(
     "refresh-token",
@@ -26,7 +29,10 @@ pub static REFRESH_TOKEN: Route = route!(
     "/auth/refresh",
     Access::Public,
     sessions::refresh_http,
-    Api::new().body(schema_of::<sessions::RefreshInput>).codes(&["account_banned"])
+    Api::new()
+        .says("Trades a refresh token for a new token pair")
+        .body(schema_of::<sessions::RefreshInput>)
+        .codes(&["account_banned"])
 );
 pub static LOGOUT: Route = route!(
     "logout",
@@ -34,7 +40,7 @@ pub static LOGOUT: Route = route!(
     "/auth/logout",
     ANY,
     sessions::logout_http,
-    Api::new().body(schema_of::<sessions::RefreshInput>)
+    Api::new().says("Ends the login that holds this refresh token").body(schema_of::<sessions::RefreshInput>)
 );
 pub static FORGOT_PASSWORD: Route = route!(
     "forgot-password",
@@ -42,7 +48,9 @@ pub static FORGOT_PASSWORD: Route = route!(
     "/auth/password/forgot",
     Access::Public,
     recovery::forgot_password_http,
-    Api::new().body(schema_of::<recovery::ForgotInput>),
+    Api::new()
+        .says("Sends a 6-digit reset code by e-mail or SMS (always 202)")
+        .body(schema_of::<recovery::ForgotInput>),
     Needs::write().email().sms()
 );
 pub static RESET_PASSWORD: Route = route!(
@@ -51,16 +59,23 @@ pub static RESET_PASSWORD: Route = route!(
     "/auth/password/reset",
     Access::Public,
     recovery::reset_password_http,
-    Api::new().body(schema_of::<recovery::ResetInput>).codes(&["invalid_code"])
+    Api::new()
+        .says("Sets a new password with the code; every session ends")
+        .body(schema_of::<recovery::ResetInput>)
+        .codes(&["invalid_code"])
 );
-pub static GET_ME: Route = route!("get-me", "GET", "/me", ANY, profile::get_me_http, Api::new());
+pub static GET_ME: Route =
+    route!("get-me", "GET", "/me", ANY, profile::get_me_http, Api::new().says("The caller's own profile"));
 pub static SEND_VERIFICATION: Route = route!(
     "send-verification",
     "POST",
     "/me/verification",
     ANY,
     recovery::send_verification_http,
-    Api::new().body(schema_of::<recovery::VerificationInput>).codes(&["no_address", "already_verified"]),
+    Api::new()
+        .says("Sends a code to verify the caller's e-mail or phone")
+        .body(schema_of::<recovery::VerificationInput>)
+        .codes(&["no_address", "already_verified"]),
     Needs::write().email().sms()
 );
 pub static VERIFY: Route = route!(
@@ -69,7 +84,10 @@ pub static VERIFY: Route = route!(
     "/me/verification/confirm",
     ANY,
     recovery::verify_http,
-    Api::new().body(schema_of::<recovery::VerifyInput>).codes(&["invalid_code"])
+    Api::new()
+        .says("Confirms the caller's e-mail or phone with the code")
+        .body(schema_of::<recovery::VerifyInput>)
+        .codes(&["invalid_code"])
 );
 pub static CHANGE_EMAIL: Route = route!(
     "change-email",
@@ -77,7 +95,10 @@ pub static CHANGE_EMAIL: Route = route!(
     "/me/email",
     ANY,
     recovery::change_email_http,
-    Api::new().body(schema_of::<recovery::NewAddressInput>).codes(&["account_exists", "already_yours"]),
+    Api::new()
+        .says("Changes the caller's e-mail once a code sent to it confirms")
+        .body(schema_of::<recovery::NewAddressInput>)
+        .codes(&["account_exists", "already_yours"]),
     Needs::write().email().sms()
 );
 pub static CHANGE_PHONE: Route = route!(
@@ -86,7 +107,10 @@ pub static CHANGE_PHONE: Route = route!(
     "/me/phone",
     ANY,
     recovery::change_phone_http,
-    Api::new().body(schema_of::<recovery::NewAddressInput>).codes(&["account_exists", "already_yours"]),
+    Api::new()
+        .says("Changes the caller's phone once a code sent to it confirms")
+        .body(schema_of::<recovery::NewAddressInput>)
+        .codes(&["account_exists", "already_yours"]),
     Needs::write().email().sms()
 );
 pub static UPDATE_ME: Route = route!(
@@ -95,7 +119,9 @@ pub static UPDATE_ME: Route = route!(
     "/me",
     ANY,
     profile::update_me_http,
-    Api::new().body(schema_of::<profile::UpdateMeInput>)
+    Api::new()
+        .says("Changes the caller's name, bio, gender, birthday, language, avatar or interests")
+        .body(schema_of::<profile::UpdateMeInput>)
 );
 pub static PUT_PUSH_TOKEN: Route = route!(
     "put-push-token",
@@ -103,5 +129,5 @@ pub static PUT_PUSH_TOKEN: Route = route!(
     "/me/push-token",
     ANY,
     profile::put_push_token_http,
-    Api::new().body(schema_of::<profile::PushTokenInput>)
+    Api::new().says("Registers the device's FCM push token").body(schema_of::<profile::PushTokenInput>)
 );

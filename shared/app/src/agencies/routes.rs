@@ -3,8 +3,14 @@
 use super::{agency, applications, settlements};
 use crate::http::routes::*;
 
-pub static LIST_AGENCIES: Route =
-    route!("list-agencies", "GET", "/admin/agencies", ADMIN, agency::list_agencies_http, Api::new());
+pub static LIST_AGENCIES: Route = route!(
+    "list-agencies",
+    "GET",
+    "/admin/agencies",
+    ADMIN,
+    agency::list_agencies_http,
+    Api::new().says("Lists agencies with their owner, status, share and host count")
+);
 pub static CREATE_AGENCY: Route = route!(
     "create-agency",
     "POST",
@@ -12,6 +18,7 @@ pub static CREATE_AGENCY: Route = route!(
     ADMIN,
     agency::create_agency_http,
     Api::new()
+        .says("Creates an agency and e-mails its owner an invitation")
         .body(schema_of::<agency::AgencyInput>)
         .links(links_by_id!("$response.body#/id": "update-agency", "create-agency-settlement", "delete-agency"))
         .codes(&["owner_not_user", "code_taken"]),
@@ -23,7 +30,7 @@ pub static REINVITE_AGENCY: Route = route!(
     "/admin/agencies/{id}/invitation",
     ADMIN,
     agency::reinvite_agency_http,
-    Api::new().codes(&["invitation_closed"]),
+    Api::new().says("Sends the agency owner's invitation again with a fresh code").codes(&["invitation_closed"]),
     Needs::write().email()
 );
 pub static ACCEPT_AGENCY_INVITATION: Route = route!(
@@ -32,11 +39,10 @@ pub static ACCEPT_AGENCY_INVITATION: Route = route!(
     "/agency-invitations/accept",
     ANY,
     agency::accept_agency_invitation_http,
-    Api::new().body(schema_of::<agency::AcceptInvitationInput>).codes(&[
-        "invalid_code",
-        "not_invitee",
-        "owner_not_user"
-    ])
+    Api::new()
+        .says("Claims an agency with the invitation code from the e-mail")
+        .body(schema_of::<agency::AcceptInvitationInput>)
+        .codes(&["invalid_code", "not_invitee", "owner_not_user"])
 );
 pub static UPDATE_AGENCY: Route = route!(
     "update-agency",
@@ -44,7 +50,10 @@ pub static UPDATE_AGENCY: Route = route!(
     "/admin/agencies/{id}",
     ADMIN,
     agency::update_agency_http,
-    Api::new().body(schema_of::<agency::AgencyChanges>).codes(&["code_taken"])
+    Api::new()
+        .says("Changes an agency's name, share or status")
+        .body(schema_of::<agency::AgencyChanges>)
+        .codes(&["code_taken"])
 );
 pub static DELETE_AGENCY: Route = route!(
     "delete-agency",
@@ -52,7 +61,7 @@ pub static DELETE_AGENCY: Route = route!(
     "/admin/agencies/{id}",
     ADMIN,
     agency::delete_agency_http,
-    Api::new().codes(&["agency_has_hosts"])
+    Api::new().says("Deletes an agency that has no hosts left").codes(&["agency_has_hosts"])
 );
 pub static CREATE_AGENCY_SETTLEMENT: Route = route!(
     "create-agency-settlement",
@@ -60,7 +69,11 @@ pub static CREATE_AGENCY_SETTLEMENT: Route = route!(
     "/admin/agencies/{id}/settlements",
     ADMIN,
     settlements::create_agency_settlement_http,
-    Api::new().optional_body().body(schema_of::<settlements::SettleInput>).codes(&["nothing_to_settle"])
+    Api::new()
+        .says("Pays out an agency: settles each of its hosts' earnings in one go")
+        .optional_body()
+        .body(schema_of::<settlements::SettleInput>)
+        .codes(&["nothing_to_settle"])
 );
 pub static CREATE_HOST_SETTLEMENT_ADMIN: Route = route!(
     "create-host-settlement-admin",
@@ -69,19 +82,26 @@ pub static CREATE_HOST_SETTLEMENT_ADMIN: Route = route!(
     ADMIN,
     settlements::create_admin_host_settlement_http,
     Api::new()
+        .says("Pays out a host's earnings, split between host and agency")
         .codes(&["nothing_to_settle", "host_in_agency"])
         .optional_body()
         .body(schema_of::<settlements::SettleInput>)
 );
-pub static LIST_SETTLEMENTS: Route =
-    route!("list-settlements", "GET", "/admin/settlements", ADMIN, settlements::list_settlements_http, Api::new());
+pub static LIST_SETTLEMENTS: Route = route!(
+    "list-settlements",
+    "GET",
+    "/admin/settlements",
+    ADMIN,
+    settlements::list_settlements_http,
+    Api::new().says("Lists every payout, newest first")
+);
 pub static LIST_HOST_APPLICATIONS: Route = route!(
     "list-host-applications",
     "GET",
     "/admin/host-applications",
     ADMIN,
     applications::list_host_applications_http,
-    Api::new()
+    Api::new().says("Lists host applications across agencies, filtered by status")
 );
 pub static CREATE_HOST_APPLICATION: Route = route!(
     "create-host-application",
@@ -89,7 +109,10 @@ pub static CREATE_HOST_APPLICATION: Route = route!(
     "/host-applications",
     ANY,
     applications::create_host_application_http,
-    Api::new().body(schema_of::<applications::ApplicationInput>).codes(&["cannot_apply", "application_pending"])
+    Api::new()
+        .says("Applies to become a host with an agency's code")
+        .body(schema_of::<applications::ApplicationInput>)
+        .codes(&["cannot_apply", "application_pending"])
 );
 pub static GET_MY_HOST_APPLICATION: Route = route!(
     "get-my-host-application",
@@ -97,16 +120,23 @@ pub static GET_MY_HOST_APPLICATION: Route = route!(
     "/host-applications/me",
     ANY,
     applications::get_my_host_application_http,
-    Api::new()
+    Api::new().says("The caller's latest host application and its status")
 );
-pub static GET_AGENCY: Route = route!("get-agency", "GET", "/agency", AGENCY, agency::get_agency_http, Api::new());
+pub static GET_AGENCY: Route = route!(
+    "get-agency",
+    "GET",
+    "/agency",
+    AGENCY,
+    agency::get_agency_http,
+    Api::new().says("The caller's agency: code, share, hosts and earnings")
+);
 pub static LIST_AGENCY_HOST_APPLICATIONS: Route = route!(
     "list-agency-host-applications",
     "GET",
     "/agency/host-applications",
     AGENCY,
     applications::list_agency_host_applications_http,
-    Api::new()
+    Api::new().says("Lists the host applications made with this agency's code")
 );
 pub static APPROVE_HOST_APPLICATION: Route = route!(
     "approve-host-application",
@@ -114,7 +144,9 @@ pub static APPROVE_HOST_APPLICATION: Route = route!(
     "/agency/host-applications/{id}/approve",
     AGENCY_OR_ADMIN,
     applications::approve_host_application_http,
-    Api::new().codes(&["cannot_host", "application_not_pending"])
+    Api::new()
+        .says("Approves a host application: the applicant becomes this agency's host")
+        .codes(&["cannot_host", "application_not_pending"])
 );
 pub static REJECT_HOST_APPLICATION: Route = route!(
     "reject-host-application",
@@ -122,19 +154,38 @@ pub static REJECT_HOST_APPLICATION: Route = route!(
     "/agency/host-applications/{id}/reject",
     AGENCY_OR_ADMIN,
     applications::reject_host_application_http,
-    Api::new().body(schema_of::<applications::RejectInput>).codes(&["application_not_pending"])
+    Api::new()
+        .says("Rejects a host application with a reason")
+        .body(schema_of::<applications::RejectInput>)
+        .codes(&["application_not_pending"])
 );
-pub static LIST_AGENCY_HOSTS: Route =
-    route!("list-agency-hosts", "GET", "/agency/hosts", AGENCY, agency::list_agency_hosts_http, Api::new());
-pub static REMOVE_AGENCY_HOST: Route =
-    route!("remove-agency-host", "DELETE", "/agency/hosts/{id}", AGENCY, agency::remove_agency_host_http, Api::new());
+pub static LIST_AGENCY_HOSTS: Route = route!(
+    "list-agency-hosts",
+    "GET",
+    "/agency/hosts",
+    AGENCY,
+    agency::list_agency_hosts_http,
+    Api::new().says("Lists this agency's hosts with their unsettled earnings")
+);
+pub static REMOVE_AGENCY_HOST: Route = route!(
+    "remove-agency-host",
+    "DELETE",
+    "/agency/hosts/{id}",
+    AGENCY,
+    agency::remove_agency_host_http,
+    Api::new().says("Removes a host from this agency; their unsettled earnings stay to be settled")
+);
 pub static CREATE_HOST_SETTLEMENT: Route = route!(
     "create-host-settlement",
     "POST",
     "/agency/hosts/{id}/settlements",
     AGENCY,
     settlements::create_host_settlement_http,
-    Api::new().codes(&["nothing_to_settle"]).optional_body().body(schema_of::<settlements::SettleInput>)
+    Api::new()
+        .says("Pays out one of this agency's hosts, split between host and agency")
+        .codes(&["nothing_to_settle"])
+        .optional_body()
+        .body(schema_of::<settlements::SettleInput>)
 );
 pub static LIST_AGENCY_SETTLEMENTS: Route = route!(
     "list-agency-settlements",
@@ -142,9 +193,21 @@ pub static LIST_AGENCY_SETTLEMENTS: Route = route!(
     "/agency/settlements",
     AGENCY,
     settlements::list_agency_settlements_http,
-    Api::new()
+    Api::new().says("Lists this agency's payouts, newest first")
 );
-pub static LIST_MY_SETTLEMENTS: Route =
-    route!("list-my-settlements", "GET", "/host/settlements", HOST, settlements::list_my_settlements_http, Api::new());
-pub static GET_HOST_DASHBOARD: Route =
-    route!("get-host-dashboard", "GET", "/host/dashboard", HOST, settlements::get_host_dashboard_http, Api::new());
+pub static LIST_MY_SETTLEMENTS: Route = route!(
+    "list-my-settlements",
+    "GET",
+    "/host/settlements",
+    HOST,
+    settlements::list_my_settlements_http,
+    Api::new().says("Lists the host's payouts, newest first")
+);
+pub static GET_HOST_DASHBOARD: Route = route!(
+    "get-host-dashboard",
+    "GET",
+    "/host/dashboard",
+    HOST,
+    settlements::get_host_dashboard_http,
+    Api::new().says("A host's earnings and call minutes today, this week and in all")
+);

@@ -9,7 +9,9 @@ pub static PUT_CALL_SETTINGS: Route = route!(
     "/host/call-settings",
     HOST,
     call::put_call_settings_http,
-    Api::new().body(schema_of::<call::CallSettingsInput>)
+    Api::new()
+        .says("A host sets their price per minute and goes online or offline")
+        .body(schema_of::<call::CallSettingsInput>)
 );
 pub static START_CALL: Route = route!(
     "start-call",
@@ -18,6 +20,7 @@ pub static START_CALL: Route = route!(
     ANY,
     call::start_call_http,
     Api::new()
+        .says("Rings a host for a paid private call")
         .idempotent()
         .body(schema_of::<call::StartCallInput>)
         .links(links_by_id!("$response.body#/id": "get-call", "cancel-call"))
@@ -37,7 +40,7 @@ pub static CANCEL_CALL: Route = route!(
     "/calls/{id}/cancel",
     ANY,
     call::cancel_call_http,
-    Api::new().codes(&["call_not_ringing"])
+    Api::new().says("The caller hangs up while the call still rings").codes(&["call_not_ringing"])
 );
 pub static DECLINE_CALL: Route = route!(
     "decline-call",
@@ -45,7 +48,7 @@ pub static DECLINE_CALL: Route = route!(
     "/calls/{id}/decline",
     ANY,
     call::decline_call_http,
-    Api::new().codes(&["call_not_ringing"])
+    Api::new().says("The host declines a ringing call").codes(&["call_not_ringing"])
 );
 pub static ACCEPT_CALL: Route = route!(
     "accept-call",
@@ -53,7 +56,7 @@ pub static ACCEPT_CALL: Route = route!(
     "/calls/{id}/accept",
     ANY,
     call::accept_call_http,
-    Api::new().idempotent().codes(&[
+    Api::new().says("The host accepts a ringing call; billing starts and both get Agora tokens").idempotent().codes(&[
         "call_not_ringing",
         "host_busy",
         "caller_busy",
@@ -70,7 +73,7 @@ pub static CALL_HEARTBEAT: Route = route!(
     "/calls/{id}/heartbeat",
     ANY,
     call::call_heartbeat_http,
-    Api::new().codes(&["call_not_active"]),
+    Api::new().says("Keeps an active call alive; a call without heartbeats is ended").codes(&["call_not_active"]),
     Needs::write().secrets(&[Secret::AgoraTokens])
 );
 pub static END_CALL: Route = route!(
@@ -79,7 +82,7 @@ pub static END_CALL: Route = route!(
     "/calls/{id}/end",
     ANY,
     call::end_call_http,
-    Api::new().codes(&["call_not_active"]),
+    Api::new().says("Either party ends an active call; the minute begun is billed").codes(&["call_not_active"]),
     Needs::write().secrets(&[Secret::AgoraRest])
 );
 pub static GET_CALL: Route = route!(
@@ -88,8 +91,14 @@ pub static GET_CALL: Route = route!(
     "/calls/{id}",
     ANY,
     call::get_call_http,
-    Api::new(),
+    Api::new().says("One call the caller takes part in, with its state and minutes"),
     Needs::read().secrets(&[Secret::AgoraTokens])
 );
-pub static LIST_MY_CALLS: Route =
-    route!("list-my-calls", "GET", "/me/calls", ANY, call::list_my_calls_http, Api::new());
+pub static LIST_MY_CALLS: Route = route!(
+    "list-my-calls",
+    "GET",
+    "/me/calls",
+    ANY,
+    call::list_my_calls_http,
+    Api::new().says("The caller's calls, made or received, newest first")
+);

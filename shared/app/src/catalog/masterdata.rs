@@ -9,7 +9,7 @@ use store::{Catalog, CatalogEntry, SitePage};
 
 use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
-use crate::kernel::validate;
+use crate::kernel::validate::{self, Creatable, New};
 use crate::kernel::views;
 use crate::{AppState, DomainError};
 
@@ -18,10 +18,9 @@ pub trait Master: CatalogEntry + Clone + Send + Sync {
     const CATALOG: Catalog;
     /// For messages and list scopes: "interest".
     const NAME: &'static str;
-    type Input: DeserializeOwned + Send;
+    type Input: DeserializeOwned + Creatable + Send;
     fn new(id: String, now: i64) -> Self;
     /// Fields a create must give.
-    fn missing(input: &Self::Input) -> Option<&'static str>;
     fn apply(&mut self, input: Self::Input, now: i64) -> DomainResult<()>;
     /// How it shows in answers (and in the document).
     type View: serde::Serialize + utoipa::ToSchema;
@@ -84,26 +83,27 @@ fn key_field(field: &str, v: &str) -> DomainResult<String> {
     validate::text(field, v, 1, 512)
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct InterestInput {
+pub struct InterestChanges {
     #[schema(min_length = 1, max_length = 40)]
     pub name: Option<String>,
     pub icon_key: Option<String>,
     pub active: Option<bool>,
 }
 
+impl Creatable for InterestChanges {
+    const REQUIRED: &'static [&'static str] = &["name"];
+}
+
 impl Master for Interest {
     const CATALOG: Catalog = Catalog::Interest;
     const NAME: &'static str = "interest";
-    type Input = InterestInput;
+    type Input = InterestChanges;
     fn new(id: String, now: i64) -> Self {
         Interest { id, name: String::new(), icon_key: None, active: true, created_at: now, updated_at: now }
     }
-    fn missing(i: &InterestInput) -> Option<&'static str> {
-        i.name.is_none().then_some("name")
-    }
-    fn apply(&mut self, i: InterestInput, now: i64) -> DomainResult<()> {
+    fn apply(&mut self, i: InterestChanges, now: i64) -> DomainResult<()> {
         if let Some(n) = i.name {
             self.name = validate::text("name", &n, 1, 40)?;
         }
@@ -128,24 +128,25 @@ impl Master for Interest {
     }
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AvatarInput {
+pub struct AvatarChanges {
     pub image_key: Option<String>,
     pub active: Option<bool>,
+}
+
+impl Creatable for AvatarChanges {
+    const REQUIRED: &'static [&'static str] = &["image_key"];
 }
 
 impl Master for Avatar {
     const CATALOG: Catalog = Catalog::Avatar;
     const NAME: &'static str = "avatar";
-    type Input = AvatarInput;
+    type Input = AvatarChanges;
     fn new(id: String, now: i64) -> Self {
         Avatar { id, image_key: String::new(), active: true, created_at: now, updated_at: now }
     }
-    fn missing(i: &AvatarInput) -> Option<&'static str> {
-        i.image_key.is_none().then_some("image_key")
-    }
-    fn apply(&mut self, i: AvatarInput, now: i64) -> DomainResult<()> {
+    fn apply(&mut self, i: AvatarChanges, now: i64) -> DomainResult<()> {
         if let Some(k) = i.image_key {
             self.image_key = key_field("image_key", &k)?;
         }
@@ -166,9 +167,9 @@ impl Master for Avatar {
     }
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FaqInput {
+pub struct FaqChanges {
     #[schema(min_length = 1, max_length = 300)]
     pub question: Option<String>,
     #[schema(min_length = 1, max_length = 5000)]
@@ -177,10 +178,14 @@ pub struct FaqInput {
     pub active: Option<bool>,
 }
 
+impl Creatable for FaqChanges {
+    const REQUIRED: &'static [&'static str] = &["question", "answer"];
+}
+
 impl Master for Faq {
     const CATALOG: Catalog = Catalog::Faq;
     const NAME: &'static str = "faq";
-    type Input = FaqInput;
+    type Input = FaqChanges;
     fn new(id: String, now: i64) -> Self {
         Faq {
             id,
@@ -192,10 +197,7 @@ impl Master for Faq {
             updated_at: now,
         }
     }
-    fn missing(i: &FaqInput) -> Option<&'static str> {
-        if i.question.is_none() { Some("question") } else { i.answer.is_none().then_some("answer") }
-    }
-    fn apply(&mut self, i: FaqInput, now: i64) -> DomainResult<()> {
+    fn apply(&mut self, i: FaqChanges, now: i64) -> DomainResult<()> {
         if let Some(q) = i.question {
             self.question = validate::text("question", &q, 1, 300)?;
         }
@@ -233,10 +235,8 @@ pub async fn list<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Page<<
     Ok(list_reply(state, T::NAME, page.items.iter().map(T::json).collect(), page.next))
 }
 
-pub async fn create<T: Master>(state: &AppState, input: T::Input) -> DomainResult<T> {
-    if let Some(field) = T::missing(&input) {
-        return Err(DomainError::invalid(format!("{field}: required")));
-    }
+pub async fn create<T: Master>(state: &AppState, input: New<T::Input>) -> DomainResult<T> {
+    let input = input.into_inner();
     let now = state.now();
     let mut e = T::new(ulid::Ulid::new().to_string(), now);
     e.apply(input, now)?;
@@ -251,7 +251,7 @@ async fn existing<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<T> {
 }
 
 pub async fn create_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Created<<T as Master>::View>> {
-    Ok(Created::new(create::<T>(state, ctx.json()?).await?.json()))
+    Ok(Created::new(create::<T>(state, New::check(ctx.json()?)?).await?.json()))
 }
 
 pub async fn update_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Json<T::View>> {

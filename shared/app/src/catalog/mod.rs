@@ -6,6 +6,6 @@ mod packages;
 pub mod routes;
 
 pub use masterdata::{
-    Avatar, AvatarInput, Faq, FaqInput, Interest, InterestInput, PageInput, check_ids, create, put_page,
+    Avatar, AvatarChanges, Faq, FaqChanges, Interest, InterestChanges, PageInput, check_ids, create, put_page,
 };
-pub use packages::{PackageInput, create_coin_package, existing_package};
+pub use packages::{PackageChanges, create_coin_package, existing_package};

@@ -7,7 +7,7 @@ use store::{Catalog, CoinPackage};
 use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
-use crate::kernel::validate::positive;
+use crate::kernel::validate::{Creatable, New, positive};
 use crate::kernel::views;
 use crate::{AppState, DomainError};
 
@@ -51,9 +51,9 @@ fn package_json(p: &CoinPackage) -> PackageView {
     }
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PackageInput {
+pub struct PackageChanges {
     #[schema(minimum = 1, maximum = 10000000)]
     pub coins: Option<i64>,
     #[schema(minimum = 0, maximum = 10000000)]
@@ -78,7 +78,7 @@ fn product_id(field: &str, v: String) -> DomainResult<Option<String>> {
     Ok(Some(v))
 }
 
-impl PackageInput {
+impl PackageChanges {
     fn apply(self, p: &mut CoinPackage) -> DomainResult<()> {
         if let Some(c) = self.coins {
             p.coins = positive("coins", c, MAX_COINS)?;
@@ -136,16 +136,12 @@ pub async fn list_coin_packages_http(state: &AppState, ctx: &Ctx) -> DomainResul
     Ok(list_reply(state, "coin-packages", page.items.iter().map(package_json).collect(), page.next))
 }
 
-pub async fn create_coin_package(state: &AppState, input: PackageInput) -> DomainResult<CoinPackage> {
-    for (field, given) in [
-        ("coins", input.coins.is_some()),
-        ("price_minor", input.price_minor.is_some()),
-        ("currency", input.currency.is_some()),
-    ] {
-        if !given {
-            return Err(DomainError::invalid(format!("{field}: required")));
-        }
-    }
+impl Creatable for PackageChanges {
+    const REQUIRED: &'static [&'static str] = &["coins", "price_minor", "currency"];
+}
+
+pub async fn create_coin_package(state: &AppState, input: New<PackageChanges>) -> DomainResult<CoinPackage> {
+    let input = input.into_inner();
     let now = state.now();
     let mut p = CoinPackage {
         id: ulid::Ulid::new().to_string(),
@@ -166,7 +162,7 @@ pub async fn create_coin_package(state: &AppState, input: PackageInput) -> Domai
 }
 
 pub async fn create_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<PackageView>> {
-    Ok(Created::new(package_json(&create_coin_package(state, ctx.json()?).await?)))
+    Ok(Created::new(package_json(&create_coin_package(state, New::check(ctx.json()?)?).await?)))
 }
 
 pub async fn existing_package(state: &AppState, id: &str) -> DomainResult<CoinPackage> {
@@ -179,7 +175,7 @@ pub async fn existing_package(state: &AppState, id: &str) -> DomainResult<CoinPa
 }
 
 pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PackageView>> {
-    let input: PackageInput = ctx.json()?;
+    let input: PackageChanges = ctx.json()?;
     let was = existing_package(state, ctx.param("id")).await?;
     let mut p = was.clone();
     input.apply(&mut p)?;

@@ -10,7 +10,7 @@ pub static LIST_COIN_PACKAGES: Route = route!(
     "/coin-packages",
     Access::Public,
     packages::list_coin_packages_http,
-    Api::new()
+    Api::new().says("Lists the coin packages on sale")
 );
 pub static CREATE_COIN_PACKAGE: Route = route!(
     "create-coin-package",
@@ -19,7 +19,8 @@ pub static CREATE_COIN_PACKAGE: Route = route!(
     ADMIN,
     packages::create_coin_package_http,
     Api::new()
-        .body(schema_of::<packages::PackageInput>)
+        .says("Adds a coin package to the shop")
+        .body(new_schema_of::<packages::PackageChanges>)
         .links(links_by_id!("$response.body#/id": "update-coin-package", "delete-coin-package"))
         .codes(&["product_id_taken"])
 );
@@ -29,7 +30,10 @@ pub static UPDATE_COIN_PACKAGE: Route = route!(
     "/admin/coin-packages/{id}",
     ADMIN,
     packages::update_coin_package_http,
-    Api::new().body(schema_of::<packages::PackageInput>).codes(&["product_id_taken"])
+    Api::new()
+        .says("Changes a coin package's coins, bonus, price or availability")
+        .body(schema_of::<packages::PackageChanges>)
+        .codes(&["product_id_taken"])
 );
 pub static DELETE_COIN_PACKAGE: Route = route!(
     "delete-coin-package",
@@ -37,17 +41,23 @@ pub static DELETE_COIN_PACKAGE: Route = route!(
     "/admin/coin-packages/{id}",
     ADMIN,
     packages::delete_coin_package_http,
-    Api::new()
+    Api::new().says("Takes a coin package out of the shop")
 );
-pub static LIST_INTERESTS: Route =
-    route!("list-interests", "GET", "/interests", Access::Public, masterdata::list::<Interest>, Api::new());
+pub static LIST_INTERESTS: Route = route!(
+    "list-interests",
+    "GET",
+    "/interests",
+    Access::Public,
+    masterdata::list::<Interest>,
+    Api::new().says("Lists the interests users can pick")
+);
 pub static CREATE_INTEREST: Route = route!(
     "create-interest",
     "POST",
     "/admin/interests",
     ADMIN,
     masterdata::create_http::<Interest>,
-    Api::new().body(schema_of::<masterdata::InterestInput>)
+    Api::new().says("Adds an interest users can pick").body(new_schema_of::<masterdata::InterestChanges>)
 );
 pub static UPDATE_INTEREST: Route = route!(
     "update-interest",
@@ -55,7 +65,7 @@ pub static UPDATE_INTEREST: Route = route!(
     "/admin/interests/{id}",
     ADMIN,
     masterdata::update_http::<Interest>,
-    Api::new().body(schema_of::<masterdata::InterestInput>)
+    Api::new().says("Changes an interest's name, icon or availability").body(schema_of::<masterdata::InterestChanges>)
 );
 pub static DELETE_INTEREST: Route = route!(
     "delete-interest",
@@ -63,17 +73,23 @@ pub static DELETE_INTEREST: Route = route!(
     "/admin/interests/{id}",
     ADMIN,
     masterdata::delete_http::<Interest>,
-    Api::new()
+    Api::new().says("Removes an interest")
 );
-pub static LIST_AVATARS: Route =
-    route!("list-avatars", "GET", "/avatars", Access::Public, masterdata::list::<Avatar>, Api::new());
+pub static LIST_AVATARS: Route = route!(
+    "list-avatars",
+    "GET",
+    "/avatars",
+    Access::Public,
+    masterdata::list::<Avatar>,
+    Api::new().says("Lists the avatars users can pick")
+);
 pub static CREATE_AVATAR: Route = route!(
     "create-avatar",
     "POST",
     "/admin/avatars",
     ADMIN,
     masterdata::create_http::<Avatar>,
-    Api::new().body(schema_of::<masterdata::AvatarInput>)
+    Api::new().says("Adds an avatar users can pick").body(new_schema_of::<masterdata::AvatarChanges>)
 );
 pub static UPDATE_AVATAR: Route = route!(
     "update-avatar",
@@ -81,18 +97,25 @@ pub static UPDATE_AVATAR: Route = route!(
     "/admin/avatars/{id}",
     ADMIN,
     masterdata::update_http::<Avatar>,
-    Api::new().body(schema_of::<masterdata::AvatarInput>)
+    Api::new().says("Changes an avatar's image or availability").body(schema_of::<masterdata::AvatarChanges>)
 );
-pub static DELETE_AVATAR: Route =
-    route!("delete-avatar", "DELETE", "/admin/avatars/{id}", ADMIN, masterdata::delete_http::<Avatar>, Api::new());
-pub static LIST_FAQS: Route = route!("list-faqs", "GET", "/faqs", Access::Public, masterdata::list::<Faq>, Api::new());
+pub static DELETE_AVATAR: Route = route!(
+    "delete-avatar",
+    "DELETE",
+    "/admin/avatars/{id}",
+    ADMIN,
+    masterdata::delete_http::<Avatar>,
+    Api::new().says("Removes an avatar from the catalog")
+);
+pub static LIST_FAQS: Route =
+    route!("list-faqs", "GET", "/faqs", Access::Public, masterdata::list::<Faq>, Api::new().says("Lists the FAQ"));
 pub static CREATE_FAQ: Route = route!(
     "create-faq",
     "POST",
     "/admin/faqs",
     ADMIN,
     masterdata::create_http::<Faq>,
-    Api::new().body(schema_of::<masterdata::FaqInput>)
+    Api::new().says("Adds a question and answer to the FAQ").body(new_schema_of::<masterdata::FaqChanges>)
 );
 pub static UPDATE_FAQ: Route = route!(
     "update-faq",
@@ -100,17 +123,29 @@ pub static UPDATE_FAQ: Route = route!(
     "/admin/faqs/{id}",
     ADMIN,
     masterdata::update_http::<Faq>,
-    Api::new().body(schema_of::<masterdata::FaqInput>)
+    Api::new().says("Changes an FAQ entry").body(schema_of::<masterdata::FaqChanges>)
 );
-pub static DELETE_FAQ: Route =
-    route!("delete-faq", "DELETE", "/admin/faqs/{id}", ADMIN, masterdata::delete_http::<Faq>, Api::new());
-pub static GET_PAGE: Route =
-    route!("get-page", "GET", "/pages/{slug}", Access::Public, masterdata::get_page_http, Api::new());
+pub static DELETE_FAQ: Route = route!(
+    "delete-faq",
+    "DELETE",
+    "/admin/faqs/{id}",
+    ADMIN,
+    masterdata::delete_http::<Faq>,
+    Api::new().says("Removes an FAQ entry")
+);
+pub static GET_PAGE: Route = route!(
+    "get-page",
+    "GET",
+    "/pages/{slug}",
+    Access::Public,
+    masterdata::get_page_http,
+    Api::new().says("The terms or privacy page")
+);
 pub static PUT_PAGE: Route = route!(
     "put-page",
     "PUT",
     "/admin/pages/{slug}",
     ADMIN,
     masterdata::put_page_http,
-    Api::new().body(schema_of::<masterdata::PageInput>)
+    Api::new().says("Writes the terms or privacy page").body(schema_of::<masterdata::PageInput>)
 );

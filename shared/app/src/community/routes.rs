@@ -9,7 +9,10 @@ pub static CREATE_REPORT: Route = route!(
     "/reports",
     ANY,
     reports::create_report_http,
-    Api::new().body(schema_of::<reports::ReportInput>).codes(&["already_reported"])
+    Api::new()
+        .says("Reports an account, post, comment or room to the admins")
+        .body(schema_of::<reports::ReportInput>)
+        .codes(&["already_reported"])
 );
 pub static LIST_REPORTS: Route = route!(
     "list-reports",
@@ -17,7 +20,7 @@ pub static LIST_REPORTS: Route = route!(
     "/admin/reports",
     ADMIN,
     reports::list_reports_http,
-    Api::new().query(&[(
+    Api::new().says("Lists user reports by status, with who reported whom").query(&[(
         "status",
         r#"{"type": "string", "enum": ["open", "resolved"], "default": "open"}"#,
         "open (the queue, oldest first) or resolved"
@@ -30,5 +33,8 @@ pub static RESOLVE_REPORT: Route = route!(
     "/admin/reports/{id}/resolve",
     ADMIN,
     reports::resolve_report_http,
-    Api::new().body(schema_of::<reports::ResolveInput>).codes(&["report_resolved"])
+    Api::new()
+        .says("Resolves a report: dismiss, warn, remove the content or ban")
+        .body(schema_of::<reports::ResolveInput>)
+        .codes(&["report_resolved"])
 );

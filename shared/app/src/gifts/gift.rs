@@ -9,7 +9,7 @@ use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::ids::{AccountId, GiftId, RoomId};
-use crate::kernel::validate::{self, positive};
+use crate::kernel::validate::{self, Creatable, New, positive};
 use crate::kernel::views;
 use crate::{AppState, DomainError};
 
@@ -73,9 +73,9 @@ fn key_field(field: &str, v: &str) -> DomainResult<String> {
     validate::text(field, v, 1, 512)
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct GiftInput {
+pub struct GiftChanges {
     #[schema(min_length = 1, max_length = 50)]
     pub name: Option<String>,
     #[schema(minimum = 1, maximum = 1000000)]
@@ -85,7 +85,7 @@ pub struct GiftInput {
     pub active: Option<bool>,
 }
 
-impl GiftInput {
+impl GiftChanges {
     /// Applies the given fields to `g`, validating each.
     fn apply(self, g: &mut Gift) -> DomainResult<()> {
         if let Some(n) = self.name {
@@ -117,20 +117,15 @@ pub async fn list_gifts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<G
 }
 
 pub async fn create_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<GiftView>> {
-    Ok(Created::new(gift_json(&create_gift(state, ctx.json()?).await?, 0)))
+    Ok(Created::new(gift_json(&create_gift(state, New::check(ctx.json()?)?).await?, 0)))
 }
 
-pub async fn create_gift(state: &AppState, input: GiftInput) -> DomainResult<Gift> {
-    let missing = |f: &str| DomainError::invalid(format!("{f}: required"));
-    if input.name.is_none() {
-        return Err(missing("name"));
-    }
-    if input.price_coins.is_none() {
-        return Err(missing("price_coins"));
-    }
-    if input.image_key.is_none() {
-        return Err(missing("image_key"));
-    }
+impl Creatable for GiftChanges {
+    const REQUIRED: &'static [&'static str] = &["name", "price_coins", "image_key"];
+}
+
+pub async fn create_gift(state: &AppState, input: New<GiftChanges>) -> DomainResult<Gift> {
+    let input = input.into_inner();
     let now = state.now();
     let mut g = Gift {
         id: ulid::Ulid::new().to_string(),
@@ -153,7 +148,7 @@ async fn existing_gift(state: &AppState, ctx: &Ctx) -> DomainResult<Gift> {
 }
 
 pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<GiftView>> {
-    let input: GiftInput = ctx.json()?;
+    let input: GiftChanges = ctx.json()?;
     let mut g = existing_gift(state, ctx).await?;
     input.apply(&mut g)?;
     g.updated_at = state.now();

@@ -5,4 +5,4 @@ mod gift;
 mod leaderboards;
 pub mod routes;
 
-pub use gift::{GiftInput, SendGiftInput, create_gift, send_gift};
+pub use gift::{GiftChanges, SendGiftInput, create_gift, send_gift};

@@ -3,7 +3,14 @@
 use super::{gift, leaderboards};
 use crate::http::routes::*;
 
-pub static LIST_GIFTS: Route = route!("list-gifts", "GET", "/gifts", Access::Public, gift::list_gifts_http, Api::new());
+pub static LIST_GIFTS: Route = route!(
+    "list-gifts",
+    "GET",
+    "/gifts",
+    Access::Public,
+    gift::list_gifts_http,
+    Api::new().says("Lists the gifts on sale")
+);
 pub static CREATE_GIFT: Route = route!(
     "create-gift",
     "POST",
@@ -11,7 +18,8 @@ pub static CREATE_GIFT: Route = route!(
     ADMIN,
     gift::create_gift_http,
     Api::new()
-        .body(schema_of::<gift::GiftInput>)
+        .says("Adds a gift to the catalog")
+        .body(new_schema_of::<gift::GiftChanges>)
         .links(links_by_id!("$response.body#/id": "update-gift", "delete-gift"))
 );
 pub static UPDATE_GIFT: Route = route!(
@@ -20,25 +28,35 @@ pub static UPDATE_GIFT: Route = route!(
     "/admin/gifts/{id}",
     ADMIN,
     gift::update_gift_http,
-    Api::new().body(schema_of::<gift::GiftInput>)
+    Api::new().says("Changes a gift's name, price, images or availability").body(schema_of::<gift::GiftChanges>)
 );
-pub static DELETE_GIFT: Route =
-    route!("delete-gift", "DELETE", "/admin/gifts/{id}", ADMIN, gift::delete_gift_http, Api::new());
+pub static DELETE_GIFT: Route = route!(
+    "delete-gift",
+    "DELETE",
+    "/admin/gifts/{id}",
+    ADMIN,
+    gift::delete_gift_http,
+    Api::new().says("Retires a gift: it leaves the catalog, history keeps its name and price")
+);
 pub static SEND_GIFT: Route = route!(
     "send-gift",
     "POST",
     "/users/{id}/gifts",
     ANY,
     gift::send_gift_http,
-    Api::new().idempotent().body(schema_of::<gift::SendGiftInput>).codes(&[
-        "insufficient_coins",
-        "coin_debt",
-        "idempotency_key_reused",
-        "room_ended",
-        "gift_retired",
-        "balance_changed",
-        "blocked"
-    ])
+    Api::new()
+        .says("Sends a gift to a host, in a live room or on the profile")
+        .idempotent()
+        .body(schema_of::<gift::SendGiftInput>)
+        .codes(&[
+            "insufficient_coins",
+            "coin_debt",
+            "idempotency_key_reused",
+            "room_ended",
+            "gift_retired",
+            "balance_changed",
+            "blocked"
+        ])
 );
 pub static GET_LEADERBOARD: Route = route!(
     "get-leaderboard",
@@ -46,7 +64,7 @@ pub static GET_LEADERBOARD: Route = route!(
     "/leaderboards/{kind}",
     ANY,
     leaderboards::get_leaderboard_http,
-    Api::new().query(&[
+    Api::new().says("Top gifters or top earning hosts for a day, week, all time or one room").query(&[
         (
             "period",
             r#"{"type": "string", "enum": ["day", "week", "all"]}"#,

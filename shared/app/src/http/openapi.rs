@@ -104,7 +104,7 @@ fn operation(r: &Route, defs: &mut Schemas, examples: &Value) -> Value {
     let example = &examples[r.name];
     let mut op = Map::new();
     op.insert("operationId".into(), r.name.into());
-    op.insert("summary".into(), r.name.replace('-', " ").into());
+    op.insert("summary".into(), r.api.says.into());
     if let Some(t) = tag(r) {
         op.insert("tags".into(), json!([t]));
     }

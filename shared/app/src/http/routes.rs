@@ -10,7 +10,7 @@ use store::Role;
 
 use crate::AppState;
 use crate::http::output::OutputDoc;
-pub use crate::http::schema::{BodySchema, Schemas, schema_of};
+pub use crate::http::schema::{BodySchema, Schemas, new_schema_of, schema_of};
 use crate::http::{Ctx, Reply};
 use crate::kernel::error::DomainResult;
 
@@ -201,6 +201,8 @@ impl Needs {
 /// signature, links, its own error codes).
 #[derive(Clone, Copy)]
 pub struct Api {
+    /// What the operation does, for people: the document's summary.
+    pub says: &'static str,
     pub request: Option<BodySchema>,
     /// The body may be left out (defaults apply).
     pub optional_body: bool,
@@ -242,6 +244,7 @@ impl Default for Api {
 impl Api {
     pub const fn new() -> Api {
         Api {
+            says: "",
             request: None,
             optional_body: false,
             idempotent: false,
@@ -250,6 +253,10 @@ impl Api {
             codes: &[],
             query: &[],
         }
+    }
+    pub const fn says(mut self, says: &'static str) -> Api {
+        self.says = says;
+        self
     }
     pub const fn query(mut self, params: &'static [(&'static str, &'static str, &'static str)]) -> Api {
         self.query = params;

@@ -125,3 +125,27 @@ mod tests {
         assert!(login("nobody").is_err());
     }
 }
+
+/// An edit's body (every field optional) that creates a record, so the fields
+/// a new record needs are required: the update takes `T`, the create
+/// `New<T>`, and the document shows each its own schema
+/// (`http::schema::new_schema_of` reads the same `REQUIRED`).
+pub trait Creatable: serde::Serialize {
+    const REQUIRED: &'static [&'static str];
+}
+
+pub struct New<T>(T);
+
+impl<T: Creatable> New<T> {
+    /// 400 naming the first required field left out (or null).
+    pub fn check(input: T) -> DomainResult<New<T>> {
+        let fields = serde_json::to_value(&input).unwrap_or_default();
+        match T::REQUIRED.iter().find(|f| fields.get(**f).is_none_or(serde_json::Value::is_null)) {
+            Some(f) => Err(DomainError::invalid(format!("{f}: required"))),
+            None => Ok(New(input)),
+        }
+    }
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}

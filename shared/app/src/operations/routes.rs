@@ -9,11 +9,13 @@ pub static GET_ADMIN_STATS: Route = route!(
     "/admin/stats",
     ADMIN,
     stats::get_admin_stats_http,
-    Api::new().query(&[(
-        "days",
-        r#"{"type": "integer", "minimum": 1, "maximum": 90, "default": 30}"#,
-        "days in the series, today included"
-    )])
+    Api::new().says("Platform figures today, over a period and per day: coins sold, gifts, minutes, earnings").query(
+        &[(
+            "days",
+            r#"{"type": "integer", "minimum": 1, "maximum": 90, "default": 30}"#,
+            "days in the series, today included"
+        )]
+    )
 );
 pub static LIST_USERS: Route = route!(
     "list-users",
@@ -21,24 +23,50 @@ pub static LIST_USERS: Route = route!(
     "/admin/users",
     ADMIN,
     admin::list_users_http,
-    Api::new().query(&[(
+    Api::new().says("Finds accounts by e-mail, phone or name prefix").query(&[(
         "q",
         r#"{"type": "string"}"#,
         "an e-mail or phone number finds that account; other text (up to 50 characters) is a name prefix"
     )])
 );
-pub static GET_USER_ADMIN: Route =
-    route!("get-user-admin", "GET", "/admin/users/{id}", ADMIN, admin::get_user_admin_http, Api::new());
+pub static GET_USER_ADMIN: Route = route!(
+    "get-user-admin",
+    "GET",
+    "/admin/users/{id}",
+    ADMIN,
+    admin::get_user_admin_http,
+    Api::new().says("One account as admins see it: wallet, role, bans, agency")
+);
 pub static BAN_USER: Route = route!(
     "ban-user",
     "POST",
     "/admin/users/{id}/ban",
     ADMIN,
     admin::ban_user_http,
-    Api::new().body(schema_of::<admin::BanInput>),
+    Api::new().says("Bans an account: its sessions end, its room and calls end").body(schema_of::<admin::BanInput>),
     Needs::write().secrets(&[Secret::AgoraRest])
 );
-pub static UNBAN_USER: Route =
-    route!("unban-user", "POST", "/admin/users/{id}/unban", ADMIN, admin::unban_user_http, Api::new());
-pub static LIST_HOSTS: Route = route!("list-hosts", "GET", "/admin/hosts", ADMIN, admin::list_hosts_http, Api::new());
-pub static LIST_AUDIT: Route = route!("list-audit", "GET", "/admin/audit", ADMIN, admin::list_audit_http, Api::new());
+pub static UNBAN_USER: Route = route!(
+    "unban-user",
+    "POST",
+    "/admin/users/{id}/unban",
+    ADMIN,
+    admin::unban_user_http,
+    Api::new().says("Lifts an account's ban")
+);
+pub static LIST_HOSTS: Route = route!(
+    "list-hosts",
+    "GET",
+    "/admin/hosts",
+    ADMIN,
+    admin::list_hosts_http,
+    Api::new().says("Lists hosts with their agency, earnings and call price")
+);
+pub static LIST_AUDIT: Route = route!(
+    "list-audit",
+    "GET",
+    "/admin/audit",
+    ADMIN,
+    admin::list_audit_http,
+    Api::new().says("Lists admin and agency actions, newest first, with before and after")
+);

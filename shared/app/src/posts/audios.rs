@@ -8,7 +8,7 @@ use store::{Audio, Catalog};
 use super::media;
 use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
-use crate::kernel::validate;
+use crate::kernel::validate::{self, Creatable, New};
 use crate::kernel::views;
 use crate::{AppState, DomainError};
 
@@ -43,9 +43,9 @@ async fn audio_json(state: &AppState, a: &Audio) -> DomainResult<AudioView> {
     })
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AudioInput {
+pub struct AudioChanges {
     #[schema(min_length = 1, max_length = 100)]
     pub title: Option<String>,
     #[schema(min_length = 1, max_length = 100)]
@@ -54,7 +54,11 @@ pub struct AudioInput {
     pub active: Option<bool>,
 }
 
-impl AudioInput {
+impl Creatable for AudioChanges {
+    const REQUIRED: &'static [&'static str] = &["title", "media_key"];
+}
+
+impl AudioChanges {
     async fn apply(self, state: &AppState, admin_id: &str, a: &mut Audio) -> DomainResult<()> {
         if let Some(t) = self.title {
             a.title = validate::text("title", &t, 1, 100)?;
@@ -85,13 +89,7 @@ pub async fn list_audios_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<
 
 pub async fn create_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<AudioView>> {
     let admin = ctx.caller()?;
-    let input: AudioInput = ctx.json()?;
-    if input.title.is_none() {
-        return Err(DomainError::invalid("title: required"));
-    }
-    if input.media_key.is_none() {
-        return Err(DomainError::invalid("media_key: required (an audio upload)"));
-    }
+    let input = New::check(ctx.json::<AudioChanges>()?)?.into_inner();
     let now = state.now();
     let mut a = Audio {
         id: ulid::Ulid::new().to_string(),
@@ -114,7 +112,7 @@ async fn existing_audio(state: &AppState, id: &str) -> DomainResult<Audio> {
 
 pub async fn update_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AudioView>> {
     let admin = ctx.caller()?;
-    let input: AudioInput = ctx.json()?;
+    let input: AudioChanges = ctx.json()?;
     let mut a = existing_audio(state, ctx.param("id")).await?;
     input.apply(state, &admin.id, &mut a).await?;
     a.updated_at = state.now();

@@ -9,7 +9,9 @@ pub static CREATE_UPLOAD: Route = route!(
     "/uploads",
     ANY,
     media::create_upload_http,
-    Api::new().body(schema_of::<media::UploadInput>),
+    Api::new()
+        .says("A presigned S3 upload for a post video, an image or an audio file")
+        .body(schema_of::<media::UploadInput>),
     // A write: an admin's upload (an audio track) goes to the audit log.
     Needs::write().media(MediaUse::Write)
 );
@@ -19,35 +21,61 @@ pub static CREATE_POST: Route = route!(
         "/posts",
         ANY,
         post::create_post_http,
-        Api::new().body(schema_of::<post::PostInput>).links(links_by_id!("$response.body#/id": "get-post", "like-post", "create-comment", "list-comments", "view-post", "share-post", "delete-post")),
+        Api::new().says("Publishes a short video with a caption and audio").body(schema_of::<post::PostInput>).links(links_by_id!("$response.body#/id": "get-post", "like-post", "create-comment", "list-comments", "view-post", "share-post", "delete-post")),
     Needs::write().media(MediaUse::Read)
 );
-pub static GET_POST: Route =
-    route!("get-post", "GET", "/posts/{id}", ANY, post::get_post_http, Api::new(), Needs::read().media(MediaUse::Read));
+pub static GET_POST: Route = route!(
+    "get-post",
+    "GET",
+    "/posts/{id}",
+    ANY,
+    post::get_post_http,
+    Api::new().says("One post with its counts and whether the caller liked it"),
+    Needs::read().media(MediaUse::Read)
+);
 pub static LIST_USER_POSTS: Route = route!(
     "list-user-posts",
     "GET",
     "/users/{id}/posts",
     ANY,
     post::list_user_posts_http,
-    Api::new(),
+    Api::new().says("An account's posts, newest first"),
     Needs::read().media(MediaUse::Read)
 );
-pub static GET_FEED: Route =
-    route!("get-feed", "GET", "/feed", ANY, post::get_feed_http, Api::new(), Needs::read().media(MediaUse::Read));
+pub static GET_FEED: Route = route!(
+    "get-feed",
+    "GET",
+    "/feed",
+    ANY,
+    post::get_feed_http,
+    Api::new().says("Posts from followed accounts and then everyone, newest first"),
+    Needs::read().media(MediaUse::Read)
+);
 pub static DELETE_POST: Route = route!(
     "delete-post",
     "DELETE",
     "/posts/{id}",
     ANY,
     post::delete_post_http,
-    Api::new(),
+    Api::new().says("Deletes the caller's post (admins: any post)"),
     Needs::write().media(MediaUse::Write)
 );
-pub static LIKE_POST: Route =
-    route!("like-post", "POST", "/posts/{id}/like", ANY, post::like_post_http, Api::new().codes(&["already_liked"]));
-pub static UNLIKE_POST: Route =
-    route!("unlike-post", "DELETE", "/posts/{id}/like", ANY, post::unlike_post_http, Api::new());
+pub static LIKE_POST: Route = route!(
+    "like-post",
+    "POST",
+    "/posts/{id}/like",
+    ANY,
+    post::like_post_http,
+    Api::new().says("Likes a post").codes(&["already_liked"])
+);
+pub static UNLIKE_POST: Route = route!(
+    "unlike-post",
+    "DELETE",
+    "/posts/{id}/like",
+    ANY,
+    post::unlike_post_http,
+    Api::new().says("Takes the caller's like back")
+);
 pub static CREATE_COMMENT: Route = route!(
     "create-comment",
     "POST",
@@ -55,6 +83,7 @@ pub static CREATE_COMMENT: Route = route!(
     ANY,
     post::create_comment_http,
     Api::new()
+        .says("Comments on a post")
         .body(schema_of::<post::CommentInput>)
         .links(&[Link {
             operation: "delete-comment",
@@ -62,20 +91,45 @@ pub static CREATE_COMMENT: Route = route!(
         }])
         .codes(&["blocked"])
 );
-pub static LIST_COMMENTS: Route =
-    route!("list-comments", "GET", "/posts/{id}/comments", ANY, post::list_comments_http, Api::new());
-pub static DELETE_COMMENT: Route =
-    route!("delete-comment", "DELETE", "/posts/{id}/comments/{comment_id}", ANY, post::delete_comment_http, Api::new());
-pub static SHARE_POST: Route =
-    route!("share-post", "POST", "/posts/{id}/share", ANY, post::share_post_http, Api::new());
-pub static VIEW_POST: Route = route!("view-post", "POST", "/posts/{id}/view", ANY, post::view_post_http, Api::new());
+pub static LIST_COMMENTS: Route = route!(
+    "list-comments",
+    "GET",
+    "/posts/{id}/comments",
+    ANY,
+    post::list_comments_http,
+    Api::new().says("A post's comments, newest first")
+);
+pub static DELETE_COMMENT: Route = route!(
+    "delete-comment",
+    "DELETE",
+    "/posts/{id}/comments/{comment_id}",
+    ANY,
+    post::delete_comment_http,
+    Api::new().says("Deletes a comment (its author, the post's owner or an admin)")
+);
+pub static SHARE_POST: Route = route!(
+    "share-post",
+    "POST",
+    "/posts/{id}/share",
+    ANY,
+    post::share_post_http,
+    Api::new().says("Counts a share of a post")
+);
+pub static VIEW_POST: Route = route!(
+    "view-post",
+    "POST",
+    "/posts/{id}/view",
+    ANY,
+    post::view_post_http,
+    Api::new().says("Counts a view of a post")
+);
 pub static LIST_AUDIOS: Route = route!(
     "list-audios",
     "GET",
     "/audios",
     Access::Public,
     audios::list_audios_http,
-    Api::new(),
+    Api::new().says("Lists the audio tracks posts can use"),
     Needs::read().media(MediaUse::Read)
 );
 pub static CREATE_AUDIO: Route = route!(
@@ -84,7 +138,7 @@ pub static CREATE_AUDIO: Route = route!(
     "/admin/audios",
     ADMIN,
     audios::create_audio_http,
-    Api::new().body(schema_of::<audios::AudioInput>),
+    Api::new().says("Adds an audio track that posts can use").body(new_schema_of::<audios::AudioChanges>),
     Needs::write().media(MediaUse::Read)
 );
 pub static UPDATE_AUDIO: Route = route!(
@@ -93,8 +147,14 @@ pub static UPDATE_AUDIO: Route = route!(
     "/admin/audios/{id}",
     ADMIN,
     audios::update_audio_http,
-    Api::new().body(schema_of::<audios::AudioInput>),
+    Api::new().says("Changes an audio track's title, artist or file").body(schema_of::<audios::AudioChanges>),
     Needs::write().media(MediaUse::Read)
 );
-pub static DELETE_AUDIO: Route =
-    route!("delete-audio", "DELETE", "/admin/audios/{id}", ADMIN, audios::delete_audio_http, Api::new());
+pub static DELETE_AUDIO: Route = route!(
+    "delete-audio",
+    "DELETE",
+    "/admin/audios/{id}",
+    ADMIN,
+    audios::delete_audio_http,
+    Api::new().says("Removes an audio track from the catalog")
+);

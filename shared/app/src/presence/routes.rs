@@ -9,6 +9,9 @@ pub static AGORA_WEBHOOK: Route = route!(
     "/webhooks/agora",
     Access::Public,
     channel_events::agora_webhook_http,
-    Api::new().signed("Agora-Signature-V2").codes(&["invalid_signature"]),
+    Api::new()
+        .says("Agora's channel events (a host dropping out ends the room)")
+        .signed("Agora-Signature-V2")
+        .codes(&["invalid_signature"]),
     Needs::write().secrets(&[Secret::AgoraRest, Secret::AgoraNcs])
 );

@@ -3,7 +3,14 @@
 use super::{blocks, follows};
 use crate::http::routes::*;
 
-pub static GET_USER: Route = route!("get-user", "GET", "/users/{id}", ANY, follows::get_user_http, Api::new());
+pub static GET_USER: Route = route!(
+    "get-user",
+    "GET",
+    "/users/{id}",
+    ANY,
+    follows::get_user_http,
+    Api::new().says("A public profile with counts, and for hosts price and online")
+);
 pub static FOLLOW_USER: Route = route!(
     "follow-user",
     "POST",
@@ -11,23 +18,57 @@ pub static FOLLOW_USER: Route = route!(
     ANY,
     follows::follow_http,
     Api::new()
+        .says("Follows an account")
         .links(links_by_id!("$response.body#/followee_id": "unfollow-user", "list-followers"))
         .codes(&["already_following", "blocked"])
 );
-pub static UNFOLLOW_USER: Route =
-    route!("unfollow-user", "DELETE", "/users/{id}/follow", ANY, follows::unfollow_http, Api::new());
+pub static UNFOLLOW_USER: Route = route!(
+    "unfollow-user",
+    "DELETE",
+    "/users/{id}/follow",
+    ANY,
+    follows::unfollow_http,
+    Api::new().says("Stops following an account")
+);
 pub static BLOCK_USER: Route = route!(
     "block-user",
     "POST",
     "/users/{id}/block",
     ANY,
     blocks::block_user_http,
-    Api::new().links(links_by_id!("$response.body#/blocked_id": "unblock-user"))
+    Api::new()
+        .says("Blocks an account: no calls, gifts or comments between the two")
+        .links(links_by_id!("$response.body#/blocked_id": "unblock-user"))
 );
-pub static UNBLOCK_USER: Route =
-    route!("unblock-user", "DELETE", "/users/{id}/block", ANY, blocks::unblock_user_http, Api::new());
-pub static LIST_BLOCKS: Route = route!("list-blocks", "GET", "/me/blocks", ANY, blocks::list_blocks_http, Api::new());
-pub static LIST_FOLLOWERS: Route =
-    route!("list-followers", "GET", "/users/{id}/followers", ANY, follows::list_followers_http, Api::new());
-pub static LIST_FOLLOWING: Route =
-    route!("list-following", "GET", "/users/{id}/following", ANY, follows::list_following_http, Api::new());
+pub static UNBLOCK_USER: Route = route!(
+    "unblock-user",
+    "DELETE",
+    "/users/{id}/block",
+    ANY,
+    blocks::unblock_user_http,
+    Api::new().says("Unblocks an account")
+);
+pub static LIST_BLOCKS: Route = route!(
+    "list-blocks",
+    "GET",
+    "/me/blocks",
+    ANY,
+    blocks::list_blocks_http,
+    Api::new().says("Lists the accounts the caller blocked")
+);
+pub static LIST_FOLLOWERS: Route = route!(
+    "list-followers",
+    "GET",
+    "/users/{id}/followers",
+    ANY,
+    follows::list_followers_http,
+    Api::new().says("An account's followers, newest first")
+);
+pub static LIST_FOLLOWING: Route = route!(
+    "list-following",
+    "GET",
+    "/users/{id}/following",
+    ANY,
+    follows::list_following_http,
+    Api::new().says("The accounts an account follows, newest first")
+);

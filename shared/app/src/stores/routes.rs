@@ -9,14 +9,17 @@ pub static CREATE_GOOGLE_RECHARGE: Route = route!(
     "/recharges/google",
     ANY,
     purchases::google_recharge_http,
-    Api::new().body(schema_of::<purchases::GoogleRechargeInput>).codes(&[
-        "purchase_pending",
-        "purchase_cancelled",
-        "test_purchase",
-        "purchase_not_yours",
-        "wrong_product",
-        "purchase_claimed"
-    ]),
+    Api::new()
+        .says("Credits a Google Play purchase after checking it with Google")
+        .body(schema_of::<purchases::GoogleRechargeInput>)
+        .codes(&[
+            "purchase_pending",
+            "purchase_cancelled",
+            "test_purchase",
+            "purchase_not_yours",
+            "wrong_product",
+            "purchase_claimed"
+        ]),
     Needs::write().secrets(&[Secret::GooglePlay])
 );
 pub static CREATE_APPLE_RECHARGE: Route = route!(
@@ -25,13 +28,16 @@ pub static CREATE_APPLE_RECHARGE: Route = route!(
     "/recharges/apple",
     ANY,
     purchases::apple_recharge_http,
-    Api::new().body(schema_of::<purchases::AppleRechargeInput>).codes(&[
-        "purchase_cancelled",
-        "purchase_not_yours",
-        "wrong_product",
-        "purchase_claimed",
-        "purchase_unverified"
-    ]),
+    Api::new()
+        .says("Credits an App Store purchase after checking it with Apple")
+        .body(schema_of::<purchases::AppleRechargeInput>)
+        .codes(&[
+            "purchase_cancelled",
+            "purchase_not_yours",
+            "wrong_product",
+            "purchase_claimed",
+            "purchase_unverified"
+        ]),
     Needs::write().secrets(&[Secret::Apple])
 );
 pub static APPLE_WEBHOOK: Route = route!(
@@ -40,7 +46,7 @@ pub static APPLE_WEBHOOK: Route = route!(
     "/webhooks/apple",
     Access::Public,
     purchases::apple_webhook_http,
-    Api::new().codes(&["invalid_signature"]),
+    Api::new().says("App Store server notifications (refunds claw coins back)").codes(&["invalid_signature"]),
     Needs::write().secrets(&[Secret::Apple])
 );
 pub static GOOGLE_WEBHOOK: Route = route!(
@@ -49,6 +55,6 @@ pub static GOOGLE_WEBHOOK: Route = route!(
     "/webhooks/google",
     Access::Public,
     purchases::google_webhook_http,
-    Api::new().signed("Authorization"),
+    Api::new().says("Google Play developer notifications (refunds claw coins back)").signed("Authorization"),
     Needs::write().secrets(&[Secret::GooglePlay])
 );

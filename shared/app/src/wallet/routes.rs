@@ -3,9 +3,22 @@
 use super::{balance, recharges};
 use crate::http::routes::*;
 
-pub static GET_WALLET: Route = route!("get-wallet", "GET", "/me/wallet", ANY, balance::get_wallet_http, Api::new());
-pub static LIST_TRANSACTIONS: Route =
-    route!("list-transactions", "GET", "/me/transactions", ANY, balance::list_transactions_http, Api::new());
+pub static GET_WALLET: Route = route!(
+    "get-wallet",
+    "GET",
+    "/me/wallet",
+    ANY,
+    balance::get_wallet_http,
+    Api::new().says("The caller's coins and earnings")
+);
+pub static LIST_TRANSACTIONS: Route = route!(
+    "list-transactions",
+    "GET",
+    "/me/transactions",
+    ANY,
+    balance::list_transactions_http,
+    Api::new().says("The caller's ledger: every coin and earning movement, newest first")
+);
 pub static CREATE_RECHARGE: Route = route!(
     "create-recharge",
     "POST",
@@ -13,22 +26,38 @@ pub static CREATE_RECHARGE: Route = route!(
     ANY,
     recharges::create_recharge_http,
     Api::new()
+        .says("Starts buying a coin package: answers what the provider's mobile SDK needs to pay")
         .codes(&["package_retired", "idempotency_key_reused"])
         .idempotent()
         .body(schema_of::<recharges::RechargeInput>),
     Needs::write().secrets(&[Secret::PaymentKeys])
 );
-pub static GET_RECHARGE: Route =
-    route!("get-recharge", "GET", "/recharges/{id}", ANY, recharges::get_recharge_http, Api::new());
-pub static LIST_MY_RECHARGES: Route =
-    route!("list-my-recharges", "GET", "/me/recharges", ANY, recharges::list_my_recharges_http, Api::new());
+pub static GET_RECHARGE: Route = route!(
+    "get-recharge",
+    "GET",
+    "/recharges/{id}",
+    ANY,
+    recharges::get_recharge_http,
+    Api::new().says("One of the caller's purchases: pending, credited or refunded")
+);
+pub static LIST_MY_RECHARGES: Route = route!(
+    "list-my-recharges",
+    "GET",
+    "/me/recharges",
+    ANY,
+    recharges::list_my_recharges_http,
+    Api::new().says("The caller's purchases with their status, newest first")
+);
 pub static STRIPE_WEBHOOK: Route = route!(
     "stripe-webhook",
     "POST",
     "/webhooks/stripe",
     Access::Public,
     recharges::stripe_webhook_http,
-    Api::new().signed("Stripe-Signature").codes(&["invalid_signature"]),
+    Api::new()
+        .says("Stripe's payment events: credits or refunds a recharge")
+        .signed("Stripe-Signature")
+        .codes(&["invalid_signature"]),
     Needs::write().secrets(&[Secret::StripeWebhook])
 );
 pub static RAZORPAY_WEBHOOK: Route = route!(
@@ -37,7 +66,10 @@ pub static RAZORPAY_WEBHOOK: Route = route!(
     "/webhooks/razorpay",
     Access::Public,
     recharges::razorpay_webhook_http,
-    Api::new().signed("X-Razorpay-Signature").codes(&["invalid_signature"]),
+    Api::new()
+        .says("Razorpay's payment events: credits or refunds a recharge")
+        .signed("X-Razorpay-Signature")
+        .codes(&["invalid_signature"]),
     Needs::write().secrets(&[Secret::RazorpayWebhook])
 );
 pub static GRANT_COINS: Route = route!(
@@ -47,6 +79,7 @@ pub static GRANT_COINS: Route = route!(
     ADMIN,
     balance::grant_coins_http,
     Api::new()
+        .says("Grants coins to an account, or corrects them with a negative amount")
         .idempotent()
         .body(schema_of::<balance::GrantInput>)
         .codes(&["insufficient_coins", "idempotency_key_reused"])
@@ -57,5 +90,5 @@ pub static LIST_USER_TRANSACTIONS_ADMIN: Route = route!(
     "/admin/users/{id}/transactions",
     ADMIN,
     balance::list_user_transactions_admin_http,
-    Api::new()
+    Api::new().says("An account's ledger, newest first")
 );
