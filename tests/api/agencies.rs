@@ -585,3 +585,95 @@ async fn a_settlement_whose_commit_answer_is_lost_settles_once() {
     assert_eq!((earnings, settled), (0, 200));
     assert_eq!(app.get("/host/settlements", &host.access).await.body["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_settlement_preview_shows_what_would_move_to_whom_and_moves_nothing() {
+    let app = TestApp::start().await;
+    let Team { admin, owner, agency_id, host, fan } = team(&app, 15).await;
+    gift(&app, &admin, &fan, &host, 333).await;
+    let one = format!("/agency/hosts/{}/settlements", host.id);
+    let all = format!("/admin/agencies/{agency_id}/settlements");
+    let figures = |v: &Value| {
+        ["coins", "gross_minor", "platform_fee_minor", "agency_commission_minor", "host_payout_minor"]
+            .map(|f| v[f].as_i64().unwrap())
+    };
+    let seen = app.post(&one, Some(&owner.access), json!({"preview": true})).await;
+    assert_eq!(seen.status, 200, "{seen:?}");
+    assert_eq!((figures(&seen.body), seen.body["host_name"].as_str()), ([333, 333, 66, 40, 227], Some("Hana")));
+    let batch = app.post(&all, Some(&admin.access), json!({"preview": true})).await;
+    assert_eq!(batch.status, 200, "{batch:?}");
+    assert_eq!(
+        (figures(&batch.body), batch.body["hosts"][0]["host_name"].as_str()),
+        ([333, 333, 66, 40, 227], Some("Hana"))
+    );
+    // Nothing moved, nothing listed, nobody told.
+    assert_eq!(app.wallet(&host).await, (0, 333));
+    assert_eq!(app.get("/agency/settlements", &owner.access).await.body["items"], json!([]));
+    assert!(app.notifications_of(&host, "settlement").await.is_empty());
+
+    let made = app.post(&one, Some(&owner.access), json!({})).await;
+    assert_eq!((made.status, figures(&made.body)), (201, figures(&seen.body)), "{made:?}");
+    assert_eq!(app.wallet(&host).await, (0, 0));
+    let listed = app.get("/admin/settlements", &admin.access).await;
+    assert_eq!(listed.body["items"][0]["host_name"], "Hana");
+    let nothing = app.post(&one, Some(&owner.access), json!({"preview": true})).await;
+    assert_eq!((nothing.status, nothing.body["error"].as_str()), (409, Some("nothing_to_settle")));
+    let bad = app.post(&one, Some(&owner.access), json!({"preview": "yes"})).await;
+    assert_eq!(bad.status, 400, "{bad:?}");
+}
+
+#[tokio::test]
+async fn the_panels_name_people_and_the_audit_log_filters_by_actor_action_and_day() {
+    let app = TestApp::start().await;
+    let Team { admin, owner, agency_id: _, host, fan } = team(&app, 10).await;
+    // Hosts with their agency's name; a report with both people's names.
+    let hosts = app.get("/admin/hosts", &admin.access).await;
+    let row = hosts.body["items"].as_array().unwrap().iter().find(|h| h["id"] == host.id.as_str()).unwrap().clone();
+    assert_eq!(row["agency_name"], "Agency STAR01");
+    let r = app
+        .post("/reports", Some(&fan.access), json!({"target_type": "user", "target_id": host.id, "reason": "spam"}))
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let reports = app.get("/admin/reports", &admin.access).await;
+    let line = &reports.body["items"][0];
+    assert_eq!((line["reporter_name"].as_str(), line["target_owner_name"].as_str()), (Some("Fan"), Some("Hana")));
+    // Search by id finds the account, in either case.
+    for q in [fan.id.clone(), fan.id.to_lowercase()] {
+        let r = app.get(&format!("/admin/users?q={q}"), &admin.access).await;
+        assert_eq!((r.body["items"].as_array().unwrap().len(), &r.body["items"][0]["id"]), (1, &json!(fan.id)), "{q}");
+    }
+
+    // The audit log by actor, action and day.
+    let ban = app.post(&format!("/admin/users/{}/ban", fan.id), Some(&admin.access), json!({"reason": "spam"})).await;
+    assert_eq!(ban.status, 200, "{ban:?}");
+    app.post(&format!("/admin/users/{}/unban", fan.id), Some(&admin.access), json!({})).await;
+    let audit = |q: String| {
+        let (app, admin) = (&app, &admin);
+        async move { app.get(&format!("/admin/audit?{q}"), &admin.access).await }
+    };
+    let bans = audit(format!("actor={}&action=ban-user&limit=1", admin.id)).await;
+    assert_eq!(bans.status, 200, "{bans:?}");
+    let items = bans.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{bans:?}");
+    assert_eq!((items[0]["action"].as_str(), items[0]["actor_name"].as_str()), (Some("ban-user"), Some("Admin")));
+    assert_eq!(items[0]["path"], format!("/admin/users/{}/ban", fan.id));
+    assert!(bans.body["next_cursor"].is_null(), "one ban only: {bans:?}");
+    let by_owner = audit(format!("actor={}", owner.id)).await;
+    let actions: Vec<&str> =
+        by_owner.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert!(!actions.is_empty() && !actions.contains(&"ban-user"), "{actions:?}");
+    let now = chrono::DateTime::from_timestamp_millis(app.state.now()).unwrap();
+    let today = &now.format("%Y-%m-%d").to_string();
+    let yesterday = &(now - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    assert_eq!(
+        audit(format!("action=unban-user&from={today}&to={today}")).await.body["items"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(audit(format!("action=unban-user&to={yesterday}")).await.body["items"], json!([]));
+    for (q, field) in [("from=2026-13-01", "from"), ("action=Ban_User", "action"), ("actor=a%20b", "actor")] {
+        let r = audit(q.to_string()).await;
+        assert_eq!((r.status, r.body["message"].as_str().unwrap().starts_with(field)), (400, true), "{q}: {r:?}");
+    }
+    let r = audit(format!("from={today}&to={yesterday}")).await;
+    assert_eq!(r.status, 400, "{r:?}");
+}

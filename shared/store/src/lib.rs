@@ -34,7 +34,7 @@ mod wallet;
 
 pub use accounts::{Account, CodeKind, Payer, ProfileChanges, ResetCode, Role};
 pub use agencies::{Agency, HostApplication, Settlement};
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, AuditFilter};
 pub use aws_sdk_dynamodb::Client as DynamoClient;
 pub use blocks::Block;
 pub use boards::{BoardEntry, BoardKind, Period};

@@ -70,7 +70,7 @@ pub static CREATE_AGENCY_SETTLEMENT: Route = route!(
     ADMIN,
     settlements::create_agency_settlement_http,
     Api::new()
-        .says("Pays out an agency: settles each of its hosts' earnings in one go")
+        .says("Pays out an agency: settles each of its hosts' earnings in one go, or previews it")
         .optional_body()
         .body(schema_of::<settlements::SettleInput>)
         .codes(&["nothing_to_settle"])
@@ -82,7 +82,7 @@ pub static CREATE_HOST_SETTLEMENT_ADMIN: Route = route!(
     ADMIN,
     settlements::create_admin_host_settlement_http,
     Api::new()
-        .says("Pays out a host's earnings, split between host and agency")
+        .says("Pays out a host's earnings, split between host and agency, or previews it")
         .codes(&["nothing_to_settle", "host_in_agency"])
         .optional_body()
         .body(schema_of::<settlements::SettleInput>)
@@ -182,7 +182,7 @@ pub static CREATE_HOST_SETTLEMENT: Route = route!(
     AGENCY,
     settlements::create_host_settlement_http,
     Api::new()
-        .says("Pays out one of this agency's hosts, split between host and agency")
+        .says("Pays out one of this agency's hosts, split between host and agency, or previews it")
         .codes(&["nothing_to_settle"])
         .optional_body()
         .body(schema_of::<settlements::SettleInput>)

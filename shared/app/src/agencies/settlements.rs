@@ -13,10 +13,10 @@ use utoipa::ToSchema;
 use store::{Agency, Balance, Role, Settlement};
 
 use super::agency::{agency_by_param, my_agency};
-use crate::http::{Created, Ctx, Json, Page, list_reply};
+use crate::http::{CreatedOrPreview, Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
-use crate::kernel::views;
+use crate::kernel::views::{self, Names};
 use crate::{AppState, DomainError};
 
 /// How a settlement's gross splits; see the module comment for the rounding.
@@ -41,6 +41,8 @@ pub fn split(coins: i64, coin_value_minor: i64, fee_percent: i64, commission_per
 pub struct SettlementView {
     pub id: String,
     pub host_id: String,
+    /// The host's display name (null when the account is gone)
+    pub host_name: Option<String>,
     /// None: a host without an agency, settled by an admin
     pub agency_id: Option<String>,
     /// An admin's settlement of a whole agency
@@ -60,10 +62,18 @@ pub struct SettlementView {
     pub created_at: String,
 }
 
-pub fn settlement_json(s: &Settlement) -> SettlementView {
+/// 201 with the settlement made, or 200 with the one a preview would make.
+async fn settled(state: &AppState, st: Settlement, preview: bool) -> DomainResult<CreatedOrPreview<SettlementView>> {
+    let names = Names::of(&state.db, [st.host_id.as_str()]).await?;
+    let view = CreatedOrPreview::new(settlement_json(&st, &names));
+    Ok(if preview { view.also() } else { view })
+}
+
+pub fn settlement_json(s: &Settlement, names: &Names) -> SettlementView {
     SettlementView {
         id: s.id.clone(),
         host_id: s.host_id.clone(),
+        host_name: names.get(&s.host_id),
         agency_id: s.agency_id.clone(),
         batch_id: s.batch_id.clone(),
         coins: s.coins,
@@ -120,20 +130,28 @@ pub struct SettleInput {
     /// Default, and latest: now less the earnings hold (`EARNINGS_HOLD_HOURS`, 72).
     #[schema(format = DateTime)]
     pub cutoff: Option<String>,
+    /// true: answer 200 with what would be settled, and settle nothing
+    pub preview: Option<bool>,
 }
 
-fn cutoff(state: &AppState, ctx: &Ctx) -> DomainResult<i64> {
+/// The cut-off, and whether this is a preview (nothing written).
+fn cutoff(state: &AppState, ctx: &Ctx) -> DomainResult<(i64, bool)> {
     let input: SettleInput =
         if ctx.body.iter().all(u8::is_ascii_whitespace) { SettleInput::default() } else { ctx.json()? };
     let now = state.now();
     let latest = now - state.config.earnings_hold_hours * 3_600_000;
+    let preview = input.preview.unwrap_or(false);
     match input.cutoff {
-        None => Ok(latest),
+        None => Ok((latest, preview)),
         Some(c) => {
             let t = chrono::DateTime::parse_from_rfc3339(&c)
                 .map_err(|_| DomainError::invalid("cutoff: an RFC 3339 time"))?
                 .timestamp_millis();
-            if t > now { Err(DomainError::invalid("cutoff: cannot be in the future")) } else { Ok(t.min(latest)) }
+            if t > now {
+                Err(DomainError::invalid("cutoff: cannot be in the future"))
+            } else {
+                Ok((t.min(latest), preview))
+            }
         }
     }
 }
@@ -141,7 +159,7 @@ fn cutoff(state: &AppState, ctx: &Ctx) -> DomainResult<i64> {
 /// Settles what `host_id` earned under `agency` up to `cutoff`, or with no
 /// agency what a host in none earned since leaving one (the former agency's
 /// claim aside: that agency settles it): `None` when there is nothing (left)
-/// to settle.
+/// to settle. A `preview` answers the settlement it would write and writes nothing.
 pub async fn settle_host(
     state: &AppState,
     agency: Option<&Agency>,
@@ -149,6 +167,7 @@ pub async fn settle_host(
     cutoff: i64,
     by: &str,
     batch_id: Option<&str>,
+    preview: bool,
 ) -> DomainResult<Option<Settlement>> {
     let mut retry = state.db.retry();
     while retry.attempt().await {
@@ -196,6 +215,9 @@ pub async fn settle_host(
             created_by: by.to_string(),
             created_at: now,
         };
+        if preview {
+            return Ok(Some(st));
+        }
         let mut entry = store::LedgerEntry::new(host_id, "settlement", Balance::Earnings, -coins, None, now);
         entry.counterparty_id = agency.map(|a| a.owner_id.clone());
         entry.reason = Some(format!("settlement {}", st.id));
@@ -222,35 +244,42 @@ fn nothing() -> DomainError {
 }
 
 /// The agency settles one of its hosts (or a former host it still owes).
-pub async fn create_host_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<SettlementView>> {
+pub async fn create_host_settlement_http(
+    state: &AppState,
+    ctx: &Ctx,
+) -> DomainResult<CreatedOrPreview<SettlementView>> {
     let agency = my_agency(state, ctx).await?;
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("not a host of this agency"))?;
-    let cutoff = cutoff(state, ctx)?;
-    let st = settle_host(state, Some(&agency), &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
-    Ok(Created::new(settlement_json(&st)))
+    let (cutoff, preview) = cutoff(state, ctx)?;
+    let st =
+        settle_host(state, Some(&agency), &id, cutoff, &ctx.caller()?.id, None, preview).await?.ok_or_else(nothing)?;
+    settled(state, st, preview).await
 }
 
 /// An admin settles a host who belongs to no agency (removed from one):
 /// what they earned since, at no commission.
-pub async fn create_admin_host_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<SettlementView>> {
+pub async fn create_admin_host_settlement_http(
+    state: &AppState,
+    ctx: &Ctx,
+) -> DomainResult<CreatedOrPreview<SettlementView>> {
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("host not found"))?;
-    let cutoff = cutoff(state, ctx)?;
-    let st = settle_host(state, None, &id, cutoff, &ctx.caller()?.id, None).await?.ok_or_else(nothing)?;
-    Ok(Created::new(settlement_json(&st)))
+    let (cutoff, preview) = cutoff(state, ctx)?;
+    let st = settle_host(state, None, &id, cutoff, &ctx.caller()?.id, None, preview).await?.ok_or_else(nothing)?;
+    settled(state, st, preview).await
 }
 
 /// An admin settles every host of an agency (and former hosts it owes), one
 /// transaction per host; the answer sums them.
-pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<BatchView>> {
+pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<CreatedOrPreview<BatchView>> {
     let agency = agency_by_param(state, ctx).await?;
-    let cutoff = cutoff(state, ctx)?;
+    let (cutoff, preview) = cutoff(state, ctx)?;
     let by = ctx.caller()?.id.clone();
     let batch = crate::kernel::ledger::entry_id(state.now());
     let mut hosts = state.db.agency_host_ids(&agency.id).await?;
     hosts.extend(state.db.former_host_ids(&agency.id).await?);
     let mut lines = Vec::new();
     for h in &hosts {
-        if let Some(st) = settle_host(state, Some(&agency), h, cutoff, &by, Some(&batch)).await? {
+        if let Some(st) = settle_host(state, Some(&agency), h, cutoff, &by, Some(&batch), preview).await? {
             lines.push(st);
         }
     }
@@ -258,7 +287,8 @@ pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> Domai
         return Err(nothing());
     }
     let sum = |f: fn(&Settlement) -> i64| lines.iter().map(f).sum::<i64>();
-    Ok(Created::new(BatchView {
+    let names = Names::of(&state.db, lines.iter().map(|s| s.host_id.as_str())).await?;
+    let view = CreatedOrPreview::new(BatchView {
         id: batch,
         agency_id: agency.id.clone(),
         coins: sum(|s| s.coins),
@@ -268,8 +298,9 @@ pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> Domai
         host_payout_minor: sum(|s| s.host_payout_minor),
         currency: state.config.settlement_currency.clone(),
         cutoff: views::time(cutoff),
-        hosts: lines.iter().map(settlement_json).collect(),
-    }))
+        hosts: lines.iter().map(|s| settlement_json(s, &names)).collect(),
+    });
+    Ok(if preview { view.also() } else { view })
 }
 
 async fn settlements_page(
@@ -281,7 +312,8 @@ async fn settlements_page(
     let scope = format!("settlements:{}:{}", agency.unwrap_or("*"), host.unwrap_or("*"));
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_settlements(agency, host, limit, start).await?;
-    Ok(list_reply(state, &scope, page.items.iter().map(settlement_json).collect(), page.next))
+    let names = Names::of(&state.db, page.items.iter().map(|s| s.host_id.as_str())).await?;
+    Ok(list_reply(state, &scope, page.items.iter().map(|s| settlement_json(s, &names)).collect(), page.next))
 }
 
 pub async fn list_agency_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<SettlementView>> {

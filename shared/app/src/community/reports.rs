@@ -8,7 +8,7 @@ use store::Report;
 use crate::http::{Created, Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
-use crate::kernel::views;
+use crate::kernel::views::{self, Names};
 use crate::{AppState, DomainError};
 
 use crate::kernel::vocab::{REPORT_ACTIONS as ACTIONS, REPORT_REASONS as REASONS, REPORT_TARGETS as TARGETS};
@@ -43,11 +43,15 @@ pub struct ResolveInput {
 pub struct ReportView {
     pub id: String,
     pub reporter_id: String,
+    /// The reporter's display name (null when the account is gone)
+    pub reporter_name: Option<String>,
     #[schema(schema_with = crate::kernel::vocab::report_target)]
     pub target_type: String,
     pub target_id: String,
     /// Whose the target is: the user, the author, the room's host
     pub target_owner_id: String,
+    /// The owner's display name (null when the account is gone)
+    pub target_owner_name: Option<String>,
     /// A reported comment's post
     pub post_id: Option<String>,
     #[schema(schema_with = crate::kernel::vocab::report_reason)]
@@ -68,10 +72,18 @@ pub struct ReportView {
     pub resolution_note: Option<String>,
 }
 
-fn report_json(r: &Report) -> ReportView {
+async fn report_views(state: &AppState, reports: &[Report]) -> DomainResult<Vec<ReportView>> {
+    let people = reports.iter().flat_map(|r| [r.reporter_id.as_str(), r.target_owner_id.as_str()]);
+    let names = Names::of(&state.db, people).await?;
+    Ok(reports.iter().map(|r| report_json(r, &names)).collect())
+}
+
+fn report_json(r: &Report, names: &Names) -> ReportView {
     ReportView {
         id: r.id.clone(),
         reporter_id: r.reporter_id.clone(),
+        reporter_name: names.get(&r.reporter_id),
+        target_owner_name: names.get(&r.target_owner_id),
         target_type: r.target_type.clone(),
         target_id: r.target_id.clone(),
         target_owner_id: r.target_owner_id.clone(),
@@ -150,7 +162,8 @@ pub async fn create_report(state: &AppState, reporter: &str, input: ReportInput)
 
 pub async fn create_report_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<ReportView>> {
     let caller = ctx.caller()?;
-    Ok(Created::new(report_json(&create_report(state, &caller.id, ctx.json()?).await?)))
+    let r = create_report(state, &caller.id, ctx.json()?).await?;
+    Ok(Created::new(report_views(state, std::slice::from_ref(&r)).await?.remove(0)))
 }
 
 /// `?status=open` (the default) or `resolved`, oldest first.
@@ -159,7 +172,7 @@ pub async fn list_reports_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page
     let scope = format!("reports:{status}");
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_reports(&status, limit, start).await?;
-    Ok(list_reply(state, &scope, page.items.iter().map(report_json).collect(), page.next))
+    Ok(list_reply(state, &scope, report_views(state, &page.items).await?, page.next))
 }
 
 /// Takes the action, then closes the report (a repeat after a crash between
@@ -197,7 +210,7 @@ pub async fn resolve_report_http(state: &AppState, ctx: &Ctx) -> DomainResult<Js
         store::Error::Condition("report_resolved") => resolved(),
         other => other.into(),
     })?;
-    Ok(Json::new(report_json(&r)).with_before(before))
+    Ok(Json::new(report_views(state, std::slice::from_ref(&r)).await?.remove(0)).with_before(before))
 }
 
 /// Removes what was reported: a post with everything on it, a comment, a

@@ -25,7 +25,9 @@ pub mod output;
 pub mod routes;
 pub mod schema;
 
-pub use output::{Accepted, Created, CreatedOrFound, FreeForm, Html, Json, NoContent, Output, Page, WholePage};
+pub use output::{
+    Accepted, Created, CreatedOrFound, CreatedOrPreview, FreeForm, Html, Json, NoContent, Output, Page, WholePage,
+};
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;

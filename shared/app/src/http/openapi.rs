@@ -178,7 +178,12 @@ fn operation(r: &Route, defs: &mut Schemas, examples: &Value) -> Value {
             json!({"description": "a page", "content": {"application/json": {"schema": page_of(items)}}})
         } else {
             let schema = body.clone().unwrap_or_else(|| json!({"type": "object"}));
-            json!({"description": "success", "content": {"application/json": {"schema": schema}}})
+            let said = match (status, out.also) {
+                (201, Some(_)) => "made",
+                (_, Some(_)) => "nothing new made: it was there already, or a preview (the operation says which)",
+                _ => "success",
+            };
+            json!({"description": said, "content": {"application/json": {"schema": schema}}})
         };
         let mut ok = ok;
         if example["status"] == status && !example["response"].is_null() && ok.get("content").is_some() {

@@ -64,6 +64,8 @@ pub type Json<T> = Answer<T, 200>;
 pub type Created<T> = Answer<T, 201>;
 /// 201 with the made `T`, or 200 (`.also()`) when it was already there.
 pub type CreatedOrFound<T> = Answer<T, 201, 200>;
+/// 201 with the made `T`, or 200 (`.also()`) with the `T` a preview would make.
+pub type CreatedOrPreview<T> = Answer<T, 201, 200>;
 /// 202: taken on, the rest follows (a code is on its way).
 pub type Accepted<T> = Answer<T, 202>;
 /// 204: done, no body.

@@ -251,3 +251,19 @@ pub fn account_ref(account_id: &str) -> String {
     let h = format!("{n:032x}");
     format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
 }
+
+/// Display names by account id, read in one BatchGetItem per 100 ids, so the
+/// panels' lists name people rather than ids (an account gone has none).
+#[derive(Default)]
+pub struct Names(std::collections::HashMap<String, String>);
+
+impl Names {
+    pub async fn of<'a>(db: &store::Db, ids: impl IntoIterator<Item = &'a str>) -> Result<Names, store::Error> {
+        let ids: std::collections::BTreeSet<&str> = ids.into_iter().filter(|id| !id.is_empty()).collect();
+        let ids: Vec<String> = ids.into_iter().map(String::from).collect();
+        Ok(Names(db.get_accounts(&ids).await?.into_iter().map(|a| (a.id, a.name)).collect()))
+    }
+    pub fn get(&self, id: &str) -> Option<String> {
+        self.0.get(id).cloned()
+    }
+}

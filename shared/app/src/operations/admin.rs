@@ -8,7 +8,7 @@ use store::{Account, Role};
 use crate::http::{Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
-use crate::kernel::views;
+use crate::kernel::views::{self, Names};
 use crate::{AppState, DomainError};
 
 /// Everything an admin sees of an account: the owner's view and the money.
@@ -50,11 +50,29 @@ pub struct AdminAccount {
     pub gifts_received: i64,
     pub call_minutes: i64,
     pub agency_id: Option<String>,
+    /// The agency's name (null without one)
+    pub agency_name: Option<String>,
     pub banned: bool,
     pub banned_reason: Option<String>,
 }
 
-pub fn account_admin_json(a: &Account) -> AdminAccount {
+/// The accounts as admins see them, with their agencies' names (one read per agency).
+pub async fn admin_views(state: &AppState, accounts: &[Account]) -> DomainResult<Vec<AdminAccount>> {
+    let ids: std::collections::BTreeSet<&str> = accounts.iter().filter_map(|a| a.agency_id.as_deref()).collect();
+    let mut agencies = std::collections::HashMap::new();
+    for id in ids {
+        if let Some(agency) = state.db.get_agency(id).await? {
+            agencies.insert(id.to_string(), agency.name);
+        }
+    }
+    Ok(accounts.iter().map(|a| account_admin_json(a, &agencies)).collect())
+}
+
+async fn admin_view(state: &AppState, account: Account) -> DomainResult<AdminAccount> {
+    Ok(admin_views(state, std::slice::from_ref(&account)).await?.remove(0))
+}
+
+fn account_admin_json(a: &Account, agencies: &std::collections::HashMap<String, String>) -> AdminAccount {
     let m = views::me(a);
     AdminAccount {
         id: m.id,
@@ -81,6 +99,7 @@ pub fn account_admin_json(a: &Account) -> AdminAccount {
         gifts_received: a.gifts_received,
         call_minutes: a.call_minutes,
         agency_id: a.agency_id.clone(),
+        agency_name: a.agency_id.as_ref().and_then(|id| agencies.get(id).cloned()),
         banned: a.banned,
         banned_reason: a.banned_reason.clone(),
     }
@@ -92,6 +111,8 @@ pub fn account_admin_json(a: &Account) -> AdminAccount {
 pub struct AuditView {
     pub id: String,
     pub actor_id: String,
+    /// The actor's display name (null when the account is gone)
+    pub actor_name: Option<String>,
     pub actor_role: String,
     /// The function, e.g. ban-user
     pub action: String,
@@ -107,7 +128,8 @@ pub struct AuditView {
     pub created_at: String,
 }
 
-/// `?q=`: an e-mail or phone finds that account; other text is a name prefix.
+/// `?q=`: an e-mail or phone finds that account, an account id that account
+/// (or a name prefix that happens to read like one); other text is a name prefix.
 pub async fn list_users_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AdminAccount>> {
     let q = ctx.query.get("q").map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
     if let Some(q) = &q
@@ -115,8 +137,14 @@ pub async fn list_users_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<A
     {
         let login = validate::login(q)?;
         let found = state.db.find_account_by_login(&login).await?;
-        let items = found.iter().map(account_admin_json).collect();
+        let items = admin_views(state, &found.into_iter().collect::<Vec<_>>()).await?;
         return Ok(list_reply(state, "admin-users-login", items, None));
+    }
+    if let Some(q) = &q
+        && ulid::Ulid::from_string(q).is_ok()
+        && let Some(a) = state.db.get_account(&q.to_ascii_uppercase()).await?
+    {
+        return Ok(list_reply(state, "admin-users-id", vec![admin_view(state, a).await?], None));
     }
     if q.as_ref().is_some_and(|q| q.chars().count() > 50) {
         return Err(DomainError::invalid("q: at most 50 characters"));
@@ -124,7 +152,7 @@ pub async fn list_users_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<A
     let scope = format!("admin-users:{}", q.as_deref().unwrap_or_default().to_lowercase());
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_accounts(q.as_deref(), limit, start).await?;
-    Ok(list_reply(state, &scope, page.items.iter().map(account_admin_json).collect(), page.next))
+    Ok(list_reply(state, &scope, admin_views(state, &page.items).await?, page.next))
 }
 
 async fn target(state: &AppState, ctx: &Ctx) -> DomainResult<Account> {
@@ -133,13 +161,13 @@ async fn target(state: &AppState, ctx: &Ctx) -> DomainResult<Account> {
 }
 
 pub async fn get_user_admin_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AdminAccount>> {
-    Ok(Json::new(account_admin_json(&target(state, ctx).await?)))
+    Ok(Json::new(admin_view(state, target(state, ctx).await?).await?))
 }
 
 pub async fn list_hosts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AdminAccount>> {
     let (limit, start) = ctx.page(state, "admin-hosts")?;
     let page = state.db.list_host_accounts(limit, start).await?;
-    Ok(list_reply(state, "admin-hosts", page.items.iter().map(account_admin_json).collect(), page.next))
+    Ok(list_reply(state, "admin-hosts", admin_views(state, &page.items).await?, page.next))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -156,7 +184,7 @@ pub async fn ban_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Adm
     let reason = validate::text("reason", &input.reason, 1, 500)?;
     let before = target(state, ctx).await?;
     let after = ban(state, &before, &reason).await?;
-    Ok(Json::new(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
+    Ok(Json::new(admin_view(state, after).await?).with_before(json!({"banned": before.banned})))
 }
 
 /// Bans `who` for `reason`: every login of theirs is revoked, their live
@@ -178,7 +206,7 @@ pub async fn ban(state: &AppState, who: &Account, reason: &str) -> DomainResult<
 pub async fn unban_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AdminAccount>> {
     let before = target(state, ctx).await?;
     let after = state.db.set_banned(&before.id, false, None).await.map_err(not_bannable)?;
-    Ok(Json::new(account_admin_json(&after)).with_before(json!({"banned": before.banned})))
+    Ok(Json::new(admin_view(state, after).await?).with_before(json!({"banned": before.banned})))
 }
 
 fn not_bannable(e: store::Error) -> DomainError {
@@ -188,9 +216,41 @@ fn not_bannable(e: store::Error) -> DomainError {
     }
 }
 
+/// `?actor=` (an account id), `?action=` (a function's name, e.g. ban-user),
+/// `?from=` and `?to=` (UTC dates, both included).
+fn audit_filter(ctx: &Ctx) -> DomainResult<store::AuditFilter> {
+    let q = |name: &str| ctx.query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let day = |name: &str, end: bool| -> DomainResult<Option<i64>> {
+        let Some(v) = q(name) else { return Ok(None) };
+        let d = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map_err(|_| DomainError::invalid(format!("{name}: a date like 2026-12-31")))?;
+        let start = d.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp_millis();
+        Ok(Some(if end { start + 86_400_000 - 1 } else { start }))
+    };
+    let action = q("action").map(String::from);
+    if action.as_ref().is_some_and(|a| a.len() > 64 || !a.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')) {
+        return Err(DomainError::invalid("action: a function's name, like ban-user"));
+    }
+    let filter = store::AuditFilter {
+        actor_id: q("actor").map(|a| validate::id("actor", a)).transpose()?,
+        action,
+        from_ms: day("from", false)?,
+        to_ms: day("to", true)?,
+    };
+    if let (Some(f), Some(t)) = (filter.from_ms, filter.to_ms)
+        && f > t
+    {
+        return Err(DomainError::invalid("from: after to"));
+    }
+    Ok(filter)
+}
+
 pub async fn list_audit_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AuditView>> {
-    let (limit, start) = ctx.page(state, "audit")?;
-    let page = state.db.list_audit(limit, start).await?;
+    let filter = audit_filter(ctx)?;
+    let scope = format!("audit:{filter:?}");
+    let (limit, start) = ctx.page(state, &scope)?;
+    let page = state.db.list_audit(&filter, limit, start).await?;
+    let names = Names::of(&state.db, page.items.iter().map(|e| e.actor_id.as_str())).await?;
     let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str::<Value>(t).ok());
     let items = page
         .items
@@ -198,6 +258,7 @@ pub async fn list_audit_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<A
         .map(|e| AuditView {
             id: e.id.clone(),
             actor_id: e.actor_id.clone(),
+            actor_name: names.get(&e.actor_id),
             actor_role: e.actor_role.clone(),
             action: e.action.clone(),
             method: e.method.clone(),
@@ -209,5 +270,5 @@ pub async fn list_audit_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<A
             created_at: views::time(e.created_at),
         })
         .collect();
-    Ok(list_reply(state, "audit", items, page.next))
+    Ok(list_reply(state, &scope, items, page.next))
 }

@@ -23,10 +23,10 @@ pub static LIST_USERS: Route = route!(
     "/admin/users",
     ADMIN,
     admin::list_users_http,
-    Api::new().says("Finds accounts by e-mail, phone or name prefix").query(&[(
+    Api::new().says("Finds accounts by id, e-mail, phone or name prefix").query(&[(
         "q",
         r#"{"type": "string"}"#,
-        "an e-mail or phone number finds that account; other text (up to 50 characters) is a name prefix"
+        "an account id, e-mail or phone number finds that account; other text (up to 50 characters) is a name prefix"
     )])
 );
 pub static GET_USER_ADMIN: Route = route!(
@@ -68,5 +68,10 @@ pub static LIST_AUDIT: Route = route!(
     "/admin/audit",
     ADMIN,
     admin::list_audit_http,
-    Api::new().says("Lists admin and agency actions, newest first, with before and after")
+    Api::new().says("Lists admin and agency actions, newest first, with before and after").query(&[
+        ("actor", r#"{"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}"#, "only this account's actions"),
+        ("action", r#"{"type": "string", "pattern": "^[a-z-]{1,64}$"}"#, "only this function's, e.g. ban-user"),
+        ("from", r#"{"type": "string", "format": "date"}"#, "from this UTC day on"),
+        ("to", r#"{"type": "string", "format": "date"}"#, "up to this UTC day, included"),
+    ])
 );
