@@ -81,7 +81,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
 export interface Field {
   name: string;
   label: string;
-  type?: "text" | "number" | "money" | "password" | "email" | "checkbox" | "textarea" | "select" | "file";
+  type?: "text" | "number" | "money" | "password" | "email" | "date" | "checkbox" | "textarea" | "select" | "file";
   /** `money`: the field holding its currency; typed in major units (199.00), sent in minor units (19900). */
   currencyField?: string;
   required?: boolean;
@@ -234,6 +234,74 @@ export function Action(props: { label: string; run: () => Promise<unknown>; done
       <ErrorNote error={error} />
     </span>
   );
+}
+
+/**
+ * A money or account action shown before it is taken: the button asks the API
+ * (or the row) for a preview of what will move, to whom, how much; only
+ * "Confirm" takes the action. A refused preview (nothing to settle) says why.
+ */
+export function Confirmed(props: {
+  label: string;
+  preview: () => Promise<ComponentChildren>;
+  run: () => Promise<unknown>;
+  done?: () => void;
+  /** Preview at once (the choice was made in a form above). */
+  open?: boolean;
+}) {
+  const [shown, setShown] = useState<ComponentChildren | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (props.open) step(async () => setShown(await props.preview()));
+  }, []);
+  const step = async (f: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await f();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span class="action">
+      {shown === null ? (
+        <button type="button" disabled={busy} onClick={() => step(async () => setShown(await props.preview()))}>
+          {props.label}
+        </button>
+      ) : (
+        <div class="preview" role="group" aria-label={`${props.label}: preview`}>
+          {shown}
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              step(async () => {
+                await props.run();
+                setShown(null);
+                props.done?.();
+              })
+            }
+          >
+            Confirm: {props.label}
+          </button>
+          <button type="button" disabled={busy} onClick={() => setShown(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      <ErrorNote error={error} />
+    </span>
+  );
+}
+
+/** A person by name, linking to their record (the id when the account is gone). */
+export function Person({ id, name }: { id: string | null | undefined; name?: string | null }) {
+  if (!id) return <span>none</span>;
+  return <a href={`#/users/${id}`}>{name ?? id}</a>;
 }
 
 export interface Column<T> {

@@ -70,15 +70,36 @@ test("the admin sees the API's numbers on the dashboard, creates a gift, and ban
   await expect(page.getByRole("row", { name: /Comet 25 coins/ })).toBeVisible();
   const gifts = await admin.get("/gifts?limit=100");
   expect(gifts.items.some((g: any) => g.name === "Comet" && g.price_coins === 25)).toBe(true);
+  // Retiring it shows what that does first; Cancel changes nothing, Confirm retires.
+  const comet = page.getByRole("row", { name: /Comet 25 coins/ });
+  await comet.getByRole("button", { name: "Retire Comet" }).click();
+  const retiring = comet.getByRole("group", { name: "Retire Comet: preview" });
+  await expect(retiring).toContainText("Comet (25 coins, sent 0 times) leaves the catalog");
+  await retiring.getByRole("button", { name: "Cancel" }).click();
+  expect((await admin.get("/gifts?limit=100")).items.some((g: any) => g.name === "Comet")).toBe(true);
+  await comet.getByRole("button", { name: "Retire Comet" }).click();
+  await retiring.getByRole("button", { name: "Confirm: Retire Comet" }).click();
+  await expect(page.getByRole("row", { name: /Comet 25 coins/ })).toHaveCount(0);
+  expect((await admin.get("/gifts?limit=100")).items.some((g: any) => g.name === "Comet")).toBe(false);
 
-  // Ban and unban user1, found by e-mail.
+  // Ban and unban user1, found by e-mail and by id; the ban is reviewed first.
   await page.getByRole("link", { name: "Users", exact: true }).click();
-  await page.getByLabel("Name, email or phone").fill(USER1.login);
+  const search = page.getByLabel("Id, name, email or phone");
+  await search.fill(user1.id.toLowerCase());
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("link", { name: "User1" })).toBeVisible();
+  await search.fill(USER1.login);
   await page.getByRole("button", { name: "Search" }).click();
   await page.getByRole("link", { name: "User1" }).click();
   await expect(stat(page, "Wallet", "Coins")).toBeVisible();
+  const before = await admin.get(`/admin/users/${user1.id}`);
   await page.getByLabel("Reason").first().fill("spam in chat");
-  await page.getByRole("button", { name: "Ban", exact: true }).click();
+  await page.getByRole("button", { name: "Review ban" }).click();
+  const review = page.getByRole("group", { name: "Ban: preview" });
+  await expect(review).toContainText("Ban User1 (user) for “spam in chat”: signed out everywhere at once");
+  await expect(review).toContainText(`Their ${coins(before.coins)} and ${coins(before.earnings)} of unsettled earnings stay`);
+  expect((await admin.get(`/admin/users/${user1.id}`)).banned).toBe(false);
+  await review.getByRole("button", { name: "Confirm: ban User1" }).click();
   await expect(page.getByText("Banned: spam in chat")).toBeVisible();
   let u = await admin.get(`/admin/users/${user1.id}`);
   expect([u.banned, u.banned_reason]).toEqual([true, "spam in chat"]);
@@ -109,15 +130,25 @@ test("the agency approves an application and settles a host, and the settlement 
 
   await page.getByRole("link", { name: "Hosts", exact: true }).click();
   await expect(page.getByRole("row", { name: /^Nova|Applicant/ })).toBeVisible();
-  await page.getByRole("button", { name: "Settle Host1" }).click();
-  await expect(page.getByRole("row", { name: /Host1/ })).toContainText("0 coins");
+  // Settling shows the split first (nothing moves until Confirm), then settles exactly that.
   const agency = await as(request, AGENCY);
+  const made = (await agency.get("/agency/settlements?limit=100")).items.length;
+  await page.getByRole("button", { name: "Settle Host1" }).click();
+  const preview = page.getByRole("group", { name: "Settle Host1: preview" });
+  await expect(preview).toContainText("Host1:");
+  const shown = (await preview.textContent()) ?? "";
+  expect((await agency.get("/agency/settlements?limit=100")).items.length).toBe(made);
+  await preview.getByRole("button", { name: "Confirm: Settle Host1" }).click();
+  await expect(preview).toHaveCount(0);
+  await expect(page.getByRole("row", { name: /Host1/ }).getByRole("cell").nth(3)).toHaveText("0 coins");
   const s = (await agency.get("/agency/settlements?limit=1")).items[0];
-  expect(s.host_id).toBe(host1.id);
+  expect([s.host_id, s.host_name]).toEqual([host1.id, "Host1"]);
   expect(s.platform_fee_minor + s.agency_commission_minor + s.host_payout_minor).toBe(s.gross_minor);
+  expect(shown).toContain(`${coins(s.coins)} = ${inr(s.gross_minor)}`);
+  expect(shown).toContain(`host payout ${inr(s.host_payout_minor)}`);
 
   await page.getByRole("link", { name: "Settlements", exact: true }).click();
-  const row = page.getByRole("row").filter({ hasText: host1.id }).first();
+  const row = page.getByRole("row").filter({ hasText: "Host1" }).first();
   await expect(row).toContainText(coins(s.coins));
   await expect(row).toContainText(inr(s.gross_minor));
   await expect(row).toContainText(`${inr(s.platform_fee_minor)} (${s.platform_fee_percent} %)`);
@@ -153,6 +184,9 @@ test("the admin works the reports queue: removing a reported room ends it", asyn
   await signIn(page, ADMIN);
   await page.getByRole("link", { name: "Reports", exact: true }).click();
   await expect(page.getByRole("cell", { name: `room ${room}` })).toBeVisible();
+  const line = page.getByRole("row").filter({ hasText: `room ${room}` });
+  await expect(line.getByRole("link", { name: "User1" })).toHaveAttribute("href", `#/users/${user1.id}`);
+  await expect(line.getByRole("link", { name: (await host2.get("/me")).name })).toHaveAttribute("href", `#/users/${host2.id}`);
   page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: `Remove content: report ${report.body.id}` }).click();
   await expect(page.getByRole("cell", { name: `room ${room}` })).toHaveCount(0);
@@ -215,4 +249,44 @@ test("the admin sees who is live, with viewers and gifts, and ends a room", asyn
   await expect(page.getByRole("row", { name: /late show/ })).toHaveCount(0);
   expect(asked).toContain("host's stream stops");
   expect((await user1.get(`/rooms/${room}`)).live).toBe(false);
+});
+
+test("the admin previews an agency's settlement, confirms it, and reads the audit log as a diff filtered by action and actor", async ({ page, request }) => {
+  const admin = await as(request, ADMIN);
+  const host2 = await as(request, HOST2);
+  const fan = await as(request, { login: "user2@demo.local", password: "demo-user-pass" });
+  const heart = (await fan.get("/gifts?limit=100")).items.find((g: any) => g.name === "Heart");
+  expect((await fan.call("POST", `/users/${host2.id}/gifts`, { gift_id: heart.id, quantity: 2 })).status).toBe(201);
+  const agencies = await admin.get("/admin/agencies?limit=100");
+  const demo = agencies.items.find((a: any) => a.code === "DEMO01");
+
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Settlements", exact: true }).click();
+  await page.getByLabel("Agency", { exact: true }).selectOption({ label: `${demo.name} (DEMO01)` });
+  await page.getByRole("button", { name: "Review agency settlement" }).click();
+  const preview = page.getByRole("group", { name: `Settle ${demo.name}: preview` });
+  await expect(preview.getByRole("listitem").filter({ hasText: "Host2" })).toContainText("host payout");
+  await preview.getByRole("button", { name: `Confirm: Settle ${demo.name}` }).click();
+  await expect(preview).toHaveCount(0);
+  const last = (await admin.get("/admin/settlements?limit=1")).items[0];
+  expect([last.host_name, last.agency_id, last.batch_id === null]).toEqual(["Host2", demo.id, false]);
+  await expect(page.getByRole("row").filter({ hasText: "Host2" }).first().getByRole("link", { name: "Host2" })).toBeVisible();
+
+  // A change in the audit log: the commission as before → after, found by action, then by actor.
+  await page.getByRole("link", { name: "Agencies", exact: true }).click();
+  const was = demo.commission_percent;
+  await page.getByLabel(`Commission percent of ${demo.name}`).fill(String(was + 1));
+  await page.getByRole("button", { name: `Save ${demo.name}` }).click();
+  await expect(page.getByRole("row", { name: new RegExp(demo.name) })).toContainText(`${was + 1} %`);
+  await page.getByRole("link", { name: "Audit log", exact: true }).click();
+  await page.getByLabel("Action (e.g. ban-user)").fill("update-agency");
+  await page.getByRole("button", { name: "Filter audit log" }).click();
+  const change = page.getByRole("row").filter({ hasText: "update-agency" }).first();
+  await expect(change.locator("ul.diff li", { hasText: "commission_percent" })).toHaveText(`commission_percent: ${was} → ${was + 1}`);
+  await expect(page.getByRole("row").filter({ hasText: "settlements" })).toHaveCount(0);
+  await change.getByRole("button", { name: /^only / }).click();
+  await expect(page.getByRole("table")).toContainText("Filtered: action update-agency, actor");
+  const mine = await admin.get(`/admin/audit?actor=${admin.id}&action=update-agency`);
+  await expect(page.getByRole("row").filter({ hasText: "update-agency" })).toHaveCount(mine.items.length);
+  await admin.call("PATCH", `/admin/agencies/${demo.id}`, { commission_percent: was });
 });

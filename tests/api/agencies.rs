@@ -630,6 +630,8 @@ async fn the_panels_name_people_and_the_audit_log_filters_by_actor_action_and_da
     let hosts = app.get("/admin/hosts", &admin.access).await;
     let row = hosts.body["items"].as_array().unwrap().iter().find(|h| h["id"] == host.id.as_str()).unwrap().clone();
     assert_eq!(row["agency_name"], "Agency STAR01");
+    let agencies = app.get("/admin/agencies", &admin.access).await;
+    assert_eq!(agencies.body["items"][0]["owner_name"], "OwnerSTAR01");
     let r = app
         .post("/reports", Some(&fan.access), json!({"target_type": "user", "target_id": host.id, "reason": "spam"}))
         .await;

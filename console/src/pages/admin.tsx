@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, withQuery } from "../api";
-import { Action, all, coins, csv, download, ErrorNote, type Field, Form, major, Paged, Stat, Table, useLoad, when, type PageDef } from "../ui";
-import { SettlementList } from "./shared";
+import { Action, all, coins, Confirmed, csv, download, ErrorNote, type Field, Form, major, Paged, Person, Stat, Table, useLoad, when, type PageDef } from "../ui";
+import { SettlementList, settlementPreview } from "./shared";
 
 // ---- Dashboard ----
 
@@ -95,7 +95,7 @@ function Users({ rest }: { rest: string[] }) {
   if (rest[0]) return <UserDetail id={rest[0]} />;
   return (
     <>
-      <Form title="Find users" fields={[{ name: "q", label: "Name, email or phone" }]} submitLabel="Search" keep submit={async (v) => setQ(v.q.trim())} />
+      <Form title="Find users" fields={[{ name: "q", label: "Id, name, email or phone" }]} submitLabel="Search" keep submit={async (v) => setQ(v.q.trim())} />
       <Paged
         path={withQuery("/admin/users", { q })}
         caption={q ? `Users matching “${q}”` : "Newest users"}
@@ -104,6 +104,7 @@ function Users({ rest }: { rest: string[] }) {
           { label: "Email", render: (u: any) => u.email },
           { label: "Phone", render: (u: any) => u.phone },
           { label: "Role", render: (u: any) => u.role },
+          { label: "Agency", render: (u: any) => u.agency_name ?? "" },
           { label: "Coins", render: (u: any) => coins(u.coins) },
           { label: "Status", render: (u: any) => (u.banned ? "banned" : "active") },
         ]}
@@ -136,9 +137,7 @@ function UserDetail({ id }: { id: string }) {
       {u.banned ? (
         <Action label="Unban" run={() => api("POST", `/admin/users/${id}/unban`, {})} done={bump} />
       ) : (
-        u.role !== "admin" && (
-          <Form title="Ban" fields={[{ name: "reason", label: "Reason", required: true }]} submitLabel="Ban" submit={(v) => api("POST", `/admin/users/${id}/ban`, v)} done={bump} />
-        )
+        u.role !== "admin" && <Ban u={u} done={bump} />
       )}
       <Form
         title="Grant coins"
@@ -166,6 +165,26 @@ function UserDetail({ id }: { id: string }) {
   );
 }
 
+/** A ban, reviewed before it is taken: what it stops and what stays frozen. */
+function Ban({ u, done }: { u: any; done: () => void }) {
+  const [reason, setReason] = useState<string | null>(null);
+  if (reason === null) {
+    return <Form title="Ban" fields={[{ name: "reason", label: "Reason", required: true }]} submitLabel="Review ban" submit={async (v) => setReason(v.reason)} />;
+  }
+  return (
+    <div class="preview" role="group" aria-label="Ban: preview">
+      <p>
+        Ban <strong>{u.name}</strong> ({u.role}) for “{reason}”: signed out everywhere at once; any live room and call of theirs ends now, the unbilled minute refunded to
+        the caller. Their {coins(u.coins)} and {coins(u.earnings)} of unsettled earnings stay on the account and cannot move until the ban is lifted.
+      </p>
+      <Action label={`Confirm: ban ${u.name}`} run={() => api("POST", `/admin/users/${u.id}/ban`, { reason })} done={done} />
+      <button type="button" onClick={() => setReason(null)}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 // ---- Hosts, agencies, applications, settlements ----
 
 function Hosts() {
@@ -174,7 +193,7 @@ function Hosts() {
       path="/admin/hosts"
       columns={[
         { label: "Name", render: (h: any) => <a href={`#/users/${h.id}`}>{h.name}</a> },
-        { label: "Agency", render: (h: any) => h.agency_id ?? "none" },
+        { label: "Agency", render: (h: any) => h.agency_name ?? "none" },
         { label: "Call price", render: (h: any) => coins(h.call_price) },
         { label: "Online", render: (h: any) => (h.online ? "yes" : "no") },
         { label: "Unsettled", render: (h: any) => coins(h.earnings) },
@@ -213,7 +232,7 @@ function Agencies() {
           {
             label: "Owner",
             render: (a: any) =>
-              a.owner_id ? <a href={`#/users/${a.owner_id}`}>{a.owner_id}</a> : <span>invited: {a.owner_email} (until {when(a.invitation_expires_at)})</span>,
+              a.owner_id ? <Person id={a.owner_id} name={a.owner_name} /> : <span>invited: {a.owner_email} (until {when(a.invitation_expires_at)})</span>,
           },
           { label: "Commission", render: (a: any) => `${a.commission_percent} %` },
           {
@@ -232,7 +251,11 @@ function Agencies() {
                 {a.status === "invited" && (
                   <Action label={`Resend invitation of ${a.name}`} run={() => api("POST", `/admin/agencies/${a.id}/invitation`, {})} done={bump} />
                 )}
-                <Action label={`Settle ${a.name}`} run={() => api("POST", `/admin/agencies/${a.id}/settlements`, {})} />
+                <Confirmed
+                  label={`Settle ${a.name}`}
+                  preview={() => settlementPreview(`/admin/agencies/${a.id}/settlements`)}
+                  run={() => api("POST", `/admin/agencies/${a.id}/settlements`, {})}
+                />
                 <Action label={`Delete ${a.name}`} confirm={`Delete ${a.name}?`} run={() => api("DELETE", `/admin/agencies/${a.id}`)} done={bump} />
               </>
             ),
@@ -298,23 +321,50 @@ function Settlements() {
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
   const agencies = useLoad(() => all<any>("/admin/agencies"));
+  const loose = useLoad(async () => (await all<any>("/admin/hosts")).filter((h) => !h.agency_id && h.earnings > 0), [version]);
   const [error, setError] = useState<unknown>(null);
+  // What is being settled: the preview below shows what will move before it does.
+  const [chosen, setChosen] = useState<{ path: string; label: string; key: number } | null>(null);
+  const choose = (path: string, label: string) => setChosen({ path, label, key: Date.now() });
+  const agencyName = (id: string) => agencies.data?.find((a) => a.id === id)?.name ?? id;
+  const hostName = (id: string) => loose.data?.find((h) => h.id === id)?.name ?? id;
   return (
     <>
       <Form
         title="Settle an agency"
         fields={[{ name: "agency", label: "Agency", type: "select", required: true, options: (agencies.data ?? []).map((a) => ({ value: a.id, label: `${a.name} (${a.code})` })) }]}
-        submitLabel="Settle agency"
-        submit={(v) => api("POST", `/admin/agencies/${v.agency}/settlements`, {})}
-        done={bump}
+        submitLabel="Review agency settlement"
+        keep
+        submit={async (v) => choose(`/admin/agencies/${v.agency}/settlements`, `Settle ${agencyName(v.agency)}`)}
       />
       <Form
         title="Settle a host without an agency"
-        fields={[{ name: "host", label: "Host id", required: true }]}
-        submitLabel="Settle host"
-        submit={(v) => api("POST", `/admin/hosts/${v.host.trim()}/settlements`, {})}
-        done={bump}
+        fields={[
+          {
+            name: "host",
+            label: "Host",
+            type: "select",
+            required: true,
+            options: (loose.data ?? []).map((h) => ({ value: h.id, label: `${h.name} (${coins(h.earnings)} unsettled)` })),
+          },
+        ]}
+        submitLabel="Review host settlement"
+        keep
+        submit={async (v) => choose(`/admin/hosts/${v.host}/settlements`, `Settle ${hostName(v.host)}`)}
       />
+      {chosen && (
+        <Confirmed
+          key={chosen.key}
+          open
+          label={chosen.label}
+          preview={() => settlementPreview(chosen.path)}
+          run={() => api("POST", chosen.path, {})}
+          done={() => {
+            setChosen(null);
+            bump();
+          }}
+        />
+      )}
       <button
         type="button"
         onClick={async () => {
@@ -329,7 +379,7 @@ function Settlements() {
         Export CSV
       </button>
       <ErrorNote error={error} />
-      <SettlementList path="/admin/settlements" version={version} />
+      <SettlementList path="/admin/settlements" version={version} people />
     </>
   );
 }
@@ -342,6 +392,8 @@ interface CatalogDef {
   fields: Field[];
   columns: { label: string; render: (row: any) => any }[];
   label: (row: any) => string;
+  /** What retiring the row does, shown before it is done. */
+  retiring?: (row: any) => string;
 }
 
 function Catalog({ def }: { def: CatalogDef }) {
@@ -371,7 +423,12 @@ function Catalog({ def }: { def: CatalogDef }) {
                     done={bump}
                   />
                 </details>
-                <Action label={`Retire ${def.label(row)}`} run={() => api("DELETE", `${def.admin}/${row.id}`)} done={bump} />
+                <Confirmed
+                  label={`Retire ${def.label(row)}`}
+                  preview={async () => <p>{def.retiring?.(row) ?? `${def.label(row)} leaves the catalog; what already uses it keeps it.`}</p>}
+                  run={() => api("DELETE", `${def.admin}/${row.id}`)}
+                  done={bump}
+                />
               </>
             ),
           },
@@ -428,6 +485,8 @@ const GIFTS: CatalogDef = {
     { label: "Sent", render: (g) => g.sent_count },
   ],
   label: (g) => g.name,
+  retiring: (g) =>
+    `${g.name} (${coins(g.price_coins)}, sent ${g.sent_count} times) leaves the catalog: the apps stop offering it and nobody can send it. Gifts already sent keep its name and price in every ledger and board.`,
 };
 
 const PACKAGES: CatalogDef = {
@@ -449,6 +508,8 @@ const PACKAGES: CatalogDef = {
     { label: "App Store", render: (p) => p.apple_product_id ?? "" },
   ],
   label: (p) => `${p.coins} coins package`,
+  retiring: (p) =>
+    `The ${coins(p.coins)} package at ${major(p.price_minor, p.currency)} leaves the shop: no new purchase of it starts. Purchases already paid are credited and refunded as usual.`,
 };
 
 const INTERESTS: CatalogDef = {
@@ -531,20 +592,68 @@ function SitePage({ slug }: { slug: string }) {
   );
 }
 
-function Audit() {
+/** What an audited change did: each field that differs, before → after (a create has only after). */
+function Diff({ before, after }: { before: any; after: any }) {
+  const plain = (v: any) => (v && typeof v === "object" && !Array.isArray(v) ? v : null);
+  const [b, a] = [plain(before), plain(after)];
+  if (!b && !a) return before === undefined && after === undefined ? null : <code>{JSON.stringify(after ?? before)}</code>;
+  const show = (v: any) => (v === undefined ? "—" : JSON.stringify(v));
+  const keys = [...new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})])].filter((k) => JSON.stringify(b?.[k]) !== JSON.stringify(a?.[k]));
+  if (keys.length === 0) return <span>no change</span>;
   return (
-    <Paged
-      path="/admin/audit"
-      limit={50}
-      columns={[
-        { label: "When", render: (e: any) => when(e.created_at) },
-        { label: "Actor", render: (e: any) => `${e.actor_role} ${e.actor_id}` },
-        { label: "Action", render: (e: any) => e.action },
-        { label: "Request", render: (e: any) => `${e.method} ${e.path}` },
-        { label: "Status", render: (e: any) => e.status },
-        { label: "Body", render: (e: any) => (e.request ? <code>{JSON.stringify(e.request)}</code> : "") },
-      ]}
-    />
+    <ul class="diff">
+      {keys.map((k) => (
+        <li key={k}>
+          <code>{k}</code>: {b && <del>{show(b[k])}</del>}
+          {b && a && " → "}
+          {a && <ins>{show(a[k])}</ins>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Audit() {
+  const [filter, setFilter] = useState<Record<string, string>>({});
+  const actor = (e: any) => (
+    <>
+      <Person id={e.actor_id} name={e.actor_name} /> ({e.actor_role}){" "}
+      <button type="button" class="link" onClick={() => setFilter({ ...filter, actor: e.actor_id })}>
+        only {e.actor_name ?? "this actor"}
+      </button>
+    </>
+  );
+  return (
+    <>
+      <Form
+        title="Filter"
+        fields={[
+          { name: "actor", label: "Actor (account id)", optional: true },
+          { name: "action", label: "Action (e.g. ban-user)", optional: true },
+          { name: "from", label: "From day", type: "date", optional: true },
+          { name: "to", label: "To day", type: "date", optional: true },
+        ]}
+        initial={filter}
+        key={JSON.stringify(filter)}
+        keep
+        submitLabel="Filter audit log"
+        submit={async (v) => setFilter(Object.fromEntries(Object.entries(v).filter(([, x]) => x)) as Record<string, string>)}
+      />
+      <Paged
+        path={withQuery("/admin/audit", filter)}
+        limit={50}
+        caption={Object.keys(filter).length ? `Filtered: ${Object.entries(filter).map(([k, v]) => `${k} ${v}`).join(", ")}` : "Everything, newest first"}
+        columns={[
+          { label: "When", render: (e: any) => when(e.created_at) },
+          { label: "Actor", render: actor },
+          { label: "Action", render: (e: any) => e.action },
+          { label: "Request", render: (e: any) => `${e.method} ${e.path}` },
+          { label: "Status", render: (e: any) => e.status },
+          { label: "Change", render: (e: any) => <Diff before={e.before ?? undefined} after={e.after ?? undefined} /> },
+          { label: "Body", render: (e: any) => (e.request ? <code>{JSON.stringify(e.request)}</code> : "") },
+        ]}
+      />
+    </>
   );
 }
 
@@ -575,10 +684,10 @@ function Reports() {
         caption="Reports, oldest first"
         columns={[
           { label: "Reported", render: (r: any) => when(r.created_at) },
-          { label: "What", render: (r: any) => `${r.target_type} ${r.target_id}` },
-          { label: "Owner", render: (r: any) => r.target_owner_id },
+          { label: "What", render: (r: any) => (r.target_type === "user" ? "the account" : `${r.target_type} ${r.target_id}`) },
+          { label: "Owner", render: (r: any) => <Person id={r.target_owner_id} name={r.target_owner_name} /> },
           { label: "Reason", render: (r: any) => r.reason + (r.note ? `: ${r.note}` : "") },
-          { label: "Reporter", render: (r: any) => r.reporter_id },
+          { label: "Reporter", render: (r: any) => <Person id={r.reporter_id} name={r.reporter_name} /> },
           {
             label: "Resolution",
             render: (r: any) =>

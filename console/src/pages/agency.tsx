@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
-import { Action, all, coins, ErrorNote, Paged, Stat, useLoad, type PageDef } from "../ui";
+import { Action, all, coins, Confirmed, ErrorNote, Paged, Stat, useLoad, type PageDef } from "../ui";
 import { Applications } from "./admin";
-import { SettlementList } from "./shared";
+import { SettlementList, settlementPreview } from "./shared";
 
 function Dashboard() {
   const { data, error } = useLoad(() => Promise.all([api("/agency"), all<any>("/agency/hosts")]));
@@ -44,7 +44,12 @@ function Hosts() {
           label: "Actions",
           render: (h: any) => (
             <>
-              <Action label={`Settle ${h.name}`} run={() => api("POST", `/agency/hosts/${h.id}/settlements`, {})} done={bump} />
+              <Confirmed
+                label={`Settle ${h.name}`}
+                preview={() => settlementPreview(`/agency/hosts/${h.id}/settlements`)}
+                run={() => api("POST", `/agency/hosts/${h.id}/settlements`, {})}
+                done={bump}
+              />
               <Action label={`Remove ${h.name}`} confirm={`Remove ${h.name} from the agency?`} run={() => api("DELETE", `/agency/hosts/${h.id}`)} done={bump} />
             </>
           ),
@@ -59,12 +64,27 @@ function Settlements() {
   const [note, setNote] = useState("");
   return (
     <>
-      <Action
+      <Confirmed
         label="Settle all hosts"
+        preview={async () => {
+          const hosts = (await all<any>("/agency/hosts")).filter((h) => h.unsettled_earnings > 0);
+          const lines = await Promise.all(hosts.map((h) => settlementPreview(`/agency/hosts/${h.id}/settlements`).catch(() => null)));
+          if (!lines.some((l) => l)) throw new Error("Nothing to settle: no host has earnings past the hold.");
+          return <>{lines}</>;
+        }}
         run={async () => {
           const hosts = (await all<any>("/agency/hosts")).filter((h) => h.unsettled_earnings > 0);
-          for (const h of hosts) await api("POST", `/agency/hosts/${h.id}/settlements`, {});
-          setNote(`Settled ${hosts.length} host${hosts.length === 1 ? "" : "s"}.`);
+          let settled = 0;
+          for (const h of hosts) {
+            // A host whose earnings are all inside the hold has nothing to settle yet (409): the others go on.
+            await api("POST", `/agency/hosts/${h.id}/settlements`, {}).then(
+              () => settled++,
+              (e) => {
+                if (e.code !== "nothing_to_settle") throw e;
+              },
+            );
+          }
+          setNote(`Settled ${settled} host${settled === 1 ? "" : "s"}.`);
         }}
         done={() => setVersion((v) => v + 1)}
       />

@@ -10,7 +10,7 @@ use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
-use crate::kernel::views;
+use crate::kernel::views::{self, Names};
 use crate::{AppState, DomainError};
 
 /// An agency.
@@ -44,6 +44,9 @@ pub struct AgencyView {
     /// `GET /agency`: how many hosts it has
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts: Option<i64>,
+    /// `GET /admin/agencies`: the owner's display name, once accepted
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
 }
 
 pub fn agency_json(a: &Agency) -> AgencyView {
@@ -60,6 +63,7 @@ pub fn agency_json(a: &Agency) -> AgencyView {
         created_at: views::time(a.created_at),
         updated_at: views::time(a.updated_at),
         hosts: None,
+        owner_name: None,
     }
 }
 
@@ -289,7 +293,10 @@ pub async fn accept_agency_invitation_http(state: &AppState, ctx: &Ctx) -> Domai
 pub async fn list_agencies_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AgencyView>> {
     let (limit, start) = ctx.page(state, "agencies")?;
     let page = state.db.list_agencies(limit, start).await?;
-    Ok(list_reply(state, "agencies", page.items.iter().map(agency_json).collect(), page.next))
+    let names = Names::of(&state.db, page.items.iter().map(|a| a.owner_id.as_str())).await?;
+    let items =
+        page.items.iter().map(|a| AgencyView { owner_name: names.get(&a.owner_id), ..agency_json(a) }).collect();
+    Ok(list_reply(state, "agencies", items, page.next))
 }
 
 pub(super) async fn agency_by_param(state: &AppState, ctx: &Ctx) -> DomainResult<Agency> {
