@@ -620,3 +620,48 @@ async fn a_minute_that_reaches_a_host_banned_meanwhile_goes_back_to_the_caller()
     .expect("reconcile");
     assert_eq!(r.mismatches, 0, "{:?}", r.first);
 }
+
+#[tokio::test]
+async fn admins_see_calls_in_progress_and_a_days_calls_with_what_was_charged_and_refunded() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (caller, host) = parties(&app, 1000).await;
+    let (other, _) = parties(&app, 1000).await;
+    // A call that was declined, then one in progress.
+    let declined = ringing(&app, &other, &host).await;
+    assert_eq!(act(&app, &host, &declined, "decline").await.status, 200);
+    app.state.clock.advance(1000);
+    let live = active(&app, &caller, &host).await;
+    let ids = |r: &Resp| -> Vec<String> {
+        r.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+    };
+
+    let now = app.get("/admin/calls?state=active", &admin.access).await;
+    assert_eq!((now.status, ids(&now)), (200, vec![live.clone()]), "{now:?}");
+    let row = &now.body["items"][0];
+    assert_eq!((row["caller_name"].as_str(), row["host_name"].as_str()), (Some("Cal"), Some("Hope")));
+    assert_eq!((row["paid_minutes"].as_i64(), row["refunded_coins"].as_i64()), (Some(1), Some(0)));
+
+    let today = app.get("/admin/calls", &admin.access).await;
+    assert_eq!(ids(&today), vec![live.clone(), declined.clone()]);
+    let one = app.get("/admin/calls?limit=1", &admin.access).await;
+    let cursor = one.body["next_cursor"].as_str().unwrap();
+    assert_eq!(
+        ids(&app.get(&format!("/admin/calls?limit=1&cursor={cursor}"), &admin.access).await),
+        vec![declined.clone()]
+    );
+    assert_eq!(ids(&app.get("/admin/calls?state=declined", &admin.access).await), vec![declined]);
+
+    // Ended within the connection grace: the prepaid minute goes back, and the list says so.
+    assert_eq!(act(&app, &caller, &live, "end").await.status, 200);
+    let ended = app.get("/admin/calls?state=ended", &admin.access).await;
+    let row = &ended.body["items"][0];
+    assert_eq!((row["id"].as_str(), row["total_coins"].as_i64()), (Some(&*live), Some(0)), "kept: none");
+    assert_eq!((row["billed_minutes"].as_i64(), row["refunded_coins"].as_i64()), (Some(0), Some(PRICE)));
+    assert_eq!(app.get("/admin/calls?state=active", &admin.access).await.body["items"], json!([]));
+    assert_eq!(app.get("/admin/calls?day=2020-01-01", &admin.access).await.body["items"], json!([]));
+    for bad in ["state=talking", "day=yesterday"] {
+        assert_eq!(app.get(&format!("/admin/calls?{bad}"), &admin.access).await.status, 400, "{bad}");
+    }
+    assert_eq!(app.get("/admin/calls", &caller.access).await.status, 403);
+}

@@ -299,3 +299,83 @@ async fn a_webhook_credit_whose_commit_answer_is_lost_credits_once() {
     assert_eq!(app.wallet(&u).await, (550, 0));
     assert_eq!(app.get("/me/transactions", &u.access).await.body["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn admins_list_a_days_purchases_by_status_and_provider_and_find_them_by_id_reference_or_buyer() {
+    let app = TestApp::start().await;
+    let (admin, meera, ravi) = (app.admin().await, app.user("Meera").await, app.user("Ravi").await);
+    let p = package(&app, &admin).await;
+    // Five purchases over the day: Meera's three (one paid by Stripe), Ravi's two (one by Razorpay).
+    let mut made = Vec::new();
+    for (u, provider) in
+        [(&meera, "stripe"), (&ravi, "razorpay"), (&meera, "razorpay"), (&ravi, "stripe"), (&meera, "stripe")]
+    {
+        made.push(recharge(&app, u, &p, provider).await);
+        app.state.clock.advance(1000);
+    }
+    let paid =
+        app.post("/dev/payments/confirm", None, json!({"client_secret": made[0]["stripe"]["client_secret"]})).await;
+    assert_eq!(paid.body["status"], "credited");
+    let paid = app.post("/dev/payments/confirm", None, json!({"order_id": made[1]["razorpay"]["order_id"]})).await;
+    assert_eq!(paid.body["status"], "credited");
+    let ids = |r: &Resp| -> Vec<String> {
+        r.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+    };
+    let id = |i: usize| made[i]["id"].as_str().unwrap().to_string();
+
+    // The day, newest first, page by page.
+    let mut seen = Vec::new();
+    let mut path = "/admin/recharges?limit=2".to_string();
+    loop {
+        let r = app.get(&path, &admin.access).await;
+        assert_eq!(r.status, 200, "{r:?}");
+        seen.extend(ids(&r));
+        match r.body["next_cursor"].as_str() {
+            Some(c) => path = format!("/admin/recharges?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, (0..5).rev().map(id).collect::<Vec<_>>());
+    let all = app.get("/admin/recharges", &admin.access).await;
+    let first = all.body["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (first["account_name"].as_str(), first["status"].as_str(), first["amount_minor"].as_i64()),
+        (Some("Meera"), Some("credited"), Some(44900))
+    );
+    assert!(app.get("/admin/recharges", &meera.access).await.status == 403);
+
+    // By status and provider, and both.
+    let credited = app.get("/admin/recharges?status=credited", &admin.access).await;
+    assert_eq!(ids(&credited), vec![id(1), id(0)]);
+    let stripe = app.get("/admin/recharges?provider=stripe", &admin.access).await;
+    assert_eq!(ids(&stripe), vec![id(4), id(3), id(0)]);
+    let both = app.get("/admin/recharges?provider=stripe&status=pending&limit=1", &admin.access).await;
+    assert_eq!(ids(&both), vec![id(4)]);
+    let cursor = both.body["next_cursor"].as_str().unwrap();
+    let rest = app
+        .get(&format!("/admin/recharges?provider=stripe&status=pending&limit=1&cursor={cursor}"), &admin.access)
+        .await;
+    assert_eq!(ids(&rest), vec![id(3)]);
+    // Another day has none; a cursor of one filter is refused for another.
+    assert_eq!(app.get("/admin/recharges?day=2020-01-01", &admin.access).await.body["items"], json!([]));
+    let other = app
+        .get(&format!("/admin/recharges?provider=razorpay&status=pending&limit=1&cursor={cursor}"), &admin.access)
+        .await;
+    assert_eq!(other.status, 400, "{other:?}");
+
+    // Found by id, by the provider's reference, by the buyer.
+    assert_eq!(ids(&app.get(&format!("/admin/recharges?q={}", id(2)), &admin.access).await), vec![id(2)]);
+    let by_ref =
+        app.get(&format!("/admin/recharges?q={}", made[3]["provider_ref"].as_str().unwrap()), &admin.access).await;
+    assert_eq!(ids(&by_ref), vec![id(3)]);
+    assert_eq!(ids(&app.get(&format!("/admin/recharges?q={}", ravi.login), &admin.access).await), vec![id(3), id(1)]);
+    assert_eq!(
+        ids(&app.get(&format!("/admin/recharges?q={}", meera.id), &admin.access).await),
+        vec![id(4), id(2), id(0)]
+    );
+    assert_eq!(app.get("/admin/recharges?q=nobody", &admin.access).await.body["items"], json!([]));
+    for bad in ["status=paid", "provider=paypal", "day=2026-02-30"] {
+        let r = app.get(&format!("/admin/recharges?{bad}"), &admin.access).await;
+        assert_eq!(r.status, 400, "{bad}: {r:?}");
+    }
+}

@@ -52,6 +52,10 @@ pub struct Call {
     /// settlement never takes a minute that may still go back.
     #[serde(default)]
     pub earned_minutes: i64,
+    /// Minutes paid and given back when the call ended (never started, or
+    /// within the connection grace): the caller's `call_refund`.
+    #[serde(default)]
+    pub refunded_minutes: i64,
     /// `accepted_at + paid_minutes × 60 s`: when the next minute is due.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_until: Option<i64>,
@@ -153,6 +157,7 @@ impl Db {
         item.insert(GSI1.sk.into(), gsk);
         item.insert(GSI2.pk.into(), s(keys::channel(&c.channel)));
         item.insert(GSI2.sk.into(), s(keys::CALL));
+        item.extend(crate::daylog::day_log_entry(keys::CALL_LOG, &c.id, c.created_at));
         let mut ringing = Self::key(keys::account(&c.caller_id), keys::RINGING);
         ringing.insert("call_id".into(), s(&c.id));
         let mut incoming = Self::key(keys::account(&c.host_id), keys::incoming(&c.id));
@@ -314,13 +319,14 @@ impl Db {
                 self,
                 &c.id,
                 "SET #state = :ended, ended_at = :at, end_reason = :reason, paid_minutes = :kept, \
-                 earned_minutes = :kept, paid_until = :until REMOVE gsi1pk, gsi1sk",
+                 earned_minutes = :kept, refunded_minutes = :refunded, paid_until = :until REMOVE gsi1pk, gsi1sk",
             )
             .when("#state = :active AND paid_minutes = :paid")
             .val(":active", s(CallState::Active.as_str()))
             .val(":ended", s(CallState::Ended.as_str()))
             .val(":paid", n(c.paid_minutes))
             .val(":kept", n(end.kept))
+            .val(":refunded", n((c.paid_minutes - end.kept).max(0)))
             .val(":until", n(paid_until))
             .val(":at", n(end.at))
             .val(":reason", s(end.reason))
@@ -445,6 +451,19 @@ impl Db {
     /// eventually consistent: every change re-checks its conditions).
     pub async fn active_calls_due(&self, upto: i64) -> Result<Vec<Call>> {
         self.calls_due(keys::active_calls, upto).await
+    }
+
+    /// The calls begun on `day` (yyyy-mm-dd), newest first, in `state` when given.
+    pub async fn list_calls_on(
+        &self,
+        day: &str,
+        state: Option<&str>,
+        limit: usize,
+        start: Option<PageKey>,
+    ) -> Result<Page<Call>> {
+        let page = self.day_log_page(keys::CALL_LOG, day, &[("state", state)], limit, start).await?;
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
     }
 
     /// Ringing calls created at or before `upto`.

@@ -152,6 +152,14 @@ pub fn active_calls(shard: u32) -> String {
 pub fn ringing_calls(shard: u32) -> String {
     format!("CALLS#RINGING#{shard}")
 }
+/// Shards of a day log (`crate::daylog`): calls and recharges by the day they began.
+pub const DAY_LOG_SHARDS: u32 = 16;
+/// GSI3 partition of one shard of `kind`'s log of `day` (yyyy-mm-dd).
+pub fn day_log(kind: &str, day: &str, shard: u32) -> String {
+    format!("{kind}#DAY#{day}#{shard}")
+}
+pub const CALL_LOG: &str = "CALLS";
+pub const RECHARGE_LOG: &str = "RECHARGES";
 /// Which of `n` shards an id falls in: FNV-1a, stable across builds and
 /// versions (std's hasher promises neither).
 pub fn shard_of(id: &str, n: u32) -> u32 {

@@ -10,6 +10,7 @@ mod boards;
 mod calls;
 mod catalog;
 mod counts;
+mod daylog;
 mod db;
 mod error;
 mod events;

@@ -98,7 +98,24 @@ impl Db {
         item.extend(Self::key(keys::recharge(&r.id), keys::RECHARGE));
         item.insert(GSI2.pk.into(), s(keys::recharges_of(&r.account_id)));
         item.insert(GSI2.sk.into(), s(keys::by_time(r.created_at, &r.id)));
+        item.extend(crate::daylog::day_log_entry(keys::RECHARGE_LOG, &r.id, r.created_at));
         Ok(item)
+    }
+
+    /// The recharges begun on `day` (yyyy-mm-dd), newest first, with this
+    /// status and provider when given (every provider and store).
+    pub async fn list_recharges_on(
+        &self,
+        day: &str,
+        status: Option<&str>,
+        provider: Option<&str>,
+        limit: usize,
+        start: Option<PageKey>,
+    ) -> Result<Page<Recharge>> {
+        let matching = [("status", status), ("provider", provider)];
+        let page = self.day_log_page(keys::RECHARGE_LOG, day, &matching, limit, start).await?;
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
     }
 
     /// An account's recharges, newest first.

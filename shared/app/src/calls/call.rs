@@ -213,6 +213,7 @@ pub async fn start_call(
             price_per_minute: price,
             paid_minutes: 0,
             earned_minutes: 0,
+            refunded_minutes: 0,
             paid_until: None,
             created_at: now,
             accepted_at: None,

@@ -1,6 +1,7 @@
 //! Paid private calls: ringing, billing per minute (the tick), ending.
 //! Other code reaches this domain only through what this file re-exports.
 
+mod admin;
 mod call;
 pub mod routes;
 mod tick;

@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::call;
+use super::{admin, call};
 use crate::http::routes::*;
 
 pub static PUT_CALL_SETTINGS: Route = route!(
@@ -101,4 +101,19 @@ pub static LIST_MY_CALLS: Route = route!(
     ANY,
     call::list_my_calls_http,
     Api::new().says("The caller's calls, made or received, newest first")
+);
+pub static LIST_CALLS_ADMIN: Route = route!(
+    "list-calls-admin",
+    "GET",
+    "/admin/calls",
+    ADMIN,
+    admin::list_calls_admin_http,
+    Api::new().says("Lists the calls in progress, or a day's calls with what was charged and refunded").query(&[
+        (
+            "state",
+            r#"{"type": "string", "enum": ["ringing", "cancelled", "declined", "missed", "active", "ended"]}"#,
+            "active: every call in progress, whatever day it began; otherwise only the day's calls in this state"
+        ),
+        ("day", r#"{"type": "string", "format": "date"}"#, "the UTC day they began (today by default)"),
+    ])
 );

@@ -149,3 +149,17 @@ impl<T: Creatable> New<T> {
         self.0
     }
 }
+
+/// A UTC day typed as yyyy-mm-dd.
+pub fn day(field: &str, raw: &str) -> DomainResult<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| DomainError::invalid(format!("{field}: a date like 2026-12-31")))
+}
+
+/// One of a closed set of words (`kernel::vocab`).
+pub fn word(field: &str, raw: &str, words: &[&str]) -> DomainResult<String> {
+    match words.iter().find(|w| **w == raw.trim()) {
+        Some(w) => Ok(w.to_string()),
+        None => Err(DomainError::invalid(format!("{field}: one of {}", words.join(", ")))),
+    }
+}

@@ -222,8 +222,7 @@ fn audit_filter(ctx: &Ctx) -> DomainResult<store::AuditFilter> {
     let q = |name: &str| ctx.query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
     let day = |name: &str, end: bool| -> DomainResult<Option<i64>> {
         let Some(v) = q(name) else { return Ok(None) };
-        let d = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map_err(|_| DomainError::invalid(format!("{name}: a date like 2026-12-31")))?;
+        let d = validate::day(name, v)?;
         let start = d.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp_millis();
         Ok(Some(if end { start + 86_400_000 - 1 } else { start }))
     };

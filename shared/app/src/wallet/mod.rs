@@ -1,6 +1,7 @@
 //! Wallets, the ledger, admin grants, and recharges through Stripe and Razorpay.
 //! Other code reaches this domain only through what this file re-exports.
 
+mod admin;
 mod balance;
 mod recharges;
 pub mod routes;

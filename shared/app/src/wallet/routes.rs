@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::{balance, recharges};
+use super::{admin, balance, recharges};
 use crate::http::routes::*;
 
 pub static GET_WALLET: Route = route!(
@@ -91,4 +91,29 @@ pub static LIST_USER_TRANSACTIONS_ADMIN: Route = route!(
     ADMIN,
     balance::list_user_transactions_admin_http,
     Api::new().says("An account's ledger, newest first")
+);
+pub static LIST_RECHARGES_ADMIN: Route = route!(
+    "list-recharges-admin",
+    "GET",
+    "/admin/recharges",
+    ADMIN,
+    admin::list_recharges_admin_http,
+    Api::new().says("Lists purchases of every provider and store by day, status and provider, or finds them").query(&[
+        ("day", r#"{"type": "string", "format": "date"}"#, "the UTC day they began (today by default)"),
+        (
+            "status",
+            r#"{"type": "string", "enum": ["pending", "credited", "partially_refunded", "refunded"]}"#,
+            "only these"
+        ),
+        (
+            "provider",
+            r#"{"type": "string", "enum": ["stripe", "razorpay", "google", "apple"]}"#,
+            "only this provider's"
+        ),
+        (
+            "q",
+            r#"{"type": "string", "maxLength": 200}"#,
+            "a recharge id or a provider's reference finds it; a buyer's id, e-mail or phone, their purchases"
+        ),
+    ])
 );
