@@ -261,7 +261,8 @@ test("the admin previews an agency's settlement, confirms it, and reads the audi
   const demo = agencies.items.find((a: any) => a.code === "DEMO01");
 
   await signIn(page, ADMIN);
-  await page.getByRole("link", { name: "Settlements", exact: true }).click();
+  await page.getByRole("link", { name: "Payouts", exact: true }).click();
+  await expect(page.getByRole("region", { name: "Due" }).getByRole("row").filter({ hasText: "Host2" })).toContainText(demo.name);
   await page.getByLabel("Agency", { exact: true }).selectOption({ label: `${demo.name} (DEMO01)` });
   await page.getByRole("button", { name: "Review agency settlement" }).click();
   const preview = page.getByRole("group", { name: `Settle ${demo.name}: preview` });
@@ -289,4 +290,75 @@ test("the admin previews an agency's settlement, confirms it, and reads the audi
   const mine = await admin.get(`/admin/audit?actor=${admin.id}&action=update-agency`);
   await expect(page.getByRole("row").filter({ hasText: "update-agency" })).toHaveCount(mine.items.length);
   await admin.call("PATCH", `/admin/agencies/${demo.id}`, { commission_percent: was });
+});
+
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+
+/** Uploads `bytes` through the presigned flow as `who`; answers the key. */
+async function upload(request: APIRequestContext, who: Awaited<ReturnType<typeof as>>, kind: string, type: string, bytes: Buffer) {
+  const up = await who.call("POST", "/uploads", { kind, content_type: type, size: bytes.length });
+  expect(up.status, JSON.stringify(up.body)).toBe(201);
+  const headers = Object.fromEntries(Object.entries(up.body.headers as Record<string, string>).filter(([k]) => k !== "content-length"));
+  const put = await request.put(up.body.url, { headers, data: bytes });
+  expect(put.ok()).toBe(true);
+  return up.body.key as string;
+}
+
+test("the admin follows calls in progress and by day, finds a payment and exports the day's, and removes a reported post", async ({ page, request }) => {
+  const user1 = await as(request, USER1);
+  const user2 = await as(request, { login: "user2@demo.local", password: "demo-user-pass" });
+  const host2 = await as(request, HOST2);
+  // A call in progress: user1 calls host2, who accepts.
+  const ring = await user1.call("POST", "/calls", { host_id: host2.id });
+  expect(ring.status, JSON.stringify(ring.body)).toBe(201);
+  expect((await host2.call("POST", `/calls/${ring.body.id}/accept`)).status).toBe(200);
+  // A payment: user2 buys a package by Stripe and pays in the sheet.
+  const pack = (await user2.get("/coin-packages?limit=100")).items[0];
+  const bought = await user2.call("POST", "/recharges", { package_id: pack.id, provider: "stripe" });
+  expect(bought.status).toBe(201);
+  expect((await request.post("/dev/payments/confirm", { data: { client_secret: bought.body.stripe.client_secret } })).status()).toBe(200);
+  // A post user1 makes and user2 reports.
+  const key = await upload(request, user1, "image", "image/png", PNG);
+  const post = await user1.call("POST", "/posts", { media_key: key, caption: "sunset from the roof" });
+  expect(post.status, JSON.stringify(post.body)).toBe(201);
+  expect((await user2.call("POST", "/reports", { target_type: "post", target_id: post.body.id, reason: "spam" })).status).toBe(201);
+
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Calls", exact: true }).click();
+  const live = page.getByRole("region", { name: "In progress" }).getByRole("row").filter({ hasText: "User1" });
+  await expect(live).toContainText("Host2");
+  await expect(live).toContainText("active");
+  expect((await user1.call("POST", `/calls/${ring.body.id}/end`)).status).toBe(200);
+  await page.getByLabel("State").selectOption("ended");
+  await page.getByRole("button", { name: "Show calls" }).click();
+  const ended = page.getByRole("region", { name: "By day" }).getByRole("row").filter({ hasText: "User1" }).first();
+  await expect(ended).toContainText("ended (ended by caller)");
+  await expect(ended.getByRole("cell").nth(7)).toHaveText(coins(ring.body.price_per_minute)); // within the connection grace: the prepaid minute back
+
+  await page.getByRole("link", { name: "Payments", exact: true }).click();
+  const paid = page.getByRole("row").filter({ hasText: bought.body.provider_ref });
+  await expect(paid).toContainText("User2");
+  await expect(paid).toContainText("credited");
+  await page.getByLabel("Status").selectOption("pending");
+  await page.getByRole("button", { name: "Show payments" }).click();
+  await expect(page.getByRole("row").filter({ hasText: bought.body.provider_ref })).toHaveCount(0);
+  await page.getByLabel("Status").selectOption("");
+  await page.getByLabel(/^Find/).fill(bought.body.provider_ref);
+  await page.getByRole("button", { name: "Show payments" }).click();
+  await expect(page.getByRole("table")).toContainText(`Found for “${bought.body.provider_ref}”`);
+  await expect(page.getByRole("row")).toHaveCount(2);
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export payments CSV" }).click()]);
+  const lines = (await (await import("node:fs/promises")).readFile((await file.path())!, "utf8")).trim().split("\n");
+  expect(lines.length).toBe(2);
+  expect(lines[1]).toContain(bought.body.provider_ref);
+
+  await page.getByRole("link", { name: "Posts", exact: true }).click();
+  await expect(page.getByRole("region", { name: "Reported" }).getByRole("row").filter({ hasText: post.body.id })).toContainText("User1");
+  const row = page.getByRole("region", { name: "Recent" }).getByRole("row").filter({ hasText: "sunset from the roof" });
+  await expect(row.getByRole("img", { name: "sunset from the roof" })).toHaveJSProperty("naturalWidth", 1);
+  await row.getByRole("button", { name: "Remove post “sunset from the roof”" }).click();
+  await expect(row.getByRole("group")).toContainText("its author (User1) is not banned");
+  await row.getByRole("button", { name: /^Confirm: Remove post/ }).click();
+  await expect(page.getByRole("row").filter({ hasText: "sunset from the roof" })).toHaveCount(0);
+  expect((await user1.call("GET", `/posts/${post.body.id}`)).status).toBe(404);
 });

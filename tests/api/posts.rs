@@ -56,6 +56,8 @@ async fn an_uploaded_video_becomes_a_post_that_plays_back() {
     assert_eq!((got.status, got.body["caption"].as_str()), (200, Some("hello")));
     assert_eq!((got.body["likes"].as_i64(), got.body["is_liked"].as_bool()), (Some(0), Some(false)));
     assert_eq!(got.body["media_type"], "video/mp4");
+    assert_eq!(got.body["author_name"], r.body["author_name"]);
+    assert_eq!(got.body["author_name"], "Vid", "the author by name");
     let played = app.http.get(got.body["media_url"].as_str().unwrap()).send().await.unwrap();
     assert_eq!(played.bytes().await.unwrap().to_vec(), bytes, "the media URL serves the uploaded bytes");
     assert_eq!(app.get(&format!("/users/{}", u.id), &u.access).await.body["posts"], 1);

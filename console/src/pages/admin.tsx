@@ -315,13 +315,14 @@ export function Applications({ list, status }: { list: string; status?: boolean 
   );
 }
 
-const SETTLEMENT_CSV = ["id", "created_at", "agency_id", "host_id", "coins", "currency", "gross_minor", "platform_fee_minor", "agency_commission_minor", "host_payout_minor", "cutoff"];
+const SETTLEMENT_CSV = ["id", "created_at", "agency_id", "host_id", "host_name", "coins", "currency", "gross_minor", "platform_fee_minor", "agency_commission_minor", "host_payout_minor", "cutoff"];
 
 function Settlements() {
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
   const agencies = useLoad(() => all<any>("/admin/agencies"));
-  const loose = useLoad(async () => (await all<any>("/admin/hosts")).filter((h) => !h.agency_id && h.earnings > 0), [version]);
+  const due = useLoad(async () => (await all<any>("/admin/hosts")).filter((h) => h.earnings > 0), [version]);
+  const loose = { data: due.data?.filter((h) => !h.agency_id) };
   const [error, setError] = useState<unknown>(null);
   // What is being settled: the preview below shows what will move before it does.
   const [chosen, setChosen] = useState<{ path: string; label: string; key: number } | null>(null);
@@ -330,6 +331,21 @@ function Settlements() {
   const hostName = (id: string) => loose.data?.find((h) => h.id === id)?.name ?? id;
   return (
     <>
+      <section aria-label="Due">
+        <h2>Due</h2>
+        <ErrorNote error={due.error} />
+        <Table
+          rows={due.data ?? []}
+          caption="Hosts with unsettled earnings (earnings inside the hold wait for a later settlement)"
+          columns={[
+            { label: "Host", render: (h: any) => <Person id={h.id} name={h.name} /> },
+            { label: "Agency", render: (h: any) => h.agency_name ?? "none (an admin settles)" },
+            { label: "Unsettled", render: (h: any) => coins(h.earnings) },
+            { label: "Settled so far", render: (h: any) => coins(h.settled_earnings) },
+          ]}
+        />
+      </section>
+      <h2>Settle</h2>
       <Form
         title="Settle an agency"
         fields={[{ name: "agency", label: "Agency", type: "select", required: true, options: (agencies.data ?? []).map((a) => ({ value: a.id, label: `${a.name} (${a.code})` })) }]}
@@ -365,6 +381,7 @@ function Settlements() {
           }}
         />
       )}
+      <h2>Paid</h2>
       <button
         type="button"
         onClick={async () => {
@@ -434,6 +451,175 @@ function Catalog({ def }: { def: CatalogDef }) {
           },
         ]}
       />
+    </>
+  );
+}
+
+// ---- Calls, payments, posts ----
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** A filter bar over a list: its values go to the list's query; empty ones are left out. */
+function Filters({ fields, value, onChange, label }: { fields: Field[]; value: Record<string, string>; onChange: (v: Record<string, string>) => void; label: string }) {
+  return (
+    <Form
+      title={label}
+      fields={fields.map((f) => ({ ...f, optional: true, required: false }))}
+      initial={value}
+      key={JSON.stringify(value)}
+      keep
+      submitLabel={`Show ${label.toLowerCase()}`}
+      submit={async (v) => onChange(Object.fromEntries(Object.entries(v).filter(([, x]) => x !== "" && x !== null)) as Record<string, string>)}
+    />
+  );
+}
+
+const CALL_STATES = ["ringing", "cancelled", "declined", "missed", "active", "ended"];
+
+/** Calls in progress now, and a day's calls with what was charged and given back. */
+function Calls() {
+  const [filter, setFilter] = useState<Record<string, string>>({ day: today() });
+  const columns = [
+    { label: "Began", render: (c: any) => when(c.created_at) },
+    { label: "Caller", render: (c: any) => <Person id={c.caller_id} name={c.caller_name} /> },
+    { label: "Host", render: (c: any) => <Person id={c.host_id} name={c.host_name} /> },
+    { label: "State", render: (c: any) => c.state + (c.end_reason ? ` (${c.end_reason.replace(/_/g, " ")})` : "") },
+    { label: "Price", render: (c: any) => `${coins(c.price_per_minute)}/min` },
+    { label: "Minutes", render: (c: any) => `${c.billed_minutes} of ${c.paid_minutes} paid` },
+    { label: "Charged", render: (c: any) => coins(c.total_coins) },
+    { label: "Refunded", render: (c: any) => (c.refunded_coins ? coins(c.refunded_coins) : "") },
+    { label: "Length", render: (c: any) => (c.duration_secs == null ? "" : `${Math.floor(c.duration_secs / 60)} min ${c.duration_secs % 60} s`) },
+  ];
+  return (
+    <>
+      <section aria-label="In progress">
+        <h2>In progress</h2>
+        <Paged path="/admin/calls?state=active" caption="Active calls, longest running first" columns={columns} />
+      </section>
+      <section aria-label="By day">
+        <h2>By day</h2>
+        <Filters
+          label="Calls"
+          fields={[
+            { name: "day", label: "Day", type: "date" },
+            { name: "state", label: "State", type: "select", options: CALL_STATES.map((x) => ({ value: x, label: x })) },
+          ]}
+          value={filter}
+          onChange={setFilter}
+        />
+        <Paged path={withQuery("/admin/calls", filter)} caption={`Calls begun ${filter.day ?? "today"}, newest first`} columns={columns} />
+      </section>
+    </>
+  );
+}
+
+const PROVIDERS = ["stripe", "razorpay", "google", "apple"];
+const RECHARGE_STATUSES = ["pending", "credited", "partially_refunded", "refunded"];
+const RECHARGE_CSV = ["id", "created_at", "account_id", "account_name", "provider", "provider_ref", "status", "coins", "bonus_coins", "amount_minor", "currency", "refunded_minor", "clawed_coins", "credited_at"];
+
+/** Purchases of every provider and store: a day's, by status and provider, or found by id, reference or buyer. */
+function Payments() {
+  const [filter, setFilter] = useState<Record<string, string>>({ day: today() });
+  const [error, setError] = useState<unknown>(null);
+  const path = withQuery("/admin/recharges", filter);
+  return (
+    <>
+      <Filters
+        label="Payments"
+        fields={[
+          { name: "q", label: "Find: recharge id, provider reference, or buyer's id, email or phone" },
+          { name: "day", label: "Day", type: "date" },
+          { name: "status", label: "Status", type: "select", options: RECHARGE_STATUSES.map((x) => ({ value: x, label: x.replace("_", " ") })) },
+          { name: "provider", label: "Provider", type: "select", options: PROVIDERS.map((x) => ({ value: x, label: x })) },
+        ]}
+        value={filter}
+        onChange={setFilter}
+      />
+      <button
+        type="button"
+        onClick={async () => {
+          setError(null);
+          try {
+            download("payments.csv", csv(await all<any>(path), RECHARGE_CSV));
+          } catch (e) {
+            setError(e);
+          }
+        }}
+      >
+        Export payments CSV
+      </button>
+      <ErrorNote error={error} />
+      <Paged
+        path={path}
+        caption={filter.q ? `Found for “${filter.q}”` : `Payments begun ${filter.day ?? "today"}, newest first`}
+        columns={[
+          { label: "When", render: (r: any) => when(r.created_at) },
+          { label: "Buyer", render: (r: any) => <Person id={r.account_id} name={r.account_name} /> },
+          { label: "Provider", render: (r: any) => r.provider },
+          { label: "Reference", render: (r: any) => <code>{r.provider_ref}</code> },
+          { label: "Coins", render: (r: any) => coins(r.coins + r.bonus_coins) },
+          { label: "Amount", render: (r: any) => major(r.amount_minor, r.currency) },
+          { label: "Status", render: (r: any) => r.status.replace("_", " ") },
+          { label: "Refunded", render: (r: any) => (r.refunded_minor ? `${major(r.refunded_minor, r.currency)} (${coins(r.clawed_coins)} taken back)` : "") },
+        ]}
+      />
+    </>
+  );
+}
+
+/** Recent posts and the reported ones, with their media; an admin removes a post after seeing what it is. */
+function Posts() {
+  const [version, setVersion] = useState(0);
+  const bump = () => setVersion((v) => v + 1);
+  const reported = useLoad(async () => (await all<any>("/admin/reports?status=open")).filter((r) => r.target_type === "post" || r.target_type === "comment"), [version]);
+  const media = (p: any) =>
+    p.media_type.startsWith("image/") ? <img class="thumb" src={p.media_url} alt={p.caption || "post image"} /> : <video class="thumb" src={p.media_url} preload="metadata" muted aria-label={p.caption || "post video"} />;
+  const remove = (p: any) => (
+    <Confirmed
+      label={`Remove post ${p.caption ? `“${p.caption}”` : p.id}`}
+      preview={async () => (
+        <p>
+          The post is deleted with its likes, comments and shares; its author ({p.author_name ?? p.author_id}) is not banned. {p.likes} likes, {p.comments} comments.
+        </p>
+      )}
+      run={() => api("DELETE", `/posts/${p.id}`)}
+      done={bump}
+    />
+  );
+  return (
+    <>
+      <section aria-label="Reported">
+        <h2>Reported</h2>
+        <ErrorNote error={reported.error} />
+        <Table
+          rows={reported.data ?? []}
+          caption="Open reports of posts and comments (resolve them under Reports)"
+          columns={[
+            { label: "Reported", render: (r: any) => when(r.created_at) },
+            { label: "What", render: (r: any) => `${r.target_type} ${r.target_id}` },
+            { label: "Author", render: (r: any) => <Person id={r.target_owner_id} name={r.target_owner_name} /> },
+            { label: "Reason", render: (r: any) => r.reason + (r.note ? `: ${r.note}` : "") },
+            { label: "Reporter", render: (r: any) => <Person id={r.reporter_id} name={r.reporter_name} /> },
+          ]}
+        />
+      </section>
+      <section aria-label="Recent">
+        <h2>Recent</h2>
+        <Paged
+          path="/feed"
+          version={version}
+          caption="Newest posts"
+          columns={[
+            { label: "Posted", render: (p: any) => when(p.created_at) },
+            { label: "Media", render: media },
+            { label: "Author", render: (p: any) => <Person id={p.author_id} name={p.author_name} /> },
+            { label: "Caption", render: (p: any) => p.caption },
+            { label: "Likes", render: (p: any) => p.likes },
+            { label: "Comments", render: (p: any) => p.comments },
+            { label: "Actions", render: remove },
+          ]}
+        />
+      </section>
     </>
   );
 }
@@ -719,9 +905,12 @@ export const adminPages: PageDef[] = [
   { name: "Hosts", path: "hosts", view: Hosts },
   { name: "Agencies", path: "agencies", view: Agencies },
   { name: "Host applications", path: "applications", view: () => <Applications list="/admin/host-applications" status /> },
-  { name: "Settlements", path: "settlements", view: Settlements },
+  { name: "Payouts", path: "settlements", view: Settlements },
+  { name: "Payments", path: "payments", view: Payments },
   { name: "Reports", path: "reports", view: Reports },
   { name: "Live rooms", path: "rooms", view: () => <LiveRooms /> },
+  { name: "Calls", path: "calls", view: Calls },
+  { name: "Posts", path: "posts", view: Posts },
   { name: "Gifts", path: "gifts", view: () => <Catalog def={GIFTS} /> },
   { name: "Coin packages", path: "packages", view: () => <Catalog def={PACKAGES} /> },
   { name: "Audio", path: "audio", view: Audio },

@@ -82,8 +82,10 @@ words!(
     UPLOAD_KINDS, upload_kind, upload_kind_or_null: ["video", "image", "audio"]
 );
 words!(
-    /// A post's media.
-    MEDIA_TYPES, media_type, media_type_or_null: ["video", "image"]
+    /// A post's media: the content type of its video or image upload.
+    MEDIA_TYPES, media_type, media_type_or_null: [
+        "video/mp4", "video/quicktime", "video/webm", "image/jpeg", "image/png", "image/webp",
+    ]
 );
 words!(
     /// Where an agency stands.

@@ -161,3 +161,14 @@ pub async fn check_upload(
 pub async fn playable_url(state: &AppState, key: &str) -> DomainResult<String> {
     state.media().playable_url(key, PLAY_TTL).await.map_err(media_error)
 }
+
+#[cfg(test)]
+mod vocabulary {
+    /// A post's `media_type` is its upload's content type: the document lists exactly those.
+    #[test]
+    fn a_posts_media_type_is_one_the_document_lists() {
+        let types: Vec<&str> =
+            super::KINDS.iter().filter(|k| k.name != "audio").flat_map(|k| k.types.iter().map(|t| t.0)).collect();
+        assert_eq!(types, crate::kernel::vocab::MEDIA_TYPES);
+    }
+}

@@ -16,7 +16,7 @@ use super::media;
 use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
-use crate::kernel::views;
+use crate::kernel::views::{self, Names};
 use crate::{AppState, DomainError};
 
 pub const MAX_CAPTION: usize = 2200;
@@ -28,6 +28,8 @@ pub const MAX_COMMENT: usize = 1000;
 pub struct PostView {
     pub id: String,
     pub author_id: String,
+    /// The author's display name (null when the account is gone)
+    pub author_name: Option<String>,
     pub caption: String,
     pub media_key: String,
     /// video or image
@@ -49,9 +51,15 @@ pub struct PostView {
 }
 
 pub async fn post_json(state: &AppState, p: &Post) -> DomainResult<PostView> {
+    let names = Names::of(&state.db, [p.author_id.as_str()]).await?;
+    post_view(state, p, &names).await
+}
+
+async fn post_view(state: &AppState, p: &Post, names: &Names) -> DomainResult<PostView> {
     Ok(PostView {
         id: p.id.clone(),
         author_id: p.author_id.clone(),
+        author_name: names.get(&p.author_id),
         caption: p.caption.clone(),
         media_key: p.media_key.clone(),
         media_type: p.media_type.clone(),
@@ -67,9 +75,10 @@ pub async fn post_json(state: &AppState, p: &Post) -> DomainResult<PostView> {
 }
 
 async fn posts_json(state: &AppState, posts: &[Post]) -> DomainResult<Vec<PostView>> {
+    let names = Names::of(&state.db, posts.iter().map(|p| p.author_id.as_str())).await?;
     let mut out = Vec::with_capacity(posts.len());
     for p in posts {
-        out.push(post_json(state, p).await?);
+        out.push(post_view(state, p, &names).await?);
     }
     Ok(out)
 }
