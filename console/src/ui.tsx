@@ -298,6 +298,60 @@ export function Confirmed(props: {
   );
 }
 
+/** What a host's or an agency's day holds (`DayFigures`). */
+export const DAY_METRICS = [
+  { key: "earnings", label: "Earnings (coins)" },
+  { key: "call_minutes", label: "Call minutes" },
+  { key: "gifts_received", label: "Gifts received" },
+];
+
+/**
+ * A bar per day of one metric of `series` (oldest first), with a picker of
+ * the metrics; each bar's title is its day and value.
+ */
+export function Chart(props: { series: any[]; metrics: { key: string; label: string }[]; metric: string; onMetric: (key: string) => void }) {
+  const { series, metric } = props;
+  const w = 600,
+    h = 160,
+    pad = 24;
+  const max = Math.max(1, ...series.map((d) => d[metric]));
+  const bar = (w - 2 * pad) / Math.max(1, series.length);
+  const label = props.metrics.find((m) => m.key === metric)?.label;
+  return (
+    <>
+      <div class="field">
+        <label for="metric">Chart</label>
+        <select id="metric" value={metric} onChange={(e) => props.onMetric(e.currentTarget.value)}>
+          {props.metrics.map((m) => (
+            <option value={m.key} key={m.key}>
+              {m.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <svg class="chart" viewBox={`0 0 ${w} ${h}`} width="100%" style={{ maxWidth: `${w}px` }} role="img" aria-label={`${label} per day, last ${series.length} days`}>
+        {series.map((d, i) => {
+          const bh = ((h - 2 * pad) * d[metric]) / max;
+          return (
+            <rect key={d.day} x={pad + i * bar + 1} y={h - pad - bh} width={Math.max(1, bar - 2)} height={bh} fill="#5b5bd6">
+              <title>{`${d.day}: ${d[metric]}`}</title>
+            </rect>
+          );
+        })}
+        <text x={pad} y={h - 6} font-size="10">
+          {series[0]?.day}
+        </text>
+        <text x={w - pad} y={h - 6} font-size="10" text-anchor="end">
+          {series[series.length - 1]?.day}
+        </text>
+        <text x={pad} y={14} font-size="10">
+          max {max}
+        </text>
+      </svg>
+    </>
+  );
+}
+
 /** A person by name, linking to their record (the id when the account is gone). */
 export function Person({ id, name }: { id: string | null | undefined; name?: string | null }) {
   if (!id) return <span>none</span>;

@@ -123,6 +123,13 @@ test("the agency approves an application and settles a host, and the settlement 
   expect((await fan.call("POST", `/users/${host1.id}/gifts`, { gift_id: heart.id, quantity: 3 })).status).toBe(201);
 
   await signIn(page, AGENCY);
+  const agencyApi = await as(request, AGENCY);
+  const dash = await agencyApi.get("/agency/dashboard?days=30");
+  expect(dash.series[29].gifts_received).toBeGreaterThanOrEqual(3);
+  await page.getByLabel("Chart").selectOption("gifts_received");
+  const bars = page.getByRole("img", { name: "Gifts received per day, last 30 days" }).locator("rect");
+  await expect(bars.last().locator("title")).toHaveText(`${dash.series[29].day}: ${dash.series[29].gifts_received}`);
+  await expect(page.getByRole("group", { name: "Unsettled earnings" }).locator(".value")).toHaveText(coins(dash.unsettled_earnings));
   await page.getByRole("link", { name: "Applications", exact: true }).click();
   await page.getByRole("button", { name: "Approve Nova" }).click();
   await expect(page.getByRole("button", { name: "Approve Nova" })).toHaveCount(0);
@@ -169,6 +176,14 @@ test("the host changes the call price and the profile shows it", async ({ page, 
   expect([profile.call_price, profile.online]).toEqual([75, true]);
   await page.getByRole("link", { name: "Dashboard" }).click();
   await expect(page.getByRole("group", { name: "Unsettled earnings" })).toBeVisible();
+  // The chart: one bar a day, today's the API's figure; the picker switches to minutes.
+  const dash = await host2.get("/host/dashboard?days=30");
+  const chart = page.getByRole("img", { name: "Earnings (coins) per day, last 30 days" });
+  await expect(chart.locator("rect")).toHaveCount(30);
+  const today = dash.series[29];
+  await expect(chart.locator("rect").last().locator("title")).toHaveText(`${today.day}: ${today.earnings}`);
+  await page.getByLabel("Chart").selectOption("call_minutes");
+  await expect(page.getByRole("img", { name: "Call minutes per day, last 30 days" }).locator("rect").last().locator("title")).toHaveText(`${today.day}: ${today.call_minutes}`);
 });
 
 test("the admin works the reports queue: removing a reported room ends it", async ({ page, request }) => {

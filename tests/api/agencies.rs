@@ -679,3 +679,37 @@ async fn the_panels_name_people_and_the_audit_log_filters_by_actor_action_and_da
     let r = audit(format!("from={today}&to={yesterday}")).await;
     assert_eq!(r.status, 400, "{r:?}");
 }
+
+#[tokio::test]
+async fn the_host_and_agency_dashboards_chart_earnings_and_minutes_per_day() {
+    let app = TestApp::start().await;
+    let Team { admin, owner, agency_id: _, host, fan } = team(&app, 10).await;
+    let second = onboarded(&app, &owner, "STAR01", "Ines").await;
+    gift(&app, &admin, &fan, &host, 40).await;
+    app.state.clock.advance(86_400_000);
+    // A day on, everyone signs in again.
+    let (admin, fan, owner) = (app.admin().await, relogin(&app, &fan).await, relogin(&app, &owner).await);
+    let (host, second) = (relogin(&app, &host).await, relogin(&app, &second).await);
+    gift(&app, &admin, &fan, &host, 7).await;
+    gift(&app, &admin, &fan, &second, 5).await;
+    let earned = |v: &Value| -> Vec<i64> {
+        v["series"].as_array().unwrap().iter().map(|d| d["earnings"].as_i64().unwrap()).collect()
+    };
+    let dash = app.get("/host/dashboard?days=3", &host.access).await;
+    assert_eq!((dash.status, dash.body["days"].as_i64()), (200, Some(3)), "{dash:?}");
+    assert_eq!(earned(&dash.body), vec![0, 40, 7], "oldest first, today last");
+    assert_eq!((dash.body["earnings_today"].as_i64(), dash.body["gifts_received_total"].as_i64()), (Some(7), Some(2)));
+    let today = chrono::DateTime::from_timestamp_millis(app.state.now()).unwrap().format("%Y-%m-%d").to_string();
+    assert_eq!(dash.body["series"][2]["day"], today.as_str());
+    assert_eq!(app.get("/host/dashboard", &host.access).await.body["series"].as_array().unwrap().len(), 30);
+
+    let agency = app.get("/agency/dashboard?days=2", &owner.access).await;
+    assert_eq!(agency.status, 200, "{agency:?}");
+    assert_eq!((agency.body["hosts"].as_i64(), agency.body["unsettled_earnings"].as_i64()), (Some(2), Some(52)));
+    assert_eq!(earned(&agency.body), vec![40, 12], "both hosts' earnings, summed by day");
+    for bad in ["days=0", "days=91", "days=week"] {
+        assert_eq!(app.get(&format!("/agency/dashboard?{bad}"), &owner.access).await.status, 400, "{bad}");
+        assert_eq!(app.get(&format!("/host/dashboard?{bad}"), &host.access).await.status, 400, "{bad}");
+    }
+    assert_eq!(app.get("/agency/dashboard", &host.access).await.status, 403);
+}

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api, withQuery } from "../api";
-import { Action, all, coins, Confirmed, csv, download, ErrorNote, type Field, Form, major, Paged, Person, Stat, Table, useLoad, when, type PageDef } from "../ui";
+import { Action, all, Chart, coins, Confirmed, csv, download, ErrorNote, type Field, Form, major, Paged, Person, Stat, Table, useLoad, when, type PageDef } from "../ui";
 import { SettlementList, settlementPreview } from "./shared";
 
 // ---- Dashboard ----
@@ -11,35 +11,6 @@ const METRICS: { key: string; label: string }[] = [
   { key: "gift_coins", label: "Gifts sent (coins)" },
   { key: "call_minutes", label: "Call minutes" },
 ];
-
-function Chart({ series, metric }: { series: any[]; metric: string }) {
-  const w = 600,
-    h = 160,
-    pad = 24;
-  const max = Math.max(1, ...series.map((d) => d[metric]));
-  const bar = (w - 2 * pad) / series.length;
-  return (
-    <svg class="chart" width={w} height={h} role="img" aria-label={`${METRICS.find((m) => m.key === metric)?.label} per day, last ${series.length} days`}>
-      {series.map((d, i) => {
-        const bh = ((h - 2 * pad) * d[metric]) / max;
-        return (
-          <rect key={d.day} x={pad + i * bar + 1} y={h - pad - bh} width={Math.max(1, bar - 2)} height={bh} fill="#5b5bd6">
-            <title>{`${d.day}: ${d[metric]}`}</title>
-          </rect>
-        );
-      })}
-      <text x={pad} y={h - 6} font-size="10">
-        {series[0]?.day}
-      </text>
-      <text x={w - pad} y={h - 6} font-size="10" text-anchor="end">
-        {series[series.length - 1]?.day}
-      </text>
-      <text x={pad} y={14} font-size="10">
-        max {max}
-      </text>
-    </svg>
-  );
-}
 
 function Dashboard() {
   const { data, error } = useLoad<any>(() => api("/admin/stats?days=30"));
@@ -72,17 +43,7 @@ function Dashboard() {
       <section aria-label="Last 30 days">
         <h2>Last 30 days</h2>
         {figures(data.period)}
-        <div class="field">
-          <label for="metric">Chart</label>
-          <select id="metric" value={metric} onChange={(e) => setMetric(e.currentTarget.value)}>
-            {METRICS.map((m) => (
-              <option value={m.key} key={m.key}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <Chart series={data.series} metric={metric} />
+        <Chart series={data.series} metrics={METRICS} metric={metric} onMetric={setMetric} />
       </section>
     </>
   );

@@ -1,14 +1,15 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
-import { Action, all, coins, Confirmed, ErrorNote, Paged, Stat, useLoad, type PageDef } from "../ui";
+import { Action, all, Chart, coins, Confirmed, DAY_METRICS, ErrorNote, Paged, Stat, useLoad, type PageDef } from "../ui";
 import { Applications } from "./admin";
 import { SettlementList, settlementPreview } from "./shared";
 
 function Dashboard() {
-  const { data, error } = useLoad(() => Promise.all([api("/agency"), all<any>("/agency/hosts")]));
+  const { data, error } = useLoad(() => Promise.all([api("/agency"), api("/agency/dashboard?days=30")]));
+  const [metric, setMetric] = useState("earnings");
   if (error) return <ErrorNote error={error} />;
   if (!data) return <p>Loading…</p>;
-  const [agency, hosts] = data;
+  const [agency, dash] = data;
   return (
     <>
       <p>
@@ -16,9 +17,14 @@ function Dashboard() {
       </p>
       <div class="stats">
         <Stat label="Hosts" value={agency.hosts} />
-        <Stat label="Unsettled earnings" value={coins(hosts.reduce((s: number, h: any) => s + h.unsettled_earnings, 0))} />
-        <Stat label="Settled earnings" value={coins(hosts.reduce((s: number, h: any) => s + h.settled_earnings, 0))} />
+        <Stat label="Unsettled earnings" value={coins(dash.unsettled_earnings)} />
+        <Stat label="Settled earnings" value={coins(dash.settled_earnings)} />
+        <Stat label="Call minutes" value={dash.call_minutes_total} />
       </div>
+      <section aria-label="Last 30 days">
+        <h2>Last 30 days</h2>
+        <Chart series={dash.series} metrics={DAY_METRICS} metric={metric} onMetric={setMetric} />
+      </section>
       <h2>Last settlements</h2>
       <SettlementList path="/agency/settlements?limit=5" />
     </>

@@ -1,22 +1,30 @@
 import { api } from "../api";
-import { coins, ErrorNote, Form, Stat, useLoad, when, type PageDef } from "../ui";
+import { useState } from "preact/hooks";
+import { Chart, coins, DAY_METRICS, ErrorNote, Form, Stat, useLoad, when, type PageDef } from "../ui";
 import { SettlementList } from "./shared";
 
 function Dashboard() {
-  const { data: d, error } = useLoad<any>(() => api("/host/dashboard"));
+  const { data: d, error } = useLoad<any>(() => api("/host/dashboard?days=30"));
+  const [metric, setMetric] = useState("earnings");
   if (error) return <ErrorNote error={error} />;
   if (!d) return <p>Loading…</p>;
   return (
-    <div class="stats">
-      <Stat label="Earnings today" value={coins(d.earnings_today)} />
-      <Stat label="Earnings this week" value={coins(d.earnings_week)} />
-      <Stat label="Unsettled earnings" value={coins(d.unsettled_earnings)} />
-      <Stat label="Settled earnings" value={coins(d.settled_earnings)} />
-      <Stat label="Call minutes today" value={d.call_minutes_today} />
-      <Stat label="Call minutes this week" value={d.call_minutes_week} />
-      <Stat label="Call minutes in all" value={d.call_minutes_total} />
-      <Stat label="Gifts received" value={d.gifts_received_total} />
-    </div>
+    <>
+      <div class="stats">
+        <Stat label="Earnings today" value={coins(d.earnings_today)} />
+        <Stat label="Earnings this week" value={coins(d.earnings_week)} />
+        <Stat label="Unsettled earnings" value={coins(d.unsettled_earnings)} />
+        <Stat label="Settled earnings" value={coins(d.settled_earnings)} />
+        <Stat label="Call minutes today" value={d.call_minutes_today} />
+        <Stat label="Call minutes this week" value={d.call_minutes_week} />
+        <Stat label="Call minutes in all" value={d.call_minutes_total} />
+        <Stat label="Gifts received" value={d.gifts_received_total} />
+      </div>
+      <section aria-label="Last 30 days">
+        <h2>Last 30 days</h2>
+        <Chart series={d.series} metrics={DAY_METRICS} metric={metric} onMetric={setMetric} />
+      </section>
+    </>
   );
 }
 

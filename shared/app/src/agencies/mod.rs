@@ -3,6 +3,7 @@
 
 mod agency;
 mod applications;
+mod dashboards;
 pub mod routes;
 mod settlements;
 

@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::{agency, applications, settlements};
+use super::{agency, applications, dashboards, settlements};
 use crate::http::routes::*;
 
 pub static LIST_AGENCIES: Route = route!(
@@ -208,6 +208,16 @@ pub static GET_HOST_DASHBOARD: Route = route!(
     "GET",
     "/host/dashboard",
     HOST,
-    settlements::get_host_dashboard_http,
-    Api::new().says("A host's earnings and call minutes today, this week and in all")
+    dashboards::get_host_dashboard_http,
+    Api::new().says("A host's earnings and call minutes today, this week, in all and per day").query(DAYS)
 );
+pub static GET_AGENCY_DASHBOARD: Route = route!(
+    "get-agency-dashboard",
+    "GET",
+    "/agency/dashboard",
+    AGENCY,
+    dashboards::get_agency_dashboard_http,
+    Api::new().says("An agency's hosts' earnings, call minutes and gifts in all and per day").query(DAYS)
+);
+const DAYS: &[(&str, &str, &str)] =
+    &[("days", r#"{"type": "integer", "minimum": 1, "maximum": 90}"#, "days in the series, today included (30)")];

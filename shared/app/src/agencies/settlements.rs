@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use store::{Agency, Balance, Role, Settlement};
 
 use super::agency::{agency_by_param, my_agency};
-use crate::http::{CreatedOrPreview, Ctx, Json, Page, list_reply};
+use crate::http::{CreatedOrPreview, Ctx, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::kernel::views::{self, Names};
@@ -106,21 +106,6 @@ pub struct BatchView {
     #[schema(format = DateTime)]
     pub cutoff: String,
     pub hosts: Vec<SettlementView>,
-}
-
-/// A host's own numbers.
-#[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Dashboard {
-    pub earnings_today: i64,
-    pub earnings_week: i64,
-    pub unsettled_earnings: i64,
-    pub settled_earnings: i64,
-    pub call_minutes_today: i64,
-    pub call_minutes_week: i64,
-    pub call_minutes_total: i64,
-    pub gifts_received_total: i64,
-    pub agency_id: Option<String>,
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -328,42 +313,6 @@ pub async fn list_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<
 pub async fn list_my_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<SettlementView>> {
     let caller = ctx.caller()?;
     settlements_page(state, ctx, None, Some(&caller.id)).await
-}
-
-/// The host panel's figures: earnings today and this week (UTC, weeks from
-/// Monday), unsettled and settled earnings, call minutes today and this week.
-pub async fn get_host_dashboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Dashboard>> {
-    use chrono::{Datelike, Duration};
-    let caller = ctx.caller()?;
-    let me = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::unauthenticated("account gone"))?;
-    let now = chrono::DateTime::from_timestamp_millis(state.now()).unwrap_or_default();
-    let today = now.date_naive().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-    let week = today - Duration::days(now.weekday().num_days_from_monday() as i64);
-    let (today_ms, week_ms) = (today.timestamp_millis(), week.timestamp_millis());
-    // The week's day items (at most 7 keys, one BatchGetItem), never the ledger.
-    let today_key = store::day_of(today_ms);
-    let days: Vec<String> =
-        (0..7).map(|i| week_ms + i * 86_400_000).take_while(|ms| *ms <= today_ms).map(store::day_of).collect();
-    let (mut earn_today, mut earn_week, mut min_today, mut min_week) = (0, 0, 0, 0);
-    for (day, earned, minutes, _gifts) in state.db.earning_days(&caller.id, &days).await? {
-        earn_week += earned;
-        min_week += minutes;
-        if day == today_key {
-            earn_today += earned;
-            min_today += minutes;
-        }
-    }
-    Ok(Json::new(Dashboard {
-        earnings_today: earn_today,
-        earnings_week: earn_week,
-        unsettled_earnings: me.earnings,
-        settled_earnings: me.settled_earnings,
-        call_minutes_today: min_today,
-        call_minutes_week: min_week,
-        call_minutes_total: me.call_minutes,
-        gifts_received_total: me.gifts_received,
-        agency_id: me.agency_id.clone(),
-    }))
 }
 
 #[cfg(test)]

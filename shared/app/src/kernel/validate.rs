@@ -163,3 +163,18 @@ pub fn word(field: &str, raw: &str, words: &[&str]) -> DomainResult<String> {
         None => Err(DomainError::invalid(format!("{field}: one of {}", words.join(", ")))),
     }
 }
+
+/// The most days a dashboard's series covers.
+pub const MAX_DAYS: i64 = 90;
+
+/// `?days=`: how many UTC days up to today a series covers (30 when left out).
+pub fn days(raw: Option<&String>) -> DomainResult<i64> {
+    match raw {
+        None => Ok(30),
+        Some(d) => d
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=MAX_DAYS).contains(d))
+            .ok_or_else(|| DomainError::invalid(format!("days: must be an integer from 1 to {MAX_DAYS}"))),
+    }
+}

@@ -1,12 +1,9 @@
 //! The admin dashboard's numbers: `GET /admin/stats?days=N` from the sharded
 //! day counters and totals that every money transaction writes (`store::stats`).
 
+use crate::AppState;
 use crate::http::{Ctx, Json};
 use crate::kernel::error::DomainResult;
-use crate::{AppState, DomainError};
-
-/// The longest series the dashboard asks for.
-pub const MAX_DAYS: i64 = 90;
 
 /// One UTC day's platform counters (or their sums over a period).
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -75,14 +72,7 @@ pub struct AdminStats {
 }
 
 pub async fn get_admin_stats_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AdminStats>> {
-    let days = match ctx.query.get("days") {
-        None => 30,
-        Some(d) => d
-            .parse::<i64>()
-            .ok()
-            .filter(|d| (1..=MAX_DAYS).contains(d))
-            .ok_or_else(|| DomainError::invalid(format!("days: must be an integer from 1 to {MAX_DAYS}")))?,
-    };
+    let days = crate::kernel::validate::days(ctx.query.get("days"))?;
     Ok(Json::new(admin_stats(state, days).await?))
 }
 
