@@ -101,3 +101,11 @@ export function withQuery(path: string, params: Record<string, string | number |
   const s = q.toString();
   return s ? `${path}${path.includes("?") ? "&" : "?"}${s}` : path;
 }
+
+/** A file up to S3 through the presigned flow (`POST /uploads`, then a PUT); answers its key. */
+export async function upload(kind: "image" | "audio" | "video", file: File, fallbackType: string): Promise<string> {
+  const up = await api("POST", "/uploads", { kind, content_type: file.type || fallbackType, size: file.size });
+  const put = await fetch(up.url, { method: "PUT", headers: up.headers, body: file });
+  if (!put.ok) throw new Error(`upload failed: HTTP ${put.status}`);
+  return up.key;
+}

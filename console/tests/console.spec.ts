@@ -62,14 +62,16 @@ test("the admin sees the API's numbers on the dashboard, creates a gift, and ban
   const create = page.getByRole("form", { name: "Create" });
   await create.getByLabel("Name").fill("Comet");
   await create.getByLabel("Price (coins)").fill("0");
-  await create.getByLabel("Image key").fill("gifts/comet.png");
+  await create.getByLabel("Image (PNG, JPEG or WebP)").setInputFiles({ name: "comet.png", mimeType: "image/png", buffer: PNG });
   await create.getByRole("button", { name: "Create" }).click();
   await expect(create.getByRole("alert")).toContainText("price_coins");
   await create.getByLabel("Price (coins)").fill("25");
   await create.getByRole("button", { name: "Create" }).click();
   await expect(page.getByRole("row", { name: /Comet 25 coins/ })).toBeVisible();
   const gifts = await admin.get("/gifts?limit=100");
-  expect(gifts.items.some((g: any) => g.name === "Comet" && g.price_coins === 25)).toBe(true);
+  expect(gifts.items.some((g: any) => g.name === "Comet" && g.price_coins === 25 && g.image_key.startsWith(`uploads/${admin.id}/image/`))).toBe(true);
+  // Its thumbnail is the uploaded image, loaded from the URL the apps get.
+  await expect(page.getByRole("row", { name: /Comet 25 coins/ }).getByRole("img", { name: "Comet" })).toHaveJSProperty("naturalWidth", 1);
   // Retiring it shows what that does first; Cancel changes nothing, Confirm retires.
   const comet = page.getByRole("row", { name: /Comet 25 coins/ });
   await comet.getByRole("button", { name: "Retire Comet" }).click();
@@ -376,4 +378,19 @@ test("the admin follows calls in progress and by day, finds a payment and export
   await row.getByRole("button", { name: /^Confirm: Remove post/ }).click();
   await expect(page.getByRole("row").filter({ hasText: "sunset from the roof" })).toHaveCount(0);
   expect((await user1.call("GET", `/posts/${post.body.id}`)).status).toBe(404);
+});
+
+test("the admin adds an avatar by uploading its image, and the list shows it", async ({ page, request }) => {
+  const admin = await as(request, ADMIN);
+  const before = (await admin.get("/avatars?limit=100")).items.length;
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Avatars", exact: true }).click();
+  const create = page.getByRole("form", { name: "Create" });
+  await create.getByLabel("Image (PNG, JPEG or WebP)").setInputFiles({ name: "avatar.png", mimeType: "image/png", buffer: PNG });
+  await create.getByRole("button", { name: "Create" }).click();
+  await expect(create.getByText("Done")).toBeVisible();
+  const avatars = (await admin.get("/avatars?limit=100")).items;
+  expect(avatars.length).toBe(before + 1);
+  const made = avatars.find((a: any) => a.image_key.startsWith(`uploads/${admin.id}/image/`));
+  await expect(page.getByRole("img", { name: `avatar ${made.id.slice(-6)}` })).toHaveJSProperty("naturalWidth", 1);
 });

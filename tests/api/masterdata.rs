@@ -87,3 +87,26 @@ async fn terms_and_privacy_pages_are_written_by_admins_and_read_by_anyone() {
         400
     );
 }
+
+/// The console uploads a gift's or avatar's image through the presigned flow;
+/// the lists give the URL the apps load it from.
+#[tokio::test]
+async fn gift_and_avatar_images_uploaded_by_an_admin_are_served_from_their_image_url() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let png = b"\x89PNG\r\n\x1a\n-a-tiny-image".to_vec();
+    for (path, public, body) in [
+        ("/admin/gifts", "/gifts", json!({"name": "Rose", "price_coins": 5})),
+        ("/admin/avatars", "/avatars", json!({})),
+    ] {
+        let key = crate::posts::upload(&app, &admin, "image", "image/png", png.clone()).await;
+        let mut body = body;
+        body["image_key"] = key.clone().into();
+        let made = app.post(path, Some(&admin.access), body).await;
+        assert_eq!((made.status, made.body["image_key"].as_str()), (201, Some(key.as_str())), "{made:?}");
+        let listed = app.call("GET", public, None, None).await;
+        let url = listed.body["items"][0]["image_url"].as_str().unwrap().to_string();
+        let got = app.http.get(&url).send().await.unwrap();
+        assert_eq!(got.bytes().await.unwrap().to_vec(), png, "{public}: the image at its URL");
+    }
+}

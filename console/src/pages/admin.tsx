@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { api, withQuery } from "../api";
+import { api, upload, withQuery } from "../api";
 import { Action, all, Chart, coins, Confirmed, csv, download, ErrorNote, type Field, Form, major, Paged, Person, Stat, Table, useLoad, when, type PageDef } from "../ui";
 import { SettlementList, settlementPreview } from "./shared";
 
@@ -372,6 +372,17 @@ interface CatalogDef {
   label: (row: any) => string;
   /** What retiring the row does, shown before it is done. */
   retiring?: (row: any) => string;
+  /** Its picture: a file uploaded on create (and optionally on edit) becomes `image_key`; lists show a thumbnail. */
+  image?: boolean;
+}
+
+const IMAGE: Field = { name: "image", label: "Image (PNG, JPEG or WebP)", type: "file", required: true };
+
+/** The form's values as the API takes them: a chosen image uploaded first, its key sent. */
+async function withImage(v: Record<string, any>): Promise<Record<string, any>> {
+  const { image, ...rest } = v;
+  if (image instanceof File) rest.image_key = await upload("image", image, "image/png");
+  return rest;
 }
 
 function Catalog({ def }: { def: CatalogDef }) {
@@ -379,11 +390,12 @@ function Catalog({ def }: { def: CatalogDef }) {
   const bump = () => setVersion((v) => v + 1);
   return (
     <>
-      <Form title="Create" fields={def.fields} submitLabel="Create" submit={(v) => api("POST", def.admin, v)} done={bump} />
+      <Form title="Create" fields={def.image ? [...def.fields, IMAGE] : def.fields} submitLabel="Create" submit={async (v) => api("POST", def.admin, await withImage(v))} done={bump} />
       <Paged
         path={def.list}
         version={version}
         columns={[
+          ...(def.image ? [{ label: "Image", render: (row: any) => <img class="thumb" src={row.image_url} alt={def.label(row)} /> }] : []),
           ...def.columns,
           {
             label: "Actions",
@@ -393,11 +405,14 @@ function Catalog({ def }: { def: CatalogDef }) {
                   <summary>Edit {def.label(row)}</summary>
                   <Form
                     key={`${row.id} ${row.updated_at ?? ""}`} // a row's own form, not the one that stood in its place before
-                    fields={def.fields.map((f) => ({ ...f, label: `${f.label} of ${def.label(row)}` }))}
+                    fields={[...def.fields, ...(def.image ? [{ ...IMAGE, label: "New image", required: false, optional: true }] : [])].map((f) => ({
+                      ...f,
+                      label: `${f.label} of ${def.label(row)}`,
+                    }))}
                     initial={Object.fromEntries(def.fields.map((f) => [f.name, row[f.name] ?? ""]))}
                     keep
                     submitLabel={`Save ${def.label(row)}`}
-                    submit={(v) => api("PATCH", `${def.admin}/${row.id}`, v)}
+                    submit={async (v) => api("PATCH", `${def.admin}/${row.id}`, await withImage(v))}
                     done={bump}
                   />
                 </details>
@@ -624,11 +639,11 @@ const number = (name: string, label: string): Field => ({ name, label, type: "nu
 const GIFTS: CatalogDef = {
   list: "/gifts",
   admin: "/admin/gifts",
-  fields: [text("name", "Name"), number("price_coins", "Price (coins)"), text("image_key", "Image key"), text("animation_key", "Animation key", true)],
+  fields: [text("name", "Name"), number("price_coins", "Price (coins)"), text("animation_key", "Animation key", true)],
+  image: true,
   columns: [
     { label: "Name", render: (g) => g.name },
     { label: "Price", render: (g) => coins(g.price_coins) },
-    { label: "Image", render: (g) => g.image_key },
     { label: "Sent", render: (g) => g.sent_count },
   ],
   label: (g) => g.name,
@@ -670,9 +685,10 @@ const INTERESTS: CatalogDef = {
 const AVATARS: CatalogDef = {
   list: "/avatars",
   admin: "/admin/avatars",
-  fields: [text("image_key", "Image key")],
-  columns: [{ label: "Image key", render: (a) => a.image_key }],
-  label: (a) => a.image_key,
+  fields: [],
+  image: true,
+  columns: [{ label: "Added", render: (a) => when(a.updated_at) }],
+  label: (a) => `avatar ${a.id.slice(-6)}`,
 };
 
 const FAQS: CatalogDef = {
@@ -691,13 +707,10 @@ const FAQS: CatalogDef = {
 function Audio() {
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
-  const upload = async (v: Record<string, any>) => {
+  const create = async (v: Record<string, any>) => {
     const file: File | null = v.file;
     if (!file) throw new Error("file: choose an audio file");
-    const up = await api("POST", "/uploads", { kind: "audio", content_type: file.type || "audio/mpeg", size: file.size });
-    const put = await fetch(up.url, { method: "PUT", headers: up.headers, body: file });
-    if (!put.ok) throw new Error(`upload failed: HTTP ${put.status}`);
-    const body: Record<string, string> = { title: v.title, media_key: up.key };
+    const body: Record<string, string> = { title: v.title, media_key: await upload("audio", file, "audio/mpeg") };
     if (v.artist) body.artist = v.artist;
     return api("POST", "/admin/audios", body);
   };
@@ -707,7 +720,7 @@ function Audio() {
         title="Upload audio"
         fields={[text("title", "Title"), text("artist", "Artist", true), { name: "file", label: "Audio file", type: "file", required: true }]}
         submitLabel="Upload"
-        submit={upload}
+        submit={create}
         done={bump}
       />
       <Paged

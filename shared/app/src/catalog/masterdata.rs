@@ -10,7 +10,7 @@ use store::{Catalog, CatalogEntry, SitePage};
 use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate::{self, Creatable, New};
-use crate::kernel::views;
+use crate::kernel::views::{self, MediaUrls};
 use crate::{AppState, DomainError};
 
 /// One kind of master data: how it is made, changed and shown.
@@ -24,7 +24,22 @@ pub trait Master: CatalogEntry + Clone + Send + Sync {
     fn apply(&mut self, input: Self::Input, now: i64) -> DomainResult<()>;
     /// How it shows in answers (and in the document).
     type View: serde::Serialize + utoipa::ToSchema;
-    fn json(&self) -> Self::View;
+    /// `urls` holds the playback URL of each entry's `media_key`.
+    fn json(&self, urls: &MediaUrls) -> Self::View;
+    /// The media it shows (an image), if any.
+    fn media_key(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The views of `entries`, their media's URLs made first.
+async fn views_of<T: Master>(state: &AppState, entries: &[T]) -> DomainResult<Vec<T::View>> {
+    let urls = MediaUrls::of(state, entries.iter().filter_map(T::media_key)).await?;
+    Ok(entries.iter().map(|e| e.json(&urls)).collect())
+}
+
+async fn view_of<T: Master>(state: &AppState, entry: &T) -> DomainResult<T::View> {
+    Ok(views_of(state, std::slice::from_ref(entry)).await?.remove(0))
 }
 
 /// An interest users pick for their profile.
@@ -46,6 +61,8 @@ pub struct InterestView {
 pub struct AvatarView {
     pub id: String,
     pub image_key: String,
+    /// Where the apps load the image from
+    pub image_url: String,
     pub active: bool,
     /// RFC 3339
     #[schema(format = DateTime)]
@@ -117,7 +134,7 @@ impl Master for Interest {
         Ok(())
     }
     type View = InterestView;
-    fn json(&self) -> InterestView {
+    fn json(&self, _: &MediaUrls) -> InterestView {
         InterestView {
             id: self.id.clone(),
             name: self.name.clone(),
@@ -157,10 +174,14 @@ impl Master for Avatar {
         Ok(())
     }
     type View = AvatarView;
-    fn json(&self) -> AvatarView {
+    fn media_key(&self) -> Option<&str> {
+        Some(&self.image_key)
+    }
+    fn json(&self, urls: &MediaUrls) -> AvatarView {
         AvatarView {
             id: self.id.clone(),
             image_key: self.image_key.clone(),
+            image_url: urls.get(&self.image_key),
             active: self.active,
             updated_at: views::time(self.updated_at),
         }
@@ -217,7 +238,7 @@ impl Master for Faq {
         Ok(())
     }
     type View = FaqView;
-    fn json(&self) -> FaqView {
+    fn json(&self, _: &MediaUrls) -> FaqView {
         FaqView {
             id: self.id.clone(),
             question: self.question.clone(),
@@ -232,7 +253,7 @@ impl Master for Faq {
 pub async fn list<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Page<<T as Master>::View>> {
     let (limit, start) = ctx.page(state, T::NAME)?;
     let page = state.db.list_catalog::<T>(T::CATALOG, true, limit, start).await?;
-    Ok(list_reply(state, T::NAME, page.items.iter().map(T::json).collect(), page.next))
+    Ok(list_reply(state, T::NAME, views_of(state, &page.items).await?, page.next))
 }
 
 pub async fn create<T: Master>(state: &AppState, input: New<T::Input>) -> DomainResult<T> {
@@ -251,21 +272,22 @@ async fn existing<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<T> {
 }
 
 pub async fn create_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Created<<T as Master>::View>> {
-    Ok(Created::new(create::<T>(state, New::check(ctx.json()?)?).await?.json()))
+    let made = create::<T>(state, New::check(ctx.json()?)?).await?;
+    Ok(Created::new(view_of(state, &made).await?))
 }
 
 pub async fn update_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<Json<T::View>> {
     let input: T::Input = ctx.json()?;
     let mut e = existing::<T>(state, ctx).await?;
-    let before = e.json();
+    let before = view_of(state, &e).await?;
     e.apply(input, state.now())?;
     let e = state.db.update_catalog_entry(T::CATALOG, &e, ctx.body_has("active")).await?;
-    Ok(Json::new(e.json()).with_before(before))
+    Ok(Json::new(view_of(state, &e).await?).with_before(before))
 }
 
 pub async fn delete_http<T: Master>(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let e = existing::<T>(state, ctx).await?;
-    let before = e.json();
+    let before = view_of(state, &e).await?;
     state.db.retire_catalog_entry(T::CATALOG, e, state.now()).await?;
     Ok(NoContent::done().with_before(before))
 }

@@ -81,7 +81,8 @@ pub static LIST_AVATARS: Route = route!(
     "/avatars",
     Access::Public,
     masterdata::list::<Avatar>,
-    Api::new().says("Lists the avatars users can pick")
+    Api::new().says("Lists the avatars users can pick"),
+    Needs::read().media(MediaUse::Read)
 );
 pub static CREATE_AVATAR: Route = route!(
     "create-avatar",
@@ -89,7 +90,8 @@ pub static CREATE_AVATAR: Route = route!(
     "/admin/avatars",
     ADMIN,
     masterdata::create_http::<Avatar>,
-    Api::new().says("Adds an avatar users can pick").body(new_schema_of::<masterdata::AvatarChanges>)
+    Api::new().says("Adds an avatar users can pick").body(new_schema_of::<masterdata::AvatarChanges>),
+    Needs::write().media(MediaUse::Read)
 );
 pub static UPDATE_AVATAR: Route = route!(
     "update-avatar",
@@ -97,7 +99,8 @@ pub static UPDATE_AVATAR: Route = route!(
     "/admin/avatars/{id}",
     ADMIN,
     masterdata::update_http::<Avatar>,
-    Api::new().says("Changes an avatar's image or availability").body(schema_of::<masterdata::AvatarChanges>)
+    Api::new().says("Changes an avatar's image or availability").body(schema_of::<masterdata::AvatarChanges>),
+    Needs::write().media(MediaUse::Read)
 );
 pub static DELETE_AVATAR: Route = route!(
     "delete-avatar",
@@ -105,7 +108,8 @@ pub static DELETE_AVATAR: Route = route!(
     "/admin/avatars/{id}",
     ADMIN,
     masterdata::delete_http::<Avatar>,
-    Api::new().says("Removes an avatar from the catalog")
+    Api::new().says("Removes an avatar from the catalog"),
+    Needs::write().media(MediaUse::Read)
 );
 pub static LIST_FAQS: Route =
     route!("list-faqs", "GET", "/faqs", Access::Public, masterdata::list::<Faq>, Api::new().says("Lists the FAQ"));

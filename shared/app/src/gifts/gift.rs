@@ -10,7 +10,7 @@ use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::ids::{AccountId, GiftId, RoomId};
 use crate::kernel::validate::{self, Creatable, New, positive};
-use crate::kernel::views;
+use crate::kernel::views::{self, MediaUrls};
 use crate::{AppState, DomainError};
 
 pub const MAX_PRICE: i64 = 1_000_000;
@@ -24,6 +24,8 @@ pub struct GiftView {
     pub name: String,
     pub price_coins: i64,
     pub image_key: String,
+    /// Where the apps load the image from
+    pub image_url: String,
     pub animation_key: Option<String>,
     pub active: bool,
     /// How many were sent, ever
@@ -36,12 +38,13 @@ pub struct GiftView {
 }
 
 /// `g` as shown, with how many were sent (`sent`, from `store::Db::gift_counts`).
-fn gift_json(g: &Gift, sent: i64) -> GiftView {
+fn gift_json(g: &Gift, sent: i64, urls: &MediaUrls) -> GiftView {
     GiftView {
         id: g.id.clone(),
         name: g.name.clone(),
         price_coins: g.price_coins,
         image_key: g.image_key.clone(),
+        image_url: urls.get(&g.image_key),
         animation_key: g.animation_key.clone(),
         active: g.active,
         sent_count: sent,
@@ -113,11 +116,15 @@ pub async fn list_gifts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<G
     let ids: Vec<&str> = page.items.iter().map(|g| g.id.as_str()).collect();
     let counts = state.db.gift_counts(&ids).await?;
     let sent = |g: &Gift| counts.get(&g.id).map_or(0, |c| c.0);
-    Ok(list_reply(state, "gifts", page.items.iter().map(|g| gift_json(g, sent(g))).collect(), page.next))
+    let keys: Vec<&str> = page.items.iter().map(|g| g.image_key.as_str()).collect();
+    let urls = MediaUrls::of(state, keys).await?;
+    Ok(list_reply(state, "gifts", page.items.iter().map(|g| gift_json(g, sent(g), &urls)).collect(), page.next))
 }
 
 pub async fn create_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<GiftView>> {
-    Ok(Created::new(gift_json(&create_gift(state, New::check(ctx.json()?)?).await?, 0)))
+    let g = create_gift(state, New::check(ctx.json()?)?).await?;
+    let urls = MediaUrls::of(state, [g.image_key.as_str()]).await?;
+    Ok(Created::new(gift_json(&g, 0, &urls)))
 }
 
 impl Creatable for GiftChanges {
@@ -154,7 +161,8 @@ pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<
     g.updated_at = state.now();
     let g = state.db.update_catalog_entry(Catalog::Gift, &g, ctx.body_has("active")).await?;
     let counts = state.db.gift_counts(&[&g.id]).await?;
-    Ok(Json::new(gift_json(&g, counts.get(&g.id).map_or(0, |c| c.0))))
+    let urls = MediaUrls::of(state, [g.image_key.as_str()]).await?;
+    Ok(Json::new(gift_json(&g, counts.get(&g.id).map_or(0, |c| c.0), &urls)))
 }
 
 /// Retires the gift: it can no longer be sent, and history keeps its name and price.

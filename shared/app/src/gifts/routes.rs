@@ -9,7 +9,8 @@ pub static LIST_GIFTS: Route = route!(
     "/gifts",
     Access::Public,
     gift::list_gifts_http,
-    Api::new().says("Lists the gifts on sale")
+    Api::new().says("Lists the gifts on sale"),
+    Needs::read().media(MediaUse::Read)
 );
 pub static CREATE_GIFT: Route = route!(
     "create-gift",
@@ -20,7 +21,8 @@ pub static CREATE_GIFT: Route = route!(
     Api::new()
         .says("Adds a gift to the catalog")
         .body(new_schema_of::<gift::GiftChanges>)
-        .links(links_by_id!("$response.body#/id": "update-gift", "delete-gift"))
+        .links(links_by_id!("$response.body#/id": "update-gift", "delete-gift")),
+    Needs::write().media(MediaUse::Read)
 );
 pub static UPDATE_GIFT: Route = route!(
     "update-gift",
@@ -28,7 +30,8 @@ pub static UPDATE_GIFT: Route = route!(
     "/admin/gifts/{id}",
     ADMIN,
     gift::update_gift_http,
-    Api::new().says("Changes a gift's name, price, images or availability").body(schema_of::<gift::GiftChanges>)
+    Api::new().says("Changes a gift's name, price, images or availability").body(schema_of::<gift::GiftChanges>),
+    Needs::write().media(MediaUse::Read)
 );
 pub static DELETE_GIFT: Route = route!(
     "delete-gift",
@@ -36,7 +39,8 @@ pub static DELETE_GIFT: Route = route!(
     "/admin/gifts/{id}",
     ADMIN,
     gift::delete_gift_http,
-    Api::new().says("Retires a gift: it leaves the catalog, history keeps its name and price")
+    Api::new().says("Retires a gift: it leaves the catalog, history keeps its name and price"),
+    Needs::write().media(MediaUse::Read)
 );
 pub static SEND_GIFT: Route = route!(
     "send-gift",

@@ -267,3 +267,34 @@ impl Names {
         self.0.get(id).cloned()
     }
 }
+
+/// How long a presigned playback URL works (when there is no CDN).
+pub const PLAY_TTL: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
+/// Where the apps load media `key` from: the CDN, or a presigned GET (signed
+/// here, no request to S3).
+pub async fn playable_url(state: &crate::AppState, key: &str) -> crate::kernel::error::DomainResult<String> {
+    state.media().playable_url(key, PLAY_TTL).await.map_err(crate::DomainError::internal)
+}
+
+/// Playback URLs of media keys, made before views that show them are built.
+#[derive(Default)]
+pub struct MediaUrls(std::collections::HashMap<String, String>);
+
+impl MediaUrls {
+    pub async fn of<'a>(
+        state: &crate::AppState,
+        keys: impl IntoIterator<Item = &'a str>,
+    ) -> crate::kernel::error::DomainResult<MediaUrls> {
+        let mut urls = std::collections::HashMap::new();
+        for key in keys {
+            if !urls.contains_key(key) {
+                urls.insert(key.to_string(), playable_url(state, key).await?);
+            }
+        }
+        Ok(MediaUrls(urls))
+    }
+    pub fn get(&self, key: &str) -> String {
+        self.0.get(key).cloned().unwrap_or_default()
+    }
+}

@@ -15,8 +15,6 @@ use crate::{AppState, DomainError};
 
 /// How long an upload URL works.
 pub const UPLOAD_TTL: Duration = Duration::from_secs(15 * 60);
-/// How long a presigned playback URL works (when there is no CDN).
-pub const PLAY_TTL: Duration = Duration::from_secs(6 * 3600);
 
 const MB: i64 = 1024 * 1024;
 
@@ -157,10 +155,7 @@ pub async fn check_upload(
     Ok(ct)
 }
 
-/// Where the apps play `key` from.
-pub async fn playable_url(state: &AppState, key: &str) -> DomainResult<String> {
-    state.media().playable_url(key, PLAY_TTL).await.map_err(media_error)
-}
+pub use crate::kernel::views::playable_url;
 
 #[cfg(test)]
 mod vocabulary {
