@@ -273,8 +273,11 @@ pub const PLAY_TTL: std::time::Duration = std::time::Duration::from_secs(6 * 360
 
 /// Where the apps load media `key` from: the CDN, or a presigned GET (signed
 /// here, no request to S3).
-pub async fn playable_url(state: &crate::AppState, key: &str) -> crate::kernel::error::DomainResult<String> {
-    state.media().playable_url(key, PLAY_TTL).await.map_err(crate::DomainError::internal)
+pub async fn playable_url(
+    state: &crate::kernel::state::AppState,
+    key: &str,
+) -> crate::kernel::error::DomainResult<String> {
+    state.media().playable_url(key, PLAY_TTL).await.map_err(crate::kernel::error::DomainError::internal)
 }
 
 /// Playback URLs of media keys, made before views that show them are built.
@@ -283,7 +286,7 @@ pub struct MediaUrls(std::collections::HashMap<String, String>);
 
 impl MediaUrls {
     pub async fn of<'a>(
-        state: &crate::AppState,
+        state: &crate::kernel::state::AppState,
         keys: impl IntoIterator<Item = &'a str>,
     ) -> crate::kernel::error::DomainResult<MediaUrls> {
         let mut urls = std::collections::HashMap::new();
