@@ -394,3 +394,27 @@ test("the admin adds an avatar by uploading its image, and the list shows it", a
   const made = avatars.find((a: any) => a.image_key.startsWith(`uploads/${admin.id}/image/`));
   await expect(page.getByRole("img", { name: `avatar ${made.id.slice(-6)}` })).toHaveJSProperty("naturalWidth", 1);
 });
+
+test("the admin reviews a broadcast to hosts, sends it, and each host finds it in their notifications", async ({ page, request }) => {
+  const host2 = await as(request, HOST2);
+  const user1 = await as(request, USER1);
+  const title = `Festival ${Date.now()}`;
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Broadcasts", exact: true }).click();
+  await page.getByLabel("To").selectOption("hosts");
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Message").fill("Double rewards on every gift until Sunday");
+  await page.getByRole("button", { name: "Review broadcast" }).click();
+  const review = page.getByRole("group", { name: "Broadcast: preview" });
+  await expect(review).toContainText("To hosts (every account of it that is not banned)");
+  await review.getByRole("button", { name: "Confirm: send to hosts" }).click();
+  await expect(page.getByRole("row").filter({ hasText: title })).toContainText("sending");
+  // The minute's schedule, run now: it fans the broadcast out.
+  expect((await request.post("/dev/schedules/send-broadcasts")).status()).toBe(200);
+  const mine = (await host2.get("/me/notifications?limit=100")).items.filter((n: any) => n.title === title);
+  expect(mine.map((n: any) => [n.type, n.body])).toEqual([["broadcast", "Double rewards on every gift until Sunday"]]);
+  expect((await user1.get("/me/notifications?limit=100")).items.some((n: any) => n.title === title)).toBe(false);
+  await page.getByRole("link", { name: "Calls", exact: true }).click();
+  await page.getByRole("link", { name: "Broadcasts", exact: true }).click();
+  await expect(page.getByRole("row").filter({ hasText: title })).toContainText(/sent 20\d\d-/);
+});

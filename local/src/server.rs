@@ -121,6 +121,20 @@ pub fn router(state: Arc<AppState>, stand_ins: StandIns) -> axum::Router {
             axum::routing::post(move |req: Request| confirm_payment(state.clone(), base.clone(), req)),
         );
     }
+    // What EventBridge runs every minute, run now: the console's tests and a
+    // developer need not wait for the next tick.
+    let schedules = state.clone();
+    r = r.route(
+        "/dev/schedules/send-broadcasts",
+        axum::routing::post(move || async move {
+            match app::routes::as_event_function("send-broadcasts", app::notifications::send_broadcasts(&schedules))
+                .await
+            {
+                Ok(n) => to_axum(app::http::response(200, Some(serde_json::json!({"notifications": n})))),
+                Err(e) => to_axum(app::http::response(app::http::status_of(e.kind), Some(app::http::error_body(&e)))),
+            }
+        }),
+    );
     r.fallback(route).with_state(state)
 }
 
@@ -261,6 +275,11 @@ pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
             Ok(0) => {}
             Ok(n) => tracing::info!(finished = n, "purge-deleted-posts"),
             Err(e) => tracing::error!(error = %e.message, "purge-deleted-posts failed"),
+        }
+        match app::routes::as_event_function("send-broadcasts", app::notifications::send_broadcasts(&state)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(notifications = n, "send-broadcasts"),
+            Err(e) => tracing::error!(error = %e.message, "send-broadcasts failed"),
         }
         match app::routes::as_event_function("sweep-events", app::operations::sweep(&state)).await {
             Ok(0) => {}

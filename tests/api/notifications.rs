@@ -1,4 +1,4 @@
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::*;
 
@@ -83,4 +83,55 @@ async fn notifications_list_newest_first_with_an_unread_count_and_are_marked_rea
     let r = app.post("/me/notifications/read", Some(&star.access), json!({})).await;
     assert_eq!(r.body["unread"], 0);
     assert!(app.notifications(&star).await.iter().all(|n| n["read"] == true));
+}
+
+#[tokio::test]
+async fn a_broadcast_reaches_each_account_of_its_segment_once_even_when_two_runs_race() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (ann, bob, hana) = (app.user("Ann").await, app.user("Bob").await, app.host("Hana").await);
+    let body = json!({"segment": "hosts", "title": "Festival week", "body": "Double rewards on every gift"});
+    assert_eq!(app.post("/admin/broadcasts", Some(&ann.access), body.clone()).await.status, 403);
+    let made = app.post("/admin/broadcasts", Some(&admin.access), body).await;
+    assert_eq!(
+        (made.status, made.body["status"].as_str(), made.body["sent"].as_i64()),
+        (202, Some("sending"), Some(0))
+    );
+    let run = || app::routes::as_event_function("send-broadcasts", app::notifications::send_broadcasts(&app.state));
+    assert_eq!(run().await.expect("send"), 1);
+    let got = app.notifications_of(&hana, "broadcast").await;
+    assert_eq!(
+        (got.len(), got[0]["title"].as_str(), got[0]["body"].as_str()),
+        (1, Some("Festival week"), Some("Double rewards on every gift"))
+    );
+    assert!(app.notifications_of(&ann, "broadcast").await.is_empty(), "users are not hosts");
+    assert_eq!(run().await.expect("send"), 0, "a sent broadcast is not sent again");
+
+    // To everyone, two runs at once: each account gets it once, and the count says how many.
+    app.state.clock.advance(1);
+    let all = json!({"segment": "all", "title": "Maintenance", "body": "Back in 10 minutes"});
+    assert_eq!(app.post("/admin/broadcasts", Some(&admin.access), all).await.status, 202);
+    let (a, b) = tokio::join!(run(), run());
+    assert_eq!(a.expect("a") + b.expect("b"), 4, "admin, Ann, Bob, Hana");
+    for u in [&admin, &ann, &bob, &hana] {
+        let mine: Vec<Value> =
+            app.notifications_of(u, "broadcast").await.into_iter().filter(|n| n["title"] == "Maintenance").collect();
+        assert_eq!(mine.len(), 1, "{}", u.login);
+    }
+    let listed = app.get("/admin/broadcasts", &admin.access).await;
+    let sent: Vec<(&str, &str, i64)> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["title"].as_str().unwrap(), b["status"].as_str().unwrap(), b["sent"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(sent, vec![("Maintenance", "sent", 4), ("Festival week", "sent", 1)]);
+    for bad in [
+        json!({"segment": "vips", "title": "t", "body": "b"}),
+        json!({"segment": "all", "title": "", "body": "b"}),
+        json!({"segment": "all", "title": "t", "body": "x".repeat(501)}),
+        json!({"segment": "all", "title": "t"}),
+    ] {
+        assert_eq!(app.post("/admin/broadcasts", Some(&admin.access), bad.clone()).await.status, 400, "{bad}");
+    }
 }

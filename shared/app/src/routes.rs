@@ -192,6 +192,8 @@ pub static ROUTES: &[&Route] = &[
     &LIST_MY_SETTLEMENTS,
     &GET_HOST_DASHBOARD,
     &LIST_NOTIFICATIONS,
+    &CREATE_BROADCAST,
+    &LIST_BROADCASTS,
     &MARK_NOTIFICATIONS_READ,
     &GET_CHAT_TOKEN,
 ];
@@ -276,6 +278,13 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         domain: "operations",
         needs: Needs::write().timeout(60),
         doc: "Applies money events (the host's side of gifts and calls, rooms, boards, counters) and the counts of follows, likes, views and shares from the table's stream, each exactly once (docs/money.md).",
+    },
+    EventFunction {
+        name: "send-broadcasts",
+        trigger: Trigger::Schedule("rate(1 minute)"),
+        domain: "notifications",
+        needs: Needs::write().timeout(300),
+        doc: "Every minute: goes on fanning out the broadcasts still sending, a page of accounts at a time, from where the last run recorded it stopped.",
     },
     EventFunction {
         name: "sweep-events",

@@ -244,6 +244,8 @@ pub fn site_page(slug: &str) -> String {
 pub const SITE_PAGE: &str = "PAGE";
 /// The audit log's partition (admin and agency actions are few).
 pub const AUDIT: &str = "AUDIT";
+/// The partition of every broadcast, by time (`by_time`).
+pub const BROADCASTS: &str = "BROADCASTS";
 /// GSI1 partition of all accounts and GSI2 partition of hosts, by `name_key`.
 pub const ACCOUNTS: &str = "ACCOUNTS";
 pub const HOSTS: &str = "HOSTS";

@@ -129,3 +129,11 @@ words!(
         "credited", "clawed_back", "answered", "ignored", "applied", "stale", "duplicate",
     ]
 );
+words!(
+    /// Who a broadcast goes to.
+    SEGMENTS, segment, segment_or_null: ["all", "users", "hosts", "agencies"]
+);
+words!(
+    /// Where a broadcast stands.
+    BROADCAST_STATUSES, broadcast_status, broadcast_status_or_null: ["sending", "sent"]
+);

@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::{notify, push};
+use super::{broadcasts, notify, push};
 use crate::http::routes::*;
 
 pub static LIST_NOTIFICATIONS: Route = route!(
@@ -27,4 +27,22 @@ pub static GET_CHAT_TOKEN: Route = route!(
     push::get_chat_token_http,
     Api::new().says("A Firebase custom token for the chat"),
     Needs::write().secrets(&[Secret::Firebase])
+);
+pub static CREATE_BROADCAST: Route = route!(
+    "create-broadcast",
+    "POST",
+    "/admin/broadcasts",
+    ADMIN,
+    broadcasts::create_broadcast_http,
+    Api::new()
+        .says("Sends a message to everyone, users, hosts or agencies: their notifications and a push")
+        .body(schema_of::<broadcasts::BroadcastInput>)
+);
+pub static LIST_BROADCASTS: Route = route!(
+    "list-broadcasts",
+    "GET",
+    "/admin/broadcasts",
+    ADMIN,
+    broadcasts::list_broadcasts_http,
+    Api::new().says("Lists broadcasts, newest first, with how far each has gone out")
 );

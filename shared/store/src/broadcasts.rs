@@ -1,0 +1,122 @@
+//! Broadcasts: an admin's message to a segment of accounts, fanned out to
+//! their notifications a page at a time by `send-broadcasts`. One partition
+//! holds them all (an admin's action, a few a day), newest first.
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Db, Item, n, s};
+use crate::page::{Page, PageKey};
+use crate::{Error, Result, keys};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Broadcast {
+    pub id: String,
+    /// all, users, hosts or agencies
+    pub segment: String,
+    pub title: String,
+    pub body: String,
+    /// sending, then sent
+    pub status: String,
+    /// Notifications stored so far.
+    #[serde(default)]
+    pub sent: i64,
+    /// Where the fan-out goes on: the segment's next page (JSON), none at the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    pub created_by: String,
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<i64>,
+}
+
+fn sk(b: &Broadcast) -> String {
+    keys::by_time(b.created_at, &b.id)
+}
+
+impl Db {
+    pub async fn put_broadcast(&self, b: &Broadcast) -> Result<()> {
+        let mut item: Item = serde_dynamo::to_item(b)?;
+        item.extend(Self::key(keys::BROADCASTS.into(), sk(b)));
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Broadcasts, newest first.
+    pub async fn list_broadcasts(&self, limit: usize, start: Option<PageKey>) -> Result<Page<Broadcast>> {
+        let page = self.query_page(None, keys::BROADCASTS.into(), limit, None, start, true).await?;
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
+    }
+
+    /// The broadcasts still sending (consistently read).
+    pub async fn sending_broadcasts(&self) -> Result<Vec<Broadcast>> {
+        let mut found = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .filter_expression("#status = :sending")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":pk", s(keys::BROADCASTS))
+                .expression_attribute_values(":sending", s("sending"))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in out.items.unwrap_or_default() {
+                found.push(serde_dynamo::from_item(item)?);
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(found);
+            }
+        }
+    }
+
+    /// Records a page sent: `added` more notifications, the fan-out going on
+    /// at `next` (finished at `now` when `None`). `broadcast_moved` when
+    /// another run recorded this page first (its cursor is no longer `b`'s).
+    pub async fn advance_broadcast(&self, b: &Broadcast, added: i64, next: Option<String>, now: i64) -> Result<()> {
+        let mut q = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::BROADCASTS.into(), sk(b))))
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#cursor", "cursor")
+            .expression_attribute_names("#sent", "sent")
+            .expression_attribute_values(":added", n(added))
+            .expression_attribute_values(":sending", s("sending"));
+        q = match &next {
+            Some(c) => {
+                q.update_expression("SET #cursor = :next ADD #sent :added").expression_attribute_values(":next", s(c))
+            }
+            None => q
+                .update_expression("SET #status = :sent, finished_at = :now ADD #sent :added REMOVE #cursor")
+                .expression_attribute_values(":sent", s("sent"))
+                .expression_attribute_values(":now", n(now)),
+        };
+        q = match &b.cursor {
+            Some(c) => q
+                .condition_expression("#status = :sending AND #cursor = :was")
+                .expression_attribute_values(":was", s(c)),
+            None => q.condition_expression("#status = :sending AND attribute_not_exists(#cursor)"),
+        };
+        match q.send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Err(Error::Condition("broadcast_moved"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
