@@ -26,8 +26,15 @@ test("the docs page shows the app's groups first, request and response bodies wi
   await expect(buy.locator(".status", { hasText: "201" })).toContainText("RechargeView");
   await expect(buy.getByRole("cell", { name: "client_secret" })).toHaveCount(0); // inside StripeCheckout
   await expect(buy.getByRole("cell", { name: "total_coins", exact: true })).toBeVisible();
-  await buy.locator("details.ex summary").last().click();
-  await expect(buy.locator("details.ex pre").last()).toContainText('"status": "pending"');
+  const answered = buy.locator("details.ex").filter({ has: page.locator("summary", { hasText: /^example$/ }) }).last();
+  await answered.locator("summary").click();
+  await expect(answered.locator("pre")).toContainText('"status": "pending"');
+
+  // An error of the route's own, as the API answered it in the tests.
+  const gift = page.locator("details.op-d", { hasText: "send-gift" });
+  await gift.locator("summary").first().click();
+  await gift.locator("details.ex summary", { hasText: "example: room_ended" }).click();
+  await expect(gift.locator("details.ex[open] pre")).toContainText('"error": "room_ended"');
 
   // A page: the items' type, linked to its schema.
   const ledger = page.locator("details.op-d", { hasText: "list-transactions" });

@@ -171,6 +171,11 @@ impl TestApp {
         {
             note_example(&file, method, path, sent.as_deref(), status, &body);
         }
+        if let Ok(file) = std::env::var("API_EXAMPLES_COLLECT")
+            && status >= 400
+        {
+            note_error_example(&file, method, path, status, &body);
+        }
         if status >= 400 {
             assert!(body["error"].is_string() && body["message"].is_string(), "error shape: {body}");
             assert_ne!(status, 500, "a 500 is a bug: {body}");
@@ -376,11 +381,13 @@ fn documented_error(method: &str, path: &str, status: u16, code: &str) {
     }
 }
 
+/// One writer at a time of the examples file (success and error examples share it).
+static EXAMPLES_FILE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Keeps the first successful request and answer of each operation in
 /// `file` (JSON: operation → {request, status, response}), tokens and keys
 /// replaced by what they stand for.
 fn note_example(file: &str, method: &str, path: &str, sent: Option<&str>, status: u16, body: &Value) {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let Some((route, _)) = app::routes::find(method, path.split('?').next().unwrap_or(path)) else { return };
     let request = sent.and_then(|s| serde_json::from_str::<Value>(s).ok());
     let provider_calls = route.path.starts_with("/webhooks/");
@@ -390,7 +397,7 @@ fn note_example(file: &str, method: &str, path: &str, sent: Option<&str>, status
     {
         return; // a provider's signed event, the document itself, or nothing to show
     }
-    let _held = LOCK.lock().unwrap();
+    let _held = EXAMPLES_FILE.lock().unwrap();
     let mut all: serde_json::Map<String, Value> =
         std::fs::read_to_string(file).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
     if all.contains_key(route.name) {
@@ -402,6 +409,26 @@ fn note_example(file: &str, method: &str, path: &str, sent: Option<&str>, status
     }
     redact(&mut example);
     all.insert(route.name.to_string(), example);
+    std::fs::write(file, serde_json::to_string_pretty(&all).unwrap() + "\n").unwrap();
+}
+
+/// Keeps the first answer with each of an operation's own error codes
+/// (`Api::codes`: `host_busy`, `insufficient_coins`, ...) under
+/// `errors` → operation → code, for the document's error examples.
+fn note_error_example(file: &str, method: &str, path: &str, status: u16, body: &Value) {
+    let Some((route, _)) = app::routes::find(method, path.split('?').next().unwrap_or(path)) else { return };
+    let Some(code) = body["error"].as_str().filter(|c| route.api.codes.contains(c)) else { return };
+    let _held = EXAMPLES_FILE.lock().unwrap();
+    let mut all: serde_json::Map<String, Value> =
+        std::fs::read_to_string(file).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    let errors = all.entry("errors").or_insert_with(|| json!({}));
+    let of_route = errors.as_object_mut().unwrap().entry(route.name).or_insert_with(|| json!({}));
+    if of_route.get(code).is_some() {
+        return;
+    }
+    let mut example = json!({"status": status, "response": body});
+    redact(&mut example);
+    of_route[code] = example;
     std::fs::write(file, serde_json::to_string_pretty(&all).unwrap() + "\n").unwrap();
 }
 

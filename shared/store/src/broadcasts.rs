@@ -17,7 +17,7 @@ pub struct Broadcast {
     pub body: String,
     /// sending, then sent
     pub status: String,
-    /// Notifications stored so far.
+    /// Accounts reached so far (each page counted once, by the run that records it).
     #[serde(default)]
     pub sent: i64,
     /// Where the fan-out goes on: the segment's next page (JSON), none at the start.
@@ -82,7 +82,7 @@ impl Db {
         }
     }
 
-    /// Records a page sent: `added` more notifications, the fan-out going on
+    /// Records a page sent: `added` more accounts reached, the fan-out going on
     /// at `next` (finished at `now` when `None`). `broadcast_moved` when
     /// another run recorded this page first (its cursor is no longer `b`'s).
     pub async fn advance_broadcast(&self, b: &Broadcast, added: i64, next: Option<String>, now: i64) -> Result<()> {

@@ -215,6 +215,17 @@ fn operation(r: &Route, defs: &mut Schemas, examples: &Value) -> Value {
         if matches!(status, 429 | 503) {
             e["headers"] = json!({"Retry-After": {"description": "seconds", "schema": {"type": "integer"}}});
         }
+        // The route's own codes, as the API answered them in the tests.
+        let seen: Map<String, Value> = codes
+            .iter()
+            .filter_map(|code| {
+                let recorded = &examples["errors"][r.name][*code];
+                (recorded["status"] == status).then(|| (code.to_string(), json!({"value": recorded["response"]})))
+            })
+            .collect();
+        if !seen.is_empty() {
+            e["content"]["application/json"]["examples"] = seen.into();
+        }
         responses.insert(status.to_string(), e);
     }
     op.insert("responses".into(), responses.into());

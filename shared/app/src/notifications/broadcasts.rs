@@ -43,7 +43,7 @@ pub struct BroadcastView {
     pub body: String,
     #[schema(schema_with = crate::kernel::vocab::broadcast_status)]
     pub status: String,
-    /// Notifications stored so far (each pushed to the account's devices)
+    /// Accounts reached so far (each gets a notification, pushed to their devices)
     pub sent: i64,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -113,10 +113,11 @@ async fn segment_page(
     Ok((ids, page.next))
 }
 
-/// Stores the broadcast's copy for each account (a copy there already, or an
-/// account gone since, counts as done); answers how many were new.
-async fn deliver(state: &AppState, b: &Broadcast, accounts: Vec<String>) -> DomainResult<i64> {
-    let results: Vec<Result<bool, store::Error>> = stream::iter(accounts)
+/// Stores the broadcast's copy for each account; answers how many copies
+/// were new, and how many of the accounts now have one (new, or stored by
+/// another run: the page counts once, by the run that records it).
+async fn deliver(state: &AppState, b: &Broadcast, accounts: Vec<String>) -> DomainResult<(i64, i64)> {
+    let results: Vec<Result<Option<bool>, store::Error>> = stream::iter(accounts)
         .map(|account_id| async move {
             let n = store::Notification {
                 id: b.id.clone(),
@@ -129,19 +130,24 @@ async fn deliver(state: &AppState, b: &Broadcast, accounts: Vec<String>) -> Doma
                 created_at: b.created_at,
             };
             match state.db.put_notification(&n).await {
-                Ok(()) => Ok(true),
-                Err(store::Error::Condition("notification_exists" | "account_missing")) => Ok(false),
+                Ok(()) => Ok(Some(true)),
+                Err(store::Error::Condition("notification_exists")) => Ok(Some(false)),
+                // Gone since the page was read: nobody to reach.
+                Err(store::Error::Condition("account_missing")) => Ok(None),
                 Err(e) => Err(e),
             }
         })
         .buffer_unordered(16)
         .collect()
         .await;
-    let mut added = 0;
+    let (mut new, mut reached) = (0, 0);
     for r in results {
-        added += i64::from(r?);
+        if let Some(fresh) = r? {
+            new += i64::from(fresh);
+            reached += 1;
+        }
     }
-    Ok(added)
+    Ok((new, reached))
 }
 
 /// `send-broadcasts`: goes on with every broadcast still sending, up to
@@ -155,16 +161,16 @@ pub async fn send_broadcasts(state: &AppState) -> DomainResult<i64> {
                 None => None,
             };
             let (accounts, next) = segment_page(state, &b.segment, start).await?;
-            let added = deliver(state, &b, accounts).await?;
-            stored += added;
+            let (new, reached) = deliver(state, &b, accounts).await?;
+            stored += new;
             let next = next.map(|k| serde_json::to_string(&k).expect("a map of strings"));
-            match state.db.advance_broadcast(&b, added, next.clone(), state.now()).await {
+            match state.db.advance_broadcast(&b, reached, next.clone(), state.now()).await {
                 Ok(()) => {}
                 // Another run took this page: it goes on from there.
                 Err(store::Error::Condition("broadcast_moved")) => break,
                 Err(e) => return Err(e.into()),
             }
-            b.sent += added;
+            b.sent += reached;
             match next {
                 Some(c) => b.cursor = Some(c),
                 None => break,
