@@ -672,7 +672,13 @@ async fn the_panels_name_people_and_the_audit_log_filters_by_actor_action_and_da
         1
     );
     assert_eq!(audit(format!("action=unban-user&to={yesterday}")).await.body["items"], json!([]));
-    for (q, field) in [("from=2026-13-01", "from"), ("action=Ban_User", "action"), ("actor=a%20b", "actor")] {
+    for (q, field) in [
+        ("from=2026-13-01", "from"),
+        ("to=", "to"),
+        ("action=Ban_User", "action"),
+        ("action=", "action"),
+        ("actor=a%20b", "actor"),
+    ] {
         let r = audit(q.to_string()).await;
         assert_eq!((r.status, r.body["message"].as_str().unwrap().starts_with(field)), (400, true), "{q}: {r:?}");
     }
@@ -707,6 +713,10 @@ async fn the_host_and_agency_dashboards_chart_earnings_and_minutes_per_day() {
     assert_eq!(agency.status, 200, "{agency:?}");
     assert_eq!((agency.body["hosts"].as_i64(), agency.body["unsettled_earnings"].as_i64()), (Some(2), Some(52)));
     assert_eq!(earned(&agency.body), vec![40, 12], "both hosts' earnings, summed by day");
+    // 90 days of 2 hosts: 180 day items, read 100 at a time.
+    let long = app.get("/agency/dashboard?days=90", &owner.access).await;
+    assert_eq!((long.status, long.body["series"].as_array().map(Vec::len)), (200, Some(90)), "{long:?}");
+    assert_eq!(earned(&long.body)[88..], [40, 12]);
     for bad in ["days=0", "days=91", "days=week"] {
         assert_eq!(app.get(&format!("/agency/dashboard?{bad}"), &owner.access).await.status, 400, "{bad}");
         assert_eq!(app.get(&format!("/host/dashboard?{bad}"), &host.access).await.status, 400, "{bad}");

@@ -660,7 +660,7 @@ async fn admins_see_calls_in_progress_and_a_days_calls_with_what_was_charged_and
     assert_eq!((row["billed_minutes"].as_i64(), row["refunded_coins"].as_i64()), (Some(0), Some(PRICE)));
     assert_eq!(app.get("/admin/calls?state=active", &admin.access).await.body["items"], json!([]));
     assert_eq!(app.get("/admin/calls?day=2020-01-01", &admin.access).await.body["items"], json!([]));
-    for bad in ["state=talking", "day=yesterday"] {
+    for bad in ["state=talking", "day=yesterday", "state=active&day=", "state=active&limit=0"] {
         assert_eq!(app.get(&format!("/admin/calls?{bad}"), &admin.access).await.status, 400, "{bad}");
     }
     assert_eq!(app.get("/admin/calls", &caller.access).await.status, 403);

@@ -374,7 +374,7 @@ async fn admins_list_a_days_purchases_by_status_and_provider_and_find_them_by_id
         vec![id(4), id(2), id(0)]
     );
     assert_eq!(app.get("/admin/recharges?q=nobody", &admin.access).await.body["items"], json!([]));
-    for bad in ["status=paid", "provider=paypal", "day=2026-02-30"] {
+    for bad in ["status=paid", "provider=paypal", "day=2026-02-30", "day=&q=nobody", "q=nobody&limit=-1"] {
         let r = app.get(&format!("/admin/recharges?{bad}"), &admin.access).await;
         assert_eq!(r.status, 400, "{bad}: {r:?}");
     }

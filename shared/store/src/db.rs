@@ -471,13 +471,19 @@ impl Db {
         use aws_sdk_dynamodb::types::KeysAndAttributes;
         let mut found: Vec<Item> = Vec::new();
         // One key named twice is a ValidationException for the whole batch.
-        let mut pending: Vec<Item> = Vec::new();
+        let mut queue: Vec<Item> = Vec::new();
         for k in &keys {
-            if !pending.contains(k) {
-                pending.push(k.clone());
+            if !queue.contains(k) {
+                queue.push(k.clone());
             }
         }
-        while !pending.is_empty() {
+        // BatchGetItem takes at most 100 keys a request.
+        let mut pending: Vec<Item> = Vec::new();
+        while !pending.is_empty() || !queue.is_empty() {
+            if pending.is_empty() {
+                let rest = queue.split_off(queue.len().min(100));
+                pending = std::mem::replace(&mut queue, rest);
+            }
             let out = self
                 .client
                 .batch_get_item()

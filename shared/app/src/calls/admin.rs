@@ -75,17 +75,17 @@ async fn admin_calls(state: &AppState, calls: &[Call]) -> DomainResult<Vec<Admin
 /// default), newest first, in `?state=` when given.
 pub async fn list_calls_admin_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AdminCall>> {
     let wanted = ctx.query.get("state").map(|s| validate::word("state", s, vocab::CALL_STATES)).transpose()?;
-    if wanted.as_deref() == Some("active") {
-        let mut calls = state.db.active_calls_due(i64::MAX).await?;
-        calls.sort_by_key(|c| c.accepted_at.unwrap_or(c.created_at));
-        return Ok(list_reply(state, "admin-calls-active", admin_calls(state, &calls).await?, None));
-    }
     let day = match ctx.query.get("day") {
         Some(d) => validate::day("day", d)?.format("%Y-%m-%d").to_string(),
         None => store::day_of(state.now()),
     };
     let scope = format!("admin-calls:{day}:{}", wanted.as_deref().unwrap_or("*"));
     let (limit, start) = ctx.page(state, &scope)?;
+    if wanted.as_deref() == Some("active") {
+        let mut calls = state.db.active_calls_due(i64::MAX).await?;
+        calls.sort_by_key(|c| c.accepted_at.unwrap_or(c.created_at));
+        return Ok(list_reply(state, "admin-calls-active", admin_calls(state, &calls).await?, None));
+    }
     let page = state.db.list_calls_on(&day, wanted.as_deref(), limit, start).await?;
     Ok(list_reply(state, &scope, admin_calls(state, &page.items).await?, page.next))
 }

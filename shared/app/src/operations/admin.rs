@@ -219,7 +219,8 @@ fn not_bannable(e: store::Error) -> DomainError {
 /// `?actor=` (an account id), `?action=` (a function's name, e.g. ban-user),
 /// `?from=` and `?to=` (UTC dates, both included).
 fn audit_filter(ctx: &Ctx) -> DomainResult<store::AuditFilter> {
-    let q = |name: &str| ctx.query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    // Given means given: an empty value is as wrong as a bad one.
+    let q = |name: &str| ctx.query.get(name).map(|v| v.trim());
     let day = |name: &str, end: bool| -> DomainResult<Option<i64>> {
         let Some(v) = q(name) else { return Ok(None) };
         let d = validate::day(name, v)?;
@@ -227,7 +228,10 @@ fn audit_filter(ctx: &Ctx) -> DomainResult<store::AuditFilter> {
         Ok(Some(if end { start + 86_400_000 - 1 } else { start }))
     };
     let action = q("action").map(String::from);
-    if action.as_ref().is_some_and(|a| a.len() > 64 || !a.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')) {
+    if action
+        .as_ref()
+        .is_some_and(|a| a.is_empty() || a.len() > 64 || !a.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+    {
         return Err(DomainError::invalid("action: a function's name, like ban-user"));
     }
     let filter = store::AuditFilter {

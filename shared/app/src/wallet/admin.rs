@@ -69,7 +69,20 @@ async fn admin_recharges(state: &AppState, recharges: &[Recharge]) -> DomainResu
 /// purchases begun on `?day=` (UTC, today by default), newest first, with
 /// `?status=` and `?provider=` when given.
 pub async fn list_recharges_admin_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AdminRecharge>> {
+    // Every parameter is checked, whichever way the list is read.
+    let word = |name: &str, words: &[&str]| ctx.query.get(name).map(|v| validate::word(name, v, words)).transpose();
+    let status = word("status", vocab::RECHARGE_STATUSES)?;
+    let provider = word("provider", vocab::PROVIDERS)?;
+    let day = match ctx.query.get("day") {
+        Some(d) => validate::day("day", d)?.format("%Y-%m-%d").to_string(),
+        None => store::day_of(state.now()),
+    };
     let q = ctx.query.get("q").map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+    let scope = match &q {
+        Some(q) => format!("admin-recharges-q:{}", q.to_lowercase()),
+        None => format!("admin-recharges:{day}:{status:?}:{provider:?}"),
+    };
+    let (limit, start) = ctx.page(state, &scope)?;
     if let Some(q) = q {
         if q.chars().count() > 200 {
             return Err(crate::DomainError::invalid("q: at most 200 characters"));
@@ -92,20 +105,9 @@ pub async fn list_recharges_admin_http(state: &AppState, ctx: &Ctx) -> DomainRes
             state.db.get_account(&q.to_ascii_uppercase()).await?
         };
         let Some(buyer) = buyer else { return Ok(list_reply(state, "admin-recharges-found", Vec::new(), None)) };
-        let scope = format!("admin-recharges-of:{}", buyer.id);
-        let (limit, start) = ctx.page(state, &scope)?;
         let page = state.db.list_recharges_of(&buyer.id, limit, start).await?;
         return Ok(list_reply(state, &scope, admin_recharges(state, &page.items).await?, page.next));
     }
-    let word = |name: &str, words: &[&str]| ctx.query.get(name).map(|v| validate::word(name, v, words)).transpose();
-    let status = word("status", vocab::RECHARGE_STATUSES)?;
-    let provider = word("provider", vocab::PROVIDERS)?;
-    let day = match ctx.query.get("day") {
-        Some(d) => validate::day("day", d)?.format("%Y-%m-%d").to_string(),
-        None => store::day_of(state.now()),
-    };
-    let scope = format!("admin-recharges:{day}:{status:?}:{provider:?}");
-    let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_recharges_on(&day, status.as_deref(), provider.as_deref(), limit, start).await?;
     Ok(list_reply(state, &scope, admin_recharges(state, &page.items).await?, page.next))
 }
