@@ -281,6 +281,11 @@ pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
             Ok(n) => tracing::info!(notifications = n, "send-broadcasts"),
             Err(e) => tracing::error!(error = %e.message, "send-broadcasts failed"),
         }
+        match app::routes::as_event_function("end-pk-battles", app::rooms::end_pk_battles(&state)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(settled = n, "end-pk-battles"),
+            Err(e) => tracing::error!(error = %e.message, "end-pk-battles failed"),
+        }
         match app::routes::as_event_function("sweep-events", app::operations::sweep(&state)).await {
             Ok(0) => {}
             Ok(n) => tracing::warn!(applied = n, "sweep-events applied events the stream had not"),

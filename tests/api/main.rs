@@ -19,6 +19,7 @@ mod masterdata;
 mod moderation;
 mod notifications;
 mod packages;
+mod pk;
 mod posts;
 mod presence;
 mod push;

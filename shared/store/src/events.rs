@@ -244,6 +244,9 @@ impl Db {
         let mut seen = BTreeSet::new();
         let events: Vec<MoneyEvent> =
             events.into_iter().filter(|e| e.counted_at.is_none() && seen.insert(e.id.clone())).collect();
+        // Which gifts fall in a PK battle, by their rooms' windows and their own time.
+        let pks = self.pk_matches(&events).await?;
+        let pks = &pks;
         // 1. The host's side. Earlier days first: a board entry only ever rolls forward.
         let mut outcomes: BTreeMap<String, String> = BTreeMap::new();
         // Per day, per host and kind (gifts, call minutes).
@@ -265,7 +268,7 @@ impl Db {
             let hosts = hosts.into_values().map(|group| async move {
                 let mut outcomes = BTreeMap::new();
                 for chunk in chunked(group, credit_actions) {
-                    outcomes.extend(self.credit_chunk(chunk, now, false).await?);
+                    outcomes.extend(self.credit_chunk(chunk, now, false, pks).await?);
                 }
                 Ok::<_, Error>(outcomes)
             });
@@ -289,7 +292,7 @@ impl Db {
         for payers in senders.into_values() {
             let payers = payers.into_values().map(|group| async move {
                 for chunk in chunked(group, rank_actions) {
-                    self.rank_chunk(chunk, now).await?;
+                    self.rank_chunk(chunk, now, pks).await?;
                 }
                 Ok::<_, Error>(())
             });
@@ -344,6 +347,7 @@ impl Db {
         mut chunk: Vec<MoneyEvent>,
         now: i64,
         refund: bool,
+        pks: &PkMatches,
     ) -> Result<BTreeMap<String, String>> {
         let mut outcomes = BTreeMap::new();
         let mut mode = BoardMode::Current;
@@ -351,7 +355,8 @@ impl Db {
             if chunk.is_empty() {
                 return Ok(outcomes);
             }
-            let items = if refund { self.refund_items(&chunk, now)? } else { self.credit_items(&chunk, &mode, now)? };
+            let items =
+                if refund { self.refund_items(&chunk, now)? } else { self.credit_items(&chunk, &mode, now, pks)? };
             match self.transact_only(items).await {
                 Ok(()) => {
                     let outcome = if refund { "refunded" } else { "credited" };
@@ -365,7 +370,7 @@ impl Db {
                 }
                 Err(Error::Condition("host_unavailable")) => {
                     for part in chunked(chunk, refund_actions) {
-                        outcomes.extend(Box::pin(self.credit_chunk(part, now, true)).await?);
+                        outcomes.extend(Box::pin(self.credit_chunk(part, now, true, pks)).await?);
                     }
                     return Ok(outcomes);
                 }
@@ -384,13 +389,13 @@ impl Db {
     /// One transaction for one sender's credited gifts of one day: marks
     /// (`ranked_at`), the sender's entry in each room's top gifters and on
     /// the gifters board.
-    async fn rank_chunk(&self, mut chunk: Vec<MoneyEvent>, now: i64) -> Result<()> {
+    async fn rank_chunk(&self, mut chunk: Vec<MoneyEvent>, now: i64, pks: &PkMatches) -> Result<()> {
         let mut mode = BoardMode::Current;
         for _ in 0..8 {
             if chunk.is_empty() {
                 return Ok(());
             }
-            match self.transact_only(self.rank_items(&chunk, &mode, now)).await {
+            match self.transact_only(self.rank_items(&chunk, &mode, now, pks)).await {
                 Ok(()) => return Ok(()),
                 Err(Error::Condition("event_ranked")) => {
                     let done = self.marked(&chunk, "ranked_at").await?;
@@ -407,7 +412,7 @@ impl Db {
         Err(Error::Busy)
     }
 
-    fn rank_items(&self, chunk: &[MoneyEvent], mode: &BoardMode, now: i64) -> Vec<TxItem> {
+    fn rank_items(&self, chunk: &[MoneyEvent], mode: &BoardMode, now: i64, pks: &PkMatches) -> Vec<TxItem> {
         let mut items: Vec<TxItem> = chunk
             .iter()
             .map(|e| {
@@ -437,6 +442,29 @@ impl Db {
                 )
                 .val(":sender", s(sender))
                 .val(":gifters", s(keys::room_gifters(room, keys::shard_of(sender, keys::ROOM_GIFTER_SHARDS))))
+                .val(":zero", n(0))
+                .val(":t", n(coins))
+                .because("room_missing"),
+            );
+        }
+        // The sender's coins on each PK side its gifts fell in.
+        let mut by_side: BTreeMap<&(String, String), i64> = BTreeMap::new();
+        for e in chunk {
+            if let (Some(side), Some(c)) = (pks.get(&e.id), &e.credit) {
+                *by_side.entry(side).or_default() += c.amount;
+            }
+        }
+        for ((pk, side), coins) in by_side {
+            items.push(
+                Action::update(
+                    self,
+                    keys::pk_gifter(pk, side, sender),
+                    keys::GIFTER,
+                    "SET sender_id = :sender, gsi3pk = :gifters, coins = if_not_exists(coins, :zero) + :t, \
+                     gsi3sk = if_not_exists(coins, :zero) + :t",
+                )
+                .val(":sender", s(sender))
+                .val(":gifters", s(keys::pk_gifters(pk, side, keys::shard_of(sender, keys::PK_GIFTER_SHARDS))))
                 .val(":zero", n(0))
                 .val(":t", n(coins))
                 .because("room_missing"),
@@ -529,7 +557,7 @@ impl Db {
     }
 
     /// Applying a chunk of gifts to one host: marks and the host's side.
-    fn credit_items(&self, chunk: &[MoneyEvent], mode: &BoardMode, now: i64) -> Result<Vec<TxItem>> {
+    fn credit_items(&self, chunk: &[MoneyEvent], mode: &BoardMode, now: i64, pks: &PkMatches) -> Result<Vec<TxItem>> {
         let mut items: Vec<TxItem> = chunk.iter().map(|e| self.mark_applied(e, "credited", now)).collect();
         let credits: Vec<&Credit> = chunk.iter().filter_map(|e| e.credit.as_ref()).collect();
         let Some(first) = credits.first() else { return Ok(items) };
@@ -569,6 +597,20 @@ impl Db {
             items.push(
                 Action::update(self, keys::room(room), keys::ROOM_TOTAL, "ADD host_earning :t")
                     .val(":t", n(sum))
+                    .because("room_missing"),
+            );
+        }
+        // Each PK side the gifts fell in: its score (the battle's own partition).
+        let mut by_side: BTreeMap<&(String, String), i64> = BTreeMap::new();
+        for e in chunk {
+            if let (Some(side), Some(c)) = (pks.get(&e.id), &e.credit) {
+                *by_side.entry(side).or_default() += c.amount;
+            }
+        }
+        for ((pk, side), coins) in by_side {
+            items.push(
+                Action::update(self, keys::pk(pk), &keys::pk_side(side), "ADD score :t")
+                    .val(":t", n(coins))
                     .because("room_missing"),
             );
         }
@@ -648,6 +690,47 @@ impl Db {
     }
 }
 
+/// Gift events that fell in a PK battle: event id → (battle, side's host).
+type PkMatches = BTreeMap<String, (String, String)>;
+
+impl Db {
+    /// Which of `events` (gifts sent in a room) fell in a battle of that room:
+    /// the room's windows are read once per room, and an event counts when
+    /// its own time is within one (the boundaries included).
+    async fn pk_matches(&self, events: &[MoneyEvent]) -> Result<PkMatches> {
+        let mut latest: BTreeMap<String, i64> = BTreeMap::new();
+        for e in events {
+            if let Some(room) = e.credit.as_ref().filter(|c| c.call.is_none()).and_then(|c| c.room_id.clone()) {
+                let t = latest.entry(room).or_default();
+                *t = (*t).max(e.created_at);
+            }
+        }
+        let mut windows: BTreeMap<String, Vec<crate::PkWindow>> = BTreeMap::new();
+        let reads = latest.into_iter().map(|(room, upto)| async move {
+            let found = self.room_pk_windows(&room, upto).await;
+            found.map(|w| (room, w))
+        });
+        let mut reads = futures_util::stream::iter(reads).buffer_unordered(HOSTS_AT_ONCE);
+        while let Some(read) = reads.next().await {
+            let (room, w) = read?;
+            windows.insert(room, w);
+        }
+        let mut out = PkMatches::new();
+        for e in events {
+            let Some(room) = e.credit.as_ref().filter(|c| c.call.is_none()).and_then(|c| c.room_id.as_deref()) else {
+                continue;
+            };
+            let found = windows.get(room).and_then(|ws| {
+                ws.iter().find(|w| w.started_at <= e.created_at && e.created_at <= w.ends_at)
+            });
+            if let Some(w) = found {
+                out.insert(e.id.clone(), (w.pk_id.clone(), w.host_id.clone()));
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// `events` cut into chunks of at most `MAX_ACTIONS` actions as `actions` counts them.
 fn chunked(events: Vec<MoneyEvent>, actions: impl Fn(&[MoneyEvent]) -> usize) -> Vec<Vec<MoneyEvent>> {
     let mut out: Vec<Vec<MoneyEvent>> = vec![Vec::new()];
@@ -664,12 +747,12 @@ fn chunked(events: Vec<MoneyEvent>, actions: impl Fn(&[MoneyEvent]) -> usize) ->
 }
 
 /// How many actions crediting `chunk` to its host takes: marks, the host's
-/// profile, ledger entry, day item and notification, each room's total, the
-/// host's board entry.
+/// profile, ledger entry, day item and notification, each room's total (and
+/// its PK side's score), the host's board entry.
 fn credit_actions(chunk: &[MoneyEvent]) -> usize {
     let rooms: BTreeSet<Option<&str>> =
         chunk.iter().filter_map(|e| e.credit.as_ref()).map(|c| c.room_id.as_deref()).collect();
-    chunk.len() + 4 + rooms.len() + 1
+    chunk.len() + 4 + 2 * rooms.len() + 1
 }
 
 /// How many actions refunding `chunk` takes: marks, each payer's profile and ledger entry.
@@ -679,11 +762,11 @@ fn refund_actions(chunk: &[MoneyEvent]) -> usize {
 }
 
 /// How many actions one sender's `chunk` takes in `rank_chunk`: marks, each
-/// room's gifter entry, the gifters board entry.
+/// room's gifter entry (and its PK side's), the gifters board entry.
 fn rank_actions(chunk: &[MoneyEvent]) -> usize {
     let rooms: BTreeSet<&str> =
         chunk.iter().filter_map(|e| e.credit.as_ref()).filter_map(|c| c.room_id.as_deref()).collect();
-    chunk.len() + rooms.len() + 1
+    chunk.len() + 2 * rooms.len() + 1
 }
 
 /// The host's notification of a chunk's gifts: the gift itself when one,
@@ -765,16 +848,16 @@ mod tests {
     #[test]
     fn a_chunk_counts_its_actions_per_pass() {
         let two = [gift("1", "a", Some("r")), gift("2", "b", Some("r"))];
-        // 2 marks + 4 host + 1 room total + 1 host board: the senders' side is apart.
-        assert_eq!(credit_actions(&two), 8);
+        // 2 marks + 4 host + 1 room total + 1 PK side + 1 host board: the senders' side is apart.
+        assert_eq!(credit_actions(&two), 9);
         // 2 marks + 2 × (profile, ledger entry).
         assert_eq!(refund_actions(&two), 6);
-        // One sender: 2 marks + 1 room gifter entry + 1 board entry.
-        assert_eq!(rank_actions(&[gift("1", "a", Some("r")), gift("2", "a", Some("r"))]), 4);
+        // One sender: 2 marks + 1 room gifter entry + 1 PK side entry + 1 board entry.
+        assert_eq!(rank_actions(&[gift("1", "a", Some("r")), gift("2", "a", Some("r"))]), 5);
         // A crowd of distinct senders still fills a host's transaction.
         let many: Vec<MoneyEvent> = (0..100).map(|i| gift(&i.to_string(), &format!("s{i}"), Some("r"))).collect();
         let chunks = chunked(many.clone(), credit_actions);
-        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), vec![90, 10]);
+        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), vec![89, 11]);
         // Refunding them takes smaller transactions.
         assert_eq!(chunked(many, refund_actions).iter().map(Vec::len).max(), Some(32));
     }

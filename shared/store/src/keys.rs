@@ -455,3 +455,66 @@ pub const PENDING_SHARDS: u32 = 64;
 pub fn pending_events(shard: u32) -> String {
     format!("EVENTS#PENDING#{shard}")
 }
+/// A PK invitation (`PKINVITE#id` / `INVITE`); GSI1 lists a host's incoming ones.
+pub fn pk_invitation(id: &str) -> String {
+    format!("PKINVITE#{id}")
+}
+pub const PK_INVITATION: &str = "INVITE";
+pub fn pk_invitations_to(host: &str) -> String {
+    format!("PKINVITES_TO#{host}")
+}
+/// A PK battle (`PK#id` / `BATTLE`) and its sides (`SIDE#host`, the scores the aggregator adds to).
+pub fn pk(id: &str) -> String {
+    format!("PK#{id}")
+}
+pub const PK_BATTLE: &str = "BATTLE";
+pub fn pk_side(host: &str) -> String {
+    format!("SIDE#{host}")
+}
+pub const PK_SIDE_PREFIX: &str = "SIDE#";
+/// Under `account(host)`: the host's one PK at a time (`host_busy`).
+pub const PK_BUSY: &str = "PKBUSY";
+/// Under `room(id)`: a PK the room took part in, by start (the aggregator
+/// finds the battle a gift's event time falls in).
+pub fn room_pk(started_ms: i64, pk_id: &str) -> String {
+    format!("{ROOM_PK_PREFIX}{started_ms:015}#{pk_id}")
+}
+pub const ROOM_PK_PREFIX: &str = "PKWIN#";
+/// GSI1: battles without a final result, by end time (the `end-pk-battles` schedule).
+pub const OPEN_PKS: &str = "PKS#OPEN";
+/// A sender's coins on one side of a battle (its own partition, like a room's gifters).
+pub fn pk_gifter(pk: &str, side: &str, sender: &str) -> String {
+    format!("PKGIFTER#{pk}#{side}#{sender}")
+}
+/// GSI3 partition (one of `PK_GIFTER_SHARDS`) of a side's gifters, by coins.
+pub fn pk_gifters(pk: &str, side: &str, shard: u32) -> String {
+    format!("PK_GIFTERS#{pk}#{side}#{shard}")
+}
+pub const PK_GIFTER_SHARDS: u32 = 4;
+/// Hosts waiting for a random PK (`POST /pk/match`), one item per host.
+pub const PK_QUEUE: &str = "PKQUEUE";
+/// The PK board of a day (`day#2026-12-04`) or ISO week (`week#2026-W49`): one
+/// entry per host; GSI3 sorts it by wins, then score (`PK_BOARD_RANK`).
+pub fn pk_board(bucket: &str) -> String {
+    format!("PKBOARD#{bucket}")
+}
+/// A win weighs more than any score a host could gather in a period.
+pub const PK_BOARD_RANK: i64 = 10_000_000_000_000;
+/// The admin's settings (percentages), one item.
+pub const SETTINGS: &str = "SETTINGS";
+/// Under `room(id)`: seat `n` of the room (`SEAT#01`).
+pub fn seat(n: i64) -> String {
+    format!("{SEAT_PREFIX}{n:02}")
+}
+pub const SEAT_PREFIX: &str = "SEAT#";
+/// Under `account(id)`: the one seat the account holds (room and seat).
+pub const SEATED: &str = "SEATED";
+/// Under `room(id)`: a viewer's request for a seat.
+pub fn seat_request(account: &str) -> String {
+    format!("{SEAT_REQUEST_PREFIX}{account}")
+}
+pub const SEAT_REQUEST_PREFIX: &str = "SEATREQ#";
+/// Under `room(id)`: the host's invitation of an account to a seat.
+pub fn seat_invite(account: &str) -> String {
+    format!("SEATINVITE#{account}")
+}

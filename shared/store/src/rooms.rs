@@ -293,19 +293,7 @@ impl Db {
     /// A room's biggest gifters: (sender id, coins), most coins first (equal
     /// coins by id), merged from the top of every shard.
     pub async fn top_gifters(&self, room_id: &str, n: usize) -> Result<Vec<(String, i64)>> {
-        let shards = (0..keys::ROOM_GIFTER_SHARDS)
-            .map(|shard| self.query_page(Some(&GSI3), keys::room_gifters(room_id, shard), n, None, None, true));
-        let mut all: Vec<(String, i64)> = Vec::new();
-        for page in futures_util::future::try_join_all(shards).await? {
-            all.extend(page.items.iter().filter_map(|i| {
-                let id = i.get("sender_id")?.as_s().ok()?.clone();
-                let coins = i.get("coins")?.as_n().ok()?.parse().ok()?;
-                Some((id, coins))
-            }));
-        }
-        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        all.truncate(n);
-        Ok(all)
+        self.top_of((0..keys::ROOM_GIFTER_SHARDS).map(|shard| keys::room_gifters(room_id, shard)).collect(), n).await
     }
 
     /// What `sender` gifted in the room, and how many gifted more.

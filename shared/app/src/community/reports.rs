@@ -239,10 +239,7 @@ async fn remove_content(state: &AppState, r: &Report) -> DomainResult<()> {
             if let Some(room) = state.db.get_room(&r.target_id).await?
                 && room.live
             {
-                match state.db.end_room(&room, state.now()).await {
-                    Ok(()) | Err(store::Error::Condition("room_ended")) => {}
-                    Err(e) => return Err(e.into()),
-                }
+                crate::rooms::close_room(state, &room, state.now()).await?;
             }
         }
         _ => return Err(DomainError::invalid("action: a user has no content to remove; use ban_user or dismiss")),

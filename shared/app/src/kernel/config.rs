@@ -54,6 +54,9 @@ pub struct Config {
     pub sms_hourly_budget: i64,
     /// A call ending this soon after it was accepted costs nothing (peers bill only connected calls).
     pub call_grace_secs: i64,
+    /// A PK's result waits this long past its end (`PK_SETTLE_MS`) for gifts
+    /// sent before the end whose transactions are still in flight.
+    pub pk_settle_ms: i64,
     /// Settlements pay only earnings older than this, so most refunds and
     /// chargebacks arrive before the coins behind them are paid out.
     pub earnings_hold_hours: i64,
@@ -163,6 +166,7 @@ impl Config {
             settlement_currency: "INR".into(),
             default_call_price: 60,
             call_grace_secs: 20,
+            pk_settle_ms: 5_000,
             earnings_hold_hours: 72,
             ip_rate_limits: true,
             sms_hourly_budget: 1000,
@@ -258,6 +262,7 @@ impl Config {
         c.ip_rate_limits = var("RATE_LIMITS").map_or(true, |v| v != "off");
         c.sms_hourly_budget = number("SMS_HOURLY_BUDGET", c.sms_hourly_budget, 0..=10_000_000)?;
         c.call_grace_secs = number("CALL_GRACE_SECS", c.call_grace_secs, 0..=59)?;
+        c.pk_settle_ms = number("PK_SETTLE_MS", c.pk_settle_ms, 0..=60_000)?;
         c.earnings_hold_hours = number("EARNINGS_HOLD_HOURS", c.earnings_hold_hours, 0..=24 * 90)?;
         c.firebase_service_account = var("FIREBASE_SERVICE_ACCOUNT").ok().filter(|v| !v.trim().is_empty());
         c.push_log_only = match var("PUSH_MODE").as_deref() {

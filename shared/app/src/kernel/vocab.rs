@@ -44,7 +44,7 @@ words!(
     LEDGER_TYPES, ledger_type, ledger_type_or_null: [
         "recharge", "grant", "correction", "gift_sent", "gift_received", "gift_refunded", "call_charge",
         "call_earning", "call_refund", "settlement", "debt_repaid", "refund_clawback", "refund_debt",
-        "refund_reversed",
+        "refund_reversed", "pk_bonus", "room_share",
     ]
 );
 words!(
@@ -136,4 +136,22 @@ words!(
 words!(
     /// Where a broadcast stands.
     BROADCAST_STATUSES, broadcast_status, broadcast_status_or_null: ["sending", "sent"]
+);
+words!(
+    /// A PK battle's state.
+    PK_STATES, pk_state, pk_state_or_null: ["active", "ended"]
+);
+words!(
+    /// A PK invitation's state.
+    PK_INVITATION_STATES, pk_invitation_state, pk_invitation_state_or_null: [
+        "pending", "accepted", "declined", "cancelled", "expired",
+    ]
+);
+words!(
+    /// Where a host stands with PKs: in none, waiting for a random match, in a battle.
+    PK_STANDINGS, pk_standing, pk_standing_or_null: ["idle", "waiting", "matched", "in_battle"]
+);
+words!(
+    /// A room's kind: video (guests on camera) or audio (a party on the mic).
+    ROOM_KINDS, room_kind, room_kind_or_null: ["video", "audio"]
 );

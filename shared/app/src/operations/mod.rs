@@ -6,6 +6,7 @@ mod aggregate;
 mod reconcile;
 mod reconcile_windows;
 pub mod routes;
+mod settings;
 mod stats;
 
 pub use admin::ban;

@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::{admin, stats};
+use super::{admin, settings, stats};
 use crate::http::routes::*;
 
 pub static GET_ADMIN_STATS: Route = route!(
@@ -74,4 +74,20 @@ pub static LIST_AUDIT: Route = route!(
         ("from", r#"{"type": "string", "format": "date"}"#, "from this UTC day on"),
         ("to", r#"{"type": "string", "format": "date"}"#, "up to this UTC day, included"),
     ])
+);
+pub static GET_SETTINGS: Route = route!(
+    "get-settings",
+    "GET",
+    "/admin/settings",
+    ADMIN,
+    settings::get_settings_http,
+    Api::new().says("The run-time settings: the PK winner's bonus and a room owner's share")
+);
+pub static PUT_SETTINGS: Route = route!(
+    "put-settings",
+    "PUT",
+    "/admin/settings",
+    ADMIN,
+    settings::put_settings_http,
+    Api::new().says("Changes the PK winner's bonus or a room owner's share of gifts to guests").body(schema_of::<settings::SettingsChanges>)
 );

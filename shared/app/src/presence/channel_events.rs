@@ -101,10 +101,10 @@ async fn handle(state: &AppState, n: &Notice) -> DomainResult<&'static str> {
             state.db.leave_room(&room.id, &account).await?;
             Ok("applied")
         }
-        (ChannelOwner::Room(room), 102, _) if room.live => match state.db.end_room(&room, at).await {
-            Ok(()) | Err(store::Error::Condition("room_ended")) => Ok("applied"),
-            Err(e) => Err(e.into()),
-        },
+        (ChannelOwner::Room(room), 102, _) if room.live => {
+            crate::rooms::close_room(state, &room, at).await?;
+            Ok("applied")
+        }
         // Agora reports a join as 103 (broadcaster), 105 (audience) or 107
         // (communication profile), depending on the app's channel profile and
         // role: any of them counts, for either party.

@@ -14,10 +14,9 @@ use crate::kernel::error::DomainResult;
 use crate::kernel::ids::{AccountId, HostId, RoomId};
 use crate::kernel::validate;
 use crate::kernel::views;
+pub use super::grants::{AgoraGrant, ROOM_TOKEN_SECS, agora_grant};
 use crate::{AppState, DomainError};
 
-/// Rooms have no set end: their tokens last the longest Agora allows us, a day.
-pub const ROOM_TOKEN_SECS: i64 = 24 * 3600;
 pub const TOP_GIFTERS: usize = 3;
 
 /// A live room (or one that ended).
@@ -41,6 +40,9 @@ pub struct RoomView {
     /// Lists and `GET /rooms/{id}`: who hosts it
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<Person>,
+    /// `GET /rooms/{id}`: the PK battle the host is in now
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<Box<super::pk::PkView>>,
 }
 
 pub fn room_json(r: &Room) -> RoomView {
@@ -55,45 +57,8 @@ pub fn room_json(r: &Room) -> RoomView {
         started_at: views::time(r.started_at),
         ended_at: r.ended_at.map(views::time),
         host: None,
+        pk: None,
     }
-}
-
-/// What joining a video channel takes.
-#[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AgoraGrant {
-    pub app_id: String,
-    pub channel: String,
-    /// The caller's Agora uid (derived from the account id)
-    pub uid: u32,
-    pub token: String,
-    /// RFC 3339
-    #[schema(format = DateTime)]
-    pub expires_at: String,
-}
-
-/// `{app_id, channel, uid, token, expires_at}` for `account_id` in `channel`.
-pub fn agora_grant(
-    state: &AppState,
-    channel: &str,
-    account_id: &str,
-    role: RtcRole,
-    expire_secs: i64,
-) -> DomainResult<AgoraGrant> {
-    if !state.agora.configured() {
-        return Err(DomainError::unavailable("video is not configured"));
-    }
-    let now = state.now();
-    let secs = expire_secs.clamp(60, ROOM_TOKEN_SECS);
-    let uid = integrations::agora::uid_for(account_id);
-    let token = state.agora.rtc_token(channel, uid, role, secs as u32, (now / 1000) as u32);
-    Ok(AgoraGrant {
-        app_id: state.agora.app_id.clone(),
-        channel: channel.to_string(),
-        uid,
-        token,
-        expires_at: views::time(now / 1000 * 1000 + secs * 1000),
-    })
 }
 
 /// A started (or resumed) room and the host's grant to publish in it.
@@ -173,15 +138,23 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Roo
         end_live_room_of(state, &HostId::known(&room.host_id)).await?;
         state.gift_views.clear();
     } else if room.live {
-        match state.db.end_room(&room, state.now()).await {
-            Ok(()) | Err(store::Error::Condition("room_ended")) => {}
-            Err(e) => return Err(e.into()),
-        }
+        close_room(state, &room, state.now()).await?;
         // Gifts read the room as live for a few seconds (other instances wait that out).
         state.gift_views.clear();
     }
     let room = state.db.get_room(&room.id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
     Ok(Json::new(room_json(&room)))
+}
+
+/// Ends a live room at `at` (an ended one stays as it is), with what lives
+/// only as long as the room: its host's PK battle.
+pub async fn close_room(state: &AppState, room: &Room, at: i64) -> DomainResult<()> {
+    match state.db.end_room(room, at).await {
+        Ok(()) | Err(store::Error::Condition("room_ended")) => {}
+        Err(e) => return Err(e.into()),
+    }
+    // A battle needs both rooms: it ends with either.
+    super::pk::end_pk_of(state, &room.host_id).await
 }
 
 /// Ends `host_id`'s live room, if any, as the host's own end would, and has
@@ -190,10 +163,7 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Roo
 pub async fn end_live_room_of(state: &AppState, host_id: &HostId) -> DomainResult<()> {
     let Some(id) = state.db.live_room_of(host_id).await? else { return Ok(()) };
     let Some(room) = state.db.get_room(&id).await?.filter(|r| r.live) else { return Ok(()) };
-    match state.db.end_room(&room, state.now()).await {
-        Ok(()) | Err(store::Error::Condition("room_ended")) => {}
-        Err(e) => return Err(e.into()),
-    }
+    close_room(state, &room, state.now()).await?;
     if let Some(rules) = state.agora_rules() {
         let uid = integrations::agora::uid_for(host_id);
         if let Err(e) =
@@ -271,10 +241,18 @@ pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<R
 }
 
 pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<RoomView>> {
-    ctx.caller()?;
+    let caller = ctx.caller()?;
     let room = existing_room(state, ctx).await?;
     let host = state.db.get_account(&room.host_id).await?;
-    Ok(Json::new(RoomView { host: host.as_ref().map(person), ..room_json(&room) }))
+    let pk = match state.db.pk_of_host(&room.host_id).await? {
+        Some((id, _)) if room.live => super::pk::fresh_pk(state, &id).await?.filter(|b| b.state == "active"),
+        _ => None,
+    };
+    let pk = match pk {
+        Some(b) => Some(Box::new(super::pk::pk_json(state, &b, &caller.id).await?)),
+        None => None,
+    };
+    Ok(Json::new(RoomView { host: host.as_ref().map(person), pk, ..room_json(&room) }))
 }
 
 /// Sets every live room's count (the live list's order) to its shards' sum

@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::{moderation, room};
+use super::{moderation, pk, room};
 use crate::http::routes::*;
 
 pub static START_ROOM: Route = route!(
@@ -40,7 +40,9 @@ pub static GET_ROOM: Route = route!(
     "/rooms/{id}",
     ANY,
     room::get_room_http,
-    Api::new().says("One room with its host, viewers and earnings")
+    Api::new().says("One room with its host, viewers and earnings, and its PK battle if one is on"),
+    // Reading a battle past its end ends it; a side's host gets its relay token.
+    Needs::write().secrets(&[Secret::AgoraTokens])
 );
 pub static JOIN_ROOM: Route = route!(
     "join-room",
@@ -125,4 +127,105 @@ pub static LIST_MODERATORS: Route = route!(
     HOST,
     moderation::list_moderators_http,
     Api::new().says("Lists the host's room moderators")
+);
+pub static INVITE_PK: Route = route!(
+    "invite-pk",
+    "POST",
+    "/pk/invitations",
+    HOST,
+    pk::invite_pk_http,
+    Api::new()
+        .says("A live host challenges another live host to a PK battle")
+        .links(links_by_id!("$response.body#/id": "accept-pk", "decline-pk", "cancel-pk"))
+        .body(schema_of::<pk::InvitePkInput>)
+        .codes(&["host_busy", "not_live", "blocked"])
+);
+pub static ACCEPT_PK: Route = route!(
+    "accept-pk",
+    "POST",
+    "/pk/invitations/{id}/accept",
+    HOST,
+    pk::accept_pk_http,
+    Api::new()
+        .says("The invited host accepts: the battle starts now")
+        .links(links_by_id!("$response.body#/battle/id": "get-pk", "end-pk"))
+        .codes(&["host_busy", "not_live", "blocked", "invitation_expired", "invitation_closed"]),
+    Needs::write().secrets(&[Secret::AgoraTokens])
+);
+pub static DECLINE_PK: Route = route!(
+    "decline-pk",
+    "POST",
+    "/pk/invitations/{id}/decline",
+    HOST,
+    pk::decline_pk_http,
+    Api::new().says("The invited host turns a PK challenge down").codes(&["invitation_expired", "invitation_closed"])
+);
+pub static CANCEL_PK: Route = route!(
+    "cancel-pk",
+    "POST",
+    "/pk/invitations/{id}/cancel",
+    HOST,
+    pk::cancel_pk_http,
+    Api::new().says("The inviting host withdraws a PK challenge").codes(&["invitation_expired", "invitation_closed"])
+);
+pub static MATCH_PK: Route = route!(
+    "match-pk",
+    "POST",
+    "/pk/match",
+    HOST,
+    pk::match_pk_http,
+    Api::new()
+        .says("Pairs the host with a waiting live host at random, or queues it")
+        .optional_body()
+        .body(schema_of::<pk::MatchInput>)
+        .codes(&["host_busy", "not_live"]),
+    Needs::write().secrets(&[Secret::AgoraTokens])
+);
+pub static LEAVE_PK_MATCH: Route = route!(
+    "leave-pk-match",
+    "DELETE",
+    "/pk/match",
+    HOST,
+    pk::leave_pk_match_http,
+    Api::new().says("Takes the host off the random-match queue")
+);
+pub static GET_CURRENT_PK: Route = route!(
+    "get-current-pk",
+    "GET",
+    "/pk/current",
+    HOST,
+    pk::current_pk_http,
+    Api::new().says("The host's battle now, its place in the match queue and invitations to it"),
+    // Reading a battle past its end ends it (and settles it once its gifts are applied).
+    Needs::write().secrets(&[Secret::AgoraTokens])
+);
+pub static GET_PK: Route = route!(
+    "get-pk",
+    "GET",
+    "/pk/{id}",
+    ANY,
+    pk::get_pk_http,
+    Api::new().says("A PK battle: both sides' scores and top gifters, the winner once final"),
+    Needs::write().secrets(&[Secret::AgoraTokens])
+);
+pub static END_PK: Route = route!(
+    "end-pk",
+    "POST",
+    "/pk/{id}/end",
+    HOST,
+    pk::end_pk_http,
+    Api::new().says("Either host ends the battle now, the scores as they stand"),
+    Needs::write().secrets(&[Secret::AgoraTokens])
+);
+pub static GET_PK_LEADERBOARD: Route = route!(
+    "get-pk-leaderboard",
+    "GET",
+    "/leaderboards/pk",
+    ANY,
+    pk::pk_leaderboard_http,
+    Api::new().says("Hosts by PK wins, then score, for a day or a week").query(&[(
+        "period",
+        r#"{"type": "string", "enum": ["day", "week"]}"#,
+        "day (UTC, the default) or week (ISO, UTC)"
+    )])
 );

@@ -1,0 +1,408 @@
+//! PK battles: two live hosts linked for a few minutes; the coins of gifts
+//! sent into either side's room between the start and the end (by the gift
+//! event's time) are that side's score.
+//!
+//! Starting one claims both hosts (`PK_BUSY`, `host_busy`), and writes the
+//! battle, its two side items and, under each room, the battle's window
+//! (`room_pk`): new items only, on the hosts' and the battle's partitions, so
+//! nothing a crowd shares is in it. The aggregator finds a gift's battle by its
+//! room's windows and adds to the side's score in the transaction that credits
+//! the payee (`crate::events`), and to the side's top gifters in the sender's.
+//! The result is written once (`result_at`), when every event up to the end
+//! has been applied, with the PK boards and the winner's bonus.
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Action, Db, Item, TxItem, n, s};
+use crate::table::{GSI1, GSI3};
+use crate::wallet::WalletChange;
+use crate::{Error, Result, keys};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PkInvitation {
+    pub id: String,
+    pub from_host_id: String,
+    pub to_host_id: String,
+    pub duration_secs: i64,
+    /// pending, accepted, declined or cancelled (a pending one past `expires_at` is expired)
+    pub state: String,
+    pub expires_at: i64,
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battle_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PkSide {
+    pub host_id: String,
+    pub room_id: String,
+    pub channel: String,
+    /// Read from the side's item (the aggregator's).
+    #[serde(default)]
+    pub score: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PkBattle {
+    pub id: String,
+    pub started_at: i64,
+    pub ends_at: i64,
+    /// active or ended
+    pub state: String,
+    pub sides: Vec<PkSide>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub winner_host_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_at: Option<i64>,
+    /// Coins the winner got from the platform.
+    #[serde(default)]
+    pub bonus: i64,
+    /// `invitation` or `match`
+    pub source: String,
+}
+
+/// A battle's window in one room, as the aggregator reads it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PkWindow {
+    pub pk_id: String,
+    pub host_id: String,
+    pub started_at: i64,
+    pub ends_at: i64,
+}
+
+/// A host waiting for a random opponent.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PkWaiting {
+    pub host_id: String,
+    pub room_id: String,
+    pub since: i64,
+}
+
+/// One host's line on a PK board.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PkStanding {
+    pub host_id: String,
+    #[serde(default)]
+    pub wins: i64,
+    #[serde(default)]
+    pub battles: i64,
+    #[serde(default)]
+    pub score: i64,
+}
+
+/// What a finished battle writes (`Db::finish_pk`).
+pub struct PkResult<'a> {
+    pub winner: Option<&'a str>,
+    pub scores: Vec<(String, i64)>,
+    /// The winner's bonus (an earnings change), if any.
+    pub bonus: Option<WalletChange>,
+    pub buckets: Vec<String>,
+    pub now: i64,
+}
+
+impl Db {
+    pub async fn put_pk_invitation(&self, inv: &PkInvitation) -> Result<()> {
+        let mut item: Item = serde_dynamo::to_item(inv)?;
+        item.extend(Self::key(keys::pk_invitation(&inv.id), keys::PK_INVITATION));
+        item.insert(GSI1.pk.into(), s(keys::pk_invitations_to(&inv.to_host_id)));
+        item.insert(GSI1.sk.into(), s(keys::by_time(inv.created_at, &inv.id)));
+        self.write_one(Action::put(self, item).when("attribute_not_exists(pk)").because("duplicate_entry")).await
+    }
+
+    pub async fn get_pk_invitation(&self, id: &str) -> Result<Option<PkInvitation>> {
+        self.get_as(keys::pk_invitation(id), keys::PK_INVITATION).await
+    }
+
+    /// A pending invitation declined or cancelled (`invitation_closed` when it was not pending).
+    pub async fn close_pk_invitation(&self, id: &str, state: &str) -> Result<()> {
+        self.write_one(
+            Action::update(self, keys::pk_invitation(id), keys::PK_INVITATION, "SET #state = :to")
+                .name("#state", "state")
+                .when("#state = :pending")
+                .val(":to", s(state))
+                .val(":pending", s("pending"))
+                .because("invitation_closed"),
+        )
+        .await
+    }
+
+    /// The newest invitations to `host`, up to `limit`.
+    pub async fn pk_invitations_to(&self, host: &str, limit: usize) -> Result<Vec<PkInvitation>> {
+        let page = self.query_page(Some(&GSI1), keys::pk_invitations_to(host), limit, None, None, true).await?;
+        page.items.into_iter().map(|i| Ok(serde_dynamo::from_item(i)?)).collect()
+    }
+
+    /// The id of the host's battle and when it ends, if the host is in one.
+    pub async fn pk_of_host(&self, host: &str) -> Result<Option<(String, i64)>> {
+        let item = self.get(keys::account(host), keys::PK_BUSY).await?;
+        Ok(item.and_then(|i| {
+            let id = i.get("pk_id")?.as_s().ok()?.clone();
+            let ends = i.get("ends_at")?.as_n().ok()?.parse().ok()?;
+            Some((id, ends))
+        }))
+    }
+
+    /// Starts `b` in one transaction: claims both hosts (`host_busy`; a claim
+    /// past its end is stale and taken over), checks both still host their
+    /// room (`not_live`), writes the battle, its sides and the rooms'
+    /// windows; and, as the case may be, accepts the invitation
+    /// (`invitation_closed`) or takes the waiting host off the queue (`match_taken`).
+    pub async fn start_pk(&self, b: &PkBattle, invitation: Option<&str>, matched: Option<&str>) -> Result<()> {
+        let mut items: Vec<TxItem> = Vec::new();
+        let mut battle: Item = serde_dynamo::to_item(b)?;
+        battle.extend(Self::key(keys::pk(&b.id), keys::PK_BATTLE));
+        battle.insert(GSI1.pk.into(), s(keys::OPEN_PKS));
+        battle.insert(GSI1.sk.into(), s(keys::by_time(b.ends_at, &b.id)));
+        items.push(Action::put(self, battle).when("attribute_not_exists(pk)").because("duplicate_entry"));
+        for side in &b.sides {
+            let mut busy = Self::key(keys::account(&side.host_id), keys::PK_BUSY);
+            busy.insert("pk_id".into(), s(&b.id));
+            busy.insert("ends_at".into(), n(b.ends_at));
+            items.push(
+                Action::put(self, busy)
+                    .when("attribute_not_exists(pk) OR ends_at < :now")
+                    .val(":now", n(b.started_at))
+                    .because("host_busy"),
+            );
+            items.push(
+                Action::check(self, keys::account(&side.host_id), keys::LIVE_ROOM)
+                    .when("room_id = :room")
+                    .val(":room", s(&side.room_id))
+                    .because("not_live"),
+            );
+            let mut score = Self::key(keys::pk(&b.id), keys::pk_side(&side.host_id));
+            score.insert("score".into(), n(0));
+            items.push(Action::put(self, score).because("duplicate_entry"));
+            let mut window = Self::key(keys::room(&side.room_id), keys::room_pk(b.started_at, &b.id));
+            window.insert("pk_id".into(), s(&b.id));
+            window.insert("host_id".into(), s(&side.host_id));
+            window.insert("started_at".into(), n(b.started_at));
+            window.insert("ends_at".into(), n(b.ends_at));
+            items.push(Action::put(self, window).because("duplicate_entry"));
+        }
+        if let Some(id) = invitation {
+            items.push(
+                Action::update(self, keys::pk_invitation(id), keys::PK_INVITATION, "SET #state = :to, battle_id = :b")
+                    .name("#state", "state")
+                    .when("#state = :pending AND expires_at > :now")
+                    .val(":to", s("accepted"))
+                    .val(":b", s(&b.id))
+                    .val(":pending", s("pending"))
+                    .val(":now", n(b.started_at))
+                    .because("invitation_closed"),
+            );
+        }
+        if let Some(host) = matched {
+            items.push(
+                Action::delete(self, keys::PK_QUEUE.to_string(), host)
+                    .when("attribute_exists(pk)")
+                    .because("match_taken"),
+            );
+        }
+        self.transact(items).await
+    }
+
+    /// A battle with its sides' scores as they stand.
+    pub async fn get_pk(&self, id: &str) -> Result<Option<PkBattle>> {
+        let page = self.query_page(None, keys::pk(id), 10, None, None, false).await?;
+        let mut battle: Option<PkBattle> = None;
+        let mut scores: Vec<(String, i64)> = Vec::new();
+        for item in page.items {
+            let sk = item.get(crate::table::SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            if sk == keys::PK_BATTLE {
+                battle = Some(serde_dynamo::from_item(item)?);
+            } else if let Some(host) = sk.strip_prefix(keys::PK_SIDE_PREFIX) {
+                let score = item.get("score").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
+                scores.push((host.to_string(), score));
+            }
+        }
+        Ok(battle.map(|mut b| {
+            for side in &mut b.sides {
+                side.score = scores.iter().find(|(h, _)| *h == side.host_id).map_or(0, |(_, v)| *v);
+            }
+            b
+        }))
+    }
+
+    /// Ends an active battle at `at` (`pk_ended` when it was not active): the
+    /// rooms' windows close at `at` too, and both hosts are free.
+    pub async fn end_pk(&self, b: &PkBattle, at: i64) -> Result<()> {
+        let mut items = vec![
+            Action::update(self, keys::pk(&b.id), keys::PK_BATTLE, "SET #state = :ended, ended_at = :at, ends_at = :at, gsi1sk = :sk")
+                .name("#state", "state")
+                .when("#state = :active")
+                .val(":ended", s("ended"))
+                .val(":active", s("active"))
+                .val(":at", n(at))
+                .val(":sk", s(keys::by_time(at, &b.id)))
+                .because("pk_ended"),
+        ];
+        for side in &b.sides {
+            items.push(
+                Action::delete(self, keys::account(&side.host_id), keys::PK_BUSY)
+                    .when("attribute_not_exists(pk) OR pk_id = :id")
+                    .val(":id", s(&b.id))
+                    .because("pk_ended"),
+            );
+            items.push(
+                Action::update(self, keys::room(&side.room_id), &keys::room_pk(b.started_at, &b.id), "SET ends_at = :at")
+                    .val(":at", n(at))
+                    .because("pk_ended"),
+            );
+        }
+        self.transact(items).await
+    }
+
+    /// Writes an ended battle's result once (`pk_finished` when it has one):
+    /// the final scores, the winner, each host's line on the PK boards and
+    /// the winner's bonus with its ledger entry.
+    pub async fn finish_pk(&self, b: &PkBattle, r: PkResult<'_>) -> Result<()> {
+        let mut items = vec![{
+            let mut a = Action::update(
+                self,
+                keys::pk(&b.id),
+                keys::PK_BATTLE,
+                "SET result_at = :now, bonus = :bonus, sides = :sides, winner_host_id = :winner REMOVE gsi1pk, gsi1sk",
+            )
+            .name("#state", "state")
+            .when("#state = :ended AND attribute_not_exists(result_at)")
+            .val(":ended", s("ended"))
+            .val(":now", n(r.now))
+            .val(":bonus", n(r.bonus.as_ref().map_or(0, |c| c.entry.amount)));
+            let sides: Vec<PkSide> = b
+                .sides
+                .iter()
+                .map(|side| PkSide {
+                    score: r.scores.iter().find(|(h, _)| *h == side.host_id).map_or(0, |(_, v)| *v),
+                    ..side.clone()
+                })
+                .collect();
+            a = a.val(":sides", serde_dynamo::to_attribute_value(&sides)?);
+            a = a.val(
+                ":winner",
+                r.winner.map_or(aws_sdk_dynamodb::types::AttributeValue::Null(true), |w| s(w)),
+            );
+            a.because("pk_finished")
+        }];
+        for (host, score) in &r.scores {
+            let won = r.winner == Some(host.as_str());
+            let rank = if won { keys::PK_BOARD_RANK } else { 0 } + score;
+            for bucket in &r.buckets {
+                items.push(
+                    Action::update(
+                        self,
+                        keys::pk_board(bucket),
+                        host,
+                        "SET host_id = :host, gsi3pk = :board ADD wins :won, battles :one, score :score, gsi3sk :rank",
+                    )
+                    .val(":host", s(host))
+                    .val(":board", s(keys::pk_board(bucket)))
+                    .val(":won", n(i64::from(won)))
+                    .val(":one", n(1))
+                    .val(":score", n(*score))
+                    .val(":rank", n(rank))
+                    .because("pk_finished"),
+                );
+            }
+        }
+        if let Some(bonus) = r.bonus {
+            items.extend(self.wallet_items(&[bonus], &[])?);
+        }
+        self.transact(items).await
+    }
+
+    /// Battles without a result whose end is at or before `upto`, soonest first.
+    pub async fn open_pks(&self, upto: i64, limit: usize) -> Result<Vec<PkBattle>> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1.name)
+            .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
+            .expression_attribute_values(":pk", s(keys::OPEN_PKS))
+            .expression_attribute_values(":upto", s(keys::by_time_upto(upto)))
+            .limit(limit as i32)
+            .send()
+            .await?;
+        out.items.unwrap_or_default().into_iter().map(|i| Ok(serde_dynamo::from_item(i)?)).collect()
+    }
+
+    /// The room's battles that started at or before `upto`, latest first (a few).
+    pub async fn room_pk_windows(&self, room: &str, upto: i64) -> Result<Vec<PkWindow>> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", s(keys::room(room)))
+            .expression_attribute_values(":from", s(keys::ROOM_PK_PREFIX))
+            .expression_attribute_values(":to", s(format!("{}~", keys::room_pk(upto, ""))))
+            .scan_index_forward(false)
+            .limit(4)
+            .consistent_read(true)
+            .send()
+            .await?;
+        out.items.unwrap_or_default().into_iter().map(|i| Ok(serde_dynamo::from_item(i)?)).collect()
+    }
+
+    /// A side's biggest gifters: (sender, coins), most first.
+    pub async fn pk_top_gifters(&self, pk: &str, side: &str, n: usize) -> Result<Vec<(String, i64)>> {
+        self.top_of((0..keys::PK_GIFTER_SHARDS).map(|shard| keys::pk_gifters(pk, side, shard)).collect(), n).await
+    }
+
+    /// Waiting hosts, oldest first.
+    pub async fn pk_queue(&self, limit: usize) -> Result<Vec<PkWaiting>> {
+        let page = self.query_page(None, keys::PK_QUEUE.to_string(), limit, None, None, false).await?;
+        let mut out: Vec<PkWaiting> =
+            page.items.into_iter().map(|i| serde_dynamo::from_item(i)).collect::<std::result::Result<_, _>>()?;
+        out.sort_by_key(|w| w.since);
+        Ok(out)
+    }
+
+    pub async fn join_pk_queue(&self, w: &PkWaiting) -> Result<()> {
+        let mut item: Item = serde_dynamo::to_item(w)?;
+        item.extend(Self::key(keys::PK_QUEUE.to_string(), &w.host_id));
+        self.write_one(Action::put(self, item).because("duplicate_entry")).await
+    }
+
+    /// Off the queue; `Ok(false)` when the host was not on it.
+    pub async fn leave_pk_queue(&self, host: &str) -> Result<bool> {
+        match self
+            .write_one(Action::delete(self, keys::PK_QUEUE.to_string(), host).when("attribute_exists(pk)").because("not_waiting"))
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(Error::Condition("not_waiting")) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn pk_waiting(&self, host: &str) -> Result<Option<PkWaiting>> {
+        self.get_as(keys::PK_QUEUE.to_string(), host).await
+    }
+
+    /// The top `limit` hosts of a PK board bucket: most wins, then score.
+    pub async fn pk_board(&self, bucket: &str, limit: usize) -> Result<Vec<PkStanding>> {
+        let page = self.query_page(Some(&GSI3), keys::pk_board(bucket), limit, None, None, true).await?;
+        page.items.into_iter().map(|i| Ok(serde_dynamo::from_item(i)?)).collect()
+    }
+
+    /// (sender, coins) entries of the given GSI3 partitions, most coins first
+    /// (equal coins by id), the top `n` of their merge.
+    pub(crate) async fn top_of(&self, partitions: Vec<String>, n: usize) -> Result<Vec<(String, i64)>> {
+        let shards = partitions.into_iter().map(|p| self.query_page(Some(&GSI3), p, n, None, None, true));
+        let mut all: Vec<(String, i64)> = Vec::new();
+        for page in futures_util::future::try_join_all(shards).await? {
+            all.extend(page.items.iter().filter_map(|i| {
+                let id = i.get("sender_id")?.as_s().ok()?.clone();
+                let coins = i.get("coins")?.as_n().ok()?.parse().ok()?;
+                Some((id, coins))
+            }));
+        }
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        all.truncate(n);
+        Ok(all)
+    }
+}

@@ -1,0 +1,43 @@
+//! The settings admins change at run time (one item): the PK winner's bonus
+//! and a room owner's share of gifts to its guests.
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Db, Item};
+use crate::{Result, keys};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Percent of the PK winner's score the platform pays it (0–50).
+    #[serde(default)]
+    pub pk_winner_bonus_pct: i64,
+    /// Percent of a gift to a seated guest that goes to the room's owner (0–50).
+    #[serde(default = "default_room_owner_share")]
+    pub room_owner_share_pct: i64,
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+fn default_room_owner_share() -> i64 {
+    10
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { pk_winner_bonus_pct: 0, room_owner_share_pct: default_room_owner_share(), updated_at: 0 }
+    }
+}
+
+impl Db {
+    /// The settings, or the defaults before an admin first saves them.
+    pub async fn get_settings(&self) -> Result<Settings> {
+        Ok(self.get_as(keys::SETTINGS.to_string(), keys::SETTINGS).await?.unwrap_or_default())
+    }
+
+    pub async fn put_settings(&self, v: &Settings) -> Result<()> {
+        let mut item: Item = serde_dynamo::to_item(v)?;
+        item.extend(Self::key(keys::SETTINGS.to_string(), keys::SETTINGS));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,249 @@
+use serde_json::{Value, json};
+
+use crate::gifts::{gift, send};
+use crate::rooms::{go_live, token_payload, has_str};
+use crate::support::*;
+
+/// Two live hosts (with their room ids) and a fan with coins.
+async fn two_live_hosts(app: &TestApp) -> (User, String, User, String) {
+    let (a, b) = (app.host("Aria").await, app.host("Bo").await);
+    let ra = go_live(app, &a).await["room"]["id"].as_str().unwrap().to_string();
+    let rb = go_live(app, &b).await["room"]["id"].as_str().unwrap().to_string();
+    (a, ra, b, rb)
+}
+
+async fn battle_of(app: &TestApp, inviter: &User, invitee: &User, duration: i64) -> Value {
+    let r = app
+        .post("/pk/invitations", Some(&inviter.access), json!({"host_id": invitee.id, "duration_secs": duration}))
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let r = app.post(&format!("/pk/invitations/{}/accept", r.body["id"].as_str().unwrap()), Some(&invitee.access), json!({})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    r.body["battle"].clone()
+}
+
+fn side<'a>(battle: &'a Value, host: &User) -> &'a Value {
+    battle["sides"].as_array().unwrap().iter().find(|s| s["host_id"] == host.id.as_str()).unwrap()
+}
+
+#[tokio::test]
+async fn an_invited_pk_scores_each_rooms_gifts_in_its_window_and_pays_the_winner_once() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (a, ra, b, rb) = two_live_hosts(&app).await;
+    let (fan, fan2) = (app.user("Fay").await, app.user("Gus").await);
+    app.grant(&admin, &fan, 10_000).await;
+    app.grant(&admin, &fan2, 10_000).await;
+    let rose = gift(&app, &admin, "Rose", 10).await;
+    let r = app.call("PUT", "/admin/settings", Some(&admin.access), Some(json!({"pk_winner_bonus_pct": 10}))).await;
+    assert_eq!((r.status, r.body["pk_winner_bonus_pct"].as_i64(), r.body["room_owner_share_pct"].as_i64()), (200, Some(10), Some(10)));
+    // Before the battle: not counted.
+    assert_eq!(send(&app, &fan, &a, json!({"gift_id": rose, "quantity": 5, "room_id": ra})).await.status, 201);
+    app.state.clock.advance(1);
+
+    let inv = app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id})).await;
+    assert_eq!(inv.status, 201, "{inv:?}");
+    assert_eq!((inv.body["state"].as_str(), inv.body["duration_secs"].as_i64()), (Some("pending"), Some(300)));
+    let note = app.notifications_of(&b, "pk_invitation").await;
+    assert_eq!(note[0]["data"]["invitation_id"], inv.body["id"], "the invitee is told");
+    let current = app.get("/pk/current", &b.access).await;
+    assert_eq!((current.body["state"].as_str(), current.body["invitations"][0]["id"].clone()), (Some("idle"), inv.body["id"].clone()));
+    let inv_id = inv.body["id"].as_str().unwrap();
+    let r = app.post(&format!("/pk/invitations/{inv_id}/accept"), Some(&a.access), json!({})).await;
+    assert_eq!(r.status, 404, "only the invitee accepts");
+    let r = app.post(&format!("/pk/invitations/{inv_id}/accept"), Some(&b.access), json!({})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let battle = r.body["battle"].clone();
+    let id = battle["id"].as_str().unwrap().to_string();
+    assert_eq!(battle["state"], "active");
+    assert_eq!(battle["sides"].as_array().unwrap().len(), 2);
+    // The invitee's relay token is for the inviter's channel, as a subscriber.
+    let room_a = app.get(&format!("/rooms/{ra}"), &a.access).await;
+    let channel_a = room_a.body["channel"].as_str().unwrap();
+    let p = token_payload(battle["relay"]["token"].as_str().unwrap());
+    assert!(has_str(&p, channel_a) && battle["relay"]["channel"] == channel_a);
+    assert_eq!(room_a.body["pk"]["id"], id.as_str(), "the room shows its battle");
+    let r = app.post(&format!("/pk/invitations/{inv_id}/accept"), Some(&b.access), json!({})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("invitation_closed")));
+    // Busy hosts take no second battle.
+    let c = app.host("Cy").await;
+    go_live(&app, &c).await;
+    let r = app.post("/pk/invitations", Some(&c.access), json!({"host_id": a.id})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("host_busy")));
+
+    // During: both rooms' gifts count, each for its side.
+    for _ in 0..3 {
+        assert_eq!(send(&app, &fan, &a, json!({"gift_id": rose, "quantity": 2, "room_id": ra})).await.status, 201);
+    }
+    assert_eq!(send(&app, &fan2, &b, json!({"gift_id": rose, "quantity": 4, "room_id": rb})).await.status, 201);
+    // A gift to the host outside the room is not the room's.
+    assert_eq!(send(&app, &fan2, &b, json!({"gift_id": rose, "quantity": 9})).await.status, 201);
+    app.drain().await;
+    let live = app.get(&format!("/pk/{id}"), &fan.access).await;
+    assert_eq!(live.status, 200, "{live:?}");
+    assert_eq!((side(&live.body, &a)["score"].as_i64(), side(&live.body, &b)["score"].as_i64()), (Some(60), Some(40)));
+    assert_eq!(side(&live.body, &a)["top_gifters"][0]["account_id"], fan.id.as_str());
+    assert_eq!(side(&live.body, &a)["top_gifters"][0]["coins"], 60);
+    assert!(live.body.get("relay").is_none(), "a viewer gets no relay");
+    assert_eq!(live.body["winner_host_id"], Value::Null);
+
+    // A host ends it early; a gift after the end does not count.
+    let r = app.post(&format!("/pk/{id}/end"), Some(&fan.access), json!({})).await;
+    assert_eq!(r.status, 403, "{r:?}");
+    let ended = app.post(&format!("/pk/{id}/end"), Some(&b.access), json!({})).await;
+    assert_eq!((ended.status, ended.body["state"].as_str()), (200, Some("ended")));
+    assert_eq!(ended.body["result_at"], Value::Null, "final only once the gifts before the end are applied");
+    app.state.clock.advance(1);
+    assert_eq!(send(&app, &fan2, &b, json!({"gift_id": rose, "quantity": 50, "room_id": rb})).await.status, 201);
+    app.drain().await;
+    app.state.clock.advance(app.state.config.pk_settle_ms);
+    let done = app.get(&format!("/pk/{id}"), &fan.access).await;
+    assert_eq!(done.status, 200, "{done:?}");
+    assert_eq!((side(&done.body, &a)["score"].as_i64(), side(&done.body, &b)["score"].as_i64()), (Some(60), Some(40)));
+    assert_eq!(done.body["winner_host_id"], a.id.as_str());
+    assert!(done.body["result_at"].is_string());
+    assert_eq!(done.body["bonus"], 6, "10% of the winner's 60");
+    // Read again (and by the schedule): the bonus is paid once.
+    assert_eq!(app.get(&format!("/pk/{id}"), &a.access).await.body["bonus"], 6);
+    app::rooms::end_pk_battles(&app.state).await.unwrap();
+    app.drain().await;
+    let bonuses: Vec<Value> = crate::gifts::ledger(&app, &a).await.into_iter().filter(|e| e["type"] == "pk_bonus").collect();
+    assert_eq!(bonuses.len(), 1, "{bonuses:?}");
+    assert_eq!(bonuses[0]["amount"], 6);
+    // Both are free again, and the board counts the win.
+    assert_eq!(app.get("/pk/current", &a.access).await.body["state"], "idle");
+    let board = app.get("/leaderboards/pk?period=day", &fan.access).await;
+    assert_eq!(board.status, 200, "{board:?}");
+    assert_eq!((board.body["items"][0]["id"].as_str(), board.body["items"][0]["wins"].as_i64()), (Some(a.id.as_str()), Some(1)));
+    assert_eq!((board.body["items"][1]["id"].as_str(), board.body["items"][1]["wins"].as_i64()), (Some(b.id.as_str()), Some(0)));
+    assert_eq!(board.body["items"][1]["score"], 40);
+    assert_eq!(app.get("/leaderboards/pk?period=year", &fan.access).await.status, 400);
+    // And a new battle can start.
+    battle_of(&app, &b, &a, 60).await;
+}
+
+#[tokio::test]
+async fn a_battle_ends_on_time_counting_a_gift_at_the_boundary_by_its_own_time() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (a, ra, b, rb) = two_live_hosts(&app).await;
+    let fan = app.user("Fay").await;
+    app.grant(&admin, &fan, 10_000).await;
+    let rose = gift(&app, &admin, "Rose", 7).await;
+    let battle = battle_of(&app, &a, &b, 60).await;
+    let id = battle["id"].as_str().unwrap().to_string();
+    app.state.clock.advance(60_000);
+    // Exactly at the end: counts.
+    assert_eq!(send(&app, &fan, &b, json!({"gift_id": rose, "quantity": 1, "room_id": rb})).await.status, 201);
+    app.state.clock.advance(1);
+    assert_eq!(send(&app, &fan, &a, json!({"gift_id": rose, "quantity": 3, "room_id": ra})).await.status, 201);
+    // Not applied yet: the result waits.
+    app.state.clock.advance(app.state.config.pk_settle_ms);
+    let r = app.get(&format!("/pk/{id}"), &fan.access).await;
+    assert_eq!((r.body["state"].as_str(), r.body["result_at"].clone()), (Some("ended"), Value::Null), "{r:?}");
+    app.drain().await;
+    let r = app.get(&format!("/pk/{id}"), &fan.access).await;
+    assert_eq!((side(&r.body, &a)["score"].as_i64(), side(&r.body, &b)["score"].as_i64()), (Some(0), Some(7)));
+    assert_eq!(r.body["winner_host_id"], b.id.as_str());
+    assert_eq!(r.body["bonus"], 0, "no bonus unless an admin sets one");
+}
+
+#[tokio::test]
+async fn invitations_are_refused_when_a_host_is_off_air_blocked_or_too_late() {
+    let app = TestApp::start().await;
+    let (a, b, c) = (app.host("Aria").await, app.host("Bo").await, app.host("Cy").await);
+    go_live(&app, &a).await;
+    let r = app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("not_live")), "{r:?}");
+    go_live(&app, &b).await;
+    for (body, field) in [
+        (json!({"host_id": b.id, "duration_secs": 59}), "duration_secs"),
+        (json!({"host_id": b.id, "duration_secs": 901}), "duration_secs"),
+        (json!({"host_id": a.id}), "host_id"),
+    ] {
+        let r = app.post("/pk/invitations", Some(&a.access), body).await;
+        assert_eq!(r.status, 400, "{r:?}");
+        assert!(r.body["message"].as_str().unwrap().starts_with(field), "{r:?}");
+    }
+    let fan = app.user("Fay").await;
+    assert_eq!(app.post("/pk/invitations", Some(&fan.access), json!({"host_id": b.id})).await.status, 403);
+    let r = app.post("/pk/invitations", Some(&a.access), json!({"host_id": fan.id})).await;
+    assert_eq!(r.status, 404, "only hosts are invited");
+    // Declined, cancelled, expired.
+    let inv = app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id})).await.body;
+    let r = app.post(&format!("/pk/invitations/{}/decline", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
+    assert_eq!((r.status, r.body["state"].as_str()), (200, Some("declined")));
+    let inv = app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id})).await.body;
+    let r = app.post(&format!("/pk/invitations/{}/cancel", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
+    assert_eq!(r.status, 404, "only the inviter cancels");
+    let r = app.post(&format!("/pk/invitations/{}/cancel", inv["id"].as_str().unwrap()), Some(&a.access), json!({})).await;
+    assert_eq!((r.status, r.body["state"].as_str()), (200, Some("cancelled")));
+    let inv = app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id})).await.body;
+    app.state.clock.advance(30_000);
+    let r = app.post(&format!("/pk/invitations/{}/accept", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("invitation_expired")), "{r:?}");
+    // Blocked either way.
+    go_live(&app, &c).await;
+    assert_eq!(app.post(&format!("/users/{}/block", a.id), Some(&c.access), json!({})).await.status, 201);
+    let r = app.post("/pk/invitations", Some(&a.access), json!({"host_id": c.id})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (403, Some("blocked")));
+    // An accepted invitation whose inviter went off air meanwhile starts nothing.
+    let inv = app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id})).await.body;
+    let room = app.get("/pk/current", &a.access).await;
+    assert_eq!(room.body["state"], "idle");
+    let live = app.post("/rooms", Some(&a.access), json!({})).await.body["room"]["id"].as_str().unwrap().to_string();
+    assert_eq!(app.post(&format!("/rooms/{live}/end"), Some(&a.access), json!({})).await.status, 200);
+    let r = app.post(&format!("/pk/invitations/{}/accept", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("not_live")));
+    assert_eq!(app.get("/pk/current", &b.access).await.body["state"], "idle", "nothing half done");
+}
+
+#[tokio::test]
+async fn random_matches_pair_waiting_hosts_and_a_room_ending_ends_its_battle() {
+    let app = TestApp::start().await;
+    let (a, _ra, b, rb) = two_live_hosts(&app).await;
+    let r = app.post("/pk/match", Some(&a.access), json!({})).await;
+    assert_eq!((r.status, r.body["state"].as_str()), (202, Some("waiting")), "{r:?}");
+    assert_eq!(app.get("/pk/current", &a.access).await.body["state"], "waiting");
+    assert_eq!(app.call("DELETE", "/pk/match", Some(&a.access), None).await.status, 204);
+    assert_eq!(app.get("/pk/current", &a.access).await.body["state"], "idle");
+    assert_eq!(app.post("/pk/match", Some(&a.access), json!({"duration_secs": 120})).await.status, 202);
+    let r = app.post("/pk/match", Some(&b.access), json!({"duration_secs": 120})).await;
+    assert_eq!((r.status, r.body["state"].as_str()), (202, Some("matched")), "{r:?}");
+    let id = r.body["battle"]["id"].as_str().unwrap().to_string();
+    assert_eq!(r.body["battle"]["source"], "match");
+    let current = app.get("/pk/current", &a.access).await;
+    assert_eq!((current.body["state"].as_str(), current.body["battle"]["id"].as_str()), (Some("in_battle"), Some(id.as_str())));
+    assert!(current.body["battle"]["relay"]["token"].is_string());
+    let r = app.post("/pk/match", Some(&a.access), json!({})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("host_busy")));
+    // The battle ends with either room.
+    assert_eq!(app.post(&format!("/rooms/{rb}/end"), Some(&b.access), json!({})).await.status, 200);
+    let r = app.get(&format!("/pk/{id}"), &a.access).await;
+    assert_eq!(r.body["state"], "ended", "{r:?}");
+    assert_eq!(app.get("/pk/current", &a.access).await.body["state"], "idle");
+}
+
+#[tokio::test]
+async fn admins_set_the_pk_bonus_and_the_room_owners_share_within_bounds() {
+    let app = TestApp::start().await;
+    let (admin, host) = (app.admin().await, app.host("Hal").await);
+    let r = app.get("/admin/settings", &admin.access).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!((r.body["pk_winner_bonus_pct"].as_i64(), r.body["room_owner_share_pct"].as_i64()), (Some(0), Some(10)));
+    assert_eq!(r.body["updated_at"], Value::Null);
+    for (body, field) in [
+        (json!({"pk_winner_bonus_pct": 51}), "pk_winner_bonus_pct"),
+        (json!({"room_owner_share_pct": -1}), "room_owner_share_pct"),
+    ] {
+        let r = app.call("PUT", "/admin/settings", Some(&admin.access), Some(body)).await;
+        assert_eq!(r.status, 400, "{r:?}");
+        assert!(r.body["message"].as_str().unwrap().starts_with(field), "{r:?}");
+    }
+    assert_eq!(app.get("/admin/settings", &admin.access).await.body["pk_winner_bonus_pct"], 0, "nothing changed");
+    let r = app.call("PUT", "/admin/settings", Some(&host.access), Some(json!({"pk_winner_bonus_pct": 5}))).await;
+    assert_eq!(r.status, 403);
+    let r = app.call("PUT", "/admin/settings", Some(&admin.access), Some(json!({"room_owner_share_pct": 20}))).await;
+    assert_eq!((r.status, r.body["room_owner_share_pct"].as_i64(), r.body["pk_winner_bonus_pct"].as_i64()), (200, Some(20), Some(0)));
+    assert!(r.body["updated_at"].is_string());
+}
