@@ -29,6 +29,8 @@ done
 # Known vs unknown logins: same answers, same time. First, on a quiet stack:
 # after the crowds moto is busy for minutes with the stream reader's backlog.
 python3 local/existence.py "${BENCH_EXISTENCE_ROUNDS:-20}" "http://127.0.0.1:$PORT"
+# A PK battle: how soon a gift shows in its side's score, and the scores exact at the end.
+python3 local/pk.py "${BENCH_PK_GIFTS:-60}" "http://127.0.0.1:$PORT"
 for crowd in ${BENCH_CROWDS:-50x40 200x10}; do
   python3 local/crowd.py "${crowd%x*}" "${crowd#*x}" "http://127.0.0.1:$PORT"
 done

@@ -70,7 +70,8 @@ ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 # (key part, whose id picks the shard, shards): store/src/keys.rs.
 SHARDED = [("LB#gifters#", "payer", 32), ("LB#hosts#", "host", 32), ("ROOMS#LIVE#", "room", 16),
            ("CALLS#ACTIVE#", "call", 16), ("CALLS#RINGING#", "call", 16), ("ROOMVIEWERS#", "payer", 16),
-           ("ROOM_GIFTERS#", "payer", 8), ("EVENTS#<host>#", "event", 16), ("EVENTS#AT#", "event", 64)]
+           ("ROOM_GIFTERS#", "payer", 8), ("EVENTS#<host>#", "event", 16), ("EVENTS#AT#", "event", 64),
+           ("PK_GIFTERS#", "payer", 4)]
 LANE = re.compile(r"#(\d{1,2})$")
 
 
@@ -193,6 +194,27 @@ def record_all():
     minute = [w for w in recorded(next_minute, settle=False) if any(call_id in it["pk"] for it in w["items"])]
     ops["call_minute"] = shape(minute, croles)
     ok(*call("POST", f"/calls/{call_id}/end", caller, {})[:2])
+    # A PK: the host's room against another's; a gift into it also adds to the
+    # side's score (the host's credit) and the sender's entry on the side (rank).
+    host2_id, host2_token, _ = new_host("CapHost2", agency)
+    inv = ok(*call("POST", "/pk/invitations", host_token, {"host_id": host2_id, "duration_secs": 900})[:2])
+    pk_id = ok(*call("POST", f"/pk/invitations/{inv['id']}/accept", host2_token, {})[:2])["battle"]["id"]
+    proles = {**roles(fans[0][0]), pk_id: "pk"}
+    writes = recorded(lambda: (gift_from(0)(), applied(host_token, 3)))
+    ops["pk_credit"] = shape([w for w in writes if has(w, f"ACCOUNT#{host_id}", "PROFILE")], proles)
+    ops["pk_rank"] = shape([w for w in writes if any(i["pk"].startswith("ROOMGIFTER#") for i in w["items"])], proles)
+    # Seats: a party room; a guest asks, is approved onto seat 3, leaves.
+    ahost_id, ahost_token, vroom = new_host("CapAudio", agency)
+    ok(*call("POST", f"/rooms/{vroom}/end", ahost_token, {})[:2])
+    aroom = ok(*call("POST", "/rooms", ahost_token, {"kind": "audio", "seats": 12})[:2])["room"]["id"]
+    guest_id, guest = register("CapGuest")
+
+    def change():
+        ok(*call("POST", f"/rooms/{aroom}/seat-requests", guest, {})[:2])
+        ok(*call("POST", f"/rooms/{aroom}/seat-requests/{guest_id}/approve", ahost_token, {"seat": 3})[:2])
+        ok(*call("DELETE", f"/rooms/{aroom}/seats/3", guest)[:2], want=(204,))
+
+    ops["seat_change"] = shape(recorded(change), {guest_id: "payer", aroom: "room", ahost_id: "host", "SEAT#03": "seat"})
     return ops
 
 
@@ -357,6 +379,7 @@ class Aggregator:
         self.board_lags = []  # senders' side (top gifters, gifters board) applied
         self.units = 0
         self.txs = self.failed = 0
+        self.applied = defaultdict(int)  # host -> events credited
 
     def expand(self, op, group):
         """`op` (one event's footprint) for a group of events: the per-event
@@ -429,6 +452,7 @@ class Aggregator:
                 self.units += r["units"]
                 if what == "credit":
                     self.lags.extend(at - e[0] for e in group)
+                    self.applied[group[0][1]["host"]] += len(group)
                 if what == "rank":
                     self.board_lags.extend(at - e[0] for e in group)
                 self.run_in_turn(rest, at, done)
@@ -490,15 +514,19 @@ def scenarios(ops, seconds):
     uid = lambda p: f"{p}{rng.random()}"
     print("\n| scenario | requests | offered/s | goodput/s | errors | p50 ms | p99 ms | write units/op |")
     print("|---|---|---|---|---|---|---|---|")
-    res, lags = {}, {}
+    res, lags, exact = {}, {}, {}
 
-    def run(title, streams):
+    def run(title, streams, agg_ops=ops):
         m = Model()
-        agg = Aggregator(m, ops, rng)
+        agg = Aggregator(m, agg_ops, rng)
         open_loop(m, rng, streams, seconds, agg)
         agg.run(seconds)
         users = report(title, m, seconds, groups={g for g, *_ in streams})
         lags[title] = agg.report(title)
+        sent = defaultdict(int)
+        for _, ids in agg.events:
+            sent[ids["host"]] += 1
+        exact[title] = dict(agg.applied) == dict(sent)
         return users
 
     for rate in (100, 300, 500, 1000):
@@ -519,6 +547,12 @@ def scenarios(ops, seconds):
     beside = run("a hot room beside 2,000/s of mixed traffic",
                  [("hot room gifts", 60, ops["gift"], lambda: {"payer": uid("u"), "host": "HOT", "room": "RHOT", "gift": "G"})]
                  + mixed)
+    # A PK: two rooms, each side's score and top gifters written by its host's credits.
+    side = lambda h: lambda: {"payer": uid("u"), "host": f"PKH{h}", "room": f"PKR{h}", "gift": "G", "pk": "P"}
+    pk = run("a PK between two rooms, 300 gifts/s each", [("PK side 1 gifts", 300, ops["gift"], side(1)),
+                                                          ("PK side 2 gifts", 300, ops["gift"], side(2))],
+             {**ops, "credit": ops["pk_credit"], "rank": ops["pk_rank"]})
+    pk_errors = sum(v["errors"] for v in pk.values())
     # The tick: 100,000 due calls, 100 in flight (TICK_CHUNK x TICK_CHUNKS_IN_FLIGHT).
     m = Model()
     total, in_flight = 100_000, 100
@@ -546,6 +580,12 @@ def scenarios(ops, seconds):
     open_loop(m, rng, [("joins", 20000 / 60, ops["join"], lambda: {"payer": uid("u"), "room": "R", "host": "H"})], seconds)
     m.run()
     joins = report("20,000 viewers join one room in a minute", m, seconds)["joins"]
+    m = Model()
+    open_loop(m, rng, [("seat changes", 10, ops["seat_change"],
+                        lambda: {"payer": uid("u"), "room": "R", "host": "H", "seat": f"SEAT#{rng.randrange(1, 13):02}"})],
+              seconds)
+    m.run()
+    seats = report("12 seats of one audio room changing hands 10 times a second", m, seconds)["seat changes"]
     elsewhere = sum(v["errors"] for g, v in beside.items() if g != "hot room gifts")
     goals = [
         ("one room ≥ 500 gifts/s with 0 errors", res["room500"]["errors"] == 0),
@@ -556,8 +596,16 @@ def scenarios(ops, seconds):
         ("100,000 calls billed inside each minute", took <= 60 and ok_n == total),
         ("20,000 viewers join one room in a minute with 0 errors", joins["errors"] == 0),
     ]
+    goals33 = [
+        ("a PK between two rooms at 300 gifts/s each: 0 errors, every gift applied to its side once",
+         pk_errors == 0 and exact["a PK between two rooms, 300 gifts/s each"]),
+        ("12 seats of one audio room change hands 10 times a second with 0 errors", seats["errors"] == 0),
+    ]
     print("\nGoals (issue 30):")
     for what, met in goals:
+        print(f"  {'met    ' if met else 'not met'}  {what}")
+    print("\nGoals (issue 33):")
+    for what, met in goals33:
         print(f"  {'met    ' if met else 'not met'}  {what}")
 
 

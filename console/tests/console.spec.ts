@@ -268,6 +268,71 @@ test("the admin sees who is live, with viewers and gifts, and ends a room", asyn
   expect((await user1.get(`/rooms/${room}`)).live).toBe(false);
 });
 
+test("the admin sees a party room's stage and a PK battle's scores, takes a guest off the stage, and sets the percentages", async ({ page, request }) => {
+  const admin = await as(request, ADMIN);
+  const host1 = await as(request, { login: "host1@demo.local", password: "demo-host-pass" });
+  const host2 = await as(request, HOST2);
+  const user1 = await as(request, USER1);
+  // Fresh rooms: whatever either host has live ends, and any battle and stage with it.
+  for (const h of [host1, host2]) {
+    const r = await h.call("POST", "/rooms", {});
+    expect((await h.call("POST", `/rooms/${r.body.room.id}/end`)).status).toBe(200);
+  }
+  const party = await host1.call("POST", "/rooms", { title: "party night", kind: "audio", seats: 4 });
+  expect(party.status, JSON.stringify(party.body)).toBe(201);
+  const room = party.body.room.id;
+  expect((await user1.call("POST", `/rooms/${room}/seat-requests`)).status).toBe(201);
+  expect((await host1.call("POST", `/rooms/${room}/seat-requests/${user1.id}/approve`, { seat: 2 })).status).toBe(200);
+  expect((await host2.call("POST", "/rooms", { title: "rival show" })).status).toBe(201);
+  const inv = await host1.call("POST", "/pk/invitations", { host_id: host2.id, duration_secs: 600 });
+  expect(inv.status, JSON.stringify(inv.body)).toBe(201);
+  const battle = await host2.call("POST", `/pk/invitations/${inv.body.id}/accept`);
+  expect(battle.status, JSON.stringify(battle.body)).toBe(201);
+  const heart = (await user1.get("/gifts?limit=100")).items.find((g: any) => g.name === "Heart");
+  expect((await user1.call("POST", `/users/${host1.id}/gifts`, { gift_id: heart.id, quantity: 2, room_id: room })).status).toBe(201);
+  // The dev server's aggregator applies the gift to the battle within about a second.
+  const score = async () => (await admin.get(`/pk/${battle.body.battle.id}`)).sides.find((s: any) => s.host_id === host1.id).score;
+  await expect.poll(score).toBe(2 * heart.price_coins);
+  const [me1, guest] = [await host1.get("/me"), await user1.get("/me")];
+
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Live rooms", exact: true }).click();
+  const row = page.getByRole("row", { name: /party night/ });
+  await expect(row).toContainText("audio party, 4 seats");
+  await row.getByRole("button", { name: "Stage and PK of party night" }).click();
+  const stage = page.getByRole("region", { name: "Stage" });
+  const seat2 = stage.getByRole("row", { name: new RegExp(`^2 ${guest.name} open on`) });
+  await expect(seat2).toBeVisible();
+  await expect(stage).toContainText("By invitation, active");
+  await expect(stage.getByRole("row", { name: new RegExp(`^${me1.name}`) })).toContainText(coins(2 * heart.price_coins));
+  await expect(stage.getByRole("row", { name: new RegExp(`^${me1.name}`) })).toContainText(guest.name);
+  let asked = "";
+  page.once("dialog", (d) => {
+    asked = d.message();
+    d.accept();
+  });
+  await seat2.getByRole("button", { name: `Take ${guest.name} off seat 2` }).click();
+  await expect(stage.getByRole("row", { name: /^2 free/ })).toBeVisible();
+  expect(asked).toContain("stop publishing");
+  expect((await admin.get(`/rooms/${room}`)).seats[1].account_id).toBeNull();
+
+  // The percentages: out of range is refused with the API's word; in range is kept.
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  const form = page.getByRole("form", { name: "Change the settings" });
+  await form.getByLabel("PK winner's bonus (% of its score, 0 to 50)").fill("60");
+  await form.getByRole("button", { name: "Save settings" }).click();
+  await expect(form.getByRole("alert")).toContainText("pk_winner_bonus_pct");
+  await form.getByLabel("PK winner's bonus (% of its score, 0 to 50)").fill("5");
+  await form.getByLabel("Room owner's share of gifts to guests (%, 0 to 50)").fill("15");
+  await form.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("A PK winner gets 5% of its score")).toBeVisible();
+  const saved = await admin.get("/admin/settings");
+  expect([saved.pk_winner_bonus_pct, saved.room_owner_share_pct]).toEqual([5, 15]);
+  // Back to the defaults, both rooms ended: the other tests see the demo as it was.
+  expect((await admin.call("PUT", "/admin/settings", { pk_winner_bonus_pct: 0, room_owner_share_pct: 10 })).status).toBe(200);
+  expect((await host1.call("POST", `/rooms/${room}/end`)).status).toBe(200);
+});
+
 test("the admin previews an agency's settlement, confirms it, and reads the audit log as a diff filtered by action and actor", async ({ page, request }) => {
   const admin = await as(request, ADMIN);
   const host2 = await as(request, HOST2);

@@ -29,6 +29,7 @@ mod refunds;
 mod reports;
 mod retries;
 mod rooms;
+mod seats;
 mod secrets;
 mod social;
 mod stack;

@@ -1,7 +1,7 @@
 use serde_json::{Value, json};
 
 use crate::gifts::{gift, send};
-use crate::rooms::{go_live, token_payload, has_str};
+use crate::rooms::{go_live, has_str, token_payload};
 use crate::support::*;
 
 /// Two live hosts (with their room ids) and a fan with coins.
@@ -17,7 +17,9 @@ async fn battle_of(app: &TestApp, inviter: &User, invitee: &User, duration: i64)
         .post("/pk/invitations", Some(&inviter.access), json!({"host_id": invitee.id, "duration_secs": duration}))
         .await;
     assert_eq!(r.status, 201, "{r:?}");
-    let r = app.post(&format!("/pk/invitations/{}/accept", r.body["id"].as_str().unwrap()), Some(&invitee.access), json!({})).await;
+    let r = app
+        .post(&format!("/pk/invitations/{}/accept", r.body["id"].as_str().unwrap()), Some(&invitee.access), json!({}))
+        .await;
     assert_eq!(r.status, 201, "{r:?}");
     r.body["battle"].clone()
 }
@@ -36,7 +38,10 @@ async fn an_invited_pk_scores_each_rooms_gifts_in_its_window_and_pays_the_winner
     app.grant(&admin, &fan2, 10_000).await;
     let rose = gift(&app, &admin, "Rose", 10).await;
     let r = app.call("PUT", "/admin/settings", Some(&admin.access), Some(json!({"pk_winner_bonus_pct": 10}))).await;
-    assert_eq!((r.status, r.body["pk_winner_bonus_pct"].as_i64(), r.body["room_owner_share_pct"].as_i64()), (200, Some(10), Some(10)));
+    assert_eq!(
+        (r.status, r.body["pk_winner_bonus_pct"].as_i64(), r.body["room_owner_share_pct"].as_i64()),
+        (200, Some(10), Some(10))
+    );
     // Before the battle: not counted.
     assert_eq!(send(&app, &fan, &a, json!({"gift_id": rose, "quantity": 5, "room_id": ra})).await.status, 201);
     app.state.clock.advance(1);
@@ -47,7 +52,10 @@ async fn an_invited_pk_scores_each_rooms_gifts_in_its_window_and_pays_the_winner
     let note = app.notifications_of(&b, "pk_invitation").await;
     assert_eq!(note[0]["data"]["invitation_id"], inv.body["id"], "the invitee is told");
     let current = app.get("/pk/current", &b.access).await;
-    assert_eq!((current.body["state"].as_str(), current.body["invitations"][0]["id"].clone()), (Some("idle"), inv.body["id"].clone()));
+    assert_eq!(
+        (current.body["state"].as_str(), current.body["invitations"][0]["id"].clone()),
+        (Some("idle"), inv.body["id"].clone())
+    );
     let inv_id = inv.body["id"].as_str().unwrap();
     let r = app.post(&format!("/pk/invitations/{inv_id}/accept"), Some(&a.access), json!({})).await;
     assert_eq!(r.status, 404, "only the invitee accepts");
@@ -107,15 +115,22 @@ async fn an_invited_pk_scores_each_rooms_gifts_in_its_window_and_pays_the_winner
     assert_eq!(app.get(&format!("/pk/{id}"), &a.access).await.body["bonus"], 6);
     app::rooms::end_pk_battles(&app.state).await.unwrap();
     app.drain().await;
-    let bonuses: Vec<Value> = crate::gifts::ledger(&app, &a).await.into_iter().filter(|e| e["type"] == "pk_bonus").collect();
+    let bonuses: Vec<Value> =
+        crate::gifts::ledger(&app, &a).await.into_iter().filter(|e| e["type"] == "pk_bonus").collect();
     assert_eq!(bonuses.len(), 1, "{bonuses:?}");
     assert_eq!(bonuses[0]["amount"], 6);
     // Both are free again, and the board counts the win.
     assert_eq!(app.get("/pk/current", &a.access).await.body["state"], "idle");
     let board = app.get("/leaderboards/pk?period=day", &fan.access).await;
     assert_eq!(board.status, 200, "{board:?}");
-    assert_eq!((board.body["items"][0]["id"].as_str(), board.body["items"][0]["wins"].as_i64()), (Some(a.id.as_str()), Some(1)));
-    assert_eq!((board.body["items"][1]["id"].as_str(), board.body["items"][1]["wins"].as_i64()), (Some(b.id.as_str()), Some(0)));
+    assert_eq!(
+        (board.body["items"][0]["id"].as_str(), board.body["items"][0]["wins"].as_i64()),
+        (Some(a.id.as_str()), Some(1))
+    );
+    assert_eq!(
+        (board.body["items"][1]["id"].as_str(), board.body["items"][1]["wins"].as_i64()),
+        (Some(b.id.as_str()), Some(0))
+    );
     assert_eq!(board.body["items"][1]["score"], 40);
     assert_eq!(app.get("/leaderboards/pk?period=year", &fan.access).await.status, 400);
     // And a new battle can start.
@@ -171,16 +186,20 @@ async fn invitations_are_refused_when_a_host_is_off_air_blocked_or_too_late() {
     assert_eq!(r.status, 404, "only hosts are invited");
     // Declined, cancelled, expired.
     let inv = app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id})).await.body;
-    let r = app.post(&format!("/pk/invitations/{}/decline", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
+    let r =
+        app.post(&format!("/pk/invitations/{}/decline", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
     assert_eq!((r.status, r.body["state"].as_str()), (200, Some("declined")));
     let inv = app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id})).await.body;
-    let r = app.post(&format!("/pk/invitations/{}/cancel", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
+    let r =
+        app.post(&format!("/pk/invitations/{}/cancel", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
     assert_eq!(r.status, 404, "only the inviter cancels");
-    let r = app.post(&format!("/pk/invitations/{}/cancel", inv["id"].as_str().unwrap()), Some(&a.access), json!({})).await;
+    let r =
+        app.post(&format!("/pk/invitations/{}/cancel", inv["id"].as_str().unwrap()), Some(&a.access), json!({})).await;
     assert_eq!((r.status, r.body["state"].as_str()), (200, Some("cancelled")));
     let inv = app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id})).await.body;
     app.state.clock.advance(30_000);
-    let r = app.post(&format!("/pk/invitations/{}/accept", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
+    let r =
+        app.post(&format!("/pk/invitations/{}/accept", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
     assert_eq!((r.status, r.body["error"].as_str()), (409, Some("invitation_expired")), "{r:?}");
     // Blocked either way.
     go_live(&app, &c).await;
@@ -193,7 +212,8 @@ async fn invitations_are_refused_when_a_host_is_off_air_blocked_or_too_late() {
     assert_eq!(room.body["state"], "idle");
     let live = app.post("/rooms", Some(&a.access), json!({})).await.body["room"]["id"].as_str().unwrap().to_string();
     assert_eq!(app.post(&format!("/rooms/{live}/end"), Some(&a.access), json!({})).await.status, 200);
-    let r = app.post(&format!("/pk/invitations/{}/accept", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
+    let r =
+        app.post(&format!("/pk/invitations/{}/accept", inv["id"].as_str().unwrap()), Some(&b.access), json!({})).await;
     assert_eq!((r.status, r.body["error"].as_str()), (409, Some("not_live")));
     assert_eq!(app.get("/pk/current", &b.access).await.body["state"], "idle", "nothing half done");
 }
@@ -213,7 +233,10 @@ async fn random_matches_pair_waiting_hosts_and_a_room_ending_ends_its_battle() {
     let id = r.body["battle"]["id"].as_str().unwrap().to_string();
     assert_eq!(r.body["battle"]["source"], "match");
     let current = app.get("/pk/current", &a.access).await;
-    assert_eq!((current.body["state"].as_str(), current.body["battle"]["id"].as_str()), (Some("in_battle"), Some(id.as_str())));
+    assert_eq!(
+        (current.body["state"].as_str(), current.body["battle"]["id"].as_str()),
+        (Some("in_battle"), Some(id.as_str()))
+    );
     assert!(current.body["battle"]["relay"]["token"].is_string());
     let r = app.post("/pk/match", Some(&a.access), json!({})).await;
     assert_eq!((r.status, r.body["error"].as_str()), (409, Some("host_busy")));
@@ -244,6 +267,9 @@ async fn admins_set_the_pk_bonus_and_the_room_owners_share_within_bounds() {
     let r = app.call("PUT", "/admin/settings", Some(&host.access), Some(json!({"pk_winner_bonus_pct": 5}))).await;
     assert_eq!(r.status, 403);
     let r = app.call("PUT", "/admin/settings", Some(&admin.access), Some(json!({"room_owner_share_pct": 20}))).await;
-    assert_eq!((r.status, r.body["room_owner_share_pct"].as_i64(), r.body["pk_winner_bonus_pct"].as_i64()), (200, Some(20), Some(0)));
+    assert_eq!(
+        (r.status, r.body["room_owner_share_pct"].as_i64(), r.body["pk_winner_bonus_pct"].as_i64()),
+        (200, Some(20), Some(0))
+    );
     assert!(r.body["updated_at"].is_string());
 }

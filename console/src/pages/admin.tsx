@@ -667,34 +667,134 @@ function Broadcasts() {
 
 // ---- Live rooms ----
 
-/** What is live now: who hosts, how many watch, what the room earned; an admin can end it. */
+/** What is live now: who hosts, how many watch, what the room earned, who is on stage and any PK battle; an admin can end it. */
 function LiveRooms() {
   const [version, setVersion] = useState(0);
+  const [open, setOpen] = useState<string | null>(null);
   const name = (r: any) => r.title ?? `${r.host?.name ?? "a host"}'s room`;
   return (
-    <Paged
-      path="/rooms"
-      version={version}
-      caption="Live now"
-      columns={[
-        { label: "Room", render: (r: any) => name(r) },
-        { label: "Host", render: (r: any) => <a href={`#/users/${r.host_id}`}>{r.host?.name ?? r.host_id}</a> },
-        { label: "Viewers", render: (r: any) => r.viewers },
-        { label: "Gifts", render: (r: any) => coins(r.host_earning) },
-        { label: "Live since", render: (r: any) => when(r.started_at) },
-        {
-          label: "Actions",
-          render: (r: any) => (
-            <Action
-              label={`End ${name(r)}`}
-              confirm={`End ${name(r)} now? Its ${r.viewers} viewers are dropped and the host's stream stops.`}
-              run={() => api("POST", `/rooms/${r.id}/end`)}
-              done={() => setVersion((v) => v + 1)}
-            />
-          ),
-        },
-      ]}
-    />
+    <>
+      <Paged
+        path="/rooms"
+        version={version}
+        caption="Live now"
+        columns={[
+          { label: "Room", render: (r: any) => name(r) },
+          { label: "Host", render: (r: any) => <a href={`#/users/${r.host_id}`}>{r.host?.name ?? r.host_id}</a> },
+          { label: "Kind", render: (r: any) => (r.kind === "audio" ? `audio party, ${r.seat_count} seats` : r.seat_count ? `video, ${r.seat_count} guest seats` : "video") },
+          { label: "Viewers", render: (r: any) => r.viewers },
+          { label: "Gifts", render: (r: any) => coins(r.host_earning) },
+          { label: "Live since", render: (r: any) => when(r.started_at) },
+          {
+            label: "Actions",
+            render: (r: any) => (
+              <>
+                <button type="button" onClick={() => setOpen(open === r.id ? null : r.id)}>
+                  {open === r.id ? `Hide ${name(r)}` : `Stage and PK of ${name(r)}`}
+                </button>{" "}
+                <Action
+                  label={`End ${name(r)}`}
+                  confirm={`End ${name(r)} now? Its ${r.viewers} viewers are dropped, its guests leave the stage, any PK battle ends and the host's stream stops.`}
+                  run={() => api("POST", `/rooms/${r.id}/end`)}
+                  done={() => setVersion((v) => v + 1)}
+                />
+              </>
+            ),
+          },
+        ]}
+      />
+      {open && <RoomStage id={open} key={`${open}-${version}`} />}
+    </>
+  );
+}
+
+/** One room's seats (who sits where; an admin can take a guest off) and its PK battle with the scores. */
+function RoomStage({ id }: { id: string }) {
+  const [version, setVersion] = useState(0);
+  const room = useLoad(() => api<any>(`/rooms/${id}`), [id, version]);
+  const r = room.data;
+  if (!r) return <ErrorNote error={room.error} />;
+  const pk = r.pk;
+  return (
+    <section aria-label="Stage">
+      <h2>{r.title ?? "Room"}: stage</h2>
+      <ErrorNote error={room.error} />
+      {r.seats?.length ? (
+        <Table
+          rows={r.seats}
+          caption={`${r.seats.filter((s: any) => s.account_id).length} of ${r.seats.length} seats taken`}
+          columns={[
+            { label: "Seat", render: (s: any) => s.seat },
+            { label: "Guest", render: (s: any) => (s.account_id ? <Person id={s.account_id} name={s.display_name} /> : "free") },
+            { label: "Locked", render: (s: any) => (s.locked ? "locked" : "open") },
+            { label: "Mic", render: (s: any) => (s.muted ? "muted" : "on") },
+            {
+              label: "Actions",
+              render: (s: any) =>
+                s.account_id ? (
+                  <Action
+                    label={`Take ${s.display_name ?? "the guest"} off seat ${s.seat}`}
+                    confirm={`Take ${s.display_name ?? "the guest"} off seat ${s.seat}? They stop publishing in the room at once.`}
+                    run={() => api("DELETE", `/rooms/${id}/seats/${s.seat}`)}
+                    done={() => setVersion((v) => v + 1)}
+                  />
+                ) : null,
+            },
+          ]}
+        />
+      ) : (
+        <p>No guest seats.</p>
+      )}
+      <h2>PK battle</h2>
+      {pk ? (
+        <>
+          <p>
+            {pk.source === "match" ? "Random match" : "By invitation"}, {pk.state}, ends {when(pk.ends_at)}
+          </p>
+          <Table
+            rows={pk.sides}
+            caption="Scores: coins of the gifts sent into each side's room during the battle"
+            columns={[
+              { label: "Host", render: (s: any) => <Person id={s.host_id} name={s.host_name} /> },
+              { label: "Score", render: (s: any) => coins(s.score) },
+              { label: "Top gifter", render: (s: any) => (s.top_gifters[0] ? `${s.top_gifters[0].name} (${coins(s.top_gifters[0].coins)})` : "none yet") },
+            ]}
+          />
+        </>
+      ) : (
+        <p>Not in a PK battle.</p>
+      )}
+    </section>
+  );
+}
+
+// ---- Settings ----
+
+/** The run-time percentages: the PK winner's bonus and a room owner's share of gifts to its guests. */
+function Settings() {
+  const [version, setVersion] = useState(0);
+  const s = useLoad(() => api<any>("/admin/settings"), [version]);
+  if (!s.data) return <ErrorNote error={s.error} />;
+  return (
+    <>
+      <p>
+        A PK winner gets {s.data.pk_winner_bonus_pct}% of its score from the platform; a room's owner gets {s.data.room_owner_share_pct}% of each gift sent to a guest on one of its seats.
+        {s.data.updated_at ? ` Last changed ${when(s.data.updated_at)}.` : " Never changed: these are the defaults."}
+      </p>
+      <Form
+        key={version}
+        title="Change the settings"
+        fields={[
+          { name: "pk_winner_bonus_pct", label: "PK winner's bonus (% of its score, 0 to 50)", type: "number", required: true },
+          { name: "room_owner_share_pct", label: "Room owner's share of gifts to guests (%, 0 to 50)", type: "number", required: true },
+        ]}
+        initial={{ pk_winner_bonus_pct: s.data.pk_winner_bonus_pct, room_owner_share_pct: s.data.room_owner_share_pct }}
+        submitLabel="Save settings"
+        keep
+        submit={(v) => api("PUT", "/admin/settings", v)}
+        done={() => setVersion((n) => n + 1)}
+      />
+    </>
   );
 }
 
@@ -959,5 +1059,6 @@ export const adminPages: PageDef[] = [
   { name: "FAQs", path: "faqs", view: () => <Catalog def={FAQS} /> },
   { name: "Terms", path: "terms", view: () => <SitePage slug="terms" /> },
   { name: "Privacy", path: "privacy", view: () => <SitePage slug="privacy" /> },
+  { name: "Settings", path: "settings", view: Settings },
   { name: "Audit log", path: "audit", view: Audit },
 ];

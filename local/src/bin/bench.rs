@@ -243,8 +243,9 @@ async fn main() {
                 gift_id: g.id.clone(),
                 gift_name: g.name.clone(),
                 room_id: None,
-                call: None,
+                ..Default::default()
             },
+            share: None,
             idempotency: None,
         };
         state.db.send_gift(s).await.unwrap();

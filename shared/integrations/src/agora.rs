@@ -15,6 +15,8 @@ pub enum RtcRole {
     Publisher,
     /// Room viewer: join only.
     Subscriber,
+    /// On the mic of an audio party room: join and publish audio (and data), no video.
+    AudioPublisher,
 }
 
 const SERVICE_RTC: u16 = 1;
@@ -64,10 +66,13 @@ impl Agora {
         salt: u32,
     ) -> String {
         let mut privileges = vec![(PRIVILEGE_JOIN, expire_secs)];
-        if role == RtcRole::Publisher {
-            for p in [PRIVILEGE_PUBLISH_AUDIO, PRIVILEGE_PUBLISH_VIDEO, PRIVILEGE_PUBLISH_DATA] {
-                privileges.push((p, expire_secs));
-            }
+        let publishes: &[u16] = match role {
+            RtcRole::Publisher => &[PRIVILEGE_PUBLISH_AUDIO, PRIVILEGE_PUBLISH_VIDEO, PRIVILEGE_PUBLISH_DATA],
+            RtcRole::AudioPublisher => &[PRIVILEGE_PUBLISH_AUDIO, PRIVILEGE_PUBLISH_DATA],
+            RtcRole::Subscriber => &[],
+        };
+        for p in publishes {
+            privileges.push((*p, expire_secs));
         }
         let mut info = Vec::with_capacity(128);
         put_str(&mut info, self.app_id.as_bytes());
@@ -141,6 +146,7 @@ pub fn verify_ncs(secret: &str, body: &[u8], header: &str) -> bool {
 pub enum Privilege {
     JoinChannel,
     PublishAudio,
+    PublishVideo,
 }
 
 impl Privilege {
@@ -148,6 +154,7 @@ impl Privilege {
         match self {
             Privilege::JoinChannel => "join_channel",
             Privilege::PublishAudio => "publish_audio",
+            Privilege::PublishVideo => "publish_video",
         }
     }
 }

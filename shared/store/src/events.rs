@@ -73,6 +73,23 @@ pub struct MoneyEvent {
 }
 
 impl MoneyEvent {
+    /// The event of a room owner's share of a gift to a guest, beside the
+    /// gift's own (one transaction, two payees: each applied on its own).
+    pub(crate) fn share(credit: Credit, created_at: i64) -> MoneyEvent {
+        MoneyEvent {
+            id: crate::wallet::entry_id(created_at),
+            created_at,
+            day: Counters::new(),
+            totals: Counters::new(),
+            credit: Some(credit),
+            accounts: Vec::new(),
+            applied_at: None,
+            outcome: None,
+            ranked_at: None,
+            counted_at: None,
+        }
+    }
+
     /// Its item's key (`keys::event`).
     pub fn key(&self) -> (String, String) {
         (keys::event(&self.id, self.credit.as_ref().map(|c| c.host_id.as_str())), keys::event_sk(&self.id))
@@ -98,6 +115,12 @@ pub struct Credit {
     /// Call minutes instead of a gift.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call: Option<CallCredit>,
+    /// A gift to a guest seated in `room_id` (who may earn without being a host).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guest: bool,
+    /// The room owner's share of a gift to this guest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_of: Option<String>,
 }
 
 /// Minutes of a call passed on to its host: `minutes` from `first_minute` on.
@@ -111,7 +134,13 @@ pub struct CallCredit {
 impl Credit {
     /// The host's ledger entry kind, and the payer's when refunded.
     fn kinds(&self) -> (&'static str, &'static str) {
-        if self.call.is_some() { ("call_earning", "call_refund") } else { ("gift_received", "gift_refunded") }
+        if self.call.is_some() {
+            ("call_earning", "call_refund")
+        } else if self.share_of.is_some() {
+            ("room_share", "gift_refunded")
+        } else {
+            ("gift_received", "gift_refunded")
+        }
     }
 }
 
@@ -249,8 +278,8 @@ impl Db {
         let pks = &pks;
         // 1. The host's side. Earlier days first: a board entry only ever rolls forward.
         let mut outcomes: BTreeMap<String, String> = BTreeMap::new();
-        // Per day, per host and kind (gifts, call minutes).
-        let mut groups: BTreeMap<String, BTreeMap<(String, bool), Vec<MoneyEvent>>> = BTreeMap::new();
+        // Per day, per host and kind (gifts, call minutes, room shares).
+        let mut groups: BTreeMap<String, BTreeMap<(String, &'static str), Vec<MoneyEvent>>> = BTreeMap::new();
         for e in &events {
             match (&e.credit, &e.outcome) {
                 (Some(_), Some(o)) => {
@@ -258,7 +287,7 @@ impl Db {
                 }
                 (Some(c), None) => {
                     let day = groups.entry(keys::day_of(e.created_at)).or_default();
-                    day.entry((c.host_id.clone(), c.call.is_some())).or_default().push(e.clone());
+                    day.entry((c.host_id.clone(), c.kinds().0)).or_default().push(e.clone());
                 }
                 (None, _) => {}
             }
@@ -580,17 +609,23 @@ impl Db {
             quantity: Some(quantity),
             room_id: one(&rooms),
             events: chunk.iter().map(|e| e.id.clone()).collect(),
-            ..LedgerEntry::new(host, "gift_received", Balance::Earnings, total, None, now)
+            ..LedgerEntry::new(host, first.kinds().0, Balance::Earnings, total, None, now)
         };
-        let note = gifts_notification(host, &credits, now);
-        let mut counters = vec![(host, "gifts_received", quantity), (host, "unread_notifications", 1)];
+        // A room owner's share is no gift of its own: no notification, no count.
+        let share = first.share_of.is_some();
+        let note = (!share).then(|| gifts_notification(host, &credits, now));
+        let mut counters = vec![(host, "gifts_received", quantity), (host, "unread_notifications", i64::from(!share))];
         counters.retain(|c| c.2 != 0);
-        let mut host_items = self.wallet_items_counting(&[WalletChange::add(entry.clone())], &[host], &counters)?;
+        let change =
+            if first.guest { WalletChange::add(entry.clone()).to_guest() } else { WalletChange::add(entry.clone()) };
+        let mut host_items = self.wallet_items_counting(&[change], &[host], &counters)?;
         // Only a host that may still earn (not banned, still a host) is
         // credited; else the chunk is refunded.
         host_items[0].reason = "host_unavailable";
         items.extend(host_items);
-        items.push(self.notification_put(&note)?);
+        if let Some(note) = note {
+            items.push(self.notification_put(&note)?);
+        }
         for room in &rooms {
             let in_room: Vec<&&Credit> = credits.iter().filter(|c| c.room_id.as_deref() == Some(room)).collect();
             let sum: i64 = in_room.iter().map(|c| c.amount).sum();
@@ -720,9 +755,9 @@ impl Db {
             let Some(room) = e.credit.as_ref().filter(|c| c.call.is_none()).and_then(|c| c.room_id.as_deref()) else {
                 continue;
             };
-            let found = windows.get(room).and_then(|ws| {
-                ws.iter().find(|w| w.started_at <= e.created_at && e.created_at <= w.ends_at)
-            });
+            let found = windows
+                .get(room)
+                .and_then(|ws| ws.iter().find(|w| w.started_at <= e.created_at && e.created_at <= w.ends_at));
             if let Some(w) = found {
                 out.insert(e.id.clone(), (w.pk_id.clone(), w.host_id.clone()));
             }
@@ -835,7 +870,7 @@ mod tests {
                 gift_id: "g".into(),
                 gift_name: "Rose".into(),
                 room_id: room.map(str::to_string),
-                call: None,
+                ..Default::default()
             }),
             accounts: Vec::new(),
             applied_at: None,

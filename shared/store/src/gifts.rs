@@ -29,6 +29,10 @@ pub struct GiftSendView {
     pub receiver: Option<Account>,
     pub gift: Option<Gift>,
     pub room: Option<crate::Room>,
+    /// With a room: the room and seat the receiver holds, if any (a guest's gift).
+    pub receiver_seat: Option<(String, i64)>,
+    /// With a room: the settings (a room owner's share of a guest's gifts).
+    pub settings: Option<crate::Settings>,
 }
 
 // How many were sent, and for how many coins, is counted on the platform
@@ -39,8 +43,10 @@ catalog_entry!(Gift, |e| format!("{:012}", e.price_coins));
 pub struct GiftSend<'a> {
     /// The sender's coins.
     pub change: WalletChange,
-    /// The host's side, applied by the aggregator.
+    /// The host's side (a seated guest's), applied by the aggregator.
     pub credit: Credit,
+    /// A gift to a guest: the room owner's share, its own event.
+    pub share: Option<Credit>,
     pub idempotency: Option<(&'a str, &'a str, &'a IdempotentReply)>,
 }
 
@@ -57,6 +63,9 @@ impl Db {
         items.push(self.not_blocked(&g.credit.host_id, &sender));
         if let Some((account, key, reply)) = g.idempotency {
             items.push(self.idempotency_item(account, key, reply)?);
+        }
+        if let Some(share) = g.share {
+            items.push(self.event_put(&crate::events::MoneyEvent::share(share, g.change.entry.created_at))?);
         }
         let rec = crate::events::Recording { credit: Some(g.credit), ..Default::default() };
         self.transact_recording(items, rec).await
@@ -78,11 +87,23 @@ impl Db {
         ];
         if let Some(room) = room_id {
             keys.push(Self::key(keys::room(room), keys::ROOM));
+            keys.push(Self::key(keys::account(receiver_id), keys::SEATED));
+            keys.push(Self::key(keys::SETTINGS.to_string(), keys::SETTINGS));
         }
         let mut view = GiftSendView::default();
+        if room_id.is_some() {
+            view.settings = Some(crate::Settings::default());
+        }
         for item in self.batch_get(keys).await? {
             let pk = item.get(crate::table::PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-            if pk == keys::account(sender_id) {
+            let sk = item.get(crate::table::SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            if sk == keys::SEATED {
+                let room = item.get("room_id").and_then(|v| v.as_s().ok()).cloned();
+                let seat = item.get("seat").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok());
+                view.receiver_seat = room.zip(seat);
+            } else if sk == keys::SETTINGS {
+                view.settings = Some(serde_dynamo::from_item(item)?);
+            } else if pk == keys::account(sender_id) {
                 view.sender = Some(serde_dynamo::from_item(item)?);
             } else if pk == keys::account(receiver_id) {
                 view.receiver = Some(serde_dynamo::from_item(item)?);

@@ -518,3 +518,7 @@ pub const SEAT_REQUEST_PREFIX: &str = "SEATREQ#";
 pub fn seat_invite(account: &str) -> String {
     format!("SEATINVITE#{account}")
 }
+/// Under `room(id)`: Agora rules that stop a former guest publishing there (lifted when seated again).
+pub fn publish_bans(account: &str) -> String {
+    format!("SEATBAN#{account}")
+}

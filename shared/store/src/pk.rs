@@ -230,14 +230,19 @@ impl Db {
     /// rooms' windows close at `at` too, and both hosts are free.
     pub async fn end_pk(&self, b: &PkBattle, at: i64) -> Result<()> {
         let mut items = vec![
-            Action::update(self, keys::pk(&b.id), keys::PK_BATTLE, "SET #state = :ended, ended_at = :at, ends_at = :at, gsi1sk = :sk")
-                .name("#state", "state")
-                .when("#state = :active")
-                .val(":ended", s("ended"))
-                .val(":active", s("active"))
-                .val(":at", n(at))
-                .val(":sk", s(keys::by_time(at, &b.id)))
-                .because("pk_ended"),
+            Action::update(
+                self,
+                keys::pk(&b.id),
+                keys::PK_BATTLE,
+                "SET #state = :ended, ended_at = :at, ends_at = :at, gsi1sk = :sk",
+            )
+            .name("#state", "state")
+            .when("#state = :active")
+            .val(":ended", s("ended"))
+            .val(":active", s("active"))
+            .val(":at", n(at))
+            .val(":sk", s(keys::by_time(at, &b.id)))
+            .because("pk_ended"),
         ];
         for side in &b.sides {
             items.push(
@@ -247,9 +252,14 @@ impl Db {
                     .because("pk_ended"),
             );
             items.push(
-                Action::update(self, keys::room(&side.room_id), &keys::room_pk(b.started_at, &b.id), "SET ends_at = :at")
-                    .val(":at", n(at))
-                    .because("pk_ended"),
+                Action::update(
+                    self,
+                    keys::room(&side.room_id),
+                    &keys::room_pk(b.started_at, &b.id),
+                    "SET ends_at = :at",
+                )
+                .val(":at", n(at))
+                .because("pk_ended"),
             );
         }
         self.transact(items).await
@@ -280,10 +290,7 @@ impl Db {
                 })
                 .collect();
             a = a.val(":sides", serde_dynamo::to_attribute_value(&sides)?);
-            a = a.val(
-                ":winner",
-                r.winner.map_or(aws_sdk_dynamodb::types::AttributeValue::Null(true), |w| s(w)),
-            );
+            a = a.val(":winner", r.winner.map_or(aws_sdk_dynamodb::types::AttributeValue::Null(true), s));
             a.because("pk_finished")
         }];
         for (host, score) in &r.scores {
@@ -356,7 +363,7 @@ impl Db {
     pub async fn pk_queue(&self, limit: usize) -> Result<Vec<PkWaiting>> {
         let page = self.query_page(None, keys::PK_QUEUE.to_string(), limit, None, None, false).await?;
         let mut out: Vec<PkWaiting> =
-            page.items.into_iter().map(|i| serde_dynamo::from_item(i)).collect::<std::result::Result<_, _>>()?;
+            page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
         out.sort_by_key(|w| w.since);
         Ok(out)
     }
@@ -370,7 +377,11 @@ impl Db {
     /// Off the queue; `Ok(false)` when the host was not on it.
     pub async fn leave_pk_queue(&self, host: &str) -> Result<bool> {
         match self
-            .write_one(Action::delete(self, keys::PK_QUEUE.to_string(), host).when("attribute_exists(pk)").because("not_waiting"))
+            .write_one(
+                Action::delete(self, keys::PK_QUEUE.to_string(), host)
+                    .when("attribute_exists(pk)")
+                    .because("not_waiting"),
+            )
             .await
         {
             Ok(()) => Ok(true),

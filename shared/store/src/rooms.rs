@@ -25,6 +25,16 @@ pub struct Room {
     pub started_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
+    /// video or audio (a party room: everyone on audio only)
+    #[serde(default = "video")]
+    pub kind: String,
+    /// Guest seats (`crate::seats`).
+    #[serde(default)]
+    pub seats: i64,
+}
+
+fn video() -> String {
+    "video".into()
 }
 
 fn t() -> aws_sdk_dynamodb::types::AttributeValue {
@@ -58,11 +68,12 @@ impl Db {
         item.insert("list_rank".into(), rank);
         let mut live = Self::key(keys::account(&room.host_id), keys::LIVE_ROOM);
         live.insert("room_id".into(), s(&room.id));
-        self.transact(vec![
+        let mut items = vec![
             Action::put(self, live).when("attribute_not_exists(pk)").because("host_live"),
             Action::put(self, item).when("attribute_not_exists(pk)").because("host_live"),
-        ])
-        .await
+        ];
+        items.extend(self.seat_puts(&room.id, room.seats));
+        self.transact(items).await
     }
 
     /// The id of the host's live room, if any.

@@ -102,7 +102,9 @@ fn ledger_counts(entry: &Item) -> (Counts, Counts) {
         "recharge" => vec![("coins_sold", amount), ("recharges", 1)],
         "grant" | "correction" => vec![("coins_granted", amount)],
         "gift_sent" => vec![("gifts_sent", 1), ("gift_coins", -amount)],
-        "gift_received" => vec![("host_earnings", amount)],
+        "gift_received" | "room_share" => vec![("host_earnings", amount)],
+        // From the platform, not from a gift: kept apart from host earnings.
+        "pk_bonus" => vec![("pk_bonuses", amount)],
         "call_earning" => vec![("call_minutes", quantity), ("host_earnings", amount)],
         "settlement" => vec![("settled_coins", -amount)],
         "refund_clawback" => vec![("coins_refunded", -amount)],

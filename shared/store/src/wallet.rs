@@ -115,19 +115,29 @@ impl LedgerEntry {
 pub struct WalletChange {
     pub expected: Option<i64>,
     pub entry: LedgerEntry,
+    /// Earnings of a seated guest, who need not be a host.
+    pub guest: bool,
 }
 
 impl WalletChange {
     /// Conditioned on the balance being `expected`; `balance_after` is exact.
     pub fn exact(expected: i64, mut entry: LedgerEntry) -> Self {
         entry.balance_after = Some(expected + entry.amount);
-        WalletChange { expected: Some(expected), entry }
+        WalletChange { expected: Some(expected), entry, guest: false }
     }
 
     /// Applied with `ADD` whatever the balance is (a debit: as long as it stays ≥ 0).
     pub fn add(mut entry: LedgerEntry) -> Self {
         entry.balance_after = None;
-        WalletChange { expected: None, entry }
+        WalletChange { expected: None, entry, guest: false }
+    }
+
+    /// Earnings a seated guest may take without being a host (any role but
+    /// agency and admin); a guest's earnings wait on the wallet until they
+    /// join an agency as a host, and are then settled as a host's.
+    pub fn to_guest(mut self) -> Self {
+        self.guest = true;
+        self
     }
 }
 
@@ -167,10 +177,15 @@ impl Db {
                     conds.push(format!("{attr} >= :debit"));
                     values.push((":debit".to_string(), n(-c.entry.amount)));
                 } else if c.entry.balance == Balance::Earnings {
-                    // Only hosts earn: an account demoted meanwhile is not credited.
-                    conds.push("#role = :host".into());
+                    // Only hosts earn (and seated guests): an account demoted meanwhile is not credited.
                     names.push(("#role", "role"));
                     values.push((":host".to_string(), AttributeValue::S("host".into())));
+                    if c.guest {
+                        conds.push("#role IN (:host, :user)".into());
+                        values.push((":user".to_string(), AttributeValue::S("user".into())));
+                    } else {
+                        conds.push("#role = :host".into());
+                    }
                 }
             }
         }

@@ -36,5 +36,7 @@ pub static RESOLVE_REPORT: Route = route!(
     Api::new()
         .says("Resolves a report: dismiss, warn, remove the content or ban")
         .body(schema_of::<reports::ResolveInput>)
-        .codes(&["report_resolved"])
+        .codes(&["report_resolved"]),
+    // Removing a room or banning its host has Agora drop the publisher and the guests.
+    Needs::write().secrets(&[Secret::AgoraRest])
 );

@@ -219,7 +219,7 @@ pub async fn send_gift(
         if from_cache && refused.is_err() {
             return Err(DomainError::conflict("balance_changed", "re-read before refusing"));
         }
-        let (sender, gift) = refused?;
+        let (sender, gift, guest) = refused?;
         let total = gift.price_coins * quantity;
         let mut sent =
             store::LedgerEntry::new(sender_id, "gift_sent", Balance::Coins, -total, Some(sender.coins - total), now);
@@ -240,7 +240,7 @@ pub async fn send_gift(
             created_at: views::time(now),
         });
         let record = idem.map(|i| (i, i.record(&reply, now)));
-        let credit = store::Credit {
+        let mut credit = store::Credit {
             host_id: receiver_id.to_string(),
             payer_id: sender_id.to_string(),
             payer_name: sender.name.clone(),
@@ -249,11 +249,34 @@ pub async fn send_gift(
             gift_id: gift.id.clone(),
             gift_name: gift.name.clone(),
             room_id: room_id.clone(),
-            call: None,
+            ..Default::default()
+        };
+        // A guest's gift: the room's owner takes its share (an exact split, floored for the owner).
+        let share = match (guest, &view.room) {
+            (true, Some(room)) if room.host_id != sender_id => {
+                let pct = view.settings.as_ref().map_or(0, |s| s.room_owner_share_pct);
+                let owner_part = total * pct / 100;
+                credit.guest = true;
+                credit.amount = total - owner_part;
+                (owner_part > 0).then(|| store::Credit {
+                    host_id: room.host_id.clone(),
+                    amount: owner_part,
+                    quantity: 0,
+                    share_of: Some(receiver_id.to_string()),
+                    guest: false,
+                    ..credit.clone()
+                })
+            }
+            (true, _) => {
+                credit.guest = true;
+                None
+            }
+            _ => None,
         };
         let send = GiftSend {
             change: WalletChange::exact(sender.coins, sent),
             credit,
+            share,
             idempotency: record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r)),
         };
         let result = state.db.send_gift(send).await;
@@ -272,17 +295,24 @@ pub async fn send_gift(
     .await
 }
 
-/// Whether the gift may be sent, from what was read: the sender and the gift, or why not.
+/// Whether the gift may be sent, from what was read: the sender, the gift and
+/// whether the receiver is a guest on a seat of the room (not its host), or why not.
 fn check_gift_send<'a>(
     view: &'a store::GiftSendView,
     room_id: Option<&str>,
     receiver_id: &str,
     quantity: i64,
-) -> DomainResult<(&'a store::Account, &'a Gift)> {
+) -> DomainResult<(&'a store::Account, &'a Gift, bool)> {
     let sender = view.sender.as_ref().ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
     let receiver = view.receiver.as_ref().ok_or_else(|| DomainError::not_found("user not found"))?;
-    if receiver.role != Role::Host {
-        return Err(DomainError::invalid("id: gifts can only be sent to hosts"));
+    let guest = room_id.is_some_and(|room| {
+        view.receiver_seat.as_ref().is_some_and(|(r, _)| r == room)
+            && view.room.as_ref().is_some_and(|r| r.host_id != receiver_id)
+    });
+    if receiver.role != Role::Host && !guest {
+        return Err(DomainError::invalid(
+            "id: gifts can only be sent to hosts, or in a room to a guest on one of its seats",
+        ));
     }
     if receiver.banned {
         return Err(DomainError::not_found("this host is not available"));
@@ -293,7 +323,7 @@ fn check_gift_send<'a>(
     if room_id.is_some() {
         match &view.room {
             None => return Err(DomainError::not_found("room not found")),
-            Some(r) if r.host_id != receiver_id => {
+            Some(r) if r.host_id != receiver_id && !guest => {
                 return Err(DomainError::invalid("room_id: that room belongs to another host"));
             }
             Some(r) if !r.live => return Err(DomainError::conflict("room_ended", "this room has ended")),
@@ -313,7 +343,7 @@ fn check_gift_send<'a>(
             format!("this costs {total} coins; you have {}", sender.coins),
         ));
     }
-    Ok((sender, gift))
+    Ok((sender, gift, guest))
 }
 
 pub async fn send_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<GiftSent>> {

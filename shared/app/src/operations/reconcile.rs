@@ -31,6 +31,7 @@ const INTERNAL: &[&str] = &[
     "gift_sent",
     "gift_received",
     "gift_refunded",
+    "room_share",
     "call_charge",
     "call_earning",
     "call_refund",

@@ -89,5 +89,7 @@ pub static PUT_SETTINGS: Route = route!(
     "/admin/settings",
     ADMIN,
     settings::put_settings_http,
-    Api::new().says("Changes the PK winner's bonus or a room owner's share of gifts to guests").body(schema_of::<settings::SettingsChanges>)
+    Api::new()
+        .says("Changes the PK winner's bonus or a room owner's share of gifts to guests")
+        .body(schema_of::<settings::SettingsChanges>)
 );

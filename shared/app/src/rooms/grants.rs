@@ -48,4 +48,3 @@ pub fn agora_grant(
         expires_at: views::time(now / 1000 * 1000 + secs * 1000),
     })
 }
-

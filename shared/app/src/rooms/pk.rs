@@ -220,7 +220,8 @@ pub async fn invite_pk(
         return Err(DomainError::invalid("host_id: you cannot invite yourself"));
     }
     let target = state.db.get_account(&to).await?;
-    let target = target.filter(|a| a.role == Role::Host && !a.banned).ok_or_else(|| DomainError::not_found("host not found"))?;
+    let target =
+        target.filter(|a| a.role == Role::Host && !a.banned).ok_or_else(|| DomainError::not_found("host not found"))?;
     not_blocked_between(state, from, &target.id).await?;
     live_and_free(state, from, "you are").await?;
     live_and_free(state, &target.id, "that host is").await?;
@@ -239,7 +240,8 @@ pub async fn invite_pk(
     let inviter = state.db.get_account(from).await?.map(|a| a.name).unwrap_or_default();
     let minutes = duration / 60;
     let body = format!("{inviter} challenges you to a {minutes}-minute PK");
-    let n = note(&target.id, "pk_invitation", "PK challenge", body, &[("invitation_id", &inv.id), ("from_host_id", from)]);
+    let n =
+        note(&target.id, "pk_invitation", "PK challenge", body, &[("invitation_id", &inv.id), ("from_host_id", from)]);
     state.notifier.send(n).await;
     Ok(Created::new(invitation_json(&inv, now)))
 }
@@ -389,7 +391,12 @@ pub async fn match_pk(state: &AppState, host: &HostId, input: MatchInput) -> Dom
             continue;
         }
         let Some(room) = state.db.get_room(&w.room_id).await?.filter(|r| r.live) else { continue };
-        let b = new_battle(now, duration, [(&w.host_id, (room.id, room.channel)), (&host.to_string(), mine.clone())], "match");
+        let b = new_battle(
+            now,
+            duration,
+            [(&w.host_id, (room.id, room.channel)), (&host.to_string(), mine.clone())],
+            "match",
+        );
         match state.db.start_pk(&b, None, Some(&w.host_id)).await {
             Ok(()) => {
                 state.db.leave_pk_queue(host).await?;

@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 use store::{Account, Role, Room};
 use utoipa::ToSchema;
 
+pub use super::grants::{AgoraGrant, ROOM_TOKEN_SECS, agora_grant};
 use crate::http::{CreatedOrFound, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::ids::{AccountId, HostId, RoomId};
 use crate::kernel::validate;
 use crate::kernel::views;
-pub use super::grants::{AgoraGrant, ROOM_TOKEN_SECS, agora_grant};
 use crate::{AppState, DomainError};
 
 pub const TOP_GIFTERS: usize = 3;
@@ -40,6 +40,14 @@ pub struct RoomView {
     /// Lists and `GET /rooms/{id}`: who hosts it
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<Person>,
+    /// video, or audio (a party room: everyone on audio only)
+    #[schema(schema_with = crate::kernel::vocab::room_kind)]
+    pub kind: String,
+    /// How many guest seats it has
+    pub seat_count: i64,
+    /// `GET /rooms/{id}`: who sits where
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seats: Option<Vec<super::seats::SeatView>>,
     /// `GET /rooms/{id}`: the PK battle the host is in now
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<Box<super::pk::PkView>>,
@@ -57,6 +65,9 @@ pub fn room_json(r: &Room) -> RoomView {
         started_at: views::time(r.started_at),
         ended_at: r.ended_at.map(views::time),
         host: None,
+        kind: r.kind.clone(),
+        seat_count: r.seats,
+        seats: None,
         pk: None,
     }
 }
@@ -74,6 +85,12 @@ pub struct RoomStarted {
 pub struct StartRoomInput {
     #[schema(min_length = 1, max_length = 100)]
     pub title: Option<String>,
+    /// video (the default) or audio: a party room on the mic only
+    #[schema(schema_with = crate::kernel::vocab::room_kind)]
+    pub kind: Option<String>,
+    /// Guest seats: 0 to 8 in a video room (0 by default), 1 to 12 in an audio one (8 by default)
+    #[schema(minimum = 0, maximum = 12)]
+    pub seats: Option<i64>,
 }
 
 /// Goes live. A host already live gets that room back (200) rather than a
@@ -84,12 +101,13 @@ pub async fn start_room(
     input: StartRoomInput,
 ) -> DomainResult<CreatedOrFound<RoomStarted>> {
     let title = input.title.as_deref().map(|t| validate::text("title", t, 1, 100)).transpose()?;
+    let (kind, seats) = super::seats::room_kind(input.kind.as_deref(), input.seats)?;
     for _ in 0..3 {
         if let Some(id) = state.db.live_room_of(host_id).await?
             && let Some(room) = state.db.get_room(&id).await?
             && room.live
         {
-            let agora = agora_grant(state, &room.channel, host_id, RtcRole::Publisher, ROOM_TOKEN_SECS)?;
+            let agora = agora_grant(state, &room.channel, host_id, super::seats::publisher(&room), ROOM_TOKEN_SECS)?;
             return Ok(CreatedOrFound::new(RoomStarted { room: room_json(&room), agora }).also());
         }
         let id = ulid::Ulid::new().to_string();
@@ -103,8 +121,10 @@ pub async fn start_room(
             live: true,
             started_at: state.now(),
             ended_at: None,
+            kind: kind.into(),
+            seats,
         };
-        let agora = agora_grant(state, &room.channel, host_id, RtcRole::Publisher, ROOM_TOKEN_SECS)?;
+        let agora = agora_grant(state, &room.channel, host_id, super::seats::publisher(&room), ROOM_TOKEN_SECS)?;
         match state.db.start_room(&room).await {
             Ok(()) => return Ok(CreatedOrFound::new(RoomStarted { room: room_json(&room), agora })),
             // Another start won the race: answer its room.
@@ -154,7 +174,8 @@ pub async fn close_room(state: &AppState, room: &Room, at: i64) -> DomainResult<
         Err(e) => return Err(e.into()),
     }
     // A battle needs both rooms: it ends with either.
-    super::pk::end_pk_of(state, &room.host_id).await
+    super::pk::end_pk_of(state, &room.host_id).await?;
+    super::seats::close_seats(state, room).await
 }
 
 /// Ends `host_id`'s live room, if any, as the host's own end would, and has
@@ -252,7 +273,8 @@ pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Roo
         Some(b) => Some(Box::new(super::pk::pk_json(state, &b, &caller.id).await?)),
         None => None,
     };
-    Ok(Json::new(RoomView { host: host.as_ref().map(person), pk, ..room_json(&room) }))
+    let seats = Some(super::seats::seats_json(state, &room).await?);
+    Ok(Json::new(RoomView { host: host.as_ref().map(person), pk, seats, ..room_json(&room) }))
 }
 
 /// Sets every live room's count (the live list's order) to its shards' sum
@@ -301,7 +323,12 @@ pub async fn join_room(state: &AppState, viewer_id: &AccountId, room_id: &RoomId
             Some(TopGifter { id: p.id, name: p.name, role: p.role, avatar_id: p.avatar_id, coins: *coins })
         })
         .collect();
-    let agora = agora_grant(state, &room.channel, viewer_id, RtcRole::Subscriber, ROOM_TOKEN_SECS)?;
+    // A seated guest publishes (and joins again to renew the short token).
+    let agora = if super::seats::seated_here(state, &room, viewer_id).await? {
+        agora_grant(state, &room.channel, viewer_id, super::seats::publisher(&room), super::seats::SEAT_TOKEN_SECS)?
+    } else {
+        agora_grant(state, &room.channel, viewer_id, RtcRole::Subscriber, ROOM_TOKEN_SECS)?
+    };
     let mute = state.db.get_mute(room_id, viewer_id).await?;
     Ok(Json::new(RoomJoined {
         chat_muted: mute.as_ref().is_some_and(|m| m.chat),

@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::{moderation, pk, room};
+use super::{moderation, pk, room, seats};
 use crate::http::routes::*;
 
 pub static START_ROOM: Route = route!(
@@ -228,4 +228,95 @@ pub static GET_PK_LEADERBOARD: Route = route!(
         r#"{"type": "string", "enum": ["day", "week"]}"#,
         "day (UTC, the default) or week (ISO, UTC)"
     )])
+);
+pub static REQUEST_SEAT: Route = route!(
+    "request-seat",
+    "POST",
+    "/rooms/{id}/seat-requests",
+    ANY,
+    seats::request_seat_http,
+    Api::new().says("A viewer asks the host for a guest seat").codes(&[
+        "room_ended",
+        "no_seats",
+        "already_seated",
+        "already_requested"
+    ])
+);
+pub static LIST_SEAT_REQUESTS: Route = route!(
+    "list-seat-requests",
+    "GET",
+    "/rooms/{id}/seat-requests",
+    ANY,
+    seats::list_seat_requests_http,
+    Api::new()
+        .says("The host or a moderator sees who asks for a seat, oldest first")
+        .codes(&["not_moderator", "room_ended"])
+);
+pub static APPROVE_SEAT_REQUEST: Route = route!(
+    "approve-seat-request",
+    "POST",
+    "/rooms/{id}/seat-requests/{account_id}/approve",
+    ANY,
+    seats::approve_seat_request_http,
+    Api::new()
+        .says("The host or a moderator puts an asking viewer on a seat")
+        .body(schema_of::<seats::ApproveSeatInput>)
+        .codes(&["not_moderator", "room_ended", "seat_taken", "seat_locked", "already_seated"]),
+    // Publishing taken away on an earlier leave is given back.
+    Needs::write().secrets(&[Secret::AgoraRest])
+);
+pub static REJECT_SEAT_REQUEST: Route = route!(
+    "reject-seat-request",
+    "POST",
+    "/rooms/{id}/seat-requests/{account_id}/reject",
+    ANY,
+    seats::reject_seat_request_http,
+    Api::new().says("The host or a moderator turns a seat request down").codes(&["not_moderator", "room_ended"])
+);
+pub static INVITE_TO_SEAT: Route = route!(
+    "invite-to-seat",
+    "POST",
+    "/rooms/{id}/seats/{seat}/invite",
+    ANY,
+    seats::invite_to_seat_http,
+    Api::new()
+        .says("The host or a moderator invites someone straight to a seat")
+        .body(schema_of::<seats::InviteSeatInput>)
+        .codes(&["not_moderator", "room_ended", "seat_taken", "seat_locked"])
+);
+pub static ACCEPT_SEAT: Route = route!(
+    "accept-seat",
+    "POST",
+    "/rooms/{id}/seats/{seat}/accept",
+    ANY,
+    seats::accept_seat_http,
+    Api::new().says("The invitee takes the seat: answers a token to publish from it").codes(&[
+        "room_ended",
+        "seat_taken",
+        "seat_locked",
+        "already_seated"
+    ]),
+    Needs::write().secrets(&[Secret::AgoraTokens, Secret::AgoraRest])
+);
+pub static LEAVE_SEAT: Route = route!(
+    "leave-seat",
+    "DELETE",
+    "/rooms/{id}/seats/{seat}",
+    ANY,
+    seats::leave_seat_http,
+    Api::new().says("The guest leaves a seat, or the host or a moderator takes them off it").codes(&["not_moderator"]),
+    // Agora stops the guest publishing.
+    Needs::write().secrets(&[Secret::AgoraRest])
+);
+pub static UPDATE_SEAT: Route = route!(
+    "update-seat",
+    "PUT",
+    "/rooms/{id}/seats/{seat}",
+    ANY,
+    seats::update_seat_http,
+    Api::new()
+        .says("The host or a moderator locks, unlocks, mutes or unmutes a seat")
+        .body(schema_of::<seats::SeatChanges>)
+        .codes(&["not_moderator", "room_ended"]),
+    Needs::write().secrets(&[Secret::AgoraRest])
 );
