@@ -71,7 +71,7 @@ ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 SHARDED = [("LB#gifters#", "payer", 32), ("LB#hosts#", "host", 32), ("ROOMS#LIVE#", "room", 16),
            ("CALLS#ACTIVE#", "call", 16), ("CALLS#RINGING#", "call", 16), ("ROOMVIEWERS#", "payer", 16),
            ("ROOM_GIFTERS#", "payer", 8), ("EVENTS#<host>#", "event", 16), ("EVENTS#AT#", "event", 64),
-           ("PK_GIFTERS#", "payer", 4)]
+           ("PK_GIFTERS#", "payer", 4), ("CALLS#DAY#", "call", 16), ("RECHARGES#DAY#", "own", 16)]
 LANE = re.compile(r"#(\d{1,2})$")
 
 

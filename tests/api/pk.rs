@@ -273,3 +273,20 @@ async fn admins_set_the_pk_bonus_and_the_room_owners_share_within_bounds() {
     );
     assert!(r.body["updated_at"].is_string());
 }
+
+#[tokio::test]
+async fn a_battle_past_its_end_frees_its_hosts_even_unread_and_ends_later_without_touching_the_next() {
+    let app = TestApp::start().await;
+    let (a, _, b, _) = two_live_hosts(&app).await;
+    let c = app.host("Cy").await;
+    go_live(&app, &c).await;
+    let first = battle_of(&app, &a, &b, 60).await["id"].as_str().unwrap().to_string();
+    app.state.clock.advance(60_001);
+    // Nobody read the first battle since its end: its hosts are free all the same.
+    let second = battle_of(&app, &c, &a, 120).await["id"].as_str().unwrap().to_string();
+    let r = app.get(&format!("/pk/{first}"), &b.access).await;
+    assert_eq!(r.body["state"], "ended", "{r:?}");
+    let current = app.get("/pk/current", &a.access).await;
+    assert_eq!((current.body["state"].as_str(), current.body["battle"]["id"].as_str()), (Some("in_battle"), Some(second.as_str())));
+    assert_eq!(app.get("/pk/current", &b.access).await.body["state"], "idle");
+}

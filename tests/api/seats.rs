@@ -219,4 +219,12 @@ async fn a_gift_to_a_seated_guest_pays_the_guest_and_the_room_owner_its_share_ex
     assert_eq!(send(&app, &fan, &guest, json!({"gift_id": rose, "quantity": 1, "room_id": room})).await.status, 201);
     app.drain().await;
     assert_eq!((app.wallet(&guest).await.1, app.wallet(&host).await.1), (90 + 17, 9 + 16));
+    // Held until the guest hosts for an agency: then settled as a host's earnings.
+    let (owner, _) = crate::agencies::agency(&app, &admin, "SEAT01", 20).await;
+    let r = app.post("/host-applications", Some(&guest.access), crate::agencies::application("SEAT01")).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let approve = format!("/agency/host-applications/{}/approve", r.body["id"].as_str().unwrap());
+    assert_eq!(app.post(&approve, Some(&owner.access), json!({})).await.status, 200);
+    let r = app.post(&format!("/agency/hosts/{}/settlements", guest.id), Some(&owner.access), json!({})).await;
+    assert_eq!((r.status, r.body["coins"].as_i64()), (201, Some(107)), "{r:?}");
 }

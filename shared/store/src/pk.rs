@@ -227,8 +227,16 @@ impl Db {
     }
 
     /// Ends an active battle at `at` (`pk_ended` when it was not active): the
-    /// rooms' windows close at `at` too, and both hosts are free.
+    /// rooms' windows close at `at` too, and both hosts are free (a host's
+    /// claim that a later battle took over, past this one's end, stays).
     pub async fn end_pk(&self, b: &PkBattle, at: i64) -> Result<()> {
+        match self.end_pk_items(b, at, true).await {
+            Err(Error::Condition("claim_moved")) => self.end_pk_items(b, at, false).await,
+            other => other,
+        }
+    }
+
+    async fn end_pk_items(&self, b: &PkBattle, at: i64, free_hosts: bool) -> Result<()> {
         let mut items = vec![
             Action::update(
                 self,
@@ -245,21 +253,18 @@ impl Db {
             .because("pk_ended"),
         ];
         for side in &b.sides {
+            if free_hosts {
+                items.push(
+                    Action::delete(self, keys::account(&side.host_id), keys::PK_BUSY)
+                        .when("attribute_not_exists(pk) OR pk_id = :id")
+                        .val(":id", s(&b.id))
+                        .because("claim_moved"),
+                );
+            }
             items.push(
-                Action::delete(self, keys::account(&side.host_id), keys::PK_BUSY)
-                    .when("attribute_not_exists(pk) OR pk_id = :id")
-                    .val(":id", s(&b.id))
+                Action::update(self, keys::room(&side.room_id), &keys::room_pk(b.started_at, &b.id), "SET ends_at = :at")
+                    .val(":at", n(at))
                     .because("pk_ended"),
-            );
-            items.push(
-                Action::update(
-                    self,
-                    keys::room(&side.room_id),
-                    &keys::room_pk(b.started_at, &b.id),
-                    "SET ends_at = :at",
-                )
-                .val(":at", n(at))
-                .because("pk_ended"),
             );
         }
         self.transact(items).await
