@@ -86,7 +86,7 @@ pub struct StartRoomInput {
     #[schema(min_length = 1, max_length = 100)]
     pub title: Option<String>,
     /// video (the default) or audio: a party room on the mic only
-    #[schema(schema_with = crate::kernel::vocab::room_kind)]
+    #[schema(schema_with = crate::kernel::vocab::room_kind_or_null)]
     pub kind: Option<String>,
     /// Guest seats: 0 to 8 in a video room (0 by default), 1 to 12 in an audio one (8 by default)
     #[schema(minimum = 0, maximum = 12)]
