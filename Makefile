@@ -19,7 +19,7 @@ check:
 build:
 	@local/build.sh
 
-# send-gift and call-tick vs the bare transactions, and the crowd case over HTTP, on the local stack.
+# send-gift and call-tick vs the bare transactions, then over HTTP on the local stack: the PK score latency, the crowd case, mixed traffic.
 bench:
 	@local/bench.sh
 

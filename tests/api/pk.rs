@@ -287,6 +287,9 @@ async fn a_battle_past_its_end_frees_its_hosts_even_unread_and_ends_later_withou
     let r = app.get(&format!("/pk/{first}"), &b.access).await;
     assert_eq!(r.body["state"], "ended", "{r:?}");
     let current = app.get("/pk/current", &a.access).await;
-    assert_eq!((current.body["state"].as_str(), current.body["battle"]["id"].as_str()), (Some("in_battle"), Some(second.as_str())));
+    assert_eq!(
+        (current.body["state"].as_str(), current.body["battle"]["id"].as_str()),
+        (Some("in_battle"), Some(second.as_str()))
+    );
     assert_eq!(app.get("/pk/current", &b.access).await.body["state"], "idle");
 }

@@ -228,3 +228,26 @@ async fn a_gift_to_a_seated_guest_pays_the_guest_and_the_room_owner_its_share_ex
     let r = app.post(&format!("/agency/hosts/{}/settlements", guest.id), Some(&owner.access), json!({})).await;
     assert_eq!((r.status, r.body["coins"].as_i64()), (201, Some(107)), "{r:?}");
 }
+
+#[tokio::test]
+async fn a_kick_or_a_ban_takes_a_guest_off_the_stage() {
+    let (app, agora) = TestApp::start_with_agora().await;
+    let admin = app.admin().await;
+    let (host, ann, ben) = (app.host("Hana").await, app.user("Ann").await, app.user("Ben").await);
+    let room = party_room(&app, &host, 3).await;
+    for (u, seat) in [(&ann, 1), (&ben, 2)] {
+        assert_eq!(ask(&app, u, &room).await.status, 201);
+        assert_eq!(approve(&app, &host, &room, u, seat).await.status, 200);
+    }
+    let r = app.post(&format!("/rooms/{room}/kick"), Some(&host.access), json!({"user_id": ann.id})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(seats_of(&app, &host, &room).await[0]["account_id"], Value::Null);
+    let uid = integrations::agora::uid_for(&ann.id);
+    let mut taken: Vec<String> =
+        agora.rules().iter().filter(|r| r.uid == uid).flat_map(|r| r.privileges.clone()).collect();
+    taken.sort();
+    assert_eq!(taken, ["join_channel", "publish_audio", "publish_video"]);
+    let r = app.post(&format!("/admin/users/{}/ban", ben.id), Some(&admin.access), json!({"reason": "spam"})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(seats_of(&app, &host, &room).await[1]["account_id"], Value::Null, "a banned guest leaves the stage");
+}

@@ -262,9 +262,14 @@ impl Db {
                 );
             }
             items.push(
-                Action::update(self, keys::room(&side.room_id), &keys::room_pk(b.started_at, &b.id), "SET ends_at = :at")
-                    .val(":at", n(at))
-                    .because("pk_ended"),
+                Action::update(
+                    self,
+                    keys::room(&side.room_id),
+                    &keys::room_pk(b.started_at, &b.id),
+                    "SET ends_at = :at",
+                )
+                .val(":at", n(at))
+                .because("pk_ended"),
             );
         }
         self.transact(items).await

@@ -197,8 +197,10 @@ pub async fn ban(state: &AppState, who: &Account, reason: &str) -> DomainResult<
     state.db.revoke_all_sessions(&who.id).await?;
     state.sessions.forget_account(&who.id);
     // Nothing of theirs keeps running: the live room ends (Agora drops the
-    // publisher), calls end with the unused minutes refunded.
+    // publisher), a seat in another's room is freed, calls end with the
+    // unused minutes refunded.
     crate::rooms::end_live_room_of(state, &crate::kernel::ids::HostId::known(&who.id)).await?;
+    crate::rooms::unseat(state, &who.id, None).await?;
     crate::calls::end_calls_of(state, &who.id, "banned").await?;
     Ok(after)
 }

@@ -173,6 +173,8 @@ pub async fn kick_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<
     };
     state.db.put_kick(&kick).await?;
     state.db.leave_room(&room.id, &user).await?;
+    // A kicked guest leaves the stage too.
+    super::seats::unseat(state, &user, Some(&room.id)).await?;
     if let Some(rules) = state.agora_rules() {
         let secs = if input.for_room { ROOM_LIFE_SECS } else { KICK_MINUTES * 60 };
         let uid = integrations::agora::uid_for(&user);

@@ -577,7 +577,7 @@ pub async fn end_pk_battles_event(state: std::sync::Arc<AppState>, _event: serde
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PkPlace {
-    /// 1 for the most wins (then the higher score)
+    /// 1 for the most wins (then the higher score); equal wins and score share a rank
     pub rank: i64,
     pub id: String,
     pub name: String,
@@ -609,13 +609,19 @@ pub async fn pk_leaderboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<Js
     };
     let rows = state.db.pk_board(&format!("{period}#{bucket}"), BOARD_TOP).await?;
     let people = state.db.get_accounts(&rows.iter().map(|r| r.host_id.clone()).collect::<Vec<_>>()).await?;
+    // Equal wins and score share a rank.
+    let mut ranks: Vec<i64> = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let same = i > 0 && (rows[i - 1].wins, rows[i - 1].score) == (r.wins, r.score);
+        ranks.push(if same { ranks[i - 1] } else { i as i64 + 1 });
+    }
     let items = rows
         .iter()
-        .enumerate()
-        .filter_map(|(i, r)| {
+        .zip(ranks)
+        .filter_map(|(r, rank)| {
             let a = people.iter().find(|a| a.id == r.host_id)?;
             Some(PkPlace {
-                rank: i as i64 + 1,
+                rank,
                 id: r.host_id.clone(),
                 name: a.name.clone(),
                 avatar_id: a.avatar_id.clone(),

@@ -445,3 +445,20 @@ pub fn room_kind(kind: Option<&str>, seats: Option<i64>) -> DomainResult<(&'stat
     }
     Ok((kind, seats))
 }
+
+/// Takes `account` off the seat it holds (in `only_in`, when given): a kick
+/// or a ban frees the seat and Agora stops them publishing.
+pub async fn unseat(state: &AppState, account: &str, only_in: Option<&str>) -> DomainResult<()> {
+    let Some((room_id, seat)) = state.db.seated_in(account).await? else { return Ok(()) };
+    if only_in.is_some_and(|r| r != room_id) {
+        return Ok(());
+    }
+    match state.db.free_seat(&room_id, seat, account).await {
+        Ok(()) | Err(store::Error::Condition("not_seated")) => {}
+        Err(e) => return Err(e.into()),
+    }
+    if let Some(room) = state.db.get_room(&room_id).await? {
+        stop_publishing(state, &room, account).await;
+    }
+    Ok(())
+}
