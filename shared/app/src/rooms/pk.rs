@@ -296,6 +296,10 @@ pub async fn accept_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created
         }
         Err(e) => return Err(e.into()),
     }
+    // Neither waits for a random match any more.
+    for host in [&inv.from_host_id, &caller.id] {
+        state.db.leave_pk_queue(host).await?;
+    }
     let body = format!("{} accepted: the PK is on", caller_name(state, &caller.id).await?);
     state.notifier.send(note(&inv.from_host_id, "pk_started", "PK started", body, &[("battle_id", &b.id)])).await;
     Ok(Created::new(PkStarted { battle: pk_json(state, &b, &caller.id).await? }))
