@@ -293,3 +293,17 @@ async fn a_battle_past_its_end_frees_its_hosts_even_unread_and_ends_later_withou
     );
     assert_eq!(app.get("/pk/current", &b.access).await.body["state"], "idle");
 }
+
+#[tokio::test]
+async fn a_waiting_host_who_accepts_an_invitation_leaves_the_match_queue() {
+    let app = TestApp::start().await;
+    let (a, _, b, _) = two_live_hosts(&app).await;
+    let c = app.host("Cy").await;
+    go_live(&app, &c).await;
+    assert_eq!(app.post("/pk/match", Some(&a.access), json!({})).await.body["state"], "waiting");
+    let id = battle_of(&app, &b, &a, 60).await["id"].as_str().unwrap().to_string();
+    let r = app.post("/pk/match", Some(&c.access), json!({})).await;
+    assert_eq!((r.status, r.body["state"].as_str()), (202, Some("waiting")), "{r:?}");
+    assert_eq!(app.post(&format!("/pk/{id}/end"), Some(&a.access), json!({})).await.status, 200);
+    assert_eq!(app.get("/pk/current", &a.access).await.body["state"], "idle", "not waiting on from before");
+}
