@@ -149,3 +149,22 @@ async fn a_call_whose_host_never_joined_the_channel_costs_nothing_when_it_closes
     assert_eq!(app.wallet(&caller).await.0, 100);
     assert_eq!(app.wallet(&host).await.1, 0);
 }
+
+#[tokio::test]
+async fn a_guest_whose_app_died_on_a_seat_is_taken_off_the_stage_by_agoras_leave() {
+    let app = TestApp::start().await;
+    let (host, guest) = (app.host("Hana").await, app.user("Gail").await);
+    let r = app.post("/rooms", Some(&host.access), json!({"kind": "audio", "seats": 2})).await;
+    let (room, channel) = (r.body["room"]["id"].as_str().unwrap(), r.body["room"]["channel"].as_str().unwrap());
+    assert_eq!(join(&app, &guest, room).await.status, 200);
+    assert_eq!(app.post(&format!("/rooms/{room}/seat-requests"), Some(&guest.access), json!({})).await.status, 201);
+    let approve = format!("/rooms/{room}/seat-requests/{}/approve", guest.id);
+    assert_eq!(app.post(&approve, Some(&host.access), json!({"seat": 2})).await.status, 200);
+    let seat = |r: Resp| r.body["seats"][1]["account_id"].clone();
+    assert_eq!(seat(app.get(&format!("/rooms/{room}"), &host.access).await), guest.id.as_str());
+    // On the mic she is a broadcaster; her app dies and Agora reports the broadcaster's leave.
+    let leave =
+        json!({"channelName": channel, "uid": uid(&guest.id), "platform": 1, "clientSeq": 5, "ts": 1, "reason": 2});
+    assert_eq!(status(&notify(&app, "g1", 104, leave).await), "applied");
+    assert_eq!(seat(app.get(&format!("/rooms/{room}"), &host.access).await), Value::Null);
+}

@@ -251,3 +251,23 @@ async fn a_kick_or_a_ban_takes_a_guest_off_the_stage() {
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(seats_of(&app, &host, &room).await[1]["account_id"], Value::Null, "a banned guest leaves the stage");
 }
+
+#[tokio::test]
+async fn leaving_the_room_leaves_its_stage_and_withdraws_a_request() {
+    let app = TestApp::start().await;
+    let (host, ann, ben) = (app.host("Hana").await, app.user("Ann").await, app.user("Ben").await);
+    let room = party_room(&app, &host, 2).await;
+    for u in [&ann, &ben] {
+        assert_eq!(join(&app, u, &room).await.status, 200);
+        assert_eq!(ask(&app, u, &room).await.status, 201);
+    }
+    assert_eq!(approve(&app, &host, &room, &ann, 1).await.status, 200);
+    for u in [&ann, &ben] {
+        assert_eq!(app.post(&format!("/rooms/{room}/leave"), Some(&u.access), json!({})).await.status, 204);
+    }
+    assert_eq!(seats_of(&app, &host, &room).await[0]["account_id"], Value::Null);
+    let r = app.get(&format!("/rooms/{room}/seat-requests"), &host.access).await;
+    assert!(r.body["items"].as_array().unwrap().is_empty(), "{r:?}");
+    // Back in, Ann may ask again.
+    assert_eq!(ask(&app, &ann, &room).await.status, 201);
+}

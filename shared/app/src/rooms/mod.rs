@@ -10,4 +10,4 @@ mod seats;
 
 pub use pk::{end_pk_battles, end_pk_battles_event};
 pub use room::{AgoraGrant, ROOM_TOKEN_SECS, agora_grant, close_room, end_live_room_of, join_room, roll_up_viewers};
-pub use seats::unseat;
+pub use seats::{leave_stage, unseat};

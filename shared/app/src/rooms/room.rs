@@ -352,5 +352,6 @@ pub async fn leave_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoCont
     let caller = ctx.caller()?;
     let room = existing_room(state, ctx).await?;
     state.db.leave_room(&room.id, &caller.id).await?;
+    super::seats::leave_stage(state, &room.id, &caller.id).await?;
     Ok(NoContent::done())
 }

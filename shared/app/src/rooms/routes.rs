@@ -63,7 +63,9 @@ pub static LEAVE_ROOM: Route = route!(
     "/rooms/{id}/leave",
     ANY,
     room::leave_room_http,
-    Api::new().says("Leaves a live room")
+    Api::new().says("Leaves a live room (and its stage: a seat held there is freed)"),
+    // A guest leaving stops publishing at Agora.
+    Needs::write().secrets(&[Secret::AgoraRest])
 );
 pub static KICK_VIEWER: Route = route!(
     "kick-viewer",

@@ -462,3 +462,13 @@ pub async fn unseat(state: &AppState, account: &str, only_in: Option<&str>) -> D
     }
     Ok(())
 }
+
+/// A viewer who leaves the room leaves its stage: their seat (if any) is
+/// freed and their open request for one withdrawn.
+pub async fn leave_stage(state: &AppState, room_id: &str, account: &str) -> DomainResult<()> {
+    unseat(state, account, Some(room_id)).await?;
+    match state.db.delete_seat_request(room_id, account).await {
+        Ok(()) | Err(store::Error::Condition("no_request")) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
