@@ -307,3 +307,26 @@ async fn a_waiting_host_who_accepts_an_invitation_leaves_the_match_queue() {
     assert_eq!(app.post(&format!("/pk/{id}/end"), Some(&a.access), json!({})).await.status, 200);
     assert_eq!(app.get("/pk/current", &a.access).await.body["state"], "idle", "not waiting on from before");
 }
+
+#[tokio::test]
+async fn a_gift_to_a_guest_on_a_pk_sides_stage_counts_whole_for_that_side() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (a, b, guest, fan) =
+        (app.host("Aria").await, app.host("Bo").await, app.user("Gail").await, app.user("Fay").await);
+    app.grant(&admin, &fan, 1_000).await;
+    let rose = gift(&app, &admin, "Rose", 10).await;
+    let ra =
+        app.post("/rooms", Some(&a.access), json!({"seats": 2})).await.body["room"]["id"].as_str().unwrap().to_string();
+    go_live(&app, &b).await;
+    assert_eq!(app.post(&format!("/rooms/{ra}/seat-requests"), Some(&guest.access), json!({})).await.status, 201);
+    let approve = format!("/rooms/{ra}/seat-requests/{}/approve", guest.id);
+    assert_eq!(app.post(&approve, Some(&a.access), json!({"seat": 1})).await.status, 200);
+    let id = battle_of(&app, &a, &b, 300).await["id"].as_str().unwrap().to_string();
+    assert_eq!(send(&app, &fan, &guest, json!({"gift_id": rose, "quantity": 3, "room_id": ra})).await.status, 201);
+    app.drain().await;
+    let r = app.get(&format!("/pk/{id}"), &fan.access).await;
+    assert_eq!(side(&r.body, &a)["score"], 30, "the guest's 27 and the owner's 3: {r:?}");
+    assert_eq!(side(&r.body, &a)["top_gifters"][0]["coins"], 30);
+    assert_eq!((app.wallet(&guest).await.1, app.wallet(&a).await.1), (27, 3));
+}
