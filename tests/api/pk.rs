@@ -105,7 +105,10 @@ async fn an_invited_pk_scores_each_rooms_gifts_in_its_window_and_pays_the_winner
     assert_eq!(send(&app, &fan2, &b, json!({"gift_id": rose, "quantity": 50, "room_id": rb})).await.status, 201);
     app.drain().await;
     app.state.clock.advance(app.state.config.pk_settle_ms);
-    let done = app.get(&format!("/pk/{id}"), &fan.access).await;
+    // A viewer's read writes nothing: the result waits for a host's read or the schedule.
+    let seen = app.get(&format!("/pk/{id}"), &fan.access).await;
+    assert_eq!((seen.body["state"].as_str(), seen.body["result_at"].clone()), (Some("ended"), Value::Null));
+    let done = app.get(&format!("/pk/{id}"), &a.access).await;
     assert_eq!(done.status, 200, "{done:?}");
     assert_eq!((side(&done.body, &a)["score"].as_i64(), side(&done.body, &b)["score"].as_i64()), (Some(60), Some(40)));
     assert_eq!(done.body["winner_host_id"], a.id.as_str());
@@ -152,11 +155,12 @@ async fn a_battle_ends_on_time_counting_a_gift_at_the_boundary_by_its_own_time()
     assert_eq!(send(&app, &fan, &b, json!({"gift_id": rose, "quantity": 1, "room_id": rb})).await.status, 201);
     app.state.clock.advance(1);
     assert_eq!(send(&app, &fan, &a, json!({"gift_id": rose, "quantity": 3, "room_id": ra})).await.status, 201);
-    // Not applied yet: the result waits.
+    // Not applied yet: the result waits, even for a host's read (which would settle it).
     app.state.clock.advance(app.state.config.pk_settle_ms);
-    let r = app.get(&format!("/pk/{id}"), &fan.access).await;
+    let r = app.get(&format!("/pk/{id}"), &a.access).await;
     assert_eq!((r.body["state"].as_str(), r.body["result_at"].clone()), (Some("ended"), Value::Null), "{r:?}");
     app.drain().await;
+    assert_eq!(app::rooms::end_pk_battles(&app.state).await.unwrap(), 1, "the schedule settles it");
     let r = app.get(&format!("/pk/{id}"), &fan.access).await;
     assert_eq!((side(&r.body, &a)["score"].as_i64(), side(&r.body, &b)["score"].as_i64()), (Some(0), Some(7)));
     assert_eq!(r.body["winner_host_id"], b.id.as_str());

@@ -311,7 +311,7 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         trigger: Trigger::Schedule("rate(1 minute)"),
         domain: "rooms",
         needs: Needs::write().timeout(120),
-        doc: "Every minute: ends PK battles whose time is up and writes each result (winner, boards, bonus) once every gift sent before the end is applied. Reading a battle does the same, so the minute is a backstop.",
+        doc: "Every minute: ends PK battles whose time is up and writes each result (winner, boards, bonus) once every gift sent before the end is applied. Either host's read does the same, so the minute is a backstop.",
     },
     EventFunction {
         name: "sweep-events",

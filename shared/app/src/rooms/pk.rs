@@ -434,11 +434,20 @@ pub async fn leave_pk_match_http(state: &AppState, ctx: &Ctx) -> DomainResult<No
     Ok(NoContent::done())
 }
 
-/// The battle `id` brought up to date: ended when its time is up, settled
-/// once its gifts are all applied.
-pub async fn fresh_pk(state: &AppState, id: &str) -> DomainResult<Option<PkBattle>> {
+/// The battle `id` as `reader` sees it. One of its hosts, or the schedule
+/// (`None`), brings it up to date: ends it once its time is up, settles it
+/// once its gifts are all applied. Anyone else sees it as it is, ended once
+/// its time is up, so a crowd polling at the end writes nothing and checks
+/// no pending events.
+pub async fn fresh_pk(state: &AppState, id: &str, reader: Option<&str>) -> DomainResult<Option<PkBattle>> {
     let Some(mut b) = state.db.get_pk(id).await? else { return Ok(None) };
     let now = state.now();
+    if reader.is_some_and(|r| !b.sides.iter().any(|s| s.host_id == r)) {
+        if b.state == "active" && now >= b.ends_at {
+            b.state = "ended".into();
+        }
+        return Ok(Some(b));
+    }
     if b.state == "active" && now >= b.ends_at {
         match state.db.end_pk(&b, b.ends_at).await {
             Ok(()) | Err(store::Error::Condition("pk_ended")) => {}
@@ -499,7 +508,7 @@ pub async fn get_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PkVie
     let caller = ctx.caller()?;
     let missing = || DomainError::not_found("battle not found");
     let id = crate::kernel::validate::id("id", ctx.param("id")).map_err(|_| missing())?;
-    let b = fresh_pk(state, &id).await?.ok_or_else(missing)?;
+    let b = fresh_pk(state, &id, Some(&caller.id)).await?.ok_or_else(missing)?;
     Ok(Json::new(pk_json(state, &b, &caller.id).await?))
 }
 
@@ -519,7 +528,7 @@ pub async fn end_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PkVie
             Err(e) => return Err(e.into()),
         }
     }
-    let b = fresh_pk(state, &id).await?.ok_or_else(missing)?;
+    let b = fresh_pk(state, &id, Some(&caller.id)).await?.ok_or_else(missing)?;
     Ok(Json::new(pk_json(state, &b, &caller.id).await?))
 }
 
@@ -545,7 +554,7 @@ pub async fn current_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<P
         .map(|i| invitation_json(i, now))
         .collect();
     if let Some((id, _)) = state.db.pk_of_host(&caller.id).await?
-        && let Some(b) = fresh_pk(state, &id).await?
+        && let Some(b) = fresh_pk(state, &id, Some(&caller.id)).await?
         && b.state == "active"
     {
         let battle = Some(pk_json(state, &b, &caller.id).await?);
@@ -560,7 +569,7 @@ pub async fn current_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<P
 pub async fn end_pk_battles(state: &AppState) -> DomainResult<usize> {
     let mut settled = 0;
     for b in state.db.open_pks(state.now(), 100).await? {
-        if let Some(b) = fresh_pk(state, &b.id).await?
+        if let Some(b) = fresh_pk(state, &b.id, None).await?
             && b.result_at.is_some()
         {
             settled += 1;

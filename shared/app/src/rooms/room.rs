@@ -266,7 +266,9 @@ pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Roo
     let room = existing_room(state, ctx).await?;
     let host = state.db.get_account(&room.host_id).await?;
     let pk = match state.db.pk_of_host(&room.host_id).await? {
-        Some((id, _)) if room.live => super::pk::fresh_pk(state, &id).await?.filter(|b| b.state == "active"),
+        Some((id, _)) if room.live => {
+            super::pk::fresh_pk(state, &id, Some(&caller.id)).await?.filter(|b| b.state == "active")
+        }
         _ => None,
     };
     let pk = match pk {

@@ -41,7 +41,7 @@ pub static GET_ROOM: Route = route!(
     ANY,
     room::get_room_http,
     Api::new().says("One room with its host, viewers and earnings, and its PK battle if one is on"),
-    // Reading a battle past its end ends it; a side's host gets its relay token.
+    // A side host's read of a battle past its end ends it; a side's host gets its relay token.
     Needs::write().secrets(&[Secret::AgoraTokens])
 );
 pub static JOIN_ROOM: Route = route!(
@@ -198,7 +198,7 @@ pub static GET_CURRENT_PK: Route = route!(
     HOST,
     pk::current_pk_http,
     Api::new().says("The host's battle now, its place in the match queue and invitations to it"),
-    // Reading a battle past its end ends it (and settles it once its gifts are applied).
+    // The host's read of its battle past the end ends it (and settles it once its gifts are applied).
     Needs::write().secrets(&[Secret::AgoraTokens])
 );
 pub static GET_PK: Route = route!(
