@@ -160,6 +160,13 @@ async fn a_battle_ends_on_time_counting_a_gift_at_the_boundary_by_its_own_time()
     let r = app.get(&format!("/pk/{id}"), &a.access).await;
     assert_eq!((r.body["state"].as_str(), r.body["result_at"].clone()), (Some("ended"), Value::Null), "{r:?}");
     app.drain().await;
+    // A gift elsewhere, sent before the end and not applied yet, holds nothing up.
+    let c = app.host("Cy").await;
+    let rc = go_live(&app, &c).await["room"]["id"].as_str().unwrap().to_string();
+    let back = app.state.config.pk_settle_ms + 2;
+    app.state.clock.advance(-back);
+    assert_eq!(send(&app, &fan, &c, json!({"gift_id": rose, "quantity": 1, "room_id": rc})).await.status, 201);
+    app.state.clock.advance(back);
     assert_eq!(app::rooms::end_pk_battles(&app.state).await.unwrap(), 1, "the schedule settles it");
     let r = app.get(&format!("/pk/{id}"), &fan.access).await;
     assert_eq!((side(&r.body, &a)["score"].as_i64(), side(&r.body, &b)["score"].as_i64()), (Some(0), Some(7)));

@@ -239,6 +239,38 @@ impl Db {
         Ok(out)
     }
 
+    /// Whether a gift sent into one of `rooms` at or before `upto` (ms) may
+    /// still be unapplied: a pending one is found, or a shard has more
+    /// pending events than one page shows. Unrelated pending events (a
+    /// stuck one in another room) do not count.
+    pub async fn gifts_pending_in(&self, rooms: &[&str], upto: i64) -> Result<bool> {
+        const PAGE: usize = 100;
+        let shards = (0..keys::PENDING_SHARDS).map(|shard| {
+            self.client
+                .query()
+                .table_name(&self.table)
+                .index_name(crate::table::GSI1.name)
+                .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
+                .expression_attribute_values(":pk", s(keys::pending_events(shard)))
+                .expression_attribute_values(":upto", s(keys::by_time_upto(upto)))
+                .limit(PAGE as i32)
+                .send()
+        });
+        for page in futures_util::future::try_join_all(shards).await? {
+            let items = page.items.unwrap_or_default();
+            if items.len() >= PAGE {
+                return Ok(true);
+            }
+            for item in items {
+                let e: MoneyEvent = serde_dynamo::from_item(item)?;
+                if e.credit.and_then(|c| c.room_id).is_some_and(|r| rooms.contains(&r.as_str())) {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
     /// Every event written in `hour` (`keys::hour_of`), all shards, all pages.
     pub async fn events_in_window(&self, hour: &str) -> Result<Vec<MoneyEvent>> {
         let shards = (0..keys::WINDOW_SHARDS).map(|shard| async move {

@@ -468,7 +468,8 @@ pub async fn settle_pk(state: &AppState, b: &PkBattle) -> DomainResult<bool> {
     if b.state != "ended" || now < b.ends_at + state.config.pk_settle_ms {
         return Ok(false);
     }
-    if !state.db.pending_events(b.ends_at, 1).await?.is_empty() {
+    let rooms: Vec<&str> = b.sides.iter().map(|s| s.room_id.as_str()).collect();
+    if state.db.gifts_pending_in(&rooms, b.ends_at).await? {
         return Ok(false);
     }
     // The scores as applied (read again: the aggregator may have just added).
