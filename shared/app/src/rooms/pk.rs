@@ -492,15 +492,19 @@ pub async fn settle_pk(state: &AppState, b: &PkBattle) -> DomainResult<bool> {
             WalletChange::add(entry)
         })
     });
-    let result = store::PkResult {
-        winner,
-        scores: scores.clone(),
-        bonus,
-        buckets: vec![format!("day#{}", store::day_of(b.ends_at)), format!("week#{}", store::week_of(b.ends_at))],
-        now,
-    };
+    let buckets = vec![format!("day#{}", store::day_of(b.ends_at)), format!("week#{}", store::week_of(b.ends_at))];
+    let had_bonus = bonus.is_some();
+    let result = store::PkResult { winner, scores: scores.clone(), bonus, buckets: buckets.clone(), now };
     match state.db.finish_pk(&b, result).await {
         Ok(()) | Err(store::Error::Condition("pk_finished")) => Ok(true),
+        // A winner banned or no longer a host meanwhile can take no earnings: the result stands without the bonus.
+        Err(store::Error::Condition("balance_changed")) if had_bonus => {
+            let result = store::PkResult { winner, scores: scores.clone(), bonus: None, buckets, now };
+            match state.db.finish_pk(&b, result).await {
+                Ok(()) | Err(store::Error::Condition("pk_finished")) => Ok(true),
+                Err(e) => Err(e.into()),
+            }
+        }
         Err(e) => Err(e.into()),
     }
 }
