@@ -4,6 +4,7 @@
 mod grants;
 mod moderation;
 mod pk;
+mod pk_board;
 mod room;
 pub mod routes;
 mod seats;

@@ -27,8 +27,6 @@ pub const MATCH_WAIT_SECS: i64 = 60;
 /// A relay token outlives the battle by this much (an extended end, a late hang-up).
 pub const RELAY_MARGIN_SECS: i64 = 60;
 pub const TOP_GIFTERS: usize = 3;
-/// The PK board shows this many hosts.
-pub const BOARD_TOP: usize = 50;
 
 /// A PK invitation.
 #[derive(Serialize, ToSchema)]
@@ -589,65 +587,4 @@ pub async fn end_pk_battles_event(state: std::sync::Arc<AppState>, _event: serde
         tracing::info!(settled = n, "end-pk-battles");
     }
     Ok(n)
-}
-
-/// One host's line on the PK board.
-#[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PkPlace {
-    /// 1 for the most wins (then the higher score); equal wins and score share a rank
-    pub rank: i64,
-    pub id: String,
-    pub name: String,
-    pub avatar_id: Option<String>,
-    pub wins: i64,
-    pub battles: i64,
-    /// Coins scored over the period's battles
-    pub score: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PkBoard {
-    /// day or week
-    pub period: String,
-    /// The day (`2026-12-04`) or ISO week (`2026-W49`) shown, UTC
-    pub bucket: String,
-    /// Top 50 by wins, then score
-    pub items: Vec<PkPlace>,
-}
-
-pub async fn pk_leaderboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PkBoard>> {
-    ctx.caller()?;
-    let now = state.now();
-    let (period, bucket) = match ctx.query.get("period").map_or("day", String::as_str) {
-        "day" => ("day", store::day_of(now)),
-        "week" => ("week", store::week_of(now)),
-        _ => return Err(DomainError::invalid("period: day or week")),
-    };
-    let rows = state.db.pk_board(&format!("{period}#{bucket}"), BOARD_TOP).await?;
-    let people = state.db.get_accounts(&rows.iter().map(|r| r.host_id.clone()).collect::<Vec<_>>()).await?;
-    // Equal wins and score share a rank.
-    let mut ranks: Vec<i64> = Vec::with_capacity(rows.len());
-    for (i, r) in rows.iter().enumerate() {
-        let same = i > 0 && (rows[i - 1].wins, rows[i - 1].score) == (r.wins, r.score);
-        ranks.push(if same { ranks[i - 1] } else { i as i64 + 1 });
-    }
-    let items = rows
-        .iter()
-        .zip(ranks)
-        .filter_map(|(r, rank)| {
-            let a = people.iter().find(|a| a.id == r.host_id)?;
-            Some(PkPlace {
-                rank,
-                id: r.host_id.clone(),
-                name: a.name.clone(),
-                avatar_id: a.avatar_id.clone(),
-                wins: r.wins,
-                battles: r.battles,
-                score: r.score,
-            })
-        })
-        .collect();
-    Ok(Json::new(PkBoard { period: period.into(), bucket, items }))
 }

@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::{moderation, pk, room, seats};
+use super::{moderation, pk, pk_board, room, seats};
 use crate::http::routes::*;
 
 pub static START_ROOM: Route = route!(
@@ -224,7 +224,7 @@ pub static GET_PK_LEADERBOARD: Route = route!(
     "GET",
     "/leaderboards/pk",
     ANY,
-    pk::pk_leaderboard_http,
+    pk_board::pk_leaderboard_http,
     Api::new().says("Hosts by PK wins, then score, for a day or a week").query(&[(
         "period",
         r#"{"type": "string", "enum": ["day", "week"]}"#,
