@@ -219,6 +219,11 @@ impl Db {
 
     /// Events not applied yet created at or before `upto` (ms), oldest first, up to `limit` per shard.
     pub async fn pending_events(&self, upto: i64, limit: usize) -> Result<Vec<MoneyEvent>> {
+        Ok(self.pending_by_shard(upto, limit).await?.into_iter().flatten().collect())
+    }
+
+    /// `pending_events`, shard by shard.
+    async fn pending_by_shard(&self, upto: i64, limit: usize) -> Result<Vec<Vec<MoneyEvent>>> {
         let shards = (0..keys::PENDING_SHARDS).map(|shard| {
             self.client
                 .query()
@@ -232,9 +237,8 @@ impl Db {
         });
         let mut out = Vec::new();
         for page in futures_util::future::try_join_all(shards).await? {
-            for item in page.items.unwrap_or_default() {
-                out.push(serde_dynamo::from_item(item)?);
-            }
+            let items = page.items.unwrap_or_default();
+            out.push(items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?);
         }
         Ok(out)
     }
@@ -245,30 +249,13 @@ impl Db {
     /// stuck one in another room) do not count.
     pub async fn gifts_pending_in(&self, rooms: &[&str], upto: i64) -> Result<bool> {
         const PAGE: usize = 100;
-        let shards = (0..keys::PENDING_SHARDS).map(|shard| {
-            self.client
-                .query()
-                .table_name(&self.table)
-                .index_name(crate::table::GSI1.name)
-                .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
-                .expression_attribute_values(":pk", s(keys::pending_events(shard)))
-                .expression_attribute_values(":upto", s(keys::by_time_upto(upto)))
-                .limit(PAGE as i32)
-                .send()
-        });
-        for page in futures_util::future::try_join_all(shards).await? {
-            let items = page.items.unwrap_or_default();
-            if items.len() >= PAGE {
-                return Ok(true);
-            }
-            for item in items {
-                let e: MoneyEvent = serde_dynamo::from_item(item)?;
-                if e.credit.and_then(|c| c.room_id).is_some_and(|r| rooms.contains(&r.as_str())) {
-                    return Ok(true);
-                }
-            }
-        }
-        Ok(false)
+        let in_rooms =
+            |e: &MoneyEvent| e.credit.as_ref().and_then(|c| c.room_id.as_deref()).is_some_and(|r| rooms.contains(&r));
+        Ok(self
+            .pending_by_shard(upto, PAGE)
+            .await?
+            .iter()
+            .any(|shard| shard.len() >= PAGE || shard.iter().any(in_rooms)))
     }
 
     /// Every event written in `hour` (`keys::hour_of`), all shards, all pages.

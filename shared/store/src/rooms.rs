@@ -82,8 +82,14 @@ impl Db {
         Ok(item.and_then(|i| i.get("room_id")?.as_s().ok().cloned()))
     }
 
+    /// The room item alone: live or not, host, channel, kind and seats (no
+    /// gift total, the list's viewer count). For checks that need no more.
+    pub async fn get_room_item(&self, id: &str) -> Result<Option<Room>> {
+        self.get_as(keys::room(id), keys::ROOM).await
+    }
+
     pub async fn get_room(&self, id: &str) -> Result<Option<Room>> {
-        let Some(room) = self.get_as::<Room>(keys::room(id), keys::ROOM).await? else { return Ok(None) };
+        let Some(room) = self.get_room_item(id).await? else { return Ok(None) };
         let mut rooms = [room];
         let (totals, viewers) =
             futures_util::future::join(self.with_room_totals(&mut rooms), self.count_viewers(id)).await;

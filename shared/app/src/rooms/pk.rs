@@ -186,7 +186,7 @@ fn not_live(who: &str) -> DomainError {
 /// The live room of `host` (409 `not_live` without one), and whether the host is in a PK now.
 async fn live_and_free(state: &AppState, host: &str, who: &str) -> DomainResult<(String, String)> {
     let room_id = state.db.live_room_of(host).await?.ok_or_else(|| not_live(who))?;
-    let room = state.db.get_room(&room_id).await?.filter(|r| r.live).ok_or_else(|| not_live(who))?;
+    let room = state.db.get_room_item(&room_id).await?.filter(|r| r.live).ok_or_else(|| not_live(who))?;
     if let Some((_, ends_at)) = state.db.pk_of_host(host).await?
         && ends_at >= state.now()
     {
@@ -392,7 +392,7 @@ pub async fn match_pk(state: &AppState, host: &HostId, input: MatchInput) -> Dom
         if not_blocked_between(state, host, &w.host_id).await.is_err() {
             continue;
         }
-        let Some(room) = state.db.get_room(&w.room_id).await?.filter(|r| r.live) else { continue };
+        let Some(room) = state.db.get_room_item(&w.room_id).await?.filter(|r| r.live) else { continue };
         let b = new_battle(
             now,
             duration,

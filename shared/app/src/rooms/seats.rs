@@ -69,7 +69,7 @@ fn ended() -> DomainError {
 async fn live_room(state: &AppState, ctx: &Ctx) -> DomainResult<Room> {
     let missing = || DomainError::not_found("room not found");
     let id = validate::id("id", ctx.param("id")).map_err(|_| missing())?;
-    let room = state.db.get_room(&id).await?.ok_or_else(missing)?;
+    let room = state.db.get_room_item(&id).await?.ok_or_else(missing)?;
     if !room.live {
         return Err(ended());
     }
@@ -330,7 +330,7 @@ pub async fn leave_seat_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoCont
     let caller = ctx.caller()?;
     let missing = || DomainError::not_found("room not found");
     let id = validate::id("id", ctx.param("id")).map_err(|_| missing())?;
-    let room = state.db.get_room(&id).await?.ok_or_else(missing)?;
+    let room = state.db.get_room_item(&id).await?.ok_or_else(missing)?;
     let seat = seat_number(&room, ctx.param("seat"))?;
     let Some(guest) = state.db.get_seat(&room.id, seat).await?.and_then(|s| s.account_id) else {
         return Err(DomainError::not_found("nobody sits there"));
@@ -457,7 +457,7 @@ pub async fn unseat(state: &AppState, account: &str, only_in: Option<&str>) -> D
         Ok(()) | Err(store::Error::Condition("not_seated")) => {}
         Err(e) => return Err(e.into()),
     }
-    if let Some(room) = state.db.get_room(&room_id).await? {
+    if let Some(room) = state.db.get_room_item(&room_id).await? {
         stop_publishing(state, &room, account).await;
     }
     Ok(())
