@@ -53,16 +53,6 @@ pub struct Leaderboard {
     pub me: MyPlace,
 }
 
-/// Ranks (equal coins share one) over `(id, coins)` sorted most first.
-fn ranked(rows: &[(String, i64)]) -> Vec<i64> {
-    let mut ranks = Vec::with_capacity(rows.len());
-    for (i, (_, coins)) in rows.iter().enumerate() {
-        let same = i > 0 && rows[i - 1].1 == *coins;
-        ranks.push(if same { ranks[i - 1] } else { i as i64 + 1 });
-    }
-    ranks
-}
-
 pub async fn get_leaderboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Leaderboard>> {
     let caller = ctx.caller()?;
     let kind = match ctx.param("kind") {
@@ -102,7 +92,7 @@ pub async fn get_leaderboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<J
             (state.db.board_top(kind, period, now, TOP).await?, bucket)
         }
     };
-    let ranks = ranked(&rows);
+    let ranks = crate::kernel::views::ranks(&rows.iter().map(|r| r.1).collect::<Vec<_>>());
     let people = state.db.get_accounts(&rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>()).await?;
     let items: Vec<Place> = rows
         .iter()

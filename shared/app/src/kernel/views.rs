@@ -301,3 +301,23 @@ impl MediaUrls {
         self.0.get(key).cloned().unwrap_or_default()
     }
 }
+
+/// Board ranks over values sorted best first: 1, 2, …, equal values sharing one.
+pub fn ranks<T: PartialEq>(sorted: &[T]) -> Vec<i64> {
+    let mut ranks = Vec::with_capacity(sorted.len());
+    for (i, v) in sorted.iter().enumerate() {
+        let same = i > 0 && sorted[i - 1] == *v;
+        ranks.push(if same { ranks[i - 1] } else { i as i64 + 1 });
+    }
+    ranks
+}
+
+#[cfg(test)]
+mod rank_tests {
+    #[test]
+    fn equal_values_share_a_rank_and_the_next_skips_past_them() {
+        assert_eq!(super::ranks(&[9, 7, 7, 3]), vec![1, 2, 2, 4]);
+        assert_eq!(super::ranks(&[(2, 10), (2, 10), (1, 50)]), vec![1, 1, 3]);
+        assert!(super::ranks::<i64>(&[]).is_empty());
+    }
+}

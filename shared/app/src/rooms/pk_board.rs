@@ -48,11 +48,7 @@ pub async fn pk_leaderboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<Js
     let rows = state.db.pk_board(&format!("{period}#{bucket}"), BOARD_TOP).await?;
     let people = state.db.get_accounts(&rows.iter().map(|r| r.host_id.clone()).collect::<Vec<_>>()).await?;
     // Equal wins and score share a rank.
-    let mut ranks: Vec<i64> = Vec::with_capacity(rows.len());
-    for (i, r) in rows.iter().enumerate() {
-        let same = i > 0 && (rows[i - 1].wins, rows[i - 1].score) == (r.wins, r.score);
-        ranks.push(if same { ranks[i - 1] } else { i as i64 + 1 });
-    }
+    let ranks = crate::kernel::views::ranks(&rows.iter().map(|r| (r.wins, r.score)).collect::<Vec<_>>());
     let items = rows
         .iter()
         .zip(ranks)
