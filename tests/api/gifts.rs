@@ -374,3 +374,33 @@ async fn an_admin_edit_written_from_a_stale_read_keeps_counters_and_never_unreti
         app.call("PATCH", &format!("/admin/gifts/{heart}"), Some(&admin.access), Some(json!({"active": true}))).await;
     assert_eq!((r.status, r.body["active"].as_bool(), r.body["sent_count"].as_i64()), (200, Some(true), Some(4)));
 }
+
+#[tokio::test]
+async fn a_sender_pays_the_price_the_app_showed_or_is_told_the_new_one_and_never_a_stale_price() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (fan, star) = (app.user("Fay").await, host(&app, "Star").await);
+    app.grant(&admin, &fan, 1_000).await;
+    let rose = gift(&app, &admin, "Rose", 10).await;
+    let r = send(&app, &fan, &star, json!({"gift_id": rose, "quantity": 2, "price_coins": 10})).await;
+    assert_eq!((r.status, r.body["total_coins"].as_i64()), (201, Some(20)), "{r:?}");
+    // Another instance's admin doubles the price (this instance is not told).
+    let mut g: store::Gift = app.state.db.get_catalog_entry(store::Catalog::Gift, &rose).await.unwrap().unwrap();
+    g.price_coins = 20;
+    app.state.db.update_catalog_entry(store::Catalog::Gift, &g, false).await.unwrap();
+    let r = send(&app, &fan, &star, json!({"gift_id": rose, "quantity": 1, "price_coins": 10})).await;
+    assert_eq!(
+        (r.status, r.body["error"].as_str(), r.body["price_coins"].as_i64()),
+        (409, Some("price_changed"), Some(20))
+    );
+    assert_eq!(app.wallet(&fan).await.0, 980, "nothing moved");
+    // Without a shown price: the price now, not the one read before the change.
+    let r = send(&app, &fan, &star, json!({"gift_id": rose, "quantity": 1})).await;
+    assert_eq!((r.status, r.body["total_coins"].as_i64()), (201, Some(20)), "{r:?}");
+    for bad in [json!(0), json!(-5), json!(1_000_001)] {
+        let r = send(&app, &fan, &star, json!({"gift_id": rose, "quantity": 1, "price_coins": bad})).await;
+        assert_eq!(r.status, 400, "{r:?}");
+        assert!(r.body["message"].as_str().unwrap().starts_with("price_coins"), "{r:?}");
+    }
+    assert_eq!(app.wallet(&fan).await.0, 960);
+}

@@ -283,6 +283,22 @@ async fn admins_set_the_pk_bonus_and_the_room_owners_share_within_bounds() {
         (200, Some(20), Some(0))
     );
     assert!(r.body["updated_at"].is_string());
+    // The audit log shows the value each change replaced.
+    let r = app.call("PUT", "/admin/settings", Some(&admin.access), Some(json!({"room_owner_share_pct": 30}))).await;
+    assert_eq!(r.status, 200);
+    let audit = app.get("/admin/audit?limit=100", &admin.access).await;
+    let changes: Vec<&Value> =
+        audit.body["items"].as_array().unwrap().iter().filter(|e| e["action"] == "put-settings").collect();
+    let pairs: Vec<(i64, i64)> = changes
+        .iter()
+        .map(|e| {
+            (
+                e["before"]["room_owner_share_pct"].as_i64().unwrap(),
+                e["after"]["room_owner_share_pct"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(pairs.contains(&(10, 20)) && pairs.contains(&(20, 30)), "{audit:?}");
 }
 
 #[tokio::test]
@@ -340,4 +356,127 @@ async fn a_gift_to_a_guest_on_a_pk_sides_stage_counts_whole_for_that_side() {
     assert_eq!(side(&r.body, &a)["score"], 30, "the guest's 27 and the owner's 3: {r:?}");
     assert_eq!(side(&r.body, &a)["top_gifters"][0]["coins"], 30);
     assert_eq!((app.wallet(&guest).await.1, app.wallet(&a).await.1), (27, 3));
+}
+
+#[tokio::test]
+async fn a_banned_winner_keeps_the_result_but_takes_no_bonus_and_no_board_win() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (a, ra, b, _) = two_live_hosts(&app).await;
+    let fan = app.user("Fay").await;
+    app.grant(&admin, &fan, 1_000).await;
+    let rose = gift(&app, &admin, "Rose", 10).await;
+    app.call("PUT", "/admin/settings", Some(&admin.access), Some(json!({"pk_winner_bonus_pct": 10}))).await;
+    let id = battle_of(&app, &a, &b, 60).await["id"].as_str().unwrap().to_string();
+    assert_eq!(send(&app, &fan, &a, json!({"gift_id": rose, "quantity": 5, "room_id": ra})).await.status, 201);
+    app.drain().await;
+    let r = app.post(&format!("/admin/users/{}/ban", a.id), Some(&admin.access), json!({"reason": "fraud"})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    app.state.clock.advance(60_000 + app.state.config.pk_settle_ms);
+    app::rooms::end_pk_battles(&app.state).await.unwrap();
+    app.drain().await;
+    let done = app.get(&format!("/pk/{id}"), &b.access).await;
+    assert_eq!(
+        (done.body["winner_host_id"].as_str(), done.body["bonus"].as_i64(), done.body["result_at"].is_string()),
+        (Some(a.id.as_str()), Some(0), true),
+        "{done:?}"
+    );
+    let r = app.get(&format!("/admin/users/{}/transactions?limit=100", a.id), &admin.access).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(r.body["items"].as_array().unwrap().iter().all(|e| e["type"] != "pk_bonus"), "{r:?}");
+    let board = app.get("/leaderboards/pk?period=day", &fan.access).await;
+    let line = board.body["items"].as_array().unwrap().iter().find(|l| l["id"] == a.id.as_str()).cloned();
+    assert_eq!(line.map(|l| l["wins"].as_i64()), Some(Some(0)), "{board:?}");
+}
+
+#[tokio::test]
+async fn two_hosts_have_one_waiting_invitation_and_a_host_sends_ten_invitations_a_minute() {
+    let app = TestApp::start().await;
+    let (a, _, b, _) = two_live_hosts(&app).await;
+    let first = app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id})).await;
+    assert_eq!(first.status, 201, "{first:?}");
+    for (from, to) in [(&a, &b), (&b, &a)] {
+        let r = app.post("/pk/invitations", Some(&from.access), json!({"host_id": to.id})).await;
+        assert_eq!((r.status, r.body["error"].as_str()), (409, Some("already_invited")), "{r:?}");
+    }
+    assert_eq!(app.notifications_of(&b, "pk_invitation").await.len(), 1);
+    assert!(app.notifications_of(&a, "pk_invitation").await.is_empty());
+    // Declined, the pair may invite again; so once the invitation has lapsed.
+    let id = first.body["id"].as_str().unwrap();
+    assert_eq!(app.post(&format!("/pk/invitations/{id}/decline"), Some(&b.access), json!({})).await.status, 200);
+    assert_eq!(app.post("/pk/invitations", Some(&b.access), json!({"host_id": a.id})).await.status, 201);
+    app.state.clock.advance(30_000);
+    assert_eq!(app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id})).await.status, 201);
+
+    // Seat and PK invitations share the host's ten a minute.
+    app.state.clock.advance(60_000);
+    let c = app.host("Cy").await;
+    let room = app.post("/rooms", Some(&c.access), json!({"kind": "audio", "seats": 12})).await.body["room"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let guests = futures::future::join_all((0..10).map(|i| {
+        let app = &app;
+        async move { app.user(&format!("Guest{i}")).await }
+    }))
+    .await;
+    for g in &guests {
+        let r = app.post(&format!("/rooms/{room}/seats/1/invite"), Some(&c.access), json!({"account_id": g.id})).await;
+        assert_eq!(r.status, 201, "{r:?}");
+    }
+    let r = app.post("/pk/invitations", Some(&c.access), json!({"host_id": a.id})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (429, Some("rate_limited")), "{r:?}");
+    assert_eq!(app.notifications_of(&a, "pk_invitation").await.len(), 1, "only b's invitation reached a");
+}
+
+#[tokio::test]
+async fn hosts_asking_for_a_match_at_the_same_moment_are_paired_for_the_shorter_length() {
+    let app = TestApp::start().await;
+    for round in 0..5 {
+        let hosts = futures::future::join_all((0..2).map(|i| {
+            let app = &app;
+            async move { app.host(&format!("H{round}{i}")).await }
+        }))
+        .await;
+        for h in &hosts {
+            go_live(&app, h).await;
+        }
+        let asks = futures::future::join_all(
+            hosts
+                .iter()
+                .zip([60, 600])
+                .map(|(h, d)| app.post("/pk/match", Some(&h.access), json!({"duration_secs": d}))),
+        )
+        .await;
+        assert!(asks.iter().all(|r| r.status == 202), "{asks:?}");
+        let mut battles = Vec::new();
+        for h in &hosts {
+            let current = app.get("/pk/current", &h.access).await;
+            assert_eq!(current.body["state"], "in_battle", "round {round}: {asks:?} {current:?}");
+            battles.push(current.body["battle"].clone());
+        }
+        assert_eq!(battles[0]["id"], battles[1]["id"]);
+        let length = chrono::DateTime::parse_from_rfc3339(battles[0]["ends_at"].as_str().unwrap()).unwrap()
+            - chrono::DateTime::parse_from_rfc3339(battles[0]["started_at"].as_str().unwrap()).unwrap();
+        assert_eq!(length.num_seconds(), 60, "the shorter of 60 and 600");
+    }
+    // Three at once: two are paired, the third waits and is paired with the next.
+    let hosts = futures::future::join_all((0..4).map(|i| {
+        let app = &app;
+        async move { app.host(&format!("T{i}")).await }
+    }))
+    .await;
+    for h in &hosts {
+        go_live(&app, h).await;
+    }
+    let asks =
+        futures::future::join_all(hosts[..3].iter().map(|h| app.post("/pk/match", Some(&h.access), json!({})))).await;
+    let waiting = asks.iter().filter(|r| r.body["state"] == "waiting").count();
+    let matched = asks.iter().filter(|r| r.body["state"] == "matched").count();
+    assert!(waiting <= 2 && matched >= 1, "{asks:?}");
+    let r = app.post("/pk/match", Some(&hosts[3].access), json!({})).await;
+    assert_eq!(r.body["state"], "matched", "{r:?}");
+    for h in &hosts {
+        assert_eq!(app.get("/pk/current", &h.access).await.body["state"], "in_battle");
+    }
 }

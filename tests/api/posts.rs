@@ -386,3 +386,20 @@ async fn admins_run_the_audio_catalog_and_posts_can_use_active_tracks() {
     let r = app.post("/posts", Some(&u.access), json!({"media_key": key, "caption": "", "audio_id": audio})).await;
     assert_eq!(r.status, 400, "a retired track cannot be picked");
 }
+
+#[tokio::test]
+async fn someone_the_author_blocked_can_neither_like_nor_share_the_post_and_is_not_counted() {
+    let app = TestApp::start().await;
+    let (author, pest) = (app.user("Ava").await, app.user("Pete").await);
+    let id = post(&app, &author, "mine").await["id"].as_str().unwrap().to_string();
+    let r = app.post(&format!("/users/{}/block", pest.id), Some(&author.access), json!({})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    for path in [format!("/posts/{id}/like"), format!("/posts/{id}/share")] {
+        let r = app.post(&path, Some(&pest.access), json!({})).await;
+        assert_eq!((r.status, r.body["error"].as_str()), (403, Some("blocked")), "{path}: {r:?}");
+    }
+    app.drain().await;
+    let got = app.get(&format!("/posts/{id}"), &author.access).await;
+    assert_eq!((got.body["likes"].as_i64(), got.body["shares"].as_i64()), (Some(0), Some(0)), "{got:?}");
+    assert_eq!(got.body["is_liked"], false);
+}

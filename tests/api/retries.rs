@@ -82,3 +82,20 @@ async fn a_call_accept_and_a_call_minute_whose_commit_answers_are_lost_charge_on
     assert_eq!(entries(&app, &caller, "call_charge").await, n);
     assert_eq!(app.state.db.held_in_calls().await.unwrap(), 60 * (paid - earned));
 }
+
+#[tokio::test]
+async fn a_single_write_throttled_past_the_sdks_retries_answers_503_with_retry_after_and_changes_nothing() {
+    let proxy = LossyProxy::start().await;
+    let app = TestApp::start_behind(&proxy).await;
+    let host = app.host("Hana").await;
+    crate::rooms::go_live(&app, &host).await;
+    // Waiting for a match is one conditional write (the queue entry).
+    proxy.throttle_next_writes(1_000);
+    let r = app.post("/pk/match", Some(&host.access), json!({})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (503, Some("unavailable")), "{r:?}");
+    assert!(r.retry_after.is_some_and(|s| s >= 1), "{r:?}");
+    proxy.throttle_next_writes(0);
+    assert_eq!(app.get("/pk/current", &host.access).await.body["state"], "idle", "nothing was stored");
+    let r = app.post("/pk/match", Some(&host.access), json!({})).await;
+    assert_eq!((r.status, r.body["state"].as_str()), (202, Some("waiting")), "{r:?}");
+}

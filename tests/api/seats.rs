@@ -271,3 +271,133 @@ async fn leaving_the_room_leaves_its_stage_and_withdraws_a_request() {
     // Back in, Ann may ask again.
     assert_eq!(ask(&app, &ann, &room).await.status, 201);
 }
+
+async fn invite(app: &TestApp, by: &User, room: &str, seat: i64, who: &User) -> Resp {
+    app.post(&format!("/rooms/{room}/seats/{seat}/invite"), Some(&by.access), json!({"account_id": who.id})).await
+}
+
+/// The privileges Agora's rules take from `who` now.
+fn taken_from(agora: &local::agora::AgoraRest, who: &User) -> Vec<String> {
+    let uid = integrations::agora::uid_for(&who.id);
+    let mut taken: Vec<String> =
+        agora.rules().iter().filter(|r| r.uid == uid).flat_map(|r| r.privileges.clone()).collect();
+    taken.sort();
+    taken
+}
+
+#[tokio::test]
+async fn a_muted_seat_mutes_whoever_sits_on_it() {
+    let (app, agora) = TestApp::start_with_agora().await;
+    let (host, ann, ben) = (app.host("Hana").await, app.user("Ann").await, app.user("Ben").await);
+    let room = party_room(&app, &host, 2).await;
+    assert_eq!(ask(&app, &ann, &room).await.status, 201);
+    assert_eq!(approve(&app, &host, &room, &ann, 1).await.status, 200);
+    let r = app.call("PUT", &format!("/rooms/{room}/seats/1"), Some(&host.access), Some(json!({"muted": true}))).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(taken_from(&agora, &ann), ["publish_audio"]);
+    // Ann leaves the muted seat; Ben sits on it: he is muted too.
+    assert_eq!(app.call("DELETE", &format!("/rooms/{room}/seats/1"), Some(&ann.access), None).await.status, 204);
+    assert_eq!(ask(&app, &ben, &room).await.status, 201);
+    assert_eq!(approve(&app, &host, &room, &ben, 1).await.status, 200);
+    assert_eq!(taken_from(&agora, &ben), ["publish_audio"], "the seat's mute holds for its next guest");
+    assert_eq!(seats_of(&app, &ann, &room).await[0]["muted"], true);
+    // Ann back on the stage by invitation to the muted seat: still no mic, camera given back.
+    assert_eq!(app.call("DELETE", &format!("/rooms/{room}/seats/1"), Some(&host.access), None).await.status, 204);
+    assert_eq!(invite(&app, &host, &room, 1, &ann).await.status, 201);
+    let r = app.post(&format!("/rooms/{room}/seats/1/accept"), Some(&ann.access), json!({})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(taken_from(&agora, &ann), ["publish_audio"]);
+    // Unmuting the seat gives her the mic.
+    let r = app.call("PUT", &format!("/rooms/{room}/seats/1"), Some(&host.access), Some(json!({"muted": false}))).await;
+    assert_eq!(r.status, 200);
+    assert!(taken_from(&agora, &ann).is_empty(), "{:?}", agora.rules());
+}
+
+#[tokio::test]
+async fn blocks_and_kicks_keep_people_off_the_stage_and_nobody_is_told() {
+    let app = TestApp::start().await;
+    let (host, ann, ben, cat) =
+        (app.host("Hana").await, app.user("Ann").await, app.user("Ben").await, app.user("Cat").await);
+    let room = party_room(&app, &host, 3).await;
+    // The host blocked Ann: she may not ask, nor be invited.
+    assert_eq!(app.post(&format!("/users/{}/block", ann.id), Some(&host.access), json!({})).await.status, 201);
+    let r = ask(&app, &ann, &room).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (403, Some("blocked")), "{r:?}");
+    let r = invite(&app, &host, &room, 1, &ann).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (403, Some("blocked")), "{r:?}");
+    // Ben blocked the host: the host may not invite him.
+    assert_eq!(app.post(&format!("/users/{}/block", host.id), Some(&ben.access), json!({})).await.status, 201);
+    let r = invite(&app, &host, &room, 2, &ben).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (403, Some("blocked")), "{r:?}");
+    assert!(app.notifications_of(&host, "seat_request").await.is_empty());
+    assert!(app.notifications_of(&ann, "seat_invitation").await.is_empty());
+    assert!(app.notifications_of(&ben, "seat_invitation").await.is_empty());
+    let r = app.get(&format!("/rooms/{room}/seat-requests"), &host.access).await;
+    assert!(r.body["items"].as_array().unwrap().is_empty(), "{r:?}");
+    // Cat is invited, then kicked: the invitation no longer seats her, and she may not ask.
+    assert_eq!(join(&app, &cat, &room).await.status, 200);
+    assert_eq!(invite(&app, &host, &room, 3, &cat).await.status, 201);
+    assert_eq!(
+        app.post(&format!("/rooms/{room}/kick"), Some(&host.access), json!({"user_id": cat.id})).await.status,
+        200
+    );
+    let r = app.post(&format!("/rooms/{room}/seats/3/accept"), Some(&cat.access), json!({})).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (403, Some("kicked")), "{r:?}");
+    let r = ask(&app, &cat, &room).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (403, Some("kicked")), "{r:?}");
+    let r = invite(&app, &host, &room, 3, &cat).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (403, Some("kicked")), "{r:?}");
+    assert!(seats_of(&app, &host, &room).await.iter().all(|s| s["account_id"].is_null()));
+    assert_eq!(app.notifications_of(&host, "seat_request").await.len(), 0);
+    assert_eq!(app.notifications_of(&cat, "seat_invitation").await.len(), 1, "only the one before the kick");
+}
+
+#[tokio::test]
+async fn an_invitation_waits_once_per_invitee_and_a_host_sends_ten_a_minute() {
+    let app = TestApp::start().await;
+    let host = app.host("Hana").await;
+    let room = party_room(&app, &host, 12).await;
+    let people = join_all((0..11).map(|i| {
+        let app = &app;
+        async move { app.user(&format!("Guest{i}")).await }
+    }))
+    .await;
+    assert_eq!(invite(&app, &host, &room, 1, &people[0]).await.status, 201);
+    let r = invite(&app, &host, &room, 2, &people[0]).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("already_invited")), "{r:?}");
+    assert_eq!(app.notifications_of(&people[0], "seat_invitation").await.len(), 1);
+    for p in &people[1..9] {
+        assert_eq!(invite(&app, &host, &room, 1, p).await.status, 201);
+    }
+    // Ten sent this minute (the refused repeat counted): the next waits.
+    let r = invite(&app, &host, &room, 1, &people[9]).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (429, Some("rate_limited")), "{r:?}");
+    assert!(app.notifications_of(&people[9], "seat_invitation").await.is_empty());
+    app.state.clock.advance(60_000);
+    assert_eq!(invite(&app, &host, &room, 1, &people[9]).await.status, 201);
+    // A lapsed invitation can be sent again.
+    app.state.clock.advance(61_000);
+    assert_eq!(invite(&app, &host, &room, 1, &people[0]).await.status, 201);
+    assert_eq!(app.notifications_of(&people[0], "seat_invitation").await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_guest_off_the_seat_takes_no_gift_from_the_very_next_request() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (host, guest, fan) = (app.host("Hana").await, app.user("Gail").await, app.user("Fay").await);
+    app.grant(&admin, &fan, 1_000).await;
+    let rose = gift(&app, &admin, "Rose", 10).await;
+    let room = party_room(&app, &host, 2).await;
+    for removed_by in [&guest, &host] {
+        assert_eq!(ask(&app, &guest, &room).await.status, 201);
+        assert_eq!(approve(&app, &host, &room, &guest, 1).await.status, 200);
+        let body = json!({"gift_id": rose, "quantity": 1, "room_id": room});
+        assert_eq!(send(&app, &fan, &guest, body.clone()).await.status, 201);
+        let r = app.call("DELETE", &format!("/rooms/{room}/seats/1"), Some(&removed_by.access), None).await;
+        assert_eq!(r.status, 204);
+        let r = send(&app, &fan, &guest, body).await;
+        assert_eq!(r.status, 400, "{r:?}");
+    }
+    assert_eq!(app.wallet(&fan).await.0, 980);
+}

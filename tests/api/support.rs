@@ -478,6 +478,8 @@ pub struct LossyProxy {
     pub url: String,
     armed: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     lost: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Single writes (PutItem, UpdateItem, DeleteItem) still to answer as throttled.
+    throttled: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl LossyProxy {
@@ -486,14 +488,28 @@ impl LossyProxy {
         let upstream = std::env::var("AWS_ENDPOINT_URL_DYNAMODB").expect("the local stack");
         let armed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let lost = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let (a, l) = (armed.clone(), lost.clone());
+        let throttled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (a, l, t) = (armed.clone(), lost.clone(), throttled.clone());
         let http = reqwest::Client::new();
         let handler = move |req: axum::extract::Request| {
-            let (http, upstream, armed, lost) = (http.clone(), upstream.clone(), a.clone(), l.clone());
+            let (http, upstream, armed, lost, throttled) =
+                (http.clone(), upstream.clone(), a.clone(), l.clone(), t.clone());
             async move {
                 let (parts, body) = req.into_parts();
                 let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
                 let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                let single_write = [".PutItem", ".UpdateItem", ".DeleteItem"].iter().any(|w| target.ends_with(w));
+                if single_write
+                    && throttled.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+                {
+                    return axum::response::Response::builder()
+                        .status(400)
+                        .header("content-type", "application/x-amz-json-1.0")
+                        .body(axum::body::Body::from(
+                            r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"throttled"}"#,
+                        ))
+                        .unwrap();
+                }
                 let uri = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 let mut out = http.request(parts.method.clone(), format!("{upstream}{uri}"));
                 for (k, v) in &parts.headers {
@@ -530,7 +546,12 @@ impl LossyProxy {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, axum::Router::new().fallback(handler)).await });
-        LossyProxy { url, armed, lost }
+        LossyProxy { url, armed, lost, throttled }
+    }
+
+    /// Answers the next `n` single writes as DynamoDB does when throttling, without passing them on.
+    pub fn throttle_next_writes(&self, n: usize) {
+        self.throttled.store(n, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Loses the answers of the next `n` committed transactions.

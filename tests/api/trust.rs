@@ -574,3 +574,44 @@ async fn a_new_address_takes_over_only_once_its_code_comes_back() {
     assert_eq!(app.login(&phone, "password-123").await.status, 200);
     assert_eq!(app.get("/me", &u.access).await.body["phone_verified"], true);
 }
+
+#[tokio::test]
+async fn text_that_people_see_refuses_bidi_overrides_and_control_characters_alike() {
+    let app = TestApp::start().await;
+    let (admin, u) = (app.admin().await, app.user("Ann").await);
+    let spoof = "Castle \u{202E}nimda";
+    let id = crate::posts::post(&app, &u, "hello").await["id"].as_str().unwrap().to_string();
+    let key = crate::posts::video(&app, &u).await;
+    for (method, path, token, body, field) in [
+        (
+            "POST",
+            "/admin/broadcasts".to_string(),
+            &admin.access,
+            json!({"segment": "all", "title": spoof, "body": "x"}),
+            "title",
+        ),
+        (
+            "POST",
+            "/admin/broadcasts".to_string(),
+            &admin.access,
+            json!({"segment": "all", "title": "x", "body": "a\u{2067}b"}),
+            "body",
+        ),
+        ("PATCH", "/me".to_string(), &u.access, json!({"name": spoof}), "name"),
+        ("PATCH", "/me".to_string(), &u.access, json!({"name": "Ann\u{0007}"}), "name"),
+        ("POST", "/posts".to_string(), &u.access, json!({"media_key": key, "caption": spoof}), "caption"),
+        ("POST", format!("/posts/{id}/comments"), &u.access, json!({"text": spoof}), "text"),
+    ] {
+        let r = app.call(method, &path, Some(token), Some(body)).await;
+        assert_eq!(r.status, 400, "{path}: {r:?}");
+        assert!(r.body["message"].as_str().unwrap().starts_with(field), "{path}: {r:?}");
+    }
+    let run = || app::routes::as_event_function("send-broadcasts", app::notifications::send_broadcasts(&app.state));
+    assert_eq!(run().await.expect("send"), 0, "no broadcast was stored");
+    assert_eq!(app.get("/me", &u.access).await.body["name"], "Ann");
+    let comments = app.get(&format!("/posts/{id}/comments"), &u.access).await;
+    assert!(comments.body["items"].as_array().unwrap().is_empty(), "{comments:?}");
+    // Right-to-left letters themselves are fine.
+    let r = app.call("PATCH", "/me", Some(&u.access), Some(json!({"name": "سارة"}))).await;
+    assert_eq!((r.status, r.body["name"].as_str()), (200, Some("سارة")), "{r:?}");
+}

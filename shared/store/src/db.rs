@@ -234,7 +234,8 @@ impl Db {
                         return Err(Error::Busy);
                     }
                 }
-                Err(e) => return Err(Error::Db(e.to_string())),
+                // Throttled past the SDK's retries: `Busy` (503 with Retry-After), like a transaction.
+                Err(e) => return Err(e.into()),
             }
         }
     }

@@ -18,14 +18,34 @@ pub enum Error {
     Db(String),
 }
 
+/// DynamoDB's answers that mean "too much at once, try again": a transaction
+/// holding the item, or throttling (a hot partition, the table's or the
+/// account's limits). Past the SDK's own retries they are busy (503 with
+/// `Retry-After`), not broken.
+pub(crate) const BUSY_CODES: &[&str] = &[
+    "TransactionConflictException",
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+];
+
 impl<E: std::error::Error + 'static, R: std::fmt::Debug> From<SdkError<E, R>> for Error {
     fn from(e: SdkError<E, R>) -> Self {
         let text = aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string();
-        // A single write a transaction kept refusing past the SDK's retries: busy (503), not broken.
-        if text.contains("TransactionConflictException") {
+        if BUSY_CODES.iter().any(|c| text.contains(c)) {
             return Error::Busy;
         }
         Error::Db(text)
+    }
+}
+
+impl From<aws_sdk_dynamodb::Error> for Error {
+    fn from(e: aws_sdk_dynamodb::Error) -> Self {
+        use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+        if e.code().is_some_and(|c| BUSY_CODES.contains(&c)) {
+            return Error::Busy;
+        }
+        Error::Db(e.to_string())
     }
 }
 

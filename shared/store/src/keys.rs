@@ -463,6 +463,11 @@ pub const PK_INVITATION: &str = "INVITE";
 pub fn pk_invitations_to(host: &str) -> String {
     format!("PKINVITES_TO#{host}")
 }
+/// Two hosts' one pending invitation at a time, either way (`PKPAIR#a#b` / `INVITE`, ids in order).
+pub fn pk_pair(a: &str, b: &str) -> String {
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    format!("PKPAIR#{lo}#{hi}")
+}
 /// A PK battle (`PK#id` / `BATTLE`) and its sides (`SIDE#host`, the scores the aggregator adds to).
 pub fn pk(id: &str) -> String {
     format!("PK#{id}")

@@ -78,6 +78,13 @@ pub struct PkWaiting {
     pub host_id: String,
     pub room_id: String,
     pub since: i64,
+    /// The length the host asked for (a battle takes the shorter of the two).
+    #[serde(default = "default_duration")]
+    pub duration_secs: i64,
+}
+
+fn default_duration() -> i64 {
+    300
 }
 
 /// One host's line on a PK board.
@@ -95,6 +102,9 @@ pub struct PkStanding {
 /// What a finished battle writes (`Db::finish_pk`).
 pub struct PkResult<'a> {
     pub winner: Option<&'a str>,
+    /// Whether the winner may take the win on the boards and the bonus: a
+    /// host not banned (checked in the transaction, `winner_ineligible`).
+    pub winner_counts: bool,
     pub scores: Vec<(String, i64)>,
     /// The winner's bonus (an earnings change), if any.
     pub bonus: Option<WalletChange>,
@@ -103,12 +113,32 @@ pub struct PkResult<'a> {
 }
 
 impl Db {
+    /// A new invitation, the pair's only pending one (`already_invited` while
+    /// another between the two hosts, either way, is pending and not expired).
     pub async fn put_pk_invitation(&self, inv: &PkInvitation) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(inv)?;
         item.extend(Self::key(keys::pk_invitation(&inv.id), keys::PK_INVITATION));
         item.insert(GSI1.pk.into(), s(keys::pk_invitations_to(&inv.to_host_id)));
         item.insert(GSI1.sk.into(), s(keys::by_time(inv.created_at, &inv.id)));
-        self.write_one(Action::put(self, item).when("attribute_not_exists(pk)").because("duplicate_entry")).await
+        let mut pair = Self::key(keys::pk_pair(&inv.from_host_id, &inv.to_host_id), keys::PK_INVITATION);
+        pair.insert("invitation_id".into(), s(&inv.id));
+        pair.insert("expires_at".into(), n(inv.expires_at));
+        self.transact(vec![
+            Action::put(self, item).when("attribute_not_exists(pk)").because("duplicate_entry"),
+            Action::put(self, pair)
+                .when("attribute_not_exists(pk) OR expires_at <= :now")
+                .val(":now", n(inv.created_at))
+                .because("already_invited"),
+        ])
+        .await
+    }
+
+    /// Frees the pair's claim of invitation `inv` (a claim another invitation holds stays).
+    fn free_pk_pair(&self, inv: &PkInvitation) -> TxItem {
+        Action::delete(self, keys::pk_pair(&inv.from_host_id, &inv.to_host_id), keys::PK_INVITATION)
+            .when("attribute_not_exists(pk) OR invitation_id = :id")
+            .val(":id", s(&inv.id))
+            .because("invitation_closed")
     }
 
     pub async fn get_pk_invitation(&self, id: &str) -> Result<Option<PkInvitation>> {
@@ -116,15 +146,16 @@ impl Db {
     }
 
     /// A pending invitation declined or cancelled (`invitation_closed` when it was not pending).
-    pub async fn close_pk_invitation(&self, id: &str, state: &str) -> Result<()> {
-        self.write_one(
-            Action::update(self, keys::pk_invitation(id), keys::PK_INVITATION, "SET #state = :to")
+    pub async fn close_pk_invitation(&self, inv: &PkInvitation, state: &str) -> Result<()> {
+        self.transact(vec![
+            Action::update(self, keys::pk_invitation(&inv.id), keys::PK_INVITATION, "SET #state = :to")
                 .name("#state", "state")
                 .when("#state = :pending")
                 .val(":to", s(state))
                 .val(":pending", s("pending"))
                 .because("invitation_closed"),
-        )
+            self.free_pk_pair(inv),
+        ])
         .await
     }
 
@@ -149,7 +180,7 @@ impl Db {
     /// room (`not_live`), writes the battle, its sides and the rooms'
     /// windows; and, as the case may be, accepts the invitation
     /// (`invitation_closed`) or takes the waiting host off the queue (`match_taken`).
-    pub async fn start_pk(&self, b: &PkBattle, invitation: Option<&str>, matched: Option<&str>) -> Result<()> {
+    pub async fn start_pk(&self, b: &PkBattle, invitation: Option<&PkInvitation>, matched: Option<&str>) -> Result<()> {
         let mut items: Vec<TxItem> = Vec::new();
         let mut battle: Item = serde_dynamo::to_item(b)?;
         battle.extend(Self::key(keys::pk(&b.id), keys::PK_BATTLE));
@@ -182,16 +213,22 @@ impl Db {
             window.insert("ends_at".into(), n(b.ends_at));
             items.push(Action::put(self, window).because("duplicate_entry"));
         }
-        if let Some(id) = invitation {
+        if let Some(inv) = invitation {
+            items.push(self.free_pk_pair(inv));
             items.push(
-                Action::update(self, keys::pk_invitation(id), keys::PK_INVITATION, "SET #state = :to, battle_id = :b")
-                    .name("#state", "state")
-                    .when("#state = :pending AND expires_at > :now")
-                    .val(":to", s("accepted"))
-                    .val(":b", s(&b.id))
-                    .val(":pending", s("pending"))
-                    .val(":now", n(b.started_at))
-                    .because("invitation_closed"),
+                Action::update(
+                    self,
+                    keys::pk_invitation(&inv.id),
+                    keys::PK_INVITATION,
+                    "SET #state = :to, battle_id = :b",
+                )
+                .name("#state", "state")
+                .when("#state = :pending AND expires_at > :now")
+                .val(":to", s("accepted"))
+                .val(":b", s(&b.id))
+                .val(":pending", s("pending"))
+                .val(":now", n(b.started_at))
+                .because("invitation_closed"),
             );
         }
         if let Some(host) = matched {
@@ -279,6 +316,7 @@ impl Db {
     /// the final scores, the winner, each host's line on the PK boards and
     /// the winner's bonus with its ledger entry.
     pub async fn finish_pk(&self, b: &PkBattle, r: PkResult<'_>) -> Result<()> {
+        let bonus = r.bonus.filter(|_| r.winner_counts);
         let mut items = vec![{
             let mut a = Action::update(
                 self,
@@ -290,7 +328,7 @@ impl Db {
             .when("#state = :ended AND attribute_not_exists(result_at)")
             .val(":ended", s("ended"))
             .val(":now", n(r.now))
-            .val(":bonus", n(r.bonus.as_ref().map_or(0, |c| c.entry.amount)));
+            .val(":bonus", n(bonus.as_ref().map_or(0, |c| c.entry.amount)));
             let sides: Vec<PkSide> = b
                 .sides
                 .iter()
@@ -303,8 +341,19 @@ impl Db {
             a = a.val(":winner", r.winner.map_or(aws_sdk_dynamodb::types::AttributeValue::Null(true), s));
             a.because("pk_finished")
         }];
+        // The bonus's own update of the winner's account carries the same guard.
+        if let (Some(w), true, None) = (r.winner, r.winner_counts, &bonus) {
+            items.push(
+                Action::check(self, keys::account(w), keys::PROFILE)
+                    .when("#role = :host AND NOT (banned = :true)")
+                    .name("#role", "role")
+                    .val(":host", s("host"))
+                    .val(":true", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+                    .because("winner_ineligible"),
+            );
+        }
         for (host, score) in &r.scores {
-            let won = r.winner == Some(host.as_str());
+            let won = r.winner_counts && r.winner == Some(host.as_str());
             let rank = if won { keys::PK_BOARD_RANK } else { 0 } + score;
             for bucket in &r.buckets {
                 items.push(
@@ -324,8 +373,9 @@ impl Db {
                 );
             }
         }
-        if let Some(bonus) = r.bonus {
-            items.extend(self.wallet_items(&[bonus], &[])?);
+        if let Some(bonus) = bonus {
+            let winner = bonus.entry.account_id.clone();
+            items.extend(self.wallet_items(&[bonus], &[&winner])?);
         }
         self.transact(items).await
     }
@@ -374,7 +424,7 @@ impl Db {
         let page = self.query_page(None, keys::PK_QUEUE.to_string(), limit, None, None, false).await?;
         let mut out: Vec<PkWaiting> =
             page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
-        out.sort_by_key(|w| w.since);
+        out.sort_by(|a, b| a.since.cmp(&b.since).then_with(|| a.host_id.cmp(&b.host_id)));
         Ok(out)
     }
 

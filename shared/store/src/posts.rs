@@ -162,11 +162,12 @@ impl Db {
         Ok(Page { items: ids, next: page.next })
     }
 
-    /// One write, the like edge (the post's `likes` is counted from the
-    /// stream, `crate::counts`): `already_liked`, `post_gone`. Liking again
-    /// over an unlike's tombstone revives it, keeping its `counted` mark.
+    /// The like edge with a check that the post's author has not blocked the
+    /// liker (the post's `likes` is counted from the stream, `crate::counts`):
+    /// `already_liked`, `post_gone`, `blocked`. Liking again over an unlike's
+    /// tombstone revives it, keeping its `counted` mark.
     pub async fn like_post(&self, post_id: &str, account: &str, now: i64) -> Result<()> {
-        self.live_post(post_id).await?;
+        let post = self.live_post(post_id).await?;
         let edge = Action::update(
             self,
             keys::post(post_id),
@@ -177,7 +178,7 @@ impl Db {
         .val(":a", s(account))
         .val(":now", n(now))
         .val(":true", AttributeValue::Bool(true));
-        self.write_one(edge.because("already_liked")).await
+        self.transact(vec![edge.because("already_liked"), self.not_blocked(&post.author_id, account)]).await
     }
 
     /// Leaves a tombstone of the like: `not_liked`, `post_gone`.
@@ -194,10 +195,10 @@ impl Db {
         Ok(edge.is_some_and(|i| !crate::follows::removed(&i)))
     }
 
-    /// `post_gone` unless the post exists and is not deleted.
-    async fn live_post(&self, post_id: &str) -> Result<()> {
+    /// The post, `post_gone` unless it exists and is not deleted.
+    async fn live_post(&self, post_id: &str) -> Result<Post> {
         match self.get_post(post_id).await? {
-            Some(p) if !p.deleted => Ok(()),
+            Some(p) if !p.deleted => Ok(p),
             _ => Err(Error::Condition("post_gone")),
         }
     }
@@ -244,14 +245,19 @@ impl Db {
         Ok(Page { items: from_items(page.items)?, next: page.next })
     }
 
-    /// One share (an account may share a post many times), one write:
-    /// `post_gone`. The post's `shares` is counted from the stream.
+    /// One share (an account may share a post many times) with a check that
+    /// the author has not blocked the sharer: `post_gone`, `blocked`. The
+    /// post's `shares` is counted from the stream.
     pub async fn share_post(&self, post_id: &str, share_id: &str, account: &str, now: i64) -> Result<()> {
-        self.live_post(post_id).await?;
+        let post = self.live_post(post_id).await?;
         let mut edge = Self::key(keys::post(post_id), keys::post_share(share_id));
         edge.insert("account_id".into(), s(account));
         edge.insert("created_at".into(), n(now));
-        self.write_one(Action::put(self, edge).when("attribute_not_exists(pk)").because("post_gone")).await
+        self.transact(vec![
+            Action::put(self, edge).when("attribute_not_exists(pk)").because("post_gone"),
+            self.not_blocked(&post.author_id, account),
+        ])
+        .await
     }
 
     /// Counts the account's view once, one write: `Ok(false)` when it was

@@ -83,7 +83,15 @@ impl Db {
     /// Seats `account` (`seat_changed`: taken, locked or closed meanwhile;
     /// `already_seated`: the guest holds a seat; `no_request`/`no_invitation`:
     /// what it answers is gone).
-    pub async fn take_seat(&self, room_id: &str, seat: i64, account: &str, claim: SeatClaim, now: i64) -> Result<()> {
+    pub async fn take_seat(
+        &self,
+        room: (&str, &str),
+        seat: i64,
+        account: &str,
+        claim: SeatClaim,
+        now: i64,
+    ) -> Result<()> {
+        let (room_id, host_id) = room;
         let mut lock = Self::key(keys::account(account), keys::SEATED);
         lock.insert("room_id".into(), s(room_id));
         lock.insert("seat".into(), n(seat));
@@ -97,7 +105,7 @@ impl Db {
                 .val(":now", n(now))
                 .because("no_invitation"),
         };
-        self.transact(vec![
+        let mut items = vec![
             Action::update(self, keys::room(room_id), &keys::seat(seat), "SET account_id = :a, since = :now")
                 .when("attribute_exists(pk) AND attribute_not_exists(account_id) AND locked = :false AND attribute_not_exists(closed)")
                 .val(":a", s(account))
@@ -106,8 +114,26 @@ impl Db {
                 .because("seat_changed"),
             Action::put(self, lock).when("attribute_not_exists(pk)").because("already_seated"),
             answered,
-        ])
-        .await
+        ];
+        items.extend(self.may_take_stage(room_id, host_id, account, now));
+        self.transact(items).await
+    }
+
+    /// The conditions of `account` coming on `host`'s stage in the room: no
+    /// block either way (`blocked`), not kicked out (`kicked`), not banned
+    /// (`banned`). Each reads an item of its own (the mirrors on the guest's
+    /// and the host's partitions, the guest's profile), so a crowd asking
+    /// shares none.
+    fn may_take_stage(&self, room_id: &str, host_id: &str, account: &str, now: i64) -> Vec<TxItem> {
+        vec![
+            self.not_blocked(host_id, account),
+            self.not_blocked(account, host_id),
+            self.not_kicked(room_id, account, now),
+            Action::check(self, keys::account(account), keys::PROFILE)
+                .when("attribute_exists(pk) AND NOT (banned = :true)")
+                .val(":true", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+                .because("banned"),
+        ]
     }
 
     /// Frees the seat `account` holds (`not_seated` when it does not).
@@ -170,16 +196,27 @@ impl Db {
         Ok(freed)
     }
 
-    /// A viewer asks for a seat (`already_requested` when asked already).
-    pub async fn put_seat_ask(&self, room_id: &str, ask: &SeatAsk) -> Result<()> {
+    /// A viewer asks for a seat (`already_requested` when asked already), or
+    /// the host invites one to a seat (`already_invited` while an earlier
+    /// invitation to them waits); either way refused as `take_seat` refuses
+    /// a guest (`blocked`, `kicked`, `banned`).
+    pub async fn put_seat_ask(&self, room: (&str, &str), ask: &SeatAsk, now: i64) -> Result<()> {
+        let (room_id, host_id) = room;
         let mut item: Item = serde_dynamo::to_item(ask)?;
         let sk =
             if ask.seat.is_some() { keys::seat_invite(&ask.account_id) } else { keys::seat_request(&ask.account_id) };
         item.extend(Self::key(keys::room(room_id), sk));
         let put = Action::put(self, item);
-        // An invitation replaces an earlier one; a request stands once.
-        let put = if ask.seat.is_some() { put } else { put.when("attribute_not_exists(pk)") };
-        self.write_one(put.because("already_requested")).await
+        // A request stands once; an invitation once at a time (a lapsed one is replaced).
+        let put = if ask.seat.is_some() {
+            put.when("attribute_not_exists(pk) OR expires_at <= :now").val(":now", n(now)).because("already_invited")
+        } else {
+            put.when("attribute_not_exists(pk)").because("already_requested")
+        };
+        // The stage's refusals first: they say more than a repeat does.
+        let mut items = self.may_take_stage(room_id, host_id, &ask.account_id, now);
+        items.push(put);
+        self.transact(items).await
     }
 
     /// The room's open seat requests, oldest first.

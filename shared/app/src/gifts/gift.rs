@@ -179,12 +179,18 @@ pub struct SendGiftInput {
     #[schema(minimum = 1, maximum = 999)]
     pub quantity: i64,
     pub room_id: Option<String>,
+    /// The price the app showed: when the gift's price is no longer this, 409 `price_changed` and nothing moves
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    pub price_coins: Option<i64>,
 }
 
 /// Takes `price × quantity` coins from the sender in one transaction on the
 /// sender's items, with the gift's event (see `store::Db::send_gift`); the
 /// host's earnings, the room, the boards and the host's notification follow
 /// from the event within about a second. 402 and nothing changed when short.
+/// The sender, receiver, gift, room and seat are read fresh for every send
+/// (one BatchGetItem): a price, a ban or a seat changed a moment ago holds
+/// for the very next gift.
 pub async fn send_gift(
     state: &AppState,
     sender_id: &AccountId,
@@ -195,31 +201,15 @@ pub async fn send_gift(
     let (sender_id, receiver_id) = (sender_id.as_str(), receiver_id.as_str());
     let gift_id = GiftId::parse("gift_id", &input.gift_id)?.to_string();
     let quantity = positive("quantity", input.quantity, MAX_QUANTITY)?;
+    let shown_price = input.price_coins.map(|p| positive("price_coins", p, MAX_PRICE)).transpose()?;
     let room_id = input.room_id.as_deref().map(|r| RoomId::parse("room_id", r).map(|r| r.to_string())).transpose()?;
     if sender_id == receiver_id {
         return Err(DomainError::invalid("id: you cannot send a gift to yourself"));
     }
-    let view_key =
-        (sender_id.to_string(), receiver_id.to_string(), gift_id.clone(), room_id.clone().unwrap_or_default());
-    let try_cache = std::sync::atomic::AtomicBool::new(true);
     with_retries(state, idem, || async {
         let now = state.now();
-        // From the cache only on the first attempt; a refusal seen there is re-checked fresh.
-        let cached = if try_cache.swap(false, std::sync::atomic::Ordering::Relaxed) {
-            state.gift_views.get(&view_key, now)
-        } else {
-            None
-        };
-        let from_cache = cached.is_some();
-        let view = match cached {
-            Some(v) => v,
-            None => state.db.gift_send_view(sender_id, receiver_id, &gift_id, room_id.as_deref()).await?,
-        };
-        let refused = check_gift_send(&view, room_id.as_deref(), receiver_id, quantity);
-        if from_cache && refused.is_err() {
-            return Err(DomainError::conflict("balance_changed", "re-read before refusing"));
-        }
-        let (sender, gift, guest) = refused?;
+        let view = state.db.gift_send_view(sender_id, receiver_id, &gift_id, room_id.as_deref()).await?;
+        let (sender, gift, guest) = check_gift_send(&view, room_id.as_deref(), receiver_id, quantity, shown_price)?;
         let total = gift.price_coins * quantity;
         let mut sent =
             store::LedgerEntry::new(sender_id, "gift_sent", Balance::Coins, -total, Some(sender.coins - total), now);
@@ -279,16 +269,7 @@ pub async fn send_gift(
             share,
             idempotency: record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r)),
         };
-        let result = state.db.send_gift(send).await;
-        if result.is_err() {
-            state.gift_views.forget(&view_key);
-        }
-        result?;
-        let mut view = view.clone();
-        if let Some(s) = view.sender.as_mut() {
-            s.coins -= total;
-        }
-        state.gift_views.put(view_key.clone(), view, now);
+        state.db.send_gift(send).await?;
         crate::kernel::metrics::coins(state, "GiftsSent", total);
         Ok(reply)
     })
@@ -302,6 +283,7 @@ fn check_gift_send<'a>(
     room_id: Option<&str>,
     receiver_id: &str,
     quantity: i64,
+    shown_price: Option<i64>,
 ) -> DomainResult<(&'a store::Account, &'a Gift, bool)> {
     let sender = view.sender.as_ref().ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
     let receiver = view.receiver.as_ref().ok_or_else(|| DomainError::not_found("user not found"))?;
@@ -333,6 +315,10 @@ fn check_gift_send<'a>(
     let gift = view.gift.as_ref().ok_or_else(|| DomainError::not_found("gift not found"))?;
     if !gift.active {
         return Err(DomainError::conflict("gift_retired", "this gift is no longer available"));
+    }
+    if shown_price.is_some_and(|p| p != gift.price_coins) {
+        let e = DomainError::conflict("price_changed", format!("this gift now costs {} coins each", gift.price_coins));
+        return Err(DomainError { price_coins: Some(gift.price_coins), ..e });
     }
     let total = gift.price_coins * quantity;
     crate::kernel::ledger::no_debt(sender.coin_debt)?;

@@ -58,6 +58,7 @@ pub static SEND_GIFT: Route = route!(
             "idempotency_key_reused",
             "room_ended",
             "gift_retired",
+            "price_changed",
             "balance_changed",
             "blocked"
         ])

@@ -30,6 +30,9 @@ pub const RESET_PER_LOGIN: Limit = Limit { scope: "reset", max: 10, window_ms: H
 /// SMS pumping: texts asked for one number, and for all numbers (`SMS_HOURLY_BUDGET`).
 pub const SMS_PER_PHONE: Limit = Limit { scope: "sms-phone", max: 5, window_ms: HOUR_MS };
 pub const SMS_OVERALL_SCOPE: &str = "sms-all";
+/// Invitations a host sends (to seats and to PK battles together), so a
+/// host cannot flood anyone's notifications.
+pub const INVITES_PER_HOST: Limit = Limit { scope: "invites", max: 10, window_ms: 60_000 };
 /// One new-follower push per follower and followed account a day.
 pub const FOLLOW_PUSH: Limit = Limit { scope: "follow-push", max: 1, window_ms: DAY_MS };
 

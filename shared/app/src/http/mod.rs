@@ -233,7 +233,6 @@ async fn run(
         // stale now (other instances wait out the caches).
         if route.method != "GET" && matches!(caller.role, store::Role::Admin | store::Role::Agency) {
             state.sessions.clear();
-            state.gift_views.clear();
         }
     }
     let caller = ctx.caller.map(|c| c.id);
@@ -367,6 +366,9 @@ pub fn error_body(e: &DomainError) -> Value {
     let mut body = serde_json::json!({ "error": e.code, "message": e.message });
     if let Some(secs) = e.retry_after_secs {
         body["retry_after_secs"] = secs.into();
+    }
+    if let Some(price) = e.price_coins {
+        body["price_coins"] = price.into();
     }
     body
 }

@@ -18,7 +18,8 @@ fn error_schema() -> Value {
         "properties": {
             "error": {"type": "string", "description": "a stable code: invalid_request, unauthenticated, forbidden, banned, not_found, rate_limited, insufficient_coins, idempotency_key_reused, unavailable, or the route's own (already_following, host_busy, ...)"},
             "message": {"type": "string", "description": "what is wrong, for people"},
-            "retry_after_secs": {"type": "integer", "description": "429 only: when to try again (also the Retry-After header)"}
+            "retry_after_secs": {"type": "integer", "description": "429 only: when to try again (also the Retry-After header)"},
+            "price_coins": {"type": "integer", "description": "409 price_changed only: the gift's price now"}
         }
     })
 }

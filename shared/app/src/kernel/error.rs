@@ -36,13 +36,15 @@ pub struct DomainError {
     pub message: String,
     /// RateLimited: when to try again (the body's `retry_after_secs` and the `Retry-After` header).
     pub retry_after_secs: Option<i64>,
+    /// 409 `price_changed`: the gift's price now (the body's `price_coins`).
+    pub price_coins: Option<i64>,
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
 
 impl DomainError {
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
-        DomainError { kind, code, message: message.into(), retry_after_secs: None }
+        DomainError { kind, code, message: message.into(), retry_after_secs: None, price_coins: None }
     }
     /// `invalid_request` naming what is wrong, e.g. `invalid("password: must be at least 8 characters")`.
     pub fn invalid(message: impl Into<String>) -> Self {

@@ -20,7 +20,6 @@ pub struct AppState {
     pub db: Db,
     pub config: Config,
     pub clock: Clock,
-    pub gift_views: GiftViewCache,
     pub sessions: SessionCache,
     pub agora: Agora,
     /// Notifies people: stores the notification; the table's stream pushes it.
@@ -38,50 +37,6 @@ struct Clients {
     play: OnceLock<Option<(integrations::play::Play, integrations::play::PushVerifier)>>,
     apple: OnceLock<Option<integrations::appstore::AppStore>>,
     agora_rules: OnceLock<Option<integrations::agora::ChannelRules>>,
-}
-
-/// What the last gift send from this instance saw of (sender, host, gift,
-/// room), so a sender tapping the same gift again is one read-free
-/// transaction. The sender's side is never trusted (the transaction is
-/// conditioned on the exact balance, no debt, no ban, and the send re-reads
-/// when it fails); the host, gift and room are trusted for `TTL_MS`, and a
-/// gift whose host was banned meanwhile is refunded by the aggregator. Any
-/// refusal is re-checked against a fresh read.
-#[derive(Clone, Debug, Default)]
-pub struct GiftViewCache(Arc<Mutex<HashMap<GiftViewKey, (store::GiftSendView, i64)>>>);
-
-/// (sender, host, gift, room or "").
-pub type GiftViewKey = (String, String, String, String);
-
-impl GiftViewCache {
-    const TTL_MS: i64 = 5_000;
-    const MAX_ENTRIES: usize = 4096;
-
-    pub fn get(&self, key: &GiftViewKey, now: i64) -> Option<store::GiftSendView> {
-        let map = self.0.lock().ok()?;
-        map.get(key).filter(|v| now - v.1 < Self::TTL_MS && now >= v.1).map(|v| v.0.clone())
-    }
-
-    pub fn put(&self, key: GiftViewKey, view: store::GiftSendView, now: i64) {
-        if let Ok(mut map) = self.0.lock() {
-            if map.len() >= Self::MAX_ENTRIES {
-                map.clear();
-            }
-            map.insert(key, (view, now));
-        }
-    }
-
-    pub fn clear(&self) {
-        if let Ok(mut map) = self.0.lock() {
-            map.clear();
-        }
-    }
-
-    pub fn forget(&self, key: &GiftViewKey) {
-        if let Ok(mut map) = self.0.lock() {
-            map.remove(key);
-        }
-    }
 }
 
 /// What this instance last read of a session (by session id): its account,
@@ -144,16 +99,7 @@ impl AppState {
             apple: OnceLock::new(),
             agora_rules: OnceLock::new(),
         };
-        AppState {
-            db,
-            config,
-            clock,
-            gift_views: GiftViewCache::default(),
-            sessions: SessionCache::default(),
-            agora,
-            notifier,
-            clients: Arc::new(clients),
-        }
+        AppState { db, config, clock, sessions: SessionCache::default(), agora, notifier, clients: Arc::new(clients) }
     }
 
     /// The Lambda and dev-server start-up: SDK settings (region, credentials,

@@ -56,10 +56,20 @@ pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, Do
         };
         return Err(DomainError::invalid(msg));
     }
-    if t.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(DomainError::invalid(format!("{field}: control characters are not allowed")));
+    if t.chars().any(|c| (c.is_control() && c != '\n') || bidi_control(c)) {
+        return Err(DomainError::invalid(format!(
+            "{field}: control and bidirectional-override characters are not allowed"
+        )));
     }
     Ok(t.to_string())
+}
+
+/// The invisible characters that reorder displayed text (embeddings,
+/// overrides, isolates and marks): a name or caption carrying them can show
+/// as something else ("Castle" sent by "nimda"). Letters of right-to-left
+/// scripts need none of them.
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// An id as the apps send it: 1–64 of `[A-Za-z0-9_-]`.

@@ -53,6 +53,8 @@ pub async fn get_settings_http(state: &AppState, _ctx: &Ctx) -> DomainResult<Jso
 pub async fn put_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<SettingsView>> {
     let input: SettingsChanges = ctx.json()?;
     let mut s = state.db.get_settings().await?;
+    // The audit log shows what the change replaced.
+    let before = settings_json(&s);
     if let Some(v) = input.pk_winner_bonus_pct {
         s.pk_winner_bonus_pct = percent("pk_winner_bonus_pct", v)?;
     }
@@ -61,5 +63,5 @@ pub async fn put_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json
     }
     s.updated_at = state.now();
     state.db.put_settings(&s).await?;
-    Ok(Json::new(settings_json(&s)))
+    Ok(Json::new(settings_json(&s)).with_before(before))
 }

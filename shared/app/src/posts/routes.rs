@@ -66,7 +66,7 @@ pub static LIKE_POST: Route = route!(
     "/posts/{id}/like",
     ANY,
     post::like_post_http,
-    Api::new().says("Likes a post").codes(&["already_liked"])
+    Api::new().says("Likes a post (not one whose author blocked the caller)").codes(&["already_liked", "blocked"])
 );
 pub static UNLIKE_POST: Route = route!(
     "unlike-post",
@@ -113,7 +113,7 @@ pub static SHARE_POST: Route = route!(
     "/posts/{id}/share",
     ANY,
     post::share_post_http,
-    Api::new().says("Counts a share of a post")
+    Api::new().says("Counts a share of a post (not one whose author blocked the caller)").codes(&["blocked"])
 );
 pub static VIEW_POST: Route = route!(
     "view-post",

@@ -234,7 +234,14 @@ pub async fn invite_pk(
         created_at: now,
         battle_id: None,
     };
-    state.db.put_pk_invitation(&inv).await?;
+    crate::http::limits::check(state, &[(&crate::http::limits::INVITES_PER_HOST, from.as_str())]).await?;
+    match state.db.put_pk_invitation(&inv).await {
+        Ok(()) => {}
+        Err(store::Error::Condition("already_invited")) => {
+            return Err(DomainError::conflict("already_invited", "an invitation between you two is waiting already"));
+        }
+        Err(e) => return Err(e.into()),
+    }
     let inviter = state.db.get_account(from).await?.map(|a| a.name).unwrap_or_default();
     let minutes = duration / 60;
     let body = format!("{inviter} challenges you to a {minutes}-minute PK");
@@ -284,7 +291,7 @@ pub async fn accept_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created
     let inviter = live_and_free(state, &inv.from_host_id, "the inviting host is").await?;
     let me = live_and_free(state, &caller.id, "you are").await?;
     let b = new_battle(now, inv.duration_secs, [(&inv.from_host_id, inviter), (&caller.id, me)], "invitation");
-    match state.db.start_pk(&b, Some(&inv.id), None).await {
+    match state.db.start_pk(&b, Some(&inv), None).await {
         Ok(()) => {}
         Err(store::Error::Condition("host_busy")) => return Err(busy()),
         Err(store::Error::Condition("not_live")) => return Err(not_live("one of the hosts is")),
@@ -337,7 +344,7 @@ async fn answer_invitation(state: &AppState, ctx: &Ctx, as_inviter: bool) -> Dom
         return Err(closed(&inv, now));
     }
     let to = if as_inviter { "cancelled" } else { "declined" };
-    match state.db.close_pk_invitation(&inv.id, to).await {
+    match state.db.close_pk_invitation(&inv, to).await {
         Ok(()) => {}
         Err(store::Error::Condition("invitation_closed")) => {
             let inv = state.db.get_pk_invitation(&inv.id).await?.unwrap_or(inv);
@@ -371,13 +378,17 @@ pub struct PkCurrent {
 #[derive(Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MatchInput {
-    /// 60 to 900; 300 when left out
+    /// 60 to 900; 300 when left out. A matched battle lasts the shorter of the two hosts' lengths
     #[schema(minimum = 60, maximum = 900)]
     pub duration_secs: Option<i64>,
 }
 
 /// Random match: pairs the host with the longest-waiting live host it may
-/// meet (no block either way), or puts it on the queue (202 `waiting`).
+/// meet (no block either way), or puts it on the queue (202 `waiting`). The
+/// battle lasts the shorter of the two lengths asked. Two hosts who both
+/// find the queue empty both join it and look again: the later look sees the
+/// other, so simultaneous calls pair (one start wins, the other finds itself
+/// matched).
 pub async fn match_pk(state: &AppState, host: &HostId, input: MatchInput) -> DomainResult<Accepted<PkCurrent>> {
     let duration = input.duration_secs.unwrap_or(DEFAULT_DURATION_SECS);
     if !DURATION_SECS.contains(&duration) {
@@ -385,6 +396,39 @@ pub async fn match_pk(state: &AppState, host: &HostId, input: MatchInput) -> Dom
     }
     let mine = live_and_free(state, host, "you are").await?;
     let now = state.now();
+    if let Some(matched) = pair_with_waiting(state, host, &mine, duration, now).await? {
+        return Ok(matched);
+    }
+    let me = PkWaiting { host_id: host.to_string(), room_id: mine.0.clone(), since: now, duration_secs: duration };
+    state.db.join_pk_queue(&me).await?;
+    if let Some(matched) = pair_with_waiting(state, host, &mine, duration, now).await? {
+        return Ok(matched);
+    }
+    // Paired meanwhile by a host that looked at the same moment.
+    if let Some(matched) = matched_meanwhile(state, host).await? {
+        return Ok(matched);
+    }
+    Ok(Accepted::new(PkCurrent { state: "waiting", battle: None, invitations: vec![] }))
+}
+
+/// The battle someone else's match just put `host` in, if any.
+async fn matched_meanwhile(state: &AppState, host: &HostId) -> DomainResult<Option<Accepted<PkCurrent>>> {
+    let Some((id, _)) = state.db.pk_of_host(host).await? else { return Ok(None) };
+    let Some(b) = state.db.get_pk(&id).await?.filter(|b| b.state == "active" && b.ends_at > state.now()) else {
+        return Ok(None);
+    };
+    let battle = Some(pk_json(state, &b, host).await?);
+    Ok(Some(Accepted::new(PkCurrent { state: "matched", battle, invitations: vec![] })))
+}
+
+/// Starts a battle with the longest-waiting host `host` may meet, if any.
+async fn pair_with_waiting(
+    state: &AppState,
+    host: &HostId,
+    mine: &(String, String),
+    duration: i64,
+    now: i64,
+) -> DomainResult<Option<Accepted<PkCurrent>>> {
     for w in state.db.pk_queue(50).await? {
         if w.host_id == host.as_str() || w.since < now - MATCH_WAIT_SECS * 1000 {
             continue;
@@ -395,7 +439,7 @@ pub async fn match_pk(state: &AppState, host: &HostId, input: MatchInput) -> Dom
         let Some(room) = state.db.get_room_item(&w.room_id).await?.filter(|r| r.live) else { continue };
         let b = new_battle(
             now,
-            duration,
+            duration.min(w.duration_secs),
             [(&w.host_id, (room.id, room.channel)), (&host.to_string(), mine.clone())],
             "match",
         );
@@ -405,19 +449,20 @@ pub async fn match_pk(state: &AppState, host: &HostId, input: MatchInput) -> Dom
                 let body = format!("Matched with {}: the PK is on", caller_name(state, host).await?);
                 state.notifier.send(note(&w.host_id, "pk_started", "PK started", body, &[("battle_id", &b.id)])).await;
                 let battle = Some(pk_json(state, &b, host).await?);
-                return Ok(Accepted::new(PkCurrent { state: "matched", battle, invitations: vec![] }));
+                return Ok(Some(Accepted::new(PkCurrent { state: "matched", battle, invitations: vec![] })));
             }
             // Someone else took them, or they went off air or into a battle: the next one.
             Err(store::Error::Condition("match_taken" | "not_live")) => continue,
             Err(store::Error::Condition("host_busy")) => {
-                live_and_free(state, host, "you are").await?;
+                if let Some(matched) = matched_meanwhile(state, host).await? {
+                    return Ok(Some(matched));
+                }
                 continue;
             }
             Err(e) => return Err(e.into()),
         }
     }
-    state.db.join_pk_queue(&PkWaiting { host_id: host.to_string(), room_id: mine.0, since: now }).await?;
-    Ok(Accepted::new(PkCurrent { state: "waiting", battle: None, invitations: vec![] }))
+    Ok(None)
 }
 
 pub async fn match_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Accepted<PkCurrent>> {
@@ -479,7 +524,12 @@ pub async fn settle_pk(state: &AppState, b: &PkBattle) -> DomainResult<bool> {
         _ => None,
     };
     let pct = state.db.get_settings().await?.pk_winner_bonus_pct;
-    let bonus = winner.and_then(|w| {
+    // A winner banned or no longer a host keeps the result but takes neither the bonus nor the board's win.
+    let winner_counts = match winner {
+        Some(w) => state.db.get_account(w).await?.is_some_and(|a| a.role == Role::Host && !a.banned),
+        None => false,
+    };
+    let bonus = winner.filter(|_| winner_counts).and_then(|w| {
         let score = scores.iter().find(|s| s.0 == w).map_or(0, |s| s.1);
         let coins = score * pct / 100;
         (coins > 0).then(|| {
@@ -491,13 +541,14 @@ pub async fn settle_pk(state: &AppState, b: &PkBattle) -> DomainResult<bool> {
         })
     });
     let buckets = vec![format!("day#{}", store::day_of(b.ends_at)), format!("week#{}", store::week_of(b.ends_at))];
-    let had_bonus = bonus.is_some();
-    let result = store::PkResult { winner, scores: scores.clone(), bonus, buckets: buckets.clone(), now };
+    let result =
+        store::PkResult { winner, winner_counts, scores: scores.clone(), bonus, buckets: buckets.clone(), now };
     match state.db.finish_pk(&b, result).await {
         Ok(()) | Err(store::Error::Condition("pk_finished")) => Ok(true),
-        // A winner banned or no longer a host meanwhile can take no earnings: the result stands without the bonus.
-        Err(store::Error::Condition("balance_changed")) if had_bonus => {
-            let result = store::PkResult { winner, scores: scores.clone(), bonus: None, buckets, now };
+        // Banned or demoted between the read and the write: the same, without the win.
+        Err(store::Error::Condition("winner_ineligible" | "balance_changed")) if winner_counts => {
+            let result =
+                store::PkResult { winner, winner_counts: false, scores: scores.clone(), bonus: None, buckets, now };
             match state.db.finish_pk(&b, result).await {
                 Ok(()) | Err(store::Error::Condition("pk_finished")) => Ok(true),
                 Err(e) => Err(e.into()),

@@ -156,11 +156,8 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Roo
     if room.live && room.host_id != caller.id {
         // An admin ends it: the host's app may not cooperate, so Agora drops the publisher too.
         end_live_room_of(state, &HostId::known(&room.host_id)).await?;
-        state.gift_views.clear();
     } else if room.live {
         close_room(state, &room, state.now()).await?;
-        // Gifts read the room as live for a few seconds (other instances wait that out).
-        state.gift_views.clear();
     }
     let room = state.db.get_room(&room.id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
     Ok(Json::new(room_json(&room)))

@@ -137,10 +137,10 @@ pub static INVITE_PK: Route = route!(
     HOST,
     pk::invite_pk_http,
     Api::new()
-        .says("A live host challenges another live host to a PK battle")
+        .says("A live host challenges another to a PK battle (one waiting per pair, 10 invitations a minute)")
         .links(links_by_id!("$response.body#/id": "accept-pk", "decline-pk", "cancel-pk"))
         .body(schema_of::<pk::InvitePkInput>)
-        .codes(&["host_busy", "not_live", "blocked"])
+        .codes(&["host_busy", "not_live", "blocked", "already_invited"])
 );
 pub static ACCEPT_PK: Route = route!(
     "accept-pk",
@@ -177,7 +177,7 @@ pub static MATCH_PK: Route = route!(
     HOST,
     pk::match_pk_http,
     Api::new()
-        .says("Pairs the host with a waiting live host at random, or queues it")
+        .says("Pairs the host with the longest-waiting live host, or queues it; the shorter length asked holds")
         .optional_body()
         .body(schema_of::<pk::MatchInput>)
         .codes(&["host_busy", "not_live"]),
@@ -241,7 +241,9 @@ pub static REQUEST_SEAT: Route = route!(
         "room_ended",
         "no_seats",
         "already_seated",
-        "already_requested"
+        "already_requested",
+        "blocked",
+        "kicked"
     ])
 );
 pub static LIST_SEAT_REQUESTS: Route = route!(
@@ -263,7 +265,7 @@ pub static APPROVE_SEAT_REQUEST: Route = route!(
     Api::new()
         .says("The host or a moderator puts an asking viewer on a seat")
         .body(schema_of::<seats::ApproveSeatInput>)
-        .codes(&["not_moderator", "room_ended", "seat_taken", "seat_locked", "already_seated"]),
+        .codes(&["not_moderator", "room_ended", "seat_taken", "seat_locked", "already_seated", "blocked", "kicked"]),
     // Publishing taken away on an earlier leave is given back.
     Needs::write().secrets(&[Secret::AgoraRest])
 );
@@ -282,9 +284,9 @@ pub static INVITE_TO_SEAT: Route = route!(
     ANY,
     seats::invite_to_seat_http,
     Api::new()
-        .says("The host or a moderator invites someone straight to a seat")
+        .says("The host or a moderator invites someone to a seat (one waiting each, 10 invitations a minute)")
         .body(schema_of::<seats::InviteSeatInput>)
-        .codes(&["not_moderator", "room_ended", "seat_taken", "seat_locked"])
+        .codes(&["not_moderator", "room_ended", "seat_taken", "seat_locked", "already_invited", "blocked", "kicked"])
 );
 pub static ACCEPT_SEAT: Route = route!(
     "accept-seat",
@@ -296,7 +298,9 @@ pub static ACCEPT_SEAT: Route = route!(
         "room_ended",
         "seat_taken",
         "seat_locked",
-        "already_seated"
+        "already_seated",
+        "blocked",
+        "kicked"
     ]),
     Needs::write().secrets(&[Secret::AgoraTokens, Secret::AgoraRest])
 );

@@ -115,8 +115,9 @@ async fn seat_guest(state: &AppState, room: &Room, seat: i64, guest: &str, claim
     if now_seat.as_ref().is_none_or(|s| s.closed || s.locked || s.account_id.is_some()) {
         return Err(seat_refusal(now_seat.as_ref()));
     }
-    match state.db.take_seat(&room.id, seat, guest, claim, state.now()).await {
+    match state.db.take_seat((&room.id, &room.host_id), seat, guest, claim, state.now()).await {
         Ok(()) => {}
+        Err(store::Error::Condition(why @ ("blocked" | "kicked" | "banned"))) => return Err(off_stage(why)),
         Err(store::Error::Condition("seat_changed")) => {
             return Err(seat_refusal(state.db.get_seat(&room.id, seat).await?.as_ref()));
         }
@@ -129,9 +130,36 @@ async fn seat_guest(state: &AppState, room: &Room, seat: i64, guest: &str, claim
         }
         Err(e) => return Err(e.into()),
     }
-    // Publishing taken away on an earlier leave is given back.
+    // Publishing taken away on an earlier leave is given back, but for a
+    // muted seat's mic: a seat's mute holds for whoever sits on it.
     lift_publish_ban(state, room, guest).await;
-    state.db.get_seat(&room.id, seat).await?.ok_or_else(|| DomainError::not_found("seat not found"))
+    let taken = state.db.get_seat(&room.id, seat).await?.ok_or_else(|| DomainError::not_found("seat not found"))?;
+    if taken.muted {
+        mute_mic(state, room, guest).await?;
+    }
+    Ok(taken)
+}
+
+/// Why someone may not come on a room's stage: a block either way, a kick, a ban.
+fn off_stage(why: &str) -> DomainError {
+    match why {
+        "blocked" => {
+            DomainError::new(ErrorKind::Forbidden, "blocked", "the host and this account have blocked one another")
+        }
+        "kicked" => DomainError::new(ErrorKind::Forbidden, "kicked", "this account was kicked out of the room"),
+        _ => DomainError::banned(),
+    }
+}
+
+/// Agora stops `guest` publishing audio in the room (a muted seat), recorded to lift later.
+async fn mute_mic(state: &AppState, room: &Room, guest: &str) -> DomainResult<()> {
+    let Some(rules) = state.agora_rules() else { return Ok(()) };
+    match rules.ban(&room.channel, integrations::agora::uid_for(guest), Privilege::PublishAudio, SEAT_TOKEN_SECS).await
+    {
+        Ok(id) => state.db.put_publish_bans(&room.id, guest, &[id]).await?,
+        Err(e) => tracing::error!(error = %e, "muting a seat at Agora failed"),
+    }
+    Ok(())
 }
 
 /// A request for a seat.
@@ -164,11 +192,12 @@ pub async fn request_seat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Crea
         return Err(DomainError::conflict("already_seated", msg));
     }
     let ask = SeatAsk { account_id: caller.id.clone(), seat: None, created_at: state.now(), expires_at: None };
-    match state.db.put_seat_ask(&room.id, &ask).await {
+    match state.db.put_seat_ask((&room.id, &room.host_id), &ask, ask.created_at).await {
         Ok(()) => {}
         Err(store::Error::Condition("already_requested")) => {
             return Err(DomainError::conflict("already_requested", "you asked for a seat already"));
         }
+        Err(store::Error::Condition(why @ ("blocked" | "kicked" | "banned"))) => return Err(off_stage(why)),
         Err(e) => return Err(e.into()),
     }
     let name = state.db.get_account(&caller.id).await?.map(|a| a.name);
@@ -293,7 +322,15 @@ pub async fn invite_to_seat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Cr
     let now = state.now();
     let expires = now + SEAT_INVITE_SECS * 1000;
     let ask = SeatAsk { account_id: guest.clone(), seat: Some(seat), created_at: now, expires_at: Some(expires) };
-    state.db.put_seat_ask(&room.id, &ask).await?;
+    crate::http::limits::check(state, &[(&crate::http::limits::INVITES_PER_HOST, &room.host_id)]).await?;
+    match state.db.put_seat_ask((&room.id, &room.host_id), &ask, now).await {
+        Ok(()) => {}
+        Err(store::Error::Condition("already_invited")) => {
+            return Err(DomainError::conflict("already_invited", "an invitation to this account is waiting already"));
+        }
+        Err(store::Error::Condition(why @ ("blocked" | "kicked" | "banned"))) => return Err(off_stage(why)),
+        Err(e) => return Err(e.into()),
+    }
     let n = note(
         &guest,
         "seat_invitation",
@@ -367,15 +404,11 @@ pub async fn update_seat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<
         Err(store::Error::Condition("seat_changed")) => return Err(ended()),
         Err(e) => return Err(e.into()),
     };
-    if let (Some(guest), Some(rules)) = (&s.account_id, state.agora_rules())
+    if let Some(guest) = &s.account_id
         && before.as_ref().is_some_and(|b| b.muted != s.muted)
     {
-        let uid = integrations::agora::uid_for(guest);
         if s.muted {
-            match rules.ban(&room.channel, uid, Privilege::PublishAudio, SEAT_TOKEN_SECS).await {
-                Ok(id) => state.db.put_publish_bans(&room.id, guest, &[id]).await?,
-                Err(e) => tracing::error!(error = %e, "muting a seat at Agora failed"),
-            }
+            mute_mic(state, &room, guest).await?;
         } else {
             lift_publish_ban(state, &room, guest).await;
         }
