@@ -132,15 +132,34 @@ def has(write, pk, sk):
     return any(i["pk"] == pk and i["sk"] == sk for i in write["items"])
 
 
+# How long `applied` waits for the dev server's aggregator: on a machine
+# busy with other work it trails by seconds (it ran out of a fixed 10 s here);
+# it may take up to this long while it moves, and a quarter of it standing still.
+APPLY_WAIT_S = 240.0
+
+
 def applied(token, earnings):
     """Waits (a measuring tool, not a test) until the dev server's aggregator
-    has credited the host `earnings` and counted the gift (it counts right after)."""
-    for _ in range(100):
-        if ok(*call("GET", "/me/wallet", token)[:2])["earnings"] >= earnings:
+    has credited the host `earnings` and counted the gift (it counts right
+    after): as long as it is making progress, up to APPLY_WAIT_S, and at most
+    a quarter of that without any."""
+    start = last_move = time.monotonic()
+    seen, told = None, False
+    while True:
+        now_earnings = ok(*call("GET", "/me/wallet", token)[:2])["earnings"]
+        now = time.monotonic()
+        if now_earnings >= earnings:
             time.sleep(0.5)
             return
+        if now_earnings != seen:
+            seen, last_move = now_earnings, now
+        if now - start > APPLY_WAIT_S or now - last_move > APPLY_WAIT_S / 4:
+            sys.exit(f"the aggregator applied nothing in {now - last_move:.0f} s "
+                     f"({now - start:.0f} s waited; earnings {now_earnings} of {earnings})")
+        if not told and now - start > 10:
+            told = True
+            print(f"  (waiting for the dev server's aggregator: up to {APPLY_WAIT_S:.0f} s while it moves)", flush=True)
         time.sleep(0.1)
-    sys.exit("the aggregator applied nothing")
 
 
 def record_all():
