@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use app::http::routes::{EventFunction, MediaUse, Needs, Route, Secret, TableUse, Trigger};
+use app::http::routes::{EventFunction, MediaUse, Needs, Queue, Route, Secret, TableUse, Trigger};
 use app::routes::{EVENT_FUNCTIONS, ROUTES};
 
 /// The hand-kept part of the root stack.
@@ -174,8 +174,25 @@ fn parameters(routes: &[&Route], events: &[&EventFunction]) -> Vec<Param> {
             add("TableStreamArn", "!GetAtt Table.StreamArn".into());
             add(&format!("{}Arn", t.dead_letter_queue), format!("!GetAtt {}.Arn", t.dead_letter_queue));
         }
+        for q in queues_of(&f) {
+            add(&format!("{}Arn", q.resource()), format!("!GetAtt {}.Arn", q.resource()));
+            if f.needs.sends_to.contains(&q) || f.needs.reads_from.contains(&q) {
+                add(&format!("{}Url", q.resource()), format!("!Ref {}", q.resource()));
+            }
+        }
     }
     names
+}
+
+/// The queues a function sends to, reads, or is triggered by.
+fn queues_of(f: &Function) -> Vec<Queue> {
+    let mut out: Vec<Queue> = f.needs.sends_to.iter().chain(f.needs.reads_from).copied().collect();
+    if let Some(EventFunction { trigger: Trigger::Queue { queue, .. }, .. }) = f.event
+        && !out.contains(queue)
+    {
+        out.push(*queue);
+    }
+    out
 }
 
 fn nested(domain: &str, params: &[Param]) -> String {
@@ -294,9 +311,12 @@ fn function(s: &mut String, f: &Function) {
     if n.timeout_secs != 10 {
         let _ = writeln!(s, "      Timeout: {}", n.timeout_secs);
     }
-    if !n.secrets.is_empty() {
+    let queue_urls: Vec<Queue> = n.sends_to.iter().chain(n.reads_from).copied().collect();
+    if !n.secrets.is_empty() || !queue_urls.is_empty() {
         let _ = writeln!(s, "      Environment:");
         let _ = writeln!(s, "        Variables:");
+    }
+    if !n.secrets.is_empty() {
         let _ = writeln!(s, "          SECRETS: !Sub '{}'", secrets_env(n.secrets));
         // Several groups bring the same setting (Agora's app id): each once, in order.
         let mut settings: Vec<(&str, &str)> = Vec::new();
@@ -307,6 +327,13 @@ fn function(s: &mut String, f: &Function) {
         }
         for (var, param) in settings {
             let _ = writeln!(s, "          {var}: !Ref {param}");
+        }
+    }
+    let mut written: Vec<Queue> = Vec::new();
+    for q in queue_urls {
+        if !written.contains(&q) {
+            written.push(q);
+            let _ = writeln!(s, "          {}: !Ref {}Url", q.env(), q.resource());
         }
     }
     let _ = writeln!(s, "      Policies:");
@@ -371,6 +398,19 @@ fn function(s: &mut String, f: &Function) {
         let _ = writeln!(s, "              Action: sqs:SendMessage");
         let _ = writeln!(s, "              Resource: !Ref {}Arn", t.dead_letter_queue);
     }
+    for q in n.sends_to {
+        let _ = writeln!(s, "            - Effect: Allow");
+        let _ = writeln!(s, "              Action: sqs:SendMessage");
+        let _ = writeln!(s, "              Resource: !Ref {}Arn", q.resource());
+    }
+    for q in n.reads_from {
+        let _ = writeln!(s, "            - Effect: Allow");
+        let _ = writeln!(s, "              Action:");
+        let _ = writeln!(s, "                - sqs:ReceiveMessage");
+        let _ = writeln!(s, "                - sqs:DeleteMessage");
+        let _ = writeln!(s, "                - sqs:GetQueueAttributes");
+        let _ = writeln!(s, "              Resource: !Ref {}Arn", q.resource());
+    }
     if let Some(r) = f.route {
         let _ = writeln!(s);
         http_route(s, &id, r);
@@ -412,6 +452,15 @@ fn function(s: &mut String, f: &Function) {
             let _ = writeln!(s, "              OnFailure:");
             let _ = writeln!(s, "                Type: SQS");
             let _ = writeln!(s, "                Destination: !Ref {}Arn", t.dead_letter_queue);
+        }
+        Some(Trigger::Queue { queue, batch_size }) => {
+            // SAM gives the function the poller's permissions on the queue.
+            let _ = writeln!(s, "      Events:");
+            let _ = writeln!(s, "        Queue:");
+            let _ = writeln!(s, "          Type: SQS");
+            let _ = writeln!(s, "          Properties:");
+            let _ = writeln!(s, "            Queue: !Ref {}Arn", queue.resource());
+            let _ = writeln!(s, "            BatchSize: {batch_size}");
         }
         _ => {}
     }

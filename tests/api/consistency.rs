@@ -136,6 +136,17 @@ fn each_http_route_is_an_api_route_to_its_function() {
                 let dlq = serde_yaml::to_string(&p["DestinationConfig"]["OnFailure"]["Destination"]).unwrap();
                 assert!(dlq.contains("DeadLetterQueue"), "{}: a dead-letter queue", f.name);
             }
+            Trigger::Queue { queue, batch_size } => {
+                let p = of_type("SQS").unwrap_or_else(|| panic!("{}: an SQS event", f.name))["Properties"].clone();
+                let q = serde_yaml::to_string(&p["Queue"]).unwrap();
+                assert!(q.contains(queue.resource()), "{}: its queue, {q}", f.name);
+                assert_eq!(p["BatchSize"].as_u64(), Some(u64::from(batch_size)), "{}", f.name);
+                assert!(
+                    local::template::ROOT.contains(&format!("  {}:\n    Type: AWS::SQS::Queue", queue.resource())),
+                    "{}",
+                    f.name
+                );
+            }
         }
     }
 }

@@ -299,3 +299,139 @@ async fn the_hourly_windows_check_each_gift_against_its_debit_and_each_touched_a
     assert!(kinds.contains(&"gift_debit"), "{r}");
     assert!(kinds.contains(&"account_balance"), "the payer's balance no longer matches its ledger either: {r}");
 }
+
+const HOUR: i64 = 3_600_000;
+
+#[tokio::test]
+async fn an_hour_fanned_out_to_its_64_shards_on_the_queue_is_reconciled_by_the_workers_into_one_report() {
+    let sdk = integrations::aws::sdk_config();
+    let url = integrations::queue::Queues::new(&sdk).ensure(&format!("reconcile-{}", ulid::Ulid::new())).await.unwrap();
+    let app = TestApp::start_with(|c| {
+        c.access_ttl_secs = 4 * 3600;
+        c.reconcile_queue_url = Some(url.clone());
+    })
+    .await;
+    let (admin, host) = (app.admin().await, app.host("Hana").await);
+    let rose = gift(&app, &admin, "Rose", 10).await;
+    for i in 0..3 {
+        let fan = app.user(&format!("Fan{i}")).await;
+        app.grant(&admin, &fan, 100).await;
+        for _ in 0..2 {
+            assert_eq!(send(&app, &fan, &host, json!({"gift_id": rose, "quantity": 1})).await.status, 201);
+        }
+    }
+    app.drain().await;
+    app.state.clock.advance(HOUR);
+    let hour = store::hour_of(app.state.now() - HOUR);
+    let out = app::routes::as_event_function(
+        "reconcile",
+        app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})),
+    )
+    .await
+    .unwrap();
+    assert_eq!((out["queued"].clone(), out["windows"].clone()), (json!([hour]), json!([])), "{out}");
+    // Lambda's poller hands the workers the window's 64 shards, one a message.
+    let runs = local::queues::drain_reconcile(&std::sync::Arc::new(app.state.clone())).await.unwrap();
+    assert_eq!(runs.len(), 64);
+    assert_eq!(runs.iter().map(|r| r.done.len()).sum::<usize>(), 64);
+    let closed: Vec<&app::operations::WindowReport> = runs.iter().flat_map(|r| &r.windows).collect();
+    assert_eq!(closed.len(), 1, "the last shard writes the window's report");
+    let w = closed[0];
+    assert_eq!((w.window.as_str(), w.mismatches), (hour.as_str(), 0), "{w:?}");
+    assert_eq!((w.gift_coins, w.gift_debits, w.credited, w.pending), (60, 60, 60, 0));
+    assert_eq!(w.runs, 64);
+    assert!(w.accounts_checked >= 4, "the three fans and the host at least: {w:?}");
+    let stored = app.state.db.reconcile_report(&format!("W{hour}")).await.unwrap().expect("stored");
+    assert_eq!(stored["gift_coins"], 60);
+    let again = app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})).await.unwrap();
+    assert_eq!(again["queued"], json!([]), "a window is queued once");
+}
+
+/// The window shard each of the hour's gift events is in: (shard, event id, event key).
+async fn gift_events_by_shard(app: &TestApp, hour: &str) -> Vec<(u32, String, Item)> {
+    let prefix = format!("EVENTS#AT#{hour}#");
+    let out = app
+        .state
+        .db
+        .client
+        .scan()
+        .table_name(&app.state.db.table)
+        .filter_expression("begins_with(gsi2pk, :p) AND attribute_exists(credit)")
+        .expression_attribute_values(":p", AttributeValue::S(prefix.clone()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    out.items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| {
+            let shard = i["gsi2pk"].as_s().unwrap().strip_prefix(&prefix).unwrap().parse().unwrap();
+            (shard, i["id"].as_s().unwrap().clone(), key(&i))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn three_shards_reconciled_apart_a_page_a_run_find_exactly_the_one_mismatch_planted_in_one_of_them() {
+    let app = TestApp::start().await;
+    let (admin, host) = (app.admin().await, app.host("Hana").await);
+    let rose = gift(&app, &admin, "Rose", 10).await;
+    let fan = app.user("Fan").await;
+    app.grant(&admin, &fan, 1_000).await;
+    let hour = store::hour_of(app.state.now());
+    // Gifts until three shards hold some, one of them two or more.
+    let mut by_shard: std::collections::BTreeMap<u32, Vec<(String, Item)>> = Default::default();
+    for _ in 0..60 {
+        assert_eq!(send(&app, &fan, &host, json!({"gift_id": rose, "quantity": 1})).await.status, 201);
+        app.drain().await;
+        by_shard.clear();
+        for (shard, id, k) in gift_events_by_shard(&app, &hour).await {
+            by_shard.entry(shard).or_default().push((id, k));
+        }
+        if by_shard.len() >= 3 && by_shard.values().any(|v| v.len() >= 2) {
+            break;
+        }
+    }
+    let mut shards: Vec<u32> = by_shard.iter().filter(|(_, v)| v.len() >= 2).map(|(s, _)| *s).take(1).collect();
+    shards.extend(by_shard.keys().filter(|s| !shards.contains(s)).take(2).copied().collect::<Vec<_>>());
+    assert_eq!(shards.len(), 3, "{by_shard:?}");
+    // The planted one: an event whose gift no longer matches what its payer gave.
+    let (planted_shard, (planted_id, planted_key)) = (shards[1], by_shard[&shards[1]][0].clone());
+    let db = &app.state.db;
+    db.client
+        .update_item()
+        .table_name(&db.table)
+        .set_key(Some(planted_key))
+        .update_expression("SET credit.amount = :a")
+        .expression_attribute_values(":a", AttributeValue::N("11".into()))
+        .send()
+        .await
+        .unwrap();
+    let from = app.state.now().div_euclid(HOUR) * HOUR;
+    for shard in shards {
+        let task = app::operations::ShardTask { from, shard };
+        // A page a run, each run past its time: every run after the first goes on from the watermark.
+        let mut r;
+        loop {
+            r = app::routes::as_event_function(
+                "reconcile-shard",
+                app::operations::reconcile_shard_paged(&app.state, task, std::time::Instant::now(), 1),
+            )
+            .await
+            .unwrap();
+            if r.done {
+                break;
+            }
+        }
+        let events = by_shard[&shard].len() as i64;
+        assert!(r.events >= events && r.runs >= r.pages - 1 && r.runs >= events, "shard {shard}: {r:?}");
+        if shard == planted_shard {
+            let found: Vec<(&str, &str)> = r.first.iter().map(|m| (m.kind.as_str(), m.id.as_str())).collect();
+            assert_eq!(found, vec![("gift_debit", planted_id.as_str())], "{r:?}");
+            assert_eq!(r.mismatches, 1);
+        } else {
+            assert_eq!(r.mismatches, 0, "shard {shard}: {r:?}");
+        }
+    }
+}

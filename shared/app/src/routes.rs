@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::AppState;
-use crate::http::routes::{Access, Api, MediaUse, Needs, Secret, StreamTrigger, TableUse, route};
+use crate::http::routes::{Access, Api, MediaUse, Needs, Queue, Secret, StreamTrigger, TableUse, route};
 use crate::http::{Ctx, FreeForm, Html};
 use crate::kernel::error::DomainResult;
 
@@ -259,8 +259,16 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         name: "reconcile",
         trigger: Trigger::Schedule("cron(30 * * * ? *)"),
         domain: "operations",
-        needs: Needs::write().table(TableUse::WriteAndScan).memory(512).timeout(900),
-        doc: "Hourly at :30: checks the closed hours since the last run by their events; by hand {\"full\": true} the full pass on a restored copy. Never changes money.",
+        needs: Needs::write().table(TableUse::WriteAndScan).sends_to(&[Queue::Reconcile]).memory(512).timeout(900),
+        doc: "Hourly at :30: sends each closed hour's 64 event shards since the last run to reconcile-shard; by hand {\"full\": true} the full pass on a restored copy. Never changes money.",
+    },
+    EventFunction {
+        name: "reconcile-shard",
+        trigger: Trigger::Queue { queue: Queue::Reconcile, batch_size: 1 },
+        domain: "operations",
+        // A page at a time: memory holds one page, the shard's sums and the accounts it checked.
+        needs: Needs::write().sends_to(&[Queue::Reconcile]).memory(512).timeout(300),
+        doc: "Reconciles one shard of an hour's events from its watermark, a page at a time; near its time limit it saves the watermark and queues itself again. The last shard of a window writes the window's report. Never changes money.",
     },
     EventFunction {
         name: "send-push",

@@ -1,6 +1,6 @@
 //! Outbound integrations: e-mail (SES v2), SMS (SNS), payment providers
 //! (Stripe, Razorpay), Agora RTC tokens, S3 media, notifications, Firebase
-//! custom tokens and FCM pushes.
+//! custom tokens and FCM pushes, SQS queues.
 
 pub mod agora;
 pub mod appstore;
@@ -12,6 +12,7 @@ mod messaging;
 pub mod notify;
 pub mod payments;
 pub mod play;
+pub mod queue;
 pub mod secrets;
 pub mod tls;
 

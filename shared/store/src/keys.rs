@@ -417,6 +417,14 @@ pub const RECONCILE_CURRENT: &str = "RECONCILE";
 pub const RECONCILE_CHECKPOINT: &str = "CHECKPOINT";
 /// Beside it: the windowed reconciliation's watermark.
 pub const RECONCILE_WINDOWS: &str = "WINDOWS";
+/// A window's shards as their workers left them (`RECONCILE#SHARDS#hour` /
+/// `SHARD#k`): where each got to and what it found so far.
+pub fn reconcile_shards(hour: &str) -> String {
+    format!("RECONCILE#SHARDS#{hour}")
+}
+pub fn reconcile_shard(shard: u32) -> String {
+    format!("SHARD#{shard:02}")
+}
 /// A money movement's event (`event(id, host)` / `event_sk(id)`), written by
 /// the payer's transaction and applied once by the aggregator
 /// (`crate::events`). A credit's event lives in one of its host's

@@ -52,7 +52,7 @@ pub use error::{Error, Result};
 pub use events::{CallCredit, Credit, MoneyEvent, is_event_sk};
 pub use follows::FollowEdge;
 pub use gifts::{Gift, GiftSend, GiftSendView};
-pub use keys::{day_of, hour_of, week_of};
+pub use keys::{WINDOW_SHARDS, day_of, hour_of, week_of};
 pub use moderation::{Kick, MAX_MODERATORS, Moderator, Mute};
 pub use notifications::{NOTIFICATION_TTL_MS, Notification, is_notification_sk};
 pub use packages::{Audio, Avatar, CoinPackage, Faq, Interest, SitePage};

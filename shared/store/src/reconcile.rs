@@ -10,8 +10,8 @@ use serde::Serialize;
 
 pub use crate::db::Item;
 use crate::db::{Db, n, s};
-use crate::table::{PK, SK};
-use crate::{Result, keys};
+use crate::table::{GSI2, PK, SK};
+use crate::{MoneyEvent, Page, PageKey, Result, keys};
 
 /// An account's balances as its ledger gave them up to `upto` (a ledger sort key).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
@@ -198,6 +198,40 @@ impl Db {
         item.insert("created_at".into(), n(now));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
+    }
+
+    /// One page of a window shard's events (GSI2 `EVENTS#AT#hour#shard`), in id order.
+    pub async fn window_events_page(
+        &self,
+        hour: &str,
+        shard: u32,
+        start: Option<PageKey>,
+        limit: usize,
+    ) -> Result<Page<MoneyEvent>> {
+        let page = self.query_page(Some(&GSI2), keys::events_at(hour, shard), limit, None, start, false).await?;
+        let items = page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?;
+        Ok(Page { items, next: page.next })
+    }
+
+    /// Where a window shard's worker got to (its own JSON), if it started.
+    pub async fn shard_progress(&self, hour: &str, shard: u32) -> Result<Option<serde_json::Value>> {
+        let item = self.get(keys::reconcile_shards(hour), &keys::reconcile_shard(shard)).await?;
+        Ok(item.and_then(|i| serde_json::from_str(attr_s(&i, "progress")?).ok()))
+    }
+
+    pub async fn put_shard_progress(&self, hour: &str, shard: u32, progress: &serde_json::Value) -> Result<()> {
+        let mut item = Self::key(keys::reconcile_shards(hour), keys::reconcile_shard(shard));
+        item.insert("progress".into(), s(progress.to_string()));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        Ok(())
+    }
+
+    /// Every shard's progress of a window (those started).
+    pub async fn window_shards(&self, hour: &str) -> Result<Vec<serde_json::Value>> {
+        let page = self
+            .query_page(None, keys::reconcile_shards(hour), keys::WINDOW_SHARDS as usize, None, None, false)
+            .await?;
+        Ok(page.items.iter().filter_map(|i| serde_json::from_str(attr_s(i, "progress")?).ok()).collect())
     }
 
     /// Ledger entries by `(account, entry id)`, those that exist.

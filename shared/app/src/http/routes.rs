@@ -75,8 +75,38 @@ pub struct Needs {
     pub media: MediaUse,
     /// Secrets read at init from Secrets Manager (names in the environment, never values).
     pub secrets: &'static [Secret],
+    /// SQS queues of the root stack it sends messages to (their URLs in its environment).
+    pub sends_to: &'static [Queue],
+    /// SQS queues it reads and deletes messages from by itself (not as its trigger).
+    pub reads_from: &'static [Queue],
     pub memory_mb: u32,
     pub timeout_secs: u32,
+}
+
+/// A queue of the root stack (`infra/root.yaml`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Queue {
+    /// One message a window's shard for the `reconcile-shard` workers.
+    Reconcile,
+    /// Batches the aggregator gave up on (`redrive` replays them).
+    AggregateDeadLetters,
+}
+
+impl Queue {
+    /// Its resource in the root stack.
+    pub const fn resource(self) -> &'static str {
+        match self {
+            Queue::Reconcile => "ReconcileQueue",
+            Queue::AggregateDeadLetters => "AggregateDeadLetterQueue",
+        }
+    }
+    /// The variable its URL is in (`Config`).
+    pub const fn env(self) -> &'static str {
+        match self {
+            Queue::Reconcile => "RECONCILE_QUEUE_URL",
+            Queue::AggregateDeadLetters => "AGGREGATE_DLQ_URL",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -156,6 +186,8 @@ impl Needs {
             sms: false,
             media: MediaUse::None,
             secrets: &[],
+            sends_to: &[],
+            reads_from: &[],
             memory_mb: 256,
             timeout_secs: 10,
         }
@@ -184,6 +216,14 @@ impl Needs {
     }
     pub const fn secrets(mut self, secrets: &'static [Secret]) -> Needs {
         self.secrets = secrets;
+        self
+    }
+    pub const fn sends_to(mut self, queues: &'static [Queue]) -> Needs {
+        self.sends_to = queues;
+        self
+    }
+    pub const fn reads_from(mut self, queues: &'static [Queue]) -> Needs {
+        self.reads_from = queues;
         self
     }
     pub const fn memory(mut self, mb: u32) -> Needs {
@@ -306,6 +346,11 @@ pub enum Trigger {
     Schedule(&'static str),
     /// New items on the table's DynamoDB stream.
     TableStream(StreamTrigger),
+    /// Messages on one of the root stack's SQS queues, `batch_size` an invocation.
+    Queue {
+        queue: Queue,
+        batch_size: u32,
+    },
 }
 
 /// How a function reads the table's stream: which records reach it and what

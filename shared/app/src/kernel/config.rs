@@ -48,6 +48,12 @@ pub struct Config {
     pub settlement_currency: String,
     /// A newly approved host's call price until they set their own.
     pub default_call_price: i64,
+    /// The reconciliation's fan-out queue (`RECONCILE_QUEUE_URL`): one message a
+    /// window's shard, each reconciled by `reconcile-shard`. None: the hourly
+    /// run reconciles its windows' shards itself.
+    pub reconcile_queue_url: Option<String>,
+    /// The aggregator's dead-letter queue (`AGGREGATE_DLQ_URL`), which `redrive` replays.
+    pub aggregate_dlq_url: Option<String>,
     /// Per-IP rate limits on sign-up and sign-in (`RATE_LIMITS=off` for load tests from one machine).
     pub ip_rate_limits: bool,
     /// Texts sent an hour across all numbers (SMS pumping guard).
@@ -169,6 +175,8 @@ impl Config {
             pk_settle_ms: 5_000,
             earnings_hold_hours: 72,
             ip_rate_limits: true,
+            reconcile_queue_url: None,
+            aggregate_dlq_url: None,
             sms_hourly_budget: 1000,
             firebase_service_account: None,
             push_log_only: true,
@@ -260,6 +268,8 @@ impl Config {
         c.coin_value_minor = number("COIN_VALUE_MINOR", c.coin_value_minor, 1..=1_000_000)?;
         c.default_call_price = number("DEFAULT_CALL_PRICE", c.default_call_price, 1..=100_000)?;
         c.ip_rate_limits = var("RATE_LIMITS").map_or(true, |v| v != "off");
+        c.reconcile_queue_url = var("RECONCILE_QUEUE_URL").ok().filter(|v| !v.trim().is_empty());
+        c.aggregate_dlq_url = var("AGGREGATE_DLQ_URL").ok().filter(|v| !v.trim().is_empty());
         c.sms_hourly_budget = number("SMS_HOURLY_BUDGET", c.sms_hourly_budget, 0..=10_000_000)?;
         c.call_grace_secs = number("CALL_GRACE_SECS", c.call_grace_secs, 0..=59)?;
         c.pk_settle_ms = number("PK_SETTLE_MS", c.pk_settle_ms, 0..=60_000)?;

@@ -37,6 +37,7 @@ struct Clients {
     play: OnceLock<Option<(integrations::play::Play, integrations::play::PushVerifier)>>,
     apple: OnceLock<Option<integrations::appstore::AppStore>>,
     agora_rules: OnceLock<Option<integrations::agora::ChannelRules>>,
+    queues: OnceLock<integrations::queue::Queues>,
 }
 
 /// What this instance last read of a session (by session id): its account,
@@ -98,6 +99,7 @@ impl AppState {
             play: OnceLock::new(),
             apple: OnceLock::new(),
             agora_rules: OnceLock::new(),
+            queues: OnceLock::new(),
         };
         AppState { db, config, clock, sessions: SessionCache::default(), agora, notifier, clients: Arc::new(clients) }
     }
@@ -124,6 +126,11 @@ impl AppState {
     }
 
     /// The media bucket (S3).
+    /// SQS (the reconciliation's fan-out, the aggregator's dead letters).
+    pub fn queues(&self) -> &integrations::queue::Queues {
+        self.clients.queues.get_or_init(|| integrations::queue::Queues::new(&self.clients.sdk))
+    }
+
     pub fn media(&self) -> &Media {
         self.clients.media.get_or_init(|| {
             Media::new(&self.clients.sdk, self.config.media_bucket.clone(), self.config.media_cdn_url.clone())

@@ -336,8 +336,8 @@ pub async fn scheduled_reconcile(state: std::sync::Arc<AppState>, event: Value) 
     let input: ReconcileInput = serde_json::from_value(event).unwrap_or_default();
     if !input.full {
         // The schedule: the closed hours since the last run, by their events.
-        let reports = super::reconcile_windows::reconcile_windows(&state).await?;
-        return Ok(serde_json::json!({ "windows": reports }));
+        let run = super::reconcile_windows::reconcile_windows(&state).await?;
+        return serde_json::to_value(run).map_err(crate::DomainError::internal);
     }
     let budget = Budget { page: 500, until_ms: state.now() + RUN_SECS * 1000 };
     let by_hand = input.from.is_some() || input.to.is_some();

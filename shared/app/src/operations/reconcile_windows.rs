@@ -1,5 +1,7 @@
 //! The nightly reconciliation, by the hour: it reads a window's events (an
-//! index kept for it), never the table, so it finishes at any size:
+//! index kept for it, in 64 shards each reconciled on its own by
+//! `crate::operations::reconcile_shards`), never the table, so it finishes at
+//! any size:
 //! - per window, the coins payers gave in the window's gifts (their
 //!   `gift_sent` entries, found by event id) equal the coins the gift events
 //!   carry, and those are credited, refunded or still pending;
@@ -13,11 +15,9 @@
 //! (`crate::reconcile`) runs it by hand, `{"full": true}`, on a table
 //! restored from a point-in-time export.
 
-use std::collections::BTreeSet;
-
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use store::reconcile::{Checkpoint, LedgerSums, attr_n, attr_s};
+use store::reconcile::{Checkpoint, LedgerSums};
 
 use crate::AppState;
 use crate::kernel::error::DomainResult;
@@ -44,10 +44,10 @@ pub fn record(count: &mut i64, first: &mut Vec<Mismatch>, m: Mismatch) {
 }
 
 const HOUR_MS: i64 = 3_600_000;
-/// Accounts checked at once.
-const ACCOUNTS_AT_ONCE: usize = 16;
 /// Windows one run does at most (a day and a half of catching up).
 const MAX_WINDOWS: i64 = 36;
+/// Shards reconciled at once when the run does them itself (no queue).
+const SHARDS_AT_ONCE: usize = 8;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct WindowReport {
@@ -65,81 +65,32 @@ pub struct WindowReport {
     pub accounts_checked: i64,
     /// Accounts that kept moving through three reads: checked with a later window
     pub accounts_busy: i64,
+    /// Worker invocations its 64 shards took
+    #[serde(default)]
+    pub runs: i64,
     pub mismatches: i64,
     pub first: Vec<Mismatch>,
 }
 
-impl WindowReport {
-    fn mismatch(&mut self, kind: &str, id: &str, detail: String) {
-        record(&mut self.mismatches, &mut self.first, Mismatch { kind: kind.into(), id: id.into(), detail });
-    }
-}
-
-/// Reconciles the hour starting at `from` (ms, on the hour).
+/// Reconciles the hour starting at `from` (ms, on the hour) here, its shards
+/// a few at a time (each from its watermark), and answers its report.
 pub async fn reconcile_window(state: &AppState, from: i64) -> DomainResult<WindowReport> {
-    let window = store::hour_of(from);
-    let events = state.db.events_in_window(&window).await?;
-    let mut r = WindowReport { window, from, events: events.len() as i64, ..Default::default() };
-    // Gifts: each event's payer debit, by the event's id (its first ledger entry's).
-    let gifts: Vec<&store::MoneyEvent> =
-        events.iter().filter(|e| e.credit.as_ref().is_some_and(|c| c.call.is_none())).collect();
-    for chunk in gifts.chunks(100) {
-        let keys: Vec<(String, String)> =
-            chunk.iter().filter_map(|e| Some((e.credit.as_ref()?.payer_id.clone(), e.id.clone()))).collect();
-        let found = state.db.ledger_entries(&keys).await?;
-        for e in chunk {
-            let c = e.credit.as_ref().expect("a gift");
-            r.gift_coins += c.amount;
-            match e.outcome.as_deref() {
-                Some("credited") => r.credited += c.amount,
-                Some("refunded") => r.refunded += c.amount,
-                _ => r.pending += c.amount,
-            }
-            let entry = found.iter().find(|i| attr_s(i, "id") == Some(e.id.as_str()));
-            let debit = entry.filter(|i| attr_s(i, "type") == Some("gift_sent")).and_then(|i| attr_n(i, "amount"));
-            match debit {
-                Some(d) if -d == c.amount => r.gift_debits += -d,
-                Some(d) => r.mismatch("gift_debit", &e.id, format!("the payer gave {} for a gift of {}", -d, c.amount)),
-                None => r.mismatch("gift_debit", &e.id, format!("no gift_sent entry of {} for the event", c.payer_id)),
-            }
-        }
+    let far = std::time::Instant::now() + std::time::Duration::from_secs(365 * 24 * 3600);
+    let mut shards = futures_util::stream::iter(
+        super::reconcile_shards::window_tasks(from)
+            .into_iter()
+            .map(|t| super::reconcile_shards::reconcile_shard(state, t, far)),
+    )
+    .buffer_unordered(SHARDS_AT_ONCE);
+    while let Some(r) = shards.next().await {
+        r?;
     }
-    if r.gift_coins != r.credited + r.refunded + r.pending {
-        let detail = format!(
-            "gifts {} ≠ credited {} + refunded {} + pending {}",
-            r.gift_coins, r.credited, r.refunded, r.pending
-        );
-        r.mismatch("window", &r.window.clone(), detail);
-    }
-    // Accounts the window touched: every ledger the events wrote, and the hosts they credit.
-    let mut accounts: BTreeSet<String> = BTreeSet::new();
-    for e in &events {
-        accounts.extend(e.accounts.iter().cloned());
-        if let Some(c) = &e.credit {
-            accounts.insert(c.host_id.clone());
-            accounts.insert(c.payer_id.clone());
-        }
-    }
-    let now = state.now();
-    let mut checks = futures_util::stream::iter(accounts.into_iter().map(|a| async move {
-        let outcome = check_account(state, &a, now).await;
-        (a, outcome)
-    }))
-    .buffer_unordered(ACCOUNTS_AT_ONCE);
-    while let Some((account, outcome)) = checks.next().await {
-        match outcome? {
-            Checked::Equal => r.accounts_checked += 1,
-            Checked::Busy => r.accounts_busy += 1,
-            Checked::Differs(detail) => {
-                r.accounts_checked += 1;
-                r.mismatch("account_balance", &account, detail);
-            }
-        }
-    }
-    Ok(r)
+    super::reconcile_shards::close_window(state, from)
+        .await?
+        .ok_or_else(|| crate::DomainError::internal("a window's shards were not all done"))
 }
 
-enum Checked {
+pub(super) enum Checked {
     Equal,
     Busy,
     Differs(String),
@@ -148,7 +99,7 @@ enum Checked {
 /// An account's balances against its checkpoint plus its ledger since,
 /// read between two reads of the balances that agree (else retried, then
 /// left: `Busy`). Equal: the checkpoint moves to the last entry.
-async fn check_account(state: &AppState, account: &str, now: i64) -> DomainResult<Checked> {
+pub(super) async fn check_account(state: &AppState, account: &str, now: i64) -> DomainResult<Checked> {
     let held = |a: &store::Account| [a.coins, a.earnings, a.coin_debt, a.settled_earnings];
     for _ in 0..3 {
         let Some(before) = state.db.get_account(account).await? else {
@@ -190,21 +141,33 @@ fn sum(a: &LedgerSums, b: &LedgerSums) -> LedgerSums {
     }
 }
 
+/// What the hourly run did: the windows it reconciled itself, or the
+/// windows whose shards it queued for the `reconcile-shard` workers.
+#[derive(Debug, Default, Serialize)]
+pub struct WindowsRun {
+    pub windows: Vec<WindowReport>,
+    /// `yyyy-mm-ddThh` of each window queued (64 messages each)
+    pub queued: Vec<String>,
+}
+
 /// The schedule's run: every closed hour since the last one done (the
-/// previous hour on the first run), each stored as its own report; answers them.
-pub async fn reconcile_windows(state: &AppState) -> DomainResult<Vec<WindowReport>> {
+/// previous hour on the first run). With a queue (`RECONCILE_QUEUE_URL`) it
+/// sends each window's 64 shards to the workers; without, it reconciles them
+/// itself, each window stored as its own report.
+pub async fn reconcile_windows(state: &AppState) -> DomainResult<WindowsRun> {
     let current = state.now().div_euclid(HOUR_MS) * HOUR_MS;
     let mut from = state.db.windows_done().await?.unwrap_or(current - HOUR_MS);
     from = from.max(current - MAX_WINDOWS * HOUR_MS);
-    let mut reports = Vec::new();
+    let mut run = WindowsRun::default();
     while from < current {
-        let r = reconcile_window(state, from).await?;
-        let json = serde_json::to_value(&r).map_err(crate::DomainError::internal)?;
-        state.db.put_window_report(&format!("W{}", r.window), &json, state.now()).await?;
-        crate::kernel::metrics::emit(state, &[], &[("ReconcileMismatches", r.mismatches as f64, "Count")]);
+        if state.config.reconcile_queue_url.is_some() {
+            super::reconcile_shards::send_tasks(state, &super::reconcile_shards::window_tasks(from)).await?;
+            run.queued.push(store::hour_of(from));
+        } else {
+            run.windows.push(reconcile_window(state, from).await?);
+        }
         from += HOUR_MS;
         state.db.put_windows_done(from).await?;
-        reports.push(r);
     }
-    Ok(reports)
+    Ok(run)
 }
