@@ -183,6 +183,9 @@ def record_all():
     writes = recorded(lambda: (gift_from(1)(), applied(host_token, 2)))
     payer = fans[1][0]
     ops["gift"] = shape([w for w in writes if has(w, f"ACCOUNT#{payer}", "PROFILE")], roles(payer))
+    # The gift's event as stored: what the reconciliation's workers read back, page by page.
+    EVENT_BYTES.extend(i["size"] for w in writes for i in w["items"]
+                       if i["pk"].startswith("EVENTS#") and i["sk"].startswith("EVENT#"))
     ops["credit"] = shape([w for w in writes if has(w, f"ACCOUNT#{host_id}", "PROFILE")], roles(payer))
     ops["rank"] = shape([w for w in writes if any(i["pk"].startswith("ROOMGIFTER#") for i in w["items"])], roles(payer))
     ops["count"] = shape([w for w in writes if any(i["pk"].startswith("STATS#") for i in w["items"])], roles(payer))
@@ -628,6 +631,64 @@ def scenarios(ops, seconds):
         print(f"  {'met    ' if met else 'not met'}  {what}")
 
 
+# ----------------------------------------------------------- reconciliation
+
+EVENT_BYTES = []  # the recorded gift event's size (record_all)
+# shared/app/src/operations/reconcile_shards.rs
+RECON_SHARDS, RECON_PAGE, RECON_AT_ONCE, WORKER_S, WORKER_LIMIT_S = 64, 500, 16, 270, 300
+# Assumed traffic of the peak hour: 10,000 gifts/s from 200,000 payers to 10,000 hosts.
+PEAK_RATE, PAYERS, HOSTS = 10_000, 200_000, 10_000
+# DynamoDB, same region: a GetItem, a small Query or a PutItem 6 ms; a BatchGetItem
+# of 100 ledger entries 12 ms; an index Query of a page, 10 ms a MB read.
+REQ_S, BATCH_S, QUERY_S_PER_MB = 0.006, 0.012, 0.010
+# A table's on-demand read limit unless raised (read request units a second).
+TABLE_RRU = 40_000
+# A worker's fixed memory (the function's binary and runtime, VmHWM of get-me in
+# `make bench-cold` is ~12 MB; taken at 30), and what a decoded event costs against its stored bytes.
+BASE_MB, DECODED_PER_STORED = 30, 3
+
+
+def reconcile_model():
+    """An hour at PEAK_RATE through the fan-out: per worker (one shard) its
+    time and peak memory, the invocations it takes, and the hour's end-to-end
+    time when the table's read limit binds."""
+    ev = max(EVENT_BYTES or [1500])
+    events = PEAK_RATE * 3600 // RECON_SHARDS
+    pages = -(-events // RECON_PAGE)
+    # An account is checked once an invocation in every shard its events are in.
+    per_payer = PEAK_RATE * 3600 / PAYERS
+    per_host = PEAK_RATE * 3600 / HOSTS
+    reach = lambda n: 1 - (1 - 1 / RECON_SHARDS) ** n
+    checks = PAYERS * reach(per_payer) + HOSTS * reach(per_host)
+    page_s = QUERY_S_PER_MB * RECON_PAGE * ev / 1e6 + -(-RECON_PAGE // 100) * BATCH_S
+    check_s = 5 * REQ_S  # two reads of the balances, the checkpoint, the ledger since, the new checkpoint
+    worker_s = pages * page_s + checks * check_s / RECON_AT_ONCE
+    runs = max(1, -(-int(worker_s) // WORKER_S))
+    checked_per_run = checks / runs
+    mem_mb = BASE_MB + RECON_PAGE * ev * DECODED_PER_STORED / 1e6 + checked_per_run * 90 / 1e6
+    # Read units of the hour: each event once (strongly consistent: 1 a 4 KB), each debit, each check's 4 reads.
+    rru = RECON_SHARDS * (events * (ev / 4096 + 1) + checks * 4)
+    free_s = worker_s  # all 64 at once, as fast as they go
+    free_rru_s = rru / free_s
+    bound_s = max(free_s, rru / TABLE_RRU)
+    print("\nreconciliation of an hour at 10,000 gifts/s (the fan-out, issue 41):")
+    print(f"  {PEAK_RATE * 3600:,} gift events over {RECON_SHARDS} shards: {events:,} a shard, {pages:,} pages of "
+          f"{RECON_PAGE} ({ev} B an event as recorded); {PAYERS:,} payers and {HOSTS:,} hosts: {checks:,.0f} account "
+          f"checks a shard ({RECON_AT_ONCE} at once)")
+    print(f"  a shard's worker: {worker_s:,.0f} s of work in {runs} invocation(s) of at most {WORKER_S} s "
+          f"(time-out {WORKER_LIMIT_S} s); peak memory about {mem_mb:,.0f} MB (a page decoded, "
+          f"{checked_per_run:,.0f} account ids checked in one invocation)")
+    print(f"  the hour: {rru / 1e6:,.1f} M read units; all 64 shards at once would read {free_rru_s:,.0f}/s, "
+          f"over the table's {TABLE_RRU:,}/s: bound by it, {bound_s / 60:,.0f} min from the run at :05 "
+          f"(done by :{5 + bound_s / 60:02.0f} of the next hour)")
+    return [
+        (f"a reconcile worker takes at most {WORKER_LIMIT_S} s an invocation (≤ 5 min) and ≤ 1 GB "
+         f"({mem_mb:,.0f} MB)", WORKER_S <= 300 and mem_mb <= 1024),
+        (f"an hour at 10,000 gifts/s is reconciled within the next hour (by :{5 + bound_s / 60:02.0f})",
+         5 * 60 + bound_s <= 3600),
+    ]
+
+
 def main():
     print(f"footprints (recorded on the local stack, table {TABLE}):")
     ops = record_all()
@@ -637,6 +698,10 @@ def main():
     print(f"transactions hold their items {HOLD * 1000:.0f} ms, a partition takes {PARTITION_WCU} write units/s, "
           f"conflicts retried for {BUDGET:.0f} s (store::retry), throttles 3 attempts (SDK); {SECONDS:.0f} s of arrivals a scenario")
     scenarios(ops, SECONDS)
+    goals41 = reconcile_model()
+    print("\nGoals (issue 41):")
+    for what, met in goals41:
+        print(f"  {'met    ' if met else 'not met'}  {what}")
 
 
 if __name__ == "__main__":

@@ -257,10 +257,11 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
     },
     EventFunction {
         name: "reconcile",
-        trigger: Trigger::Schedule("cron(30 * * * ? *)"),
+        // Early in the hour, so a peak hour's 64 shards are done within the next (`make capacity`).
+        trigger: Trigger::Schedule("cron(5 * * * ? *)"),
         domain: "operations",
         needs: Needs::write().table(TableUse::WriteAndScan).sends_to(&[Queue::Reconcile]).memory(512).timeout(900),
-        doc: "Hourly at :30: sends each closed hour's 64 event shards since the last run to reconcile-shard; by hand {\"full\": true} the full pass on a restored copy. Never changes money.",
+        doc: "Hourly at :05: sends each closed hour's 64 event shards since the last run to reconcile-shard; by hand {\"full\": true} the full pass on a restored copy. Never changes money.",
     },
     EventFunction {
         name: "reconcile-shard",
