@@ -1,4 +1,4 @@
-.PHONY: run test lint build check bench bench-cold capacity openapi template reconcile examples
+.PHONY: run test lint build check bench bench-cold capacity openapi template reconcile redrive examples
 
 # The whole API on http://127.0.0.1:3000 with demo data; Ctrl-C stops everything.
 run:
@@ -34,7 +34,11 @@ bench-cold:
 
 # The nightly reconciliation over everything in the running `make run` stack (FROM=/TO= days narrow it).
 reconcile:
-	@local/reconcile.sh $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
+	@local/against-run.sh reconcile-local $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
+
+# Replays the batches the running `make run` stack's aggregator gave up on (its dead-letter queue).
+redrive:
+	@local/against-run.sh redrive-local
 
 # openapi.json from the route table and the request types (a test fails when it is stale).
 openapi:

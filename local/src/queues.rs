@@ -6,6 +6,9 @@ use std::sync::Arc;
 
 use app::AppState;
 
+/// The local stack's aggregator dead-letter queue (the dev server's and `make redrive`'s).
+pub const AGGREGATE_DLQ: &str = "aggregate-dead-letters";
+
 /// Runs `reconcile-shard` on every message of the reconciliation queue until
 /// it is empty; answers the windows whose reports the workers wrote.
 pub async fn drain_reconcile(state: &Arc<AppState>) -> Result<Vec<app::operations::ShardRun>, String> {

@@ -24,6 +24,8 @@ pub struct StreamReader {
     done: std::collections::HashSet<String>,
     /// The last record handled per shard (to resume right after it).
     last_seq: HashMap<String, String>,
+    /// Failed tries of the batch at each shard's position.
+    failures: HashMap<String, u32>,
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -44,6 +46,7 @@ impl StreamReader {
             iterators: HashMap::new(),
             done: Default::default(),
             last_seq: HashMap::new(),
+            failures: HashMap::new(),
         };
         reader.find_shards(if from_start { ShardIteratorType::TrimHorizon } else { ShardIteratorType::Latest }).await?;
         Ok(reader)
@@ -127,14 +130,25 @@ impl StreamReader {
                     }
                 }
                 Consumer::Aggregate => {
+                    let range = records.first().map(|r| r.0.clone()).zip(last.clone());
+                    let n = records.len();
                     let work = records
                         .into_iter()
                         .filter_map(|(_, name, sk, image)| app::operations::work_of(&name, &sk, image))
                         .collect();
-                    // On failure the shard is read again from the same place next time.
-                    app::routes::as_event_function("aggregate", app::operations::apply_work(state, work))
-                        .await
-                        .map_err(|e| e.message)?;
+                    let applied =
+                        app::routes::as_event_function("aggregate", app::operations::apply_work(state, work)).await;
+                    if let Err(e) = applied {
+                        // As the event source mapping does: the same batch again next
+                        // time, and after its retries, to the dead-letter queue.
+                        let tries = self.failures.entry(shard.clone()).or_default();
+                        *tries += 1;
+                        if *tries <= AGGREGATE_RETRIES {
+                            return Err(e.message.into());
+                        }
+                        self.dead_letter(state, &shard, range, n).await?;
+                    }
+                    self.failures.remove(&shard);
                 }
             }
             if let Some(seq) = last {
@@ -151,6 +165,37 @@ impl StreamReader {
             }
         }
         Ok(count)
+    }
+}
+
+/// Retries of a batch before it goes to the dead-letter queue (the `aggregate` mapping's).
+const AGGREGATE_RETRIES: u32 = 10;
+
+impl StreamReader {
+    /// Lambda's on-failure record of a stream batch, on the aggregator's dead-letter queue.
+    async fn dead_letter(
+        &self,
+        state: &AppState,
+        shard: &str,
+        range: Option<(String, String)>,
+        size: usize,
+    ) -> Result<(), Error> {
+        let (Some(url), Some((first, last))) = (state.config.aggregate_dlq_url.as_deref(), range) else {
+            tracing::error!(
+                shard,
+                "a batch the aggregator gave up on, and no dead-letter queue: its events stay pending"
+            );
+            return Ok(());
+        };
+        let body = serde_json::json!({
+            "requestContext": {"condition": "RetryAttemptsExhausted", "approximateInvokeCount": AGGREGATE_RETRIES + 1},
+            "version": "1.0",
+            "DDBStreamBatchInfo": {"shardId": shard, "startSequenceNumber": first, "endSequenceNumber": last,
+                                   "batchSize": size, "streamArn": self.arn},
+        });
+        state.queues().send_all(url, &[body.to_string()]).await?;
+        tracing::error!(shard, "a batch the aggregator gave up on went to the dead-letter queue (make redrive)");
+        Ok(())
     }
 }
 

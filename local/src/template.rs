@@ -170,6 +170,9 @@ fn parameters(routes: &[&Route], events: &[&EventFunction]) -> Vec<Param> {
                 add(param, format!("!Ref {param}"));
             }
         }
+        if f.needs.reads_stream {
+            add("TableStreamArn", "!GetAtt Table.StreamArn".into());
+        }
         if let Some(EventFunction { trigger: Trigger::TableStream(t), .. }) = f.event {
             add("TableStreamArn", "!GetAtt Table.StreamArn".into());
             add(&format!("{}Arn", t.dead_letter_queue), format!("!GetAtt {}.Arn", t.dead_letter_queue));
@@ -402,6 +405,14 @@ fn function(s: &mut String, f: &Function) {
         let _ = writeln!(s, "            - Effect: Allow");
         let _ = writeln!(s, "              Action: sqs:SendMessage");
         let _ = writeln!(s, "              Resource: !Ref {}Arn", q.resource());
+    }
+    if n.reads_stream {
+        let _ = writeln!(s, "            - Effect: Allow");
+        let _ = writeln!(s, "              Action:");
+        let _ = writeln!(s, "                - dynamodb:DescribeStream");
+        let _ = writeln!(s, "                - dynamodb:GetShardIterator");
+        let _ = writeln!(s, "                - dynamodb:GetRecords");
+        let _ = writeln!(s, "              Resource: !Ref TableStreamArn");
     }
     for q in n.reads_from {
         let _ = writeln!(s, "            - Effect: Allow");

@@ -256,3 +256,171 @@ async fn followers_and_likes_count_each_edge_once_through_unfollows_redeliveries
     let got = app.get(&format!("/posts/{}", p["id"].as_str().unwrap()), &fans[0].access).await;
     assert_eq!((got.body["likes"].as_i64(), got.body["is_liked"].as_bool()), (Some(4), Some(true)));
 }
+
+/// Lambda's on-failure record of each stream shard's records so far, as the
+/// aggregator's event source mapping puts a batch it gave up on in its dead-letter queue.
+async fn dead_letter_everything(app: &TestApp, url: &str) -> usize {
+    let table = app.state.db.client.describe_table().table_name(&app.state.db.table).send().await.unwrap();
+    let arn = table.table().unwrap().latest_stream_arn().unwrap().to_string();
+    let streams = aws_sdk_dynamodbstreams::Client::new(&integrations::aws::sdk_config());
+    let d = streams.describe_stream().stream_arn(&arn).send().await.unwrap();
+    let mut bodies = Vec::new();
+    for shard in d.stream_description().unwrap().shards() {
+        let id = shard.shard_id().unwrap();
+        let it = streams
+            .get_shard_iterator()
+            .stream_arn(&arn)
+            .shard_id(id)
+            .shard_iterator_type(aws_sdk_dynamodbstreams::types::ShardIteratorType::TrimHorizon)
+            .send()
+            .await
+            .unwrap();
+        let out = streams.get_records().shard_iterator(it.shard_iterator().unwrap()).send().await.unwrap();
+        let seqs: Vec<String> =
+            out.records().iter().filter_map(|r| r.dynamodb()?.sequence_number().map(String::from)).collect();
+        if let (Some(first), Some(last)) = (seqs.first(), seqs.last()) {
+            bodies.push(
+                json!({"version": "1.0", "requestContext": {"condition": "RetryAttemptsExhausted"},
+                       "DDBStreamBatchInfo": {"shardId": id, "startSequenceNumber": first, "endSequenceNumber": last,
+                                              "batchSize": seqs.len(), "streamArn": arn}})
+                .to_string(),
+            );
+        }
+    }
+    app.state.queues().send_all(url, &bodies).await.unwrap();
+    bodies.len()
+}
+
+#[tokio::test]
+async fn a_dead_lettered_aggregator_batch_is_replayed_by_redrive_once_however_often_it_runs() {
+    let sdk = integrations::aws::sdk_config();
+    let url = integrations::queue::Queues::new(&sdk).ensure(&format!("dlq-{}", ulid::Ulid::new())).await.unwrap();
+    let app = TestApp::start_with(|c| c.aggregate_dlq_url = Some(url.clone())).await;
+    let (admin, host, fan) = (app.admin().await, app.host("Hana").await, app.user("Fay").await);
+    let rose = gift(&app, &admin, "Rose", 10).await;
+    app.grant(&admin, &fan, 100).await;
+    for _ in 0..3 {
+        assert_eq!(send(&app, &fan, &host, json!({"gift_id": rose, "quantity": 1})).await.status, 201);
+    }
+    // The aggregator gave up on everything so far: nothing reached the host.
+    let batches = dead_letter_everything(&app, &url).await;
+    assert!(batches >= 1);
+    assert_eq!(app.stored_wallet(&host.id).await.1, 0);
+    let r = app.post("/admin/redrive", Some(&fan.access), json!({})).await;
+    assert_eq!(r.status, 403);
+    let r = app.post("/admin/redrive", Some(&admin.access), json!({"limit": 0})).await;
+    assert_eq!(r.status, 400, "{r:?}");
+    let r = app.post("/admin/redrive", Some(&admin.access), json!({})).await;
+    assert_eq!((r.status, r.body["batches"].as_i64(), r.body["expired"].as_i64()), (200, Some(batches as i64), Some(0)), "{r:?}");
+    assert!(r.body["records"].as_i64().unwrap() >= 3 && r.body["applied"].as_i64().unwrap() >= 3, "{r:?}");
+    assert_eq!(app.stored_wallet(&host.id).await.1, 30, "the three gifts, applied by the replay");
+    // Replayed again (the same batch twice), then the stream itself: each gift once.
+    dead_letter_everything(&app, &url).await;
+    let r = app.post("/admin/redrive", Some(&admin.access), json!({})).await;
+    assert_eq!((r.status, r.body["applied"].as_i64()), (200, Some(0)), "{r:?}");
+    let r = app.post("/admin/redrive", Some(&admin.access), json!({})).await;
+    assert_eq!(r.body["batches"], 0, "the queue is empty: {r:?}");
+    app.drain().await;
+    assert_eq!(app.stored_wallet(&host.id).await.1, 30);
+    let received: Vec<serde_json::Value> =
+        ledger(&app, &host).await.into_iter().filter(|e| e["type"] == "gift_received").collect();
+    assert_eq!(received.iter().map(|e| e["amount"].as_i64().unwrap()).sum::<i64>(), 30, "{received:?}");
+}
+
+/// Sets `attr` of the one item that has `attr` and mentions `id` in its key
+/// (a room's total: the item apart from the room's, which names its host), behind the app's back.
+async fn corrupt(app: &TestApp, id: &str, attr: &str, value: i64) {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let db = &app.state.db;
+    let out = db
+        .client
+        .scan()
+        .table_name(&db.table)
+        .filter_expression("contains(pk, :id) AND attribute_exists(#a) AND attribute_not_exists(host_id)")
+        .expression_attribute_names("#a", attr)
+        .expression_attribute_values(":id", AttributeValue::S(id.into()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    let items = out.items.unwrap_or_default();
+    assert_eq!(items.len(), 1, "one item with {attr} for {id}");
+    let key = items[0].iter().filter(|(k, _)| *k == "pk" || *k == "sk").map(|(k, v)| (k.clone(), v.clone())).collect();
+    db.client
+        .update_item()
+        .table_name(&db.table)
+        .set_key(Some(key))
+        .update_expression("SET #a = :v")
+        .expression_attribute_names("#a", attr)
+        .expression_attribute_values(":v", AttributeValue::N(value.to_string()))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn corrupted_counters_of_a_post_an_account_and_a_room_are_counted_again_and_a_second_recount_changes_nothing() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let (author, host) = (app.user("Ava").await, app.host("Hana").await);
+    let fans = join_all((0..3).map(|i| {
+        let app = &app;
+        async move { app.user(&format!("Fan{i}")).await }
+    }))
+    .await;
+    let id = crate::posts::post(&app, &author, "hi").await["id"].as_str().unwrap().to_string();
+    for f in &fans {
+        assert_eq!(app.post(&format!("/posts/{id}/like"), Some(&f.access), json!({})).await.status, 201);
+        assert_eq!(app.post(&format!("/users/{}/follow", author.id), Some(&f.access), json!({})).await.status, 201);
+    }
+    assert_eq!(app.call("DELETE", &format!("/posts/{id}/like"), Some(&fans[0].access), None).await.status, 204);
+    assert_eq!(app.post(&format!("/posts/{id}/share"), Some(&fans[1].access), json!({})).await.status, 201);
+    assert_eq!(app.post(&format!("/posts/{id}/view"), Some(&fans[2].access), json!({})).await.status, 200);
+    let r = app.post(&format!("/posts/{id}/comments"), Some(&fans[1].access), json!({"text": "nice"})).await;
+    assert_eq!(r.status, 201);
+    let rose = gift(&app, &admin, "Rose", 10).await;
+    app.grant(&admin, &fans[0], 100).await;
+    let room = crate::rooms::go_live(&app, &host).await["room"]["id"].as_str().unwrap().to_string();
+    for _ in 0..2 {
+        let r = send(&app, &fans[0], &host, json!({"gift_id": rose, "quantity": 1, "room_id": room})).await;
+        assert_eq!(r.status, 201);
+    }
+    app.drain().await;
+    let counts = |b: &serde_json::Value| ["likes", "shares", "views", "comments"].map(|k| b[k].as_i64().unwrap());
+    let post_before = counts(&app.get(&format!("/posts/{id}"), &author.access).await.body);
+    assert_eq!(post_before, [2, 1, 1, 1]);
+    // Broken behind the app's back.
+    corrupt(&app, &id, "likes", 999).await;
+    corrupt(&app, &id, "comments", -4).await;
+    corrupt(&app, &author.id, "followers", 77).await;
+    corrupt(&app, &room, "host_earning", 12_345).await;
+
+    for (body, want) in [
+        (json!({"post_id": id}), vec![("likes", 999, 2), ("views", 1, 1), ("shares", 1, 1), ("comments", -4, 1)]),
+        (json!({"account_id": author.id}), vec![("followers", 77, 3), ("following", 0, 0), ("posts", 1, 1)]),
+        (json!({"room_id": room}), vec![("host_earning", 12_345, 20)]),
+    ] {
+        let r = app.post("/admin/recount", Some(&admin.access), body.clone()).await;
+        assert_eq!(r.status, 200, "{r:?}");
+        let got: Vec<(&str, i64, i64)> = r.body["counters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["counter"].as_str().unwrap(), c["before"].as_i64().unwrap(), c["after"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(got, want, "{body}");
+        // Again: nothing to change.
+        let again = app.post("/admin/recount", Some(&admin.access), body).await;
+        assert!(again.body["counters"].as_array().unwrap().iter().all(|c| c["before"] == c["after"]), "{again:?}");
+    }
+    assert_eq!(counts(&app.get(&format!("/posts/{id}"), &author.access).await.body), post_before);
+    assert_eq!(app.get(&format!("/users/{}", author.id), &admin.access).await.body["followers"], 3);
+    assert_eq!(app.get(&format!("/rooms/{room}"), &admin.access).await.body["host_earning"], 20);
+    // Bad input changes nothing.
+    for body in [json!({}), json!({"post_id": id, "room_id": room}), json!({"post_id": "no such!"})] {
+        assert_eq!(app.post("/admin/recount", Some(&admin.access), body).await.status, 400);
+    }
+    let r = app.post("/admin/recount", Some(&admin.access), json!({"post_id": "01JDX3K9Q7N2M5P8R4T6V1W3Y0"})).await;
+    assert_eq!(r.status, 404, "{r:?}");
+    assert_eq!(app.post("/admin/recount", Some(&host.access), json!({"room_id": room})).await.status, 403);
+}

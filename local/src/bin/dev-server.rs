@@ -30,6 +30,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         config.agora_rest = Some(local::agora::AgoraRest::start(&config.agora_app_id).await.config());
     }
     let sdk = integrations::aws::sdk_config();
+    // The aggregator's dead-letter queue, on the local stack's SQS (`make redrive` reads it).
+    if config.aggregate_dlq_url.is_none() {
+        let queues = integrations::queue::Queues::new(&sdk);
+        config.aggregate_dlq_url = Some(queues.ensure(local::queues::AGGREGATE_DLQ).await?);
+    }
     let state = Arc::new(app::AppState::new(&sdk, config, app::Clock::system()));
     if store::table::ensure(&state.db.client, &state.db.table).await? {
         tracing::info!(table = %state.db.table, "created table");

@@ -140,6 +140,8 @@ pub static ROUTES: &[&Route] = &[
     &UPDATE_SEAT,
     &GET_SETTINGS,
     &PUT_SETTINGS,
+    &REDRIVE,
+    &RECOUNT,
     &START_CALL,
     &CANCEL_CALL,
     &DECLINE_CALL,
@@ -340,6 +342,11 @@ pub fn event_function(name: &str) -> &'static EventFunction {
 /// the table only as its needs say (`store::actions`).
 pub async fn as_event_function<F: std::future::Future>(name: &'static str, fut: F) -> F::Output {
     store::actions::within(name, event_function(name).needs.table.operations(), fut).await
+}
+
+/// Runs `fut` as route `r`'s function may (a local tool calling its use case directly).
+pub async fn as_route<F: std::future::Future>(r: &'static Route, fut: F) -> F::Output {
+    store::actions::within(r.name, r.needs.table.operations(), fut).await
 }
 
 pub fn by_name(name: &str) -> Option<&'static Route> {

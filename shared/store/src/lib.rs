@@ -27,6 +27,7 @@ mod posts;
 mod presence;
 mod recharges;
 pub mod reconcile;
+mod recount;
 mod reports;
 pub mod retry;
 mod rooms;
@@ -34,6 +35,7 @@ mod seats;
 mod sessions;
 mod settings;
 mod stats;
+pub mod stream;
 pub mod table;
 mod wallet;
 
@@ -61,6 +63,7 @@ pub use pk::{PkBattle, PkInvitation, PkResult, PkSide, PkStanding, PkWaiting, Pk
 pub use posts::{Comment, Post};
 pub use presence::ChannelOwner;
 pub use recharges::{CoinsAndDebt, Recharge, Takeback};
+pub use recount::Recounted;
 pub use reports::Report;
 pub use rooms::Room;
 pub use seats::{Seat, SeatAsk, SeatClaim};

@@ -79,6 +79,8 @@ pub struct Needs {
     pub sends_to: &'static [Queue],
     /// SQS queues it reads and deletes messages from by itself (not as its trigger).
     pub reads_from: &'static [Queue],
+    /// Reads the table's stream back (DescribeStream, GetShardIterator, GetRecords) by itself.
+    pub reads_stream: bool,
     pub memory_mb: u32,
     pub timeout_secs: u32,
 }
@@ -188,6 +190,7 @@ impl Needs {
             secrets: &[],
             sends_to: &[],
             reads_from: &[],
+            reads_stream: false,
             memory_mb: 256,
             timeout_secs: 10,
         }
@@ -224,6 +227,10 @@ impl Needs {
     }
     pub const fn reads_from(mut self, queues: &'static [Queue]) -> Needs {
         self.reads_from = queues;
+        self
+    }
+    pub const fn reads_stream(mut self) -> Needs {
+        self.reads_stream = true;
         self
     }
     pub const fn memory(mut self, mb: u32) -> Needs {

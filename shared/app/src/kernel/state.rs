@@ -126,6 +126,11 @@ impl AppState {
     }
 
     /// The media bucket (S3).
+    /// The SDK's settings every client here is made from.
+    pub fn sdk(&self) -> &aws_config::SdkConfig {
+        &self.clients.sdk
+    }
+
     /// SQS (the reconciliation's fan-out, the aggregator's dead letters).
     pub fn queues(&self) -> &integrations::queue::Queues {
         self.clients.queues.get_or_init(|| integrations::queue::Queues::new(&self.clients.sdk))

@@ -106,7 +106,11 @@ pub async fn aggregate_event(
 
 /// Applies events pending for longer than `SWEEP_AFTER_MS`; answers how many.
 pub async fn sweep(state: &AppState) -> DomainResult<usize> {
-    let upto = state.now() - SWEEP_AFTER_MS;
+    sweep_upto(state, state.now() - SWEEP_AFTER_MS).await
+}
+
+/// Applies the events pending since `upto` or before; answers how many.
+pub async fn sweep_upto(state: &AppState, upto: i64) -> DomainResult<usize> {
     let mut applied = 0;
     loop {
         let pending = state.db.pending_events(upto, SWEEP_BATCH).await?;

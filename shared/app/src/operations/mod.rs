@@ -6,13 +6,14 @@ mod aggregate;
 mod reconcile;
 mod reconcile_shards;
 mod reconcile_windows;
+mod repair;
 pub mod routes;
 mod settings;
 mod stats;
 
 pub use admin::ban;
 pub use aggregate::{
-    SWEEP_AFTER_MS, Work, aggregate_event, apply, apply_work, sweep, sweep_events_event, work_in, work_of,
+    SWEEP_AFTER_MS, Work, aggregate_event, apply, apply_work, sweep, sweep_events_event, sweep_upto, work_in, work_of,
 };
 pub use reconcile::{Budget, ReconcileInput, ReconcileReport, range, reconcile, scheduled_reconcile};
 pub use reconcile_shards::{
@@ -20,3 +21,4 @@ pub use reconcile_shards::{
     window_tasks,
 };
 pub use reconcile_windows::{WindowReport, WindowsRun};
+pub use repair::{REDRIVE_MAX, Redriven, redrive};

@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::{admin, settings, stats};
+use super::{admin, repair, settings, stats};
 use crate::http::routes::*;
 
 pub static GET_ADMIN_STATS: Route = route!(
@@ -92,4 +92,28 @@ pub static PUT_SETTINGS: Route = route!(
     Api::new()
         .says("Changes the PK winner's bonus or a room owner's share of gifts to guests")
         .body(schema_of::<settings::SettingsChanges>)
+);
+pub static REDRIVE: Route = route!(
+    "redrive",
+    "POST",
+    "/admin/redrive",
+    ADMIN,
+    repair::redrive_http,
+    Api::new()
+        .says("Replays batches the aggregator gave up on, from its dead-letter queue (safe to repeat)")
+        .optional_body()
+        .body(schema_of::<repair::RedriveInput>),
+    // The batch's records come back off the table's stream.
+    Needs::write().reads_from(&[Queue::AggregateDeadLetters]).reads_stream().timeout(29)
+);
+pub static RECOUNT: Route = route!(
+    "recount",
+    "POST",
+    "/admin/recount",
+    ADMIN,
+    repair::recount_http,
+    Api::new()
+        .says("Counts a post's, an account's or a room's counters again from what they count, and sets them")
+        .body(schema_of::<repair::RecountInput>),
+    Needs::write().timeout(29)
 );
