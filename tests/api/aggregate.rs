@@ -311,7 +311,11 @@ async fn a_dead_lettered_aggregator_batch_is_replayed_by_redrive_once_however_of
     let r = app.post("/admin/redrive", Some(&admin.access), json!({"limit": 0})).await;
     assert_eq!(r.status, 400, "{r:?}");
     let r = app.post("/admin/redrive", Some(&admin.access), json!({})).await;
-    assert_eq!((r.status, r.body["batches"].as_i64(), r.body["expired"].as_i64()), (200, Some(batches as i64), Some(0)), "{r:?}");
+    assert_eq!(
+        (r.status, r.body["batches"].as_i64(), r.body["expired"].as_i64()),
+        (200, Some(batches as i64), Some(0)),
+        "{r:?}"
+    );
     assert!(r.body["records"].as_i64().unwrap() >= 3 && r.body["applied"].as_i64().unwrap() >= 3, "{r:?}");
     assert_eq!(app.stored_wallet(&host.id).await.1, 30, "the three gifts, applied by the replay");
     // Replayed again (the same batch twice), then the stream itself: each gift once.

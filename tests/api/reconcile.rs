@@ -337,10 +337,10 @@ async fn an_hour_fanned_out_to_its_64_shards_on_the_queue_is_reconciled_by_the_w
     let closed: Vec<&app::operations::WindowReport> = runs.iter().flat_map(|r| &r.windows).collect();
     assert_eq!(closed.len(), 1, "the last shard writes the window's report");
     let w = closed[0];
-    assert_eq!((w.window.as_str(), w.mismatches), (hour.as_str(), 0), "{w:?}");
-    assert_eq!((w.gift_coins, w.gift_debits, w.credited, w.pending), (60, 60, 60, 0));
-    assert_eq!(w.runs, 64);
-    assert!(w.accounts_checked >= 4, "the three fans and the host at least: {w:?}");
+    assert_eq!((w.window.as_str(), w.tally.mismatches), (hour.as_str(), 0), "{w:?}");
+    assert_eq!((w.tally.gift_coins, w.tally.gift_debits, w.tally.credited, w.tally.pending), (60, 60, 60, 0));
+    assert_eq!(w.tally.runs, 64);
+    assert!(w.tally.accounts_checked >= 4, "the three fans and the host at least: {w:?}");
     let stored = app.state.db.reconcile_report(&format!("W{hour}")).await.unwrap().expect("stored");
     assert_eq!(stored["gift_coins"], 60);
     let again = app::operations::scheduled_reconcile(std::sync::Arc::new(app.state.clone()), json!({})).await.unwrap();
@@ -425,13 +425,16 @@ async fn three_shards_reconciled_apart_a_page_a_run_find_exactly_the_one_mismatc
             }
         }
         let events = by_shard[&shard].len() as i64;
-        assert!(r.events >= events && r.runs >= r.pages - 1 && r.runs >= events, "shard {shard}: {r:?}");
+        assert!(
+            r.tally.events >= events && r.tally.runs >= r.pages - 1 && r.tally.runs >= events,
+            "shard {shard}: {r:?}"
+        );
         if shard == planted_shard {
-            let found: Vec<(&str, &str)> = r.first.iter().map(|m| (m.kind.as_str(), m.id.as_str())).collect();
+            let found: Vec<(&str, &str)> = r.tally.first.iter().map(|m| (m.kind.as_str(), m.id.as_str())).collect();
             assert_eq!(found, vec![("gift_debit", planted_id.as_str())], "{r:?}");
-            assert_eq!(r.mismatches, 1);
+            assert_eq!(r.tally.mismatches, 1);
         } else {
-            assert_eq!(r.mismatches, 0, "shard {shard}: {r:?}");
+            assert_eq!(r.tally.mismatches, 0, "shard {shard}: {r:?}");
         }
     }
 }

@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use store::reconcile::{attr_n, attr_s};
 
-use super::reconcile_windows::{Checked, Mismatch, WindowReport, check_account, record};
+use super::reconcile_windows::{Checked, Tally, WindowReport, check_account};
 use crate::AppState;
 use crate::kernel::error::DomainResult;
 
@@ -38,24 +38,8 @@ pub struct ShardReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<store::PageKey>,
     pub pages: i64,
-    /// Invocations it took (a worker past its time goes on in the next)
-    pub runs: i64,
-    pub events: i64,
-    pub gift_coins: i64,
-    pub gift_debits: i64,
-    pub credited: i64,
-    pub refunded: i64,
-    pub pending: i64,
-    pub accounts_checked: i64,
-    pub accounts_busy: i64,
-    pub mismatches: i64,
-    pub first: Vec<Mismatch>,
-}
-
-impl ShardReport {
-    fn mismatch(&mut self, kind: &str, id: &str, detail: String) {
-        record(&mut self.mismatches, &mut self.first, Mismatch { kind: kind.into(), id: id.into(), detail });
-    }
+    #[serde(flatten)]
+    pub tally: Tally,
 }
 
 /// One window shard to reconcile: the message a worker gets.
@@ -89,7 +73,7 @@ pub async fn reconcile_shard_paged(
     if r.done {
         return Ok(r);
     }
-    r.runs += 1;
+    r.tally.runs += 1;
     let mut checked: HashSet<String> = HashSet::new();
     loop {
         let events = state.db.window_events_page(&window, task.shard, r.cursor.clone(), page).await?;
@@ -97,12 +81,12 @@ pub async fn reconcile_shard_paged(
         r.pages += 1;
         r.cursor = events.next;
         r.done = r.cursor.is_none();
-        if r.done && r.gift_coins != r.credited + r.refunded + r.pending {
+        if r.done && r.tally.gift_coins != r.tally.credited + r.tally.refunded + r.tally.pending {
             let detail = format!(
                 "gifts {} ≠ credited {} + refunded {} + pending {}",
-                r.gift_coins, r.credited, r.refunded, r.pending
+                r.tally.gift_coins, r.tally.credited, r.tally.refunded, r.tally.pending
             );
-            r.mismatch("window", &format!("{window}#{}", task.shard), detail);
+            r.tally.mismatch("window", &format!("{window}#{}", task.shard), detail);
         }
         let json = serde_json::to_value(&r).map_err(crate::DomainError::internal)?;
         state.db.put_shard_progress(&window, task.shard, &json).await?;
@@ -120,7 +104,7 @@ async fn check_page(
     events: &[store::MoneyEvent],
     checked: &mut HashSet<String>,
 ) -> DomainResult<()> {
-    r.events += events.len() as i64;
+    r.tally.events += events.len() as i64;
     let gifts: Vec<&store::MoneyEvent> =
         events.iter().filter(|e| e.credit.as_ref().is_some_and(|c| c.call.is_none())).collect();
     for chunk in gifts.chunks(100) {
@@ -129,18 +113,22 @@ async fn check_page(
         let found = state.db.ledger_entries(&keys).await?;
         for e in chunk {
             let c = e.credit.as_ref().expect("a gift");
-            r.gift_coins += c.amount;
+            r.tally.gift_coins += c.amount;
             match e.outcome.as_deref() {
-                Some("credited") => r.credited += c.amount,
-                Some("refunded") => r.refunded += c.amount,
-                _ => r.pending += c.amount,
+                Some("credited") => r.tally.credited += c.amount,
+                Some("refunded") => r.tally.refunded += c.amount,
+                _ => r.tally.pending += c.amount,
             }
             let entry = found.iter().find(|i| attr_s(i, "id") == Some(e.id.as_str()));
             let debit = entry.filter(|i| attr_s(i, "type") == Some("gift_sent")).and_then(|i| attr_n(i, "amount"));
             match debit {
-                Some(d) if -d == c.amount => r.gift_debits += -d,
-                Some(d) => r.mismatch("gift_debit", &e.id, format!("the payer gave {} for a gift of {}", -d, c.amount)),
-                None => r.mismatch("gift_debit", &e.id, format!("no gift_sent entry of {} for the event", c.payer_id)),
+                Some(d) if -d == c.amount => r.tally.gift_debits += -d,
+                Some(d) => {
+                    r.tally.mismatch("gift_debit", &e.id, format!("the payer gave {} for a gift of {}", -d, c.amount))
+                }
+                None => {
+                    r.tally.mismatch("gift_debit", &e.id, format!("no gift_sent entry of {} for the event", c.payer_id))
+                }
             }
         }
     }
@@ -161,11 +149,11 @@ async fn check_page(
     .buffer_unordered(ACCOUNTS_AT_ONCE);
     while let Some((account, outcome)) = checks.next().await {
         match outcome? {
-            Checked::Equal => r.accounts_checked += 1,
-            Checked::Busy => r.accounts_busy += 1,
+            Checked::Equal => r.tally.accounts_checked += 1,
+            Checked::Busy => r.tally.accounts_busy += 1,
             Checked::Differs(detail) => {
-                r.accounts_checked += 1;
-                r.mismatch("account_balance", &account, detail);
+                r.tally.accounts_checked += 1;
+                r.tally.mismatch("account_balance", &account, detail);
             }
         }
     }
@@ -187,25 +175,11 @@ pub async fn close_window(state: &AppState, from: i64) -> DomainResult<Option<Wi
     }
     let mut w = WindowReport { window: window.clone(), from, ..Default::default() };
     for s in &shards {
-        w.events += s.events;
-        w.gift_coins += s.gift_coins;
-        w.gift_debits += s.gift_debits;
-        w.credited += s.credited;
-        w.refunded += s.refunded;
-        w.pending += s.pending;
-        w.accounts_checked += s.accounts_checked;
-        w.accounts_busy += s.accounts_busy;
-        w.runs += s.runs;
-        w.mismatches += s.mismatches;
-        for m in &s.first {
-            if w.first.len() < super::reconcile_windows::MAX_LISTED {
-                w.first.push(m.clone());
-            }
-        }
+        w.tally.add(&s.tally);
     }
     let json = serde_json::to_value(&w).map_err(crate::DomainError::internal)?;
     state.db.put_window_report(&run_id, &json, state.now()).await?;
-    crate::kernel::metrics::emit(state, &[], &[("ReconcileMismatches", w.mismatches as f64, "Count")]);
+    crate::kernel::metrics::emit(state, &[], &[("ReconcileMismatches", w.tally.mismatches as f64, "Count")]);
     Ok(Some(w))
 }
 

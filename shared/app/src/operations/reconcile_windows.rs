@@ -49,13 +49,11 @@ const MAX_WINDOWS: i64 = 36;
 /// Shards reconciled at once when the run does them itself (no queue).
 const SHARDS_AT_ONCE: usize = 8;
 
+/// What a window (or one of its shards) held and what was wrong with it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct WindowReport {
-    /// The window: `yyyy-mm-ddThh` (UTC), from `from` (ms) for an hour
-    pub window: String,
-    pub from: i64,
+pub struct Tally {
     pub events: i64,
-    /// Coins the window's gift events carry, and the payers' debits found for them
+    /// Coins the gift events carry, and the payers' debits found for them
     pub gift_coins: i64,
     pub gift_debits: i64,
     /// Of the gift coins: credited to hosts, refunded to payers, still pending
@@ -65,11 +63,42 @@ pub struct WindowReport {
     pub accounts_checked: i64,
     /// Accounts that kept moving through three reads: checked with a later window
     pub accounts_busy: i64,
-    /// Worker invocations its 64 shards took
+    /// Worker invocations it took (a worker past its time goes on in the next)
     #[serde(default)]
     pub runs: i64,
     pub mismatches: i64,
     pub first: Vec<Mismatch>,
+}
+
+impl Tally {
+    pub fn mismatch(&mut self, kind: &str, id: &str, detail: String) {
+        record(&mut self.mismatches, &mut self.first, Mismatch { kind: kind.into(), id: id.into(), detail });
+    }
+
+    /// Adds another part's tally (a shard's to its window's).
+    pub fn add(&mut self, o: &Tally) {
+        self.events += o.events;
+        self.gift_coins += o.gift_coins;
+        self.gift_debits += o.gift_debits;
+        self.credited += o.credited;
+        self.refunded += o.refunded;
+        self.pending += o.pending;
+        self.accounts_checked += o.accounts_checked;
+        self.accounts_busy += o.accounts_busy;
+        self.runs += o.runs;
+        self.mismatches += o.mismatches;
+        let room = MAX_LISTED.saturating_sub(self.first.len());
+        self.first.extend(o.first.iter().take(room).cloned());
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct WindowReport {
+    /// The window: `yyyy-mm-ddThh` (UTC), from `from` (ms) for an hour
+    pub window: String,
+    pub from: i64,
+    #[serde(flatten)]
+    pub tally: Tally,
 }
 
 /// Reconciles the hour starting at `from` (ms, on the hour) here, its shards
