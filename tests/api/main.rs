@@ -15,6 +15,7 @@ mod docs;
 mod gifts;
 mod layout;
 mod leaderboards;
+mod live;
 mod masterdata;
 mod moderation;
 mod notifications;

@@ -15,6 +15,7 @@ pub mod calls;
 pub mod catalog;
 pub mod community;
 pub mod gifts;
+pub mod live;
 pub mod notifications;
 pub mod operations;
 pub mod posts;

@@ -16,6 +16,7 @@ pub use crate::catalog::routes::*;
 pub use crate::community::routes::*;
 pub use crate::gifts::routes::*;
 pub use crate::http::routes::{EventFunction, Route, Trigger};
+pub use crate::live::routes::*;
 pub use crate::notifications::routes::*;
 pub use crate::operations::routes::*;
 pub use crate::posts::routes::*;
@@ -110,6 +111,8 @@ pub static ROUTES: &[&Route] = &[
     &END_ROOM,
     &LIST_ROOMS,
     &GET_ROOM,
+    &GET_ROOM_EVENTS,
+    &GET_MY_EVENTS,
     &JOIN_ROOM,
     &LEAVE_ROOM,
     &GET_LEADERBOARD,

@@ -471,6 +471,15 @@ pub const PK_INVITATION: &str = "INVITE";
 pub fn pk_invitations_to(host: &str) -> String {
     format!("PKINVITES_TO#{host}")
 }
+/// A live channel's log (`/rooms/id`, `/users/id`): its seq counter and its
+/// last 10 minutes of messages by seq (`crate::channels`).
+pub fn channel_log(channel: &str) -> String {
+    format!("CHANLOG#{channel}")
+}
+pub const CHANNEL_SEQ: &str = "SEQ";
+pub fn channel_message(seq: i64) -> String {
+    format!("MSG#{seq:015}")
+}
 /// Two hosts' one pending invitation at a time, either way (`PKPAIR#a#b` / `INVITE`, ids in order).
 pub fn pk_pair(a: &str, b: &str) -> String {
     let (lo, hi) = if a <= b { (a, b) } else { (b, a) };

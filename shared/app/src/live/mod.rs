@@ -1,0 +1,13 @@
+//! Live channels: what happens in a room, and to a person, as messages on
+//! AWS AppSync Events channels (`/rooms/{room_id}`, `/users/{account_id}`).
+//! Each message is JSON `{type, seq, at, …}` with `seq` one more than the
+//! last on its channel; the last 10 minutes are kept, so an app that
+//! reconnects catches up by `seq` (`GET /rooms/{id}/events`, `GET /me/events`).
+//! Who may read a channel is one rule (`may_subscribe`) for the catch-up
+//! routes and the subscription authorizer alike.
+//! Other code reaches this domain only through what this file re-exports.
+
+mod channels;
+pub mod routes;
+
+pub use channels::{ChannelEvents, may_subscribe, publish, room_channel, user_channel};

@@ -1,0 +1,99 @@
+//! The live channels' log: every message published on a channel (`/rooms/id`,
+//! `/users/id`) is kept 10 minutes under the channel with its `seq`, so an
+//! app that reconnects asks for what it missed (`after` the last seq it saw)
+//! and gets the same messages. A batch of messages takes its seqs with one
+//! `ADD` on the channel's counter (`CHANLOG#channel` / `SEQ`): the publisher
+//! writes it once a batch (at most 10 times a second a room), never a request.
+
+use aws_sdk_dynamodb::types::ReturnValue;
+
+use crate::db::{Db, n, s};
+use crate::reconcile::{attr_n, attr_s};
+use crate::table::TTL_ATTRIBUTE;
+use crate::{Error, Result, keys};
+
+/// How long a channel keeps its messages for catching up.
+pub const CHANNEL_KEEP_MS: i64 = 10 * 60_000;
+
+/// A message as kept: its seq and its JSON (which carries the seq too).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelMessage {
+    pub seq: i64,
+    pub at: i64,
+    pub body: String,
+}
+
+impl Db {
+    /// Takes the next `count` seqs of `channel`: answers the first.
+    pub async fn take_channel_seqs(&self, channel: &str, count: usize) -> Result<i64> {
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(keys::channel_log(channel), keys::CHANNEL_SEQ)))
+            .update_expression("ADD seq :n")
+            .expression_attribute_values(":n", n(count as i64))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await?;
+        let last =
+            out.attributes.as_ref().and_then(|a| attr_n(a, "seq")).ok_or(Error::Corrupt("channel seq".into()))?;
+        Ok(last - count as i64 + 1)
+    }
+
+    /// Keeps `messages` on `channel` for `CHANNEL_KEEP_MS`.
+    pub async fn keep_channel_messages(&self, channel: &str, messages: &[ChannelMessage]) -> Result<()> {
+        let ops = messages
+            .iter()
+            .map(|m| {
+                let key = Self::key(keys::channel_log(channel), &keys::channel_message(m.seq));
+                let mut item = key.clone();
+                item.insert("seq".into(), n(m.seq));
+                item.insert("at".into(), n(m.at));
+                item.insert("body".into(), s(&m.body));
+                item.insert(TTL_ATTRIBUTE.into(), n((m.at + CHANNEL_KEEP_MS) / 1000 + 60));
+                (key, Some(item))
+            })
+            .collect();
+        self.batch_write(ops).await
+    }
+
+    /// The messages of `channel` after seq `after` (oldest first, up to
+    /// `limit`) still kept at `now`, and the channel's last seq.
+    pub async fn channel_messages_after(
+        &self,
+        channel: &str,
+        after: i64,
+        limit: usize,
+        now: i64,
+    ) -> Result<(Vec<ChannelMessage>, i64)> {
+        let pk = keys::channel_log(channel);
+        let last = self.get(pk.clone(), keys::CHANNEL_SEQ).await?.and_then(|i| attr_n(&i, "seq")).unwrap_or(0);
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", s(&pk))
+            .expression_attribute_values(":from", s(keys::channel_message(after + 1)))
+            .expression_attribute_values(":to", s(keys::channel_message(i64::MAX / 2)))
+            .limit(limit as i32)
+            .consistent_read(true)
+            .send()
+            .await?;
+        let kept = out
+            .items
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|i| {
+                let m = ChannelMessage {
+                    seq: attr_n(i, "seq")?,
+                    at: attr_n(i, "at")?,
+                    body: attr_s(i, "body")?.to_string(),
+                };
+                (m.at + CHANNEL_KEEP_MS > now).then_some(m)
+            })
+            .collect();
+        Ok((kept, last))
+    }
+}
