@@ -4,6 +4,7 @@
 pub mod agora;
 pub mod apple;
 pub mod demo;
+pub mod events;
 pub mod queues;
 pub mod server;
 pub mod stores;

@@ -98,7 +98,9 @@ pub fn router(state: Arc<AppState>, stand_ins: StandIns) -> axum::Router {
     let console = ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")));
     let mut r = axum::Router::new()
         .route("/console", axum::routing::get(|| async { axum::response::Redirect::permanent("/console/") }))
-        .nest_service("/console/", console);
+        .nest_service("/console/", console)
+        // AppSync Events' stand-in: the live channels' publish and WebSocket endpoints.
+        .merge(crate::events::routes(state.clone(), crate::events::Hub::default()));
     let base = stand_ins.base_url;
     if let Some(play) = stand_ins.play {
         let base = base.clone();

@@ -277,10 +277,14 @@ fn stack(domain: &str, routes: &[&Route], events: &[&EventFunction], params: &[P
     let _ = writeln!(s);
     let _ = writeln!(s, "Resources:");
     let mut outputs = Vec::new();
+    let mut arns = Vec::new();
     for f in functions(routes, events) {
         function(&mut s, &f);
         if f.event.is_some() {
             outputs.push(format!("{}Function", pascal(f.name)));
+        }
+        if let Some(EventFunction { trigger: Trigger::EventsAuthorizer, .. }) = f.event {
+            arns.push(format!("{}Function", pascal(f.name)));
         }
     }
     if !outputs.is_empty() {
@@ -288,6 +292,10 @@ fn stack(domain: &str, routes: &[&Route], events: &[&EventFunction], params: &[P
         for o in outputs {
             let _ = writeln!(s, "  {o}:");
             let _ = writeln!(s, "    Value: !Ref {o}");
+        }
+        for a in arns {
+            let _ = writeln!(s, "  {a}Arn:");
+            let _ = writeln!(s, "    Value: !GetAtt {a}.Arn");
         }
     }
     s
@@ -463,6 +471,17 @@ fn function(s: &mut String, f: &Function) {
             let _ = writeln!(s, "              OnFailure:");
             let _ = writeln!(s, "                Type: SQS");
             let _ = writeln!(s, "                Destination: !Ref {}Arn", t.dead_letter_queue);
+        }
+        Some(Trigger::EventsAuthorizer) => {
+            // AppSync calls it for every connect and subscribe (the API is in the root stack).
+            let _ = writeln!(s);
+            let _ = writeln!(s, "  {id}AppSyncPermission:");
+            let _ = writeln!(s, "    Type: AWS::Lambda::Permission");
+            let _ = writeln!(s, "    Properties:");
+            let _ = writeln!(s, "      Action: lambda:InvokeFunction");
+            let _ = writeln!(s, "      FunctionName: !GetAtt {id}.Arn");
+            let _ = writeln!(s, "      Principal: appsync.amazonaws.com");
+            let _ = writeln!(s, "      SourceAccount: !Ref AWS::AccountId");
         }
         Some(Trigger::Queue { queue, batch_size }) => {
             // SAM gives the function the poller's permissions on the queue.

@@ -136,6 +136,13 @@ fn each_http_route_is_an_api_route_to_its_function() {
                 let dlq = serde_yaml::to_string(&p["DestinationConfig"]["OnFailure"]["Destination"]).unwrap();
                 assert!(dlq.contains("DeadLetterQueue"), "{}: a dead-letter queue", f.name);
             }
+            Trigger::EventsAuthorizer => {
+                assert!(events.is_null(), "{}: AppSync invokes it", f.name);
+                let base = resource_name(f.name);
+                assert!(find(&format!("{base}AppSyncPermission")).is_some(), "{}: AppSync may invoke it", f.name);
+                let root = local::template::ROOT;
+                assert!(root.contains(&format!("Outputs.{base}Arn")), "{}: the Event API's authorizer", f.name);
+            }
             Trigger::Queue { queue, batch_size } => {
                 let p = of_type("SQS").unwrap_or_else(|| panic!("{}: an SQS event", f.name))["Properties"].clone();
                 let q = serde_yaml::to_string(&p["Queue"]).unwrap();

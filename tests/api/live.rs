@@ -113,3 +113,151 @@ async fn batches_published_at_once_on_one_channel_take_distinct_consecutive_seqs
         (1..=10).collect::<Vec<_>>()
     );
 }
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Connects to the Event API's WebSocket as the apps do: the subprotocol and
+/// the authorization headers (base64url JSON) in a second one.
+async fn connect(app: &TestApp, token: &str) -> Ws {
+    use base64::Engine;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let host = app.base.trim_start_matches("http://").to_string();
+    let mut req = format!("ws://{host}/event/realtime").into_client_request().unwrap();
+    let auth = json!({"host": host, "Authorization": token}).to_string();
+    let header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(auth);
+    req.headers_mut()
+        .insert("sec-websocket-protocol", format!("aws-appsync-event-ws, header-{header}").parse().unwrap());
+    let (ws, resp) = tokio_tungstenite::connect_async(req).await.unwrap();
+    assert_eq!(resp.headers()["sec-websocket-protocol"], "aws-appsync-event-ws");
+    ws
+}
+
+async fn say(ws: &mut Ws, v: Value) {
+    use futures::SinkExt;
+    ws.send(tokio_tungstenite::tungstenite::Message::Text(v.to_string().into())).await.unwrap();
+}
+
+/// The next message other than a keep-alive (a bound on the wait, not a pause).
+async fn hear(ws: &mut Ws) -> Value {
+    use futures::StreamExt;
+    loop {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+            .await
+            .expect("a message")
+            .unwrap()
+            .unwrap();
+        let tokio_tungstenite::tungstenite::Message::Text(t) = msg else { continue };
+        let v: Value = serde_json::from_str(&t).unwrap();
+        if v["type"] != "ka" {
+            return v;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_event_api_stand_in_speaks_appsyncs_protocol_and_authorizes_each_subscription() {
+    let app = TestApp::start().await;
+    let (host, ann, kim) = (app.host("Hana").await, app.user("Ann").await, app.user("Kim").await);
+    let room = go_live(&app, &host).await["room"]["id"].as_str().unwrap().to_string();
+    let channel = app::live::room_channel(&room);
+    let mut ws = connect(&app, &ann.access).await;
+    say(&mut ws, json!({"type": "connection_init"})).await;
+    let ack = hear(&mut ws).await;
+    assert_eq!((ack["type"].as_str(), ack["connectionTimeoutMs"].as_i64()), (Some("connection_ack"), Some(300_000)));
+    say(
+        &mut ws,
+        json!({"type": "subscribe", "id": "s1", "channel": channel, "authorization": {"Authorization": ann.access}}),
+    )
+    .await;
+    assert_eq!(hear(&mut ws).await, json!({"type": "subscribe_success", "id": "s1"}));
+    // What the server publishes reaches the subscriber, seq and all.
+    app::live::publish(&app.state, &channel, vec![json!({"type": "viewers", "count": 7})]).await.unwrap();
+    let data = hear(&mut ws).await;
+    assert_eq!((data["type"].as_str(), data["id"].as_str()), (Some("data"), Some("s1")), "{data}");
+    let event: Value = serde_json::from_str(data["event"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (event["type"].as_str(), event["seq"].as_i64(), event["count"].as_i64()),
+        (Some("viewers"), Some(1), Some(7))
+    );
+    // A client may not publish.
+    say(
+        &mut ws,
+        json!({"type": "publish", "id": "p1", "channel": channel, "events": ["{\"type\":\"gifts\"}"],
+                        "authorization": {"Authorization": ann.access}}),
+    )
+    .await;
+    let refused = hear(&mut ws).await;
+    assert_eq!(
+        (refused["type"].as_str(), refused["errors"][0]["errorType"].as_str()),
+        (Some("publish_error"), Some("UnauthorizedException"))
+    );
+    // Someone else's channel, a kicked viewer: refused.
+    say(&mut ws, json!({"type": "subscribe", "id": "s2", "channel": app::live::user_channel(&kim.id)})).await;
+    assert_eq!(hear(&mut ws).await["type"], "subscribe_error");
+    assert_eq!(
+        app.post(&format!("/rooms/{room}/kick"), Some(&host.access), json!({"user_id": kim.id})).await.status,
+        200
+    );
+    let mut kims = connect(&app, &kim.access).await;
+    say(&mut kims, json!({"type": "connection_init"})).await;
+    hear(&mut kims).await;
+    say(&mut kims, json!({"type": "subscribe", "id": "k1", "channel": channel})).await;
+    let no = hear(&mut kims).await;
+    assert_eq!((no["type"].as_str(), no["id"].as_str()), (Some("subscribe_error"), Some("k1")), "{no}");
+    // Unsubscribed, nothing more comes: the next message is the answer to the next request.
+    say(&mut ws, json!({"type": "unsubscribe", "id": "s1"})).await;
+    assert_eq!(hear(&mut ws).await, json!({"type": "unsubscribe_success", "id": "s1"}));
+    app::live::publish(&app.state, &channel, vec![json!({"type": "viewers", "count": 8})]).await.unwrap();
+    say(&mut ws, json!({"type": "subscribe", "id": "s3", "channel": app::live::user_channel(&ann.id)})).await;
+    assert_eq!(hear(&mut ws).await, json!({"type": "subscribe_success", "id": "s3"}));
+}
+
+#[tokio::test]
+async fn a_connection_without_a_live_session_is_refused() {
+    let app = TestApp::start().await;
+    let ann = app.user("Ann").await;
+    let r = app.post("/auth/logout", Some(&ann.access), json!({"refresh_token": ann.refresh})).await;
+    assert!(r.status < 300, "{r:?}");
+    for token in [ann.access.as_str(), "not-a-token"] {
+        let mut ws = connect(&app, token).await;
+        let e = hear(&mut ws).await;
+        assert_eq!(
+            (e["type"].as_str(), e["errors"][0]["errorType"].as_str()),
+            (Some("connection_error"), Some("UnauthorizedException"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_lambda_authorizer_allows_a_session_to_connect_and_subscribe_and_never_a_client_to_publish() {
+    let app = TestApp::start().await;
+    let (host, ann, kim) = (app.host("Hana").await, app.user("Ann").await, app.user("Kim").await);
+    let room = go_live(&app, &host).await["room"]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        app.post(&format!("/rooms/{room}/kick"), Some(&host.access), json!({"user_id": kim.id})).await.status,
+        200
+    );
+    let ask = |token: &str, op: &str, channel: Option<String>| {
+        let event = json!({"authorizationToken": token,
+                           "requestContext": {"apiId": "local", "accountId": "123456789012", "requestId": "r",
+                                              "operation": op, "channelNamespaceName": "rooms", "channel": channel},
+                           "requestHeaders": {}});
+        let state = std::sync::Arc::new(app.state.clone());
+        async move {
+            let out = app::routes::as_event_function(
+                "authorize-events",
+                app::lambda::json(state, event, app::live::authorize_events_event),
+            )
+            .await
+            .unwrap();
+            (out["isAuthorized"].as_bool().unwrap(), out["ttlOverride"].as_i64().unwrap())
+        }
+    };
+    let room_channel = Some(app::live::room_channel(&room));
+    assert_eq!(ask(&ann.access, "EVENT_CONNECT", None).await, (true, 0));
+    assert_eq!(ask(&ann.access, "EVENT_SUBSCRIBE", room_channel.clone()).await, (true, 0));
+    assert_eq!(ask(&kim.access, "EVENT_SUBSCRIBE", room_channel.clone()).await, (false, 0), "kicked");
+    assert_eq!(ask(&ann.access, "EVENT_SUBSCRIBE", Some(app::live::user_channel(&kim.id))).await.0, false);
+    assert_eq!(ask(&ann.access, "EVENT_PUBLISH", room_channel.clone()).await.0, false);
+    assert_eq!(ask("forged", "EVENT_CONNECT", None).await.0, false);
+}

@@ -97,7 +97,11 @@ impl TestApp {
         };
         let table = format!("test-{}", ulid::Ulid::new());
         let client = store::client(&sdk);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
         let mut config = Config::new(table.clone(), SECRET);
+        // The live channels publish to this server's AppSync Events stand-in.
+        config.events_http_url = Some(base.clone());
         config.email_from = "no-reply@test.local".into();
         // Every test's clients share 127.0.0.1: the per-IP limits have their own tests.
         config.ip_rate_limits = false;
@@ -109,8 +113,6 @@ impl TestApp {
         let state = AppState::new(&sdk, config, Clock::manual(chrono::Utc::now().timestamp_millis()));
         state.messenger().ensure_sender_identity().await.expect("verify sender");
         state.media().ensure_bucket().await.expect("media bucket");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let stand_ins = local::server::StandIns { play: None, apple, base_url: base.clone() };
         tokio::spawn(local::server::serve(listener, Arc::new(state.clone()), stand_ins, async {

@@ -29,6 +29,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     if config.payments_local && config.agora_rest.is_none() {
         config.agora_rest = Some(local::agora::AgoraRest::start(&config.agora_app_id).await.config());
     }
+    // The live channels publish to this server's AppSync Events stand-in.
+    let addr = std::env::var("API_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    if config.events_http_url.is_none() {
+        config.events_http_url = Some(format!("http://{addr}"));
+    }
     let sdk = integrations::aws::sdk_config();
     // The aggregator's dead-letter queue, on the local stack's SQS (`make redrive` reads it).
     if config.aggregate_dlq_url.is_none() {
@@ -50,12 +55,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let every = std::time::Duration::from_secs(1);
     tokio::spawn(local::streams::run(state.clone(), every, local::streams::Consumer::Push));
     tokio::spawn(local::streams::run(state.clone(), every / 4, local::streams::Consumer::Aggregate));
-    let addr = std::env::var("API_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     let bound = listener.local_addr()?;
     local::server::check_listen(&bound, &state.config.jwt_secret)?;
     println!(
-        "\nAPI on http://{addr}\nAPI docs on http://{addr}/docs\nWeb console on http://{addr}/console/ (admin, agency and host logins)\n{}",
+        "\nAPI on http://{addr}\nAPI docs on http://{addr}/docs\nWeb console on http://{addr}/console/ (admin, agency and host logins)\n\
+         Live channels (AppSync Events stand-in): ws://{addr}/event/realtime, publish POST http://{addr}/event\n{}",
         local::demo::logins_text(&pw)
     );
     if play.is_some() || apple.is_some() {

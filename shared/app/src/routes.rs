@@ -277,6 +277,13 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         doc: "Reconciles one shard of an hour's events from its watermark, a page at a time; near its time limit it saves the watermark and queues itself again. The last shard of a window writes the window's report. Never changes money.",
     },
     EventFunction {
+        name: "authorize-events",
+        trigger: Trigger::EventsAuthorizer,
+        domain: "live",
+        needs: Needs::read(),
+        doc: "The live channels' Lambda authorizer (AppSync Events): connecting needs a live session, subscribing to /rooms/{id} a room whose host has not blocked nor kicked the account, /users/{id} only that account; a client's publish is refused.",
+    },
+    EventFunction {
         name: "send-push",
         trigger: Trigger::TableStream(StreamTrigger {
             filters: &[r#"{"eventName": ["INSERT"], "dynamodb": {"Keys": {"sk": {"S": [{"prefix": "NOTIF#"}]}}}}"#],

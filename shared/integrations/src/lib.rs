@@ -5,6 +5,7 @@
 pub mod agora;
 pub mod appstore;
 pub mod aws;
+pub mod events;
 pub mod google;
 pub mod jwt;
 pub mod media;

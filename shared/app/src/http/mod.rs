@@ -171,9 +171,19 @@ async fn authorize(state: &AppState, route: &Route, ctx: &mut Ctx) -> DomainResu
     };
     let token =
         bearer(&ctx.headers).ok_or_else(|| DomainError::unauthenticated("Authorization: Bearer token required"))?;
+    let caller = authenticate(state, token).await?;
+    if !roles.is_empty() && !roles.contains(&caller.role) {
+        return Err(DomainError::forbidden("your role may not do this"));
+    }
+    ctx.caller = Some(caller);
+    Ok(())
+}
+
+/// Who an access token is: its session must still be alive (logout, reset
+/// and ban end it) and its role is the account's role now, not when the
+/// token was issued. The API and the live channels' authorizer alike.
+pub async fn authenticate(state: &AppState, token: &str) -> DomainResult<crate::kernel::auth::Caller> {
     let mut caller = verify_access_token(&state.config, token, state.now())?;
-    // The token's login must still be alive (logout, reset and ban end it) and
-    // its role is the account's role now, not when the token was issued.
     let st =
         standing(state, &caller).await?.ok_or_else(|| DomainError::unauthenticated("this account no longer exists"))?;
     if st.banned {
@@ -183,11 +193,7 @@ async fn authorize(state: &AppState, route: &Route, ctx: &mut Ctx) -> DomainResu
         return Err(DomainError::unauthenticated("this session has ended; sign in again"));
     }
     caller.role = st.role;
-    if !roles.is_empty() && !roles.contains(&caller.role) {
-        return Err(DomainError::forbidden("your role may not do this"));
-    }
-    ctx.caller = Some(caller);
-    Ok(())
+    Ok(caller)
 }
 
 /// The caller's session's standing: cached for a few seconds per instance.

@@ -358,6 +358,8 @@ pub enum Trigger {
         queue: Queue,
         batch_size: u32,
     },
+    /// The Lambda authorizer of the root stack's AppSync Event API (`EventApi`).
+    EventsAuthorizer,
 }
 
 /// How a function reads the table's stream: which records reach it and what

@@ -52,6 +52,12 @@ pub struct Config {
     /// window's shard, each reconciled by `reconcile-shard`. None: the hourly
     /// run reconciles its windows' shards itself.
     pub reconcile_queue_url: Option<String>,
+    /// The AppSync Event API's HTTP endpoint (`EVENTS_HTTP_URL`) the live
+    /// channels publish to; None: messages are only kept for catching up.
+    pub events_http_url: Option<String>,
+    /// Sign publishes with the function's role (`EVENTS_SIGNING=iam`, as in
+    /// AWS); off for the local stand-in.
+    pub events_signed: bool,
     /// The aggregator's dead-letter queue (`AGGREGATE_DLQ_URL`), which `redrive` replays.
     pub aggregate_dlq_url: Option<String>,
     /// Per-IP rate limits on sign-up and sign-in (`RATE_LIMITS=off` for load tests from one machine).
@@ -176,6 +182,8 @@ impl Config {
             earnings_hold_hours: 72,
             ip_rate_limits: true,
             reconcile_queue_url: None,
+            events_http_url: None,
+            events_signed: false,
             aggregate_dlq_url: None,
             sms_hourly_budget: 1000,
             firebase_service_account: None,
@@ -270,6 +278,8 @@ impl Config {
         c.ip_rate_limits = var("RATE_LIMITS").map_or(true, |v| v != "off");
         c.reconcile_queue_url = var("RECONCILE_QUEUE_URL").ok().filter(|v| !v.trim().is_empty());
         c.aggregate_dlq_url = var("AGGREGATE_DLQ_URL").ok().filter(|v| !v.trim().is_empty());
+        c.events_http_url = var("EVENTS_HTTP_URL").ok().filter(|v| !v.trim().is_empty());
+        c.events_signed = var("EVENTS_SIGNING").is_ok_and(|v| v == "iam");
         c.sms_hourly_budget = number("SMS_HOURLY_BUDGET", c.sms_hourly_budget, 0..=10_000_000)?;
         c.call_grace_secs = number("CALL_GRACE_SECS", c.call_grace_secs, 0..=59)?;
         c.pk_settle_ms = number("PK_SETTLE_MS", c.pk_settle_ms, 0..=60_000)?;

@@ -38,6 +38,7 @@ struct Clients {
     apple: OnceLock<Option<integrations::appstore::AppStore>>,
     agora_rules: OnceLock<Option<integrations::agora::ChannelRules>>,
     queues: OnceLock<integrations::queue::Queues>,
+    events: OnceLock<Option<integrations::events::EventsPublisher>>,
 }
 
 /// What this instance last read of a session (by session id): its account,
@@ -100,6 +101,7 @@ impl AppState {
             apple: OnceLock::new(),
             agora_rules: OnceLock::new(),
             queues: OnceLock::new(),
+            events: OnceLock::new(),
         };
         AppState { db, config, clock, sessions: SessionCache::default(), agora, notifier, clients: Arc::new(clients) }
     }
@@ -129,6 +131,18 @@ impl AppState {
     /// The SDK's settings every client here is made from.
     pub fn sdk(&self) -> &aws_config::SdkConfig {
         &self.clients.sdk
+    }
+
+    /// The AppSync Event API publisher, when an endpoint is configured.
+    pub fn events(&self) -> Option<&integrations::events::EventsPublisher> {
+        let c = &self.config;
+        self.clients
+            .events
+            .get_or_init(|| {
+                let sdk = c.events_signed.then(|| self.clients.sdk.clone());
+                c.events_http_url.as_deref().map(|url| integrations::events::EventsPublisher::new(url, sdk))
+            })
+            .as_ref()
     }
 
     /// SQS (the reconciliation's fan-out, the aggregator's dead letters).

@@ -42,6 +42,13 @@ pub async fn publish(state: &AppState, channel: &str, messages: Vec<Value>) -> D
         sent.push(m);
     }
     state.db.keep_channel_messages(channel, &kept).await?;
+    // Kept first: a publish that fails is caught up from the log by the apps.
+    if let Some(events) = state.events() {
+        let bodies: Vec<String> = kept.into_iter().map(|m| m.body).collect();
+        if let Err(e) = events.publish(channel, &bodies).await {
+            tracing::error!(error = %e, channel, "publishing on a live channel failed");
+        }
+    }
     Ok(sent)
 }
 

@@ -7,7 +7,9 @@
 //! routes and the subscription authorizer alike.
 //! Other code reaches this domain only through what this file re-exports.
 
+mod authorizer;
 mod channels;
 pub mod routes;
 
+pub use authorizer::{EventsAuthRequest, EventsAuthResponse, EventsOp, authorize_events, authorize_events_event};
 pub use channels::{ChannelEvents, may_subscribe, publish, room_channel, user_channel};
