@@ -173,6 +173,10 @@ fn parameters(routes: &[&Route], events: &[&EventFunction]) -> Vec<Param> {
         if f.needs.reads_stream {
             add("TableStreamArn", "!GetAtt Table.StreamArn".into());
         }
+        if f.needs.publishes {
+            add("EventApiId", "!GetAtt EventApi.ApiId".into());
+            add("EventApiHttpDns", "!GetAtt EventApi.Dns.Http".into());
+        }
         if let Some(EventFunction { trigger: Trigger::TableStream(t), .. }) = f.event {
             add("TableStreamArn", "!GetAtt Table.StreamArn".into());
             add(&format!("{}Arn", t.dead_letter_queue), format!("!GetAtt {}.Arn", t.dead_letter_queue));
@@ -323,7 +327,7 @@ fn function(s: &mut String, f: &Function) {
         let _ = writeln!(s, "      Timeout: {}", n.timeout_secs);
     }
     let queue_urls: Vec<Queue> = n.sends_to.iter().chain(n.reads_from).copied().collect();
-    if !n.secrets.is_empty() || !queue_urls.is_empty() {
+    if !n.secrets.is_empty() || !queue_urls.is_empty() || n.publishes {
         let _ = writeln!(s, "      Environment:");
         let _ = writeln!(s, "        Variables:");
     }
@@ -339,6 +343,10 @@ fn function(s: &mut String, f: &Function) {
         for (var, param) in settings {
             let _ = writeln!(s, "          {var}: !Ref {param}");
         }
+    }
+    if n.publishes {
+        let _ = writeln!(s, "          EVENTS_HTTP_URL: !Sub 'https://${{EventApiHttpDns}}'");
+        let _ = writeln!(s, "          EVENTS_SIGNING: iam");
     }
     let mut written: Vec<Queue> = Vec::new();
     for q in queue_urls {
@@ -413,6 +421,14 @@ fn function(s: &mut String, f: &Function) {
         let _ = writeln!(s, "            - Effect: Allow");
         let _ = writeln!(s, "              Action: sqs:SendMessage");
         let _ = writeln!(s, "              Resource: !Ref {}Arn", q.resource());
+    }
+    if n.publishes {
+        let _ = writeln!(s, "            - Effect: Allow");
+        let _ = writeln!(s, "              Action: appsync:EventPublish");
+        let _ = writeln!(
+            s,
+            "              Resource: !Sub 'arn:${{AWS::Partition}}:appsync:${{AWS::Region}}:${{AWS::AccountId}}:apis/${{EventApiId}}/*'"
+        );
     }
     if n.reads_stream {
         let _ = writeln!(s, "            - Effect: Allow");

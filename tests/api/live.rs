@@ -261,3 +261,47 @@ async fn the_lambda_authorizer_allows_a_session_to_connect_and_subscribe_and_nev
     assert_eq!(ask(&ann.access, "EVENT_PUBLISH", room_channel.clone()).await.0, false);
     assert_eq!(ask("forged", "EVENT_CONNECT", None).await.0, false);
 }
+
+#[tokio::test]
+async fn notifications_calls_and_invitations_reach_the_recipients_channel_once_each() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let mut push = local::streams::StreamReader::new(&app.state, true, local::streams::Consumer::Push).await.unwrap();
+    let (host, guest, caller, other) =
+        (app.host("Hana").await, app.user("Gail").await, app.user("Cal").await, app.host("Otto").await);
+    app.grant(&admin, &caller, 1_000).await;
+    let room = app.post("/rooms", Some(&host.access), json!({"kind": "audio", "seats": 2})).await.body["room"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    go_live(&app, &other).await;
+    assert_eq!(
+        app.post(&format!("/rooms/{room}/seats/1/invite"), Some(&host.access), json!({"account_id": guest.id}))
+            .await
+            .status,
+        201
+    );
+    let pk = app.post("/pk/invitations", Some(&other.access), json!({"host_id": host.id})).await;
+    assert_eq!(pk.status, 201, "{pk:?}");
+    // A call rings the host (a host in a live room takes no call: end it first).
+    assert_eq!(app.post(&format!("/rooms/{room}/end"), Some(&host.access), json!({})).await.status, 200);
+    app.call("PUT", "/host/call-settings", Some(&host.access), Some(json!({"price_per_minute": 10, "online": true})))
+        .await;
+    let call = app.post("/calls", Some(&caller.access), json!({"host_id": host.id})).await;
+    assert_eq!(call.status, 201, "{call:?}");
+    // The push worker's stream read, twice: the second finds nothing new to publish.
+    push.poll(&app.state).await.unwrap();
+    push.poll(&app.state).await.unwrap();
+    let types = |r: &Resp| -> Vec<String> {
+        r.body["items"].as_array().unwrap().iter().map(|m| m["type"].as_str().unwrap().to_string()).collect()
+    };
+    let guest_events = app.get("/me/events", &guest.access).await;
+    assert_eq!(types(&guest_events), ["notification", "seat_invitation"], "{guest_events:?}");
+    assert_eq!(guest_events.body["items"][1]["room_id"], room.as_str());
+    let host_events = app.get("/me/events", &host.access).await;
+    let mine = types(&host_events);
+    assert!(mine.contains(&"pk_invitation".to_string()) && mine.contains(&"call".to_string()), "{host_events:?}");
+    let ringing = host_events.body["items"].as_array().unwrap().iter().find(|m| m["type"] == "call").unwrap();
+    assert_eq!((ringing["state"].as_str(), ringing["call_id"].as_str()), (Some("ringing"), call.body["id"].as_str()));
+    assert_eq!(seqs(&host_events), (1..=mine.len() as i64).collect::<Vec<_>>(), "once each, in order");
+}

@@ -296,8 +296,8 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
             dead_letter_queue: "PushDeadLetterQueue",
         }),
         domain: "notifications",
-        needs: Needs::write().secrets(&[Secret::Firebase]).timeout(120),
-        doc: "The table's stream hands it new notification items; it pushes them through FCM.",
+        needs: Needs::write().secrets(&[Secret::Firebase]).publishes().timeout(120),
+        doc: "The table's stream hands it new notification items; it puts each on its recipient's live channel (with the call or invitation it announces) and pushes it through FCM.",
     },
     EventFunction {
         name: "aggregate",

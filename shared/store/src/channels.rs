@@ -58,6 +58,20 @@ impl Db {
         self.batch_write(ops).await
     }
 
+    /// Claims the publishing of what `key` names on `channel` (a notification,
+    /// a stream record): `false` when it was claimed before, so a retried
+    /// record does not publish its message twice. Kept as long as the messages.
+    pub async fn claim_channel_publish(&self, channel: &str, key: &str, now: i64) -> Result<bool> {
+        let mut item = Self::key(keys::channel_log(channel), &keys::channel_claim(key));
+        item.insert(TTL_ATTRIBUTE.into(), n((now + CHANNEL_KEEP_MS) / 1000 + 60));
+        let put = crate::db::Action::put(self, item).when("attribute_not_exists(pk)").because("claimed");
+        match self.write_one(put).await {
+            Ok(()) => Ok(true),
+            Err(Error::Condition("claimed")) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The messages of `channel` after seq `after` (oldest first, up to
     /// `limit`) still kept at `now`, and the channel's last seq.
     pub async fn channel_messages_after(

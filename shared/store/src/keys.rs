@@ -480,6 +480,9 @@ pub const CHANNEL_SEQ: &str = "SEQ";
 pub fn channel_message(seq: i64) -> String {
     format!("MSG#{seq:015}")
 }
+pub fn channel_claim(key: &str) -> String {
+    format!("CLAIM#{key}")
+}
 /// Two hosts' one pending invitation at a time, either way (`PKPAIR#a#b` / `INVITE`, ids in order).
 pub fn pk_pair(a: &str, b: &str) -> String {
     let (lo, hi) = if a <= b { (a, b) } else { (b, a) };

@@ -81,6 +81,8 @@ pub struct Needs {
     pub reads_from: &'static [Queue],
     /// Reads the table's stream back (DescribeStream, GetShardIterator, GetRecords) by itself.
     pub reads_stream: bool,
+    /// Publishes on the live channels (AppSync Events, `appsync:EventPublish`; `live::publish`).
+    pub publishes: bool,
     pub memory_mb: u32,
     pub timeout_secs: u32,
 }
@@ -191,6 +193,7 @@ impl Needs {
             sends_to: &[],
             reads_from: &[],
             reads_stream: false,
+            publishes: false,
             memory_mb: 256,
             timeout_secs: 10,
         }
@@ -227,6 +230,10 @@ impl Needs {
     }
     pub const fn reads_from(mut self, queues: &'static [Queue]) -> Needs {
         self.reads_from = queues;
+        self
+    }
+    pub const fn publishes(mut self) -> Needs {
+        self.publishes = true;
         self
     }
     pub const fn reads_stream(mut self) -> Needs {

@@ -52,6 +52,16 @@ pub async fn publish(state: &AppState, channel: &str, messages: Vec<Value>) -> D
     Ok(sent)
 }
 
+/// `publish`, once for `key` (what the messages come from): a retried stream
+/// record publishes nothing again. Answers whether it published.
+pub async fn publish_once(state: &AppState, channel: &str, key: &str, messages: Vec<Value>) -> DomainResult<bool> {
+    if !state.db.claim_channel_publish(channel, key, state.now()).await? {
+        return Ok(false);
+    }
+    publish(state, channel, messages).await?;
+    Ok(true)
+}
+
 /// Whether `account` may read `channel`: its own `/users/…`; a room's when
 /// the room exists, its host has not blocked the account and no kick keeps it
 /// out (a banned account has no session to ask with). Live or just ended:

@@ -12,4 +12,4 @@ mod channels;
 pub mod routes;
 
 pub use authorizer::{EventsAuthRequest, EventsAuthResponse, EventsOp, authorize_events, authorize_events_event};
-pub use channels::{ChannelEvents, may_subscribe, publish, room_channel, user_channel};
+pub use channels::{ChannelEvents, may_subscribe, publish, publish_once, room_channel, user_channel};
