@@ -12,6 +12,8 @@ use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 pub enum Consumer {
     Push,
     Aggregate,
+    /// `publish-live`: room changes onto the live channels.
+    Live,
 }
 
 pub struct StreamReader {
@@ -105,8 +107,9 @@ impl StreamReader {
                 .filter_map(|r| {
                     let d = r.dynamodb()?;
                     let seq = d.sequence_number().unwrap_or_default().to_string();
-                    let sk =
-                        d.keys().and_then(|k| k.get("sk")).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                    let key = |k: &str| d.keys().and_then(|m| m.get(k)).and_then(|v| v.as_s().ok()).cloned();
+                    // The partition key rides with the sort key: `pk|sk` (a REMOVE has no image to read it from).
+                    let sk = format!("{}|{}", key("pk").unwrap_or_default(), key("sk").unwrap_or_default());
                     let name = r.event_name().map(|e| e.as_str().to_string()).unwrap_or_default();
                     Some((seq, name, sk, d.new_image().cloned()))
                 })
@@ -118,7 +121,8 @@ impl StreamReader {
                     let notes = records
                         .into_iter()
                         .map(|(seq, name, sk, image)| {
-                            let new = name == "INSERT" && store::is_notification_sk(&sk);
+                            let sk = sk.split_once('|').map_or(sk.as_str(), |(_, sk)| sk);
+                            let new = name == "INSERT" && store::is_notification_sk(sk);
                             (seq, new.then(|| image.and_then(|i| serde_dynamo::from_item(i).ok())).flatten())
                         })
                         .collect();
@@ -129,12 +133,27 @@ impl StreamReader {
                         tracing::warn!(failed = failed.len(), "pushes failed (locally they are not retried)");
                     }
                 }
+                Consumer::Live => {
+                    let changes = records
+                        .into_iter()
+                        .filter_map(|(seq, name, keys, image)| {
+                            let (pk, sk) = keys.split_once('|')?;
+                            Some((seq, store::room_record(&name, pk, sk, image)?))
+                        })
+                        .collect();
+                    app::routes::as_event_function("publish-live", app::live::publish_room_records(state, changes))
+                        .await
+                        .map_err(|e| e.message)?;
+                }
                 Consumer::Aggregate => {
                     let range = records.first().map(|r| r.0.clone()).zip(last.clone());
                     let n = records.len();
                     let work = records
                         .into_iter()
-                        .filter_map(|(_, name, sk, image)| app::operations::work_of(&name, &sk, image))
+                        .filter_map(|(_, name, keys, image)| {
+                            let sk = keys.split_once('|').map_or(keys.as_str(), |(_, sk)| sk);
+                            app::operations::work_of(&name, sk, image)
+                        })
                         .collect();
                     let applied =
                         app::routes::as_event_function("aggregate", app::operations::apply_work(state, work)).await;

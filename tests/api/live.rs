@@ -305,3 +305,70 @@ async fn notifications_calls_and_invitations_reach_the_recipients_channel_once_e
     assert_eq!((ringing["state"].as_str(), ringing["call_id"].as_str()), (Some("ringing"), call.body["id"].as_str()));
     assert_eq!(seqs(&host_events), (1..=mine.len() as i64).collect::<Vec<_>>(), "once each, in order");
 }
+
+#[tokio::test]
+async fn a_rooms_seats_moderation_viewers_and_end_go_out_on_its_channel_once_each() {
+    let app = TestApp::start().await;
+    let mut live = local::streams::StreamReader::new(&app.state, true, local::streams::Consumer::Live).await.unwrap();
+    let (host, ann, kim) = (app.host("Hana").await, app.user("Ann").await, app.user("Kim").await);
+    let room = app.post("/rooms", Some(&host.access), json!({"kind": "audio", "seats": 2})).await.body["room"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for u in [&ann, &kim] {
+        assert_eq!(join(&app, u, &room).await.status, 200);
+    }
+    assert_eq!(app.post(&format!("/rooms/{room}/seat-requests"), Some(&ann.access), json!({})).await.status, 201);
+    let approve = format!("/rooms/{room}/seat-requests/{}/approve", ann.id);
+    assert_eq!(app.post(&approve, Some(&host.access), json!({"seat": 2})).await.status, 200);
+    // A seats message carries the list as it is when it goes out (within a
+    // second of the change): the stream read until it has gone out.
+    let ann_seated = |r: &Resp| {
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["type"] == "seats" && m["seats"][1]["display_name"] == "Ann")
+    };
+    for _ in 0..20 {
+        live.poll(&app.state).await.unwrap();
+        if ann_seated(&app.get(&format!("/rooms/{room}/events"), &host.access).await) {
+            break;
+        }
+    }
+    let r =
+        app.post(&format!("/rooms/{room}/mute"), Some(&host.access), json!({"user_id": ann.id, "mic": false})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(
+        app.post(&format!("/rooms/{room}/unmute"), Some(&host.access), json!({"user_id": ann.id})).await.status,
+        204
+    );
+    assert_eq!(
+        app.post(&format!("/rooms/{room}/kick"), Some(&host.access), json!({"user_id": kim.id})).await.status,
+        200
+    );
+    assert_eq!(app.post(&format!("/rooms/{room}/end"), Some(&host.access), json!({})).await.status, 200);
+    live.poll(&app.state).await.unwrap();
+    live.poll(&app.state).await.unwrap();
+    let r = app.get(&format!("/rooms/{room}/events"), &ann.access).await;
+    let items = r.body["items"].as_array().unwrap().clone();
+    let kinds: Vec<String> = items
+        .iter()
+        .map(|m| match m["type"].as_str().unwrap() {
+            "moderation" => format!("moderation:{}", m["kind"].as_str().unwrap()),
+            t => t.to_string(),
+        })
+        .collect();
+    let at = |k: &str| kinds.iter().position(|x| x == k).unwrap_or_else(|| panic!("{k} in {kinds:?}"));
+    assert!(at("moderation:mute") < at("moderation:unmute") && at("moderation:kick") < at("room_ended"), "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| *k == "room_ended").count(), 1, "{kinds:?}");
+    assert!(kinds.iter().filter(|k| *k == "viewers").count() <= 1, "at most one a 10 s: {kinds:?}");
+    let seated = items.iter().find(|m| m["type"] == "seats" && m["seats"][1]["account_id"] == ann.id.as_str());
+    assert_eq!(seated.map(|m| m["seats"][1]["display_name"].clone()), Some(json!("Ann")), "{items:?}");
+    assert_eq!(seqs(&r), (1..=items.len() as i64).collect::<Vec<_>>());
+    let kicked = app.get("/me/events", &kim.access).await;
+    assert_eq!(
+        (kicked.body["items"][0]["type"].as_str(), kicked.body["items"][0]["room_id"].as_str()),
+        (Some("kicked"), Some(room.as_str()))
+    );
+}

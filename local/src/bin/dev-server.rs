@@ -55,6 +55,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let every = std::time::Duration::from_secs(1);
     tokio::spawn(local::streams::run(state.clone(), every, local::streams::Consumer::Push));
     tokio::spawn(local::streams::run(state.clone(), every / 4, local::streams::Consumer::Aggregate));
+    tokio::spawn(local::streams::run(state.clone(), every / 4, local::streams::Consumer::Live));
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     let bound = listener.local_addr()?;
     local::server::check_listen(&bound, &state.config.jwt_secret)?;

@@ -279,7 +279,9 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
     EventFunction {
         name: "authorize-events",
         trigger: Trigger::EventsAuthorizer,
-        domain: "live",
+        // In the accounts stack (sessions), which publishes nothing: the Event
+        // API needs its ARN, and every publishing stack needs the Event API.
+        domain: "accounts",
         needs: Needs::read(),
         doc: "The live channels' Lambda authorizer (AppSync Events): connecting needs a live session, subscribing to /rooms/{id} a room whose host has not blocked nor kicked the account, /users/{id} only that account; a client's publish is refused.",
     },
@@ -319,6 +321,22 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         domain: "operations",
         needs: Needs::write().timeout(60),
         doc: "Applies money events (the host's side of gifts and calls, rooms, boards, counters) and the counts of follows, likes, views and shares from the table's stream, each exactly once (docs/money.md).",
+    },
+    EventFunction {
+        name: "publish-live",
+        trigger: Trigger::TableStream(StreamTrigger {
+            filters: store::ROOM_RECORD_FILTERS,
+            batch_size: 100,
+            window_secs: 0,
+            parallelization: 4,
+            retries: 5,
+            starting_position: "LATEST",
+            bisect: false,
+            dead_letter_queue: "LiveDeadLetterQueue",
+        }),
+        domain: "live",
+        needs: Needs::write().publishes().timeout(60),
+        doc: "The table's stream hands it room, seat, kick and mute records; it publishes room_ended, viewers (at most every 10 s), seats, moderation and kicked on the live channels, each record once.",
     },
     EventFunction {
         name: "send-broadcasts",

@@ -111,3 +111,75 @@ impl Db {
         Ok((kept, last))
     }
 }
+
+/// A change in a room that its channel announces, read off the table's stream.
+#[derive(Clone, Debug)]
+pub enum RoomRecord {
+    /// The room item: live or ended, its viewer count.
+    Room(crate::Room),
+    Kick(crate::Kick),
+    Mute(crate::Mute),
+    Unmuted {
+        room_id: String,
+        user_id: String,
+    },
+    /// One of the room's seats changed.
+    Seat {
+        room_id: String,
+    },
+}
+
+/// What a stream record of the table is to a room's channel, if anything:
+/// `event_name` (INSERT, MODIFY, REMOVE), the item's keys and its new image.
+pub fn room_record<I: Into<serde_dynamo::Item>>(
+    event_name: &str,
+    pk: &str,
+    sk: &str,
+    new_image: Option<I>,
+) -> Option<RoomRecord> {
+    let room_id = pk.strip_prefix("ROOM#")?.to_string();
+    if keys::room(&room_id) != pk {
+        return None;
+    }
+    if let Some(user) = sk.strip_prefix("MUTE#").filter(|_| event_name == "REMOVE") {
+        return (keys::room_mute(user) == sk).then(|| RoomRecord::Unmuted { room_id, user_id: user.to_string() });
+    }
+    if sk.starts_with(keys::SEAT_PREFIX) {
+        return (event_name == "MODIFY").then_some(RoomRecord::Seat { room_id });
+    }
+    let image: serde_dynamo::Item = new_image.filter(|_| event_name != "REMOVE")?.into();
+    if sk == keys::ROOM {
+        return serde_dynamo::from_item(image).ok().map(RoomRecord::Room);
+    }
+    if sk.starts_with("KICK#") {
+        return serde_dynamo::from_item(image).ok().map(RoomRecord::Kick);
+    }
+    if sk.starts_with("MUTE#") {
+        return serde_dynamo::from_item(image).ok().map(RoomRecord::Mute);
+    }
+    None
+}
+
+/// The stream filter patterns of the records `room_record` reads (the
+/// `publish-live` event source mapping's, so nothing else wakes it).
+pub const ROOM_RECORD_FILTERS: &[&str] = &[
+    r#"{"eventName": ["MODIFY"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ROOM#"}]}, "sk": {"S": ["ROOM", {"prefix": "SEAT#"}]}}}}"#,
+    r#"{"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ROOM#"}]}, "sk": {"S": [{"prefix": "KICK#"}, {"prefix": "MUTE#"}]}}}}"#,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filters_name_what_room_record_reads() {
+        assert!(ROOM_RECORD_FILTERS[0].contains(&format!("\"{}\"", keys::ROOM)));
+        assert!(ROOM_RECORD_FILTERS[0].contains(keys::SEAT_PREFIX));
+        assert!(keys::room_kick("u").starts_with("KICK#") && keys::room_mute("u").starts_with("MUTE#"));
+        assert!(keys::room("r").starts_with("ROOM#"));
+        let none: Option<serde_dynamo::Item> = None;
+        assert!(room_record("MODIFY", "ROOM#r", &keys::seat(3), none.clone()).is_some());
+        assert!(room_record("REMOVE", "ROOM#r", &keys::room_mute("u"), none.clone()).is_some());
+        assert!(room_record("INSERT", "ROOM#r", "TOTAL", none).is_none());
+    }
+}

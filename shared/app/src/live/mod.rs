@@ -9,7 +9,9 @@
 
 mod authorizer;
 mod channels;
+mod rooms;
 pub mod routes;
 
 pub use authorizer::{EventsAuthRequest, EventsAuthResponse, EventsOp, authorize_events, authorize_events_event};
 pub use channels::{ChannelEvents, may_subscribe, publish, publish_once, room_channel, user_channel};
+pub use rooms::{VIEWERS_EVERY_MS, publish_live_event, publish_room_records};

@@ -1,0 +1,117 @@
+//! What a room's channel says, from the table's stream (`publish-live`):
+//! `room_ended` once, `viewers` at most once every 10 s while the count
+//! changes, `seats` (the whole list after a change), `moderation` (kick,
+//! mute, unmute), and to the kicked account its own `kicked`. Each stream
+//! record publishes once however often it is handed over (a claim on its
+//! sequence number; one per room for the end, one per 10 s for viewers).
+
+use serde_json::{Value, json};
+use store::RoomRecord;
+
+use super::channels::{publish_once, room_channel, user_channel};
+use crate::AppState;
+use crate::kernel::error::DomainResult;
+use crate::kernel::views::{self, Names};
+
+/// The viewer count goes out at most this often a room.
+pub const VIEWERS_EVERY_MS: i64 = 10_000;
+
+/// Publishes what the records say; answers how many messages went out.
+pub async fn publish_room_records(state: &AppState, records: Vec<(String, RoomRecord)>) -> DomainResult<usize> {
+    let mut sent = 0;
+    for (seq, record) in records {
+        sent += publish_record(state, &seq, record).await?;
+    }
+    Ok(sent)
+}
+
+async fn publish_record(state: &AppState, seq: &str, record: RoomRecord) -> DomainResult<usize> {
+    let once = |channel: String, key: String, messages: Vec<Value>| async move {
+        let n = messages.len();
+        Ok::<usize, crate::DomainError>(if publish_once(state, &channel, &key, messages).await? { n } else { 0 })
+    };
+    match record {
+        RoomRecord::Room(room) if !room.live => {
+            let at = views::time(room.ended_at.unwrap_or_else(|| state.now()));
+            once(
+                room_channel(&room.id),
+                "ENDED".into(),
+                vec![json!({"type": "room_ended", "room_id": room.id, "ended_at": at})],
+            )
+            .await
+        }
+        RoomRecord::Room(room) => {
+            let bucket = state.now().div_euclid(VIEWERS_EVERY_MS);
+            let m = json!({"type": "viewers", "room_id": room.id, "count": room.viewers});
+            once(room_channel(&room.id), format!("VIEWERS#{bucket}"), vec![m]).await
+        }
+        RoomRecord::Seat { room_id } => {
+            let seats = state.db.room_seats(&room_id).await?;
+            let names = Names::of(&state.db, seats.iter().filter_map(|s| s.account_id.as_deref())).await?;
+            let list: Vec<Value> = seats
+                .iter()
+                .map(|s| {
+                    json!({"seat": s.seat, "account_id": s.account_id,
+                           "display_name": s.account_id.as_deref().and_then(|a| names.get(a)),
+                           "locked": s.locked, "muted": s.muted})
+                })
+                .collect();
+            once(
+                room_channel(&room_id),
+                format!("REC#{seq}"),
+                vec![json!({"type": "seats", "room_id": room_id, "seats": list})],
+            )
+            .await
+        }
+        RoomRecord::Kick(k) => {
+            let key = format!("KICK#{}#{}", k.user_id, k.created_at);
+            let room =
+                once(room_channel(&k.room_id), key.clone(), vec![moderation("kick", &k.room_id, &k.user_id)]).await?;
+            let until = views::time(k.until.min(253_402_300_799_000));
+            let me = json!({"type": "kicked", "room_id": k.room_id, "until": until});
+            Ok(room + once(user_channel(&k.user_id), key, vec![me]).await?)
+        }
+        RoomRecord::Mute(m) => {
+            let mut msg = moderation("mute", &m.room_id, &m.user_id);
+            msg["chat"] = m.chat.into();
+            msg["mic"] = m.mic.into();
+            once(room_channel(&m.room_id), format!("REC#{seq}"), vec![msg]).await
+        }
+        RoomRecord::Unmuted { room_id, user_id } => {
+            once(room_channel(&room_id), format!("REC#{seq}"), vec![moderation("unmute", &room_id, &user_id)]).await
+        }
+    }
+}
+
+fn moderation(kind: &str, room_id: &str, account_id: &str) -> Value {
+    json!({"type": "moderation", "kind": kind, "room_id": room_id, "account_id": account_id})
+}
+
+/// `publish-live`: the table's stream hands it room, seat, kick and mute records.
+pub async fn publish_live_event(
+    state: std::sync::Arc<AppState>,
+    event: aws_lambda_events::event::dynamodb::Event,
+) -> DomainResult<aws_lambda_events::event::streams::DynamoDbEventResponse> {
+    use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+    #[derive(serde::Deserialize)]
+    struct Keys {
+        pk: String,
+        sk: String,
+    }
+    let mut response = DynamoDbEventResponse::default();
+    for r in event.records {
+        let seq = r.change.sequence_number.clone().unwrap_or_default();
+        let Ok(keys) = serde_dynamo::from_item::<_, Keys>(r.change.keys) else { continue };
+        let image = Some(r.change.new_image).filter(|i| !i.is_empty());
+        let Some(record) = store::room_record(&r.event_name, &keys.pk, &keys.sk, image) else { continue };
+        if let Err(e) = publish_record(&state, &seq, record).await {
+            tracing::error!(error = %e.message, "publishing a room's change failed; the record is retried");
+            let mut f = DynamoDbBatchItemFailure::default();
+            f.item_identifier = Some(seq);
+            response.batch_item_failures.push(f);
+            // In order: what follows this record waits for it.
+            return Ok(response);
+        }
+    }
+    Ok(response)
+}
