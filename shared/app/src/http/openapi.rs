@@ -74,6 +74,7 @@ const TAGS: &[(&str, &str)] = &[
     ("stores", "Coins bought in Google Play and the App Store"),
     ("gifts", "The gift catalog, sending gifts and leaderboards"),
     ("rooms", "Live rooms: going live, watching, moderation"),
+    ("live", "Live channels (AppSync Events): catching up a room's or one's own messages by seq"),
     ("calls", "Paid private video calls"),
     ("presence", "Online status and Agora's channel events"),
     ("posts", "Short videos: posts, likes, comments, views, shares, uploads, audio"),
