@@ -3,7 +3,8 @@
 # + openapi-fetch) and a Python client (openapi-python-client) generated from
 # openapi.json into git-ignored folders, the TypeScript journey type-checked
 # against its generated types, then both journeys run against a dev server on
-# the test stack with the demo data. Expects the dev server built.
+# the test stack with the demo data; and AWS Amplify's events client on the
+# live channels (console/clients/live.spec.ts). Expects the dev server built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${CLIENTS_API_PORT:-3030}"
