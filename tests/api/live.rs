@@ -372,3 +372,59 @@ async fn a_rooms_seats_moderation_viewers_and_end_go_out_on_its_channel_once_eac
         (Some("kicked"), Some(room.as_str()))
     );
 }
+
+#[tokio::test]
+async fn a_battles_scores_and_result_go_out_on_both_rooms_channels() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let mut live = local::streams::StreamReader::new(&app.state, true, local::streams::Consumer::Live).await.unwrap();
+    let (a, b, fan) = (app.host("Aria").await, app.host("Bo").await, app.user("Fay").await);
+    app.grant(&admin, &fan, 1_000).await;
+    let rose = crate::gifts::gift(&app, &admin, "Rose", 10).await;
+    let ra = go_live(&app, &a).await["room"]["id"].as_str().unwrap().to_string();
+    let rb = go_live(&app, &b).await["room"]["id"].as_str().unwrap().to_string();
+    let inv = app.post("/pk/invitations", Some(&a.access), json!({"host_id": b.id, "duration_secs": 60})).await;
+    let accepted = app
+        .post(&format!("/pk/invitations/{}/accept", inv.body["id"].as_str().unwrap()), Some(&b.access), json!({}))
+        .await;
+    let id = accepted.body["battle"]["id"].as_str().unwrap().to_string();
+    let r = crate::gifts::send(&app, &fan, &a, json!({"gift_id": rose, "quantity": 3, "room_id": ra})).await;
+    assert_eq!(r.status, 201);
+    app.drain().await;
+    let pk_of = |r: &Resp| -> Vec<Value> {
+        r.body["items"].as_array().unwrap().iter().filter(|m| m["type"] == "pk").cloned().collect()
+    };
+    let mut scores = Vec::new();
+    for _ in 0..20 {
+        live.poll(&app.state).await.unwrap();
+        scores = pk_of(&app.get(&format!("/rooms/{rb}/events"), &b.access).await);
+        if !scores.is_empty() {
+            break;
+        }
+    }
+    let last = scores.last().expect("a pk message on the other side's room");
+    assert_eq!(last["battle_id"], id.as_str());
+    let side_a = last["sides"].as_array().unwrap().iter().find(|s| s["host_id"] == a.id.as_str()).unwrap();
+    assert_eq!(
+        (side_a["score"].as_i64(), side_a["top_gifter"]["account_id"].as_str()),
+        (Some(30), Some(fan.id.as_str()))
+    );
+    // The end and the result: once, on both rooms.
+    app.state.clock.advance(60_000 + app.state.config.pk_settle_ms);
+    app::rooms::end_pk_battles(&app.state).await.unwrap();
+    for _ in 0..20 {
+        live.poll(&app.state).await.unwrap();
+        if pk_of(&app.get(&format!("/rooms/{ra}/events"), &a.access).await).iter().any(|m| m["result_at"].is_string()) {
+            break;
+        }
+    }
+    live.poll(&app.state).await.unwrap();
+    for (room, host) in [(&ra, &a), (&rb, &b)] {
+        let results: Vec<Value> = pk_of(&app.get(&format!("/rooms/{room}/events"), &host.access).await)
+            .into_iter()
+            .filter(|m| m["result_at"].is_string())
+            .collect();
+        assert_eq!(results.len(), 1, "{results:?}");
+        assert_eq!(results[0]["winner_host_id"], a.id.as_str());
+    }
+}

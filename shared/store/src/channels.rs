@@ -127,6 +127,12 @@ pub enum RoomRecord {
     Seat {
         room_id: String,
     },
+    /// A PK side's score changed (the aggregator added gifts to it).
+    PkScore {
+        pk_id: String,
+    },
+    /// A PK battle's item changed: ended, or its result written.
+    PkBattle(crate::PkBattle),
 }
 
 /// What a stream record of the table is to a room's channel, if anything:
@@ -137,6 +143,16 @@ pub fn room_record<I: Into<serde_dynamo::Item>>(
     sk: &str,
     new_image: Option<I>,
 ) -> Option<RoomRecord> {
+    if let Some(pk_id) = pk.strip_prefix("PK#").filter(|id| keys::pk(id) == pk && event_name == "MODIFY") {
+        if sk.starts_with(keys::PK_SIDE_PREFIX) {
+            return Some(RoomRecord::PkScore { pk_id: pk_id.to_string() });
+        }
+        if sk == keys::PK_BATTLE {
+            let image: serde_dynamo::Item = new_image?.into();
+            return serde_dynamo::from_item(image).ok().map(RoomRecord::PkBattle);
+        }
+        return None;
+    }
     let room_id = pk.strip_prefix("ROOM#")?.to_string();
     if keys::room(&room_id) != pk {
         return None;
@@ -165,6 +181,7 @@ pub fn room_record<I: Into<serde_dynamo::Item>>(
 pub const ROOM_RECORD_FILTERS: &[&str] = &[
     r#"{"eventName": ["MODIFY"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ROOM#"}]}, "sk": {"S": ["ROOM", {"prefix": "SEAT#"}]}}}}"#,
     r#"{"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ROOM#"}]}, "sk": {"S": [{"prefix": "KICK#"}, {"prefix": "MUTE#"}]}}}}"#,
+    r#"{"eventName": ["MODIFY"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "PK#"}]}, "sk": {"S": ["BATTLE", {"prefix": "SIDE#"}]}}}}"#,
 ];
 
 #[cfg(test)]
@@ -177,6 +194,8 @@ mod tests {
         assert!(ROOM_RECORD_FILTERS[0].contains(keys::SEAT_PREFIX));
         assert!(keys::room_kick("u").starts_with("KICK#") && keys::room_mute("u").starts_with("MUTE#"));
         assert!(keys::room("r").starts_with("ROOM#"));
+        assert!(keys::pk("b").starts_with("PK#") && ROOM_RECORD_FILTERS[2].contains(keys::PK_SIDE_PREFIX));
+        assert!(ROOM_RECORD_FILTERS[2].contains(&format!("\"{}\"", keys::PK_BATTLE)));
         let none: Option<serde_dynamo::Item> = None;
         assert!(room_record("MODIFY", "ROOM#r", &keys::seat(3), none.clone()).is_some());
         assert!(room_record("REMOVE", "ROOM#r", &keys::room_mute("u"), none.clone()).is_some());

@@ -1,7 +1,8 @@
 //! What a room's channel says, from the table's stream (`publish-live`):
 //! `room_ended` once, `viewers` at most once every 10 s while the count
 //! changes, `seats` (the whole list after a change), `moderation` (kick,
-//! mute, unmute), and to the kicked account its own `kicked`. Each stream
+//! mute, unmute), `pk` (both rooms of a battle: the scores at most 10 times a
+//! second, then the result once), and to the kicked account its own `kicked`. Each stream
 //! record publishes once however often it is handed over (a claim on its
 //! sequence number; one per room for the end, one per 10 s for viewers).
 
@@ -15,6 +16,8 @@ use crate::kernel::views::{self, Names};
 
 /// The viewer count goes out at most this often a room.
 pub const VIEWERS_EVERY_MS: i64 = 10_000;
+/// A battle's scores go out at most this often (10 a second).
+pub const PK_EVERY_MS: i64 = 100;
 
 /// Publishes what the records say; answers how many messages went out.
 pub async fn publish_room_records(state: &AppState, records: Vec<(String, RoomRecord)>) -> DomainResult<usize> {
@@ -77,10 +80,46 @@ async fn publish_record(state: &AppState, seq: &str, record: RoomRecord) -> Doma
             msg["mic"] = m.mic.into();
             once(room_channel(&m.room_id), format!("REC#{seq}"), vec![msg]).await
         }
+        RoomRecord::PkScore { pk_id } => {
+            // Scores are totals: at most one message a battle every 100 ms, each with the totals then.
+            let Some(b) = state.db.get_pk(&pk_id).await? else { return Ok(0) };
+            let key = format!("PK#{pk_id}#{}", state.now().div_euclid(PK_EVERY_MS));
+            let m = pk_message(state, &b).await?;
+            let mut n = 0;
+            for side in &b.sides {
+                n += once(room_channel(&side.room_id), key.clone(), vec![m.clone()]).await?;
+            }
+            Ok(n)
+        }
+        RoomRecord::PkBattle(b) if b.result_at.is_some() => {
+            let Some(b) = state.db.get_pk(&b.id).await? else { return Ok(0) };
+            let m = pk_message(state, &b).await?;
+            let mut n = 0;
+            for side in &b.sides {
+                n += once(room_channel(&side.room_id), format!("PKRESULT#{}", b.id), vec![m.clone()]).await?;
+            }
+            Ok(n)
+        }
+        RoomRecord::PkBattle(_) => Ok(0),
         RoomRecord::Unmuted { room_id, user_id } => {
             once(room_channel(&room_id), format!("REC#{seq}"), vec![moderation("unmute", &room_id, &user_id)]).await
         }
     }
+}
+
+/// A battle's `pk` message: both sides' scores and top gifter, its end, and
+/// once final its result.
+async fn pk_message(state: &AppState, b: &store::PkBattle) -> DomainResult<Value> {
+    let mut sides = Vec::new();
+    for side in &b.sides {
+        let top = state.db.pk_top_gifters(&b.id, &side.host_id, 1).await?;
+        let top = top.first().map(|(id, coins)| json!({"account_id": id, "coins": coins}));
+        sides.push(json!({"host_id": side.host_id, "room_id": side.room_id, "score": side.score, "top_gifter": top}));
+    }
+    Ok(json!({
+        "type": "pk", "battle_id": b.id, "state": b.state, "ends_at": views::time(b.ends_at), "sides": sides,
+        "winner_host_id": b.winner_host_id, "result_at": b.result_at.map(views::time), "bonus": b.bonus,
+    }))
 }
 
 fn moderation(kind: &str, room_id: &str, account_id: &str) -> Value {
