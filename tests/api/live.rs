@@ -428,3 +428,32 @@ async fn a_battles_scores_and_result_go_out_on_both_rooms_channels() {
         assert_eq!(results[0]["winner_host_id"], a.id.as_str());
     }
 }
+
+#[tokio::test]
+async fn a_calls_states_after_ringing_reach_both_parties_once_each() {
+    let app = TestApp::start().await;
+    let mut live = local::streams::StreamReader::new(&app.state, true, local::streams::Consumer::Live).await.unwrap();
+    let (caller, host) = crate::calls::parties(&app, 1_000).await;
+    let id = crate::calls::active(&app, &caller, &host).await;
+    let r = app.post(&format!("/calls/{id}/end"), Some(&caller.access), json!({})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let states = |r: &Resp| -> Vec<String> {
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["type"] == "call" && m["call_id"] == id.as_str())
+            .map(|m| m["state"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for _ in 0..20 {
+        live.poll(&app.state).await.unwrap();
+        if states(&app.get("/me/events", &caller.access).await).contains(&"ended".to_string()) {
+            break;
+        }
+    }
+    live.poll(&app.state).await.unwrap();
+    for who in [&caller, &host] {
+        assert_eq!(states(&app.get("/me/events", &who.access).await), ["active", "ended"]);
+    }
+}

@@ -133,6 +133,8 @@ pub enum RoomRecord {
     },
     /// A PK battle's item changed: ended, or its result written.
     PkBattle(crate::PkBattle),
+    /// A call's item, new or changed (its parties' channels say its state).
+    Call(crate::Call),
 }
 
 /// What a stream record of the table is to a room's channel, if anything:
@@ -143,6 +145,10 @@ pub fn room_record<I: Into<serde_dynamo::Item>>(
     sk: &str,
     new_image: Option<I>,
 ) -> Option<RoomRecord> {
+    if pk.strip_prefix("CALL#").is_some_and(|id| keys::call(id) == pk && sk == keys::CALL) {
+        let image: serde_dynamo::Item = new_image.filter(|_| event_name != "REMOVE")?.into();
+        return serde_dynamo::from_item(image).ok().map(RoomRecord::Call);
+    }
     if let Some(pk_id) = pk.strip_prefix("PK#").filter(|id| keys::pk(id) == pk && event_name == "MODIFY") {
         if sk.starts_with(keys::PK_SIDE_PREFIX) {
             return Some(RoomRecord::PkScore { pk_id: pk_id.to_string() });
@@ -182,6 +188,7 @@ pub const ROOM_RECORD_FILTERS: &[&str] = &[
     r#"{"eventName": ["MODIFY"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ROOM#"}]}, "sk": {"S": ["ROOM", {"prefix": "SEAT#"}]}}}}"#,
     r#"{"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ROOM#"}]}, "sk": {"S": [{"prefix": "KICK#"}, {"prefix": "MUTE#"}]}}}}"#,
     r#"{"eventName": ["MODIFY"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "PK#"}]}, "sk": {"S": ["BATTLE", {"prefix": "SIDE#"}]}}}}"#,
+    r#"{"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "CALL#"}]}, "sk": {"S": ["CALL"]}}}}"#,
 ];
 
 #[cfg(test)]
@@ -196,6 +203,9 @@ mod tests {
         assert!(keys::room("r").starts_with("ROOM#"));
         assert!(keys::pk("b").starts_with("PK#") && ROOM_RECORD_FILTERS[2].contains(keys::PK_SIDE_PREFIX));
         assert!(ROOM_RECORD_FILTERS[2].contains(&format!("\"{}\"", keys::PK_BATTLE)));
+        assert!(
+            keys::call("c").starts_with("CALL#") && ROOM_RECORD_FILTERS[3].contains(&format!("\"{}\"", keys::CALL))
+        );
         let none: Option<serde_dynamo::Item> = None;
         assert!(room_record("MODIFY", "ROOM#r", &keys::seat(3), none.clone()).is_some());
         assert!(room_record("REMOVE", "ROOM#r", &keys::room_mute("u"), none.clone()).is_some());

@@ -2,7 +2,8 @@
 //! `room_ended` once, `viewers` at most once every 10 s while the count
 //! changes, `seats` (the whole list after a change), `moderation` (kick,
 //! mute, unmute), `pk` (both rooms of a battle: the scores at most 10 times a
-//! second, then the result once), and to the kicked account its own `kicked`. Each stream
+//! second, then the result once), and to the kicked account its own `kicked`;
+//! and on a call's parties' channels each state after ringing (`call`). Each stream
 //! record publishes once however often it is handed over (a claim on its
 //! sequence number; one per room for the end, one per 10 s for viewers).
 
@@ -101,6 +102,21 @@ async fn publish_record(state: &AppState, seq: &str, record: RoomRecord) -> Doma
             Ok(n)
         }
         RoomRecord::PkBattle(_) => Ok(0),
+        // Ringing reaches the host with its notification (`send-push`); every later state, both parties.
+        RoomRecord::Call(c) if c.state == store::CallState::Ringing => Ok(0),
+        RoomRecord::Call(c) => {
+            let key = format!("CALL#{}#{}", c.id, c.state.as_str());
+            let m = json!({
+                "type": "call", "call_id": c.id, "state": c.state.as_str(), "caller_id": c.caller_id,
+                "host_id": c.host_id, "price_per_minute": c.price_per_minute, "paid_minutes": c.paid_minutes,
+                "accepted_at": c.accepted_at.map(views::time),
+            });
+            let mut n = 0;
+            for party in [&c.caller_id, &c.host_id] {
+                n += once(user_channel(party), key.clone(), vec![m.clone()]).await?;
+            }
+            Ok(n)
+        }
         RoomRecord::Unmuted { room_id, user_id } => {
             once(room_channel(&room_id), format!("REC#{seq}"), vec![moderation("unmute", &room_id, &user_id)]).await
         }
