@@ -484,6 +484,16 @@ pub struct LossyProxy {
     throttled: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
+/// An error answer as DynamoDB's JSON protocol gives it.
+fn dynamodb_error(status: u16, kind: &str, message: &str) -> axum::response::Response {
+    let body = serde_json::json!({"__type": format!("com.amazonaws.dynamodb.v20120810#{kind}"), "message": message});
+    axum::response::Response::builder()
+        .status(status)
+        .header("content-type", "application/x-amz-json-1.0")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap()
+}
+
 impl LossyProxy {
     pub async fn start() -> LossyProxy {
         use std::sync::atomic::Ordering;
@@ -504,13 +514,7 @@ impl LossyProxy {
                 if single_write
                     && throttled.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
                 {
-                    return axum::response::Response::builder()
-                        .status(400)
-                        .header("content-type", "application/x-amz-json-1.0")
-                        .body(axum::body::Body::from(
-                            r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"throttled"}"#,
-                        ))
-                        .unwrap();
+                    return dynamodb_error(400, "ProvisionedThroughputExceededException", "throttled");
                 }
                 let uri = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 let mut out = http.request(parts.method.clone(), format!("{upstream}{uri}"));
@@ -528,13 +532,7 @@ impl LossyProxy {
                     && armed.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
                 if lose {
                     lost.fetch_add(1, Ordering::SeqCst);
-                    return axum::response::Response::builder()
-                        .status(500)
-                        .header("content-type", "application/x-amz-json-1.0")
-                        .body(axum::body::Body::from(
-                            r#"{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"lost"}"#,
-                        ))
-                        .unwrap();
+                    return dynamodb_error(500, "InternalServerError", "lost");
                 }
                 let mut b = axum::response::Response::builder().status(status.as_u16());
                 for (k, v) in &headers {

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 
 use crate::db::{Db, n, s};
 use crate::reconcile::{attr_n, attr_s};
-use crate::table::TTL_ATTRIBUTE;
+use crate::table::{PK, SK, TTL_ATTRIBUTE};
 use crate::{Error, Result, keys};
 
 /// How long a channel keeps its messages for catching up.
@@ -83,21 +83,12 @@ impl Db {
     ) -> Result<(Vec<ChannelMessage>, i64)> {
         let pk = keys::channel_log(channel);
         let last = self.get(pk.clone(), keys::CHANNEL_SEQ).await?.and_then(|i| attr_n(&i, "seq")).unwrap_or(0);
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-            .expression_attribute_values(":pk", s(&pk))
-            .expression_attribute_values(":from", s(keys::channel_message(after + 1)))
-            .expression_attribute_values(":to", s(keys::channel_message(i64::MAX / 2)))
-            .limit(limit as i32)
-            .consistent_read(true)
-            .send()
-            .await?;
-        let kept = out
+        // After `after`: its key is where the page starts (whether or not it is still kept).
+        let start: crate::PageKey =
+            [(PK.to_string(), pk.clone()), (SK.to_string(), keys::channel_message(after))].into_iter().collect();
+        let page = self.query_page(None, pk, limit, Some(keys::CHANNEL_MESSAGE_PREFIX), Some(start), false).await?;
+        let kept = page
             .items
-            .unwrap_or_default()
             .iter()
             .filter_map(|i| {
                 let m = ChannelMessage {

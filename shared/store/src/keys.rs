@@ -478,8 +478,9 @@ pub fn channel_log(channel: &str) -> String {
 }
 pub const CHANNEL_SEQ: &str = "SEQ";
 pub fn channel_message(seq: i64) -> String {
-    format!("MSG#{seq:015}")
+    format!("{CHANNEL_MESSAGE_PREFIX}{seq:015}")
 }
+pub const CHANNEL_MESSAGE_PREFIX: &str = "MSG#";
 pub fn channel_claim(key: &str) -> String {
     format!("CLAIM#{key}")
 }

@@ -23,13 +23,12 @@ fn seq_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 /// The records of `shard` from `first` to `last` (both included), or `None`
 /// when the stream no longer has them (past its 24 h, or the shard is gone).
 pub async fn records_between(
-    sdk: &aws_config::SdkConfig,
+    client: &aws_sdk_dynamodbstreams::Client,
     stream_arn: &str,
     shard: &str,
     first: &str,
     last: &str,
 ) -> Result<Option<Vec<StreamRecord>>> {
-    let client = aws_sdk_dynamodbstreams::Client::new(sdk);
     let gone = |e: &aws_sdk_dynamodbstreams::operation::get_shard_iterator::GetShardIteratorError| {
         e.is_trimmed_data_access_exception() || e.is_resource_not_found_exception()
     };

@@ -38,6 +38,7 @@ struct Clients {
     apple: OnceLock<Option<integrations::appstore::AppStore>>,
     agora_rules: OnceLock<Option<integrations::agora::ChannelRules>>,
     queues: OnceLock<integrations::queue::Queues>,
+    streams: OnceLock<aws_sdk_dynamodbstreams::Client>,
     events: OnceLock<Option<integrations::events::EventsPublisher>>,
 }
 
@@ -101,6 +102,7 @@ impl AppState {
             apple: OnceLock::new(),
             agora_rules: OnceLock::new(),
             queues: OnceLock::new(),
+            streams: OnceLock::new(),
             events: OnceLock::new(),
         };
         AppState { db, config, clock, sessions: SessionCache::default(), agora, notifier, clients: Arc::new(clients) }
@@ -128,9 +130,9 @@ impl AppState {
     }
 
     /// The media bucket (S3).
-    /// The SDK's settings every client here is made from.
-    pub fn sdk(&self) -> &aws_config::SdkConfig {
-        &self.clients.sdk
+    /// The table's stream, read back (redrive).
+    pub fn streams(&self) -> &aws_sdk_dynamodbstreams::Client {
+        self.clients.streams.get_or_init(|| aws_sdk_dynamodbstreams::Client::new(&self.clients.sdk))
     }
 
     /// The AppSync Event API publisher, when an endpoint is configured.

@@ -81,7 +81,7 @@ pub async fn redrive(state: &AppState, limit: i64) -> DomainResult<Redriven> {
             };
             let b = batch.info;
             match store::stream::records_between(
-                state.sdk(),
+                state.streams(),
                 &b.stream_arn,
                 &b.shard_id,
                 &b.start_sequence_number,
