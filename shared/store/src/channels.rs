@@ -1,11 +1,12 @@
 //! The live channels' log: every message published on a channel (`/rooms/id`,
 //! `/users/id`) is kept 10 minutes under the channel with its `seq`, so an
 //! app that reconnects asks for what it missed (`after` the last seq it saw)
-//! and gets the same messages. A batch of messages takes its seqs with one
-//! `ADD` on the channel's counter (`CHANLOG#channel` / `SEQ`): the publisher
-//! writes it once a batch (at most 10 times a second a room), never a request.
-
-use aws_sdk_dynamodb::types::ReturnValue;
+//! and gets the same messages. Messages are appended in one transaction
+//! conditioned on the channel's head (`CHANLOG#channel` / `SEQ`: its last seq
+//! and, for a room, its last 100 ms slot), with the claims of what they come
+//! from, so a retried stream record publishes nothing twice and a room's
+//! channel takes at most one message a slot: its head is written at most 10
+//! times a second, and never in a request's own transaction.
 
 use crate::db::{Db, n, s};
 use crate::reconcile::{attr_n, attr_s};
@@ -23,53 +24,103 @@ pub struct ChannelMessage {
     pub body: String,
 }
 
+/// Where a channel stands: its last seq and, for a room's, the last 100 ms
+/// slot a message took (`CHANNEL_SLOT_MS`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChannelHead {
+    pub seq: i64,
+    pub slot: i64,
+}
+
+/// How an append went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Appended {
+    Done,
+    /// Another publisher appended since the head was read: read it again.
+    Moved,
+    /// One of the claims was taken before (`claimed_channel_keys` says which).
+    Claimed,
+}
+
+/// A room channel's slot: one message per slot, so at most 10 a second.
+pub const CHANNEL_SLOT_MS: i64 = 100;
+/// Claims and messages one append holds (a transaction holds 100 items).
+pub const APPEND_MAX: usize = 90;
+
 impl Db {
-    /// Takes the next `count` seqs of `channel`: answers the first.
-    pub async fn take_channel_seqs(&self, channel: &str, count: usize) -> Result<i64> {
-        let out = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(Self::key(keys::channel_log(channel), keys::CHANNEL_SEQ)))
-            .update_expression("ADD seq :n")
-            .expression_attribute_values(":n", n(count as i64))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await?;
-        let last =
-            out.attributes.as_ref().and_then(|a| attr_n(a, "seq")).ok_or(Error::Corrupt("channel seq".into()))?;
-        Ok(last - count as i64 + 1)
+    /// The channel's head, read strongly (the append is conditioned on it).
+    pub async fn channel_head(&self, channel: &str) -> Result<ChannelHead> {
+        let item = self.get(keys::channel_log(channel), keys::CHANNEL_SEQ).await?;
+        let at = |a: &str| item.as_ref().and_then(|i| attr_n(i, a)).unwrap_or(0);
+        Ok(ChannelHead { seq: at("seq"), slot: at("slot") })
     }
 
-    /// Keeps `messages` on `channel` for `CHANNEL_KEEP_MS`.
-    pub async fn keep_channel_messages(&self, channel: &str, messages: &[ChannelMessage]) -> Result<()> {
-        let ops = messages
-            .iter()
-            .map(|m| {
-                let key = Self::key(keys::channel_log(channel), &keys::channel_message(m.seq));
-                let mut item = key.clone();
-                item.insert("seq".into(), n(m.seq));
-                item.insert("at".into(), n(m.at));
-                item.insert("body".into(), s(&m.body));
-                item.insert(TTL_ATTRIBUTE.into(), n((m.at + CHANNEL_KEEP_MS) / 1000 + 60));
-                (key, Some(item))
-            })
-            .collect();
-        self.batch_write(ops).await
-    }
-
-    /// Claims the publishing of what `key` names on `channel` (a notification,
-    /// a stream record): `false` when it was claimed before, so a retried
-    /// record does not publish its message twice. Kept as long as the messages.
-    pub async fn claim_channel_publish(&self, channel: &str, key: &str, now: i64) -> Result<bool> {
-        let mut item = Self::key(keys::channel_log(channel), &keys::channel_claim(key));
-        item.insert(TTL_ATTRIBUTE.into(), n((now + CHANNEL_KEEP_MS) / 1000 + 60));
-        let put = crate::db::Action::put(self, item).when("attribute_not_exists(pk)").because("claimed");
-        match self.write_one(put).await {
-            Ok(()) => Ok(true),
-            Err(Error::Condition("claimed")) => Ok(false),
+    /// Appends `messages` (seqs `head.seq + 1…`, in order) to `channel` in one
+    /// transaction with `claims` (what they come from, each published once)
+    /// and, for a room's channel, the slot `slot` (the last the messages take).
+    /// Conditioned on the head: a concurrent append makes this one `Moved`.
+    /// The messages are kept `CHANNEL_KEEP_MS`; so are the claims.
+    pub async fn append_channel(
+        &self,
+        channel: &str,
+        head: &ChannelHead,
+        slot: Option<i64>,
+        claims: &[String],
+        messages: &[ChannelMessage],
+    ) -> Result<Appended> {
+        if claims.len() + messages.len() > APPEND_MAX {
+            return Err(Error::Db(format!("an append holds at most {APPEND_MAX} claims and messages")));
+        }
+        let pk = keys::channel_log(channel);
+        let now = messages.first().map_or(0, |m| m.at);
+        let ttl = n((now + CHANNEL_KEEP_MS) / 1000 + 60);
+        let mut items = Vec::with_capacity(claims.len() + messages.len() + 1);
+        for c in claims {
+            let mut item = Self::key(pk.clone(), &keys::channel_claim(c));
+            item.insert(TTL_ATTRIBUTE.into(), ttl.clone());
+            items.push(crate::db::Action::put(self, item).when("attribute_not_exists(pk)").because("claimed"));
+        }
+        let last = head.seq + messages.len() as i64;
+        let (set, cond) = match (slot, head.seq) {
+            (Some(_), 0) => ("SET seq = :last, slot = :slot", "attribute_not_exists(seq)"),
+            (Some(_), _) => ("SET seq = :last, slot = :slot", "seq = :cur"),
+            (None, 0) => ("SET seq = :last", "attribute_not_exists(seq)"),
+            (None, _) => ("SET seq = :last", "seq = :cur"),
+        };
+        let mut head_update =
+            crate::db::Action::update(self, pk.clone(), keys::CHANNEL_SEQ, set).when(cond).val(":last", n(last));
+        if head.seq != 0 {
+            head_update = head_update.val(":cur", n(head.seq));
+        }
+        if let Some(slot) = slot {
+            head_update = head_update.val(":slot", n(slot));
+        }
+        let head_update = head_update.because("channel_moved");
+        items.push(head_update);
+        for m in messages {
+            let mut item = Self::key(pk.clone(), &keys::channel_message(m.seq));
+            item.insert("seq".into(), n(m.seq));
+            item.insert("at".into(), n(m.at));
+            item.insert("body".into(), s(&m.body));
+            item.insert(TTL_ATTRIBUTE.into(), ttl.clone());
+            items.push(crate::db::Action::put(self, item).because("channel_moved"));
+        }
+        match self.transact_only(items).await {
+            Ok(()) => Ok(Appended::Done),
+            Err(Error::Condition("claimed")) => Ok(Appended::Claimed),
+            Err(Error::Condition("channel_moved")) => Ok(Appended::Moved),
             Err(e) => Err(e),
         }
+    }
+
+    /// Which of `claims` on `channel` were taken before.
+    pub async fn claimed_channel_keys(&self, channel: &str, claims: &[String]) -> Result<Vec<String>> {
+        let pk = keys::channel_log(channel);
+        let keys = claims.iter().map(|c| Self::key(pk.clone(), &keys::channel_claim(c))).collect();
+        let found = self.batch_get_projected(keys, "pk, sk").await?;
+        let taken: std::collections::BTreeSet<String> =
+            found.iter().filter_map(|i| attr_s(i, SK)).map(str::to_string).collect();
+        Ok(claims.iter().filter(|c| taken.contains(&keys::channel_claim(c))).cloned().collect())
     }
 
     /// The messages of `channel` after seq `after` (oldest first, up to

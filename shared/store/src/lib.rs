@@ -49,7 +49,10 @@ pub use boards::{BoardEntry, BoardKind, Period};
 pub use broadcasts::Broadcast;
 pub use calls::{Call, CallEnd, CallStartView, CallState, NewCall, Release};
 pub use catalog::{Catalog, CatalogEntry};
-pub use channels::{CHANNEL_KEEP_MS, ChannelMessage, ROOM_RECORD_FILTERS, RoomRecord, room_record};
+pub use channels::{
+    APPEND_MAX, Appended, CHANNEL_KEEP_MS, CHANNEL_SLOT_MS, ChannelHead, ChannelMessage, ROOM_RECORD_FILTERS,
+    RoomRecord, room_record,
+};
 pub use counts::{counted_by, edge_needs_count};
 pub use db::{Db, client, client_for};
 pub use error::{Error, Result};

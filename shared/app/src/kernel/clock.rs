@@ -24,6 +24,15 @@ impl Clock {
         }
     }
 
+    /// Waits until `ms` on the system clock; a manual clock does not wait
+    /// (its time moves only when a test moves it).
+    pub async fn wait_until(&self, ms: i64) {
+        let left = ms - self.now_ms();
+        if self.manual.is_none() && left > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(left as u64)).await;
+        }
+    }
+
     /// Moves a manual clock forward; a no-op on the system clock.
     pub fn advance(&self, ms: i64) {
         if let Some(t) = &self.manual {

@@ -8,6 +8,7 @@ use crate::http::{Ctx, Json};
 use crate::kernel::error::{DomainResult, ErrorKind};
 use crate::kernel::validate;
 use crate::{AppState, DomainError};
+use store::CHANNEL_SLOT_MS;
 
 /// Messages a catch-up answers at most (a channel carries at most 10 a second).
 pub const CATCH_UP_MAX: usize = 1000;
@@ -20,46 +21,105 @@ pub fn user_channel(account_id: &str) -> String {
     format!("/users/{account_id}")
 }
 
+/// How long a publish may wait for a room channel's slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    /// As long as it takes (what the stream hands over is never dropped).
+    Wait,
+    /// At most this many ms, else `Sent::Busy` (a chat line in a busy room).
+    AtMost(i64),
+}
+
+/// What a publish did.
+#[derive(Debug)]
+pub enum Sent {
+    /// The messages as sent, with their `seq` and `at`.
+    Sent(Vec<Value>),
+    /// These claims were taken before: nothing was sent.
+    Claimed(Vec<String>),
+    /// The room's next free slot is further away than the pace allows.
+    Busy,
+}
+
 /// Publishes `messages` (JSON objects with their `type`) on `channel`, in
-/// order: each gets the channel's next `seq` and `at`, and is kept for
-/// catching up. Answers the messages as sent.
-pub async fn publish(state: &AppState, channel: &str, messages: Vec<Value>) -> DomainResult<Vec<Value>> {
+/// order, once for `claims` (what they come from): each gets the channel's
+/// next `seq` and `at` and is kept for catching up, in one transaction with
+/// the claims. A room's channel carries one message per 100 ms slot: when the
+/// next free slot is ahead, the message waits for it (at most 10 a second
+/// whatever the rate of what happens in the room).
+pub async fn publish_claimed(
+    state: &AppState,
+    channel: &str,
+    claims: &[String],
+    messages: Vec<Value>,
+    pace: Pace,
+) -> DomainResult<Sent> {
     if messages.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Sent::Sent(Vec::new()));
     }
-    let first = state.db.take_channel_seqs(channel, messages.len()).await?;
-    let at = state.now();
-    let mut sent = Vec::with_capacity(messages.len());
-    let mut kept = Vec::with_capacity(messages.len());
-    for (i, mut m) in messages.into_iter().enumerate() {
-        let seq = first + i as i64;
-        let Some(obj) = m.as_object_mut() else {
-            return Err(DomainError::internal(format!("a message on {channel} is not an object")));
-        };
-        obj.insert("seq".into(), seq.into());
-        obj.insert("at".into(), crate::kernel::views::time(at).into());
-        kept.push(store::ChannelMessage { seq, at, body: m.to_string() });
-        sent.push(m);
-    }
-    state.db.keep_channel_messages(channel, &kept).await?;
-    // Kept first: a publish that fails is caught up from the log by the apps.
-    if let Some(events) = state.events() {
-        let bodies: Vec<String> = kept.into_iter().map(|m| m.body).collect();
-        if let Err(e) = events.publish(channel, &bodies).await {
-            tracing::error!(error = %e, channel, "publishing on a live channel failed");
+    let paced = channel.starts_with("/rooms/");
+    for _ in 0..50 {
+        let head = state.db.channel_head(channel).await?;
+        let now = state.now();
+        let first_slot = (now.div_euclid(CHANNEL_SLOT_MS)).max(head.slot + 1);
+        let start = first_slot * CHANNEL_SLOT_MS;
+        if let Pace::AtMost(ms) = pace
+            && paced
+            && start - now > ms
+        {
+            return Ok(Sent::Busy);
         }
+        let at = if paced { start.max(now) } else { now };
+        let mut sent = Vec::with_capacity(messages.len());
+        let mut kept = Vec::with_capacity(messages.len());
+        for (i, m) in messages.iter().enumerate() {
+            let seq = head.seq + 1 + i as i64;
+            let mut m = m.clone();
+            let Some(obj) = m.as_object_mut() else {
+                return Err(DomainError::internal(format!("a message on {channel} is not an object")));
+            };
+            obj.insert("seq".into(), seq.into());
+            obj.insert("at".into(), crate::kernel::views::time(at).into());
+            kept.push(store::ChannelMessage { seq, at, body: m.to_string() });
+            sent.push(m);
+        }
+        let slot = paced.then_some(first_slot + messages.len() as i64 - 1);
+        match state.db.append_channel(channel, &head, slot, claims, &kept).await? {
+            store::Appended::Done => {}
+            store::Appended::Moved => continue,
+            store::Appended::Claimed => {
+                return Ok(Sent::Claimed(state.db.claimed_channel_keys(channel, claims).await?));
+            }
+        }
+        // Kept first: a publish that fails is caught up from the log by the apps.
+        if let Some(events) = state.events() {
+            for (i, m) in kept.into_iter().enumerate() {
+                if paced {
+                    state.clock.wait_until(start + i as i64 * CHANNEL_SLOT_MS).await;
+                }
+                if let Err(e) = events.publish(channel, &[m.body]).await {
+                    tracing::error!(error = %e, channel, "publishing on a live channel failed");
+                }
+            }
+        }
+        return Ok(Sent::Sent(sent));
     }
-    Ok(sent)
+    Err(DomainError::unavailable("the channel is busy; try again"))
+}
+
+/// Publishes `messages` on `channel` (see `publish_claimed`), waiting for its slot.
+pub async fn publish(state: &AppState, channel: &str, messages: Vec<Value>) -> DomainResult<Vec<Value>> {
+    match publish_claimed(state, channel, &[], messages, Pace::Wait).await? {
+        Sent::Sent(sent) => Ok(sent),
+        Sent::Claimed(_) | Sent::Busy => Err(DomainError::internal("an unclaimed publish was refused")),
+    }
 }
 
 /// `publish`, once for `key` (what the messages come from): a retried stream
 /// record publishes nothing again. Answers whether it published.
 pub async fn publish_once(state: &AppState, channel: &str, key: &str, messages: Vec<Value>) -> DomainResult<bool> {
-    if !state.db.claim_channel_publish(channel, key, state.now()).await? {
-        return Ok(false);
-    }
-    publish(state, channel, messages).await?;
-    Ok(true)
+    let sent = publish_claimed(state, channel, &[key.to_string()], messages, Pace::Wait).await?;
+    Ok(matches!(sent, Sent::Sent(_)))
 }
 
 /// Whether `account` may read `channel`: its own `/users/…`; a room's when
