@@ -457,3 +457,76 @@ async fn a_calls_states_after_ringing_reach_both_parties_once_each() {
         assert_eq!(states(&app.get("/me/events", &who.access).await), ["active", "ended"]);
     }
 }
+
+#[tokio::test]
+async fn a_rooms_gifts_go_out_merged_after_they_are_credited_once_each_with_exact_coins() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let mut live = local::streams::StreamReader::new(&app.state, true, local::streams::Consumer::Live).await.unwrap();
+    let (host, fay, gus) = (app.host("Hana").await, app.user("Fay").await, app.user("Gus").await);
+    for u in [&fay, &gus] {
+        app.grant(&admin, u, 5_000).await;
+    }
+    let r = app.call("PUT", "/admin/settings", Some(&admin.access), Some(json!({"big_gift_coins": 500}))).await;
+    assert_eq!((r.status, r.body["big_gift_coins"].as_i64()), (200, Some(500)), "{r:?}");
+    let bad = app.call("PUT", "/admin/settings", Some(&admin.access), Some(json!({"big_gift_coins": 0}))).await;
+    assert_eq!((bad.status, bad.body["message"].as_str().map(|m| m.starts_with("big_gift_coins"))), (400, Some(true)));
+    let rose = crate::gifts::gift(&app, &admin, "Rose", 10).await;
+    let castle = crate::gifts::gift(&app, &admin, "Castle", 500).await;
+    let room = go_live(&app, &host).await["room"]["id"].as_str().unwrap().to_string();
+    let sends = [
+        (&fay, &rose, 1),
+        (&fay, &rose, 2),
+        (&gus, &rose, 1),
+        (&fay, &castle, 1),
+        (&fay, &rose, 3),
+        (&fay, &castle, 1),
+    ];
+    for (who, gift, quantity) in sends {
+        let r =
+            crate::gifts::send(&app, who, &host, json!({"gift_id": gift, "quantity": quantity, "room_id": room})).await;
+        assert_eq!(r.status, 201, "{r:?}");
+    }
+    // Outside the room: credited, but no room's message.
+    assert_eq!(crate::gifts::send(&app, &gus, &host, json!({"gift_id": rose, "quantity": 1})).await.status, 201);
+    let gifts_of = |r: &Resp| -> Vec<Value> {
+        r.body["items"].as_array().unwrap().iter().filter(|m| m["type"] == "gifts").cloned().collect()
+    };
+    // Nothing before the host's side is applied.
+    live.poll(&app.state).await.unwrap();
+    assert!(gifts_of(&app.get(&format!("/rooms/{room}/events"), &fay.access).await).is_empty());
+    app.drain().await;
+    let mut messages = Vec::new();
+    for _ in 0..20 {
+        live.poll(&app.state).await.unwrap();
+        messages = gifts_of(&app.get(&format!("/rooms/{room}/events"), &fay.access).await);
+        if !messages.is_empty() {
+            break;
+        }
+    }
+    let entries: Vec<Value> = messages.iter().flat_map(|m| m["gifts"].as_array().unwrap().clone()).collect();
+    let coins: i64 = entries.iter().map(|e| e["coins"].as_i64().unwrap()).sum();
+    assert_eq!(coins, 60 + 10 + 1000, "{messages:?}");
+    let fay_roses =
+        entries.iter().find(|e| e["sender_id"] == fay.id.as_str() && e["gift_id"] == rose.as_str()).unwrap();
+    assert_eq!(
+        (fay_roses["quantity"].as_i64(), fay_roses["coins"].as_i64(), fay_roses["combo"].as_i64()),
+        (Some(6), Some(60), Some(3))
+    );
+    assert_eq!((fay_roses["sender_name"].as_str(), fay_roses["to_id"].as_str()), (Some("Fay"), Some(host.id.as_str())));
+    let castles: Vec<&Value> = entries.iter().filter(|e| e["gift_id"] == castle.as_str()).collect();
+    assert_eq!(
+        castles.iter().map(|e| e["coins"].as_i64().unwrap()).collect::<Vec<_>>(),
+        [500, 500],
+        "big gifts stand alone"
+    );
+    let last = messages.last().unwrap();
+    assert_eq!(last["top_gifters"][0]["account_id"], fay.id.as_str());
+    let room_view = app.get(&format!("/rooms/{room}"), &fay.access).await;
+    assert_eq!(last["host_earning"], room_view.body["host_earning"], "{room_view:?}");
+    // The stream handed over again (a retried invocation): nothing goes out twice.
+    let mut again = local::streams::StreamReader::new(&app.state, true, local::streams::Consumer::Live).await.unwrap();
+    again.poll(&app.state).await.unwrap();
+    let r = app.get(&format!("/rooms/{room}/events"), &fay.access).await;
+    assert_eq!(gifts_of(&r).len(), messages.len());
+}

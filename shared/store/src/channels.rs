@@ -8,6 +8,8 @@
 //! channel takes at most one message a slot: its head is written at most 10
 //! times a second, and never in a request's own transaction.
 
+use serde::{Deserialize, Serialize};
+
 use crate::db::{Db, n, s};
 use crate::reconcile::{attr_n, attr_s};
 use crate::table::{PK, SK, TTL_ATTRIBUTE};
@@ -154,6 +156,77 @@ impl Db {
     }
 }
 
+/// One gift as a room's channel announces it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomGift {
+    pub event_id: String,
+    pub sender_id: String,
+    #[serde(default)]
+    pub sender_name: String,
+    pub gift_id: String,
+    #[serde(default)]
+    pub gift_name: String,
+    pub quantity: i64,
+    /// What the sender paid.
+    pub coins: i64,
+    pub to_id: String,
+    pub at: i64,
+}
+
+/// The gifts one aggregation transaction credited in one room: written in
+/// that transaction (so once), read off the stream by `publish-live`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiftBatch {
+    pub id: String,
+    pub room_id: String,
+    pub gifts: Vec<RoomGift>,
+    pub created_at: i64,
+}
+
+/// How long a gift batch is kept (the stream hands it over within 24 h; an
+/// hour covers the retries that matter to a live room).
+const GIFT_BATCH_KEEP_MS: i64 = 60 * 60_000;
+
+impl GiftBatch {
+    /// The batch of `events` (gifts credited in `room`).
+    pub(crate) fn of<'a>(room: &str, events: impl Iterator<Item = &'a crate::MoneyEvent>, now: i64) -> GiftBatch {
+        let gifts = events
+            .filter_map(|e| {
+                let c = e.credit.as_ref()?;
+                Some(RoomGift {
+                    event_id: e.id.clone(),
+                    sender_id: c.payer_id.clone(),
+                    sender_name: c.payer_name.clone(),
+                    gift_id: c.gift_id.clone(),
+                    gift_name: c.gift_name.clone(),
+                    quantity: c.quantity,
+                    coins: c.coins.max(c.amount),
+                    to_id: c.host_id.clone(),
+                    at: e.created_at,
+                })
+            })
+            .collect::<Vec<_>>();
+        // Named by its first event: the same events credited again would name the same batch.
+        let id = gifts.first().map_or_else(|| ulid::Ulid::new().to_string(), |g| g.event_id.clone());
+        GiftBatch { id, room_id: room.to_string(), gifts, created_at: now }
+    }
+}
+
+impl Db {
+    pub(crate) fn gift_batch_put(&self, batch: &GiftBatch) -> Result<crate::db::TxItem> {
+        let mut item: crate::db::Item = serde_dynamo::to_item(batch)?;
+        item.extend(Self::key(keys::room(&batch.room_id), &keys::gift_batch(&batch.id)));
+        item.insert(TTL_ATTRIBUTE.into(), n((batch.created_at + GIFT_BATCH_KEEP_MS) / 1000));
+        Ok(crate::db::Action::put(self, item).because("room_missing"))
+    }
+
+    /// A room's host earnings so far (its `ROOM_TOTAL`).
+    pub async fn room_host_earning(&self, room_id: &str) -> Result<i64> {
+        let item = self.get(keys::room(room_id), keys::ROOM_TOTAL).await?;
+        Ok(item.and_then(|i| attr_n(&i, "host_earning")).unwrap_or(0))
+    }
+}
+
 /// A change in a room that its channel announces, read off the table's stream.
 #[derive(Clone, Debug)]
 pub enum RoomRecord {
@@ -177,6 +250,8 @@ pub enum RoomRecord {
     PkBattle(crate::PkBattle),
     /// A call's item, new or changed (its parties' channels say its state).
     Call(crate::Call),
+    /// Gifts credited in a room.
+    Gifts(GiftBatch),
 }
 
 /// What a stream record of the table is to a room's channel, if anything:
@@ -208,6 +283,10 @@ pub fn room_record<I: Into<serde_dynamo::Item>>(
     if let Some(user) = sk.strip_prefix("MUTE#").filter(|_| event_name == "REMOVE") {
         return (keys::room_mute(user) == sk).then(|| RoomRecord::Unmuted { room_id, user_id: user.to_string() });
     }
+    if sk.starts_with(keys::GIFT_BATCH_PREFIX) {
+        let image: serde_dynamo::Item = new_image.filter(|_| event_name == "INSERT")?.into();
+        return serde_dynamo::from_item(image).ok().map(RoomRecord::Gifts);
+    }
     if sk.starts_with(keys::SEAT_PREFIX) {
         return (event_name == "MODIFY").then_some(RoomRecord::Seat { room_id });
     }
@@ -229,6 +308,7 @@ pub fn room_record<I: Into<serde_dynamo::Item>>(
 pub const ROOM_RECORD_FILTERS: &[&str] = &[
     r#"{"eventName": ["MODIFY"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ROOM#"}]}, "sk": {"S": ["ROOM", {"prefix": "SEAT#"}]}}}}"#,
     r#"{"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ROOM#"}]}, "sk": {"S": [{"prefix": "KICK#"}, {"prefix": "MUTE#"}]}}}}"#,
+    r#"{"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ROOM#"}]}, "sk": {"S": [{"prefix": "GIFTBATCH#"}]}}}}"#,
     r#"{"eventName": ["MODIFY"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "PK#"}]}, "sk": {"S": ["BATTLE", {"prefix": "SIDE#"}]}}}}"#,
     r#"{"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "CALL#"}]}, "sk": {"S": ["CALL"]}}}}"#,
 ];
@@ -243,10 +323,11 @@ mod tests {
         assert!(ROOM_RECORD_FILTERS[0].contains(keys::SEAT_PREFIX));
         assert!(keys::room_kick("u").starts_with("KICK#") && keys::room_mute("u").starts_with("MUTE#"));
         assert!(keys::room("r").starts_with("ROOM#"));
-        assert!(keys::pk("b").starts_with("PK#") && ROOM_RECORD_FILTERS[2].contains(keys::PK_SIDE_PREFIX));
-        assert!(ROOM_RECORD_FILTERS[2].contains(&format!("\"{}\"", keys::PK_BATTLE)));
+        assert!(keys::pk("b").starts_with("PK#") && ROOM_RECORD_FILTERS[3].contains(keys::PK_SIDE_PREFIX));
+        assert!(ROOM_RECORD_FILTERS[2].contains(keys::GIFT_BATCH_PREFIX));
+        assert!(ROOM_RECORD_FILTERS[3].contains(&format!("\"{}\"", keys::PK_BATTLE)));
         assert!(
-            keys::call("c").starts_with("CALL#") && ROOM_RECORD_FILTERS[3].contains(&format!("\"{}\"", keys::CALL))
+            keys::call("c").starts_with("CALL#") && ROOM_RECORD_FILTERS[4].contains(&format!("\"{}\"", keys::CALL))
         );
         let none: Option<serde_dynamo::Item> = None;
         assert!(room_record("MODIFY", "ROOM#r", &keys::seat(3), none.clone()).is_some());

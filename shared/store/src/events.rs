@@ -104,6 +104,9 @@ pub struct Credit {
     #[serde(default)]
     pub payer_name: String,
     pub amount: i64,
+    /// What the sender paid, when more than `amount` (a guest's gift, the room owner's share apart).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub coins: i64,
     #[serde(default)]
     pub quantity: i64,
     #[serde(default)]
@@ -121,6 +124,10 @@ pub struct Credit {
     /// The room owner's share of a gift to this guest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_of: Option<String>,
+}
+
+fn is_zero(v: &i64) -> bool {
+    *v == 0
 }
 
 /// Minutes of a call passed on to its host: `minutes` from `first_minute` on.
@@ -653,6 +660,12 @@ impl Db {
                     .val(":t", n(sum))
                     .because("room_missing"),
             );
+            // What the room's channel announces, written once with the credit (a share is no gift of its own).
+            if !share {
+                let in_room =
+                    chunk.iter().filter(|e| e.credit.as_ref().and_then(|c| c.room_id.as_deref()) == Some(room));
+                items.push(self.gift_batch_put(&crate::channels::GiftBatch::of(room, in_room, now))?);
+            }
         }
         // Each PK side the gifts fell in: its score (the battle's own partition).
         let mut by_side: BTreeMap<&(String, String), i64> = BTreeMap::new();
@@ -806,7 +819,7 @@ fn chunked(events: Vec<MoneyEvent>, actions: impl Fn(&[MoneyEvent]) -> usize) ->
 fn credit_actions(chunk: &[MoneyEvent]) -> usize {
     let rooms: BTreeSet<Option<&str>> =
         chunk.iter().filter_map(|e| e.credit.as_ref()).map(|c| c.room_id.as_deref()).collect();
-    chunk.len() + 4 + 2 * rooms.len() + 1
+    chunk.len() + 4 + 3 * rooms.len() + 1
 }
 
 /// How many actions refunding `chunk` takes: marks, each payer's profile and ledger entry.

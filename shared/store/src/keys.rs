@@ -481,6 +481,12 @@ pub fn channel_message(seq: i64) -> String {
     format!("{CHANNEL_MESSAGE_PREFIX}{seq:015}")
 }
 pub const CHANNEL_MESSAGE_PREFIX: &str = "MSG#";
+/// Under `room(id)`: the gifts one aggregation transaction credited in the
+/// room (`crate::channels::GiftBatch`), for its channel's `gifts` messages.
+pub fn gift_batch(id: &str) -> String {
+    format!("{GIFT_BATCH_PREFIX}{id}")
+}
+pub const GIFT_BATCH_PREFIX: &str = "GIFTBATCH#";
 pub fn channel_claim(key: &str) -> String {
     format!("CLAIM#{key}")
 }

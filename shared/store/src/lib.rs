@@ -50,8 +50,8 @@ pub use broadcasts::Broadcast;
 pub use calls::{Call, CallEnd, CallStartView, CallState, NewCall, Release};
 pub use catalog::{Catalog, CatalogEntry};
 pub use channels::{
-    APPEND_MAX, Appended, CHANNEL_KEEP_MS, CHANNEL_SLOT_MS, ChannelHead, ChannelMessage, ROOM_RECORD_FILTERS,
-    RoomRecord, room_record,
+    APPEND_MAX, Appended, CHANNEL_KEEP_MS, CHANNEL_SLOT_MS, ChannelHead, ChannelMessage, GiftBatch,
+    ROOM_RECORD_FILTERS, RoomGift, RoomRecord, room_record,
 };
 pub use counts::{counted_by, edge_needs_count};
 pub use db::{Db, client, client_for};

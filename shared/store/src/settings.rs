@@ -1,5 +1,6 @@
 //! The settings admins change at run time (one item): the PK winner's bonus
-//! and a room owner's share of gifts to its guests.
+//! a room owner's share of gifts to its guests, and which gifts a room's
+//! channel announces on their own.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,8 +15,15 @@ pub struct Settings {
     /// Percent of a gift to a seated guest that goes to the room's owner (0–50).
     #[serde(default = "default_room_owner_share")]
     pub room_owner_share_pct: i64,
+    /// A gift of at least this many coins is its own entry in a room's `gifts` message.
+    #[serde(default = "default_big_gift_coins")]
+    pub big_gift_coins: i64,
     #[serde(default)]
     pub updated_at: i64,
+}
+
+fn default_big_gift_coins() -> i64 {
+    1000
 }
 
 fn default_room_owner_share() -> i64 {
@@ -24,7 +32,12 @@ fn default_room_owner_share() -> i64 {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { pk_winner_bonus_pct: 0, room_owner_share_pct: default_room_owner_share(), updated_at: 0 }
+        Settings {
+            pk_winner_bonus_pct: 0,
+            room_owner_share_pct: default_room_owner_share(),
+            big_gift_coins: default_big_gift_coins(),
+            updated_at: 0,
+        }
     }
 }
 

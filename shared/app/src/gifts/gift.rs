@@ -235,6 +235,7 @@ pub async fn send_gift(
             payer_id: sender_id.to_string(),
             payer_name: sender.name.clone(),
             amount: total,
+            coins: total,
             quantity,
             gift_id: gift.id.clone(),
             gift_name: gift.name.clone(),

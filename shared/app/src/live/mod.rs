@@ -9,9 +9,13 @@
 
 mod authorizer;
 mod channels;
+mod gifts;
 mod rooms;
 pub mod routes;
 
 pub use authorizer::{EventsAuthRequest, EventsAuthResponse, EventsOp, authorize_events, authorize_events_event};
-pub use channels::{ChannelEvents, may_subscribe, publish, publish_once, room_channel, user_channel};
+pub use channels::{
+    ChannelEvents, Pace, Sent, may_subscribe, publish, publish_claimed, publish_once, room_channel, user_channel,
+};
+pub use gifts::{Animations, GiftEntry, MESSAGE_BYTES, Packed, pack};
 pub use rooms::{VIEWERS_EVERY_MS, publish_live_event, publish_room_records};

@@ -21,10 +21,20 @@ pub const VIEWERS_EVERY_MS: i64 = 10_000;
 pub const PK_EVERY_MS: i64 = 100;
 
 /// Publishes what the records say; answers how many messages went out.
+/// Gifts go out per room after the rest, a room's batches together.
 pub async fn publish_room_records(state: &AppState, records: Vec<(String, RoomRecord)>) -> DomainResult<usize> {
     let mut sent = 0;
+    let mut gifts: std::collections::BTreeMap<String, Vec<store::GiftBatch>> = Default::default();
     for (seq, record) in records {
-        sent += publish_record(state, &seq, record).await?;
+        match record {
+            RoomRecord::Gifts(batch) => gifts.entry(batch.room_id.clone()).or_default().push(batch),
+            record => sent += publish_record(state, &seq, record).await?,
+        }
+    }
+    let rooms = gifts.iter().map(|(room, batches)| super::gifts::publish_gifts(state, room, batches));
+    // Rooms share nothing: at once, each waiting only for its own channel's slots.
+    for n in futures_util::future::try_join_all(rooms).await? {
+        sent += n;
     }
     Ok(sent)
 }
@@ -117,6 +127,7 @@ async fn publish_record(state: &AppState, seq: &str, record: RoomRecord) -> Doma
             }
             Ok(n)
         }
+        RoomRecord::Gifts(batch) => super::gifts::publish_gifts(state, &batch.room_id.clone(), &[batch]).await,
         RoomRecord::Unmuted { room_id, user_id } => {
             once(room_channel(&room_id), format!("REC#{seq}"), vec![moderation("unmute", &room_id, &user_id)]).await
         }
@@ -142,7 +153,8 @@ fn moderation(kind: &str, room_id: &str, account_id: &str) -> Value {
     json!({"type": "moderation", "kind": kind, "room_id": room_id, "account_id": account_id})
 }
 
-/// `publish-live`: the table's stream hands it room, seat, kick and mute records.
+/// `publish-live`: the table's stream hands it room, seat, kick, mute, PK,
+/// call and gift batch records.
 pub async fn publish_live_event(
     state: std::sync::Arc<AppState>,
     event: aws_lambda_events::event::dynamodb::Event,
@@ -153,20 +165,23 @@ pub async fn publish_live_event(
         pk: String,
         sk: String,
     }
-    let mut response = DynamoDbEventResponse::default();
+    let mut records = Vec::new();
     for r in event.records {
         let seq = r.change.sequence_number.clone().unwrap_or_default();
         let Ok(keys) = serde_dynamo::from_item::<_, Keys>(r.change.keys) else { continue };
         let image = Some(r.change.new_image).filter(|i| !i.is_empty());
-        let Some(record) = store::room_record(&r.event_name, &keys.pk, &keys.sk, image) else { continue };
-        if let Err(e) = publish_record(&state, &seq, record).await {
-            tracing::error!(error = %e.message, "publishing a room's change failed; the record is retried");
-            let mut f = DynamoDbBatchItemFailure::default();
-            f.item_identifier = Some(seq);
-            response.batch_item_failures.push(f);
-            // In order: what follows this record waits for it.
-            return Ok(response);
+        if let Some(record) = store::room_record(&r.event_name, &keys.pk, &keys.sk, image) {
+            records.push((seq, record));
         }
+    }
+    let mut response = DynamoDbEventResponse::default();
+    let first = records.first().map(|(seq, _)| seq.clone());
+    if let Err(e) = publish_room_records(&state, records).await {
+        // The batch again from its first record: what went out is claimed, so it goes out once.
+        tracing::error!(error = %e.message, "publishing a room's change failed; the batch is retried");
+        let mut f = DynamoDbBatchItemFailure::default();
+        f.item_identifier = first;
+        response.batch_item_failures.push(f);
     }
     Ok(response)
 }

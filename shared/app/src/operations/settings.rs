@@ -1,4 +1,4 @@
-//! `GET|PUT /admin/settings`: the percentages admins set at run time.
+//! `GET|PUT /admin/settings`: the percentages and thresholds admins set at run time.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,6 +16,8 @@ pub struct SettingsView {
     pub pk_winner_bonus_pct: i64,
     /// Percent of a gift to a seated guest that goes to the room's owner (0–50)
     pub room_owner_share_pct: i64,
+    /// A gift of at least this many coins is its own entry in a room's `gifts` message, never merged (1–1,000,000)
+    pub big_gift_coins: i64,
     /// RFC 3339; null until an admin first saves them
     #[schema(format = DateTime)]
     pub updated_at: Option<String>,
@@ -25,6 +27,7 @@ fn settings_json(s: &store::Settings) -> SettingsView {
     SettingsView {
         pk_winner_bonus_pct: s.pk_winner_bonus_pct,
         room_owner_share_pct: s.room_owner_share_pct,
+        big_gift_coins: s.big_gift_coins,
         updated_at: (s.updated_at > 0).then(|| views::time(s.updated_at)),
     }
 }
@@ -36,6 +39,8 @@ pub struct SettingsChanges {
     pub pk_winner_bonus_pct: Option<i64>,
     #[schema(minimum = 0, maximum = 50)]
     pub room_owner_share_pct: Option<i64>,
+    #[schema(minimum = 1, maximum = 1000000)]
+    pub big_gift_coins: Option<i64>,
 }
 
 fn percent(field: &str, v: i64) -> DomainResult<i64> {
@@ -60,6 +65,12 @@ pub async fn put_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json
     }
     if let Some(v) = input.room_owner_share_pct {
         s.room_owner_share_pct = percent("room_owner_share_pct", v)?;
+    }
+    if let Some(v) = input.big_gift_coins {
+        if !(1..=1_000_000).contains(&v) {
+            return Err(DomainError::invalid("big_gift_coins: a whole number from 1 to 1,000,000"));
+        }
+        s.big_gift_coins = v;
     }
     s.updated_at = state.now();
     state.db.put_settings(&s).await?;
