@@ -8,6 +8,7 @@ mod aggregate;
 mod apple;
 mod blocks;
 mod calls;
+mod chat;
 mod consistency;
 mod contention;
 mod crowd;

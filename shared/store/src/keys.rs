@@ -487,6 +487,20 @@ pub fn gift_batch(id: &str) -> String {
     format!("{GIFT_BATCH_PREFIX}{id}")
 }
 pub const GIFT_BATCH_PREFIX: &str = "GIFTBATCH#";
+/// A room's chat lines (`chat_line`), apart from the room's own partition.
+pub fn room_chat(room: &str) -> String {
+    format!("CHAT#{room}")
+}
+pub fn chat_line(id: &str) -> String {
+    format!("{CHAT_LINE_PREFIX}{id}")
+}
+pub const CHAT_LINE_PREFIX: &str = "LINE#";
+/// Under `account(id)`: its last chat line's time in a room (slow mode).
+pub fn chat_last(room: &str) -> String {
+    format!("CHATLAST#{room}")
+}
+/// Under `SETTINGS`: the words masked in room chat.
+pub const CHAT_WORDS: &str = "CHATWORDS";
 pub fn channel_claim(key: &str) -> String {
     format!("CLAIM#{key}")
 }

@@ -11,6 +11,7 @@ mod broadcasts;
 mod calls;
 mod catalog;
 mod channels;
+mod chat;
 mod counts;
 mod daylog;
 mod db;
@@ -53,6 +54,7 @@ pub use channels::{
     APPEND_MAX, Appended, CHANNEL_KEEP_MS, CHANNEL_SLOT_MS, ChannelHead, ChannelMessage, GiftBatch,
     ROOM_RECORD_FILTERS, RoomGift, RoomRecord, room_record,
 };
+pub use chat::{ChatLine, ChatWords};
 pub use counts::{counted_by, edge_needs_count};
 pub use db::{Db, client, client_for};
 pub use error::{Error, Result};

@@ -31,6 +31,9 @@ pub struct Room {
     /// Guest seats (`crate::seats`).
     #[serde(default)]
     pub seats: i64,
+    /// Seconds each account waits between chat lines (0: off; `crate::chat`).
+    #[serde(default)]
+    pub slow_mode_secs: i64,
 }
 
 fn video() -> String {

@@ -7,10 +7,12 @@
 //! Merging: a gift of at least `big_gift_coins` is always its own entry;
 //! smaller gifts of one sender, gift type and recipient merge into one entry
 //! whose `quantity` and `coins` are exact sums (`combo`: how many sends).
-//! Packing: a batch's entries are cut into parts of at most `PART_BYTES`,
-//! each part claimed once (`GIFTS#batch#part`); a message takes whole parts
-//! in order while it stays under `MESSAGE_BYTES`, the rest waits for the
-//! next slot. A retried record finds its parts claimed and sends nothing again.
+//! Packing: a batch's entries are cut by sender bucket into parts of at most
+//! `PART_BYTES`, each claimed once (`GIFTS#batch#bucket#part`); a message
+//! takes whole parts, a bucket's from every batch together (so a sender's
+//! gifts merge across batches), while it stays under `MESSAGE_BYTES`; the
+//! rest goes in the next slots. A retried record finds its parts claimed and
+//! sends nothing again.
 
 use std::collections::BTreeMap;
 
@@ -25,11 +27,11 @@ use crate::kernel::views::Names;
 
 /// A message's most bytes (AppSync Events bills by 5 KB).
 pub const MESSAGE_BYTES: usize = 5 * 1024;
-/// A part's entries' most bytes: a message of one part, with its
-/// `host_earning` and top gifters, stays under `MESSAGE_BYTES`.
-pub const PART_BYTES: usize = 3 * 1024;
-/// What a message's envelope (type, seq, at, room, earning, top 3) takes at most.
-const ENVELOPE_BYTES: usize = 1024;
+/// A part's entries' most bytes: small, so messages fill up part by part.
+pub const PART_BYTES: usize = 1024;
+/// What a message's envelope (type, seq, at, room, earning, the top 3 with
+/// their names) takes at most.
+const ENVELOPE_BYTES: usize = 800;
 
 /// One entry of a `gifts` message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -78,8 +80,19 @@ fn merge<'a>(gifts: impl Iterator<Item = GiftEntry> + 'a, big: i64, mut into: Ve
     into
 }
 
-/// A batch's parts: its gifts merged, cut into claims of at most `PART_BYTES`.
-fn parts(batch: &GiftBatch, big: i64, animations: &Animations) -> Vec<Packed> {
+/// Buckets of senders a batch's parts are cut by: the parts of one bucket
+/// from many batches hold the same senders, so they merge when packed together.
+const SENDER_BUCKETS: u64 = 32;
+
+/// A sender's bucket: the same in every process (FNV-1a).
+fn bucket_of(sender: &str) -> u64 {
+    sender.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+        % SENDER_BUCKETS
+}
+
+/// A batch's parts: its gifts merged, cut by sender bucket, and each
+/// bucket's entries into parts of at most `PART_BYTES`, each with its claim.
+fn parts(batch: &GiftBatch, big: i64, animations: &Animations) -> Vec<(u64, Packed)> {
     let entries = batch.gifts.iter().map(|g| GiftEntry {
         sender_id: g.sender_id.clone(),
         sender_name: g.sender_name.clone(),
@@ -91,33 +104,42 @@ fn parts(batch: &GiftBatch, big: i64, animations: &Animations) -> Vec<Packed> {
         coins: g.coins,
         to_id: g.to_id.clone(),
     });
-    let merged = merge(entries, big, Vec::new());
-    let mut out: Vec<Packed> = Vec::new();
-    let mut part: Vec<GiftEntry> = Vec::new();
-    for e in merged {
-        part.push(e);
-        if part.len() > 1 && size(&part) > PART_BYTES {
-            let e = part.pop().expect("just pushed");
-            out.push(Packed { claims: Vec::new(), gifts: std::mem::take(&mut part) });
+    let mut buckets: BTreeMap<u64, Vec<GiftEntry>> = BTreeMap::new();
+    for e in merge(entries, big, Vec::new()) {
+        buckets.entry(bucket_of(&e.sender_id)).or_default().push(e);
+    }
+    let mut out = Vec::new();
+    for (bucket, entries) in buckets {
+        let mut part: Vec<GiftEntry> = Vec::new();
+        let mut cut = Vec::new();
+        for e in entries {
             part.push(e);
+            if part.len() > 1 && size(&part) > PART_BYTES {
+                let e = part.pop().expect("just pushed");
+                cut.push(std::mem::take(&mut part));
+                part.push(e);
+            }
         }
-    }
-    if !part.is_empty() {
-        out.push(Packed { claims: Vec::new(), gifts: part });
-    }
-    for (i, p) in out.iter_mut().enumerate() {
-        p.claims.push(format!("GIFTS#{}#{i}", batch.id));
+        cut.push(part);
+        for (i, gifts) in cut.into_iter().enumerate() {
+            out.push((bucket, Packed { claims: vec![format!("GIFTS#{}#{bucket}#{i}", batch.id)], gifts }));
+        }
     }
     out
 }
 
-/// The messages `batches` (in stream order) go out as: whole parts in order,
-/// merged, as many as keep a message under `MESSAGE_BYTES`; parts whose
-/// claims are in `sent` went out before and are left out.
+/// The messages `batches` (in stream order) go out as: their parts bucket
+/// by bucket (a bucket's parts from every batch together, so a sender's
+/// gifts merge across batches), merged, as many as keep a message under
+/// `MESSAGE_BYTES`; parts whose claims are in `sent` went out before and are
+/// left out.
 pub fn pack(batches: &[GiftBatch], big: i64, animations: &Animations, sent: &[String]) -> Vec<Packed> {
+    let mut all: Vec<(u64, Packed)> = batches.iter().flat_map(|b| parts(b, big, animations)).collect();
+    // Stable: within a bucket, the batches' order.
+    all.sort_by_key(|(bucket, _)| *bucket);
     let mut out: Vec<Packed> = Vec::new();
     let mut current: Option<Packed> = None;
-    for part in batches.iter().flat_map(|b| parts(b, big, animations)) {
+    for (_, part) in all {
         if part.claims.iter().any(|c| sent.contains(c)) {
             continue;
         }
@@ -192,7 +214,12 @@ async fn gifts_message(state: &AppState, room_id: &str, gifts: &[GiftEntry]) -> 
         .iter()
         .map(|(id, coins)| json!({"account_id": id, "display_name": names.get(id), "coins": coins}))
         .collect();
-    Ok(json!({"type": "gifts", "room_id": room_id, "gifts": gifts, "host_earning": earning, "top_gifters": top}))
+    Ok(gifts_body(room_id, gifts, earning, top))
+}
+
+/// A `gifts` message's body (its `seq` and `at` are the channel's).
+pub fn gifts_body(room_id: &str, gifts: &[GiftEntry], host_earning: i64, top_gifters: Vec<Value>) -> Value {
+    json!({"type": "gifts", "room_id": room_id, "gifts": gifts, "host_earning": host_earning, "top_gifters": top_gifters})
 }
 
 #[cfg(test)]
@@ -234,7 +261,7 @@ mod tests {
         assert_eq!(g.len(), 3);
         assert_eq!((g[0].quantity, g[0].coins, g[0].combo), (3, 30, 2));
         assert_eq!((g[1].coins, g[2].coins), (1000, 1000));
-        assert_eq!(packed[0].claims, vec!["GIFTS#b#0".to_string()]);
+        assert_eq!(packed[0].claims, vec![format!("GIFTS#b#{}#0", bucket_of("a"))]);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod authorizer;
 mod channels;
+mod chat;
 mod gifts;
 mod rooms;
 pub mod routes;
@@ -17,5 +18,6 @@ pub use authorizer::{EventsAuthRequest, EventsAuthResponse, EventsOp, authorize_
 pub use channels::{
     ChannelEvents, Pace, Sent, may_subscribe, publish, publish_claimed, publish_once, room_channel, user_channel,
 };
-pub use gifts::{Animations, GiftEntry, MESSAGE_BYTES, Packed, pack};
+pub use chat::{CHAT_PER_ACCOUNT, mask};
+pub use gifts::{Animations, GiftEntry, MESSAGE_BYTES, Packed, gifts_body, pack};
 pub use rooms::{VIEWERS_EVERY_MS, publish_live_event, publish_room_records};

@@ -123,6 +123,7 @@ pub async fn start_room(
             ended_at: None,
             kind: kind.into(),
             seats,
+            slow_mode_secs: 0,
         };
         let agora = agora_grant(state, &room.channel, host_id, super::seats::publisher(&room), ROOM_TOKEN_SECS)?;
         match state.db.start_room(&room).await {
