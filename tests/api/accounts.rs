@@ -571,7 +571,7 @@ async fn banned_accounts_cannot_sign_in_or_refresh() {
     let app = TestApp::start().await;
     let u = app.user("Qa").await;
     // Banning over HTTP arrives with the admin panel; this is the flag it sets.
-    app.state.db.set_banned(&u.id, true, Some("test")).await.unwrap();
+    app.state.db.set_banned(&u.id, true, Some("test"), app.state.now()).await.unwrap();
     let r = app.login(&u.login, "password-123").await;
     assert_eq!((r.status, r.body["error"].as_str()), (403, Some("account_banned")));
     let r = app.refresh(&u.refresh).await;

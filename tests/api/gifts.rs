@@ -265,7 +265,7 @@ async fn banned_senders_cannot_move_coins() {
     let (admin, u, h) = (app.admin().await, app.user("Kim").await, host(&app, "Lou").await);
     let rose = gift(&app, &admin, "Rose", 1).await;
     app.grant(&admin, &u, 10).await;
-    app.state.db.set_banned(&u.id, true, Some("test")).await.unwrap();
+    app.state.db.set_banned(&u.id, true, Some("test"), app.state.now()).await.unwrap();
     let r = send(&app, &u, &h, json!({"gift_id": rose, "quantity": 1})).await;
     assert_eq!(r.status, 403);
     assert_eq!(app.state.db.get_account(&u.id).await.unwrap().unwrap().coins, 10);

@@ -530,3 +530,48 @@ async fn a_rooms_gifts_go_out_merged_after_they_are_credited_once_each_with_exac
     let r = app.get(&format!("/rooms/{room}/events"), &fay.access).await;
     assert_eq!(gifts_of(&r).len(), messages.len());
 }
+
+#[tokio::test]
+async fn an_accounts_own_channel_says_its_balances_after_each_change_and_its_ban_once() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let mut live = local::streams::StreamReader::new(&app.state, true, local::streams::Consumer::Live).await.unwrap();
+    let (host, fay) = (app.host("Hana").await, app.user("Fay").await);
+    app.grant(&admin, &fay, 300).await;
+    let rose = crate::gifts::gift(&app, &admin, "Rose", 10).await;
+    assert_eq!(crate::gifts::send(&app, &fay, &host, json!({"gift_id": rose, "quantity": 2})).await.status, 201);
+    app.drain().await;
+    let wallets = |r: &Resp| -> Vec<Value> {
+        r.body["items"].as_array().unwrap().iter().filter(|m| m["type"] == "wallet").cloned().collect()
+    };
+    for _ in 0..20 {
+        live.poll(&app.state).await.unwrap();
+        if !wallets(&app.get("/me/events", &host.access).await).is_empty() {
+            break;
+        }
+    }
+    let fays = wallets(&app.get("/me/events", &fay.access).await);
+    let kinds: Vec<&str> = fays.iter().map(|m| m["entry"]["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["grant", "gift_sent"], "{fays:?}");
+    assert_eq!((fays[1]["coins"].as_i64(), fays[1]["entry"]["amount"].as_i64()), (Some(280), Some(-20)));
+    let hosts = wallets(&app.get("/me/events", &host.access).await);
+    assert_eq!((hosts.len(), hosts[0]["entry"]["type"].as_str()), (1, Some("gift_received")), "{hosts:?}");
+    assert_eq!(hosts[0]["earnings"].as_i64(), Some(app.wallet(&host).await.1));
+
+    let r = app.post(&format!("/admin/users/{}/ban", fay.id), Some(&admin.access), json!({"reason": "spam"})).await;
+    assert_eq!(r.status, 200);
+    live.poll(&app.state).await.unwrap();
+    // Read back as the admin would see the log: the banned account has no session to ask with.
+    let (kept, _) =
+        app.state.db.channel_messages_after(&app::live::user_channel(&fay.id), 0, 100, app.state.now()).await.unwrap();
+    let banned: Vec<Value> = kept
+        .iter()
+        .map(|m| serde_json::from_str::<Value>(&m.body).unwrap())
+        .filter(|m| m["type"] == "banned")
+        .collect();
+    assert_eq!(banned.len(), 1, "{kept:?}");
+    // Handed over again: nothing twice.
+    let mut again = local::streams::StreamReader::new(&app.state, true, local::streams::Consumer::Live).await.unwrap();
+    again.poll(&app.state).await.unwrap();
+    assert_eq!(wallets(&app.get("/me/events", &host.access).await).len(), 1);
+}

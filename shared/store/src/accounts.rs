@@ -461,8 +461,6 @@ impl Db {
         Ok(Page { items: self.listed_accounts(page.items).await?, next: page.next })
     }
 
-    /// Bans (with the reason) or unbans an account: a banned one cannot sign
-    /// in, refresh or move coins, and is offline for calls. Admins cannot be banned (`not_bannable`).
     /// Records the account's Stripe Customer; the first recorded stays
     /// (two first purchases racing made two customers: one is kept). Answers the kept one.
     pub async fn set_stripe_customer(&self, id: &str, customer: &str) -> Result<String> {
@@ -478,7 +476,9 @@ impl Db {
         Ok(a.stripe_customer_id.unwrap_or_else(|| customer.to_string()))
     }
 
-    pub async fn set_banned(&self, id: &str, banned: bool, reason: Option<&str>) -> Result<Account> {
+    /// Bans (with the reason, at `now`) or unbans an account: a banned one cannot sign
+    /// in, refresh or move coins, and is offline for calls. Admins cannot be banned (`not_bannable`).
+    pub async fn set_banned(&self, id: &str, banned: bool, reason: Option<&str>, now: i64) -> Result<Account> {
         let mut req = self
             .client
             .update_item()
@@ -491,11 +491,12 @@ impl Db {
         req = match reason {
             // A banned host is offline for calls too; unbanning leaves it offline.
             Some(r) => req
-                .update_expression("SET banned = :b, banned_reason = :r, #online = :off")
+                .update_expression("SET banned = :b, banned_reason = :r, banned_at = :now, #online = :off")
                 .expression_attribute_names("#online", "online")
+                .expression_attribute_values(":now", n(now))
                 .expression_attribute_values(":off", aws_sdk_dynamodb::types::AttributeValue::Bool(false))
                 .expression_attribute_values(":r", s(r)),
-            None => req.update_expression("SET banned = :b REMOVE banned_reason"),
+            None => req.update_expression("SET banned = :b REMOVE banned_reason, banned_at"),
         };
         self.update_returning(req, "not_bannable").await
     }

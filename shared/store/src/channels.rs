@@ -227,7 +227,8 @@ impl Db {
     }
 }
 
-/// A change in a room that its channel announces, read off the table's stream.
+/// A change that a live channel announces (a room's, or an account's own),
+/// read off the table's stream.
 #[derive(Clone, Debug)]
 pub enum RoomRecord {
     /// The room item: live or ended, its viewer count.
@@ -252,6 +253,13 @@ pub enum RoomRecord {
     Call(crate::Call),
     /// Gifts credited in a room.
     Gifts(GiftBatch),
+    /// A ledger entry: its account's balances changed (`wallet`).
+    Ledger(crate::LedgerEntry),
+    /// An account banned, at this time (`banned`).
+    Banned {
+        account_id: String,
+        at: i64,
+    },
 }
 
 /// What a stream record of the table is to a room's channel, if anything:
@@ -273,6 +281,24 @@ pub fn room_record<I: Into<serde_dynamo::Item>>(
         if sk == keys::PK_BATTLE {
             let image: serde_dynamo::Item = new_image?.into();
             return serde_dynamo::from_item(image).ok().map(RoomRecord::PkBattle);
+        }
+        return None;
+    }
+    if let Some(account) = pk.strip_prefix("ACCOUNT#").filter(|id| keys::account(id) == pk) {
+        let image: serde_dynamo::Item = new_image.filter(|_| event_name != "REMOVE")?.into();
+        if sk.starts_with(keys::LEDGER_PREFIX) && event_name == "INSERT" {
+            return serde_dynamo::from_item(image).ok().map(RoomRecord::Ledger);
+        }
+        if sk == keys::PROFILE && event_name == "MODIFY" {
+            #[derive(Deserialize)]
+            struct Ban {
+                #[serde(default)]
+                banned: bool,
+                #[serde(default)]
+                banned_at: i64,
+            }
+            let ban: Ban = serde_dynamo::from_item(image).ok()?;
+            return ban.banned.then(|| RoomRecord::Banned { account_id: account.to_string(), at: ban.banned_at });
         }
         return None;
     }
@@ -311,6 +337,8 @@ pub const ROOM_RECORD_FILTERS: &[&str] = &[
     r#"{"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ROOM#"}]}, "sk": {"S": [{"prefix": "GIFTBATCH#"}]}}}}"#,
     r#"{"eventName": ["MODIFY"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "PK#"}]}, "sk": {"S": ["BATTLE", {"prefix": "SIDE#"}]}}}}"#,
     r#"{"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "CALL#"}]}, "sk": {"S": ["CALL"]}}}}"#,
+    r#"{"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ACCOUNT#"}]}, "sk": {"S": [{"prefix": "LEDGER#"}]}}}}"#,
+    r#"{"eventName": ["MODIFY"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "ACCOUNT#"}]}, "sk": {"S": ["PROFILE"]}}, "NewImage": {"banned": {"BOOL": [true]}}}}"#,
 ];
 
 #[cfg(test)]
@@ -329,6 +357,8 @@ mod tests {
         assert!(
             keys::call("c").starts_with("CALL#") && ROOM_RECORD_FILTERS[4].contains(&format!("\"{}\"", keys::CALL))
         );
+        assert!(keys::account("a").starts_with("ACCOUNT#") && ROOM_RECORD_FILTERS[5].contains(keys::LEDGER_PREFIX));
+        assert!(ROOM_RECORD_FILTERS[6].contains(&format!("\"{}\"", keys::PROFILE)));
         let none: Option<serde_dynamo::Item> = None;
         assert!(room_record("MODIFY", "ROOM#r", &keys::seat(3), none.clone()).is_some());
         assert!(room_record("REMOVE", "ROOM#r", &keys::room_mute("u"), none.clone()).is_some());

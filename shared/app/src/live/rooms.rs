@@ -3,7 +3,9 @@
 //! changes, `seats` (the whole list after a change), `moderation` (kick,
 //! mute, unmute), `pk` (both rooms of a battle: the scores at most 10 times a
 //! second, then the result once), and to the kicked account its own `kicked`;
-//! and on a call's parties' channels each state after ringing (`call`). Each stream
+//! and on a call's parties' channels each state after ringing (`call`); on
+//! an account's own channel its balances after each ledger entry (`wallet`)
+//! and its ban (`banned`). Each stream
 //! record publishes once however often it is handed over (a claim on its
 //! sequence number; one per room for the end, one per 10 s for viewers).
 
@@ -128,6 +130,19 @@ async fn publish_record(state: &AppState, seq: &str, record: RoomRecord) -> Doma
             Ok(n)
         }
         RoomRecord::Gifts(batch) => super::gifts::publish_gifts(state, &batch.room_id.clone(), &[batch]).await,
+        // The balances as they are when it goes out, with the entry that changed them.
+        RoomRecord::Ledger(e) => {
+            let Some(a) = state.db.get_account(&e.account_id).await? else { return Ok(0) };
+            let m = json!({
+                "type": "wallet", "coins": a.coins, "earnings": a.earnings, "coin_debt": a.coin_debt,
+                "entry": {"id": e.id, "type": e.kind, "balance": e.balance, "amount": e.amount},
+            });
+            once(user_channel(&e.account_id), format!("LEDGER#{}", e.id), vec![m]).await
+        }
+        RoomRecord::Banned { account_id, at } => {
+            let m = json!({"type": "banned", "account_id": account_id, "at": views::time(at)});
+            once(user_channel(&account_id), format!("BANNED#{at}"), vec![m]).await
+        }
         RoomRecord::Unmuted { room_id, user_id } => {
             once(room_channel(&room_id), format!("REC#{seq}"), vec![moderation("unmute", &room_id, &user_id)]).await
         }

@@ -193,7 +193,7 @@ pub async fn ban(state: &AppState, who: &Account, reason: &str) -> DomainResult<
     if who.role == Role::Admin {
         return Err(DomainError::forbidden("admins cannot be banned"));
     }
-    let after = state.db.set_banned(&who.id, true, Some(reason)).await.map_err(not_bannable)?;
+    let after = state.db.set_banned(&who.id, true, Some(reason), state.now()).await.map_err(not_bannable)?;
     state.db.revoke_all_sessions(&who.id).await?;
     state.sessions.forget_account(&who.id);
     // Nothing of theirs keeps running: the live room ends (Agora drops the
@@ -207,7 +207,7 @@ pub async fn ban(state: &AppState, who: &Account, reason: &str) -> DomainResult<
 
 pub async fn unban_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AdminAccount>> {
     let before = target(state, ctx).await?;
-    let after = state.db.set_banned(&before.id, false, None).await.map_err(not_bannable)?;
+    let after = state.db.set_banned(&before.id, false, None, state.now()).await.map_err(not_bannable)?;
     Ok(Json::new(admin_view(state, after).await?).with_before(json!({"banned": before.banned})))
 }
 
