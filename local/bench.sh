@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmarks against the local stack (own ports, reused if up):
 # send-gift and call-tick through the use cases vs the bare transactions, then
-# the crowd case through the HTTP API of a dev server run as `make run` runs it.
+# the live channels' and the crowd cases through the HTTP API of dev servers
+# run as `make run` runs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 local/install.sh
 source local/stack.sh
 trap stack_and_server_down EXIT
 stack_up "${BENCH_MOTO_PORT:-5020}"
-cargo build --quiet --profile bench-local -p local --bin bench --bin dev-server --bin reconcile-local
+cargo build --quiet --profile bench-local -p local --bin bench --bin dev-server --bin reconcile-local --bin live-bench
 # 1,000 due calls by default: 10,000 take about half an hour on moto (BENCH_TICK_CALLS=1000,10000).
 BENCH_TICK_CALLS="${BENCH_TICK_CALLS:-1000}" target/bench-local/bench
+
+# The live channels: a gift's 201 to its message at 100 subscribers of the
+# room, on a dev server as `make run` runs it (the tick once a minute).
+LIVE_PORT="${BENCH_LIVE_PORT:-3021}"
+DEV_SERVER_BIN=target/bench-local/dev-server test_dev_server "$LIVE_PORT" bench-live CALL_TICK_SECS=60
+target/bench-local/live-bench "http://127.0.0.1:$LIVE_PORT" "${BENCH_LIVE_SUBSCRIBERS:-100}" "${BENCH_LIVE_GIFTS:-100}"
+kill "$SERVER" 2>/dev/null || true
 
 # The crowd: one host in one live room vs the same sends over 10 hosts (all from
 # this machine: per-IP sign-up limits off).

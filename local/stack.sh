@@ -88,7 +88,7 @@ test_dev_server() {
     EMAIL_FROM=no-reply@demo.local PAYMENTS_MODE=local MEDIA_BUCKET="streamly-media-$name" \
     AGORA_APP_ID=0123456789abcdef0123456789abcdef AGORA_APP_CERTIFICATE=fedcba9876543210fedcba9876543210 \
     RATE_LIMITS=off EARNINGS_HOLD_HOURS=0 CALL_TICK_SECS=3600 API_ADDR="127.0.0.1:$port" RUST_LOG=warn "$@" \
-    target/debug/dev-server >".run/$name-dev-server.log" 2>&1 &
+    "${DEV_SERVER_BIN:-target/debug/dev-server}" >".run/$name-dev-server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 300); do
     curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/gifts" && return 0

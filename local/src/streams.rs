@@ -229,8 +229,11 @@ pub async fn run(state: std::sync::Arc<AppState>, every: std::time::Duration, co
         }
     };
     loop {
-        if let Err(e) = reader.poll(&state).await {
-            tracing::warn!(error = %e, "reading the stream failed; trying again");
+        match reader.poll(&state).await {
+            // More may be waiting: read again at once, as an event source mapping does.
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "reading the stream failed; trying again"),
         }
         tokio::time::sleep(every).await;
     }

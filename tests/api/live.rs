@@ -257,9 +257,9 @@ async fn the_lambda_authorizer_allows_a_session_to_connect_and_subscribe_and_nev
     assert_eq!(ask(&ann.access, "EVENT_CONNECT", None).await, (true, 0));
     assert_eq!(ask(&ann.access, "EVENT_SUBSCRIBE", room_channel.clone()).await, (true, 0));
     assert_eq!(ask(&kim.access, "EVENT_SUBSCRIBE", room_channel.clone()).await, (false, 0), "kicked");
-    assert_eq!(ask(&ann.access, "EVENT_SUBSCRIBE", Some(app::live::user_channel(&kim.id))).await.0, false);
-    assert_eq!(ask(&ann.access, "EVENT_PUBLISH", room_channel.clone()).await.0, false);
-    assert_eq!(ask("forged", "EVENT_CONNECT", None).await.0, false);
+    assert!(!ask(&ann.access, "EVENT_SUBSCRIBE", Some(app::live::user_channel(&kim.id))).await.0);
+    assert!(!ask(&ann.access, "EVENT_PUBLISH", room_channel.clone()).await.0);
+    assert!(!ask("forged", "EVENT_CONNECT", None).await.0);
 }
 
 #[tokio::test]

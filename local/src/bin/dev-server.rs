@@ -51,11 +51,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // EventBridge's schedule, locally: billing stays per real minute whatever the interval.
     let tick_secs: u64 = std::env::var("CALL_TICK_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(60).max(1);
     tokio::spawn(local::server::run_call_tick(state.clone(), std::time::Duration::from_secs(tick_secs)));
-    // The table's stream feeds send-push and aggregate, as the event source mappings do in AWS.
+    // The table's stream feeds send-push, aggregate and publish-live, as the event source mappings do in AWS
+    // (each reader polls 4 times a second, and at once again while records come).
     let every = std::time::Duration::from_secs(1);
     tokio::spawn(local::streams::run(state.clone(), every, local::streams::Consumer::Push));
     tokio::spawn(local::streams::run(state.clone(), every / 4, local::streams::Consumer::Aggregate));
-    tokio::spawn(local::streams::run(state.clone(), every / 4, local::streams::Consumer::Live));
+    tokio::spawn(local::streams::run(state.clone(), every / 10, local::streams::Consumer::Live));
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     let bound = listener.local_addr()?;
     local::server::check_listen(&bound, &state.config.jwt_secret)?;

@@ -78,7 +78,7 @@ impl Db {
         let ttl = n((now + CHANNEL_KEEP_MS) / 1000 + 60);
         let mut items = Vec::with_capacity(claims.len() + messages.len() + 1);
         for c in claims {
-            let mut item = Self::key(pk.clone(), &keys::channel_claim(c));
+            let mut item = Self::key(pk.clone(), keys::channel_claim(c));
             item.insert(TTL_ATTRIBUTE.into(), ttl.clone());
             items.push(crate::db::Action::put(self, item).when("attribute_not_exists(pk)").because("claimed"));
         }
@@ -100,7 +100,7 @@ impl Db {
         let head_update = head_update.because("channel_moved");
         items.push(head_update);
         for m in messages {
-            let mut item = Self::key(pk.clone(), &keys::channel_message(m.seq));
+            let mut item = Self::key(pk.clone(), keys::channel_message(m.seq));
             item.insert("seq".into(), n(m.seq));
             item.insert("at".into(), n(m.at));
             item.insert("body".into(), s(&m.body));
@@ -118,7 +118,7 @@ impl Db {
     /// Which of `claims` on `channel` were taken before.
     pub async fn claimed_channel_keys(&self, channel: &str, claims: &[String]) -> Result<Vec<String>> {
         let pk = keys::channel_log(channel);
-        let keys = claims.iter().map(|c| Self::key(pk.clone(), &keys::channel_claim(c))).collect();
+        let keys = claims.iter().map(|c| Self::key(pk.clone(), keys::channel_claim(c))).collect();
         let found = self.batch_get_projected(keys, "pk, sk").await?;
         let taken: std::collections::BTreeSet<String> =
             found.iter().filter_map(|i| attr_s(i, SK)).map(str::to_string).collect();
@@ -215,7 +215,7 @@ impl GiftBatch {
 impl Db {
     pub(crate) fn gift_batch_put(&self, batch: &GiftBatch) -> Result<crate::db::TxItem> {
         let mut item: crate::db::Item = serde_dynamo::to_item(batch)?;
-        item.extend(Self::key(keys::room(&batch.room_id), &keys::gift_batch(&batch.id)));
+        item.extend(Self::key(keys::room(&batch.room_id), keys::gift_batch(&batch.id)));
         item.insert(TTL_ATTRIBUTE.into(), n((batch.created_at + GIFT_BATCH_KEEP_MS) / 1000));
         Ok(crate::db::Action::put(self, item).because("room_missing"))
     }

@@ -85,7 +85,7 @@ impl Db {
     /// Takes `account`'s turn to chat in `room` under slow mode: `false` when
     /// its last line there is less than `slow_mode_ms` old.
     pub async fn take_chat_turn(&self, account: &str, room_id: &str, slow_mode_ms: i64, now: i64) -> Result<bool> {
-        let mut item = Self::key(keys::account(account), &keys::chat_last(room_id));
+        let mut item = Self::key(keys::account(account), keys::chat_last(room_id));
         item.insert("at".into(), n(now));
         item.insert(TTL_ATTRIBUTE.into(), n((now + slow_mode_ms) / 1000 + 60));
         let put = Action::put(self, item)

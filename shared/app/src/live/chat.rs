@@ -137,7 +137,7 @@ pub fn mask(text: &str, words: &[String]) -> String {
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
         let lower = word.to_lowercase();
-        if words.iter().any(|w| *w == lower) {
+        if words.contains(&lower) {
             out.extend(std::iter::repeat_n('*', word.chars().count()));
         } else {
             out.push_str(word);

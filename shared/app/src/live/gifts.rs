@@ -167,11 +167,15 @@ pub async fn publish_gifts(state: &AppState, room_id: &str, batches: &[GiftBatch
     if batches.is_empty() {
         return Ok(0);
     }
-    let big = state.db.get_settings().await?.big_gift_coins;
     let mut ids: Vec<String> = batches.iter().flat_map(|b| b.gifts.iter().map(|g| g.gift_id.clone())).collect();
     ids.sort();
     ids.dedup();
-    let animations = animations(state, &ids).await?;
+    let (settings, animations) = futures_util::future::try_join(
+        async { Ok::<_, crate::DomainError>(state.db.get_settings().await?) },
+        animations(state, &ids),
+    )
+    .await?;
+    let big = settings.big_gift_coins;
     let channel = room_channel(room_id);
     let mut sent_before: Vec<String> = Vec::new();
     let mut messages = 0;
@@ -197,12 +201,11 @@ pub async fn publish_gifts(state: &AppState, room_id: &str, batches: &[GiftBatch
 }
 
 async fn animations(state: &AppState, ids: &[String]) -> DomainResult<Animations> {
-    let mut out = Animations::new();
-    for id in ids {
+    let reads = ids.iter().map(|id| async move {
         let gift: Option<store::Gift> = state.db.get_catalog_entry(store::Catalog::Gift, id).await?;
-        out.insert(id.clone(), gift.and_then(|g| g.animation_key));
-    }
-    Ok(out)
+        Ok::<_, crate::DomainError>((id.clone(), gift.and_then(|g| g.animation_key)))
+    });
+    Ok(futures_util::future::try_join_all(reads).await?.into_iter().collect())
 }
 
 /// A `gifts` message: the entries, the room's host earnings and top 3 gifters after them.

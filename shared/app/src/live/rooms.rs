@@ -23,22 +23,30 @@ pub const VIEWERS_EVERY_MS: i64 = 10_000;
 pub const PK_EVERY_MS: i64 = 100;
 
 /// Publishes what the records say; answers how many messages went out.
-/// Gifts go out per room after the rest, a room's batches together.
+/// A room's gift batches go out together, beside the rest (other channels,
+/// or the same room's other slots), so a viewer's gifts wait for no wallet.
 pub async fn publish_room_records(state: &AppState, records: Vec<(String, RoomRecord)>) -> DomainResult<usize> {
-    let mut sent = 0;
     let mut gifts: std::collections::BTreeMap<String, Vec<store::GiftBatch>> = Default::default();
+    let mut rest = Vec::new();
     for (seq, record) in records {
         match record {
             RoomRecord::Gifts(batch) => gifts.entry(batch.room_id.clone()).or_default().push(batch),
-            record => sent += publish_record(state, &seq, record).await?,
+            record => rest.push((seq, record)),
         }
     }
-    let rooms = gifts.iter().map(|(room, batches)| super::gifts::publish_gifts(state, room, batches));
+    let in_order = async {
+        let mut sent = 0;
+        for (seq, record) in rest {
+            sent += publish_record(state, &seq, record).await?;
+        }
+        Ok::<usize, crate::DomainError>(sent)
+    };
     // Rooms share nothing: at once, each waiting only for its own channel's slots.
-    for n in futures_util::future::try_join_all(rooms).await? {
-        sent += n;
-    }
-    Ok(sent)
+    let rooms = futures_util::future::try_join_all(
+        gifts.iter().map(|(room, batches)| super::gifts::publish_gifts(state, room, batches)),
+    );
+    let (sent, per_room) = futures_util::future::try_join(in_order, rooms).await?;
+    Ok(sent + per_room.into_iter().sum::<usize>())
 }
 
 async fn publish_record(state: &AppState, seq: &str, record: RoomRecord) -> DomainResult<usize> {
