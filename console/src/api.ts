@@ -109,3 +109,31 @@ export async function upload(kind: "image" | "audio" | "video", file: File, fall
   if (!put.ok) throw new Error(`upload failed: HTTP ${put.status}`);
   return up.key;
 }
+
+/**
+ * Subscribes to a live channel (`/rooms/{id}`) over the Event API's
+ * WebSocket as the apps do (AppSync Events' protocol, our access token as
+ * the Lambda authorizer's): `onEvent` gets each message, `onStatus` says
+ * `live`, `refused` or `closed`. The realtime endpoint is the page's own
+ * origin's `/event/realtime` (the dev server's stand-in) unless the build
+ * sets VITE_EVENTS_REALTIME_URL and VITE_EVENTS_HOST (AWS's). Answers a
+ * function that closes it.
+ */
+export function subscribeChannel(channel: string, onEvent: (e: any) => void, onStatus: (s: string) => void): () => void {
+  const token = session?.access_token ?? "";
+  const host: string = import.meta.env.VITE_EVENTS_HOST ?? location.host;
+  const url: string = import.meta.env.VITE_EVENTS_REALTIME_URL ?? `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/event/realtime`;
+  const auth = { host, Authorization: token };
+  const header = btoa(JSON.stringify(auth)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const ws = new WebSocket(url, ["aws-appsync-event-ws", `header-${header}`]);
+  ws.onopen = () => ws.send(JSON.stringify({ type: "connection_init" }));
+  ws.onmessage = (m) => {
+    const v = JSON.parse(String(m.data));
+    if (v.type === "connection_ack") ws.send(JSON.stringify({ type: "subscribe", id: "channel", channel, authorization: auth }));
+    else if (v.type === "subscribe_success") onStatus("live");
+    else if (v.type === "subscribe_error" || v.type === "connection_error") onStatus("refused");
+    else if (v.type === "data") onEvent(JSON.parse(v.event));
+  };
+  ws.onclose = () => onStatus("closed");
+  return () => ws.close();
+}

@@ -483,3 +483,42 @@ test("the admin reviews a broadcast to hosts, sends it, and each host finds it i
   await page.getByRole("link", { name: "Broadcasts", exact: true }).click();
   await expect(page.getByRole("row").filter({ hasText: title })).toContainText(/sent 20\d\d-/);
 });
+
+test("the admin watches a room's chat and gifts as they happen, and mutes, kicks and deletes from there", async ({ page, request }) => {
+  const host2 = await as(request, HOST2);
+  const user1 = await as(request, USER1);
+  // A fresh room: whatever host2 has live ends first.
+  const before = await host2.call("POST", "/rooms", {});
+  expect((await host2.call("POST", `/rooms/${before.body.room.id}/end`)).status).toBe(200);
+  const live = await host2.call("POST", "/rooms", { title: "chat show" });
+  expect(live.status, JSON.stringify(live.body)).toBe(201);
+  const room = live.body.room.id;
+  expect((await user1.call("POST", `/rooms/${room}/join`)).status).toBe(200);
+  const name = (await user1.get("/me")).name;
+
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Live rooms", exact: true }).click();
+  await page.getByRole("row", { name: /chat show/ }).getByRole("button", { name: "Stage and PK of chat show" }).click();
+  const panel = page.getByRole("region", { name: "Live" });
+  // Subscribed to the room's channel: what happens next arrives without a reload.
+  await expect(panel.getByRole("status")).toHaveText("Live: messages arrive as they happen.");
+  expect((await user1.call("POST", `/rooms/${room}/messages`, { text: "hello from the front row" })).status).toBe(201);
+  const line = panel.getByRole("row", { name: /hello from the front row/ });
+  await expect(line).toBeVisible();
+  const rose = (await user1.get("/gifts?limit=100")).items.find((g: any) => g.name === "Rose");
+  const sent = await user1.call("POST", `/users/${host2.id}/gifts`, { gift_id: rose.id, quantity: 3, room_id: room });
+  expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+  // Once credited (the aggregator, then the channel's publisher, from the stream).
+  await expect(panel.getByRole("row", { name: /Rose ×3/ })).toContainText(coins(3 * rose.price_coins), { timeout: 20_000 });
+
+  await line.getByRole("button", { name: `Mute ${name}` }).click();
+  await expect.poll(async () => (await user1.call("POST", `/rooms/${room}/messages`, { text: "can I talk?" })).body.error).toBe("muted");
+  page.once("dialog", (d) => d.accept());
+  await line.getByRole("button", { name: `Kick ${name}` }).click();
+  await expect.poll(async () => (await user1.call("POST", `/rooms/${room}/join`)).body?.error).toBe("kicked");
+  await expect(panel.getByRole("list", { name: "Moderation" })).toContainText(`kick: ${user1.id}`);
+  await line.getByRole("button", { name: `Delete ${name}'s line` }).click();
+  await expect(line).toHaveCount(0);
+  expect((await host2.get(`/rooms/${room}/messages`)).items.map((l: any) => l.text)).not.toContain("hello from the front row");
+  expect((await host2.call("POST", `/rooms/${room}/end`)).status).toBe(200);
+});

@@ -1,5 +1,5 @@
-import { useState } from "preact/hooks";
-import { api, upload, withQuery } from "../api";
+import { useEffect, useState } from "preact/hooks";
+import { api, subscribeChannel, upload, withQuery } from "../api";
 import { Action, all, Chart, coins, Confirmed, csv, download, ErrorNote, type Field, Form, major, Paged, Person, Stat, Table, useLoad, when, type PageDef } from "../ui";
 import { SettlementList, settlementPreview } from "./shared";
 
@@ -704,7 +704,90 @@ function LiveRooms() {
         ]}
       />
       {open && <RoomStage id={open} key={`${open}-${version}`} />}
+      {open && <RoomLive id={open} key={`live-${open}`} />}
     </>
+  );
+}
+
+/**
+ * A room as it happens, from its live channel (the same WebSocket channel
+ * the apps subscribe to): chat lines as they are said (an admin deletes a
+ * line, mutes or kicks who said it) and gifts as they are credited, merged
+ * as the channel sends them.
+ */
+function RoomLive({ id }: { id: string }) {
+  const [status, setStatus] = useState("connecting");
+  const [lines, setLines] = useState<any[]>([]);
+  const [gifts, setGifts] = useState<any[]>([]);
+  const [notes, setNotes] = useState<string[]>([]);
+  const history = useLoad(() => api<any>(`/rooms/${id}/messages`), [id]);
+  useEffect(() => {
+    if (history.data) setLines((now) => [...history.data.items.filter((l: any) => !now.some((n) => n.id === l.id)), ...now]);
+  }, [history.data]);
+  useEffect(
+    () =>
+      subscribeChannel(
+        `/rooms/${id}`,
+        (m) => {
+          if (m.type === "chat") setLines((now) => (now.some((l) => l.id === m.id) ? now : [...now, m].slice(-100)));
+          else if (m.type === "chat_deleted") setLines((now) => now.filter((l) => l.id !== m.id));
+          else if (m.type === "gifts") setGifts((now) => [...m.gifts.map((g: any) => ({ ...g, seq: m.seq })), ...now].slice(0, 50));
+          else if (m.type === "moderation") setNotes((now) => [`${m.kind}: ${m.account_id}`, ...now].slice(0, 10));
+          else if (m.type === "room_ended") setNotes((now) => ["the room ended", ...now]);
+        },
+        setStatus,
+      ),
+    [id],
+  );
+  const who = (l: any) => l.sender_name ?? l.sender_id;
+  return (
+    <section aria-label="Live">
+      <h2>Live: chat and gifts</h2>
+      <p role="status">{status === "live" ? "Live: messages arrive as they happen." : `Channel ${status}.`}</p>
+      <ErrorNote error={history.error} />
+      <Table
+        rows={lines}
+        caption={`Chat: ${lines.length} lines`}
+        columns={[
+          { label: "From", render: (l: any) => <Person id={l.sender_id} name={who(l)} /> },
+          { label: "Line", render: (l: any) => l.text },
+          {
+            label: "Actions",
+            render: (l: any) => (
+              <>
+                <Action
+                  label={`Delete ${who(l)}'s line`}
+                  run={() => api("DELETE", `/rooms/${id}/messages/${l.id}`)}
+                  done={() => setLines((now) => now.filter((n) => n.id !== l.id))}
+                />{" "}
+                <Action label={`Mute ${who(l)}`} run={() => api("POST", `/rooms/${id}/mute`, { user_id: l.sender_id, chat: true, mic: false })} />{" "}
+                <Action
+                  label={`Kick ${who(l)}`}
+                  confirm={`Kick ${who(l)} out of this room for 10 minutes? Their app is told and their subscription refused.`}
+                  run={() => api("POST", `/rooms/${id}/kick`, { user_id: l.sender_id })}
+                />
+              </>
+            ),
+          },
+        ]}
+      />
+      <Table
+        rows={gifts}
+        caption="Gifts, newest first"
+        columns={[
+          { label: "From", render: (g: any) => <Person id={g.sender_id} name={g.sender_name} /> },
+          { label: "Gift", render: (g: any) => `${g.gift_name} ×${g.quantity}${g.combo > 1 ? ` (combo ${g.combo})` : ""}` },
+          { label: "Coins", render: (g: any) => coins(g.coins) },
+        ]}
+      />
+      {notes.length ? (
+        <ul aria-label="Moderation">
+          {notes.map((n) => (
+            <li>{n}</li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
   );
 }
 
@@ -778,7 +861,7 @@ function Settings() {
   return (
     <>
       <p>
-        A PK winner gets {s.data.pk_winner_bonus_pct}% of its score from the platform; a room's owner gets {s.data.room_owner_share_pct}% of each gift sent to a guest on one of its seats.
+        A PK winner gets {s.data.pk_winner_bonus_pct}% of its score from the platform; a room's owner gets {s.data.room_owner_share_pct}% of each gift sent to a guest on one of its seats; a gift of {coins(s.data.big_gift_coins)} or more is shown on its own in a room's live gifts.
         {s.data.updated_at ? ` Last changed ${when(s.data.updated_at)}.` : " Never changed: these are the defaults."}
       </p>
       <Form
@@ -787,8 +870,9 @@ function Settings() {
         fields={[
           { name: "pk_winner_bonus_pct", label: "PK winner's bonus (% of its score, 0 to 50)", type: "number", required: true },
           { name: "room_owner_share_pct", label: "Room owner's share of gifts to guests (%, 0 to 50)", type: "number", required: true },
+          { name: "big_gift_coins", label: "A big gift, shown on its own live (coins, from 1)", type: "number", required: true },
         ]}
-        initial={{ pk_winner_bonus_pct: s.data.pk_winner_bonus_pct, room_owner_share_pct: s.data.room_owner_share_pct }}
+        initial={{ pk_winner_bonus_pct: s.data.pk_winner_bonus_pct, room_owner_share_pct: s.data.room_owner_share_pct, big_gift_coins: s.data.big_gift_coins }}
         submitLabel="Save settings"
         keep
         submit={(v) => api("PUT", "/admin/settings", v)}
