@@ -299,7 +299,7 @@ fn the_committed_openapi_json_is_the_generated_document_and_lists_every_http_fun
     let committed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(root().join("openapi.json")).expect("openapi.json")).unwrap();
     assert!(
-        committed == app::http::openapi::document(app::routes::ROUTES),
+        committed == app::http::openapi::document(app::routes::ROUTES, app::routes::COMPONENTS),
         "openapi.json is stale: run `make openapi`"
     );
     let mut documented = BTreeSet::new();
@@ -327,7 +327,7 @@ fn the_committed_openapi_json_is_the_generated_document_and_lists_every_http_fun
 
 #[test]
 fn every_success_body_in_the_document_is_a_declared_type() {
-    let doc = app::http::openapi::document(app::routes::ROUTES);
+    let doc = app::http::openapi::document(app::routes::ROUTES, app::routes::COMPONENTS);
     let untyped = serde_json::json!({"type": "object"});
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
@@ -346,7 +346,7 @@ fn every_success_body_in_the_document_is_a_declared_type() {
 
 #[test]
 fn every_request_and_success_body_has_an_example_recorded_from_the_api() {
-    let doc = app::http::openapi::document(app::routes::ROUTES);
+    let doc = app::http::openapi::document(app::routes::ROUTES, app::routes::COMPONENTS);
     let mut missing = Vec::new();
     for item in doc["paths"].as_object().unwrap().values() {
         for op in item.as_object().unwrap().values() {

@@ -6,7 +6,7 @@ async fn the_api_serves_its_openapi_document_and_a_self_contained_docs_page() {
     let doc = app.call("GET", "/openapi.json", None, None).await;
     assert_eq!(doc.status, 200);
     assert_eq!(doc.body["openapi"], "3.1.0");
-    assert_eq!(doc.body, app::http::openapi::document(app::routes::ROUTES));
+    assert_eq!(doc.body, app::http::openapi::document(app::routes::ROUTES, app::routes::COMPONENTS));
     let login = &doc.body["paths"]["/auth/login"]["post"];
     assert_eq!(
         login["requestBody"]["content"]["application/json"]["schema"]["$ref"],

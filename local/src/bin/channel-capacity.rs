@@ -12,7 +12,6 @@
 use std::collections::BTreeMap;
 
 use app::live::{Animations, pack};
-use serde_json::json;
 use store::{GiftBatch, RoomGift};
 
 /// AppSync Events (us-east-1): $1.00 per million Event API operations (a
@@ -132,9 +131,15 @@ fn run(rate: u64, seconds: u64, big: i64) -> Outcome {
     }
     flush(&mut current, &mut batches, window_end + 100);
     // The publisher: takes what is visible (up to 100 records), sends its messages slot by slot.
-    let top: Vec<serde_json::Value> = (0..3)
-        .map(|i| json!({"account_id": ulid_like("USER", i), "display_name": format!("Gifter number {i}"), "coins": 123_456_789}))
-        .collect();
+    let top = || -> Vec<app::live::TopGifter> {
+        (0..3)
+            .map(|i| app::live::TopGifter {
+                account_id: ulid_like("USER", i),
+                display_name: Some(format!("Gifter number {i}")),
+                coins: 123_456_789,
+            })
+            .collect()
+    };
     let (mut t, mut next, mut last_slot) = (0i64, 0usize, -1i64);
     let mut sent_at: Vec<i64> = Vec::new();
     let (mut largest, mut coins_out, mut seq) = (0usize, 0i64, 0i64);
@@ -152,7 +157,7 @@ fn run(rate: u64, seconds: u64, big: i64) -> Outcome {
             last_slot = slot;
             t = slot * 100;
             seq += 1;
-            let mut body = app::live::gifts_body("01JROOM000000000000000000", &m.gifts, 9_876_543_210, top.clone());
+            let mut body = app::live::gifts_body("01JROOM000000000000000000", &m.gifts, 9_876_543_210, top());
             body["seq"] = seq.into();
             body["at"] = "2026-12-07T10:00:00.000Z".into();
             largest = largest.max(body.to_string().len());

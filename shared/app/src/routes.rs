@@ -49,7 +49,7 @@ pub static GET_DOCS: Route = route!(
 
 /// The OpenAPI document of every route.
 pub async fn get_openapi_http(_state: &AppState, _ctx: &Ctx) -> DomainResult<FreeForm> {
-    Ok(FreeForm(crate::http::openapi::document(ROUTES)))
+    Ok(FreeForm(crate::http::openapi::document(ROUTES, COMPONENTS)))
 }
 
 pub async fn get_docs_http(_state: &AppState, _ctx: &Ctx) -> DomainResult<Html> {
@@ -57,6 +57,9 @@ pub async fn get_docs_http(_state: &AppState, _ctx: &Ctx) -> DomainResult<Html> 
 }
 
 /// Every HTTP route (the dev server, the document, the consistency test).
+/// Schemas the document holds beside the routes' bodies: the live channels' messages (docs/live.md).
+pub static COMPONENTS: &[crate::http::schema::BodySchema] = crate::live::MESSAGE_SCHEMAS;
+
 pub static ROUTES: &[&Route] = &[
     &GET_OPENAPI,
     &GET_DOCS,

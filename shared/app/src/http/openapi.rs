@@ -249,13 +249,18 @@ fn page_of(items: Value) -> Value {
 }
 
 /// The whole document.
-pub fn document(routes: &[&Route]) -> Value {
+/// The OpenAPI document of `routes`, with `components` (schemas no route's
+/// body names: the live channels' messages) beside theirs.
+pub fn document(routes: &[&Route], components: &[crate::http::schema::BodySchema]) -> Value {
     let mut defs: Schemas = Vec::new();
     let examples: Value = serde_json::from_str(EXAMPLES).expect("examples.json is JSON");
     let mut paths = Map::new();
     for r in routes {
         let item = paths.entry(r.path).or_insert_with(|| json!({}));
         item[r.method.to_ascii_lowercase()] = operation(r, &mut defs, &examples);
+    }
+    for component in components {
+        component(&mut defs);
     }
     let mut schemas = Map::new();
     schemas.insert("Error".into(), error_schema());

@@ -7,7 +7,6 @@
 //! (host, moderator, admin) publishes `chat_deleted`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use store::{ChatLine, ChatWords, Role, Room};
 use utoipa::ToSchema;
 
@@ -202,8 +201,15 @@ pub async fn send_chat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created
     let text = mask(&text, &words.words);
     let sender = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     let id = ulid::Ulid::new().to_string();
-    let message = json!({"type": "chat", "room_id": room.id, "id": id, "sender_id": caller.id,
-                         "sender_name": sender.name, "text": text});
+    let message = super::messages::json(&super::messages::ChatMessage {
+        kind: "chat",
+        stamp: Default::default(),
+        room_id: room.id.clone(),
+        id: id.clone(),
+        sender_id: caller.id.clone(),
+        sender_name: sender.name.clone(),
+        text: text.clone(),
+    });
     let sent =
         match publish_claimed(state, &room_channel(&room.id), &[], vec![message], Pace::AtMost(SLOT_WAIT_MS)).await? {
             Sent::Sent(sent) => sent,
@@ -261,7 +267,13 @@ pub async fn delete_chat_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoCon
         return Err(DomainError::not_found("message not found"));
     }
     if state.db.delete_chat_line(&room.id, &line_id, &caller.id, state.now()).await? {
-        let m = json!({"type": "chat_deleted", "room_id": room.id, "id": line_id, "deleted_by": caller.id});
+        let m = super::messages::json(&super::messages::ChatDeletedMessage {
+            kind: "chat_deleted",
+            stamp: Default::default(),
+            room_id: room.id.clone(),
+            id: line_id.clone(),
+            deleted_by: caller.id.clone(),
+        });
         publish(state, &room_channel(&room.id), vec![m]).await?;
     }
     Ok(NoContent::done())

@@ -17,10 +17,11 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use store::GiftBatch;
 
 use super::channels::{Pace, Sent, publish_claimed, room_channel};
+use super::messages::{GiftsMessage, TopGifter};
 use crate::AppState;
 use crate::kernel::error::DomainResult;
 use crate::kernel::views::Names;
@@ -34,7 +35,7 @@ pub const PART_BYTES: usize = 1024;
 const ENVELOPE_BYTES: usize = 800;
 
 /// One entry of a `gifts` message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct GiftEntry {
     pub sender_id: String,
     pub sender_name: String,
@@ -213,16 +214,23 @@ async fn gifts_message(state: &AppState, room_id: &str, gifts: &[GiftEntry]) -> 
     let (earning, top) =
         futures_util::future::try_join(state.db.room_host_earning(room_id), state.db.top_gifters(room_id, 3)).await?;
     let names = Names::of(&state.db, top.iter().map(|(id, _)| id.as_str())).await?;
-    let top: Vec<Value> = top
+    let top = top
         .iter()
-        .map(|(id, coins)| json!({"account_id": id, "display_name": names.get(id), "coins": coins}))
+        .map(|(id, coins)| TopGifter { account_id: id.clone(), display_name: names.get(id), coins: *coins })
         .collect();
     Ok(gifts_body(room_id, gifts, earning, top))
 }
 
 /// A `gifts` message's body (its `seq` and `at` are the channel's).
-pub fn gifts_body(room_id: &str, gifts: &[GiftEntry], host_earning: i64, top_gifters: Vec<Value>) -> Value {
-    json!({"type": "gifts", "room_id": room_id, "gifts": gifts, "host_earning": host_earning, "top_gifters": top_gifters})
+pub fn gifts_body(room_id: &str, gifts: &[GiftEntry], host_earning: i64, top_gifters: Vec<TopGifter>) -> Value {
+    super::messages::json(&GiftsMessage {
+        kind: "gifts",
+        stamp: Default::default(),
+        room_id: room_id.to_string(),
+        gifts: gifts.to_vec(),
+        host_earning,
+        top_gifters,
+    })
 }
 
 #[cfg(test)]

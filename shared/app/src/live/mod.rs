@@ -11,6 +11,7 @@ mod authorizer;
 mod channels;
 mod chat;
 mod gifts;
+mod messages;
 mod rooms;
 pub mod routes;
 
@@ -20,4 +21,5 @@ pub use channels::{
 };
 pub use chat::{CHAT_PER_ACCOUNT, mask};
 pub use gifts::{Animations, GiftEntry, MESSAGE_BYTES, Packed, gifts_body, pack};
+pub use messages::{MESSAGE_SCHEMAS, TopGifter, notification_messages};
 pub use rooms::{VIEWERS_EVERY_MS, publish_live_event, publish_room_records};

@@ -9,10 +9,11 @@
 //! record publishes once however often it is handed over (a claim on its
 //! sequence number; one per room for the end, one per 10 s for viewers).
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use store::RoomRecord;
 
 use super::channels::{publish_once, room_channel, user_channel};
+use super::messages as msg;
 use crate::AppState;
 use crate::kernel::error::DomainResult;
 use crate::kernel::views::{self, Names};
@@ -60,46 +61,53 @@ async fn publish_record(state: &AppState, seq: &str, record: RoomRecord) -> Doma
             once(
                 room_channel(&room.id),
                 "ENDED".into(),
-                vec![json!({"type": "room_ended", "room_id": room.id, "ended_at": at})],
+                vec![msg::json(&msg::RoomEndedMessage {
+                    kind: "room_ended",
+                    stamp: Default::default(),
+                    room_id: room.id.clone(),
+                    ended_at: at,
+                })],
             )
             .await
         }
         RoomRecord::Room(room) => {
             let bucket = state.now().div_euclid(VIEWERS_EVERY_MS);
-            let m = json!({"type": "viewers", "room_id": room.id, "count": room.viewers});
+            let m = msg::json(&msg::ViewersMessage {
+                kind: "viewers",
+                stamp: Default::default(),
+                room_id: room.id.clone(),
+                count: room.viewers,
+            });
             once(room_channel(&room.id), format!("VIEWERS#{bucket}"), vec![m]).await
         }
         RoomRecord::Seat { room_id } => {
             let seats = state.db.room_seats(&room_id).await?;
             let names = Names::of(&state.db, seats.iter().filter_map(|s| s.account_id.as_deref())).await?;
-            let list: Vec<Value> = seats
+            let seats = seats
                 .iter()
-                .map(|s| {
-                    json!({"seat": s.seat, "account_id": s.account_id,
-                           "display_name": s.account_id.as_deref().and_then(|a| names.get(a)),
-                           "locked": s.locked, "muted": s.muted})
+                .map(|s| msg::SeatState {
+                    seat: s.seat,
+                    account_id: s.account_id.clone(),
+                    display_name: s.account_id.as_deref().and_then(|a| names.get(a)),
+                    locked: s.locked,
+                    muted: s.muted,
                 })
                 .collect();
-            once(
-                room_channel(&room_id),
-                format!("REC#{seq}"),
-                vec![json!({"type": "seats", "room_id": room_id, "seats": list})],
-            )
-            .await
+            let m = msg::SeatsMessage { kind: "seats", stamp: Default::default(), room_id: room_id.clone(), seats };
+            once(room_channel(&room_id), format!("REC#{seq}"), vec![msg::json(&m)]).await
         }
         RoomRecord::Kick(k) => {
             let key = format!("KICK#{}#{}", k.user_id, k.created_at);
-            let room =
-                once(room_channel(&k.room_id), key.clone(), vec![moderation("kick", &k.room_id, &k.user_id)]).await?;
+            let kick = moderation("kick", &k.room_id, &k.user_id, None);
+            let room = once(room_channel(&k.room_id), key.clone(), vec![kick]).await?;
             let until = views::time(k.until.min(253_402_300_799_000));
-            let me = json!({"type": "kicked", "room_id": k.room_id, "until": until});
-            Ok(room + once(user_channel(&k.user_id), key, vec![me]).await?)
+            let me =
+                msg::KickedMessage { kind: "kicked", stamp: Default::default(), room_id: k.room_id.clone(), until };
+            Ok(room + once(user_channel(&k.user_id), key, vec![msg::json(&me)]).await?)
         }
         RoomRecord::Mute(m) => {
-            let mut msg = moderation("mute", &m.room_id, &m.user_id);
-            msg["chat"] = m.chat.into();
-            msg["mic"] = m.mic.into();
-            once(room_channel(&m.room_id), format!("REC#{seq}"), vec![msg]).await
+            let mute = moderation("mute", &m.room_id, &m.user_id, Some((m.chat, m.mic)));
+            once(room_channel(&m.room_id), format!("REC#{seq}"), vec![mute]).await
         }
         RoomRecord::PkScore { pk_id } => {
             // Scores are totals: at most one message a battle every 100 ms, each with the totals then.
@@ -126,10 +134,16 @@ async fn publish_record(state: &AppState, seq: &str, record: RoomRecord) -> Doma
         RoomRecord::Call(c) if c.state == store::CallState::Ringing => Ok(0),
         RoomRecord::Call(c) => {
             let key = format!("CALL#{}#{}", c.id, c.state.as_str());
-            let m = json!({
-                "type": "call", "call_id": c.id, "state": c.state.as_str(), "caller_id": c.caller_id,
-                "host_id": c.host_id, "price_per_minute": c.price_per_minute, "paid_minutes": c.paid_minutes,
-                "accepted_at": c.accepted_at.map(views::time),
+            let m = msg::json(&msg::CallMessage {
+                kind: "call",
+                stamp: Default::default(),
+                call_id: c.id.clone(),
+                state: c.state.as_str().to_string(),
+                caller_id: c.caller_id.clone(),
+                host_id: c.host_id.clone(),
+                price_per_minute: c.price_per_minute,
+                paid_minutes: c.paid_minutes,
+                accepted_at: c.accepted_at.map(views::time),
             });
             let mut n = 0;
             for party in [&c.caller_id, &c.host_id] {
@@ -141,18 +155,36 @@ async fn publish_record(state: &AppState, seq: &str, record: RoomRecord) -> Doma
         // The balances as they are when it goes out, with the entry that changed them.
         RoomRecord::Ledger(e) => {
             let Some(a) = state.db.get_account(&e.account_id).await? else { return Ok(0) };
-            let m = json!({
-                "type": "wallet", "coins": a.coins, "earnings": a.earnings, "coin_debt": a.coin_debt,
-                "entry": {"id": e.id, "type": e.kind, "balance": e.balance, "amount": e.amount},
-            });
-            once(user_channel(&e.account_id), format!("LEDGER#{}", e.id), vec![m]).await
+            let m = msg::WalletMessage {
+                kind: "wallet",
+                stamp: Default::default(),
+                coins: a.coins,
+                earnings: a.earnings,
+                coin_debt: a.coin_debt,
+                entry: msg::WalletEntry {
+                    id: e.id.clone(),
+                    kind: e.kind.clone(),
+                    balance: serde_json::to_value(e.balance)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    amount: e.amount,
+                },
+            };
+            once(user_channel(&e.account_id), format!("LEDGER#{}", e.id), vec![msg::json(&m)]).await
         }
         RoomRecord::Banned { account_id, at } => {
-            let m = json!({"type": "banned", "account_id": account_id, "at": views::time(at)});
-            once(user_channel(&account_id), format!("BANNED#{at}"), vec![m]).await
+            let m = msg::BannedMessage {
+                kind: "banned",
+                stamp: Default::default(),
+                account_id: account_id.clone(),
+                banned_at: views::time(at),
+            };
+            once(user_channel(&account_id), format!("BANNED#{at}"), vec![msg::json(&m)]).await
         }
         RoomRecord::Unmuted { room_id, user_id } => {
-            once(room_channel(&room_id), format!("REC#{seq}"), vec![moderation("unmute", &room_id, &user_id)]).await
+            let unmute = moderation("unmute", &room_id, &user_id, None);
+            once(room_channel(&room_id), format!("REC#{seq}"), vec![unmute]).await
         }
     }
 }
@@ -163,17 +195,37 @@ async fn pk_message(state: &AppState, b: &store::PkBattle) -> DomainResult<Value
     let mut sides = Vec::new();
     for side in &b.sides {
         let top = state.db.pk_top_gifters(&b.id, &side.host_id, 1).await?;
-        let top = top.first().map(|(id, coins)| json!({"account_id": id, "coins": coins}));
-        sides.push(json!({"host_id": side.host_id, "room_id": side.room_id, "score": side.score, "top_gifter": top}));
+        sides.push(msg::PkSideScore {
+            host_id: side.host_id.clone(),
+            room_id: side.room_id.clone(),
+            score: side.score,
+            top_gifter: top.first().map(|(id, coins)| msg::PkTopGifter { account_id: id.clone(), coins: *coins }),
+        });
     }
-    Ok(json!({
-        "type": "pk", "battle_id": b.id, "state": b.state, "ends_at": views::time(b.ends_at), "sides": sides,
-        "winner_host_id": b.winner_host_id, "result_at": b.result_at.map(views::time), "bonus": b.bonus,
+    Ok(msg::json(&msg::PkMessage {
+        kind: "pk",
+        stamp: Default::default(),
+        battle_id: b.id.clone(),
+        state: b.state.clone(),
+        ends_at: views::time(b.ends_at),
+        sides,
+        winner_host_id: b.winner_host_id.clone(),
+        result_at: b.result_at.map(views::time),
+        bonus: b.bonus,
     }))
 }
 
-fn moderation(kind: &str, room_id: &str, account_id: &str) -> Value {
-    json!({"type": "moderation", "kind": kind, "room_id": room_id, "account_id": account_id})
+/// A `moderation` message; a mute's says what it mutes (chat, mic).
+fn moderation(action: &'static str, room_id: &str, account_id: &str, mute: Option<(bool, bool)>) -> Value {
+    msg::json(&msg::ModerationMessage {
+        kind: "moderation",
+        stamp: Default::default(),
+        action,
+        room_id: room_id.to_string(),
+        account_id: account_id.to_string(),
+        chat: mute.map(|m| m.0),
+        mic: mute.map(|m| m.1),
+    })
 }
 
 /// `publish-live`: the table's stream hands it room, seat, kick, mute, PK,

@@ -104,37 +104,9 @@ pub async fn handle_records(state: &AppState, records: Vec<(String, Option<store
         .await
 }
 
-/// What a notification puts on its recipient's channel: the `notification`
-/// as stored, and for calls and invitations the message the apps act on
-/// (`call` ringing, `seat_invitation`, `pk_invitation`) with the same data.
-pub fn channel_messages(n: &store::Notification) -> Vec<serde_json::Value> {
-    let mut out = vec![serde_json::json!({
-        "type": "notification",
-        "notification": {"id": n.id, "type": n.kind, "title": n.title, "body": n.body, "data": n.data,
-                         "created_at": views::time(n.created_at)},
-    })];
-    let typed = match n.kind.as_str() {
-        "incoming_call" => Some(("call", Some("ringing"))),
-        "seat_invitation" => Some(("seat_invitation", None)),
-        "pk_invitation" => Some(("pk_invitation", None)),
-        _ => None,
-    };
-    if let Some((kind, state)) = typed {
-        let mut m = serde_json::json!({"type": kind});
-        for (k, v) in &n.data {
-            m[k] = v.clone().into();
-        }
-        if let Some(s) = state {
-            m["state"] = s.into();
-        }
-        out.push(m);
-    }
-    out
-}
-
 async fn announce(state: &AppState, n: &store::Notification) -> DomainResult<bool> {
     let channel = crate::live::user_channel(&n.account_id);
-    crate::live::publish_once(state, &channel, &format!("NOTIF#{}", n.id), channel_messages(n)).await
+    crate::live::publish_once(state, &channel, &format!("NOTIF#{}", n.id), crate::live::notification_messages(n)).await
 }
 
 /// The Lambda entry: DynamoDB stream records (filtered to new notification
