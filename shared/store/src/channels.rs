@@ -10,8 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, n, s};
-use crate::reconcile::{attr_n, attr_s};
+use crate::db::{Db, attr_n, attr_s, n, s};
 use crate::table::{PK, SK, TTL_ATTRIBUTE};
 use crate::{Error, Result, keys};
 
@@ -185,32 +184,7 @@ pub struct GiftBatch {
 
 /// How long a gift batch is kept (the stream hands it over within 24 h; an
 /// hour covers the retries that matter to a live room).
-const GIFT_BATCH_KEEP_MS: i64 = 60 * 60_000;
-
-impl GiftBatch {
-    /// The batch of `events` (gifts credited in `room`).
-    pub(crate) fn of<'a>(room: &str, events: impl Iterator<Item = &'a crate::MoneyEvent>, now: i64) -> GiftBatch {
-        let gifts = events
-            .filter_map(|e| {
-                let c = e.credit.as_ref()?;
-                Some(RoomGift {
-                    event_id: e.id.clone(),
-                    sender_id: c.payer_id.clone(),
-                    sender_name: c.payer_name.clone(),
-                    gift_id: c.gift_id.clone(),
-                    gift_name: c.gift_name.clone(),
-                    quantity: c.quantity,
-                    coins: c.coins.max(c.amount),
-                    to_id: c.host_id.clone(),
-                    at: e.created_at,
-                })
-            })
-            .collect::<Vec<_>>();
-        // Named by its first event: the same events credited again would name the same batch.
-        let id = gifts.first().map_or_else(|| ulid::Ulid::new().to_string(), |g| g.event_id.clone());
-        GiftBatch { id, room_id: room.to_string(), gifts, created_at: now }
-    }
-}
+pub(crate) const GIFT_BATCH_KEEP_MS: i64 = 60 * 60_000;
 
 impl Db {
     pub(crate) fn gift_batch_put(&self, batch: &GiftBatch) -> Result<crate::db::TxItem> {

@@ -103,7 +103,7 @@ impl Db {
     /// When `account` last chatted in `room` (for slow mode's wait).
     pub async fn last_chat_at(&self, account: &str, room_id: &str) -> Result<Option<i64>> {
         let item = self.get(keys::account(account), &keys::chat_last(room_id)).await?;
-        Ok(item.and_then(|i| crate::reconcile::attr_n(&i, "at")))
+        Ok(item.and_then(|i| crate::db::attr_n(&i, "at")))
     }
 
     /// Sets a live room's slow mode: `false` when the room is not live.

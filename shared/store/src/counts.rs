@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use futures_util::StreamExt;
 
+use crate::db::attr_s;
 use crate::db::{Action, Db, Item, TxItem, n};
-use crate::reconcile::attr_s;
 use crate::table::{PK, SK};
 use crate::{Error, Result, keys};
 

@@ -606,3 +606,13 @@ impl Action {
         TxItem { item: item.build(), reason }
     }
 }
+
+/// An item's string attribute `k`, if it is one.
+pub fn attr_s<'a>(item: &'a Item, k: &str) -> Option<&'a str> {
+    item.get(k).and_then(|v| v.as_s().ok()).map(String::as_str)
+}
+
+/// An item's number attribute `k` as a whole number, if it is one.
+pub fn attr_n(item: &Item, k: &str) -> Option<i64> {
+    item.get(k).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok())
+}

@@ -664,7 +664,7 @@ impl Db {
             if !share {
                 let in_room =
                     chunk.iter().filter(|e| e.credit.as_ref().and_then(|c| c.room_id.as_deref()) == Some(room));
-                items.push(self.gift_batch_put(&crate::channels::GiftBatch::of(room, in_room, now))?);
+                items.push(self.gift_batch_put(&gift_batch_of(room, in_room, now))?);
             }
         }
         // Each PK side the gifts fell in: its score (the battle's own partition).
@@ -755,6 +755,29 @@ impl Db {
         }
         Ok(items)
     }
+}
+
+/// The batch of `events` (gifts credited in `room`) for the room's channel.
+fn gift_batch_of<'a>(room: &str, events: impl Iterator<Item = &'a MoneyEvent>, now: i64) -> crate::channels::GiftBatch {
+    let gifts = events
+        .filter_map(|e| {
+            let c = e.credit.as_ref()?;
+            Some(crate::channels::RoomGift {
+                event_id: e.id.clone(),
+                sender_id: c.payer_id.clone(),
+                sender_name: c.payer_name.clone(),
+                gift_id: c.gift_id.clone(),
+                gift_name: c.gift_name.clone(),
+                quantity: c.quantity,
+                coins: c.coins.max(c.amount),
+                to_id: c.host_id.clone(),
+                at: e.created_at,
+            })
+        })
+        .collect::<Vec<_>>();
+    // Named by its first event: the same events credited again would name the same batch.
+    let id = gifts.first().map_or_else(|| ulid::Ulid::new().to_string(), |g| g.event_id.clone());
+    crate::channels::GiftBatch { id, room_id: room.to_string(), gifts, created_at: now }
 }
 
 /// Gift events that fell in a PK battle: event id → (battle, side's host).
@@ -915,8 +938,8 @@ mod tests {
     #[test]
     fn a_chunk_counts_its_actions_per_pass() {
         let two = [gift("1", "a", Some("r")), gift("2", "b", Some("r"))];
-        // 2 marks + 4 host + 1 room total + 1 PK side + 1 host board: the senders' side is apart.
-        assert_eq!(credit_actions(&two), 9);
+        // 2 marks + 4 host + 1 room total + 1 PK side + 1 gift batch + 1 host board: the senders' side is apart.
+        assert_eq!(credit_actions(&two), 10);
         // 2 marks + 2 × (profile, ledger entry).
         assert_eq!(refund_actions(&two), 6);
         // One sender: 2 marks + 1 room gifter entry + 1 PK side entry + 1 board entry.
@@ -924,7 +947,7 @@ mod tests {
         // A crowd of distinct senders still fills a host's transaction.
         let many: Vec<MoneyEvent> = (0..100).map(|i| gift(&i.to_string(), &format!("s{i}"), Some("r"))).collect();
         let chunks = chunked(many.clone(), credit_actions);
-        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), vec![89, 11]);
+        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), vec![88, 12]);
         // Refunding them takes smaller transactions.
         assert_eq!(chunked(many, refund_actions).iter().map(Vec::len).max(), Some(32));
     }

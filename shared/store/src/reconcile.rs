@@ -57,13 +57,7 @@ impl LedgerSums {
     }
 }
 
-pub fn attr_s<'a>(item: &'a Item, k: &str) -> Option<&'a str> {
-    item.get(k).and_then(|v| v.as_s().ok()).map(String::as_str)
-}
-
-pub fn attr_n(item: &Item, k: &str) -> Option<i64> {
-    item.get(k).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok())
-}
+pub use crate::db::{attr_n, attr_s};
 
 impl Db {
     /// One consistent page of the whole table, after `start` (a `ScanPage::next`).

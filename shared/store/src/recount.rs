@@ -10,8 +10,8 @@
 //! event applied meanwhile is neither lost nor taken twice. Running it again
 //! changes nothing.
 
+use crate::db::attr_n;
 use crate::db::{Action, Db, Item, n};
-use crate::reconcile::attr_n;
 use crate::table::{GSI1, GSI2};
 use crate::{Error, MoneyEvent, Result, keys};
 

@@ -16,12 +16,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
 use serde_json::Value;
 use store::GiftBatch;
 
 use super::channels::{Pace, Sent, publish_claimed, room_channel};
-use super::messages::{GiftsMessage, TopGifter};
+use super::messages::{GiftEntry, GiftsMessage, TopGifter};
 use crate::AppState;
 use crate::kernel::error::DomainResult;
 use crate::kernel::views::Names;
@@ -33,21 +32,6 @@ pub const PART_BYTES: usize = 1024;
 /// What a message's envelope (type, seq, at, room, earning, the top 3 with
 /// their names) takes at most.
 const ENVELOPE_BYTES: usize = 800;
-
-/// One entry of a `gifts` message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct GiftEntry {
-    pub sender_id: String,
-    pub sender_name: String,
-    pub gift_id: String,
-    pub gift_name: String,
-    pub animation_key: Option<String>,
-    pub quantity: i64,
-    /// How many sends this entry merges
-    pub combo: i64,
-    pub coins: i64,
-    pub to_id: String,
-}
 
 /// A message's gifts and the claims of the parts they come from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,6 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::gifts::GiftEntry;
 use crate::http::schema::{BodySchema, schema_of};
 
 /// What every message carries: where it stands on its channel and when it went out.
@@ -77,6 +76,21 @@ pub struct PkSideScore {
 pub struct PkTopGifter {
     pub account_id: String,
     pub coins: i64,
+}
+
+/// One entry of a `gifts` message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct GiftEntry {
+    pub sender_id: String,
+    pub sender_name: String,
+    pub gift_id: String,
+    pub gift_name: String,
+    pub animation_key: Option<String>,
+    pub quantity: i64,
+    /// How many sends this entry merges
+    pub combo: i64,
+    pub coins: i64,
+    pub to_id: String,
 }
 
 /// `/rooms/{id}`: the whole seat list after a change

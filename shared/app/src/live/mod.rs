@@ -20,6 +20,6 @@ pub use channels::{
     ChannelEvents, Pace, Sent, may_subscribe, publish, publish_claimed, publish_once, room_channel, user_channel,
 };
 pub use chat::{CHAT_PER_ACCOUNT, mask};
-pub use gifts::{Animations, GiftEntry, MESSAGE_BYTES, Packed, gifts_body, pack};
-pub use messages::{MESSAGE_SCHEMAS, TopGifter, notification_messages};
+pub use gifts::{Animations, MESSAGE_BYTES, Packed, gifts_body, pack};
+pub use messages::{GiftEntry, MESSAGE_SCHEMAS, TopGifter, notification_messages};
 pub use rooms::{VIEWERS_EVERY_MS, publish_live_event, publish_room_records};

@@ -23,7 +23,7 @@ use store::reconcile::{attr_n, attr_s, item_kind};
 use crate::AppState;
 use crate::kernel::error::DomainResult;
 
-pub use super::reconcile_windows::{Mismatch, record};
+pub use super::reconcile_checks::{Mismatch, record};
 const DAY_MS: i64 = 86_400_000;
 /// Ledger types that move value between accounts (or an account's own
 /// balances, or into a call's hold); all others bring value in or out.

@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use store::reconcile::{attr_n, attr_s};
 
-use super::reconcile_windows::{Checked, Tally, WindowReport, check_account};
+use super::reconcile_checks::{Checked, Tally, WindowReport, check_account};
 use crate::AppState;
 use crate::kernel::error::DomainResult;
 
