@@ -67,7 +67,7 @@ def recorded(action, settle=True):
 
 
 ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
-# (key part, whose id picks the shard, shards): store/src/keys.rs.
+# (key part, whose id picks the shard, shards): store/src/core/keys.rs.
 SHARDED = [("LB#gifters#", "payer", 32), ("LB#hosts#", "host", 32), ("ROOMS#LIVE#", "room", 16),
            ("CALLS#ACTIVE#", "call", 16), ("CALLS#RINGING#", "call", 16), ("ROOMVIEWERS#", "payer", 16),
            ("ROOM_GIFTERS#", "payer", 8), ("EVENTS#<host>#", "event", 16), ("EVENTS#AT#", "event", 64),

@@ -1,10 +1,11 @@
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, TxItem, n, s};
-use crate::page::{Page, PageKey};
-use crate::table::{GSI1, GSI2, TTL_ATTRIBUTE};
-use crate::{Error, Result, keys};
+use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::{GSI1, GSI2, TTL_ATTRIBUTE};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -819,7 +820,9 @@ impl Db {
     pub async fn delete_push_tokens_of_session(&self, account_id: &str, session_id: &str) -> Result<()> {
         for i in &self.push_token_items(account_id).await? {
             let of_session = i.get("session_id").and_then(|v| v.as_s().ok()).is_some_and(|v| v == session_id);
-            let Some(sk) = i.get(crate::table::SK).and_then(|v| v.as_s().ok()).filter(|_| of_session) else { continue };
+            let Some(sk) = i.get(crate::core::table::SK).and_then(|v| v.as_s().ok()).filter(|_| of_session) else {
+                continue;
+            };
             let hash = sk.trim_start_matches(&keys::push_token(""));
             let gone = self
                 .transact(vec![

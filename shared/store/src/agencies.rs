@@ -9,11 +9,13 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, TxItem, n, s};
-use crate::page::{Page, PageKey};
-use crate::table::{GSI1, GSI2, GSI3, TTL_ATTRIBUTE};
+use crate::accounts::{Account, Role};
+use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::{GSI1, GSI2, GSI3, TTL_ATTRIBUTE};
 use crate::wallet::LedgerEntry;
-use crate::{Account, Error, Result, Role, keys};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Agency {
@@ -466,7 +468,7 @@ impl Db {
     async fn query_between(&self, pk: String, from: String, to: String) -> Result<Vec<Item>> {
         let mut out = Vec::new();
         self.each_between(pk, &from, &to, |i| {
-            if i.get(crate::table::SK).and_then(|v| v.as_s().ok()).is_some_and(|sk| *sk != to) {
+            if i.get(crate::core::table::SK).and_then(|v| v.as_s().ok()).is_some_and(|sk| *sk != to) {
                 out.push(i.clone());
             }
         })
@@ -530,7 +532,7 @@ impl Db {
                 .val(":settled", n(settled))
                 .val(":coins", n(st.coins))
                 .because("balance_changed"),
-            Action::put(self, ledger).when("attribute_not_exists(pk)").because(crate::db::PROOF_OF_COMMIT),
+            Action::put(self, ledger).when("attribute_not_exists(pk)").because(crate::core::db::PROOF_OF_COMMIT),
             Action::put(self, record).when("attribute_not_exists(pk)").because("balance_changed"),
         ];
         if let (Some(claim), Some(agency)) = (former, &st.agency_id)

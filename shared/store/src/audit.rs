@@ -4,10 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::db::{Db, Item, s};
-use crate::page::{Page, PageKey};
-use crate::table::{PK, SK};
-use crate::{Error, Result, keys};
+use crate::core::db::{Db, Item, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::{PK, SK};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -9,10 +9,11 @@ use serde::Deserialize;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::db::{Action, Db, TxItem, n, s};
-use crate::page::{Page, PageKey};
-use crate::table::GSI1;
-use crate::{Error, Result, keys};
+use crate::core::db::{Action, Db, TxItem, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::GSI1;
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Block {

@@ -11,9 +11,10 @@
 
 use serde::Deserialize;
 
-use crate::db::{Action, Db, TxItem, n, s};
-use crate::table::{GSI3, GSI4, GSI5, Index};
-use crate::{Result, keys};
+use crate::core::db::{Action, Db, TxItem, n, s};
+use crate::core::error::Result;
+use crate::core::keys;
+use crate::core::table::{GSI3, GSI4, GSI5, Index};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BoardKind {

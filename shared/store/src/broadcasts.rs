@@ -4,9 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, Item, n, s};
-use crate::page::{Page, PageKey};
-use crate::{Error, Result, keys};
+use crate::core::db::{Db, Item, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Broadcast {

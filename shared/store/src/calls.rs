@@ -6,11 +6,13 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, TxItem, n, s};
-use crate::page::{Page, PageKey};
-use crate::table::{GSI1, GSI2, PK};
+use crate::accounts::Account;
+use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::error::Result;
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::{GSI1, GSI2, PK};
 use crate::wallet::{IdempotentReply, WalletChange};
-use crate::{Account, Result, keys};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -373,7 +375,7 @@ impl Db {
         let mut v = CallStartView::default();
         for item in self.batch_get(keys).await? {
             let pk = item.get(PK).and_then(|x| x.as_s().ok()).cloned().unwrap_or_default();
-            let sk = item.get(crate::table::SK).and_then(|x| x.as_s().ok()).cloned().unwrap_or_default();
+            let sk = item.get(crate::core::table::SK).and_then(|x| x.as_s().ok()).cloned().unwrap_or_default();
             let call_id = || item.get("call_id").and_then(|x| x.as_s().ok()).cloned();
             match (pk == keys::account(caller_id), sk.as_str()) {
                 (true, keys::PROFILE) => v.caller = Some(serde_dynamo::from_item(item)?),
@@ -508,7 +510,7 @@ impl Db {
 /// the host through the transaction's event, applied by the aggregator.
 pub struct Release {
     pub earned_minutes: i64,
-    pub credit: crate::Credit,
+    pub credit: crate::events::Credit,
     pub at: i64,
 }
 

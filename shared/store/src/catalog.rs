@@ -6,10 +6,11 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::db::{Db, Item, n, s};
-use crate::page::{Page, PageKey};
-use crate::table::GSI1;
-use crate::{Error, Result, keys};
+use crate::core::db::{Db, Item, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::GSI1;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Catalog {
@@ -128,8 +129,8 @@ impl Db {
     pub async fn update_catalog_entry<T: CatalogEntry>(&self, cat: Catalog, entry: &T, sets_active: bool) -> Result<T> {
         let item = self.catalog_item(cat, entry)?;
         let skip = |k: &str| {
-            k == crate::table::PK
-                || k == crate::table::SK
+            k == crate::core::table::PK
+                || k == crate::core::table::SK
                 || T::COUNTERS.contains(&k)
                 || (!sets_active && (k == "active" || k == GSI1.pk))
         };
@@ -189,17 +190,6 @@ impl Db {
             }
         }
         Ok(found)
-    }
-
-    pub async fn get_page(&self, slug: &str) -> Result<Option<crate::SitePage>> {
-        self.get_as(keys::site_page(slug), keys::SITE_PAGE).await
-    }
-
-    pub async fn put_page(&self, page: &crate::SitePage) -> Result<()> {
-        let mut item: Item = serde_dynamo::to_item(page)?;
-        item.extend(Self::key(keys::site_page(&page.slug), keys::SITE_PAGE));
-        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
-        Ok(())
     }
 
     pub(crate) fn catalog_key(cat: Catalog, id: &str) -> Item {

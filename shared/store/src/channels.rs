@@ -8,11 +8,13 @@
 //! channel takes at most one message a slot: its head is written at most 10
 //! times a second, and never in a request's own transaction.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::db::{Db, attr_n, attr_s, n, s};
-use crate::table::{PK, SK, TTL_ATTRIBUTE};
-use crate::{Error, Result, keys};
+use crate::core::db::{Db, attr_n, attr_s, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::table::{PK, SK, TTL_ATTRIBUTE};
+use crate::gift_batches::GiftBatch;
 
 /// How long a channel keeps its messages for catching up.
 pub const CHANNEL_KEEP_MS: i64 = 10 * 60_000;
@@ -79,7 +81,7 @@ impl Db {
         for c in claims {
             let mut item = Self::key(pk.clone(), keys::channel_claim(c));
             item.insert(TTL_ATTRIBUTE.into(), ttl.clone());
-            items.push(crate::db::Action::put(self, item).when("attribute_not_exists(pk)").because("claimed"));
+            items.push(crate::core::db::Action::put(self, item).when("attribute_not_exists(pk)").because("claimed"));
         }
         let last = head.seq + messages.len() as i64;
         let (set, cond) = match (slot, head.seq) {
@@ -89,7 +91,7 @@ impl Db {
             (None, _) => ("SET seq = :last", "seq = :cur"),
         };
         let mut head_update =
-            crate::db::Action::update(self, pk.clone(), keys::CHANNEL_SEQ, set).when(cond).val(":last", n(last));
+            crate::core::db::Action::update(self, pk.clone(), keys::CHANNEL_SEQ, set).when(cond).val(":last", n(last));
         if head.seq != 0 {
             head_update = head_update.val(":cur", n(head.seq));
         }
@@ -104,7 +106,7 @@ impl Db {
             item.insert("at".into(), n(m.at));
             item.insert("body".into(), s(&m.body));
             item.insert(TTL_ATTRIBUTE.into(), ttl.clone());
-            items.push(crate::db::Action::put(self, item).because("channel_moved"));
+            items.push(crate::core::db::Action::put(self, item).because("channel_moved"));
         }
         match self.transact_only(items).await {
             Ok(()) => Ok(Appended::Done),
@@ -136,7 +138,7 @@ impl Db {
         let pk = keys::channel_log(channel);
         let last = self.get(pk.clone(), keys::CHANNEL_SEQ).await?.and_then(|i| attr_n(&i, "seq")).unwrap_or(0);
         // After `after`: its key is where the page starts (whether or not it is still kept).
-        let start: crate::PageKey =
+        let start: crate::core::page::PageKey =
             [(PK.to_string(), pk.clone()), (SK.to_string(), keys::channel_message(after))].into_iter().collect();
         let page = self.query_page(None, pk, limit, Some(keys::CHANNEL_MESSAGE_PREFIX), Some(start), false).await?;
         let kept = page
@@ -155,60 +157,14 @@ impl Db {
     }
 }
 
-/// One gift as a room's channel announces it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoomGift {
-    pub event_id: String,
-    pub sender_id: String,
-    #[serde(default)]
-    pub sender_name: String,
-    pub gift_id: String,
-    #[serde(default)]
-    pub gift_name: String,
-    pub quantity: i64,
-    /// What the sender paid.
-    pub coins: i64,
-    pub to_id: String,
-    pub at: i64,
-}
-
-/// The gifts one aggregation transaction credited in one room: written in
-/// that transaction (so once), read off the stream by `publish-live`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GiftBatch {
-    pub id: String,
-    pub room_id: String,
-    pub gifts: Vec<RoomGift>,
-    pub created_at: i64,
-}
-
-/// How long a gift batch is kept (the stream hands it over within 24 h; an
-/// hour covers the retries that matter to a live room).
-pub(crate) const GIFT_BATCH_KEEP_MS: i64 = 60 * 60_000;
-
-impl Db {
-    pub(crate) fn gift_batch_put(&self, batch: &GiftBatch) -> Result<crate::db::TxItem> {
-        let mut item: crate::db::Item = serde_dynamo::to_item(batch)?;
-        item.extend(Self::key(keys::room(&batch.room_id), keys::gift_batch(&batch.id)));
-        item.insert(TTL_ATTRIBUTE.into(), n((batch.created_at + GIFT_BATCH_KEEP_MS) / 1000));
-        Ok(crate::db::Action::put(self, item).because("room_missing"))
-    }
-
-    /// A room's host earnings so far (its `ROOM_TOTAL`).
-    pub async fn room_host_earning(&self, room_id: &str) -> Result<i64> {
-        let item = self.get(keys::room(room_id), keys::ROOM_TOTAL).await?;
-        Ok(item.and_then(|i| attr_n(&i, "host_earning")).unwrap_or(0))
-    }
-}
-
 /// A change that a live channel announces (a room's, or an account's own),
 /// read off the table's stream.
 #[derive(Clone, Debug)]
 pub enum RoomRecord {
     /// The room item: live or ended, its viewer count.
-    Room(crate::Room),
-    Kick(crate::Kick),
-    Mute(crate::Mute),
+    Room(crate::rooms::Room),
+    Kick(crate::moderation::Kick),
+    Mute(crate::moderation::Mute),
     Unmuted {
         room_id: String,
         user_id: String,
@@ -222,13 +178,13 @@ pub enum RoomRecord {
         pk_id: String,
     },
     /// A PK battle's item changed: ended, or its result written.
-    PkBattle(crate::PkBattle),
+    PkBattle(crate::pk::PkBattle),
     /// A call's item, new or changed (its parties' channels say its state).
-    Call(crate::Call),
+    Call(crate::calls::Call),
     /// Gifts credited in a room.
     Gifts(GiftBatch),
     /// A ledger entry: its account's balances changed (`wallet`).
-    Ledger(crate::LedgerEntry),
+    Ledger(crate::wallet::LedgerEntry),
     /// An account banned, at this time (`banned`).
     Banned {
         account_id: String,

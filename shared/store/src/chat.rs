@@ -5,9 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, n};
-use crate::table::TTL_ATTRIBUTE;
-use crate::{Error, Result, keys};
+use crate::core::db::{Action, Db, Item, n};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::table::TTL_ATTRIBUTE;
 
 /// How long a chat line is kept (a room's history for the apps that join late).
 const LINE_KEEP_MS: i64 = 24 * 3_600_000;
@@ -73,7 +74,7 @@ impl Db {
         )
         .when("attribute_exists(pk) AND attribute_not_exists(deleted_at)")
         .val(":now", n(now))
-        .val(":by", crate::db::s(by))
+        .val(":by", crate::core::db::s(by))
         .because("deleted");
         match self.write_one(mark).await {
             Ok(()) => Ok(true),
@@ -103,7 +104,7 @@ impl Db {
     /// When `account` last chatted in `room` (for slow mode's wait).
     pub async fn last_chat_at(&self, account: &str, room_id: &str) -> Result<Option<i64>> {
         let item = self.get(keys::account(account), &keys::chat_last(room_id)).await?;
-        Ok(item.and_then(|i| crate::db::attr_n(&i, "at")))
+        Ok(item.and_then(|i| crate::core::db::attr_n(&i, "at")))
     }
 
     /// Sets a live room's slow mode: `false` when the room is not live.

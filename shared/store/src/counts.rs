@@ -18,10 +18,11 @@ use std::collections::BTreeMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use futures_util::StreamExt;
 
-use crate::db::attr_s;
-use crate::db::{Action, Db, Item, TxItem, n};
-use crate::table::{PK, SK};
-use crate::{Error, Result, keys};
+use crate::core::db::attr_s;
+use crate::core::db::{Action, Db, Item, TxItem, n};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::table::{PK, SK};
 
 /// Edges one counting transaction holds beside the counted item.
 const EDGES_PER_TX: usize = 98;

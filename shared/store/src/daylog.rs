@@ -6,10 +6,11 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use futures_util::future::try_join_all;
 
-use crate::db::{Db, Item, n, s};
-use crate::page::{Page, PageKey};
-use crate::table::GSI3;
-use crate::{Error, Result, keys};
+use crate::core::db::{Db, Item, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::GSI3;
 
 /// GSI3 attributes that put an item created at `ms` on `kind`'s log of that day.
 /// The sort key is the time with a 3-digit tail from the id, so two items of

@@ -37,10 +37,12 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::boards::{BoardKind, BoardMode};
-use crate::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::notifications::Notification;
 use crate::stats::{Counters, add_entry_counts, ledger_puts_counts};
 use crate::wallet::{Balance, LedgerEntry, WalletChange};
-use crate::{Error, Notification, Result, keys};
 
 /// A money movement's event, as stored and as the stream delivers it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -184,7 +186,7 @@ impl Db {
         }
         let mut accounts: Vec<String> = Vec::new();
         for put in items.iter().filter_map(|t| t.item.put()) {
-            let sk = put.item().get(crate::table::SK).and_then(|v| v.as_s().ok());
+            let sk = put.item().get(crate::core::table::SK).and_then(|v| v.as_s().ok());
             let account = put.item().get("account_id").and_then(|v| v.as_s().ok());
             if let (Some(sk), Some(a)) = (sk, account)
                 && sk.starts_with(keys::LEDGER_PREFIX)
@@ -216,7 +218,7 @@ impl Db {
         let window = keys::events_at(&keys::hour_of(e.created_at), keys::shard_of(&e.id, keys::WINDOW_SHARDS));
         item.insert("gsi2pk".into(), s(window));
         item.insert("gsi2sk".into(), s(&e.id));
-        Ok(Action::put(self, item).when("attribute_not_exists(pk)").because(crate::db::PROOF_OF_COMMIT))
+        Ok(Action::put(self, item).when("attribute_not_exists(pk)").because(crate::core::db::PROOF_OF_COMMIT))
     }
 
     /// An event by its id and, for a credit, its host.
@@ -235,7 +237,7 @@ impl Db {
             self.client
                 .query()
                 .table_name(&self.table)
-                .index_name(crate::table::GSI1.name)
+                .index_name(crate::core::table::GSI1.name)
                 .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
                 .expression_attribute_values(":pk", s(keys::pending_events(shard)))
                 .expression_attribute_values(":upto", s(keys::by_time_upto(upto)))
@@ -275,7 +277,7 @@ impl Db {
                     .client
                     .query()
                     .table_name(&self.table)
-                    .index_name(crate::table::GSI2.name)
+                    .index_name(crate::core::table::GSI2.name)
                     .key_condition_expression("gsi2pk = :pk")
                     .expression_attribute_values(":pk", s(keys::events_at(hour, shard)))
                     .set_exclusive_start_key(start)
@@ -758,11 +760,15 @@ impl Db {
 }
 
 /// The batch of `events` (gifts credited in `room`) for the room's channel.
-fn gift_batch_of<'a>(room: &str, events: impl Iterator<Item = &'a MoneyEvent>, now: i64) -> crate::channels::GiftBatch {
+fn gift_batch_of<'a>(
+    room: &str,
+    events: impl Iterator<Item = &'a MoneyEvent>,
+    now: i64,
+) -> crate::gift_batches::GiftBatch {
     let gifts = events
         .filter_map(|e| {
             let c = e.credit.as_ref()?;
-            Some(crate::channels::RoomGift {
+            Some(crate::gift_batches::RoomGift {
                 event_id: e.id.clone(),
                 sender_id: c.payer_id.clone(),
                 sender_name: c.payer_name.clone(),
@@ -777,7 +783,7 @@ fn gift_batch_of<'a>(room: &str, events: impl Iterator<Item = &'a MoneyEvent>, n
         .collect::<Vec<_>>();
     // Named by its first event: the same events credited again would name the same batch.
     let id = gifts.first().map_or_else(|| ulid::Ulid::new().to_string(), |g| g.event_id.clone());
-    crate::channels::GiftBatch { id, room_id: room.to_string(), gifts, created_at: now }
+    crate::gift_batches::GiftBatch { id, room_id: room.to_string(), gifts, created_at: now }
 }
 
 /// Gift events that fell in a PK battle: event id → (battle, side's host).
@@ -795,7 +801,7 @@ impl Db {
                 *t = (*t).max(e.created_at);
             }
         }
-        let mut windows: BTreeMap<String, Vec<crate::PkWindow>> = BTreeMap::new();
+        let mut windows: BTreeMap<String, Vec<crate::pk::PkWindow>> = BTreeMap::new();
         let reads = latest.into_iter().map(|(room, upto)| async move {
             let found = self.room_pk_windows(&room, upto).await;
             found.map(|w| (room, w))

@@ -1,10 +1,11 @@
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use serde::Deserialize;
 
-use crate::db::{Action, Db, Item, TxItem, n, s};
-use crate::page::{Page, PageKey};
-use crate::table::{GSI1, GSI2};
-use crate::{Result, keys};
+use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::error::Result;
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::{GSI1, GSI2};
 
 /// One follow edge as the lists show it: the other account and when.
 #[derive(Clone, Debug, Deserialize)]
@@ -111,7 +112,7 @@ impl Db {
 
     async fn edges(
         &self,
-        ix: &crate::table::Index,
+        ix: &crate::core::table::Index,
         pk: String,
         limit: usize,
         start: Option<PageKey>,

@@ -3,11 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::accounts::Account;
 use crate::catalog::{Catalog, catalog_entry};
-use crate::db::Db;
+use crate::core::db::Db;
+use crate::core::error::Result;
+use crate::core::keys;
 use crate::events::Credit;
 use crate::wallet::{IdempotentReply, WalletChange};
-use crate::{Account, Result, keys};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Gift {
@@ -28,11 +30,11 @@ pub struct GiftSendView {
     pub sender: Option<Account>,
     pub receiver: Option<Account>,
     pub gift: Option<Gift>,
-    pub room: Option<crate::Room>,
+    pub room: Option<crate::rooms::Room>,
     /// With a room: the room and seat the receiver holds, if any (a guest's gift).
     pub receiver_seat: Option<(String, i64)>,
     /// With a room: the settings (a room owner's share of a guest's gifts).
-    pub settings: Option<crate::Settings>,
+    pub settings: Option<crate::settings::Settings>,
 }
 
 // How many were sent, and for how many coins, is counted on the platform
@@ -95,8 +97,8 @@ impl Db {
             view.settings = Some(crate::Settings::default());
         }
         for item in self.batch_get(keys).await? {
-            let pk = item.get(crate::table::PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-            let sk = item.get(crate::table::SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            let pk = item.get(crate::core::table::PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            let sk = item.get(crate::core::table::SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             if sk == keys::SEATED {
                 let room = item.get("room_id").and_then(|v| v.as_s().ok()).cloned();
                 let seat = item.get("seat").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok());

@@ -2,7 +2,6 @@
 //! shape and every transaction. Nothing outside this crate spells a `pk`.
 
 mod accounts;
-pub mod actions;
 mod agencies;
 mod audit;
 mod blocks;
@@ -12,18 +11,16 @@ mod calls;
 mod catalog;
 mod channels;
 mod chat;
+mod core;
 mod counts;
 mod daylog;
-mod db;
-mod error;
 mod events;
 mod follows;
+mod gift_batches;
 mod gifts;
-mod keys;
 mod moderation;
 mod notifications;
 mod packages;
-mod page;
 mod pk;
 mod posts;
 mod presence;
@@ -31,14 +28,12 @@ mod recharges;
 pub mod reconcile;
 mod recount;
 mod reports;
-pub mod retry;
 mod rooms;
 mod seats;
 mod sessions;
 mod settings;
 mod stats;
 pub mod stream;
-pub mod table;
 mod wallet;
 
 pub use accounts::{Account, CodeKind, Payer, ProfileChanges, ResetCode, Role};
@@ -51,21 +46,23 @@ pub use broadcasts::Broadcast;
 pub use calls::{Call, CallEnd, CallStartView, CallState, NewCall, Release};
 pub use catalog::{Catalog, CatalogEntry};
 pub use channels::{
-    APPEND_MAX, Appended, CHANNEL_KEEP_MS, CHANNEL_SLOT_MS, ChannelHead, ChannelMessage, GiftBatch,
-    ROOM_RECORD_FILTERS, RoomGift, RoomRecord, room_record,
+    APPEND_MAX, Appended, CHANNEL_KEEP_MS, CHANNEL_SLOT_MS, ChannelHead, ChannelMessage, ROOM_RECORD_FILTERS,
+    RoomRecord, room_record,
 };
 pub use chat::{ChatLine, ChatWords};
+pub use core::db::{Db, client, client_for};
+pub use core::error::{Error, Result};
+pub use core::keys::{WINDOW_SHARDS, day_of, hour_of, week_of};
+pub use core::page::{Page, PageKey};
+pub use core::{actions, retry, table};
 pub use counts::{counted_by, edge_needs_count};
-pub use db::{Db, client, client_for};
-pub use error::{Error, Result};
 pub use events::{CallCredit, Credit, MoneyEvent, is_event_sk};
 pub use follows::FollowEdge;
+pub use gift_batches::{GiftBatch, RoomGift};
 pub use gifts::{Gift, GiftSend, GiftSendView};
-pub use keys::{WINDOW_SHARDS, day_of, hour_of, week_of};
 pub use moderation::{Kick, MAX_MODERATORS, Moderator, Mute};
 pub use notifications::{NOTIFICATION_TTL_MS, Notification, is_notification_sk};
 pub use packages::{Audio, Avatar, CoinPackage, Faq, Interest, SitePage};
-pub use page::{Page, PageKey};
 pub use pk::{PkBattle, PkInvitation, PkResult, PkSide, PkStanding, PkWaiting, PkWindow};
 pub use posts::{Comment, Post};
 pub use presence::ChannelOwner;

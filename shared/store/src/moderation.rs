@@ -4,9 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, n};
-use crate::page::{Page, PageKey};
-use crate::{Error, Result, keys};
+use crate::core::db::{Action, Db, Item, n};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
 
 pub const MAX_MODERATORS: i64 = 5;
 
@@ -118,7 +119,7 @@ impl Db {
     }
 
     /// A transaction condition: `user` is not kicked out of the room at `now` (`kicked`).
-    pub(crate) fn not_kicked(&self, room: &str, user: &str, now: i64) -> crate::db::TxItem {
+    pub(crate) fn not_kicked(&self, room: &str, user: &str, now: i64) -> crate::core::db::TxItem {
         Action::check(self, keys::account(user), &keys::kicked_from(room))
             .when("attribute_not_exists(pk) OR #until < :now")
             .name("#until", "until")

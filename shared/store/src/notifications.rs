@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, TxItem, n};
-use crate::page::{Page, PageKey};
-use crate::table::TTL_ATTRIBUTE;
-use crate::{Error, Result, keys};
+use crate::core::db::{Action, Db, Item, TxItem, n};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::TTL_ATTRIBUTE;
 
 /// How long a notification stays in the list once read. Unread ones never
 /// expire: TTL removing one would leave the unread counter above the items.

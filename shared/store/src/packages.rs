@@ -1,8 +1,11 @@
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::Catalog;
 use crate::catalog::catalog_entry;
-use crate::db::s;
-use crate::{Catalog, Db, Error, Result, keys};
+use crate::core::db::Db;
+use crate::core::db::s;
+use crate::core::error::{Error, Result};
+use crate::core::keys;
 
 /// A coin package the apps sell: `coins + bonus_coins` for `price_minor` in `currency`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -149,4 +152,17 @@ pub struct SitePage {
     pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
+}
+
+impl Db {
+    pub async fn get_page(&self, slug: &str) -> Result<Option<SitePage>> {
+        self.get_as(keys::site_page(slug), keys::SITE_PAGE).await
+    }
+
+    pub async fn put_page(&self, page: &SitePage) -> Result<()> {
+        let mut item: crate::core::db::Item = serde_dynamo::to_item(page)?;
+        item.extend(Self::key(keys::site_page(&page.slug), keys::SITE_PAGE));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        Ok(())
+    }
 }

@@ -13,10 +13,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, TxItem, n, s};
-use crate::table::{GSI1, GSI3};
+use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::table::{GSI1, GSI3};
 use crate::wallet::WalletChange;
-use crate::{Error, Result, keys};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PkInvitation {
@@ -247,7 +248,7 @@ impl Db {
         let mut battle: Option<PkBattle> = None;
         let mut scores: Vec<(String, i64)> = Vec::new();
         for item in page.items {
-            let sk = item.get(crate::table::SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            let sk = item.get(crate::core::table::SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             if sk == keys::PK_BATTLE {
                 battle = Some(serde_dynamo::from_item(item)?);
             } else if let Some(host) = sk.strip_prefix(keys::PK_SIDE_PREFIX) {

@@ -6,10 +6,11 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, n, s};
-use crate::page::{Page, PageKey};
-use crate::table::{GSI1, GSI2, PK, SK};
-use crate::{Error, Result, keys};
+use crate::core::db::{Action, Db, Item, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::{GSI1, GSI2, PK, SK};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Post {
@@ -54,7 +55,7 @@ fn from_items<T: serde::de::DeserializeOwned>(items: Vec<Item>) -> Result<Vec<T>
 
 impl Db {
     /// A counter on a live (not deleted) post: `post_gone` otherwise.
-    fn post_counter(&self, post_id: &str, field: &str, delta: i64) -> crate::db::TxItem {
+    fn post_counter(&self, post_id: &str, field: &str, delta: i64) -> crate::core::db::TxItem {
         // A placeholder: some counter names (views, ...) are DynamoDB reserved words.
         Action::update(self, keys::post(post_id), keys::POST, "ADD #counter :d")
             .name("#counter", field)
@@ -74,7 +75,7 @@ impl Db {
         item.insert(GSI2.sk.into(), s(keys::by_time(p.created_at, &p.id)));
         self.transact(vec![
             Action::put(self, item).when("attribute_not_exists(pk)").because("post_exists"),
-            crate::db::TxItem { item: self.counter(&p.author_id, "posts", 1), reason: "account_missing" },
+            crate::core::db::TxItem { item: self.counter(&p.author_id, "posts", 1), reason: "account_missing" },
         ])
         .await
     }
@@ -291,7 +292,7 @@ impl Db {
             .val(":deleting", s(keys::DELETING_POSTS))
             .val(":at", s(keys::by_time(now, &p.id)))
             .because("post_gone"),
-            crate::db::TxItem { item: self.counter(&p.author_id, "posts", -1), reason: "post_gone" },
+            crate::core::db::TxItem { item: self.counter(&p.author_id, "posts", -1), reason: "post_gone" },
         ])
         .await
     }

@@ -3,9 +3,12 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::db::{Action, Db, n, s};
-use crate::table::{GSI2, TTL_ATTRIBUTE};
-use crate::{Call, Error, Result, Room, keys};
+use crate::calls::Call;
+use crate::core::db::{Action, Db, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::table::{GSI2, TTL_ATTRIBUTE};
+use crate::rooms::Room;
 
 /// What an Agora channel belongs to.
 pub enum ChannelOwner {
@@ -20,7 +23,7 @@ impl Db {
     pub async fn channel_owner(&self, channel: &str) -> Result<Option<ChannelOwner>> {
         let page = self.query_page(Some(&GSI2), keys::channel(channel), 1, None, None, false).await?;
         let Some(item) = page.items.into_iter().next() else { return Ok(None) };
-        let sk = item.get(crate::table::SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+        let sk = item.get(crate::core::table::SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
         Ok(Some(if sk == keys::ROOM {
             ChannelOwner::Room(serde_dynamo::from_item(item)?)
         } else {

@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::Action;
-use crate::db::{Db, Item, TxItem, n, s};
-use crate::table::GSI2;
+use crate::core::db::Action;
+use crate::core::db::{Db, Item, TxItem, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::GSI2;
 use crate::wallet::{Balance, IdempotentReply, LedgerEntry};
-use crate::{Error, Result, keys};
-use crate::{Page, PageKey};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Recharge {
@@ -189,7 +190,7 @@ impl Db {
         for (i, e) in c.entries.iter().enumerate() {
             let mut item: Item = serde_dynamo::to_item(e)?;
             item.extend(Self::key(keys::account(&e.account_id), keys::ledger(&e.id)));
-            let reason = if i == 0 { crate::db::PROOF_OF_COMMIT } else { "balance_changed" };
+            let reason = if i == 0 { crate::core::db::PROOF_OF_COMMIT } else { "balance_changed" };
             items.push(Action::put(self, item).when("attribute_not_exists(pk)").because(reason));
         }
         Ok(items)
@@ -279,8 +280,8 @@ impl Db {
     pub async fn credit_store_purchase(&self, r: &Recharge, change: &CoinsAndDebt, to_consume: bool) -> Result<()> {
         let mut item = Self::recharge_item(r)?;
         if to_consume {
-            item.insert(crate::table::GSI1.pk.into(), s(keys::unconsumed(&r.provider)));
-            item.insert(crate::table::GSI1.sk.into(), s(keys::by_time(r.created_at, &r.id)));
+            item.insert(crate::core::table::GSI1.pk.into(), s(keys::unconsumed(&r.provider)));
+            item.insert(crate::core::table::GSI1.sk.into(), s(keys::by_time(r.created_at, &r.id)));
         }
         let mut by_ref = Self::key(keys::payment_ref(&r.provider, &r.provider_ref), keys::PAYMENT_REF);
         by_ref.insert("recharge_id".into(), s(&r.id));
@@ -308,7 +309,7 @@ impl Db {
     /// Up to `limit` credited purchases of `store` not consumed yet, oldest first.
     pub async fn unconsumed_purchases(&self, store: &str, limit: usize) -> Result<Vec<Recharge>> {
         let page =
-            self.query_page(Some(&crate::table::GSI1), keys::unconsumed(store), limit, None, None, false).await?;
+            self.query_page(Some(&crate::core::table::GSI1), keys::unconsumed(store), limit, None, None, false).await?;
         Ok(page.items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?)
     }
 
@@ -320,7 +321,7 @@ impl Db {
     /// Records a handled store notification's id (kept a week).
     pub async fn remember_store_message(&self, store: &str, id: &str, now: i64) -> Result<()> {
         let mut item = Self::key(keys::store_message(store, id), keys::STORE_MESSAGE);
-        item.insert(crate::table::TTL_ATTRIBUTE.into(), n(now / 1000 + 7 * 86_400));
+        item.insert(crate::core::table::TTL_ATTRIBUTE.into(), n(now / 1000 + 7 * 86_400));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }

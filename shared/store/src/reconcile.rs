@@ -8,10 +8,13 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
-pub use crate::db::Item;
-use crate::db::{Db, n, s};
-use crate::table::{GSI2, PK, SK};
-use crate::{MoneyEvent, Page, PageKey, Result, keys};
+pub use crate::core::db::Item;
+use crate::core::db::{Db, n, s};
+use crate::core::error::Result;
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::{GSI2, PK, SK};
+use crate::events::MoneyEvent;
 
 /// An account's balances as its ledger gave them up to `upto` (a ledger sort key).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
@@ -57,7 +60,7 @@ impl LedgerSums {
     }
 }
 
-pub use crate::db::{attr_n, attr_s};
+pub use crate::core::db::{attr_n, attr_s};
 
 impl Db {
     /// One consistent page of the whole table, after `start` (a `ScanPage::next`).

@@ -10,10 +10,12 @@
 //! event applied meanwhile is neither lost nor taken twice. Running it again
 //! changes nothing.
 
-use crate::db::attr_n;
-use crate::db::{Action, Db, Item, n};
-use crate::table::{GSI1, GSI2};
-use crate::{Error, MoneyEvent, Result, keys};
+use crate::core::db::attr_n;
+use crate::core::db::{Action, Db, Item, n};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::table::{GSI1, GSI2};
+use crate::events::MoneyEvent;
 
 /// One counter: its name, the value it held and the value counted.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,10 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, n, s};
-use crate::page::{Page, PageKey};
-use crate::table::GSI1;
-use crate::{Result, keys};
+use crate::core::db::{Action, Db, Item, n, s};
+use crate::core::error::Result;
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::GSI1;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {

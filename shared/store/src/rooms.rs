@@ -4,10 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, n, s};
-use crate::page::{Page, PageKey};
-use crate::table::GSI3;
-use crate::{Error, Result, keys};
+use crate::core::db::{Action, Db, Item, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::GSI3;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Room {
@@ -64,8 +65,8 @@ impl Db {
         let rank = aws_sdk_dynamodb::types::AttributeValue::N(
             (room.viewers as i128 * RANK_STEP + room.started_at as i128 % RANK_STEP).to_string(),
         );
-        item.insert(crate::table::GSI2.pk.into(), s(keys::channel(&room.channel)));
-        item.insert(crate::table::GSI2.sk.into(), s(keys::ROOM));
+        item.insert(crate::core::table::GSI2.pk.into(), s(keys::channel(&room.channel)));
+        item.insert(crate::core::table::GSI2.sk.into(), s(keys::ROOM));
         item.insert(GSI3.pk.into(), s(keys::live_rooms_of(&room.id)));
         item.insert(GSI3.sk.into(), rank.clone());
         item.insert("list_rank".into(), rank);
@@ -103,6 +104,12 @@ impl Db {
         Ok(Some(room))
     }
 
+    /// A room's host earnings so far (its `ROOM_TOTAL`).
+    pub async fn room_host_earning(&self, room_id: &str) -> Result<i64> {
+        let item = self.get(keys::room(room_id), keys::ROOM_TOTAL).await?;
+        Ok(item.and_then(|i| crate::core::db::attr_n(&i, "host_earning")).unwrap_or(0))
+    }
+
     /// Fills in the rooms' gift totals from their `ROOM_TOTAL` items.
     async fn with_room_totals(&self, rooms: &mut [Room]) -> Result<()> {
         if rooms.is_empty() {
@@ -110,7 +117,7 @@ impl Db {
         }
         let keys = rooms.iter().map(|r| Self::key(keys::room(&r.id), keys::ROOM_TOTAL)).collect();
         for item in self.batch_get(keys).await? {
-            let pk = item.get(crate::table::PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            let pk = item.get(crate::core::table::PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             let total = item.get("host_earning").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok());
             if let Some(r) = rooms.iter_mut().find(|r| keys::room(&r.id) == pk) {
                 r.host_earning = total.unwrap_or(0);
@@ -190,7 +197,7 @@ impl Db {
         }
     }
 
-    fn viewer_shard_add(&self, room_id: &str, viewer_id: &str, delta: i64) -> crate::db::TxItem {
+    fn viewer_shard_add(&self, room_id: &str, viewer_id: &str, delta: i64) -> crate::core::db::TxItem {
         let shard = keys::shard_of(viewer_id, keys::VIEWER_SHARDS);
         Action::update(self, keys::room_viewers(room_id, shard), keys::VIEWERS, "ADD viewers :d")
             .val(":d", n(delta))

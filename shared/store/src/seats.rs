@@ -8,8 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, TxItem, n, s};
-use crate::{Error, Result, keys};
+use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Seat {

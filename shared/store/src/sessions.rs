@@ -5,9 +5,10 @@
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, Item, TxItem, n, s};
-use crate::table::{PK, SK, TTL_ATTRIBUTE};
-use crate::{Result, keys};
+use crate::core::db::{Db, Item, TxItem, n, s};
+use crate::core::error::Result;
+use crate::core::keys;
+use crate::core::table::{PK, SK, TTL_ATTRIBUTE};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RefreshRecord {
@@ -27,7 +28,7 @@ pub struct RefreshRecord {
 /// An account's standing as a request sees it (`Db::session_standing`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Standing {
-    pub role: crate::Role,
+    pub role: crate::accounts::Role,
     pub banned: bool,
     /// The token's session has not ended (logout, reset, ban).
     pub alive: bool,
@@ -136,7 +137,7 @@ impl Db {
         }
         #[derive(Deserialize)]
         struct Profile {
-            role: crate::Role,
+            role: crate::accounts::Role,
             #[serde(default)]
             banned: bool,
         }

@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, Item};
-use crate::{Result, keys};
+use crate::core::db::{Db, Item};
+use crate::core::error::Result;
+use crate::core::keys;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Settings {

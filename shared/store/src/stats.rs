@@ -12,8 +12,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::db::{Action, Item, TxItem, n, s};
-use crate::{Db, Result, keys};
+use crate::core::db::Db;
+use crate::core::db::{Action, Item, TxItem, n, s};
+use crate::core::error::Result;
+use crate::core::keys;
 
 /// One UTC day's counters, summed over the shards.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -128,7 +130,7 @@ pub(crate) fn ledger_puts_counts(items: &[TxItem]) -> Option<(String, i64, Count
     let mut first: Option<(String, i64)> = None;
     for put in items.iter().filter_map(|t| t.item.put()) {
         let entry = put.item();
-        let is_ledger = entry.get(crate::table::SK).and_then(|v| v.as_s().ok());
+        let is_ledger = entry.get(crate::core::table::SK).and_then(|v| v.as_s().ok());
         if !is_ledger.is_some_and(|sk| sk.starts_with(keys::LEDGER_PREFIX)) {
             continue;
         }
@@ -238,8 +240,8 @@ impl Db {
 
     /// How many rooms are live now (a count over the live-room shards).
     pub async fn count_live_rooms(&self) -> Result<i64> {
-        let counts =
-            (0..keys::LIVE_ROOM_SHARDS).map(|shard| self.count_in(&crate::table::GSI3, keys::live_rooms(shard), None));
+        let counts = (0..keys::LIVE_ROOM_SHARDS)
+            .map(|shard| self.count_in(&crate::core::table::GSI3, keys::live_rooms(shard), None));
         Ok(futures_util::future::try_join_all(counts).await?.into_iter().sum())
     }
 }

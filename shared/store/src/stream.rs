@@ -4,7 +4,7 @@
 
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 
-use crate::{Error, Result};
+use crate::core::error::{Error, Result};
 
 /// A record of the table's stream: its sequence number, `INSERT`/`MODIFY`/
 /// `REMOVE`, the item's sort key and its new image.

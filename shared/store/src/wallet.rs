@@ -9,10 +9,11 @@
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Action, Db, Item, TxItem, n};
-use crate::page::{Page, PageKey};
-use crate::table::TTL_ATTRIBUTE;
-use crate::{Result, keys};
+use crate::core::db::{Action, Db, Item, TxItem, n};
+use crate::core::error::Result;
+use crate::core::keys;
+use crate::core::page::{Page, PageKey};
+use crate::core::table::TTL_ATTRIBUTE;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -254,7 +255,7 @@ impl Db {
             let mine: Vec<(&str, i64)> =
                 counters.iter().filter(|(a, _, _)| *a == c.entry.account_id).map(|(_, f, d)| (*f, *d)).collect();
             items.push(TxItem { item: self.wallet_update(c, guard, &mine), reason: "balance_changed" });
-            items.push(TxItem { item: self.ledger_put(&c.entry)?, reason: crate::db::PROOF_OF_COMMIT });
+            items.push(TxItem { item: self.ledger_put(&c.entry)?, reason: crate::core::db::PROOF_OF_COMMIT });
             if c.entry.balance == Balance::Earnings && c.entry.kind != "settlement" {
                 items.push(self.earning_day_add(&c.entry, &mine));
             }

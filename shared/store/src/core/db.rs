@@ -4,9 +4,9 @@ use std::time::Duration;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 
-use crate::page::{Page, PageKey};
-use crate::table::{Index, PK, SK};
-use crate::{Error, Result};
+use crate::core::error::{Error, Result};
+use crate::core::page::{Page, PageKey};
+use crate::core::table::{Index, PK, SK};
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -46,7 +46,7 @@ pub fn client(sdk: &aws_config::SdkConfig) -> Client {
 }
 
 /// `client`, with the guard that holds a request to its operations
-/// (`crate::actions`) only when `guarded`: off in Lambda, where IAM does it.
+/// (`crate::core::actions`) only when `guarded`: off in Lambda, where IAM does it.
 pub fn client_for(sdk: &aws_config::SdkConfig, guarded: bool) -> Client {
     use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
     use aws_sdk_dynamodb::operation::{
@@ -58,7 +58,7 @@ pub fn client_for(sdk: &aws_config::SdkConfig, guarded: bool) -> Client {
         .retry_classifier(AwsErrorCodeClassifier::<UpdateItemError>::builder().transient_errors(CONFLICT).build())
         .retry_classifier(AwsErrorCodeClassifier::<DeleteItemError>::builder().transient_errors(CONFLICT).build());
     if guarded {
-        config = config.interceptor(crate::actions::Guard);
+        config = config.interceptor(crate::core::actions::Guard);
     }
     let config = config.build();
     Client::from_conf(config)
@@ -70,8 +70,8 @@ impl Db {
     }
 
     /// A retry loop within this handle's budget.
-    pub fn retry(&self) -> crate::retry::Retry {
-        self.retry_budget.map_or_else(crate::retry::Retry::default, crate::retry::Retry::within)
+    pub fn retry(&self) -> crate::core::retry::Retry {
+        self.retry_budget.map_or_else(crate::core::retry::Retry::default, crate::core::retry::Retry::within)
     }
 
     pub(crate) fn key(pk: String, sk: impl Into<String>) -> Item {

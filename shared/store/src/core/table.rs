@@ -41,7 +41,7 @@ use aws_sdk_dynamodb::types::{
     ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 
-use crate::{Error, Result};
+use crate::core::error::{Error, Result};
 
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";

@@ -1,0 +1,11 @@
+//! What every domain of the store stands on, and which stands on no domain:
+//! the client and its actions (`db`), every key (`keys`), the table's
+//! definition (`table`), retries, the error type and a page of a list.
+
+pub mod actions;
+pub(crate) mod db;
+pub(crate) mod error;
+pub(crate) mod keys;
+pub(crate) mod page;
+pub mod retry;
+pub mod table;
