@@ -190,3 +190,63 @@ fn only_http_turns_an_error_into_a_status() {
     }
     assert!(wrong.is_empty(), "a use case names an HTTP status (give the error a kind):\n{}", wrong.join("\n"));
 }
+
+/// `shared/store/src`: each file's stem (`core` for the files under `core/`) and text.
+fn store_files() -> Vec<(String, String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("shared/store/src");
+    let mut out = Vec::new();
+    for (dir, node) in [(root.clone(), None), (root.join("core"), Some("core"))] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "rs") {
+                let stem = p.file_stem().unwrap().to_str().unwrap().to_string();
+                let name = node.map_or_else(|| stem.clone(), str::to_string);
+                out.push((name, stem, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_stores_core_imports_no_domain_and_its_files_name_what_they_use_where_it_is_defined() {
+    let files = store_files();
+    let modules: BTreeSet<String> = files.iter().map(|(n, _, _)| n.clone()).filter(|n| n != "lib").collect();
+    let mut wrong = Vec::new();
+    for (node, stem, text) in files.iter().filter(|(n, _, _)| n != "lib") {
+        for (first, _) in crate_paths(text) {
+            if node == "core" && first != "core" {
+                wrong.push(format!("core/{stem}.rs uses crate::{first}: core stands on no domain"));
+            } else if !modules.contains(&first) {
+                wrong.push(format!("{stem}.rs uses crate::{first}: import it from the module that defines it"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_stores_files_do_not_use_each_other_in_a_circle() {
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (node, _, text) in store_files().into_iter().filter(|(n, _, _)| n != "lib") {
+        let entry = uses.entry(node.clone()).or_default();
+        for (first, _) in crate_paths(&text) {
+            if first != node {
+                entry.insert(first);
+            }
+        }
+    }
+    let mut left: BTreeSet<String> = uses.keys().cloned().collect();
+    loop {
+        let free: Vec<String> = left.iter().filter(|d| uses[*d].is_disjoint(&left)).cloned().collect();
+        if free.is_empty() {
+            break;
+        }
+        for d in free {
+            left.remove(&d);
+        }
+    }
+    let circle: Vec<String> =
+        left.iter().map(|d| format!("{d} → {:?}", uses[d].intersection(&left).collect::<Vec<_>>())).collect();
+    assert!(left.is_empty(), "store files in a circle:\n{}", circle.join("\n"));
+}

@@ -94,7 +94,7 @@ impl Db {
         }
         let mut view = GiftSendView::default();
         if room_id.is_some() {
-            view.settings = Some(crate::Settings::default());
+            view.settings = Some(crate::settings::Settings::default());
         }
         for item in self.batch_get(keys).await? {
             let pk = item.get(crate::core::table::PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();

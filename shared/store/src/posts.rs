@@ -222,7 +222,11 @@ impl Db {
     /// A comment by its id alone (its post unknown).
     pub async fn find_comment(&self, comment_id: &str) -> Result<Option<Comment>> {
         let page = self.query_page(Some(&GSI2), keys::comment_by_id(comment_id), 1, None, None, false).await?;
-        page.items.into_iter().next().map(|i| serde_dynamo::from_item(i).map_err(crate::Error::from)).transpose()
+        page.items
+            .into_iter()
+            .next()
+            .map(|i| serde_dynamo::from_item(i).map_err(crate::core::error::Error::from))
+            .transpose()
     }
 
     pub async fn get_comment(&self, post_id: &str, comment_id: &str) -> Result<Option<Comment>> {
