@@ -191,21 +191,38 @@ fn only_http_turns_an_error_into_a_status() {
     assert!(wrong.is_empty(), "a use case names an HTTP status (give the error a kind):\n{}", wrong.join("\n"));
 }
 
-/// `shared/store/src`: each file's stem (`core` for the files under `core/`) and text.
+/// `shared/store/src`: each file as (its node: the file's stem at the root,
+/// the folder's name below it, e.g. `core`), its stem and its text.
 fn store_files() -> Vec<(String, String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("shared/store/src");
     let mut out = Vec::new();
-    for (dir, node) in [(root.clone(), None), (root.join("core"), Some("core"))] {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "rs") {
-                let stem = p.file_stem().unwrap().to_str().unwrap().to_string();
-                let name = node.map_or_else(|| stem.clone(), str::to_string);
-                out.push((name, stem, std::fs::read_to_string(&p).unwrap()));
+    for e in std::fs::read_dir(&root).unwrap() {
+        let p = e.unwrap().path();
+        let stem = p.file_stem().unwrap().to_str().unwrap().to_string();
+        if p.is_dir() {
+            for f in std::fs::read_dir(&p).unwrap() {
+                let f = f.unwrap().path();
+                if f.extension().is_some_and(|x| x == "rs") {
+                    let file = f.file_stem().unwrap().to_str().unwrap().to_string();
+                    out.push((stem.clone(), file, std::fs::read_to_string(&f).unwrap()));
+                }
             }
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push((stem.clone(), stem, std::fs::read_to_string(&p).unwrap()));
         }
     }
     out
+}
+
+#[test]
+fn no_file_of_the_store_is_past_the_size_to_split_it() {
+    let long: Vec<String> = store_files()
+        .iter()
+        .map(|(node, stem, t)| (format!("{node}/{stem}.rs"), t.lines().count()))
+        .filter(|(_, n)| *n > MAX_LINES)
+        .map(|(f, n)| format!("{f}: {n} lines"))
+        .collect();
+    assert!(long.is_empty(), "split by what they do:\n{}", long.join("\n"));
 }
 
 #[test]
