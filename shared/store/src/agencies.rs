@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::{Account, Role};
-use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::db::{Action, Db, Item, TxItem, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -99,8 +99,8 @@ impl Db {
     fn agency_item(&self, a: &Agency) -> Result<Item> {
         let mut item: Item = serde_dynamo::to_item(a)?;
         item.extend(Self::key(keys::agency(&a.id), keys::AGENCY));
-        item.insert(GSI1.pk.into(), s(keys::AGENCIES));
-        item.insert(GSI1.sk.into(), s(keys::name_key(&a.name, &a.id)));
+        item.insert(GSI1.pk.into(), str_av(keys::AGENCIES));
+        item.insert(GSI1.sk.into(), str_av(keys::name_key(&a.name, &a.id)));
         Ok(item)
     }
 
@@ -108,10 +108,10 @@ impl Db {
     /// hash of its one-time invitation code (kept until it expires).
     pub async fn invite_agency(&self, a: &Agency, code_hash: &str) -> Result<()> {
         let mut code = Self::key(keys::agency_code(&a.code), keys::AGENCY_CODE);
-        code.insert("agency_id".into(), s(&a.id));
+        code.insert("agency_id".into(), str_av(&a.id));
         let mut invite = Self::key(keys::agency_invite(code_hash), keys::AGENCY_INVITE);
-        invite.insert("agency_id".into(), s(&a.id));
-        invite.insert(TTL_ATTRIBUTE.into(), n(a.invite_expires_at.unwrap_or(a.created_at) / 1000));
+        invite.insert("agency_id".into(), str_av(&a.id));
+        invite.insert(TTL_ATTRIBUTE.into(), num_av(a.invite_expires_at.unwrap_or(a.created_at) / 1000));
         self.transact(vec![
             Action::put(self, code).when("attribute_not_exists(pk)").because("code_taken"),
             Action::put(self, self.agency_item(a)?).when("attribute_not_exists(pk)").because("code_taken"),
@@ -124,15 +124,15 @@ impl Db {
     /// (the old code stops working); `invitation_closed` once accepted.
     pub async fn reinvite_agency(&self, a: &Agency, code_hash: &str, expires_at: i64) -> Result<()> {
         let mut invite = Self::key(keys::agency_invite(code_hash), keys::AGENCY_INVITE);
-        invite.insert("agency_id".into(), s(&a.id));
-        invite.insert(TTL_ATTRIBUTE.into(), n(expires_at / 1000));
+        invite.insert("agency_id".into(), str_av(&a.id));
+        invite.insert(TTL_ATTRIBUTE.into(), num_av(expires_at / 1000));
         self.transact(vec![
             Action::update(self, keys::agency(&a.id), keys::AGENCY, "SET invite_hash = :h, invite_expires_at = :e")
                 .when("#status = :invited")
                 .name("#status", "status")
-                .val(":invited", s("invited"))
-                .val(":h", s(code_hash))
-                .val(":e", n(expires_at))
+                .val(":invited", str_av("invited"))
+                .val(":h", str_av(code_hash))
+                .val(":e", num_av(expires_at))
                 .because("invitation_closed"),
             Action::put(self, invite).because("invitation_closed"),
         ])
@@ -161,11 +161,11 @@ impl Db {
             )
             .when("#status = :invited AND invite_expires_at > :now AND invite_hash = :h")
             .name("#status", "status")
-            .val(":h", s(code_hash))
-            .val(":active", s("active"))
-            .val(":invited", s("invited"))
-            .val(":o", s(owner_id))
-            .val(":now", n(now))
+            .val(":h", str_av(code_hash))
+            .val(":active", str_av("active"))
+            .val(":invited", str_av("invited"))
+            .val(":o", str_av(owner_id))
+            .val(":now", num_av(now))
             .because("invitation_closed"),
             Action::delete(self, keys::agency_invite(code_hash), keys::AGENCY_INVITE)
                 .when("attribute_exists(pk)")
@@ -178,10 +178,10 @@ impl Db {
             )
             .when("#role = :user AND email = :email")
             .name("#role", "role")
-            .val(":agency", s(Role::Agency.as_str()))
-            .val(":user", s(Role::User.as_str()))
-            .val(":id", s(&a.id))
-            .val(":email", s(email))
+            .val(":agency", str_av(Role::Agency.as_str()))
+            .val(":user", str_av(Role::User.as_str()))
+            .val(":id", str_av(&a.id))
+            .val(":email", str_av(email))
             .val(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
             .because("owner_not_user"),
         ])
@@ -219,8 +219,8 @@ impl Db {
                 Action::update(self, keys::account(&a.owner_id), keys::PROFILE, "SET #role = :user REMOVE agency_id")
                     .when("agency_id = :id")
                     .name("#role", "role")
-                    .val(":user", s(Role::User.as_str()))
-                    .val(":id", s(&a.id))
+                    .val(":user", str_av(Role::User.as_str()))
+                    .val(":id", str_av(&a.id))
                     .because("not_found"),
             );
         }
@@ -292,8 +292,8 @@ impl Db {
         ];
         let account = if host.earnings > 0 {
             let mut former = Self::key(keys::agency(agency_id), keys::former_host(&host.id));
-            former.insert("host_id".into(), s(&host.id));
-            former.insert("removed_at".into(), n(now));
+            former.insert("host_id".into(), str_av(&host.id));
+            former.insert("removed_at".into(), num_av(now));
             items.push(Action::put(self, former).because("not_agency_host"));
             Action::update(
                 self,
@@ -307,8 +307,8 @@ impl Db {
         items.push(
             account
                 .when("agency_id = :a AND earnings = :e")
-                .val(":a", s(agency_id))
-                .val(":e", n(host.earnings))
+                .val(":a", str_av(agency_id))
+                .val(":e", num_av(host.earnings))
                 .because("balance_changed"),
         );
         self.transact(items).await
@@ -319,12 +319,12 @@ impl Db {
     fn application_item(&self, a: &HostApplication) -> Result<Item> {
         let mut item: Item = serde_dynamo::to_item(a)?;
         item.extend(Self::key(keys::host_application(&a.id), keys::HOST_APPLICATION));
-        item.insert(GSI1.pk.into(), s(keys::applications_of(&a.agency_id, &a.status)));
-        item.insert(GSI1.sk.into(), s(keys::by_time(a.created_at, &a.id)));
-        item.insert(GSI2.pk.into(), s(keys::applications_by_status(&a.status)));
-        item.insert(GSI2.sk.into(), s(keys::by_time(a.created_at, &a.id)));
-        item.insert(GSI3.pk.into(), s(keys::applications_by(&a.account_id)));
-        item.insert(GSI3.sk.into(), n(a.created_at));
+        item.insert(GSI1.pk.into(), str_av(keys::applications_of(&a.agency_id, &a.status)));
+        item.insert(GSI1.sk.into(), str_av(keys::by_time(a.created_at, &a.id)));
+        item.insert(GSI2.pk.into(), str_av(keys::applications_by_status(&a.status)));
+        item.insert(GSI2.sk.into(), str_av(keys::by_time(a.created_at, &a.id)));
+        item.insert(GSI3.pk.into(), str_av(keys::applications_by(&a.account_id)));
+        item.insert(GSI3.sk.into(), num_av(a.created_at));
         Ok(item)
     }
 
@@ -332,13 +332,13 @@ impl Db {
     /// agency, agencies and admins do not apply; a host removed from one may).
     pub async fn create_application(&self, a: &HostApplication) -> Result<()> {
         let mut pending = Self::key(keys::account(&a.account_id), keys::PENDING_APPLICATION);
-        pending.insert("application_id".into(), s(&a.id));
+        pending.insert("application_id".into(), str_av(&a.id));
         self.transact(vec![
             Action::check(self, keys::account(&a.account_id), keys::PROFILE)
                 .when(MAY_JOIN)
                 .name("#role", "role")
-                .val(":user", s(Role::User.as_str()))
-                .val(":host", s(Role::Host.as_str()))
+                .val(":user", str_av(Role::User.as_str()))
+                .val(":host", str_av(Role::Host.as_str()))
                 .because("not_user"),
             Action::put(self, pending).when("attribute_not_exists(pk)").because("application_pending"),
             Action::put(self, self.application_item(a)?)
@@ -381,7 +381,7 @@ impl Db {
             Action::put(self, self.application_item(a)?)
                 .when("#status = :pending")
                 .name("#status", "status")
-                .val(":pending", s("pending"))
+                .val(":pending", str_av("pending"))
                 .because("not_pending"),
             Action::delete(self, keys::account(&a.account_id), keys::PENDING_APPLICATION).because("not_pending"),
         ])
@@ -406,12 +406,12 @@ impl Db {
             ))
             .name("#role", "role")
             .name("#online", "online")
-            .val(":host", s(Role::Host.as_str()))
-            .val(":user", s(Role::User.as_str()))
-            .val(":agency", s(&a.agency_id))
-            .val(":price", n(default_price))
+            .val(":host", str_av(Role::Host.as_str()))
+            .val(":user", str_av(Role::User.as_str()))
+            .val(":agency", str_av(&a.agency_id))
+            .val(":price", num_av(default_price))
             .val(":false", AttributeValue::Bool(false))
-            .val(":zero", n(0))
+            .val(":zero", num_av(0))
             .because("cannot_host"),
         );
         // In the admin's host list from now on (its own item: see `keys::DIRECTORY`).
@@ -422,14 +422,14 @@ impl Db {
                 keys::DIRECTORY,
                 "SET account_id = :id, gsi2pk = :hosts, gsi2sk = :name",
             )
-            .val(":id", s(&a.account_id))
-            .val(":hosts", s(keys::HOSTS))
-            .val(":name", s(keys::name_key(name, &a.account_id)))
+            .val(":id", str_av(&a.account_id))
+            .val(":hosts", str_av(keys::HOSTS))
+            .val(":name", str_av(keys::name_key(name, &a.account_id)))
             .because("cannot_host"),
         );
         let mut link = Self::key(keys::agency(&a.agency_id), keys::agency_host(&a.account_id));
-        link.insert("host_id".into(), s(&a.account_id));
-        link.insert("joined_at".into(), n(a.decided_at.unwrap_or(a.created_at)));
+        link.insert("host_id".into(), str_av(&a.account_id));
+        link.insert("joined_at".into(), num_av(a.decided_at.unwrap_or(a.created_at)));
         items.push(Action::put(self, link).because("cannot_host"));
         self.transact(items).await
     }
@@ -494,13 +494,13 @@ impl Db {
         let mut record: Item = serde_dynamo::to_item(st)?;
         record.extend(Self::key(keys::settlement(&st.id), keys::SETTLEMENT));
         if let Some(a) = &st.agency_id {
-            record.insert(GSI1.pk.into(), s(keys::settlements_of_agency(a)));
-            record.insert(GSI1.sk.into(), s(keys::by_time(st.created_at, &st.id)));
+            record.insert(GSI1.pk.into(), str_av(keys::settlements_of_agency(a)));
+            record.insert(GSI1.sk.into(), str_av(keys::by_time(st.created_at, &st.id)));
         }
-        record.insert(GSI2.pk.into(), s(keys::settlements_of_host(&st.host_id)));
-        record.insert(GSI2.sk.into(), s(keys::by_time(st.created_at, &st.id)));
-        record.insert(GSI3.pk.into(), s(keys::SETTLEMENTS));
-        record.insert(GSI3.sk.into(), n(st.created_at));
+        record.insert(GSI2.pk.into(), str_av(keys::settlements_of_host(&st.host_id)));
+        record.insert(GSI2.sk.into(), str_av(keys::by_time(st.created_at, &st.id)));
+        record.insert(GSI3.pk.into(), str_av(keys::SETTLEMENTS));
+        record.insert(GSI3.sk.into(), num_av(st.created_at));
         let mut ledger: Item = serde_dynamo::to_item(entry)?;
         ledger.extend(Self::key(keys::account(&st.host_id), keys::ledger(&entry.id)));
         let same_settled = if settled == 0 {
@@ -523,14 +523,14 @@ impl Db {
                 "SET former_agency_coins = :claim_after ADD earnings :debit, settled_earnings :coins",
             )
             .when(format!("earnings >= :coins AND {same_settled} AND former_agency_coins = :claim"))
-            .val(":claim", n(claim))
-            .val(":claim_after", n(claim - st.coins)),
+            .val(":claim", num_av(claim))
+            .val(":claim_after", num_av(claim - st.coins)),
         };
         let mut items = vec![
             account
-                .val(":debit", n(-st.coins))
-                .val(":settled", n(settled))
-                .val(":coins", n(st.coins))
+                .val(":debit", num_av(-st.coins))
+                .val(":settled", num_av(settled))
+                .val(":coins", num_av(st.coins))
                 .because("balance_changed"),
             Action::put(self, ledger).when("attribute_not_exists(pk)").because(crate::core::db::PROOF_OF_COMMIT),
             Action::put(self, record).when("attribute_not_exists(pk)").because("balance_changed"),

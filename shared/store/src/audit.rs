@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::core::db::{Db, Item, s};
+use crate::core::db::{Db, Item, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -76,7 +76,7 @@ impl Db {
         let mut from: Option<Item> = match start {
             None => None,
             Some(k) if k.len() == 2 && k.get(PK).map(String::as_str) == Some(keys::AUDIT) && k.contains_key(SK) => {
-                Some(k.into_iter().map(|(n, v)| (n, s(v))).collect())
+                Some(k.into_iter().map(|(n, v)| (n, str_av(v))).collect())
             }
             Some(_) => return Err(Error::Condition("bad_cursor")),
         };
@@ -89,17 +89,21 @@ impl Db {
                 .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
                 .expression_attribute_names("#pk", PK)
                 .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":pk", s(keys::AUDIT))
-                .expression_attribute_values(":lo", s(keys::by_time(filter.from_ms.unwrap_or(0), "")))
-                .expression_attribute_values(":hi", s(keys::by_time_upto(filter.to_ms.unwrap_or(LAST_MS))));
+                .expression_attribute_values(":pk", str_av(keys::AUDIT))
+                .expression_attribute_values(":lo", str_av(keys::by_time(filter.from_ms.unwrap_or(0), "")))
+                .expression_attribute_values(":hi", str_av(keys::by_time_upto(filter.to_ms.unwrap_or(LAST_MS))));
             let mut conditions = Vec::new();
             if let Some(actor) = &filter.actor_id {
                 conditions.push("#actor = :actor");
-                q = q.expression_attribute_names("#actor", "actor_id").expression_attribute_values(":actor", s(actor));
+                q = q
+                    .expression_attribute_names("#actor", "actor_id")
+                    .expression_attribute_values(":actor", str_av(actor));
             }
             if let Some(action) = &filter.action {
                 conditions.push("#action = :action");
-                q = q.expression_attribute_names("#action", "action").expression_attribute_values(":action", s(action));
+                q = q
+                    .expression_attribute_names("#action", "action")
+                    .expression_attribute_values(":action", str_av(action));
             }
             if !conditions.is_empty() {
                 q = q.filter_expression(conditions.join(" AND "));

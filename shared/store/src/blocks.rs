@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::core::db::{Action, Db, TxItem, n, s};
+use crate::core::db::{Action, Db, TxItem, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -34,13 +34,13 @@ impl Db {
     /// counters with them). `Ok(false)` when the block existed already.
     pub async fn block(&self, b: &Block, follows: (bool, bool)) -> Result<bool> {
         let mut item = Self::key(keys::account(&b.blocker_id), keys::block(&b.blocked_id));
-        item.insert("blocker_id".into(), s(&b.blocker_id));
-        item.insert("blocked_id".into(), s(&b.blocked_id));
-        item.insert("created_at".into(), n(b.created_at));
-        item.insert(GSI1.pk.into(), s(keys::blocks_of(&b.blocker_id)));
-        item.insert(GSI1.sk.into(), s(keys::by_time(b.created_at, &b.blocked_id)));
+        item.insert("blocker_id".into(), str_av(&b.blocker_id));
+        item.insert("blocked_id".into(), str_av(&b.blocked_id));
+        item.insert("created_at".into(), num_av(b.created_at));
+        item.insert(GSI1.pk.into(), str_av(keys::blocks_of(&b.blocker_id)));
+        item.insert(GSI1.sk.into(), str_av(keys::by_time(b.created_at, &b.blocked_id)));
         let mut mirror = Self::key(keys::account(&b.blocked_id), keys::blocked_by(&b.blocker_id));
-        mirror.insert("created_at".into(), n(b.created_at));
+        mirror.insert("created_at".into(), num_av(b.created_at));
         let mut items = vec![
             Action::put(self, item).when("attribute_not_exists(pk)").because("already_blocked"),
             Action::put(self, mirror).because("already_blocked"),
@@ -69,8 +69,8 @@ impl Db {
                 items.push(
                     Action::update(self, keys::account(id), keys::PROFILE, "ADD following :fg")
                         .when("attribute_exists(pk) AND following >= :mfg")
-                        .val(":fg", n(following[i]))
-                        .val(":mfg", n(-following[i]))
+                        .val(":fg", num_av(following[i]))
+                        .val(":mfg", num_av(-following[i]))
                         .because("follow_changed"),
                 );
             }

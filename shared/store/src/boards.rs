@@ -11,7 +11,7 @@
 
 use serde::Deserialize;
 
-use crate::core::db::{Action, Db, TxItem, n, s};
+use crate::core::db::{Action, Db, TxItem, num_av, str_av};
 use crate::core::error::Result;
 use crate::core::keys;
 use crate::core::table::{GSI3, GSI4, GSI5, Index};
@@ -98,7 +98,7 @@ impl Db {
     pub(crate) fn board_add(&self, kind: BoardKind, subject: &str, coins: i64, now: i64, mode: &BoardMode) -> TxItem {
         let (day, week) = (keys::day_of(now), keys::week_of(now));
         let shard = keys::shard_of(subject, keys::BOARD_SHARDS);
-        let part = |p: Period| s(keys::board_rank(kind.as_str(), &p.bucket(now), shard));
+        let part = |p: Period| str_av(keys::board_rank(kind.as_str(), &p.bucket(now), shard));
         let a = Action::update(
             self,
             keys::board(kind.as_str(), subject),
@@ -126,22 +126,22 @@ impl Db {
         )
         .name("#day", "day")
         .name("#week", "week")
-        .val(":sid", s(subject))
-        .val(":day", s(&day))
-        .val(":week", s(&week))
-        .val(":t", n(coins))
+        .val(":sid", str_av(subject))
+        .val(":day", str_av(&day))
+        .val(":week", str_av(&week))
+        .val(":t", num_av(coins))
         .val(":allpk", part(Period::All))
         .val(":weekpk", part(Period::Week))
         .val(":daypk", part(Period::Day));
         match mode {
             BoardMode::Current => a
                 .when("attribute_not_exists(pk) OR (#day = :day AND #week = :week)")
-                .val(":zero", n(0))
+                .val(":zero", num_av(0))
                 .because(kind.rolled()),
             BoardMode::Rolled { day: d, week: w } => a
                 .when("#day = :oldday AND #week = :oldweek")
-                .val(":oldday", s(d))
-                .val(":oldweek", s(w))
+                .val(":oldday", str_av(d))
+                .val(":oldweek", str_av(w))
                 .because("board_changed"),
         }
     }
@@ -178,7 +178,7 @@ impl Db {
                 .index_name(ix.name)
                 .key_condition_expression("#pk = :pk")
                 .expression_attribute_names("#pk", ix.pk)
-                .expression_attribute_values(":pk", s(pk))
+                .expression_attribute_values(":pk", str_av(pk))
                 .scan_index_forward(false)
                 .limit(limit as i32)
                 .send()

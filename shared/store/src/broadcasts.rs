@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Db, Item, n, s};
+use crate::core::db::{Db, Item, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -78,21 +78,21 @@ impl Db {
             .expression_attribute_names("#status", "status")
             .expression_attribute_names("#cursor", "cursor")
             .expression_attribute_names("#sent", "sent")
-            .expression_attribute_values(":added", n(added))
-            .expression_attribute_values(":sending", s("sending"));
+            .expression_attribute_values(":added", num_av(added))
+            .expression_attribute_values(":sending", str_av("sending"));
         q = match &next {
-            Some(c) => {
-                q.update_expression("SET #cursor = :next ADD #sent :added").expression_attribute_values(":next", s(c))
-            }
+            Some(c) => q
+                .update_expression("SET #cursor = :next ADD #sent :added")
+                .expression_attribute_values(":next", str_av(c)),
             None => q
                 .update_expression("SET #status = :sent, finished_at = :now ADD #sent :added REMOVE #cursor")
-                .expression_attribute_values(":sent", s("sent"))
-                .expression_attribute_values(":now", n(now)),
+                .expression_attribute_values(":sent", str_av("sent"))
+                .expression_attribute_values(":now", num_av(now)),
         };
         q = match &b.cursor {
             Some(c) => q
                 .condition_expression("#status = :sending AND #cursor = :was")
-                .expression_attribute_values(":was", s(c)),
+                .expression_attribute_values(":was", str_av(c)),
             None => q.condition_expression("#status = :sending AND attribute_not_exists(#cursor)"),
         };
         match q.send().await {

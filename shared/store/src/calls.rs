@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Account;
-use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::db::{Action, Db, Item, TxItem, num_av, str_av};
 use crate::core::error::Result;
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -100,7 +100,7 @@ impl Call {
 
 /// Who sees a call in the tick's indexes.
 fn index_value(partition: &str, ms: i64, id: &str) -> (AttributeValue, AttributeValue) {
-    (s(partition), s(keys::by_time(ms, id)))
+    (str_av(partition), str_av(keys::by_time(ms, id)))
 }
 
 fn call_key_update(db: &Db, call_id: &str, expression: &str) -> Action {
@@ -131,14 +131,14 @@ impl Db {
                 "SET #state = :new, ended_at = :now, end_reason = :reason REMOVE gsi1pk, gsi1sk",
             )
             .when("#state = :ringing")
-            .val(":new", s(state.as_str()))
-            .val(":ringing", s(CallState::Ringing.as_str()))
-            .val(":now", n(now))
-            .val(":reason", s(reason))
+            .val(":new", str_av(state.as_str()))
+            .val(":ringing", str_av(CallState::Ringing.as_str()))
+            .val(":now", num_av(now))
+            .val(":reason", str_av(reason))
             .because("call_not_ringing"),
             Action::delete(self, keys::account(&c.caller_id), keys::RINGING)
                 .when("attribute_not_exists(pk) OR call_id = :call")
-                .val(":call", s(&c.id))
+                .val(":call", str_av(&c.id))
                 .because("call_not_ringing"),
             Action::delete(self, keys::account(&c.host_id), &keys::incoming(&c.id)).because("call_not_ringing"),
         ]
@@ -157,23 +157,23 @@ impl Db {
             index_value(&keys::ringing_calls(keys::shard_of(&c.id, keys::CALL_SHARDS)), c.created_at, &c.id);
         item.insert(GSI1.pk.into(), gpk);
         item.insert(GSI1.sk.into(), gsk);
-        item.insert(GSI2.pk.into(), s(keys::channel(&c.channel)));
-        item.insert(GSI2.sk.into(), s(keys::CALL));
+        item.insert(GSI2.pk.into(), str_av(keys::channel(&c.channel)));
+        item.insert(GSI2.sk.into(), str_av(keys::CALL));
         item.extend(crate::daylog::day_log_entry(keys::CALL_LOG, &c.id, c.created_at));
         let mut ringing = Self::key(keys::account(&c.caller_id), keys::RINGING);
-        ringing.insert("call_id".into(), s(&c.id));
+        ringing.insert("call_id".into(), str_av(&c.id));
         let mut incoming = Self::key(keys::account(&c.host_id), keys::incoming(&c.id));
-        incoming.insert("call_id".into(), s(&c.id));
+        incoming.insert("call_id".into(), str_av(&c.id));
         let reference = |account: &str| {
             let mut r = Self::key(keys::account(account), keys::call_ref(c.created_at, &c.id));
-            r.insert("call_id".into(), s(&c.id));
+            r.insert("call_id".into(), str_av(&c.id));
             Action::put(self, r).because("balance_changed")
         };
         let mut items = vec![
             Action::put(self, item).when("attribute_not_exists(pk)").because("balance_changed"),
             match nc.replaces {
                 None => Action::put(self, ringing).when("attribute_not_exists(pk)"),
-                Some(old) => Action::put(self, ringing).when("call_id = :old").val(":old", s(&old.id)),
+                Some(old) => Action::put(self, ringing).when("call_id = :old").val(":old", str_av(&old.id)),
             }
             .because("balance_changed"),
             Action::put(self, incoming).because("balance_changed"),
@@ -187,14 +187,14 @@ impl Db {
                 .when("#role = :host AND #online = :true AND call_price = :price")
                 .name("#role", "role")
                 .name("#online", "online")
-                .val(":host", s("host"))
+                .val(":host", str_av("host"))
                 .val(":true", AttributeValue::Bool(true))
-                .val(":price", n(c.price_per_minute))
+                .val(":price", num_av(c.price_per_minute))
                 .because("balance_changed"),
             Action::check(self, keys::account(&c.caller_id), keys::PROFILE)
                 .when("coins >= :price AND NOT (banned = :true)")
                 .val(":true", AttributeValue::Bool(true))
-                .val(":price", n(c.price_per_minute))
+                .val(":price", num_av(c.price_per_minute))
                 .because("balance_changed"),
             reference(&c.caller_id),
             reference(&c.host_id),
@@ -234,7 +234,7 @@ impl Db {
         let (gpk, gsk) = index_value(&keys::active_calls(keys::shard_of(&c.id, keys::CALL_SHARDS)), paid_until, &c.id);
         let busy = |account: &str, reason: &'static str| {
             let mut m = Self::key(keys::account(account), keys::BUSY);
-            m.insert("call_id".into(), s(&c.id));
+            m.insert("call_id".into(), str_av(&c.id));
             Action::put(self, m).when("attribute_not_exists(pk)").because(reason)
         };
         let mut items = vec![
@@ -245,12 +245,12 @@ impl Db {
                  paid_until = :until, caller_seen_at = :now, host_seen_at = :now, gsi1pk = :gpk, gsi1sk = :gsk",
             )
             .when("#state = :ringing")
-            .val(":active", s(CallState::Active.as_str()))
-            .val(":ringing", s(CallState::Ringing.as_str()))
-            .val(":now", n(now))
-            .val(":one", n(1))
-            .val(":zero", n(0))
-            .val(":until", n(paid_until))
+            .val(":active", str_av(CallState::Active.as_str()))
+            .val(":ringing", str_av(CallState::Ringing.as_str()))
+            .val(":now", num_av(now))
+            .val(":one", num_av(1))
+            .val(":zero", num_av(0))
+            .val(":until", num_av(paid_until))
             .val(":gpk", gpk)
             .val(":gsk", gsk)
             .because("call_not_ringing"),
@@ -258,13 +258,13 @@ impl Db {
             busy(&c.host_id, "host_busy"),
             Action::delete(self, keys::account(&c.caller_id), keys::RINGING)
                 .when("attribute_not_exists(pk) OR call_id = :call")
-                .val(":call", s(&c.id))
+                .val(":call", str_av(&c.id))
                 .because("call_not_ringing"),
             Action::delete(self, keys::account(&c.host_id), &keys::incoming(&c.id)).because("call_not_ringing"),
             Action::check(self, keys::account(&c.host_id), keys::PROFILE)
                 .when("#role = :host AND NOT (banned = :true)")
                 .name("#role", "role")
-                .val(":host", s("host"))
+                .val(":host", str_av("host"))
                 .val(":true", AttributeValue::Bool(true))
                 .because("account_banned"),
         ];
@@ -290,12 +290,12 @@ impl Db {
                 "SET paid_minutes = :next, earned_minutes = :earned, paid_until = :until, gsi1sk = :gsk",
             )
             .when("#state = :active AND paid_minutes = :paid")
-            .val(":active", s(CallState::Active.as_str()))
-            .val(":paid", n(c.paid_minutes))
-            .val(":next", n(c.paid_minutes + 1))
-            .val(":earned", n(earned))
-            .val(":until", n(paid_until))
-            .val(":gsk", s(keys::by_time(paid_until, &c.id)))
+            .val(":active", str_av(CallState::Active.as_str()))
+            .val(":paid", num_av(c.paid_minutes))
+            .val(":next", num_av(c.paid_minutes + 1))
+            .val(":earned", num_av(earned))
+            .val(":until", num_av(paid_until))
+            .val(":gsk", str_av(keys::by_time(paid_until, &c.id)))
             .because("call_changed"),
         ];
         items.extend(self.wallet_items(std::slice::from_ref(charge), &[&c.caller_id])?);
@@ -312,7 +312,7 @@ impl Db {
         let free = |account: &str| {
             Action::delete(self, keys::account(account), keys::BUSY)
                 .when("attribute_not_exists(pk) OR call_id = :call")
-                .val(":call", s(&c.id))
+                .val(":call", str_av(&c.id))
                 .because("call_changed")
         };
         let paid_until = c.accepted_at.unwrap_or(end.at) + end.kept * 60_000;
@@ -324,14 +324,14 @@ impl Db {
                  earned_minutes = :kept, refunded_minutes = :refunded, paid_until = :until REMOVE gsi1pk, gsi1sk",
             )
             .when("#state = :active AND paid_minutes = :paid")
-            .val(":active", s(CallState::Active.as_str()))
-            .val(":ended", s(CallState::Ended.as_str()))
-            .val(":paid", n(c.paid_minutes))
-            .val(":kept", n(end.kept))
-            .val(":refunded", n((c.paid_minutes - end.kept).max(0)))
-            .val(":until", n(paid_until))
-            .val(":at", n(end.at))
-            .val(":reason", s(end.reason))
+            .val(":active", str_av(CallState::Active.as_str()))
+            .val(":ended", str_av(CallState::Ended.as_str()))
+            .val(":paid", num_av(c.paid_minutes))
+            .val(":kept", num_av(end.kept))
+            .val(":refunded", num_av((c.paid_minutes - end.kept).max(0)))
+            .val(":until", num_av(paid_until))
+            .val(":at", num_av(end.at))
+            .val(":reason", str_av(end.reason))
             .because("call_changed"),
             free(&c.caller_id),
             free(&c.host_id),
@@ -353,8 +353,8 @@ impl Db {
             .update_expression(format!("SET {field} = :now"))
             .condition_expression("#state = :active")
             .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":active", s(CallState::Active.as_str()))
-            .expression_attribute_values(":now", n(now));
+            .expression_attribute_values(":active", str_av(CallState::Active.as_str()))
+            .expression_attribute_values(":now", num_av(now));
         self.update_returning(req, "call_not_active").await
     }
 
@@ -434,8 +434,8 @@ impl Db {
                 .table_name(&self.table)
                 .index_name(GSI1.name)
                 .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
-                .expression_attribute_values(":pk", s(&partition))
-                .expression_attribute_values(":upto", s(keys::by_time_upto(upto)))
+                .expression_attribute_values(":pk", str_av(&partition))
+                .expression_attribute_values(":upto", str_av(keys::by_time_upto(upto)))
                 .set_exclusive_start_key(start)
                 .send()
                 .await?;
@@ -481,7 +481,7 @@ impl Db {
             .scan_all(
                 "sk = :call AND #state = :active",
                 &[("#state", "state")],
-                &[(":call", s(keys::CALL)), (":active", s(CallState::Active.as_str()))],
+                &[(":call", str_av(keys::CALL)), (":active", str_av(CallState::Active.as_str()))],
             )
             .await?;
         items.into_iter().try_fold(0, |held, item| Ok(held + serde_dynamo::from_item::<_, Call>(item)?.held_coins()))
@@ -498,8 +498,8 @@ impl Db {
             .condition_expression("#role = :host")
             .expression_attribute_names("#role", "role")
             .expression_attribute_names("#online", "online")
-            .expression_attribute_values(":host", s("host"))
-            .expression_attribute_values(":p", n(price))
+            .expression_attribute_values(":host", str_av("host"))
+            .expression_attribute_values(":p", num_av(price))
             .expression_attribute_values(":o", AttributeValue::Bool(online));
         self.update_returning(req, "not_host").await
     }

@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::core::db::{Db, Item, n, s};
+use crate::core::db::{Db, Item, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -79,8 +79,8 @@ impl Db {
     fn catalog_item<T: CatalogEntry>(&self, cat: Catalog, entry: &T) -> Result<Item> {
         let mut item: Item = serde_dynamo::to_item(entry)?;
         item.extend(Self::key(keys::catalog_item(cat.kind(), entry.id()), cat.kind()));
-        item.insert(GSI1.pk.into(), s(keys::catalog_list(cat.kind(), entry.active())));
-        item.insert(GSI1.sk.into(), s(format!("{}#{}", entry.sort_key(), entry.id())));
+        item.insert(GSI1.pk.into(), str_av(keys::catalog_list(cat.kind(), entry.active())));
+        item.insert(GSI1.sk.into(), str_av(format!("{}#{}", entry.sort_key(), entry.id())));
         Ok(item)
     }
 
@@ -165,8 +165,8 @@ impl Db {
             .condition_expression("active = :true")
             .expression_attribute_values(":false", bool_av(false))
             .expression_attribute_values(":true", bool_av(true))
-            .expression_attribute_values(":now", n(now))
-            .expression_attribute_values(":list", s(keys::catalog_list(cat.kind(), false)))
+            .expression_attribute_values(":now", num_av(now))
+            .expression_attribute_values(":list", str_av(keys::catalog_list(cat.kind(), false)))
             .send()
             .await;
         match res {

@@ -10,7 +10,7 @@
 
 use serde::Deserialize;
 
-use crate::core::db::{Db, attr_n, attr_s, n, s};
+use crate::core::db::{Db, attr_n, attr_s, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::table::{PK, SK, TTL_ATTRIBUTE};
@@ -76,7 +76,7 @@ impl Db {
         }
         let pk = keys::channel_log(channel);
         let now = messages.first().map_or(0, |m| m.at);
-        let ttl = n((now + CHANNEL_KEEP_MS) / 1000 + 60);
+        let ttl = num_av((now + CHANNEL_KEEP_MS) / 1000 + 60);
         let mut items = Vec::with_capacity(claims.len() + messages.len() + 1);
         for c in claims {
             let mut item = Self::key(pk.clone(), keys::channel_claim(c));
@@ -90,21 +90,22 @@ impl Db {
             (None, 0) => ("SET seq = :last", "attribute_not_exists(seq)"),
             (None, _) => ("SET seq = :last", "seq = :cur"),
         };
-        let mut head_update =
-            crate::core::db::Action::update(self, pk.clone(), keys::CHANNEL_SEQ, set).when(cond).val(":last", n(last));
+        let mut head_update = crate::core::db::Action::update(self, pk.clone(), keys::CHANNEL_SEQ, set)
+            .when(cond)
+            .val(":last", num_av(last));
         if head.seq != 0 {
-            head_update = head_update.val(":cur", n(head.seq));
+            head_update = head_update.val(":cur", num_av(head.seq));
         }
         if let Some(slot) = slot {
-            head_update = head_update.val(":slot", n(slot));
+            head_update = head_update.val(":slot", num_av(slot));
         }
         let head_update = head_update.because("channel_moved");
         items.push(head_update);
         for m in messages {
             let mut item = Self::key(pk.clone(), keys::channel_message(m.seq));
-            item.insert("seq".into(), n(m.seq));
-            item.insert("at".into(), n(m.at));
-            item.insert("body".into(), s(&m.body));
+            item.insert("seq".into(), num_av(m.seq));
+            item.insert("at".into(), num_av(m.at));
+            item.insert("body".into(), str_av(&m.body));
             item.insert(TTL_ATTRIBUTE.into(), ttl.clone());
             items.push(crate::core::db::Action::put(self, item).because("channel_moved"));
         }
@@ -204,7 +205,7 @@ pub fn room_record<I: Into<serde_dynamo::Item>>(
         let image: serde_dynamo::Item = new_image.filter(|_| event_name != "REMOVE")?.into();
         return serde_dynamo::from_item(image).ok().map(RoomRecord::Call);
     }
-    if let Some(pk_id) = pk.strip_prefix("PK#").filter(|id| keys::pk(id) == pk && event_name == "MODIFY") {
+    if let Some(pk_id) = pk.strip_prefix("PK#").filter(|id| keys::battle(id) == pk && event_name == "MODIFY") {
         if sk.starts_with(keys::PK_SIDE_PREFIX) {
             return Some(RoomRecord::PkScore { pk_id: pk_id.to_string() });
         }
@@ -281,7 +282,7 @@ mod tests {
         assert!(ROOM_RECORD_FILTERS[0].contains(keys::SEAT_PREFIX));
         assert!(keys::room_kick("u").starts_with("KICK#") && keys::room_mute("u").starts_with("MUTE#"));
         assert!(keys::room("r").starts_with("ROOM#"));
-        assert!(keys::pk("b").starts_with("PK#") && ROOM_RECORD_FILTERS[3].contains(keys::PK_SIDE_PREFIX));
+        assert!(keys::battle("b").starts_with("PK#") && ROOM_RECORD_FILTERS[3].contains(keys::PK_SIDE_PREFIX));
         assert!(ROOM_RECORD_FILTERS[2].contains(keys::GIFT_BATCH_PREFIX));
         assert!(ROOM_RECORD_FILTERS[3].contains(&format!("\"{}\"", keys::PK_BATTLE)));
         assert!(

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Action, Db, Item, n};
+use crate::core::db::{Action, Db, Item, num_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::table::TTL_ATTRIBUTE;
@@ -42,7 +42,7 @@ impl Db {
     pub async fn put_chat_line(&self, line: &ChatLine) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(line)?;
         item.extend(Self::key(keys::room_chat(&line.room_id), keys::chat_line(&line.id)));
-        item.insert(TTL_ATTRIBUTE.into(), n((line.created_at + LINE_KEEP_MS) / 1000));
+        item.insert(TTL_ATTRIBUTE.into(), num_av((line.created_at + LINE_KEEP_MS) / 1000));
         self.write_one(Action::put(self, item).because("chat_line")).await
     }
 
@@ -73,8 +73,8 @@ impl Db {
             "SET deleted_at = :now, deleted_by = :by",
         )
         .when("attribute_exists(pk) AND attribute_not_exists(deleted_at)")
-        .val(":now", n(now))
-        .val(":by", crate::core::db::s(by))
+        .val(":now", num_av(now))
+        .val(":by", crate::core::db::str_av(by))
         .because("deleted");
         match self.write_one(mark).await {
             Ok(()) => Ok(true),
@@ -87,12 +87,12 @@ impl Db {
     /// its last line there is less than `slow_mode_ms` old.
     pub async fn take_chat_turn(&self, account: &str, room_id: &str, slow_mode_ms: i64, now: i64) -> Result<bool> {
         let mut item = Self::key(keys::account(account), keys::chat_last(room_id));
-        item.insert("at".into(), n(now));
-        item.insert(TTL_ATTRIBUTE.into(), n((now + slow_mode_ms) / 1000 + 60));
+        item.insert("at".into(), num_av(now));
+        item.insert(TTL_ATTRIBUTE.into(), num_av((now + slow_mode_ms) / 1000 + 60));
         let put = Action::put(self, item)
             .when("attribute_not_exists(pk) OR #at <= :cutoff")
             .name("#at", "at")
-            .val(":cutoff", n(now - slow_mode_ms))
+            .val(":cutoff", num_av(now - slow_mode_ms))
             .because("slow_mode");
         match self.write_one(put).await {
             Ok(()) => Ok(true),
@@ -111,7 +111,7 @@ impl Db {
     pub async fn set_chat_slow_mode(&self, room_id: &str, secs: i64) -> Result<bool> {
         let set = Action::update(self, keys::room(room_id), keys::ROOM, "SET slow_mode_secs = :secs")
             .when("attribute_exists(pk) AND live = :t")
-            .val(":secs", n(secs))
+            .val(":secs", num_av(secs))
             .val(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
             .because("room_ended");
         match self.write_one(set).await {

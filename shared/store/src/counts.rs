@@ -19,7 +19,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use futures_util::StreamExt;
 
 use crate::core::db::attr_s;
-use crate::core::db::{Action, Db, Item, TxItem, n};
+use crate::core::db::{Action, Db, Item, TxItem, num_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::table::{PK, SK};
@@ -139,7 +139,7 @@ impl Db {
                     Action::update(self, pk.clone(), sk, "ADD #f :d")
                         .name("#f", field)
                         .when("attribute_exists(pk)")
-                        .val(":d", n(delta))
+                        .val(":d", num_av(delta))
                         .because("target_gone"),
                 );
             }

@@ -6,7 +6,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use futures_util::future::try_join_all;
 
-use crate::core::db::{Db, Item, n, s};
+use crate::core::db::{Db, Item, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -18,8 +18,8 @@ use crate::core::table::GSI3;
 pub(crate) fn day_log_entry(kind: &str, id: &str, ms: i64) -> [(String, AttributeValue); 2] {
     let shard = keys::shard_of(id, keys::DAY_LOG_SHARDS);
     [
-        (GSI3.pk.into(), s(keys::day_log(kind, &keys::day_of(ms), shard))),
-        (GSI3.sk.into(), n(ms * 1000 + i64::from(keys::shard_of(id, 1000)))),
+        (GSI3.pk.into(), str_av(keys::day_log(kind, &keys::day_of(ms), shard))),
+        (GSI3.sk.into(), num_av(ms * 1000 + i64::from(keys::shard_of(id, 1000)))),
     ]
 }
 
@@ -59,14 +59,14 @@ impl Db {
                 .index_name(GSI3.name)
                 .key_condition_expression("#pk = :pk")
                 .expression_attribute_names("#pk", GSI3.pk)
-                .expression_attribute_values(":pk", s(keys::day_log(kind, day, shard)))
+                .expression_attribute_values(":pk", str_av(keys::day_log(kind, day, shard)))
                 .scan_index_forward(false)
                 .limit(limit as i32 + 1);
             if let Some(b) = before {
                 q = q
                     .key_condition_expression("#pk = :pk AND #sk < :before")
                     .expression_attribute_names("#sk", GSI3.sk)
-                    .expression_attribute_values(":before", n(b));
+                    .expression_attribute_values(":before", num_av(b));
             }
             let mut filter = Vec::new();
             for (i, (name, value)) in matching.iter().enumerate() {
@@ -74,7 +74,7 @@ impl Db {
                     filter.push(format!("#f{i} = :f{i}"));
                     q = q
                         .expression_attribute_names(format!("#f{i}"), *name)
-                        .expression_attribute_values(format!(":f{i}"), s(*v));
+                        .expression_attribute_values(format!(":f{i}"), str_av(*v));
                 }
             }
             if !filter.is_empty() {

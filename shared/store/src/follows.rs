@@ -1,7 +1,7 @@
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use serde::Deserialize;
 
-use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::db::{Action, Db, Item, TxItem, num_av, str_av};
 use crate::core::error::Result;
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -22,12 +22,12 @@ impl Db {
             .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
             .update_expression(format!("ADD {field} :d"))
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":d", n(delta));
+            .expression_attribute_values(":d", num_av(delta));
         if delta < 0 {
             // Never below zero, even if an earlier bug had made the count drift.
             u = u
                 .condition_expression(format!("attribute_exists(pk) AND {field} >= :one"))
-                .expression_attribute_values(":one", n(1));
+                .expression_attribute_values(":one", num_av(1));
         }
         TransactWriteItem::builder().update(u.build().expect("update")).build()
     }
@@ -46,13 +46,13 @@ impl Db {
              gsi1pk = :g1, gsi1sk = :s1, gsi2pk = :g2, gsi2sk = :s2 REMOVE removed",
         )
         .when("attribute_not_exists(pk) OR removed = :true")
-        .val(":a", s(follower))
-        .val(":b", s(followee))
-        .val(":now", n(now))
-        .val(":g1", s(keys::followers_of(followee)))
-        .val(":s1", s(keys::by_time(now, follower)))
-        .val(":g2", s(keys::following_of(follower)))
-        .val(":s2", s(keys::by_time(now, followee)))
+        .val(":a", str_av(follower))
+        .val(":b", str_av(followee))
+        .val(":now", num_av(now))
+        .val(":g1", str_av(keys::followers_of(followee)))
+        .val(":s1", str_av(keys::by_time(now, follower)))
+        .val(":g2", str_av(keys::following_of(follower)))
+        .val(":s2", str_av(keys::by_time(now, followee)))
         .val(":true", AttributeValue::Bool(true))
         .because("already_following");
         self.transact(vec![

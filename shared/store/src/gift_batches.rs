@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Db, n};
+use crate::core::db::{Db, num_av};
 use crate::core::error::Result;
 use crate::core::keys;
 use crate::core::table::TTL_ATTRIBUTE;
@@ -44,7 +44,7 @@ impl Db {
     pub(crate) fn gift_batch_put(&self, batch: &GiftBatch) -> Result<crate::core::db::TxItem> {
         let mut item: crate::core::db::Item = serde_dynamo::to_item(batch)?;
         item.extend(Self::key(keys::room(&batch.room_id), keys::gift_batch(&batch.id)));
-        item.insert(TTL_ATTRIBUTE.into(), n((batch.created_at + GIFT_BATCH_KEEP_MS) / 1000));
+        item.insert(TTL_ATTRIBUTE.into(), num_av((batch.created_at + GIFT_BATCH_KEEP_MS) / 1000));
         Ok(crate::core::db::Action::put(self, item).because("room_missing"))
     }
 }

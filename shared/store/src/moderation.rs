@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Action, Db, Item, n};
+use crate::core::db::{Action, Db, Item, num_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -52,8 +52,8 @@ impl Db {
                 Action::put(self, item).when("attribute_not_exists(pk)").because("already_moderator"),
                 Action::update(self, keys::account(&m.host_id), keys::PROFILE, "ADD moderators :one")
                     .when("attribute_exists(pk) AND (attribute_not_exists(moderators) OR moderators < :max)")
-                    .val(":one", n(1))
-                    .val(":max", n(MAX_MODERATORS))
+                    .val(":one", num_av(1))
+                    .val(":max", num_av(MAX_MODERATORS))
                     .because("too_many_moderators"),
             ])
             .await;
@@ -73,8 +73,8 @@ impl Db {
                     .because("not_moderator"),
                 Action::update(self, keys::account(host), keys::PROFILE, "ADD moderators :minus")
                     .when("moderators >= :one")
-                    .val(":minus", n(-1))
-                    .val(":one", n(1))
+                    .val(":minus", num_av(-1))
+                    .val(":one", num_av(1))
                     .because("not_moderator"),
             ])
             .await;
@@ -123,7 +123,7 @@ impl Db {
         Action::check(self, keys::account(user), &keys::kicked_from(room))
             .when("attribute_not_exists(pk) OR #until < :now")
             .name("#until", "until")
-            .val(":now", n(now))
+            .val(":now", num_av(now))
             .because("kicked")
     }
 

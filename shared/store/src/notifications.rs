@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Action, Db, Item, TxItem, n};
+use crate::core::db::{Action, Db, Item, TxItem, num_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -48,7 +48,7 @@ impl Db {
             self.notification_put(n_)?,
             Action::update(self, keys::account(&n_.account_id), keys::PROFILE, "ADD unread_notifications :one")
                 .when("attribute_exists(pk)")
-                .val(":one", n(1))
+                .val(":one", num_av(1))
                 .because("account_missing"),
         ])
         .await
@@ -115,7 +115,7 @@ impl Db {
                     .when("#read = :false")
                     .name("#read", "read")
                     .name("#ttl", TTL_ATTRIBUTE)
-                    .val(":ttl", n((now + NOTIFICATION_TTL_MS) / 1000))
+                    .val(":ttl", num_av((now + NOTIFICATION_TTL_MS) / 1000))
                     .val(":true", AttributeValue::Bool(true))
                     .val(":false", AttributeValue::Bool(false))
                     .because("changed")
@@ -124,8 +124,8 @@ impl Db {
             items.push(
                 Action::update(self, keys::account(account), keys::PROFILE, "ADD unread_notifications :minus")
                     .when("unread_notifications >= :count")
-                    .val(":minus", n(-(chunk.len() as i64)))
-                    .val(":count", n(chunk.len() as i64))
+                    .val(":minus", num_av(-(chunk.len() as i64)))
+                    .val(":count", num_av(chunk.len() as i64))
                     .because("changed"),
             );
             self.transact(items).await?;

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Catalog;
 use crate::catalog::catalog_entry;
 use crate::core::db::Db;
-use crate::core::db::s;
+use crate::core::db::str_av;
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 
@@ -45,7 +45,7 @@ impl Db {
     pub async fn claim_store_product(&self, store: &str, product_id: &str, package_id: &str) -> Result<()> {
         let key = keys::store_product(store, product_id);
         let mut item = Self::key(key.clone(), keys::STORE_PRODUCT);
-        item.insert("package_id".into(), s(package_id));
+        item.insert("package_id".into(), str_av(package_id));
         for _ in 0..3 {
             let holder = self.get(key.clone(), keys::STORE_PRODUCT).await?;
             let holder_id = holder.as_ref().and_then(|h| h.get("package_id")?.as_s().ok().cloned());
@@ -67,7 +67,7 @@ impl Db {
                 .set_item(Some(item.clone()))
                 .condition_expression(condition);
             if let Some(h) = &holder_id {
-                put = put.expression_attribute_values(":stale", s(h));
+                put = put.expression_attribute_values(":stale", str_av(h));
             }
             match put.send().await {
                 Ok(_) => return Ok(()),

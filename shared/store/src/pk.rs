@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::db::{Action, Db, Item, TxItem, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::table::{GSI1, GSI3};
@@ -119,16 +119,16 @@ impl Db {
     pub async fn put_pk_invitation(&self, inv: &PkInvitation) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(inv)?;
         item.extend(Self::key(keys::pk_invitation(&inv.id), keys::PK_INVITATION));
-        item.insert(GSI1.pk.into(), s(keys::pk_invitations_to(&inv.to_host_id)));
-        item.insert(GSI1.sk.into(), s(keys::by_time(inv.created_at, &inv.id)));
+        item.insert(GSI1.pk.into(), str_av(keys::pk_invitations_to(&inv.to_host_id)));
+        item.insert(GSI1.sk.into(), str_av(keys::by_time(inv.created_at, &inv.id)));
         let mut pair = Self::key(keys::pk_pair(&inv.from_host_id, &inv.to_host_id), keys::PK_INVITATION);
-        pair.insert("invitation_id".into(), s(&inv.id));
-        pair.insert("expires_at".into(), n(inv.expires_at));
+        pair.insert("invitation_id".into(), str_av(&inv.id));
+        pair.insert("expires_at".into(), num_av(inv.expires_at));
         self.transact(vec![
             Action::put(self, item).when("attribute_not_exists(pk)").because("duplicate_entry"),
             Action::put(self, pair)
                 .when("attribute_not_exists(pk) OR expires_at <= :now")
-                .val(":now", n(inv.created_at))
+                .val(":now", num_av(inv.created_at))
                 .because("already_invited"),
         ])
         .await
@@ -138,7 +138,7 @@ impl Db {
     fn free_pk_pair(&self, inv: &PkInvitation) -> TxItem {
         Action::delete(self, keys::pk_pair(&inv.from_host_id, &inv.to_host_id), keys::PK_INVITATION)
             .when("attribute_not_exists(pk) OR invitation_id = :id")
-            .val(":id", s(&inv.id))
+            .val(":id", str_av(&inv.id))
             .because("invitation_closed")
     }
 
@@ -152,8 +152,8 @@ impl Db {
             Action::update(self, keys::pk_invitation(&inv.id), keys::PK_INVITATION, "SET #state = :to")
                 .name("#state", "state")
                 .when("#state = :pending")
-                .val(":to", s(state))
-                .val(":pending", s("pending"))
+                .val(":to", str_av(state))
+                .val(":pending", str_av("pending"))
                 .because("invitation_closed"),
             self.free_pk_pair(inv),
         ])
@@ -184,34 +184,34 @@ impl Db {
     pub async fn start_pk(&self, b: &PkBattle, invitation: Option<&PkInvitation>, matched: Option<&str>) -> Result<()> {
         let mut items: Vec<TxItem> = Vec::new();
         let mut battle: Item = serde_dynamo::to_item(b)?;
-        battle.extend(Self::key(keys::pk(&b.id), keys::PK_BATTLE));
-        battle.insert(GSI1.pk.into(), s(keys::OPEN_PKS));
-        battle.insert(GSI1.sk.into(), s(keys::by_time(b.ends_at, &b.id)));
+        battle.extend(Self::key(keys::battle(&b.id), keys::PK_BATTLE));
+        battle.insert(GSI1.pk.into(), str_av(keys::OPEN_PKS));
+        battle.insert(GSI1.sk.into(), str_av(keys::by_time(b.ends_at, &b.id)));
         items.push(Action::put(self, battle).when("attribute_not_exists(pk)").because("duplicate_entry"));
         for side in &b.sides {
             let mut busy = Self::key(keys::account(&side.host_id), keys::PK_BUSY);
-            busy.insert("pk_id".into(), s(&b.id));
-            busy.insert("ends_at".into(), n(b.ends_at));
+            busy.insert("pk_id".into(), str_av(&b.id));
+            busy.insert("ends_at".into(), num_av(b.ends_at));
             items.push(
                 Action::put(self, busy)
                     .when("attribute_not_exists(pk) OR ends_at < :now")
-                    .val(":now", n(b.started_at))
+                    .val(":now", num_av(b.started_at))
                     .because("host_busy"),
             );
             items.push(
                 Action::check(self, keys::account(&side.host_id), keys::LIVE_ROOM)
                     .when("room_id = :room")
-                    .val(":room", s(&side.room_id))
+                    .val(":room", str_av(&side.room_id))
                     .because("not_live"),
             );
-            let mut score = Self::key(keys::pk(&b.id), keys::pk_side(&side.host_id));
-            score.insert("score".into(), n(0));
+            let mut score = Self::key(keys::battle(&b.id), keys::pk_side(&side.host_id));
+            score.insert("score".into(), num_av(0));
             items.push(Action::put(self, score).because("duplicate_entry"));
             let mut window = Self::key(keys::room(&side.room_id), keys::room_pk(b.started_at, &b.id));
-            window.insert("pk_id".into(), s(&b.id));
-            window.insert("host_id".into(), s(&side.host_id));
-            window.insert("started_at".into(), n(b.started_at));
-            window.insert("ends_at".into(), n(b.ends_at));
+            window.insert("pk_id".into(), str_av(&b.id));
+            window.insert("host_id".into(), str_av(&side.host_id));
+            window.insert("started_at".into(), num_av(b.started_at));
+            window.insert("ends_at".into(), num_av(b.ends_at));
             items.push(Action::put(self, window).because("duplicate_entry"));
         }
         if let Some(inv) = invitation {
@@ -225,10 +225,10 @@ impl Db {
                 )
                 .name("#state", "state")
                 .when("#state = :pending AND expires_at > :now")
-                .val(":to", s("accepted"))
-                .val(":b", s(&b.id))
-                .val(":pending", s("pending"))
-                .val(":now", n(b.started_at))
+                .val(":to", str_av("accepted"))
+                .val(":b", str_av(&b.id))
+                .val(":pending", str_av("pending"))
+                .val(":now", num_av(b.started_at))
                 .because("invitation_closed"),
             );
         }
@@ -244,7 +244,7 @@ impl Db {
 
     /// A battle with its sides' scores as they stand.
     pub async fn get_pk(&self, id: &str) -> Result<Option<PkBattle>> {
-        let page = self.query_page(None, keys::pk(id), 10, None, None, false).await?;
+        let page = self.query_page(None, keys::battle(id), 10, None, None, false).await?;
         let mut battle: Option<PkBattle> = None;
         let mut scores: Vec<(String, i64)> = Vec::new();
         for item in page.items {
@@ -278,16 +278,16 @@ impl Db {
         let mut items = vec![
             Action::update(
                 self,
-                keys::pk(&b.id),
+                keys::battle(&b.id),
                 keys::PK_BATTLE,
                 "SET #state = :ended, ended_at = :at, ends_at = :at, gsi1sk = :sk",
             )
             .name("#state", "state")
             .when("#state = :active")
-            .val(":ended", s("ended"))
-            .val(":active", s("active"))
-            .val(":at", n(at))
-            .val(":sk", s(keys::by_time(at, &b.id)))
+            .val(":ended", str_av("ended"))
+            .val(":active", str_av("active"))
+            .val(":at", num_av(at))
+            .val(":sk", str_av(keys::by_time(at, &b.id)))
             .because("pk_ended"),
         ];
         for side in &b.sides {
@@ -295,7 +295,7 @@ impl Db {
                 items.push(
                     Action::delete(self, keys::account(&side.host_id), keys::PK_BUSY)
                         .when("attribute_not_exists(pk) OR pk_id = :id")
-                        .val(":id", s(&b.id))
+                        .val(":id", str_av(&b.id))
                         .because("claim_moved"),
                 );
             }
@@ -306,7 +306,7 @@ impl Db {
                     &keys::room_pk(b.started_at, &b.id),
                     "SET ends_at = :at",
                 )
-                .val(":at", n(at))
+                .val(":at", num_av(at))
                 .because("pk_ended"),
             );
         }
@@ -321,15 +321,15 @@ impl Db {
         let mut items = vec![{
             let mut a = Action::update(
                 self,
-                keys::pk(&b.id),
+                keys::battle(&b.id),
                 keys::PK_BATTLE,
                 "SET result_at = :now, bonus = :bonus, sides = :sides, winner_host_id = :winner REMOVE gsi1pk, gsi1sk",
             )
             .name("#state", "state")
             .when("#state = :ended AND attribute_not_exists(result_at)")
-            .val(":ended", s("ended"))
-            .val(":now", n(r.now))
-            .val(":bonus", n(bonus.as_ref().map_or(0, |c| c.entry.amount)));
+            .val(":ended", str_av("ended"))
+            .val(":now", num_av(r.now))
+            .val(":bonus", num_av(bonus.as_ref().map_or(0, |c| c.entry.amount)));
             let sides: Vec<PkSide> = b
                 .sides
                 .iter()
@@ -339,7 +339,7 @@ impl Db {
                 })
                 .collect();
             a = a.val(":sides", serde_dynamo::to_attribute_value(&sides)?);
-            a = a.val(":winner", r.winner.map_or(aws_sdk_dynamodb::types::AttributeValue::Null(true), s));
+            a = a.val(":winner", r.winner.map_or(aws_sdk_dynamodb::types::AttributeValue::Null(true), str_av));
             a.because("pk_finished")
         }];
         // The bonus's own update of the winner's account carries the same guard.
@@ -348,7 +348,7 @@ impl Db {
                 Action::check(self, keys::account(w), keys::PROFILE)
                     .when("#role = :host AND NOT (banned = :true)")
                     .name("#role", "role")
-                    .val(":host", s("host"))
+                    .val(":host", str_av("host"))
                     .val(":true", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
                     .because("winner_ineligible"),
             );
@@ -364,12 +364,12 @@ impl Db {
                         host,
                         "SET host_id = :host, gsi3pk = :board ADD wins :won, battles :one, score :score, gsi3sk :rank",
                     )
-                    .val(":host", s(host))
-                    .val(":board", s(keys::pk_board(bucket)))
-                    .val(":won", n(i64::from(won)))
-                    .val(":one", n(1))
-                    .val(":score", n(*score))
-                    .val(":rank", n(rank))
+                    .val(":host", str_av(host))
+                    .val(":board", str_av(keys::pk_board(bucket)))
+                    .val(":won", num_av(i64::from(won)))
+                    .val(":one", num_av(1))
+                    .val(":score", num_av(*score))
+                    .val(":rank", num_av(rank))
                     .because("pk_finished"),
                 );
             }
@@ -389,8 +389,8 @@ impl Db {
             .table_name(&self.table)
             .index_name(GSI1.name)
             .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
-            .expression_attribute_values(":pk", s(keys::OPEN_PKS))
-            .expression_attribute_values(":upto", s(keys::by_time_upto(upto)))
+            .expression_attribute_values(":pk", str_av(keys::OPEN_PKS))
+            .expression_attribute_values(":upto", str_av(keys::by_time_upto(upto)))
             .limit(limit as i32)
             .send()
             .await?;
@@ -404,9 +404,9 @@ impl Db {
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-            .expression_attribute_values(":pk", s(keys::room(room)))
-            .expression_attribute_values(":from", s(keys::ROOM_PK_PREFIX))
-            .expression_attribute_values(":to", s(format!("{}~", keys::room_pk(upto, ""))))
+            .expression_attribute_values(":pk", str_av(keys::room(room)))
+            .expression_attribute_values(":from", str_av(keys::ROOM_PK_PREFIX))
+            .expression_attribute_values(":to", str_av(format!("{}~", keys::room_pk(upto, ""))))
             .scan_index_forward(false)
             .limit(4)
             .consistent_read(true)

@@ -6,7 +6,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Action, Db, Item, n, s};
+use crate::core::db::{Action, Db, Item, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -60,7 +60,7 @@ impl Db {
         Action::update(self, keys::post(post_id), keys::POST, "ADD #counter :d")
             .name("#counter", field)
             .when("attribute_exists(pk) AND deleted = :false")
-            .val(":d", n(delta))
+            .val(":d", num_av(delta))
             .val(":false", f())
             .because("post_gone")
     }
@@ -69,10 +69,10 @@ impl Db {
     pub async fn create_post(&self, p: &Post) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(p)?;
         item.extend(Self::key(keys::post(&p.id), keys::POST));
-        item.insert(GSI1.pk.into(), s(keys::ALL_POSTS));
-        item.insert(GSI1.sk.into(), s(keys::by_time(p.created_at, &p.id)));
-        item.insert(GSI2.pk.into(), s(keys::posts_by(&p.author_id)));
-        item.insert(GSI2.sk.into(), s(keys::by_time(p.created_at, &p.id)));
+        item.insert(GSI1.pk.into(), str_av(keys::ALL_POSTS));
+        item.insert(GSI1.sk.into(), str_av(keys::by_time(p.created_at, &p.id)));
+        item.insert(GSI2.pk.into(), str_av(keys::posts_by(&p.author_id)));
+        item.insert(GSI2.sk.into(), str_av(keys::by_time(p.created_at, &p.id)));
         self.transact(vec![
             Action::put(self, item).when("attribute_not_exists(pk)").because("post_exists"),
             crate::core::db::TxItem { item: self.counter(&p.author_id, "posts", 1), reason: "account_missing" },
@@ -97,9 +97,9 @@ impl Db {
     /// The post's entry in `follower`'s feed.
     fn feed_item(follower: &str, p: &Post) -> Item {
         let mut item = Self::key(keys::account(follower), keys::feed_entry(p.created_at, &p.id));
-        item.insert("post_id".into(), s(&p.id));
-        item.insert(GSI1.pk.into(), s(keys::feed_of(&p.id)));
-        item.insert(GSI1.sk.into(), s(follower));
+        item.insert("post_id".into(), str_av(&p.id));
+        item.insert(GSI1.pk.into(), str_av(keys::feed_of(&p.id)));
+        item.insert(GSI1.sk.into(), str_av(follower));
         item
     }
 
@@ -176,8 +176,8 @@ impl Db {
             "SET account_id = :a, created_at = :now REMOVE removed",
         )
         .when("attribute_not_exists(pk) OR removed = :true")
-        .val(":a", s(account))
-        .val(":now", n(now))
+        .val(":a", str_av(account))
+        .val(":now", num_av(now))
         .val(":true", AttributeValue::Bool(true));
         self.transact(vec![edge.because("already_liked"), self.not_blocked(&post.author_id, account)]).await
     }
@@ -209,8 +209,8 @@ impl Db {
     pub async fn add_comment(&self, c: &Comment, post_author: &str) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(c)?;
         item.extend(Self::key(keys::post(&c.post_id), keys::post_comment(&c.id)));
-        item.insert(GSI2.pk.into(), s(keys::comment_by_id(&c.id)));
-        item.insert(GSI2.sk.into(), s(&c.post_id));
+        item.insert(GSI2.pk.into(), str_av(keys::comment_by_id(&c.id)));
+        item.insert(GSI2.sk.into(), str_av(&c.post_id));
         self.transact(vec![
             self.post_counter(&c.post_id, "comments", 1),
             Action::put(self, item).when("attribute_not_exists(pk)").because("post_gone"),
@@ -256,8 +256,8 @@ impl Db {
     pub async fn share_post(&self, post_id: &str, share_id: &str, account: &str, now: i64) -> Result<()> {
         let post = self.live_post(post_id).await?;
         let mut edge = Self::key(keys::post(post_id), keys::post_share(share_id));
-        edge.insert("account_id".into(), s(account));
-        edge.insert("created_at".into(), n(now));
+        edge.insert("account_id".into(), str_av(account));
+        edge.insert("created_at".into(), num_av(now));
         self.transact(vec![
             Action::put(self, edge).when("attribute_not_exists(pk)").because("post_gone"),
             self.not_blocked(&post.author_id, account),
@@ -270,7 +270,7 @@ impl Db {
     pub async fn view_post(&self, post_id: &str, account: &str, now: i64) -> Result<bool> {
         self.live_post(post_id).await?;
         let mut edge = Self::key(keys::post(post_id), keys::post_view(account));
-        edge.insert("created_at".into(), n(now));
+        edge.insert("created_at".into(), num_av(now));
         match self.write_one(Action::put(self, edge).when("attribute_not_exists(pk)").because("already_viewed")).await {
             Ok(()) => Ok(true),
             Err(Error::Condition("already_viewed")) => Ok(false),
@@ -292,9 +292,9 @@ impl Db {
             .when("attribute_exists(pk) AND deleted = :false")
             .val(":true", AttributeValue::Bool(true))
             .val(":false", f())
-            .val(":now", n(now))
-            .val(":deleting", s(keys::DELETING_POSTS))
-            .val(":at", s(keys::by_time(now, &p.id)))
+            .val(":now", num_av(now))
+            .val(":deleting", str_av(keys::DELETING_POSTS))
+            .val(":at", str_av(keys::by_time(now, &p.id)))
             .because("post_gone"),
             crate::core::db::TxItem { item: self.counter(&p.author_id, "posts", -1), reason: "post_gone" },
         ])

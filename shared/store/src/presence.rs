@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::calls::Call;
-use crate::core::db::{Action, Db, n, s};
+use crate::core::db::{Action, Db, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::table::{GSI2, TTL_ATTRIBUTE};
@@ -34,7 +34,7 @@ impl Db {
     /// Remembers that `uid` is `account` in the room (safe to repeat).
     pub async fn put_room_uid(&self, room_id: &str, uid: u32, account: &str) -> Result<()> {
         let mut item = Self::key(keys::room(room_id), keys::room_uid(uid));
-        item.insert("account_id".into(), s(account));
+        item.insert("account_id".into(), str_av(account));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }
@@ -51,7 +51,7 @@ impl Db {
 
     pub async fn mark_agora_notice(&self, notice_id: &str, now_ms: i64) -> Result<()> {
         let mut item = Self::key(keys::agora_notice(notice_id), keys::AGORA_NOTICE);
-        item.insert(TTL_ATTRIBUTE.into(), n(now_ms / 1000 + WEEK_SECS));
+        item.insert(TTL_ATTRIBUTE.into(), num_av(now_ms / 1000 + WEEK_SECS));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }
@@ -69,8 +69,8 @@ impl Db {
                     format!("SET seq = :seq, {TTL_ATTRIBUTE} = :ttl"),
                 )
                 .when("attribute_not_exists(seq) OR seq <= :seq")
-                .val(":seq", n(seq))
-                .val(":ttl", n(now_ms / 1000 + WEEK_SECS))
+                .val(":seq", num_av(seq))
+                .val(":ttl", num_av(now_ms / 1000 + WEEK_SECS))
                 .because("stale_event"),
             ])
             .await;
@@ -93,8 +93,8 @@ impl Db {
             .update_expression(format!("SET {field} = if_not_exists({field}, :at)"))
             .condition_expression("#state = :active")
             .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":active", s("active"))
-            .expression_attribute_values(":at", n(at));
+            .expression_attribute_values(":active", str_av("active"))
+            .expression_attribute_values(":at", num_av(at));
         let call: Call = self.update_returning(req, "call_not_active").await?;
         let (Some(a), Some(b)) = (call.caller_joined_at, call.host_joined_at) else { return Ok(call) };
         if call.connected_at.is_some() {
@@ -108,7 +108,7 @@ impl Db {
             .update_expression("SET connected_at = if_not_exists(connected_at, :at)")
             .condition_expression("#state = :active")
             .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":active", s("active"))
+            .expression_attribute_values(":active", str_av("active"))
             .expression_attribute_values(":at", AttributeValue::N(a.max(b).to_string()));
         self.update_returning(req, "call_not_active").await
     }

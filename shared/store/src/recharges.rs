@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::core::db::Action;
-use crate::core::db::{Db, Item, TxItem, n, s};
+use crate::core::db::{Db, Item, TxItem, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -97,8 +97,8 @@ impl Db {
     fn recharge_item(r: &Recharge) -> Result<Item> {
         let mut item: Item = serde_dynamo::to_item(r)?;
         item.extend(Self::key(keys::recharge(&r.id), keys::RECHARGE));
-        item.insert(GSI2.pk.into(), s(keys::recharges_of(&r.account_id)));
-        item.insert(GSI2.sk.into(), s(keys::by_time(r.created_at, &r.id)));
+        item.insert(GSI2.pk.into(), str_av(keys::recharges_of(&r.account_id)));
+        item.insert(GSI2.sk.into(), str_av(keys::by_time(r.created_at, &r.id)));
         item.extend(crate::daylog::day_log_entry(keys::RECHARGE_LOG, &r.id, r.created_at));
         Ok(item)
     }
@@ -139,7 +139,7 @@ impl Db {
     ) -> Result<()> {
         let item = Self::recharge_item(r)?;
         let mut by_ref = Self::key(keys::payment_ref(&r.provider, &r.provider_ref), keys::PAYMENT_REF);
-        by_ref.insert("recharge_id".into(), s(&r.id));
+        by_ref.insert("recharge_id".into(), str_av(&r.id));
         let put = |item: Item| {
             TransactWriteItem::builder()
                 .put(
@@ -181,10 +181,10 @@ impl Db {
         let mut items = vec![
             Action::update(self, keys::account(&c.account_id), keys::PROFILE, "SET coins = :c1, coin_debt = :d1")
                 .when(format!("coins = :c0 AND {same_debt}"))
-                .val(":c0", n(c.coins))
-                .val(":d0", n(c.debt))
-                .val(":c1", n(c.after(Balance::Coins)))
-                .val(":d1", n(c.after(Balance::Debt)))
+                .val(":c0", num_av(c.coins))
+                .val(":d0", num_av(c.debt))
+                .val(":c1", num_av(c.after(Balance::Coins)))
+                .val(":d1", num_av(c.after(Balance::Debt)))
                 .because("balance_changed"),
         ];
         for (i, e) in c.entries.iter().enumerate() {
@@ -207,9 +207,9 @@ impl Db {
             .update_expression("SET #status = :credited, credited_at = :now")
             .condition_expression("#status = :pending")
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":credited", s("credited"))
-            .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":credited", str_av("credited"))
+            .expression_attribute_values(":pending", str_av("pending"))
+            .expression_attribute_values(":now", num_av(now))
             .build()
             .expect("update");
         let mut items = self.coins_and_debt_items(change)?;
@@ -246,18 +246,18 @@ impl Db {
         )
         .when("#status <> :pending AND (attribute_not_exists(takeback_version) OR takeback_version = :v0)")
         .name("#status", "status")
-        .val(":pending", s("pending"))
-        .val(":status", s(status))
-        .val(":r1", n(after.refunded_minor))
-        .val(":c1", n(after.clawed_coins))
-        .val(":t1", n(after.refund_total_minor))
+        .val(":pending", str_av("pending"))
+        .val(":status", str_av(status))
+        .val(":r1", num_av(after.refunded_minor))
+        .val(":c1", num_av(after.clawed_coins))
+        .val(":t1", num_av(after.refund_total_minor))
         .val(":tb", serde_dynamo::to_attribute_value(&after.takebacks)?)
-        .val(":v0", n(r.takeback_version))
-        .val(":v1", n(r.takeback_version + 1))
-        .val(":now", n(now));
+        .val(":v0", num_av(r.takeback_version))
+        .val(":v1", num_av(r.takeback_version + 1))
+        .val(":now", num_av(now));
         let mut marker = Self::key(keys::refund_event(event.0, event.1), keys::REFUND_EVENT);
-        marker.insert("recharge_id".into(), s(&r.id));
-        marker.insert("created_at".into(), n(now));
+        marker.insert("recharge_id".into(), str_av(&r.id));
+        marker.insert("created_at".into(), num_av(now));
         let mut items = vec![
             update.because("refund_changed"),
             Action::put(self, marker).when("attribute_not_exists(pk)").because("duplicate_refund"),
@@ -280,11 +280,11 @@ impl Db {
     pub async fn credit_store_purchase(&self, r: &Recharge, change: &CoinsAndDebt, to_consume: bool) -> Result<()> {
         let mut item = Self::recharge_item(r)?;
         if to_consume {
-            item.insert(crate::core::table::GSI1.pk.into(), s(keys::unconsumed(&r.provider)));
-            item.insert(crate::core::table::GSI1.sk.into(), s(keys::by_time(r.created_at, &r.id)));
+            item.insert(crate::core::table::GSI1.pk.into(), str_av(keys::unconsumed(&r.provider)));
+            item.insert(crate::core::table::GSI1.sk.into(), str_av(keys::by_time(r.created_at, &r.id)));
         }
         let mut by_ref = Self::key(keys::payment_ref(&r.provider, &r.provider_ref), keys::PAYMENT_REF);
-        by_ref.insert("recharge_id".into(), s(&r.id));
+        by_ref.insert("recharge_id".into(), str_av(&r.id));
         let mut items = vec![
             Action::put(self, by_ref).when("attribute_not_exists(pk)").because("purchase_claimed"),
             Action::put(self, item).when("attribute_not_exists(pk)").because("purchase_claimed"),
@@ -300,7 +300,7 @@ impl Db {
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::recharge(recharge_id), keys::RECHARGE)))
             .update_expression("SET consumed_at = :now REMOVE gsi1pk, gsi1sk")
-            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":now", num_av(now))
             .send()
             .await?;
         Ok(())
@@ -321,7 +321,7 @@ impl Db {
     /// Records a handled store notification's id (kept a week).
     pub async fn remember_store_message(&self, store: &str, id: &str, now: i64) -> Result<()> {
         let mut item = Self::key(keys::store_message(store, id), keys::STORE_MESSAGE);
-        item.insert(crate::core::table::TTL_ATTRIBUTE.into(), n(now / 1000 + 7 * 86_400));
+        item.insert(crate::core::table::TTL_ATTRIBUTE.into(), num_av(now / 1000 + 7 * 86_400));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }
@@ -334,7 +334,7 @@ impl Db {
 
     pub async fn set_store_checkpoint(&self, store: &str, last_ms: i64) -> Result<()> {
         let mut item = Self::key(keys::store_checkpoint(store), keys::STORE_MESSAGE);
-        item.insert("last_ms".into(), n(last_ms));
+        item.insert("last_ms".into(), num_av(last_ms));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }

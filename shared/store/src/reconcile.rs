@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
 pub use crate::core::db::Item;
-use crate::core::db::{Db, n, s};
+use crate::core::db::{Db, num_av, str_av};
 use crate::core::error::Result;
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -177,7 +177,7 @@ impl Db {
 
     pub async fn put_windows_done(&self, upto: i64) -> Result<()> {
         let mut item = Self::key(keys::RECONCILE_CURRENT.into(), keys::RECONCILE_WINDOWS);
-        item.insert("upto".into(), n(upto));
+        item.insert("upto".into(), num_av(upto));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }
@@ -191,8 +191,8 @@ impl Db {
     /// Stores a report under its run's id, leaving any full run's checkpoint.
     pub async fn put_window_report(&self, run_id: &str, report: &serde_json::Value, now: i64) -> Result<()> {
         let mut item = Self::key(keys::reconcile(run_id), keys::RECONCILE_REPORT);
-        item.insert("report".into(), s(report.to_string()));
-        item.insert("created_at".into(), n(now));
+        item.insert("report".into(), str_av(report.to_string()));
+        item.insert("created_at".into(), num_av(now));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }
@@ -218,7 +218,7 @@ impl Db {
 
     pub async fn put_shard_progress(&self, hour: &str, shard: u32, progress: &serde_json::Value) -> Result<()> {
         let mut item = Self::key(keys::reconcile_shards(hour), keys::reconcile_shard(shard));
-        item.insert("progress".into(), s(progress.to_string()));
+        item.insert("progress".into(), str_av(progress.to_string()));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }
@@ -246,7 +246,7 @@ impl Db {
     /// Saves where an unfinished run got to (its own JSON).
     pub async fn put_reconcile_checkpoint(&self, progress: &serde_json::Value) -> Result<()> {
         let mut item = Self::key(keys::RECONCILE_CURRENT.into(), keys::RECONCILE_CHECKPOINT);
-        item.insert("progress".into(), s(progress.to_string()));
+        item.insert("progress".into(), str_av(progress.to_string()));
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
         Ok(())
     }

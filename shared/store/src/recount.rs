@@ -11,7 +11,7 @@
 //! changes nothing.
 
 use crate::core::db::attr_n;
-use crate::core::db::{Action, Db, Item, n};
+use crate::core::db::{Action, Db, Item, num_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::table::{GSI1, GSI2};
@@ -60,8 +60,8 @@ impl Db {
         for (i, name) in names.iter().enumerate() {
             a = a
                 .name(&format!("#c{i}"), name)
-                .val(&format!(":a{i}"), n(after[i]))
-                .val(&format!(":b{i}"), n(before[i]));
+                .val(&format!(":a{i}"), num_av(after[i]))
+                .val(&format!(":b{i}"), num_av(before[i]));
         }
         self.write_one(a.because("counter_moved")).await
     }
@@ -155,7 +155,7 @@ impl Db {
         if self.get(pk.clone(), keys::ROOM_TOTAL).await?.is_none() {
             // A room without gifts has no total item yet: counted from nothing.
             let mut item = Self::key(pk.clone(), keys::ROOM_TOTAL);
-            item.insert("host_earning".into(), n(0));
+            item.insert("host_earning".into(), num_av(0));
             let put = Action::put(self, item).when("attribute_not_exists(pk)").because("counter_moved");
             match self.write_one(put).await {
                 Ok(()) | Err(Error::Condition("counter_moved")) => {}

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Action, Db, Item, n, s};
+use crate::core::db::{Action, Db, Item, num_av, str_av};
 use crate::core::error::Result;
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -44,10 +44,10 @@ impl Db {
     pub async fn create_report(&self, r: &Report) -> Result<()> {
         let mut item: Item = serde_dynamo::to_item(r)?;
         item.extend(Self::key(keys::report(&r.id), keys::REPORT));
-        item.insert(GSI1.pk.into(), s(keys::reports(&r.status)));
-        item.insert(GSI1.sk.into(), s(keys::by_time(r.created_at, &r.id)));
+        item.insert(GSI1.pk.into(), str_av(keys::reports(&r.status)));
+        item.insert(GSI1.sk.into(), str_av(keys::by_time(r.created_at, &r.id)));
         let mut claim = Self::key(keys::open_report(&r.reporter_id, &r.target_type, &r.target_id), keys::OPEN_REPORT);
-        claim.insert("report_id".into(), s(&r.id));
+        claim.insert("report_id".into(), str_av(&r.id));
         self.transact(vec![
             Action::put(self, item).when("attribute_not_exists(pk)").because("already_reported"),
             Action::put(self, claim).when("attribute_not_exists(pk)").because("already_reported"),
@@ -80,13 +80,13 @@ impl Db {
             .when("#status = :open")
             .name("#status", "status")
             .name("#action", "action")
-            .val(":open", s("open"))
-            .val(":resolved", s("resolved"))
-            .val(":at", n(r.resolved_at.unwrap_or_default()))
-            .val(":by", s(r.resolved_by.clone().unwrap_or_default()))
-            .val(":action", s(r.action.clone().unwrap_or_default()))
-            .val(":note", s(r.resolution_note.clone().unwrap_or_default()))
-            .val(":queue", s(keys::reports("resolved")))
+            .val(":open", str_av("open"))
+            .val(":resolved", str_av("resolved"))
+            .val(":at", num_av(r.resolved_at.unwrap_or_default()))
+            .val(":by", str_av(r.resolved_by.clone().unwrap_or_default()))
+            .val(":action", str_av(r.action.clone().unwrap_or_default()))
+            .val(":note", str_av(r.resolution_note.clone().unwrap_or_default()))
+            .val(":queue", str_av(keys::reports("resolved")))
             .because("report_resolved"),
             Action::delete(self, keys::open_report(&r.reporter_id, &r.target_type, &r.target_id), keys::OPEN_REPORT)
                 .because("report_resolved"),

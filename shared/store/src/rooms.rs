@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Action, Db, Item, n, s};
+use crate::core::db::{Action, Db, Item, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -65,13 +65,13 @@ impl Db {
         let rank = aws_sdk_dynamodb::types::AttributeValue::N(
             (room.viewers as i128 * RANK_STEP + room.started_at as i128 % RANK_STEP).to_string(),
         );
-        item.insert(crate::core::table::GSI2.pk.into(), s(keys::channel(&room.channel)));
-        item.insert(crate::core::table::GSI2.sk.into(), s(keys::ROOM));
-        item.insert(GSI3.pk.into(), s(keys::live_rooms_of(&room.id)));
+        item.insert(crate::core::table::GSI2.pk.into(), str_av(keys::channel(&room.channel)));
+        item.insert(crate::core::table::GSI2.sk.into(), str_av(keys::ROOM));
+        item.insert(GSI3.pk.into(), str_av(keys::live_rooms_of(&room.id)));
         item.insert(GSI3.sk.into(), rank.clone());
         item.insert("list_rank".into(), rank);
         let mut live = Self::key(keys::account(&room.host_id), keys::LIVE_ROOM);
-        live.insert("room_id".into(), s(&room.id));
+        live.insert("room_id".into(), str_av(&room.id));
         let mut items = vec![
             Action::put(self, live).when("attribute_not_exists(pk)").because("host_live"),
             Action::put(self, item).when("attribute_not_exists(pk)").because("host_live"),
@@ -138,11 +138,11 @@ impl Db {
             .when("live = :true")
             .val(":true", t())
             .val(":false", aws_sdk_dynamodb::types::AttributeValue::Bool(false))
-            .val(":now", n(now))
+            .val(":now", num_av(now))
             .because("room_ended"),
             Action::delete(self, keys::account(&room.host_id), keys::LIVE_ROOM)
                 .when("attribute_not_exists(pk) OR room_id = :room")
-                .val(":room", s(&room.id))
+                .val(":room", str_av(&room.id))
                 .because("room_ended"),
         ])
         .await
@@ -158,7 +158,7 @@ impl Db {
     pub async fn join_room(&self, room: &Room, viewer_id: &str, now: i64) -> Result<bool> {
         let room_id = room.id.as_str();
         let mut viewing = Self::key(keys::account(viewer_id), keys::viewing(room_id));
-        viewing.insert("joined_at".into(), n(now));
+        viewing.insert("joined_at".into(), num_av(now));
         let res = self
             .transact(vec![
                 Action::put(self, viewing).when("attribute_not_exists(pk)").because("already_viewing"),
@@ -200,7 +200,7 @@ impl Db {
     fn viewer_shard_add(&self, room_id: &str, viewer_id: &str, delta: i64) -> crate::core::db::TxItem {
         let shard = keys::shard_of(viewer_id, keys::VIEWER_SHARDS);
         Action::update(self, keys::room_viewers(room_id, shard), keys::VIEWERS, "ADD viewers :d")
-            .val(":d", n(delta))
+            .val(":d", num_av(delta))
             .because("not_viewing")
     }
 
@@ -216,7 +216,7 @@ impl Db {
             .update_expression("SET viewers = viewers + :d, list_rank = list_rank + :step, gsi3sk = list_rank + :step")
             .condition_expression("live = :true")
             .expression_attribute_values(":true", t())
-            .expression_attribute_values(":d", n(delta))
+            .expression_attribute_values(":d", num_av(delta))
             .expression_attribute_values(":step", rank_step(delta as i128))
             .send()
             .await;
@@ -251,7 +251,7 @@ impl Db {
             .update_expression("SET viewers = :v, list_rank = :rank, gsi3sk = :rank")
             .condition_expression("live = :true")
             .expression_attribute_values(":true", t())
-            .expression_attribute_values(":v", n(viewers))
+            .expression_attribute_values(":v", num_av(viewers))
             .expression_attribute_values(":rank", rank)
             .send()
             .await;
@@ -307,7 +307,7 @@ impl Db {
             .table_name(&self.table)
             .index_name(GSI3.name)
             .key_condition_expression("gsi3pk = :pk")
-            .expression_attribute_values(":pk", s(keys::live_rooms(shard)));
+            .expression_attribute_values(":pk", str_av(keys::live_rooms(shard)));
         if let Some(upto) = upto {
             q = q
                 .key_condition_expression("gsi3pk = :pk AND gsi3sk <= :upto")

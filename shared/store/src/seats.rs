@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Action, Db, Item, TxItem, n, s};
+use crate::core::db::{Action, Db, Item, TxItem, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 
@@ -57,7 +57,7 @@ impl Db {
         (1..=seats)
             .map(|seat| {
                 let mut item = Self::key(keys::room(room_id), keys::seat(seat));
-                item.insert("seat".into(), n(seat));
+                item.insert("seat".into(), num_av(seat));
                 item.insert("locked".into(), f());
                 item.insert("muted".into(), f());
                 Action::put(self, item).when("attribute_not_exists(pk)").because("host_live")
@@ -94,23 +94,23 @@ impl Db {
     ) -> Result<()> {
         let (room_id, host_id) = room;
         let mut lock = Self::key(keys::account(account), keys::SEATED);
-        lock.insert("room_id".into(), s(room_id));
-        lock.insert("seat".into(), n(seat));
+        lock.insert("room_id".into(), str_av(room_id));
+        lock.insert("seat".into(), num_av(seat));
         let answered = match claim {
             SeatClaim::Request => Action::delete(self, keys::room(room_id), &keys::seat_request(account))
                 .when("attribute_exists(pk)")
                 .because("no_request"),
             SeatClaim::Invitation => Action::delete(self, keys::room(room_id), &keys::seat_invite(account))
                 .when("attribute_exists(pk) AND seat = :seat AND expires_at > :now")
-                .val(":seat", n(seat))
-                .val(":now", n(now))
+                .val(":seat", num_av(seat))
+                .val(":now", num_av(now))
                 .because("no_invitation"),
         };
         let mut items = vec![
             Action::update(self, keys::room(room_id), &keys::seat(seat), "SET account_id = :a, since = :now")
                 .when("attribute_exists(pk) AND attribute_not_exists(account_id) AND locked = :false AND attribute_not_exists(closed)")
-                .val(":a", s(account))
-                .val(":now", n(now))
+                .val(":a", str_av(account))
+                .val(":now", num_av(now))
                 .val(":false", f())
                 .because("seat_changed"),
             Action::put(self, lock).when("attribute_not_exists(pk)").because("already_seated"),
@@ -142,11 +142,11 @@ impl Db {
         self.transact(vec![
             Action::update(self, keys::room(room_id), &keys::seat(seat), "REMOVE account_id, since")
                 .when("account_id = :a")
-                .val(":a", s(account))
+                .val(":a", str_av(account))
                 .because("not_seated"),
             Action::delete(self, keys::account(account), keys::SEATED)
                 .when("attribute_not_exists(pk) OR room_id = :room")
-                .val(":room", s(room_id))
+                .val(":room", str_av(room_id))
                 .because("not_seated"),
         ])
         .await
@@ -185,7 +185,7 @@ impl Db {
                 items.push(
                     Action::delete(self, keys::account(guest), keys::SEATED)
                         .when("attribute_not_exists(pk) OR room_id = :room")
-                        .val(":room", s(room_id))
+                        .val(":room", str_av(room_id))
                         .because("seat_changed"),
                 );
             }
@@ -210,7 +210,9 @@ impl Db {
         let put = Action::put(self, item);
         // A request stands once; an invitation once at a time (a lapsed one is replaced).
         let put = if ask.seat.is_some() {
-            put.when("attribute_not_exists(pk) OR expires_at <= :now").val(":now", n(now)).because("already_invited")
+            put.when("attribute_not_exists(pk) OR expires_at <= :now")
+                .val(":now", num_av(now))
+                .because("already_invited")
         } else {
             put.when("attribute_not_exists(pk)").because("already_requested")
         };
@@ -247,7 +249,7 @@ impl Db {
         if rule_ids.is_empty() {
             return Ok(());
         }
-        let ids: Vec<aws_sdk_dynamodb::types::AttributeValue> = rule_ids.iter().map(|i| n(*i)).collect();
+        let ids: Vec<aws_sdk_dynamodb::types::AttributeValue> = rule_ids.iter().map(|i| num_av(*i)).collect();
         self.client
             .update_item()
             .table_name(&self.table)

@@ -5,7 +5,7 @@
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Db, Item, TxItem, n, s};
+use crate::core::db::{Db, Item, TxItem, num_av, str_av};
 use crate::core::error::Result;
 use crate::core::keys;
 use crate::core::table::{PK, SK, TTL_ATTRIBUTE};
@@ -38,7 +38,7 @@ impl Db {
     fn refresh_item(&self, hash: &str, r: &RefreshRecord) -> Result<Item> {
         let mut item: Item = serde_dynamo::to_item(r)?;
         item.extend(Self::key(keys::refresh(hash), keys::REFRESH));
-        item.insert(TTL_ATTRIBUTE.into(), n(r.expires_at / 1000));
+        item.insert(TTL_ATTRIBUTE.into(), num_av(r.expires_at / 1000));
         Ok(item)
     }
 
@@ -51,9 +51,9 @@ impl Db {
     /// Starts a login with its first refresh token.
     pub async fn create_session(&self, hash: &str, r: &RefreshRecord, now: i64) -> Result<()> {
         let mut session = Self::key(keys::account(&r.account_id), keys::session(&r.session_id));
-        session.insert("current".into(), s(hash));
-        session.insert("created_at".into(), n(now));
-        session.insert(TTL_ATTRIBUTE.into(), n(r.expires_at / 1000));
+        session.insert("current".into(), str_av(hash));
+        session.insert("created_at".into(), num_av(now));
+        session.insert(TTL_ATTRIBUTE.into(), num_av(r.expires_at / 1000));
         self.transact(vec![
             TxItem { item: self.put_tx(session), reason: "session_exists" },
             TxItem { item: self.put_tx(self.refresh_item(hash, r)?), reason: "session_exists" },
@@ -76,8 +76,8 @@ impl Db {
             .condition_expression("used = :f")
             .expression_attribute_values(":t", AttributeValue::Bool(true))
             .expression_attribute_values(":f", AttributeValue::Bool(false))
-            .expression_attribute_values(":now", n(now))
-            .expression_attribute_values(":sealed", s(sealed))
+            .expression_attribute_values(":now", num_av(now))
+            .expression_attribute_values(":sealed", str_av(sealed))
             .build()
             .expect("update");
         let advance = Update::builder()
@@ -86,8 +86,8 @@ impl Db {
             .update_expression("SET #c = :new")
             .condition_expression("#c = :old")
             .expression_attribute_names("#c", "current")
-            .expression_attribute_values(":new", s(new))
-            .expression_attribute_values(":old", s(old))
+            .expression_attribute_values(":new", str_av(new))
+            .expression_attribute_values(":old", str_av(old))
             .build()
             .expect("update");
         self.transact(vec![
@@ -160,8 +160,8 @@ impl Db {
             .set_key(Some(Self::key(keys::rate(scope, key), keys::rate_window(start))))
             .update_expression("ADD hits :one SET #ttl = if_not_exists(#ttl, :ttl)")
             .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":ttl", n((start + window_ms) / 1000 + 60))
+            .expression_attribute_values(":one", num_av(1))
+            .expression_attribute_values(":ttl", num_av((start + window_ms) / 1000 + 60))
             .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
             .send()
             .await?;

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::core::db::Db;
-use crate::core::db::{Action, Item, TxItem, n, s};
+use crate::core::db::{Action, Item, TxItem, num_av, str_av};
 use crate::core::error::Result;
 use crate::core::keys;
 
@@ -172,10 +172,10 @@ impl Db {
         let set = if day.is_some() { "SET #day = :day " } else { "" };
         let mut a = Action::update(self, pk, keys::STATS, format!("{set}ADD {}", adds.join(", ")));
         if let Some(d) = day {
-            a = a.name("#day", "day").val(":day", s(d));
+            a = a.name("#day", "day").val(":day", str_av(d));
         }
         // `ADD` without a condition: it never cancels the transaction.
-        counts.values().enumerate().fold(a, |a, (i, v)| a.val(&format!(":v{i}"), n(*v))).because("balance_changed")
+        counts.values().enumerate().fold(a, |a, (i, v)| a.val(&format!(":v{i}"), num_av(*v))).because("balance_changed")
     }
 
     /// The counters of `days` (`yyyy-mm-dd`), in that order; days without
@@ -220,8 +220,8 @@ impl Db {
             a = a
                 .name(&format!("#s{i}"), &format!("sent#{gift}"))
                 .name(&format!("#c{i}"), &format!("coins#{gift}"))
-                .val(&format!(":s{i}"), n(*sent))
-                .val(&format!(":c{i}"), n(*coins));
+                .val(&format!(":s{i}"), num_av(*sent))
+                .val(&format!(":c{i}"), num_av(*coins));
         }
         a.because("balance_changed")
     }
@@ -252,11 +252,11 @@ mod tests {
 
     fn entry(kind: &str, balance: &str, amount: i64, quantity: Option<i64>) -> Item {
         let mut i = Item::new();
-        i.insert("type".into(), s(kind));
-        i.insert("balance".into(), s(balance));
-        i.insert("amount".into(), n(amount));
+        i.insert("type".into(), str_av(kind));
+        i.insert("balance".into(), str_av(balance));
+        i.insert("amount".into(), num_av(amount));
         if let Some(q) = quantity {
-            i.insert("quantity".into(), n(q));
+            i.insert("quantity".into(), num_av(q));
         }
         i
     }

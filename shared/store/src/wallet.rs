@@ -9,7 +9,7 @@
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Action, Db, Item, TxItem, n};
+use crate::core::db::{Action, Db, Item, TxItem, num_av};
 use crate::core::error::Result;
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -168,15 +168,15 @@ impl Db {
             Some(expected) => {
                 conds.push(format!("{attr} = :expected"));
                 set.push(format!("{attr} = :after"));
-                values.push((":expected".to_string(), n(expected)));
-                values.push((":after".to_string(), n(expected + c.entry.amount)));
+                values.push((":expected".to_string(), num_av(expected)));
+                values.push((":after".to_string(), num_av(expected + c.entry.amount)));
             }
             None => {
                 adds.push(format!("{attr} :delta"));
-                values.push((":delta".to_string(), n(c.entry.amount)));
+                values.push((":delta".to_string(), num_av(c.entry.amount)));
                 if c.entry.amount < 0 {
                     conds.push(format!("{attr} >= :debit"));
-                    values.push((":debit".to_string(), n(-c.entry.amount)));
+                    values.push((":debit".to_string(), num_av(-c.entry.amount)));
                 } else if c.entry.balance == Balance::Earnings {
                     // Only hosts earn (and seated guests): an account demoted meanwhile is not credited.
                     names.push(("#role", "role"));
@@ -194,7 +194,7 @@ impl Db {
         // the use case re-reads and answers 402 coin_debt).
         if c.entry.balance == Balance::Coins && c.entry.amount < 0 {
             conds.push("(attribute_not_exists(coin_debt) OR coin_debt <= :no_debt)".into());
-            values.push((":no_debt".to_string(), n(0)));
+            values.push((":no_debt".to_string(), num_av(0)));
         }
         if not_banned {
             conds.push("NOT (banned = :true)".into());
@@ -203,7 +203,7 @@ impl Db {
         // Activity counters ride on the same update (no extra request).
         for (i, (field, delta)) in counters.iter().enumerate() {
             adds.push(format!("{field} :count{i}"));
-            values.push((format!(":count{i}"), n(*delta)));
+            values.push((format!(":count{i}"), num_av(*delta)));
         }
         let mut expression = String::new();
         if !set.is_empty() {
@@ -278,11 +278,11 @@ impl Db {
         )
         .name("#day", "day")
         .val(":day", AttributeValue::S(day.clone()))
-        .val(":amount", n(e.amount));
+        .val(":amount", num_av(e.amount));
         counters
             .iter()
             .enumerate()
-            .fold(action, |a, (i, (_, d))| a.val(&format!(":count{i}"), n(*d)))
+            .fold(action, |a, (i, (_, d))| a.val(&format!(":count{i}"), num_av(*d)))
             .because("balance_changed")
     }
 
@@ -311,13 +311,13 @@ impl Db {
     pub(crate) fn idempotency_item(&self, account_id: &str, key: &str, reply: &IdempotentReply) -> Result<TxItem> {
         let mut item: Item = serde_dynamo::to_item(reply)?;
         item.extend(Self::key(keys::idempotency(account_id, key), keys::IDEMPOTENCY));
-        item.insert(TTL_ATTRIBUTE.into(), n((reply.created_at + IDEMPOTENCY_TTL_MS) / 1000));
+        item.insert(TTL_ATTRIBUTE.into(), num_av((reply.created_at + IDEMPOTENCY_TTL_MS) / 1000));
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))
             // An expired record that TTL has not removed yet no longer counts.
             .condition_expression("attribute_not_exists(pk) OR created_at < :cutoff")
-            .expression_attribute_values(":cutoff", n(reply.created_at - IDEMPOTENCY_TTL_MS))
+            .expression_attribute_values(":cutoff", num_av(reply.created_at - IDEMPOTENCY_TTL_MS))
             .build()
             .expect("put");
         Ok(TxItem { item: TransactWriteItem::builder().put(put).build(), reason: "idempotent_replay" })

@@ -2,7 +2,7 @@
 
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 
-use crate::core::db::{Action, Db, TxItem, n, s};
+use crate::core::db::{Action, Db, TxItem, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::table::TTL_ATTRIBUTE;
@@ -17,7 +17,7 @@ impl Db {
     /// before any of them is counted. A successful sign-in clears the window.
     pub async fn reserve_login_attempt(&self, account_id: &str, now: i64, window_ms: i64, limit: i64) -> Result<bool> {
         let key = Self::key(keys::account(account_id), keys::LOCKOUT);
-        let cutoff = n(now - window_ms);
+        let cutoff = num_av(now - window_ms);
         let in_window = || {
             self.client
                 .update_item()
@@ -25,9 +25,9 @@ impl Db {
                 .set_key(Some(key.clone()))
                 .update_expression("ADD failures :one")
                 .condition_expression("window_start > :cutoff AND failures < :limit")
-                .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":one", num_av(1))
                 .expression_attribute_values(":cutoff", cutoff.clone())
-                .expression_attribute_values(":limit", n(limit))
+                .expression_attribute_values(":limit", num_av(limit))
                 .send()
         };
         match in_window().await {
@@ -37,9 +37,9 @@ impl Db {
         }
         // No live window (or a full one): start a window unless a live one exists.
         let mut item = key.clone();
-        item.insert("window_start".into(), n(now));
-        item.insert("failures".into(), n(1));
-        item.insert(TTL_ATTRIBUTE.into(), n((now + window_ms) / 1000 + 60));
+        item.insert("window_start".into(), num_av(now));
+        item.insert("failures".into(), num_av(1));
+        item.insert(TTL_ATTRIBUTE.into(), num_av((now + window_ms) / 1000 + 60));
         let fresh = self
             .client
             .put_item()
@@ -82,11 +82,14 @@ impl Db {
         prev_version: Option<i64>,
     ) -> Result<()> {
         let mut item = with_key(serde_dynamo::to_item(code)?, keys::account(account_id), kind.sk());
-        item.insert(TTL_ATTRIBUTE.into(), n(code.sends.iter().max().copied().unwrap_or(code.expires_at) / 1000 + 3600));
+        item.insert(
+            TTL_ATTRIBUTE.into(),
+            num_av(code.sends.iter().max().copied().unwrap_or(code.expires_at) / 1000 + 3600),
+        );
         let mut req = self.client.put_item().table_name(&self.table).set_item(Some(item));
         req = match prev_version {
             None => req.condition_expression("attribute_not_exists(pk)"),
-            Some(v) => req.condition_expression("version = :v").expression_attribute_values(":v", n(v)),
+            Some(v) => req.condition_expression("version = :v").expression_attribute_values(":v", num_av(v)),
         };
         match req.send().await {
             Ok(_) => Ok(()),
@@ -113,9 +116,9 @@ impl Db {
             .set_key(Some(Self::key(keys::account(account_id), kind.sk())))
             .update_expression("ADD tries :one")
             .condition_expression("code_hash = :h AND tries < :max")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":h", s(code_hash))
-            .expression_attribute_values(":max", n(max_tries))
+            .expression_attribute_values(":one", num_av(1))
+            .expression_attribute_values(":h", str_av(code_hash))
+            .expression_attribute_values(":max", num_av(max_tries))
             .send()
             .await;
         match res {
@@ -141,8 +144,8 @@ impl Db {
             .table_name(&self.table)
             .set_key(Some(Self::key(keys::account(account_id), keys::RESET)))
             .condition_expression("code_hash = :h AND tries < :max")
-            .expression_attribute_values(":h", s(code_hash))
-            .expression_attribute_values(":max", n(max_tries))
+            .expression_attribute_values(":h", str_av(code_hash))
+            .expression_attribute_values(":max", num_av(max_tries))
             .build()
             .expect("delete");
         let set = Update::builder()
@@ -150,7 +153,7 @@ impl Db {
             .set_key(Some(Self::key(keys::account(account_id), keys::PROFILE)))
             .update_expression("SET password_hash = :p")
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":p", s(new_hash))
+            .expression_attribute_values(":p", str_av(new_hash))
             .build()
             .expect("update");
         let unlock = Delete::builder()
@@ -176,7 +179,7 @@ impl Db {
             .set_key(Some(Self::key(keys::account(account_id), keys::PROFILE)))
             .update_expression(format!("SET {field} = :a"))
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":a", s(address))
+            .expression_attribute_values(":a", str_av(address))
             .send()
             .await?;
         Ok(())
@@ -202,8 +205,8 @@ impl Db {
         let mut items = vec![
             Action::delete(self, keys::account(account_id), kind.sk())
                 .when("code_hash = :h AND tries < :max")
-                .val(":h", s(code_hash))
-                .val(":max", n(max_tries))
+                .val(":h", str_av(code_hash))
+                .val(":max", num_av(max_tries))
                 .because("invalid_code"),
             Action::put(self, self.login_item(new, account_id))
                 .when("attribute_not_exists(pk)")
@@ -215,7 +218,7 @@ impl Db {
                 format!("SET {field} = :new, {flag} = :t REMOVE {pending}"),
             )
             .when(format!("{pending} = :new"))
-            .val(":new", s(new))
+            .val(":new", str_av(new))
             .val(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
             .because("invalid_code"),
         ];
@@ -223,7 +226,7 @@ impl Db {
             items.push(
                 Action::delete(self, keys::login(old), keys::LOGIN)
                     .when("account_id = :me")
-                    .val(":me", s(account_id))
+                    .val(":me", str_av(account_id))
                     .because("invalid_code"),
             );
         }
@@ -263,13 +266,13 @@ impl Db {
         self.transact(vec![
             Action::delete(self, keys::account(account_id), kind.sk())
                 .when("code_hash = :h AND tries < :max")
-                .val(":h", s(code_hash))
-                .val(":max", n(max_tries))
+                .val(":h", str_av(code_hash))
+                .val(":max", num_av(max_tries))
                 .because("invalid_code"),
             Action::update(self, keys::account(account_id), keys::PROFILE, format!("SET {flag} = :t"))
                 .when(format!("{field} = :a"))
                 .val(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
-                .val(":a", s(address))
+                .val(":a", str_av(address))
                 .because("address_changed"),
         ])
         .await

@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Db, Item, TxItem, n, s};
+use crate::core::db::{Db, Item, TxItem, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::page::{Page, PageKey};
@@ -254,12 +254,12 @@ impl Db {
     /// The account's entry in the admin lists (`keys::DIRECTORY`).
     fn directory_item(&self, a: &Account) -> Item {
         let mut item = Self::key(keys::account(&a.id), keys::DIRECTORY);
-        item.insert("account_id".into(), s(&a.id));
-        item.insert(GSI1.pk.into(), s(keys::ACCOUNTS));
-        item.insert(GSI1.sk.into(), s(keys::name_key(&a.name, &a.id)));
+        item.insert("account_id".into(), str_av(&a.id));
+        item.insert(GSI1.pk.into(), str_av(keys::ACCOUNTS));
+        item.insert(GSI1.sk.into(), str_av(keys::name_key(&a.name, &a.id)));
         if a.role == Role::Host {
-            item.insert(GSI2.pk.into(), s(keys::HOSTS));
-            item.insert(GSI2.sk.into(), s(keys::name_key(&a.name, &a.id)));
+            item.insert(GSI2.pk.into(), str_av(keys::HOSTS));
+            item.insert(GSI2.sk.into(), str_av(keys::name_key(&a.name, &a.id)));
         }
         item
     }
@@ -284,7 +284,7 @@ impl Db {
 
     fn login_item(&self, login: &str, account_id: &str) -> Item {
         let mut i = Self::key(keys::login(login), keys::LOGIN);
-        i.insert("account_id".into(), s(account_id));
+        i.insert("account_id".into(), str_av(account_id));
         i
     }
 
@@ -384,25 +384,25 @@ impl Db {
         };
         let renamed = ch.name.is_some();
         if let Some(v) = ch.name {
-            field("name", s(v))
+            field("name", str_av(v))
         }
         if let Some(v) = ch.bio {
-            field("bio", s(v))
+            field("bio", str_av(v))
         }
         if let Some(v) = ch.gender {
-            field("gender", s(v))
+            field("gender", str_av(v))
         }
         if let Some(v) = ch.birthday {
-            field("birthday", s(v))
+            field("birthday", str_av(v))
         }
         if let Some(v) = ch.language {
-            field("language", s(v))
+            field("language", str_av(v))
         }
         if let Some(v) = ch.avatar_id {
-            field("avatar_id", s(v))
+            field("avatar_id", str_av(v))
         }
         if let Some(v) = ch.interest_ids {
-            field("interest_ids", aws_sdk_dynamodb::types::AttributeValue::L(v.into_iter().map(s).collect()))
+            field("interest_ids", aws_sdk_dynamodb::types::AttributeValue::L(v.into_iter().map(str_av).collect()))
         }
         if sets.is_empty() {
             return self.get_account(id).await?.ok_or(Error::Condition("not_found"));
@@ -442,8 +442,8 @@ impl Db {
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#role", "role")
             .expression_attribute_names("#online", "online")
-            .expression_attribute_values(":host", s(Role::Host.as_str()))
-            .expression_attribute_values(":p", n(call_price))
+            .expression_attribute_values(":host", str_av(Role::Host.as_str()))
+            .expression_attribute_values(":p", num_av(call_price))
             .expression_attribute_values(":o", aws_sdk_dynamodb::types::AttributeValue::Bool(online))
             .send()
             .await?;
@@ -478,7 +478,7 @@ impl Db {
             .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
             .condition_expression("attribute_exists(pk)")
             .update_expression("SET stripe_customer_id = if_not_exists(stripe_customer_id, :c)")
-            .expression_attribute_values(":c", s(customer));
+            .expression_attribute_values(":c", str_av(customer));
         let a: Account = self.update_returning(req, "not_found").await?;
         Ok(a.stripe_customer_id.unwrap_or_else(|| customer.to_string()))
     }
@@ -493,16 +493,16 @@ impl Db {
             .set_key(Some(Self::key(keys::account(id), keys::PROFILE)))
             .condition_expression("attribute_exists(pk) AND #role <> :admin")
             .expression_attribute_names("#role", "role")
-            .expression_attribute_values(":admin", s(Role::Admin.as_str()))
+            .expression_attribute_values(":admin", str_av(Role::Admin.as_str()))
             .expression_attribute_values(":b", aws_sdk_dynamodb::types::AttributeValue::Bool(banned));
         req = match reason {
             // A banned host is offline for calls too; unbanning leaves it offline.
             Some(r) => req
                 .update_expression("SET banned = :b, banned_reason = :r, banned_at = :now, #online = :off")
                 .expression_attribute_names("#online", "online")
-                .expression_attribute_values(":now", n(now))
+                .expression_attribute_values(":now", num_av(now))
                 .expression_attribute_values(":off", aws_sdk_dynamodb::types::AttributeValue::Bool(false))
-                .expression_attribute_values(":r", s(r)),
+                .expression_attribute_values(":r", str_av(r)),
             None => req.update_expression("SET banned = :b REMOVE banned_reason, banned_at"),
         };
         self.update_returning(req, "not_bannable").await

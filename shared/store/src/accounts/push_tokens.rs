@@ -1,6 +1,6 @@
 //! Device tokens for push: one owner each, moved in one transaction.
 
-use crate::core::db::{Action, Db, Item, n, s};
+use crate::core::db::{Action, Db, Item, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 
@@ -22,17 +22,17 @@ impl Db {
             let owner = self.get(keys::push_token_owner(token_hash), keys::PUSH_TOKEN_OWNER).await?;
             let previous = owner.as_ref().and_then(|o| o.get("account_id")?.as_s().ok().cloned());
             let mut owner_item = Self::key(keys::push_token_owner(token_hash), keys::PUSH_TOKEN_OWNER);
-            owner_item.insert("account_id".into(), s(account_id));
-            owner_item.insert("session_id".into(), s(session_id));
+            owner_item.insert("account_id".into(), str_av(account_id));
+            owner_item.insert("session_id".into(), str_av(session_id));
             let mut item = Self::key(keys::account(account_id), keys::push_token(token_hash));
-            item.insert("token".into(), s(token));
-            item.insert("platform".into(), s(platform));
-            item.insert("session_id".into(), s(session_id));
-            item.insert("updated_at".into(), n(now));
+            item.insert("token".into(), str_av(token));
+            item.insert("platform".into(), str_av(platform));
+            item.insert("session_id".into(), str_av(session_id));
+            item.insert("updated_at".into(), num_av(now));
             let mut items = vec![
                 match &previous {
                     None => Action::put(self, owner_item).when("attribute_not_exists(pk)"),
-                    Some(p) => Action::put(self, owner_item).when("account_id = :prev").val(":prev", s(p)),
+                    Some(p) => Action::put(self, owner_item).when("account_id = :prev").val(":prev", str_av(p)),
                 }
                 .because("owner_changed"),
                 Action::put(self, item).because("owner_changed"),
@@ -63,7 +63,7 @@ impl Db {
                     Action::delete(self, keys::account(account_id), sk).because("owner_changed"),
                     Action::delete(self, keys::push_token_owner(hash), keys::PUSH_TOKEN_OWNER)
                         .when("attribute_not_exists(pk) OR account_id = :me")
-                        .val(":me", s(account_id))
+                        .val(":me", str_av(account_id))
                         .because("owner_changed"),
                 ])
                 .await;
@@ -92,8 +92,8 @@ impl Db {
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-            .expression_attribute_values(":pk", s(keys::account(account_id)))
-            .expression_attribute_values(":p", s(keys::push_token("")))
+            .expression_attribute_values(":pk", str_av(keys::account(account_id)))
+            .expression_attribute_values(":p", str_av(keys::push_token("")))
             .consistent_read(true)
             .send()
             .await?;

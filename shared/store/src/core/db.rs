@@ -23,10 +23,12 @@ pub struct Db {
 /// The reason of a transaction's ledger put: also its proof of commit (see `Db::transact`).
 pub(crate) const PROOF_OF_COMMIT: &str = "duplicate_entry";
 
-pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
+/// A string attribute value.
+pub(crate) fn str_av(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
-pub(crate) fn n(v: i64) -> AttributeValue {
+/// A number attribute value.
+pub(crate) fn num_av(v: i64) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
@@ -75,7 +77,7 @@ impl Db {
     }
 
     pub(crate) fn key(pk: String, sk: impl Into<String>) -> Item {
-        HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])
+        HashMap::from([(PK.to_string(), str_av(pk)), (SK.to_string(), str_av(sk))])
     }
 
     pub(crate) async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>> {
@@ -287,7 +289,7 @@ impl Db {
                 }
                 let numeric = |name: &str| index.is_some_and(|ix| ix.numeric_sk && ix.sk == name);
                 let value = |name: &str, v: String| {
-                    if numeric(name) { AttributeValue::N(v) } else { s(v) }
+                    if numeric(name) { AttributeValue::N(v) } else { str_av(v) }
                 };
                 if k.iter().any(|(name, v)| numeric(name) && v.parse::<f64>().is_err()) {
                     return Err(Error::Condition("bad_cursor"));
@@ -302,12 +304,12 @@ impl Db {
             .set_index_name(index.map(|ix| ix.name.to_string()))
             .key_condition_expression("#pk = :pk")
             .expression_attribute_names("#pk", pk_name)
-            .expression_attribute_values(":pk", s(pk_value));
+            .expression_attribute_values(":pk", str_av(pk_value));
         if let Some(prefix) = sk_prefix {
             q = q
                 .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
                 .expression_attribute_names("#sk", sk_name)
-                .expression_attribute_values(":prefix", s(prefix));
+                .expression_attribute_values(":prefix", str_av(prefix));
         }
         let out = q
             .scan_index_forward(!newest_first)
@@ -352,9 +354,9 @@ impl Db {
                 .query()
                 .table_name(&self.table)
                 .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-                .expression_attribute_values(":pk", s(&pk))
-                .expression_attribute_values(":from", s(from))
-                .expression_attribute_values(":to", s(to))
+                .expression_attribute_values(":pk", str_av(&pk))
+                .expression_attribute_values(":from", str_av(from))
+                .expression_attribute_values(":to", str_av(to))
                 .consistent_read(true)
                 .set_exclusive_start_key(start)
                 .send()
@@ -380,14 +382,14 @@ impl Db {
                 .index_name(ix.name)
                 .key_condition_expression("#pk = :pk")
                 .expression_attribute_names("#pk", ix.pk)
-                .expression_attribute_values(":pk", s(&pk))
+                .expression_attribute_values(":pk", str_av(&pk))
                 .select(aws_sdk_dynamodb::types::Select::Count)
                 .set_exclusive_start_key(start);
             if let Some(v) = above {
                 q = q
                     .key_condition_expression("#pk = :pk AND #sk > :above")
                     .expression_attribute_names("#sk", ix.sk)
-                    .expression_attribute_values(":above", n(v));
+                    .expression_attribute_values(":above", num_av(v));
             }
             let out = q.send().await?;
             total += out.count as i64;

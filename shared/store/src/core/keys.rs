@@ -510,7 +510,7 @@ pub fn pk_pair(a: &str, b: &str) -> String {
     format!("PKPAIR#{lo}#{hi}")
 }
 /// A PK battle (`PK#id` / `BATTLE`) and its sides (`SIDE#host`, the scores the aggregator adds to).
-pub fn pk(id: &str) -> String {
+pub fn battle(id: &str) -> String {
     format!("PK#{id}")
 }
 pub const PK_BATTLE: &str = "BATTLE";

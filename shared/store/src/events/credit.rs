@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::apply::PkMatches;
 use super::*;
 use crate::boards::{BoardKind, BoardMode};
-use crate::core::db::{Action, Db, TxItem, n, s};
+use crate::core::db::{Action, Db, TxItem, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::notifications::Notification;
@@ -63,8 +63,8 @@ impl Db {
     pub(super) fn mark_applied(&self, e: &MoneyEvent, outcome: &str, now: i64) -> TxItem {
         Action::update(self, e.key().0, &e.key().1, "SET applied_at = :now, outcome = :outcome")
             .when("attribute_exists(pk) AND attribute_not_exists(applied_at)")
-            .val(":now", n(now))
-            .val(":outcome", s(outcome))
+            .val(":now", num_av(now))
+            .val(":outcome", str_av(outcome))
             .because("event_applied")
     }
 
@@ -120,7 +120,7 @@ impl Db {
             let sum: i64 = in_room.iter().map(|c| c.amount).sum();
             items.push(
                 Action::update(self, keys::room(room), keys::ROOM_TOTAL, "ADD host_earning :t")
-                    .val(":t", n(sum))
+                    .val(":t", num_av(sum))
                     .because("room_missing"),
             );
             // What the room's channel announces, written once with the credit (a share is no gift of its own).
@@ -139,8 +139,8 @@ impl Db {
         }
         for ((pk, side), coins) in by_side {
             items.push(
-                Action::update(self, keys::pk(pk), &keys::pk_side(side), "ADD score :t")
-                    .val(":t", n(coins))
+                Action::update(self, keys::battle(pk), &keys::pk_side(side), "ADD score :t")
+                    .val(":t", num_av(coins))
                     .because("room_missing"),
             );
         }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::apply::PkMatches;
 use super::*;
 use crate::boards::{BoardKind, BoardMode};
-use crate::core::db::{Action, Db, TxItem, n, s};
+use crate::core::db::{Action, Db, TxItem, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::stats::{Counters, add_entry_counts};
@@ -44,7 +44,7 @@ impl Db {
             .map(|e| {
                 Action::update(self, e.key().0, &e.key().1, "SET ranked_at = :now")
                     .when("attribute_exists(pk) AND attribute_not_exists(ranked_at)")
-                    .val(":now", n(now))
+                    .val(":now", num_av(now))
                     .because("event_ranked")
             })
             .collect();
@@ -66,10 +66,10 @@ impl Db {
                     "SET sender_id = :sender, gsi3pk = :gifters, coins = if_not_exists(coins, :zero) + :t, \
                      gsi3sk = if_not_exists(coins, :zero) + :t",
                 )
-                .val(":sender", s(sender))
-                .val(":gifters", s(keys::room_gifters(room, keys::shard_of(sender, keys::ROOM_GIFTER_SHARDS))))
-                .val(":zero", n(0))
-                .val(":t", n(coins))
+                .val(":sender", str_av(sender))
+                .val(":gifters", str_av(keys::room_gifters(room, keys::shard_of(sender, keys::ROOM_GIFTER_SHARDS))))
+                .val(":zero", num_av(0))
+                .val(":t", num_av(coins))
                 .because("room_missing"),
             );
         }
@@ -89,10 +89,10 @@ impl Db {
                     "SET sender_id = :sender, gsi3pk = :gifters, coins = if_not_exists(coins, :zero) + :t, \
                      gsi3sk = if_not_exists(coins, :zero) + :t",
                 )
-                .val(":sender", s(sender))
-                .val(":gifters", s(keys::pk_gifters(pk, side, keys::shard_of(sender, keys::PK_GIFTER_SHARDS))))
-                .val(":zero", n(0))
-                .val(":t", n(coins))
+                .val(":sender", str_av(sender))
+                .val(":gifters", str_av(keys::pk_gifters(pk, side, keys::shard_of(sender, keys::PK_GIFTER_SHARDS))))
+                .val(":zero", num_av(0))
+                .val(":t", num_av(coins))
                 .because("room_missing"),
             );
         }
@@ -118,7 +118,7 @@ impl Db {
                 .map(|e| {
                     Action::update(self, e.key().0, &e.key().1, "SET counted_at = :now REMOVE gsi1pk, gsi1sk")
                         .when("attribute_exists(pk) AND attribute_not_exists(counted_at)")
-                        .val(":now", n(now))
+                        .val(":now", num_av(now))
                         .because("event_counted")
                 })
                 .collect();

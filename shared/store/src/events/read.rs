@@ -1,7 +1,7 @@
 //! Writing and reading money events: the event of a transaction, the pending ones, a window's.
 
 use super::*;
-use crate::core::db::{Action, Db, Item, TxItem, s};
+use crate::core::db::{Action, Db, Item, TxItem, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::stats::{Counters, ledger_puts_counts};
@@ -47,11 +47,11 @@ impl Db {
         let mut item: Item = serde_dynamo::to_item(e)?;
         let (pk, sk) = e.key();
         item.extend(Self::key(pk, sk));
-        item.insert("gsi1pk".into(), s(keys::pending_events(keys::shard_of(&e.id, keys::PENDING_SHARDS))));
-        item.insert("gsi1sk".into(), s(keys::by_time(e.created_at, &e.id)));
+        item.insert("gsi1pk".into(), str_av(keys::pending_events(keys::shard_of(&e.id, keys::PENDING_SHARDS))));
+        item.insert("gsi1sk".into(), str_av(keys::by_time(e.created_at, &e.id)));
         let window = keys::events_at(&keys::hour_of(e.created_at), keys::shard_of(&e.id, keys::WINDOW_SHARDS));
-        item.insert("gsi2pk".into(), s(window));
-        item.insert("gsi2sk".into(), s(&e.id));
+        item.insert("gsi2pk".into(), str_av(window));
+        item.insert("gsi2sk".into(), str_av(&e.id));
         Ok(Action::put(self, item).when("attribute_not_exists(pk)").because(crate::core::db::PROOF_OF_COMMIT))
     }
 
@@ -73,8 +73,8 @@ impl Db {
                 .table_name(&self.table)
                 .index_name(crate::core::table::GSI1.name)
                 .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
-                .expression_attribute_values(":pk", s(keys::pending_events(shard)))
-                .expression_attribute_values(":upto", s(keys::by_time_upto(upto)))
+                .expression_attribute_values(":pk", str_av(keys::pending_events(shard)))
+                .expression_attribute_values(":upto", str_av(keys::by_time_upto(upto)))
                 .limit(limit as i32)
                 .send()
         });
@@ -113,7 +113,7 @@ impl Db {
                     .table_name(&self.table)
                     .index_name(crate::core::table::GSI2.name)
                     .key_condition_expression("gsi2pk = :pk")
-                    .expression_attribute_values(":pk", s(keys::events_at(hour, shard)))
+                    .expression_attribute_values(":pk", str_av(keys::events_at(hour, shard)))
                     .set_exclusive_start_key(start)
                     .send()
                     .await?;
