@@ -267,3 +267,24 @@ fn the_stores_files_do_not_use_each_other_in_a_circle() {
         left.iter().map(|d| format!("{d} → {:?}", uses[d].intersection(&left).collect::<Vec<_>>())).collect();
     assert!(left.is_empty(), "store files in a circle:\n{}", circle.join("\n"));
 }
+
+#[test]
+fn no_page_file_of_the_console_is_past_400_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("console/src/pages");
+    let mut long = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "tsx" || x == "ts") {
+                let n = std::fs::read_to_string(&p).unwrap().lines().count();
+                if n > 400 {
+                    long.push(format!("{}: {n} lines", p.display()));
+                }
+            }
+        }
+    }
+    assert!(long.is_empty(), "one page a file:\n{}", long.join("\n"));
+}
