@@ -49,7 +49,7 @@ pub struct AgencyView {
     pub owner_name: Option<String>,
 }
 
-pub fn agency_json(a: &Agency) -> AgencyView {
+pub fn agency_view(a: &Agency) -> AgencyView {
     AgencyView {
         id: a.id.clone(),
         name: a.name.clone(),
@@ -199,7 +199,7 @@ async fn send_invitation(state: &AppState, a: &Agency, code: &str) -> DomainResu
 
 pub async fn create_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<AgencyView>> {
     let invited = create_agency(state, ctx.json()?).await?;
-    let mut view = agency_json(&invited.agency);
+    let mut view = agency_view(&invited.agency);
     view.owner_account_exists = Some(invited.account_exists);
     Ok(Created::new(view))
 }
@@ -221,7 +221,7 @@ pub async fn reinvite_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<J
     })?;
     let after = Agency { invite_expires_at: Some(expires), invite_hash: Some(hash), ..a };
     send_invitation(state, &after, &code).await?;
-    Ok(Json::new(agency_json(&after)))
+    Ok(Json::new(agency_view(&after)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -287,7 +287,7 @@ pub async fn accept_agency_invitation(state: &AppState, account_id: &str, code: 
 pub async fn accept_agency_invitation_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AgencyView>> {
     let caller = ctx.caller()?;
     let input: AcceptInvitationInput = ctx.json()?;
-    Ok(Json::new(agency_json(&accept_agency_invitation(state, &caller.id, &input.code).await?)))
+    Ok(Json::new(agency_view(&accept_agency_invitation(state, &caller.id, &input.code).await?)))
 }
 
 pub async fn list_agencies_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<AgencyView>> {
@@ -295,7 +295,7 @@ pub async fn list_agencies_http(state: &AppState, ctx: &Ctx) -> DomainResult<Pag
     let page = state.db.list_agencies(limit, start).await?;
     let names = Names::of(&state.db, page.items.iter().map(|a| a.owner_id.as_str())).await?;
     let items =
-        page.items.iter().map(|a| AgencyView { owner_name: names.get(&a.owner_id), ..agency_json(a) }).collect();
+        page.items.iter().map(|a| AgencyView { owner_name: names.get(&a.owner_id), ..agency_view(a) }).collect();
     Ok(list_reply(state, "agencies", items, page.next))
 }
 
@@ -315,7 +315,7 @@ pub struct AgencyChanges {
 pub async fn update_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AgencyView>> {
     let input: AgencyChanges = ctx.json()?;
     let mut a = agency_by_param(state, ctx).await?;
-    let before = agency_json(&a);
+    let before = agency_view(&a);
     if let Some(n) = input.name {
         a.name = validate::text("name", &n, 1, 80)?;
     }
@@ -324,7 +324,7 @@ pub async fn update_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Jso
     }
     a.updated_at = state.now();
     state.db.put_agency(&a).await?;
-    Ok(Json::new(agency_json(&a)).with_before(before))
+    Ok(Json::new(agency_view(&a)).with_before(before))
 }
 
 /// Only an agency without hosts (current, or former ones still to settle) can go.
@@ -334,7 +334,7 @@ pub async fn delete_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoC
         return Err(DomainError::conflict("agency_has_hosts", "remove and settle the agency's hosts first"));
     }
     state.db.delete_agency(&a).await?;
-    Ok(NoContent::done().with_before(agency_json(&a)))
+    Ok(NoContent::done().with_before(agency_view(&a)))
 }
 
 /// The agency the caller owns (agency accounts).
@@ -351,7 +351,7 @@ pub(super) async fn my_agency(state: &AppState, ctx: &Ctx) -> DomainResult<Agenc
 pub async fn get_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AgencyView>> {
     let a = my_agency(state, ctx).await?;
     let hosts = state.db.agency_host_ids(&a.id).await?.len() as i64;
-    Ok(Json::new(AgencyView { hosts: Some(hosts), ..agency_json(&a) }))
+    Ok(Json::new(AgencyView { hosts: Some(hosts), ..agency_view(&a) }))
 }
 
 // ---- applications ----

@@ -39,7 +39,7 @@ pub struct ApplicationView {
     pub decided_at: Option<String>,
 }
 
-fn application_json(a: &HostApplication) -> ApplicationView {
+fn application_view(a: &HostApplication) -> ApplicationView {
     ApplicationView {
         id: a.id.clone(),
         account_id: a.account_id.clone(),
@@ -125,14 +125,14 @@ pub async fn create_host_application(
 
 pub async fn create_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<ApplicationView>> {
     let caller = ctx.caller()?;
-    Ok(Created::new(application_json(&create_host_application(state, &caller.id, ctx.json()?).await?)))
+    Ok(Created::new(application_view(&create_host_application(state, &caller.id, ctx.json()?).await?)))
 }
 
 pub async fn get_my_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<ApplicationView>> {
     let caller = ctx.caller()?;
     let app =
         state.db.latest_application_of(&caller.id).await?.ok_or_else(|| DomainError::not_found("no application"))?;
-    Ok(Json::new(application_json(&app)))
+    Ok(Json::new(application_view(&app)))
 }
 
 fn status_param(ctx: &Ctx) -> DomainResult<String> {
@@ -149,7 +149,7 @@ async fn list_applications(state: &AppState, ctx: &Ctx, agency: Option<&str>) ->
     let scope = format!("applications:{}:{status}", agency.unwrap_or("*"));
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_applications(agency, &status, limit, start).await?;
-    Ok(list_reply(state, &scope, page.items.iter().map(application_json).collect(), page.next))
+    Ok(list_reply(state, &scope, page.items.iter().map(application_view).collect(), page.next))
 }
 
 pub async fn list_agency_host_applications_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<ApplicationView>> {
@@ -207,7 +207,7 @@ async fn tell_applicant(state: &AppState, app: &HostApplication) {
 
 pub async fn approve_host_application_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<ApplicationView>> {
     let mut app = decidable(state, ctx).await?;
-    let before = application_json(&app);
+    let before = application_view(&app);
     let applicant =
         state.db.get_account(&app.account_id).await?.ok_or_else(|| DomainError::not_found("applicant gone"))?;
     app.status = "approved".into();
@@ -215,7 +215,7 @@ pub async fn approve_host_application_http(state: &AppState, ctx: &Ctx) -> Domai
     app.decided_by = Some(ctx.caller()?.id.clone());
     state.db.approve_application(&app, &applicant.name, state.config.default_call_price).await.map_err(not_pending)?;
     tell_applicant(state, &app).await;
-    Ok(Json::new(application_json(&app)).with_before(before))
+    Ok(Json::new(application_view(&app)).with_before(before))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -229,14 +229,14 @@ pub async fn reject_host_application_http(state: &AppState, ctx: &Ctx) -> Domain
     let input: RejectInput = ctx.json()?;
     let reason = validate::text("reason", &input.reason, 1, 500)?;
     let mut app = decidable(state, ctx).await?;
-    let before = application_json(&app);
+    let before = application_view(&app);
     app.status = "rejected".into();
     app.reason = Some(reason);
     app.decided_at = Some(state.now());
     app.decided_by = Some(ctx.caller()?.id.clone());
     state.db.reject_application(&app).await.map_err(not_pending)?;
     tell_applicant(state, &app).await;
-    Ok(Json::new(application_json(&app)).with_before(before))
+    Ok(Json::new(application_view(&app)).with_before(before))
 }
 
 // ---- the agency's hosts ----

@@ -65,11 +65,11 @@ pub struct SettlementView {
 /// 201 with the settlement made, or 200 with the one a preview would make.
 async fn settled(state: &AppState, st: Settlement, preview: bool) -> DomainResult<CreatedOrPreview<SettlementView>> {
     let names = Names::of(&state.db, [st.host_id.as_str()]).await?;
-    let view = CreatedOrPreview::new(settlement_json(&st, &names));
+    let view = CreatedOrPreview::new(settlement_view(&st, &names));
     Ok(if preview { view.also() } else { view })
 }
 
-pub fn settlement_json(s: &Settlement, names: &Names) -> SettlementView {
+pub fn settlement_view(s: &Settlement, names: &Names) -> SettlementView {
     SettlementView {
         id: s.id.clone(),
         host_id: s.host_id.clone(),
@@ -283,7 +283,7 @@ pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> Domai
         host_payout_minor: sum(|s| s.host_payout_minor),
         currency: state.config.settlement_currency.clone(),
         cutoff: views::time(cutoff),
-        hosts: lines.iter().map(|s| settlement_json(s, &names)).collect(),
+        hosts: lines.iter().map(|s| settlement_view(s, &names)).collect(),
     });
     Ok(if preview { view.also() } else { view })
 }
@@ -298,7 +298,7 @@ async fn settlements_page(
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_settlements(agency, host, limit, start).await?;
     let names = Names::of(&state.db, page.items.iter().map(|s| s.host_id.as_str())).await?;
-    Ok(list_reply(state, &scope, page.items.iter().map(|s| settlement_json(s, &names)).collect(), page.next))
+    Ok(list_reply(state, &scope, page.items.iter().map(|s| settlement_view(s, &names)).collect(), page.next))
 }
 
 pub async fn list_agency_settlements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<SettlementView>> {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use store::Call;
 use utoipa::ToSchema;
 
-use super::call::call_json;
+use super::call::call_view;
 use crate::AppState;
 use crate::http::{Ctx, Page, list_reply};
 use crate::kernel::error::DomainResult;
@@ -47,7 +47,7 @@ async fn admin_calls(state: &AppState, calls: &[Call]) -> DomainResult<Vec<Admin
     Ok(calls
         .iter()
         .map(|c| {
-            let v = call_json(c);
+            let v = call_view(c);
             AdminCall {
                 caller_name: names.get(&c.caller_id),
                 host_name: names.get(&c.host_id),

@@ -70,7 +70,7 @@ pub struct CallView {
     pub agora: Option<AgoraGrant>,
 }
 
-pub fn call_json(c: &Call) -> CallView {
+pub fn call_view(c: &Call) -> CallView {
     let duration = match (c.accepted_at, c.ended_at) {
         (Some(a), Some(e)) => Some((e - a).max(0) / 1000),
         _ => None,
@@ -225,7 +225,7 @@ pub async fn start_call(
             connected_at: None,
             end_reason: None,
         };
-        let reply = Created::new(call_json(&call));
+        let reply = Created::new(call_view(&call));
         let record = idem.map(|i| (i, i.record(&reply, now)));
         let new_call = NewCall {
             call: &call,
@@ -292,7 +292,7 @@ async fn finish_ringing(state: &AppState, mut call: Call, to: CallState, reason:
     call.state = to;
     call.ended_at = Some(now);
     call.end_reason = Some(reason.into());
-    Ok(Json::new(call_json(&call)))
+    Ok(Json::new(call_view(&call)))
 }
 
 pub async fn cancel_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<CallView>> {
@@ -360,7 +360,7 @@ pub async fn accept_call(
         active.caller_seen_at = Some(now);
         active.host_seen_at = Some(now);
         let coins_left = caller.coins - call.price_per_minute;
-        let reply = Json::new(AcceptedCall { call: call_json(&active), agora: call_grant(state, &active, host_id)? });
+        let reply = Json::new(AcceptedCall { call: call_view(&active), agora: call_grant(state, &active, host_id)? });
         let record = idem.map(|i| (i, i.record(&reply, now)));
         let idempotency = record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r));
         state.db.accept_call(&call, now, &charge, idempotency).await.map_err(call_error)?;
@@ -398,7 +398,7 @@ pub async fn call_heartbeat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Js
     };
     let call = state.db.call_heartbeat(&call.id, party == Party::Caller, state.now()).await.map_err(call_error)?;
     // The answer renews the party's token up to the paid time.
-    let mut v = call_json(&call);
+    let mut v = call_view(&call);
     v.agora = Some(call_grant(state, &call, &ctx.caller()?.id)?);
     Ok(Json::new(v))
 }
@@ -412,7 +412,7 @@ pub async fn end_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Cal
         return Err(DomainError::forbidden("only the call's parties can end it"));
     };
     match call.state {
-        CallState::Ended => return Ok(Json::new(call_json(&call))),
+        CallState::Ended => return Ok(Json::new(call_view(&call))),
         CallState::Active => {}
         _ => return Err(DomainError::conflict("call_not_active", "the call is not active; cancel or decline it")),
     }
@@ -420,7 +420,7 @@ pub async fn end_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Cal
     let reason = if party == Party::Caller { "ended_by_caller" } else { "ended_by_host" };
     let report = TickReport::default();
     let call = settle(state, call, None, now, false, Some(reason), &report).await?;
-    Ok(Json::new(call_json(&call)))
+    Ok(Json::new(call_view(&call)))
 }
 
 /// Agora saw a party leave the call's channel, or the channel close, at
@@ -457,7 +457,7 @@ pub async fn end_calls_of(state: &AppState, account_id: &str, reason: &str) -> D
 
 pub async fn get_call_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<CallView>> {
     let (call, party) = call_for(state, ctx).await?;
-    let mut v = call_json(&call);
+    let mut v = call_view(&call);
     // A party of an active call gets a fresh token (to join, or to renew one).
     if call.state == CallState::Active && party.is_some() {
         v.agora = Some(call_grant(state, &call, &ctx.caller()?.id)?);
@@ -470,7 +470,7 @@ pub async fn list_my_calls_http(state: &AppState, ctx: &Ctx) -> DomainResult<Pag
     let scope = format!("calls:{}", caller.id);
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_calls_of(&caller.id, limit, start).await?;
-    Ok(list_reply(state, &scope, page.items.iter().map(call_json).collect(), page.next))
+    Ok(list_reply(state, &scope, page.items.iter().map(call_view).collect(), page.next))
 }
 
 // ---- billing ----

@@ -303,7 +303,7 @@ pub async fn check_ids<T: Master>(state: &AppState, field: &str, ids: &[String])
 
 // ---- pages ----
 
-fn page_json(p: &SitePage) -> PageView {
+fn page_view(p: &SitePage) -> PageView {
     PageView {
         slug: p.slug.clone(),
         title: p.title.clone(),
@@ -324,7 +324,7 @@ fn slug(ctx: &Ctx) -> DomainResult<&str> {
 pub async fn get_page_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PageView>> {
     let page =
         state.db.get_page(slug(ctx)?).await?.ok_or_else(|| DomainError::not_found("this page is not written yet"))?;
-    Ok(Json::new(page_json(&page)))
+    Ok(Json::new(page_view(&page)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -342,7 +342,7 @@ pub async fn put_page(
     slug: &str,
     input: PageInput,
 ) -> DomainResult<Json<PageView>> {
-    let before = state.db.get_page(slug).await?.map(|p| page_json(&p));
+    let before = state.db.get_page(slug).await?.map(|p| page_view(&p));
     let page = SitePage {
         slug: slug.to_string(),
         title: validate::text("title", &input.title, 1, 200)?,
@@ -351,7 +351,7 @@ pub async fn put_page(
         updated_by: admin_id.map(String::from),
     };
     state.db.put_page(&page).await?;
-    let reply = Json::new(page_json(&page));
+    let reply = Json::new(page_view(&page));
     Ok(match before {
         Some(b) => reply.with_before(b),
         None => reply,

@@ -36,7 +36,7 @@ pub struct PackageView {
     pub updated_at: String,
 }
 
-fn package_json(p: &CoinPackage) -> PackageView {
+fn package_view(p: &CoinPackage) -> PackageView {
     PackageView {
         id: p.id.clone(),
         coins: p.coins,
@@ -133,7 +133,7 @@ async fn claim_products(state: &AppState, p: &CoinPackage, was: Option<&CoinPack
 pub async fn list_coin_packages_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<PackageView>> {
     let (limit, start) = ctx.page(state, "coin-packages")?;
     let page = state.db.list_catalog::<CoinPackage>(Catalog::CoinPackage, true, limit, start).await?;
-    Ok(list_reply(state, "coin-packages", page.items.iter().map(package_json).collect(), page.next))
+    Ok(list_reply(state, "coin-packages", page.items.iter().map(package_view).collect(), page.next))
 }
 
 impl Creatable for PackageChanges {
@@ -162,7 +162,7 @@ pub async fn create_coin_package(state: &AppState, input: New<PackageChanges>) -
 }
 
 pub async fn create_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<PackageView>> {
-    Ok(Created::new(package_json(&create_coin_package(state, New::check(ctx.json()?)?).await?)))
+    Ok(Created::new(package_view(&create_coin_package(state, New::check(ctx.json()?)?).await?)))
 }
 
 pub async fn existing_package(state: &AppState, id: &str) -> DomainResult<CoinPackage> {
@@ -182,7 +182,7 @@ pub async fn update_coin_package_http(state: &AppState, ctx: &Ctx) -> DomainResu
     claim_products(state, &p, Some(&was)).await?;
     p.updated_at = state.now();
     let p = state.db.update_catalog_entry(Catalog::CoinPackage, &p, ctx.body_has("active")).await?;
-    Ok(Json::new(package_json(&p)))
+    Ok(Json::new(package_view(&p)))
 }
 
 /// Retires the package: it can no longer be bought; recharges keep their copy of its terms.

@@ -75,10 +75,10 @@ pub struct ReportView {
 async fn report_views(state: &AppState, reports: &[Report]) -> DomainResult<Vec<ReportView>> {
     let people = reports.iter().flat_map(|r| [r.reporter_id.as_str(), r.target_owner_id.as_str()]);
     let names = Names::of(&state.db, people).await?;
-    Ok(reports.iter().map(|r| report_json(r, &names)).collect())
+    Ok(reports.iter().map(|r| report_view(r, &names)).collect())
 }
 
-fn report_json(r: &Report, names: &Names) -> ReportView {
+fn report_view(r: &Report, names: &Names) -> ReportView {
     ReportView {
         id: r.id.clone(),
         reporter_id: r.reporter_id.clone(),

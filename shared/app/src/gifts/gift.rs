@@ -38,7 +38,7 @@ pub struct GiftView {
 }
 
 /// `g` as shown, with how many were sent (`sent`, from `store::Db::gift_counts`).
-fn gift_json(g: &Gift, sent: i64, urls: &MediaUrls) -> GiftView {
+fn gift_view(g: &Gift, sent: i64, urls: &MediaUrls) -> GiftView {
     GiftView {
         id: g.id.clone(),
         name: g.name.clone(),
@@ -118,13 +118,13 @@ pub async fn list_gifts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<G
     let sent = |g: &Gift| counts.get(&g.id).map_or(0, |c| c.0);
     let keys: Vec<&str> = page.items.iter().map(|g| g.image_key.as_str()).collect();
     let urls = MediaUrls::of(state, keys).await?;
-    Ok(list_reply(state, "gifts", page.items.iter().map(|g| gift_json(g, sent(g), &urls)).collect(), page.next))
+    Ok(list_reply(state, "gifts", page.items.iter().map(|g| gift_view(g, sent(g), &urls)).collect(), page.next))
 }
 
 pub async fn create_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<GiftView>> {
     let g = create_gift(state, New::check(ctx.json()?)?).await?;
     let urls = MediaUrls::of(state, [g.image_key.as_str()]).await?;
-    Ok(Created::new(gift_json(&g, 0, &urls)))
+    Ok(Created::new(gift_view(&g, 0, &urls)))
 }
 
 impl Creatable for GiftChanges {
@@ -162,7 +162,7 @@ pub async fn update_gift_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<
     let g = state.db.update_catalog_entry(Catalog::Gift, &g, ctx.body_has("active")).await?;
     let counts = state.db.gift_counts(&[&g.id]).await?;
     let urls = MediaUrls::of(state, [g.image_key.as_str()]).await?;
-    Ok(Json::new(gift_json(&g, counts.get(&g.id).map_or(0, |c| c.0), &urls)))
+    Ok(Json::new(gift_view(&g, counts.get(&g.id).map_or(0, |c| c.0), &urls)))
 }
 
 /// Retires the gift: it can no longer be sent, and history keeps its name and price.

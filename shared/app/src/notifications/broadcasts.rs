@@ -51,7 +51,7 @@ pub struct BroadcastView {
     pub finished_at: Option<String>,
 }
 
-fn broadcast_json(b: &Broadcast) -> BroadcastView {
+fn broadcast_view(b: &Broadcast) -> BroadcastView {
     BroadcastView {
         id: b.id.clone(),
         segment: b.segment.clone(),
@@ -84,13 +84,13 @@ pub async fn create_broadcast(state: &AppState, admin_id: &str, input: Broadcast
 
 pub async fn create_broadcast_http(state: &AppState, ctx: &Ctx) -> DomainResult<Accepted<BroadcastView>> {
     let b = create_broadcast(state, &ctx.caller()?.id, ctx.json()?).await?;
-    Ok(Accepted::new(broadcast_json(&b)))
+    Ok(Accepted::new(broadcast_view(&b)))
 }
 
 pub async fn list_broadcasts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<BroadcastView>> {
     let (limit, start) = ctx.page(state, "broadcasts")?;
     let page = state.db.list_broadcasts(limit, start).await?;
-    Ok(list_reply(state, "broadcasts", page.items.iter().map(broadcast_json).collect(), page.next))
+    Ok(list_reply(state, "broadcasts", page.items.iter().map(broadcast_view).collect(), page.next))
 }
 
 /// One page of the segment's accounts (those of its role), and where the next starts.

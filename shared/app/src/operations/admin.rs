@@ -65,14 +65,14 @@ pub async fn admin_views(state: &AppState, accounts: &[Account]) -> DomainResult
             agencies.insert(id.to_string(), agency.name);
         }
     }
-    Ok(accounts.iter().map(|a| account_admin_json(a, &agencies)).collect())
+    Ok(accounts.iter().map(|a| account_admin_view(a, &agencies)).collect())
 }
 
 async fn admin_view(state: &AppState, account: Account) -> DomainResult<AdminAccount> {
     Ok(admin_views(state, std::slice::from_ref(&account)).await?.remove(0))
 }
 
-fn account_admin_json(a: &Account, agencies: &std::collections::HashMap<String, String>) -> AdminAccount {
+fn account_admin_view(a: &Account, agencies: &std::collections::HashMap<String, String>) -> AdminAccount {
     let m = views::me(a);
     AdminAccount {
         id: m.id,

@@ -23,7 +23,7 @@ pub struct SettingsView {
     pub updated_at: Option<String>,
 }
 
-fn settings_json(s: &store::Settings) -> SettingsView {
+fn settings_view(s: &store::Settings) -> SettingsView {
     SettingsView {
         pk_winner_bonus_pct: s.pk_winner_bonus_pct,
         room_owner_share_pct: s.room_owner_share_pct,
@@ -52,14 +52,14 @@ fn percent(field: &str, v: i64) -> DomainResult<i64> {
 }
 
 pub async fn get_settings_http(state: &AppState, _ctx: &Ctx) -> DomainResult<Json<SettingsView>> {
-    Ok(Json::new(settings_json(&state.db.get_settings().await?)))
+    Ok(Json::new(settings_view(&state.db.get_settings().await?)))
 }
 
 pub async fn put_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<SettingsView>> {
     let input: SettingsChanges = ctx.json()?;
     let mut s = state.db.get_settings().await?;
     // The audit log shows what the change replaced.
-    let before = settings_json(&s);
+    let before = settings_view(&s);
     if let Some(v) = input.pk_winner_bonus_pct {
         s.pk_winner_bonus_pct = percent("pk_winner_bonus_pct", v)?;
     }
@@ -74,5 +74,5 @@ pub async fn put_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json
     }
     s.updated_at = state.now();
     state.db.put_settings(&s).await?;
-    Ok(Json::new(settings_json(&s)).with_before(before))
+    Ok(Json::new(settings_view(&s)).with_before(before))
 }

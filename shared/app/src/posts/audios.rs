@@ -30,7 +30,7 @@ pub struct AudioView {
     pub updated_at: String,
 }
 
-async fn audio_json(state: &AppState, a: &Audio) -> DomainResult<AudioView> {
+async fn audio_view(state: &AppState, a: &Audio) -> DomainResult<AudioView> {
     Ok(AudioView {
         id: a.id.clone(),
         title: a.title.clone(),
@@ -82,7 +82,7 @@ pub async fn list_audios_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<
     let page = state.db.list_catalog::<Audio>(Catalog::Audio, true, limit, start).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for a in &page.items {
-        items.push(audio_json(state, a).await?);
+        items.push(audio_view(state, a).await?);
     }
     Ok(list_reply(state, "audios", items, page.next))
 }
@@ -102,7 +102,7 @@ pub async fn create_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Crea
     };
     input.apply(state, &admin.id, &mut a).await?;
     state.db.put_catalog_entry(Catalog::Audio, &a).await?;
-    Ok(Created::new(audio_json(state, &a).await?))
+    Ok(Created::new(audio_view(state, &a).await?))
 }
 
 async fn existing_audio(state: &AppState, id: &str) -> DomainResult<Audio> {
@@ -117,7 +117,7 @@ pub async fn update_audio_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json
     input.apply(state, &admin.id, &mut a).await?;
     a.updated_at = state.now();
     let a = state.db.update_catalog_entry(Catalog::Audio, &a, ctx.body_has("active")).await?;
-    Ok(Json::new(audio_json(state, &a).await?))
+    Ok(Json::new(audio_view(state, &a).await?))
 }
 
 /// Retires the track: new posts cannot pick it; posts that use it keep it.

@@ -50,12 +50,12 @@ pub struct PostView {
     pub is_liked: Option<bool>,
 }
 
-pub async fn post_json(state: &AppState, p: &Post) -> DomainResult<PostView> {
+pub async fn post_view(state: &AppState, p: &Post) -> DomainResult<PostView> {
     let names = Names::of(&state.db, [p.author_id.as_str()]).await?;
-    post_view(state, p, &names).await
+    post_view_named(state, p, &names).await
 }
 
-async fn post_view(state: &AppState, p: &Post, names: &Names) -> DomainResult<PostView> {
+async fn post_view_named(state: &AppState, p: &Post, names: &Names) -> DomainResult<PostView> {
     Ok(PostView {
         id: p.id.clone(),
         author_id: p.author_id.clone(),
@@ -74,11 +74,11 @@ async fn post_view(state: &AppState, p: &Post, names: &Names) -> DomainResult<Po
     })
 }
 
-async fn posts_json(state: &AppState, posts: &[Post]) -> DomainResult<Vec<PostView>> {
+async fn posts_view(state: &AppState, posts: &[Post]) -> DomainResult<Vec<PostView>> {
     let names = Names::of(&state.db, posts.iter().map(|p| p.author_id.as_str())).await?;
     let mut out = Vec::with_capacity(posts.len());
     for p in posts {
-        out.push(post_view(state, p, &names).await?);
+        out.push(post_view_named(state, p, &names).await?);
     }
     Ok(out)
 }
@@ -96,7 +96,7 @@ pub struct CommentView {
     pub created_at: String,
 }
 
-fn comment_json(c: &Comment) -> CommentView {
+fn comment_view(c: &Comment) -> CommentView {
     CommentView {
         id: c.id.clone(),
         post_id: c.post_id.clone(),
@@ -186,7 +186,7 @@ pub async fn create_post(state: &AppState, author_id: &str, input: PostInput) ->
 pub async fn create_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<PostView>> {
     let caller = ctx.caller()?;
     let post = create_post(state, &caller.id, ctx.json()?).await?;
-    Ok(Created::new(post_json(state, &post).await?))
+    Ok(Created::new(post_view(state, &post).await?))
 }
 
 /// A live post (deleted ones, even mid-clean-up, are 404).
@@ -198,7 +198,7 @@ async fn live_post(state: &AppState, ctx: &Ctx) -> DomainResult<Post> {
 pub async fn get_post_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PostView>> {
     let caller = ctx.caller()?;
     let post = live_post(state, ctx).await?;
-    let mut v = post_json(state, &post).await?;
+    let mut v = post_view(state, &post).await?;
     v.is_liked = Some(state.db.has_liked(&post.id, &caller.id).await?);
     Ok(Json::new(v))
 }
@@ -209,7 +209,7 @@ pub async fn list_user_posts_http(state: &AppState, ctx: &Ctx) -> DomainResult<P
     let scope = format!("posts:{author}");
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_posts(Some(&author), limit, start).await?;
-    Ok(list_reply(state, &scope, posts_json(state, &page.items).await?, page.next))
+    Ok(list_reply(state, &scope, posts_view(state, &page.items).await?, page.next))
 }
 
 /// Posts of the accounts the caller follows, newest first; everyone's recent
@@ -230,7 +230,7 @@ pub async fn get_feed_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<Pos
     // Accounts the caller blocked stay out (of everyone's feed, and of one still being cleaned up).
     let blocked = state.db.blocked_ids(&caller.id, crate::social::FEED_FILTER_MAX).await?;
     let items: Vec<Post> = page.items.into_iter().filter(|p| !blocked.contains(&p.author_id)).collect();
-    Ok(list_reply(state, &scope, posts_json(state, &items).await?, page.next))
+    Ok(list_reply(state, &scope, posts_view(state, &items).await?, page.next))
 }
 
 /// The post id of the path; a missing or deleted post is found out by the
@@ -282,7 +282,7 @@ pub async fn create_comment_http(state: &AppState, ctx: &Ctx) -> DomainResult<Cr
         created_at: now,
     };
     state.db.add_comment(&c, &post.author_id).await.map_err(gone)?;
-    Ok(Created::new(comment_json(&c)))
+    Ok(Created::new(comment_view(&c)))
 }
 
 pub async fn list_comments_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<CommentView>> {
@@ -291,7 +291,7 @@ pub async fn list_comments_http(state: &AppState, ctx: &Ctx) -> DomainResult<Pag
     let scope = format!("comments:{}", post.id);
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_comments(&post.id, limit, start).await?;
-    Ok(list_reply(state, &scope, page.items.iter().map(comment_json).collect(), page.next))
+    Ok(list_reply(state, &scope, page.items.iter().map(comment_view).collect(), page.next))
 }
 
 /// By the comment's author, the post's author, or an admin.

@@ -37,7 +37,7 @@ pub struct ModeratorView {
     pub created_at: String,
 }
 
-async fn moderator_json(state: &AppState, m: &Moderator) -> DomainResult<ModeratorView> {
+async fn moderator_view(state: &AppState, m: &Moderator) -> DomainResult<ModeratorView> {
     let a = state.db.get_account(&m.user_id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     Ok(ModeratorView {
         host_id: m.host_id.clone(),
@@ -66,7 +66,7 @@ pub async fn add_moderator_http(state: &AppState, ctx: &Ctx) -> DomainResult<Cre
         other => other.into(),
     })?;
     let m = state.db.get_moderator(&host.id, &user).await?.unwrap_or(m);
-    let view = moderator_json(state, &m).await?;
+    let view = moderator_view(state, &m).await?;
     let answer = CreatedOrFound::new(view);
     Ok(if created { answer } else { answer.also() })
 }
@@ -87,7 +87,7 @@ pub async fn list_moderators_http(state: &AppState, ctx: &Ctx) -> DomainResult<P
     let page = state.db.list_moderators(&host.id, limit, start).await?;
     let mut items = Vec::new();
     for m in &page.items {
-        items.push(moderator_json(state, m).await?);
+        items.push(moderator_view(state, m).await?);
     }
     Ok(list_reply(state, &scope, items, page.next))
 }

@@ -57,7 +57,7 @@ fn invitation_state(inv: &PkInvitation, now: i64) -> &'static str {
     }
 }
 
-fn invitation_json(inv: &PkInvitation, now: i64) -> PkInvitationView {
+fn invitation_view(inv: &PkInvitation, now: i64) -> PkInvitationView {
     PkInvitationView {
         id: inv.id.clone(),
         from_host_id: inv.from_host_id.clone(),
@@ -119,7 +119,7 @@ pub struct PkView {
 }
 
 /// A battle as shown to `viewer`: names, top gifters, the relay grant for a side's host.
-pub async fn pk_json(state: &AppState, b: &PkBattle, viewer: &str) -> DomainResult<PkView> {
+pub async fn pk_view(state: &AppState, b: &PkBattle, viewer: &str) -> DomainResult<PkView> {
     let tops = futures_util::future::try_join_all(
         b.sides.iter().map(|side| state.db.pk_top_gifters(&b.id, &side.host_id, TOP_GIFTERS)),
     )
@@ -248,7 +248,7 @@ pub async fn invite_pk(
     let n =
         note(&target.id, "pk_invitation", "PK challenge", body, &[("invitation_id", &inv.id), ("from_host_id", from)]);
     state.notifier.send(n).await;
-    Ok(Created::new(invitation_json(&inv, now)))
+    Ok(Created::new(invitation_view(&inv, now)))
 }
 
 pub async fn invite_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<PkInvitationView>> {
@@ -307,7 +307,7 @@ pub async fn accept_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created
     }
     let body = format!("{} accepted: the PK is on", caller_name(state, &caller.id).await?);
     state.notifier.send(note(&inv.from_host_id, "pk_started", "PK started", body, &[("battle_id", &b.id)])).await;
-    Ok(Created::new(PkStarted { battle: pk_json(state, &b, &caller.id).await? }))
+    Ok(Created::new(PkStarted { battle: pk_view(state, &b, &caller.id).await? }))
 }
 
 async fn caller_name(state: &AppState, id: &str) -> DomainResult<String> {
@@ -352,7 +352,7 @@ async fn answer_invitation(state: &AppState, ctx: &Ctx, as_inviter: bool) -> Dom
         }
         Err(e) => return Err(e.into()),
     }
-    Ok(Json::new(invitation_json(&PkInvitation { state: to.into(), ..inv }, now)))
+    Ok(Json::new(invitation_view(&PkInvitation { state: to.into(), ..inv }, now)))
 }
 
 pub async fn decline_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PkInvitationView>> {
@@ -417,7 +417,7 @@ async fn matched_meanwhile(state: &AppState, host: &HostId) -> DomainResult<Opti
     let Some(b) = state.db.get_pk(&id).await?.filter(|b| b.state == "active" && b.ends_at > state.now()) else {
         return Ok(None);
     };
-    let battle = Some(pk_json(state, &b, host).await?);
+    let battle = Some(pk_view(state, &b, host).await?);
     Ok(Some(Accepted::new(PkCurrent { state: "matched", battle, invitations: vec![] })))
 }
 
@@ -448,7 +448,7 @@ async fn pair_with_waiting(
                 state.db.leave_pk_queue(host).await?;
                 let body = format!("Matched with {}: the PK is on", caller_name(state, host).await?);
                 state.notifier.send(note(&w.host_id, "pk_started", "PK started", body, &[("battle_id", &b.id)])).await;
-                let battle = Some(pk_json(state, &b, host).await?);
+                let battle = Some(pk_view(state, &b, host).await?);
                 return Ok(Some(Accepted::new(PkCurrent { state: "matched", battle, invitations: vec![] })));
             }
             // Someone else took them, or they went off air or into a battle: the next one.
@@ -563,7 +563,7 @@ pub async fn get_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PkVie
     let missing = || DomainError::not_found("battle not found");
     let id = crate::kernel::validate::id("id", ctx.param("id")).map_err(|_| missing())?;
     let b = fresh_pk(state, &id, Some(&caller.id)).await?.ok_or_else(missing)?;
-    Ok(Json::new(pk_json(state, &b, &caller.id).await?))
+    Ok(Json::new(pk_view(state, &b, &caller.id).await?))
 }
 
 /// Either host ends the battle now, the scores as they stand.
@@ -583,7 +583,7 @@ pub async fn end_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<PkVie
         }
     }
     let b = fresh_pk(state, &id, Some(&caller.id)).await?.ok_or_else(missing)?;
-    Ok(Json::new(pk_json(state, &b, &caller.id).await?))
+    Ok(Json::new(pk_view(state, &b, &caller.id).await?))
 }
 
 /// Ends the host's battle now, if any (the host's room ended).
@@ -605,13 +605,13 @@ pub async fn current_pk_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<P
         .await?
         .iter()
         .filter(|i| invitation_state(i, now) == "pending")
-        .map(|i| invitation_json(i, now))
+        .map(|i| invitation_view(i, now))
         .collect();
     if let Some((id, _)) = state.db.pk_of_host(&caller.id).await?
         && let Some(b) = fresh_pk(state, &id, Some(&caller.id)).await?
         && b.state == "active"
     {
-        let battle = Some(pk_json(state, &b, &caller.id).await?);
+        let battle = Some(pk_view(state, &b, &caller.id).await?);
         return Ok(Json::new(PkCurrent { state: "in_battle", battle, invitations }));
     }
     let waiting = state.db.pk_waiting(&caller.id).await?.is_some_and(|w| w.since >= now - MATCH_WAIT_SECS * 1000);

@@ -53,7 +53,7 @@ pub struct RoomView {
     pub pk: Option<Box<super::pk::PkView>>,
 }
 
-pub fn room_json(r: &Room) -> RoomView {
+pub fn room_view(r: &Room) -> RoomView {
     RoomView {
         id: r.id.clone(),
         host_id: r.host_id.clone(),
@@ -108,7 +108,7 @@ pub async fn start_room(
             && room.live
         {
             let agora = agora_grant(state, &room.channel, host_id, super::seats::publisher(&room), ROOM_TOKEN_SECS)?;
-            return Ok(CreatedOrFound::new(RoomStarted { room: room_json(&room), agora }).also());
+            return Ok(CreatedOrFound::new(RoomStarted { room: room_view(&room), agora }).also());
         }
         let id = ulid::Ulid::new().to_string();
         let room = Room {
@@ -127,7 +127,7 @@ pub async fn start_room(
         };
         let agora = agora_grant(state, &room.channel, host_id, super::seats::publisher(&room), ROOM_TOKEN_SECS)?;
         match state.db.start_room(&room).await {
-            Ok(()) => return Ok(CreatedOrFound::new(RoomStarted { room: room_json(&room), agora })),
+            Ok(()) => return Ok(CreatedOrFound::new(RoomStarted { room: room_view(&room), agora })),
             // Another start won the race: answer its room.
             Err(store::Error::Condition("host_live")) => continue,
             Err(e) => return Err(e.into()),
@@ -161,7 +161,7 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Roo
         close_room(state, &room, state.now()).await?;
     }
     let room = state.db.get_room(&room.id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
-    Ok(Json::new(room_json(&room)))
+    Ok(Json::new(room_view(&room)))
 }
 
 /// Ends a live room at `at` (an ended one stays as it is), with what lives
@@ -254,7 +254,7 @@ pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<R
         .items
         .iter()
         .filter(|r| !blocked.contains(&r.host_id))
-        .map(|r| RoomView { host: hosts.get(&r.host_id).map(person), ..room_json(r) })
+        .map(|r| RoomView { host: hosts.get(&r.host_id).map(person), ..room_view(r) })
         .collect::<Vec<_>>();
     Ok(list_reply(state, "rooms", items, page.next))
 }
@@ -270,11 +270,11 @@ pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Roo
         _ => None,
     };
     let pk = match pk {
-        Some(b) => Some(Box::new(super::pk::pk_json(state, &b, &caller.id).await?)),
+        Some(b) => Some(Box::new(super::pk::pk_view(state, &b, &caller.id).await?)),
         None => None,
     };
-    let seats = Some(super::seats::seats_json(state, &room).await?);
-    Ok(Json::new(RoomView { host: host.as_ref().map(person), pk, seats, ..room_json(&room) }))
+    let seats = Some(super::seats::seats_view(state, &room).await?);
+    Ok(Json::new(RoomView { host: host.as_ref().map(person), pk, seats, ..room_view(&room) }))
 }
 
 /// Sets every live room's count (the live list's order) to its shards' sum
@@ -338,7 +338,7 @@ pub async fn join_room(state: &AppState, viewer_id: &AccountId, room_id: &RoomId
         viewers: room.viewers,
         host_earning: room.host_earning,
         top_gifters: top,
-        room: room_json(&room),
+        room: room_view(&room),
     }))
 }
 

@@ -37,7 +37,7 @@ pub struct SeatView {
     pub muted: bool,
 }
 
-pub fn seat_json(s: &Seat, names: &Names) -> SeatView {
+pub fn seat_view(s: &Seat, names: &Names) -> SeatView {
     SeatView {
         seat: s.seat,
         account_id: s.account_id.clone(),
@@ -48,13 +48,13 @@ pub fn seat_json(s: &Seat, names: &Names) -> SeatView {
 }
 
 /// A room's seats as shown.
-pub async fn seats_json(state: &AppState, room: &Room) -> DomainResult<Vec<SeatView>> {
+pub async fn seats_view(state: &AppState, room: &Room) -> DomainResult<Vec<SeatView>> {
     if room.seats == 0 {
         return Ok(Vec::new());
     }
     let seats = state.db.room_seats(&room.id).await?;
     let names = Names::of(&state.db, seats.iter().filter_map(|s| s.account_id.as_deref())).await?;
-    Ok(seats.iter().map(|s| seat_json(s, &names)).collect())
+    Ok(seats.iter().map(|s| seat_view(s, &names)).collect())
 }
 
 /// The role a seated guest publishes with: audio only in an audio room.
@@ -270,7 +270,7 @@ pub async fn approve_seat_request_http(state: &AppState, ctx: &Ctx) -> DomainRes
     );
     state.notifier.send(n).await;
     let names = Names::of(&state.db, [guest.as_str()]).await?;
-    Ok(Json::new(seat_json(&taken, &names)))
+    Ok(Json::new(seat_view(&taken, &names)))
 }
 
 pub async fn reject_seat_request_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
@@ -358,7 +358,7 @@ pub async fn accept_seat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<
     let taken = seat_guest(state, &room, seat, &caller.id, SeatClaim::Invitation).await?;
     let agora = agora_grant(state, &room.channel, &caller.id, publisher(&room), SEAT_TOKEN_SECS)?;
     let names = Names::of(&state.db, [caller.id.as_str()]).await?;
-    Ok(Json::new(SeatTaken { seat: seat_json(&taken, &names), agora }))
+    Ok(Json::new(SeatTaken { seat: seat_view(&taken, &names), agora }))
 }
 
 /// The guest leaves, or the host or a moderator takes them off: the seat is
@@ -414,7 +414,7 @@ pub async fn update_seat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<
         }
     }
     let names = Names::of(&state.db, s.account_id.as_deref()).await?;
-    Ok(Json::new(seat_json(&s, &names)))
+    Ok(Json::new(seat_view(&s, &names)))
 }
 
 /// Agora stops `guest` publishing in the room's channel for as long as a seat token lasts.

@@ -17,7 +17,7 @@ use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views::account_ref;
-use crate::wallet::{RechargeView, Takeback, claw_back, recharge_json, repay_debt};
+use crate::wallet::{RechargeView, Takeback, claw_back, recharge_view, repay_debt};
 use crate::{AppState, DomainError};
 
 /// The account id of a reference made by `account_ref`.
@@ -86,7 +86,7 @@ impl Credited {
     fn for_app(self) -> CreatedOrFound<RechargeView> {
         match self {
             Credited::New(v) => CreatedOrFound::new(v),
-            Credited::Before(r) => CreatedOrFound::new(recharge_json(&r)).also(),
+            Credited::Before(r) => CreatedOrFound::new(recharge_view(&r)).also(),
         }
     }
     /// A store notification's answer: 201 with a recharge it credited.
@@ -248,7 +248,7 @@ async fn credit_once(
         match state.db.credit_store_purchase(&r, &change, b.token.is_some()).await {
             Ok(()) => {
                 crate::kernel::metrics::coins(state, "RechargesCredited", r.coins + r.bonus_coins);
-                Ok(recharge_json(&r))
+                Ok(recharge_view(&r))
             }
             Err(store::Error::Condition("purchase_claimed")) => {
                 Err(DomainError::conflict("purchase_claimed", "this purchase was credited before"))

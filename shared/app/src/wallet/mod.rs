@@ -7,4 +7,4 @@ mod recharges;
 pub mod routes;
 
 pub use balance::{GrantInput, grant_coins};
-pub use recharges::{RechargeView, Takeback, claw_back, recharge_json, repay_debt};
+pub use recharges::{RechargeView, Takeback, claw_back, recharge_view, repay_debt};

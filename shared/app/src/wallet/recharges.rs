@@ -68,7 +68,7 @@ pub struct RazorpayCheckout {
     pub currency: String,
 }
 
-pub fn recharge_json(r: &Recharge) -> RechargeView {
+pub fn recharge_view(r: &Recharge) -> RechargeView {
     RechargeView {
         id: r.id.clone(),
         provider: r.provider.clone(),
@@ -147,7 +147,7 @@ pub async fn create_recharge(
             purchase_token: None,
             ..Default::default()
         };
-        let mut view = recharge_json(&r);
+        let mut view = recharge_view(&r);
         match provider {
             Provider::Stripe => {
                 view.stripe = Some(StripeCheckout {
@@ -183,7 +183,7 @@ pub async fn get_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json
     let caller = ctx.caller()?;
     let id = validate::id("id", ctx.param("id"))?;
     match state.db.get_recharge(&id).await? {
-        Some(r) if r.account_id == caller.id => Ok(Json::new(recharge_json(&r))),
+        Some(r) if r.account_id == caller.id => Ok(Json::new(recharge_view(&r))),
         _ => Err(DomainError::not_found("recharge not found")),
     }
 }
@@ -194,7 +194,7 @@ pub async fn list_my_recharges_http(state: &AppState, ctx: &Ctx) -> DomainResult
     let scope = format!("recharges:{}", caller.id);
     let (limit, start) = ctx.page(state, &scope)?;
     let page = state.db.list_recharges_of(&caller.id, limit, start).await?;
-    Ok(list_reply(state, &scope, page.items.iter().map(recharge_json).collect(), page.next))
+    Ok(list_reply(state, &scope, page.items.iter().map(recharge_view).collect(), page.next))
 }
 
 pub async fn create_recharge_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<RechargeView>> {
