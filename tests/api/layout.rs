@@ -143,8 +143,14 @@ fn domains_do_not_use_each_other_in_a_circle() {
             }
         }
     }
-    // Peel off domains that use no remaining domain; what is left is in a circle.
-    let mut left: BTreeSet<String> = domains.clone();
+    let circle = in_a_circle(&domains, &uses);
+    assert!(circle.is_empty(), "domains in a circle:\n{}", circle.join("\n"));
+}
+
+/// What of `nodes` uses another in a circle, as `node → [the others]`: nodes
+/// that use no remaining node are peeled off until none is left to peel.
+fn in_a_circle(nodes: &BTreeSet<String>, uses: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+    let mut left = nodes.clone();
     loop {
         let free: Vec<String> =
             left.iter().filter(|d| uses.get(*d).is_none_or(|u| u.is_disjoint(&left))).cloned().collect();
@@ -155,19 +161,17 @@ fn domains_do_not_use_each_other_in_a_circle() {
             left.remove(&d);
         }
     }
-    let circle: Vec<String> =
-        left.iter().map(|d| format!("{d} → {:?}", uses[d].intersection(&left).collect::<Vec<_>>())).collect();
-    assert!(left.is_empty(), "domains in a circle:\n{}", circle.join("\n"));
+    left.iter().map(|d| format!("{d} → {:?}", uses[d].intersection(&left).collect::<Vec<_>>())).collect()
+}
+
+/// The files of `files` (path, lines) past `max` lines, as `path: n lines`.
+fn too_long(files: impl IntoIterator<Item = (String, usize)>, max: usize) -> Vec<String> {
+    files.into_iter().filter(|(_, n)| *n > max).map(|(f, n)| format!("{f}: {n} lines")).collect()
 }
 
 #[test]
 fn no_file_of_the_app_crate_is_past_the_size_to_split_it() {
-    let long: Vec<String> = files()
-        .iter()
-        .map(|(d, s, t)| (format!("{d}/{s}.rs"), t.lines().count()))
-        .filter(|(_, n)| *n > MAX_LINES)
-        .map(|(f, n)| format!("{f}: {n} lines"))
-        .collect();
+    let long = too_long(files().iter().map(|(d, s, t)| (format!("{d}/{s}.rs"), t.lines().count())), MAX_LINES);
     assert!(long.is_empty(), "split by what they do:\n{}", long.join("\n"));
 }
 
@@ -216,12 +220,10 @@ fn store_files() -> Vec<(String, String, String)> {
 
 #[test]
 fn no_file_of_the_store_is_past_the_size_to_split_it() {
-    let long: Vec<String> = store_files()
-        .iter()
-        .map(|(node, stem, t)| (format!("{node}/{stem}.rs"), t.lines().count()))
-        .filter(|(_, n)| *n > MAX_LINES)
-        .map(|(f, n)| format!("{f}: {n} lines"))
-        .collect();
+    let long = too_long(
+        store_files().iter().map(|(node, stem, t)| (format!("{node}/{stem}.rs"), t.lines().count())),
+        MAX_LINES,
+    );
     assert!(long.is_empty(), "split by what they do:\n{}", long.join("\n"));
 }
 
@@ -253,19 +255,8 @@ fn the_stores_files_do_not_use_each_other_in_a_circle() {
             }
         }
     }
-    let mut left: BTreeSet<String> = uses.keys().cloned().collect();
-    loop {
-        let free: Vec<String> = left.iter().filter(|d| uses[*d].is_disjoint(&left)).cloned().collect();
-        if free.is_empty() {
-            break;
-        }
-        for d in free {
-            left.remove(&d);
-        }
-    }
-    let circle: Vec<String> =
-        left.iter().map(|d| format!("{d} → {:?}", uses[d].intersection(&left).collect::<Vec<_>>())).collect();
-    assert!(left.is_empty(), "store files in a circle:\n{}", circle.join("\n"));
+    let circle = in_a_circle(&uses.keys().cloned().collect(), &uses);
+    assert!(circle.is_empty(), "store files in a circle:\n{}", circle.join("\n"));
 }
 
 #[test]
@@ -279,12 +270,10 @@ fn no_page_file_of_the_console_is_past_400_lines() {
             if p.is_dir() {
                 dirs.push(p);
             } else if p.extension().is_some_and(|x| x == "tsx" || x == "ts") {
-                let n = std::fs::read_to_string(&p).unwrap().lines().count();
-                if n > 400 {
-                    long.push(format!("{}: {n} lines", p.display()));
-                }
+                long.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap().lines().count()));
             }
         }
     }
+    let long = too_long(long, 400);
     assert!(long.is_empty(), "one page a file:\n{}", long.join("\n"));
 }
