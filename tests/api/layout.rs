@@ -195,27 +195,51 @@ fn only_http_turns_an_error_into_a_status() {
     assert!(wrong.is_empty(), "a use case names an HTTP status (give the error a kind):\n{}", wrong.join("\n"));
 }
 
-/// `shared/store/src`: each file as (its node: the file's stem at the root,
-/// the folder's name below it, e.g. `core`), its stem and its text.
+/// `shared/store/src`: each file as (its node: the folder below the root it
+/// is in, e.g. `core` or `wallet`, or `lib`), its path below that folder and
+/// its text.
 fn store_files() -> Vec<(String, String, String)> {
+    fn walk(dir: &Path, node: &str, below: &str, out: &mut Vec<(String, String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_str().unwrap().to_string();
+            let path = if below.is_empty() { name.clone() } else { format!("{below}/{name}") };
+            if p.is_dir() {
+                walk(&p, node, &path, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push((
+                    node.to_string(),
+                    path.trim_end_matches(".rs").to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                ));
+            }
+        }
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("shared/store/src");
     let mut out = Vec::new();
     for e in std::fs::read_dir(&root).unwrap() {
         let p = e.unwrap().path();
         let stem = p.file_stem().unwrap().to_str().unwrap().to_string();
         if p.is_dir() {
-            for f in std::fs::read_dir(&p).unwrap() {
-                let f = f.unwrap().path();
-                if f.extension().is_some_and(|x| x == "rs") {
-                    let file = f.file_stem().unwrap().to_str().unwrap().to_string();
-                    out.push((stem.clone(), file, std::fs::read_to_string(&f).unwrap()));
-                }
-            }
+            walk(&p, &stem, "", &mut out);
         } else if p.extension().is_some_and(|x| x == "rs") {
             out.push((stem.clone(), stem, std::fs::read_to_string(&p).unwrap()));
         }
     }
     out
+}
+
+#[test]
+fn the_stores_folders_are_the_apps_domains_with_core_below_them() {
+    let apps = domains();
+    let wrong: Vec<String> = store_files()
+        .into_iter()
+        .map(|(node, _, _)| node)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|n| n != "lib" && n != "core" && !apps.contains(n))
+        .collect();
+    assert!(wrong.is_empty(), "store folders named as no domain of shared/app/src: {wrong:?}");
 }
 
 #[test]
@@ -233,11 +257,14 @@ fn the_stores_core_imports_no_domain_and_its_files_name_what_they_use_where_it_i
     let modules: BTreeSet<String> = files.iter().map(|(n, _, _)| n.clone()).filter(|n| n != "lib").collect();
     let mut wrong = Vec::new();
     for (node, stem, text) in files.iter().filter(|(n, _, _)| n != "lib") {
+        if stem == "mod" && text.lines().any(|l| l.starts_with("pub use")) {
+            wrong.push(format!("{node}/mod.rs re-exports: a domain's files are reached by their own paths"));
+        }
         for (first, _) in crate_paths(text) {
             if node == "core" && first != "core" {
                 wrong.push(format!("core/{stem}.rs uses crate::{first}: core stands on no domain"));
             } else if !modules.contains(&first) {
-                wrong.push(format!("{stem}.rs uses crate::{first}: import it from the module that defines it"));
+                wrong.push(format!("{node}/{stem}.rs uses crate::{first}: import it from the module that defines it"));
             }
         }
     }

@@ -7,7 +7,7 @@ use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::core::table::TTL_ATTRIBUTE;
 
-use super::*;
+use super::account::*;
 
 impl Db {
     /// Reserves one sign-in attempt before the password is checked, in a fixed

@@ -1,0 +1,3 @@
+//! Agencies, their hosts, applications and settlements.
+
+pub mod agency;

@@ -1,0 +1,3 @@
+//! Paid video calls.
+
+pub mod call;

@@ -1,0 +1,5 @@
+//! Gifts sent, the batches credited per room, leaderboards.
+
+pub mod batches;
+pub mod boards;
+pub mod gift;

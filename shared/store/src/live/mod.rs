@@ -1,0 +1,4 @@
+//! The live channels' log and room chat.
+
+pub mod channels;
+pub mod chat;

@@ -1,0 +1,4 @@
+//! In-app notifications and broadcasts.
+
+pub mod broadcasts;
+pub mod notification;

@@ -1,0 +1,176 @@
+//! Passes 2 and 3: the senders' side of credited gifts (room gifters, the gifters board) and the platform counters.
+
+use std::collections::BTreeMap;
+
+use super::apply::PkMatches;
+use crate::core::db::{Action, Db, TxItem, num_av, str_av};
+use crate::core::error::{Error, Result};
+use crate::core::keys;
+use crate::gifts::boards::{BoardKind, BoardMode};
+use crate::wallet::balance::{Balance, LedgerEntry};
+use crate::wallet::counts::{Counters, add_entry_counts};
+use crate::wallet::events::*;
+
+impl Db {
+    /// One transaction for one sender's credited gifts of one day: marks
+    /// (`ranked_at`), the sender's entry in each room's top gifters and on
+    /// the gifters board.
+    pub(super) async fn rank_chunk(&self, mut chunk: Vec<MoneyEvent>, now: i64, pks: &PkMatches) -> Result<()> {
+        let mut mode = BoardMode::Current;
+        for _ in 0..8 {
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            match self.transact_only(self.rank_items(&chunk, &mode, now, pks)).await {
+                Ok(()) => return Ok(()),
+                Err(Error::Condition("event_ranked")) => {
+                    let done = self.marked(&chunk, "ranked_at").await?;
+                    chunk.retain(|e| !done.contains_key(&e.id));
+                }
+                Err(Error::Condition("gifters_board_rolled" | "board_changed")) => {
+                    let at = chunk.iter().map(|e| e.created_at).max().unwrap_or(now);
+                    let sender = chunk.iter().find_map(|e| e.credit.as_ref()).map(|c| c.payer_id.clone());
+                    mode = self.board_mode(BoardKind::Gifters, &sender.unwrap_or_default(), at).await?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::Busy)
+    }
+
+    pub(super) fn rank_items(&self, chunk: &[MoneyEvent], mode: &BoardMode, now: i64, pks: &PkMatches) -> Vec<TxItem> {
+        let mut items: Vec<TxItem> = chunk
+            .iter()
+            .map(|e| {
+                Action::update(self, e.key().0, &e.key().1, "SET ranked_at = :now")
+                    .when("attribute_exists(pk) AND attribute_not_exists(ranked_at)")
+                    .val(":now", num_av(now))
+                    .because("event_ranked")
+            })
+            .collect();
+        let credits: Vec<&Credit> = chunk.iter().filter_map(|e| e.credit.as_ref()).collect();
+        let Some(sender) = credits.first().map(|c| c.payer_id.as_str()) else { return items };
+        let mut by_room: BTreeMap<&str, i64> = BTreeMap::new();
+        for c in &credits {
+            if let Some(room) = c.room_id.as_deref() {
+                *by_room.entry(room).or_default() += c.amount;
+            }
+        }
+        for (room, coins) in by_room {
+            // Its coins double as the top-gifters sort key, kept equal in one update.
+            items.push(
+                Action::update(
+                    self,
+                    keys::room_gifter(room, sender),
+                    keys::GIFTER,
+                    "SET sender_id = :sender, gsi3pk = :gifters, coins = if_not_exists(coins, :zero) + :t, \
+                     gsi3sk = if_not_exists(coins, :zero) + :t",
+                )
+                .val(":sender", str_av(sender))
+                .val(":gifters", str_av(keys::room_gifters(room, keys::shard_of(sender, keys::ROOM_GIFTER_SHARDS))))
+                .val(":zero", num_av(0))
+                .val(":t", num_av(coins))
+                .because("room_missing"),
+            );
+        }
+        // The sender's coins on each PK side its gifts fell in.
+        let mut by_side: BTreeMap<&(String, String), i64> = BTreeMap::new();
+        for e in chunk {
+            if let (Some(side), Some(c)) = (pks.get(&e.id), &e.credit) {
+                *by_side.entry(side).or_default() += c.amount;
+            }
+        }
+        for ((pk, side), coins) in by_side {
+            items.push(
+                Action::update(
+                    self,
+                    keys::pk_gifter(pk, side, sender),
+                    keys::GIFTER,
+                    "SET sender_id = :sender, gsi3pk = :gifters, coins = if_not_exists(coins, :zero) + :t, \
+                     gsi3sk = if_not_exists(coins, :zero) + :t",
+                )
+                .val(":sender", str_av(sender))
+                .val(":gifters", str_av(keys::pk_gifters(pk, side, keys::shard_of(sender, keys::PK_GIFTER_SHARDS))))
+                .val(":zero", num_av(0))
+                .val(":t", num_av(coins))
+                .because("room_missing"),
+            );
+        }
+        let at = chunk.iter().map(|e| e.created_at).max().unwrap_or(now);
+        let total: i64 = credits.iter().map(|c| c.amount).sum();
+        items.push(self.board_add(BoardKind::Gifters, sender, total, at, mode));
+        items
+    }
+
+    /// One transaction counting events of one day; answers how many it counted.
+    pub(super) async fn count_chunk(
+        &self,
+        mut chunk: Vec<MoneyEvent>,
+        outcomes: &BTreeMap<String, String>,
+        now: i64,
+    ) -> Result<usize> {
+        for _ in 0..8 {
+            if chunk.is_empty() {
+                return Ok(0);
+            }
+            let mut items: Vec<TxItem> = chunk
+                .iter()
+                .map(|e| {
+                    Action::update(self, e.key().0, &e.key().1, "SET counted_at = :now REMOVE gsi1pk, gsi1sk")
+                        .when("attribute_exists(pk) AND attribute_not_exists(counted_at)")
+                        .val(":now", num_av(now))
+                        .because("event_counted")
+                })
+                .collect();
+            items.extend(self.count_items(&chunk, outcomes)?);
+            match self.transact_only(items).await {
+                Ok(()) => return Ok(chunk.len()),
+                Err(Error::Condition("event_counted")) => {
+                    let done = self.marked(&chunk, "counted_at").await?;
+                    chunk.retain(|e| !done.contains_key(&e.id));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::Busy)
+    }
+
+    /// The platform counters of `chunk`, on the chunk's lane: each event's
+    /// own counts and, for a credited gift, the host's earnings; a refunded
+    /// gift counts nothing (its coins went back).
+    pub(super) fn count_items(&self, chunk: &[MoneyEvent], outcomes: &BTreeMap<String, String>) -> Result<Vec<TxItem>> {
+        let seed = &chunk[0].id;
+        let (mut day, mut totals) = (Counters::new(), Counters::new());
+        let mut gifts: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for e in chunk {
+            let outcome = outcomes.get(&e.id).map(String::as_str);
+            if let Some(c) = &e.credit {
+                if outcome != Some("credited") {
+                    continue;
+                }
+                if c.call.is_none() {
+                    let slot = gifts.entry(c.gift_id.clone()).or_default();
+                    slot.0 += c.quantity;
+                    slot.1 += c.amount;
+                }
+                let earned = LedgerEntry::new(&c.host_id, c.kinds().0, Balance::Earnings, c.amount, None, e.created_at);
+                add_entry_counts(&serde_dynamo::to_item(&earned)?, &mut day, &mut totals);
+            }
+            e.day.iter().for_each(|(f, v)| *day.entry(f.clone()).or_default() += v);
+            e.totals.iter().for_each(|(f, v)| *totals.entry(f.clone()).or_default() += v);
+        }
+        day.retain(|_, v| *v != 0);
+        totals.retain(|_, v| *v != 0);
+        let mut out = Vec::new();
+        if !day.is_empty() {
+            out.push(self.count_day(&keys::day_of(chunk[0].created_at), seed, &day));
+        }
+        if !totals.is_empty() {
+            out.push(self.count_totals(seed, &totals));
+        }
+        if !gifts.is_empty() {
+            out.push(self.count_gifts(seed, &gifts));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,3 @@
+//! Short-video posts.
+
+pub mod post;

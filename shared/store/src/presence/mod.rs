@@ -1,0 +1,3 @@
+//! Which channel is which room or call.
+
+pub mod owners;

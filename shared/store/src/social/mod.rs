@@ -1,0 +1,4 @@
+//! Follows and blocks.
+
+pub mod blocks;
+pub mod follows;
