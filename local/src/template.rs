@@ -359,14 +359,31 @@ fn function(s: &mut String, f: &Function) {
     let _ = writeln!(s, "        - Statement:");
     let ops = n.table.operations();
     if !ops.is_empty() {
+        // Only the items whose partition key (an index's, for a query on one)
+        // is of the function's families, and only its indexes.
         let _ = writeln!(s, "            - Effect: Allow");
         let _ = writeln!(s, "              Action:");
-        for op in dynamodb_actions(n.table) {
+        for op in dynamodb_actions(n.table).into_iter().filter(|op| *op != "Scan") {
             let _ = writeln!(s, "                - dynamodb:{op}");
         }
         let _ = writeln!(s, "              Resource:");
         let _ = writeln!(s, "                - !Ref TableArn");
-        let _ = writeln!(s, "                - !Sub '${{TableArn}}/index/*'");
+        for ix in n.indexes {
+            let _ = writeln!(s, "                - !Sub '${{TableArn}}/index/{}'", ix.name);
+        }
+        let _ = writeln!(s, "              Condition:");
+        let _ = writeln!(s, "                ForAllValues:StringLike:");
+        let _ = writeln!(s, "                  dynamodb:LeadingKeys:");
+        for f in n.keys {
+            let _ = writeln!(s, "                    - '{}'", f.prefix());
+            let _ = writeln!(s, "                    - '{}#*'", f.prefix());
+        }
+        if ops.contains(&"Scan") {
+            // A Scan names no key, so LeadingKeys cannot hold it (docs/permissions.md).
+            let _ = writeln!(s, "            - Effect: Allow");
+            let _ = writeln!(s, "              Action: dynamodb:Scan");
+            let _ = writeln!(s, "              Resource: !Ref TableArn");
+        }
     }
     let mut arns: Vec<&str> = vec!["JwtSecretArn"];
     for x in n.secrets {

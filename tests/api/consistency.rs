@@ -404,3 +404,18 @@ fn tokens_are_signed_and_checked_only_through_integrations_jwt() {
     found.retain(|f| !f.ends_with("consistency.rs"));
     assert!(found.is_empty(), "jsonwebtoken called directly in {found:?}");
 }
+
+#[test]
+fn every_function_that_touches_the_table_names_its_key_families_and_they_are_sorted() {
+    use app::http::routes::TableUse;
+    use app::routes::EVENT_FUNCTIONS;
+    let all = ROUTES.iter().map(|r| (r.name, r.needs)).chain(EVENT_FUNCTIONS.iter().map(|f| (f.name, f.needs)));
+    for (name, needs) in all {
+        if needs.table == TableUse::None {
+            assert!(needs.keys.is_empty() && needs.indexes.is_empty(), "{name}: families without a table use");
+            continue;
+        }
+        assert!(!needs.keys.is_empty(), "{name}: its policy would grant no key (give its needs .keys(...))");
+        assert!(needs.keys.windows(2).all(|w| w[0] < w[1]), "{name}: families sorted, each once");
+    }
+}

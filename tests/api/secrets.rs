@@ -40,21 +40,40 @@ async fn a_function_reads_each_named_secret_once_at_init_and_takes_its_settings_
 
 #[tokio::test]
 async fn a_request_may_touch_the_table_only_as_its_route_declares() {
+    use store::Family;
+    use store::actions::{Allowance, within};
+    const READS: &[&str] = &["GetItem", "BatchGetItem", "Query"];
+    let reader = Allowance { operations: READS, keys: &[Family::Account], indexes: &[] };
+    let writer = Allowance { operations: &["PutItem"], keys: &[Family::Account], indexes: &[] };
     let app = crate::support::TestApp::start().await;
     let db = &app.state.db;
-    let put = || {
+    let put = |pk: &str| {
         let key = |v: &str| aws_sdk_dynamodb::types::AttributeValue::S(v.into());
-        db.client.put_item().table_name(&db.table).item("pk", key("PROBE#x")).item("sk", key("PROBE")).send()
+        db.client.put_item().table_name(&db.table).item("pk", key(pk)).item("sk", key("PROBE")).send()
     };
     // A read-only route's allowance refuses a write before it is sent...
-    let write = store::actions::within("probe-reader", &["GetItem", "BatchGetItem", "Query"], put()).await;
+    let write = within("probe-reader", reader, put("ACCOUNT#PROBE")).await;
     let err = format!("{:?}", write.unwrap_err());
     assert!(err.contains("probe-reader may not PutItem"), "{err}");
     assert!(db.get_account("PROBE").await.unwrap().is_none());
     // ... a write-allowing one lets it through ...
-    store::actions::within("probe-writer", &["PutItem"], put()).await.unwrap();
+    within("probe-writer", writer, put("ACCOUNT#PROBE")).await.unwrap();
     // ... and lets reads through.
-    let read =
-        store::actions::within("probe-reader", &["GetItem", "BatchGetItem", "Query"], db.get_account("nobody")).await;
+    let read = within("probe-reader", reader, db.get_account("nobody")).await;
     assert!(read.unwrap().is_none());
+    // A key of a family the function is not granted, or of none, is refused as IAM's LeadingKeys would.
+    let other = format!("{:?}", within("probe-writer", writer, put("ROOM#PROBE")).await.unwrap_err());
+    assert!(other.contains("probe-writer may not touch Room keys (ROOM)"), "{other}");
+    let none = format!("{:?}", within("probe-writer", writer, put("PROBE#x")).await.unwrap_err());
+    assert!(none.contains("may not touch a key of no family (PROBE#x)"), "{none}");
+    // So is a query on an index it is not granted, and a read of a family it is not.
+    let all = Allowance { keys: Family::ALL, ..reader };
+    let ix = format!("{:?}", within("probe-reader", all, db.list_live_rooms(5, None)).await.unwrap_err());
+    assert!(ix.contains("probe-reader may not query gsi3"), "{ix}");
+    let room = format!("{:?}", within("probe-reader", reader, db.get_room("PROBE")).await.unwrap_err());
+    assert!(room.contains("probe-reader may not touch Room keys"), "{room}");
+    let key = |v: &str| aws_sdk_dynamodb::types::AttributeValue::S(v.into());
+    let stored =
+        db.client.get_item().table_name(&db.table).key("pk", key("ROOM#PROBE")).key("sk", key("PROBE")).send().await;
+    assert!(stored.unwrap().item().is_none(), "a refused put was sent");
 }

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use crate::AppState;
-use crate::http::routes::{Access, Api, MediaUse, Needs, Queue, Secret, StreamTrigger, TableUse, route};
+use crate::http::routes::{
+    Access, Api, Family, GSI1, GSI2, GSI3, MediaUse, Needs, Queue, Secret, StreamTrigger, TableUse, route,
+};
 use crate::http::{Ctx, FreeForm, Html};
 use crate::kernel::error::DomainResult;
 
@@ -237,7 +239,7 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         name: "bootstrap-admin",
         trigger: Trigger::Manual,
         domain: "accounts",
-        needs: Needs::write(),
+        needs: Needs::write().keys(&[Family::Account, Family::Event, Family::Login, Family::Singleton]),
         doc: "Invoked once by hand with {\"email\", \"password\"} to create the first admin (`aws lambda invoke`); refuses when one exists.",
     },
     EventFunction {
@@ -245,28 +247,48 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         trigger: Trigger::Schedule("rate(1 minute)"),
         domain: "calls",
         // Ending a call has Agora drop its parties (kicking rules).
-        needs: Needs::write().secrets(&[Secret::AgoraRest]).memory(512).timeout(120),
+        needs: Needs::write()
+            .secrets(&[Secret::AgoraRest])
+            .memory(512)
+            .timeout(120)
+            .keys(&[Family::Account, Family::Call, Family::Calls, Family::Event, Family::Events])
+            .indexes(&[&GSI1]),
         doc: "Every minute: bills active calls, ends dropped or unpaid ones, marks unanswered ones missed. Overlapping or repeated runs are safe (every change is conditional).",
     },
     EventFunction {
         name: "purge-deleted-posts",
         trigger: Trigger::Schedule("rate(10 minutes)"),
         domain: "posts",
-        needs: Needs::write().media(MediaUse::Write).timeout(300),
+        needs: Needs::write()
+            .media(MediaUse::Write)
+            .timeout(300)
+            .keys(&[Family::Account, Family::FeedOf, Family::Post, Family::Posts])
+            .indexes(&[&GSI1]),
         doc: "Every 10 minutes: finishes post deletions a crash left half done (posts are hidden from the moment they are marked deleted).",
     },
     EventFunction {
         name: "consume-purchases",
         trigger: Trigger::Schedule("rate(10 minutes)"),
         domain: "stores",
-        needs: Needs::write().secrets(&[Secret::GooglePlay]).timeout(120),
+        needs: Needs::write()
+            .secrets(&[Secret::GooglePlay])
+            .timeout(120)
+            .keys(&[Family::Recharge, Family::Unconsumed])
+            .indexes(&[&GSI1]),
         doc: "Consumes credited Play purchases whose consume failed (never credits).",
     },
     EventFunction {
         name: "sync-voided-purchases",
         trigger: Trigger::Schedule("rate(1 day)"),
         domain: "stores",
-        needs: Needs::write().secrets(&[Secret::GooglePlay]).timeout(300),
+        needs: Needs::write().secrets(&[Secret::GooglePlay]).timeout(300).keys(&[
+            Family::Account,
+            Family::Event,
+            Family::PaymentRef,
+            Family::Recharge,
+            Family::RefundEvent,
+            Family::StoreCheckpoint,
+        ]),
         doc: "The backstop for lost notifications: Play's voided purchases since the last run.",
     },
     EventFunction {
@@ -274,7 +296,13 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         // Early in the hour, so a peak hour's 64 shards are done within the next (`make capacity`).
         trigger: Trigger::Schedule("cron(5 * * * ? *)"),
         domain: "operations",
-        needs: Needs::write().table(TableUse::WriteAndScan).sends_to(&[Queue::Reconcile]).memory(512).timeout(900),
+        needs: Needs::write()
+            .table(TableUse::WriteAndScan)
+            .sends_to(&[Queue::Reconcile])
+            .memory(512)
+            .timeout(900)
+            .keys(&[Family::Account, Family::Events, Family::Reconcile])
+            .indexes(&[&GSI2]),
         doc: "Hourly at :05: sends each closed hour's 64 event shards since the last run to reconcile-shard; by hand {\"full\": true} the full pass on a restored copy. Never changes money.",
     },
     EventFunction {
@@ -282,7 +310,12 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         trigger: Trigger::Queue { queue: Queue::Reconcile, batch_size: 1 },
         domain: "operations",
         // A page at a time: memory holds one page, the shard's sums and the accounts it checked.
-        needs: Needs::write().sends_to(&[Queue::Reconcile]).memory(512).timeout(300),
+        needs: Needs::write()
+            .sends_to(&[Queue::Reconcile])
+            .memory(512)
+            .timeout(300)
+            .keys(&[Family::Account, Family::Events, Family::Reconcile])
+            .indexes(&[&GSI2]),
         doc: "Reconciles one shard of an hour's events from its watermark, a page at a time; near its time limit it saves the watermark and queues itself again. The last shard of a window writes the window's report. Never changes money.",
     },
     EventFunction {
@@ -291,7 +324,7 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         // In the accounts stack (sessions), which publishes nothing: the Event
         // API needs its ARN, and every publishing stack needs the Event API.
         domain: "accounts",
-        needs: Needs::read(),
+        needs: Needs::read().keys(&[Family::Account, Family::Room]),
         doc: "The live channels' Lambda authorizer (AppSync Events): connecting needs a live session, subscribing to /rooms/{id} a room whose host has not blocked nor kicked the account, /users/{id} only that account; a client's publish is refused.",
     },
     EventFunction {
@@ -307,7 +340,11 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
             dead_letter_queue: "PushDeadLetterQueue",
         }),
         domain: "notifications",
-        needs: Needs::write().secrets(&[Secret::Firebase]).publishes().timeout(120),
+        needs: Needs::write()
+            .secrets(&[Secret::Firebase])
+            .publishes()
+            .timeout(120)
+            .keys(&[Family::Account, Family::ChannelLog]),
         doc: "The table's stream hands it new notification items; it puts each on its recipient's live channel (with the call or invitation it announces) and pushes it through FCM.",
     },
     EventFunction {
@@ -328,7 +365,18 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
             dead_letter_queue: "AggregateDeadLetterQueue",
         }),
         domain: "operations",
-        needs: Needs::write().timeout(60),
+        needs: Needs::write().timeout(60).keys(&[
+            Family::Account,
+            Family::Battle,
+            Family::Board,
+            Family::Event,
+            Family::Events,
+            Family::PkGifter,
+            Family::Post,
+            Family::Room,
+            Family::RoomGifter,
+            Family::Stats,
+        ]),
         doc: "Applies money events (the host's side of gifts and calls, rooms, boards, counters) and the counts of follows, likes, views and shares from the table's stream, each exactly once (docs/money.md).",
     },
     EventFunction {
@@ -344,28 +392,60 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
             dead_letter_queue: "LiveDeadLetterQueue",
         }),
         domain: "live",
-        needs: Needs::write().publishes().timeout(60),
+        needs: Needs::write()
+            .publishes()
+            .timeout(60)
+            .keys(&[
+                Family::Account,
+                Family::Battle,
+                Family::ChannelLog,
+                Family::Gift,
+                Family::PkGifters,
+                Family::Room,
+                Family::RoomGifters,
+                Family::Settings,
+            ])
+            .indexes(&[&GSI3]),
         doc: "The table's stream hands it room, seat, kick, mute, PK, call and gift batch records; it publishes room_ended, viewers (at most every 10 s), seats, moderation, kicked, pk, call and gifts (merged, at most 10 messages a second a room) on the live channels, each record once.",
     },
     EventFunction {
         name: "send-broadcasts",
         trigger: Trigger::Schedule("rate(1 minute)"),
         domain: "notifications",
-        needs: Needs::write().timeout(300),
+        needs: Needs::write()
+            .timeout(300)
+            .keys(&[Family::Account, Family::Accounts, Family::Broadcasts, Family::Hosts])
+            .indexes(&[&GSI1, &GSI2]),
         doc: "Every minute: goes on fanning out the broadcasts still sending, a page of accounts at a time, from where the last run recorded it stopped.",
     },
     EventFunction {
         name: "end-pk-battles",
         trigger: Trigger::Schedule("rate(1 minute)"),
         domain: "rooms",
-        needs: Needs::write().timeout(120),
+        needs: Needs::write()
+            .timeout(120)
+            .keys(&[
+                Family::Account,
+                Family::Battle,
+                Family::Event,
+                Family::Events,
+                Family::OpenBattles,
+                Family::PkBoard,
+                Family::PkGifters,
+                Family::Room,
+                Family::Settings,
+            ])
+            .indexes(&[&GSI1, &GSI3]),
         doc: "Every minute: ends PK battles whose time is up and writes each result (winner, boards, bonus) once every gift sent before the end is applied. Either host's read does the same, so the minute is a backstop.",
     },
     EventFunction {
         name: "sweep-events",
         trigger: Trigger::Schedule("rate(5 minutes)"),
         domain: "operations",
-        needs: Needs::write().timeout(300),
+        needs: Needs::write()
+            .timeout(300)
+            .keys(&[Family::Account, Family::Board, Family::Event, Family::Events, Family::Stats])
+            .indexes(&[&GSI1]),
         doc: "Every 5 minutes: applies money events pending for over a minute (a batch in the dead-letter queue, records the stream lost).",
     },
 ];
@@ -378,12 +458,12 @@ pub fn event_function(name: &str) -> &'static EventFunction {
 /// Runs `fut` as the event function `name` runs in AWS: off Lambda, touching
 /// the table only as its needs say (`store::actions`).
 pub async fn as_event_function<F: std::future::Future>(name: &'static str, fut: F) -> F::Output {
-    store::actions::within(name, event_function(name).needs.table.operations(), fut).await
+    store::actions::within(name, event_function(name).needs.allowance(), fut).await
 }
 
 /// Runs `fut` as route `r`'s function may (a local tool calling its use case directly).
 pub async fn as_route<F: std::future::Future>(r: &'static Route, fut: F) -> F::Output {
-    store::actions::within(r.name, r.needs.table.operations(), fut).await
+    store::actions::within(r.name, r.needs.allowance(), fut).await
 }
 
 pub fn by_name(name: &str) -> Option<&'static Route> {

@@ -30,6 +30,7 @@ pub use catalog::settings::Settings;
 pub use community::reports::Report;
 pub use core::db::{Db, client, client_for};
 pub use core::error::{Error, Result};
+pub use core::families::Family;
 pub use core::keys::{WINDOW_SHARDS, day_of, hour_of, week_of};
 pub use core::page::{Page, PageKey};
 pub use core::{actions, retry, table};

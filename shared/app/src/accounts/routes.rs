@@ -10,7 +10,7 @@ pub static REGISTER: Route = route!(
         Access::Public,
         sessions::register_http,
         Api::new().says("Creates an account with e-mail or phone; answers a token pair").body(schema_of::<sessions::RegisterInput>).links(links_by_id!("$response.body#/user/id": "get-user", "follow-user", "send-gift", "list-user-posts", "list-followers")).codes(&["account_exists"]),
-    Needs::write().email().sms()
+    Needs::write().email().sms().keys(&[Family::Account, Family::Event, Family::Login, Family::Rate, Family::Refresh])
 );
 pub static LOGIN: Route = route!(
     "login",
@@ -21,7 +21,8 @@ pub static LOGIN: Route = route!(
     Api::new()
         .says("Signs in with e-mail or phone and password; answers a token pair")
         .body(schema_of::<sessions::LoginInput>)
-        .codes(&["invalid_credentials", "account_banned"])
+        .codes(&["invalid_credentials", "account_banned"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Login, Family::Rate, Family::Refresh])
 );
 pub static REFRESH_TOKEN: Route = route!(
     "refresh-token",
@@ -32,7 +33,8 @@ pub static REFRESH_TOKEN: Route = route!(
     Api::new()
         .says("Trades a refresh token for a new token pair")
         .body(schema_of::<sessions::RefreshInput>)
-        .codes(&["account_banned"])
+        .codes(&["account_banned"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Refresh])
 );
 pub static LOGOUT: Route = route!(
     "logout",
@@ -40,7 +42,8 @@ pub static LOGOUT: Route = route!(
     "/auth/logout",
     ANY,
     sessions::logout_http,
-    Api::new().says("Ends the login that holds this refresh token").body(schema_of::<sessions::RefreshInput>)
+    Api::new().says("Ends the login that holds this refresh token").body(schema_of::<sessions::RefreshInput>),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::PushToken, Family::Refresh])
 );
 pub static FORGOT_PASSWORD: Route = route!(
     "forgot-password",
@@ -51,7 +54,7 @@ pub static FORGOT_PASSWORD: Route = route!(
     Api::new()
         .says("Sends a 6-digit reset code by e-mail or SMS (always 202)")
         .body(schema_of::<recovery::ForgotInput>),
-    Needs::write().email().sms()
+    Needs::write().email().sms().keys(&[Family::Account, Family::Login, Family::Rate])
 );
 pub static RESET_PASSWORD: Route = route!(
     "reset-password",
@@ -62,10 +65,18 @@ pub static RESET_PASSWORD: Route = route!(
     Api::new()
         .says("Sets a new password with the code; every session ends")
         .body(schema_of::<recovery::ResetInput>)
-        .codes(&["invalid_code"])
+        .codes(&["invalid_code"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Login, Family::Rate])
 );
-pub static GET_ME: Route =
-    route!("get-me", "GET", "/me", ANY, profile::get_me_http, Api::new().says("The caller's own profile"));
+pub static GET_ME: Route = route!(
+    "get-me",
+    "GET",
+    "/me",
+    ANY,
+    profile::get_me_http,
+    Api::new().says("The caller's own profile"),
+    Needs::of_method("GET").keys(&[Family::Account])
+);
 pub static SEND_VERIFICATION: Route = route!(
     "send-verification",
     "POST",
@@ -76,7 +87,7 @@ pub static SEND_VERIFICATION: Route = route!(
         .says("Sends a code to verify the caller's e-mail or phone")
         .body(schema_of::<recovery::VerificationInput>)
         .codes(&["no_address", "already_verified"]),
-    Needs::write().email().sms()
+    Needs::write().email().sms().keys(&[Family::Account])
 );
 pub static VERIFY: Route = route!(
     "verify",
@@ -87,7 +98,8 @@ pub static VERIFY: Route = route!(
     Api::new()
         .says("Confirms the caller's e-mail or phone with the code")
         .body(schema_of::<recovery::VerifyInput>)
-        .codes(&["invalid_code"])
+        .codes(&["invalid_code"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Login])
 );
 pub static CHANGE_EMAIL: Route = route!(
     "change-email",
@@ -99,7 +111,7 @@ pub static CHANGE_EMAIL: Route = route!(
         .says("Changes the caller's e-mail once a code sent to it confirms")
         .body(schema_of::<recovery::NewAddressInput>)
         .codes(&["account_exists", "already_yours"]),
-    Needs::write().email().sms()
+    Needs::write().email().sms().keys(&[Family::Account, Family::Login])
 );
 pub static CHANGE_PHONE: Route = route!(
     "change-phone",
@@ -111,7 +123,7 @@ pub static CHANGE_PHONE: Route = route!(
         .says("Changes the caller's phone once a code sent to it confirms")
         .body(schema_of::<recovery::NewAddressInput>)
         .codes(&["account_exists", "already_yours"]),
-    Needs::write().email().sms()
+    Needs::write().email().sms().keys(&[Family::Account, Family::Login, Family::Rate])
 );
 pub static UPDATE_ME: Route = route!(
     "update-me",
@@ -121,7 +133,8 @@ pub static UPDATE_ME: Route = route!(
     profile::update_me_http,
     Api::new()
         .says("Changes the caller's name, bio, gender, birthday, language, avatar or interests")
-        .body(schema_of::<profile::UpdateMeInput>)
+        .body(schema_of::<profile::UpdateMeInput>),
+    Needs::of_method("PATCH").keys(&[Family::Account, Family::Avatar, Family::Interest])
 );
 pub static PUT_PUSH_TOKEN: Route = route!(
     "put-push-token",
@@ -129,5 +142,6 @@ pub static PUT_PUSH_TOKEN: Route = route!(
     "/me/push-token",
     ANY,
     profile::put_push_token_http,
-    Api::new().says("Registers the device's FCM push token").body(schema_of::<profile::PushTokenInput>)
+    Api::new().says("Registers the device's FCM push token").body(schema_of::<profile::PushTokenInput>),
+    Needs::of_method("PUT").keys(&[Family::Account, Family::Audit, Family::PushToken])
 );

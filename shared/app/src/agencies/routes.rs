@@ -9,7 +9,8 @@ pub static LIST_AGENCIES: Route = route!(
     "/admin/agencies",
     ADMIN,
     agency::list_agencies_http,
-    Api::new().says("Lists agencies with their owner, status, share and host count")
+    Api::new().says("Lists agencies with their owner, status, share and host count"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Agencies]).indexes(&[&GSI1])
 );
 pub static CREATE_AGENCY: Route = route!(
     "create-agency",
@@ -22,7 +23,14 @@ pub static CREATE_AGENCY: Route = route!(
         .body(schema_of::<agency::AgencyInput>)
         .links(links_by_id!("$response.body#/id": "update-agency", "create-agency-settlement", "delete-agency"))
         .codes(&["owner_not_user", "code_taken"]),
-    Needs::write().email()
+    Needs::write().email().keys(&[
+        Family::Account,
+        Family::Agency,
+        Family::AgencyCode,
+        Family::AgencyInvite,
+        Family::Audit,
+        Family::Login
+    ])
 );
 pub static REINVITE_AGENCY: Route = route!(
     "reinvite-agency",
@@ -31,7 +39,7 @@ pub static REINVITE_AGENCY: Route = route!(
     ADMIN,
     agency::reinvite_agency_http,
     Api::new().says("Sends the agency owner's invitation again with a fresh code").codes(&["invitation_closed"]),
-    Needs::write().email()
+    Needs::write().email().keys(&[Family::Account, Family::Agency, Family::AgencyInvite, Family::Audit])
 );
 pub static ACCEPT_AGENCY_INVITATION: Route = route!(
     "accept-agency-invitation",
@@ -42,7 +50,8 @@ pub static ACCEPT_AGENCY_INVITATION: Route = route!(
     Api::new()
         .says("Claims an agency with the invitation code from the e-mail")
         .body(schema_of::<agency::AcceptInvitationInput>)
-        .codes(&["invalid_code", "not_invitee", "owner_not_user"])
+        .codes(&["invalid_code", "not_invitee", "owner_not_user"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::AgencyInvite])
 );
 pub static UPDATE_AGENCY: Route = route!(
     "update-agency",
@@ -53,7 +62,8 @@ pub static UPDATE_AGENCY: Route = route!(
     Api::new()
         .says("Changes an agency's name, share or status")
         .body(schema_of::<agency::AgencyChanges>)
-        .codes(&["code_taken"])
+        .codes(&["code_taken"]),
+    Needs::of_method("PATCH").keys(&[Family::Agency, Family::Audit])
 );
 pub static DELETE_AGENCY: Route = route!(
     "delete-agency",
@@ -61,7 +71,8 @@ pub static DELETE_AGENCY: Route = route!(
     "/admin/agencies/{id}",
     ADMIN,
     agency::delete_agency_http,
-    Api::new().says("Deletes an agency that has no hosts left").codes(&["agency_has_hosts"])
+    Api::new().says("Deletes an agency that has no hosts left").codes(&["agency_has_hosts"]),
+    Needs::of_method("DELETE").keys(&[Family::Account, Family::Agency, Family::AgencyCode, Family::Audit])
 );
 pub static CREATE_AGENCY_SETTLEMENT: Route = route!(
     "create-agency-settlement",
@@ -73,7 +84,8 @@ pub static CREATE_AGENCY_SETTLEMENT: Route = route!(
         .says("Pays out an agency: settles each of its hosts' earnings in one go, or previews it")
         .optional_body()
         .body(schema_of::<settlements::SettleInput>)
-        .codes(&["nothing_to_settle"])
+        .codes(&["nothing_to_settle"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::Audit, Family::Event, Family::Settlement])
 );
 pub static CREATE_HOST_SETTLEMENT_ADMIN: Route = route!(
     "create-host-settlement-admin",
@@ -85,7 +97,8 @@ pub static CREATE_HOST_SETTLEMENT_ADMIN: Route = route!(
         .says("Pays out a host's earnings, split between host and agency, or previews it")
         .codes(&["nothing_to_settle", "host_in_agency"])
         .optional_body()
-        .body(schema_of::<settlements::SettleInput>)
+        .body(schema_of::<settlements::SettleInput>),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Event, Family::Settlement])
 );
 pub static LIST_SETTLEMENTS: Route = route!(
     "list-settlements",
@@ -93,7 +106,8 @@ pub static LIST_SETTLEMENTS: Route = route!(
     "/admin/settlements",
     ADMIN,
     settlements::list_settlements_http,
-    Api::new().says("Lists every payout, newest first")
+    Api::new().says("Lists every payout, newest first"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Settlements]).indexes(&[&GSI3])
 );
 pub static LIST_HOST_APPLICATIONS: Route = route!(
     "list-host-applications",
@@ -101,7 +115,8 @@ pub static LIST_HOST_APPLICATIONS: Route = route!(
     "/admin/host-applications",
     ADMIN,
     applications::list_host_applications_http,
-    Api::new().says("Lists host applications across agencies, filtered by status")
+    Api::new().says("Lists host applications across agencies, filtered by status"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::HostApps]).indexes(&[&GSI2])
 );
 pub static CREATE_HOST_APPLICATION: Route = route!(
     "create-host-application",
@@ -112,7 +127,8 @@ pub static CREATE_HOST_APPLICATION: Route = route!(
     Api::new()
         .says("Applies to become a host with an agency's code")
         .body(schema_of::<applications::ApplicationInput>)
-        .codes(&["cannot_apply", "application_pending"])
+        .codes(&["cannot_apply", "application_pending"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::AgencyCode, Family::HostApp])
 );
 pub static GET_MY_HOST_APPLICATION: Route = route!(
     "get-my-host-application",
@@ -120,7 +136,8 @@ pub static GET_MY_HOST_APPLICATION: Route = route!(
     "/host-applications/me",
     ANY,
     applications::get_my_host_application_http,
-    Api::new().says("The caller's latest host application and its status")
+    Api::new().says("The caller's latest host application and its status"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::MyApps]).indexes(&[&GSI3])
 );
 pub static GET_AGENCY: Route = route!(
     "get-agency",
@@ -128,7 +145,8 @@ pub static GET_AGENCY: Route = route!(
     "/agency",
     AGENCY,
     agency::get_agency_http,
-    Api::new().says("The caller's agency: code, share, hosts and earnings")
+    Api::new().says("The caller's agency: code, share, hosts and earnings"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Agency])
 );
 pub static LIST_AGENCY_HOST_APPLICATIONS: Route = route!(
     "list-agency-host-applications",
@@ -136,7 +154,8 @@ pub static LIST_AGENCY_HOST_APPLICATIONS: Route = route!(
     "/agency/host-applications",
     AGENCY,
     applications::list_agency_host_applications_http,
-    Api::new().says("Lists the host applications made with this agency's code")
+    Api::new().says("Lists the host applications made with this agency's code"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Agency, Family::HostApps]).indexes(&[&GSI1])
 );
 pub static APPROVE_HOST_APPLICATION: Route = route!(
     "approve-host-application",
@@ -146,7 +165,8 @@ pub static APPROVE_HOST_APPLICATION: Route = route!(
     applications::approve_host_application_http,
     Api::new()
         .says("Approves a host application: the applicant becomes this agency's host")
-        .codes(&["cannot_host", "application_not_pending"])
+        .codes(&["cannot_host", "application_not_pending"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::Audit, Family::HostApp])
 );
 pub static REJECT_HOST_APPLICATION: Route = route!(
     "reject-host-application",
@@ -157,7 +177,8 @@ pub static REJECT_HOST_APPLICATION: Route = route!(
     Api::new()
         .says("Rejects a host application with a reason")
         .body(schema_of::<applications::RejectInput>)
-        .codes(&["application_not_pending"])
+        .codes(&["application_not_pending"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::Audit, Family::HostApp])
 );
 pub static LIST_AGENCY_HOSTS: Route = route!(
     "list-agency-hosts",
@@ -165,7 +186,8 @@ pub static LIST_AGENCY_HOSTS: Route = route!(
     "/agency/hosts",
     AGENCY,
     agency::list_agency_hosts_http,
-    Api::new().says("Lists this agency's hosts with their unsettled earnings")
+    Api::new().says("Lists this agency's hosts with their unsettled earnings"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Agency])
 );
 pub static REMOVE_AGENCY_HOST: Route = route!(
     "remove-agency-host",
@@ -173,7 +195,8 @@ pub static REMOVE_AGENCY_HOST: Route = route!(
     "/agency/hosts/{id}",
     AGENCY,
     agency::remove_agency_host_http,
-    Api::new().says("Removes a host from this agency; their unsettled earnings stay to be settled")
+    Api::new().says("Removes a host from this agency; their unsettled earnings stay to be settled"),
+    Needs::of_method("DELETE").keys(&[Family::Account, Family::Agency, Family::Audit])
 );
 pub static CREATE_HOST_SETTLEMENT: Route = route!(
     "create-host-settlement",
@@ -185,7 +208,8 @@ pub static CREATE_HOST_SETTLEMENT: Route = route!(
         .says("Pays out one of this agency's hosts, split between host and agency, or previews it")
         .codes(&["nothing_to_settle"])
         .optional_body()
-        .body(schema_of::<settlements::SettleInput>)
+        .body(schema_of::<settlements::SettleInput>),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::Audit, Family::Event, Family::Settlement])
 );
 pub static LIST_AGENCY_SETTLEMENTS: Route = route!(
     "list-agency-settlements",
@@ -193,7 +217,8 @@ pub static LIST_AGENCY_SETTLEMENTS: Route = route!(
     "/agency/settlements",
     AGENCY,
     settlements::list_agency_settlements_http,
-    Api::new().says("Lists this agency's payouts, newest first")
+    Api::new().says("Lists this agency's payouts, newest first"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Agency, Family::SettlementsOfAgency]).indexes(&[&GSI1])
 );
 pub static LIST_MY_SETTLEMENTS: Route = route!(
     "list-my-settlements",
@@ -201,7 +226,8 @@ pub static LIST_MY_SETTLEMENTS: Route = route!(
     "/host/settlements",
     HOST,
     settlements::list_my_settlements_http,
-    Api::new().says("Lists the host's payouts, newest first")
+    Api::new().says("Lists the host's payouts, newest first"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::SettlementsOfHost]).indexes(&[&GSI2])
 );
 pub static GET_HOST_DASHBOARD: Route = route!(
     "get-host-dashboard",
@@ -209,7 +235,8 @@ pub static GET_HOST_DASHBOARD: Route = route!(
     "/host/dashboard",
     HOST,
     dashboards::get_host_dashboard_http,
-    Api::new().says("A host's earnings and call minutes today, this week, in all and per day").query(DAYS)
+    Api::new().says("A host's earnings and call minutes today, this week, in all and per day").query(DAYS),
+    Needs::of_method("GET").keys(&[Family::Account])
 );
 pub static GET_AGENCY_DASHBOARD: Route = route!(
     "get-agency-dashboard",
@@ -217,7 +244,8 @@ pub static GET_AGENCY_DASHBOARD: Route = route!(
     "/agency/dashboard",
     AGENCY,
     dashboards::get_agency_dashboard_http,
-    Api::new().says("An agency's hosts' earnings, call minutes and gifts in all and per day").query(DAYS)
+    Api::new().says("An agency's hosts' earnings, call minutes and gifts in all and per day").query(DAYS),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Agency])
 );
 const DAYS: &[(&str, &str, &str)] =
     &[("days", r#"{"type": "integer", "minimum": 1, "maximum": 90}"#, "days in the series, today included (30)")];

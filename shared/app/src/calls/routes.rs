@@ -11,7 +11,8 @@ pub static PUT_CALL_SETTINGS: Route = route!(
     call::put_call_settings_http,
     Api::new()
         .says("A host sets their price per minute and goes online or offline")
-        .body(schema_of::<call::CallSettingsInput>)
+        .body(schema_of::<call::CallSettingsInput>),
+    Needs::of_method("PUT").keys(&[Family::Account])
 );
 pub static START_CALL: Route = route!(
     "start-call",
@@ -32,7 +33,8 @@ pub static START_CALL: Route = route!(
             "host_busy",
             "caller_busy",
             "blocked"
-        ])
+        ]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Call, Family::Idempotency])
 );
 pub static CANCEL_CALL: Route = route!(
     "cancel-call",
@@ -40,7 +42,8 @@ pub static CANCEL_CALL: Route = route!(
     "/calls/{id}/cancel",
     ANY,
     call::cancel_call_http,
-    Api::new().says("The caller hangs up while the call still rings").codes(&["call_not_ringing"])
+    Api::new().says("The caller hangs up while the call still rings").codes(&["call_not_ringing"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Call])
 );
 pub static DECLINE_CALL: Route = route!(
     "decline-call",
@@ -48,7 +51,8 @@ pub static DECLINE_CALL: Route = route!(
     "/calls/{id}/decline",
     ANY,
     call::decline_call_http,
-    Api::new().says("The host declines a ringing call").codes(&["call_not_ringing"])
+    Api::new().says("The host declines a ringing call").codes(&["call_not_ringing"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Call])
 );
 pub static ACCEPT_CALL: Route = route!(
     "accept-call",
@@ -65,7 +69,7 @@ pub static ACCEPT_CALL: Route = route!(
         "coin_debt",
         "idempotency_key_reused"
     ]),
-    Needs::write().secrets(&[Secret::AgoraTokens])
+    Needs::write().secrets(&[Secret::AgoraTokens]).keys(&[Family::Account, Family::Call, Family::Event])
 );
 pub static CALL_HEARTBEAT: Route = route!(
     "call-heartbeat",
@@ -74,7 +78,7 @@ pub static CALL_HEARTBEAT: Route = route!(
     ANY,
     call::call_heartbeat_http,
     Api::new().says("Keeps an active call alive; a call without heartbeats is ended").codes(&["call_not_active"]),
-    Needs::write().secrets(&[Secret::AgoraTokens])
+    Needs::write().secrets(&[Secret::AgoraTokens]).keys(&[Family::Account, Family::Call])
 );
 pub static END_CALL: Route = route!(
     "end-call",
@@ -83,7 +87,7 @@ pub static END_CALL: Route = route!(
     ANY,
     call::end_call_http,
     Api::new().says("Either party ends an active call; the minute begun is billed").codes(&["call_not_active"]),
-    Needs::write().secrets(&[Secret::AgoraRest])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Call, Family::Event, Family::Events])
 );
 pub static GET_CALL: Route = route!(
     "get-call",
@@ -92,7 +96,7 @@ pub static GET_CALL: Route = route!(
     ANY,
     call::get_call_http,
     Api::new().says("One call the caller takes part in, with its state and minutes"),
-    Needs::read().secrets(&[Secret::AgoraTokens])
+    Needs::read().secrets(&[Secret::AgoraTokens]).keys(&[Family::Account, Family::Call])
 );
 pub static LIST_MY_CALLS: Route = route!(
     "list-my-calls",
@@ -100,7 +104,8 @@ pub static LIST_MY_CALLS: Route = route!(
     "/me/calls",
     ANY,
     call::list_my_calls_http,
-    Api::new().says("The caller's calls, made or received, newest first")
+    Api::new().says("The caller's calls, made or received, newest first"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Call])
 );
 pub static LIST_CALLS_ADMIN: Route = route!(
     "list-calls-admin",
@@ -115,5 +120,6 @@ pub static LIST_CALLS_ADMIN: Route = route!(
             "active: every call in progress, whatever day it began; otherwise only the day's calls in this state"
         ),
         ("day", r#"{"type": "string", "format": "date"}"#, "the UTC day they began (today by default)"),
-    ])
+    ]),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Calls]).indexes(&[&GSI1, &GSI3])
 );

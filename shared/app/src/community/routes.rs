@@ -12,7 +12,18 @@ pub static CREATE_REPORT: Route = route!(
     Api::new()
         .says("Reports an account, post, comment or room to the admins")
         .body(schema_of::<reports::ReportInput>)
-        .codes(&["already_reported"])
+        .codes(&["already_reported"]),
+    Needs::of_method("POST")
+        .keys(&[
+            Family::Account,
+            Family::CommentId,
+            Family::Post,
+            Family::Report,
+            Family::ReportOpen,
+            Family::Room,
+            Family::RoomViewers
+        ])
+        .indexes(&[&GSI2])
 );
 pub static LIST_REPORTS: Route = route!(
     "list-reports",
@@ -25,7 +36,7 @@ pub static LIST_REPORTS: Route = route!(
         r#"{"type": "string", "enum": ["open", "resolved"], "default": "open"}"#,
         "open (the queue, oldest first) or resolved"
     )]),
-    Needs::write()
+    Needs::write().keys(&[Family::Account, Family::Reports]).indexes(&[&GSI1])
 );
 pub static RESOLVE_REPORT: Route = route!(
     "resolve-report",
@@ -38,5 +49,17 @@ pub static RESOLVE_REPORT: Route = route!(
         .body(schema_of::<reports::ResolveInput>)
         .codes(&["report_resolved"]),
     // Removing a room or banning its host has Agora drop the publisher and the guests.
-    Needs::write().secrets(&[Secret::AgoraRest])
+    Needs::write()
+        .secrets(&[Secret::AgoraRest])
+        .keys(&[
+            Family::Account,
+            Family::Audit,
+            Family::FeedOf,
+            Family::Post,
+            Family::Report,
+            Family::ReportOpen,
+            Family::Room,
+            Family::RoomViewers
+        ])
+        .indexes(&[&GSI1])
 );

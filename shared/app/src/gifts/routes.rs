@@ -10,7 +10,7 @@ pub static LIST_GIFTS: Route = route!(
     Access::Public,
     gift::list_gifts_http,
     Api::new().says("Lists the gifts on sale"),
-    Needs::read().media(MediaUse::Read)
+    Needs::read().media(MediaUse::Read).keys(&[Family::Catalog, Family::Stats]).indexes(&[&GSI1])
 );
 pub static CREATE_GIFT: Route = route!(
     "create-gift",
@@ -22,7 +22,7 @@ pub static CREATE_GIFT: Route = route!(
         .says("Adds a gift to the catalog")
         .body(new_schema_of::<gift::GiftChanges>)
         .links(links_by_id!("$response.body#/id": "update-gift", "delete-gift")),
-    Needs::write().media(MediaUse::Read)
+    Needs::write().media(MediaUse::Read).keys(&[Family::Account, Family::Audit, Family::Gift])
 );
 pub static UPDATE_GIFT: Route = route!(
     "update-gift",
@@ -31,7 +31,7 @@ pub static UPDATE_GIFT: Route = route!(
     ADMIN,
     gift::update_gift_http,
     Api::new().says("Changes a gift's name, price, images or availability").body(schema_of::<gift::GiftChanges>),
-    Needs::write().media(MediaUse::Read)
+    Needs::write().media(MediaUse::Read).keys(&[Family::Account, Family::Audit, Family::Gift, Family::Stats])
 );
 pub static DELETE_GIFT: Route = route!(
     "delete-gift",
@@ -40,7 +40,7 @@ pub static DELETE_GIFT: Route = route!(
     ADMIN,
     gift::delete_gift_http,
     Api::new().says("Retires a gift: it leaves the catalog, history keeps its name and price"),
-    Needs::write().media(MediaUse::Read)
+    Needs::write().media(MediaUse::Read).keys(&[Family::Account, Family::Audit, Family::Gift])
 );
 pub static SEND_GIFT: Route = route!(
     "send-gift",
@@ -61,7 +61,15 @@ pub static SEND_GIFT: Route = route!(
             "price_changed",
             "balance_changed",
             "blocked"
-        ])
+        ]),
+    Needs::of_method("POST").keys(&[
+        Family::Account,
+        Family::Events,
+        Family::Gift,
+        Family::Idempotency,
+        Family::Room,
+        Family::Settings
+    ])
 );
 pub static GET_LEADERBOARD: Route = route!(
     "get-leaderboard",
@@ -78,4 +86,14 @@ pub static GET_LEADERBOARD: Route = route!(
         ("room_id", r#"{"type": "string"}"#, "a room's board over its life"),
     ]),
     Needs::write()
+        .keys(&[
+            Family::Account,
+            Family::Board,
+            Family::Leaderboard,
+            Family::Room,
+            Family::RoomGifter,
+            Family::RoomGifters,
+            Family::RoomViewers
+        ])
+        .indexes(&[&GSI3, &GSI4, &GSI5])
 );

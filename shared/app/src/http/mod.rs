@@ -216,7 +216,7 @@ pub async fn dispatch(
     ctx: Ctx,
 ) -> (u16, Option<Value>, Option<&'static str>, Option<String>) {
     if state.config.check_table_actions {
-        store::actions::within(route.name, route.needs.table.operations(), run(state, route, ctx)).await
+        store::actions::within(route.name, route.needs.allowance(), run(state, route, ctx)).await
     } else {
         run(state, route, ctx).await
     }

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 
+pub use store::Family;
 use store::Role;
+pub use store::table::{GSI1, GSI2, GSI3, GSI4, GSI5, Index};
 
 use crate::AppState;
 use crate::http::output::OutputDoc;
@@ -68,6 +70,11 @@ pub fn domain_of(module: &'static str) -> &'static str {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Needs {
     pub table: TableUse,
+    /// The families of the partition keys it may touch (its policy's
+    /// `dynamodb:LeadingKeys`; an index's keys for a query on one).
+    pub keys: &'static [Family],
+    /// The indexes it may query (its policy's index ARNs).
+    pub indexes: &'static [&'static Index],
     /// SES: e-mails (codes, invitations).
     pub email: bool,
     /// SNS: SMS codes to phone numbers.
@@ -186,6 +193,8 @@ impl Needs {
         let get = matches!(method.as_bytes(), b"GET");
         Needs {
             table: if get { TableUse::Read } else { TableUse::Write },
+            keys: &[],
+            indexes: &[],
             email: false,
             sms: false,
             media: MediaUse::None,
@@ -207,6 +216,18 @@ impl Needs {
     pub const fn table(mut self, table: TableUse) -> Needs {
         self.table = table;
         self
+    }
+    pub const fn keys(mut self, keys: &'static [Family]) -> Needs {
+        self.keys = keys;
+        self
+    }
+    pub const fn indexes(mut self, indexes: &'static [&'static Index]) -> Needs {
+        self.indexes = indexes;
+        self
+    }
+    /// What the guard holds its function to off Lambda (`store::actions`).
+    pub const fn allowance(&self) -> store::actions::Allowance {
+        store::actions::Allowance { operations: self.table.operations(), keys: self.keys, indexes: self.indexes }
     }
     pub const fn email(mut self) -> Needs {
         self.email = true;

@@ -15,7 +15,8 @@ pub static GET_ADMIN_STATS: Route = route!(
             r#"{"type": "integer", "minimum": 1, "maximum": 90, "default": 30}"#,
             "days in the series, today included"
         )]
-    )
+    ),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Rooms, Family::Stats]).indexes(&[&GSI3])
 );
 pub static LIST_USERS: Route = route!(
     "list-users",
@@ -27,7 +28,8 @@ pub static LIST_USERS: Route = route!(
         "q",
         r#"{"type": "string"}"#,
         "an account id, e-mail or phone number finds that account; other text (up to 50 characters) is a name prefix"
-    )])
+    )]),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Accounts, Family::Login]).indexes(&[&GSI1])
 );
 pub static GET_USER_ADMIN: Route = route!(
     "get-user-admin",
@@ -35,7 +37,8 @@ pub static GET_USER_ADMIN: Route = route!(
     "/admin/users/{id}",
     ADMIN,
     admin::get_user_admin_http,
-    Api::new().says("One account as admins see it: wallet, role, bans, agency")
+    Api::new().says("One account as admins see it: wallet, role, bans, agency"),
+    Needs::of_method("GET").keys(&[Family::Account])
 );
 pub static BAN_USER: Route = route!(
     "ban-user",
@@ -44,7 +47,16 @@ pub static BAN_USER: Route = route!(
     ADMIN,
     admin::ban_user_http,
     Api::new().says("Bans an account: its sessions end, its room and calls end").body(schema_of::<admin::BanInput>),
-    Needs::write().secrets(&[Secret::AgoraRest])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Battle,
+        Family::Call,
+        Family::Event,
+        Family::Events,
+        Family::Room,
+        Family::RoomViewers
+    ])
 );
 pub static UNBAN_USER: Route = route!(
     "unban-user",
@@ -52,7 +64,8 @@ pub static UNBAN_USER: Route = route!(
     "/admin/users/{id}/unban",
     ADMIN,
     admin::unban_user_http,
-    Api::new().says("Lifts an account's ban")
+    Api::new().says("Lifts an account's ban"),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit])
 );
 pub static LIST_HOSTS: Route = route!(
     "list-hosts",
@@ -60,7 +73,8 @@ pub static LIST_HOSTS: Route = route!(
     "/admin/hosts",
     ADMIN,
     admin::list_hosts_http,
-    Api::new().says("Lists hosts with their agency, earnings and call price")
+    Api::new().says("Lists hosts with their agency, earnings and call price"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Agency, Family::Hosts]).indexes(&[&GSI2])
 );
 pub static LIST_AUDIT: Route = route!(
     "list-audit",
@@ -73,7 +87,8 @@ pub static LIST_AUDIT: Route = route!(
         ("action", r#"{"type": "string", "pattern": "^[a-z-]{1,64}$"}"#, "only this function's, e.g. ban-user"),
         ("from", r#"{"type": "string", "format": "date"}"#, "from this UTC day on"),
         ("to", r#"{"type": "string", "format": "date"}"#, "up to this UTC day, included"),
-    ])
+    ]),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Audit])
 );
 pub static GET_SETTINGS: Route = route!(
     "get-settings",
@@ -81,7 +96,8 @@ pub static GET_SETTINGS: Route = route!(
     "/admin/settings",
     ADMIN,
     settings::get_settings_http,
-    Api::new().says("The run-time settings: the PK winner's bonus and a room owner's share")
+    Api::new().says("The run-time settings: the PK winner's bonus and a room owner's share"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Settings])
 );
 pub static PUT_SETTINGS: Route = route!(
     "put-settings",
@@ -91,7 +107,8 @@ pub static PUT_SETTINGS: Route = route!(
     settings::put_settings_http,
     Api::new()
         .says("Changes the PK winner's bonus or a room owner's share of gifts to guests")
-        .body(schema_of::<settings::SettingsChanges>)
+        .body(schema_of::<settings::SettingsChanges>),
+    Needs::of_method("PUT").keys(&[Family::Account, Family::Audit, Family::Settings])
 );
 pub static REDRIVE: Route = route!(
     "redrive",
@@ -104,7 +121,14 @@ pub static REDRIVE: Route = route!(
         .optional_body()
         .body(schema_of::<repair::RedriveInput>),
     // The batch's records come back off the table's stream.
-    Needs::write().reads_from(&[Queue::AggregateDeadLetters]).reads_stream().timeout(29)
+    Needs::write().reads_from(&[Queue::AggregateDeadLetters]).reads_stream().timeout(29).keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Board,
+        Family::Event,
+        Family::Events,
+        Family::Stats
+    ])
 );
 pub static RECOUNT: Route = route!(
     "recount",
@@ -115,5 +139,16 @@ pub static RECOUNT: Route = route!(
     Api::new()
         .says("Counts a post's, an account's or a room's counters again from what they count, and sets them")
         .body(schema_of::<repair::RecountInput>),
-    Needs::write().timeout(29)
+    Needs::write()
+        .timeout(29)
+        .keys(&[
+            Family::Account,
+            Family::Audit,
+            Family::Events,
+            Family::Followers,
+            Family::Post,
+            Family::PostsBy,
+            Family::Room
+        ])
+        .indexes(&[&GSI1, &GSI2])
 );

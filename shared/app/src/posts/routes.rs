@@ -13,7 +13,7 @@ pub static CREATE_UPLOAD: Route = route!(
         .says("A presigned S3 upload for a post video, an image or an audio file")
         .body(schema_of::<media::UploadInput>),
     // A write: an admin's upload (an audio track) goes to the audit log.
-    Needs::write().media(MediaUse::Write)
+    Needs::write().media(MediaUse::Write).keys(&[Family::Account, Family::Audit])
 );
 pub static CREATE_POST: Route = route!(
         "create-post",
@@ -22,7 +22,7 @@ pub static CREATE_POST: Route = route!(
         ANY,
         post::create_post_http,
         Api::new().says("Publishes a short video with a caption and audio").body(schema_of::<post::PostInput>).links(links_by_id!("$response.body#/id": "get-post", "like-post", "create-comment", "list-comments", "view-post", "share-post", "delete-post")),
-    Needs::write().media(MediaUse::Read)
+    Needs::write().media(MediaUse::Read).keys(&[Family::Account, Family::Audio, Family::Followers, Family::Post]).indexes(&[&GSI1])
 );
 pub static GET_POST: Route = route!(
     "get-post",
@@ -31,7 +31,7 @@ pub static GET_POST: Route = route!(
     ANY,
     post::get_post_http,
     Api::new().says("One post with its counts and whether the caller liked it"),
-    Needs::read().media(MediaUse::Read)
+    Needs::read().media(MediaUse::Read).keys(&[Family::Account, Family::Post])
 );
 pub static LIST_USER_POSTS: Route = route!(
     "list-user-posts",
@@ -40,7 +40,7 @@ pub static LIST_USER_POSTS: Route = route!(
     ANY,
     post::list_user_posts_http,
     Api::new().says("An account's posts, newest first"),
-    Needs::read().media(MediaUse::Read)
+    Needs::read().media(MediaUse::Read).keys(&[Family::Account, Family::PostsBy]).indexes(&[&GSI2])
 );
 pub static GET_FEED: Route = route!(
     "get-feed",
@@ -49,7 +49,10 @@ pub static GET_FEED: Route = route!(
     ANY,
     post::get_feed_http,
     Api::new().says("Posts from followed accounts and then everyone, newest first"),
-    Needs::read().media(MediaUse::Read)
+    Needs::read()
+        .media(MediaUse::Read)
+        .keys(&[Family::Account, Family::Blocks, Family::Post, Family::Posts])
+        .indexes(&[&GSI1])
 );
 pub static DELETE_POST: Route = route!(
     "delete-post",
@@ -58,7 +61,10 @@ pub static DELETE_POST: Route = route!(
     ANY,
     post::delete_post_http,
     Api::new().says("Deletes the caller's post (admins: any post)"),
-    Needs::write().media(MediaUse::Write)
+    Needs::write()
+        .media(MediaUse::Write)
+        .keys(&[Family::Account, Family::Audit, Family::FeedOf, Family::Post])
+        .indexes(&[&GSI1])
 );
 pub static LIKE_POST: Route = route!(
     "like-post",
@@ -66,7 +72,8 @@ pub static LIKE_POST: Route = route!(
     "/posts/{id}/like",
     ANY,
     post::like_post_http,
-    Api::new().says("Likes a post (not one whose author blocked the caller)").codes(&["already_liked", "blocked"])
+    Api::new().says("Likes a post (not one whose author blocked the caller)").codes(&["already_liked", "blocked"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Post])
 );
 pub static UNLIKE_POST: Route = route!(
     "unlike-post",
@@ -74,7 +81,8 @@ pub static UNLIKE_POST: Route = route!(
     "/posts/{id}/like",
     ANY,
     post::unlike_post_http,
-    Api::new().says("Takes the caller's like back")
+    Api::new().says("Takes the caller's like back"),
+    Needs::of_method("DELETE").keys(&[Family::Post])
 );
 pub static CREATE_COMMENT: Route = route!(
     "create-comment",
@@ -89,7 +97,8 @@ pub static CREATE_COMMENT: Route = route!(
             operation: "delete-comment",
             parameters: &[("id", "$response.body#/post_id"), ("comment_id", "$response.body#/id")]
         }])
-        .codes(&["blocked"])
+        .codes(&["blocked"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Post])
 );
 pub static LIST_COMMENTS: Route = route!(
     "list-comments",
@@ -97,7 +106,8 @@ pub static LIST_COMMENTS: Route = route!(
     "/posts/{id}/comments",
     ANY,
     post::list_comments_http,
-    Api::new().says("A post's comments, newest first")
+    Api::new().says("A post's comments, newest first"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Post])
 );
 pub static DELETE_COMMENT: Route = route!(
     "delete-comment",
@@ -105,7 +115,8 @@ pub static DELETE_COMMENT: Route = route!(
     "/posts/{id}/comments/{comment_id}",
     ANY,
     post::delete_comment_http,
-    Api::new().says("Deletes a comment (its author, the post's owner or an admin)")
+    Api::new().says("Deletes a comment (its author, the post's owner or an admin)"),
+    Needs::of_method("DELETE").keys(&[Family::Account, Family::Audit, Family::Post])
 );
 pub static SHARE_POST: Route = route!(
     "share-post",
@@ -113,7 +124,8 @@ pub static SHARE_POST: Route = route!(
     "/posts/{id}/share",
     ANY,
     post::share_post_http,
-    Api::new().says("Counts a share of a post (not one whose author blocked the caller)").codes(&["blocked"])
+    Api::new().says("Counts a share of a post (not one whose author blocked the caller)").codes(&["blocked"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Post])
 );
 pub static VIEW_POST: Route = route!(
     "view-post",
@@ -121,7 +133,8 @@ pub static VIEW_POST: Route = route!(
     "/posts/{id}/view",
     ANY,
     post::view_post_http,
-    Api::new().says("Counts a view of a post")
+    Api::new().says("Counts a view of a post"),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Post])
 );
 pub static LIST_AUDIOS: Route = route!(
     "list-audios",
@@ -130,7 +143,7 @@ pub static LIST_AUDIOS: Route = route!(
     Access::Public,
     audios::list_audios_http,
     Api::new().says("Lists the audio tracks posts can use"),
-    Needs::read().media(MediaUse::Read)
+    Needs::read().media(MediaUse::Read).keys(&[Family::Catalog]).indexes(&[&GSI1])
 );
 pub static CREATE_AUDIO: Route = route!(
     "create-audio",
@@ -139,7 +152,7 @@ pub static CREATE_AUDIO: Route = route!(
     ADMIN,
     audios::create_audio_http,
     Api::new().says("Adds an audio track that posts can use").body(new_schema_of::<audios::AudioChanges>),
-    Needs::write().media(MediaUse::Read)
+    Needs::write().media(MediaUse::Read).keys(&[Family::Account, Family::Audio, Family::Audit])
 );
 pub static UPDATE_AUDIO: Route = route!(
     "update-audio",
@@ -148,7 +161,7 @@ pub static UPDATE_AUDIO: Route = route!(
     ADMIN,
     audios::update_audio_http,
     Api::new().says("Changes an audio track's title, artist or file").body(schema_of::<audios::AudioChanges>),
-    Needs::write().media(MediaUse::Read)
+    Needs::write().media(MediaUse::Read).keys(&[Family::Audio, Family::Audit])
 );
 pub static DELETE_AUDIO: Route = route!(
     "delete-audio",
@@ -156,5 +169,6 @@ pub static DELETE_AUDIO: Route = route!(
     "/admin/audios/{id}",
     ADMIN,
     audios::delete_audio_http,
-    Api::new().says("Removes an audio track from the catalog")
+    Api::new().says("Removes an audio track from the catalog"),
+    Needs::of_method("DELETE").keys(&[Family::Account, Family::Audio, Family::Audit])
 );

@@ -13,5 +13,18 @@ pub static AGORA_WEBHOOK: Route = route!(
         .says("Agora's channel events (a host dropping out ends the room)")
         .signed("Agora-Signature-V2")
         .codes(&["invalid_signature"]),
-    Needs::write().secrets(&[Secret::AgoraRest, Secret::AgoraNcs])
+    Needs::write()
+        .secrets(&[Secret::AgoraRest, Secret::AgoraNcs])
+        .keys(&[
+            Family::Account,
+            Family::AgoraNotice,
+            Family::AgoraSeq,
+            Family::Call,
+            Family::Channel,
+            Family::Event,
+            Family::Events,
+            Family::Room,
+            Family::RoomViewers
+        ])
+        .indexes(&[&GSI2])
 );

@@ -14,7 +14,7 @@ pub static START_ROOM: Route = route!(
         .links(links_by_id!("$response.body#/room/id": "get-room", "end-room"))
         .optional_body()
         .body(schema_of::<room::StartRoomInput>),
-    Needs::write().secrets(&[Secret::AgoraTokens])
+    Needs::write().secrets(&[Secret::AgoraTokens]).keys(&[Family::Account, Family::Room, Family::RoomViewers])
 );
 pub static END_ROOM: Route = route!(
     "end-room",
@@ -24,7 +24,13 @@ pub static END_ROOM: Route = route!(
     room::end_room_http,
     Api::new().says("Ends a live room (its host or an admin)"),
     // An admin's end has Agora drop the publisher.
-    Needs::write().secrets(&[Secret::AgoraRest])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Battle,
+        Family::Room,
+        Family::RoomViewers
+    ])
 );
 pub static LIST_ROOMS: Route = route!(
     "list-rooms",
@@ -32,7 +38,10 @@ pub static LIST_ROOMS: Route = route!(
     "/rooms",
     ANY,
     room::list_rooms_http,
-    Api::new().says("Live rooms now, most watched first")
+    Api::new().says("Live rooms now, most watched first"),
+    Needs::of_method("GET")
+        .keys(&[Family::Account, Family::Blocks, Family::Room, Family::Rooms])
+        .indexes(&[&GSI1, &GSI3])
 );
 pub static GET_ROOM: Route = route!(
     "get-room",
@@ -42,7 +51,10 @@ pub static GET_ROOM: Route = route!(
     room::get_room_http,
     Api::new().says("One room with its host, viewers and earnings, and its PK battle if one is on"),
     // A side host's read of a battle past its end ends it; a side's host gets its relay token.
-    Needs::write().secrets(&[Secret::AgoraTokens])
+    Needs::write()
+        .secrets(&[Secret::AgoraTokens])
+        .keys(&[Family::Account, Family::Battle, Family::PkGifters, Family::Room, Family::RoomViewers])
+        .indexes(&[&GSI3])
 );
 pub static JOIN_ROOM: Route = route!(
     "join-room",
@@ -55,7 +67,10 @@ pub static JOIN_ROOM: Route = route!(
         "blocked",
         "kicked"
     ]),
-    Needs::write().secrets(&[Secret::AgoraTokens])
+    Needs::write()
+        .secrets(&[Secret::AgoraTokens])
+        .keys(&[Family::Account, Family::Room, Family::RoomGifters, Family::RoomViewers])
+        .indexes(&[&GSI3])
 );
 pub static LEAVE_ROOM: Route = route!(
     "leave-room",
@@ -65,7 +80,7 @@ pub static LEAVE_ROOM: Route = route!(
     room::leave_room_http,
     Api::new().says("Leaves a live room (and its stage: a seat held there is freed)"),
     // A guest leaving stops publishing at Agora.
-    Needs::write().secrets(&[Secret::AgoraRest])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room, Family::RoomViewers])
 );
 pub static KICK_VIEWER: Route = route!(
     "kick-viewer",
@@ -77,7 +92,7 @@ pub static KICK_VIEWER: Route = route!(
         .says("The host or a moderator removes a viewer from the room")
         .body(schema_of::<moderation::KickInput>)
         .codes(&["not_moderator", "room_ended"]),
-    Needs::write().secrets(&[Secret::AgoraRest])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room, Family::RoomViewers])
 );
 pub static MUTE_VIEWER: Route = route!(
     "mute-viewer",
@@ -89,7 +104,7 @@ pub static MUTE_VIEWER: Route = route!(
         .says("The host or a moderator mutes a viewer's chat in the room")
         .body(schema_of::<moderation::MuteInput>)
         .codes(&["not_moderator", "room_ended"]),
-    Needs::write().secrets(&[Secret::AgoraRest])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room, Family::RoomViewers])
 );
 pub static UNMUTE_VIEWER: Route = route!(
     "unmute-viewer",
@@ -101,7 +116,7 @@ pub static UNMUTE_VIEWER: Route = route!(
         .says("Lets a muted viewer chat again")
         .body(schema_of::<moderation::ModeratorInput>)
         .codes(&["not_moderator", "room_ended"]),
-    Needs::write().secrets(&[Secret::AgoraRest])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room, Family::RoomViewers])
 );
 pub static ADD_MODERATOR: Route = route!(
     "add-moderator",
@@ -112,7 +127,8 @@ pub static ADD_MODERATOR: Route = route!(
     Api::new()
         .says("Makes an account a moderator of the host's rooms")
         .body(schema_of::<moderation::ModeratorInput>)
-        .codes(&["too_many_moderators"])
+        .codes(&["too_many_moderators"]),
+    Needs::of_method("POST").keys(&[Family::Account])
 );
 pub static REMOVE_MODERATOR: Route = route!(
     "remove-moderator",
@@ -120,7 +136,8 @@ pub static REMOVE_MODERATOR: Route = route!(
     "/host/moderators/{id}",
     HOST,
     moderation::remove_moderator_http,
-    Api::new().says("Takes an account's moderator rights away")
+    Api::new().says("Takes an account's moderator rights away"),
+    Needs::of_method("DELETE").keys(&[Family::Account])
 );
 pub static LIST_MODERATORS: Route = route!(
     "list-moderators",
@@ -128,7 +145,8 @@ pub static LIST_MODERATORS: Route = route!(
     "/host/moderators",
     HOST,
     moderation::list_moderators_http,
-    Api::new().says("Lists the host's room moderators")
+    Api::new().says("Lists the host's room moderators"),
+    Needs::of_method("GET").keys(&[Family::Account])
 );
 pub static INVITE_PK: Route = route!(
     "invite-pk",
@@ -140,7 +158,8 @@ pub static INVITE_PK: Route = route!(
         .says("A live host challenges another to a PK battle (one waiting per pair, 10 invitations a minute)")
         .links(links_by_id!("$response.body#/id": "accept-pk", "decline-pk", "cancel-pk"))
         .body(schema_of::<pk::InvitePkInput>)
-        .codes(&["host_busy", "not_live", "blocked", "already_invited"])
+        .codes(&["host_busy", "not_live", "blocked", "already_invited"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::PkInvite, Family::PkPair, Family::Rate, Family::Room])
 );
 pub static ACCEPT_PK: Route = route!(
     "accept-pk",
@@ -152,7 +171,18 @@ pub static ACCEPT_PK: Route = route!(
         .says("The invited host accepts: the battle starts now")
         .links(links_by_id!("$response.body#/battle/id": "get-pk", "end-pk"))
         .codes(&["host_busy", "not_live", "blocked", "invitation_expired", "invitation_closed"]),
-    Needs::write().secrets(&[Secret::AgoraTokens])
+    Needs::write()
+        .secrets(&[Secret::AgoraTokens])
+        .keys(&[
+            Family::Account,
+            Family::Battle,
+            Family::PkGifters,
+            Family::PkInvite,
+            Family::PkPair,
+            Family::PkQueue,
+            Family::Room
+        ])
+        .indexes(&[&GSI3])
 );
 pub static DECLINE_PK: Route = route!(
     "decline-pk",
@@ -160,7 +190,8 @@ pub static DECLINE_PK: Route = route!(
     "/pk/invitations/{id}/decline",
     HOST,
     pk::decline_pk_http,
-    Api::new().says("The invited host turns a PK challenge down").codes(&["invitation_expired", "invitation_closed"])
+    Api::new().says("The invited host turns a PK challenge down").codes(&["invitation_expired", "invitation_closed"]),
+    Needs::of_method("POST").keys(&[Family::PkInvite, Family::PkPair])
 );
 pub static CANCEL_PK: Route = route!(
     "cancel-pk",
@@ -168,7 +199,8 @@ pub static CANCEL_PK: Route = route!(
     "/pk/invitations/{id}/cancel",
     HOST,
     pk::cancel_pk_http,
-    Api::new().says("The inviting host withdraws a PK challenge").codes(&["invitation_expired", "invitation_closed"])
+    Api::new().says("The inviting host withdraws a PK challenge").codes(&["invitation_expired", "invitation_closed"]),
+    Needs::of_method("POST").keys(&[Family::PkInvite, Family::PkPair])
 );
 pub static MATCH_PK: Route = route!(
     "match-pk",
@@ -181,7 +213,10 @@ pub static MATCH_PK: Route = route!(
         .optional_body()
         .body(schema_of::<pk::MatchInput>)
         .codes(&["host_busy", "not_live"]),
-    Needs::write().secrets(&[Secret::AgoraTokens])
+    Needs::write()
+        .secrets(&[Secret::AgoraTokens])
+        .keys(&[Family::Account, Family::Battle, Family::PkGifters, Family::PkQueue, Family::Room])
+        .indexes(&[&GSI3])
 );
 pub static LEAVE_PK_MATCH: Route = route!(
     "leave-pk-match",
@@ -189,7 +224,8 @@ pub static LEAVE_PK_MATCH: Route = route!(
     "/pk/match",
     HOST,
     pk::leave_pk_match_http,
-    Api::new().says("Takes the host off the random-match queue")
+    Api::new().says("Takes the host off the random-match queue"),
+    Needs::of_method("DELETE").keys(&[Family::PkQueue])
 );
 pub static GET_CURRENT_PK: Route = route!(
     "get-current-pk",
@@ -199,7 +235,10 @@ pub static GET_CURRENT_PK: Route = route!(
     pk::current_pk_http,
     Api::new().says("The host's battle now, its place in the match queue and invitations to it"),
     // The host's read of its battle past the end ends it (and settles it once its gifts are applied).
-    Needs::write().secrets(&[Secret::AgoraTokens])
+    Needs::write()
+        .secrets(&[Secret::AgoraTokens])
+        .keys(&[Family::Account, Family::Battle, Family::PkGifters, Family::PkInvitesTo, Family::PkQueue])
+        .indexes(&[&GSI1, &GSI3])
 );
 pub static GET_PK: Route = route!(
     "get-pk",
@@ -208,7 +247,19 @@ pub static GET_PK: Route = route!(
     ANY,
     pk::get_pk_http,
     Api::new().says("A PK battle: both sides' scores and top gifters, the winner once final"),
-    Needs::write().secrets(&[Secret::AgoraTokens])
+    Needs::write()
+        .secrets(&[Secret::AgoraTokens])
+        .keys(&[
+            Family::Account,
+            Family::Battle,
+            Family::Event,
+            Family::Events,
+            Family::PkBoard,
+            Family::PkGifters,
+            Family::Room,
+            Family::Settings
+        ])
+        .indexes(&[&GSI1, &GSI3])
 );
 pub static END_PK: Route = route!(
     "end-pk",
@@ -217,7 +268,10 @@ pub static END_PK: Route = route!(
     HOST,
     pk::end_pk_http,
     Api::new().says("Either host ends the battle now, the scores as they stand"),
-    Needs::write().secrets(&[Secret::AgoraTokens])
+    Needs::write()
+        .secrets(&[Secret::AgoraTokens])
+        .keys(&[Family::Account, Family::Battle, Family::PkGifters, Family::Room])
+        .indexes(&[&GSI3])
 );
 pub static GET_PK_LEADERBOARD: Route = route!(
     "get-pk-leaderboard",
@@ -229,7 +283,8 @@ pub static GET_PK_LEADERBOARD: Route = route!(
         "period",
         r#"{"type": "string", "enum": ["day", "week"]}"#,
         "day (UTC, the default) or week (ISO, UTC)"
-    )])
+    )]),
+    Needs::of_method("GET").keys(&[Family::Account, Family::PkBoard]).indexes(&[&GSI3])
 );
 pub static REQUEST_SEAT: Route = route!(
     "request-seat",
@@ -244,7 +299,8 @@ pub static REQUEST_SEAT: Route = route!(
         "already_requested",
         "blocked",
         "kicked"
-    ])
+    ]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Room])
 );
 pub static LIST_SEAT_REQUESTS: Route = route!(
     "list-seat-requests",
@@ -254,7 +310,8 @@ pub static LIST_SEAT_REQUESTS: Route = route!(
     seats::list_seat_requests_http,
     Api::new()
         .says("The host or a moderator sees who asks for a seat, oldest first")
-        .codes(&["not_moderator", "room_ended"])
+        .codes(&["not_moderator", "room_ended"]),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Room])
 );
 pub static APPROVE_SEAT_REQUEST: Route = route!(
     "approve-seat-request",
@@ -267,7 +324,7 @@ pub static APPROVE_SEAT_REQUEST: Route = route!(
         .body(schema_of::<seats::ApproveSeatInput>)
         .codes(&["not_moderator", "room_ended", "seat_taken", "seat_locked", "already_seated", "blocked", "kicked"]),
     // Publishing taken away on an earlier leave is given back.
-    Needs::write().secrets(&[Secret::AgoraRest])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room])
 );
 pub static REJECT_SEAT_REQUEST: Route = route!(
     "reject-seat-request",
@@ -275,7 +332,8 @@ pub static REJECT_SEAT_REQUEST: Route = route!(
     "/rooms/{id}/seat-requests/{account_id}/reject",
     ANY,
     seats::reject_seat_request_http,
-    Api::new().says("The host or a moderator turns a seat request down").codes(&["not_moderator", "room_ended"])
+    Api::new().says("The host or a moderator turns a seat request down").codes(&["not_moderator", "room_ended"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Room])
 );
 pub static INVITE_TO_SEAT: Route = route!(
     "invite-to-seat",
@@ -286,7 +344,8 @@ pub static INVITE_TO_SEAT: Route = route!(
     Api::new()
         .says("The host or a moderator invites someone to a seat (one waiting each, 10 invitations a minute)")
         .body(schema_of::<seats::InviteSeatInput>)
-        .codes(&["not_moderator", "room_ended", "seat_taken", "seat_locked", "already_invited", "blocked", "kicked"])
+        .codes(&["not_moderator", "room_ended", "seat_taken", "seat_locked", "already_invited", "blocked", "kicked"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Rate, Family::Room])
 );
 pub static ACCEPT_SEAT: Route = route!(
     "accept-seat",
@@ -302,7 +361,7 @@ pub static ACCEPT_SEAT: Route = route!(
         "blocked",
         "kicked"
     ]),
-    Needs::write().secrets(&[Secret::AgoraTokens, Secret::AgoraRest])
+    Needs::write().secrets(&[Secret::AgoraTokens, Secret::AgoraRest]).keys(&[Family::Account, Family::Room])
 );
 pub static LEAVE_SEAT: Route = route!(
     "leave-seat",
@@ -312,7 +371,7 @@ pub static LEAVE_SEAT: Route = route!(
     seats::leave_seat_http,
     Api::new().says("The guest leaves a seat, or the host or a moderator takes them off it").codes(&["not_moderator"]),
     // Agora stops the guest publishing.
-    Needs::write().secrets(&[Secret::AgoraRest])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room])
 );
 pub static UPDATE_SEAT: Route = route!(
     "update-seat",
@@ -324,5 +383,5 @@ pub static UPDATE_SEAT: Route = route!(
         .says("The host or a moderator locks, unlocks, mutes or unmutes a seat")
         .body(schema_of::<seats::SeatChanges>)
         .codes(&["not_moderator", "room_ended"]),
-    Needs::write().secrets(&[Secret::AgoraRest])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room])
 );

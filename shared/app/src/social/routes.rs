@@ -9,7 +9,8 @@ pub static GET_USER: Route = route!(
     "/users/{id}",
     ANY,
     follows::get_user_http,
-    Api::new().says("A public profile with counts, and for hosts price and online")
+    Api::new().says("A public profile with counts, and for hosts price and online"),
+    Needs::of_method("GET").keys(&[Family::Account])
 );
 pub static FOLLOW_USER: Route = route!(
     "follow-user",
@@ -20,7 +21,8 @@ pub static FOLLOW_USER: Route = route!(
     Api::new()
         .says("Follows an account")
         .links(links_by_id!("$response.body#/followee_id": "unfollow-user", "list-followers"))
-        .codes(&["already_following", "blocked"])
+        .codes(&["already_following", "blocked"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::PostsBy, Family::Rate]).indexes(&[&GSI2])
 );
 pub static UNFOLLOW_USER: Route = route!(
     "unfollow-user",
@@ -28,7 +30,8 @@ pub static UNFOLLOW_USER: Route = route!(
     "/users/{id}/follow",
     ANY,
     follows::unfollow_http,
-    Api::new().says("Stops following an account")
+    Api::new().says("Stops following an account"),
+    Needs::of_method("DELETE").keys(&[Family::Account, Family::PostsBy]).indexes(&[&GSI2])
 );
 pub static BLOCK_USER: Route = route!(
     "block-user",
@@ -38,7 +41,10 @@ pub static BLOCK_USER: Route = route!(
     blocks::block_user_http,
     Api::new()
         .says("Blocks an account: no calls, gifts or comments between the two")
-        .links(links_by_id!("$response.body#/blocked_id": "unblock-user"))
+        .links(links_by_id!("$response.body#/blocked_id": "unblock-user")),
+    Needs::of_method("POST")
+        .keys(&[Family::Account, Family::PostsBy, Family::Room, Family::RoomViewers])
+        .indexes(&[&GSI2])
 );
 pub static UNBLOCK_USER: Route = route!(
     "unblock-user",
@@ -46,7 +52,8 @@ pub static UNBLOCK_USER: Route = route!(
     "/users/{id}/block",
     ANY,
     blocks::unblock_user_http,
-    Api::new().says("Unblocks an account")
+    Api::new().says("Unblocks an account"),
+    Needs::of_method("DELETE").keys(&[Family::Account])
 );
 pub static LIST_BLOCKS: Route = route!(
     "list-blocks",
@@ -54,7 +61,8 @@ pub static LIST_BLOCKS: Route = route!(
     "/me/blocks",
     ANY,
     blocks::list_blocks_http,
-    Api::new().says("Lists the accounts the caller blocked")
+    Api::new().says("Lists the accounts the caller blocked"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Blocks]).indexes(&[&GSI1])
 );
 pub static LIST_FOLLOWERS: Route = route!(
     "list-followers",
@@ -62,7 +70,8 @@ pub static LIST_FOLLOWERS: Route = route!(
     "/users/{id}/followers",
     ANY,
     follows::list_followers_http,
-    Api::new().says("An account's followers, newest first")
+    Api::new().says("An account's followers, newest first"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Followers]).indexes(&[&GSI1])
 );
 pub static LIST_FOLLOWING: Route = route!(
     "list-following",
@@ -70,5 +79,6 @@ pub static LIST_FOLLOWING: Route = route!(
     "/users/{id}/following",
     ANY,
     follows::list_following_http,
-    Api::new().says("The accounts an account follows, newest first")
+    Api::new().says("The accounts an account follows, newest first"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Following]).indexes(&[&GSI2])
 );

@@ -20,7 +20,13 @@ pub static CREATE_GOOGLE_RECHARGE: Route = route!(
             "wrong_product",
             "purchase_claimed"
         ]),
-    Needs::write().secrets(&[Secret::GooglePlay])
+    Needs::write().secrets(&[Secret::GooglePlay]).keys(&[
+        Family::Account,
+        Family::Event,
+        Family::Package,
+        Family::PaymentRef,
+        Family::Recharge
+    ])
 );
 pub static CREATE_APPLE_RECHARGE: Route = route!(
     "create-apple-recharge",
@@ -38,7 +44,13 @@ pub static CREATE_APPLE_RECHARGE: Route = route!(
             "purchase_claimed",
             "purchase_unverified"
         ]),
-    Needs::write().secrets(&[Secret::Apple])
+    Needs::write().secrets(&[Secret::Apple]).keys(&[
+        Family::Account,
+        Family::Event,
+        Family::Package,
+        Family::PaymentRef,
+        Family::Recharge
+    ])
 );
 pub static APPLE_WEBHOOK: Route = route!(
     "apple-webhook",
@@ -47,7 +59,16 @@ pub static APPLE_WEBHOOK: Route = route!(
     Access::Public,
     purchases::apple_webhook_http,
     Api::new().says("App Store server notifications (refunds claw coins back)").codes(&["invalid_signature"]),
-    Needs::write().secrets(&[Secret::Apple])
+    Needs::write().secrets(&[Secret::Apple]).keys(&[
+        Family::Account,
+        Family::Event,
+        Family::Package,
+        Family::PaymentRef,
+        Family::Recharge,
+        Family::RefundEvent,
+        Family::StoreMessage,
+        Family::StoreProduct
+    ])
 );
 pub static GOOGLE_WEBHOOK: Route = route!(
     "google-webhook",
@@ -56,5 +77,14 @@ pub static GOOGLE_WEBHOOK: Route = route!(
     Access::Public,
     purchases::google_webhook_http,
     Api::new().says("Google Play developer notifications (refunds claw coins back)").signed("Authorization"),
-    Needs::write().secrets(&[Secret::GooglePlay])
+    Needs::write().secrets(&[Secret::GooglePlay]).keys(&[
+        Family::Account,
+        Family::Event,
+        Family::Package,
+        Family::PaymentRef,
+        Family::Recharge,
+        Family::RefundEvent,
+        Family::StoreMessage,
+        Family::StoreProduct
+    ])
 );

@@ -9,7 +9,8 @@ pub static GET_WALLET: Route = route!(
     "/me/wallet",
     ANY,
     balance::get_wallet_http,
-    Api::new().says("The caller's coins and earnings")
+    Api::new().says("The caller's coins and earnings"),
+    Needs::of_method("GET").keys(&[Family::Account])
 );
 pub static LIST_TRANSACTIONS: Route = route!(
     "list-transactions",
@@ -17,7 +18,8 @@ pub static LIST_TRANSACTIONS: Route = route!(
     "/me/transactions",
     ANY,
     balance::list_transactions_http,
-    Api::new().says("The caller's ledger: every coin and earning movement, newest first")
+    Api::new().says("The caller's ledger: every coin and earning movement, newest first"),
+    Needs::of_method("GET").keys(&[Family::Account])
 );
 pub static CREATE_RECHARGE: Route = route!(
     "create-recharge",
@@ -30,7 +32,13 @@ pub static CREATE_RECHARGE: Route = route!(
         .codes(&["package_retired", "idempotency_key_reused"])
         .idempotent()
         .body(schema_of::<recharges::RechargeInput>),
-    Needs::write().secrets(&[Secret::PaymentKeys])
+    Needs::write().secrets(&[Secret::PaymentKeys]).keys(&[
+        Family::Account,
+        Family::Idempotency,
+        Family::Package,
+        Family::PaymentRef,
+        Family::Recharge
+    ])
 );
 pub static GET_RECHARGE: Route = route!(
     "get-recharge",
@@ -38,7 +46,8 @@ pub static GET_RECHARGE: Route = route!(
     "/recharges/{id}",
     ANY,
     recharges::get_recharge_http,
-    Api::new().says("One of the caller's purchases: pending, credited or refunded")
+    Api::new().says("One of the caller's purchases: pending, credited or refunded"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Recharge])
 );
 pub static LIST_MY_RECHARGES: Route = route!(
     "list-my-recharges",
@@ -46,7 +55,8 @@ pub static LIST_MY_RECHARGES: Route = route!(
     "/me/recharges",
     ANY,
     recharges::list_my_recharges_http,
-    Api::new().says("The caller's purchases with their status, newest first")
+    Api::new().says("The caller's purchases with their status, newest first"),
+    Needs::of_method("GET").keys(&[Family::Recharges]).indexes(&[&GSI2])
 );
 pub static STRIPE_WEBHOOK: Route = route!(
     "stripe-webhook",
@@ -58,7 +68,13 @@ pub static STRIPE_WEBHOOK: Route = route!(
         .says("Stripe's payment events: credits or refunds a recharge")
         .signed("Stripe-Signature")
         .codes(&["invalid_signature"]),
-    Needs::write().secrets(&[Secret::StripeWebhook])
+    Needs::write().secrets(&[Secret::StripeWebhook]).keys(&[
+        Family::Account,
+        Family::Event,
+        Family::PaymentRef,
+        Family::Recharge,
+        Family::RefundEvent
+    ])
 );
 pub static RAZORPAY_WEBHOOK: Route = route!(
     "razorpay-webhook",
@@ -70,7 +86,13 @@ pub static RAZORPAY_WEBHOOK: Route = route!(
         .says("Razorpay's payment events: credits or refunds a recharge")
         .signed("X-Razorpay-Signature")
         .codes(&["invalid_signature"]),
-    Needs::write().secrets(&[Secret::RazorpayWebhook])
+    Needs::write().secrets(&[Secret::RazorpayWebhook]).keys(&[
+        Family::Account,
+        Family::Event,
+        Family::PaymentRef,
+        Family::Recharge,
+        Family::RefundEvent
+    ])
 );
 pub static GRANT_COINS: Route = route!(
     "grant-coins",
@@ -82,7 +104,8 @@ pub static GRANT_COINS: Route = route!(
         .says("Grants coins to an account, or corrects them with a negative amount")
         .idempotent()
         .body(schema_of::<balance::GrantInput>)
-        .codes(&["insufficient_coins", "idempotency_key_reused"])
+        .codes(&["insufficient_coins", "idempotency_key_reused"]),
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Event, Family::Idempotency])
 );
 pub static LIST_USER_TRANSACTIONS_ADMIN: Route = route!(
     "list-user-transactions-admin",
@@ -90,7 +113,8 @@ pub static LIST_USER_TRANSACTIONS_ADMIN: Route = route!(
     "/admin/users/{id}/transactions",
     ADMIN,
     balance::list_user_transactions_admin_http,
-    Api::new().says("An account's ledger, newest first")
+    Api::new().says("An account's ledger, newest first"),
+    Needs::of_method("GET").keys(&[Family::Account])
 );
 pub static LIST_RECHARGES_ADMIN: Route = route!(
     "list-recharges-admin",
@@ -115,5 +139,8 @@ pub static LIST_RECHARGES_ADMIN: Route = route!(
             r#"{"type": "string", "maxLength": 200}"#,
             "a recharge id or a provider's reference finds it; a buyer's id, e-mail or phone, their purchases"
         ),
-    ])
+    ]),
+    Needs::of_method("GET")
+        .keys(&[Family::Account, Family::Login, Family::PaymentRef, Family::Recharge, Family::Recharges])
+        .indexes(&[&GSI2, &GSI3])
 );

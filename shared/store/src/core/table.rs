@@ -50,6 +50,7 @@ pub const TTL_ATTRIBUTE: &str = "expires_at_ttl";
 /// The table's stream (new notification items feed `send-push`).
 pub const STREAM_VIEW: &str = "NEW_IMAGE";
 
+#[derive(Debug, PartialEq)]
 pub struct Index {
     pub name: &'static str,
     pub pk: &'static str,
