@@ -20,9 +20,9 @@ pub mod notifications;
 pub mod operations;
 pub mod posts;
 pub mod presence;
+pub mod purchases;
 pub mod rooms;
 pub mod social;
-pub mod stores;
 pub mod wallet;
 
 pub mod lambda;

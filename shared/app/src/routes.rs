@@ -23,9 +23,9 @@ pub use crate::notifications::routes::*;
 pub use crate::operations::routes::*;
 pub use crate::posts::routes::*;
 pub use crate::presence::routes::*;
+pub use crate::purchases::routes::*;
 pub use crate::rooms::routes::*;
 pub use crate::social::routes::*;
-pub use crate::stores::routes::*;
 pub use crate::wallet::routes::*;
 
 // Each route is a static of its own: a function binary names only its
@@ -269,7 +269,7 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
     EventFunction {
         name: "consume-purchases",
         trigger: Trigger::Schedule("rate(10 minutes)"),
-        domain: "stores",
+        domain: "purchases",
         needs: Needs::write()
             .secrets(&[Secret::GooglePlay])
             .timeout(120)
@@ -280,7 +280,7 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
     EventFunction {
         name: "sync-voided-purchases",
         trigger: Trigger::Schedule("rate(1 day)"),
-        domain: "stores",
+        domain: "purchases",
         needs: Needs::write().secrets(&[Secret::GooglePlay]).timeout(300).keys(&[
             Family::Account,
             Family::Event,

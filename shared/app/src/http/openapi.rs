@@ -72,7 +72,7 @@ const TAGS: &[(&str, &str)] = &[
     ("social", "Profiles, follows and blocks"),
     ("catalog", "Coin packages, interests, avatars, FAQs and pages"),
     ("wallet", "Coins: the wallet, its ledger and buying coins"),
-    ("stores", "Coins bought in Google Play and the App Store"),
+    ("purchases", "Coins bought in Google Play and the App Store"),
     ("gifts", "The gift catalog, sending gifts and leaderboards"),
     ("rooms", "Live rooms: going live, watching, moderation"),
     ("live", "Live channels (AppSync Events): catching up a room's or one's own messages by seq"),

@@ -111,12 +111,12 @@ async fn a_failed_consume_is_retried_by_the_schedule_without_crediting_again() {
     assert_eq!(buy(&app, &u, &pkg, &token).await.status, 201);
     assert!(!play.consumed(&token));
     assert_eq!(
-        app::routes::as_event_function("consume-purchases", app::stores::consume_pending(&app.state)).await.unwrap(),
+        app::routes::as_event_function("consume-purchases", app::purchases::consume_pending(&app.state)).await.unwrap(),
         1
     );
     assert!(play.consumed(&token));
     assert_eq!(
-        app::routes::as_event_function("consume-purchases", app::stores::consume_pending(&app.state)).await.unwrap(),
+        app::routes::as_event_function("consume-purchases", app::purchases::consume_pending(&app.state)).await.unwrap(),
         0,
         "off the list"
     );
@@ -153,7 +153,7 @@ async fn play_notifications_are_authenticated_credit_unreported_purchases_and_ta
     assert_eq!(webhook(&app, &play, &voided, "m4", PUSH_AUDIENCE).await.body["status"], "ignored");
     assert_eq!(app.wallet(&u).await, (0, 0));
     assert_eq!(
-        app::routes::as_event_function("sync-voided-purchases", app::stores::sync_voided(&app.state)).await.unwrap(),
+        app::routes::as_event_function("sync-voided-purchases", app::purchases::sync_voided(&app.state)).await.unwrap(),
         0,
         "the backstop finds it applied"
     );
@@ -196,13 +196,13 @@ async fn the_daily_backstop_takes_back_a_voided_purchase_whose_notification_was_
     assert_eq!(sent.status, 201);
     play.void(&token, app.state.now());
     assert_eq!(
-        app::routes::as_event_function("sync-voided-purchases", app::stores::sync_voided(&app.state)).await.unwrap(),
+        app::routes::as_event_function("sync-voided-purchases", app::purchases::sync_voided(&app.state)).await.unwrap(),
         1
     );
     let w = app.get("/me/wallet", &u.access).await.body;
     assert_eq!((w["coins"].as_i64(), w["coin_debt"].as_i64()), (Some(0), Some(500)), "50 left to take, 500 owed");
     assert_eq!(
-        app::routes::as_event_function("sync-voided-purchases", app::stores::sync_voided(&app.state)).await.unwrap(),
+        app::routes::as_event_function("sync-voided-purchases", app::purchases::sync_voided(&app.state)).await.unwrap(),
         0,
         "once"
     );

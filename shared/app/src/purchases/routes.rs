@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::purchases;
+use super::app_stores;
 use crate::http::routes::*;
 
 pub static CREATE_GOOGLE_RECHARGE: Route = route!(
@@ -8,10 +8,10 @@ pub static CREATE_GOOGLE_RECHARGE: Route = route!(
     "POST",
     "/recharges/google",
     ANY,
-    purchases::google_recharge_http,
+    app_stores::google_recharge_http,
     Api::new()
         .says("Credits a Google Play purchase after checking it with Google")
-        .body(schema_of::<purchases::GoogleRechargeInput>)
+        .body(schema_of::<app_stores::GoogleRechargeInput>)
         .codes(&[
             "purchase_pending",
             "purchase_cancelled",
@@ -33,10 +33,10 @@ pub static CREATE_APPLE_RECHARGE: Route = route!(
     "POST",
     "/recharges/apple",
     ANY,
-    purchases::apple_recharge_http,
+    app_stores::apple_recharge_http,
     Api::new()
         .says("Credits an App Store purchase after checking it with Apple")
-        .body(schema_of::<purchases::AppleRechargeInput>)
+        .body(schema_of::<app_stores::AppleRechargeInput>)
         .codes(&[
             "purchase_cancelled",
             "purchase_not_yours",
@@ -57,7 +57,7 @@ pub static APPLE_WEBHOOK: Route = route!(
     "POST",
     "/webhooks/apple",
     Access::Public,
-    purchases::apple_webhook_http,
+    app_stores::apple_webhook_http,
     Api::new().says("App Store server notifications (refunds claw coins back)").codes(&["invalid_signature"]),
     Needs::write().secrets(&[Secret::Apple]).keys(&[
         Family::Account,
@@ -75,7 +75,7 @@ pub static GOOGLE_WEBHOOK: Route = route!(
     "POST",
     "/webhooks/google",
     Access::Public,
-    purchases::google_webhook_http,
+    app_stores::google_webhook_http,
     Api::new().says("Google Play developer notifications (refunds claw coins back)").signed("Authorization"),
     Needs::write().secrets(&[Secret::GooglePlay]).keys(&[
         Family::Account,
