@@ -48,5 +48,5 @@ pub static LIST_BROADCASTS: Route = route!(
     ADMIN,
     broadcasts::list_broadcasts_http,
     Api::new().says("Lists broadcasts, newest first, with how far each has gone out"),
-    Needs::of_method("GET").keys(&[Family::Broadcasts])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Broadcasts])
 );
