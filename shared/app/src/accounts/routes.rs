@@ -87,7 +87,7 @@ pub static SEND_VERIFICATION: Route = route!(
         .says("Sends a code to verify the caller's e-mail or phone")
         .body(schema_of::<recovery::VerificationInput>)
         .codes(&["no_address", "already_verified"]),
-    Needs::write().email().sms().keys(&[Family::Account])
+    Needs::write().email().sms().keys(&[Family::Account, Family::Rate])
 );
 pub static VERIFY: Route = route!(
     "verify",

@@ -63,7 +63,7 @@ pub static UPDATE_AGENCY: Route = route!(
         .says("Changes an agency's name, share or status")
         .body(schema_of::<agency::AgencyChanges>)
         .codes(&["code_taken"]),
-    Needs::of_method("PATCH").keys(&[Family::Agency, Family::Audit])
+    Needs::of_method("PATCH").keys(&[Family::Account, Family::Agency, Family::Audit])
 );
 pub static DELETE_AGENCY: Route = route!(
     "delete-agency",

@@ -29,7 +29,7 @@ pub static LIST_USERS: Route = route!(
         r#"{"type": "string"}"#,
         "an account id, e-mail or phone number finds that account; other text (up to 50 characters) is a name prefix"
     )]),
-    Needs::of_method("GET").keys(&[Family::Account, Family::Accounts, Family::Login]).indexes(&[&GSI1])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Accounts, Family::Agency, Family::Login]).indexes(&[&GSI1])
 );
 pub static GET_USER_ADMIN: Route = route!(
     "get-user-admin",

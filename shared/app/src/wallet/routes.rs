@@ -56,7 +56,7 @@ pub static LIST_MY_RECHARGES: Route = route!(
     ANY,
     recharges::list_my_recharges_http,
     Api::new().says("The caller's purchases with their status, newest first"),
-    Needs::of_method("GET").keys(&[Family::Recharges]).indexes(&[&GSI2])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Recharges]).indexes(&[&GSI2])
 );
 pub static STRIPE_WEBHOOK: Route = route!(
     "stripe-webhook",
