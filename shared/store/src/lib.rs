@@ -44,6 +44,7 @@ pub use live::channels::{
 pub use live::chat::{ChatLine, ChatWords};
 pub use notifications::broadcasts::Broadcast;
 pub use notifications::notification::{NOTIFICATION_TTL_MS, Notification, is_notification_sk};
+pub use operations::aggregate::PayeeRules;
 pub use operations::audit::{AuditEntry, AuditFilter};
 pub use operations::counts::{counted_by, edge_needs_count};
 pub use operations::recount::Recounted;

@@ -3,6 +3,8 @@
 
 mod gift;
 mod leaderboards;
+mod received;
 pub mod routes;
 
 pub use gift::{GiftChanges, SendGiftInput, create_gift, send_gift};
+pub use received::gifts_notification;

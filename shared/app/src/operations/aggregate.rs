@@ -1,5 +1,7 @@
 //! The aggregator: applies money events to the host's side, the rooms, the
-//! boards and the platform counters, each exactly once (`store::events`).
+//! boards and the platform counters, each exactly once. The stream's events
+//! come here; each decision is its domain's (`Rules`: the gift notification's
+//! wording, which battle a gift scores for), and the store builds the items.
 //! `aggregate` reads the table's stream; `sweep-events` re-drives events
 //! the stream did not get applied (a batch sent to the dead-letter queue,
 //! records past the stream's 24 h).
@@ -15,9 +17,22 @@ pub const SWEEP_AFTER_MS: i64 = 60_000;
 /// Events a sweep reads per shard and run.
 const SWEEP_BATCH: usize = 200;
 
+/// The payee side's decisions, each made by its domain; the store builds
+/// the items and transactions.
+struct Rules;
+
+impl store::PayeeRules for Rules {
+    fn gifts_notification(&self, host: &str, credits: &[&store::Credit], now: i64) -> store::Notification {
+        crate::gifts::gifts_notification(host, credits, now)
+    }
+    fn battle_of<'w>(&self, at: i64, windows: &'w [store::PkWindow]) -> Option<&'w store::PkWindow> {
+        crate::rooms::battle_of(at, windows)
+    }
+}
+
 /// Applies the events of one batch; answers how many this call applied.
 pub async fn apply(state: &AppState, events: Vec<MoneyEvent>) -> DomainResult<usize> {
-    let n = state.db.apply_events(events, state.now()).await?;
+    let n = state.db.apply_events(events, state.now(), &Rules).await?;
     Ok(n)
 }
 

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures_util::StreamExt;
 
-use super::{HOSTS_AT_ONCE, chunked, credit_actions, rank_actions};
+use super::{HOSTS_AT_ONCE, PayeeRules, chunked, credit_actions, rank_actions};
 use crate::core::db::Db;
 use crate::core::error::{Error, Result};
 use crate::core::keys;
@@ -13,12 +13,12 @@ use crate::wallet::events::*;
 impl Db {
     /// Applies `events` exactly once each (see the module); answers how many
     /// this call finished (those finished before are skipped).
-    pub async fn apply_events(&self, events: Vec<MoneyEvent>, now: i64) -> Result<usize> {
+    pub async fn apply_events(&self, events: Vec<MoneyEvent>, now: i64, rules: &dyn PayeeRules) -> Result<usize> {
         let mut seen = BTreeSet::new();
         let events: Vec<MoneyEvent> =
             events.into_iter().filter(|e| e.counted_at.is_none() && seen.insert(e.id.clone())).collect();
         // Which gifts fall in a PK battle, by their rooms' windows and their own time.
-        let pks = self.pk_matches(&events).await?;
+        let pks = self.pk_matches(&events, rules).await?;
         let pks = &pks;
         // 1. The host's side. Earlier days first: a board entry only ever rolls forward.
         let mut outcomes: BTreeMap<String, String> = BTreeMap::new();
@@ -41,7 +41,7 @@ impl Db {
             let hosts = hosts.into_values().map(|group| async move {
                 let mut outcomes = BTreeMap::new();
                 for chunk in chunked(group, credit_actions) {
-                    outcomes.extend(self.credit_chunk(chunk, now, false, pks).await?);
+                    outcomes.extend(self.credit_chunk(chunk, now, false, pks, rules).await?);
                 }
                 Ok::<_, Error>(outcomes)
             });
@@ -117,9 +117,9 @@ pub(super) type PkMatches = BTreeMap<String, (String, String)>;
 
 impl Db {
     /// Which of `events` (gifts sent in a room) fell in a battle of that room:
-    /// the room's windows are read once per room, and an event counts when
-    /// its own time is within one (the boundaries included).
-    pub(super) async fn pk_matches(&self, events: &[MoneyEvent]) -> Result<PkMatches> {
+    /// the room's windows are read once per room, and the rules say which
+    /// battle, if any, an event's time scores for.
+    pub(super) async fn pk_matches(&self, events: &[MoneyEvent], rules: &dyn PayeeRules) -> Result<PkMatches> {
         let mut latest: BTreeMap<String, i64> = BTreeMap::new();
         for e in events {
             if let Some(room) = e.credit.as_ref().filter(|c| c.call.is_none()).and_then(|c| c.room_id.clone()) {
@@ -142,9 +142,7 @@ impl Db {
             let Some(room) = e.credit.as_ref().filter(|c| c.call.is_none()).and_then(|c| c.room_id.as_deref()) else {
                 continue;
             };
-            let found = windows
-                .get(room)
-                .and_then(|ws| ws.iter().find(|w| w.started_at <= e.created_at && e.created_at <= w.ends_at));
+            let found = windows.get(room).and_then(|ws| rules.battle_of(e.created_at, ws));
             if let Some(w) = found {
                 out.insert(e.id.clone(), (w.pk_id.clone(), w.host_id.clone()));
             }

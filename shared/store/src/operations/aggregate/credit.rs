@@ -1,14 +1,13 @@
-//! Pass 1, the host's side: crediting a host's chunk (or refunding it when the host can no longer earn), with the room's gift batch and the host's notification.
+//! Pass 1, the host's side: crediting a host's chunk, with the room's gift batch and the host's notification (a chunk whose host can no longer earn goes to `refund`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::apply::PkMatches;
-use super::{chunked, refund_actions};
+use super::{PayeeRules, chunked, refund_actions};
 use crate::core::db::{Action, Db, TxItem, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
 use crate::gifts::boards::{BoardKind, BoardMode};
-use crate::notifications::notification::Notification;
 use crate::wallet::balance::{Balance, LedgerEntry, WalletChange};
 use crate::wallet::events::*;
 
@@ -23,6 +22,7 @@ impl Db {
         now: i64,
         refund: bool,
         pks: &PkMatches,
+        rules: &dyn PayeeRules,
     ) -> Result<BTreeMap<String, String>> {
         let mut outcomes = BTreeMap::new();
         let mut mode = BoardMode::Current;
@@ -30,8 +30,11 @@ impl Db {
             if chunk.is_empty() {
                 return Ok(outcomes);
             }
-            let items =
-                if refund { self.refund_items(&chunk, now)? } else { self.credit_items(&chunk, &mode, now, pks)? };
+            let items = if refund {
+                self.refund_items(&chunk, now)?
+            } else {
+                self.credit_items(&chunk, &mode, now, pks, rules)?
+            };
             match self.transact_only(items).await {
                 Ok(()) => {
                     let outcome = if refund { "refunded" } else { "credited" };
@@ -45,7 +48,7 @@ impl Db {
                 }
                 Err(Error::Condition("host_unavailable")) => {
                     for part in chunked(chunk, refund_actions) {
-                        outcomes.extend(Box::pin(self.credit_chunk(part, now, true, pks)).await?);
+                        outcomes.extend(Box::pin(self.credit_chunk(part, now, true, pks, rules)).await?);
                     }
                     return Ok(outcomes);
                 }
@@ -76,6 +79,7 @@ impl Db {
         mode: &BoardMode,
         now: i64,
         pks: &PkMatches,
+        rules: &dyn PayeeRules,
     ) -> Result<Vec<TxItem>> {
         let mut items: Vec<TxItem> = chunk.iter().map(|e| self.mark_applied(e, "credited", now)).collect();
         let credits: Vec<&Credit> = chunk.iter().filter_map(|e| e.credit.as_ref()).collect();
@@ -103,7 +107,7 @@ impl Db {
         };
         // A room owner's share is no gift of its own: no notification, no count.
         let share = first.share_of.is_some();
-        let note = (!share).then(|| gifts_notification(host, &credits, now));
+        let note = (!share).then(|| rules.gifts_notification(host, &credits, now));
         let mut counters = vec![(host, "gifts_received", quantity), (host, "unread_notifications", i64::from(!share))];
         counters.retain(|c| c.2 != 0);
         let change =
@@ -179,46 +183,6 @@ impl Db {
         items[0].reason = "host_unavailable";
         Ok(items)
     }
-
-    /// Refunding a chunk whose host can no longer earn: each payer's coins
-    /// back with one ledger entry per payer; nothing is counted.
-    pub(super) fn refund_items(&self, chunk: &[MoneyEvent], now: i64) -> Result<Vec<TxItem>> {
-        let mut items: Vec<TxItem> = chunk.iter().map(|e| self.mark_applied(e, "refunded", now)).collect();
-        #[derive(Default)]
-        struct Back<'a> {
-            coins: i64,
-            events: Vec<String>,
-            calls: BTreeSet<&'a str>,
-            minutes: i64,
-        }
-        let mut by_payer: BTreeMap<&str, Back> = BTreeMap::new();
-        for e in chunk {
-            if let Some(c) = &e.credit {
-                let slot = by_payer.entry(c.payer_id.as_str()).or_default();
-                slot.coins += c.amount;
-                slot.events.push(e.id.clone());
-                if let Some(call) = &c.call {
-                    slot.calls.insert(call.call_id.as_str());
-                    slot.minutes += call.minutes;
-                }
-            }
-        }
-        let first = chunk.iter().find_map(|e| e.credit.as_ref());
-        let host = first.map(|c| c.host_id.clone());
-        let kind = first.map_or("gift_refunded", |c| c.kinds().1);
-        for (payer, Back { coins: amount, events, calls, minutes }) in by_payer {
-            let entry = LedgerEntry {
-                counterparty_id: host.clone(),
-                reason: Some("host_unavailable".into()),
-                call_id: (calls.len() == 1).then(|| calls.iter().next().expect("one").to_string()),
-                quantity: (minutes > 0).then_some(minutes),
-                events,
-                ..LedgerEntry::new(payer, kind, Balance::Coins, amount, None, now)
-            };
-            items.extend(self.wallet_items(&[WalletChange::add(entry)], &[])?);
-        }
-        Ok(items)
-    }
 }
 
 /// The batch of `events` (gifts credited in `room`) for the room's channel.
@@ -246,41 +210,4 @@ pub(super) fn gift_batch_of<'a>(
     // Named by its first event: the same events credited again would name the same batch.
     let id = gifts.first().map_or_else(|| ulid::Ulid::new().to_string(), |g| g.event_id.clone());
     crate::gifts::batches::GiftBatch { id, room_id: room.to_string(), gifts, created_at: now }
-}
-
-/// The host's notification of a chunk's gifts: the gift itself when one,
-/// else a summary ("12 gifts from 8 fans").
-pub(super) fn gifts_notification(host: &str, credits: &[&Credit], now: i64) -> Notification {
-    let coins: i64 = credits.iter().map(|c| c.amount).sum();
-    let (body, data) = match credits {
-        [c] => (
-            format!("{} sent you {} × {} ({coins} coins)", c.payer_name, c.quantity, c.gift_name),
-            [
-                ("gift_id", c.gift_id.clone()),
-                ("sender_id", c.payer_id.clone()),
-                ("quantity", c.quantity.to_string()),
-                ("coins", coins.to_string()),
-            ]
-            .to_vec(),
-        ),
-        _ => {
-            let gifts: i64 = credits.iter().map(|c| c.quantity).sum();
-            let fans = credits.iter().map(|c| c.payer_id.as_str()).collect::<BTreeSet<_>>().len();
-            let fans_word = if fans == 1 { "fan" } else { "fans" };
-            (
-                format!("{gifts} gifts from {fans} {fans_word} ({coins} coins)"),
-                [("gifts", gifts.to_string()), ("senders", fans.to_string()), ("coins", coins.to_string())].to_vec(),
-            )
-        }
-    };
-    Notification {
-        id: crate::wallet::balance::entry_id(now),
-        account_id: host.to_string(),
-        kind: "gift".into(),
-        title: "New gift".into(),
-        body,
-        data: data.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
-        read: false,
-        created_at: now,
-    }
 }

@@ -28,13 +28,27 @@
 //! the stream did not deliver.
 
 mod apply;
+mod count;
 mod credit;
 mod rank;
 mod read;
+mod refund;
 
 use std::collections::BTreeSet;
 
-use crate::wallet::events::MoneyEvent;
+use crate::notifications::notification::Notification;
+use crate::rooms::pk::PkWindow;
+use crate::wallet::events::{Credit, MoneyEvent};
+
+/// The payee side's decisions, which the app's domains make
+/// (`app::operations::aggregate`); this crate builds the items and the
+/// transactions they decide.
+pub trait PayeeRules: Sync {
+    /// The host's notification of the gifts one transaction credits them.
+    fn gifts_notification(&self, host: &str, credits: &[&Credit], now: i64) -> Notification;
+    /// The battle a gift sent in its room at `at` scores for, among the room's battle windows.
+    fn battle_of<'w>(&self, at: i64, windows: &'w [PkWindow]) -> Option<&'w PkWindow>;
+}
 
 /// The most actions one aggregation transaction holds (DynamoDB allows 100).
 const MAX_ACTIONS: usize = 96;
@@ -81,7 +95,6 @@ fn rank_actions(chunk: &[MoneyEvent]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::credit::gifts_notification;
     use super::*;
     use crate::wallet::counts::Counters;
     use crate::wallet::events::Credit;
@@ -126,15 +139,5 @@ mod tests {
         assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), vec![88, 12]);
         // Refunding them takes smaller transactions.
         assert_eq!(chunked(many, refund_actions).iter().map(Vec::len).max(), Some(32));
-    }
-
-    #[test]
-    fn one_gift_is_named_and_many_are_summed_up() {
-        let a = gift("1", "Ann", None);
-        let b = gift("2", "Bob", None);
-        let one = gifts_notification("h", &[a.credit.as_ref().unwrap()], 1);
-        assert_eq!(one.body, "Ann sent you 1 × Rose (10 coins)");
-        let two = gifts_notification("h", &[a.credit.as_ref().unwrap(), b.credit.as_ref().unwrap()], 1);
-        assert_eq!(two.body, "2 gifts from 2 fans (20 coins)");
     }
 }
