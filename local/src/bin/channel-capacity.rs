@@ -131,9 +131,9 @@ fn run(rate: u64, seconds: u64, big: i64) -> Outcome {
     }
     flush(&mut current, &mut batches, window_end + 100);
     // The publisher: takes what is visible (up to 100 records), sends its messages slot by slot.
-    let top = || -> Vec<app::live::TopGifter> {
+    let top = || -> Vec<app::live::GiftsTopGifter> {
         (0..3)
-            .map(|i| app::live::TopGifter {
+            .map(|i| app::live::GiftsTopGifter {
                 account_id: ulid_like("USER", i),
                 display_name: Some(format!("Gifter number {i}")),
                 coins: 123_456_789,

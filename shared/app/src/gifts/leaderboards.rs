@@ -8,22 +8,18 @@ use store::{BoardKind, Period};
 use crate::http::{Ctx, Json};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
+use crate::kernel::views::Person;
 use crate::{AppState, DomainError};
 
 pub const TOP: usize = 50;
 
 /// One place on a board.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Place {
     /// 1 for the most coins; equal coins share a rank
     pub rank: i64,
-    pub id: String,
-    pub name: String,
-    /// user, host, agency or admin
-    #[schema(schema_with = crate::kernel::vocab::role)]
-    pub role: &'static str,
-    pub avatar_id: Option<String>,
+    #[serde(flatten)]
+    pub person: Person,
     pub coins: i64,
 }
 
@@ -99,17 +95,10 @@ pub async fn get_leaderboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<J
         .zip(&ranks)
         .filter_map(|((id, coins), rank)| {
             let a = people.iter().find(|a| &a.id == id)?;
-            Some(Place {
-                rank: *rank,
-                id: id.clone(),
-                name: a.name.clone(),
-                role: a.role.as_str(),
-                avatar_id: a.avatar_id.clone(),
-                coins: *coins,
-            })
+            Some(Place { rank: *rank, person: crate::kernel::views::person(a), coins: *coins })
         })
         .collect();
-    let me = match items.iter().find(|p| p.id == caller.id) {
+    let me = match items.iter().find(|p| p.person.id == caller.id) {
         Some(p) => MyPlace { rank: Some(p.rank), coins: p.coins },
         None => {
             let (coins, above) = match (&room_id, kind) {

@@ -14,17 +14,28 @@ pub fn time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// The public profile anyone signed in may see.
+/// Who someone is, the one view of a person: alone, or flattened into every
+/// view that shows one (a profile, a list entry, a board's place).
 #[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Profile {
+pub struct Person {
     pub id: String,
     pub name: String,
     /// user, host, agency or admin
     #[schema(schema_with = crate::kernel::vocab::role)]
     pub role: &'static str,
-    pub bio: String,
     pub avatar_id: Option<String>,
+}
+
+pub fn person(a: &Account) -> Person {
+    Person { id: a.id.clone(), name: a.name.clone(), role: a.role.as_str(), avatar_id: a.avatar_id.clone() }
+}
+
+/// The public profile anyone signed in may see.
+#[derive(Serialize, ToSchema)]
+pub struct Profile {
+    #[serde(flatten)]
+    pub person: Person,
+    pub bio: String,
     pub followers: i64,
     pub following: i64,
     pub posts: i64,
@@ -45,11 +56,8 @@ pub struct Profile {
 pub fn profile(a: &Account, is_following: Option<bool>) -> Profile {
     let host = a.role == Role::Host;
     Profile {
-        id: a.id.clone(),
-        name: a.name.clone(),
-        role: a.role.as_str(),
+        person: person(a),
         bio: a.bio.clone(),
-        avatar_id: a.avatar_id.clone(),
         followers: a.followers,
         following: a.following,
         posts: a.posts,
@@ -62,15 +70,10 @@ pub fn profile(a: &Account, is_following: Option<bool>) -> Profile {
 
 /// The owner's own view: the public profile plus private fields.
 #[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Me {
-    pub id: String,
-    pub name: String,
-    /// user, host, agency or admin
-    #[schema(schema_with = crate::kernel::vocab::role)]
-    pub role: &'static str,
+    #[serde(flatten)]
+    pub person: Person,
     pub bio: String,
-    pub avatar_id: Option<String>,
     pub followers: i64,
     pub following: i64,
     pub posts: i64,
@@ -107,11 +110,8 @@ pub struct Me {
 pub fn me(a: &Account) -> Me {
     let p = profile(a, None);
     Me {
-        id: p.id,
-        name: p.name,
-        role: p.role,
+        person: p.person,
         bio: p.bio,
-        avatar_id: p.avatar_id,
         followers: p.followers,
         following: p.following,
         posts: p.posts,
@@ -134,27 +134,16 @@ pub fn me(a: &Account) -> Me {
 
 /// An entry of a followers/following list.
 #[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AccountSummary {
-    pub id: String,
-    pub name: String,
-    /// user, host, agency or admin
-    #[schema(schema_with = crate::kernel::vocab::role)]
-    pub role: &'static str,
-    pub avatar_id: Option<String>,
+    #[serde(flatten)]
+    pub person: Person,
     /// RFC 3339
     #[schema(format = DateTime)]
     pub followed_at: String,
 }
 
 pub fn account_summary(a: &Account, followed_at: i64) -> AccountSummary {
-    AccountSummary {
-        id: a.id.clone(),
-        name: a.name.clone(),
-        role: a.role.as_str(),
-        avatar_id: a.avatar_id.clone(),
-        followed_at: time(followed_at),
-    }
+    AccountSummary { person: person(a), followed_at: time(followed_at) }
 }
 
 /// A ledger line as `GET /me/transactions` shows it.

@@ -20,7 +20,7 @@ use serde_json::Value;
 use store::GiftBatch;
 
 use super::channels::{Pace, Sent, publish_claimed, room_channel};
-use super::messages::{GiftEntry, GiftsMessage, TopGifter};
+use super::messages::{GiftEntry, GiftsMessage, GiftsTopGifter};
 use crate::AppState;
 use crate::kernel::error::DomainResult;
 use crate::kernel::views::Names;
@@ -200,13 +200,13 @@ async fn gifts_message(state: &AppState, room_id: &str, gifts: &[GiftEntry]) -> 
     let names = Names::of(&state.db, top.iter().map(|(id, _)| id.as_str())).await?;
     let top = top
         .iter()
-        .map(|(id, coins)| TopGifter { account_id: id.clone(), display_name: names.get(id), coins: *coins })
+        .map(|(id, coins)| GiftsTopGifter { account_id: id.clone(), display_name: names.get(id), coins: *coins })
         .collect();
     Ok(gifts_body(room_id, gifts, earning, top))
 }
 
 /// A `gifts` message's body (its `seq` and `at` are the channel's).
-pub fn gifts_body(room_id: &str, gifts: &[GiftEntry], host_earning: i64, top_gifters: Vec<TopGifter>) -> Value {
+pub fn gifts_body(room_id: &str, gifts: &[GiftEntry], host_earning: i64, top_gifters: Vec<GiftsTopGifter>) -> Value {
     super::messages::json(&GiftsMessage {
         kind: "gifts",
         stamp: Default::default(),

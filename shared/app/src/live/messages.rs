@@ -32,11 +32,13 @@ pub struct GiftsMessage {
     /// The room's host earnings with these gifts in them
     pub host_earning: i64,
     /// The room's top 3 gifters, most coins first
-    pub top_gifters: Vec<TopGifter>,
+    pub top_gifters: Vec<GiftsTopGifter>,
 }
 
+/// One of the room's top 3 gifters in a `gifts` message (its own name: the
+/// room's `TopGifter` of `POST /rooms/{id}/join` is another shape).
 #[derive(Serialize, ToSchema)]
-pub struct TopGifter {
+pub struct GiftsTopGifter {
     pub account_id: String,
     pub display_name: Option<String>,
     pub coins: i64,

@@ -21,5 +21,5 @@ pub use channels::{
 };
 pub use chat::{CHAT_PER_ACCOUNT, mask};
 pub use gifts::{Animations, MESSAGE_BYTES, Packed, gifts_body, pack};
-pub use messages::{GiftEntry, MESSAGE_SCHEMAS, TopGifter, notification_messages};
+pub use messages::{GiftEntry, GiftsTopGifter, MESSAGE_SCHEMAS, notification_messages};
 pub use rooms::{VIEWERS_EVERY_MS, publish_live_event, publish_room_records};

@@ -8,20 +8,15 @@ use store::{Account, Role};
 use crate::http::{Ctx, Json, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
-use crate::kernel::views::{self, Names};
+use crate::kernel::views::{self, Names, Person};
 use crate::{AppState, DomainError};
 
 /// Everything an admin sees of an account: the owner's view and the money.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AdminAccount {
-    pub id: String,
-    pub name: String,
-    /// user, host, agency or admin
-    #[schema(schema_with = crate::kernel::vocab::role)]
-    pub role: &'static str,
+    #[serde(flatten)]
+    pub person: Person,
     pub bio: String,
-    pub avatar_id: Option<String>,
     pub followers: i64,
     pub following: i64,
     pub posts: i64,
@@ -75,11 +70,8 @@ async fn admin_view(state: &AppState, account: Account) -> DomainResult<AdminAcc
 fn account_admin_view(a: &Account, agencies: &std::collections::HashMap<String, String>) -> AdminAccount {
     let m = views::me(a);
     AdminAccount {
-        id: m.id,
-        name: m.name,
-        role: m.role,
+        person: m.person,
         bio: m.bio,
-        avatar_id: m.avatar_id,
         followers: m.followers,
         following: m.following,
         posts: m.posts,

@@ -161,7 +161,7 @@ pub static UPDATE_AUDIO: Route = route!(
     ADMIN,
     audios::update_audio_http,
     Api::new().says("Changes an audio track's title, artist or file").body(schema_of::<audios::AudioChanges>),
-    Needs::write().media(MediaUse::Read).keys(&[Family::Audio, Family::Audit])
+    Needs::write().media(MediaUse::Read).keys(&[Family::Account, Family::Audio, Family::Audit])
 );
 pub static DELETE_AUDIO: Route = route!(
     "delete-audio",

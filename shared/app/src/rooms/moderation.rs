@@ -7,12 +7,12 @@
 use serde::Deserialize;
 use store::{Kick, Moderator, Mute, Role, Room};
 
-use super::room::Person;
 use crate::http::{CreatedOrFound, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views;
+use crate::kernel::views::Person;
 use crate::{AppState, DomainError};
 use integrations::agora::Privilege;
 
@@ -41,7 +41,7 @@ async fn moderator_view(state: &AppState, m: &Moderator) -> DomainResult<Moderat
     let a = state.db.get_account(&m.user_id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     Ok(ModeratorView {
         host_id: m.host_id.clone(),
-        user: super::room::person(&a),
+        user: crate::kernel::views::person(&a),
         created_at: views::time(m.created_at),
     })
 }

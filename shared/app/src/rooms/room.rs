@@ -14,7 +14,7 @@ use crate::http::{CreatedOrFound, Ctx, Json, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::ids::{AccountId, HostId, RoomId};
 use crate::kernel::validate;
-use crate::kernel::views;
+use crate::kernel::views::{self, Person, person};
 use crate::{AppState, DomainError};
 
 pub const TOP_GIFTERS: usize = 3;
@@ -195,31 +195,11 @@ pub async fn end_live_room_of(state: &AppState, host_id: &HostId) -> DomainResul
     Ok(())
 }
 
-/// Who someone is, in short.
-#[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Person {
-    pub id: String,
-    pub name: String,
-    /// user, host, agency or admin
-    #[schema(schema_with = crate::kernel::vocab::role)]
-    pub role: &'static str,
-    pub avatar_id: Option<String>,
-}
-
-pub fn person(a: &Account) -> Person {
-    Person { id: a.id.clone(), name: a.name.clone(), role: a.role.as_str(), avatar_id: a.avatar_id.clone() }
-}
-
 /// One of a room's top gifters.
 #[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct TopGifter {
-    pub id: String,
-    pub name: String,
-    #[schema(schema_with = crate::kernel::vocab::role)]
-    pub role: &'static str,
-    pub avatar_id: Option<String>,
+    #[serde(flatten)]
+    pub person: Person,
     /// Coins sent in this room
     pub coins: i64,
 }
@@ -320,7 +300,7 @@ pub async fn join_room(state: &AppState, viewer_id: &AccountId, room_id: &RoomId
         .iter()
         .filter_map(|(id, coins)| {
             let p = person(people.get(id)?);
-            Some(TopGifter { id: p.id, name: p.name, role: p.role, avatar_id: p.avatar_id, coins: *coins })
+            Some(TopGifter { person: p, coins: *coins })
         })
         .collect();
     // A seated guest publishes (and joins again to renew the short token).

@@ -237,7 +237,18 @@ pub static GET_CURRENT_PK: Route = route!(
     // The host's read of its battle past the end ends it (and settles it once its gifts are applied).
     Needs::write()
         .secrets(&[Secret::AgoraTokens])
-        .keys(&[Family::Account, Family::Battle, Family::PkGifters, Family::PkInvitesTo, Family::PkQueue])
+        .keys(&[
+            Family::Account,
+            Family::Battle,
+            Family::Event,
+            Family::Events,
+            Family::PkBoard,
+            Family::PkGifters,
+            Family::PkInvitesTo,
+            Family::PkQueue,
+            Family::Room,
+            Family::Settings
+        ])
         .indexes(&[&GSI1, &GSI3])
 );
 pub static GET_PK: Route = route!(
@@ -270,8 +281,17 @@ pub static END_PK: Route = route!(
     Api::new().says("Either host ends the battle now, the scores as they stand"),
     Needs::write()
         .secrets(&[Secret::AgoraTokens])
-        .keys(&[Family::Account, Family::Battle, Family::PkGifters, Family::Room])
-        .indexes(&[&GSI3])
+        .keys(&[
+            Family::Account,
+            Family::Battle,
+            Family::Event,
+            Family::Events,
+            Family::PkBoard,
+            Family::PkGifters,
+            Family::Room,
+            Family::Settings
+        ])
+        .indexes(&[&GSI1, &GSI3])
 );
 pub static GET_PK_LEADERBOARD: Route = route!(
     "get-pk-leaderboard",

@@ -7,7 +7,7 @@ use store::Block;
 use crate::http::{CreatedOrFound, Ctx, NoContent, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
-use crate::kernel::views;
+use crate::kernel::views::{self, Person};
 use crate::{AppState, DomainError};
 
 /// How many blocked accounts a feed read leaves out (the newest blocks).
@@ -26,14 +26,9 @@ pub struct Blocked {
 
 /// A blocked account in `GET /me/blocks`.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct BlockedAccount {
-    pub id: String,
-    pub name: String,
-    /// user, host, agency or admin
-    #[schema(schema_with = crate::kernel::vocab::role)]
-    pub role: &'static str,
-    pub avatar_id: Option<String>,
+    #[serde(flatten)]
+    pub person: Person,
     /// RFC 3339
     #[schema(format = DateTime)]
     pub blocked_at: String,
@@ -107,13 +102,7 @@ pub async fn list_blocks_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<
         .iter()
         .filter_map(|b| {
             let a = accounts.iter().find(|a| a.id == b.blocked_id)?;
-            Some(BlockedAccount {
-                id: a.id.clone(),
-                name: a.name.clone(),
-                role: a.role.as_str(),
-                avatar_id: a.avatar_id.clone(),
-                blocked_at: views::time(b.created_at),
-            })
+            Some(BlockedAccount { person: views::person(a), blocked_at: views::time(b.created_at) })
         })
         .collect();
     Ok(list_reply(state, &scope, items, page.next))
