@@ -227,6 +227,22 @@ pub static LEAVE_PK_MATCH: Route = route!(
     Api::new().says("Takes the host off the random-match queue"),
     Needs::of_method("DELETE").keys(&[Family::PkQueue])
 );
+/// A battle read past its end ends it and, once its gifts are applied,
+/// settles it (`pk::fresh_pk`): the scores, the boards, the winner's bonus.
+const READS_A_BATTLE: Needs = Needs::write()
+    .secrets(&[Secret::AgoraTokens])
+    .keys(&[
+        Family::Account,
+        Family::Battle,
+        Family::Event,
+        Family::Events,
+        Family::PkBoard,
+        Family::PkGifters,
+        Family::Room,
+        Family::Settings,
+    ])
+    .indexes(&[&GSI1, &GSI3]);
+
 pub static GET_CURRENT_PK: Route = route!(
     "get-current-pk",
     "GET",
@@ -258,19 +274,7 @@ pub static GET_PK: Route = route!(
     ANY,
     pk::get_pk_http,
     Api::new().says("A PK battle: both sides' scores and top gifters, the winner once final"),
-    Needs::write()
-        .secrets(&[Secret::AgoraTokens])
-        .keys(&[
-            Family::Account,
-            Family::Battle,
-            Family::Event,
-            Family::Events,
-            Family::PkBoard,
-            Family::PkGifters,
-            Family::Room,
-            Family::Settings
-        ])
-        .indexes(&[&GSI1, &GSI3])
+    READS_A_BATTLE
 );
 pub static END_PK: Route = route!(
     "end-pk",
@@ -279,19 +283,7 @@ pub static END_PK: Route = route!(
     HOST,
     pk::end_pk_http,
     Api::new().says("Either host ends the battle now, the scores as they stand"),
-    Needs::write()
-        .secrets(&[Secret::AgoraTokens])
-        .keys(&[
-            Family::Account,
-            Family::Battle,
-            Family::Event,
-            Family::Events,
-            Family::PkBoard,
-            Family::PkGifters,
-            Family::Room,
-            Family::Settings
-        ])
-        .indexes(&[&GSI1, &GSI3])
+    READS_A_BATTLE
 );
 pub static GET_PK_LEADERBOARD: Route = route!(
     "get-pk-leaderboard",
