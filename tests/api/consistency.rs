@@ -419,3 +419,18 @@ fn every_function_that_touches_the_table_names_its_key_families_and_they_are_sor
         assert!(needs.keys.windows(2).all(|w| w[0] < w[1]), "{name}: families sorted, each once");
     }
 }
+
+#[test]
+fn a_signed_in_call_may_read_its_session_and_an_admins_change_may_write_its_audit_line() {
+    use app::http::routes::{Access, Family};
+    use store::Role;
+    for r in ROUTES.iter() {
+        let Access::Auth(roles) = r.access else { continue };
+        // On a cold instance, authentication reads the session under ACCOUNT#id.
+        assert!(r.needs.keys.contains(&Family::Account), "{}: authentication reads the caller's session", r.name);
+        let audited = roles.is_empty() || roles.iter().any(|x| matches!(x, Role::Admin | Role::Agency));
+        if audited && r.method != "GET" {
+            assert!(r.needs.keys.contains(&Family::Audit), "{}: an admin's or agency's call writes AUDIT", r.name);
+        }
+    }
+}

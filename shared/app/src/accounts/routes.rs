@@ -87,7 +87,7 @@ pub static SEND_VERIFICATION: Route = route!(
         .says("Sends a code to verify the caller's e-mail or phone")
         .body(schema_of::<recovery::VerificationInput>)
         .codes(&["no_address", "already_verified"]),
-    Needs::write().email().sms().keys(&[Family::Account, Family::Rate])
+    Needs::write().email().sms().keys(&[Family::Account, Family::Audit, Family::Rate])
 );
 pub static VERIFY: Route = route!(
     "verify",
@@ -99,7 +99,7 @@ pub static VERIFY: Route = route!(
         .says("Confirms the caller's e-mail or phone with the code")
         .body(schema_of::<recovery::VerifyInput>)
         .codes(&["invalid_code"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Login])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Login])
 );
 pub static CHANGE_EMAIL: Route = route!(
     "change-email",
@@ -111,7 +111,7 @@ pub static CHANGE_EMAIL: Route = route!(
         .says("Changes the caller's e-mail once a code sent to it confirms")
         .body(schema_of::<recovery::NewAddressInput>)
         .codes(&["account_exists", "already_yours"]),
-    Needs::write().email().sms().keys(&[Family::Account, Family::Login])
+    Needs::write().email().sms().keys(&[Family::Account, Family::Audit, Family::Login])
 );
 pub static CHANGE_PHONE: Route = route!(
     "change-phone",
@@ -123,7 +123,7 @@ pub static CHANGE_PHONE: Route = route!(
         .says("Changes the caller's phone once a code sent to it confirms")
         .body(schema_of::<recovery::NewAddressInput>)
         .codes(&["account_exists", "already_yours"]),
-    Needs::write().email().sms().keys(&[Family::Account, Family::Login, Family::Rate])
+    Needs::write().email().sms().keys(&[Family::Account, Family::Audit, Family::Login, Family::Rate])
 );
 pub static UPDATE_ME: Route = route!(
     "update-me",
@@ -134,7 +134,7 @@ pub static UPDATE_ME: Route = route!(
     Api::new()
         .says("Changes the caller's name, bio, gender, birthday, language, avatar or interests")
         .body(schema_of::<profile::UpdateMeInput>),
-    Needs::of_method("PATCH").keys(&[Family::Account, Family::Avatar, Family::Interest])
+    Needs::of_method("PATCH").keys(&[Family::Account, Family::Audit, Family::Avatar, Family::Interest])
 );
 pub static PUT_PUSH_TOKEN: Route = route!(
     "put-push-token",

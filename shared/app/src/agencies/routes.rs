@@ -51,7 +51,7 @@ pub static ACCEPT_AGENCY_INVITATION: Route = route!(
         .says("Claims an agency with the invitation code from the e-mail")
         .body(schema_of::<agency::AcceptInvitationInput>)
         .codes(&["invalid_code", "not_invitee", "owner_not_user"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::AgencyInvite])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::AgencyInvite, Family::Audit])
 );
 pub static UPDATE_AGENCY: Route = route!(
     "update-agency",
@@ -128,7 +128,13 @@ pub static CREATE_HOST_APPLICATION: Route = route!(
         .says("Applies to become a host with an agency's code")
         .body(schema_of::<applications::ApplicationInput>)
         .codes(&["cannot_apply", "application_pending"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::AgencyCode, Family::HostApp])
+    Needs::of_method("POST").keys(&[
+        Family::Account,
+        Family::Agency,
+        Family::AgencyCode,
+        Family::Audit,
+        Family::HostApp
+    ])
 );
 pub static GET_MY_HOST_APPLICATION: Route = route!(
     "get-my-host-application",

@@ -34,7 +34,7 @@ pub static START_CALL: Route = route!(
             "caller_busy",
             "blocked"
         ]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Call, Family::Idempotency])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Call, Family::Idempotency])
 );
 pub static CANCEL_CALL: Route = route!(
     "cancel-call",
@@ -43,7 +43,7 @@ pub static CANCEL_CALL: Route = route!(
     ANY,
     call::cancel_call_http,
     Api::new().says("The caller hangs up while the call still rings").codes(&["call_not_ringing"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Call])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Call])
 );
 pub static DECLINE_CALL: Route = route!(
     "decline-call",
@@ -52,7 +52,7 @@ pub static DECLINE_CALL: Route = route!(
     ANY,
     call::decline_call_http,
     Api::new().says("The host declines a ringing call").codes(&["call_not_ringing"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Call])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Call])
 );
 pub static ACCEPT_CALL: Route = route!(
     "accept-call",
@@ -69,7 +69,7 @@ pub static ACCEPT_CALL: Route = route!(
         "coin_debt",
         "idempotency_key_reused"
     ]),
-    Needs::write().secrets(&[Secret::AgoraTokens]).keys(&[Family::Account, Family::Call, Family::Event])
+    Needs::write().secrets(&[Secret::AgoraTokens]).keys(&[Family::Account, Family::Audit, Family::Call, Family::Event])
 );
 pub static CALL_HEARTBEAT: Route = route!(
     "call-heartbeat",
@@ -78,7 +78,7 @@ pub static CALL_HEARTBEAT: Route = route!(
     ANY,
     call::call_heartbeat_http,
     Api::new().says("Keeps an active call alive; a call without heartbeats is ended").codes(&["call_not_active"]),
-    Needs::write().secrets(&[Secret::AgoraTokens]).keys(&[Family::Account, Family::Call])
+    Needs::write().secrets(&[Secret::AgoraTokens]).keys(&[Family::Account, Family::Audit, Family::Call])
 );
 pub static END_CALL: Route = route!(
     "end-call",
@@ -87,7 +87,13 @@ pub static END_CALL: Route = route!(
     ANY,
     call::end_call_http,
     Api::new().says("Either party ends an active call; the minute begun is billed").codes(&["call_not_active"]),
-    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Call, Family::Event, Family::Events])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Call,
+        Family::Event,
+        Family::Events
+    ])
 );
 pub static GET_CALL: Route = route!(
     "get-call",

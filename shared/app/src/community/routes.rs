@@ -16,6 +16,7 @@ pub static CREATE_REPORT: Route = route!(
     Needs::of_method("POST")
         .keys(&[
             Family::Account,
+            Family::Audit,
             Family::CommentId,
             Family::Post,
             Family::Report,

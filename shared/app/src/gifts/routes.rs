@@ -64,6 +64,7 @@ pub static SEND_GIFT: Route = route!(
         ]),
     Needs::of_method("POST").keys(&[
         Family::Account,
+        Family::Audit,
         Family::Events,
         Family::Gift,
         Family::Idempotency,

@@ -39,6 +39,7 @@ pub static SEND_CHAT: Route = route!(
         .codes(&["room_ended", "muted", "kicked", "blocked", "slow_mode"]),
     Needs::write().publishes().keys(&[
         Family::Account,
+        Family::Audit,
         Family::ChannelLog,
         Family::Chat,
         Family::Rate,
@@ -74,7 +75,7 @@ pub static PUT_CHAT_SETTINGS: Route = route!(
         .says("The host or a moderator sets the room's slow mode (0 to 60 s between lines)")
         .body(schema_of::<chat::ChatSettingsInput>)
         .codes(&["not_moderator", "room_ended"]),
-    Needs::of_method("PUT").keys(&[Family::Account, Family::Room])
+    Needs::of_method("PUT").keys(&[Family::Account, Family::Audit, Family::Room])
 );
 pub static GET_CHAT_WORDS: Route = route!(
     "get-chat-words",

@@ -19,7 +19,7 @@ pub static MARK_NOTIFICATIONS_READ: Route = route!(
     ANY,
     notify::mark_notifications_read_http,
     Api::new().says("Marks the caller's notifications read").optional_body().body(schema_of::<notify::ReadInput>),
-    Needs::of_method("POST").keys(&[Family::Account])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit])
 );
 pub static GET_CHAT_TOKEN: Route = route!(
     "get-chat-token",
@@ -28,7 +28,7 @@ pub static GET_CHAT_TOKEN: Route = route!(
     ANY,
     push::get_chat_token_http,
     Api::new().says("A Firebase custom token for the chat"),
-    Needs::write().secrets(&[Secret::Firebase]).keys(&[Family::Account])
+    Needs::write().secrets(&[Secret::Firebase]).keys(&[Family::Account, Family::Audit])
 );
 pub static CREATE_BROADCAST: Route = route!(
     "create-broadcast",

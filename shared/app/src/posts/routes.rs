@@ -22,7 +22,7 @@ pub static CREATE_POST: Route = route!(
         ANY,
         post::create_post_http,
         Api::new().says("Publishes a short video with a caption and audio").body(schema_of::<post::PostInput>).links(links_by_id!("$response.body#/id": "get-post", "like-post", "create-comment", "list-comments", "view-post", "share-post", "delete-post")),
-    Needs::write().media(MediaUse::Read).keys(&[Family::Account, Family::Audio, Family::Followers, Family::Post]).indexes(&[&GSI1])
+    Needs::write().media(MediaUse::Read).keys(&[Family::Account, Family::Audio, Family::Audit, Family::Followers, Family::Post]).indexes(&[&GSI1])
 );
 pub static GET_POST: Route = route!(
     "get-post",
@@ -73,7 +73,7 @@ pub static LIKE_POST: Route = route!(
     ANY,
     post::like_post_http,
     Api::new().says("Likes a post (not one whose author blocked the caller)").codes(&["already_liked", "blocked"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Post])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Post])
 );
 pub static UNLIKE_POST: Route = route!(
     "unlike-post",
@@ -82,7 +82,7 @@ pub static UNLIKE_POST: Route = route!(
     ANY,
     post::unlike_post_http,
     Api::new().says("Takes the caller's like back"),
-    Needs::of_method("DELETE").keys(&[Family::Post])
+    Needs::of_method("DELETE").keys(&[Family::Account, Family::Audit, Family::Post])
 );
 pub static CREATE_COMMENT: Route = route!(
     "create-comment",
@@ -98,7 +98,7 @@ pub static CREATE_COMMENT: Route = route!(
             parameters: &[("id", "$response.body#/post_id"), ("comment_id", "$response.body#/id")]
         }])
         .codes(&["blocked"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Post])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Post])
 );
 pub static LIST_COMMENTS: Route = route!(
     "list-comments",
@@ -125,7 +125,7 @@ pub static SHARE_POST: Route = route!(
     ANY,
     post::share_post_http,
     Api::new().says("Counts a share of a post (not one whose author blocked the caller)").codes(&["blocked"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Post])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Post])
 );
 pub static VIEW_POST: Route = route!(
     "view-post",
@@ -134,7 +134,7 @@ pub static VIEW_POST: Route = route!(
     ANY,
     post::view_post_http,
     Api::new().says("Counts a view of a post"),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Post])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Post])
 );
 pub static LIST_AUDIOS: Route = route!(
     "list-audios",

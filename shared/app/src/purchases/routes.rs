@@ -22,6 +22,7 @@ pub static CREATE_GOOGLE_RECHARGE: Route = route!(
         ]),
     Needs::write().secrets(&[Secret::GooglePlay]).keys(&[
         Family::Account,
+        Family::Audit,
         Family::Event,
         Family::Package,
         Family::PaymentRef,
@@ -46,6 +47,7 @@ pub static CREATE_APPLE_RECHARGE: Route = route!(
         ]),
     Needs::write().secrets(&[Secret::Apple]).keys(&[
         Family::Account,
+        Family::Audit,
         Family::Event,
         Family::Package,
         Family::PaymentRef,

@@ -69,7 +69,7 @@ pub static JOIN_ROOM: Route = route!(
     ]),
     Needs::write()
         .secrets(&[Secret::AgoraTokens])
-        .keys(&[Family::Account, Family::Room, Family::RoomGifters, Family::RoomViewers])
+        .keys(&[Family::Account, Family::Audit, Family::Room, Family::RoomGifters, Family::RoomViewers])
         .indexes(&[&GSI3])
 );
 pub static LEAVE_ROOM: Route = route!(
@@ -80,7 +80,12 @@ pub static LEAVE_ROOM: Route = route!(
     room::leave_room_http,
     Api::new().says("Leaves a live room (and its stage: a seat held there is freed)"),
     // A guest leaving stops publishing at Agora.
-    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room, Family::RoomViewers])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Room,
+        Family::RoomViewers
+    ])
 );
 pub static KICK_VIEWER: Route = route!(
     "kick-viewer",
@@ -92,7 +97,12 @@ pub static KICK_VIEWER: Route = route!(
         .says("The host or a moderator removes a viewer from the room")
         .body(schema_of::<moderation::KickInput>)
         .codes(&["not_moderator", "room_ended"]),
-    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room, Family::RoomViewers])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Room,
+        Family::RoomViewers
+    ])
 );
 pub static MUTE_VIEWER: Route = route!(
     "mute-viewer",
@@ -104,7 +114,12 @@ pub static MUTE_VIEWER: Route = route!(
         .says("The host or a moderator mutes a viewer's chat in the room")
         .body(schema_of::<moderation::MuteInput>)
         .codes(&["not_moderator", "room_ended"]),
-    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room, Family::RoomViewers])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Room,
+        Family::RoomViewers
+    ])
 );
 pub static UNMUTE_VIEWER: Route = route!(
     "unmute-viewer",
@@ -116,7 +131,12 @@ pub static UNMUTE_VIEWER: Route = route!(
         .says("Lets a muted viewer chat again")
         .body(schema_of::<moderation::ModeratorInput>)
         .codes(&["not_moderator", "room_ended"]),
-    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room, Family::RoomViewers])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Room,
+        Family::RoomViewers
+    ])
 );
 pub static ADD_MODERATOR: Route = route!(
     "add-moderator",
@@ -191,7 +211,7 @@ pub static DECLINE_PK: Route = route!(
     HOST,
     pk::decline_pk_http,
     Api::new().says("The invited host turns a PK challenge down").codes(&["invitation_expired", "invitation_closed"]),
-    Needs::of_method("POST").keys(&[Family::PkInvite, Family::PkPair])
+    Needs::of_method("POST").keys(&[Family::Account, Family::PkInvite, Family::PkPair])
 );
 pub static CANCEL_PK: Route = route!(
     "cancel-pk",
@@ -200,7 +220,7 @@ pub static CANCEL_PK: Route = route!(
     HOST,
     pk::cancel_pk_http,
     Api::new().says("The inviting host withdraws a PK challenge").codes(&["invitation_expired", "invitation_closed"]),
-    Needs::of_method("POST").keys(&[Family::PkInvite, Family::PkPair])
+    Needs::of_method("POST").keys(&[Family::Account, Family::PkInvite, Family::PkPair])
 );
 pub static MATCH_PK: Route = route!(
     "match-pk",
@@ -225,7 +245,7 @@ pub static LEAVE_PK_MATCH: Route = route!(
     HOST,
     pk::leave_pk_match_http,
     Api::new().says("Takes the host off the random-match queue"),
-    Needs::of_method("DELETE").keys(&[Family::PkQueue])
+    Needs::of_method("DELETE").keys(&[Family::Account, Family::PkQueue])
 );
 /// A battle read past its end ends it and, once its gifts are applied,
 /// settles it (`pk::fresh_pk`): the scores, the boards, the winner's bonus.
@@ -312,7 +332,7 @@ pub static REQUEST_SEAT: Route = route!(
         "blocked",
         "kicked"
     ]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Room])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Room])
 );
 pub static LIST_SEAT_REQUESTS: Route = route!(
     "list-seat-requests",
@@ -336,7 +356,7 @@ pub static APPROVE_SEAT_REQUEST: Route = route!(
         .body(schema_of::<seats::ApproveSeatInput>)
         .codes(&["not_moderator", "room_ended", "seat_taken", "seat_locked", "already_seated", "blocked", "kicked"]),
     // Publishing taken away on an earlier leave is given back.
-    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Audit, Family::Room])
 );
 pub static REJECT_SEAT_REQUEST: Route = route!(
     "reject-seat-request",
@@ -345,7 +365,7 @@ pub static REJECT_SEAT_REQUEST: Route = route!(
     ANY,
     seats::reject_seat_request_http,
     Api::new().says("The host or a moderator turns a seat request down").codes(&["not_moderator", "room_ended"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Room])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Room])
 );
 pub static INVITE_TO_SEAT: Route = route!(
     "invite-to-seat",
@@ -357,7 +377,7 @@ pub static INVITE_TO_SEAT: Route = route!(
         .says("The host or a moderator invites someone to a seat (one waiting each, 10 invitations a minute)")
         .body(schema_of::<seats::InviteSeatInput>)
         .codes(&["not_moderator", "room_ended", "seat_taken", "seat_locked", "already_invited", "blocked", "kicked"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Rate, Family::Room])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Rate, Family::Room])
 );
 pub static ACCEPT_SEAT: Route = route!(
     "accept-seat",
@@ -373,7 +393,11 @@ pub static ACCEPT_SEAT: Route = route!(
         "blocked",
         "kicked"
     ]),
-    Needs::write().secrets(&[Secret::AgoraTokens, Secret::AgoraRest]).keys(&[Family::Account, Family::Room])
+    Needs::write().secrets(&[Secret::AgoraTokens, Secret::AgoraRest]).keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Room
+    ])
 );
 pub static LEAVE_SEAT: Route = route!(
     "leave-seat",
@@ -383,7 +407,7 @@ pub static LEAVE_SEAT: Route = route!(
     seats::leave_seat_http,
     Api::new().says("The guest leaves a seat, or the host or a moderator takes them off it").codes(&["not_moderator"]),
     // Agora stops the guest publishing.
-    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Audit, Family::Room])
 );
 pub static UPDATE_SEAT: Route = route!(
     "update-seat",
@@ -395,5 +419,5 @@ pub static UPDATE_SEAT: Route = route!(
         .says("The host or a moderator locks, unlocks, mutes or unmutes a seat")
         .body(schema_of::<seats::SeatChanges>)
         .codes(&["not_moderator", "room_ended"]),
-    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Room])
+    Needs::write().secrets(&[Secret::AgoraRest]).keys(&[Family::Account, Family::Audit, Family::Room])
 );

@@ -22,7 +22,7 @@ pub static FOLLOW_USER: Route = route!(
         .says("Follows an account")
         .links(links_by_id!("$response.body#/followee_id": "unfollow-user", "list-followers"))
         .codes(&["already_following", "blocked"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::PostsBy, Family::Rate]).indexes(&[&GSI2])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::PostsBy, Family::Rate]).indexes(&[&GSI2])
 );
 pub static UNFOLLOW_USER: Route = route!(
     "unfollow-user",
@@ -31,7 +31,7 @@ pub static UNFOLLOW_USER: Route = route!(
     ANY,
     follows::unfollow_http,
     Api::new().says("Stops following an account"),
-    Needs::of_method("DELETE").keys(&[Family::Account, Family::PostsBy]).indexes(&[&GSI2])
+    Needs::of_method("DELETE").keys(&[Family::Account, Family::Audit, Family::PostsBy]).indexes(&[&GSI2])
 );
 pub static BLOCK_USER: Route = route!(
     "block-user",
@@ -43,7 +43,7 @@ pub static BLOCK_USER: Route = route!(
         .says("Blocks an account: no calls, gifts or comments between the two")
         .links(links_by_id!("$response.body#/blocked_id": "unblock-user")),
     Needs::of_method("POST")
-        .keys(&[Family::Account, Family::PostsBy, Family::Room, Family::RoomViewers])
+        .keys(&[Family::Account, Family::Audit, Family::PostsBy, Family::Room, Family::RoomViewers])
         .indexes(&[&GSI2])
 );
 pub static UNBLOCK_USER: Route = route!(
@@ -53,7 +53,7 @@ pub static UNBLOCK_USER: Route = route!(
     ANY,
     blocks::unblock_user_http,
     Api::new().says("Unblocks an account"),
-    Needs::of_method("DELETE").keys(&[Family::Account])
+    Needs::of_method("DELETE").keys(&[Family::Account, Family::Audit])
 );
 pub static LIST_BLOCKS: Route = route!(
     "list-blocks",

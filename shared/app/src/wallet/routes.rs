@@ -34,6 +34,7 @@ pub static CREATE_RECHARGE: Route = route!(
         .body(schema_of::<recharges::RechargeInput>),
     Needs::write().secrets(&[Secret::PaymentKeys]).keys(&[
         Family::Account,
+        Family::Audit,
         Family::Idempotency,
         Family::Package,
         Family::PaymentRef,
