@@ -411,7 +411,7 @@ async fn a_battles_scores_and_result_go_out_on_both_rooms_channels() {
     );
     // The end and the result: once, on both rooms.
     app.state.clock.advance(60_000 + app.state.config.pk_settle_ms);
-    app::rooms::end_pk_battles(&app.state).await.unwrap();
+    app::routes::as_event_function("end-pk-battles", app::rooms::end_pk_battles(&app.state)).await.unwrap();
     for _ in 0..20 {
         live.poll(&app.state).await.unwrap();
         if pk_of(&app.get(&format!("/rooms/{ra}/events"), &a.access).await).iter().any(|m| m["result_at"].is_string()) {

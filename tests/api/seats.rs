@@ -77,6 +77,15 @@ async fn a_party_room_seats_asking_viewers_on_the_mic_and_frees_a_seat_on_leavin
             .is_empty()
     );
     assert_eq!(app.notifications_of(&ann, "seat_approved").await.len(), 1);
+    // Another request, rejected: it leaves the list and takes no seat.
+    let bo = app.user("Bo").await;
+    assert_eq!(join(&app, &bo, &room).await.status, 200);
+    assert_eq!(ask(&app, &bo, &room).await.status, 201);
+    let r = app.post(&format!("/rooms/{room}/seat-requests/{}/reject", bo.id), Some(&host.access), json!({})).await;
+    assert_eq!(r.status, 204, "{r:?}");
+    let left = app.get(&format!("/rooms/{room}/seat-requests"), &host.access).await;
+    assert!(left.body["items"].as_array().unwrap().is_empty(), "{left:?}");
+    assert!(seats_of(&app, &host, &room).await.iter().all(|s| s["account_id"] != bo.id.as_str()));
     let seats = seats_of(&app, &mo, &room).await;
     assert_eq!((seats[2]["seat"].as_i64(), seats[2]["account_id"].as_str()), (Some(3), Some(ann.id.as_str())));
     assert_eq!(seats[0]["account_id"], Value::Null);
