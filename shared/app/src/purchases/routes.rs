@@ -54,6 +54,19 @@ pub static CREATE_APPLE_RECHARGE: Route = route!(
         Family::Recharge
     ])
 );
+/// What a store's notice touches: the purchase and its recharge, the
+/// account's coins and its event, the refund's once-only record.
+const STORE_NOTICE_KEYS: &[Family] = &[
+    Family::Account,
+    Family::Event,
+    Family::Package,
+    Family::PaymentRef,
+    Family::Recharge,
+    Family::RefundEvent,
+    Family::StoreMessage,
+    Family::StoreProduct,
+];
+
 pub static APPLE_WEBHOOK: Route = route!(
     "apple-webhook",
     "POST",
@@ -61,16 +74,7 @@ pub static APPLE_WEBHOOK: Route = route!(
     Access::Public,
     app_stores::apple_webhook_http,
     Api::new().says("App Store server notifications (refunds claw coins back)").codes(&["invalid_signature"]),
-    Needs::write().secrets(&[Secret::Apple]).keys(&[
-        Family::Account,
-        Family::Event,
-        Family::Package,
-        Family::PaymentRef,
-        Family::Recharge,
-        Family::RefundEvent,
-        Family::StoreMessage,
-        Family::StoreProduct
-    ])
+    Needs::write().secrets(&[Secret::Apple]).keys(STORE_NOTICE_KEYS)
 );
 pub static GOOGLE_WEBHOOK: Route = route!(
     "google-webhook",
@@ -79,14 +83,5 @@ pub static GOOGLE_WEBHOOK: Route = route!(
     Access::Public,
     app_stores::google_webhook_http,
     Api::new().says("Google Play developer notifications (refunds claw coins back)").signed("Authorization"),
-    Needs::write().secrets(&[Secret::GooglePlay]).keys(&[
-        Family::Account,
-        Family::Event,
-        Family::Package,
-        Family::PaymentRef,
-        Family::Recharge,
-        Family::RefundEvent,
-        Family::StoreMessage,
-        Family::StoreProduct
-    ])
+    Needs::write().secrets(&[Secret::GooglePlay]).keys(STORE_NOTICE_KEYS)
 );

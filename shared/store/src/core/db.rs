@@ -131,7 +131,7 @@ impl Db {
     /// commit, and the answer is success, never a second charge.
     ///
     /// A transaction that writes ledger entries also writes their event
-    /// (`crate::events`), which carries the platform counters.
+    /// (`crate::wallet::events`), which carries the platform counters.
     pub(crate) async fn transact(&self, items: Vec<TxItem>) -> Result<()> {
         self.transact_recording(items, Default::default()).await
     }

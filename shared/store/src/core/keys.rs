@@ -427,7 +427,7 @@ pub fn reconcile_shard(shard: u32) -> String {
 }
 /// A money movement's event (`event(id, host)` / `event_sk(id)`), written by
 /// the payer's transaction and applied once by the aggregator
-/// (`crate::events`). A credit's event lives in one of its host's
+/// (`crate::wallet::events`). A credit's event lives in one of its host's
 /// `HOST_EVENT_SHARDS` partitions: the stream hands the records of one
 /// partition key to one invocation at a time, so at most that many apply a
 /// host's side at once (instead of every invocation meeting on the host's

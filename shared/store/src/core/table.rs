@@ -15,7 +15,7 @@
 //! | accounts A follows, newest first       | gsi2  | `FOLLOWING#A` / `ms#B`                        |
 //! | an admin exists                        | table | `SINGLETON#ADMIN` / `SINGLETON#ADMIN`         |
 //! | ledger of an account, newest first     | table | `ACCOUNT#id` / `LEDGER#ulid`                  |
-//! | a money event (`crate::events`)        | table | `EVENT#id` / `EVENT`                          |
+//! | a money event (`wallet::events`)       | table | `EVENT#id` / `EVENT`                          |
 //! | events not counted yet, oldest first   | gsi1  | `EVENTS#PENDING#shard` / ms#id                |
 //! | catalog (gifts, packages), by price    | gsi1  | `CATALOG#kind[#RETIRED]` / price#id           |
 //! | a live room; its viewer                | table | `ROOM#id` / `ROOM`, `VIEWER#a`                |
