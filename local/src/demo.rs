@@ -21,6 +21,8 @@ pub const USER_START_COINS: i64 = 1000;
 /// (coins, bonus, price in paise): INR packages.
 pub const PACKAGES: [(i64, i64, i64); 3] = [(100, 0, 9_900), (500, 50, 44_900), (1200, 200, 99_900)];
 pub const GIFTS: [(&str, i64); 4] = [("Rose", 1), ("Heart", 10), ("Car", 500), ("Castle", 1000)];
+/// Gifts bought with bonus coins only (check-in, tasks, offers): they pay the host only `bonus_host_rate_bps`.
+pub const BONUS_GIFTS: [(&str, i64); 2] = [("Clover", 5), ("Lollipop", 20)];
 pub const INTERESTS: [&str; 5] = ["Music", "Dance", "Gaming", "Travel", "Cooking"];
 pub const FAQS: [(&str, &str); 3] = [
     ("How do I buy coins?", "Open Wallet, pick a coin package and pay with your card or UPI."),
@@ -91,14 +93,17 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), DomainErro
         state.db.set_call_settings(&id, HOST_CALL_PRICE, true).await?;
     }
     if state.db.list_catalog::<store::Gift>(store::Catalog::Gift, true, 1, None).await?.items.is_empty() {
-        for (name, price) in GIFTS {
+        let bonus = BONUS_GIFTS.iter().map(|g| (g, "bonus"));
+        for ((name, price), currency) in GIFTS.iter().map(|g| (g, "coins")).chain(bonus) {
             let image_key = format!("gifts/{}.png", name.to_lowercase());
             let input = GiftChanges {
-                name: Some(name.into()),
-                price_coins: Some(price),
+                name: Some(name.to_string()),
+                price_coins: Some(*price),
                 image_key: Some(image_key),
                 animation_key: None,
                 active: None,
+                currency: Some(currency.into()),
+                min_wealth_level: None,
             };
             gifts::create_gift(state, New::check(input)?).await?;
         }

@@ -137,10 +137,34 @@ pub fn router(state: Arc<AppState>, stand_ins: StandIns) -> axum::Router {
             }
         }),
     );
+    // A schedule run as of a given time (`{"now": RFC 3339}`), so tests and
+    // a developer can age bonus grants without waiting 30 days.
+    let schedules = state.clone();
+    r = r.route(
+        "/dev/schedules/expire-bonus-coins",
+        axum::routing::post(move |req: Request| async move {
+            let body = axum::body::to_bytes(req.into_body(), 64 * 1024).await.unwrap_or_default();
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let now = match v["now"].as_str().map(chrono::DateTime::parse_from_rfc3339) {
+                None => schedules.now(),
+                Some(Ok(t)) => t.timestamp_millis(),
+                Some(Err(_)) => return invalid("now: an RFC 3339 time"),
+            };
+            let run = app::wallet::expire_bonus_coins(&schedules, now);
+            match app::routes::as_event_function("expire-bonus-coins", run).await {
+                Ok(r) => to_axum(app::http::response(
+                    200,
+                    Some(serde_json::json!({"accounts": r.accounts, "expired_coins": r.expired_coins})),
+                )),
+                Err(e) => to_axum(app::http::response(app::http::status_of(e.kind), Some(app::http::error_body(&e)))),
+            }
+        }),
+    );
     r.fallback(route).with_state(state)
 }
 
-/// `POST /dev/payments/confirm {client_secret}` or `{order_id}` (the dev
+/// `POST /dev/payments/confirm {client_secret}` or `{order_id}`, optionally
+/// with `card_fingerprint` / `customer_id` (the payer; the buyer's own by default) (the dev
 /// server only, with `PAYMENTS_MODE=local`): what Stripe or Razorpay does when
 /// the buyer pays in the app's sheet. Their signed event
 /// (`payment_intent.succeeded`, `payment.captured`) for the whole amount goes
@@ -159,12 +183,19 @@ async fn confirm_payment(state: Arc<AppState>, base: String, req: Request) -> Re
         Err(e) => return invalid(&e.to_string()),
     };
     let (amount, currency) = (recharge.amount_minor, recharge.currency.clone());
+    // Each buyer pays with a card (a Razorpay customer) of their own, unless
+    // the request names one: the first-recharge offer is once per payer.
+    let payer = |field: &str, prefix: &str| {
+        v[field].as_str().map_or_else(|| format!("{prefix}{}", recharge.account_id.to_lowercase()), str::to_string)
+    };
+    let (card, customer) = (payer("card_fingerprint", "fp_local_"), payer("customer_id", "cust_local_"));
     let c = &state.config;
     let (path, header, event) = if provider == "stripe" {
         let event = serde_json::json!({
             "id": format!("evt_local_{}", ulid::Ulid::new()), "object": "event", "type": "payment_intent.succeeded",
             "data": {"object": {"id": reference, "object": "payment_intent", "amount": amount,
-                "currency": currency.to_ascii_lowercase(), "metadata": {"recharge_id": recharge.id}}}
+                "currency": currency.to_ascii_lowercase(), "metadata": {"recharge_id": recharge.id},
+                "charges": {"data": [{"payment_method_details": {"card": {"fingerprint": card}}}]}}}
         })
         .to_string();
         let t = state.now() / 1000;
@@ -172,7 +203,8 @@ async fn confirm_payment(state: Arc<AppState>, base: String, req: Request) -> Re
         ("/webhooks/stripe", ("stripe-signature", format!("t={t},v1={sig}")), event)
     } else {
         let event = serde_json::json!({"event": "payment.captured", "payload": {"payment": {"entity": {
-            "id": format!("pay_local_{}", ulid::Ulid::new()), "order_id": reference, "amount": amount, "currency": currency}}}})
+            "id": format!("pay_local_{}", ulid::Ulid::new()), "order_id": reference, "amount": amount, "currency": currency,
+            "customer_id": customer}}}})
         .to_string();
         let sig = integrations::payments::razorpay_webhook_signature(&c.razorpay_webhook_secret, event.as_bytes());
         ("/webhooks/razorpay", ("x-razorpay-signature", sig), event)
@@ -287,6 +319,13 @@ pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
             Ok(0) => {}
             Ok(n) => tracing::info!(settled = n, "end-pk-battles"),
             Err(e) => tracing::error!(error = %e.message, "end-pk-battles failed"),
+        }
+        match app::routes::as_event_function("expire-bonus-coins", app::wallet::expire_bonus_coins(&state, state.now()))
+            .await
+        {
+            Ok(r) if r.accounts == 0 => {}
+            Ok(r) => tracing::info!(accounts = r.accounts, coins = r.expired_coins, "expire-bonus-coins"),
+            Err(e) => tracing::error!(error = %e.message, "expire-bonus-coins failed"),
         }
         match app::routes::as_event_function("sweep-events", app::operations::sweep(&state)).await {
             Ok(0) => {}

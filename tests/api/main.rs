@@ -31,6 +31,7 @@ mod reconcile;
 mod refunds;
 mod reports;
 mod retries;
+mod rewards;
 mod rooms;
 mod seats;
 mod secrets;

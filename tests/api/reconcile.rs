@@ -136,8 +136,11 @@ async fn a_lost_ledger_entry_a_balance_edited_by_hand_and_a_double_credit_are_ea
     // 2. Someone adds 5 coins to the caller by hand.
     add_coins_by_hand(&app, &caller, 5).await;
     // 3. The recharge's credit is written twice (the second without its coins).
-    let credit =
-        items_where(&app, "recharge_id", &recharge_id).await.into_iter().find(|i| i.contains_key("amount")).unwrap();
+    let credit = items_where(&app, "recharge_id", &recharge_id)
+        .await
+        .into_iter()
+        .find(|i| i.get("type").and_then(|t| t.as_s().ok()).map(String::as_str) == Some("recharge"))
+        .unwrap();
     let mut copy = credit.clone();
     let sk = copy["sk"].as_s().unwrap().clone();
     copy.insert("sk".into(), AttributeValue::S(format!("{sk}X")));

@@ -42,9 +42,11 @@ async fn coins_and_debt(app: &TestApp, u: &User) -> (i64, i64) {
     (w["coins"].as_i64().unwrap(), w["coin_debt"].as_i64().unwrap())
 }
 
+/// The types of the account's paid-coin entries, newest first (the first
+/// recharge's bonus grant is the bonus balance's).
 async fn ledger_types(app: &TestApp, u: &User) -> Vec<String> {
-    let l = app.get("/me/transactions?limit=100", &u.access).await.body;
-    l["items"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap().to_string()).collect()
+    let paid = crate::recharges::paid_entries(app, u).await;
+    paid.iter().map(|e| e["type"].as_str().unwrap().to_string()).collect()
 }
 
 #[tokio::test]

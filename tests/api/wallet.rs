@@ -10,7 +10,7 @@ async fn an_admin_grant_credits_the_wallet_with_a_ledger_entry() {
     assert_eq!(app.wallet(&u).await, (0, 0));
     let r = app.grant(&admin, &u, 1000).await;
     assert_eq!(r.status, 201, "{r:?}");
-    assert_eq!(r.body["wallet"], json!({"coins": 1000, "earnings": 0, "coin_debt": 0}));
+    assert_eq!(r.body["wallet"], json!({"coins": 1000, "bonus_coins": 0, "earnings": 0, "coin_debt": 0}));
     assert_eq!(app.wallet(&u).await, (1000, 0));
     let ledger = app.get("/me/transactions", &u.access).await;
     assert_eq!(ledger.status, 200);

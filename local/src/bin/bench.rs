@@ -191,6 +191,8 @@ async fn main() {
         image_key: Some("rose.png".into()),
         animation_key: None,
         active: None,
+        currency: None,
+        min_wealth_level: None,
     };
     let gift = gifts::create_gift(&state, app::kernel::validate::New::check(input).unwrap())
         .await

@@ -21,6 +21,7 @@ pub mod operations;
 pub mod posts;
 pub mod presence;
 pub mod purchases;
+pub mod rewards;
 pub mod rooms;
 pub mod social;
 pub mod wallet;

@@ -24,6 +24,7 @@ pub use crate::operations::routes::*;
 pub use crate::posts::routes::*;
 pub use crate::presence::routes::*;
 pub use crate::purchases::routes::*;
+pub use crate::rewards::routes::*;
 pub use crate::rooms::routes::*;
 pub use crate::social::routes::*;
 pub use crate::wallet::routes::*;
@@ -232,6 +233,9 @@ pub static ROUTES: &[&Route] = &[
     &LIST_BROADCASTS,
     &MARK_NOTIFICATIONS_READ,
     &GET_CHAT_TOKEN,
+    &CHECK_IN,
+    &GET_CHECK_IN,
+    &GET_OFFERS,
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[
@@ -437,6 +441,16 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
             ])
             .indexes(&[&GSI1, &GSI3]),
         doc: "Every minute: ends PK battles whose time is up and writes each result (winner, boards, bonus) once every gift sent before the end is applied. Either host's read does the same, so the minute is a backstop.",
+    },
+    EventFunction {
+        name: "expire-bonus-coins",
+        trigger: Trigger::Schedule("rate(1 hour)"),
+        domain: "wallet",
+        needs: Needs::write()
+            .timeout(300)
+            .keys(&[Family::Account, Family::BonusDue, Family::Event, Family::Events])
+            .indexes(&[&GSI1]),
+        doc: "Hourly: takes what is left of the bonus-coin grants that expired (a `bonus_expired` ledger entry each) and removes the grants; a repeated run expires nothing twice.",
     },
     EventFunction {
         name: "sweep-events",

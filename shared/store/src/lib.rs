@@ -36,7 +36,7 @@ pub use core::page::{Page, PageKey};
 pub use core::{actions, retry, table};
 pub use gifts::batches::{GiftBatch, RoomGift};
 pub use gifts::boards::{BoardEntry, BoardKind, Period};
-pub use gifts::gift::{Gift, GiftSend, GiftSendView};
+pub use gifts::gift::{Gift, GiftCurrency, GiftSend, GiftSendView};
 pub use live::channels::{
     APPEND_MAX, Appended, CHANNEL_KEEP_MS, CHANNEL_SLOT_MS, ChannelHead, ChannelMessage, ROOM_RECORD_FILTERS,
     RoomRecord, room_record,
@@ -58,5 +58,6 @@ pub use rooms::seats::{Seat, SeatAsk, SeatClaim};
 pub use social::blocks::Block;
 pub use social::follows::FollowEdge;
 pub use wallet::balance::{Balance, IDEMPOTENCY_TTL_MS, IdempotentReply, LedgerEntry, WalletChange, entry_id};
+pub use wallet::bonus::{BONUS_DAYS, BonusGrant, Claim, remaining as bonus_remaining};
 pub use wallet::events::{CallCredit, Credit, MoneyEvent, is_event_sk};
-pub use wallet::recharges::{CoinsAndDebt, Recharge, Takeback};
+pub use wallet::recharges::{CoinsAndDebt, FIRST_RECHARGE, FirstRecharge, Recharge, Takeback};

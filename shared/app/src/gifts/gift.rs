@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use store::{Balance, Catalog, Gift, GiftSend, Role, WalletChange};
+use store::{Balance, Catalog, Gift, GiftCurrency, GiftSend, Role, WalletChange};
 
 use crate::http::idempotency::{Idem, with_retries};
 use crate::http::{Created, Ctx, Json, NoContent, Page, list_reply};
@@ -28,6 +28,11 @@ pub struct GiftView {
     pub image_url: String,
     pub animation_key: Option<String>,
     pub active: bool,
+    /// What buys it: `coins` (paid) or `bonus` (bonus coins only; the host earns `bonus_host_rate_bps` of it)
+    #[schema(schema_with = crate::kernel::vocab::gift_currency)]
+    pub currency: &'static str,
+    /// The sender's wealth level it needs (0: anyone)
+    pub min_wealth_level: i64,
     /// How many were sent, ever
     pub sent_count: i64,
     /// RFC 3339
@@ -47,9 +52,18 @@ fn gift_view(g: &Gift, sent: i64, urls: &MediaUrls) -> GiftView {
         image_url: urls.get(&g.image_key),
         animation_key: g.animation_key.clone(),
         active: g.active,
+        currency: currency_name(g.currency),
+        min_wealth_level: g.min_wealth_level,
         sent_count: sent,
         created_at: views::time(g.created_at),
         updated_at: views::time(g.updated_at),
+    }
+}
+
+fn currency_name(c: GiftCurrency) -> &'static str {
+    match c {
+        GiftCurrency::Coins => "coins",
+        GiftCurrency::Bonus => "bonus",
     }
 }
 
@@ -86,6 +100,10 @@ pub struct GiftChanges {
     pub image_key: Option<String>,
     pub animation_key: Option<String>,
     pub active: Option<bool>,
+    #[schema(schema_with = crate::kernel::vocab::gift_currency)]
+    pub currency: Option<String>,
+    #[schema(minimum = 0, maximum = 50)]
+    pub min_wealth_level: Option<i64>,
 }
 
 impl GiftChanges {
@@ -105,6 +123,22 @@ impl GiftChanges {
         }
         if let Some(a) = self.active {
             g.active = a;
+        }
+        if let Some(c) = self.currency {
+            g.currency = match c.as_str() {
+                "coins" => GiftCurrency::Coins,
+                "bonus" => GiftCurrency::Bonus,
+                _ => return Err(DomainError::invalid("currency: coins or bonus")),
+            };
+        }
+        if let Some(l) = self.min_wealth_level {
+            if !(0..=crate::kernel::levels::MAX_LEVEL).contains(&l) {
+                return Err(DomainError::invalid(format!(
+                    "min_wealth_level: a level from 0 to {}",
+                    crate::kernel::levels::MAX_LEVEL
+                )));
+            }
+            g.min_wealth_level = l;
         }
         Ok(())
     }
@@ -141,6 +175,8 @@ pub async fn create_gift(state: &AppState, input: New<GiftChanges>) -> DomainRes
         image_key: String::new(),
         animation_key: None,
         active: true,
+        currency: GiftCurrency::Coins,
+        min_wealth_level: 0,
         created_at: now,
         updated_at: now,
     };
@@ -211,8 +247,13 @@ pub async fn send_gift(
         let view = state.db.gift_send_view(sender_id, receiver_id, &gift_id, room_id.as_deref()).await?;
         let (sender, gift, guest) = check_gift_send(&view, room_id.as_deref(), receiver_id, quantity, shown_price)?;
         let total = gift.price_coins * quantity;
-        let mut sent =
-            store::LedgerEntry::new(sender_id, "gift_sent", Balance::Coins, -total, Some(sender.coins - total), now);
+        let bonus = gift.currency == GiftCurrency::Bonus;
+        let (kind, balance, held) = if bonus {
+            ("bonus_gift", Balance::Bonus, sender.bonus_coins)
+        } else {
+            ("gift_sent", Balance::Coins, sender.coins)
+        };
+        let mut sent = store::LedgerEntry::new(sender_id, kind, balance, -total, Some(held - total), now);
         sent.counterparty_id = Some(receiver_id.to_string());
         sent.gift_id = Some(gift.id.clone());
         sent.gift_name = Some(gift.name.clone());
@@ -226,7 +267,11 @@ pub async fn send_gift(
             total_coins: total,
             receiver_id: receiver_id.to_string(),
             room_id: room_id.clone(),
-            wallet: views::Wallet { coins: sender.coins - total, earnings: sender.earnings, coin_debt: 0 },
+            wallet: if bonus {
+                views::Wallet { bonus_coins: held - total, ..views::Wallet::of(sender) }
+            } else {
+                views::Wallet { coins: held - total, coin_debt: 0, ..views::Wallet::of(sender) }
+            },
             created_at: views::time(now),
         });
         let record = idem.map(|i| (i, i.record(&reply, now)));
@@ -242,10 +287,21 @@ pub async fn send_gift(
             room_id: room_id.clone(),
             ..Default::default()
         };
-        // A guest's gift: the room's owner takes its share (an exact split, floored for the owner).
+        let settings = view.settings.clone().unwrap_or_default();
+        if bonus {
+            // The host's promotional pay, floored: the platform's promo expense, never the sender's coins.
+            credit.bonus = true;
+            credit.amount = total * settings.bonus_host_rate_bps / 10_000;
+        }
+        // A guest's gift: the room's owner takes its share (an exact split,
+        // floored for the owner); a bonus gift has none.
         let share = match (guest, &view.room) {
+            (true, _) if bonus => {
+                credit.guest = true;
+                None
+            }
             (true, Some(room)) if room.host_id != sender_id => {
-                let pct = view.settings.as_ref().map_or(0, |s| s.room_owner_share_pct);
+                let pct = settings.room_owner_share_pct;
                 let owner_part = total * pct / 100;
                 credit.guest = true;
                 credit.amount = total - owner_part;
@@ -265,7 +321,7 @@ pub async fn send_gift(
             _ => None,
         };
         let send = GiftSend {
-            change: WalletChange::exact(sender.coins, sent),
+            change: WalletChange::exact(held, sent),
             credit,
             share,
             idempotency: record.as_ref().map(|(i, r)| (i.account_id.as_str(), i.key.as_str(), r)),
@@ -323,11 +379,22 @@ fn check_gift_send<'a>(
     }
     let total = gift.price_coins * quantity;
     crate::kernel::ledger::no_debt(sender.coin_debt)?;
-    if sender.coins < total {
+    if gift.currency == GiftCurrency::Bonus {
+        if sender.bonus_coins < total {
+            return Err(DomainError::new(
+                ErrorKind::Payment,
+                "insufficient_bonus_coins",
+                format!(
+                    "this gift takes {total} bonus coins; you have {} (paid coins do not buy it)",
+                    sender.bonus_coins
+                ),
+            ));
+        }
+    } else if sender.coins < total {
         return Err(DomainError::new(
             ErrorKind::Payment,
             "insufficient_coins",
-            format!("this costs {total} coins; you have {}", sender.coins),
+            format!("this costs {total} coins; you have {} (bonus coins buy only bonus gifts)", sender.coins),
         ));
     }
     Ok((sender, gift, guest))

@@ -54,6 +54,7 @@ pub static SEND_GIFT: Route = route!(
         .body(schema_of::<gift::SendGiftInput>)
         .codes(&[
             "insufficient_coins",
+            "insufficient_bonus_coins",
             "coin_debt",
             "idempotency_key_reused",
             "room_ended",

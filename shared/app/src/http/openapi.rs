@@ -29,7 +29,7 @@ pub fn status_of(code: &str) -> u16 {
     match code {
         "invalid_signature" | "invalid_code" => 400,
         "invalid_credentials" => 401,
-        "insufficient_coins" | "coin_debt" => 402,
+        "insufficient_coins" | "insufficient_bonus_coins" | "coin_debt" => 402,
         "account_banned" | "blocked" | "kicked" | "muted" | "not_moderator" | "not_invitee" => 403,
         "slow_mode" => 429,
         "idempotency_key_reused" => 422,

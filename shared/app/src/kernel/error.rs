@@ -108,6 +108,12 @@ impl From<store::Error> for DomainError {
                 "you were removed from this room; you cannot rejoin yet",
             ),
             store::Error::Condition("not_following") => DomainError::not_found("you do not follow this user"),
+            store::Error::Condition("already_checked_in") => {
+                DomainError::conflict("already_checked_in", "you checked in today already; come back tomorrow")
+            }
+            store::Error::Condition("already_claimed") => {
+                DomainError::conflict("already_claimed", "this reward was claimed already for this period")
+            }
             store::Error::Busy => DomainError::unavailable("too many changes at once; try again"),
             other => DomainError::internal(other),
         }

@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod error;
 pub mod ids;
 pub mod ledger;
+pub mod levels;
 pub mod metrics;
 pub mod notices;
 pub mod state;

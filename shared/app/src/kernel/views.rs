@@ -155,7 +155,7 @@ pub struct LedgerLine {
     #[serde(rename = "type")]
     #[schema(schema_with = crate::kernel::vocab::ledger_type)]
     pub kind: String,
-    /// coins, earnings or coin_debt
+    /// coins, earnings, coin_debt or bonus (bonus coins)
     #[schema(schema_with = crate::kernel::vocab::balance)]
     pub balance: &'static str,
     /// Signed: credits positive
@@ -199,6 +199,7 @@ pub fn ledger_entry(e: &store::LedgerEntry) -> LedgerLine {
             store::Balance::Coins => "coins",
             store::Balance::Earnings => "earnings",
             store::Balance::Debt => "coin_debt",
+            store::Balance::Bonus => "bonus",
         },
         amount: e.amount,
         balance_after: e.balance_after,
@@ -220,14 +221,23 @@ pub fn ledger_entry(e: &store::LedgerEntry) -> LedgerLine {
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Wallet {
-    /// Coins to spend
+    /// Paid coins to spend (recharges, purchases): they buy anything but bonus gifts
     pub coins: i64,
+    /// Promotional coins (check-in, tasks, offers, VIP): they buy only bonus gifts, expire, and are never cashed out
+    pub bonus_coins: i64,
     /// A host's unsettled earnings, in coins
     pub earnings: i64,
     /// Coins a refund or chargeback took back that the balance could not
     /// cover; while above 0 no gifts or calls (402 `coin_debt`), and the next
     /// recharge pays it first
     pub coin_debt: i64,
+}
+
+impl Wallet {
+    /// The balances `a` holds.
+    pub fn of(a: &store::Account) -> Wallet {
+        Wallet { coins: a.coins, bonus_coins: a.bonus_coins, earnings: a.earnings, coin_debt: a.coin_debt }
+    }
 }
 
 /// The account reference the apps give the store with a purchase: the

@@ -44,12 +44,17 @@ words!(
     LEDGER_TYPES, ledger_type, ledger_type_or_null: [
         "recharge", "grant", "correction", "gift_sent", "gift_received", "gift_refunded", "call_charge",
         "call_earning", "call_refund", "settlement", "debt_repaid", "refund_clawback", "refund_debt",
-        "refund_reversed", "pk_bonus", "room_share",
+        "refund_reversed", "pk_bonus", "room_share", "vip_purchase", "bonus_grant", "bonus_gift",
+        "bonus_gift_received", "bonus_gift_refunded", "bonus_expired", "bonus_clawback",
     ]
 );
 words!(
     /// Which balance a ledger entry moved.
-    BALANCES, balance, balance_or_null: ["coins", "earnings", "coin_debt"]
+    BALANCES, balance, balance_or_null: ["coins", "earnings", "coin_debt", "bonus"]
+);
+words!(
+    /// What buys a gift.
+    GIFT_CURRENCIES, gift_currency, gift_currency_or_null: ["coins", "bonus"]
 );
 words!(
     /// Where coins were bought.

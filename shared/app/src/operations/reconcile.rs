@@ -87,8 +87,8 @@ struct Partition {
     sums: store::reconcile::LedgerSums,
     /// It has a ledger entry in the range (only those are checked).
     touched: bool,
-    /// coins, earnings, coin_debt, settled_earnings
-    profile: Option<[i64; 4]>,
+    /// coins, earnings, coin_debt, settled_earnings, bonus_coins
+    profile: Option<[i64; 5]>,
 }
 
 /// Where a run is: saved when it runs out of time, resumed by the next.
@@ -216,7 +216,9 @@ async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item
             r.ledger_entries += 1;
             let amount = attr_n(item, "amount").unwrap_or(0);
             let value = if attr_s(item, "balance") == Some("debt") { -amount } else { amount };
-            if !INTERNAL.contains(&attr_s(item, "type").unwrap_or_default()) {
+            // Bonus coins are no paid value: their own balance, checked per account.
+            let bonus = attr_s(item, "balance") == Some("bonus");
+            if !bonus && !INTERNAL.contains(&attr_s(item, "type").unwrap_or_default()) {
                 r.external += value;
             }
             p.current.sums.add(item);
@@ -230,7 +232,9 @@ async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item
             let credit = item.get("credit").and_then(|c| c.as_m().ok());
             let amount: Option<i64> =
                 credit.and_then(|c| c.get("amount")).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok());
-            if let Some(amount) = amount {
+            // A bonus gift's event carries no paid coins (its host's pay is the promotion expense).
+            let bonus = credit.is_some_and(|c| c.get("bonus").and_then(|v| v.as_bool().ok()) == Some(&true));
+            if let Some(amount) = amount.filter(|_| !bonus) {
                 let gift = credit.is_some_and(|c| !c.contains_key("call"));
                 if gift && in_range(attr_n(item, "created_at")) {
                     r.gift_coins_in_events += amount;
@@ -244,7 +248,8 @@ async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item
             let n = |k: &str| attr_n(item, k).unwrap_or(0);
             r.balances += n("coins") + n("earnings") + n("settled_earnings") - n("coin_debt");
             p.current.account_id = attr_s(item, "id").map(String::from);
-            p.current.profile = Some([n("coins"), n("earnings"), n("coin_debt"), n("settled_earnings")]);
+            p.current.profile =
+                Some([n("coins"), n("earnings"), n("coin_debt"), n("settled_earnings"), n("bonus_coins")]);
         }
         "recharge"
             if attr_s(item, "status") == Some("credited")
@@ -283,6 +288,7 @@ fn finish_account(r: &mut ReconcileReport, a: Partition) {
         ("earnings", held[1], s.earnings),
         ("coin_debt", held[2], s.coin_debt),
         ("settled_earnings", held[3], s.settled),
+        ("bonus_coins", held[4], s.bonus),
     ] {
         if held != ledger {
             r.mismatch("account_balance", &id, format!("{what} {held} ≠ ledger {ledger}"));

@@ -40,6 +40,13 @@ pub struct Tally {
     pub credited: i64,
     pub refunded: i64,
     pub pending: i64,
+    /// Bonus coins the bonus gift events carry (their payers' `bonus_gift`
+    /// debits matched each), and what their hosts were paid of them: the
+    /// promotion expense, never paid coins
+    #[serde(default)]
+    pub bonus_gift_coins: i64,
+    #[serde(default)]
+    pub promo_expense: i64,
     pub accounts_checked: i64,
     /// Accounts that kept moving through three reads: checked with a later window
     pub accounts_busy: i64,
@@ -63,6 +70,8 @@ impl Tally {
         self.credited += o.credited;
         self.refunded += o.refunded;
         self.pending += o.pending;
+        self.bonus_gift_coins += o.bonus_gift_coins;
+        self.promo_expense += o.promo_expense;
         self.accounts_checked += o.accounts_checked;
         self.accounts_busy += o.accounts_busy;
         self.runs += o.runs;
@@ -91,7 +100,7 @@ pub(super) enum Checked {
 /// read between two reads of the balances that agree (else retried, then
 /// left: `Busy`). Equal: the checkpoint moves to the last entry.
 pub(super) async fn check_account(state: &AppState, account: &str, now: i64) -> DomainResult<Checked> {
-    let held = |a: &store::Account| [a.coins, a.earnings, a.coin_debt, a.settled_earnings];
+    let held = |a: &store::Account| [a.coins, a.earnings, a.coin_debt, a.settled_earnings, a.bonus_coins];
     for _ in 0..3 {
         let Some(before) = state.db.get_account(account).await? else {
             return Ok(Checked::Differs("ledger entries of an account that does not exist".into()));
@@ -103,11 +112,11 @@ pub(super) async fn check_account(state: &AppState, account: &str, now: i64) -> 
             continue;
         }
         let s = sum(&cp.sums, &since);
-        let ledger = [s.coins, s.earnings, s.coin_debt, s.settled];
+        let ledger = [s.coins, s.earnings, s.coin_debt, s.settled, s.bonus];
         let balances = held(&after);
         if ledger != balances {
-            let names = ["coins", "earnings", "coin_debt", "settled_earnings"];
-            let detail: Vec<String> = (0..4)
+            let names = ["coins", "earnings", "coin_debt", "settled_earnings", "bonus_coins"];
+            let detail: Vec<String> = (0..5)
                 .filter(|i| ledger[*i] != balances[*i])
                 .map(|i| format!("{} {} ≠ ledger {}", names[i], balances[i], ledger[i]))
                 .collect();
@@ -128,6 +137,7 @@ fn sum(a: &LedgerSums, b: &LedgerSums) -> LedgerSums {
         earnings: a.earnings + b.earnings,
         coin_debt: a.coin_debt + b.coin_debt,
         settled: a.settled + b.settled,
+        bonus: a.bonus + b.bonus,
         entries: a.entries + b.entries,
     }
 }

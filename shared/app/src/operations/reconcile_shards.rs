@@ -96,6 +96,25 @@ pub async fn reconcile_shard_paged(
     }
 }
 
+/// A bonus gift's event against its payer's `bonus_gift` debit; a credited
+/// one's host pay is promotion expense.
+fn check_bonus_gift(
+    r: &mut ShardReport,
+    e: &store::MoneyEvent,
+    c: &store::Credit,
+    entry: Option<&store::reconcile::Item>,
+) {
+    r.tally.bonus_gift_coins += c.coins;
+    if e.outcome.as_deref() == Some("credited") {
+        r.tally.promo_expense += c.amount;
+    }
+    let debit = entry.filter(|i| attr_s(i, "type") == Some("bonus_gift")).and_then(|i| attr_n(i, "amount"));
+    if debit != Some(-c.coins) {
+        let detail = format!("the payer's bonus_gift entry is {debit:?} for a bonus gift of {}", c.coins);
+        r.tally.mismatch("gift_debit", &e.id, detail);
+    }
+}
+
 /// A page of events: each gift against its payer's debit, then each account
 /// the page touched (once an invocation) against its checkpoint and ledger.
 async fn check_page(
@@ -113,13 +132,17 @@ async fn check_page(
         let found = state.db.ledger_entries(&keys).await?;
         for e in chunk {
             let c = e.credit.as_ref().expect("a gift");
+            let entry = found.iter().find(|i| attr_s(i, "id") == Some(e.id.as_str()));
+            if c.bonus {
+                check_bonus_gift(r, e, c, entry);
+                continue;
+            }
             r.tally.gift_coins += c.amount;
             match e.outcome.as_deref() {
                 Some("credited") => r.tally.credited += c.amount,
                 Some("refunded") => r.tally.refunded += c.amount,
                 _ => r.tally.pending += c.amount,
             }
-            let entry = found.iter().find(|i| attr_s(i, "id") == Some(e.id.as_str()));
             let debit = entry.filter(|i| attr_s(i, "type") == Some("gift_sent")).and_then(|i| attr_n(i, "amount"));
             match debit {
                 Some(d) if -d == c.amount => r.tally.gift_debits += -d,

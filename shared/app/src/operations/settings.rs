@@ -18,6 +18,14 @@ pub struct SettingsView {
     pub room_owner_share_pct: i64,
     /// A gift of at least this many coins is its own entry in a room's `gifts` message, never merged (1–1,000,000)
     pub big_gift_coins: i64,
+    /// Basis points of a bonus gift's value its host earns, booked as the platform's promotion expense (0–5,000)
+    pub bonus_host_rate_bps: i64,
+    /// The most bonus coins the first-recharge offer gives (0–1,000,000)
+    pub first_recharge_max_bonus: i64,
+    /// Minutes after 00:00 UTC the economy day starts: check-in, daily tasks and claims (-720–840)
+    pub economy_day_offset_minutes: i64,
+    /// Bonus coins of each day of the daily check-in's 7-day cycle (each 0–100,000)
+    pub check_in_rewards: Vec<i64>,
     /// RFC 3339; null until an admin first saves them
     #[schema(format = DateTime)]
     pub updated_at: Option<String>,
@@ -28,6 +36,10 @@ fn settings_view(s: &store::Settings) -> SettingsView {
         pk_winner_bonus_pct: s.pk_winner_bonus_pct,
         room_owner_share_pct: s.room_owner_share_pct,
         big_gift_coins: s.big_gift_coins,
+        bonus_host_rate_bps: s.bonus_host_rate_bps,
+        first_recharge_max_bonus: s.first_recharge_max_bonus,
+        economy_day_offset_minutes: s.economy_day_offset_minutes,
+        check_in_rewards: s.check_in_rewards.clone(),
         updated_at: (s.updated_at > 0).then(|| views::time(s.updated_at)),
     }
 }
@@ -41,14 +53,27 @@ pub struct SettingsChanges {
     pub room_owner_share_pct: Option<i64>,
     #[schema(minimum = 1, maximum = 1000000)]
     pub big_gift_coins: Option<i64>,
+    #[schema(minimum = 0, maximum = 5000)]
+    pub bonus_host_rate_bps: Option<i64>,
+    #[schema(minimum = 0, maximum = 1000000)]
+    pub first_recharge_max_bonus: Option<i64>,
+    #[schema(minimum = -720, maximum = 840)]
+    pub economy_day_offset_minutes: Option<i64>,
+    #[schema(min_items = 7, max_items = 7)]
+    pub check_in_rewards: Option<Vec<i64>>,
+}
+
+/// `v` when within `range`, else 400 naming `field`.
+fn within(field: &str, v: i64, range: std::ops::RangeInclusive<i64>) -> DomainResult<i64> {
+    if range.contains(&v) {
+        Ok(v)
+    } else {
+        Err(DomainError::invalid(format!("{field}: a whole number from {} to {}", range.start(), range.end())))
+    }
 }
 
 fn percent(field: &str, v: i64) -> DomainResult<i64> {
-    if (0..=50).contains(&v) {
-        Ok(v)
-    } else {
-        Err(DomainError::invalid(format!("{field}: a whole number from 0 to 50")))
-    }
+    within(field, v, 0..=50)
 }
 
 pub async fn get_settings_http(state: &AppState, _ctx: &Ctx) -> DomainResult<Json<SettingsView>> {
@@ -67,10 +92,25 @@ pub async fn put_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json
         s.room_owner_share_pct = percent("room_owner_share_pct", v)?;
     }
     if let Some(v) = input.big_gift_coins {
-        if !(1..=1_000_000).contains(&v) {
-            return Err(DomainError::invalid("big_gift_coins: a whole number from 1 to 1,000,000"));
+        s.big_gift_coins = within("big_gift_coins", v, 1..=1_000_000)?;
+    }
+    if let Some(v) = input.bonus_host_rate_bps {
+        s.bonus_host_rate_bps = within("bonus_host_rate_bps", v, 0..=5_000)?;
+    }
+    if let Some(v) = input.first_recharge_max_bonus {
+        s.first_recharge_max_bonus = within("first_recharge_max_bonus", v, 0..=1_000_000)?;
+    }
+    if let Some(v) = input.economy_day_offset_minutes {
+        s.economy_day_offset_minutes = within("economy_day_offset_minutes", v, -720..=840)?;
+    }
+    if let Some(v) = input.check_in_rewards {
+        if v.len() != 7 {
+            return Err(DomainError::invalid("check_in_rewards: 7 amounts, one a day of the cycle"));
         }
-        s.big_gift_coins = v;
+        for (i, r) in v.iter().enumerate() {
+            within(&format!("check_in_rewards[{i}]"), *r, 0..=100_000)?;
+        }
+        s.check_in_rewards = v;
     }
     s.updated_at = state.now();
     state.db.put_settings(&s).await?;

@@ -69,6 +69,10 @@ pub struct AdminStats {
     pub wallet_coins: i64,
     /// Coins owed after refunds, over all accounts.
     pub coin_debt: i64,
+    /// Bonus coins in all wallets (promotional: never cashed out).
+    pub bonus_coins: i64,
+    /// What hosts were paid for bonus gifts, ever: the platform's promotion expense (coins).
+    pub promo_expense: i64,
 }
 
 pub async fn get_admin_stats_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AdminStats>> {
@@ -93,5 +97,7 @@ pub async fn admin_stats(state: &AppState, days: i64) -> DomainResult<AdminStats
         unsettled_earnings: totals.unsettled_earnings,
         wallet_coins: totals.wallet_coins,
         coin_debt: totals.coin_debt,
+        bonus_coins: totals.bonus_coins,
+        promo_expense: totals.promo_expense,
     })
 }

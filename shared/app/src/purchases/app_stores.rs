@@ -243,8 +243,15 @@ async fn credit_once(
         entry.recharge_id = Some(r.id.clone());
         let mut entries = vec![entry];
         entries.extend(repay_debt(&account, account.coins + total, total, &r, now));
-        let change =
-            CoinsAndDebt { account_id: account.id.clone(), coins: account.coins, debt: account.coin_debt, entries };
+        // The stores name no payer of their own (only our account reference): the offer is once per account.
+        let first = crate::wallet::first_recharge(state, &r, None, now).await?;
+        let change = CoinsAndDebt {
+            account_id: account.id.clone(),
+            coins: account.coins,
+            debt: account.coin_debt,
+            entries,
+            first,
+        };
         match state.db.credit_store_purchase(&r, &change, b.token.is_some()).await {
             Ok(()) => {
                 crate::kernel::metrics::coins(state, "RechargesCredited", r.coins + r.bonus_coins);
@@ -252,6 +259,10 @@ async fn credit_once(
             }
             Err(store::Error::Condition("purchase_claimed")) => {
                 Err(DomainError::conflict("purchase_claimed", "this purchase was credited before"))
+            }
+            // The account's first recharge was credited meanwhile: read again, without the offer.
+            Err(store::Error::Condition("offer_taken")) => {
+                Err(DomainError::conflict("balance_changed", "the offer was taken meanwhile"))
             }
             Err(e) => Err(e.into()),
         }

@@ -20,14 +20,19 @@ pub static CREATE_GOOGLE_RECHARGE: Route = route!(
             "wrong_product",
             "purchase_claimed"
         ]),
-    Needs::write().secrets(&[Secret::GooglePlay]).keys(&[
-        Family::Account,
-        Family::Audit,
-        Family::Event,
-        Family::Package,
-        Family::PaymentRef,
-        Family::Recharge
-    ])
+    Needs::write()
+        .secrets(&[Secret::GooglePlay])
+        .keys(&[
+            Family::Account,
+            Family::Audit,
+            Family::Event,
+            Family::Package,
+            Family::PaymentRef,
+            Family::Recharge,
+            Family::Recharges,
+            Family::Settings
+        ])
+        .indexes(&[&GSI2])
 );
 pub static CREATE_APPLE_RECHARGE: Route = route!(
     "create-apple-recharge",
@@ -45,24 +50,32 @@ pub static CREATE_APPLE_RECHARGE: Route = route!(
             "purchase_claimed",
             "purchase_unverified"
         ]),
-    Needs::write().secrets(&[Secret::Apple]).keys(&[
-        Family::Account,
-        Family::Audit,
-        Family::Event,
-        Family::Package,
-        Family::PaymentRef,
-        Family::Recharge
-    ])
+    Needs::write()
+        .secrets(&[Secret::Apple])
+        .keys(&[
+            Family::Account,
+            Family::Audit,
+            Family::Event,
+            Family::Package,
+            Family::PaymentRef,
+            Family::Recharge,
+            Family::Recharges,
+            Family::Settings
+        ])
+        .indexes(&[&GSI2])
 );
 /// What a store's notice touches: the purchase and its recharge, the
-/// account's coins and its event, the refund's once-only record.
+/// account's coins and its event, the refund's once-only record, and the
+/// first-recharge offer (the account's recharges, the settings).
 const STORE_NOTICE_KEYS: &[Family] = &[
     Family::Account,
     Family::Event,
     Family::Package,
     Family::PaymentRef,
     Family::Recharge,
+    Family::Recharges,
     Family::RefundEvent,
+    Family::Settings,
     Family::StoreMessage,
     Family::StoreProduct,
 ];
@@ -74,7 +87,7 @@ pub static APPLE_WEBHOOK: Route = route!(
     Access::Public,
     app_stores::apple_webhook_http,
     Api::new().says("App Store server notifications (refunds claw coins back)").codes(&["invalid_signature"]),
-    Needs::write().secrets(&[Secret::Apple]).keys(STORE_NOTICE_KEYS)
+    Needs::write().secrets(&[Secret::Apple]).keys(STORE_NOTICE_KEYS).indexes(&[&GSI2])
 );
 pub static GOOGLE_WEBHOOK: Route = route!(
     "google-webhook",
@@ -83,5 +96,5 @@ pub static GOOGLE_WEBHOOK: Route = route!(
     Access::Public,
     app_stores::google_webhook_http,
     Api::new().says("Google Play developer notifications (refunds claw coins back)").signed("Authorization"),
-    Needs::write().secrets(&[Secret::GooglePlay]).keys(STORE_NOTICE_KEYS)
+    Needs::write().secrets(&[Secret::GooglePlay]).keys(STORE_NOTICE_KEYS).indexes(&[&GSI2])
 );

@@ -4,22 +4,12 @@ use serde::Deserialize;
 use store::{Balance, LedgerEntry, WalletChange};
 
 use crate::http::idempotency::{Idem, with_retries};
-use crate::http::{Created, Ctx, Json, Page, list_reply};
+use crate::http::{Created, Ctx, Page, list_reply};
 use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views;
 use crate::{AppState, DomainError};
-
-pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<views::Wallet>> {
-    let caller = ctx.caller()?;
-    let a = state
-        .db
-        .get_account(&caller.id)
-        .await?
-        .ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
-    Ok(Json::new(views::Wallet { coins: a.coins, earnings: a.earnings, coin_debt: a.coin_debt }))
-}
 
 pub async fn list_transactions_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<views::LedgerLine>> {
     ledger_page(state, ctx, &ctx.caller()?.id).await
@@ -91,7 +81,7 @@ pub async fn grant_coins(
         entry.reason = Some(reason.clone());
         let reply = Created::new(Granted {
             entry: views::ledger_entry(&entry),
-            wallet: views::Wallet { coins: after, earnings: account.earnings, coin_debt: account.coin_debt },
+            wallet: views::Wallet { coins: after, ..views::Wallet::of(&account) },
         });
         let change = WalletChange::exact(account.coins, entry);
         let record = idem.map(|i| (i, i.record(&reply, now)));

@@ -210,26 +210,39 @@ fn ignored(why: &str) -> DomainResult<WebhookAnswer> {
 
 /// Credits a paid recharge's coins (plus bonus) once, whatever the number of
 /// deliveries; coins owed after an earlier refund are paid from them first.
-async fn credit(state: &AppState, recharge: &Recharge) -> DomainResult<WebhookAnswer> {
+/// The account's first paid recharge takes the first-recharge offer too
+/// (`fingerprint`: the payment's, provider-qualified).
+async fn credit(state: &AppState, recharge: &Recharge, fingerprint: Option<String>) -> DomainResult<WebhookAnswer> {
     retrying(state, || async {
         let Some(account) = state.db.get_account(&recharge.account_id).await? else {
             return ignored("recharge of a deleted account");
         };
         let now = state.now();
+        let first = super::offers::first_recharge(state, recharge, fingerprint.clone(), now).await?;
         let total = recharge.total_coins();
         let mut entry =
             LedgerEntry::new(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
         entry.recharge_id = Some(recharge.id.clone());
         let mut entries = vec![entry];
         entries.extend(repay_debt(&account, account.coins + total, total, recharge, now));
-        let change =
-            CoinsAndDebt { account_id: account.id.clone(), coins: account.coins, debt: account.coin_debt, entries };
+        let change = CoinsAndDebt {
+            account_id: account.id.clone(),
+            coins: account.coins,
+            debt: account.coin_debt,
+            entries,
+            first,
+        };
         match state.db.credit_recharge(&recharge.id, &change, now).await {
             Ok(()) => {
                 crate::kernel::metrics::coins(state, "RechargesCredited", total);
                 Ok(WebhookAnswer { status: "credited", recharge_id: Some(recharge.id.clone()), coins: Some(total) })
             }
             Err(store::Error::Condition("already_credited")) => ignored("already credited"),
+            // Another recharge or account took the offer meanwhile: read
+            // again, and the coins go in without it.
+            Err(store::Error::Condition("offer_taken")) => {
+                Err(DomainError::conflict("balance_changed", "the offer was taken meanwhile"))
+            }
             Err(e) => Err(e.into()),
         }
     })
@@ -335,6 +348,22 @@ pub async fn claw_back(
     if state.db.refund_event_seen(event.0, event.1).await? {
         return ignored("event applied before");
     }
+    let answer = apply_takeback(state, recharge_id, event, currency, changes).await?;
+    // What is left of the first-recharge offer's grant goes with any refund
+    // of its recharge (again on a replay: it is gone after the first).
+    if let Some(r) = state.db.get_recharge(recharge_id).await? {
+        super::offers::take_back_first_recharge_bonus(state, &r).await?;
+    }
+    Ok(answer)
+}
+
+async fn apply_takeback(
+    state: &AppState,
+    recharge_id: &str,
+    event: (&str, &str),
+    currency: Option<&str>,
+    changes: &[Takeback<'_>],
+) -> DomainResult<WebhookAnswer> {
     retrying(state, || async {
         let Some(r) = state.db.get_recharge(recharge_id).await? else { return ignored("unknown recharge") };
         if r.status == "pending" {
@@ -368,8 +397,13 @@ pub async fn claw_back(
             entry("refund_reversed", Balance::Coins, -delta, account.coins - delta);
             entries.extend(repay_debt(&account, account.coins - delta, -delta, &r, now));
         }
-        let change =
-            CoinsAndDebt { account_id: account.id.clone(), coins: account.coins, debt: account.coin_debt, entries };
+        let change = CoinsAndDebt {
+            account_id: account.id.clone(),
+            coins: account.coins,
+            debt: account.coin_debt,
+            entries,
+            first: None,
+        };
         match state.db.adjust_recharge(&r, &after, event, &change, now).await {
             Ok(()) => Ok({
                 crate::kernel::metrics::coins(
@@ -398,8 +432,8 @@ async fn settle(
     state: &AppState,
     provider: Provider,
     reference: &str,
-    amount: Option<i64>,
-    currency: Option<&str>,
+    (amount, currency): (Option<i64>, Option<&str>),
+    fingerprint: Option<&str>,
 ) -> DomainResult<WebhookAnswer> {
     let Some(recharge) = state.db.find_recharge_by_ref(provider.as_str(), reference).await? else {
         return ignored("unknown recharge");
@@ -408,7 +442,8 @@ async fn settle(
         tracing::warn!(recharge_id = %recharge.id, "paid amount or currency differs from the order");
         return ignored("amount or currency mismatch");
     }
-    credit(state, &recharge).await
+    let fingerprint = fingerprint.filter(|f| !f.is_empty()).map(|f| format!("{}:{f}", provider.as_str()));
+    credit(state, &recharge, fingerprint).await
 }
 
 fn secret(s: &str) -> DomainResult<&str> {
@@ -468,8 +503,10 @@ async fn stripe_webhook(state: &AppState, ctx: &Ctx) -> DomainResult<WebhookAnsw
             {
                 return ignored("metadata names another recharge");
             }
-            return settle(state, Provider::Stripe, reference, object["amount"].as_i64(), object["currency"].as_str())
-                .await;
+            // The card's fingerprint (on the charge the intent carries): the offer's once-per-card.
+            let card = &object["charges"]["data"][0]["payment_method_details"]["card"]["fingerprint"];
+            let paid = (object["amount"].as_i64(), object["currency"].as_str());
+            return settle(state, Provider::Stripe, reference, paid, card.as_str()).await;
         }
         "charge.refunded" => {
             changes.push(Takeback::RefundedTotal(amount_of(object, "amount_refunded")?));
@@ -528,8 +565,10 @@ async fn razorpay_webhook(state: &AppState, ctx: &Ctx) -> DomainResult<WebhookAn
     let (what, takeback, reversed) = match kind {
         "payment.captured" => {
             let Some(order) = payment["order_id"].as_str() else { return ignored("no order id") };
-            return settle(state, Provider::Razorpay, order, payment["amount"].as_i64(), payment["currency"].as_str())
-                .await;
+            // The payer's Razorpay customer, else UPI address: the offer's once-per-payer.
+            let payer = payment["customer_id"].as_str().or(payment["vpa"].as_str());
+            let paid = (payment["amount"].as_i64(), payment["currency"].as_str());
+            return settle(state, Provider::Razorpay, order, paid, payer).await;
         }
         "refund.processed" => ("refund", "refund", false),
         "refund.failed" => ("refund", "refund", true),

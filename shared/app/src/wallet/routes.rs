@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::{admin, balance, recharges};
+use super::{admin, balance, bonus, offers, recharges};
 use crate::http::routes::*;
 
 pub static GET_WALLET: Route = route!(
@@ -8,9 +8,18 @@ pub static GET_WALLET: Route = route!(
     "GET",
     "/me/wallet",
     ANY,
-    balance::get_wallet_http,
-    Api::new().says("The caller's coins and earnings"),
+    bonus::get_wallet_http,
+    Api::new().says("The caller's paid coins, bonus coins (with what expires when), earnings and debt"),
     Needs::of_method("GET").keys(&[Family::Account])
+);
+pub static GET_OFFERS: Route = route!(
+    "get-offers",
+    "GET",
+    "/me/offers",
+    ANY,
+    offers::get_offers_http,
+    Api::new().says("The offers open to the caller: the first-recharge bonus"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Recharges, Family::Settings]).indexes(&[&GSI2])
 );
 pub static LIST_TRANSACTIONS: Route = route!(
     "list-transactions",
@@ -69,13 +78,19 @@ pub static STRIPE_WEBHOOK: Route = route!(
         .says("Stripe's payment events: credits or refunds a recharge")
         .signed("Stripe-Signature")
         .codes(&["invalid_signature"]),
-    Needs::write().secrets(&[Secret::StripeWebhook]).keys(&[
-        Family::Account,
-        Family::Event,
-        Family::PaymentRef,
-        Family::Recharge,
-        Family::RefundEvent
-    ])
+    Needs::write()
+        .secrets(&[Secret::StripeWebhook])
+        .keys(&[
+            Family::Account,
+            Family::Event,
+            Family::OfferFingerprint,
+            Family::PaymentRef,
+            Family::Recharge,
+            Family::Recharges,
+            Family::RefundEvent,
+            Family::Settings
+        ])
+        .indexes(&[&GSI2])
 );
 pub static RAZORPAY_WEBHOOK: Route = route!(
     "razorpay-webhook",
@@ -87,13 +102,19 @@ pub static RAZORPAY_WEBHOOK: Route = route!(
         .says("Razorpay's payment events: credits or refunds a recharge")
         .signed("X-Razorpay-Signature")
         .codes(&["invalid_signature"]),
-    Needs::write().secrets(&[Secret::RazorpayWebhook]).keys(&[
-        Family::Account,
-        Family::Event,
-        Family::PaymentRef,
-        Family::Recharge,
-        Family::RefundEvent
-    ])
+    Needs::write()
+        .secrets(&[Secret::RazorpayWebhook])
+        .keys(&[
+            Family::Account,
+            Family::Event,
+            Family::OfferFingerprint,
+            Family::PaymentRef,
+            Family::Recharge,
+            Family::Recharges,
+            Family::RefundEvent,
+            Family::Settings
+        ])
+        .indexes(&[&GSI2])
 );
 pub static GRANT_COINS: Route = route!(
     "grant-coins",

@@ -94,6 +94,19 @@ pub struct Account {
     /// Hosts: coins earned and not yet settled.
     #[serde(default)]
     pub earnings: i64,
+    /// Promotional coins (`wallet::bonus`): they buy only bonus gifts.
+    #[serde(default)]
+    pub bonus_coins: i64,
+    /// Every bonus coin ever granted: the expiry's guard against a grant
+    /// landing between its reads.
+    #[serde(default)]
+    pub bonus_granted: i64,
+    /// Paid coins spent (gifts, calls, VIP) and earnings received from paid
+    /// coins: the wealth and charm levels.
+    #[serde(default)]
+    pub wealth_xp: i64,
+    #[serde(default)]
+    pub charm_xp: i64,
     /// Hosts: coins earned and settled (paid out through a settlement).
     #[serde(default)]
     pub settled_earnings: i64,
@@ -162,6 +175,10 @@ impl Account {
             coins: 0,
             coin_debt: 0,
             earnings: 0,
+            bonus_coins: 0,
+            bonus_granted: 0,
+            wealth_xp: 0,
+            charm_xp: 0,
             settled_earnings: 0,
             gifts_received: 0,
             call_minutes: 0,
@@ -504,5 +521,17 @@ impl Db {
             None => req.update_expression("SET banned = :b REMOVE banned_reason, banned_at"),
         };
         self.update_returning(req, "not_bannable").await
+    }
+}
+
+impl crate::wallet::bonus::BonusHeld for Account {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn bonus_coins(&self) -> i64 {
+        self.bonus_coins
+    }
+    fn bonus_granted(&self) -> i64 {
+        self.bonus_granted
     }
 }

@@ -19,8 +19,28 @@ pub struct Settings {
     /// A gift of at least this many coins is its own entry in a room's `gifts` message.
     #[serde(default = "default_big_gift_coins")]
     pub big_gift_coins: i64,
+    /// Basis points of a bonus gift's value its host earns (0–5,000), the platform's promotion expense.
+    #[serde(default)]
+    pub bonus_host_rate_bps: i64,
+    /// The most bonus coins the first-recharge offer gives.
+    #[serde(default = "default_first_recharge_max_bonus")]
+    pub first_recharge_max_bonus: i64,
+    /// Minutes after 00:00 UTC the economy day (check-in, daily tasks and claims) starts.
+    #[serde(default)]
+    pub economy_day_offset_minutes: i64,
+    /// Bonus coins of each day of the 7-day check-in cycle.
+    #[serde(default = "default_check_in_rewards")]
+    pub check_in_rewards: Vec<i64>,
     #[serde(default)]
     pub updated_at: i64,
+}
+
+fn default_check_in_rewards() -> Vec<i64> {
+    vec![5, 5, 10, 10, 15, 15, 40]
+}
+
+fn default_first_recharge_max_bonus() -> i64 {
+    1000
 }
 
 fn default_big_gift_coins() -> i64 {
@@ -37,6 +57,10 @@ impl Default for Settings {
             pk_winner_bonus_pct: 0,
             room_owner_share_pct: default_room_owner_share(),
             big_gift_coins: default_big_gift_coins(),
+            bonus_host_rate_bps: 0,
+            first_recharge_max_bonus: default_first_recharge_max_bonus(),
+            economy_day_offset_minutes: 0,
+            check_in_rewards: default_check_in_rewards(),
             updated_at: 0,
         }
     }

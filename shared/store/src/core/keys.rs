@@ -62,6 +62,28 @@ pub fn earning_day(day: &str) -> String {
 pub fn day_of(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%d").to_string()
 }
+/// Under `account(id)`: a bonus-coin grant, by when it expires (`wallet::bonus`).
+pub fn bonus_grant(expires_at: i64, id: &str) -> String {
+    format!("BONUS#{}", by_time(expires_at, id))
+}
+pub const BONUS_PREFIX: &str = "BONUS#";
+/// GSI1 partitions of bonus grants by the UTC day they expire (sharded by
+/// account), by expiry time: the expiry schedule's work list.
+pub const BONUS_DUE_SHARDS: u32 = 8;
+pub fn bonus_due(day: &str, shard: u32) -> String {
+    format!("BONUSDUE#{day}#{shard}")
+}
+/// Under `account(id)`: proof that a once-a-period reward was taken
+/// (`checkin` / `vip` per economy day, a task per its period, the first recharge).
+pub fn claim(kind: &str, period: &str) -> String {
+    format!("CLAIM#{kind}#{period}")
+}
+/// A payment fingerprint (card, provider customer, store account) that took
+/// the first-recharge offer: once per fingerprint across accounts.
+pub fn offer_fingerprint(offer: &str, fingerprint: &str) -> String {
+    format!("OFFERFP#{offer}#{fingerprint}")
+}
+pub const OFFER_FINGERPRINT: &str = "OFFERFP";
 /// A rate limit's counter: one item per scope, key and fixed window.
 pub fn rate(scope: &str, key: &str) -> String {
     format!("RATE#{scope}#{key}")

@@ -20,8 +20,22 @@ pub struct Gift {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub animation_key: Option<String>,
     pub active: bool,
+    /// What buys it: paid coins, or bonus coins only.
+    #[serde(default)]
+    pub currency: GiftCurrency,
+    /// The sender's wealth level it needs (0: any).
+    #[serde(default)]
+    pub min_wealth_level: i64,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GiftCurrency {
+    #[default]
+    Coins,
+    Bonus,
 }
 
 /// What a gift send decides on (`Db::gift_send_view`).
@@ -33,7 +47,7 @@ pub struct GiftSendView {
     pub room: Option<crate::rooms::room::Room>,
     /// With a room: the room and seat the receiver holds, if any (a guest's gift).
     pub receiver_seat: Option<(String, i64)>,
-    /// With a room: the settings (a room owner's share of a guest's gifts).
+    /// The settings (a bonus gift's host rate, a room owner's share of a guest's gifts).
     pub settings: Option<crate::catalog::settings::Settings>,
 }
 
@@ -87,15 +101,13 @@ impl Db {
             Self::key(keys::account(receiver_id), keys::PROFILE),
             Self::catalog_key(Catalog::Gift, gift_id),
         ];
+        // The settings: a bonus gift's host rate, a guest's room owner share.
+        keys.push(Self::key(keys::SETTINGS.to_string(), keys::SETTINGS));
         if let Some(room) = room_id {
             keys.push(Self::key(keys::room(room), keys::ROOM));
             keys.push(Self::key(keys::account(receiver_id), keys::SEATED));
-            keys.push(Self::key(keys::SETTINGS.to_string(), keys::SETTINGS));
         }
-        let mut view = GiftSendView::default();
-        if room_id.is_some() {
-            view.settings = Some(crate::catalog::settings::Settings::default());
-        }
+        let mut view = GiftSendView { settings: Some(Default::default()), ..Default::default() };
         for item in self.batch_get(keys).await? {
             let pk = item.get(crate::core::table::PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             let sk = item.get(crate::core::table::SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();

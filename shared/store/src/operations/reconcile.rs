@@ -40,6 +40,8 @@ pub struct LedgerSums {
     pub earnings: i64,
     pub coin_debt: i64,
     pub settled: i64,
+    #[serde(default)]
+    pub bonus: i64,
     pub entries: i64,
 }
 
@@ -55,6 +57,7 @@ impl LedgerSums {
             }
             (Some("earnings"), _) => self.earnings += amount,
             (Some("debt"), _) => self.coin_debt += amount,
+            (Some("bonus"), _) => self.bonus += amount,
             _ => self.coins += amount,
         }
     }

@@ -47,6 +47,9 @@ pub struct Totals {
     pub unsettled_earnings: i64,
     pub wallet_coins: i64,
     pub coin_debt: i64,
+    /// Bonus coins held, and hosts' pay for bonus gifts (the promotion expense).
+    pub bonus_coins: i64,
+    pub promo_expense: i64,
 }
 
 const DAY_FIELDS: [&str; 10] = [
@@ -166,6 +169,8 @@ impl Db {
             t.unsettled_earnings += attr_n(&item, "unsettled_earnings").unwrap_or(0);
             t.wallet_coins += attr_n(&item, "wallet_coins").unwrap_or(0);
             t.coin_debt += attr_n(&item, "coin_debt").unwrap_or(0);
+            t.bonus_coins += attr_n(&item, "bonus_coins").unwrap_or(0);
+            t.promo_expense += attr_n(&item, "promo_expense").unwrap_or(0);
         }
         Ok(t)
     }

@@ -22,6 +22,8 @@ pub enum Balance {
     Earnings,
     /// `coin_debt`: coins owed after a refund the balance could not cover.
     Debt,
+    /// `bonus_coins`: promotional coins (`wallet::bonus`), kept apart from paid ones.
+    Bonus,
 }
 
 impl Balance {
@@ -30,6 +32,7 @@ impl Balance {
             Balance::Coins => "coins",
             Balance::Earnings => "earnings",
             Balance::Debt => "coin_debt",
+            Balance::Bonus => "bonus_coins",
         }
     }
 }
@@ -156,6 +159,19 @@ pub struct IdempotentReply {
 
 pub const IDEMPOTENCY_TTL_MS: i64 = 24 * 3600 * 1000;
 
+/// The level XP a ledger entry makes or takes back, on the same update as its
+/// balance: wealth from paid coins spent (a refund takes it back), charm from
+/// earnings of paid coins. Bonus coins make none.
+fn xp_of(e: &LedgerEntry) -> Option<(&'static str, i64)> {
+    match (e.balance, e.kind.as_str()) {
+        (Balance::Coins, "gift_sent" | "call_charge" | "vip_purchase" | "gift_refunded" | "call_refund") => {
+            Some(("wealth_xp", -e.amount))
+        }
+        (Balance::Earnings, "gift_received" | "room_share" | "call_earning") => Some(("charm_xp", e.amount)),
+        _ => None,
+    }
+}
+
 impl Db {
     fn wallet_update(&self, c: &WalletChange, not_banned: bool, counters: &[(&str, i64)]) -> TransactWriteItem {
         let attr = c.entry.balance.attr();
@@ -222,7 +238,7 @@ impl Db {
         TransactWriteItem::builder().update(u.build().expect("update")).build()
     }
 
-    fn ledger_put(&self, e: &LedgerEntry) -> Result<TransactWriteItem> {
+    pub(crate) fn ledger_put(&self, e: &LedgerEntry) -> Result<TransactWriteItem> {
         let mut item: Item = serde_dynamo::to_item(e)?;
         item.extend(Self::key(keys::account(&e.account_id), keys::ledger(&e.id)));
         let put = Put::builder()
@@ -252,8 +268,9 @@ impl Db {
         let mut items = Vec::new();
         for c in changes {
             let guard = not_banned.contains(&c.entry.account_id.as_str());
-            let mine: Vec<(&str, i64)> =
+            let mut mine: Vec<(&str, i64)> =
                 counters.iter().filter(|(a, _, _)| *a == c.entry.account_id).map(|(_, f, d)| (*f, *d)).collect();
+            mine.extend(xp_of(&c.entry));
             items.push(TxItem { item: self.wallet_update(c, guard, &mine), reason: "balance_changed" });
             items.push(TxItem { item: self.ledger_put(&c.entry)?, reason: crate::core::db::PROOF_OF_COMMIT });
             if c.entry.balance == Balance::Earnings && c.entry.kind != "settlement" {
@@ -263,10 +280,11 @@ impl Db {
         Ok(items)
     }
 
-    /// Adds an earnings change (and the host's activity counters, but unread
-    /// notifications) to the host's day item: `ADD`s, no condition.
+    /// Adds an earnings change (and the host's activity counters: gifts
+    /// received, call minutes) to the host's day item: `ADD`s, no condition.
     fn earning_day_add(&self, e: &LedgerEntry, counters: &[(&str, i64)]) -> TxItem {
-        let counters: Vec<&(&str, i64)> = counters.iter().filter(|(f, _)| *f != "unread_notifications").collect();
+        let counters: Vec<&(&str, i64)> =
+            counters.iter().filter(|(f, _)| matches!(*f, "gifts_received" | "call_minutes")).collect();
         let mut adds = vec!["earned :amount".to_string()];
         adds.extend(counters.iter().enumerate().map(|(i, (f, _))| format!("{f} :count{i}")));
         let day = keys::day_of(e.created_at);

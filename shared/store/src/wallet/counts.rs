@@ -28,14 +28,25 @@ fn ledger_counts(entry: &Item) -> (Counts, Counts) {
         "refund_clawback" => vec![("coins_refunded", -amount)],
         "refund_debt" => vec![("coins_refunded", amount)],
         "refund_reversed" => vec![("coins_refunded", -amount)],
+        "bonus_grant" => vec![("bonus_granted", amount)],
+        "bonus_gift" => vec![("bonus_gifts", 1), ("bonus_spent", -amount)],
+        "bonus_gift_refunded" => vec![("bonus_spent", -amount)],
+        "bonus_expired" => vec![("bonus_expired", -amount)],
+        "bonus_clawback" => vec![("bonus_clawed_back", -amount)],
+        // A host's pay for bonus gifts: the platform's promotion expense, no coins of a payer.
+        "bonus_gift_received" => vec![("promo_expense", amount)],
         _ => vec![],
     };
-    let total = match balance {
+    let mut totals = vec![match balance {
         "earnings" => ("unsettled_earnings", amount),
         "debt" => ("coin_debt", amount),
+        "bonus" => ("bonus_coins", amount),
         _ => ("wallet_coins", amount),
-    };
-    (day, vec![total])
+    }];
+    if kind == "bonus_gift_received" {
+        totals.push(("promo_expense", amount));
+    }
+    (day, totals)
 }
 
 /// What a transaction's ledger puts add to the dashboard: the first entry's

@@ -93,6 +93,10 @@ pub struct Credit {
     /// The room owner's share of a gift to this guest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_of: Option<String>,
+    /// A gift bought with bonus coins: `coins` is what the sender paid (in
+    /// bonus coins), `amount` the host's promotional pay; no board, PK or XP.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bonus: bool,
 }
 
 fn is_zero(v: &i64) -> bool {
@@ -112,6 +116,8 @@ impl Credit {
     pub(crate) fn kinds(&self) -> (&'static str, &'static str) {
         if self.call.is_some() {
             ("call_earning", "call_refund")
+        } else if self.bonus {
+            ("bonus_gift_received", "bonus_gift_refunded")
         } else if self.share_of.is_some() {
             ("room_share", "gift_refunded")
         } else {

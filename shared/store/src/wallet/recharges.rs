@@ -83,7 +83,21 @@ pub struct CoinsAndDebt {
     pub coins: i64,
     pub debt: i64,
     pub entries: Vec<LedgerEntry>,
+    /// The account's first paid recharge: the offer's claim, with its bonus
+    /// grant unless the payment's fingerprint took it before.
+    pub first: Option<FirstRecharge>,
 }
+
+/// The first-recharge offer taken with a credit (`offer_taken` when the
+/// account or the fingerprint took it meanwhile: credit without it).
+pub struct FirstRecharge {
+    pub grant: Option<crate::wallet::bonus::BonusGrant>,
+    /// The payment's fingerprint (provider-qualified), once across accounts.
+    pub fingerprint: Option<String>,
+}
+
+/// The claim that marks an account's first paid recharge.
+pub const FIRST_RECHARGE: (&str, &str) = ("offer", "first_recharge");
 
 impl CoinsAndDebt {
     fn after(&self, b: Balance) -> i64 {
@@ -178,22 +192,51 @@ impl Db {
     fn coins_and_debt_items(&self, c: &CoinsAndDebt) -> Result<Vec<TxItem>> {
         let same_debt =
             if c.debt == 0 { "(attribute_not_exists(coin_debt) OR coin_debt = :d0)" } else { "coin_debt = :d0" };
-        let mut items = vec![
-            Action::update(self, keys::account(&c.account_id), keys::PROFILE, "SET coins = :c1, coin_debt = :d1")
-                .when(format!("coins = :c0 AND {same_debt}"))
-                .val(":c0", num_av(c.coins))
-                .val(":d0", num_av(c.debt))
-                .val(":c1", num_av(c.after(Balance::Coins)))
-                .val(":d1", num_av(c.after(Balance::Debt)))
-                .because("balance_changed"),
-        ];
+        let bonus = c.first.as_ref().and_then(|f| f.grant.as_ref()).map_or(0, |g| g.amount);
+        let add = if bonus > 0 { " ADD bonus_coins :b, bonus_granted :b" } else { "" };
+        let profile = Action::update(
+            self,
+            keys::account(&c.account_id),
+            keys::PROFILE,
+            format!("SET coins = :c1, coin_debt = :d1{add}"),
+        )
+        .when(format!("coins = :c0 AND {same_debt}"))
+        .val(":c0", num_av(c.coins))
+        .val(":d0", num_av(c.debt))
+        .val(":c1", num_av(c.after(Balance::Coins)))
+        .val(":d1", num_av(c.after(Balance::Debt)));
+        let profile = if bonus > 0 { profile.val(":b", num_av(bonus)) } else { profile };
+        let mut items = vec![profile.because("balance_changed")];
         for (i, e) in c.entries.iter().enumerate() {
             let mut item: Item = serde_dynamo::to_item(e)?;
             item.extend(Self::key(keys::account(&e.account_id), keys::ledger(&e.id)));
             let reason = if i == 0 { crate::core::db::PROOF_OF_COMMIT } else { "balance_changed" };
             items.push(Action::put(self, item).when("attribute_not_exists(pk)").because(reason));
         }
+        if let Some(f) = &c.first {
+            let claim = crate::wallet::bonus::Claim {
+                kind: FIRST_RECHARGE.0,
+                period: FIRST_RECHARGE.1.into(),
+                attrs: vec![],
+                reason: "offer_taken",
+            };
+            match &f.grant {
+                Some(g) => items.extend(self.bonus_grant_puts(g, Some(&claim))?),
+                None => items.push(self.claim_put(&c.account_id, &claim, None)?),
+            }
+            if let (Some(fp), Some(g)) = (&f.fingerprint, &f.grant) {
+                let mut item = Self::key(keys::offer_fingerprint(FIRST_RECHARGE.1, fp), keys::OFFER_FINGERPRINT);
+                item.insert("account_id".into(), str_av(&c.account_id));
+                item.insert("created_at".into(), num_av(g.created_at));
+                items.push(Action::put(self, item).when("attribute_not_exists(pk)").because("offer_taken"));
+            }
+        }
         Ok(items)
+    }
+
+    /// Whether a payment fingerprint took the offer `offer` already.
+    pub async fn offer_fingerprint_used(&self, offer: &str, fingerprint: &str) -> Result<bool> {
+        Ok(self.get(keys::offer_fingerprint(offer, fingerprint), keys::OFFER_FINGERPRINT).await?.is_some())
     }
 
     /// Marks the recharge credited and credits the coins (paying any debt

@@ -54,7 +54,7 @@ impl Db {
         // gifters board), per sender and day: senders share no item, so many at once.
         let mut senders: BTreeMap<String, BTreeMap<String, Vec<MoneyEvent>>> = BTreeMap::new();
         for e in &events {
-            if let Some(c) = e.credit.as_ref().filter(|c| c.call.is_none())
+            if let Some(c) = e.credit.as_ref().filter(|c| c.call.is_none() && !c.bonus)
                 && outcomes.get(&e.id).map(String::as_str) == Some("credited")
                 && e.ranked_at.is_none()
             {
@@ -139,7 +139,9 @@ impl Db {
         }
         let mut out = PkMatches::new();
         for e in events {
-            let Some(room) = e.credit.as_ref().filter(|c| c.call.is_none()).and_then(|c| c.room_id.as_deref()) else {
+            let Some(room) =
+                e.credit.as_ref().filter(|c| c.call.is_none() && !c.bonus).and_then(|c| c.room_id.as_deref())
+            else {
                 continue;
             };
             let found = windows.get(room).and_then(|ws| rules.battle_of(e.created_at, ws));

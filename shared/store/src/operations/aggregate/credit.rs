@@ -135,6 +135,10 @@ impl Db {
                 items.push(self.gift_batch_put(&gift_batch_of(room, in_room, now))?);
             }
         }
+        // A bonus gift scores nowhere: no PK side, no board.
+        if first.bonus {
+            return Ok(items);
+        }
         // Each PK side the gifts fell in: its score (the battle's own partition).
         let mut by_side: BTreeMap<&(String, String), i64> = BTreeMap::new();
         for e in chunk {

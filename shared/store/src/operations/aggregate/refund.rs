@@ -23,7 +23,8 @@ impl Db {
         for e in chunk {
             if let Some(c) = &e.credit {
                 let slot = by_payer.entry(c.payer_id.as_str()).or_default();
-                slot.coins += c.amount;
+                // A bonus gift gives back the bonus coins it took, whatever the host's pay.
+                slot.coins += if c.bonus { c.coins } else { c.amount };
                 slot.events.push(e.id.clone());
                 if let Some(call) = &c.call {
                     slot.calls.insert(call.call_id.as_str());
@@ -34,6 +35,7 @@ impl Db {
         let first = chunk.iter().find_map(|e| e.credit.as_ref());
         let host = first.map(|c| c.host_id.clone());
         let kind = first.map_or("gift_refunded", |c| c.kinds().1);
+        let balance = if first.is_some_and(|c| c.bonus) { Balance::Bonus } else { Balance::Coins };
         for (payer, Back { coins: amount, events, calls, minutes }) in by_payer {
             let entry = LedgerEntry {
                 counterparty_id: host.clone(),
@@ -41,7 +43,7 @@ impl Db {
                 call_id: (calls.len() == 1).then(|| calls.iter().next().expect("one").to_string()),
                 quantity: (minutes > 0).then_some(minutes),
                 events,
-                ..LedgerEntry::new(payer, kind, Balance::Coins, amount, None, now)
+                ..LedgerEntry::new(payer, kind, balance, amount, None, now)
             };
             items.extend(self.wallet_items(&[WalletChange::add(entry)], &[])?);
         }

@@ -1,0 +1,8 @@
+//! What brings users back: the daily check-in ladder (and, on the same
+//! bonus-coin grants, tasks, VIP claims and the first-recharge offer).
+//! Other code reaches this domain only through what this file re-exports.
+
+mod checkin;
+pub mod routes;
+
+pub use checkin::economy_day;
