@@ -522,3 +522,70 @@ test("the admin watches a room's chat and gifts as they happen, and mutes, kicks
   expect((await host2.get(`/rooms/${room}/messages`)).items.map((l: any) => l.text)).not.toContain("hello from the front row");
   expect((await host2.call("POST", `/rooms/${room}/end`)).status).toBe(200);
 });
+
+test("the admin runs the rewards: the check-in ladder, tasks, VIP tiers and levels, and sees a user's bonus coins", async ({ page, request }) => {
+  const admin = await as(request, ADMIN);
+  const user1 = await as(request, USER1);
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Rewards", exact: true }).click();
+
+  // The ladder: out of range is refused with the API's word; in range is kept.
+  const ladder = page.getByRole("form", { name: "Change the bonus-coin settings" });
+  await ladder.getByLabel("Check-in ladder (7 amounts, comma-separated)").fill("1, 2, 3");
+  await ladder.getByRole("button", { name: "Save bonus-coin settings" }).click();
+  await expect(ladder.getByRole("alert")).toContainText("check_in_rewards");
+  await ladder.getByLabel("Check-in ladder (7 amounts, comma-separated)").fill("6, 6, 10, 10, 15, 15, 40");
+  await ladder.getByRole("button", { name: "Save bonus-coin settings" }).click();
+  await expect(page.getByText("the check-in ladder pays 6, 6, 10, 10, 15, 15, 40")).toBeVisible();
+
+  // A task, then retired.
+  const add = page.getByRole("form", { name: "Add a task" });
+  await add.getByLabel("Title").fill("Send 3 gifts today");
+  await add.getByLabel("Target").fill("3");
+  await add.getByLabel("Reward (bonus coins)").fill("12");
+  await add.getByRole("button", { name: "Add task" }).click();
+  await expect(page.getByRole("row", { name: /Send 3 gifts today/ })).toContainText("active");
+  const task = (await admin.get("/admin/tasks")).items.find((t: any) => t.title === "Send 3 gifts today");
+  expect([task.period, task.kind, task.target, task.reward_bonus_coins]).toEqual(["daily", "send_gifts", 3, 12]);
+  expect((await user1.get("/me/tasks")).items.some((t: any) => t.id === task.id)).toBe(true);
+  await page.getByRole("button", { name: "Retire Send 3 gifts today" }).click();
+  await expect(page.getByRole("row", { name: /Send 3 gifts today/ })).toContainText("retired");
+  expect((await user1.get("/me/tasks")).items.some((t: any) => t.id === task.id)).toBe(false);
+
+  // VIP 1's price.
+  const vip = page.getByRole("form", { name: "Change the VIP tiers" });
+  await vip.getByLabel("VIP 1 price (paid coins)").fill("1200");
+  await vip.getByRole("button", { name: "Save VIP tiers" }).click();
+  await expect(page.getByRole("row", { name: /1: Silver/ })).toContainText(coins(1200));
+  expect((await user1.get("/vip/tiers"))[0].price_coins).toBe(1200);
+
+  // The wealth levels, replaced whole; a broken table is refused.
+  const wealth = page.getByRole("form", { name: "Replace the wealth levels" });
+  await wealth.getByLabel("XP of each wealth level from 1 (comma-separated, 0 first)").fill("5, 100");
+  await wealth.getByRole("button", { name: "Save wealth levels" }).click();
+  await expect(wealth.getByRole("alert")).toContainText("levels[0].xp");
+  await wealth.getByLabel("XP of each wealth level from 1 (comma-separated, 0 first)").fill("0, 100, 300");
+  await wealth.getByRole("button", { name: "Save wealth levels" }).click();
+  await expect(page.getByText("3 levels; level 10 at — XP, the top at 300 XP.")).toBeVisible();
+
+  // The user checks in; their page shows the bonus coins and when they expire.
+  const checked = await user1.call("POST", "/me/check-in", {});
+  expect([200, 201, 409]).toContain(checked.status);
+  const w = await user1.get("/me/wallet");
+  await page.getByRole("link", { name: "Users", exact: true }).click();
+  await page.getByLabel("Id, name, email or phone").fill(USER1.login);
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("link", { name: "User1" }).click();
+  await expect(stat(page, "Wallet", "Bonus coins")).toHaveText(coins(w.bonus_coins));
+  await expect(page.getByRole("table", { name: /Bonus coins by when they expire/ })).toContainText(coins(w.bonus_expiring[0].amount));
+
+  // Back to the defaults: the other tests see the demo as it was.
+  const defaults = [
+    { tier: 1, name: "Silver", price_coins: 1000, renew_price_coins: 900, days: 30, daily_bonus: 20 },
+    { tier: 2, name: "Gold", price_coins: 3000, renew_price_coins: 2700, days: 30, daily_bonus: 50 },
+    { tier: 3, name: "Diamond", price_coins: 10000, renew_price_coins: 9000, days: 30, daily_bonus: 150 },
+  ];
+  expect((await admin.call("PUT", "/admin/vip/tiers", defaults)).status).toBe(200);
+  expect((await admin.call("PUT", "/admin/settings", { check_in_rewards: [5, 5, 10, 10, 15, 15, 40] })).status).toBe(200);
+  expect((await admin.call("PUT", "/admin/levels/wealth", await admin.get("/admin/levels/charm"))).status).toBe(200);
+});

@@ -10,7 +10,7 @@ use crate::support::*;
 
 type Item = HashMap<String, AttributeValue>;
 
-async fn run(app: &TestApp) -> app::operations::ReconcileReport {
+pub(crate) async fn run(app: &TestApp) -> app::operations::ReconcileReport {
     // Everything so far (the schedule's default is yesterday), in one go.
     let budget = app::operations::Budget { page: 500, until_ms: i64::MAX };
     let r = app::routes::as_event_function(

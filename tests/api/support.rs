@@ -395,7 +395,7 @@ fn note_example(file: &str, method: &str, path: &str, sent: Option<&str>, status
     let provider_calls = route.path.starts_with("/webhooks/");
     if provider_calls
         || route.domain() == "api"
-        || !(request.as_ref().is_some_and(Value::is_object) || body.is_object())
+        || !(request.as_ref().is_some_and(|r| r.is_object() || r.is_array()) || body.is_object() || body.is_array())
     {
         return; // a provider's signed event, the document itself, or nothing to show
     }
@@ -406,7 +406,8 @@ fn note_example(file: &str, method: &str, path: &str, sent: Option<&str>, status
         return;
     }
     let mut example = json!({"status": status, "response": body});
-    if let Some(r) = request.filter(Value::is_object) {
+    // A table sent whole (level steps, VIP tiers) is a list.
+    if let Some(r) = request.filter(|r| r.is_object() || r.is_array()) {
         example["request"] = r;
     }
     redact(&mut example);

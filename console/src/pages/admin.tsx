@@ -9,6 +9,7 @@ import { Broadcasts } from "./admin/broadcasts";
 import { LiveRooms } from "./admin/rooms";
 import { Audit, Settings } from "./admin/settings";
 import { Reports } from "./admin/reports";
+import { Rewards } from "./admin/rewards";
 
 export { Applications } from "./admin/partners";
 
@@ -33,6 +34,7 @@ export const adminPages: PageDef[] = [
   { name: "FAQs", path: "faqs", view: () => <Catalog def={FAQS} /> },
   { name: "Terms", path: "terms", view: () => <SitePage slug="terms" /> },
   { name: "Privacy", path: "privacy", view: () => <SitePage slug="privacy" /> },
+  { name: "Rewards", path: "rewards", view: Rewards },
   { name: "Settings", path: "settings", view: Settings },
   { name: "Audit log", path: "audit", view: Audit },
 ];

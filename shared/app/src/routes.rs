@@ -236,6 +236,21 @@ pub static ROUTES: &[&Route] = &[
     &CHECK_IN,
     &GET_CHECK_IN,
     &GET_OFFERS,
+    &GET_MY_LEVELS,
+    &GET_LEVEL_TABLE,
+    &PUT_LEVEL_TABLE,
+    &LIST_VIP_TIERS,
+    &PUT_VIP_TIERS,
+    &GET_MY_VIP,
+    &BUY_VIP,
+    &VIP_DAILY_CLAIM,
+    &LIST_TASKS_ADMIN,
+    &CREATE_TASK,
+    &UPDATE_TASK,
+    &LIST_MY_TASKS,
+    &CLAIM_TASK,
+    &SHARE_ROOM,
+    &GET_USER_WALLET_ADMIN,
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[
@@ -379,6 +394,7 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
             Family::Post,
             Family::Room,
             Family::RoomGifter,
+            Family::Settings,
             Family::Stats,
         ]),
         doc: "Applies money events (the host's side of gifts and calls, rooms, boards, counters) and the counts of follows, likes, views and shares from the table's stream, each exactly once (docs/money.md).",
@@ -458,7 +474,7 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         domain: "operations",
         needs: Needs::write()
             .timeout(300)
-            .keys(&[Family::Account, Family::Board, Family::Event, Family::Events, Family::Stats])
+            .keys(&[Family::Account, Family::Board, Family::Event, Family::Events, Family::Settings, Family::Stats])
             .indexes(&[&GSI1]),
         doc: "Every 5 minutes: applies money events pending for over a minute (a batch in the dead-letter queue, records the stream lost).",
     },

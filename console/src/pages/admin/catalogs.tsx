@@ -77,11 +77,27 @@ export const number = (name: string, label: string): Field => ({ name, label, ty
 export const GIFTS: CatalogDef = {
   list: "/gifts",
   admin: "/admin/gifts",
-  fields: [text("name", "Name"), number("price_coins", "Price (coins)"), text("animation_key", "Animation key", true)],
+  fields: [
+    text("name", "Name"),
+    number("price_coins", "Price (coins)"),
+    text("animation_key", "Animation key", true),
+    {
+      name: "currency",
+      label: "Bought with",
+      type: "select",
+      options: [
+        { value: "coins", label: "paid coins" },
+        { value: "bonus", label: "bonus coins only" },
+      ],
+      optional: true,
+    },
+    { name: "min_wealth_level", label: "Wealth level needed (0: anyone)", type: "number", optional: true },
+  ],
   image: true,
   columns: [
     { label: "Name", render: (g) => g.name },
     { label: "Price", render: (g) => coins(g.price_coins) },
+    { label: "Bought with", render: (g) => (g.currency === "bonus" ? "bonus coins" : "paid coins") },
     { label: "Sent", render: (g) => g.sent_count },
   ],
   label: (g) => g.name,

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api, withQuery } from "../../api";
-import { Action, coins, ErrorNote, Form, Paged, Stat, useLoad, when } from "../../ui";
+import { Action, coins, ErrorNote, Form, Paged, Stat, Table, useLoad, when } from "../../ui";
 import { number } from "./catalogs";
 
 // ---- Users ----
@@ -31,6 +31,7 @@ export function Users({ rest }: { rest: string[] }) {
 export function UserDetail({ id }: { id: string }) {
   const [version, setVersion] = useState(0);
   const { data: u, error } = useLoad<any>(() => api(`/admin/users/${id}`), [id, version]);
+  const wallet = useLoad<any>(() => api(`/admin/users/${id}/wallet`), [id, version]);
   const bump = () => setVersion((v) => v + 1);
   if (error) return <ErrorNote error={error} />;
   if (!u) return <p>Loading…</p>;
@@ -44,10 +45,24 @@ export function UserDetail({ id }: { id: string }) {
         <h3>Wallet</h3>
         <div class="stats">
           <Stat label="Coins" value={coins(u.coins)} />
+          <Stat label="Bonus coins" value={coins(u.bonus_coins)} />
           <Stat label="Unsettled earnings" value={coins(u.earnings)} />
           <Stat label="Settled earnings" value={coins(u.settled_earnings)} />
           <Stat label="Owed after refunds" value={coins(u.coin_debt)} />
         </div>
+        <p>
+          Wealth level {u.wealth_level} · charm level {u.charm_level} · {u.vip_tier ? `VIP ${u.vip_tier}` : "no VIP"}
+        </p>
+        {wallet.data && wallet.data.bonus_expiring.length > 0 && (
+          <Table
+            caption="Bonus coins by when they expire (spending takes the soonest first)"
+            rows={wallet.data.bonus_expiring}
+            columns={[
+              { label: "Bonus coins", render: (g: any) => coins(g.amount) },
+              { label: "Expire", render: (g: any) => when(g.expires_at) },
+            ]}
+          />
+        )}
       </section>
       {u.banned ? (
         <Action label="Unban" run={() => api("POST", `/admin/users/${id}/unban`, {})} done={bump} />

@@ -10,7 +10,7 @@ pub static REGISTER: Route = route!(
         Access::Public,
         sessions::register_http,
         Api::new().says("Creates an account with e-mail or phone; answers a token pair").body(schema_of::<sessions::RegisterInput>).links(links_by_id!("$response.body#/user/id": "get-user", "follow-user", "send-gift", "list-user-posts", "list-followers")).codes(&["account_exists"]),
-    Needs::write().email().sms().keys(&[Family::Account, Family::Event, Family::Login, Family::Rate, Family::Refresh])
+    Needs::write().email().sms().keys(&[Family::Account, Family::Event, Family::Login, Family::Rate, Family::Refresh, Family::Settings])
 );
 pub static LOGIN: Route = route!(
     "login",
@@ -22,7 +22,7 @@ pub static LOGIN: Route = route!(
         .says("Signs in with e-mail or phone and password; answers a token pair")
         .body(schema_of::<sessions::LoginInput>)
         .codes(&["invalid_credentials", "account_banned"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Login, Family::Rate, Family::Refresh])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Login, Family::Rate, Family::Refresh, Family::Settings])
 );
 pub static REFRESH_TOKEN: Route = route!(
     "refresh-token",
@@ -34,7 +34,7 @@ pub static REFRESH_TOKEN: Route = route!(
         .says("Trades a refresh token for a new token pair")
         .body(schema_of::<sessions::RefreshInput>)
         .codes(&["account_banned"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Refresh])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Refresh, Family::Settings])
 );
 pub static LOGOUT: Route = route!(
     "logout",
@@ -75,7 +75,7 @@ pub static GET_ME: Route = route!(
     ANY,
     profile::get_me_http,
     Api::new().says("The caller's own profile"),
-    Needs::of_method("GET").keys(&[Family::Account])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Settings])
 );
 pub static SEND_VERIFICATION: Route = route!(
     "send-verification",
@@ -134,7 +134,13 @@ pub static UPDATE_ME: Route = route!(
     Api::new()
         .says("Changes the caller's name, bio, gender, birthday, language, avatar or interests")
         .body(schema_of::<profile::UpdateMeInput>),
-    Needs::of_method("PATCH").keys(&[Family::Account, Family::Audit, Family::Avatar, Family::Interest])
+    Needs::of_method("PATCH").keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Avatar,
+        Family::Interest,
+        Family::Settings
+    ])
 );
 pub static PUT_PUSH_TOKEN: Route = route!(
     "put-push-token",

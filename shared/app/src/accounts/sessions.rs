@@ -56,14 +56,14 @@ pub struct SessionView {
 }
 
 impl Session {
-    fn json(&self, access_ttl_secs: i64) -> SessionView {
-        SessionView {
-            user: views::me(&self.account),
+    async fn json(&self, state: &AppState) -> DomainResult<SessionView> {
+        Ok(SessionView {
+            user: views::me(&self.account, &*state.levels().await?),
             access_token: self.access_token.clone(),
             refresh_token: self.refresh_token.clone(),
             token_type: "Bearer",
-            expires_in: access_ttl_secs,
-        }
+            expires_in: state.config.access_ttl_secs,
+        })
     }
 }
 
@@ -110,7 +110,7 @@ pub async fn register_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<
     let input: RegisterInput = ctx.json()?;
     limits::guard(state, ctx, &limits::REGISTER_PER_IP, None).await?;
     let s = register(state, input).await?;
-    Ok(Created::new(s.json(state.config.access_ttl_secs)))
+    Ok(Created::new(s.json(state).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -179,7 +179,7 @@ pub async fn login_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Sessio
     // Per login, the lockout limits sign-ins (in `login`).
     limits::guard(state, ctx, &limits::LOGIN_PER_IP, None).await?;
     let s = login(state, input).await?;
-    Ok(Json::new(s.json(state.config.access_ttl_secs)))
+    Ok(Json::new(s.json(state).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -264,7 +264,7 @@ pub async fn refresh(state: &AppState, input: RefreshInput) -> DomainResult<Sess
 
 pub async fn refresh_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<SessionView>> {
     let s = refresh(state, ctx.json()?).await?;
-    Ok(Json::new(s.json(state.config.access_ttl_secs)))
+    Ok(Json::new(s.json(state).await?))
 }
 
 /// Ends the login the refresh token belongs to, if it is the caller's.

@@ -147,6 +147,14 @@ pub async fn put_call_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult
     let caller = ctx.caller()?;
     let input: CallSettingsInput = ctx.json()?;
     let price = crate::kernel::validate::positive("price_per_minute", input.price_per_minute, MAX_PRICE_PER_MINUTE)?;
+    // The charm level's price band caps what a host may ask.
+    let (me, settings) = tokio::try_join!(state.db.get_account(&caller.id), state.db.get_settings())?;
+    let level = state.levels().await?.charm_level(me.map_or(0, |a| a.charm_xp));
+    if let Some(cap) = crate::kernel::levels::price_cap(&settings.call_price_bands, level).filter(|cap| price > *cap) {
+        return Err(DomainError::invalid(format!(
+            "price_per_minute: at charm level {level} a host may ask at most {cap} coins a minute"
+        )));
+    }
     let a = state.db.set_call_settings(&caller.id, price, input.online).await.map_err(|e| match e {
         store::Error::Condition("not_host") => DomainError::forbidden("only hosts have call settings"),
         other => other.into(),
@@ -192,6 +200,10 @@ pub async fn start_call(
             Some(p) if host.online => p,
             _ => return Err(DomainError::conflict("host_offline", "the host is offline")),
         };
+        // A price set before the bands (or the host's level) changed is held to today's cap.
+        let bands = state.db.get_settings().await?.call_price_bands;
+        let cap = crate::kernel::levels::price_cap(&bands, state.levels().await?.charm_level(host.charm_xp));
+        let price = cap.map_or(price, |cap| price.min(cap));
         if view.host_busy {
             return Err(DomainError::conflict("host_busy", "the host is in another call"));
         }

@@ -12,7 +12,7 @@ pub static PUT_CALL_SETTINGS: Route = route!(
     Api::new()
         .says("A host sets their price per minute and goes online or offline")
         .body(schema_of::<call::CallSettingsInput>),
-    Needs::of_method("PUT").keys(&[Family::Account])
+    Needs::of_method("PUT").keys(&[Family::Account, Family::Audit, Family::Settings])
 );
 pub static START_CALL: Route = route!(
     "start-call",
@@ -34,7 +34,13 @@ pub static START_CALL: Route = route!(
             "caller_busy",
             "blocked"
         ]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Call, Family::Idempotency])
+    Needs::of_method("POST").keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Call,
+        Family::Idempotency,
+        Family::Settings
+    ])
 );
 pub static CANCEL_CALL: Route = route!(
     "cancel-call",

@@ -245,7 +245,9 @@ pub async fn send_gift(
     with_retries(state, idem, || async {
         let now = state.now();
         let view = state.db.gift_send_view(sender_id, receiver_id, &gift_id, room_id.as_deref()).await?;
-        let (sender, gift, guest) = check_gift_send(&view, room_id.as_deref(), receiver_id, quantity, shown_price)?;
+        let levels = state.levels().await?;
+        let (sender, gift, guest) =
+            check_gift_send(&view, room_id.as_deref(), receiver_id, quantity, shown_price, &levels)?;
         let total = gift.price_coins * quantity;
         let bonus = gift.currency == GiftCurrency::Bonus;
         let (kind, balance, held) = if bonus {
@@ -341,6 +343,7 @@ fn check_gift_send<'a>(
     receiver_id: &str,
     quantity: i64,
     shown_price: Option<i64>,
+    levels: &crate::kernel::levels::Levels,
 ) -> DomainResult<(&'a store::Account, &'a Gift, bool)> {
     let sender = view.sender.as_ref().ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
     let receiver = view.receiver.as_ref().ok_or_else(|| DomainError::not_found("user not found"))?;
@@ -376,6 +379,17 @@ fn check_gift_send<'a>(
     if shown_price.is_some_and(|p| p != gift.price_coins) {
         let e = DomainError::conflict("price_changed", format!("this gift now costs {} coins each", gift.price_coins));
         return Err(DomainError { price_coins: Some(gift.price_coins), ..e });
+    }
+    if gift.min_wealth_level > levels.wealth_level(sender.wealth_xp) {
+        return Err(DomainError::new(
+            ErrorKind::Forbidden,
+            "level_too_low",
+            format!(
+                "this gift needs wealth level {}; yours is {}",
+                gift.min_wealth_level,
+                levels.wealth_level(sender.wealth_xp)
+            ),
+        ));
     }
     let total = gift.price_coins * quantity;
     crate::kernel::ledger::no_debt(sender.coin_debt)?;

@@ -90,12 +90,13 @@ pub async fn get_leaderboard_http(state: &AppState, ctx: &Ctx) -> DomainResult<J
     };
     let ranks = crate::kernel::views::ranks(&rows.iter().map(|r| r.1).collect::<Vec<_>>());
     let people = state.db.get_accounts(&rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>()).await?;
+    let levels = state.levels().await?;
     let items: Vec<Place> = rows
         .iter()
         .zip(&ranks)
         .filter_map(|((id, coins), rank)| {
             let a = people.iter().find(|a| &a.id == id)?;
-            Some(Place { rank: *rank, person: crate::kernel::views::person(a), coins: *coins })
+            Some(Place { rank: *rank, person: crate::kernel::views::person(a, &levels), coins: *coins })
         })
         .collect();
     let me = match items.iter().find(|p| p.person.id == caller.id) {

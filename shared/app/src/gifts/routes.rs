@@ -56,6 +56,7 @@ pub static SEND_GIFT: Route = route!(
             "insufficient_coins",
             "insufficient_bonus_coins",
             "coin_debt",
+            "level_too_low",
             "idempotency_key_reused",
             "room_ended",
             "gift_retired",
@@ -95,7 +96,8 @@ pub static GET_LEADERBOARD: Route = route!(
             Family::Room,
             Family::RoomGifter,
             Family::RoomGifters,
-            Family::RoomViewers
+            Family::RoomViewers,
+            Family::Settings
         ])
         .indexes(&[&GSI3, &GSI4, &GSI5])
 );

@@ -63,6 +63,18 @@ impl Ctx {
         if self.body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
             return Err(DomainError::invalid("body: a JSON object is required"));
         }
+        self.parsed()
+    }
+
+    /// The JSON body as a list `T` (a table sent whole, `[{…}, …]`), as `json` names what is wrong.
+    pub fn json_list<T: DeserializeOwned>(&self) -> DomainResult<T> {
+        if self.body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'[') {
+            return Err(DomainError::invalid("body: a JSON array is required"));
+        }
+        self.parsed()
+    }
+
+    fn parsed<T: DeserializeOwned>(&self) -> DomainResult<T> {
         let de = &mut serde_json::Deserializer::from_slice(&self.body);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();

@@ -30,7 +30,8 @@ pub fn status_of(code: &str) -> u16 {
         "invalid_signature" | "invalid_code" => 400,
         "invalid_credentials" => 401,
         "insufficient_coins" | "insufficient_bonus_coins" | "coin_debt" => 402,
-        "account_banned" | "blocked" | "kicked" | "muted" | "not_moderator" | "not_invitee" => 403,
+        "account_banned" | "blocked" | "kicked" | "muted" | "not_moderator" | "not_invitee" | "level_too_low"
+        | "vip_protected" => 403,
         "slow_mode" => 429,
         "idempotency_key_reused" => 422,
         _ => 409,
@@ -73,6 +74,7 @@ const TAGS: &[(&str, &str)] = &[
     ("catalog", "Coin packages, interests, avatars, FAQs and pages"),
     ("wallet", "Coins: the wallet, its ledger and buying coins"),
     ("purchases", "Coins bought in Google Play and the App Store"),
+    ("rewards", "Levels, VIP, the daily check-in, tasks and offers: what brings users back"),
     ("gifts", "The gift catalog, sending gifts and leaderboards"),
     ("rooms", "Live rooms: going live, watching, moderation"),
     ("live", "Live channels (AppSync Events): catching up a room's or one's own messages by seq"),

@@ -1,6 +1,63 @@
 //! Wealth and charm levels: XP (one per paid coin spent, or earned from paid
 //! coins) against an admin's threshold table (`[{level, xp}]`, level 1 at 0).
 
+/// Both tables, as admins set them (or the defaults).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Levels {
+    pub wealth: Vec<LevelStep>,
+    pub charm: Vec<LevelStep>,
+}
+
+impl Levels {
+    /// The stored tables, a missing one taking the default.
+    pub fn of(t: &store::LevelTables) -> Levels {
+        let table = |steps: &[[i64; 2]]| {
+            if steps.is_empty() {
+                default_table()
+            } else {
+                steps.iter().map(|[level, xp]| LevelStep { level: *level, xp: *xp }).collect()
+            }
+        };
+        Levels { wealth: table(&t.wealth), charm: table(&t.charm) }
+    }
+
+    pub fn wealth_level(&self, xp: i64) -> i64 {
+        level_of(xp, &self.wealth).0
+    }
+
+    pub fn charm_level(&self, xp: i64) -> i64 {
+        level_of(xp, &self.charm).0
+    }
+}
+
+/// What an instance last read of the level tables, trusted for a minute
+/// (every profile and list shows levels); a change made here is seen at once.
+#[derive(Clone, Debug, Default)]
+pub struct LevelsCache(std::sync::Arc<std::sync::Mutex<Option<(i64, std::sync::Arc<Levels>)>>>);
+
+impl LevelsCache {
+    const TTL_MS: i64 = 60_000;
+
+    pub fn get(&self, now: i64) -> Option<std::sync::Arc<Levels>> {
+        let held = self.0.lock().ok()?;
+        held.as_ref().filter(|(at, _)| now >= *at && now - at < Self::TTL_MS).map(|(_, l)| l.clone())
+    }
+
+    pub fn put(&self, levels: Levels, now: i64) -> std::sync::Arc<Levels> {
+        let levels = std::sync::Arc::new(levels);
+        if let Ok(mut held) = self.0.lock() {
+            *held = Some((now, levels.clone()));
+        }
+        levels
+    }
+
+    pub fn forget(&self) {
+        if let Ok(mut held) = self.0.lock() {
+            *held = None;
+        }
+    }
+}
+
 /// The highest level a table may have.
 pub const MAX_LEVEL: i64 = 50;
 
@@ -62,6 +119,14 @@ pub fn check_table(table: &[LevelStep]) -> Result<(), String> {
     Ok(())
 }
 
+/// What a host of `charm_level` may charge a minute under the price bands
+/// (`[min_charm_level, max_price_per_minute]`, by level): the band of the
+/// highest level reached, the lowest band below them all; none without bands.
+pub fn price_cap(bands: &[[i64; 2]], charm_level: i64) -> Option<i64> {
+    let reached = bands.iter().filter(|[min, _]| *min <= charm_level).max_by_key(|[min, _]| *min);
+    reached.or_else(|| bands.iter().min_by_key(|[min, _]| *min)).map(|[_, max]| *max)
+}
+
 /// The level `xp` reaches in `table`, and the XP of the next (`None` at the top).
 /// A level never falls below 1, even when refunds took XP below 0.
 pub fn level_of(xp: i64, table: &[LevelStep]) -> (i64, Option<i64>) {
@@ -91,6 +156,16 @@ mod tests {
         assert_eq!(level_of(150, &t), (2, Some(200)));
         assert_eq!(level_of(-40, &t), (1, Some(100)));
         assert_eq!(level_of(10_000_000, &t), (50, None));
+    }
+
+    #[test]
+    fn a_hosts_price_cap_is_its_levels_band() {
+        let bands = [[1, 60], [10, 120], [20, 300]];
+        assert_eq!(price_cap(&bands, 1), Some(60));
+        assert_eq!(price_cap(&bands, 15), Some(120));
+        assert_eq!(price_cap(&bands, 50), Some(300));
+        assert_eq!(price_cap(&[[5, 90]], 1), Some(90), "below every band: the lowest");
+        assert_eq!(price_cap(&[], 7), None);
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct AppState {
     pub config: Config,
     pub clock: Clock,
     pub sessions: SessionCache,
+    /// The level tables (`levels()`).
+    pub level_tables: crate::kernel::levels::LevelsCache,
     pub agora: Agora,
     /// Notifies people: stores the notification; the table's stream pushes it.
     pub notifier: Arc<dyn Notifier>,
@@ -105,7 +107,16 @@ impl AppState {
             streams: OnceLock::new(),
             events: OnceLock::new(),
         };
-        AppState { db, config, clock, sessions: SessionCache::default(), agora, notifier, clients: Arc::new(clients) }
+        AppState {
+            db,
+            config,
+            clock,
+            sessions: SessionCache::default(),
+            level_tables: Default::default(),
+            agora,
+            notifier,
+            clients: Arc::new(clients),
+        }
     }
 
     /// The Lambda and dev-server start-up: SDK settings (region, credentials,
@@ -122,6 +133,16 @@ impl AppState {
             Err(_) => HashMap::new(),
         };
         Ok(AppState::new(&sdk, Config::from_env_with(&secrets)?, Clock::system()))
+    }
+
+    /// The wealth and charm level tables (read at most once a minute).
+    pub async fn levels(&self) -> Result<Arc<crate::kernel::levels::Levels>, store::Error> {
+        let now = self.now();
+        if let Some(l) = self.level_tables.get(now) {
+            return Ok(l);
+        }
+        let tables = self.db.get_level_tables().await?;
+        Ok(self.level_tables.put(crate::kernel::levels::Levels::of(&tables), now))
     }
 
     /// E-mail (SES) and SMS (SNS).

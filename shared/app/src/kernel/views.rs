@@ -1,5 +1,6 @@
 //! How resources look in answers (PRODUCT.md's field names).
 
+use crate::kernel::levels::Levels;
 use serde::Serialize;
 use serde_json::Value;
 use store::{Account, Role};
@@ -24,10 +25,24 @@ pub struct Person {
     #[schema(schema_with = crate::kernel::vocab::role)]
     pub role: &'static str,
     pub avatar_id: Option<String>,
+    /// From paid coins spent (1 XP a coin), shown beside the name
+    #[schema(minimum = 1, maximum = 50)]
+    pub wealth_level: i64,
+    /// From earnings of paid coins received
+    #[schema(minimum = 1, maximum = 50)]
+    pub charm_level: i64,
 }
 
-pub fn person(a: &Account) -> Person {
-    Person { id: a.id.clone(), name: a.name.clone(), role: a.role.as_str(), avatar_id: a.avatar_id.clone() }
+/// `a` as lists show a person, with its levels in `levels`' tables.
+pub fn person(a: &Account, levels: &Levels) -> Person {
+    Person {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        role: a.role.as_str(),
+        avatar_id: a.avatar_id.clone(),
+        wealth_level: levels.wealth_level(a.wealth_xp),
+        charm_level: levels.charm_level(a.charm_xp),
+    }
 }
 
 /// The public profile anyone signed in may see.
@@ -53,10 +68,10 @@ pub struct Profile {
     pub is_following: Option<bool>,
 }
 
-pub fn profile(a: &Account, is_following: Option<bool>) -> Profile {
+pub fn profile(a: &Account, is_following: Option<bool>, levels: &Levels) -> Profile {
     let host = a.role == Role::Host;
     Profile {
-        person: person(a),
+        person: person(a, levels),
         bio: a.bio.clone(),
         followers: a.followers,
         following: a.following,
@@ -107,8 +122,8 @@ pub struct Me {
     pub store_account_ref: String,
 }
 
-pub fn me(a: &Account) -> Me {
-    let p = profile(a, None);
+pub fn me(a: &Account, levels: &Levels) -> Me {
+    let p = profile(a, None, levels);
     Me {
         person: p.person,
         bio: p.bio,
@@ -142,8 +157,8 @@ pub struct AccountSummary {
     pub followed_at: String,
 }
 
-pub fn account_summary(a: &Account, followed_at: i64) -> AccountSummary {
-    AccountSummary { person: person(a), followed_at: time(followed_at) }
+pub fn account_summary(a: &Account, followed_at: i64, levels: &Levels) -> AccountSummary {
+    AccountSummary { person: person(a, levels), followed_at: time(followed_at) }
 }
 
 /// A ledger line as `GET /me/transactions` shows it.

@@ -53,6 +53,16 @@ words!(
     BALANCES, balance, balance_or_null: ["coins", "earnings", "coin_debt", "bonus"]
 );
 words!(
+    /// How often a task can be claimed.
+    TASK_PERIODS, task_period, task_period_or_null: ["daily", "weekly", "once"]
+);
+words!(
+    /// What a task counts.
+    TASK_KINDS, task_kind, task_kind_or_null: [
+        "watch_minutes", "send_gifts", "spend_coins", "follow_new_host", "share_room", "call_minutes", "recharge_coins",
+    ]
+);
+words!(
     /// What buys a gift.
     GIFT_CURRENCIES, gift_currency, gift_currency_or_null: ["coins", "bonus"]
 );

@@ -25,6 +25,8 @@ const SLOT_WAIT_MS: i64 = 1_000;
 pub const RECENT_LINES: usize = 100;
 /// The longest slow mode.
 pub const SLOW_MODE_MAX_SECS: i64 = 60;
+/// The highest wealth level a room owner may ask of its chat.
+pub const MIN_CHAT_LEVEL_MAX: i64 = 10;
 /// Words on the admins' list, and each word's longest length.
 const WORDS_MAX: usize = 500;
 const WORD_MAX_CHARS: usize = 40;
@@ -67,14 +69,19 @@ pub struct ChatLines {
     /// The last 100 lines not deleted, oldest first
     pub items: Vec<ChatLineView>,
     pub slow_mode_secs: i64,
+    /// The wealth level chatting here needs (0: anyone)
+    pub min_chat_level: i64,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChatSettingsInput {
-    /// Seconds each account waits between lines, 0 (off) to 60
+    /// Seconds each account waits between lines, 0 (off) to 60; unchanged when left out
     #[schema(minimum = 0, maximum = 60)]
-    pub slow_mode_secs: i64,
+    pub slow_mode_secs: Option<i64>,
+    /// The wealth level chatting needs, 0 (anyone) to 10; unchanged when left out
+    #[schema(minimum = 0, maximum = 10)]
+    pub min_chat_level: Option<i64>,
 }
 
 /// A room's chat settings.
@@ -83,6 +90,7 @@ pub struct ChatSettingsInput {
 pub struct ChatSettings {
     pub room_id: String,
     pub slow_mode_secs: i64,
+    pub min_chat_level: i64,
 }
 
 /// The words masked in room chat.
@@ -178,6 +186,16 @@ pub async fn send_chat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created
         if mute.is_some_and(|m| m.chat) {
             return Err(refused("muted", "your chat is muted in this room"));
         }
+        if room.min_chat_level > 0 {
+            let a = state.db.get_account(&caller.id).await?;
+            let level = state.levels().await?.wealth_level(a.map_or(0, |a| a.wealth_xp));
+            if level < room.min_chat_level {
+                return Err(refused(
+                    "level_too_low",
+                    &format!("chat here needs wealth level {}; yours is {level}", room.min_chat_level),
+                ));
+            }
+        }
     }
     if state.config.ip_rate_limits && !limits::allow(state, &CHAT_PER_ACCOUNT, &caller.id).await? {
         let end = now - now.rem_euclid(CHAT_PER_ACCOUNT.window_ms) + CHAT_PER_ACCOUNT.window_ms;
@@ -240,7 +258,11 @@ pub async fn list_chat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Ch
     super::channels::may_subscribe(state, &caller.id, &room_channel(&id)).await?;
     let room = state.db.get_room_item(&id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
     let lines = state.db.recent_chat_lines(&id, RECENT_LINES).await?;
-    Ok(Json::new(ChatLines { items: lines.iter().map(line_view).collect(), slow_mode_secs: room.slow_mode_secs }))
+    Ok(Json::new(ChatLines {
+        items: lines.iter().map(line_view).collect(),
+        slow_mode_secs: room.slow_mode_secs,
+        min_chat_level: room.min_chat_level,
+    }))
 }
 
 /// Whether the caller runs the room's chat: its host, a moderator, an admin.
@@ -282,15 +304,20 @@ pub async fn delete_chat_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoCon
 /// `PUT /rooms/{id}/chat`: the room's slow mode (host, moderator, admin).
 pub async fn put_chat_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<ChatSettings>> {
     let input: ChatSettingsInput = ctx.json()?;
-    if !(0..=SLOW_MODE_MAX_SECS).contains(&input.slow_mode_secs) {
+    if input.slow_mode_secs.is_some_and(|s| !(0..=SLOW_MODE_MAX_SECS).contains(&s)) {
         return Err(DomainError::invalid("slow_mode_secs: a whole number of seconds from 0 to 60"));
+    }
+    if input.min_chat_level.is_some_and(|l| !(0..=MIN_CHAT_LEVEL_MAX).contains(&l)) {
+        return Err(DomainError::invalid("min_chat_level: a level from 0 to 10"));
     }
     let room = live_room(state, ctx).await?;
     runs_chat(state, ctx, &room).await?;
-    if !state.db.set_chat_slow_mode(&room.id, input.slow_mode_secs).await? {
+    let slow = input.slow_mode_secs.unwrap_or(room.slow_mode_secs);
+    let level = input.min_chat_level.unwrap_or(room.min_chat_level);
+    if !state.db.set_chat_settings(&room.id, slow, level).await? {
         return Err(DomainError::conflict("room_ended", "this room has ended"));
     }
-    Ok(Json::new(ChatSettings { room_id: room.id, slow_mode_secs: input.slow_mode_secs }))
+    Ok(Json::new(ChatSettings { room_id: room.id, slow_mode_secs: slow, min_chat_level: level }))
 }
 
 pub async fn get_chat_words_http(state: &AppState, _ctx: &Ctx) -> DomainResult<Json<ChatWordsView>> {

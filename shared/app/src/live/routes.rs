@@ -36,7 +36,7 @@ pub static SEND_CHAT: Route = route!(
     Api::new()
         .says("A line of room chat, checked, masked and published on the room's channel")
         .body(schema_of::<chat::ChatInput>)
-        .codes(&["room_ended", "muted", "kicked", "blocked", "slow_mode"]),
+        .codes(&["room_ended", "muted", "kicked", "blocked", "slow_mode", "level_too_low"]),
     Needs::write().publishes().keys(&[
         Family::Account,
         Family::Audit,

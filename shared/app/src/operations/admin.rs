@@ -42,6 +42,10 @@ pub struct AdminAccount {
     /// Coins owed after refunds (no spending until a recharge pays them).
     pub coin_debt: i64,
     pub settled_earnings: i64,
+    /// Promotional coins (their grants and expiry: `GET /admin/users/{id}/wallet`)
+    pub bonus_coins: i64,
+    /// The VIP tier shown (0: none)
+    pub vip_tier: i64,
     pub gifts_received: i64,
     pub call_minutes: i64,
     pub agency_id: Option<String>,
@@ -60,15 +64,21 @@ pub async fn admin_views(state: &AppState, accounts: &[Account]) -> DomainResult
             agencies.insert(id.to_string(), agency.name);
         }
     }
-    Ok(accounts.iter().map(|a| account_admin_view(a, &agencies)).collect())
+    let levels = state.levels().await?;
+    Ok(accounts.iter().map(|a| account_admin_view(a, &agencies, &levels, state.now())).collect())
 }
 
 async fn admin_view(state: &AppState, account: Account) -> DomainResult<AdminAccount> {
     Ok(admin_views(state, std::slice::from_ref(&account)).await?.remove(0))
 }
 
-fn account_admin_view(a: &Account, agencies: &std::collections::HashMap<String, String>) -> AdminAccount {
-    let m = views::me(a);
+fn account_admin_view(
+    a: &Account,
+    agencies: &std::collections::HashMap<String, String>,
+    levels: &crate::kernel::levels::Levels,
+    now: i64,
+) -> AdminAccount {
+    let m = views::me(a, levels);
     AdminAccount {
         person: m.person,
         bio: m.bio,
@@ -88,6 +98,8 @@ fn account_admin_view(a: &Account, agencies: &std::collections::HashMap<String, 
         earnings: a.earnings,
         coin_debt: a.coin_debt,
         settled_earnings: a.settled_earnings,
+        bonus_coins: a.bonus_coins,
+        vip_tier: a.vip_tier(now),
         gifts_received: a.gifts_received,
         call_minutes: a.call_minutes,
         agency_id: a.agency_id.clone(),

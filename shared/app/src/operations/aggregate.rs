@@ -19,7 +19,10 @@ const SWEEP_BATCH: usize = 200;
 
 /// The payee side's decisions, each made by its domain; the store builds
 /// the items and transactions.
-struct Rules;
+struct Rules {
+    /// The economy day's start (task progress periods), read once a batch.
+    economy_day_offset_minutes: i64,
+}
 
 impl store::PayeeRules for Rules {
     fn gifts_notification(&self, host: &str, credits: &[&store::Credit], now: i64) -> store::Notification {
@@ -28,11 +31,15 @@ impl store::PayeeRules for Rules {
     fn battle_of<'w>(&self, at: i64, windows: &'w [store::PkWindow]) -> Option<&'w store::PkWindow> {
         crate::rooms::battle_of(at, windows)
     }
+    fn task_periods(&self, at: i64) -> store::Periods {
+        crate::rewards::task_periods(at, self.economy_day_offset_minutes)
+    }
 }
 
 /// Applies the events of one batch; answers how many this call applied.
 pub async fn apply(state: &AppState, events: Vec<MoneyEvent>) -> DomainResult<usize> {
-    let n = state.db.apply_events(events, state.now(), &Rules).await?;
+    let rules = Rules { economy_day_offset_minutes: state.db.get_settings().await?.economy_day_offset_minutes };
+    let n = state.db.apply_events(events, state.now(), &rules).await?;
     Ok(n)
 }
 

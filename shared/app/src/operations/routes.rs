@@ -29,7 +29,9 @@ pub static LIST_USERS: Route = route!(
         r#"{"type": "string"}"#,
         "an account id, e-mail or phone number finds that account; other text (up to 50 characters) is a name prefix"
     )]),
-    Needs::of_method("GET").keys(&[Family::Account, Family::Accounts, Family::Agency, Family::Login]).indexes(&[&GSI1])
+    Needs::of_method("GET")
+        .keys(&[Family::Account, Family::Accounts, Family::Agency, Family::Login, Family::Settings])
+        .indexes(&[&GSI1])
 );
 pub static GET_USER_ADMIN: Route = route!(
     "get-user-admin",
@@ -38,7 +40,7 @@ pub static GET_USER_ADMIN: Route = route!(
     ADMIN,
     admin::get_user_admin_http,
     Api::new().says("One account as admins see it: wallet, role, bans, agency"),
-    Needs::of_method("GET").keys(&[Family::Account])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Settings])
 );
 pub static BAN_USER: Route = route!(
     "ban-user",
@@ -55,7 +57,8 @@ pub static BAN_USER: Route = route!(
         Family::Event,
         Family::Events,
         Family::Room,
-        Family::RoomViewers
+        Family::RoomViewers,
+        Family::Settings
     ])
 );
 pub static UNBAN_USER: Route = route!(
@@ -65,7 +68,7 @@ pub static UNBAN_USER: Route = route!(
     ADMIN,
     admin::unban_user_http,
     Api::new().says("Lifts an account's ban"),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Audit])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Settings])
 );
 pub static LIST_HOSTS: Route = route!(
     "list-hosts",
@@ -74,7 +77,7 @@ pub static LIST_HOSTS: Route = route!(
     ADMIN,
     admin::list_hosts_http,
     Api::new().says("Lists hosts with their agency, earnings and call price"),
-    Needs::of_method("GET").keys(&[Family::Account, Family::Agency, Family::Hosts]).indexes(&[&GSI2])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Agency, Family::Hosts, Family::Settings]).indexes(&[&GSI2])
 );
 pub static LIST_AUDIT: Route = route!(
     "list-audit",
@@ -127,6 +130,7 @@ pub static REDRIVE: Route = route!(
         Family::Board,
         Family::Event,
         Family::Events,
+        Family::Settings,
         Family::Stats
     ])
 );

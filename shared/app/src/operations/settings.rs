@@ -26,6 +26,8 @@ pub struct SettingsView {
     pub economy_day_offset_minutes: i64,
     /// Bonus coins of each day of the daily check-in's 7-day cycle (each 0–100,000)
     pub check_in_rewards: Vec<i64>,
+    /// What a host may charge a minute by charm level (none: no cap)
+    pub call_price_bands: Vec<PriceBand>,
     /// RFC 3339; null until an admin first saves them
     #[schema(format = DateTime)]
     pub updated_at: Option<String>,
@@ -40,6 +42,11 @@ fn settings_view(s: &store::Settings) -> SettingsView {
         first_recharge_max_bonus: s.first_recharge_max_bonus,
         economy_day_offset_minutes: s.economy_day_offset_minutes,
         check_in_rewards: s.check_in_rewards.clone(),
+        call_price_bands: s
+            .call_price_bands
+            .iter()
+            .map(|[l, p]| PriceBand { min_charm_level: *l, max_price_per_minute: *p })
+            .collect(),
         updated_at: (s.updated_at > 0).then(|| views::time(s.updated_at)),
     }
 }
@@ -61,6 +68,18 @@ pub struct SettingsChanges {
     pub economy_day_offset_minutes: Option<i64>,
     #[schema(min_items = 7, max_items = 7)]
     pub check_in_rewards: Option<Vec<i64>>,
+    #[schema(max_items = 50)]
+    pub call_price_bands: Option<Vec<PriceBand>>,
+}
+
+/// From a charm level on, the most a host may charge a minute.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriceBand {
+    #[schema(minimum = 1, maximum = 50)]
+    pub min_charm_level: i64,
+    #[schema(minimum = 1, maximum = 100000)]
+    pub max_price_per_minute: i64,
 }
 
 /// `v` when within `range`, else 400 naming `field`.
@@ -111,6 +130,21 @@ pub async fn put_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json
             within(&format!("check_in_rewards[{i}]"), *r, 0..=100_000)?;
         }
         s.check_in_rewards = v;
+    }
+    if let Some(bands) = input.call_price_bands {
+        if bands.len() > 50 {
+            return Err(DomainError::invalid("call_price_bands: at most 50 bands"));
+        }
+        for (i, b) in bands.iter().enumerate() {
+            within(&format!("call_price_bands[{i}].min_charm_level"), b.min_charm_level, 1..=50)?;
+            within(&format!("call_price_bands[{i}].max_price_per_minute"), b.max_price_per_minute, 1..=100_000)?;
+            if i > 0 && b.min_charm_level <= bands[i - 1].min_charm_level {
+                return Err(DomainError::invalid(format!(
+                    "call_price_bands[{i}].min_charm_level: bands run by rising level"
+                )));
+            }
+        }
+        s.call_price_bands = bands.iter().map(|b| [b.min_charm_level, b.max_price_per_minute]).collect();
     }
     s.updated_at = state.now();
     state.db.put_settings(&s).await?;

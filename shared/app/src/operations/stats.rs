@@ -73,6 +73,8 @@ pub struct AdminStats {
     pub bonus_coins: i64,
     /// What hosts were paid for bonus gifts, ever: the platform's promotion expense (coins).
     pub promo_expense: i64,
+    /// Paid coins spent on what no one earns (VIP), ever: the platform's revenue in coins.
+    pub platform_revenue: i64,
 }
 
 pub async fn get_admin_stats_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AdminStats>> {
@@ -99,5 +101,6 @@ pub async fn admin_stats(state: &AppState, days: i64) -> DomainResult<AdminStats
         coin_debt: totals.coin_debt,
         bonus_coins: totals.bonus_coins,
         promo_expense: totals.promo_expense,
+        platform_revenue: totals.platform_revenue,
     })
 }

@@ -98,7 +98,7 @@ async fn handle(state: &AppState, n: &Notice) -> DomainResult<&'static str> {
         }
         (ChannelOwner::Room(room), 104 | 106, Some(uid)) if uid != uid_of(&room.host_id) => {
             let Some(account) = state.db.room_uid_account(&room.id, uid).await? else { return Ok("ignored") };
-            state.db.leave_room(&room.id, &account).await?;
+            state.db.leave_room(&room.id, &account, None).await?;
             // Out of the channel is off the stage (an app that died on a seat).
             crate::rooms::leave_stage(state, &room.id, &account).await?;
             Ok("applied")

@@ -251,6 +251,7 @@ async fn credit_once(
             debt: account.coin_debt,
             entries,
             first,
+            tasks: Some(crate::rewards::task_periods(now, state.db.get_settings().await?.economy_day_offset_minutes)),
         };
         match state.db.credit_store_purchase(&r, &change, b.token.is_some()).await {
             Ok(()) => {

@@ -1,6 +1,7 @@
 //! `POST /me/check-in`: once an economy day, a 7-day ladder of bonus coins;
 //! a missed day starts the ladder again at day 1.
 
+use chrono::Datelike;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -14,6 +15,15 @@ const DAY_MS: i64 = 86_400_000;
 /// The economy day (`yyyy-mm-dd`) of `now`: days start at 00:00 UTC plus `offset_minutes`.
 pub fn economy_day(now: i64, offset_minutes: i64) -> String {
     store::day_of(now - offset_minutes * 60_000)
+}
+
+/// The task progress periods of `now`: its economy day, its week (Monday
+/// first) and all time.
+pub fn task_periods(now: i64, offset_minutes: i64) -> store::Periods {
+    let day = economy_day(now, offset_minutes);
+    let date = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap_or_default();
+    let week = date.iso_week();
+    store::Periods(vec![format!("D#{day}"), format!("W#{}-W{:02}", week.year(), week.week()), "O".into()])
 }
 
 /// A check-in's reward.

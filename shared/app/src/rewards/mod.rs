@@ -3,6 +3,10 @@
 //! Other code reaches this domain only through what this file re-exports.
 
 mod checkin;
+mod levels;
 pub mod routes;
+mod tasks;
+mod vip;
 
-pub use checkin::economy_day;
+pub use checkin::{economy_day, task_periods};
+pub use vip::{BuyVipInput, buy_vip, perks};

@@ -41,7 +41,7 @@ async fn moderator_view(state: &AppState, m: &Moderator) -> DomainResult<Moderat
     let a = state.db.get_account(&m.user_id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     Ok(ModeratorView {
         host_id: m.host_id.clone(),
-        user: crate::kernel::views::person(&a),
+        user: crate::kernel::views::person(&a, &*state.levels().await?),
         created_at: views::time(m.created_at),
     })
 }
@@ -95,7 +95,7 @@ pub async fn list_moderators_http(state: &AppState, ctx: &Ctx) -> DomainResult<P
 /// The live room of the path, the target viewer, and whether the caller
 /// may act on them: the host on anyone, a moderator on viewers who are not
 /// moderators (403 `not_moderator` otherwise).
-async fn moderated(state: &AppState, ctx: &Ctx, user_id: &str) -> DomainResult<(Room, String)> {
+async fn moderated(state: &AppState, ctx: &Ctx, user_id: &str, protect_vip: bool) -> DomainResult<(Room, String)> {
     let caller = ctx.caller()?;
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("room not found"))?;
     let room = state.db.get_room(&id).await?.ok_or_else(|| DomainError::not_found("room not found"))?;
@@ -120,8 +120,16 @@ async fn moderated(state: &AppState, ctx: &Ctx, user_id: &str) -> DomainResult<(
     if !room.live {
         return Err(DomainError::conflict("room_ended", "this room has ended"));
     }
-    if state.db.get_account(&user).await?.is_none() {
+    let Some(target) = state.db.get_account(&user).await? else {
         return Err(DomainError::not_found("user not found"));
+    };
+    // VIP 3: the room's moderators cannot kick or mute them (its host and admins still can).
+    if protect_vip && !is_host && caller.role != Role::Admin && target.vip_tier(state.now()) >= 3 {
+        return Err(DomainError::new(
+            ErrorKind::Forbidden,
+            "vip_protected",
+            "a VIP 3 viewer can be kicked or muted only by the room's host or an admin",
+        ));
     }
     Ok((room, user))
 }
@@ -160,7 +168,7 @@ pub struct Kicked {
 pub async fn kick_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Kicked>> {
     let caller = ctx.caller()?;
     let input: KickInput = ctx.json()?;
-    let (room, user) = moderated(state, ctx, &input.user_id).await?;
+    let (room, user) = moderated(state, ctx, &input.user_id, true).await?;
     let now = state.now();
     let until = if input.for_room { i64::MAX / 2 } else { now + KICK_MINUTES * 60_000 };
     let mut kick = Kick {
@@ -172,7 +180,7 @@ pub async fn kick_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<
         agora_rule_id: None,
     };
     state.db.put_kick(&kick).await?;
-    state.db.leave_room(&room.id, &user).await?;
+    state.db.leave_room(&room.id, &user, None).await?;
     // A kicked guest leaves the stage too.
     super::seats::unseat(state, &user, Some(&room.id)).await?;
     if let Some(rules) = state.agora_rules() {
@@ -217,7 +225,7 @@ pub struct Muted {
 pub async fn mute_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Muted>> {
     let caller = ctx.caller()?;
     let input: MuteInput = ctx.json()?;
-    let (room, user) = moderated(state, ctx, &input.user_id).await?;
+    let (room, user) = moderated(state, ctx, &input.user_id, true).await?;
     let (chat, mic) = (input.chat.unwrap_or(true), input.mic.unwrap_or(true));
     if !chat && !mic {
         return Err(DomainError::invalid("chat, mic: mute at least one (unmute lifts both)"));
@@ -258,7 +266,7 @@ pub async fn mute_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<
 /// Lifts a viewer's mutes (204 either way).
 pub async fn unmute_viewer_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let input: ModeratorInput = ctx.json()?;
-    let (room, user) = moderated(state, ctx, &input.user_id).await?;
+    let (room, user) = moderated(state, ctx, &input.user_id, false).await?;
     if let Some(m) = state.db.get_mute(&room.id, &user).await? {
         if let (Some(rules), Some(id)) = (state.agora_rules(), m.agora_rule_id) {
             rules.unban(id).await.map_err(agora_failed)?;

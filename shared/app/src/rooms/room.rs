@@ -124,6 +124,7 @@ pub async fn start_room(
             kind: kind.into(),
             seats,
             slow_mode_secs: 0,
+            min_chat_level: 0,
         };
         let agora = agora_grant(state, &room.channel, host_id, super::seats::publisher(&room), ROOM_TOKEN_SECS)?;
         match state.db.start_room(&room).await {
@@ -230,11 +231,12 @@ pub async fn list_rooms_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<R
     let page = state.db.list_live_rooms(limit, start).await?;
     let blocked = state.db.blocked_ids(&caller.id, crate::social::FEED_FILTER_MAX).await?;
     let hosts = accounts_by_id(state, page.items.iter().map(|r| r.host_id.clone()).collect()).await?;
+    let levels = state.levels().await?;
     let items = page
         .items
         .iter()
         .filter(|r| !blocked.contains(&r.host_id))
-        .map(|r| RoomView { host: hosts.get(&r.host_id).map(person), ..room_view(r) })
+        .map(|r| RoomView { host: hosts.get(&r.host_id).map(|h| person(h, &levels)), ..room_view(r) })
         .collect::<Vec<_>>();
     Ok(list_reply(state, "rooms", items, page.next))
 }
@@ -254,7 +256,8 @@ pub async fn get_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Roo
         None => None,
     };
     let seats = Some(super::seats::seats_view(state, &room).await?);
-    Ok(Json::new(RoomView { host: host.as_ref().map(person), pk, seats, ..room_view(&room) }))
+    let levels = state.levels().await?;
+    Ok(Json::new(RoomView { host: host.as_ref().map(|h| person(h, &levels)), pk, seats, ..room_view(&room) }))
 }
 
 /// Sets every live room's count (the live list's order) to its shards' sum
@@ -296,10 +299,11 @@ pub async fn join_room(state: &AppState, viewer_id: &AccountId, room_id: &RoomId
     ids.push(room.host_id.clone());
     let people = accounts_by_id(state, ids).await?;
     let host = people.get(&room.host_id).ok_or_else(|| DomainError::not_found("the room's host is gone"))?;
+    let levels = state.levels().await?;
     let top = gifters
         .iter()
         .filter_map(|(id, coins)| {
-            let p = person(people.get(id)?);
+            let p = person(people.get(id)?, &levels);
             Some(TopGifter { person: p, coins: *coins })
         })
         .collect();
@@ -314,7 +318,7 @@ pub async fn join_room(state: &AppState, viewer_id: &AccountId, room_id: &RoomId
         chat_muted: mute.as_ref().is_some_and(|m| m.chat),
         mic_muted: mute.as_ref().is_some_and(|m| m.mic),
         agora,
-        host: views::profile(host, None),
+        host: views::profile(host, None, &levels),
         viewers: room.viewers,
         host_earning: room.host_earning,
         top_gifters: top,
@@ -331,7 +335,10 @@ pub async fn join_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Ro
 pub async fn leave_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoContent> {
     let caller = ctx.caller()?;
     let room = existing_room(state, ctx).await?;
-    state.db.leave_room(&room.id, &caller.id).await?;
+    // The minutes watched count for the viewer's tasks (a session counts 4 h at most).
+    let now = state.now();
+    let periods = crate::rewards::task_periods(now, state.db.get_settings().await?.economy_day_offset_minutes);
+    state.db.leave_room(&room.id, &caller.id, Some((&periods, now, 240))).await?;
     super::seats::leave_stage(state, &room.id, &caller.id).await?;
     Ok(NoContent::done())
 }

@@ -40,7 +40,7 @@ pub static LIST_ROOMS: Route = route!(
     room::list_rooms_http,
     Api::new().says("Live rooms now, most watched first"),
     Needs::of_method("GET")
-        .keys(&[Family::Account, Family::Blocks, Family::Room, Family::Rooms])
+        .keys(&[Family::Account, Family::Blocks, Family::Room, Family::Rooms, Family::Settings])
         .indexes(&[&GSI1, &GSI3])
 );
 pub static GET_ROOM: Route = route!(
@@ -53,7 +53,14 @@ pub static GET_ROOM: Route = route!(
     // A side host's read of a battle past its end ends it; a side's host gets its relay token.
     Needs::write()
         .secrets(&[Secret::AgoraTokens])
-        .keys(&[Family::Account, Family::Battle, Family::PkGifters, Family::Room, Family::RoomViewers])
+        .keys(&[
+            Family::Account,
+            Family::Battle,
+            Family::PkGifters,
+            Family::Room,
+            Family::RoomViewers,
+            Family::Settings
+        ])
         .indexes(&[&GSI3])
 );
 pub static JOIN_ROOM: Route = route!(
@@ -69,7 +76,14 @@ pub static JOIN_ROOM: Route = route!(
     ]),
     Needs::write()
         .secrets(&[Secret::AgoraTokens])
-        .keys(&[Family::Account, Family::Audit, Family::Room, Family::RoomGifters, Family::RoomViewers])
+        .keys(&[
+            Family::Account,
+            Family::Audit,
+            Family::Room,
+            Family::RoomGifters,
+            Family::RoomViewers,
+            Family::Settings
+        ])
         .indexes(&[&GSI3])
 );
 pub static LEAVE_ROOM: Route = route!(
@@ -84,7 +98,8 @@ pub static LEAVE_ROOM: Route = route!(
         Family::Account,
         Family::Audit,
         Family::Room,
-        Family::RoomViewers
+        Family::RoomViewers,
+        Family::Settings
     ])
 );
 pub static KICK_VIEWER: Route = route!(
@@ -96,7 +111,7 @@ pub static KICK_VIEWER: Route = route!(
     Api::new()
         .says("The host or a moderator removes a viewer from the room")
         .body(schema_of::<moderation::KickInput>)
-        .codes(&["not_moderator", "room_ended"]),
+        .codes(&["not_moderator", "vip_protected", "room_ended"]),
     Needs::write().secrets(&[Secret::AgoraRest]).keys(&[
         Family::Account,
         Family::Audit,
@@ -113,7 +128,7 @@ pub static MUTE_VIEWER: Route = route!(
     Api::new()
         .says("The host or a moderator mutes a viewer's chat in the room")
         .body(schema_of::<moderation::MuteInput>)
-        .codes(&["not_moderator", "room_ended"]),
+        .codes(&["not_moderator", "vip_protected", "room_ended"]),
     Needs::write().secrets(&[Secret::AgoraRest]).keys(&[
         Family::Account,
         Family::Audit,
@@ -148,7 +163,7 @@ pub static ADD_MODERATOR: Route = route!(
         .says("Makes an account a moderator of the host's rooms")
         .body(schema_of::<moderation::ModeratorInput>)
         .codes(&["too_many_moderators"]),
-    Needs::of_method("POST").keys(&[Family::Account])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Settings])
 );
 pub static REMOVE_MODERATOR: Route = route!(
     "remove-moderator",
@@ -166,7 +181,7 @@ pub static LIST_MODERATORS: Route = route!(
     HOST,
     moderation::list_moderators_http,
     Api::new().says("Lists the host's room moderators"),
-    Needs::of_method("GET").keys(&[Family::Account])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Settings])
 );
 pub static INVITE_PK: Route = route!(
     "invite-pk",

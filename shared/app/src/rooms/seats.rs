@@ -169,6 +169,8 @@ pub struct SeatRequestView {
     pub room_id: String,
     pub account_id: String,
     pub display_name: Option<String>,
+    /// The asker's VIP tier (0: none): VIP 2 and up come first in the queue
+    pub vip_tier: i64,
     #[schema(format = DateTime)]
     pub created_at: String,
 }
@@ -200,7 +202,8 @@ pub async fn request_seat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Crea
         Err(store::Error::Condition(why @ ("blocked" | "kicked" | "banned"))) => return Err(off_stage(why)),
         Err(e) => return Err(e.into()),
     }
-    let name = state.db.get_account(&caller.id).await?.map(|a| a.name);
+    let asker = state.db.get_account(&caller.id).await?;
+    let name = asker.as_ref().map(|a| a.name.clone());
     let body = format!("{} asks for a seat", name.clone().unwrap_or_default());
     state
         .notifier
@@ -216,11 +219,12 @@ pub async fn request_seat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Crea
         room_id: room.id,
         account_id: caller.id.clone(),
         display_name: name,
+        vip_tier: asker.map_or(0, |a| a.vip_tier(state.now())),
         created_at: views::time(ask.created_at),
     }))
 }
 
-/// The room's open seat requests, oldest first.
+/// The room's open seat requests: VIP 2 and up first, then the rest, each oldest first.
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeatRequests {
@@ -231,16 +235,24 @@ pub async fn list_seat_requests_http(state: &AppState, ctx: &Ctx) -> DomainResul
     let room = live_room(state, ctx).await?;
     may_manage(state, &room, ctx).await?;
     let asks = state.db.seat_requests(&room.id, 100).await?;
-    let names = Names::of(&state.db, asks.iter().map(|a| a.account_id.as_str())).await?;
-    let items = asks
+    let ids: Vec<String> = asks.iter().map(|a| a.account_id.clone()).collect();
+    let askers = state.db.get_accounts(&ids).await?;
+    let now = state.now();
+    let mut items: Vec<SeatRequestView> = asks
         .iter()
-        .map(|a| SeatRequestView {
-            room_id: room.id.clone(),
-            account_id: a.account_id.clone(),
-            display_name: names.get(&a.account_id),
-            created_at: views::time(a.created_at),
+        .map(|a| {
+            let asker = askers.iter().find(|p| p.id == a.account_id);
+            SeatRequestView {
+                room_id: room.id.clone(),
+                account_id: a.account_id.clone(),
+                display_name: asker.map(|p| p.name.clone()),
+                vip_tier: asker.map_or(0, |p| p.vip_tier(now)),
+                created_at: views::time(a.created_at),
+            }
         })
         .collect();
+    // VIP 2 and up first (a stable sort: each group stays in the order asked).
+    items.sort_by_key(|v| v.vip_tier < 2);
     Ok(Json::new(SeatRequests { items }))
 }
 

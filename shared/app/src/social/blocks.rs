@@ -66,7 +66,7 @@ pub async fn block(state: &AppState, blocker: &str, blocked: &str) -> DomainResu
     state.db.remove_from_feed(blocker, blocked).await?;
     state.db.remove_from_feed(blocked, blocker).await?;
     if let Some(room) = state.db.live_room_of(blocker).await? {
-        state.db.leave_room(&room, blocked).await?;
+        state.db.leave_room(&room, blocked, None).await?;
     }
     let b = state.db.get_block(blocker, blocked).await?.unwrap_or(b);
     let body = Blocked { blocker_id: b.blocker_id, blocked_id: b.blocked_id, created_at: views::time(b.created_at) };
@@ -97,12 +97,13 @@ pub async fn list_blocks_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<
     let page = state.db.list_blocks(&caller.id, limit, start).await?;
     let ids: Vec<String> = page.items.iter().map(|b| b.blocked_id.clone()).collect();
     let accounts = state.db.get_accounts(&ids).await?;
+    let levels = state.levels().await?;
     let items: Vec<BlockedAccount> = page
         .items
         .iter()
         .filter_map(|b| {
             let a = accounts.iter().find(|a| a.id == b.blocked_id)?;
-            Some(BlockedAccount { person: views::person(a), blocked_at: views::time(b.created_at) })
+            Some(BlockedAccount { person: views::person(a, &levels), blocked_at: views::time(b.created_at) })
         })
         .collect();
     Ok(list_reply(state, &scope, items, page.next))

@@ -17,7 +17,7 @@ pub async fn get_user_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<vie
     let id = target(ctx)?;
     let account = state.db.get_account(&id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     let is_following = if caller.id == id { None } else { Some(state.db.is_following(&caller.id, &id).await?) };
-    Ok(Json::new(views::profile(&account, is_following)))
+    Ok(Json::new(views::profile(&account, is_following, &*state.levels().await?)))
 }
 
 /// A follow puts this many of the account's most recent posts in the follower's feed.
@@ -29,11 +29,24 @@ pub async fn follow(state: &AppState, follower: &str, followee: &str) -> DomainR
     }
     // The followee's profile is not in the follow's transaction (a crowd
     // following one host would meet there): it is read instead.
-    if state.db.get_account(followee).await?.is_none() {
+    let Some(target) = state.db.get_account(followee).await? else {
         return Err(DomainError::not_found("user not found"));
-    }
+    };
     let now = state.now();
-    state.db.follow(follower, followee, now).await.map_err(|e| match e {
+    // A host followed for the first time counts for the follower's tasks (an
+    // unfollow and a follow again do not).
+    let periods = if target.role == store::Role::Host && !state.db.followed_before(follower, followee).await? {
+        Some(crate::rewards::task_periods(now, state.db.get_settings().await?.economy_day_offset_minutes))
+    } else {
+        None
+    };
+    let first = state.db.follow(follower, followee, now, periods.as_ref()).await;
+    let first = match first {
+        // Counted meanwhile by a follow that raced this one: follow without counting.
+        Err(store::Error::Condition("followed_before")) => state.db.follow(follower, followee, now, None).await,
+        other => other,
+    };
+    first.map_err(|e| match e {
         store::Error::Condition("account_missing") => DomainError::not_found("user not found"),
         other => other.into(),
     })?;
@@ -107,10 +120,13 @@ async fn list(state: &AppState, ctx: &Ctx, dir: Direction) -> DomainResult<Page<
     };
     let ids: Vec<String> = page.items.iter().map(other).collect();
     let accounts = state.db.get_accounts(&ids).await?;
+    let levels = state.levels().await?;
     let items = page
         .items
         .iter()
-        .filter_map(|e| accounts.iter().find(|a| a.id == other(e)).map(|a| views::account_summary(a, e.created_at)))
+        .filter_map(|e| {
+            accounts.iter().find(|a| a.id == other(e)).map(|a| views::account_summary(a, e.created_at, &levels))
+        })
         .collect();
     Ok(list_reply(state, &scope, items, page.next))
 }

@@ -10,7 +10,7 @@ pub static GET_USER: Route = route!(
     ANY,
     follows::get_user_http,
     Api::new().says("A public profile with counts, and for hosts price and online"),
-    Needs::of_method("GET").keys(&[Family::Account])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Settings])
 );
 pub static FOLLOW_USER: Route = route!(
     "follow-user",
@@ -22,7 +22,9 @@ pub static FOLLOW_USER: Route = route!(
         .says("Follows an account")
         .links(links_by_id!("$response.body#/followee_id": "unfollow-user", "list-followers"))
         .codes(&["already_following", "blocked"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::PostsBy, Family::Rate]).indexes(&[&GSI2])
+    Needs::of_method("POST")
+        .keys(&[Family::Account, Family::Audit, Family::PostsBy, Family::Rate, Family::Settings])
+        .indexes(&[&GSI2])
 );
 pub static UNFOLLOW_USER: Route = route!(
     "unfollow-user",
@@ -62,7 +64,7 @@ pub static LIST_BLOCKS: Route = route!(
     ANY,
     blocks::list_blocks_http,
     Api::new().says("Lists the accounts the caller blocked"),
-    Needs::of_method("GET").keys(&[Family::Account, Family::Blocks]).indexes(&[&GSI1])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Blocks, Family::Settings]).indexes(&[&GSI1])
 );
 pub static LIST_FOLLOWERS: Route = route!(
     "list-followers",
@@ -71,7 +73,7 @@ pub static LIST_FOLLOWERS: Route = route!(
     ANY,
     follows::list_followers_http,
     Api::new().says("An account's followers, newest first"),
-    Needs::of_method("GET").keys(&[Family::Account, Family::Followers]).indexes(&[&GSI1])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Followers, Family::Settings]).indexes(&[&GSI1])
 );
 pub static LIST_FOLLOWING: Route = route!(
     "list-following",
@@ -80,5 +82,5 @@ pub static LIST_FOLLOWING: Route = route!(
     ANY,
     follows::list_following_http,
     Api::new().says("The accounts an account follows, newest first"),
-    Needs::of_method("GET").keys(&[Family::Account, Family::Following]).indexes(&[&GSI2])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Following, Family::Settings]).indexes(&[&GSI2])
 );

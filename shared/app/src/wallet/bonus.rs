@@ -54,6 +54,15 @@ pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<W
     Ok(Json::new(WalletDetails { wallet: views::Wallet::of(&a), bonus_expiring }))
 }
 
+/// `GET /admin/users/{id}/wallet`: an account's balances and bonus grants, for support.
+pub async fn get_user_wallet_admin_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<WalletDetails>> {
+    let id =
+        crate::kernel::validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
+    let a = state.db.get_account(&id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
+    let bonus_expiring = bonus_expiring(state, &a).await?;
+    Ok(Json::new(WalletDetails { wallet: views::Wallet::of(&a), bonus_expiring }))
+}
+
 /// What an expiry run did.
 #[derive(Debug, Default, Serialize)]
 pub struct ExpiryRun {

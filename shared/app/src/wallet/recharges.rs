@@ -231,6 +231,7 @@ async fn credit(state: &AppState, recharge: &Recharge, fingerprint: Option<Strin
             debt: account.coin_debt,
             entries,
             first,
+            tasks: Some(crate::rewards::task_periods(now, state.db.get_settings().await?.economy_day_offset_minutes)),
         };
         match state.db.credit_recharge(&recharge.id, &change, now).await {
             Ok(()) => {
@@ -403,6 +404,7 @@ async fn apply_takeback(
             debt: account.coin_debt,
             entries,
             first: None,
+            tasks: None,
         };
         match state.db.adjust_recharge(&r, &after, event, &change, now).await {
             Ok(()) => Ok({

@@ -129,6 +129,15 @@ pub static GRANT_COINS: Route = route!(
         .codes(&["insufficient_coins", "idempotency_key_reused"]),
     Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Event, Family::Idempotency])
 );
+pub static GET_USER_WALLET_ADMIN: Route = route!(
+    "get-user-wallet-admin",
+    "GET",
+    "/admin/users/{id}/wallet",
+    ADMIN,
+    bonus::get_user_wallet_admin_http,
+    Api::new().says("An account's paid coins, bonus coins with what expires when, earnings and debt"),
+    Needs::of_method("GET").keys(&[Family::Account])
+);
 pub static LIST_USER_TRANSACTIONS_ADMIN: Route = route!(
     "list-user-transactions-admin",
     "GET",

@@ -107,6 +107,14 @@ pub struct Account {
     pub wealth_xp: i64,
     #[serde(default)]
     pub charm_xp: i64,
+    /// When each VIP tier's time ends (0: never bought); the highest
+    /// unexpired tier is the one shown (`rewards::vip`).
+    #[serde(default)]
+    pub vip1_ends_at: i64,
+    #[serde(default)]
+    pub vip2_ends_at: i64,
+    #[serde(default)]
+    pub vip3_ends_at: i64,
     /// Hosts: coins earned and settled (paid out through a settlement).
     #[serde(default)]
     pub settled_earnings: i64,
@@ -179,6 +187,9 @@ impl Account {
             bonus_granted: 0,
             wealth_xp: 0,
             charm_xp: 0,
+            vip1_ends_at: 0,
+            vip2_ends_at: 0,
+            vip3_ends_at: 0,
             settled_earnings: 0,
             gifts_received: 0,
             call_minutes: 0,
@@ -521,6 +532,23 @@ impl Db {
             None => req.update_expression("SET banned = :b REMOVE banned_reason, banned_at"),
         };
         self.update_returning(req, "not_bannable").await
+    }
+}
+
+impl Account {
+    /// When VIP `tier` (1–3) ends (0: never bought).
+    pub fn vip_ends_at(&self, tier: i64) -> i64 {
+        match tier {
+            1 => self.vip1_ends_at,
+            2 => self.vip2_ends_at,
+            3 => self.vip3_ends_at,
+            _ => 0,
+        }
+    }
+
+    /// The highest VIP tier whose time runs at `now` (0: none).
+    pub fn vip_tier(&self, now: i64) -> i64 {
+        (1..=3).rev().find(|t| self.vip_ends_at(*t) > now).unwrap_or(0)
     }
 }
 

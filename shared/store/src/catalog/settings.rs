@@ -31,6 +31,21 @@ pub struct Settings {
     /// Bonus coins of each day of the 7-day check-in cycle.
     #[serde(default = "default_check_in_rewards")]
     pub check_in_rewards: Vec<i64>,
+    /// `[min_charm_level, max_price_per_minute]`, by level: what a host of a
+    /// charm level may charge a minute (none: no cap).
+    #[serde(default)]
+    pub call_price_bands: Vec<[i64; 2]>,
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+/// The wealth and charm level tables: `[level, xp]` steps (empty: the defaults).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LevelTables {
+    #[serde(default)]
+    pub wealth: Vec<[i64; 2]>,
+    #[serde(default)]
+    pub charm: Vec<[i64; 2]>,
     #[serde(default)]
     pub updated_at: i64,
 }
@@ -61,6 +76,7 @@ impl Default for Settings {
             first_recharge_max_bonus: default_first_recharge_max_bonus(),
             economy_day_offset_minutes: 0,
             check_in_rewards: default_check_in_rewards(),
+            call_price_bands: Vec::new(),
             updated_at: 0,
         }
     }
@@ -70,6 +86,18 @@ impl Db {
     /// The settings, or the defaults before an admin first saves them.
     pub async fn get_settings(&self) -> Result<Settings> {
         Ok(self.get_as(keys::SETTINGS.to_string(), keys::SETTINGS).await?.unwrap_or_default())
+    }
+
+    /// The level tables as admins set them.
+    pub async fn get_level_tables(&self) -> Result<LevelTables> {
+        Ok(self.get_as(keys::SETTINGS.to_string(), keys::LEVELS).await?.unwrap_or_default())
+    }
+
+    pub async fn put_level_tables(&self, v: &LevelTables) -> Result<()> {
+        let mut item: Item = serde_dynamo::to_item(v)?;
+        item.extend(Self::key(keys::SETTINGS.to_string(), keys::LEVELS));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        Ok(())
     }
 
     pub async fn put_settings(&self, v: &Settings) -> Result<()> {

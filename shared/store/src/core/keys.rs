@@ -570,6 +570,20 @@ pub fn pk_board(bucket: &str) -> String {
 pub const PK_BOARD_RANK: i64 = 10_000_000_000_000;
 /// The admin's settings (percentages), one item.
 pub const SETTINGS: &str = "SETTINGS";
+/// Under `SETTINGS`: the wealth and charm level tables.
+pub const LEVELS: &str = "LEVELS";
+/// Under `SETTINGS`: the task catalog.
+pub const TASKS: &str = "TASKS";
+/// The task progress periods an event at some time counts in: its economy
+/// day's, its week's and all time's (`D#yyyy-mm-dd`, `W#yyyy-Www`, `O`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Periods(pub Vec<String>);
+/// Under `account(id)`: task progress in a period (`D#day`, `W#week`, `O`).
+pub fn task_progress(period: &str) -> String {
+    format!("TASKP#{period}")
+}
+/// Under `SETTINGS`: the VIP tiers.
+pub const VIP_TIERS: &str = "VIPTIERS";
 /// Under `room(id)`: seat `n` of the room (`SEAT#01`).
 pub fn seat(n: i64) -> String {
     format!("{SEAT_PREFIX}{n:02}")

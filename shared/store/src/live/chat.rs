@@ -107,13 +107,20 @@ impl Db {
         Ok(item.and_then(|i| crate::core::db::attr_n(&i, "at")))
     }
 
-    /// Sets a live room's slow mode: `false` when the room is not live.
-    pub async fn set_chat_slow_mode(&self, room_id: &str, secs: i64) -> Result<bool> {
-        let set = Action::update(self, keys::room(room_id), keys::ROOM, "SET slow_mode_secs = :secs")
-            .when("attribute_exists(pk) AND live = :t")
-            .val(":secs", num_av(secs))
-            .val(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
-            .because("room_ended");
+    /// Sets a live room's slow mode and the wealth level its chat needs:
+    /// `false` when the room is not live.
+    pub async fn set_chat_settings(&self, room_id: &str, secs: i64, min_level: i64) -> Result<bool> {
+        let set = Action::update(
+            self,
+            keys::room(room_id),
+            keys::ROOM,
+            "SET slow_mode_secs = :secs, min_chat_level = :level",
+        )
+        .when("attribute_exists(pk) AND live = :t")
+        .val(":secs", num_av(secs))
+        .val(":level", num_av(min_level))
+        .val(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+        .because("room_ended");
         match self.write_one(set).await {
             Ok(()) => Ok(true),
             Err(Error::Condition("room_ended")) => Ok(false),

@@ -50,6 +50,8 @@ pub struct Totals {
     /// Bonus coins held, and hosts' pay for bonus gifts (the promotion expense).
     pub bonus_coins: i64,
     pub promo_expense: i64,
+    /// Paid coins spent on what no one earns (VIP).
+    pub platform_revenue: i64,
 }
 
 const DAY_FIELDS: [&str; 10] = [
@@ -171,6 +173,7 @@ impl Db {
             t.coin_debt += attr_n(&item, "coin_debt").unwrap_or(0);
             t.bonus_coins += attr_n(&item, "bonus_coins").unwrap_or(0);
             t.promo_expense += attr_n(&item, "promo_expense").unwrap_or(0);
+            t.platform_revenue += attr_n(&item, "platform_revenue").unwrap_or(0);
         }
         Ok(t)
     }

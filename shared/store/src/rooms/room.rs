@@ -35,6 +35,9 @@ pub struct Room {
     /// Seconds each account waits between chat lines (0: off; `crate::live::chat`).
     #[serde(default)]
     pub slow_mode_secs: i64,
+    /// The wealth level an account needs to chat here (0: anyone; the host always may).
+    #[serde(default)]
+    pub min_chat_level: i64,
 }
 
 fn video() -> String {
@@ -177,16 +180,32 @@ impl Db {
         }
     }
 
-    /// Counts a viewer out: `Ok(false)` when they were not in.
-    pub async fn leave_room(&self, room_id: &str, viewer_id: &str) -> Result<bool> {
-        let res = self
-            .transact(vec![
-                Action::delete(self, keys::account(viewer_id), &keys::viewing(room_id))
-                    .when("attribute_exists(pk)")
-                    .because("not_viewing"),
-                self.viewer_shard_add(room_id, viewer_id, -1),
-            ])
-            .await;
+    /// Counts a viewer out: `Ok(false)` when they were not in. With
+    /// `periods`, the minutes watched since joining (at most `max_minutes`)
+    /// go to the viewer's `watch_minutes` task progress, once with the leave.
+    pub async fn leave_room(
+        &self,
+        room_id: &str,
+        viewer_id: &str,
+        watched: Option<(&crate::core::keys::Periods, i64, i64)>,
+    ) -> Result<bool> {
+        let mut items = vec![self.viewer_shard_add(room_id, viewer_id, -1)];
+        let leave = Action::delete(self, keys::account(viewer_id), &keys::viewing(room_id));
+        match watched {
+            Some((periods, now, max_minutes)) => {
+                let Some(viewing) = self.get(keys::account(viewer_id), &keys::viewing(room_id)).await? else {
+                    return Ok(false);
+                };
+                let joined = crate::core::db::attr_n(&viewing, "joined_at").unwrap_or(now);
+                let minutes = ((now - joined) / 60_000).clamp(0, max_minutes);
+                // Conditioned on the join read: a leave and a rejoin meanwhile count apart.
+                items
+                    .insert(0, leave.when("joined_at = :joined").val(":joined", num_av(joined)).because("not_viewing"));
+                items.extend(self.task_progress_items(viewer_id, periods, &[("watch_minutes", minutes)], now));
+            }
+            None => items.insert(0, leave.when("attribute_exists(pk)").because("not_viewing")),
+        }
+        let res = self.transact(items).await;
         match res {
             Ok(()) => {
                 self.room_count_add(room_id, -1).await;

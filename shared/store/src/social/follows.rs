@@ -37,7 +37,16 @@ impl Db {
     /// profile: its `followers` is counted from the stream (`crate::operations::counts`).
     /// Following again over an unfollow's tombstone revives it, keeping its
     /// `counted` mark.
-    pub async fn follow(&self, follower: &str, followee: &str, now: i64) -> Result<()> {
+    /// `first_host`: the followee is a host the follower never followed
+    /// before: its mark (`followed_before` if one appeared meanwhile) and the
+    /// follower's `follow_new_host` task progress in those periods.
+    pub async fn follow(
+        &self,
+        follower: &str,
+        followee: &str,
+        now: i64,
+        first_host: Option<&crate::core::keys::Periods>,
+    ) -> Result<()> {
         let edge = Action::update(
             self,
             keys::account(follower),
@@ -55,14 +64,24 @@ impl Db {
         .val(":s2", str_av(keys::by_time(now, followee)))
         .val(":true", AttributeValue::Bool(true))
         .because("already_following");
-        self.transact(vec![
+        let mut items = vec![
             edge,
             TxItem { item: self.counter(follower, "following", 1), reason: "account_missing" },
             // Neither may have blocked the other.
             self.not_blocked(followee, follower),
             self.not_blocked(follower, followee),
-        ])
-        .await
+        ];
+        if let Some(periods) = first_host {
+            let mark = Self::key(keys::account(follower), &keys::claim("followed", followee));
+            items.push(Action::put(self, mark).when("attribute_not_exists(pk)").because("followed_before"));
+            items.extend(self.task_progress_items(follower, periods, &[("follow_new_host", 1)], now));
+        }
+        self.transact(items).await
+    }
+
+    /// Whether `follower` ever followed `host` since follows counted for tasks.
+    pub async fn followed_before(&self, follower: &str, host: &str) -> Result<bool> {
+        Ok(self.get(keys::account(follower), &keys::claim("followed", host)).await?.is_some())
     }
 
     /// Leaves a tombstone of the edge (out of both lists; the stream takes it

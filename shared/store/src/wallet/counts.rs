@@ -28,6 +28,8 @@ fn ledger_counts(entry: &Item) -> (Counts, Counts) {
         "refund_clawback" => vec![("coins_refunded", -amount)],
         "refund_debt" => vec![("coins_refunded", amount)],
         "refund_reversed" => vec![("coins_refunded", -amount)],
+        // Paid coins no one earns: the platform's revenue in coins.
+        "vip_purchase" => vec![("vip_sales", 1), ("platform_revenue", -amount)],
         "bonus_grant" => vec![("bonus_granted", amount)],
         "bonus_gift" => vec![("bonus_gifts", 1), ("bonus_spent", -amount)],
         "bonus_gift_refunded" => vec![("bonus_spent", -amount)],
@@ -45,6 +47,9 @@ fn ledger_counts(entry: &Item) -> (Counts, Counts) {
     }];
     if kind == "bonus_gift_received" {
         totals.push(("promo_expense", amount));
+    }
+    if kind == "vip_purchase" {
+        totals.push(("platform_revenue", -amount));
     }
     (day, totals)
 }

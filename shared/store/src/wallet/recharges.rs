@@ -86,6 +86,8 @@ pub struct CoinsAndDebt {
     /// The account's first paid recharge: the offer's claim, with its bonus
     /// grant unless the payment's fingerprint took it before.
     pub first: Option<FirstRecharge>,
+    /// A credit: the periods whose `recharge_coins` task progress its coins add to.
+    pub tasks: Option<crate::core::keys::Periods>,
 }
 
 /// The first-recharge offer taken with a credit (`offer_taken` when the
@@ -212,6 +214,11 @@ impl Db {
             item.extend(Self::key(keys::account(&e.account_id), keys::ledger(&e.id)));
             let reason = if i == 0 { crate::core::db::PROOF_OF_COMMIT } else { "balance_changed" };
             items.push(Action::put(self, item).when("attribute_not_exists(pk)").because(reason));
+        }
+        if let Some(periods) = &c.tasks {
+            let coins: i64 = c.entries.iter().filter(|e| e.kind == "recharge").map(|e| e.amount).sum();
+            let now = c.entries.first().map_or(0, |e| e.created_at);
+            items.extend(self.task_progress_items(&c.account_id, periods, &[("recharge_coins", coins)], now));
         }
         if let Some(f) = &c.first {
             let claim = crate::wallet::bonus::Claim {

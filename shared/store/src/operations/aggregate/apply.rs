@@ -50,11 +50,13 @@ impl Db {
                 outcomes.extend(host?);
             }
         }
-        // 2. The senders' side of credited gifts (room gifter entries, the
-        // gifters board), per sender and day: senders share no item, so many at once.
+        // 2. The senders' side of credited gifts and calls (room gifter
+        // entries, the gifters board, task progress), per sender and day:
+        // senders share no item, so many at once.
         let mut senders: BTreeMap<String, BTreeMap<String, Vec<MoneyEvent>>> = BTreeMap::new();
         for e in &events {
-            if let Some(c) = e.credit.as_ref().filter(|c| c.call.is_none() && !c.bonus)
+            // Paid gifts and call minutes: bonus gifts rank nowhere and count for no task.
+            if let Some(c) = e.credit.as_ref().filter(|c| !c.bonus)
                 && outcomes.get(&e.id).map(String::as_str) == Some("credited")
                 && e.ranked_at.is_none()
             {
@@ -65,7 +67,7 @@ impl Db {
         for payers in senders.into_values() {
             let payers = payers.into_values().map(|group| async move {
                 for chunk in chunked(group, rank_actions) {
-                    self.rank_chunk(chunk, now, pks).await?;
+                    self.rank_chunk(chunk, now, pks, rules).await?;
                 }
                 Ok::<_, Error>(())
             });

@@ -48,6 +48,8 @@ pub trait PayeeRules: Sync {
     fn gifts_notification(&self, host: &str, credits: &[&Credit], now: i64) -> Notification;
     /// The battle a gift sent in its room at `at` scores for, among the room's battle windows.
     fn battle_of<'w>(&self, at: i64, windows: &'w [PkWindow]) -> Option<&'w PkWindow>;
+    /// The task progress periods an event at `at` counts in (`rewards::tasks`).
+    fn task_periods(&self, at: i64) -> crate::core::keys::Periods;
 }
 
 /// The most actions one aggregation transaction holds (DynamoDB allows 100).
@@ -86,11 +88,12 @@ fn refund_actions(chunk: &[MoneyEvent]) -> usize {
 }
 
 /// How many actions one sender's `chunk` takes in `rank_chunk`: marks, each
-/// room's gifter entry (and its PK side's), the gifters board entry.
+/// room's gifter entry (and its PK side's), the gifters board entry, the
+/// task progress of two economy days' periods at most.
 fn rank_actions(chunk: &[MoneyEvent]) -> usize {
     let rooms: BTreeSet<&str> =
         chunk.iter().filter_map(|e| e.credit.as_ref()).filter_map(|c| c.room_id.as_deref()).collect();
-    chunk.len() + 2 * rooms.len() + 1
+    chunk.len() + 2 * rooms.len() + 1 + 6
 }
 
 #[cfg(test)]
@@ -131,8 +134,8 @@ mod tests {
         assert_eq!(credit_actions(&two), 10);
         // 2 marks + 2 × (profile, ledger entry).
         assert_eq!(refund_actions(&two), 6);
-        // One sender: 2 marks + 1 room gifter entry + 1 PK side entry + 1 board entry.
-        assert_eq!(rank_actions(&[gift("1", "a", Some("r")), gift("2", "a", Some("r"))]), 5);
+        // One sender: 2 marks + 1 room gifter entry + 1 PK side entry + 1 board entry + 6 task periods.
+        assert_eq!(rank_actions(&[gift("1", "a", Some("r")), gift("2", "a", Some("r"))]), 11);
         // A crowd of distinct senders still fills a host's transaction.
         let many: Vec<MoneyEvent> = (0..100).map(|i| gift(&i.to_string(), &format!("s{i}"), Some("r"))).collect();
         let chunks = chunked(many.clone(), credit_actions);

@@ -13,13 +13,19 @@ impl Db {
     /// One transaction for one sender's credited gifts of one day: marks
     /// (`ranked_at`), the sender's entry in each room's top gifters and on
     /// the gifters board.
-    pub(super) async fn rank_chunk(&self, mut chunk: Vec<MoneyEvent>, now: i64, pks: &PkMatches) -> Result<()> {
+    pub(super) async fn rank_chunk(
+        &self,
+        mut chunk: Vec<MoneyEvent>,
+        now: i64,
+        pks: &PkMatches,
+        rules: &dyn super::PayeeRules,
+    ) -> Result<()> {
         let mut mode = BoardMode::Current;
         for _ in 0..8 {
             if chunk.is_empty() {
                 return Ok(());
             }
-            match self.transact_only(self.rank_items(&chunk, &mode, now, pks)).await {
+            match self.transact_only(self.rank_items(&chunk, &mode, now, pks, rules)).await {
                 Ok(()) => return Ok(()),
                 Err(Error::Condition("event_ranked")) => {
                     let done = self.marked(&chunk, "ranked_at").await?;
@@ -36,7 +42,14 @@ impl Db {
         Err(Error::Busy)
     }
 
-    pub(super) fn rank_items(&self, chunk: &[MoneyEvent], mode: &BoardMode, now: i64, pks: &PkMatches) -> Vec<TxItem> {
+    pub(super) fn rank_items(
+        &self,
+        chunk: &[MoneyEvent],
+        mode: &BoardMode,
+        now: i64,
+        pks: &PkMatches,
+        rules: &dyn super::PayeeRules,
+    ) -> Vec<TxItem> {
         let mut items: Vec<TxItem> = chunk
             .iter()
             .map(|e| {
@@ -95,8 +108,32 @@ impl Db {
             );
         }
         let at = chunk.iter().map(|e| e.created_at).max().unwrap_or(now);
-        let total: i64 = credits.iter().map(|c| c.amount).sum();
-        items.push(self.board_add(BoardKind::Gifters, sender, total, at, mode));
+        // The sender's task progress, by the periods each event falls in.
+        let mut by_periods: BTreeMap<Vec<String>, [i64; 3]> = BTreeMap::new();
+        for e in chunk {
+            let Some(c) = &e.credit else { continue };
+            let slot = by_periods.entry(rules.task_periods(e.created_at).0).or_default();
+            match &c.call {
+                Some(call) => {
+                    slot[1] += c.amount;
+                    slot[2] += call.minutes;
+                }
+                // A guest's gift is two events (the guest's part, the owner's share): their amounts add up to the gift.
+                None => {
+                    slot[0] += c.quantity;
+                    slot[1] += c.amount;
+                }
+            }
+        }
+        for (periods, [gifts, coins, minutes]) in by_periods {
+            let counts = [("send_gifts", gifts), ("spend_coins", coins), ("call_minutes", minutes)];
+            items.extend(self.task_progress_items(sender, &crate::core::keys::Periods(periods), &counts, now));
+        }
+        // Call minutes are no gifts: on no board.
+        let total: i64 = credits.iter().filter(|c| c.call.is_none()).map(|c| c.amount).sum();
+        if total > 0 {
+            items.push(self.board_add(BoardKind::Gifters, sender, total, at, mode));
+        }
         items
     }
 }

@@ -1,0 +1,4 @@
+//! `get-my-levels`: see the route table in `shared/app/src/routes.rs`.
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_http(&app::routes::GET_MY_LEVELS)
+}

@@ -1,0 +1,4 @@
+//! `get-user-wallet-admin`: see the route table in `shared/app/src/routes.rs`.
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_http(&app::routes::GET_USER_WALLET_ADMIN)
+}
