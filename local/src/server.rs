@@ -327,6 +327,13 @@ pub async fn run_call_tick(state: Arc<AppState>, every: std::time::Duration) {
             Ok(r) => tracing::info!(accounts = r.accounts, coins = r.expired_coins, "expire-bonus-coins"),
             Err(e) => tracing::error!(error = %e.message, "expire-bonus-coins failed"),
         }
+        match app::routes::as_event_function("remind-vip-ends", app::rewards::remind_vip_ends(&state, state.now()))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reminded = n, "remind-vip-ends"),
+            Err(e) => tracing::error!(error = %e.message, "remind-vip-ends failed"),
+        }
         match app::routes::as_event_function("sweep-events", app::operations::sweep(&state)).await {
             Ok(0) => {}
             Ok(n) => tracing::warn!(applied = n, "sweep-events applied events the stream had not"),

@@ -461,6 +461,15 @@ async fn vip_tiers_are_bought_with_paid_coins_extended_at_the_renewal_price_and_
     assert_eq!((c.status, c.body["tier"].as_i64(), c.body["reward"].as_i64()), (201, Some(3), Some(150)), "{c:?}");
     let c = app.post("/me/vip/daily-claim", Some(&u.access), json!({})).await;
     assert_eq!((c.status, c.body["error"].as_str()), (409, Some("already_claimed")));
+    // Three days before tier 3 ends, one push; tier 1's comes 3 days before its own (moved) end.
+    let remind =
+        |at: i64| app::routes::as_event_function("remind-vip-ends", app::rewards::remind_vip_ends(&app.state, at));
+    assert_eq!(remind(t0 + 27 * DAY - 1).await.unwrap(), 0);
+    assert_eq!(remind(t0 + 27 * DAY).await.unwrap(), 1);
+    assert_eq!(remind(t0 + 27 * DAY).await.unwrap(), 0, "once");
+    let pushed = app.notifications_of(&u, "vip_ending").await;
+    assert_eq!((pushed.len(), pushed[0]["data"]["tier"].as_str()), (1, Some("3")), "{pushed:?}");
+    assert_eq!(remind(t0 + 57 * DAY).await.unwrap(), 1, "tier 1, at its renewed end");
     // Tier 3 ends without grace; tier 1's time runs on under it.
     app.state.clock.advance(30 * DAY);
     assert_eq!(app.get("/me/vip", &u.access).await.body["active_tier"], 1);

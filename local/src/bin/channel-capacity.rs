@@ -127,6 +127,7 @@ fn run(rate: u64, seconds: u64, big: i64) -> Outcome {
             coins: price * quantity,
             to_id: host.clone(),
             at,
+            sender_wealth_level: 1,
         });
     }
     flush(&mut current, &mut batches, window_end + 100);

@@ -469,6 +469,13 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
         doc: "Hourly: takes what is left of the bonus-coin grants that expired (a `bonus_expired` ledger entry each) and removes the grants; a repeated run expires nothing twice.",
     },
     EventFunction {
+        name: "remind-vip-ends",
+        trigger: Trigger::Schedule("rate(1 hour)"),
+        domain: "rewards",
+        needs: Needs::write().timeout(300).keys(&[Family::Account, Family::VipReminders]).indexes(&[&GSI1]),
+        doc: "Hourly: pushes each account whose VIP tier ends in 3 days, once per purchase (a renewal moves the reminder).",
+    },
+    EventFunction {
         name: "sweep-events",
         trigger: Trigger::Schedule("rate(5 minutes)"),
         domain: "operations",

@@ -53,7 +53,7 @@ pub use operations::stats::{DayStats, Totals};
 pub use posts::post::{Comment, Post};
 pub use presence::owners::ChannelOwner;
 pub use rewards::tasks::{Periods, Task, Tasks};
-pub use rewards::vip::{VipPurchase, VipTier, VipTiers, vip_attr};
+pub use rewards::vip::{VipPurchase, VipReminder, VipTier, VipTiers, vip_attr};
 pub use rooms::moderation::{Kick, MAX_MODERATORS, Moderator, Mute};
 pub use rooms::pk::{PkBattle, PkInvitation, PkResult, PkSide, PkStanding, PkWaiting, PkWindow};
 pub use rooms::room::Room;

@@ -100,7 +100,7 @@ pub struct GiftChanges {
     pub image_key: Option<String>,
     pub animation_key: Option<String>,
     pub active: Option<bool>,
-    #[schema(schema_with = crate::kernel::vocab::gift_currency)]
+    #[schema(schema_with = crate::kernel::vocab::gift_currency_or_null)]
     pub currency: Option<String>,
     #[schema(minimum = 0, maximum = 50)]
     pub min_wealth_level: Option<i64>,
@@ -287,6 +287,7 @@ pub async fn send_gift(
             gift_id: gift.id.clone(),
             gift_name: gift.name.clone(),
             room_id: room_id.clone(),
+            payer_wealth_level: levels.wealth_level(sender.wealth_xp),
             ..Default::default()
         };
         let settings = view.settings.clone().unwrap_or_default();

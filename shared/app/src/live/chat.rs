@@ -55,6 +55,9 @@ pub struct ChatLineView {
     pub id: String,
     pub sender_id: String,
     pub sender_name: String,
+    /// The sender's levels when sending
+    pub wealth_level: i64,
+    pub charm_level: i64,
     pub text: String,
     pub seq: i64,
     /// RFC 3339
@@ -106,6 +109,8 @@ fn line_view(l: &ChatLine) -> ChatLineView {
         id: l.id.clone(),
         sender_id: l.sender_id.clone(),
         sender_name: l.sender_name.clone(),
+        wealth_level: l.wealth_level.max(1),
+        charm_level: l.charm_level.max(1),
         text: l.text.clone(),
         seq: l.seq,
         created_at: views::time(l.created_at),
@@ -219,6 +224,8 @@ pub async fn send_chat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created
     let text = mask(&text, &words.words);
     let sender = state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     let id = ulid::Ulid::new().to_string();
+    let levels = state.levels().await?;
+    let (wealth_level, charm_level) = (levels.wealth_level(sender.wealth_xp), levels.charm_level(sender.charm_xp));
     let message = super::messages::json(&super::messages::ChatMessage {
         kind: "chat",
         stamp: Default::default(),
@@ -226,6 +233,8 @@ pub async fn send_chat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created
         id: id.clone(),
         sender_id: caller.id.clone(),
         sender_name: sender.name.clone(),
+        wealth_level,
+        charm_level,
         text: text.clone(),
     });
     let sent =
@@ -241,6 +250,8 @@ pub async fn send_chat_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created
         room_id: room.id.clone(),
         sender_id: caller.id.clone(),
         sender_name: sender.name,
+        wealth_level,
+        charm_level,
         text: text.clone(),
         seq,
         created_at: now,

@@ -88,6 +88,7 @@ fn parts(batch: &GiftBatch, big: i64, animations: &Animations) -> Vec<(u64, Pack
         combo: 1,
         coins: g.coins,
         to_id: g.to_id.clone(),
+        wealth_level: g.sender_wealth_level,
     });
     let mut buckets: BTreeMap<u64, Vec<GiftEntry>> = BTreeMap::new();
     for e in merge(entries, big, Vec::new()) {
@@ -239,6 +240,7 @@ mod tests {
                     coins: *coins,
                     to_id: "host".into(),
                     at: 0,
+                    sender_wealth_level: 1,
                 })
                 .collect(),
         }

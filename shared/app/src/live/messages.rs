@@ -93,6 +93,8 @@ pub struct GiftEntry {
     pub combo: i64,
     pub coins: i64,
     pub to_id: String,
+    /// The sender's wealth level when sending
+    pub wealth_level: i64,
 }
 
 /// `/rooms/{id}`: the whole seat list after a change
@@ -128,6 +130,9 @@ pub struct ChatMessage {
     pub id: String,
     pub sender_id: String,
     pub sender_name: String,
+    /// The sender's levels when sending
+    pub wealth_level: i64,
+    pub charm_level: i64,
     pub text: String,
 }
 

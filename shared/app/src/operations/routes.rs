@@ -40,7 +40,7 @@ pub static GET_USER_ADMIN: Route = route!(
     ADMIN,
     admin::get_user_admin_http,
     Api::new().says("One account as admins see it: wallet, role, bans, agency"),
-    Needs::of_method("GET").keys(&[Family::Account, Family::Settings])
+    Needs::of_method("GET").keys(&[Family::Account, Family::Agency, Family::Settings])
 );
 pub static BAN_USER: Route = route!(
     "ban-user",
@@ -51,6 +51,7 @@ pub static BAN_USER: Route = route!(
     Api::new().says("Bans an account: its sessions end, its room and calls end").body(schema_of::<admin::BanInput>),
     Needs::write().secrets(&[Secret::AgoraRest]).keys(&[
         Family::Account,
+        Family::Agency,
         Family::Audit,
         Family::Battle,
         Family::Call,
@@ -68,7 +69,7 @@ pub static UNBAN_USER: Route = route!(
     ADMIN,
     admin::unban_user_http,
     Api::new().says("Lifts an account's ban"),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Settings])
+    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::Audit, Family::Settings])
 );
 pub static LIST_HOSTS: Route = route!(
     "list-hosts",

@@ -168,8 +168,14 @@ pub async fn update_task_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MyTask {
-    #[serde(flatten)]
-    pub task: TaskView,
+    pub id: String,
+    pub title: String,
+    #[schema(schema_with = crate::kernel::vocab::task_period)]
+    pub period: String,
+    #[schema(schema_with = crate::kernel::vocab::task_kind)]
+    pub kind: String,
+    pub target: i64,
+    pub reward_bonus_coins: i64,
     /// How far this period's progress is (capped at the target)
     pub progress: i64,
     pub completed: bool,
@@ -207,7 +213,12 @@ async fn my_tasks(state: &AppState, account: &str) -> DomainResult<(Vec<MyTask>,
             progress.iter().find(|(k, _)| k == p).and_then(|(_, i)| store::reconcile::attr_n(i, &t.kind)).unwrap_or(0);
         let claimed = state.db.get_claim(account, "task", &format!("{}#{p}", t.id)).await?.is_some();
         out.push(MyTask {
-            task: task_view(t),
+            id: t.id.clone(),
+            title: t.title.clone(),
+            period: t.period.clone(),
+            kind: t.kind.clone(),
+            target: t.target,
+            reward_bonus_coins: t.reward_bonus_coins,
             progress: n.min(t.target),
             completed: n >= t.target,
             claimed,
@@ -240,23 +251,20 @@ pub struct TaskClaimed {
 pub async fn claim_task_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<TaskClaimed>> {
     let caller = ctx.caller()?;
     let (mine, periods) = my_tasks(state, &caller.id).await?;
-    let task = mine
-        .into_iter()
-        .find(|t| t.task.id == ctx.param("id"))
-        .ok_or_else(|| DomainError::not_found("task not found"))?;
+    let task =
+        mine.into_iter().find(|t| t.id == ctx.param("id")).ok_or_else(|| DomainError::not_found("task not found"))?;
     if task.claimed {
         return Err(store::Error::Condition("already_claimed").into());
     }
     if !task.completed {
         return Err(DomainError::conflict(
             "not_completed",
-            format!("{} of {} done this period", task.progress, task.task.target),
+            format!("{} of {} done this period", task.progress, task.target),
         ));
     }
     let now = state.now();
     let tasks = state.db.get_tasks().await?;
-    let t =
-        tasks.tasks.iter().find(|t| t.id == task.task.id).ok_or_else(|| DomainError::not_found("task not found"))?;
+    let t = tasks.tasks.iter().find(|t| t.id == task.id).ok_or_else(|| DomainError::not_found("task not found"))?;
     let period = period_of(t, &periods).to_string();
     let grant = store::BonusGrant::new(&caller.id, t.reward_bonus_coins, "task", Some(t.id.clone()), now);
     let claim =

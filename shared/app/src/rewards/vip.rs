@@ -273,3 +273,26 @@ pub async fn vip_daily_claim_http(state: &AppState, ctx: &Ctx) -> DomainResult<C
     let a = own(state, &caller.id).await?;
     Ok(Created::new(VipClaimed { tier, reward, day, wallet: views::Wallet::of(&a) }))
 }
+
+/// Pushes "your VIP ends in 3 days" for each tier whose reminder is due at
+/// `now`, once (a purchase since moved the reminder to the new end);
+/// answers how many were sent.
+pub async fn remind_vip_ends(state: &AppState, now: i64) -> DomainResult<usize> {
+    let mut sent = 0;
+    for r in state.db.vip_reminders_due(now).await? {
+        if !state.db.take_vip_reminder(&r).await? {
+            continue;
+        }
+        let body = format!("Your VIP {} ends {}: renew to keep its perks", r.tier, views::time(r.ends_at));
+        let tier = r.tier.to_string();
+        let note = crate::kernel::notices::note(&r.account_id, "vip_ending", "VIP ends soon", body, &[("tier", &tier)]);
+        state.notifier.send(note).await;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// The hourly schedule.
+pub async fn remind_vip_ends_event(state: std::sync::Arc<AppState>, _event: serde_json::Value) -> DomainResult<usize> {
+    remind_vip_ends(&state, state.now()).await
+}

@@ -22,11 +22,30 @@ pub struct BonusExpiring {
 
 /// The caller's balances, with when their bonus coins expire.
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct WalletDetails {
-    #[serde(flatten)]
-    pub wallet: views::Wallet,
+    /// Paid coins to spend (recharges, purchases): they buy anything but bonus gifts
+    pub coins: i64,
+    /// Promotional coins: they buy only bonus gifts, expire, and are never cashed out
+    pub bonus_coins: i64,
     /// What is left of each bonus grant, soonest to expire first (spending takes those first)
     pub bonus_expiring: Vec<BonusExpiring>,
+    /// A host's unsettled earnings, in coins
+    pub earnings: i64,
+    /// Coins a refund or chargeback took back that the balance could not cover
+    pub coin_debt: i64,
+}
+
+impl WalletDetails {
+    fn of(a: &store::Account, bonus_expiring: Vec<BonusExpiring>) -> WalletDetails {
+        WalletDetails {
+            coins: a.coins,
+            bonus_coins: a.bonus_coins,
+            bonus_expiring,
+            earnings: a.earnings,
+            coin_debt: a.coin_debt,
+        }
+    }
 }
 
 /// What is left of `account`'s grants, by expiry (grants expiring at the same time merged).
@@ -51,7 +70,7 @@ pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<W
         .await?
         .ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
     let bonus_expiring = bonus_expiring(state, &a).await?;
-    Ok(Json::new(WalletDetails { wallet: views::Wallet::of(&a), bonus_expiring }))
+    Ok(Json::new(WalletDetails::of(&a, bonus_expiring)))
 }
 
 /// `GET /admin/users/{id}/wallet`: an account's balances and bonus grants, for support.
@@ -60,7 +79,7 @@ pub async fn get_user_wallet_admin_http(state: &AppState, ctx: &Ctx) -> DomainRe
         crate::kernel::validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
     let a = state.db.get_account(&id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     let bonus_expiring = bonus_expiring(state, &a).await?;
-    Ok(Json::new(WalletDetails { wallet: views::Wallet::of(&a), bonus_expiring }))
+    Ok(Json::new(WalletDetails::of(&a, bonus_expiring)))
 }
 
 /// What an expiry run did.

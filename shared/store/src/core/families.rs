@@ -98,6 +98,7 @@ families! {
     StoreMessage = "STOREMSG",
     StoreProduct = "STOREPRODUCT",
     Unconsumed = "UNCONSUMED",
+    VipReminders = "VIPREMIND",
 }
 
 impl Family {

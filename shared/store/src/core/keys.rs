@@ -582,6 +582,15 @@ pub struct Periods(pub Vec<String>);
 pub fn task_progress(period: &str) -> String {
     format!("TASKP#{period}")
 }
+/// Under `account(id)`: the reminder that VIP `tier` ends soon; GSI1 lists
+/// the reminders by the day they are due (sharded by account), by time.
+pub fn vip_reminder(tier: i64) -> String {
+    format!("VIPREMIND#{tier}")
+}
+pub const VIP_REMINDER_SHARDS: u32 = 8;
+pub fn vip_reminders_due(day: &str, shard: u32) -> String {
+    format!("VIPREMIND#{day}#{shard}")
+}
 /// Under `SETTINGS`: the VIP tiers.
 pub const VIP_TIERS: &str = "VIPTIERS";
 /// Under `room(id)`: seat `n` of the room (`SEAT#01`).

@@ -24,6 +24,9 @@ pub struct RoomGift {
     pub coins: i64,
     pub to_id: String,
     pub at: i64,
+    /// The sender's wealth level when sending.
+    #[serde(default)]
+    pub sender_wealth_level: i64,
 }
 
 /// The gifts one aggregation transaction credited in one room: written in

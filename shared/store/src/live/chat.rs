@@ -20,6 +20,11 @@ pub struct ChatLine {
     pub room_id: String,
     pub sender_id: String,
     pub sender_name: String,
+    /// The sender's levels when sending.
+    #[serde(default)]
+    pub wealth_level: i64,
+    #[serde(default)]
+    pub charm_level: i64,
     pub text: String,
     /// Its message's seq on the room's channel.
     pub seq: i64,

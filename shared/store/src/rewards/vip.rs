@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::{Action, Db, Item, TxItem, num_av};
+use crate::core::db::{Action, Db, Item, TxItem, num_av, str_av};
 use crate::core::error::Result;
 use crate::core::keys;
 use crate::wallet::balance::{IdempotentReply, LedgerEntry};
@@ -63,7 +63,63 @@ pub struct VipPurchase<'a> {
     pub idempotency: Option<(&'a str, &'a str, &'a IdempotentReply)>,
 }
 
+/// How long before a tier ends its reminder is due.
+pub const REMIND_BEFORE_MS: i64 = 3 * 86_400_000;
+
+/// A reminder due: whose tier, ending when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VipReminder {
+    pub account_id: String,
+    pub tier: i64,
+    pub ends_at: i64,
+}
+
 impl Db {
+    /// Reminders due at or before `upto` (from the last two days' partitions).
+    pub async fn vip_reminders_due(&self, upto: i64) -> Result<Vec<VipReminder>> {
+        let mut out = Vec::new();
+        for back in 0..2 {
+            let day = keys::day_of(upto - back * 86_400_000);
+            for shard in 0..keys::VIP_REMINDER_SHARDS {
+                let mut start = None;
+                loop {
+                    let res = self
+                        .client
+                        .query()
+                        .table_name(&self.table)
+                        .index_name(crate::core::table::GSI1.name)
+                        .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
+                        .expression_attribute_values(":pk", str_av(keys::vip_reminders_due(&day, shard)))
+                        .expression_attribute_values(":upto", str_av(keys::by_time_upto(upto)))
+                        .set_exclusive_start_key(start)
+                        .send()
+                        .await?;
+                    for item in res.items.unwrap_or_default() {
+                        out.push(serde_dynamo::from_item(item)?);
+                    }
+                    start = res.last_evaluated_key;
+                    if start.is_none() {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Takes a reminder as read (`false`: a purchase moved it, or another run took it).
+    pub async fn take_vip_reminder(&self, r: &VipReminder) -> Result<bool> {
+        let del = Action::delete(self, keys::account(&r.account_id), &keys::vip_reminder(r.tier))
+            .when("ends_at = :ends")
+            .val(":ends", num_av(r.ends_at))
+            .because("reminder_moved");
+        match self.write_one(del).await {
+            Ok(()) => Ok(true),
+            Err(crate::core::error::Error::Condition("reminder_moved")) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     pub async fn get_vip_tiers(&self) -> Result<VipTiers> {
         Ok(self.get_as(keys::SETTINGS.to_string(), keys::VIP_TIERS).await?.unwrap_or_default())
     }
@@ -101,9 +157,19 @@ impl Db {
         .val(":prior", num_av(p.prior));
         let mut entry = p.entry;
         entry.balance_after = Some(p.expected + entry.amount);
+        // The push 3 days before the tier ends: one reminder a tier, moved by every purchase.
+        let remind_at = p.ends_at - REMIND_BEFORE_MS;
+        let mut reminder = Self::key(keys::account(&account), &keys::vip_reminder(p.tier));
+        reminder.insert("account_id".into(), str_av(&account));
+        reminder.insert("tier".into(), num_av(p.tier));
+        reminder.insert("ends_at".into(), num_av(p.ends_at));
+        let shard = keys::shard_of(&account, keys::VIP_REMINDER_SHARDS);
+        reminder.insert("gsi1pk".into(), str_av(keys::vip_reminders_due(&keys::day_of(remind_at), shard)));
+        reminder.insert("gsi1sk".into(), str_av(keys::by_time(remind_at, &format!("{account}#{}", p.tier))));
         let mut items = vec![
             profile.because("balance_changed"),
             TxItem { item: self.ledger_put(&entry)?, reason: crate::core::db::PROOF_OF_COMMIT },
+            Action::put(self, reminder).because(crate::core::db::PROOF_OF_COMMIT),
         ];
         if let Some((a, key, reply)) = p.idempotency {
             items.push(self.idempotency_item(a, key, reply)?);

@@ -97,6 +97,9 @@ pub struct Credit {
     /// bonus coins), `amount` the host's promotional pay; no board, PK or XP.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub bonus: bool,
+    /// The sender's wealth level when sending (the room's gift message shows it).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub payer_wealth_level: i64,
 }
 
 fn is_zero(v: &i64) -> bool {

@@ -208,6 +208,7 @@ pub(super) fn gift_batch_of<'a>(
                 coins: c.coins.max(c.amount),
                 to_id: c.host_id.clone(),
                 at: e.created_at,
+                sender_wealth_level: c.payer_wealth_level,
             })
         })
         .collect::<Vec<_>>();
