@@ -23,6 +23,12 @@ pub const PACKAGES: [(i64, i64, i64); 3] = [(100, 0, 9_900), (500, 50, 44_900), 
 pub const GIFTS: [(&str, i64); 4] = [("Rose", 1), ("Heart", 10), ("Car", 500), ("Castle", 1000)];
 /// Gifts bought with bonus coins only (check-in, tasks, offers): they pay the host only `bonus_host_rate_bps`.
 pub const BONUS_GIFTS: [(&str, i64); 2] = [("Clover", 5), ("Lollipop", 20)];
+/// The demo's tasks: (title, period, kind, target, bonus coins).
+pub const TASKS: [(&str, &str, &str, i64, i64); 3] = [
+    ("Send 3 gifts today", "daily", "send_gifts", 3, 10),
+    ("Watch live rooms for 10 minutes", "daily", "watch_minutes", 10, 5),
+    ("Follow a host", "once", "follow_new_host", 1, 5),
+];
 pub const INTERESTS: [&str; 5] = ["Music", "Dance", "Gaming", "Travel", "Cooking"];
 pub const FAQS: [(&str, &str); 3] = [
     ("How do I buy coins?", "Open Wallet, pick a coin package and pay with your card or UPI."),
@@ -107,6 +113,23 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), DomainErro
             };
             gifts::create_gift(state, New::check(input)?).await?;
         }
+    }
+    let tasks = state.db.get_tasks().await?;
+    if tasks.tasks.is_empty() {
+        let now = state.now();
+        let task = |i: usize, (title, period, kind, target, reward): (&str, &str, &str, i64, i64)| store::Task {
+            id: format!("01JDEMOTASK00000000000000{i}"),
+            period: period.into(),
+            kind: kind.into(),
+            target,
+            reward_bonus_coins: reward,
+            active: true,
+            title: title.into(),
+            created_at: now,
+            updated_at: now,
+        };
+        let all = store::Tasks { tasks: TASKS.into_iter().enumerate().map(|(i, t)| task(i, t)).collect(), version: 1 };
+        state.db.put_tasks(&all, tasks.version).await?;
     }
     if state.db.list_catalog::<store::CoinPackage>(store::Catalog::CoinPackage, true, 1, None).await?.items.is_empty() {
         for (coins, bonus, price) in PACKAGES {

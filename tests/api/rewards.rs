@@ -296,6 +296,8 @@ async fn paid_coins_make_wealth_and_charm_levels_that_refunds_take_back_and_list
     app.drain().await;
     let mine = app.get("/me/levels", &fan.access).await.body;
     assert_eq!(mine["wealth"], json!({"level": 3, "xp": 200, "next_level_xp": 500}), "{mine}");
+    // No task counts gifts here: no progress item was written.
+    assert!(app.state.db.task_progress(&fan.id, &["O".to_string()]).await.unwrap().is_empty());
     let theirs = app.get("/me/levels", &host.access).await.body;
     assert_eq!(theirs["charm"], json!({"level": 3, "xp": 200, "next_level_xp": 500}), "{theirs}");
     // On the profile and in lists.

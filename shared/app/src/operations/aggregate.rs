@@ -20,8 +20,9 @@ const SWEEP_BATCH: usize = 200;
 /// The payee side's decisions, each made by its domain; the store builds
 /// the items and transactions.
 struct Rules {
-    /// The economy day's start (task progress periods), read once a batch.
-    economy_day_offset_minutes: i64,
+    /// The economy day's start and what active tasks count (read once a
+    /// batch): only those periods and kinds are written.
+    tasks: crate::rewards::TaskCounting,
 }
 
 impl store::PayeeRules for Rules {
@@ -32,13 +33,16 @@ impl store::PayeeRules for Rules {
         crate::rooms::battle_of(at, windows)
     }
     fn task_periods(&self, at: i64) -> store::Periods {
-        crate::rewards::task_periods(at, self.economy_day_offset_minutes)
+        self.tasks.periods(at)
+    }
+    fn counts_for_tasks(&self, kind: &str) -> bool {
+        self.tasks.counts(kind)
     }
 }
 
 /// Applies the events of one batch; answers how many this call applied.
 pub async fn apply(state: &AppState, events: Vec<MoneyEvent>) -> DomainResult<usize> {
-    let rules = Rules { economy_day_offset_minutes: state.db.get_settings().await?.economy_day_offset_minutes };
+    let rules = Rules { tasks: crate::rewards::TaskCounting::read(state).await? };
     let n = state.db.apply_events(events, state.now(), &rules).await?;
     Ok(n)
 }

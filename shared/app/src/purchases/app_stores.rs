@@ -251,7 +251,7 @@ async fn credit_once(
             debt: account.coin_debt,
             entries,
             first,
-            tasks: Some(crate::rewards::task_periods(now, state.db.get_settings().await?.economy_day_offset_minutes)),
+            tasks: crate::rewards::TaskCounting::read(state).await?.periods_of("recharge_coins", now),
         };
         match state.db.credit_store_purchase(&r, &change, b.token.is_some()).await {
             Ok(()) => {

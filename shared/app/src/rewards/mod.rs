@@ -9,4 +9,5 @@ mod tasks;
 mod vip;
 
 pub use checkin::{economy_day, task_periods};
+pub use tasks::TaskCounting;
 pub use vip::{BuyVipInput, buy_vip, perks, remind_vip_ends, remind_vip_ends_event};

@@ -99,6 +99,52 @@ impl TaskChanges {
     }
 }
 
+/// What active tasks count, for the writers of progress: only the periods
+/// and kinds some active task reads are written (no task: no item).
+#[derive(Clone, Debug, Default)]
+pub struct TaskCounting {
+    offset_minutes: i64,
+    /// (period prefix `D#`, `W#` or `O`, kind)
+    counted: std::collections::BTreeSet<(&'static str, String)>,
+}
+
+impl TaskCounting {
+    pub async fn read(state: &AppState) -> DomainResult<TaskCounting> {
+        let (settings, tasks) = tokio::try_join!(state.db.get_settings(), state.db.get_tasks())?;
+        let prefix = |p: &str| match p {
+            "daily" => "D#",
+            "weekly" => "W#",
+            _ => "O",
+        };
+        let counted = tasks.tasks.iter().filter(|t| t.active).map(|t| (prefix(&t.period), t.kind.clone())).collect();
+        Ok(TaskCounting { offset_minutes: settings.economy_day_offset_minutes, counted })
+    }
+
+    /// The periods of `at` some active task reads.
+    pub fn periods(&self, at: i64) -> store::Periods {
+        let all = super::checkin::task_periods(at, self.offset_minutes);
+        store::Periods(
+            all.0.into_iter().filter(|p| self.counted.iter().any(|(prefix, _)| p.starts_with(prefix))).collect(),
+        )
+    }
+
+    /// Whether some active task counts `kind`.
+    pub fn counts(&self, kind: &str) -> bool {
+        self.counted.iter().any(|(_, k)| k == kind)
+    }
+
+    /// The periods of `at` in which some active task counts `kind` (none: write nothing).
+    pub fn periods_of(&self, kind: &str, at: i64) -> Option<store::Periods> {
+        let all = super::checkin::task_periods(at, self.offset_minutes);
+        let wanted: Vec<String> = all
+            .0
+            .into_iter()
+            .filter(|p| self.counted.iter().any(|(prefix, k)| k == kind && p.starts_with(prefix)))
+            .collect();
+        (!wanted.is_empty()).then_some(store::Periods(wanted))
+    }
+}
+
 /// The catalog as a body.
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -296,9 +342,10 @@ pub async fn share_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoCont
         return Err(DomainError::conflict("room_ended", "this room has ended"));
     }
     let now = state.now();
-    let offset = state.db.get_settings().await?.economy_day_offset_minutes;
-    let periods = super::checkin::task_periods(now, offset);
-    let day = super::checkin::economy_day(now, offset);
-    state.db.share_room_once(&caller.id, &room.id, &day, &periods, now).await?;
+    let counting = TaskCounting::read(state).await?;
+    if let Some(periods) = counting.periods_of("share_room", now) {
+        let day = super::checkin::economy_day(now, counting.offset_minutes);
+        state.db.share_room_once(&caller.id, &room.id, &day, &periods, now).await?;
+    }
     Ok(NoContent::done())
 }

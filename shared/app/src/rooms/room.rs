@@ -337,8 +337,8 @@ pub async fn leave_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<NoCont
     let room = existing_room(state, ctx).await?;
     // The minutes watched count for the viewer's tasks (a session counts 4 h at most).
     let now = state.now();
-    let periods = crate::rewards::task_periods(now, state.db.get_settings().await?.economy_day_offset_minutes);
-    state.db.leave_room(&room.id, &caller.id, Some((&periods, now, 240))).await?;
+    let periods = crate::rewards::TaskCounting::read(state).await?.periods_of("watch_minutes", now);
+    state.db.leave_room(&room.id, &caller.id, periods.as_ref().map(|p| (p, now, 240))).await?;
     super::seats::leave_stage(state, &room.id, &caller.id).await?;
     Ok(NoContent::done())
 }

@@ -35,10 +35,9 @@ pub async fn follow(state: &AppState, follower: &str, followee: &str) -> DomainR
     let now = state.now();
     // A host followed for the first time counts for the follower's tasks (an
     // unfollow and a follow again do not).
-    let periods = if target.role == store::Role::Host && !state.db.followed_before(follower, followee).await? {
-        Some(crate::rewards::task_periods(now, state.db.get_settings().await?.economy_day_offset_minutes))
-    } else {
-        None
+    let periods = match crate::rewards::TaskCounting::read(state).await?.periods_of("follow_new_host", now) {
+        Some(p) if target.role == store::Role::Host && !state.db.followed_before(follower, followee).await? => Some(p),
+        _ => None,
     };
     let first = state.db.follow(follower, followee, now, periods.as_ref()).await;
     let first = match first {

@@ -231,7 +231,7 @@ async fn credit(state: &AppState, recharge: &Recharge, fingerprint: Option<Strin
             debt: account.coin_debt,
             entries,
             first,
-            tasks: Some(crate::rewards::task_periods(now, state.db.get_settings().await?.economy_day_offset_minutes)),
+            tasks: crate::rewards::TaskCounting::read(state).await?.periods_of("recharge_coins", now),
         };
         match state.db.credit_recharge(&recharge.id, &change, now).await {
             Ok(()) => {

@@ -48,8 +48,11 @@ pub trait PayeeRules: Sync {
     fn gifts_notification(&self, host: &str, credits: &[&Credit], now: i64) -> Notification;
     /// The battle a gift sent in its room at `at` scores for, among the room's battle windows.
     fn battle_of<'w>(&self, at: i64, windows: &'w [PkWindow]) -> Option<&'w PkWindow>;
-    /// The task progress periods an event at `at` counts in (`rewards::tasks`).
+    /// The task progress periods an event at `at` counts in (`rewards::tasks`):
+    /// only those some active task reads.
     fn task_periods(&self, at: i64) -> crate::core::keys::Periods;
+    /// Whether an active task counts `kind` (else its progress is not written).
+    fn counts_for_tasks(&self, kind: &str) -> bool;
 }
 
 /// The most actions one aggregation transaction holds (DynamoDB allows 100).

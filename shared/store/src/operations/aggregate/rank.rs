@@ -126,7 +126,10 @@ impl Db {
             }
         }
         for (periods, [gifts, coins, minutes]) in by_periods {
-            let counts = [("send_gifts", gifts), ("spend_coins", coins), ("call_minutes", minutes)];
+            let counts: Vec<(&str, i64)> = [("send_gifts", gifts), ("spend_coins", coins), ("call_minutes", minutes)]
+                .into_iter()
+                .filter(|(kind, _)| rules.counts_for_tasks(kind))
+                .collect();
             items.extend(self.task_progress_items(sender, &crate::core::keys::Periods(periods), &counts, now));
         }
         // Call minutes are no gifts: on no board.
