@@ -13,7 +13,7 @@ use crate::kernel::vocab::{GENDERS, PLATFORMS};
 use crate::{AppState, DomainError};
 
 async fn own_account(state: &AppState, caller: &Caller) -> DomainResult<Account> {
-    state.db.get_account(&caller.id).await?.ok_or_else(|| DomainError::unauthenticated("account no longer exists"))
+    state.own_account(&caller.id).await
 }
 
 pub async fn get_me_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<views::Me>> {

@@ -135,6 +135,14 @@ impl AppState {
         Ok(AppState::new(&sdk, Config::from_env_with(&secrets)?, Clock::system()))
     }
 
+    /// The signed-in caller's own account: 401 when it is gone.
+    pub async fn own_account(&self, id: &str) -> crate::kernel::error::DomainResult<store::Account> {
+        self.db
+            .get_account(id)
+            .await?
+            .ok_or_else(|| crate::kernel::error::DomainError::unauthenticated("account no longer exists"))
+    }
+
     /// The wealth and charm level tables (read at most once a minute).
     pub async fn levels(&self) -> Result<Arc<crate::kernel::levels::Levels>, store::Error> {
         let now = self.now();

@@ -3,6 +3,20 @@
 use super::app_stores;
 use crate::http::routes::*;
 
+/// What crediting a store purchase the app reports touches: the purchase and
+/// its recharge, the account's coins and its event, its audit line, and the
+/// first-recharge offer (the account's recharges, the settings).
+const STORE_RECHARGE_KEYS: &[Family] = &[
+    Family::Account,
+    Family::Audit,
+    Family::Event,
+    Family::Package,
+    Family::PaymentRef,
+    Family::Recharge,
+    Family::Recharges,
+    Family::Settings,
+];
+
 pub static CREATE_GOOGLE_RECHARGE: Route = route!(
     "create-google-recharge",
     "POST",
@@ -20,19 +34,7 @@ pub static CREATE_GOOGLE_RECHARGE: Route = route!(
             "wrong_product",
             "purchase_claimed"
         ]),
-    Needs::write()
-        .secrets(&[Secret::GooglePlay])
-        .keys(&[
-            Family::Account,
-            Family::Audit,
-            Family::Event,
-            Family::Package,
-            Family::PaymentRef,
-            Family::Recharge,
-            Family::Recharges,
-            Family::Settings
-        ])
-        .indexes(&[&GSI2])
+    Needs::write().secrets(&[Secret::GooglePlay]).keys(STORE_RECHARGE_KEYS).indexes(&[&GSI2])
 );
 pub static CREATE_APPLE_RECHARGE: Route = route!(
     "create-apple-recharge",
@@ -50,19 +52,7 @@ pub static CREATE_APPLE_RECHARGE: Route = route!(
             "purchase_claimed",
             "purchase_unverified"
         ]),
-    Needs::write()
-        .secrets(&[Secret::Apple])
-        .keys(&[
-            Family::Account,
-            Family::Audit,
-            Family::Event,
-            Family::Package,
-            Family::PaymentRef,
-            Family::Recharge,
-            Family::Recharges,
-            Family::Settings
-        ])
-        .indexes(&[&GSI2])
+    Needs::write().secrets(&[Secret::Apple]).keys(STORE_RECHARGE_KEYS).indexes(&[&GSI2])
 );
 /// What a store's notice touches: the purchase and its recharge, the
 /// account's coins and its event, the refund's once-only record, and the

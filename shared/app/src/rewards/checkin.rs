@@ -86,11 +86,7 @@ pub async fn check_in_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<
     };
     // Two at once: one claim is written, the other's transaction is refused (409).
     state.db.grant_bonus(&grant, Some(&claim)).await?;
-    let a = state
-        .db
-        .get_account(&caller.id)
-        .await?
-        .ok_or_else(|| crate::DomainError::unauthenticated("account no longer exists"))?;
+    let a = state.own_account(&caller.id).await?;
     Ok(Created::new(CheckedIn {
         day_in_cycle: n,
         reward,

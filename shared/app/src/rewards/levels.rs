@@ -37,11 +37,7 @@ pub struct MyLevels {
 
 pub async fn get_my_levels_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<MyLevels>> {
     let caller = ctx.caller()?;
-    let a = state
-        .db
-        .get_account(&caller.id)
-        .await?
-        .ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
+    let a = state.own_account(&caller.id).await?;
     let levels = state.levels().await?;
     let standing = |xp: i64, table: &[LevelStep]| {
         let (level, next_level_xp) = level_of(xp, table);

@@ -317,11 +317,7 @@ pub async fn claim_task_http(state: &AppState, ctx: &Ctx) -> DomainResult<Create
         store::Claim { kind: "task", period: format!("{}#{period}", t.id), attrs: vec![], reason: "already_claimed" };
     // Two claims at once: one claim item is written, the other is refused (409).
     state.db.grant_bonus(&grant, Some(&claim)).await?;
-    let a = state
-        .db
-        .get_account(&caller.id)
-        .await?
-        .ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
+    let a = state.own_account(&caller.id).await?;
     Ok(Created::new(TaskClaimed {
         task_id: t.id.clone(),
         reward: t.reward_bonus_coins,

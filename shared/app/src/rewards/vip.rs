@@ -132,12 +132,8 @@ fn my_vip(a: &store::Account, now: i64) -> MyVip {
     MyVip { active_tier: a.vip_tier(now), tiers, perks: perks(a.vip_tier(now)) }
 }
 
-async fn own(state: &AppState, id: &str) -> DomainResult<store::Account> {
-    state.db.get_account(id).await?.ok_or_else(|| DomainError::unauthenticated("account no longer exists"))
-}
-
 pub async fn get_my_vip_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<MyVip>> {
-    Ok(Json::new(my_vip(&own(state, &ctx.caller()?.id).await?, state.now())))
+    Ok(Json::new(my_vip(&state.own_account(&ctx.caller()?.id).await?, state.now())))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -184,7 +180,7 @@ pub async fn buy_vip(
         .ok_or_else(|| DomainError::not_found("no such tier"))?;
     with_retries(state, idem, || async {
         let now = state.now();
-        let a = own(state, buyer).await?;
+        let a = state.own_account(buyer).await?;
         if a.banned {
             return Err(DomainError::banned());
         }
@@ -258,7 +254,7 @@ pub struct VipClaimed {
 pub async fn vip_daily_claim_http(state: &AppState, ctx: &Ctx) -> DomainResult<Created<VipClaimed>> {
     let caller = ctx.caller()?;
     let now = state.now();
-    let a = own(state, &caller.id).await?;
+    let a = state.own_account(&caller.id).await?;
     let tier = a.vip_tier(now);
     if tier == 0 {
         return Err(DomainError::conflict("not_vip", "no VIP tier is active"));
@@ -270,7 +266,7 @@ pub async fn vip_daily_claim_http(state: &AppState, ctx: &Ctx) -> DomainResult<C
     let claim =
         store::Claim { kind: "vip", period: day.clone(), attrs: vec![("tier", tier)], reason: "already_claimed" };
     state.db.grant_bonus(&grant, Some(&claim)).await?;
-    let a = own(state, &caller.id).await?;
+    let a = state.own_account(&caller.id).await?;
     Ok(Created::new(VipClaimed { tier, reward, day, wallet: views::Wallet::of(&a) }))
 }
 

@@ -64,11 +64,7 @@ pub async fn bonus_expiring(state: &AppState, a: &store::Account) -> DomainResul
 
 pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<WalletDetails>> {
     let caller = ctx.caller()?;
-    let a = state
-        .db
-        .get_account(&caller.id)
-        .await?
-        .ok_or_else(|| DomainError::unauthenticated("account no longer exists"))?;
+    let a = state.own_account(&caller.id).await?;
     let bonus_expiring = bonus_expiring(state, &a).await?;
     Ok(Json::new(WalletDetails::of(&a, bonus_expiring)))
 }

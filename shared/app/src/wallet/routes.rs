@@ -68,6 +68,21 @@ pub static LIST_MY_RECHARGES: Route = route!(
     Api::new().says("The caller's purchases with their status, newest first"),
     Needs::of_method("GET").keys(&[Family::Account, Family::Recharges]).indexes(&[&GSI2])
 );
+/// What a payment provider's notice touches: the recharge and its
+/// reference, the account's coins and its event, a refund's once-only
+/// record, and the first-recharge offer (the account's recharges, the
+/// fingerprint, the settings).
+const PAYMENT_NOTICE_KEYS: &[Family] = &[
+    Family::Account,
+    Family::Event,
+    Family::OfferFingerprint,
+    Family::PaymentRef,
+    Family::Recharge,
+    Family::Recharges,
+    Family::RefundEvent,
+    Family::Settings,
+];
+
 pub static STRIPE_WEBHOOK: Route = route!(
     "stripe-webhook",
     "POST",
@@ -78,19 +93,7 @@ pub static STRIPE_WEBHOOK: Route = route!(
         .says("Stripe's payment events: credits or refunds a recharge")
         .signed("Stripe-Signature")
         .codes(&["invalid_signature"]),
-    Needs::write()
-        .secrets(&[Secret::StripeWebhook])
-        .keys(&[
-            Family::Account,
-            Family::Event,
-            Family::OfferFingerprint,
-            Family::PaymentRef,
-            Family::Recharge,
-            Family::Recharges,
-            Family::RefundEvent,
-            Family::Settings
-        ])
-        .indexes(&[&GSI2])
+    Needs::write().secrets(&[Secret::StripeWebhook]).keys(PAYMENT_NOTICE_KEYS).indexes(&[&GSI2])
 );
 pub static RAZORPAY_WEBHOOK: Route = route!(
     "razorpay-webhook",
@@ -102,19 +105,7 @@ pub static RAZORPAY_WEBHOOK: Route = route!(
         .says("Razorpay's payment events: credits or refunds a recharge")
         .signed("X-Razorpay-Signature")
         .codes(&["invalid_signature"]),
-    Needs::write()
-        .secrets(&[Secret::RazorpayWebhook])
-        .keys(&[
-            Family::Account,
-            Family::Event,
-            Family::OfferFingerprint,
-            Family::PaymentRef,
-            Family::Recharge,
-            Family::Recharges,
-            Family::RefundEvent,
-            Family::Settings
-        ])
-        .indexes(&[&GSI2])
+    Needs::write().secrets(&[Secret::RazorpayWebhook]).keys(PAYMENT_NOTICE_KEYS).indexes(&[&GSI2])
 );
 pub static GRANT_COINS: Route = route!(
     "grant-coins",

@@ -95,25 +95,25 @@ pub struct Account {
     #[serde(default)]
     pub earnings: i64,
     /// Promotional coins (`wallet::bonus`): they buy only bonus gifts.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub bonus_coins: i64,
     /// Every bonus coin ever granted: the expiry's guard against a grant
     /// landing between its reads.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub bonus_granted: i64,
     /// Paid coins spent (gifts, calls, VIP) and earnings received from paid
     /// coins: the wealth and charm levels.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub wealth_xp: i64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub charm_xp: i64,
     /// When each VIP tier's time ends (0: never bought); the highest
     /// unexpired tier is the one shown (`rewards::vip`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub vip1_ends_at: i64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub vip2_ends_at: i64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub vip3_ends_at: i64,
     /// Hosts: coins earned and settled (paid out through a settlement).
     #[serde(default)]
@@ -562,4 +562,9 @@ impl crate::wallet::bonus::BonusHeld for Account {
     fn bonus_granted(&self) -> i64 {
         self.bonus_granted
     }
+}
+
+/// Fields most accounts never use stay off their item (a profile is written often).
+fn is_zero(v: &i64) -> bool {
+    *v == 0
 }

@@ -425,28 +425,8 @@ impl Db {
     }
 
     async fn calls_due_in(&self, partition: String, upto: i64) -> Result<Vec<Call>> {
-        let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            let res = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(GSI1.name)
-                .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
-                .expression_attribute_values(":pk", str_av(&partition))
-                .expression_attribute_values(":upto", str_av(keys::by_time_upto(upto)))
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in res.items.unwrap_or_default() {
-                out.push(serde_dynamo::from_item(item)?);
-            }
-            start = res.last_evaluated_key;
-            if start.is_none() {
-                return Ok(out);
-            }
-        }
+        let items = self.gsi1_due(&partition, upto).await?;
+        Ok(items.into_iter().map(serde_dynamo::from_item).collect::<std::result::Result<_, _>>()?)
     }
 
     /// Active calls whose next minute is due at or before `upto` (the index is

@@ -338,6 +338,31 @@ impl Db {
         Ok(Page { items, next })
     }
 
+    /// Every item of GSI1 partition `partition` whose time-ordered sort key
+    /// (`keys::by_time`) is at or before `upto`, all pages: a schedule's work list.
+    pub(crate) async fn gsi1_due(&self, partition: &str, upto: i64) -> Result<Vec<Item>> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let res = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(crate::core::table::GSI1.name)
+                .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
+                .expression_attribute_values(":pk", str_av(partition))
+                .expression_attribute_values(":upto", str_av(crate::core::keys::by_time_upto(upto)))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            out.extend(res.items.unwrap_or_default());
+            start = res.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
     /// Every item of partition `pk` with `from <= sk <= to`, consistently
     /// read, page by page, passed to `each` (never all in memory at once).
     pub(crate) async fn each_between(

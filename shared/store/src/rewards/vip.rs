@@ -81,26 +81,8 @@ impl Db {
         for back in 0..2 {
             let day = keys::day_of(upto - back * 86_400_000);
             for shard in 0..keys::VIP_REMINDER_SHARDS {
-                let mut start = None;
-                loop {
-                    let res = self
-                        .client
-                        .query()
-                        .table_name(&self.table)
-                        .index_name(crate::core::table::GSI1.name)
-                        .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
-                        .expression_attribute_values(":pk", str_av(keys::vip_reminders_due(&day, shard)))
-                        .expression_attribute_values(":upto", str_av(keys::by_time_upto(upto)))
-                        .set_exclusive_start_key(start)
-                        .send()
-                        .await?;
-                    for item in res.items.unwrap_or_default() {
-                        out.push(serde_dynamo::from_item(item)?);
-                    }
-                    start = res.last_evaluated_key;
-                    if start.is_none() {
-                        break;
-                    }
+                for item in self.gsi1_due(&keys::vip_reminders_due(&day, shard), upto).await? {
+                    out.push(serde_dynamo::from_item(item)?);
                 }
             }
         }

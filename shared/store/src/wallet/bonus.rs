@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use crate::core::db::{Action, Db, Item, TxItem, num_av, str_av};
 use crate::core::error::{Error, Result};
 use crate::core::keys;
-use crate::core::table::GSI1;
 use crate::wallet::balance::{Balance, LedgerEntry};
 use crate::wallet::events::Recording;
 
@@ -259,27 +258,9 @@ impl Db {
         for back in 0..7 {
             let day = keys::day_of(upto - back * DAY_MS);
             for shard in 0..keys::BONUS_DUE_SHARDS {
-                let mut start = None;
-                loop {
-                    let res = self
-                        .client
-                        .query()
-                        .table_name(&self.table)
-                        .index_name(GSI1.name)
-                        .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
-                        .expression_attribute_values(":pk", str_av(keys::bonus_due(&day, shard)))
-                        .expression_attribute_values(":upto", str_av(keys::by_time_upto(upto)))
-                        .set_exclusive_start_key(start)
-                        .send()
-                        .await?;
-                    for item in res.items.unwrap_or_default() {
-                        if let Some(a) = item.get("account_id").and_then(|v| v.as_s().ok()) {
-                            out.insert(a.clone());
-                        }
-                    }
-                    start = res.last_evaluated_key;
-                    if start.is_none() {
-                        break;
+                for item in self.gsi1_due(&keys::bonus_due(&day, shard), upto).await? {
+                    if let Some(a) = item.get("account_id").and_then(|v| v.as_s().ok()) {
+                        out.insert(a.clone());
                     }
                 }
             }
