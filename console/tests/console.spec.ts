@@ -540,16 +540,16 @@ test("the admin runs the rewards: the check-in ladder, tasks, VIP tiers and leve
 
   // A task, then retired.
   const add = page.getByRole("form", { name: "Add a task" });
-  await add.getByLabel("Title").fill("Send 3 gifts today");
+  await add.getByLabel("Title").fill("Gift three times today");
   await add.getByLabel("Target").fill("3");
   await add.getByLabel("Reward (bonus coins)").fill("12");
   await add.getByRole("button", { name: "Add task" }).click();
-  await expect(page.getByRole("row", { name: /Send 3 gifts today/ })).toContainText("active");
-  const task = (await admin.get("/admin/tasks")).items.find((t: any) => t.title === "Send 3 gifts today");
+  await expect(page.getByRole("row", { name: /Gift three times today/ })).toContainText("active");
+  const task = (await admin.get("/admin/tasks")).items.find((t: any) => t.title === "Gift three times today");
   expect([task.period, task.kind, task.target, task.reward_bonus_coins]).toEqual(["daily", "send_gifts", 3, 12]);
   expect((await user1.get("/me/tasks")).items.some((t: any) => t.id === task.id)).toBe(true);
-  await page.getByRole("button", { name: "Retire Send 3 gifts today" }).click();
-  await expect(page.getByRole("row", { name: /Send 3 gifts today/ })).toContainText("retired");
+  await page.getByRole("button", { name: "Retire Gift three times today" }).click();
+  await expect(page.getByRole("row", { name: /Gift three times today/ })).toContainText("retired");
   expect((await user1.get("/me/tasks")).items.some((t: any) => t.id === task.id)).toBe(false);
 
   // VIP 1's price.
