@@ -8,7 +8,7 @@ use integrations::appstore::{AppStore, AppleError, Transaction};
 use integrations::play::{PlayError, PurchaseState};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use store::{Balance, CoinPackage, CoinsAndDebt, Recharge};
+use store::{CoinPackage, Recharge};
 
 use crate::http::WebhookAnswer;
 use crate::http::idempotency::retrying;
@@ -17,7 +17,7 @@ use crate::kernel::error::DomainResult;
 use crate::kernel::error::ErrorKind;
 use crate::kernel::validate;
 use crate::kernel::views::account_ref;
-use crate::wallet::{RechargeView, Takeback, claw_back, recharge_view, repay_debt};
+use crate::wallet::{RechargeView, Takeback, claw_back, recharge_view};
 use crate::{AppState, DomainError};
 
 /// The account id of a reference made by `account_ref`.
@@ -237,22 +237,8 @@ async fn credit_once(
             purchase_token: b.token.clone(),
             ..Default::default()
         };
-        let total = r.total_coins();
-        let mut entry =
-            store::LedgerEntry::new(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
-        entry.recharge_id = Some(r.id.clone());
-        let mut entries = vec![entry];
-        entries.extend(repay_debt(&account, account.coins + total, total, &r, now));
         // The stores name no payer of their own (only our account reference): the offer is once per account.
-        let first = crate::wallet::first_recharge(state, &r, None, now).await?;
-        let change = CoinsAndDebt {
-            account_id: account.id.clone(),
-            coins: account.coins,
-            debt: account.coin_debt,
-            entries,
-            first,
-            tasks: crate::rewards::TaskCounting::read(state).await?.periods_of("recharge_coins", now),
-        };
+        let change = crate::wallet::credit_change(state, &account, &r, None, now).await?;
         match state.db.credit_store_purchase(&r, &change, b.token.is_some()).await {
             Ok(()) => {
                 crate::kernel::metrics::coins(state, "RechargesCredited", r.coins + r.bonus_coins);

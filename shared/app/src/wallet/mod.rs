@@ -10,5 +10,4 @@ pub mod routes;
 
 pub use balance::{GrantInput, grant_coins};
 pub use bonus::{ExpiryRun, expire_bonus_coins, expire_bonus_coins_event};
-pub use offers::{first_recharge, take_back_first_recharge_bonus};
-pub use recharges::{RechargeView, Takeback, claw_back, recharge_view, repay_debt};
+pub use recharges::{RechargeView, Takeback, claw_back, credit_change, recharge_view, repay_debt};

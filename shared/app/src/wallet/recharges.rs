@@ -208,6 +208,31 @@ fn ignored(why: &str) -> DomainResult<WebhookAnswer> {
     Ok(WebhookAnswer { status: "ignored", recharge_id: None, coins: None })
 }
 
+/// What crediting `r` to `account` changes, as read: the `recharge` entry,
+/// any debt paid from it, the first-recharge offer if it is the account's
+/// first, and the recharge tasks' progress (a provider's or a store's credit).
+pub async fn credit_change(
+    state: &AppState,
+    account: &store::Account,
+    r: &Recharge,
+    fingerprint: Option<String>,
+    now: i64,
+) -> DomainResult<CoinsAndDebt> {
+    let total = r.total_coins();
+    let mut entry = LedgerEntry::new(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
+    entry.recharge_id = Some(r.id.clone());
+    let mut entries = vec![entry];
+    entries.extend(repay_debt(account, account.coins + total, total, r, now));
+    Ok(CoinsAndDebt {
+        account_id: account.id.clone(),
+        coins: account.coins,
+        debt: account.coin_debt,
+        entries,
+        first: super::offers::first_recharge(state, r, fingerprint, now).await?,
+        tasks: crate::rewards::TaskCounting::read(state).await?.periods_of("recharge_coins", now),
+    })
+}
+
 /// Credits a paid recharge's coins (plus bonus) once, whatever the number of
 /// deliveries; coins owed after an earlier refund are paid from them first.
 /// The account's first paid recharge takes the first-recharge offer too
@@ -218,21 +243,8 @@ async fn credit(state: &AppState, recharge: &Recharge, fingerprint: Option<Strin
             return ignored("recharge of a deleted account");
         };
         let now = state.now();
-        let first = super::offers::first_recharge(state, recharge, fingerprint.clone(), now).await?;
         let total = recharge.total_coins();
-        let mut entry =
-            LedgerEntry::new(&account.id, "recharge", Balance::Coins, total, Some(account.coins + total), now);
-        entry.recharge_id = Some(recharge.id.clone());
-        let mut entries = vec![entry];
-        entries.extend(repay_debt(&account, account.coins + total, total, recharge, now));
-        let change = CoinsAndDebt {
-            account_id: account.id.clone(),
-            coins: account.coins,
-            debt: account.coin_debt,
-            entries,
-            first,
-            tasks: crate::rewards::TaskCounting::read(state).await?.periods_of("recharge_coins", now),
-        };
+        let change = credit_change(state, &account, recharge, fingerprint.clone(), now).await?;
         match state.db.credit_recharge(&recharge.id, &change, now).await {
             Ok(()) => {
                 crate::kernel::metrics::coins(state, "RechargesCredited", total);
@@ -346,12 +358,14 @@ pub async fn claw_back(
     currency: Option<&str>,
     changes: &[Takeback<'_>],
 ) -> DomainResult<WebhookAnswer> {
-    if state.db.refund_event_seen(event.0, event.1).await? {
-        return ignored("event applied before");
-    }
-    let answer = apply_takeback(state, recharge_id, event, currency, changes).await?;
+    let answer = if state.db.refund_event_seen(event.0, event.1).await? {
+        ignored("event applied before")?
+    } else {
+        apply_takeback(state, recharge_id, event, currency, changes).await?
+    };
     // What is left of the first-recharge offer's grant goes with any refund
-    // of its recharge (again on a replay: it is gone after the first).
+    // of its recharge: again on a replay (a crash between the two is mended;
+    // the grant is gone after the first).
     if let Some(r) = state.db.get_recharge(recharge_id).await? {
         super::offers::take_back_first_recharge_bonus(state, &r).await?;
     }
