@@ -23,8 +23,6 @@ export AGORA_APP_CERTIFICATE="${AGORA_APP_CERTIFICATE:-fedcba9876543210fedcba987
 export MEDIA_BUCKET="${MEDIA_BUCKET:-streamly-media-local}" # created in moto at start-up
 local_firebase
 export CALL_TICK_SECS="${CALL_TICK_SECS:-60}"
-# AWS holds earnings 72 h before a settlement pays them; the demo settles today's.
-export EARNINGS_HOLD_HOURS="${EARNINGS_HOLD_HOURS:-0}"
 export API_ADDR="${API_ADDR:-127.0.0.1:3000}"
 target/debug/dev-server &
 SERVER=$!

@@ -87,7 +87,7 @@ test_dev_server() {
   env TABLE_NAME="$SERVER_TABLE" JWT_SECRET="$name-secret-$name-secret-0123456789abcdef0123456789" \
     EMAIL_FROM=no-reply@demo.local PAYMENTS_MODE=local MEDIA_BUCKET="streamly-media-$name" \
     AGORA_APP_ID=0123456789abcdef0123456789abcdef AGORA_APP_CERTIFICATE=fedcba9876543210fedcba9876543210 \
-    RATE_LIMITS=off EARNINGS_HOLD_HOURS=0 CALL_TICK_SECS=3600 API_ADDR="127.0.0.1:$port" RUST_LOG=warn "$@" \
+    RATE_LIMITS=off CALL_TICK_SECS=3600 API_ADDR="127.0.0.1:$port" RUST_LOG=warn "$@" \
     "${DEV_SERVER_BIN:-target/debug/dev-server}" >".run/$name-dev-server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 300); do

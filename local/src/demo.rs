@@ -92,6 +92,11 @@ pub async fn load(state: &AppState, pw: &DemoPasswords) -> Result<(), DomainErro
         Err(e) if e.code == "admin_exists" => {}
         Err(e) => return Err(e),
     }
+    // The demo settles today's gifts: no clawback hold until an admin sets one.
+    let settings = state.db.get_settings().await?;
+    if settings.updated_at == 0 {
+        state.db.put_settings(&store::Settings { clawback_hold_days: 0, updated_at: state.now(), ..settings }).await?;
+    }
     let agency = ensure_agency(state, &pw.agency).await?;
     for email in HOST_EMAILS {
         let id = ensure_account(state, email, &pw.host).await?;

@@ -69,7 +69,6 @@ const COMMON: &[(&str, &str)] = &[
     p("AppName", "!Ref AppName"),
     p("MediaBucket", "!Ref MediaBucket"),
     p("MediaCdnUrl", "!Ref MediaCdnUrl"),
-    p("PlatformFeePercent", "!Ref PlatformFeePercent"),
     p("CoinValueMinor", "!Ref CoinValueMinor"),
     p("SettlementCurrency", "!Ref SettlementCurrency"),
 ];
@@ -268,11 +267,9 @@ fn stack(domain: &str, routes: &[&Route], events: &[&EventFunction], params: &[P
         ("RUST_LOG", "info"),
         ("MEDIA_BUCKET", "!Ref MediaBucket"),
         ("MEDIA_CDN_URL", "!Ref MediaCdnUrl"),
-        ("PLATFORM_FEE_PERCENT", "!Ref PlatformFeePercent"),
         ("COIN_VALUE_MINOR", "!Ref CoinValueMinor"),
         ("SETTLEMENT_CURRENCY", "!Ref SettlementCurrency"),
         ("CALL_GRACE_SECS", "'20'"),
-        ("EARNINGS_HOLD_HOURS", "'72'"),
         ("SMS_HOURLY_BUDGET", "'1000'"),
     ] {
         let _ = writeln!(s, "        {k}: {v}");

@@ -230,13 +230,24 @@ async fn a_settlement_splits_fee_commission_and_payout_exactly_and_settles_once_
     statuses.sort();
     assert_eq!(statuses, [201, 409], "{a:?} {b:?}");
     let won = if a.status == 201 { &a.body } else { &b.body };
-    // 333 coins at 1 paisa, 20 % platform fee, 15 % commission: 66 + 40 + 227 = 333.
+    // 333 coins at 1 paisa, the host's 60 %, the agency's 15 % out of the platform's 40 %: 199 + 49 + 85 = 333.
     assert_eq!(
         (won["coins"].as_i64(), won["gross_minor"].as_i64(), won["platform_fee_minor"].as_i64()),
-        (Some(333), Some(333), Some(66))
+        (Some(333), Some(333), Some(85))
     );
-    assert_eq!((won["agency_commission_minor"].as_i64(), won["host_payout_minor"].as_i64()), (Some(40), Some(227)));
+    assert_eq!((won["agency_commission_minor"].as_i64(), won["host_payout_minor"].as_i64()), (Some(49), Some(199)));
+    assert_eq!((won["host_share_bps"].as_i64(), won["commission_bps"].as_i64()), (Some(6_000), Some(1_500)));
     assert_eq!(won["currency"], "INR");
+    // The payout is the host's to withdraw, with its ledger line.
+    let w = app.get("/me/wallet", &host.access).await;
+    assert_eq!((w.body["payable_minor"].as_i64(), w.body["currency"].as_str()), (Some(199), Some("INR")), "{w:?}");
+    let lines = app.get("/me/transactions", &host.access).await;
+    let paid: Vec<&Value> =
+        lines.body["items"].as_array().unwrap().iter().filter(|l| l["balance"] == "payable").collect();
+    assert_eq!(
+        (paid.len(), paid[0]["type"].as_str(), paid[0]["amount"].as_i64()),
+        (1, Some("settlement_payout"), Some(199))
+    );
     let lost = if a.status == 409 { &a.body } else { &b.body };
     assert_eq!(lost["error"], "nothing_to_settle");
 
@@ -249,10 +260,9 @@ async fn a_settlement_splits_fee_commission_and_payout_exactly_and_settles_once_
         (Some(0), Some(333))
     );
     let ledger = app.get("/me/transactions", &host.access).await;
-    assert_eq!(
-        (ledger.body["items"][0]["type"].as_str(), ledger.body["items"][0]["amount"].as_i64()),
-        (Some("settlement"), Some(-333))
-    );
+    let settled: Vec<&Value> =
+        ledger.body["items"].as_array().unwrap().iter().filter(|l| l["type"] == "settlement").collect();
+    assert_eq!((settled.len(), settled[0]["amount"].as_i64()), (1, Some(-333)));
     for (who, path) in [(&host, "/host/settlements"), (&owner, "/agency/settlements"), (&admin, "/admin/settlements")] {
         let list = app.get(path, &who.access).await;
         assert_eq!(list.body["items"].as_array().unwrap().len(), 1, "{path}");
@@ -599,12 +609,12 @@ async fn a_settlement_preview_shows_what_would_move_to_whom_and_moves_nothing() 
     };
     let seen = app.post(&one, Some(&owner.access), json!({"preview": true})).await;
     assert_eq!(seen.status, 200, "{seen:?}");
-    assert_eq!((figures(&seen.body), seen.body["host_name"].as_str()), ([333, 333, 66, 40, 227], Some("Hana")));
+    assert_eq!((figures(&seen.body), seen.body["host_name"].as_str()), ([333, 333, 85, 49, 199], Some("Hana")));
     let batch = app.post(&all, Some(&admin.access), json!({"preview": true})).await;
     assert_eq!(batch.status, 200, "{batch:?}");
     assert_eq!(
         (figures(&batch.body), batch.body["hosts"][0]["host_name"].as_str()),
-        ([333, 333, 66, 40, 227], Some("Hana"))
+        ([333, 333, 85, 49, 199], Some("Hana"))
     );
     // Nothing moved, nothing listed, nobody told.
     assert_eq!(app.wallet(&host).await, (0, 333));

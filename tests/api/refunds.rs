@@ -161,8 +161,10 @@ async fn partial_refunds_take_back_their_share_and_razorpay_refunds_apply_once_b
 
 #[tokio::test]
 async fn settlements_pay_only_earnings_older_than_the_hold() {
-    let app = TestApp::start_with(|c| c.earnings_hold_hours = 72).await;
+    let app = TestApp::start().await;
     let admin = app.admin().await;
+    let hold = app.call("PUT", "/admin/settings", Some(&admin.access), Some(json!({"clawback_hold_days": 3}))).await;
+    assert_eq!(hold.status, 200, "{hold:?}");
     let (owner, _) = agency(&app, &admin, "HOLD01", 10).await;
     let host = onboarded(&app, &owner, "HOLD01", "Held").await;
     let fan = app.user("Early").await;

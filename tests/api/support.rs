@@ -105,11 +105,13 @@ impl TestApp {
         config.email_from = "no-reply@test.local".into();
         // Every test's clients share 127.0.0.1: the per-IP limits have their own tests.
         config.ip_rate_limits = false;
-        // Settling today's earnings at once; the hold has its own test.
-        config.earnings_hold_hours = 0;
         configure(&mut config);
         // With its stream: the host's side of gifts is applied from it (`drain`).
         store::table::create(&client, &table).await.expect("create table");
+        // Settling today's earnings and paying to a new payout account at
+        // once; the holds have their own tests.
+        let settings = store::Settings { clawback_hold_days: 0, payout_account_hold_hours: 0, ..Default::default() };
+        store::Db::new(client.clone(), table.clone()).put_settings(&settings).await.expect("settings");
         let state = AppState::new(&sdk, config, Clock::manual(chrono::Utc::now().timestamp_millis()));
         state.messenger().ensure_sender_identity().await.expect("verify sender");
         state.media().ensure_bucket().await.expect("media bucket");

@@ -85,7 +85,14 @@ pub static CREATE_AGENCY_SETTLEMENT: Route = route!(
         .optional_body()
         .body(schema_of::<settlements::SettleInput>)
         .codes(&["nothing_to_settle"]),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::Audit, Family::Event, Family::Settlement])
+    Needs::of_method("POST").keys(&[
+        Family::Account,
+        Family::Agency,
+        Family::Audit,
+        Family::Event,
+        Family::Settings,
+        Family::Settlement
+    ])
 );
 pub static CREATE_HOST_SETTLEMENT_ADMIN: Route = route!(
     "create-host-settlement-admin",
@@ -98,7 +105,13 @@ pub static CREATE_HOST_SETTLEMENT_ADMIN: Route = route!(
         .codes(&["nothing_to_settle", "host_in_agency"])
         .optional_body()
         .body(schema_of::<settlements::SettleInput>),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Audit, Family::Event, Family::Settlement])
+    Needs::of_method("POST").keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Event,
+        Family::Settings,
+        Family::Settlement
+    ])
 );
 pub static LIST_SETTLEMENTS: Route = route!(
     "list-settlements",
@@ -215,7 +228,14 @@ pub static CREATE_HOST_SETTLEMENT: Route = route!(
         .codes(&["nothing_to_settle"])
         .optional_body()
         .body(schema_of::<settlements::SettleInput>),
-    Needs::of_method("POST").keys(&[Family::Account, Family::Agency, Family::Audit, Family::Event, Family::Settlement])
+    Needs::of_method("POST").keys(&[
+        Family::Account,
+        Family::Agency,
+        Family::Audit,
+        Family::Event,
+        Family::Settings,
+        Family::Settlement
+    ])
 );
 pub static LIST_AGENCY_SETTLEMENTS: Route = route!(
     "list-agency-settlements",

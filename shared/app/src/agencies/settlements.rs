@@ -2,15 +2,17 @@
 //! host's dashboard.
 //!
 //! Settlement arithmetic (all integers, minor units): gross = coins ×
-//! COIN_VALUE_MINOR; platform fee = ⌊gross × PLATFORM_FEE_PERCENT / 100⌋;
-//! agency commission = ⌊(gross − fee) × commission_percent / 100⌋; host payout
-//! = gross − fee − commission, so the rounding remainder goes to the host and
-//! fee + commission + payout = gross always.
+//! COIN_VALUE_MINOR; the host's payout = ⌊gross × host_share_bps / 10,000⌋
+//! (the platform's setting, whatever the agency); the agency's commission =
+//! ⌊gross × commission_bps / 10,000⌋ out of what is left; the platform's fee
+//! is the rest, so fee + commission + payout = gross always. The payout is
+//! credited to the host's `payable_minor` in the settlement's transaction;
+//! the commission is paid by the agency's month statement.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use store::{Agency, Balance, Role, Settlement};
+use store::{Agency, Balance, Role, Settings, Settlement};
 
 use super::agency::{agency_by_param, my_agency};
 use crate::http::{CreatedOrPreview, Ctx, Page, list_reply};
@@ -28,11 +30,11 @@ pub struct Split {
     pub payout: i64,
 }
 
-pub fn split(coins: i64, coin_value_minor: i64, fee_percent: i64, commission_percent: i64) -> Split {
+pub fn split(coins: i64, coin_value_minor: i64, host_share_bps: i64, commission_bps: i64) -> Split {
     let gross = coins * coin_value_minor;
-    let fee = gross * fee_percent / 100;
-    let commission = (gross - fee) * commission_percent / 100;
-    Split { gross, fee, commission, payout: gross - fee - commission }
+    let payout = gross * host_share_bps / 10_000;
+    let commission = (gross * commission_bps / 10_000).min(gross - payout);
+    Split { gross, fee: gross - payout - commission, commission, payout }
 }
 
 /// A host's settlement: coins out of earnings, split into fee, commission and payout (minor units).
@@ -53,8 +55,14 @@ pub struct SettlementView {
     pub agency_commission_minor: i64,
     pub host_payout_minor: i64,
     pub currency: String,
+    /// The platform's part of gross, in whole percent (rounded down)
     pub platform_fee_percent: i64,
+    /// The agency's commission, in whole percent of gross (rounded down)
     pub commission_percent: i64,
+    /// Basis points of gross paid to the host's `payable_minor`
+    pub host_share_bps: i64,
+    /// Basis points of gross the agency's commission took
+    pub commission_bps: i64,
     /// RFC 3339: earnings credited up to this are settled
     #[schema(format = DateTime)]
     pub cutoff: String,
@@ -84,6 +92,8 @@ pub fn settlement_view(s: &Settlement, names: &Names) -> SettlementView {
         currency: s.currency.clone(),
         platform_fee_percent: s.platform_fee_percent,
         commission_percent: s.commission_percent,
+        host_share_bps: s.host_share_bps,
+        commission_bps: s.commission_bps,
         cutoff: views::time(s.cutoff),
         created_at: views::time(s.created_at),
     }
@@ -112,7 +122,7 @@ pub struct BatchView {
 #[serde(deny_unknown_fields)]
 pub struct SettleInput {
     /// RFC 3339; earnings credited up to and including it are settled.
-    /// Default, and latest: now less the earnings hold (`EARNINGS_HOLD_HOURS`, 72).
+    /// Default, and latest: now less the clawback hold (`clawback_hold_days`, 7).
     #[schema(format = DateTime)]
     pub cutoff: Option<String>,
     /// true: answer 200 with what would be settled, and settle nothing
@@ -120,11 +130,11 @@ pub struct SettleInput {
 }
 
 /// The cut-off, and whether this is a preview (nothing written).
-fn cutoff(state: &AppState, ctx: &Ctx) -> DomainResult<(i64, bool)> {
+fn cutoff(state: &AppState, ctx: &Ctx, settings: &Settings) -> DomainResult<(i64, bool)> {
     let input: SettleInput =
         if ctx.body.iter().all(u8::is_ascii_whitespace) { SettleInput::default() } else { ctx.json()? };
     let now = state.now();
-    let latest = now - state.config.earnings_hold_hours * 3_600_000;
+    let latest = now - settings.clawback_hold_days * 86_400_000;
     let preview = input.preview.unwrap_or(false);
     match input.cutoff {
         None => Ok((latest, preview)),
@@ -145,8 +155,10 @@ fn cutoff(state: &AppState, ctx: &Ctx) -> DomainResult<(i64, bool)> {
 /// agency what a host in none earned since leaving one (the former agency's
 /// claim aside: that agency settles it): `None` when there is nothing (left)
 /// to settle. A `preview` answers the settlement it would write and writes nothing.
+#[allow(clippy::too_many_arguments)]
 pub async fn settle_host(
     state: &AppState,
+    settings: &Settings,
     agency: Option<&Agency>,
     host_id: &str,
     cutoff: i64,
@@ -181,8 +193,9 @@ pub async fn settle_host(
         }
         let now = state.now();
         let cfg = &state.config;
-        let commission = agency.map_or(0, |a| a.commission_percent);
-        let sp = split(coins, cfg.coin_value_minor, cfg.platform_fee_percent, commission);
+        let commission_bps = agency.map_or(0, |a| a.commission_percent * 100);
+        let sp = split(coins, cfg.coin_value_minor, settings.host_share_bps, commission_bps);
+        let percent = |part: i64| if sp.gross == 0 { 0 } else { part * 100 / sp.gross };
         let st = Settlement {
             id: crate::kernel::ledger::entry_id(now),
             host_id: host_id.to_string(),
@@ -194,8 +207,10 @@ pub async fn settle_host(
             agency_commission_minor: sp.commission,
             host_payout_minor: sp.payout,
             currency: cfg.settlement_currency.clone(),
-            platform_fee_percent: cfg.platform_fee_percent,
-            commission_percent: commission,
+            platform_fee_percent: percent(sp.fee),
+            commission_percent: percent(sp.commission),
+            host_share_bps: settings.host_share_bps,
+            commission_bps,
             cutoff,
             created_by: by.to_string(),
             created_at: now,
@@ -206,7 +221,9 @@ pub async fn settle_host(
         let mut entry = store::LedgerEntry::new(host_id, "settlement", Balance::Earnings, -coins, None, now);
         entry.counterparty_id = agency.map(|a| a.owner_id.clone());
         entry.reason = Some(format!("settlement {}", st.id));
-        match state.db.settle_host(&st, host.settled_earnings, &entry, former).await {
+        let mut payout = store::LedgerEntry::new(host_id, "settlement_payout", Balance::Payable, sp.payout, None, now);
+        payout.reason = entry.reason.clone();
+        match state.db.settle_host(&st, host.settled_earnings, &entry, &payout, former).await {
             Ok(()) => {
                 let body = format!("{coins} coins settled: {} {} to you", st.host_payout_minor, st.currency);
                 let data = [("settlement_id", st.id.as_str()), ("coins", &coins.to_string())];
@@ -235,9 +252,11 @@ pub async fn create_host_settlement_http(
 ) -> DomainResult<CreatedOrPreview<SettlementView>> {
     let agency = my_agency(state, ctx).await?;
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("not a host of this agency"))?;
-    let (cutoff, preview) = cutoff(state, ctx)?;
-    let st =
-        settle_host(state, Some(&agency), &id, cutoff, &ctx.caller()?.id, None, preview).await?.ok_or_else(nothing)?;
+    let settings = state.db.get_settings().await?;
+    let (cutoff, preview) = cutoff(state, ctx, &settings)?;
+    let st = settle_host(state, &settings, Some(&agency), &id, cutoff, &ctx.caller()?.id, None, preview)
+        .await?
+        .ok_or_else(nothing)?;
     settled(state, st, preview).await
 }
 
@@ -248,8 +267,11 @@ pub async fn create_admin_host_settlement_http(
     ctx: &Ctx,
 ) -> DomainResult<CreatedOrPreview<SettlementView>> {
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("host not found"))?;
-    let (cutoff, preview) = cutoff(state, ctx)?;
-    let st = settle_host(state, None, &id, cutoff, &ctx.caller()?.id, None, preview).await?.ok_or_else(nothing)?;
+    let settings = state.db.get_settings().await?;
+    let (cutoff, preview) = cutoff(state, ctx, &settings)?;
+    let st = settle_host(state, &settings, None, &id, cutoff, &ctx.caller()?.id, None, preview)
+        .await?
+        .ok_or_else(nothing)?;
     settled(state, st, preview).await
 }
 
@@ -257,14 +279,15 @@ pub async fn create_admin_host_settlement_http(
 /// transaction per host; the answer sums them.
 pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> DomainResult<CreatedOrPreview<BatchView>> {
     let agency = agency_by_param(state, ctx).await?;
-    let (cutoff, preview) = cutoff(state, ctx)?;
+    let settings = state.db.get_settings().await?;
+    let (cutoff, preview) = cutoff(state, ctx, &settings)?;
     let by = ctx.caller()?.id.clone();
     let batch = crate::kernel::ledger::entry_id(state.now());
     let mut hosts = state.db.agency_host_ids(&agency.id).await?;
     hosts.extend(state.db.former_host_ids(&agency.id).await?);
     let mut lines = Vec::new();
     for h in &hosts {
-        if let Some(st) = settle_host(state, Some(&agency), h, cutoff, &by, Some(&batch), preview).await? {
+        if let Some(st) = settle_host(state, &settings, Some(&agency), h, cutoff, &by, Some(&batch), preview).await? {
             lines.push(st);
         }
     }
@@ -320,19 +343,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_split_adds_up_and_rounds_down_fee_and_commission() {
-        // 333 coins at 1 paisa, 20 % fee, 15 % commission: 333 → 66 (66.6) + 40 (267 × 15 % = 40.05) + 227.
-        assert_eq!(split(333, 1, 20, 15), Split { gross: 333, fee: 66, commission: 40, payout: 227 });
-        // 1 coin: nothing to take a percent of.
-        assert_eq!(split(1, 1, 20, 15), Split { gross: 1, fee: 0, commission: 0, payout: 1 });
-        // 1000 coins at 5 minor units, 30 % and 10 %: 5000 → 1500 + 350 + 3150.
-        assert_eq!(split(1000, 5, 30, 10), Split { gross: 5000, fee: 1500, commission: 350, payout: 3150 });
-        // The edges: no fee, everything to the agency.
-        assert_eq!(split(7, 3, 0, 100), Split { gross: 21, fee: 0, commission: 21, payout: 0 });
+    fn the_split_adds_up_and_the_host_share_never_depends_on_the_commission() {
+        // 333 coins at 1 paisa, host 60 %, commission 15 %: 199 (199.8) + 49 (49.95) + 85.
+        assert_eq!(split(333, 1, 6_000, 1_500), Split { gross: 333, fee: 85, commission: 49, payout: 199 });
+        assert_eq!(split(333, 1, 6_000, 2_000).payout, split(333, 1, 6_000, 0).payout);
+        // 1 coin: nothing to take a share of; the platform keeps the rounding.
+        assert_eq!(split(1, 1, 6_000, 1_500), Split { gross: 1, fee: 1, commission: 0, payout: 0 });
+        // A commission above what is left is capped at it.
+        assert_eq!(split(100, 1, 9_000, 2_000), Split { gross: 100, fee: 0, commission: 10, payout: 90 });
         for coins in [1, 2, 3, 7, 99, 101, 12345] {
-            for (f, c) in [(0, 0), (20, 15), (33, 33), (99, 1), (100, 50)] {
-                let s = split(coins, 7, f, c);
-                assert_eq!(s.fee + s.commission + s.payout, s.gross, "{coins} {f} {c}");
+            for (h, c) in [(0, 0), (6_000, 1_500), (3_333, 3_333), (9_900, 100), (10_000, 5_000)] {
+                let s = split(coins, 7, h, c);
+                assert_eq!(s.fee + s.commission + s.payout, s.gross, "{coins} {h} {c}");
                 assert!(s.payout >= 0 && s.commission >= 0 && s.fee >= 0);
             }
         }

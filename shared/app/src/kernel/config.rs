@@ -41,9 +41,8 @@ pub struct Config {
     /// S3 bucket of uploads (videos, images, audio) and, when set, the CDN in front of it.
     pub media_bucket: String,
     pub media_cdn_url: Option<String>,
-    /// Settlements: the platform's percent of the gross, what a coin pays in
-    /// minor units, and the payout currency.
-    pub platform_fee_percent: i64,
+    /// Settlements: what a coin pays in minor units, and the payout currency
+    /// (the shares are admin settings).
     pub coin_value_minor: i64,
     pub settlement_currency: String,
     /// A newly approved host's call price until they set their own.
@@ -69,9 +68,6 @@ pub struct Config {
     /// A PK's result waits this long past its end (`PK_SETTLE_MS`) for gifts
     /// sent before the end whose transactions are still in flight.
     pub pk_settle_ms: i64,
-    /// Settlements pay only earnings older than this, so most refunds and
-    /// chargebacks arrive before the coins behind them are paid out.
-    pub earnings_hold_hours: i64,
     /// Firebase service-account JSON (Secrets Manager): chat tokens and FCM.
     pub firebase_service_account: Option<String>,
     /// CloudWatch Embedded Metric Format lines on stdout (on in Lambda, or `METRICS=emf`).
@@ -173,13 +169,11 @@ impl Config {
             agora_rest: None,
             media_bucket: LOCAL_MEDIA_BUCKET.into(),
             media_cdn_url: None,
-            platform_fee_percent: 20,
             coin_value_minor: 1,
             settlement_currency: "INR".into(),
             default_call_price: 60,
             call_grace_secs: 20,
             pk_settle_ms: 5_000,
-            earnings_hold_hours: 72,
             ip_rate_limits: true,
             reconcile_queue_url: None,
             events_http_url: None,
@@ -272,7 +266,6 @@ impl Config {
                     .ok_or_else(|| format!("{k} must be a whole number in {range:?}")),
             }
         };
-        c.platform_fee_percent = number("PLATFORM_FEE_PERCENT", c.platform_fee_percent, 0..=100)?;
         c.coin_value_minor = number("COIN_VALUE_MINOR", c.coin_value_minor, 1..=1_000_000)?;
         c.default_call_price = number("DEFAULT_CALL_PRICE", c.default_call_price, 1..=100_000)?;
         c.ip_rate_limits = var("RATE_LIMITS").map_or(true, |v| v != "off");
@@ -283,7 +276,6 @@ impl Config {
         c.sms_hourly_budget = number("SMS_HOURLY_BUDGET", c.sms_hourly_budget, 0..=10_000_000)?;
         c.call_grace_secs = number("CALL_GRACE_SECS", c.call_grace_secs, 0..=59)?;
         c.pk_settle_ms = number("PK_SETTLE_MS", c.pk_settle_ms, 0..=60_000)?;
-        c.earnings_hold_hours = number("EARNINGS_HOLD_HOURS", c.earnings_hold_hours, 0..=24 * 90)?;
         c.firebase_service_account = var("FIREBASE_SERVICE_ACCOUNT").ok().filter(|v| !v.trim().is_empty());
         c.push_log_only = match var("PUSH_MODE").as_deref() {
             Ok("log") => true,

@@ -215,6 +215,7 @@ pub fn ledger_entry(e: &store::LedgerEntry) -> LedgerLine {
             store::Balance::Earnings => "earnings",
             store::Balance::Debt => "coin_debt",
             store::Balance::Bonus => "bonus",
+            store::Balance::Payable => "payable",
         },
         amount: e.amount,
         balance_after: e.balance_after,

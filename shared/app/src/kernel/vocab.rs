@@ -45,12 +45,13 @@ words!(
         "recharge", "grant", "correction", "gift_sent", "gift_received", "gift_refunded", "call_charge",
         "call_earning", "call_refund", "settlement", "debt_repaid", "refund_clawback", "refund_debt",
         "refund_reversed", "pk_bonus", "room_share", "vip_purchase", "bonus_grant", "bonus_gift",
-        "bonus_gift_received", "bonus_gift_refunded", "bonus_expired", "bonus_clawback",
+        "bonus_gift_received", "bonus_gift_refunded", "bonus_expired", "bonus_clawback", "settlement_payout",
+        "salary", "agency_commission", "withdrawal", "withdrawal_returned",
     ]
 );
 words!(
     /// Which balance a ledger entry moved.
-    BALANCES, balance, balance_or_null: ["coins", "earnings", "coin_debt", "bonus"]
+    BALANCES, balance, balance_or_null: ["coins", "earnings", "coin_debt", "bonus", "payable"]
 );
 words!(
     /// How often a task can be claimed.

@@ -87,8 +87,8 @@ struct Partition {
     sums: store::reconcile::LedgerSums,
     /// It has a ledger entry in the range (only those are checked).
     touched: bool,
-    /// coins, earnings, coin_debt, settled_earnings, bonus_coins
-    profile: Option<[i64; 5]>,
+    /// coins, earnings, coin_debt, settled_earnings, bonus_coins, payable_minor
+    profile: Option<[i64; 6]>,
 }
 
 /// Where a run is: saved when it runs out of time, resumed by the next.
@@ -216,8 +216,9 @@ async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item
             r.ledger_entries += 1;
             let amount = attr_n(item, "amount").unwrap_or(0);
             let value = if attr_s(item, "balance") == Some("debt") { -amount } else { amount };
-            // Bonus coins are no paid value: their own balance, checked per account.
-            let bonus = attr_s(item, "balance") == Some("bonus");
+            // Bonus coins are no paid value, payable money no coins: their own
+            // balances, checked per account.
+            let bonus = matches!(attr_s(item, "balance"), Some("bonus" | "payable"));
             if !bonus && !INTERNAL.contains(&attr_s(item, "type").unwrap_or_default()) {
                 r.external += value;
             }
@@ -248,8 +249,14 @@ async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item
             let n = |k: &str| attr_n(item, k).unwrap_or(0);
             r.balances += n("coins") + n("earnings") + n("settled_earnings") - n("coin_debt");
             p.current.account_id = attr_s(item, "id").map(String::from);
-            p.current.profile =
-                Some([n("coins"), n("earnings"), n("coin_debt"), n("settled_earnings"), n("bonus_coins")]);
+            p.current.profile = Some([
+                n("coins"),
+                n("earnings"),
+                n("coin_debt"),
+                n("settled_earnings"),
+                n("bonus_coins"),
+                n("payable_minor"),
+            ]);
         }
         "recharge"
             if attr_s(item, "status") == Some("credited")
@@ -289,6 +296,7 @@ fn finish_account(r: &mut ReconcileReport, a: Partition) {
         ("coin_debt", held[2], s.coin_debt),
         ("settled_earnings", held[3], s.settled),
         ("bonus_coins", held[4], s.bonus),
+        ("payable_minor", held[5], s.payable),
     ] {
         if held != ledger {
             r.mismatch("account_balance", &id, format!("{what} {held} ≠ ledger {ledger}"));

@@ -100,7 +100,8 @@ pub(super) enum Checked {
 /// read between two reads of the balances that agree (else retried, then
 /// left: `Busy`). Equal: the checkpoint moves to the last entry.
 pub(super) async fn check_account(state: &AppState, account: &str, now: i64) -> DomainResult<Checked> {
-    let held = |a: &store::Account| [a.coins, a.earnings, a.coin_debt, a.settled_earnings, a.bonus_coins];
+    let held =
+        |a: &store::Account| [a.coins, a.earnings, a.coin_debt, a.settled_earnings, a.bonus_coins, a.payable_minor];
     for _ in 0..3 {
         let Some(before) = state.db.get_account(account).await? else {
             return Ok(Checked::Differs("ledger entries of an account that does not exist".into()));
@@ -112,11 +113,11 @@ pub(super) async fn check_account(state: &AppState, account: &str, now: i64) -> 
             continue;
         }
         let s = sum(&cp.sums, &since);
-        let ledger = [s.coins, s.earnings, s.coin_debt, s.settled, s.bonus];
+        let ledger = [s.coins, s.earnings, s.coin_debt, s.settled, s.bonus, s.payable];
         let balances = held(&after);
         if ledger != balances {
-            let names = ["coins", "earnings", "coin_debt", "settled_earnings", "bonus_coins"];
-            let detail: Vec<String> = (0..5)
+            let names = ["coins", "earnings", "coin_debt", "settled_earnings", "bonus_coins", "payable_minor"];
+            let detail: Vec<String> = (0..6)
                 .filter(|i| ledger[*i] != balances[*i])
                 .map(|i| format!("{} {} ≠ ledger {}", names[i], balances[i], ledger[i]))
                 .collect();
@@ -138,6 +139,7 @@ fn sum(a: &LedgerSums, b: &LedgerSums) -> LedgerSums {
         coin_debt: a.coin_debt + b.coin_debt,
         settled: a.settled + b.settled,
         bonus: a.bonus + b.bonus,
+        payable: a.payable + b.payable,
         entries: a.entries + b.entries,
     }
 }

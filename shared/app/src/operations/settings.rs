@@ -28,6 +28,20 @@ pub struct SettingsView {
     pub check_in_rewards: Vec<i64>,
     /// What a host may charge a minute by charm level (none: no cap)
     pub call_price_bands: Vec<PriceBand>,
+    /// Basis points of a settlement's gross paid to the host; the agency's commission comes out of the rest (0–10,000)
+    pub host_share_bps: i64,
+    /// Days earnings wait before a settlement pays them; refunds inside take them back (0–90)
+    pub clawback_hold_days: i64,
+    /// Hours a new or changed payout account waits before withdrawals to it (0–720)
+    pub payout_account_hold_hours: i64,
+    /// The smallest withdrawal, minor units (1–100,000,000)
+    pub withdrawal_min_minor: i64,
+    /// The most an account may withdraw in 7 days, minor units (1–1,000,000,000)
+    pub withdrawal_max_minor_per_7_days: i64,
+    /// A withdrawal's flat fee, minor units, inside the amount (0–1,000,000)
+    pub withdrawal_fee_flat_minor: i64,
+    /// A withdrawal's fee in basis points of the amount, on top of the flat fee (0–2,000)
+    pub withdrawal_fee_bps: i64,
     /// RFC 3339; null until an admin first saves them
     #[schema(format = DateTime)]
     pub updated_at: Option<String>,
@@ -47,6 +61,13 @@ fn settings_view(s: &store::Settings) -> SettingsView {
             .iter()
             .map(|[l, p]| PriceBand { min_charm_level: *l, max_price_per_minute: *p })
             .collect(),
+        host_share_bps: s.host_share_bps,
+        clawback_hold_days: s.clawback_hold_days,
+        payout_account_hold_hours: s.payout_account_hold_hours,
+        withdrawal_min_minor: s.withdrawal_min_minor,
+        withdrawal_max_minor_per_7_days: s.withdrawal_max_minor_per_7_days,
+        withdrawal_fee_flat_minor: s.withdrawal_fee_flat_minor,
+        withdrawal_fee_bps: s.withdrawal_fee_bps,
         updated_at: (s.updated_at > 0).then(|| views::time(s.updated_at)),
     }
 }
@@ -70,6 +91,20 @@ pub struct SettingsChanges {
     pub check_in_rewards: Option<Vec<i64>>,
     #[schema(max_items = 50)]
     pub call_price_bands: Option<Vec<PriceBand>>,
+    #[schema(minimum = 0, maximum = 10000)]
+    pub host_share_bps: Option<i64>,
+    #[schema(minimum = 0, maximum = 90)]
+    pub clawback_hold_days: Option<i64>,
+    #[schema(minimum = 0, maximum = 720)]
+    pub payout_account_hold_hours: Option<i64>,
+    #[schema(minimum = 1, maximum = 100000000)]
+    pub withdrawal_min_minor: Option<i64>,
+    #[schema(minimum = 1, maximum = 1000000000)]
+    pub withdrawal_max_minor_per_7_days: Option<i64>,
+    #[schema(minimum = 0, maximum = 1000000)]
+    pub withdrawal_fee_flat_minor: Option<i64>,
+    #[schema(minimum = 0, maximum = 2000)]
+    pub withdrawal_fee_bps: Option<i64>,
 }
 
 /// From a charm level on, the most a host may charge a minute.
@@ -145,6 +180,25 @@ pub async fn put_settings_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json
             }
         }
         s.call_price_bands = bands.iter().map(|b| [b.min_charm_level, b.max_price_per_minute]).collect();
+    }
+    let ranges: [(&str, Option<i64>, &mut i64, std::ops::RangeInclusive<i64>); 7] = [
+        ("host_share_bps", input.host_share_bps, &mut s.host_share_bps, 0..=10_000),
+        ("clawback_hold_days", input.clawback_hold_days, &mut s.clawback_hold_days, 0..=90),
+        ("payout_account_hold_hours", input.payout_account_hold_hours, &mut s.payout_account_hold_hours, 0..=720),
+        ("withdrawal_min_minor", input.withdrawal_min_minor, &mut s.withdrawal_min_minor, 1..=100_000_000),
+        (
+            "withdrawal_max_minor_per_7_days",
+            input.withdrawal_max_minor_per_7_days,
+            &mut s.withdrawal_max_minor_per_7_days,
+            1..=1_000_000_000,
+        ),
+        ("withdrawal_fee_flat_minor", input.withdrawal_fee_flat_minor, &mut s.withdrawal_fee_flat_minor, 0..=1_000_000),
+        ("withdrawal_fee_bps", input.withdrawal_fee_bps, &mut s.withdrawal_fee_bps, 0..=2_000),
+    ];
+    for (field, v, slot, range) in ranges {
+        if let Some(v) = v {
+            *slot = within(field, v, range)?;
+        }
     }
     s.updated_at = state.now();
     state.db.put_settings(&s).await?;

@@ -34,16 +34,22 @@ pub struct WalletDetails {
     pub earnings: i64,
     /// Coins a refund or chargeback took back that the balance could not cover
     pub coin_debt: i64,
+    /// Money a host or agency may withdraw (settled earnings' share, salary, commission), in minor units of `currency`
+    pub payable_minor: i64,
+    /// ISO 4217: the currency of `payable_minor` (settlements and withdrawals)
+    pub currency: String,
 }
 
 impl WalletDetails {
-    fn of(a: &store::Account, bonus_expiring: Vec<BonusExpiring>) -> WalletDetails {
+    fn of(state: &AppState, a: &store::Account, bonus_expiring: Vec<BonusExpiring>) -> WalletDetails {
         WalletDetails {
             coins: a.coins,
             bonus_coins: a.bonus_coins,
             bonus_expiring,
             earnings: a.earnings,
             coin_debt: a.coin_debt,
+            payable_minor: a.payable_minor,
+            currency: state.config.settlement_currency.clone(),
         }
     }
 }
@@ -66,7 +72,7 @@ pub async fn get_wallet_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<W
     let caller = ctx.caller()?;
     let a = state.own_account(&caller.id).await?;
     let bonus_expiring = bonus_expiring(state, &a).await?;
-    Ok(Json::new(WalletDetails::of(&a, bonus_expiring)))
+    Ok(Json::new(WalletDetails::of(state, &a, bonus_expiring)))
 }
 
 /// `GET /admin/users/{id}/wallet`: an account's balances and bonus grants, for support.
@@ -75,7 +81,7 @@ pub async fn get_user_wallet_admin_http(state: &AppState, ctx: &Ctx) -> DomainRe
         crate::kernel::validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("user not found"))?;
     let a = state.db.get_account(&id).await?.ok_or_else(|| DomainError::not_found("user not found"))?;
     let bonus_expiring = bonus_expiring(state, &a).await?;
-    Ok(Json::new(WalletDetails::of(&a, bonus_expiring)))
+    Ok(Json::new(WalletDetails::of(state, &a, bonus_expiring)))
 }
 
 /// What an expiry run did.

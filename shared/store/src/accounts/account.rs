@@ -118,6 +118,15 @@ pub struct Account {
     /// Hosts: coins earned and settled (paid out through a settlement).
     #[serde(default)]
     pub settled_earnings: i64,
+    /// Hosts and agency owners: money they may withdraw (minor units).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub payable_minor: i64,
+    /// none, pending, verified, rejected, expired (`payouts::kyc`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kyc_status: Option<String>,
+    /// The verified KYC's legal name: a payout account's holder must match it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kyc_name: Option<String>,
     /// Hosts: activity counters for the panels.
     #[serde(default)]
     pub gifts_received: i64,
@@ -191,6 +200,9 @@ impl Account {
             vip2_ends_at: 0,
             vip3_ends_at: 0,
             settled_earnings: 0,
+            payable_minor: 0,
+            kyc_status: None,
+            kyc_name: None,
             gifts_received: 0,
             call_minutes: 0,
             stripe_customer_id: None,

@@ -83,6 +83,12 @@ pub struct Settlement {
     pub currency: String,
     pub platform_fee_percent: i64,
     pub commission_percent: i64,
+    /// The shares the split used (basis points of gross; 0 on settlements
+    /// made before they were kept).
+    #[serde(default)]
+    pub host_share_bps: i64,
+    #[serde(default)]
+    pub commission_bps: i64,
     pub cutoff: i64,
     pub created_by: String,
     pub created_at: i64,
@@ -489,6 +495,7 @@ impl Db {
         st: &Settlement,
         settled: i64,
         entry: &LedgerEntry,
+        payout: &LedgerEntry,
         former: Option<i64>,
     ) -> Result<()> {
         let mut record: Item = serde_dynamo::to_item(st)?;
@@ -503,6 +510,8 @@ impl Db {
         record.insert(GSI3.sk.into(), num_av(st.created_at));
         let mut ledger: Item = serde_dynamo::to_item(entry)?;
         ledger.extend(Self::key(keys::account(&st.host_id), keys::ledger(&entry.id)));
+        let mut paid: Item = serde_dynamo::to_item(payout)?;
+        paid.extend(Self::key(keys::account(&st.host_id), keys::ledger(&payout.id)));
         let same_settled = if settled == 0 {
             "(attribute_not_exists(settled_earnings) OR settled_earnings = :settled)"
         } else {
@@ -513,14 +522,14 @@ impl Db {
                 self,
                 keys::account(&st.host_id),
                 keys::PROFILE,
-                "ADD earnings :debit, settled_earnings :coins",
+                "ADD earnings :debit, settled_earnings :coins, payable_minor :payout",
             )
             .when(format!("earnings >= :coins AND {same_settled}")),
             Some(claim) => Action::update(
                 self,
                 keys::account(&st.host_id),
                 keys::PROFILE,
-                "SET former_agency_coins = :claim_after ADD earnings :debit, settled_earnings :coins",
+                "SET former_agency_coins = :claim_after ADD earnings :debit, settled_earnings :coins, payable_minor :payout",
             )
             .when(format!("earnings >= :coins AND {same_settled} AND former_agency_coins = :claim"))
             .val(":claim", num_av(claim))
@@ -531,8 +540,10 @@ impl Db {
                 .val(":debit", num_av(-st.coins))
                 .val(":settled", num_av(settled))
                 .val(":coins", num_av(st.coins))
+                .val(":payout", num_av(payout.amount))
                 .because("balance_changed"),
             Action::put(self, ledger).when("attribute_not_exists(pk)").because(crate::core::db::PROOF_OF_COMMIT),
+            Action::put(self, paid).when("attribute_not_exists(pk)").because(crate::core::db::PROOF_OF_COMMIT),
             Action::put(self, record).when("attribute_not_exists(pk)").because("balance_changed"),
         ];
         if let (Some(claim), Some(agency)) = (former, &st.agency_id)

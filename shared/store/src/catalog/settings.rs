@@ -35,8 +35,51 @@ pub struct Settings {
     /// charm level may charge a minute (none: no cap).
     #[serde(default)]
     pub call_price_bands: Vec<[i64; 2]>,
+    /// Basis points of a settlement's gross that are the host's (the rest is
+    /// the platform's, the agency's commission out of it).
+    #[serde(default = "default_host_share_bps")]
+    pub host_share_bps: i64,
+    /// Days earnings wait before a settlement may pay them: a refund inside
+    /// takes them back, after it the platform bears it.
+    #[serde(default = "default_clawback_hold_days")]
+    pub clawback_hold_days: i64,
+    /// Hours a new or changed payout account waits before it is paid to.
+    #[serde(default = "default_payout_account_hold_hours")]
+    pub payout_account_hold_hours: i64,
+    #[serde(default = "default_withdrawal_min_minor")]
+    pub withdrawal_min_minor: i64,
+    #[serde(default = "default_withdrawal_max_minor_per_7_days")]
+    pub withdrawal_max_minor_per_7_days: i64,
+    #[serde(default)]
+    pub withdrawal_fee_flat_minor: i64,
+    #[serde(default = "default_withdrawal_fee_bps")]
+    pub withdrawal_fee_bps: i64,
     #[serde(default)]
     pub updated_at: i64,
+}
+
+fn default_host_share_bps() -> i64 {
+    6_000
+}
+
+fn default_clawback_hold_days() -> i64 {
+    7
+}
+
+fn default_payout_account_hold_hours() -> i64 {
+    72
+}
+
+fn default_withdrawal_min_minor() -> i64 {
+    1_000
+}
+
+fn default_withdrawal_max_minor_per_7_days() -> i64 {
+    500_000
+}
+
+fn default_withdrawal_fee_bps() -> i64 {
+    100
 }
 
 /// The wealth and charm level tables: `[level, xp]` steps (empty: the defaults).
@@ -77,6 +120,13 @@ impl Default for Settings {
             economy_day_offset_minutes: 0,
             check_in_rewards: default_check_in_rewards(),
             call_price_bands: Vec::new(),
+            host_share_bps: default_host_share_bps(),
+            clawback_hold_days: default_clawback_hold_days(),
+            payout_account_hold_hours: default_payout_account_hold_hours(),
+            withdrawal_min_minor: default_withdrawal_min_minor(),
+            withdrawal_max_minor_per_7_days: default_withdrawal_max_minor_per_7_days(),
+            withdrawal_fee_flat_minor: 0,
+            withdrawal_fee_bps: default_withdrawal_fee_bps(),
             updated_at: 0,
         }
     }

@@ -42,6 +42,9 @@ pub struct LedgerSums {
     pub settled: i64,
     #[serde(default)]
     pub bonus: i64,
+    /// Money (minor units), not coins: `payable_minor`.
+    #[serde(default)]
+    pub payable: i64,
     pub entries: i64,
 }
 
@@ -58,6 +61,7 @@ impl LedgerSums {
             (Some("earnings"), _) => self.earnings += amount,
             (Some("debt"), _) => self.coin_debt += amount,
             (Some("bonus"), _) => self.bonus += amount,
+            (Some("payable"), _) => self.payable += amount,
             _ => self.coins += amount,
         }
     }

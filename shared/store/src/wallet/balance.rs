@@ -24,6 +24,9 @@ pub enum Balance {
     Debt,
     /// `bonus_coins`: promotional coins (`wallet::bonus`), kept apart from paid ones.
     Bonus,
+    /// `payable_minor`: money (minor units of the settlement currency) a host
+    /// or agency may withdraw: settled earnings' share, salary, commission.
+    Payable,
 }
 
 impl Balance {
@@ -33,6 +36,7 @@ impl Balance {
             Balance::Earnings => "earnings",
             Balance::Debt => "coin_debt",
             Balance::Bonus => "bonus_coins",
+            Balance::Payable => "payable_minor",
         }
     }
 }

@@ -37,12 +37,17 @@ fn ledger_counts(entry: &Item) -> (Counts, Counts) {
         "bonus_clawback" => vec![("bonus_clawed_back", -amount)],
         // A host's pay for bonus gifts: the platform's promotion expense, no coins of a payer.
         "bonus_gift_received" => vec![("promo_expense", amount)],
+        // Money (minor units) a host or agency may withdraw, and what left for a payout.
+        "settlement_payout" | "salary" | "agency_commission" => vec![("payable_credited", amount)],
+        "withdrawal" => vec![("withdrawals_requested", -amount)],
+        "withdrawal_returned" => vec![("withdrawals_returned", amount)],
         _ => vec![],
     };
     let mut totals = vec![match balance {
         "earnings" => ("unsettled_earnings", amount),
         "debt" => ("coin_debt", amount),
         "bonus" => ("bonus_coins", amount),
+        "payable" => ("payable_minor", amount),
         _ => ("wallet_coins", amount),
     }];
     if kind == "bonus_gift_received" {
