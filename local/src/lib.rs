@@ -6,6 +6,7 @@ pub mod apple;
 pub mod demo;
 pub mod events;
 pub mod queues;
+pub mod razorpayx;
 pub mod server;
 pub mod stores;
 pub mod streams;

@@ -70,6 +70,7 @@ fn console_dir() -> std::path::PathBuf {
 pub struct StandIns {
     pub play: Option<crate::stores::GooglePlay>,
     pub apple: Option<crate::apple::AppStore>,
+    pub razorpayx: Option<crate::razorpayx::RazorpayX>,
     /// This server's own address (`http://127.0.0.1:3000`): where the
     /// stand-ins post their notifications, never the request's `Host` header
     /// (which would let any caller point them elsewhere).
@@ -114,6 +115,13 @@ pub fn router(state: Arc<AppState>, stand_ins: StandIns) -> axum::Router {
         r = r.route(
             "/dev/stores/apple/notify",
             axum::routing::post(move |req: Request| notify_apple(apple.clone(), base.clone(), req)),
+        );
+    }
+    if let Some(x) = stand_ins.razorpayx {
+        let (state, base) = (state.clone(), base.clone());
+        r = r.route(
+            "/dev/payouts/razorpayx",
+            axum::routing::post(move |req: Request| settle_payout(x.clone(), state.clone(), base.clone(), req)),
         );
     }
     if state.config.payments_local {
@@ -213,6 +221,34 @@ async fn confirm_payment(state: Arc<AppState>, base: String, req: Request) -> Re
         .post(format!("{base}{path}"))
         .header("content-type", "application/json")
         .header(header.0, header.1)
+        .body(event)
+        .send()
+        .await;
+    relay(match sent {
+        Ok(res) => Ok((res.status().as_u16(), res.text().await.unwrap_or_default())),
+        Err(e) => Err(e.to_string()),
+    })
+}
+
+/// `POST /dev/payouts/razorpayx {payout_id, event: processed|failed|reversed}`
+/// (the dev server only): RazorpayX's stand-in settles the payout and its
+/// signed `payout.<event>` goes to this server's webhook, whose answer comes back.
+async fn settle_payout(x: crate::razorpayx::RazorpayX, state: Arc<AppState>, base: String, req: Request) -> Response {
+    let body = axum::body::to_bytes(req.into_body(), 64 * 1024).await.unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let (Some(id), Some(fate)) = (v["payout_id"].as_str(), v["event"].as_str()) else {
+        return invalid("payout_id and event (processed, failed or reversed): required");
+    };
+    let event = match x.settle(id, fate) {
+        Ok(e) => e,
+        Err(why) => return invalid(&why),
+    };
+    let sig =
+        integrations::payments::razorpay_webhook_signature(&state.config.razorpayx_webhook_secret, event.as_bytes());
+    let sent = reqwest::Client::new()
+        .post(format!("{base}/webhooks/razorpayx"))
+        .header("content-type", "application/json")
+        .header("x-razorpay-signature", sig)
         .body(event)
         .send()
         .await;

@@ -101,6 +101,18 @@ fn spec(s: Secret) -> SecretSpec {
         Secret::RazorpayWebhook => {
             ("PaymentsSecretArn", &[("RAZORPAY_WEBHOOK_SECRET", Some("razorpay_webhook_secret"))], &[])
         }
+        Secret::RazorpayX => (
+            "PaymentsSecretArn",
+            &[
+                ("RAZORPAYX_KEY_ID", Some("razorpayx_key_id")),
+                ("RAZORPAYX_KEY_SECRET", Some("razorpayx_key_secret")),
+                ("RAZORPAYX_ACCOUNT_NUMBER", Some("razorpayx_account_number")),
+            ],
+            &[],
+        ),
+        Secret::RazorpayXWebhook => {
+            ("PaymentsSecretArn", &[("RAZORPAYX_WEBHOOK_SECRET", Some("razorpayx_webhook_secret"))], &[])
+        }
         Secret::AgoraTokens => ("AgoraSecretArn", &[("AGORA_APP_CERTIFICATE", Some("app_certificate"))], AGORA_APP),
         Secret::AgoraRest => (
             "AgoraSecretArn",

@@ -21,6 +21,7 @@ mod masterdata;
 mod moderation;
 mod notifications;
 mod packages;
+mod payouts;
 mod pk;
 mod posts;
 mod presence;

@@ -11,6 +11,8 @@ pub struct TestApp {
     pub state: AppState,
     /// The `aggregate` function's reading of the table's stream (`drain`).
     aggregator: tokio::sync::Mutex<Option<local::streams::StreamReader>>,
+    /// RazorpayX's stand-in, which bank and UPI withdrawals are paid through.
+    pub razorpayx: local::razorpayx::RazorpayX,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -105,6 +107,8 @@ impl TestApp {
         config.email_from = "no-reply@test.local".into();
         // Every test's clients share 127.0.0.1: the per-IP limits have their own tests.
         config.ip_rate_limits = false;
+        let razorpayx = local::razorpayx::RazorpayX::start().await;
+        config.razorpayx = Some(razorpayx.config());
         configure(&mut config);
         // With its stream: the host's side of gifts is applied from it (`drain`).
         store::table::create(&client, &table).await.expect("create table");
@@ -116,11 +120,12 @@ impl TestApp {
         state.messenger().ensure_sender_identity().await.expect("verify sender");
         state.media().ensure_bucket().await.expect("media bucket");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let stand_ins = local::server::StandIns { play: None, apple, base_url: base.clone() };
+        let stand_ins =
+            local::server::StandIns { play: None, apple, razorpayx: Some(razorpayx.clone()), base_url: base.clone() };
         tokio::spawn(local::server::serve(listener, Arc::new(state.clone()), stand_ins, async {
             let _ = rx.await;
         }));
-        TestApp { base, http: reqwest::Client::new(), state, aggregator: Default::default(), _shutdown: tx }
+        TestApp { base, http: reqwest::Client::new(), state, aggregator: Default::default(), razorpayx, _shutdown: tx }
     }
 
     /// Applies every money event written so far, as `aggregate` does in AWS

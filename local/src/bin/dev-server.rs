@@ -29,6 +29,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     if config.payments_local && config.agora_rest.is_none() {
         config.agora_rest = Some(local::agora::AgoraRest::start(&config.agora_app_id).await.config());
     }
+    // Bank and UPI withdrawals are paid through RazorpayX: locally, its stand-in.
+    let razorpayx = if config.payments_local && config.razorpayx.is_none() {
+        let x = local::razorpayx::RazorpayX::start().await;
+        config.razorpayx = Some(x.config());
+        Some(x)
+    } else {
+        None
+    };
     // The live channels publish to this server's AppSync Events stand-in.
     let addr = std::env::var("API_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     if config.events_http_url.is_none() {
@@ -73,10 +81,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
              (store_account_ref: GET /me); refunds: POST /dev/stores/google/void, POST /dev/stores/apple/notify\n"
         );
     }
+    if razorpayx.is_some() {
+        println!(
+            "RazorpayX stand-in: a payout's fate is POST /dev/payouts/razorpayx {{payout_id, event: processed|failed|reversed}}\n"
+        );
+    }
     local::server::serve(
         listener,
         state,
-        local::server::StandIns { play, apple, base_url: format!("http://{bound}") },
+        local::server::StandIns { play, apple, razorpayx, base_url: format!("http://{bound}") },
         async {
             let _ = tokio::signal::ctrl_c().await;
         },

@@ -18,6 +18,7 @@ pub mod gifts;
 pub mod live;
 pub mod notifications;
 pub mod operations;
+pub mod payouts;
 pub mod posts;
 pub mod presence;
 pub mod purchases;

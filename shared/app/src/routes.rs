@@ -21,6 +21,7 @@ pub use crate::http::routes::{EventFunction, Route, Trigger};
 pub use crate::live::routes::*;
 pub use crate::notifications::routes::*;
 pub use crate::operations::routes::*;
+pub use crate::payouts::routes::*;
 pub use crate::posts::routes::*;
 pub use crate::presence::routes::*;
 pub use crate::purchases::routes::*;
@@ -251,6 +252,23 @@ pub static ROUTES: &[&Route] = &[
     &CLAIM_TASK,
     &SHARE_ROOM,
     &GET_USER_WALLET_ADMIN,
+    &SUBMIT_KYC,
+    &GET_MY_KYC,
+    &LIST_KYC,
+    &APPROVE_KYC,
+    &REJECT_KYC,
+    &CREATE_PAYOUT_ACCOUNT,
+    &LIST_PAYOUT_ACCOUNTS,
+    &DELETE_PAYOUT_ACCOUNT,
+    &CREATE_WITHDRAWAL,
+    &LIST_MY_WITHDRAWALS,
+    &CANCEL_WITHDRAWAL,
+    &LIST_WITHDRAWALS,
+    &GET_WITHDRAWAL_ADMIN,
+    &APPROVE_WITHDRAWAL,
+    &REJECT_WITHDRAWAL,
+    &MARK_WITHDRAWAL_PAID,
+    &RAZORPAYX_WEBHOOK,
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[

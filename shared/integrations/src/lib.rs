@@ -12,6 +12,7 @@ pub mod media;
 mod messaging;
 pub mod notify;
 pub mod payments;
+pub mod payouts;
 pub mod play;
 pub mod queue;
 pub mod secrets;

@@ -18,7 +18,7 @@ async fn own_account(state: &AppState, caller: &Caller) -> DomainResult<Account>
 
 pub async fn get_me_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<views::Me>> {
     let a = own_account(state, ctx.caller()?).await?;
-    Ok(Json::new(views::me(&a, &*state.levels().await?)))
+    Ok(Json::new(views::me(&a, &*state.levels().await?, state.now())))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -88,7 +88,7 @@ pub async fn update_me(state: &AppState, caller: &Caller, input: UpdateMeInput) 
 
 pub async fn update_me_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<views::Me>> {
     let account = update_me(state, ctx.caller()?, ctx.json()?).await?;
-    Ok(Json::new(views::me(&account, &*state.levels().await?)))
+    Ok(Json::new(views::me(&account, &*state.levels().await?, state.now())))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

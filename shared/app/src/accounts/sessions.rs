@@ -58,7 +58,7 @@ pub struct SessionView {
 impl Session {
     async fn json(&self, state: &AppState) -> DomainResult<SessionView> {
         Ok(SessionView {
-            user: views::me(&self.account, &*state.levels().await?),
+            user: views::me(&self.account, &*state.levels().await?, state.now()),
             access_token: self.access_token.clone(),
             refresh_token: self.refresh_token.clone(),
             token_type: "Bearer",

@@ -379,7 +379,7 @@ fn check_gift_send<'a>(
     }
     if shown_price.is_some_and(|p| p != gift.price_coins) {
         let e = DomainError::conflict("price_changed", format!("this gift now costs {} coins each", gift.price_coins));
-        return Err(DomainError { price_coins: Some(gift.price_coins), ..e });
+        return Err(e.with("price_coins", gift.price_coins));
     }
     if gift.min_wealth_level > levels.wealth_level(sender.wealth_xp) {
         return Err(DomainError::new(

@@ -385,8 +385,8 @@ pub fn error_body(e: &DomainError) -> Value {
     if let Some(secs) = e.retry_after_secs {
         body["retry_after_secs"] = secs.into();
     }
-    if let Some(price) = e.price_coins {
-        body["price_coins"] = price.into();
+    for (field, value) in &e.figures {
+        body[*field] = value.clone();
     }
     body
 }

@@ -19,7 +19,11 @@ fn error_schema() -> Value {
             "error": {"type": "string", "description": "a stable code: invalid_request, unauthenticated, forbidden, banned, not_found, rate_limited, insufficient_coins, idempotency_key_reused, unavailable, or the route's own (already_following, host_busy, ...)"},
             "message": {"type": "string", "description": "what is wrong, for people"},
             "retry_after_secs": {"type": "integer", "description": "429 only: when to try again (also the Retry-After header)"},
-            "price_coins": {"type": "integer", "description": "409 price_changed only: the gift's price now"}
+            "price_coins": {"type": "integer", "description": "409 price_changed only: the gift's price now"},
+            "payable_minor": {"type": "integer", "description": "409 insufficient_payable only: what may be withdrawn now"},
+            "minimum_minor": {"type": "integer", "description": "400 below_minimum only: the smallest withdrawal"},
+            "maximum_minor": {"type": "integer", "description": "409 weekly_limit only: what is left of the 7-day maximum"},
+            "opens_at": {"type": "string", "format": "date-time", "description": "409 payout_account_on_hold and withdrawal_too_soon only: when it opens"}
         }
     })
 }
@@ -33,6 +37,7 @@ pub fn status_of(code: &str) -> u16 {
         "account_banned" | "blocked" | "kicked" | "muted" | "not_moderator" | "not_invitee" | "level_too_low"
         | "vip_protected" => 403,
         "slow_mode" => 429,
+        "below_minimum" | "holder_mismatch" => 400,
         "idempotency_key_reused" => 422,
         _ => 409,
     }
@@ -84,6 +89,7 @@ const TAGS: &[(&str, &str)] = &[
     ("notifications", "In-app notifications and push tokens"),
     ("community", "Reports"),
     ("agencies", "Host applications, agencies, their hosts and settlements"),
+    ("payouts", "Getting paid: identity checks, payout accounts and withdrawals"),
     ("operations", "Stats and the host dashboard"),
     ("admin", "The admin console: users, hosts, catalogs, moderation, audit"),
     ("webhooks", "What payment providers, stores and Agora call"),

@@ -30,6 +30,8 @@ pub const ADMIN: Access = Access::Auth(&[Role::Admin]);
 pub const HOST: Access = Access::Auth(&[Role::Host]);
 pub const AGENCY: Access = Access::Auth(&[Role::Agency]);
 pub const AGENCY_OR_ADMIN: Access = Access::Auth(&[Role::Agency, Role::Admin]);
+/// Those paid money: hosts and agency owners (KYC, payout accounts, withdrawals).
+pub const EARNER: Access = Access::Auth(&[Role::Host, Role::Agency]);
 
 pub struct Route {
     pub name: &'static str,
@@ -173,6 +175,9 @@ pub enum Secret {
     PaymentKeys,
     StripeWebhook,
     RazorpayWebhook,
+    /// RazorpayX Payouts' API keys and business account (withdrawals).
+    RazorpayX,
+    RazorpayXWebhook,
     /// The Agora certificate that signs RTC tokens.
     AgoraTokens,
     /// Agora's REST API credentials (banning rules: kicks, mutes, ends).

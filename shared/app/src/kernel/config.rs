@@ -38,6 +38,11 @@ pub struct Config {
     /// Agora's REST API (kicks, mic mutes): customer id and secret (Secrets
     /// Manager), and its base URL (tests point it at a stand-in).
     pub agora_rest: Option<AgoraRestConfig>,
+    /// RazorpayX Payouts (bank and UPI withdrawals): keys and the business
+    /// account from Secrets Manager; `None` leaves approved withdrawals to
+    /// be marked paid by hand. The webhook secret checks its events.
+    pub razorpayx: Option<RazorpayXConfig>,
+    pub razorpayx_webhook_secret: String,
     /// S3 bucket of uploads (videos, images, audio) and, when set, the CDN in front of it.
     pub media_bucket: String,
     pub media_cdn_url: Option<String>,
@@ -81,6 +86,15 @@ pub struct Config {
     pub google_play: Option<GooglePlayConfig>,
     /// App Store purchases, when configured.
     pub apple: Option<AppleConfig>,
+}
+
+#[derive(Clone)]
+pub struct RazorpayXConfig {
+    pub key_id: String,
+    pub key_secret: String,
+    pub account_number: String,
+    /// `https://api.razorpay.com/v1` unless a stand-in's.
+    pub base: String,
 }
 
 #[derive(Clone)]
@@ -131,6 +145,7 @@ pub const DEFAULT_STRIPE_API_VERSION: &str = "2024-06-20";
 /// The local stand-in's Razorpay key id (the apps' checkout takes it).
 pub const LOCAL_RAZORPAY_KEY_ID: &str = "rzp_test_local";
 pub const LOCAL_RAZORPAY_WEBHOOK_SECRET: &str = "rzp_local_demo";
+pub const LOCAL_RAZORPAYX_WEBHOOK_SECRET: &str = "rzpx_local_demo";
 
 /// The local stack's Agora project (`make run`, tests): any standard Agora
 /// token tool can check the tokens the local API hands out.
@@ -167,6 +182,8 @@ impl Config {
             agora_app_certificate: LOCAL_AGORA_APP_CERTIFICATE.into(),
             agora_ncs_secret: LOCAL_AGORA_NCS_SECRET.into(),
             agora_rest: None,
+            razorpayx: None,
+            razorpayx_webhook_secret: LOCAL_RAZORPAYX_WEBHOOK_SECRET.into(),
             media_bucket: LOCAL_MEDIA_BUCKET.into(),
             media_cdn_url: None,
             coin_value_minor: 1,
@@ -220,7 +237,9 @@ impl Config {
         if c.payments_local {
             c.stripe_webhook_secret = var("STRIPE_WEBHOOK_SECRET").unwrap_or(c.stripe_webhook_secret);
             c.razorpay_webhook_secret = var("RAZORPAY_WEBHOOK_SECRET").unwrap_or(c.razorpay_webhook_secret);
+            c.razorpayx_webhook_secret = var("RAZORPAYX_WEBHOOK_SECRET").unwrap_or(c.razorpayx_webhook_secret);
         } else {
+            c.razorpayx_webhook_secret = var("RAZORPAYX_WEBHOOK_SECRET").unwrap_or_default();
             // Only the recharge and webhook functions get these; elsewhere they stay
             // empty and any use of them answers 503 (see `recharges`).
             c.stripe_webhook_secret = var("STRIPE_WEBHOOK_SECRET").unwrap_or_default();
@@ -244,6 +263,16 @@ impl Config {
                 customer_id: id,
                 customer_secret: var("AGORA_CUSTOMER_SECRET")?,
                 base: var("AGORA_REST_URL").ok(),
+            });
+        }
+        if let Ok(id) = var("RAZORPAYX_KEY_ID")
+            && !id.is_empty()
+        {
+            c.razorpayx = Some(RazorpayXConfig {
+                key_id: id,
+                key_secret: var("RAZORPAYX_KEY_SECRET")?,
+                account_number: var("RAZORPAYX_ACCOUNT_NUMBER")?,
+                base: var("RAZORPAYX_API_BASE").unwrap_or_else(|_| "https://api.razorpay.com/v1".into()),
             });
         }
         c.agora_ncs_secret = var("AGORA_NCS_SECRET")

@@ -36,15 +36,21 @@ pub struct DomainError {
     pub message: String,
     /// RateLimited: when to try again (the body's `retry_after_secs` and the `Retry-After` header).
     pub retry_after_secs: Option<i64>,
-    /// 409 `price_changed`: the gift's price now (the body's `price_coins`).
-    pub price_coins: Option<i64>,
+    /// Figures the body carries beside the code, e.g. 409 `price_changed`'s
+    /// `price_coins` or `insufficient_payable`'s `payable_minor`.
+    pub figures: Vec<(&'static str, serde_json::Value)>,
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
 
 impl DomainError {
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
-        DomainError { kind, code, message: message.into(), retry_after_secs: None, price_coins: None }
+        DomainError { kind, code, message: message.into(), retry_after_secs: None, figures: Vec::new() }
+    }
+    /// The same error with a figure the apps show (a field of the body).
+    pub fn with(mut self, field: &'static str, value: impl Into<serde_json::Value>) -> Self {
+        self.figures.push((field, value.into()));
+        self
     }
     /// `invalid_request` naming what is wrong, e.g. `invalid("password: must be at least 8 characters")`.
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -113,6 +119,19 @@ impl From<store::Error> for DomainError {
             }
             store::Error::Condition("already_claimed") => {
                 DomainError::conflict("already_claimed", "this reward was claimed already for this period")
+            }
+            store::Error::Condition("kyc_open") => {
+                DomainError::conflict("kyc_open", "your identity check is pending or verified already")
+            }
+            store::Error::Condition("kyc_decided") => {
+                DomainError::conflict("kyc_decided", "this identity check was decided already")
+            }
+            store::Error::Condition("payout_account_changed") => DomainError::conflict(
+                "payout_account_changed",
+                "the payout account was removed or changed meanwhile; choose it again",
+            ),
+            store::Error::Condition("withdrawal_moved") => {
+                DomainError::conflict("withdrawal_moved", "the withdrawal changed meanwhile; read it again")
             }
             store::Error::Busy => DomainError::unavailable("too many changes at once; try again"),
             other => DomainError::internal(other),

@@ -36,6 +36,7 @@ struct Clients {
     media: OnceLock<Media>,
     payments: OnceLock<Payments>,
     google: OnceLock<Option<integrations::google::Google>>,
+    razorpayx: OnceLock<Option<integrations::payouts::RazorpayX>>,
     play: OnceLock<Option<(integrations::play::Play, integrations::play::PushVerifier)>>,
     apple: OnceLock<Option<integrations::appstore::AppStore>>,
     agora_rules: OnceLock<Option<integrations::agora::ChannelRules>>,
@@ -100,6 +101,7 @@ impl AppState {
             media: OnceLock::new(),
             payments: OnceLock::new(),
             google: OnceLock::new(),
+            razorpayx: OnceLock::new(),
             play: OnceLock::new(),
             apple: OnceLock::new(),
             agora_rules: OnceLock::new(),
@@ -203,6 +205,17 @@ impl AppState {
                 }
             }
         })
+    }
+
+    /// RazorpayX Payouts, when configured (bank and UPI withdrawals).
+    pub fn razorpayx(&self) -> Option<&integrations::payouts::RazorpayX> {
+        self.clients
+            .razorpayx
+            .get_or_init(|| {
+                let c = self.config.razorpayx.as_ref()?;
+                Some(integrations::payouts::RazorpayX::new(&c.base, &c.key_id, &c.key_secret, &c.account_number))
+            })
+            .as_ref()
     }
 
     /// The Firebase service account, when configured: chat tokens and FCM.

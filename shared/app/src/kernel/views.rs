@@ -120,9 +120,21 @@ pub struct Me {
     /// What the apps set as the purchase's account id: Google Play's
     /// `obfuscatedAccountId` and the App Store's `appAccountToken` (a UUID)
     pub store_account_ref: String,
+    /// Identity check for withdrawals (`POST /me/kyc`)
+    #[schema(schema_with = crate::kernel::vocab::kyc_status)]
+    pub kyc_status: &'static str,
 }
 
-pub fn me(a: &Account, levels: &Levels) -> Me {
+/// Where an account's identity check stands at `now` (a verified document past its expiry is `expired`).
+pub fn kyc_status(a: &Account, now: i64) -> &'static str {
+    match a.kyc_status.as_deref() {
+        Some("verified") if a.kyc_expires_at > 0 && a.kyc_expires_at <= now => "expired",
+        Some(s) => crate::kernel::vocab::KYC_STATUSES.iter().find(|w| **w == s).copied().unwrap_or("none"),
+        None => "none",
+    }
+}
+
+pub fn me(a: &Account, levels: &Levels, now: i64) -> Me {
     let p = profile(a, None, levels);
     Me {
         person: p.person,
@@ -144,6 +156,7 @@ pub fn me(a: &Account, levels: &Levels) -> Me {
         language: a.language.clone(),
         interest_ids: a.interest_ids.clone(),
         store_account_ref: crate::kernel::views::account_ref(&a.id),
+        kyc_status: kyc_status(a, now),
     }
 }
 

@@ -171,3 +171,21 @@ words!(
     /// A room's kind: video (guests on camera) or audio (a party on the mic).
     ROOM_KINDS, room_kind, room_kind_or_null: ["video", "audio"]
 );
+words!(
+    /// Where an identity check stands.
+    KYC_STATUSES, kyc_status, kyc_status_or_null: ["none", "pending", "verified", "rejected", "expired"]
+);
+words!(
+    /// An identity document's type.
+    DOCUMENT_TYPES, document_type, document_type_or_null: ["passport", "national_id", "driving_licence"]
+);
+words!(
+    /// How money is paid out.
+    PAYOUT_METHODS, payout_method, payout_method_or_null: ["bank", "upi", "paypal"]
+);
+words!(
+    /// Where a withdrawal stands.
+    WITHDRAWAL_STATUSES, withdrawal_status, withdrawal_status_or_null: [
+        "requested", "approved", "processing", "paid", "rejected", "cancelled", "failed", "reversed",
+    ]
+);

@@ -42,6 +42,10 @@ pub struct AdminAccount {
     /// Coins owed after refunds (no spending until a recharge pays them).
     pub coin_debt: i64,
     pub settled_earnings: i64,
+    /// Money the account may withdraw (minor units)
+    pub payable_minor: i64,
+    #[schema(schema_with = crate::kernel::vocab::kyc_status)]
+    pub kyc_status: &'static str,
     /// Promotional coins (their grants and expiry: `GET /admin/users/{id}/wallet`)
     pub bonus_coins: i64,
     /// The VIP tier shown (0: none)
@@ -78,7 +82,7 @@ fn account_admin_view(
     levels: &crate::kernel::levels::Levels,
     now: i64,
 ) -> AdminAccount {
-    let m = views::me(a, levels);
+    let m = views::me(a, levels, now);
     AdminAccount {
         person: m.person,
         bio: m.bio,
@@ -98,6 +102,8 @@ fn account_admin_view(
         earnings: a.earnings,
         coin_debt: a.coin_debt,
         settled_earnings: a.settled_earnings,
+        payable_minor: a.payable_minor,
+        kyc_status: m.kyc_status,
         bonus_coins: a.bonus_coins,
         vip_tier: a.vip_tier(now),
         gifts_received: a.gifts_received,

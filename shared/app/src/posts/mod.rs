@@ -6,4 +6,5 @@ mod media;
 mod post;
 pub mod routes;
 
+pub use media::check_upload;
 pub use post::{finish_deletion, purge_deleted_posts, scheduled_purge};

@@ -127,6 +127,18 @@ pub struct Account {
     /// The verified KYC's legal name: a payout account's holder must match it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kyc_name: Option<String>,
+    /// When the verified document expires (0: no expiry given).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub kyc_expires_at: i64,
+    /// The latest KYC submission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kyc_id: Option<String>,
+    /// The withdrawal still open (requested, approved, processing): one at a time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal_open: Option<String>,
+    /// When the last withdrawal that counts was requested: one a week.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub last_withdrawal_at: i64,
     /// Hosts: activity counters for the panels.
     #[serde(default)]
     pub gifts_received: i64,
@@ -203,6 +215,10 @@ impl Account {
             payable_minor: 0,
             kyc_status: None,
             kyc_name: None,
+            kyc_id: None,
+            kyc_expires_at: 0,
+            withdrawal_open: None,
+            last_withdrawal_at: 0,
             gifts_received: 0,
             call_minutes: 0,
             stripe_customer_id: None,

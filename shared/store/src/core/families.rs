@@ -54,6 +54,8 @@ families! {
     Hosts = "HOSTS",
     Idempotency = "IDEM",
     Interest = "INTEREST",
+    Kyc = "KYC",
+    KycQueue = "KYCQ",
     Leaderboard = "LB",
     Login = "LOGIN",
     MyApps = "MYAPPS",
@@ -99,6 +101,9 @@ families! {
     StoreProduct = "STOREPRODUCT",
     Unconsumed = "UNCONSUMED",
     VipReminders = "VIPREMIND",
+    Withdrawal = "WITHDRAWAL",
+    Withdrawals = "WITHDRAWALS",
+    WithdrawalsOf = "WITHDRAWALS_OF",
 }
 
 impl Family {

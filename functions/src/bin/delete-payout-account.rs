@@ -1,0 +1,4 @@
+//! `delete-payout-account`: see the route table in `shared/app/src/routes.rs`.
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_http(&app::routes::DELETE_PAYOUT_ACCOUNT)
+}

@@ -1,0 +1,4 @@
+//! `mark-withdrawal-paid`: see the route table in `shared/app/src/routes.rs`.
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_http(&app::routes::MARK_WITHDRAWAL_PAID)
+}

@@ -1,0 +1,218 @@
+//! The routes of this domain (the table is `crate::routes`).
+
+use super::{accounts, kyc, withdrawals};
+use crate::http::routes::*;
+
+pub static SUBMIT_KYC: Route = route!(
+    "submit-kyc",
+    "POST",
+    "/me/kyc",
+    EARNER,
+    kyc::submit_kyc_http,
+    Api::new()
+        .says("Submits the caller's identity for payouts: legal name, date of birth (18+), uploaded documents")
+        .body(schema_of::<kyc::KycInput>)
+        .codes(&["kyc_open"]),
+    Needs::write().media(MediaUse::Read).keys(&[Family::Account, Family::Audit, Family::Kyc])
+);
+pub static GET_MY_KYC: Route = route!(
+    "get-my-kyc",
+    "GET",
+    "/me/kyc",
+    ANY,
+    kyc::get_my_kyc_http,
+    Api::new().says("Where the caller's identity check stands, and why it was rejected"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Kyc])
+);
+pub static LIST_KYC: Route = route!(
+    "list-kyc",
+    "GET",
+    "/admin/kyc",
+    ADMIN,
+    kyc::list_kyc_http,
+    Api::new()
+        .says("Identity checks of a status (pending by default), oldest first, with links to their documents")
+        .query(&[(
+            "status",
+            r#"{"type": "string", "enum": ["pending", "verified", "rejected"], "default": "pending"}"#,
+            "pending (the queue), verified or rejected"
+        )]),
+    Needs::of_method("GET").media(MediaUse::Read).keys(&[Family::Account, Family::KycQueue]).indexes(&[&GSI1])
+);
+pub static APPROVE_KYC: Route = route!(
+    "approve-kyc",
+    "POST",
+    "/admin/kyc/{id}/approve",
+    ADMIN,
+    kyc::approve_kyc_http,
+    Api::new()
+        .says("Verifies an identity (refused under 18; the document's date of birth may correct the one given)")
+        .body(schema_of::<kyc::ApproveKycInput>)
+        .codes(&["kyc_decided", "underage", "document_expired"]),
+    Needs::write().media(MediaUse::Read).keys(&[Family::Account, Family::Audit, Family::Kyc])
+);
+pub static REJECT_KYC: Route = route!(
+    "reject-kyc",
+    "POST",
+    "/admin/kyc/{id}/reject",
+    ADMIN,
+    kyc::reject_kyc_http,
+    Api::new()
+        .says("Rejects an identity check with the reason the person sees")
+        .body(schema_of::<kyc::RejectKycInput>)
+        .codes(&["kyc_decided"]),
+    Needs::write().media(MediaUse::Read).keys(&[Family::Account, Family::Audit, Family::Kyc])
+);
+pub static CREATE_PAYOUT_ACCOUNT: Route = route!(
+    "create-payout-account",
+    "POST",
+    "/me/payout-accounts",
+    EARNER,
+    accounts::create_payout_account_http,
+    Api::new()
+        .says("Adds a bank account, UPI address or PayPal e-mail in the verified name, open after the hold")
+        .body(schema_of::<accounts::PayoutAccountInput>)
+        .codes(&["kyc_required", "holder_mismatch", "too_many_payout_accounts"]),
+    Needs::write().keys(&[Family::Account, Family::Audit, Family::Settings])
+);
+pub static LIST_PAYOUT_ACCOUNTS: Route = route!(
+    "list-payout-accounts",
+    "GET",
+    "/me/payout-accounts",
+    ANY,
+    accounts::list_payout_accounts_http,
+    Api::new().says("The caller's payout accounts, numbers hidden but for the end"),
+    Needs::of_method("GET").keys(&[Family::Account])
+);
+pub static DELETE_PAYOUT_ACCOUNT: Route = route!(
+    "delete-payout-account",
+    "DELETE",
+    "/me/payout-accounts/{id}",
+    ANY,
+    accounts::delete_payout_account_http,
+    Api::new().says("Removes a payout account (an open withdrawal keeps its destination)"),
+    Needs::write().keys(&[Family::Account, Family::Audit])
+);
+pub static CREATE_WITHDRAWAL: Route = route!(
+    "create-withdrawal",
+    "POST",
+    "/me/withdrawals",
+    EARNER,
+    withdrawals::create_withdrawal_http,
+    Api::new()
+        .says("Asks for money out of payable_minor: one open request and one a week, the fee inside the amount")
+        .idempotent()
+        .body(schema_of::<withdrawals::WithdrawalInput>)
+        .codes(&[
+            "below_minimum",
+            "weekly_limit",
+            "insufficient_payable",
+            "kyc_required",
+            "kyc_expired",
+            "payout_account_on_hold",
+            "payout_account_changed",
+            "withdrawal_open",
+            "withdrawal_too_soon",
+            "idempotency_key_reused",
+            "balance_changed",
+        ]),
+    Needs::write().keys(&[
+        Family::Account,
+        Family::Audit,
+        Family::Event,
+        Family::Idempotency,
+        Family::Settings,
+        Family::Withdrawal,
+    ])
+);
+pub static LIST_MY_WITHDRAWALS: Route = route!(
+    "list-my-withdrawals",
+    "GET",
+    "/me/withdrawals",
+    ANY,
+    withdrawals::list_my_withdrawals_http,
+    Api::new().says("The caller's withdrawals, newest first, with their states"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::WithdrawalsOf]).indexes(&[&GSI2])
+);
+pub static CANCEL_WITHDRAWAL: Route = route!(
+    "cancel-withdrawal",
+    "POST",
+    "/me/withdrawals/{id}/cancel",
+    ANY,
+    withdrawals::cancel_withdrawal_http,
+    Api::new()
+        .says("Cancels the caller's withdrawal while it is requested: the amount goes back")
+        .codes(&["not_cancellable", "withdrawal_moved"]),
+    Needs::write().keys(&[Family::Account, Family::Audit, Family::Event, Family::Withdrawal])
+);
+pub static LIST_WITHDRAWALS: Route = route!(
+    "list-withdrawals",
+    "GET",
+    "/admin/withdrawals",
+    ADMIN,
+    withdrawals::list_withdrawals_http,
+    Api::new()
+        .says("The withdrawals of a status (?status=requested, the default), oldest first")
+        .query(&[(
+            "status",
+            r#"{"type": "string", "enum": ["requested", "approved", "processing", "paid", "rejected", "cancelled", "failed", "reversed"], "default": "requested"}"#,
+            "requested (the queue), or any other state"
+        )]),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Withdrawals]).indexes(&[&GSI1])
+);
+pub static GET_WITHDRAWAL_ADMIN: Route = route!(
+    "get-withdrawal-admin",
+    "GET",
+    "/admin/withdrawals/{id}",
+    ADMIN,
+    withdrawals::get_withdrawal_admin_http,
+    Api::new().says("A withdrawal before approval: what leaves, to which account, the fee; and later its fate"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Withdrawal])
+);
+pub static APPROVE_WITHDRAWAL: Route = route!(
+    "approve-withdrawal",
+    "POST",
+    "/admin/withdrawals/{id}/approve",
+    ADMIN,
+    withdrawals::approve_withdrawal_http,
+    Api::new()
+        .says("Approves a withdrawal: bank and UPI payouts go out through RazorpayX at once")
+        .codes(&["withdrawal_moved", "payout_account_changed"]),
+    Needs::write().secrets(&[Secret::RazorpayX]).keys(&[Family::Account, Family::Audit, Family::Withdrawal])
+);
+pub static REJECT_WITHDRAWAL: Route = route!(
+    "reject-withdrawal",
+    "POST",
+    "/admin/withdrawals/{id}/reject",
+    ADMIN,
+    withdrawals::reject_withdrawal_http,
+    Api::new()
+        .says("Rejects a withdrawal with a reason: the amount goes back")
+        .body(schema_of::<withdrawals::RejectWithdrawalInput>)
+        .codes(&["withdrawal_moved"]),
+    Needs::write().keys(&[Family::Account, Family::Audit, Family::Event, Family::Withdrawal])
+);
+pub static MARK_WITHDRAWAL_PAID: Route = route!(
+    "mark-withdrawal-paid",
+    "POST",
+    "/admin/withdrawals/{id}/mark-paid",
+    ADMIN,
+    withdrawals::mark_withdrawal_paid_http,
+    Api::new()
+        .says("Marks an approved withdrawal paid outside RazorpayX (PayPal), with the provider's reference")
+        .body(schema_of::<withdrawals::MarkPaidInput>)
+        .codes(&["withdrawal_moved", "paid_by_provider"]),
+    Needs::write().secrets(&[Secret::RazorpayX]).keys(&[Family::Account, Family::Audit, Family::Withdrawal])
+);
+pub static RAZORPAYX_WEBHOOK: Route = route!(
+    "razorpayx-webhook",
+    "POST",
+    "/webhooks/razorpayx",
+    Access::Public,
+    withdrawals::razorpayx_webhook_http,
+    Api::new()
+        .says("RazorpayX's payout events: processed, failed or reversed settles its withdrawal once")
+        .signed("X-Razorpay-Signature")
+        .codes(&["invalid_signature"]),
+    Needs::write().secrets(&[Secret::RazorpayXWebhook]).keys(&[Family::Account, Family::Event, Family::Withdrawal])
+);

@@ -1,0 +1,6 @@
+//! Getting paid: identity checks (KYC), the accounts money is paid to, and
+//! withdrawals out of `payable_minor` with their payouts' fate.
+
+pub mod accounts;
+pub mod kyc;
+pub mod withdrawals;
