@@ -217,10 +217,15 @@ async fn confirm_payment(state: Arc<AppState>, base: String, req: Request) -> Re
         let sig = integrations::payments::razorpay_webhook_signature(&c.razorpay_webhook_secret, event.as_bytes());
         ("/webhooks/razorpay", ("x-razorpay-signature", sig), event)
     };
+    deliver(&format!("{base}{path}"), (header.0, &header.1), event).await
+}
+
+/// Posts a provider's signed event to this server's webhook; relays its answer.
+async fn deliver(url: &str, signature: (&str, &str), event: String) -> Response {
     let sent = reqwest::Client::new()
-        .post(format!("{base}{path}"))
+        .post(url)
         .header("content-type", "application/json")
-        .header(header.0, header.1)
+        .header(signature.0, signature.1)
         .body(event)
         .send()
         .await;
@@ -245,17 +250,7 @@ async fn settle_payout(x: crate::razorpayx::RazorpayX, state: Arc<AppState>, bas
     };
     let sig =
         integrations::payments::razorpay_webhook_signature(&state.config.razorpayx_webhook_secret, event.as_bytes());
-    let sent = reqwest::Client::new()
-        .post(format!("{base}/webhooks/razorpayx"))
-        .header("content-type", "application/json")
-        .header("x-razorpay-signature", sig)
-        .body(event)
-        .send()
-        .await;
-    relay(match sent {
-        Ok(res) => Ok((res.status().as_u16(), res.text().await.unwrap_or_default())),
-        Err(e) => Err(e.to_string()),
-    })
+    deliver(&format!("{base}/webhooks/razorpayx"), ("x-razorpay-signature", &sig), event).await
 }
 
 fn invalid(message: &str) -> Response {

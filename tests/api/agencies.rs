@@ -61,7 +61,7 @@ async fn team(app: &TestApp, commission: i64) -> Team {
     Team { admin, owner, agency_id, host, fan }
 }
 
-async fn gift(app: &TestApp, admin: &User, from: &User, to: &User, coins: i64) {
+pub(crate) async fn gift(app: &TestApp, admin: &User, from: &User, to: &User, coins: i64) {
     let g = app
         .post(
             "/admin/gifts",

@@ -32,18 +32,7 @@ async fn verified_host(app: &TestApp, admin: &User, name: &str) -> User {
 async fn earn(app: &TestApp, admin: &User, host: &User, coins: i64) {
     let fan = app.user("Fan").await;
     app.grant(admin, &fan, coins).await;
-    let g = app
-        .post(
-            "/admin/gifts",
-            Some(&admin.access),
-            json!({"name": format!("G{coins}"), "price_coins": coins, "image_key": "g.png"}),
-        )
-        .await;
-    let sent = app
-        .post(&format!("/users/{}/gifts", host.id), Some(&fan.access), json!({"gift_id": g.body["id"], "quantity": 1}))
-        .await;
-    assert_eq!(sent.status, 201, "{sent:?}");
-    app.drain().await;
+    crate::agencies::gift(app, admin, &fan, host, coins).await;
     let s = app.post(&format!("/admin/hosts/{}/settlements", host.id), Some(&admin.access), json!({})).await;
     assert_eq!(s.status, 201, "{s:?}");
 }
