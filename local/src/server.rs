@@ -151,12 +151,9 @@ pub fn router(state: Arc<AppState>, stand_ins: StandIns) -> axum::Router {
     r = r.route(
         "/dev/schedules/expire-bonus-coins",
         axum::routing::post(move |req: Request| async move {
-            let body = axum::body::to_bytes(req.into_body(), 64 * 1024).await.unwrap_or_default();
-            let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            let now = match v["now"].as_str().map(chrono::DateTime::parse_from_rfc3339) {
-                None => schedules.now(),
-                Some(Ok(t)) => t.timestamp_millis(),
-                Some(Err(_)) => return invalid("now: an RFC 3339 time"),
+            let now = match schedule_now(&schedules, req).await {
+                Ok(now) => now,
+                Err(r) => return r,
             };
             let run = app::wallet::expire_bonus_coins(&schedules, now);
             match app::routes::as_event_function("expire-bonus-coins", run).await {
@@ -168,7 +165,33 @@ pub fn router(state: Arc<AppState>, stand_ins: StandIns) -> axum::Router {
             }
         }),
     );
+    let schedules = state.clone();
+    r = r.route(
+        "/dev/schedules/close-host-month",
+        axum::routing::post(move |req: Request| async move {
+            let now = match schedule_now(&schedules, req).await {
+                Ok(now) => now,
+                Err(r) => return r,
+            };
+            let run = app::payouts::close_host_month(&schedules, now);
+            match app::routes::as_event_function("close-host-month", run).await {
+                Ok(r) => to_axum(app::http::response(200, Some(serde_json::to_value(&r).unwrap_or_default()))),
+                Err(e) => to_axum(app::http::response(app::http::status_of(e.kind), Some(app::http::error_body(&e)))),
+            }
+        }),
+    );
     r.fallback(route).with_state(state)
+}
+
+/// The time a schedule runs as of: the body's `{"now": RFC 3339}`, else now.
+async fn schedule_now(state: &AppState, req: Request) -> Result<i64, Response> {
+    let body = axum::body::to_bytes(req.into_body(), 64 * 1024).await.unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    match v["now"].as_str().map(chrono::DateTime::parse_from_rfc3339) {
+        None => Ok(state.now()),
+        Some(Ok(t)) => Ok(t.timestamp_millis()),
+        Some(Err(_)) => Err(invalid("now: an RFC 3339 time")),
+    }
 }
 
 /// `POST /dev/payments/confirm {client_secret}` or `{order_id}`, optionally

@@ -389,3 +389,175 @@ async fn failed_rejected_and_cancelled_withdrawals_give_the_amount_back_and_the_
     let rep = crate::reconcile::run(&app).await;
     assert_eq!(rep.mismatches, 0, "{:?}", rep.first);
 }
+
+/// Moves the clock to `at` (forward only).
+fn move_to(app: &TestApp, at: i64) {
+    let now = app.state.clock.now_ms();
+    assert!(at >= now, "the clock only moves forward");
+    app.state.clock.advance(at - now);
+}
+
+fn month_start(month: &str) -> i64 {
+    chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis()
+}
+
+fn month_after(ms: i64) -> String {
+    use chrono::Datelike;
+    let d = chrono::DateTime::from_timestamp_millis(ms).unwrap().date_naive();
+    let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
+    format!("{y}-{m:02}")
+}
+
+async fn close_month(app: &TestApp, now: Option<i64>) -> Value {
+    let body = match now {
+        Some(t) => json!({"now": chrono::DateTime::from_timestamp_millis(t).unwrap().to_rfc3339()}),
+        None => json!({}),
+    };
+    let r = app.post("/dev/schedules/close-host-month", None, body).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    r.body
+}
+
+#[tokio::test]
+async fn a_host_month_is_tracked_live_closed_once_disputed_in_its_window_and_pays_its_salary_when_final() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let month = month_after(app.state.clock.now_ms());
+    let next = month_after(month_start(&month));
+    let tiers = json!([
+        {"tier": 1, "min_earnings_coins": 100, "min_valid_days": 1, "min_valid_hours": 1, "salary_minor": 5_000, "agency_bonus_minor": 500},
+        {"tier": 2, "min_earnings_coins": 10_000, "min_valid_days": 2, "min_valid_hours": 2, "salary_minor": 20_000, "agency_bonus_minor": 2_000}
+    ]);
+    let this = chrono::DateTime::from_timestamp_millis(app.state.clock.now_ms()).unwrap().format("%Y-%m").to_string();
+    let r = app.call("PUT", &format!("/admin/host-targets/{this}"), Some(&admin.access), Some(tiers.clone())).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("month_started")), "a started month is frozen: {r:?}");
+    let bad = json!([{"tier": 2, "min_earnings_coins": 1, "min_valid_days": 1, "min_valid_hours": 1, "salary_minor": 1, "agency_bonus_minor": 0}]);
+    assert_eq!(
+        app.call("PUT", &format!("/admin/host-targets/{month}"), Some(&admin.access), Some(bad)).await.status,
+        400
+    );
+    let r = app.call("PUT", &format!("/admin/host-targets/{month}"), Some(&admin.access), Some(tiers)).await;
+    assert_eq!((r.status, r.body["frozen"].as_bool()), (200, Some(false)), "{r:?}");
+
+    // The month: 90 minutes live and a gift of 500 coins.
+    move_to(&app, month_start(&month) + 3_600_000);
+    let admin = signed_in_again(&app, admin, "admin-password").await;
+    let host = app.host("Lata").await;
+    let room = app.post("/rooms", Some(&host.access), json!({"title": "Evening"})).await;
+    assert_eq!(room.status, 201, "{room:?}");
+    let room_id = room.body["room"]["id"].as_str().unwrap().to_string();
+    app.state.clock.advance(90 * 60_000);
+    let (host, admin) =
+        (signed_in_again(&app, host, "password-123").await, signed_in_again(&app, admin, "admin-password").await);
+    assert_eq!(app.post(&format!("/rooms/{room_id}/end"), Some(&host.access), json!({})).await.status, 200);
+    let fan = app.user("Fan").await;
+    app.grant(&admin, &fan, 500).await;
+    crate::agencies::gift(&app, &admin, &fan, &host, 500).await;
+    let m = app.get("/host/month", &host.access).await;
+    assert_eq!(m.status, 200, "{m:?}");
+    assert_eq!(
+        (
+            m.body["valid_days"].as_i64(),
+            m.body["valid_minutes"].as_i64(),
+            m.body["earnings_coins"].as_i64(),
+            m.body["tier_reached"].as_i64()
+        ),
+        (Some(1), Some(90), Some(500), Some(1)),
+        "{m:?}"
+    );
+    let gaps = &m.body["next_tier"]["gaps"];
+    assert_eq!(
+        (gaps["earnings_coins"].as_i64(), gaps["valid_days"].as_i64(), gaps["valid_hours"].as_i64()),
+        (Some(9_500), Some(1), Some(1))
+    );
+    let s = app.post(&format!("/admin/hosts/{}/settlements", host.id), Some(&admin.access), json!({})).await;
+    assert_eq!((s.status, s.body["host_payout_minor"].as_i64()), (201, Some(300)), "{s:?}");
+
+    // After the month: a draft, drafted again by a second run: one statement.
+    let end = month_start(&next);
+    move_to(&app, end + 3_600_000);
+    let (host, admin) =
+        (signed_in_again(&app, host, "password-123").await, signed_in_again(&app, admin, "admin-password").await);
+    assert_eq!(close_month(&app, None).await["drafted"], 1);
+    assert_eq!(close_month(&app, None).await["drafted"], 1);
+    let list = app.get("/host/statements", &host.access).await;
+    let items = list.body["items"].as_array().unwrap();
+    assert_eq!((items.len(), items[0]["status"].as_str()), (1, Some("draft")), "{list:?}");
+    let id = items[0]["id"].as_str().unwrap().to_string();
+    let dispute = |line: &str| json!({"line_id": line, "text": "I streamed longer than this"});
+    let r = app.post(&format!("/host/statements/{id}/disputes"), Some(&host.access), dispute("L00001")).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (409, Some("dispute_window_closed")), "not while a draft: {r:?}");
+
+    // Closed 72 h after the month, once; its lines add up to the ledger, each naming its entries.
+    let closed = close_month(&app, Some(end + 73 * 3_600_000)).await;
+    assert_eq!(closed["closed"], 1, "{closed}");
+    assert_eq!(
+        close_month(&app, Some(end + 74 * 3_600_000)).await["closed"],
+        0,
+        "a month closed twice is one statement"
+    );
+    let st = app.get(&format!("/host/statements/{id}"), &host.access).await;
+    assert_eq!((st.status, st.body["status"].as_str()), (200, Some("closed")), "{st:?}");
+    let lines = st.body["lines"].as_array().unwrap();
+    let kinds: Vec<&str> = lines.iter().filter_map(|l| l["kind"].as_str()).collect();
+    assert_eq!(kinds, ["gift_earnings", "settlement", "platform_fee", "salary"], "{lines:?}");
+    let ledger = app.get("/me/transactions?limit=100", &host.access).await;
+    let entries = ledger.body["items"].as_array().unwrap();
+    let earnings: i64 =
+        entries.iter().filter(|e| e["balance"] == "earnings").filter_map(|e| e["amount"].as_i64()).sum();
+    assert_eq!(st.body["coins_total"].as_i64(), Some(earnings), "coin lines = the month's earnings entries");
+    let credited: i64 = entries.iter().filter(|e| e["balance"] == "payable").filter_map(|e| e["amount"].as_i64()).sum();
+    assert_eq!(
+        st.body["amount_minor_total"].as_i64(),
+        Some(credited + 5_000),
+        "money lines = payouts credited + salary"
+    );
+    for l in lines.iter().filter(|l| l["coins"].as_i64() != Some(0)) {
+        let named: i64 = l["ref_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| entries.iter().find(|e| e["id"] == *r))
+            .filter(|e| e["balance"] == "earnings")
+            .filter_map(|e| e["amount"].as_i64())
+            .sum();
+        assert_eq!(l["coins"].as_i64(), Some(named), "line {} names its entries", l["id"]);
+    }
+    assert_eq!((st.body["tier_reached"].as_i64(), st.body["salary_minor"].as_i64()), (Some(1), Some(5_000)));
+
+    // Disputed in the window, answered; after the window: final, the salary credited once.
+    let r = app.post(&format!("/host/statements/{id}/disputes"), Some(&host.access), dispute("L00004")).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let r2 = app.post(&format!("/host/statements/{id}/disputes"), Some(&host.access), dispute("L99999")).await;
+    assert_eq!(r2.status, 400, "{r2:?}");
+    let dispute_id = r.body["id"].as_str().unwrap().to_string();
+    move_to(&app, end + (73 + 7 * 24 + 1) * 3_600_000);
+    let (host, admin) =
+        (signed_in_again(&app, host, "password-123").await, signed_in_again(&app, admin, "admin-password").await);
+    assert_eq!(close_month(&app, None).await["finalized"], 0, "an open dispute holds it");
+    let resolve = format!("/admin/statements/{id}/disputes/{dispute_id}/resolve");
+    let r = app
+        .post(&resolve, Some(&admin.access), json!({"resolution": "The session ended at 02:30; 90 minutes counted"}))
+        .await;
+    assert_eq!((r.status, r.body["status"].as_str()), (200, Some("resolved")), "{r:?}");
+    assert_eq!(app.post(&resolve, Some(&admin.access), json!({"resolution": "again"})).await.status, 409);
+    let late = app.post(&format!("/host/statements/{id}/disputes"), Some(&host.access), dispute("L00001")).await;
+    assert_eq!((late.status, late.body["error"].as_str()), (409, Some("dispute_window_closed")), "{late:?}");
+    assert_eq!(close_month(&app, None).await["finalized"], 1);
+    assert_eq!(close_month(&app, None).await["finalized"], 0);
+    assert_eq!(payable(&app, &host).await, 300 + 5_000, "the salary, once");
+    let st = app.get(&format!("/host/statements/{id}"), &host.access).await;
+    assert_eq!(
+        (st.body["status"].as_str(), st.body["disputes"][0]["status"].as_str()),
+        (Some("final"), Some("resolved"))
+    );
+
+    app.drain().await;
+    let rep = crate::reconcile::run(&app).await;
+    assert_eq!(rep.mismatches, 0, "{:?}", rep.first);
+}

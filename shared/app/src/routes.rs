@@ -269,6 +269,13 @@ pub static ROUTES: &[&Route] = &[
     &REJECT_WITHDRAWAL,
     &MARK_WITHDRAWAL_PAID,
     &RAZORPAYX_WEBHOOK,
+    &GET_HOST_MONTH,
+    &GET_HOST_TARGETS,
+    &PUT_HOST_TARGETS,
+    &LIST_HOST_STATEMENTS,
+    &GET_HOST_STATEMENT,
+    &CREATE_DISPUTE,
+    &RESOLVE_DISPUTE,
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[
@@ -485,6 +492,25 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
             .keys(&[Family::Account, Family::BonusDue, Family::Event, Family::Events])
             .indexes(&[&GSI1]),
         doc: "Hourly: takes what is left of the bonus-coin grants that expired (a `bonus_expired` ledger entry each) and removes the grants; a repeated run expires nothing twice.",
+    },
+    EventFunction {
+        name: "close-host-month",
+        trigger: Trigger::Schedule("rate(1 day)"),
+        domain: "payouts",
+        needs: Needs::write()
+            .timeout(900)
+            .memory(512)
+            .keys(&[
+                Family::Account,
+                Family::Event,
+                Family::Hosts,
+                Family::Settings,
+                Family::Settlement,
+                Family::Statement,
+                Family::StatementsOf,
+            ])
+            .indexes(&[&GSI2]),
+        doc: "Daily: drafts last month's host statements, closes them 72 h after the month, makes them final (crediting the salary) 7 days after closing with no dispute open; a repeated run changes nothing twice.",
     },
     EventFunction {
         name: "remind-vip-ends",

@@ -53,6 +53,7 @@ pub use operations::recount::Recounted;
 pub use operations::stats::{DayStats, Totals};
 pub use payouts::accounts::{MAX_PAYOUT_ACCOUNTS, PayoutAccount};
 pub use payouts::kyc::Kyc;
+pub use payouts::statements::{Dispute, HostDay, HostTarget, HostTargets, Statement, StatementLine};
 pub use payouts::withdrawals::{OPEN_WITHDRAWAL_STATES, Withdrawal, WithdrawalMove, WithdrawalRequest, WithdrawalStep};
 pub use posts::post::{Comment, Post};
 pub use presence::owners::ChannelOwner;

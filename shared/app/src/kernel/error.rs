@@ -133,6 +133,12 @@ impl From<store::Error> for DomainError {
             store::Error::Condition("withdrawal_moved") => {
                 DomainError::conflict("withdrawal_moved", "the withdrawal changed meanwhile; read it again")
             }
+            store::Error::Condition("statement_moved") => {
+                DomainError::conflict("statement_moved", "the statement changed meanwhile; read it again")
+            }
+            store::Error::Condition("dispute_resolved") => {
+                DomainError::conflict("dispute_resolved", "this dispute was resolved already")
+            }
             store::Error::Busy => DomainError::unavailable("too many changes at once; try again"),
             other => DomainError::internal(other),
         }

@@ -4,7 +4,11 @@
 
 mod accounts;
 mod kyc;
+mod months;
 pub mod routes;
+mod statements;
 mod withdrawals;
 
+pub use months::live_minutes;
+pub use statements::{CloseRun, close_host_month, close_host_month_event};
 pub use withdrawals::fee_of;

@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::{accounts, kyc, withdrawals};
+use super::{accounts, kyc, months, statements, withdrawals};
 use crate::http::routes::*;
 
 pub static SUBMIT_KYC: Route = route!(
@@ -215,4 +215,82 @@ pub static RAZORPAYX_WEBHOOK: Route = route!(
         .signed("X-Razorpay-Signature")
         .codes(&["invalid_signature"]),
     Needs::write().secrets(&[Secret::RazorpayXWebhook]).keys(&[Family::Account, Family::Event, Family::Withdrawal])
+);
+pub static GET_HOST_MONTH: Route = route!(
+    "get-host-month",
+    "GET",
+    "/host/month",
+    HOST,
+    months::get_host_month_http,
+    Api::new()
+        .says("Where the host stands in a month, live: valid days and hours, earnings, tier and the gap to the next")
+        .query(&[(
+            "month",
+            r#"{"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}"#,
+            "yyyy-mm; this month by default"
+        )]),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Settings])
+);
+pub static GET_HOST_TARGETS: Route = route!(
+    "get-host-targets",
+    "GET",
+    "/admin/host-targets/{month}",
+    ADMIN,
+    months::get_host_targets_http,
+    Api::new().says("A month's host targets: each tier's valid days, valid hours, earnings and salary"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Settings])
+);
+pub static PUT_HOST_TARGETS: Route = route!(
+    "put-host-targets",
+    "PUT",
+    "/admin/host-targets/{month}",
+    ADMIN,
+    months::put_host_targets_http,
+    Api::new()
+        .says("Sets a month's host targets before it starts (they freeze when it does)")
+        .body(schema_of::<Vec<months::TargetTier>>)
+        .codes(&["month_started"]),
+    Needs::of_method("PUT").keys(&[Family::Account, Family::Audit, Family::Settings])
+);
+pub static LIST_HOST_STATEMENTS: Route = route!(
+    "list-host-statements",
+    "GET",
+    "/host/statements",
+    HOST,
+    statements::list_host_statements_http,
+    Api::new().says("The host's month statements, newest first"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::StatementsOf]).indexes(&[&GSI2])
+);
+pub static GET_HOST_STATEMENT: Route = route!(
+    "get-host-statement",
+    "GET",
+    "/host/statements/{id}",
+    ANY,
+    statements::get_host_statement_http,
+    Api::new().says("A month statement line by line (each naming the ledger entries it sums) with its disputes"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Statement])
+);
+pub static CREATE_DISPUTE: Route = route!(
+    "create-dispute",
+    "POST",
+    "/host/statements/{id}/disputes",
+    HOST,
+    statements::create_dispute_http,
+    Api::new()
+        .says("Disputes a line of a closed statement, within 7 days of its closing")
+        .body(schema_of::<statements::DisputeInput>)
+        .codes(&["dispute_window_closed", "statement_moved"]),
+    Needs::write().keys(&[Family::Account, Family::Audit, Family::Statement])
+);
+pub static RESOLVE_DISPUTE: Route = route!(
+    "resolve-dispute",
+    "POST",
+    "/admin/statements/{id}/disputes/{dispute_id}/resolve",
+    ADMIN,
+    statements::resolve_dispute_http,
+    Api::new()
+        .says("Answers a statement dispute; the statement becomes final once none is open")
+        .body(schema_of::<statements::ResolveDisputeInput>)
+        .codes(&["dispute_resolved"]),
+    Needs::write().keys(&[Family::Account, Family::Audit, Family::Statement])
 );

@@ -168,7 +168,8 @@ pub async fn end_room_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<Roo
 /// Ends a live room at `at` (an ended one stays as it is), with what lives
 /// only as long as the room: its host's PK battle.
 pub async fn close_room(state: &AppState, room: &Room, at: i64) -> DomainResult<()> {
-    match state.db.end_room(room, at).await {
+    let live = crate::payouts::live_minutes(room.started_at, at);
+    match state.db.end_room(room, at, &live).await {
         Ok(()) | Err(store::Error::Condition("room_ended")) => {}
         Err(e) => return Err(e.into()),
     }

@@ -490,6 +490,10 @@ impl Db {
     /// them), so two can never pay out the same coins. With `former` (the claim
     /// as read) the former agency's claim shrinks and its `FORMER#host` item
     /// goes once nothing is owed. `balance_changed`.
+    pub async fn get_settlement(&self, id: &str) -> Result<Option<Settlement>> {
+        self.get_as(keys::settlement(id), keys::SETTLEMENT).await
+    }
+
     pub async fn settle_host(
         &self,
         st: &Settlement,

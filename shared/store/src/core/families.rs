@@ -96,6 +96,8 @@ families! {
     SettlementsOfHost = "SETTLEMENTS_OF_HOST",
     Singleton = "SINGLETON",
     Stats = "STATS",
+    Statement = "STATEMENT",
+    StatementsOf = "STATEMENTS_OF",
     StoreCheckpoint = "STORECHECKPOINT",
     StoreMessage = "STOREMSG",
     StoreProduct = "STOREPRODUCT",

@@ -613,28 +613,5 @@ pub fn seat_invite(account: &str) -> String {
 pub fn publish_bans(account: &str) -> String {
     format!("SEATBAN#{account}")
 }
-/// A KYC submission; GSI1 lists them by status (`KYCQ#pending`), oldest first.
-pub fn kyc(id: &str) -> String {
-    format!("KYC#{id}")
-}
-pub const KYC: &str = "KYC";
-pub fn kyc_queue(status: &str) -> String {
-    format!("KYCQ#{status}")
-}
-/// Under `account(id)`: one of its payout accounts.
-pub fn payout_account(id: &str) -> String {
-    format!("{PAYOUT_ACCOUNT_PREFIX}{id}")
-}
-pub const PAYOUT_ACCOUNT_PREFIX: &str = "PAYACCT#";
-/// A withdrawal; GSI1 lists them by status (`WITHDRAWALS#requested`), GSI2
-/// an account's (`WITHDRAWALS_OF#id`), newest first.
-pub fn withdrawal(id: &str) -> String {
-    format!("WITHDRAWAL#{id}")
-}
-pub const WITHDRAWAL: &str = "WITHDRAWAL";
-pub fn withdrawals(status: &str) -> String {
-    format!("WITHDRAWALS#{status}")
-}
-pub fn withdrawals_of(account: &str) -> String {
-    format!("WITHDRAWALS_OF#{account}")
-}
+// Getting paid (KYC, payout accounts, withdrawals, statements): `payout_keys`.
+pub use super::payout_keys::*;

@@ -9,5 +9,6 @@ pub(crate) mod error;
 pub mod families;
 pub(crate) mod keys;
 pub(crate) mod page;
+pub(crate) mod payout_keys;
 pub mod retry;
 pub mod table;

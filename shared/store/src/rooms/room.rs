@@ -129,25 +129,42 @@ impl Db {
         Ok(())
     }
 
-    /// Ends a live room (`room_ended` if it was not live) and frees its host.
-    pub async fn end_room(&self, room: &Room, now: i64) -> Result<()> {
-        self.transact(vec![
+    /// Ends a live room (`room_ended` if it was not live) and frees its host;
+    /// `live_minutes` (UTC day, minutes) go to the host's day items, the
+    /// monthly target's valid time (`payouts::months`).
+    pub async fn end_room(&self, room: &Room, now: i64, live_minutes: &[(String, i64)]) -> Result<()> {
+        let days = live_minutes.iter().map(|(day, minutes)| {
             Action::update(
                 self,
-                keys::room(&room.id),
-                keys::ROOM,
-                "SET live = :false, ended_at = :now REMOVE gsi3pk, gsi3sk",
+                keys::account(&room.host_id),
+                &keys::earning_day(day),
+                "SET #day = :day ADD live_minutes :m",
             )
-            .when("live = :true")
-            .val(":true", t())
-            .val(":false", aws_sdk_dynamodb::types::AttributeValue::Bool(false))
-            .val(":now", num_av(now))
-            .because("room_ended"),
-            Action::delete(self, keys::account(&room.host_id), keys::LIVE_ROOM)
-                .when("attribute_not_exists(pk) OR room_id = :room")
-                .val(":room", str_av(&room.id))
+            .name("#day", "day")
+            .val(":day", str_av(day))
+            .val(":m", num_av(*minutes))
+            .because("room_ended")
+        });
+        self.transact(
+            days.chain(vec![
+                Action::update(
+                    self,
+                    keys::room(&room.id),
+                    keys::ROOM,
+                    "SET live = :false, ended_at = :now REMOVE gsi3pk, gsi3sk",
+                )
+                .when("live = :true")
+                .val(":true", t())
+                .val(":false", aws_sdk_dynamodb::types::AttributeValue::Bool(false))
+                .val(":now", num_av(now))
                 .because("room_ended"),
-        ])
+                Action::delete(self, keys::account(&room.host_id), keys::LIVE_ROOM)
+                    .when("attribute_not_exists(pk) OR room_id = :room")
+                    .val(":room", str_av(&room.id))
+                    .because("room_ended"),
+            ])
+            .collect(),
+        )
         .await
     }
 

@@ -290,6 +290,10 @@ impl Db {
         let counters: Vec<&(&str, i64)> =
             counters.iter().filter(|(f, _)| matches!(*f, "gifts_received" | "call_minutes")).collect();
         let mut adds = vec!["earned :amount".to_string()];
+        // Bonus gifts pay, but count for no monthly target (`payouts::months`).
+        if e.kind == "bonus_gift_received" {
+            adds.push("bonus_earned :amount".to_string());
+        }
         adds.extend(counters.iter().enumerate().map(|(i, (f, _))| format!("{f} :count{i}")));
         let day = keys::day_of(e.created_at);
         let action = Action::update(

@@ -1,0 +1,4 @@
+//! `resolve-dispute`: see the route table in `shared/app/src/routes.rs`.
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_http(&app::routes::RESOLVE_DISPUTE)
+}
