@@ -561,3 +561,52 @@ async fn a_host_month_is_tracked_live_closed_once_disputed_in_its_window_and_pay
     let rep = crate::reconcile::run(&app).await;
     assert_eq!(rep.mismatches, 0, "{:?}", rep.first);
 }
+
+#[tokio::test]
+async fn a_chargeback_after_the_hold_is_the_platforms_loss_and_the_host_keeps_its_pay() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let hold = app.call("PUT", "/admin/settings", Some(&admin.access), Some(json!({"clawback_hold_days": 7}))).await;
+    assert_eq!(hold.status, 200);
+    let host = app.host("Zoya").await;
+    let fan = app.user("Chargeback").await;
+    let r = crate::refunds::bought(&app, &admin, &fan).await;
+    crate::agencies::gift(&app, &admin, &fan, &host, 500).await;
+
+    // Inside the hold nothing can be settled yet.
+    let s = app.post(&format!("/admin/hosts/{}/settlements", host.id), Some(&admin.access), json!({})).await;
+    assert_eq!((s.status, s.body["error"].as_str()), (409, Some("nothing_to_settle")));
+    app.state.clock.advance(8 * 86_400_000);
+    let (admin, host, fan) = (
+        signed_in_again(&app, admin, "admin-password").await,
+        signed_in_again(&app, host, "password-123").await,
+        signed_in_again(&app, fan, "password-123").await,
+    );
+    let s = app.post(&format!("/admin/hosts/{}/settlements", host.id), Some(&admin.access), json!({})).await;
+    assert_eq!((s.status, s.body["host_payout_minor"].as_i64()), (201, Some(300)), "{s:?}");
+
+    // The card's owner disputes the purchase after the hold: 50 coins left are taken, 500 are the platform's loss.
+    let d = app.stripe(&crate::refunds::disputed(&r, "dp_late")).await;
+    assert_eq!((d.body["status"].as_str(), d.body["coins"].as_i64()), (Some("clawed_back"), Some(550)), "{d:?}");
+    let w = app.get("/me/wallet", &fan.access).await.body;
+    assert_eq!((w["coins"].as_i64(), w["coin_debt"].as_i64()), (Some(0), Some(500)));
+    let hw = app.get("/me/wallet", &host.access).await.body;
+    assert_eq!((hw["earnings"].as_i64(), hw["payable_minor"].as_i64()), (Some(0), Some(300)), "the host untouched");
+    let hl = app.get("/me/transactions", &host.access).await;
+    assert!(hl.body["items"].as_array().unwrap().iter().all(|e| e["type"] != "clawback"), "{hl:?}");
+    app.drain().await;
+    let stats = app.get("/admin/stats?days=1", &admin.access).await.body;
+    assert_eq!((stats["chargeback_loss"].as_i64(), stats["payable_minor"].as_i64()), (Some(500), Some(300)), "{stats}");
+
+    // A purchase disputed inside the hold is the buyer's debt, no loss booked.
+    let fan2 = app.user("Early").await;
+    let r2 = crate::refunds::bought(&app, &admin, &fan2).await;
+    crate::agencies::gift(&app, &admin, &fan2, &host, 500).await;
+    let d = app.stripe(&crate::refunds::disputed(&r2, "dp_early").replace("evt_d", "evt_d_early")).await;
+    assert_eq!(d.body["status"], "clawed_back", "{d:?}");
+    app.drain().await;
+    let stats = app.get("/admin/stats?days=1", &admin.access).await.body;
+    assert_eq!(stats["chargeback_loss"].as_i64(), Some(500));
+    let rep = crate::reconcile::run(&app).await;
+    assert_eq!(rep.mismatches, 0, "{:?}", rep.first);
+}

@@ -6,7 +6,7 @@ use crate::recharges::{package, razorpay_event, recharge, stripe_event};
 use crate::support::*;
 
 /// A credited 550-coin Stripe recharge (500 + 50 bonus, ₹449.00) of `u`.
-async fn bought(app: &TestApp, admin: &User, u: &User) -> Value {
+pub(crate) async fn bought(app: &TestApp, admin: &User, u: &User) -> Value {
     let p = package(app, admin).await;
     let r = recharge(app, u, &p, "stripe").await;
     assert_eq!(app.stripe(&stripe_event(&r, 44900)).await.body["status"], "credited");
@@ -21,7 +21,7 @@ fn refunded(r: &Value, amount_refunded: i64) -> String {
     .to_string()
 }
 
-fn disputed(r: &Value, id: &str) -> String {
+pub(crate) fn disputed(r: &Value, id: &str) -> String {
     json!({"id": "evt_d", "object": "event", "type": "charge.dispute.created",
         "data": {"object": {"id": id, "object": "dispute", "payment_intent": r["provider_ref"], "amount": 44900, "charge": "ch_1"}}})
     .to_string()

@@ -75,6 +75,10 @@ pub struct AdminStats {
     pub promo_expense: i64,
     /// Paid coins spent on what no one earns (VIP), ever: the platform's revenue in coins.
     pub platform_revenue: i64,
+    /// Coins of purchases refunded after the clawback hold that hosts had already earned: the platform bears them (hosts keep their pay)
+    pub chargeback_loss: i64,
+    /// Money hosts and agencies may withdraw now, over all accounts (minor units)
+    pub payable_minor: i64,
 }
 
 pub async fn get_admin_stats_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<AdminStats>> {
@@ -102,5 +106,7 @@ pub async fn admin_stats(state: &AppState, days: i64) -> DomainResult<AdminStats
         bonus_coins: totals.bonus_coins,
         promo_expense: totals.promo_expense,
         platform_revenue: totals.platform_revenue,
+        chargeback_loss: totals.chargeback_loss,
+        payable_minor: totals.payable_minor,
     })
 }

@@ -372,6 +372,9 @@ pub async fn claw_back(
     Ok(answer)
 }
 
+/// The reason of a refund's debt the platform bears (`chargeback_loss` in the dashboard's totals).
+pub const CHARGEBACK_LOSS: &str = "chargeback_loss";
+
 async fn apply_takeback(
     state: &AppState,
     recharge_id: &str,
@@ -379,6 +382,7 @@ async fn apply_takeback(
     currency: Option<&str>,
     changes: &[Takeback<'_>],
 ) -> DomainResult<WebhookAnswer> {
+    let hold_ms = state.db.get_settings().await?.clawback_hold_days * 86_400_000;
     retrying(state, || async {
         let Some(r) = state.db.get_recharge(recharge_id).await? else { return ignored("unknown recharge") };
         if r.status == "pending" {
@@ -411,6 +415,13 @@ async fn apply_takeback(
         } else if delta < 0 {
             entry("refund_reversed", Balance::Coins, -delta, account.coins - delta);
             entries.extend(repay_debt(&account, account.coins - delta, -delta, &r, now));
+        }
+        // Coins already spent out of a purchase older than the clawback hold:
+        // their earnings are the hosts' to keep, the platform bears it.
+        if r.credited_at.unwrap_or(r.created_at) + hold_ms <= now
+            && let Some(e) = entries.iter_mut().find(|e| e.kind == "refund_debt")
+        {
+            e.reason = Some(CHARGEBACK_LOSS.into());
         }
         let change = CoinsAndDebt {
             account_id: account.id.clone(),

@@ -52,6 +52,10 @@ pub struct Totals {
     pub promo_expense: i64,
     /// Paid coins spent on what no one earns (VIP).
     pub platform_revenue: i64,
+    /// Coins refunded after the clawback hold that hosts had earned: the platform bears them.
+    pub chargeback_loss: i64,
+    /// Money hosts and agencies may withdraw (minor units).
+    pub payable_minor: i64,
 }
 
 const DAY_FIELDS: [&str; 10] = [
@@ -174,6 +178,8 @@ impl Db {
             t.bonus_coins += attr_n(&item, "bonus_coins").unwrap_or(0);
             t.promo_expense += attr_n(&item, "promo_expense").unwrap_or(0);
             t.platform_revenue += attr_n(&item, "platform_revenue").unwrap_or(0);
+            t.chargeback_loss += attr_n(&item, "chargeback_loss").unwrap_or(0);
+            t.payable_minor += attr_n(&item, "payable_minor").unwrap_or(0);
         }
         Ok(t)
     }

@@ -56,6 +56,11 @@ fn ledger_counts(entry: &Item) -> (Counts, Counts) {
     if kind == "vip_purchase" {
         totals.push(("platform_revenue", -amount));
     }
+    // Coins spent out of a purchase refunded after the clawback hold: the hosts keep them.
+    if kind == "refund_debt" && entry.get("reason").and_then(|v| v.as_s().ok()).is_some_and(|r| r == "chargeback_loss")
+    {
+        totals.push(("chargeback_loss", amount));
+    }
     (day, totals)
 }
 
