@@ -589,3 +589,65 @@ test("the admin runs the rewards: the check-in ladder, tasks, VIP tiers and leve
   expect((await admin.call("PUT", "/admin/settings", { check_in_rewards: [5, 5, 10, 10, 15, 15, 40] })).status).toBe(200);
   expect((await admin.call("PUT", "/admin/levels/wealth", await admin.get("/admin/levels/charm"))).status).toBe(200);
 });
+
+test("the admin verifies a host's identity from its documents, previews a withdrawal and approves it, and the host sees its month", async ({ page, request }) => {
+  // A new host of DEMO01 with a settled gift: 60 % of it is theirs to withdraw.
+  const admin = await as(request, ADMIN);
+  const agency = await as(request, AGENCY);
+  const stamp = Date.now();
+  const email = `payee-${stamp}@demo.local`;
+  expect((await request.post("/auth/register", { data: { email, password: "payee-pass-1", name: `Payee${stamp}` } })).status()).toBe(201);
+  let host = await as(request, { login: email, password: "payee-pass-1" });
+  const applied = await host.call("POST", "/host-applications", { agency_code: "DEMO01", display_name: "Payee", about: "I sing", country: "IN", languages: ["hi"] });
+  expect((await agency.call("POST", `/agency/host-applications/${applied.body.id}/approve`, {})).status).toBe(200);
+  host = await as(request, { login: email, password: "payee-pass-1" });
+  const fan = await as(request, USER1);
+  expect((await admin.call("POST", `/admin/users/${fan.id}/coins`, { amount: 3000, reason: "e2e" })).status).toBe(201);
+  const big = await admin.call("POST", "/admin/gifts", { name: `Crown${stamp}`, price_coins: 3000, image_key: "gifts/crown.png" });
+  expect((await fan.call("POST", `/users/${host.id}/gifts`, { gift_id: big.body.id, quantity: 1 })).status).toBe(201);
+  await expect.poll(async () => (await host.get("/me/wallet")).earnings).toBe(3000);
+  expect((await agency.call("POST", `/agency/hosts/${host.id}/settlements`, {})).status).toBe(201);
+  expect((await host.get("/me/wallet")).payable_minor).toBe(1800);
+
+  // The identity check with its images; the admin opens the queue and approves it.
+  const doc = await upload(request, host, "image", "image/png", PNG);
+  const selfie = await upload(request, host, "image", "image/png", PNG);
+  const legal = `Payee Kumar ${stamp}`;
+  const kyc = await host.call("POST", "/me/kyc", { legal_name: legal, date_of_birth: "1996-02-29", country: "IN", document_type: "national_id", document_keys: [doc], selfie_key: selfie });
+  expect(kyc.status, JSON.stringify(kyc.body)).toBe(201);
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "KYC", exact: true }).click();
+  const row = page.getByRole("row").filter({ hasText: legal });
+  await expect(row.getByRole("img", { name: `Document 1 of ${legal}` })).toBeVisible();
+  await expect(row.getByRole("img", { name: `Selfie of ${legal}` })).toBeVisible();
+  page.once("dialog", (d) => d.accept());
+  await row.getByRole("button", { name: `Approve ${legal}` }).click();
+  await expect(page.getByRole("row").filter({ hasText: legal })).toHaveCount(0);
+  expect((await host.get("/me")).kyc_status).toBe("verified");
+
+  // A UPI account in the verified name (no hold for this test), a withdrawal, and the preview before approval.
+  const hold = (await admin.get("/admin/settings")).payout_account_hold_hours;
+  expect((await admin.call("PUT", "/admin/settings", { payout_account_hold_hours: 0 })).status).toBe(200);
+  const account = await host.call("POST", "/me/payout-accounts", { method: "upi", holder_name: legal, details: { vpa: `payee${stamp}@okhdfc` } });
+  expect(account.status, JSON.stringify(account.body)).toBe(201);
+  await admin.call("PUT", "/admin/settings", { payout_account_hold_hours: hold });
+  const w = await host.call("POST", "/me/withdrawals", { amount_minor: 1500, payout_account_id: account.body.id });
+  expect(w.status, JSON.stringify(w.body)).toBe(201);
+  await page.getByRole("link", { name: "Withdrawals", exact: true }).click();
+  await page.getByRole("button", { name: `Approve withdrawal ${w.body.id}` }).click();
+  const preview = page.getByRole("group", { name: `Approve withdrawal ${w.body.id}: preview` });
+  await expect(preview).toContainText(`sent: ${inr(w.body.payout_minor)} to upi pa•••@okhdfc, held by ${legal}`);
+  await expect(preview).toContainText(`fee: ${inr(w.body.fee_minor)}`);
+  await preview.getByRole("button", { name: `Confirm: Approve withdrawal ${w.body.id}` }).click();
+  await expect(preview).toHaveCount(0);
+  const sent = (await host.get("/me/withdrawals")).items[0];
+  expect([sent.status, sent.provider_payout_id?.startsWith("pout_")]).toEqual(["processing", true]);
+
+  // The host's month: the targets and where it stands.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(page, { login: email, password: "payee-pass-1" });
+  await page.getByRole("link", { name: "This month", exact: true }).click();
+  const month = await host.get("/host/month");
+  await expect(page.getByRole("group", { name: "Earnings (coins)" }).locator(".value")).toHaveText(coins(month.earnings_coins));
+  await expect(page.getByRole("status").filter({ hasText: "needs" })).toContainText(`Tier ${month.next_tier.tier}`);
+});

@@ -173,7 +173,7 @@ async fn ensure_agency(state: &AppState, password: &str) -> Result<store::Agency
     let input = app::agencies::AgencyInput {
         name: "Demo Agency".into(),
         owner_email: AGENCY_EMAIL.into(),
-        commission_percent: AGENCY_COMMISSION,
+        commission_percent: Some(AGENCY_COMMISSION),
         code: Some(AGENCY_CODE.into()),
     };
     // Invited and accepted the way a real owner does, with the e-mailed code.

@@ -11,7 +11,7 @@ pub(crate) async fn agency(app: &TestApp, _admin: &User, code: &str, commission:
     let input = app::agencies::AgencyInput {
         name: format!("Agency {code}"),
         owner_email: owner.login.clone(),
-        commission_percent: commission,
+        commission_percent: Some(commission),
         code: Some(code.into()),
     };
     let invited = app::agencies::create_agency(&app.state, input).await.expect("invite");
@@ -349,7 +349,7 @@ async fn admins_manage_agencies_with_validation() {
         json!({"name": "A", "owner_email": "a@b.co", "commission_percent": 101}),
         json!({"name": "A", "owner_email": "a@b.co", "commission_percent": -1}),
         json!({"name": "A", "owner_email": "a@b.co", "commission_percent": 10, "code": "a b"}),
-        json!({"name": "A", "owner_email": "a@b.co"}),
+        json!({"owner_email": "a@b.co"}),
     ] {
         assert_eq!(app.post("/admin/agencies", Some(&admin.access), bad.clone()).await.status, 400, "{bad}");
     }
@@ -732,4 +732,146 @@ async fn the_host_and_agency_dashboards_chart_earnings_and_minutes_per_day() {
         assert_eq!(app.get(&format!("/host/dashboard?{bad}"), &host.access).await.status, 400, "{bad}");
     }
     assert_eq!(app.get("/agency/dashboard", &host.access).await.status, 403);
+}
+
+/// An agency whose commission the tiers decide (no pin), owner signed in.
+async fn tiered_agency(app: &TestApp, code: &str) -> (User, String) {
+    let owner = app.user(&format!("Owner{code}")).await;
+    let input = app::agencies::AgencyInput {
+        name: format!("Agency {code}"),
+        owner_email: owner.login.clone(),
+        commission_percent: None,
+        code: Some(code.into()),
+    };
+    let invited = app::agencies::create_agency(&app.state, input).await.expect("invite");
+    let r = app.post("/agency-invitations/accept", Some(&owner.access), json!({"code": invited.code})).await;
+    assert_eq!((r.status, r.body["commission_percent"].clone()), (200, Value::Null), "{r:?}");
+    (relogin(app, &owner).await, r.body["id"].as_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn the_agency_commission_follows_the_months_revenue_tier_out_of_the_platforms_share_and_sub_agencies_pay_their_parent_the_difference()
+ {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let tiers =
+        json!([{"min_revenue_minor": 0, "commission_bps": 500}, {"min_revenue_minor": 1_000, "commission_bps": 1_000}]);
+    let r = app.call("PUT", "/admin/agency-tiers", Some(&admin.access), Some(tiers)).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let bad = json!([{"min_revenue_minor": 10, "commission_bps": 500}]);
+    assert_eq!(app.call("PUT", "/admin/agency-tiers", Some(&admin.access), Some(bad)).await.status, 400);
+    let (owner, agency_id) = tiered_agency(&app, "TIER01").await;
+    let host = onboarded(&app, &owner, "TIER01", "Tara").await;
+    let fan = app.user("Fan").await;
+    app.grant(&admin, &fan, 5_000).await;
+    let settle = format!("/agency/hosts/{}/settlements", host.id);
+
+    // 600 at the first tier's 5 %; the host's 60 % whatever the tier.
+    gift(&app, &admin, &fan, &host, 600).await;
+    let s = app.post(&settle, Some(&owner.access), json!({})).await;
+    assert_eq!(
+        (
+            s.body["commission_bps"].as_i64(),
+            s.body["agency_commission_minor"].as_i64(),
+            s.body["host_payout_minor"].as_i64()
+        ),
+        (Some(500), Some(30), Some(360)),
+        "{s:?}"
+    );
+    let m = app.get("/agency/month", &owner.access).await;
+    assert_eq!(
+        (m.body["revenue_minor"].as_i64(), m.body["tier"].as_i64(), m.body["commission_source"].as_str()),
+        (Some(600), Some(1), Some("tier")),
+        "{m:?}"
+    );
+    assert_eq!(m.body["next_tier"]["gap_minor"].as_i64(), Some(400));
+    // Past 1,000 this month: the next settlement is at 10 %, the host's share unchanged.
+    gift(&app, &admin, &fan, &host, 500).await;
+    let s = app.post(&settle, Some(&owner.access), json!({})).await;
+    assert_eq!(
+        (s.body["commission_bps"].as_i64(), s.body["host_payout_minor"].as_i64()),
+        (Some(500), Some(300)),
+        "the tier counts what was settled before: {s:?}"
+    );
+    gift(&app, &admin, &fan, &host, 100).await;
+    let s = app.post(&settle, Some(&owner.access), json!({})).await;
+    assert_eq!(
+        (
+            s.body["commission_bps"].as_i64(),
+            s.body["agency_commission_minor"].as_i64(),
+            s.body["host_payout_minor"].as_i64()
+        ),
+        (Some(1_000), Some(10), Some(60)),
+        "{s:?}"
+    );
+    let m = app.get("/agency/month", &owner.access).await;
+    assert_eq!(
+        (m.body["tier"].as_i64(), m.body["commission_bps"].as_i64(), m.body["next_tier"].clone()),
+        (Some(2), Some(1_000), Value::Null)
+    );
+
+    // An admin pins it, and returns it to the tiers.
+    let path = format!("/admin/agencies/{agency_id}");
+    let r = app.call("PATCH", &path, Some(&admin.access), Some(json!({"commission_percent": 15}))).await;
+    assert_eq!(r.body["commission_percent"].as_i64(), Some(15));
+    assert_eq!(app.get("/agency/month", &owner.access).await.body["commission_source"], "pinned");
+    let r = app.call("PATCH", &path, Some(&admin.access), Some(json!({"commission_percent": null}))).await;
+    assert_eq!((r.status, r.body["commission_percent"].clone()), (200, Value::Null), "{r:?}");
+
+    // A sub-agency at 6 %: its owner accepts the e-mailed invitation; it cannot invite one of its own.
+    let sub_owner = app.user("SubOwner").await;
+    let r = app
+        .post(
+            "/agency/sub-agencies",
+            Some(&owner.access),
+            json!({"name": "Little Stars", "owner_email": sub_owner.login, "commission_bps": 600}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["parent_id"].as_str(), r.body["sub_commission_bps"].as_i64()),
+        (201, Some(agency_id.as_str()), Some(600)),
+        "{r:?}"
+    );
+    let sub_code = r.body["code"].as_str().unwrap().to_string();
+    let mail = sent_emails(&sub_owner.login).await;
+    let code = mail
+        .iter()
+        .rev()
+        .find_map(|m| m.split("the code ").nth(1).map(|c| c[..10].to_string()))
+        .expect("the invitation");
+    let r = app.post("/agency-invitations/accept", Some(&sub_owner.access), json!({"code": code})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let sub_owner = relogin(&app, &sub_owner).await;
+    let nested = app
+        .post(
+            "/agency/sub-agencies",
+            Some(&sub_owner.access),
+            json!({"name": "Tiny", "owner_email": "tiny@example.com", "commission_bps": 100}),
+        )
+        .await;
+    assert_eq!((nested.status, nested.body["error"].as_str()), (409, Some("sub_agency_limit")));
+    let sub_host = onboarded(&app, &sub_owner, &sub_code, "Sana").await;
+    gift(&app, &admin, &fan, &sub_host, 1_000).await;
+    let s = app.post(&format!("/agency/hosts/{}/settlements", sub_host.id), Some(&sub_owner.access), json!({})).await;
+    assert_eq!(
+        (
+            s.body["commission_bps"].as_i64(),
+            s.body["agency_commission_minor"].as_i64(),
+            s.body["host_payout_minor"].as_i64()
+        ),
+        (Some(600), Some(60), Some(600)),
+        "{s:?}"
+    );
+    let m = app.get("/agency/month", &owner.access).await;
+    let sub = &m.body["sub_agencies"][0];
+    assert_eq!(
+        (m.body["revenue_minor"].as_i64(), sub["revenue_minor"].as_i64(), sub["override_minor"].as_i64()),
+        (Some(2_200), Some(1_000), Some(40)),
+        "10 % − 6 % of 1,000: {m:?}"
+    );
+    let sm = app.get("/agency/month", &sub_owner.access).await;
+    assert_eq!(
+        (sm.body["commission_source"].as_str(), sm.body["sub_agencies"].as_array().map(Vec::len)),
+        (Some("parent"), Some(0))
+    );
 }

@@ -10,6 +10,7 @@ import { LiveRooms } from "./admin/rooms";
 import { Audit, Settings } from "./admin/settings";
 import { Reports } from "./admin/reports";
 import { Rewards } from "./admin/rewards";
+import { Kyc, PayTables, Withdrawals } from "./admin/payouts";
 
 export { Applications } from "./admin/partners";
 
@@ -20,6 +21,9 @@ export const adminPages: PageDef[] = [
   { name: "Agencies", path: "agencies", view: Agencies },
   { name: "Host applications", path: "applications", view: () => <Applications list="/admin/host-applications" status /> },
   { name: "Payouts", path: "settlements", view: Settlements },
+  { name: "Withdrawals", path: "withdrawals", view: Withdrawals },
+  { name: "KYC", path: "kyc", view: Kyc },
+  { name: "Pay tables", path: "pay-tables", view: PayTables },
   { name: "Payments", path: "payments", view: Payments },
   { name: "Reports", path: "reports", view: Reports },
   { name: "Live rooms", path: "rooms", view: () => <LiveRooms /> },

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import { Action, all, Chart, coins, Confirmed, DAY_METRICS, ErrorNote, Paged, Stat, useLoad, type PageDef } from "../ui";
 import { Applications } from "./admin";
-import { SettlementList, settlementPreview } from "./shared";
+import { AgencyMonth, SettlementList, settlementPreview } from "./shared";
 
 function Dashboard() {
   const { data, error } = useLoad(() => Promise.all([api("/agency"), api("/agency/dashboard?days=30")]));
@@ -13,7 +13,7 @@ function Dashboard() {
   return (
     <>
       <p>
-        {agency.name} · code <code>{agency.code}</code> · commission {agency.commission_percent} %
+        {agency.name} · code <code>{agency.code}</code> · commission {agency.commission_percent == null ? "by this month's tier" : `${agency.commission_percent} %`}
       </p>
       <div class="stats">
         <Stat label="Hosts" value={agency.hosts} />
@@ -102,6 +102,7 @@ function Settlements() {
 
 export const agencyPages: PageDef[] = [
   { name: "Dashboard", path: "dashboard", view: Dashboard },
+  { name: "This month", path: "month", view: AgencyMonth },
   { name: "Hosts", path: "hosts", view: Hosts },
   { name: "Applications", path: "applications", view: () => <Applications list="/agency/host-applications" status /> },
   { name: "Settlements", path: "settlements", view: Settlements },

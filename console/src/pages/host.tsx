@@ -1,7 +1,7 @@
 import { api } from "../api";
 import { useState } from "preact/hooks";
 import { Chart, coins, DAY_METRICS, ErrorNote, Form, Stat, useLoad, when, type PageDef } from "../ui";
-import { SettlementList } from "./shared";
+import { HostMonth, SettlementList, Statements } from "./shared";
 
 function Dashboard() {
   const { data: d, error } = useLoad<any>(() => api("/host/dashboard?days=30"));
@@ -82,6 +82,8 @@ function Application() {
 
 export const hostPages: PageDef[] = [
   { name: "Dashboard", path: "dashboard", view: Dashboard },
+  { name: "This month", path: "month", view: HostMonth },
+  { name: "Statements", path: "statements", view: Statements },
   { name: "Call settings", path: "call-settings", view: CallSettings },
   { name: "Settlements", path: "settlements", view: () => <SettlementList path="/host/settlements" /> },
   { name: "Application status", path: "application", view: Application },

@@ -276,6 +276,10 @@ pub static ROUTES: &[&Route] = &[
     &GET_HOST_STATEMENT,
     &CREATE_DISPUTE,
     &RESOLVE_DISPUTE,
+    &GET_AGENCY_TIERS,
+    &PUT_AGENCY_TIERS,
+    &GET_AGENCY_MONTH,
+    &CREATE_SUB_AGENCY,
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[
@@ -331,6 +335,7 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
             Family::PaymentRef,
             Family::Recharge,
             Family::RefundEvent,
+            Family::Settings,
             Family::StoreCheckpoint,
         ]),
         doc: "The backstop for lost notifications: Play's voided purchases since the last run.",

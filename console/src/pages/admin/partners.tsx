@@ -35,7 +35,7 @@ export function Agencies() {
         fields={[
           { name: "name", label: "Name", required: true },
           { name: "owner_email", label: "Owner email", type: "email", required: true },
-          { name: "commission_percent", label: "Commission percent", type: "number", required: true },
+          { name: "commission_percent", label: "Commission percent (empty: by the agency tiers)", type: "number", optional: true },
           { name: "code", label: "Code (optional)", optional: true },
         ]}
         submitLabel="Create agency"
@@ -53,7 +53,7 @@ export function Agencies() {
             render: (a: any) =>
               a.owner_id ? <Person id={a.owner_id} name={a.owner_name} /> : <span>invited: {a.owner_email} (until {when(a.invitation_expires_at)})</span>,
           },
-          { label: "Commission", render: (a: any) => `${a.commission_percent} %` },
+          { label: "Commission", render: (a: any) => (a.commission_percent == null ? "by tier" : `${a.commission_percent} % (pinned)`) },
           {
             label: "Actions",
             render: (a: any) => (

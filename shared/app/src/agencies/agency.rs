@@ -23,7 +23,12 @@ pub struct AgencyView {
     pub code: String,
     /// null until the invited owner accepts
     pub owner_id: Option<String>,
-    pub commission_percent: i64,
+    /// The commission an admin pinned, in percent of a settlement's gross; null: the agency tiers decide by the month's revenue
+    pub commission_percent: Option<i64>,
+    /// A sub-agency: the agency that invited it
+    pub parent_id: Option<String>,
+    /// A sub-agency: the commission its parent set for it (basis points of gross)
+    pub sub_commission_bps: Option<i64>,
     /// invited (waiting for its owner to accept the e-mailed invitation) or active
     #[schema(schema_with = crate::kernel::vocab::agency_status)]
     pub status: String,
@@ -56,6 +61,8 @@ pub fn agency_view(a: &Agency) -> AgencyView {
         code: a.code.clone(),
         owner_id: (!a.owner_id.is_empty()).then(|| a.owner_id.clone()),
         commission_percent: a.commission_percent,
+        parent_id: a.parent_id.clone(),
+        sub_commission_bps: a.sub_commission_bps,
         status: a.status.clone(),
         owner_email: a.owner_email.clone(),
         invitation_expires_at: a.invite_expires_at.map(views::time),
@@ -98,7 +105,8 @@ pub struct AgencyInput {
     #[schema(min_length = 1, max_length = 80)]
     pub name: String,
     pub owner_email: String,
-    pub commission_percent: i64,
+    /// Pins the commission (percent of gross); left out or null: the agency tiers decide
+    pub commission_percent: Option<i64>,
     /// Optional: a code of the admin's choosing (4–12 of A–Z, 0–9); made up otherwise.
     pub code: Option<String>,
 }
@@ -131,9 +139,20 @@ pub struct Invited {
 /// once someone signed in with that address accepts it with the code (so
 /// whoever registered the address first cannot take it over).
 pub async fn create_agency(state: &AppState, input: AgencyInput) -> DomainResult<Invited> {
+    invite_agency(state, input, None).await
+}
+
+/// A sub-agency's parent and the commission it set for it (basis points).
+pub struct Parent<'a> {
+    pub agency: &'a Agency,
+    pub commission_bps: i64,
+}
+
+/// Creates an invited agency (a sub-agency of `parent` when given).
+pub async fn invite_agency(state: &AppState, input: AgencyInput, parent: Option<Parent<'_>>) -> DomainResult<Invited> {
     let name = validate::text("name", &input.name, 1, 80)?;
     let email = validate::email("owner_email", &input.owner_email)?;
-    let commission_percent = percent("commission_percent", input.commission_percent)?;
+    let commission_percent = input.commission_percent.map(|p| percent("commission_percent", p)).transpose()?;
     let chosen = match input.code {
         Some(c) => {
             let c = c.trim().to_ascii_uppercase();
@@ -158,6 +177,8 @@ pub async fn create_agency(state: &AppState, input: AgencyInput) -> DomainResult
             code: chosen.clone().unwrap_or_else(new_code),
             owner_id: String::new(),
             commission_percent,
+            parent_id: parent.as_ref().map(|p| p.agency.id.clone()),
+            sub_commission_bps: parent.as_ref().map(|p| p.commission_bps),
             created_at: now,
             updated_at: now,
             status: "invited".into(),
@@ -309,6 +330,7 @@ pub(super) async fn agency_by_param(state: &AppState, ctx: &Ctx) -> DomainResult
 pub struct AgencyChanges {
     #[schema(min_length = 1, max_length = 80)]
     pub name: Option<String>,
+    /// A number pins the commission (percent of gross); null returns the agency to the tiers
     pub commission_percent: Option<i64>,
 }
 
@@ -319,8 +341,9 @@ pub async fn update_agency_http(state: &AppState, ctx: &Ctx) -> DomainResult<Jso
     if let Some(n) = input.name {
         a.name = validate::text("name", &n, 1, 80)?;
     }
-    if let Some(p) = input.commission_percent {
-        a.commission_percent = percent("commission_percent", p)?;
+    // `null` returns the agency to the tiers; a number pins it.
+    if ctx.body_has("commission_percent") {
+        a.commission_percent = input.commission_percent.map(|p| percent("commission_percent", p)).transpose()?;
     }
     a.updated_at = state.now();
     state.db.put_agency(&a).await?;

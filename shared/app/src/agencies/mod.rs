@@ -6,6 +6,7 @@ mod applications;
 mod dashboards;
 pub mod routes;
 mod settlements;
+mod tiers;
 
 pub use agency::{AgencyInput, accept_agency_invitation, create_agency};
 pub use applications::{ApplicationInput, create_host_application};

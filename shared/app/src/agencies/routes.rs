@@ -1,6 +1,6 @@
 //! The routes of this domain (the table is `crate::routes`).
 
-use super::{agency, applications, dashboards, settlements};
+use super::{agency, applications, dashboards, settlements, tiers};
 use crate::http::routes::*;
 
 pub static LIST_AGENCIES: Route = route!(
@@ -85,14 +85,18 @@ pub static CREATE_AGENCY_SETTLEMENT: Route = route!(
         .optional_body()
         .body(schema_of::<settlements::SettleInput>)
         .codes(&["nothing_to_settle"]),
-    Needs::of_method("POST").keys(&[
-        Family::Account,
-        Family::Agency,
-        Family::Audit,
-        Family::Event,
-        Family::Settings,
-        Family::Settlement
-    ])
+    Needs::of_method("POST")
+        .keys(&[
+            Family::Account,
+            Family::Agency,
+            Family::Audit,
+            Family::Event,
+            Family::Settings,
+            Family::Settlement,
+            Family::SettlementsOfAgency,
+            Family::SubAgencies
+        ])
+        .indexes(&[&GSI1, &GSI2])
 );
 pub static CREATE_HOST_SETTLEMENT_ADMIN: Route = route!(
     "create-host-settlement-admin",
@@ -228,14 +232,18 @@ pub static CREATE_HOST_SETTLEMENT: Route = route!(
         .codes(&["nothing_to_settle"])
         .optional_body()
         .body(schema_of::<settlements::SettleInput>),
-    Needs::of_method("POST").keys(&[
-        Family::Account,
-        Family::Agency,
-        Family::Audit,
-        Family::Event,
-        Family::Settings,
-        Family::Settlement
-    ])
+    Needs::of_method("POST")
+        .keys(&[
+            Family::Account,
+            Family::Agency,
+            Family::Audit,
+            Family::Event,
+            Family::Settings,
+            Family::Settlement,
+            Family::SettlementsOfAgency,
+            Family::SubAgencies
+        ])
+        .indexes(&[&GSI1, &GSI2])
 );
 pub static LIST_AGENCY_SETTLEMENTS: Route = route!(
     "list-agency-settlements",
@@ -275,3 +283,53 @@ pub static GET_AGENCY_DASHBOARD: Route = route!(
 );
 const DAYS: &[(&str, &str, &str)] =
     &[("days", r#"{"type": "integer", "minimum": 1, "maximum": 90}"#, "days in the series, today included (30)")];
+pub static GET_AGENCY_TIERS: Route = route!(
+    "get-agency-tiers",
+    "GET",
+    "/admin/agency-tiers",
+    ADMIN,
+    tiers::get_agency_tiers_http,
+    Api::new().says("The agency commission tiers: the month's revenue each starts at, and its rate"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::Settings])
+);
+pub static PUT_AGENCY_TIERS: Route = route!(
+    "put-agency-tiers",
+    "PUT",
+    "/admin/agency-tiers",
+    ADMIN,
+    tiers::put_agency_tiers_http,
+    Api::new()
+        .says("Replaces the agency commission tiers (the first at 0, rising in revenue)")
+        .body(schema_of::<Vec<tiers::AgencyTier>>),
+    Needs::of_method("PUT").keys(&[Family::Account, Family::Audit, Family::Settings])
+);
+pub static GET_AGENCY_MONTH: Route = route!(
+    "get-agency-month",
+    "GET",
+    "/agency/month",
+    AGENCY,
+    tiers::get_agency_month_http,
+    Api::new().says("The agency's month so far: revenue, commission rate and tier, the next tier, its sub-agencies"),
+    Needs::of_method("GET")
+        .keys(&[Family::Account, Family::Agency, Family::Settings, Family::SettlementsOfAgency, Family::SubAgencies])
+        .indexes(&[&GSI1, &GSI2])
+);
+pub static CREATE_SUB_AGENCY: Route = route!(
+    "create-sub-agency",
+    "POST",
+    "/agency/sub-agencies",
+    AGENCY,
+    tiers::create_sub_agency_http,
+    Api::new()
+        .says("Invites a sub-agency at a commission the agency sets; the agency earns its own rate minus it")
+        .body(schema_of::<tiers::SubAgencyInput>)
+        .codes(&["owner_not_user", "code_taken", "sub_agency_limit"]),
+    Needs::write().email().keys(&[
+        Family::Account,
+        Family::Agency,
+        Family::AgencyCode,
+        Family::AgencyInvite,
+        Family::Audit,
+        Family::Login
+    ])
+);

@@ -151,7 +151,8 @@ fn cutoff(state: &AppState, ctx: &Ctx, settings: &Settings) -> DomainResult<(i64
     }
 }
 
-/// Settles what `host_id` earned under `agency` up to `cutoff`, or with no
+/// Settles what `host_id` earned under `agency` (at its commission rate, in
+/// basis points) up to `cutoff`, or with no
 /// agency what a host in none earned since leaving one (the former agency's
 /// claim aside: that agency settles it): `None` when there is nothing (left)
 /// to settle. A `preview` answers the settlement it would write and writes nothing.
@@ -159,7 +160,7 @@ fn cutoff(state: &AppState, ctx: &Ctx, settings: &Settings) -> DomainResult<(i64
 pub async fn settle_host(
     state: &AppState,
     settings: &Settings,
-    agency: Option<&Agency>,
+    agency: Option<(&Agency, i64)>,
     host_id: &str,
     cutoff: i64,
     by: &str,
@@ -169,7 +170,7 @@ pub async fn settle_host(
     let mut retry = state.db.retry();
     while retry.attempt().await {
         let host = state.db.get_account(host_id).await?.ok_or_else(|| DomainError::not_found("host not found"))?;
-        let former = match agency {
+        let former = match agency.map(|(a, _)| a) {
             Some(a) if host.agency_id.as_deref() == Some(a.id.as_str()) => None,
             Some(a) if host.former_agency_id.as_deref() == Some(a.id.as_str()) && host.former_agency_coins > 0 => {
                 Some(host.former_agency_coins)
@@ -183,7 +184,7 @@ pub async fn settle_host(
         };
         let credited_after = state.db.earnings_credited_after(host_id, cutoff).await?;
         let due = (host.earnings - credited_after).max(0);
-        let coins = match (agency, former) {
+        let coins = match (agency.map(|(a, _)| a), former) {
             (_, Some(claim)) => due.min(claim),
             (None, None) => (due - host.former_agency_coins).max(0),
             (Some(_), None) => due,
@@ -193,13 +194,13 @@ pub async fn settle_host(
         }
         let now = state.now();
         let cfg = &state.config;
-        let commission_bps = agency.map_or(0, |a| a.commission_percent * 100);
+        let commission_bps = agency.map_or(0, |(_, bps)| bps);
         let sp = split(coins, cfg.coin_value_minor, settings.host_share_bps, commission_bps);
         let percent = |part: i64| if sp.gross == 0 { 0 } else { part * 100 / sp.gross };
         let st = Settlement {
             id: crate::kernel::ledger::entry_id(now),
             host_id: host_id.to_string(),
-            agency_id: agency.map(|a| a.id.clone()),
+            agency_id: agency.map(|(a, _)| a.id.clone()),
             batch_id: batch_id.map(String::from),
             coins,
             gross_minor: sp.gross,
@@ -219,7 +220,7 @@ pub async fn settle_host(
             return Ok(Some(st));
         }
         let mut entry = store::LedgerEntry::new(host_id, "settlement", Balance::Earnings, -coins, None, now);
-        entry.counterparty_id = agency.map(|a| a.owner_id.clone());
+        entry.counterparty_id = agency.map(|(a, _)| a.owner_id.clone());
         entry.reason = Some(format!("settlement {}", st.id));
         let mut payout = store::LedgerEntry::new(host_id, "settlement_payout", Balance::Payable, sp.payout, None, now);
         payout.reason = entry.reason.clone();
@@ -254,7 +255,8 @@ pub async fn create_host_settlement_http(
     let id = validate::id("id", ctx.param("id")).map_err(|_| DomainError::not_found("not a host of this agency"))?;
     let settings = state.db.get_settings().await?;
     let (cutoff, preview) = cutoff(state, ctx, &settings)?;
-    let st = settle_host(state, &settings, Some(&agency), &id, cutoff, &ctx.caller()?.id, None, preview)
+    let bps = super::tiers::standing(state, &agency, state.now()).await?.commission_bps;
+    let st = settle_host(state, &settings, Some((&agency, bps)), &id, cutoff, &ctx.caller()?.id, None, preview)
         .await?
         .ok_or_else(nothing)?;
     settled(state, st, preview).await
@@ -283,11 +285,14 @@ pub async fn create_agency_settlement_http(state: &AppState, ctx: &Ctx) -> Domai
     let (cutoff, preview) = cutoff(state, ctx, &settings)?;
     let by = ctx.caller()?.id.clone();
     let batch = crate::kernel::ledger::entry_id(state.now());
+    let bps = super::tiers::standing(state, &agency, state.now()).await?.commission_bps;
     let mut hosts = state.db.agency_host_ids(&agency.id).await?;
     hosts.extend(state.db.former_host_ids(&agency.id).await?);
     let mut lines = Vec::new();
     for h in &hosts {
-        if let Some(st) = settle_host(state, &settings, Some(&agency), h, cutoff, &by, Some(&batch), preview).await? {
+        if let Some(st) =
+            settle_host(state, &settings, Some((&agency, bps)), h, cutoff, &by, Some(&batch), preview).await?
+        {
             lines.push(st);
         }
     }

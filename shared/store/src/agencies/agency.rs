@@ -24,8 +24,17 @@ pub struct Agency {
     pub code: String,
     /// Empty while the owner has not accepted the invitation.
     pub owner_id: String,
-    /// Percent of what is left after the platform fee.
-    pub commission_percent: i64,
+    /// The commission an admin pinned, in percent of a settlement's gross;
+    /// `None`: the agency tiers by the month's revenue decide.
+    #[serde(default)]
+    pub commission_percent: Option<i64>,
+    /// A sub-agency: the agency that invited it, and the commission (basis
+    /// points) it set for it; the parent earns its own rate minus this on
+    /// the sub-agency's revenue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_commission_bps: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
     /// invited (until its owner accepts from the invited address) or active
@@ -107,7 +116,25 @@ impl Db {
         item.extend(Self::key(keys::agency(&a.id), keys::AGENCY));
         item.insert(GSI1.pk.into(), str_av(keys::AGENCIES));
         item.insert(GSI1.sk.into(), str_av(keys::name_key(&a.name, &a.id)));
+        if let Some(parent) = &a.parent_id {
+            item.insert(GSI2.pk.into(), str_av(keys::sub_agencies(parent)));
+            item.insert(GSI2.sk.into(), str_av(keys::name_key(&a.name, &a.id)));
+        }
         Ok(item)
+    }
+
+    /// The sub-agencies an agency invited (all of them).
+    pub async fn sub_agencies(&self, parent: &str) -> Result<Vec<Agency>> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self.query_page(Some(&GSI2), keys::sub_agencies(parent), 100, None, start, false).await?;
+            out.extend(from_items::<Agency>(page.items)?);
+            match page.next {
+                Some(k) => start = Some(k),
+                None => return Ok(out),
+            }
+        }
     }
 
     /// An invited agency with its unique code (`code_taken`) and the keyed

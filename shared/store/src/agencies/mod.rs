@@ -1,3 +1,4 @@
 //! Agencies, their hosts, applications and settlements.
 
 pub mod agency;
+pub mod tiers;

@@ -101,6 +101,7 @@ families! {
     StoreCheckpoint = "STORECHECKPOINT",
     StoreMessage = "STOREMSG",
     StoreProduct = "STOREPRODUCT",
+    SubAgencies = "SUBAGENCIES",
     Unconsumed = "UNCONSUMED",
     VipReminders = "VIPREMIND",
     Withdrawal = "WITHDRAWAL",

@@ -291,6 +291,12 @@ pub fn agency_invite(code_hash: &str) -> String {
 pub const AGENCY_INVITE: &str = "AGENCYINVITE";
 /// GSI1 partition of agencies by name.
 pub const AGENCIES: &str = "AGENCIES";
+/// GSI2 of a sub-agency: its parent's sub-agencies, by name.
+pub fn sub_agencies(parent: &str) -> String {
+    format!("SUBAGENCIES#{parent}")
+}
+/// Under `SETTINGS`: the agency commission tiers.
+pub const AGENCY_TIERS: &str = "AGENCYTIERS";
 /// Under `agency(id)`: a current host; a former host whose earnings under the agency are unsettled.
 pub fn agency_host(host: &str) -> String {
     format!("HOST#{host}")

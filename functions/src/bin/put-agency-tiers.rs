@@ -1,0 +1,4 @@
+//! `put-agency-tiers`: see the route table in `shared/app/src/routes.rs`.
+fn main() -> Result<(), app::lambda::Error> {
+    app::lambda::run_http(&app::routes::PUT_AGENCY_TIERS)
+}

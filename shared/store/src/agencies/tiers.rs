@@ -1,0 +1,58 @@
+//! What an agency's commission rate stands on: the month's revenue of its
+//! settlements and the commission tiers admins set.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::core::db::{Db, num_av, str_av};
+use crate::core::error::Result;
+use crate::core::keys;
+use crate::core::table::GSI1;
+
+impl Db {
+    /// The gross (minor units) of an agency's settlements made in `[from, to)`.
+    pub async fn agency_revenue(&self, agency_id: &str, from: i64, to: i64) -> Result<i64> {
+        let mut total = 0;
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(GSI1.name)
+                .key_condition_expression("#pk = :pk AND #sk BETWEEN :from AND :to")
+                .expression_attribute_names("#pk", GSI1.pk)
+                .expression_attribute_names("#sk", GSI1.sk)
+                .expression_attribute_values(":pk", str_av(keys::settlements_of_agency(agency_id)))
+                .expression_attribute_values(":from", str_av(keys::by_time(from, "")))
+                .expression_attribute_values(":to", str_av(keys::by_time(to - 1, "~")))
+                .projection_expression("gross_minor")
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            total += out.items().iter().filter_map(|i| crate::core::db::attr_n(i, "gross_minor")).sum::<i64>();
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// The agency commission tiers: `[min_revenue_minor, commission_bps]`, rising.
+    pub async fn get_agency_tiers(&self) -> Result<Option<Vec<[i64; 2]>>> {
+        let item = self.get(keys::SETTINGS.to_string(), keys::AGENCY_TIERS).await?;
+        Ok(match item {
+            Some(i) => {
+                Some(serde_dynamo::from_attribute_value(i.get("tiers").cloned().unwrap_or(AttributeValue::L(vec![])))?)
+            }
+            None => None,
+        })
+    }
+
+    pub async fn put_agency_tiers(&self, tiers: &[[i64; 2]], now: i64) -> Result<()> {
+        let mut item = Self::key(keys::SETTINGS.to_string(), keys::AGENCY_TIERS);
+        item.insert("tiers".into(), serde_dynamo::to_attribute_value(tiers)?);
+        item.insert("updated_at".into(), num_av(now));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        Ok(())
+    }
+}
