@@ -735,7 +735,7 @@ async fn the_host_and_agency_dashboards_chart_earnings_and_minutes_per_day() {
 }
 
 /// An agency whose commission the tiers decide (no pin), owner signed in.
-async fn tiered_agency(app: &TestApp, code: &str) -> (User, String) {
+pub(crate) async fn tiered_agency(app: &TestApp, code: &str) -> (User, String) {
     let owner = app.user(&format!("Owner{code}")).await;
     let input = app::agencies::AgencyInput {
         name: format!("Agency {code}"),

@@ -610,3 +610,60 @@ async fn a_chargeback_after_the_hold_is_the_platforms_loss_and_the_host_keeps_it
     let rep = crate::reconcile::run(&app).await;
     assert_eq!(rep.mismatches, 0, "{:?}", rep.first);
 }
+
+#[tokio::test]
+async fn an_agencys_month_statement_pays_its_commission_at_the_months_tier_with_its_hosts_bonuses_once_final() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let month = month_after(app.state.clock.now_ms());
+    let tiers =
+        json!([{"min_revenue_minor": 0, "commission_bps": 500}, {"min_revenue_minor": 1_000, "commission_bps": 1_000}]);
+    assert_eq!(app.call("PUT", "/admin/agency-tiers", Some(&admin.access), Some(tiers)).await.status, 200);
+    let targets = json!([{"tier": 1, "min_earnings_coins": 100, "min_valid_days": 0, "min_valid_hours": 0, "salary_minor": 2_000, "agency_bonus_minor": 700}]);
+    assert_eq!(
+        app.call("PUT", &format!("/admin/host-targets/{month}"), Some(&admin.access), Some(targets)).await.status,
+        200
+    );
+    move_to(&app, month_start(&month) + 3_600_000);
+    let admin = signed_in_again(&app, admin, "admin-password").await;
+    let (owner, _) = crate::agencies::tiered_agency(&app, "MONTH1").await;
+    let host = crate::agencies::onboarded(&app, &owner, "MONTH1", "Mira").await;
+    let fan = app.user("Fan").await;
+    app.grant(&admin, &fan, 2_000).await;
+    // 600 settled at 5 %, then 600 more at 5 % (the revenue before it was 600): the month ends at 1,200, the 10 % tier.
+    for _ in 0..2 {
+        crate::agencies::gift(&app, &admin, &fan, &host, 600).await;
+        let s = app.post(&format!("/agency/hosts/{}/settlements", host.id), Some(&owner.access), json!({})).await;
+        assert_eq!((s.status, s.body["agency_commission_minor"].as_i64()), (201, Some(30)), "{s:?}");
+    }
+    let end = month_start(&month_after(month_start(&month)));
+    move_to(&app, end + 73 * 3_600_000);
+    let owner = signed_in_again(&app, owner, "password-123").await;
+    let run = close_month(&app, None).await;
+    assert_eq!(run["closed"], 2, "the host's and the agency's: {run}");
+    assert_eq!(close_month(&app, None).await["closed"], 0);
+    let list = app.get("/agency/statements", &owner.access).await;
+    let st = &list.body["items"][0];
+    assert_eq!((st["kind"].as_str(), st["status"].as_str()), (Some("agency"), Some("closed")), "{list:?}");
+    let whole = app.get(&format!("/host/statements/{}", st["id"].as_str().unwrap()), &owner.access).await;
+    let lines: Vec<(String, i64)> = whole.body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["kind"].as_str().unwrap().to_string(), l["amount_minor"].as_i64().unwrap()))
+        .collect();
+    let want = [("commission", 30), ("commission", 30), ("tier_adjustment", 60), ("host_bonus", 700)];
+    assert_eq!(lines, want.map(|(k, a)| (k.to_string(), a)).to_vec(), "10 % of 1,200 = 120: 60 paid, 60 owed");
+    assert_eq!(whole.body["amount_minor_total"].as_i64(), Some(820));
+
+    move_to(&app, end + (73 + 7 * 24 + 1) * 3_600_000);
+    let owner = signed_in_again(&app, owner, "password-123").await;
+    assert_eq!(close_month(&app, None).await["finalized"], 2);
+    assert_eq!(close_month(&app, None).await["finalized"], 0);
+    assert_eq!(payable(&app, &owner).await, 820, "the agency's money, once");
+    let hw = signed_in_again(&app, host, "password-123").await;
+    assert_eq!(payable(&app, &hw).await, 720 + 2_000, "the host's payouts and salary");
+    app.drain().await;
+    let rep = crate::reconcile::run(&app).await;
+    assert_eq!(rep.mismatches, 0, "{:?}", rep.first);
+}

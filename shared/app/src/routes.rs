@@ -280,6 +280,7 @@ pub static ROUTES: &[&Route] = &[
     &PUT_AGENCY_TIERS,
     &GET_AGENCY_MONTH,
     &CREATE_SUB_AGENCY,
+    &LIST_AGENCY_STATEMENTS,
 ];
 
 pub static EVENT_FUNCTIONS: &[EventFunction] = &[
@@ -507,14 +508,18 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
             .memory(512)
             .keys(&[
                 Family::Account,
+                Family::Agencies,
+                Family::Agency,
                 Family::Event,
                 Family::Hosts,
                 Family::Settings,
                 Family::Settlement,
+                Family::SettlementsOfAgency,
                 Family::Statement,
                 Family::StatementsOf,
+                Family::SubAgencies,
             ])
-            .indexes(&[&GSI2]),
+            .indexes(&[&GSI1, &GSI2]),
         doc: "Daily: drafts last month's host statements, closes them 72 h after the month, makes them final (crediting the salary) 7 days after closing with no dispute open; a repeated run changes nothing twice.",
     },
     EventFunction {

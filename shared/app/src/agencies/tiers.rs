@@ -41,8 +41,8 @@ pub struct Standing {
 
 /// Where `a` stands in the month of `at`.
 pub async fn standing(state: &AppState, a: &Agency, at: i64) -> DomainResult<Standing> {
-    let month = crate::payouts::month_of(at);
-    let (from, to) = crate::payouts::month_bounds(&month).unwrap_or_default();
+    let month = crate::kernel::calendar::month_of(at);
+    let (from, to) = crate::kernel::calendar::month_bounds(&month).unwrap_or_default();
     let own = state.db.agency_revenue(&a.id, from, to).await?;
     let mut subs = Vec::new();
     if a.parent_id.is_none() {

@@ -3,6 +3,7 @@
 //! metrics and `AppState`. Imports nothing above it (no domain, no `http`).
 
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod config;
 pub mod cursor;

@@ -9,6 +9,6 @@ pub mod routes;
 mod statements;
 mod withdrawals;
 
-pub use months::{live_minutes, month_bounds, month_of};
+pub use months::live_minutes;
 pub use statements::{CloseRun, close_host_month, close_host_month_event};
 pub use withdrawals::fee_of;

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use store::{HostDay, HostTarget, HostTargets};
 
 use crate::http::{Ctx, Json};
+use crate::kernel::calendar::{days_of, month_bounds, month_of, month_param};
 use crate::kernel::error::DomainResult;
 use crate::kernel::validate;
 use crate::{AppState, DomainError};
@@ -43,41 +44,6 @@ pub fn live_minutes(started_at: i64, ended_at: i64) -> Vec<(String, i64)> {
         at = until;
     }
     out
-}
-
-/// `yyyy-mm` of a time.
-pub fn month_of(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m").to_string()
-}
-
-/// A month's first instant and the next month's (ms), from `yyyy-mm`.
-pub fn month_bounds(month: &str) -> Option<(i64, i64)> {
-    use chrono::{Datelike, NaiveDate};
-    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)?
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)?
-    };
-    let ms = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis());
-    Some((ms(first)?, ms(next)?))
-}
-
-/// The month before `month`.
-pub fn month_before(month: &str) -> String {
-    let (start, _) = month_bounds(month).unwrap_or_default();
-    month_of(start - 1)
-}
-
-/// The UTC days of a month.
-pub fn days_of(month: &str) -> Vec<String> {
-    let Some((start, end)) = month_bounds(month) else { return Vec::new() };
-    (0..).map(|d| start + d * 86_400_000).take_while(|t| *t < end).map(store::day_of).collect()
-}
-
-pub fn month_param(field: &str, raw: &str) -> DomainResult<String> {
-    let ok = raw.len() == 7 && month_bounds(raw).is_some_and(|(s, _)| s >= 0);
-    if ok { Ok(raw.to_string()) } else { Err(DomainError::invalid(format!("{field}: a month like 2026-12"))) }
 }
 
 /// A month's targets: as an admin set them, else the defaults.
@@ -338,9 +304,5 @@ mod tests {
         assert_eq!(f, Figures { valid_days: 2, valid_minutes: 120 + 59 + 60, earnings_coins: 130 });
         let t = HostTargets::defaults("2026-12");
         assert!(tier_reached(&f, &t).is_none());
-        let month = month_bounds("2026-12").unwrap();
-        assert_eq!(days_of("2026-12").len(), 31);
-        assert_eq!(month_of(month.1), "2027-01");
-        assert_eq!(month_before("2027-01"), "2026-12");
     }
 }

@@ -294,3 +294,12 @@ pub static RESOLVE_DISPUTE: Route = route!(
         .codes(&["dispute_resolved"]),
     Needs::write().keys(&[Family::Account, Family::Audit, Family::Statement])
 );
+pub static LIST_AGENCY_STATEMENTS: Route = route!(
+    "list-agency-statements",
+    "GET",
+    "/agency/statements",
+    AGENCY,
+    statements::list_agency_statements_http,
+    Api::new().says("The agency's month statements: commissions, tier adjustment, overrides and host bonuses"),
+    Needs::of_method("GET").keys(&[Family::Account, Family::StatementsOf]).indexes(&[&GSI2])
+);

@@ -16,6 +16,7 @@ use store::{Balance, Dispute, LedgerEntry, Statement, StatementLine};
 
 use super::months::{self, check_id};
 use crate::http::{Created, Ctx, Json, Page, list_reply};
+use crate::kernel::calendar;
 use crate::kernel::error::DomainResult;
 use crate::kernel::{validate, views};
 use crate::{AppState, DomainError};
@@ -60,7 +61,7 @@ pub async fn build(
     now: i64,
 ) -> DomainResult<(Statement, Vec<StatementLine>)> {
     let (start, end) =
-        months::month_bounds(month).ok_or_else(|| DomainError::invalid("month: a month like 2026-12"))?;
+        calendar::month_bounds(month).ok_or_else(|| DomainError::invalid("month: a month like 2026-12"))?;
     let entries = state.db.ledger_in(&host.id, start, end).await?;
     let mut lines: Vec<StatementLine> = Vec::new();
     let mut line =
@@ -130,7 +131,7 @@ pub async fn build(
             }
         }
     }
-    let days = state.db.host_days(&host.id, &months::days_of(month)).await?;
+    let days = state.db.host_days(&host.id, &calendar::days_of(month)).await?;
     let f = months::figures(&days);
     let targets = months::targets_for(state, month).await?;
     let reached = months::tier_reached(&f, &targets);
@@ -148,6 +149,7 @@ pub async fn build(
     let st = Statement {
         id: statement_id(month, &host.id),
         host_id: host.id.clone(),
+        kind: "host".into(),
         agency_id: host.agency_id.clone(),
         month: month.into(),
         status: status.into(),
@@ -184,8 +186,8 @@ pub struct CloseRun {
 /// after closing when no dispute is open. Every step is conditional, so a
 /// run again, late or at once with another changes nothing twice.
 pub async fn close_host_month(state: &AppState, now: i64) -> DomainResult<CloseRun> {
-    let month = months::month_before(&months::month_of(now));
-    let (_, end) = months::month_bounds(&month).unwrap_or_default();
+    let month = calendar::month_before(&calendar::month_of(now));
+    let (_, end) = calendar::month_bounds(&month).unwrap_or_default();
     let mut run = CloseRun { month: month.clone(), ..Default::default() };
     let mut start = None;
     loop {
@@ -193,16 +195,81 @@ pub async fn close_host_month(state: &AppState, now: i64) -> DomainResult<CloseR
         for host in &page.items {
             close_one(state, host, &month, end, now, &mut run).await?;
             // A dispute may have held the month before past its own run.
-            let before = months::month_before(&month);
+            let before = calendar::month_before(&month);
             if let Some(st) = state.db.get_statement(&statement_id(&before, &host.id)).await? {
                 run.finalized += i64::from(finalize(state, &st, now).await?);
             }
         }
         match page.next {
             Some(next) => start = Some(next),
+            None => break,
+        }
+    }
+    // Agencies after their hosts: a host statement's agency bonus is a line of its agency's.
+    let mut start = None;
+    loop {
+        let page = state.db.list_agencies(100, start).await?;
+        for a in page.items.iter().filter(|a| a.status == "active") {
+            close_agency(state, a, &month, end, now, &mut run).await?;
+        }
+        match page.next {
+            Some(next) => start = Some(next),
             None => return Ok(run),
         }
     }
+}
+
+async fn close_agency(
+    state: &AppState,
+    a: &store::Agency,
+    month: &str,
+    month_end: i64,
+    now: i64,
+    run: &mut CloseRun,
+) -> DomainResult<()> {
+    let id = statement_id(month, &a.id);
+    let existing = state.db.get_statement(&id).await?;
+    match existing.as_ref().map(|s| s.status.as_str()) {
+        None | Some("draft") => {
+            let status = if now >= month_end + CLOSE_AFTER_MS { "closed" } else { "draft" };
+            let lines = crate::agencies::agency_statement_lines(state, a, month).await?;
+            if lines.is_empty() && existing.is_none() {
+                return Ok(());
+            }
+            let total: i64 = lines.iter().map(|l| l.amount_minor).sum();
+            let st = Statement {
+                id,
+                host_id: a.owner_id.clone(),
+                kind: "agency".into(),
+                agency_id: Some(a.id.clone()),
+                month: month.into(),
+                status: status.into(),
+                valid_days: 0,
+                valid_minutes: 0,
+                earnings_coins: 0,
+                tier_reached: 0,
+                salary_minor: total,
+                agency_bonus_minor: 0,
+                coins_total: 0,
+                amount_minor_total: total,
+                lines: lines.len(),
+                open_disputes: 0,
+                created_at: existing.as_ref().map_or(now, |e| e.created_at),
+                updated_at: now,
+                closed_at: (status == "closed").then_some(now),
+                final_at: None,
+            };
+            match state.db.write_statement(&st, &lines).await {
+                Ok(()) if status == "closed" => run.closed += 1,
+                Ok(()) => run.drafted += 1,
+                Err(store::Error::Condition("statement_moved")) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Some("closed") => run.finalized += i64::from(finalize(state, existing.as_ref().expect("closed"), now).await?),
+        _ => {}
+    }
+    Ok(())
 }
 
 async fn close_one(
@@ -255,7 +322,8 @@ async fn finalize(state: &AppState, st: &Statement, now: i64) -> DomainResult<bo
         return Ok(false);
     }
     let salary = (st.salary_minor > 0).then(|| {
-        let mut e = LedgerEntry::new(&st.host_id, "salary", Balance::Payable, st.salary_minor, None, now);
+        let kind = if st.kind == "agency" { "agency_commission" } else { "salary" };
+        let mut e = LedgerEntry::new(&st.host_id, kind, Balance::Payable, st.salary_minor, None, now);
         e.reason = Some(format!("statement {} (tier {})", st.id, st.tier_reached));
         e
     });
@@ -293,7 +361,8 @@ pub async fn close_host_month_event(
 #[serde(deny_unknown_fields)]
 pub struct StatementLineView {
     pub id: String,
-    /// gift_earnings, call_earnings, pk_bonus, bonus_gifts, clawback, correction, settlement, platform_fee, agency_commission, salary
+    /// gift_earnings, call_earnings, pk_bonus, bonus_gifts, clawback, correction, settlement, platform_fee, agency_commission, salary;
+    /// an agency's: commission, tier_adjustment, sub_agency_override, host_bonus
     pub kind: String,
     pub coins: i64,
     pub amount_minor: i64,
@@ -335,7 +404,11 @@ fn dispute_view(d: &Dispute) -> DisputeView {
 #[serde(deny_unknown_fields)]
 pub struct StatementView {
     pub id: String,
+    /// The payee: the host, or the agency's owner
     pub host_id: String,
+    /// host or agency
+    pub kind: String,
+    pub agency_id: Option<String>,
     pub month: String,
     /// draft, closed (disputable), final
     pub status: String,
@@ -366,6 +439,8 @@ fn statement_view(state: &AppState, st: &Statement) -> StatementView {
     StatementView {
         id: st.id.clone(),
         host_id: st.host_id.clone(),
+        kind: st.kind.clone(),
+        agency_id: st.agency_id.clone(),
         month: st.month.clone(),
         status: st.status.clone(),
         valid_days: st.valid_days,
@@ -383,6 +458,12 @@ fn statement_view(state: &AppState, st: &Statement) -> StatementView {
         lines: None,
         disputes: None,
     }
+}
+
+/// `GET /agency/statements`: the agency's month statements (commission, tier
+/// adjustment, sub-agency overrides, host bonuses), newest first.
+pub async fn list_agency_statements_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<StatementView>> {
+    list_host_statements_http(state, ctx).await
 }
 
 /// `GET /host/statements`, newest month first.

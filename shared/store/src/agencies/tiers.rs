@@ -3,6 +3,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use super::agency::Settlement;
 use crate::core::db::{Db, num_av, str_av};
 use crate::core::error::Result;
 use crate::core::keys;
@@ -11,10 +12,15 @@ use crate::core::table::GSI1;
 impl Db {
     /// The gross (minor units) of an agency's settlements made in `[from, to)`.
     pub async fn agency_revenue(&self, agency_id: &str, from: i64, to: i64) -> Result<i64> {
-        let mut total = 0;
+        Ok(self.agency_settlements(agency_id, from, to).await?.iter().map(|s| s.gross_minor).sum())
+    }
+
+    /// An agency's settlements made in `[from, to)`, oldest first.
+    pub async fn agency_settlements(&self, agency_id: &str, from: i64, to: i64) -> Result<Vec<Settlement>> {
+        let mut out = Vec::new();
         let mut start = None;
         loop {
-            let out = self
+            let page = self
                 .client
                 .query()
                 .table_name(&self.table)
@@ -25,14 +31,15 @@ impl Db {
                 .expression_attribute_values(":pk", str_av(keys::settlements_of_agency(agency_id)))
                 .expression_attribute_values(":from", str_av(keys::by_time(from, "")))
                 .expression_attribute_values(":to", str_av(keys::by_time(to - 1, "~")))
-                .projection_expression("gross_minor")
                 .set_exclusive_start_key(start)
                 .send()
                 .await?;
-            total += out.items().iter().filter_map(|i| crate::core::db::attr_n(i, "gross_minor")).sum::<i64>();
-            start = out.last_evaluated_key;
+            for i in page.items() {
+                out.push(serde_dynamo::from_item(i.clone())?);
+            }
+            start = page.last_evaluated_key;
             if start.is_none() {
-                return Ok(total);
+                return Ok(out);
             }
         }
     }

@@ -85,7 +85,11 @@ pub struct StatementLine {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Statement {
     pub id: String,
+    /// Whose statement: a host's, or (`kind: agency`) the agency owner's.
     pub host_id: String,
+    /// host or agency
+    #[serde(default = "host_kind")]
+    pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency_id: Option<String>,
     /// yyyy-mm
@@ -112,6 +116,10 @@ pub struct Statement {
     pub closed_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub final_at: Option<i64>,
+}
+
+fn host_kind() -> String {
+    "host".into()
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -242,9 +250,10 @@ impl Db {
         self.write_one(put).await
     }
 
-    /// A closed statement becomes final with its salary credited to the
-    /// host's `payable_minor` (`salary` entry), once: `statement_moved` when
-    /// it is not closed or a dispute is open.
+    /// A closed statement becomes final with what it pays credited to the
+    /// payee's `payable_minor` (a host's `salary`, an agency's
+    /// `agency_commission` entry), once: `statement_moved` when it is not
+    /// closed or a dispute is open.
     pub async fn finalize_statement(&self, st: &Statement, salary: Option<&LedgerEntry>, now: i64) -> Result<()> {
         let mut items = vec![
             Action::update(
