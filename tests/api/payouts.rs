@@ -388,6 +388,28 @@ async fn failed_rejected_and_cancelled_withdrawals_give_the_amount_back_and_the_
     app.drain().await;
     let rep = crate::reconcile::run(&app).await;
     assert_eq!(rep.mismatches, 0, "{:?}", rep.first);
+    // Payable credited = held + in open withdrawals + paid out.
+    let figures = (rep.payable_credited, rep.payable_held, rep.withdrawals_in_flight, rep.withdrawals_paid);
+    assert_eq!(figures, (6_000, 5_000, 0, 1_000));
+
+    // A withdrawal that failed, reopened behind the ledger's back, is found.
+    let table = &app.state.db.table;
+    let key = |v: String| aws_sdk_dynamodb::types::AttributeValue::S(v);
+    app.state
+        .db
+        .client
+        .update_item()
+        .table_name(table)
+        .key("pk", key(format!("WITHDRAWAL#{}", failed.body["id"].as_str().unwrap())))
+        .key("sk", key("WITHDRAWAL".into()))
+        .update_expression("SET #s = :p")
+        .expression_attribute_names("#s", "status")
+        .expression_attribute_values(":p", key("processing".into()))
+        .send()
+        .await
+        .unwrap();
+    let rep = crate::reconcile::run(&app).await;
+    assert_eq!((rep.mismatches, rep.first[0].kind.as_str()), (1, "payable"), "{:?}", rep.first);
 }
 
 /// Moves the clock to `at` (forward only).

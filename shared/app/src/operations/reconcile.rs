@@ -68,6 +68,17 @@ pub struct ReconcileReport {
     pub gift_coins_sent: i64,
     #[serde(default)]
     pub gift_coins_in_events: i64,
+    /// Money (minor units): credited to payable balances ever (settlement
+    /// payouts, salaries, agency commissions), held in them now, in open
+    /// withdrawals, and paid out; credited = held + in flight + paid
+    #[serde(default)]
+    pub payable_credited: i64,
+    #[serde(default)]
+    pub payable_held: i64,
+    #[serde(default)]
+    pub withdrawals_in_flight: i64,
+    #[serde(default)]
+    pub withdrawals_paid: i64,
     pub mismatches: i64,
     /// The first `MAX_LISTED` mismatches
     pub first: Vec<Mismatch>,
@@ -185,6 +196,13 @@ pub async fn reconcile(state: &AppState, from: i64, to: i64, budget: Budget) -> 
         let detail = format!("senders gave {} ≠ gift events carry {}", r.gift_coins_sent, r.gift_coins_in_events);
         r.mismatch("gift_events", "platform", detail);
     }
+    if r.payable_held + r.withdrawals_in_flight + r.withdrawals_paid != r.payable_credited {
+        let detail = format!(
+            "payable credited {} ≠ held {} + in open withdrawals {} + paid out {}",
+            r.payable_credited, r.payable_held, r.withdrawals_in_flight, r.withdrawals_paid
+        );
+        r.mismatch("payable", "platform", detail);
+    }
     if r.balances + r.held + r.pending != r.external {
         let detail = format!(
             "came in from outside {} ≠ held by accounts {} + held in calls {} + in events not applied {}",
@@ -222,6 +240,9 @@ async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item
             if !bonus && !INTERNAL.contains(&attr_s(item, "type").unwrap_or_default()) {
                 r.external += value;
             }
+            if matches!(attr_s(item, "type"), Some("settlement_payout" | "salary" | "agency_commission")) {
+                r.payable_credited += amount;
+            }
             p.current.sums.add(item);
             p.current.account_id = attr_s(item, "account_id").map(String::from);
             p.current.touched |= in_range(attr_n(item, "created_at"));
@@ -248,6 +269,7 @@ async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item
         "account" => {
             let n = |k: &str| attr_n(item, k).unwrap_or(0);
             r.balances += n("coins") + n("earnings") + n("settled_earnings") - n("coin_debt");
+            r.payable_held += n("payable_minor");
             p.current.account_id = attr_s(item, "id").map(String::from);
             p.current.profile = Some([
                 n("coins"),
@@ -273,6 +295,14 @@ async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item
             }
         }
         "settlement" if in_range(attr_n(item, "created_at")) => check_settlement(state, r, item).await?,
+        "withdrawal" => {
+            let amount = attr_n(item, "amount_minor").unwrap_or(0);
+            match attr_s(item, "status") {
+                Some("requested" | "approved" | "processing") => r.withdrawals_in_flight += amount,
+                Some("paid") => r.withdrawals_paid += amount,
+                _ => {}
+            }
+        }
         _ => {}
     }
     Ok(())

@@ -15,7 +15,7 @@ pub const MAX_LISTED: usize = 100;
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Mismatch {
     /// account_balance, recharge_credit, call_minutes, settlement_coins,
-    /// gift_events, global, gift_debit, window
+    /// gift_events, global, payable, gift_debit, window
     pub kind: String,
     pub id: String,
     pub detail: String,

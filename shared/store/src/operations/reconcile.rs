@@ -277,6 +277,8 @@ pub fn item_kind(item: &Item) -> &'static str {
         "call"
     } else if sk == keys::SETTLEMENT {
         "settlement"
+    } else if sk == keys::WITHDRAWAL {
+        "withdrawal"
     } else if crate::wallet::events::is_event_sk(sk) {
         "event"
     } else {
