@@ -501,7 +501,8 @@ pub static EVENT_FUNCTIONS: &[EventFunction] = &[
     },
     EventFunction {
         name: "close-host-month",
-        trigger: Trigger::Schedule("rate(1 day)"),
+        // Daily, half an hour into the UTC day: a month's drafts within the hour after it.
+        trigger: Trigger::Schedule("cron(30 0 * * ? *)"),
         domain: "payouts",
         needs: Needs::write()
             .timeout(900)
