@@ -56,6 +56,9 @@ pub struct ReconcileReport {
     pub recharges_checked: i64,
     pub calls_checked: i64,
     pub settlements_checked: i64,
+    /// Closed and final host statements checked against their month's ledger
+    #[serde(default)]
+    pub statements_checked: i64,
     /// Value that came in from outside, what accounts hold of it, and what active calls hold
     pub external: i64,
     pub balances: i64,
@@ -295,6 +298,9 @@ async fn visit(state: &AppState, p: &mut Progress, item: &store::reconcile::Item
             }
         }
         "settlement" if in_range(attr_n(item, "created_at")) => check_settlement(state, r, item).await?,
+        "statement" if attr_s(item, "kind") != Some("agency") && attr_s(item, "status") != Some("draft") => {
+            check_statement(state, r, item).await?
+        }
         "withdrawal" => {
             let amount = attr_n(item, "amount_minor").unwrap_or(0);
             match attr_s(item, "status") {
@@ -367,6 +373,35 @@ async fn check_settlement(
     let debited = state.db.settlement_ledger_coins(host, id, attr_n(item, "created_at").unwrap_or(0)).await?;
     if debited != coins {
         r.mismatch("settlement_coins", id, format!("coins {coins} ≠ ledger debits {debited}"));
+    }
+    Ok(())
+}
+
+/// A closed or final host statement against its month's ledger: its coin
+/// lines sum the month's earnings entries, its money lines the payouts
+/// credited that month plus its salary.
+async fn check_statement(state: &AppState, r: &mut ReconcileReport, item: &store::reconcile::Item) -> DomainResult<()> {
+    r.statements_checked += 1;
+    let (id, host, month) = (
+        attr_s(item, "id").unwrap_or_default(),
+        attr_s(item, "host_id").unwrap_or_default(),
+        attr_s(item, "month").unwrap_or_default(),
+    );
+    let Some((from, to)) = crate::kernel::calendar::month_bounds(month) else {
+        r.mismatch("statement", id, format!("month {month} is not a month"));
+        return Ok(());
+    };
+    let entries = state.db.ledger_in(host, from, to).await?;
+    let coins: i64 = entries.iter().filter(|e| e.balance == store::Balance::Earnings).map(|e| e.amount).sum();
+    let paid: i64 = entries.iter().filter(|e| e.kind == "settlement_payout").map(|e| e.amount).sum();
+    let (lines_coins, lines_money) =
+        (attr_n(item, "coins_total").unwrap_or(0), attr_n(item, "amount_minor_total").unwrap_or(0));
+    let salary = attr_n(item, "salary_minor").unwrap_or(0);
+    if lines_coins != coins || lines_money != paid + salary {
+        let detail = format!(
+            "lines: {lines_coins} coins, {lines_money} money ≠ ledger: {coins} coins earned, {paid} paid out + {salary} salary"
+        );
+        r.mismatch("statement", id, detail);
     }
     Ok(())
 }

@@ -279,6 +279,8 @@ pub fn item_kind(item: &Item) -> &'static str {
         "settlement"
     } else if sk == keys::WITHDRAWAL {
         "withdrawal"
+    } else if sk == keys::STATEMENT {
+        "statement"
     } else if crate::wallet::events::is_event_sk(sk) {
         "event"
     } else {
