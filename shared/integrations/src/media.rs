@@ -73,6 +73,12 @@ impl Media {
         if let Some(base) = &self.cdn_base {
             return Ok(format!("{}/{key}", base.trim_end_matches('/')));
         }
+        self.private_url(key, ttl).await
+    }
+
+    /// A presigned S3 GET of `key` for `ttl`, never through the CDN (identity
+    /// documents: only who holds the link, only for a while).
+    pub async fn private_url(&self, key: &str, ttl: Duration) -> Result<String, MediaError> {
         let req = self
             .s3
             .get_object()

@@ -61,7 +61,7 @@ pub struct MyKyc {
 #[serde(deny_unknown_fields)]
 pub struct KycDocument {
     pub key: String,
-    /// A short-lived link to the image
+    /// A presigned link to the image, valid 10 minutes (never through the CDN)
     pub url: String,
 }
 
@@ -203,11 +203,19 @@ pub async fn get_my_kyc_http(state: &AppState, ctx: &Ctx) -> DomainResult<Json<M
     Ok(Json::new(my_kyc(&a, k.as_ref(), state.now())))
 }
 
+/// How long a reviewer's link to a document works.
+const DOCUMENT_LINK: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// A presigned link to an identity document: never through the CDN.
+async fn document_url(state: &AppState, key: &str) -> DomainResult<String> {
+    state.media().private_url(key, DOCUMENT_LINK).await.map_err(DomainError::internal)
+}
+
 async fn kyc_view(state: &AppState, k: &Kyc, names: &Names) -> DomainResult<KycView> {
     let doc = |key: String, url: String| KycDocument { key, url };
     let mut documents = Vec::new();
     for key in &k.document_keys {
-        documents.push(doc(key.clone(), views::playable_url(state, key).await?));
+        documents.push(doc(key.clone(), document_url(state, key).await?));
     }
     let born = validate::day("date_of_birth", &k.date_of_birth)?;
     Ok(KycView {
@@ -220,7 +228,7 @@ async fn kyc_view(state: &AppState, k: &Kyc, names: &Names) -> DomainResult<KycV
         country: k.country.clone(),
         document_type: k.document_type.clone(),
         documents,
-        selfie: doc(k.selfie_key.clone(), views::playable_url(state, &k.selfie_key).await?),
+        selfie: doc(k.selfie_key.clone(), document_url(state, &k.selfie_key).await?),
         document_expires_on: k.document_expires_on.clone(),
         business_name: k.business_name.clone(),
         registration_number: k.registration_number.clone(),
