@@ -678,6 +678,22 @@ async fn an_agencys_month_statement_pays_its_commission_at_the_months_tier_with_
     let want = [("commission", 30), ("commission", 30), ("tier_adjustment", 60), ("host_bonus", 700)];
     assert_eq!(lines, want.map(|(k, a)| (k.to_string(), a)).to_vec(), "10 % of 1,200 = 120: 60 paid, 60 owed");
     assert_eq!(whole.body["amount_minor_total"].as_i64(), Some(820));
+    // The agency disputes a line like a host does, inside the window.
+    let d = app
+        .post(
+            &format!("/host/statements/{}/disputes", st["id"].as_str().unwrap()),
+            Some(&owner.access),
+            json!({"line_id": "L00003", "text": "The tier was reached on the 20th"}),
+        )
+        .await;
+    assert_eq!(d.status, 201, "{d:?}");
+    let resolve =
+        format!("/admin/statements/{}/disputes/{}/resolve", st["id"].as_str().unwrap(), d.body["id"].as_str().unwrap());
+    let admin = signed_in_again(&app, admin, "admin-password").await;
+    assert_eq!(
+        app.post(&resolve, Some(&admin.access), json!({"resolution": "Right: the adjustment pays it"})).await.status,
+        200
+    );
 
     move_to(&app, end + (73 + 7 * 24 + 1) * 3_600_000);
     let owner = signed_in_again(&app, owner, "password-123").await;

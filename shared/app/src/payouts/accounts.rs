@@ -205,8 +205,10 @@ pub async fn create_payout_account_http(state: &AppState, ctx: &Ctx) -> DomainRe
 /// `GET /me/payout-accounts` (at most `MAX_PAYOUT_ACCOUNTS`: one page).
 pub async fn list_payout_accounts_http(state: &AppState, ctx: &Ctx) -> DomainResult<Page<PayoutAccountView>> {
     let caller = ctx.caller()?;
+    // At most `MAX_PAYOUT_ACCOUNTS`: `limit` is checked and kept, a cursor never needed.
+    let (limit, _) = ctx.page(state, "payout-accounts")?;
     let accounts = state.db.payout_accounts(&caller.id).await?;
-    Ok(list_reply(state, "payout-accounts", accounts.iter().map(payout_account_view).collect(), None))
+    Ok(list_reply(state, "payout-accounts", accounts.iter().take(limit).map(payout_account_view).collect(), None))
 }
 
 /// `DELETE /me/payout-accounts/{id}`: an open withdrawal keeps its own copy of the destination.

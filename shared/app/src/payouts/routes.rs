@@ -274,10 +274,10 @@ pub static CREATE_DISPUTE: Route = route!(
     "create-dispute",
     "POST",
     "/host/statements/{id}/disputes",
-    HOST,
+    EARNER,
     statements::create_dispute_http,
     Api::new()
-        .says("Disputes a line of a closed statement, within 7 days of its closing")
+        .says("Disputes a line of a closed host or agency statement, within 7 days of its closing")
         .body(schema_of::<statements::DisputeInput>)
         .codes(&["dispute_window_closed", "statement_moved"]),
     Needs::write().keys(&[Family::Account, Family::Audit, Family::Statement])
