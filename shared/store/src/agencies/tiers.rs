@@ -4,10 +4,9 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::agency::Settlement;
-use crate::core::db::{Db, num_av, str_av};
+use crate::core::db::{Db, num_av};
 use crate::core::error::Result;
 use crate::core::keys;
-use crate::core::table::GSI1;
 
 impl Db {
     /// The gross (minor units) of an agency's settlements made in `[from, to)`.
@@ -17,31 +16,9 @@ impl Db {
 
     /// An agency's settlements made in `[from, to)`, oldest first.
     pub async fn agency_settlements(&self, agency_id: &str, from: i64, to: i64) -> Result<Vec<Settlement>> {
-        let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(GSI1.name)
-                .key_condition_expression("#pk = :pk AND #sk BETWEEN :from AND :to")
-                .expression_attribute_names("#pk", GSI1.pk)
-                .expression_attribute_names("#sk", GSI1.sk)
-                .expression_attribute_values(":pk", str_av(keys::settlements_of_agency(agency_id)))
-                .expression_attribute_values(":from", str_av(keys::by_time(from, "")))
-                .expression_attribute_values(":to", str_av(keys::by_time(to - 1, "~")))
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for i in page.items() {
-                out.push(serde_dynamo::from_item(i.clone())?);
-            }
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(out);
-            }
-        }
+        let (lo, hi) = (keys::by_time(from, ""), keys::by_time(to - 1, "~"));
+        let items = self.gsi1_between(&keys::settlements_of_agency(agency_id), &lo, &hi).await?;
+        items.into_iter().map(|i| serde_dynamo::from_item(i).map_err(Into::into)).collect()
     }
 
     /// The agency commission tiers: `[min_revenue_minor, commission_bps]`, rising.

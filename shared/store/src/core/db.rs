@@ -341,6 +341,12 @@ impl Db {
     /// Every item of GSI1 partition `partition` whose time-ordered sort key
     /// (`keys::by_time`) is at or before `upto`, all pages: a schedule's work list.
     pub(crate) async fn gsi1_due(&self, partition: &str, upto: i64) -> Result<Vec<Item>> {
+        // Time-ordered sort keys start with the zero-padded time: "0" is below them all.
+        self.gsi1_between(partition, "0", &crate::core::keys::by_time_upto(upto)).await
+    }
+
+    /// Every item of GSI1 partition `partition` with `from <= gsi1sk <= to`, all pages.
+    pub(crate) async fn gsi1_between(&self, partition: &str, from: &str, to: &str) -> Result<Vec<Item>> {
         let mut out = Vec::new();
         let mut start = None;
         loop {
@@ -349,9 +355,10 @@ impl Db {
                 .query()
                 .table_name(&self.table)
                 .index_name(crate::core::table::GSI1.name)
-                .key_condition_expression("gsi1pk = :pk AND gsi1sk <= :upto")
+                .key_condition_expression("gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to")
                 .expression_attribute_values(":pk", str_av(partition))
-                .expression_attribute_values(":upto", str_av(crate::core::keys::by_time_upto(upto)))
+                .expression_attribute_values(":from", str_av(from))
+                .expression_attribute_values(":to", str_av(to))
                 .set_exclusive_start_key(start)
                 .send()
                 .await?;
