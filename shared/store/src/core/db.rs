@@ -338,10 +338,8 @@ impl Db {
         Ok(Page { items, next })
     }
 
-    /// Every item of GSI1 partition `partition` whose time-ordered sort key
-    /// (`keys::by_time`) is at or before `upto`, all pages: a schedule's work list.
+    /// A schedule's work list: GSI1 items of `partition` by time (`keys::by_time`, from "0") up to `upto`.
     pub(crate) async fn gsi1_due(&self, partition: &str, upto: i64) -> Result<Vec<Item>> {
-        // Time-ordered sort keys start with the zero-padded time: "0" is below them all.
         self.gsi1_between(partition, "0", &crate::core::keys::by_time_upto(upto)).await
     }
 
